@@ -1,0 +1,141 @@
+# locid build. `make` builds, `make check` installs what is missing and runs
+# every test, `make demo` runs the seed lab. SAN=1 builds with ASan+UBSan
+# into build-asan/.
+
+CC	?= cc
+SAN	?= 0
+ifeq ($(SAN),1)
+BUILD	?= build-asan
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD	?= build
+SANFLAGS =
+endif
+
+OPT	?= -O2
+CFLAGS	?= $(OPT) -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+	   -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(SANFLAGS) \
+	   -Ilib -Ilocid -I$(BUILD)/locid -MMD -MP
+LDFLAGS	+= $(SANFLAGS)
+PKGS	 = libcrypto libevent libmnl jansson libpcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS	+= $(PKG_CFLAGS)
+LIBS	 = $(PKG_LIBS) -lm
+
+LIB_SRC	  := $(wildcard lib/*.c)
+LIB_OBJ	  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBLOCID  := $(BUILD)/liblocid.a
+
+# daemon: everything but main.c goes in a static library the tests link
+D_SRC	  := $(filter-out locid/main.c,$(wildcard locid/*.c locid/dataplane/*.c))
+D_GEN	  :=
+ifneq ($(wildcard locid/parse.y),)
+D_GEN	  += $(BUILD)/locid/parse.o
+endif
+ifneq ($(wildcard locid/lex.l),)
+D_GEN	  += $(BUILD)/locid/lex.o
+endif
+D_OBJ	  := $(D_SRC:%.c=$(BUILD)/%.o) $(D_GEN)
+LIBDAEMON := $(BUILD)/libdaemon.a
+
+C_SRC	  := $(filter-out locictl/main.c,$(wildcard locictl/*.c))
+C_OBJ	  := $(C_SRC:%.c=$(BUILD)/%.o)
+LIBCTL	  := $(BUILD)/libctl.a
+
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+PROGS	  := $(BUILD)/locid $(BUILD)/locictl
+
+.PHONY: all deps check unit unit-asan fuzz fuzz-smoke netns bench demo clean
+.SUFFIXES:
+
+all: $(PROGS)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/%.o: %.c $(if $(D_GEN),$(BUILD)/locid/parse.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/locid/parse.c: locid/parse.y
+	@mkdir -p $(dir $@)
+	bison -Wall --defines=$(BUILD)/locid/parse.h -o $@ $<
+
+$(BUILD)/locid/lex.c: locid/lex.l $(BUILD)/locid/parse.c
+	@mkdir -p $(dir $@)
+	flex -o $@ $<
+
+$(BUILD)/locid/parse.o: $(BUILD)/locid/parse.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(BUILD)/locid/lex.o: $(BUILD)/locid/lex.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+
+$(LIBLOCID): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBDAEMON): $(D_OBJ)
+	@rm -f $@
+	ar rcs $@ $^ $(if $(D_OBJ),,/dev/null 2>/dev/null || true)
+
+$(LIBCTL): $(C_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/locid: $(BUILD)/locid/main.o $(LIBDAEMON) $(LIBLOCID)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/locictl: $(BUILD)/locictl/main.o $(LIBCTL) $(LIBLOCID)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBDAEMON) $(LIBCTL) $(LIBLOCID)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBDAEMON) $(LIBCTL) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
+
+$(BUILD)/bench/%: bench/%.c $(LIBDAEMON) $(LIBLOCID)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBDAEMON) $(LIBLOCID) $(LDFLAGS) $(LIBS)
+
+# unit tests: run from the top so tests find tests/unit/vectors and ../shared
+unit: $(UNIT_BIN) $(PROGS)
+	@scripts/run-unit.sh $(BUILD) $(UNIT_BIN)
+
+unit-asan:
+	@$(MAKE) --no-print-directory SAN=1 unit
+
+fuzz-smoke:
+	@scripts/fuzz.sh smoke
+
+fuzz:
+	@scripts/fuzz.sh long
+
+netns: $(PROGS)
+	@scripts/run-netns.sh $(BUILD)
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(MAKE) --no-print-directory netns
+	@echo "make check: all passed"
+
+bench: deps $(BENCH_BIN) $(PROGS)
+	@scripts/run-bench.sh $(BUILD)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)
