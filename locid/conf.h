@@ -1,0 +1,146 @@
+/* the parsed configuration of one locid: which roles run and with what.
+ * built by parse.y (conf_load), printed back by printconf.c, freed with
+ * conf_free. a reload builds a new struct conf and swaps it in only when it
+ * parsed and validated. */
+#ifndef LOCID_CONF_H
+#define LOCID_CONF_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/queue.h>
+
+#include "addr.h"
+
+struct conf_key {
+	uint8_t		 key_id;
+	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
+	char		*secret;
+};
+
+struct conf_prefix {
+	struct lisp_addr eid;		/* normalised, IID in eid.has_iid/eid.iid */
+	int		 mlen;
+	int		 accept_more_specifics;
+	TAILQ_ENTRY(conf_prefix) entry;
+};
+TAILQ_HEAD(conf_prefixes, conf_prefix);
+
+struct conf_rloc {
+	struct lisp_addr addr;		/* or AFI_NONE with ifname set */
+	char		*ifname;	/* "rloc interface eth0" */
+	int		 family;	/* with ifname: 4 or 6 */
+	uint8_t		 priority, weight;
+	TAILQ_ENTRY(conf_rloc) entry;
+};
+TAILQ_HEAD(conf_rlocs, conf_rloc);
+
+/* Map-Server: a registered site */
+struct conf_site {
+	char		*name;
+	char		*description;
+	int		 nkeys;
+	struct conf_key	 keys[4];
+	struct conf_prefixes prefixes;
+	struct conf_rlocs allowed_rlocs;	/* empty = any */
+	int		 force_proxy_reply;
+	TAILQ_ENTRY(conf_site) entry;
+};
+TAILQ_HEAD(conf_sites, conf_site);
+
+/* ETR: a database-mapping (local EID-prefix and its RLOCs) */
+struct conf_mapping {
+	struct lisp_addr eid;
+	int		 mlen;
+	uint32_t	 ttl;		/* minutes, in Map-Replies */
+	struct conf_rlocs rlocs;
+	TAILQ_ENTRY(conf_mapping) entry;
+};
+TAILQ_HEAD(conf_mappings, conf_mapping);
+
+/* ETR: a Map-Server to register with */
+struct conf_map_server {
+	struct lisp_addr addr;
+	struct conf_key	 key;
+	int		 proxy_reply;	/* P bit */
+	int		 want_map_notify;	/* M bit */
+	TAILQ_ENTRY(conf_map_server) entry;
+};
+TAILQ_HEAD(conf_map_servers, conf_map_server);
+
+/* ITR / MR: an address to send Map-Requests to */
+struct conf_peer {
+	struct lisp_addr addr;
+	TAILQ_ENTRY(conf_peer) entry;
+};
+TAILQ_HEAD(conf_peers, conf_peer);
+
+/* MR that is not the MS: which Map-Server serves which EID-prefix */
+struct conf_ms_route {
+	struct lisp_addr eid;
+	int		 mlen;
+	struct lisp_addr ms;
+	TAILQ_ENTRY(conf_ms_route) entry;
+};
+TAILQ_HEAD(conf_ms_routes, conf_ms_route);
+
+struct conf_timers {
+	uint32_t	 register_interval;	/* s, 60 */
+	uint32_t	 registration_ttl;	/* s, 180: MS expiry without refresh */
+	uint32_t	 negative_ttl;		/* min, 15 */
+	uint32_t	 unregistered_ttl;	/* min, 1 */
+	uint32_t	 map_request_timeout_ms;	/* 1000 */
+	uint32_t	 map_request_retries;	/* 3 */
+	uint32_t	 probe_interval;	/* s, 30; 0 = off */
+	uint32_t	 probe_timeout;		/* s, 3 */
+	uint32_t	 map_cache_ttl;		/* min, 1440: TTL of our Map-Replies */
+};
+
+struct conf {
+	char		*path;
+	/* roles */
+	int		 map_server;
+	int		 map_resolver;
+	int		 itr;
+	int		 etr;
+	int		 pitr;
+	int		 petr;
+	/* general */
+	char		*control_path;		/* /run/locid.sock */
+	struct lisp_addr listen_v4, listen_v6;	/* AFI_NONE = any */
+	uint16_t	 control_port;		/* 4342 */
+	uint16_t	 data_port;		/* 4341 */
+	int		 log_rate;		/* messages per rate-limit window */
+	uint32_t	 ratelimit_pps;		/* per-source Map-Request limit at MR/MS, 0 = off */
+	int		 strict_register_nonce;
+	struct conf_timers timers;
+	/* Map-Server */
+	struct conf_sites sites;
+	/* Map-Resolver */
+	struct conf_ms_routes ms_routes;
+	/* xTR */
+	struct conf_mappings mappings;
+	struct conf_map_servers map_servers;
+	struct conf_peers map_resolvers;
+	struct conf_peers petrs;		/* use-petr */
+	struct conf_prefixes pitr_prefixes;	/* PITR: EID aggregates it serves */
+	struct conf_prefixes petr_prefixes;	/* PETR: inner sources it accepts */
+	char		*tun_name;		/* "lisp0" */
+	int		 tun_mtu;		/* 0 = from underlay */
+	uint32_t	 rt_table;		/* policy routing table, 100 */
+	uint32_t	 rule_prio;		/* ip rule priority, 100 */
+	int		 queue_per_dest;	/* packets held per pending destination, 4 */
+	uint8_t		 xtr_id[16];
+	int		 has_xtr_id;
+	uint64_t	 site_id;
+};
+
+/* parse path; on error return NULL and write "file:line: reason" to err */
+struct conf	*conf_load(const char *path, char *err, size_t errlen);
+/* parse from a memory buffer (fuzzing, tests); name is used in messages */
+struct conf	*conf_load_buf(const char *name, const char *buf, size_t len, char *err, size_t errlen);
+void		 conf_free(struct conf *);
+/* canonical form, re-parseable */
+void		 conf_print(FILE *, const struct conf *);
+void		 conf_defaults(struct conf *);
+
+#endif
