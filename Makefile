@@ -96,9 +96,19 @@ $(BUILD)/locid: $(BUILD)/locid/main.o $(LIBDAEMON) $(LIBLOCID)
 $(BUILD)/locictl: $(BUILD)/locictl/main.o $(LIBCTL) $(LIBLOCID)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBDAEMON) $(LIBCTL) $(LIBLOCID)
+# tests of daemon modules are named test_locid_*, of locictl test_locictl_*;
+# the rest link liblocid only, so a half-written daemon never blocks them
+$(BUILD)/tests/test_locid_%: tests/unit/test_locid_%.c $(LIBDAEMON) $(LIBLOCID)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBDAEMON) $(LIBCTL) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBDAEMON) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
+
+$(BUILD)/tests/test_locictl_%: tests/unit/test_locictl_%.c $(LIBCTL) $(LIBLOCID)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBCTL) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBLOCID)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(LIBDAEMON) $(LIBLOCID)
 	@mkdir -p $(dir $@)
