@@ -60,7 +60,11 @@ all: $(PROGS)
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/%.o: %.c $(if $(D_GEN),$(BUILD)/locid/parse.c)
+$(BUILD)/locid/%.o: locid/%.c $(if $(D_GEN),$(BUILD)/locid/parse.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
