@@ -52,7 +52,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PROGS	  := $(BUILD)/locid $(BUILD)/locictl
 
-.PHONY: all deps check unit unit-asan fuzz fuzz-smoke netns bench demo clean
+.PHONY: all deps check unit unit-asan scripts-check fuzz fuzz-smoke netns bench demo clean
 .SUFFIXES:
 
 all: $(PROGS)
@@ -125,6 +125,9 @@ unit: $(UNIT_BIN) $(PROGS)
 unit-asan:
 	@$(MAKE) --no-print-directory SAN=1 unit
 
+scripts-check: $(PROGS)
+	@scripts/run-scripts.sh $(BUILD)
+
 fuzz-smoke:
 	@scripts/fuzz.sh smoke
 
@@ -138,6 +141,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory scripts-check
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory netns
 	@echo "make check: all passed"
