@@ -50,6 +50,7 @@ struct lisp_addr {
 	uint8_t		 lcaf_flags;	/* Flags octet of the LCAF header */
 	uint8_t		 lcaf_rsvd2;	/* Rsvd2 octet (type-specific: JSON B bit, mcast RLJ) */
 	uint8_t		 known;		/* afi == AFI_LCAF: the body was validated as its type */
+	uint8_t		 iid_flags;	/* has_iid: Flags octet of the Instance-ID LCAF */
 	union {
 		uint8_t	 v4[4];
 		uint8_t	 v6[16];

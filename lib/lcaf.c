@@ -1,0 +1,649 @@
+/* RFC 8060 LCAF bodies: validation, typed decoders, iterators, encoders.
+ * one parser per type reads a body at a given nesting depth; lcaf_validate
+ * (called by addr_decode) and the typed decoders share it. */
+#include <string.h>
+
+#include "addr.h"
+#include "lcaf.h"
+
+#define GEO_N		0x8000
+#define GEO_DEG		0x7fff
+
+static int
+fail(const char **why, const char *reason)
+{
+	if (why != NULL)
+		*why = reason;
+	return -1;
+}
+
+static int
+body_end(const struct rbuf *b, const char **why)
+{
+	if (b->len != 0)
+		return fail(why, "trailing octets in LCAF body");
+	return 0;
+}
+
+static int
+mlen_check(const struct lisp_addr *a, uint8_t mlen)
+{
+	int bits = addr_bits(a);
+
+	return bits == 0 || mlen <= bits ? 0 : -1;
+}
+
+static int
+parse_list(struct rbuf b, int depth, const char **why)
+{
+	struct lisp_addr it;
+
+	if (b.len == 0)
+		return fail(why, "empty AFI list");
+	while (b.len > 0)
+		if (addr_decode(&b, &it, depth + 1, why) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+parse_asn(struct rbuf b, int depth, struct lcaf_asn *x, const char **why)
+{
+	if (rbuf_u32(&b, &x->asn) == -1)
+		return fail(why, "short AS number LCAF");
+	if (addr_decode(&b, &x->addr, depth + 1, why) == -1)
+		return -1;
+	return body_end(&b, why);
+}
+
+static int
+geo_half(struct rbuf *b, uint8_t *hemi, uint16_t *deg, uint8_t *min,
+    uint8_t *sec, uint16_t maxdeg, const char **why)
+{
+	uint16_t v;
+
+	if (rbuf_u16(b, &v) == -1 || rbuf_u8(b, min) == -1 ||
+	    rbuf_u8(b, sec) == -1)
+		return fail(why, "short geo-coordinates LCAF");
+	*hemi = (v & GEO_N) != 0;
+	*deg = v & GEO_DEG;
+	if (*deg > maxdeg || *min > 59 || *sec > 59 ||
+	    (*deg == maxdeg && (*min != 0 || *sec != 0)))
+		return fail(why, "geo coordinate out of range");
+	return 0;
+}
+
+static int
+parse_geo(struct rbuf b, int depth, struct lcaf_geo *g, const char **why)
+{
+	uint32_t alt;
+
+	if (geo_half(&b, &g->north, &g->lat_deg, &g->lat_min, &g->lat_sec,
+	    90, why) == -1 ||
+	    geo_half(&b, &g->east, &g->lon_deg, &g->lon_min, &g->lon_sec,
+	    180, why) == -1)
+		return -1;
+	if (rbuf_u32(&b, &alt) == -1)
+		return fail(why, "short geo-coordinates LCAF");
+	g->alt = (int32_t)alt;
+	if (addr_decode(&b, &g->addr, depth + 1, why) == -1)
+		return -1;
+	return body_end(&b, why);
+}
+
+static int
+parse_nat(struct rbuf b, int depth, struct lcaf_nat *n, const char **why)
+{
+	if (rbuf_u16(&b, &n->ms_port) == -1 || rbuf_u16(&b, &n->etr_port) == -1)
+		return fail(why, "short NAT-traversal LCAF");
+	if (addr_decode(&b, &n->global_etr, depth + 1, why) == -1 ||
+	    addr_decode(&b, &n->ms_rloc, depth + 1, why) == -1 ||
+	    addr_decode(&b, &n->private_etr, depth + 1, why) == -1)
+		return -1;
+	n->nrtr = 0;
+	while (b.len > 0) {
+		if (n->nrtr == NAT_RTR_MAX)
+			return fail(why, "too many RTRs in NAT-traversal LCAF");
+		if (addr_decode(&b, &n->rtr[n->nrtr], depth + 1, why) == -1)
+			return -1;
+		n->nrtr++;
+	}
+	return 0;
+}
+
+static int
+parse_mcast(struct rbuf b, uint8_t rsvd2, int depth, struct lcaf_mcast *m,
+    const char **why)
+{
+	uint16_t rsvd;
+
+	m->flags = rsvd2 & 0x07;
+	if (rbuf_u32(&b, &m->iid) == -1 || rbuf_u16(&b, &rsvd) == -1 ||
+	    rbuf_u8(&b, &m->src_mlen) == -1 || rbuf_u8(&b, &m->grp_mlen) == -1)
+		return fail(why, "short multicast-info LCAF");
+	if (addr_decode(&b, &m->src, depth + 1, why) == -1 ||
+	    addr_decode(&b, &m->grp, depth + 1, why) == -1)
+		return -1;
+	if (mlen_check(&m->src, m->src_mlen) == -1 ||
+	    mlen_check(&m->grp, m->grp_mlen) == -1)
+		return fail(why, "multicast-info mask length too long");
+	return body_end(&b, why);
+}
+
+static int
+elp_hop(struct rbuf *b, int depth, struct lcaf_elp_hop *h, const char **why)
+{
+	struct rbuf c = *b;
+
+	if (rbuf_u16(&c, &h->flags) == -1)
+		return fail(why, "short ELP hop");
+	if (addr_decode(&c, &h->addr, depth + 1, why) == -1)
+		return -1;
+	*b = c;
+	return 0;
+}
+
+static int
+parse_elp(struct rbuf b, int depth, const char **why)
+{
+	struct lcaf_elp_hop h;
+
+	if (b.len == 0)
+		return fail(why, "empty ELP");
+	while (b.len > 0)
+		if (elp_hop(&b, depth, &h, why) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+parse_seckey(struct rbuf b, int depth, struct lcaf_seckey *k, const char **why)
+{
+	uint8_t rsvd3, r;
+	int i;
+
+	if (rbuf_u8(&b, &k->nkeys) == -1 || rbuf_u8(&b, &rsvd3) == -1 ||
+	    rbuf_u8(&b, &k->alg) == -1 || rbuf_u8(&b, &r) == -1)
+		return fail(why, "short security-key LCAF");
+	if (k->nkeys > SECKEY_MAX)
+		return fail(why, "too many keys in security-key LCAF");
+	k->revoke = r & 0x01;
+	for (i = 0; i < k->nkeys; i++) {
+		if (rbuf_u16(&b, &k->key[i].len) == -1)
+			return fail(why, "short security-key LCAF");
+		k->key[i].material = b.p;
+		if (rbuf_skip(&b, k->key[i].len) == -1)
+			return fail(why, "key length exceeds LCAF");
+	}
+	for (; i < SECKEY_MAX; i++) {
+		k->key[i].len = 0;
+		k->key[i].material = NULL;
+	}
+	if (addr_decode(&b, &k->addr, depth + 1, why) == -1)
+		return -1;
+	return body_end(&b, why);
+}
+
+static int
+parse_srcdst(struct rbuf b, int depth, struct lcaf_srcdst *sd,
+    const char **why)
+{
+	uint16_t rsvd;
+
+	if (rbuf_u16(&b, &rsvd) == -1 || rbuf_u8(&b, &sd->src_mlen) == -1 ||
+	    rbuf_u8(&b, &sd->dst_mlen) == -1)
+		return fail(why, "short source/dest LCAF");
+	if (addr_decode(&b, &sd->src, depth + 1, why) == -1 ||
+	    addr_decode(&b, &sd->dst, depth + 1, why) == -1)
+		return -1;
+	if (mlen_check(&sd->src, sd->src_mlen) == -1 ||
+	    mlen_check(&sd->dst, sd->dst_mlen) == -1)
+		return fail(why, "source/dest mask length too long");
+	return body_end(&b, why);
+}
+
+/* one RLE entry; lispers.net may follow the address with an AFI 17 name,
+ * which is skipped (a real next entry starts with Rsvd3 = 0) */
+static int
+rle_entry(struct rbuf *b, int depth, struct lcaf_rle_entry *e,
+    const char **why)
+{
+	struct rbuf c = *b;
+	struct lisp_addr name;
+	uint16_t rsvd3, next;
+	uint8_t rsvd4;
+
+	if (rbuf_u16(&c, &rsvd3) == -1 || rbuf_u8(&c, &rsvd4) == -1 ||
+	    rbuf_u8(&c, &e->level) == -1)
+		return fail(why, "short RLE entry");
+	if (addr_decode(&c, &e->addr, depth + 1, why) == -1)
+		return -1;
+	if (rbuf_peek_u16(&c, &next) == 0 && next == AFI_DN &&
+	    addr_decode(&c, &name, depth + 1, why) == -1)
+		return -1;
+	*b = c;
+	return 0;
+}
+
+static int
+parse_rle(struct rbuf b, int depth, const char **why)
+{
+	struct lcaf_rle_entry e;
+
+	if (b.len == 0)
+		return fail(why, "empty RLE");
+	while (b.len > 0)
+		if (rle_entry(&b, depth, &e, why) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+parse_json(struct rbuf b, uint8_t rsvd2, int depth, struct lcaf_json *j,
+    const char **why)
+{
+	j->binary = rsvd2 & 0x01;
+	if (rbuf_u16(&b, &j->len) == -1)
+		return fail(why, "short JSON LCAF");
+	j->text = b.p;
+	if (rbuf_skip(&b, j->len) == -1)
+		return fail(why, "JSON length exceeds LCAF");
+	if (addr_decode(&b, &j->addr, depth + 1, why) == -1)
+		return -1;
+	return body_end(&b, why);
+}
+
+static int
+parse_kv(struct rbuf b, int depth, struct lcaf_kv *kv, const char **why)
+{
+	if (addr_decode(&b, &kv->key, depth + 1, why) == -1 ||
+	    addr_decode(&b, &kv->value, depth + 1, why) == -1)
+		return -1;
+	return body_end(&b, why);
+}
+
+int
+lcaf_validate(uint8_t type, uint8_t rsvd2, const uint8_t *body, size_t len,
+    int depth, const char **why)
+{
+	struct rbuf b;
+	union {
+		struct lcaf_asn asn;
+		struct lcaf_geo geo;
+		struct lcaf_nat nat;
+		struct lcaf_mcast mcast;
+		struct lcaf_seckey seckey;
+		struct lcaf_srcdst srcdst;
+		struct lcaf_json json;
+		struct lcaf_kv kv;
+	} u;
+
+	rbuf_init(&b, body, len);
+	switch (type) {
+	case LCAF_NULL:
+		return len == 0 ? 0 : fail(why, "null-body LCAF with a body");
+	case LCAF_AFI_LIST:
+		return parse_list(b, depth, why);
+	case LCAF_ASN:
+		return parse_asn(b, depth, &u.asn, why);
+	case LCAF_GEO:
+		return parse_geo(b, depth, &u.geo, why);
+	case LCAF_NAT:
+		return parse_nat(b, depth, &u.nat, why);
+	case LCAF_MCAST:
+		return parse_mcast(b, rsvd2, depth, &u.mcast, why);
+	case LCAF_ELP:
+		return parse_elp(b, depth, why);
+	case LCAF_SECKEY:
+		return parse_seckey(b, depth, &u.seckey, why);
+	case LCAF_SRCDST:
+		return parse_srcdst(b, depth, &u.srcdst, why);
+	case LCAF_RLE:
+		return parse_rle(b, depth, why);
+	case LCAF_JSON:
+		return parse_json(b, rsvd2, depth, &u.json, why);
+	case LCAF_KV:
+		return parse_kv(b, depth, &u.kv, why);
+	default:
+		return fail(why, "LCAF type not validated");
+	}
+}
+
+/* the typed decoders re-read a body; nested addresses sit at depth 1 */
+static int
+lcaf_body(const struct lisp_addr *a, uint8_t type, struct rbuf *b)
+{
+	if (a->afi != AFI_LCAF || a->lcaf_type != type ||
+	    (a->body == NULL && a->body_len != 0))
+		return -1;
+	rbuf_init(b, a->body, a->body_len);
+	return 0;
+}
+
+int
+lcaf_list_decode(const struct lisp_addr *a, struct lcaf_list *l)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_AFI_LIST, &b) == -1 ||
+	    parse_list(b, 0, NULL) == -1)
+		return -1;
+	l->items = b;
+	return 0;
+}
+
+int
+lcaf_list_next(struct lcaf_list *l, struct lisp_addr *it)
+{
+	if (l->items.len == 0)
+		return 0;
+	return addr_decode(&l->items, it, 1, NULL) == -1 ? -1 : 1;
+}
+
+int
+lcaf_asn_decode(const struct lisp_addr *a, struct lcaf_asn *x)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_ASN, &b) == -1)
+		return -1;
+	return parse_asn(b, 0, x, NULL);
+}
+
+int
+lcaf_geo_decode(const struct lisp_addr *a, struct lcaf_geo *g)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_GEO, &b) == -1)
+		return -1;
+	return parse_geo(b, 0, g, NULL);
+}
+
+int
+lcaf_nat_decode(const struct lisp_addr *a, struct lcaf_nat *n)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_NAT, &b) == -1)
+		return -1;
+	return parse_nat(b, 0, n, NULL);
+}
+
+int
+lcaf_mcast_decode(const struct lisp_addr *a, struct lcaf_mcast *m)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_MCAST, &b) == -1)
+		return -1;
+	return parse_mcast(b, a->lcaf_rsvd2, 0, m, NULL);
+}
+
+int
+lcaf_elp_decode(const struct lisp_addr *a, struct lcaf_elp *e)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_ELP, &b) == -1 || parse_elp(b, 0, NULL) == -1)
+		return -1;
+	e->hops = b;
+	return 0;
+}
+
+int
+lcaf_elp_next(struct lcaf_elp *e, struct lcaf_elp_hop *h)
+{
+	if (e->hops.len == 0)
+		return 0;
+	return elp_hop(&e->hops, 0, h, NULL) == -1 ? -1 : 1;
+}
+
+int
+lcaf_seckey_decode(const struct lisp_addr *a, struct lcaf_seckey *k)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_SECKEY, &b) == -1)
+		return -1;
+	return parse_seckey(b, 0, k, NULL);
+}
+
+int
+lcaf_srcdst_decode(const struct lisp_addr *a, struct lcaf_srcdst *sd)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_SRCDST, &b) == -1)
+		return -1;
+	return parse_srcdst(b, 0, sd, NULL);
+}
+
+int
+lcaf_rle_decode(const struct lisp_addr *a, struct lcaf_rle *r)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_RLE, &b) == -1 || parse_rle(b, 0, NULL) == -1)
+		return -1;
+	r->entries = b;
+	return 0;
+}
+
+int
+lcaf_rle_next(struct lcaf_rle *r, struct lcaf_rle_entry *e)
+{
+	if (r->entries.len == 0)
+		return 0;
+	return rle_entry(&r->entries, 0, e, NULL) == -1 ? -1 : 1;
+}
+
+int
+lcaf_json_decode(const struct lisp_addr *a, struct lcaf_json *j)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_JSON, &b) == -1)
+		return -1;
+	return parse_json(b, a->lcaf_rsvd2, 0, j, NULL);
+}
+
+int
+lcaf_kv_decode(const struct lisp_addr *a, struct lcaf_kv *kv)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_KV, &b) == -1)
+		return -1;
+	return parse_kv(b, 0, kv, NULL);
+}
+
+/* encoders: AFI, header with a zero Length, body, then patch Length */
+static size_t
+lcaf_begin(struct wbuf *w, uint8_t type, uint8_t rsvd2)
+{
+	size_t off;
+
+	wbuf_u16(w, AFI_LCAF);
+	wbuf_u8(w, 0);		/* Rsvd1 */
+	wbuf_u8(w, 0);		/* Flags */
+	wbuf_u8(w, type);
+	wbuf_u8(w, rsvd2);
+	off = w->len;
+	wbuf_u16(w, 0);
+	return off;
+}
+
+static void
+lcaf_end(struct wbuf *w, size_t off)
+{
+	size_t n;
+
+	if (w->err)
+		return;
+	n = w->len - off - 2;
+	if (n > 0xffff) {
+		w->err = 1;
+		return;
+	}
+	wbuf_set_u16(w, off, (uint16_t)n);
+}
+
+void
+lcaf_list_encode(struct wbuf *w, const struct lisp_addr *items, int n)
+{
+	size_t off = lcaf_begin(w, LCAF_AFI_LIST, 0);
+	int i;
+
+	for (i = 0; i < n; i++)
+		addr_encode(w, &items[i]);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_asn_encode(struct wbuf *w, const struct lcaf_asn *x)
+{
+	size_t off = lcaf_begin(w, LCAF_ASN, 0);
+
+	wbuf_u32(w, x->asn);
+	addr_encode(w, &x->addr);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_geo_encode(struct wbuf *w, const struct lcaf_geo *g)
+{
+	size_t off = lcaf_begin(w, LCAF_GEO, 0);
+
+	wbuf_u16(w, (uint16_t)((g->north ? GEO_N : 0) | (g->lat_deg & GEO_DEG)));
+	wbuf_u8(w, g->lat_min);
+	wbuf_u8(w, g->lat_sec);
+	wbuf_u16(w, (uint16_t)((g->east ? GEO_N : 0) | (g->lon_deg & GEO_DEG)));
+	wbuf_u8(w, g->lon_min);
+	wbuf_u8(w, g->lon_sec);
+	wbuf_u32(w, (uint32_t)g->alt);
+	addr_encode(w, &g->addr);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_nat_encode(struct wbuf *w, const struct lcaf_nat *n)
+{
+	size_t off;
+	int i;
+
+	if (n->nrtr < 0 || n->nrtr > NAT_RTR_MAX) {
+		w->err = 1;
+		return;
+	}
+	off = lcaf_begin(w, LCAF_NAT, 0);
+	wbuf_u16(w, n->ms_port);
+	wbuf_u16(w, n->etr_port);
+	addr_encode(w, &n->global_etr);
+	addr_encode(w, &n->ms_rloc);
+	addr_encode(w, &n->private_etr);
+	for (i = 0; i < n->nrtr; i++)
+		addr_encode(w, &n->rtr[i]);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_mcast_encode(struct wbuf *w, const struct lcaf_mcast *m)
+{
+	size_t off = lcaf_begin(w, LCAF_MCAST, m->flags & 0x07);
+
+	wbuf_u32(w, m->iid);
+	wbuf_u16(w, 0);
+	wbuf_u8(w, m->src_mlen);
+	wbuf_u8(w, m->grp_mlen);
+	addr_encode(w, &m->src);
+	addr_encode(w, &m->grp);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_elp_encode(struct wbuf *w, const struct lcaf_elp_hop *hops, int n)
+{
+	size_t off = lcaf_begin(w, LCAF_ELP, 0);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		wbuf_u16(w, hops[i].flags);
+		addr_encode(w, &hops[i].addr);
+	}
+	lcaf_end(w, off);
+}
+
+void
+lcaf_seckey_encode(struct wbuf *w, const struct lcaf_seckey *k)
+{
+	size_t off;
+	int i;
+
+	if (k->nkeys > SECKEY_MAX) {
+		w->err = 1;
+		return;
+	}
+	off = lcaf_begin(w, LCAF_SECKEY, 0);
+	wbuf_u8(w, k->nkeys);
+	wbuf_u8(w, 0);
+	wbuf_u8(w, k->alg);
+	wbuf_u8(w, k->revoke ? 0x01 : 0);
+	for (i = 0; i < k->nkeys; i++) {
+		wbuf_u16(w, k->key[i].len);
+		if (k->key[i].len > 0)
+			wbuf_bytes(w, k->key[i].material, k->key[i].len);
+	}
+	addr_encode(w, &k->addr);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_srcdst_encode(struct wbuf *w, const struct lcaf_srcdst *sd)
+{
+	size_t off = lcaf_begin(w, LCAF_SRCDST, 0);
+
+	wbuf_u16(w, 0);
+	wbuf_u8(w, sd->src_mlen);
+	wbuf_u8(w, sd->dst_mlen);
+	addr_encode(w, &sd->src);
+	addr_encode(w, &sd->dst);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_rle_encode(struct wbuf *w, const struct lcaf_rle_entry *e, int n)
+{
+	size_t off = lcaf_begin(w, LCAF_RLE, 0);
+	int i;
+
+	for (i = 0; i < n; i++) {
+		wbuf_u16(w, 0);
+		wbuf_u8(w, 0);
+		wbuf_u8(w, e[i].level);
+		addr_encode(w, &e[i].addr);
+	}
+	lcaf_end(w, off);
+}
+
+void
+lcaf_json_encode(struct wbuf *w, const struct lcaf_json *j)
+{
+	size_t off = lcaf_begin(w, LCAF_JSON, j->binary ? 0x01 : 0);
+
+	wbuf_u16(w, j->len);
+	if (j->len > 0)
+		wbuf_bytes(w, j->text, j->len);
+	addr_encode(w, &j->addr);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_kv_encode(struct wbuf *w, const struct lcaf_kv *kv)
+{
+	size_t off = lcaf_begin(w, LCAF_KV, 0);
+
+	addr_encode(w, &kv->key);
+	addr_encode(w, &kv->value);
+	lcaf_end(w, off);
+}
