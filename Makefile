@@ -50,7 +50,8 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-PROGS	  := $(BUILD)/locid $(BUILD)/locictl
+# programs go in bin/: $(BUILD)/locid/ and $(BUILD)/locictl/ hold objects
+PROGS	  := $(BUILD)/bin/locid $(BUILD)/bin/locictl
 
 .PHONY: all deps check unit unit-asan scripts-check fuzz fuzz-smoke netns bench demo clean
 .SUFFIXES:
@@ -94,10 +95,12 @@ $(LIBCTL): $(C_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/locid: $(BUILD)/locid/main.o $(LIBDAEMON) $(LIBLOCID)
+$(BUILD)/bin/locid: $(BUILD)/locid/main.o $(LIBDAEMON) $(LIBLOCID)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/locictl: $(BUILD)/locictl/main.o $(LIBCTL) $(LIBLOCID)
+$(BUILD)/bin/locictl: $(BUILD)/locictl/main.o $(C_OBJ) $(LIBLOCID)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # tests of daemon modules are named test_locid_*, of locictl test_locictl_*;
