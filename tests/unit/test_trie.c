@@ -1,0 +1,697 @@
+/* trie: worked examples of the negative-prefix computation (digest §6),
+ * edge cases, and a million random operations checked against a naive
+ * array of prefixes scanned linearly */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+/* the trie itself, compiled here with the direct table switched on at 64
+ * prefixes so the random runs below exercise building and maintaining it
+ * (the library's threshold is larger; the code is the same) */
+#define TRIE_DIR_MIN	64
+#include "trie.c"
+
+/* ---- helpers ---- */
+
+static void
+v4(const char *s, uint8_t *k)
+{
+	assert_int_equal(inet_pton(AF_INET, s, k), 1);
+}
+
+static void
+v6(const char *s, uint8_t *k)
+{
+	assert_int_equal(inet_pton(AF_INET6, s, k), 1);
+}
+
+static int
+bit(const uint8_t *k, int i)
+{
+	return k[i / 8] >> (7 - i % 8) & 1;
+}
+
+static int
+common_bits(const uint8_t *a, const uint8_t *b, int max)
+{
+	int i;
+
+	for (i = 0; i < max; i++)
+		if (bit(a, i) != bit(b, i))
+			break;
+	return i;
+}
+
+static void
+clear_host(uint8_t *k, int plen, int bits)
+{
+	int i;
+
+	for (i = plen; i < bits; i++)
+		k[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+}
+
+/* ---- worked examples ---- */
+
+static const char *known4[] = { "10.0.0.0", "192.168.0.0", "172.16.1.0" };
+static const int known4_len[] = { 8, 16, 24 };
+
+static void
+test_negative_examples(void **state)
+{
+	static const struct {
+		const char	*req;
+		const char	*net;
+		int		 len;
+	} ex[] = {
+		{ "1.2.3.4", "0.0.0.0", 5 },
+		{ "100.1.1.1", "64.0.0.0", 2 },
+		{ "130.0.0.1", "128.0.0.0", 3 },
+		{ "172.16.2.5", "172.16.2.0", 23 },
+		{ "192.169.0.1", "192.169.0.0", 16 },
+		{ "11.0.0.1", "11.0.0.0", 8 },
+		{ "200.1.1.1", "200.0.0.0", 5 },
+	};
+	struct trie *t;
+	uint8_t k[4], net[4];
+	size_t i;
+	int l;
+
+	assert_non_null(t = trie_new(32));
+	/* nothing known: 0.0.0.0/0 */
+	v4("1.2.3.4", k);
+	assert_int_equal(trie_negative(t, k), 0);
+	for (i = 0; i < 3; i++) {
+		v4(known4[i], k);
+		assert_int_equal(trie_insert(t, k, known4_len[i],
+		    (void *)known4[i], NULL), 0);
+	}
+	for (i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		v4(ex[i].req, k);
+		l = trie_negative(t, k);
+		assert_int_equal(l, ex[i].len);
+		clear_host(k, l, 32);
+		v4(ex[i].net, net);
+		assert_memory_equal(k, net, 4);
+		/* the answer overlaps nothing stored */
+		assert_int_equal(trie_has_inside(t, k, l), 0);
+		assert_null(trie_lookup_prefix(t, k, l, NULL));
+	}
+	/* inside a stored prefix: not a negative case */
+	v4("10.200.1.1", k);
+	assert_int_equal(trie_negative(t, k), -1);
+	v4("172.16.1.255", k);
+	assert_int_equal(trie_negative(t, k), -1);
+	trie_free(t, NULL);
+
+	/* single known prefixes */
+	assert_non_null(t = trie_new(32));
+	v4("192.0.2.0", k);
+	assert_int_equal(trie_insert(t, k, 24, k, NULL), 0);
+	v4("1.1.1.1", k);
+	assert_int_equal(trie_negative(t, k), 1);
+	trie_free(t, NULL);
+
+	assert_non_null(t = trie_new(32));
+	v4("160.0.0.0", k);
+	assert_int_equal(trie_insert(t, k, 8, k, NULL), 0);
+	v4("130.0.0.1", k);
+	assert_int_equal(trie_negative(t, k), 3);
+	trie_free(t, NULL);
+}
+
+static void
+test_negative_v6(void **state)
+{
+	struct trie *t;
+	uint8_t k[16], net[16];
+	int l;
+
+	assert_non_null(t = trie_new(128));
+	v6("2001:db8:2::1", k);
+	assert_int_equal(trie_negative(t, k), 0);
+	v6("2001:db8:1::", net);
+	assert_int_equal(trie_insert(t, net, 48, net, NULL), 0);
+	l = trie_negative(t, k);
+	assert_int_equal(l, 47);
+	clear_host(k, l, 128);
+	v6("2001:db8:2::", net);
+	assert_memory_equal(k, net, 16);
+	v6("2001:db8:1:ffff::1", k);
+	assert_int_equal(trie_negative(t, k), -1);
+	/* divergence in the low 64 bits */
+	v6("2001:db8::1:0:0:0", net);
+	assert_int_equal(trie_insert(t, net, 80, net, NULL), 0);
+	v6("2001:db8::3:0:0:0", k);
+	assert_int_equal(trie_negative(t, k), 79);
+	v6("2001:db8::1:0:0:1", k);
+	assert_int_equal(trie_negative(t, k), -1);
+	/* a host route */
+	v6("2001:db8::5", net);
+	assert_int_equal(trie_insert(t, net, 128, net, NULL), 0);
+	assert_int_equal(trie_negative(t, net), -1);
+	v6("2001:db8::4", k);
+	assert_int_equal(trie_negative(t, k), 128);
+	trie_free(t, NULL);
+}
+
+/* ---- basic operations ---- */
+
+static int nfreed;
+
+static void
+count_free(void *v)
+{
+	nfreed++;
+}
+
+static void
+test_basic(void **state)
+{
+	struct trie *t;
+	uint8_t k[4];
+	void *old;
+	int plen = -1;
+	int a, b, c, d;
+
+	assert_null(trie_new(0));
+	assert_null(trie_new(129));
+	assert_non_null(t = trie_new(32));
+	assert_int_equal(trie_count(t), 0);
+	v4("1.2.3.4", k);
+	assert_null(trie_lookup(t, k, &plen));
+	assert_int_equal(trie_insert(t, k, 33, &a, NULL), -1);
+	assert_int_equal(trie_insert(t, k, -1, &a, NULL), -1);
+
+	/* host bits are ignored */
+	v4("10.1.2.3", k);
+	assert_int_equal(trie_insert(t, k, 8, &a, &old), 0);
+	assert_null(old);
+	v4("10.0.0.0", k);
+	assert_ptr_equal(trie_exact(t, k, 8), &a);
+	assert_null(trie_exact(t, k, 9));
+	assert_null(trie_exact(t, k, 7));
+	assert_int_equal(trie_insert(t, k, 8, &b, &old), 0);
+	assert_ptr_equal(old, &a);
+	assert_int_equal(trie_count(t), 1);
+
+	v4("10.1.0.0", k);
+	assert_int_equal(trie_insert(t, k, 16, &c, NULL), 0);
+	v4("0.0.0.0", k);
+	assert_int_equal(trie_insert(t, k, 0, &d, NULL), 0);
+	assert_int_equal(trie_count(t), 3);
+
+	v4("10.1.9.9", k);
+	assert_ptr_equal(trie_lookup(t, k, &plen), &c);
+	assert_int_equal(plen, 16);
+	assert_ptr_equal(trie_lookup_prefix(t, k, 12, &plen), &b);
+	assert_int_equal(plen, 8);
+	assert_ptr_equal(trie_lookup_prefix(t, k, 16, &plen), &c);
+	v4("10.2.0.0", k);
+	assert_ptr_equal(trie_lookup(t, k, &plen), &b);
+	assert_int_equal(plen, 8);
+	v4("11.0.0.0", k);
+	assert_ptr_equal(trie_lookup(t, k, &plen), &d);
+	assert_int_equal(plen, 0);
+	assert_int_equal(trie_negative(t, k), -1);
+
+	v4("10.0.0.0", k);
+	assert_int_equal(trie_has_inside(t, k, 8), 1);
+	assert_int_equal(trie_has_inside(t, k, 9), 1);	/* 10.0/9 has 10.1/16 */
+	v4("10.128.0.0", k);
+	assert_int_equal(trie_has_inside(t, k, 9), 0);
+	v4("10.1.0.0", k);
+	assert_int_equal(trie_has_inside(t, k, 15), 1);
+	assert_int_equal(trie_has_inside(t, k, 16), 1);
+	assert_int_equal(trie_has_inside(t, k, 17), 0);
+
+	/* removal */
+	v4("10.0.0.0", k);
+	assert_null(trie_remove(t, k, 9));
+	assert_ptr_equal(trie_remove(t, k, 8), &b);
+	assert_null(trie_remove(t, k, 8));
+	assert_int_equal(trie_count(t), 2);
+	v4("10.1.9.9", k);
+	assert_ptr_equal(trie_lookup(t, k, &plen), &c);
+	v4("10.2.0.0", k);
+	assert_ptr_equal(trie_lookup(t, k, &plen), &d);
+	assert_int_equal(plen, 0);
+	v4("0.0.0.0", k);
+	assert_ptr_equal(trie_remove(t, k, 0), &d);
+	v4("10.2.0.0", k);
+	assert_null(trie_lookup(t, k, &plen));
+	v4("10.1.0.0", k);
+	assert_ptr_equal(trie_remove(t, k, 16), &c);
+	assert_int_equal(trie_count(t), 0);
+	assert_int_equal(trie_negative(t, k), 0);
+
+	/* free calls free_val once per stored prefix */
+	v4("10.0.0.0", k);
+	assert_int_equal(trie_insert(t, k, 8, &a, NULL), 0);
+	v4("10.128.0.0", k);
+	assert_int_equal(trie_insert(t, k, 9, &a, NULL), 0);
+	v4("10.0.0.0", k);
+	assert_int_equal(trie_insert(t, k, 9, &a, NULL), 0);
+	v4("20.0.0.0", k);
+	assert_int_equal(trie_insert(t, k, 32, &a, NULL), 0);
+	nfreed = 0;
+	trie_free(t, count_free);
+	assert_int_equal(nfreed, 4);
+}
+
+static void
+test_mac(void **state)
+{
+	static const uint8_t m1[6] = { 0x02, 0, 0x5e, 0x10, 0, 1 };
+	static const uint8_t m2[6] = { 0x02, 0, 0x5e, 0x10, 0, 2 };
+	struct trie *t;
+	int x, y, plen;
+
+	assert_non_null(t = trie_new(48));
+	assert_int_equal(trie_insert(t, m1, 48, &x, NULL), 0);
+	assert_int_equal(trie_insert(t, m1, 24, &y, NULL), 0);
+	assert_ptr_equal(trie_lookup(t, m1, &plen), &x);
+	assert_int_equal(plen, 48);
+	assert_ptr_equal(trie_lookup(t, m2, &plen), &y);
+	assert_int_equal(plen, 24);
+	assert_int_equal(trie_insert(t, m1, 49, &x, NULL), -1);
+	assert_ptr_equal(trie_remove(t, m1, 24), &y);
+	assert_int_equal(trie_negative(t, m2), 47);
+	trie_free(t, NULL);
+}
+
+/* ---- walk order ---- */
+
+struct collect {
+	int		 n;
+	uint8_t		 key[16][4];
+	int		 plen[16];
+	int		 stop;
+};
+
+static int
+collect_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct collect *c = arg;
+
+	memcpy(c->key[c->n], key, 4);
+	c->plen[c->n] = plen;
+	c->n++;
+	return c->stop != 0 && c->n == c->stop ? 7 : 0;
+}
+
+static void
+test_walk(void **state)
+{
+	static const struct {
+		const char	*a;
+		int		 len;
+	} in[] = {
+		{ "192.168.1.0", 24 }, { "10.0.0.0", 8 }, { "0.0.0.0", 0 },
+		{ "10.0.0.0", 16 }, { "10.128.0.0", 9 }, { "255.255.255.255", 32 },
+		{ "10.0.0.0", 9 }, { "128.0.0.0", 1 },
+	};
+	/* address order; a shorter prefix before the longer ones it covers */
+	static const int order[] = { 2, 1, 6, 3, 4, 7, 0, 5 };
+	struct trie *t;
+	struct collect c;
+	uint8_t k[4];
+	size_t i;
+
+	assert_non_null(t = trie_new(32));
+	for (i = 0; i < 8; i++) {
+		v4(in[i].a, k);
+		assert_int_equal(trie_insert(t, k, in[i].len, NULL, NULL), 0);
+	}
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(trie_walk(t, collect_cb, &c), 0);
+	assert_int_equal(c.n, 8);
+	for (i = 0; i < 8; i++) {
+		v4(in[order[i]].a, k);
+		assert_memory_equal(c.key[i], k, 4);
+		assert_int_equal(c.plen[i], in[order[i]].len);
+	}
+	/* stop early with the callback's value */
+	memset(&c, 0, sizeof(c));
+	c.stop = 3;
+	assert_int_equal(trie_walk(t, collect_cb, &c), 7);
+	assert_int_equal(c.n, 3);
+	trie_free(t, NULL);
+}
+
+/* ---- random operations against a naive reference ---- */
+
+#define REF_MAX		400
+
+struct ref {
+	int		 bits;
+	int		 n;
+	uint8_t		 key[REF_MAX][16];
+	int		 plen[REF_MAX];
+	uintptr_t	 val[REF_MAX];
+};
+
+static uint64_t rng_state;
+
+static uint64_t
+rng(void)
+{
+	uint64_t x = rng_state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rng_state = x;
+}
+
+static int
+ref_find(const struct ref *r, const uint8_t *k, int plen)
+{
+	int i, o = (r->bits + 7) / 8;
+
+	for (i = 0; i < r->n; i++)
+		if (r->plen[i] == plen && memcmp(r->key[i], k, o) == 0)
+			return i;
+	return -1;
+}
+
+/* longest stored prefix of length <= plen covering k */
+static int
+ref_lookup(const struct ref *r, const uint8_t *k, int plen)
+{
+	int i, best = -1;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->plen[i] > plen ||
+		    common_bits(r->key[i], k, r->plen[i]) < r->plen[i])
+			continue;
+		if (best == -1 || r->plen[i] > r->plen[best])
+			best = i;
+	}
+	return best;
+}
+
+static int
+ref_has_inside(const struct ref *r, const uint8_t *k, int plen)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->plen[i] >= plen && common_bits(r->key[i], k, plen) == plen)
+			return 1;
+	return 0;
+}
+
+/* digest §6, literally */
+static int
+ref_negative(const struct ref *r, const uint8_t *k)
+{
+	int i, d, l = 0;
+
+	for (i = 0; i < r->n; i++) {
+		d = common_bits(r->key[i], k, r->bits);
+		if (d >= r->plen[i])
+			return -1;
+		if (d + 1 > l)
+			l = d + 1;
+	}
+	return l;
+}
+
+/* regions where prefixes concentrate */
+struct region {
+	uint8_t		 base[16];
+	int		 len;
+};
+
+static void
+rand_key(int bits, const struct region *rg, int nrg, uint8_t *k, int *plen)
+{
+	const struct region *g = &rg[rng() % (uint64_t)nrg];
+	int i, o = bits / 8, spread, tail;
+
+	memcpy(k, g->base, (size_t)o);
+	spread = 1 + (int)(rng() % 14);
+	tail = rng() % 4 == 0;
+	for (i = g->len; i < bits; i++) {
+		if (i < g->len + spread || tail) {
+			if (rng() & 1)
+				k[i / 8] ^= (uint8_t)(0x80 >> (i % 8));
+		}
+	}
+	/* a third of the keys stray just outside the region */
+	if (rng() % 3 == 0) {
+		i = (int)(rng() % (uint64_t)(g->len + 1));
+		if (i < bits)
+			k[i / 8] ^= (uint8_t)(0x80 >> (i % 8));
+	}
+	switch (rng() % 8) {
+	case 0:
+		/* anywhere, but rarely very short: a /0 covers everything */
+		*plen = (int)(rng() % (uint64_t)(bits + 1));
+		if (*plen < g->len - 3 && rng() % 16 != 0)
+			*plen = g->len - 3 < 0 ? 0 : g->len - 3;
+		break;
+	case 1:
+		*plen = bits;
+		break;
+	default:
+		*plen = g->len + (int)(rng() % 18) - (rng() % 8 == 0 ? 3 : 0);
+		if (*plen < 0)
+			*plen = 0;
+		if (*plen > bits)
+			*plen = bits;
+		break;
+	}
+}
+
+struct wcheck {
+	const struct ref *r;
+	int		 n;
+	uint8_t		 last[16];
+	int		 lastlen;
+};
+
+static int
+wcheck_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct wcheck *w = arg;
+	int o = (w->r->bits + 7) / 8, i, c;
+
+	i = ref_find(w->r, key, plen);
+	assert_true(i >= 0);
+	assert_true((uintptr_t)val == w->r->val[i]);
+	if (w->n > 0) {
+		/* strictly increasing: by address, then by length */
+		c = memcmp(w->last, key, (size_t)o);
+		assert_true(c < 0 || (c == 0 && w->lastlen < plen));
+	}
+	memcpy(w->last, key, (size_t)o);
+	w->lastlen = plen;
+	w->n++;
+	return 0;
+}
+
+static void
+random_ops(int bits, const struct region *rg, int nrg, long nops)
+{
+	struct ref *r;
+	struct trie *t;
+	struct wcheck wc;
+	uint8_t k[16], kk[16];
+	uintptr_t next = 1;
+	void *old, *v;
+	long op;
+	int plen, mlen, i;
+	long hits = 0, negs = 0, inside = 0;
+
+	assert_non_null(r = calloc(1, sizeof(*r)));
+	r->bits = bits;
+	assert_non_null(t = trie_new(bits));
+	for (op = 0; op < nops; op++) {
+		memset(k, 0, sizeof(k));
+		rand_key(bits, rg, nrg, k, &plen);
+		switch (rng() % 10) {
+		case 0:
+		case 1:
+		case 2:
+			if (r->n >= REF_MAX - 1)
+				goto remove;
+			memcpy(kk, k, sizeof(kk));
+			assert_int_equal(trie_insert(t, kk, plen,
+			    (void *)next, &old), 0);
+			clear_host(k, plen, bits);
+			if ((i = ref_find(r, k, plen)) >= 0) {
+				assert_true((uintptr_t)old == r->val[i]);
+			} else {
+				assert_null(old);
+				i = r->n++;
+				memcpy(r->key[i], k, 16);
+				r->plen[i] = plen;
+			}
+			r->val[i] = next++;
+			break;
+		case 3:
+		case 4:
+		remove:
+			/* half the time remove something that exists */
+			if (r->n > 0 && rng() & 1) {
+				i = (int)(rng() % (uint64_t)r->n);
+				memcpy(k, r->key[i], 16);
+				plen = r->plen[i];
+			}
+			v = trie_remove(t, k, plen);
+			clear_host(k, plen, bits);
+			if ((i = ref_find(r, k, plen)) >= 0) {
+				assert_true((uintptr_t)v == r->val[i]);
+				r->n--;
+				memcpy(r->key[i], r->key[r->n], 16);
+				r->plen[i] = r->plen[r->n];
+				r->val[i] = r->val[r->n];
+			} else
+				assert_null(v);
+			break;
+		case 5:
+			mlen = -1;
+			v = trie_lookup(t, k, &mlen);
+			i = ref_lookup(r, k, bits);
+			if (i < 0) {
+				assert_null(v);
+			} else {
+				hits++;
+				assert_true((uintptr_t)v == r->val[i]);
+				assert_int_equal(mlen, r->plen[i]);
+			}
+			break;
+		case 6:
+			mlen = -1;
+			v = trie_lookup_prefix(t, k, plen, &mlen);
+			clear_host(k, plen, bits);
+			i = ref_lookup(r, k, plen);
+			if (i < 0) {
+				assert_null(v);
+			} else {
+				assert_true((uintptr_t)v == r->val[i]);
+				assert_int_equal(mlen, r->plen[i]);
+			}
+			break;
+		case 7:
+			if (r->n > 0 && rng() & 1) {
+				i = (int)(rng() % (uint64_t)r->n);
+				memcpy(k, r->key[i], 16);
+				plen = r->plen[i];
+			}
+			v = trie_exact(t, k, plen);
+			clear_host(k, plen, bits);
+			i = ref_find(r, k, plen);
+			if (i < 0)
+				assert_null(v);
+			else
+				assert_true((uintptr_t)v == r->val[i]);
+			break;
+		case 8:
+			i = trie_negative(t, k);
+			assert_int_equal(i, ref_negative(r, k));
+			if (i == -1)
+				inside++;
+			else
+				negs++;
+			break;
+		case 9:
+			i = trie_has_inside(t, k, plen);
+			clear_host(k, plen, bits);
+			assert_int_equal(i, ref_has_inside(r, k, plen));
+			break;
+		}
+		assert_int_equal(trie_count(t), (size_t)r->n);
+		if (op % 50000 == 0 || op == nops - 1) {
+			memset(&wc, 0, sizeof(wc));
+			wc.r = r;
+			assert_int_equal(trie_walk(t, wcheck_cb, &wc), 0);
+			assert_int_equal(wc.n, r->n);
+		}
+	}
+	/* the workload exercised the interesting cases */
+	printf("%d bits: %ld ops, %ld lookup hits, %ld negative, %ld inside\n",
+	    bits, nops, hits, negs, inside);
+	assert_true(hits > nops / 40);
+	assert_true(inside > nops / 100);
+	assert_true(negs > nops / 100);
+	/* empty it through remove and check it is empty */
+	while (r->n > 0) {
+		r->n--;
+		assert_true((uintptr_t)trie_remove(t, r->key[r->n],
+		    r->plen[r->n]) == r->val[r->n]);
+	}
+	assert_int_equal(trie_count(t), 0);
+	memset(k, 0, sizeof(k));
+	assert_int_equal(trie_negative(t, k), 0);
+	trie_free(t, NULL);
+	free(r);
+}
+
+static long
+nops_env(void)
+{
+	const char *s = getenv("TRIE_OPS");
+
+	return s != NULL ? atol(s) : 1000000;
+}
+
+static void
+test_random_v4(void **state)
+{
+	struct region rg[4];
+	int i;
+
+	rng_state = 0x9e3779b97f4a7c15ULL;
+	for (i = 0; i < 4; i++) {
+		memset(&rg[i], 0, sizeof(rg[i]));
+		rg[i].base[0] = (uint8_t)rng();
+		rg[i].base[1] = (uint8_t)rng();
+		rg[i].base[2] = (uint8_t)rng();
+		rg[i].len = 6 + 5 * i;		/* 6, 11, 16, 21 */
+	}
+	random_ops(32, rg, 4, nops_env());
+}
+
+static void
+test_random_v6(void **state)
+{
+	struct region rg[4];
+	int i, j;
+
+	rng_state = 0x243f6a8885a308d3ULL;
+	for (i = 0; i < 4; i++) {
+		memset(&rg[i], 0, sizeof(rg[i]));
+		for (j = 0; j < 16; j++)
+			rg[i].base[j] = (uint8_t)rng();
+	}
+	rg[0].len = 2;
+	rg[1].len = 32;
+	rg[2].len = 58;		/* spread across the 64-bit word boundary */
+	rg[3].len = 116;
+	random_ops(128, rg, 4, nops_env());
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_negative_examples),
+		cmocka_unit_test(test_negative_v6),
+		cmocka_unit_test(test_basic),
+		cmocka_unit_test(test_mac),
+		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_random_v4),
+		cmocka_unit_test(test_random_v6),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
