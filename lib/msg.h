@@ -152,6 +152,25 @@ int	record_decode(struct rbuf *, struct lisp_record *, const char **why);
  * rec->nrlocs of them with rloc_encode next). rec->rlocs is ignored. */
 void	record_encode(struct wbuf *, const struct lisp_record *);
 void	rloc_encode(struct wbuf *, const struct lisp_rloc *);
+/* decode one Map-Referral record with its RLOC-records and signatures */
+int	referral_record_decode(struct rbuf *, struct lisp_record *, const char **why);
+/* validate n consecutive records (referral: Map-Referral records) and carve
+ * them into *view; reasons name the 1-based record and locator */
+int	records_decode(struct rbuf *, unsigned n, int referral, struct rbuf *view,
+	    const char **why);
+/* Map-Referral signature section (RFC 8111), walked over lisp_record.sigs */
+struct lisp_ref_sig {
+	uint32_t	 orig_ttl, expiration, inception;
+	uint16_t	 key_tag;
+	uint8_t		 alg;
+	uint16_t	 sig_len;
+	const uint8_t	*sig;
+};
+int	ref_sig_next(struct rbuf *sigs, struct lisp_ref_sig *out);
+void	ref_sig_encode(struct wbuf *, const struct lisp_ref_sig *);
+/* set *why to a formatted reason held in per-thread scratch; returns -1 */
+int	msg_fail(const char **why, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 /* a Map-Request record (EID-prefix being asked for) */
 struct lisp_eid_prefix {

@@ -1,0 +1,38 @@
+/* Map-Reply decoder: decode; on success re-encode with the encoders,
+ * decode again and compare fields; a second re-encode must give the same
+ * octets */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "msg.h"
+#include "../unit/msg_roundtrip.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t out[8192], out2[8192];
+	static struct lisp_map_reply m, m2;
+	struct rbuf b;
+	const char *why = NULL;
+	size_t len;
+
+	rbuf_init(&b, data, size);
+	if (map_reply_decode(&b, &m, &why) == -1) {
+		if (why == NULL)
+			abort();
+		return 0;
+	}
+	if ((len = rt_map_reply_encode(&m, out, sizeof(out))) == 0)
+		abort();
+	rbuf_init(&b, out, len);
+	if (map_reply_decode(&b, &m2, &why) == -1)
+		abort();
+	if (rt_map_reply_same(&m, &m2) != NULL)
+		abort();
+	if (rt_map_reply_encode(&m2, out2, sizeof(out2)) != len ||
+	    memcmp(out, out2, len) != 0)
+		abort();
+	return 0;
+}

@@ -1,0 +1,468 @@
+/* Map-Reply codec and EID/RLOC-records: the sample vector, round trips over
+ * many field combinations, reasons naming record and locator, LISP-SEC
+ * view, truncations, random mutations */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "msg.h"
+#include "vectors.h"
+#include "msg_roundtrip.h"
+
+/* sample layout: header 12; record 1 at 12 (16 + locators 12 and 24);
+ * record 2 at 64 (28) */
+#define REC1	12
+#define REC2	(12 + 16 + 12 + 24)
+
+static size_t
+sample(uint8_t *buf, size_t cap)
+{
+	size_t n = test_vector_find("map-reply")->build(buf, cap);
+
+	assert_true(n > 0);
+	return n;
+}
+
+static void
+test_vector_fields(void **state)
+{
+	uint8_t buf[512], out[512];
+	struct lisp_map_reply m;
+	struct lisp_record r;
+	struct lisp_rloc rl;
+	struct rbuf b, recs, rls;
+	const char *why = NULL;
+	const uint8_t v4[4] = { 198, 18, 1, 0 }, l4[4] = { 203, 0, 113, 1 };
+	const uint8_t l6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
+	size_t n = sample(buf, sizeof(buf));
+
+	assert_int_equal(n, REC2 + 28);
+	rbuf_init(&b, buf, n);
+	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(m.flags, MREP_E);
+	assert_true(m.nonce == 0xfedcba9876543210ull);
+	assert_int_equal(m.nrecords, 2);
+	assert_int_equal(m.sec.len, 0);
+	recs = m.records;
+	assert_int_equal(record_next(&recs, &r), 1);
+	assert_int_equal(r.ttl, 1440);
+	assert_int_equal(r.nrlocs, 2);
+	assert_int_equal(r.eid_mlen, 24);
+	assert_int_equal(r.act, ACT_NO_ACTION);
+	assert_int_equal(r.auth, 1);
+	assert_int_equal(r.version, 5);
+	assert_int_equal(r.eid.afi, AFI_IPV4);
+	assert_int_equal(r.eid.has_iid, 0);
+	assert_memory_equal(r.eid.u.v4, v4, 4);
+	rls = r.rlocs;
+	assert_int_equal(rloc_next(&rls, &rl), 1);
+	assert_int_equal(rl.priority, 1);
+	assert_int_equal(rl.weight, 50);
+	assert_int_equal(rl.mpriority, 255);
+	assert_int_equal(rl.mweight, 0);
+	assert_int_equal(rl.flags, RLOC_L | RLOC_R);
+	assert_int_equal(rl.addr.afi, AFI_IPV4);
+	assert_memory_equal(rl.addr.u.v4, l4, 4);
+	assert_int_equal(rloc_next(&rls, &rl), 1);
+	assert_int_equal(rl.priority, 2);
+	assert_int_equal(rl.flags, RLOC_R);
+	assert_int_equal(rl.addr.afi, AFI_IPV6);
+	assert_memory_equal(rl.addr.u.v6, l6, 16);
+	assert_int_equal(rloc_next(&rls, &rl), 0);
+	assert_int_equal(record_next(&recs, &r), 1);
+	assert_int_equal(r.ttl, 15);
+	assert_int_equal(r.nrlocs, 0);
+	assert_int_equal(r.eid_mlen, 48);
+	assert_int_equal(r.act, ACT_NATIVE_FORWARD);
+	assert_int_equal(r.auth, 0);
+	assert_int_equal(r.eid.afi, AFI_IPV6);
+	assert_memory_equal(r.eid.u.v6, e6, 16);
+	assert_int_equal(r.rlocs.len, 0);
+	assert_int_equal(record_next(&recs, &r), 0);
+
+	assert_int_equal(rt_map_reply_encode(&m, out, sizeof(out)), n);
+	assert_memory_equal(out, buf, n);
+}
+
+static void
+rand_addr(struct lisp_addr *a, uint64_t *s)
+{
+	uint64_t r = tv_rand(s);
+	uint8_t x[16];
+	int k;
+
+	for (k = 0; k < 16; k++)
+		x[k] = (uint8_t)(tv_rand(s) >> 24);
+	switch (r % 3) {
+	case 0:
+		addr_set_v4(a, x);
+		break;
+	case 1:
+		addr_set_v6(a, x);
+		break;
+	default:
+		addr_set_mac(a, x);
+		break;
+	}
+	if ((r >> 8) % 3 == 0)
+		addr_set_iid(a, (uint32_t)(r >> 16));
+}
+
+static void
+test_roundtrip_combinations(void **state)
+{
+	static uint8_t buf[16384], out[16384];
+	struct lisp_map_reply m, d;
+	struct lisp_record rr[5], dr;
+	struct lisp_rloc rl[5][6], dl;
+	struct rbuf b, recs, rls;
+	struct wbuf w;
+	const char *why;
+	uint64_t s = 77;
+	int iter, i, k;
+	uint8_t sec[40];
+
+	for (iter = 0; iter < 3000; iter++) {
+		memset(&m, 0, sizeof(m));
+		m.flags = (uint32_t)tv_rand(&s) & 0x0fffff00u;
+		m.nonce = tv_rand(&s);
+		m.nrecords = (uint8_t)(1 + tv_rand(&s) % 5);
+		wbuf_init(&w, buf, sizeof(buf));
+		map_reply_encode_hdr(&w, &m);
+		for (i = 0; i < m.nrecords; i++) {
+			memset(&rr[i], 0, sizeof(rr[i]));
+			rr[i].ttl = (uint32_t)tv_rand(&s);
+			rr[i].nrlocs = (uint8_t)(tv_rand(&s) % 7);
+			rr[i].act = (uint8_t)(tv_rand(&s) % 8);
+			rr[i].auth = tv_rand(&s) & 1;
+			rr[i].version = (uint16_t)(tv_rand(&s) & 0xfff);
+			rand_addr(&rr[i].eid, &s);
+			rr[i].eid_mlen = (uint8_t)(tv_rand(&s) %
+			    (addr_bits(&rr[i].eid) + 1));
+			record_encode(&w, &rr[i]);
+			for (k = 0; k < rr[i].nrlocs; k++) {
+				rl[i][k].priority = (uint8_t)tv_rand(&s);
+				rl[i][k].weight = (uint8_t)tv_rand(&s);
+				rl[i][k].mpriority = (uint8_t)tv_rand(&s);
+				rl[i][k].mweight = (uint8_t)tv_rand(&s);
+				rl[i][k].flags = (uint16_t)tv_rand(&s);
+				rand_addr(&rl[i][k].addr, &s);
+				rloc_encode(&w, &rl[i][k]);
+			}
+		}
+		for (k = 0; k < (int)sizeof(sec); k++)
+			sec[k] = (uint8_t)tv_rand(&s);
+		k = (int)(tv_rand(&s) % sizeof(sec));
+		if (m.flags & MREP_S)
+			wbuf_bytes(&w, sec, (size_t)k);
+		assert_int_equal(w.err, 0);
+
+		rbuf_init(&b, buf, w.len);
+		why = NULL;
+		if (map_reply_decode(&b, &d, &why) != 0)
+			fail_msg("iter %d: %s", iter, why);
+		assert_int_equal(d.flags, m.flags);
+		assert_true(d.nonce == m.nonce);
+		assert_int_equal(d.nrecords, m.nrecords);
+		if (m.flags & MREP_S) {
+			assert_int_equal(d.sec.len, k);
+			assert_memory_equal(d.sec.p, sec, (size_t)k);
+		} else
+			assert_int_equal(d.sec.len, 0);
+		recs = d.records;
+		for (i = 0; i < m.nrecords; i++) {
+			assert_int_equal(record_next(&recs, &dr), 1);
+			assert_int_equal(dr.ttl, rr[i].ttl);
+			assert_int_equal(dr.nrlocs, rr[i].nrlocs);
+			assert_int_equal(dr.eid_mlen, rr[i].eid_mlen);
+			assert_int_equal(dr.act, rr[i].act);
+			assert_int_equal(dr.auth, rr[i].auth);
+			assert_int_equal(dr.version, rr[i].version);
+			assert_true(rt_addr_same(&dr.eid, &rr[i].eid));
+			rls = dr.rlocs;
+			for (k = 0; k < rr[i].nrlocs; k++) {
+				assert_int_equal(rloc_next(&rls, &dl), 1);
+				assert_int_equal(dl.priority, rl[i][k].priority);
+				assert_int_equal(dl.weight, rl[i][k].weight);
+				assert_int_equal(dl.mpriority, rl[i][k].mpriority);
+				assert_int_equal(dl.mweight, rl[i][k].mweight);
+				assert_int_equal(dl.flags, rl[i][k].flags);
+				assert_true(rt_addr_same(&dl.addr, &rl[i][k].addr));
+			}
+			assert_int_equal(rloc_next(&rls, &dl), 0);
+		}
+		assert_int_equal(record_next(&recs, &dr), 0);
+		assert_int_equal(rt_map_reply_encode(&d, out, sizeof(out)), w.len);
+		assert_memory_equal(out, buf, w.len);
+	}
+}
+
+static void
+expect_fail(const uint8_t *p, size_t n, const char *reason)
+{
+	struct lisp_map_reply m;
+	struct rbuf b;
+	const char *why = NULL;
+
+	rbuf_init(&b, p, n);
+	assert_int_equal(map_reply_decode(&b, &m, &why), -1);
+	assert_non_null(why);
+	if (reason != NULL)
+		assert_string_equal(why, reason);
+}
+
+static void
+test_reasons(void **state)
+{
+	uint8_t buf[512];
+	size_t n = sample(buf, sizeof(buf));
+
+	buf[REC2 + 4] = 9;
+	expect_fail(buf, n, "record 2: locator count 9 exceeds packet");
+	n = sample(buf, sizeof(buf));
+	buf[REC1 + 5] = 33;
+	expect_fail(buf, n, "record 1: eid mask-len 33 exceeds 32");
+	n = sample(buf, sizeof(buf));
+	buf[REC2 + 5] = 129;
+	expect_fail(buf, n, "record 2: eid mask-len 129 exceeds 128");
+	n = sample(buf, sizeof(buf));
+	buf[REC1 + 16 + 12 + 7] = 99;	/* second locator's AFI low octet */
+	expect_fail(buf, n, "record 1: locator 2: unknown AFI 99");
+	n = sample(buf, sizeof(buf));
+	buf[3] = 0;
+	expect_fail(buf, n, "no records");
+	n = sample(buf, sizeof(buf));
+	buf[3] = 3;
+	expect_fail(buf, n, "record 3: short record header");
+	n = sample(buf, sizeof(buf));
+	buf[3] = 20;
+	expect_fail(buf, n, "record count 20 exceeds packet");
+	n = sample(buf, sizeof(buf));
+	buf[0] = 0x10;
+	expect_fail(buf, n, "not a map-reply (type 1)");
+	/* second locator cut short: names record and locator */
+	n = sample(buf, sizeof(buf));
+	buf[REC1 + 4] = 2;
+	expect_fail(buf, REC1 + 16 + 12 + 8 + 4,
+	    "record 1: locator 2: short IPv6 address");
+}
+
+/* S: the octets after the records are kept as the LISP-SEC view; without
+ * S extra octets are ignored */
+static void
+test_sec(void **state)
+{
+	uint8_t buf[512];
+	struct lisp_map_reply m;
+	struct rbuf b;
+	const char *why = NULL;
+	size_t n = sample(buf, sizeof(buf));
+
+	memset(buf + n, 0x77, 30);
+	buf[0] |= 0x02;
+	rbuf_init(&b, buf, n + 30);
+	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(m.flags, MREP_E | MREP_S);
+	assert_ptr_equal(m.sec.p, buf + n);
+	assert_int_equal(m.sec.len, 30);
+	buf[0] &= (uint8_t)~0x02;
+	rbuf_init(&b, buf, n + 30);
+	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(m.sec.len, 0);
+	/* reserved bits (lispers.net hop count) are kept */
+	buf[2] = 0x5a;
+	rbuf_init(&b, buf, n);
+	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(m.flags, MREP_E | 0x5a00);
+}
+
+static void
+test_truncations(void **state)
+{
+	uint8_t buf[512];
+	struct lisp_map_reply m;
+	struct rbuf b;
+	const char *why;
+	size_t n = sample(buf, sizeof(buf)), k;
+
+	for (k = 0; k < n; k++) {
+		why = NULL;
+		rbuf_init(&b, buf, k);
+		assert_int_equal(map_reply_decode(&b, &m, &why), -1);
+		assert_non_null(why);
+		assert_true(strlen(why) > 0);
+	}
+	/* with one record less, the first record alone is a valid message */
+	buf[3] = 1;
+	rbuf_init(&b, buf, REC2);
+	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(m.records.len, REC2 - REC1);
+}
+
+static void
+test_mutations(void **state)
+{
+	static uint8_t buf[1024], out[2048], out2[2048];
+	struct lisp_map_reply m, m2;
+	struct rbuf b;
+	const char *why, *diff;
+	uint64_t s = 4242;
+	size_t n, len;
+	int i, j, ok = 0;
+
+	for (i = 0; i < 100000; i++) {
+		n = sample(buf, sizeof(buf));
+		for (j = 1 + (int)(tv_rand(&s) % 4); j > 0; j--)
+			n = tv_mutate(buf, n, sizeof(buf), &s);
+		why = NULL;
+		rbuf_init(&b, buf, n);
+		if (map_reply_decode(&b, &m, &why) == -1) {
+			assert_non_null(why);
+			continue;
+		}
+		ok++;
+		len = rt_map_reply_encode(&m, out, sizeof(out));
+		assert_true(len > 0);
+		rbuf_init(&b, out, len);
+		if (map_reply_decode(&b, &m2, &why) == -1)
+			fail_msg("mutation %d: re-decode: %s", i, why);
+		if ((diff = rt_map_reply_same(&m, &m2)) != NULL)
+			fail_msg("mutation %d: %s differs", i, diff);
+		assert_int_equal(rt_map_reply_encode(&m2, out2, sizeof(out2)), len);
+		assert_memory_equal(out2, out, len);
+	}
+	print_message("map-reply mutations: %d of 100000 decoded\n", ok);
+	assert_true(ok > 0);
+}
+
+/* Map-Referral record (RFC 8111): Referral Count, ACT, A, I, SigCnt and a
+ * signature section after the referral set */
+static const uint8_t ref_rec[] = {
+	0x00, 0x00, 0x05, 0xa0, 0x01, 24, 0x58, 0x00, 0x10, 0x03,
+	0x00, 0x01, 198, 18, 0, 0,
+	0, 0, 0, 0, 0x00, 0x00, 0x00, 0x01, 203, 0, 113, 9,
+	0x00, 0x00, 0x05, 0xa0, 0x65, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00,
+	0x12, 0x34, 0x00, 0x08, 0x02, 0x00, 0x00, 0x00,
+	0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
+};
+
+static void
+test_referral_record(void **state)
+{
+	uint8_t buf[256], out[256];
+	struct lisp_record r;
+	struct lisp_rloc rl;
+	struct lisp_ref_sig sg;
+	struct rbuf b, v, rls, sigs;
+	struct wbuf w;
+	const char *why = NULL;
+	const uint8_t sig[8] = { 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
+	size_t n = sizeof(ref_rec);
+
+	rbuf_init(&b, ref_rec, n);
+	assert_int_equal(referral_record_decode(&b, &r, &why), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(r.ttl, 1440);
+	assert_int_equal(r.nrlocs, 1);
+	assert_int_equal(r.eid_mlen, 24);
+	assert_int_equal(r.act, REF_MS_ACK);
+	assert_int_equal(r.auth, 1);
+	assert_int_equal(r.incomplete, 1);
+	assert_int_equal(r.sigcnt, 1);
+	assert_int_equal(r.version, 3);
+	rls = r.rlocs;
+	assert_int_equal(rloc_next(&rls, &rl), 1);
+	assert_int_equal(rl.addr.u.v4[3], 9);
+	assert_int_equal(rloc_next(&rls, &rl), 0);
+	sigs = r.sigs;
+	assert_int_equal(sigs.len, 28);
+	assert_int_equal(ref_sig_next(&sigs, &sg), 1);
+	assert_int_equal(sg.orig_ttl, 1440);
+	assert_int_equal(sg.expiration, 0x65000000);
+	assert_int_equal(sg.inception, 0x64000000);
+	assert_int_equal(sg.key_tag, 0x1234);
+	assert_int_equal(sg.sig_len, 8);
+	assert_int_equal(sg.alg, 2);
+	assert_memory_equal(sg.sig, sig, 8);
+	assert_int_equal(ref_sig_next(&sigs, &sg), 0);
+
+	/* re-encode: identical octets */
+	wbuf_init(&w, out, sizeof(out));
+	record_encode(&w, &r);
+	rls = r.rlocs;
+	while (rloc_next(&rls, &rl) == 1)
+		rloc_encode(&w, &rl);
+	ref_sig_encode(&w, &sg);
+	assert_int_equal(w.err, 0);
+	assert_int_equal(w.len, n);
+	assert_memory_equal(out, ref_rec, n);
+
+	/* as a plain EID-record the signature is not part of the record and
+	 * the I bit and SigCnt are reserved */
+	rbuf_init(&b, ref_rec, n);
+	assert_int_equal(record_decode(&b, &r, &why), 0);
+	assert_int_equal(r.incomplete, 0);
+	assert_int_equal(r.sigcnt, 0);
+	assert_int_equal(b.len, 28);
+
+	/* reasons */
+	memcpy(buf, ref_rec, n);
+	memcpy(buf + n, ref_rec, n);
+	rbuf_init(&b, buf, 2 * n);
+	assert_int_equal(records_decode(&b, 2, 1, &v, &why), 0);
+	assert_int_equal(v.len, 2 * n);
+	rbuf_init(&b, buf, 2 * n - 1);
+	assert_int_equal(records_decode(&b, 2, 1, &v, &why), -1);
+	assert_string_equal(why,
+	    "record 2: signature 1: length exceeds packet");
+	buf[n + 8] = 0xf0;	/* SigCnt 15 */
+	rbuf_init(&b, buf, 2 * n);
+	assert_int_equal(records_decode(&b, 2, 1, &v, &why), -1);
+	assert_string_equal(why, "record 2: signature count 15 exceeds packet");
+	buf[n + 8] = 0x10;
+	buf[n + 4] = 6;
+	rbuf_init(&b, buf, 2 * n);
+	assert_int_equal(records_decode(&b, 2, 1, &v, &why), -1);
+	assert_string_equal(why, "record 2: referral count 6 exceeds packet");
+	rbuf_init(&b, buf, 2 * n);
+	assert_int_equal(records_decode(&b, 10, 1, &v, &why), -1);
+	assert_string_equal(why, "record count 10 exceeds packet");
+}
+
+static void
+test_names(void **state)
+{
+	assert_string_equal(lisp_type_name(LISP_MAP_REPLY), "map-reply");
+	assert_string_equal(lisp_type_name(LISP_MAP_NOTIFY_ACK), "map-notify-ack");
+	assert_string_equal(lisp_type_name(12), "unknown");
+	assert_string_equal(act_name(ACT_NATIVE_FORWARD), "natively-forward");
+	assert_string_equal(act_name(ACT_DROP_AUTH), "drop-auth-failure");
+	assert_string_equal(act_name(7), "unknown");
+	assert_string_equal(referral_act_name(REF_MS_ACK), "ms-ack");
+	assert_string_equal(referral_act_name(REF_NOT_AUTHORITATIVE),
+	    "not-authoritative");
+	assert_string_equal(alg_name(ALG_HMAC_SHA256_128), "hmac-sha256-128");
+	assert_string_equal(alg_name(9), "unknown");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vector_fields),
+		cmocka_unit_test(test_roundtrip_combinations),
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_sec),
+		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_referral_record),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,431 @@
+/* Map-Request codec: the sample vector, encoder/decoder round trips over
+ * many field combinations, failure reasons, truncations, random mutations */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "msg.h"
+#include "vectors.h"
+#include "msg_roundtrip.h"
+
+static size_t
+sample(uint8_t *buf, size_t cap)
+{
+	size_t n = test_vector_find("map-request")->build(buf, cap);
+
+	assert_true(n > 0);
+	return n;
+}
+
+static void
+assert_v4(const struct lisp_addr *a, uint8_t x0, uint8_t x1, uint8_t x2,
+    uint8_t x3)
+{
+	const uint8_t want[4] = { x0, x1, x2, x3 };
+
+	assert_int_equal(a->afi, AFI_IPV4);
+	assert_memory_equal(a->u.v4, want, 4);
+}
+
+static void
+test_vector_fields(void **state)
+{
+	uint8_t buf[512], out[512];
+	struct lisp_map_request m;
+	struct lisp_eid_prefix e;
+	struct lisp_record r;
+	struct lisp_rloc rl;
+	struct rbuf b, recs, rls;
+	const char *why = NULL;
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	size_t n = sample(buf, sizeof(buf)), i;
+
+	rbuf_init(&b, buf, n);
+	assert_int_equal(map_request_decode(&b, &m, &why), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(m.flags, MREQ_A | MREQ_M | MREQ_s | MREQ_I);
+	assert_true(m.nonce == 0x0123456789abcdefull);
+	assert_int_equal(m.seid.has_iid, 1);
+	assert_int_equal(m.seid.iid, 5);
+	assert_v4(&m.seid, 198, 18, 1, 1);
+	assert_int_equal(m.nitr, 2);
+	assert_int_equal(m.itr[0].has_iid, 0);
+	assert_v4(&m.itr[0], 203, 0, 113, 1);
+	assert_int_equal(m.itr[1].afi, AFI_IPV6);
+	assert_memory_equal(m.itr[1].u.v6, v6, 16);
+	assert_int_equal(m.nrecords, 1);
+	recs = m.records;
+	assert_int_equal(mreq_record_next(&recs, &e), 1);
+	assert_int_equal(e.flags, MREQ_REC_N);
+	assert_int_equal(e.mlen, 32);
+	assert_int_equal(e.eid.iid, 5);
+	assert_v4(&e.eid, 198, 18, 2, 1);
+	assert_int_equal(mreq_record_next(&recs, &e), 0);
+
+	assert_int_equal(m.has_reply, 1);
+	recs = m.reply;
+	assert_int_equal(record_next(&recs, &r), 1);
+	assert_int_equal(r.ttl, 1440);
+	assert_int_equal(r.nrlocs, 1);
+	assert_int_equal(r.eid_mlen, 24);
+	assert_int_equal(r.auth, 1);
+	assert_int_equal(r.act, 0);
+	assert_int_equal(r.version, 0);
+	assert_int_equal(r.eid.iid, 5);
+	assert_v4(&r.eid, 198, 18, 1, 0);
+	rls = r.rlocs;
+	assert_int_equal(rloc_next(&rls, &rl), 1);
+	assert_int_equal(rl.priority, 1);
+	assert_int_equal(rl.weight, 100);
+	assert_int_equal(rl.mpriority, 255);
+	assert_int_equal(rl.mweight, 0);
+	assert_int_equal(rl.flags, RLOC_L | RLOC_R);
+	assert_v4(&rl.addr, 203, 0, 113, 1);
+	assert_int_equal(rloc_next(&rls, &rl), 0);
+	assert_int_equal(record_next(&recs, &r), 0);
+
+	assert_int_equal(m.has_ids, 1);
+	for (i = 0; i < XTR_ID_LEN; i++)
+		assert_int_equal(m.xtr_id[i], i + 1);
+	assert_true(m.site_id == 7);
+
+	/* re-encode: identical octets */
+	assert_int_equal(rt_map_request_encode(&m, out, sizeof(out)), n);
+	assert_memory_equal(out, buf, n);
+}
+
+static void
+rand_addr(struct lisp_addr *a, uint64_t *s, int allow_none)
+{
+	uint64_t r = tv_rand(s);
+	uint8_t x[16];
+	int k;
+
+	for (k = 0; k < 16; k++)
+		x[k] = (uint8_t)(tv_rand(s) >> 24);
+	switch (r % (allow_none ? 4 : 3)) {
+	case 0:
+		addr_set_v4(a, x);
+		break;
+	case 1:
+		addr_set_v6(a, x);
+		break;
+	case 2:
+		addr_set_mac(a, x);
+		break;
+	default:
+		addr_set_none(a);
+		return;
+	}
+	if ((r >> 8) % 3 == 0)
+		addr_set_iid(a, (uint32_t)(r >> 16));
+}
+
+/* build messages with the encoders from random field values, decode, compare
+ * each field with what was encoded, re-encode and compare octets */
+static void
+test_roundtrip_combinations(void **state)
+{
+	static uint8_t buf[8192], out[8192];
+	static struct lisp_map_request m, d;
+	struct lisp_eid_prefix e[4], de;
+	struct lisp_record rr, dr;
+	struct lisp_rloc rl[3], dl;
+	struct rbuf b, recs, rls;
+	struct wbuf w;
+	const char *why;
+	uint64_t s = 0x9e3779b97f4a7c15ull;
+	int iter, i, k, bits;
+
+	for (iter = 0; iter < 3000; iter++) {
+		memset(&m, 0, sizeof(m));
+		m.flags = (uint32_t)tv_rand(&s) & 0x0fffe000u;
+		m.nonce = tv_rand(&s);
+		rand_addr(&m.seid, &s, 1);
+		m.nitr = (uint8_t)(1 + tv_rand(&s) % MREQ_ITR_MAX);
+		for (i = 0; i < m.nitr; i++)
+			rand_addr(&m.itr[i], &s, 0);
+		m.nrecords = (uint8_t)(1 + tv_rand(&s) % 4);
+		m.has_reply = tv_rand(&s) & 1;
+		m.has_ids = tv_rand(&s) & 1;
+		for (i = 0; i < XTR_ID_LEN; i++)
+			m.xtr_id[i] = (uint8_t)tv_rand(&s);
+		m.site_id = tv_rand(&s);
+		wbuf_init(&w, buf, sizeof(buf));
+		map_request_encode_hdr(&w, &m);
+		for (i = 0; i < m.nrecords; i++) {
+			e[i].flags = (uint8_t)tv_rand(&s);
+			rand_addr(&e[i].eid, &s, 0);
+			bits = addr_bits(&e[i].eid);
+			e[i].mlen = (uint8_t)(tv_rand(&s) % (bits + 1));
+			mreq_record_encode(&w, &e[i]);
+		}
+		if (m.has_reply) {
+			memset(&rr, 0, sizeof(rr));
+			rr.ttl = (uint32_t)tv_rand(&s);
+			rr.nrlocs = (uint8_t)(tv_rand(&s) % 4);
+			rr.act = (uint8_t)(tv_rand(&s) % 8);
+			rr.auth = tv_rand(&s) & 1;
+			rr.version = (uint16_t)(tv_rand(&s) & 0xfff);
+			rand_addr(&rr.eid, &s, 0);
+			rr.eid_mlen = (uint8_t)(tv_rand(&s) %
+			    (addr_bits(&rr.eid) + 1));
+			record_encode(&w, &rr);
+			for (k = 0; k < rr.nrlocs; k++) {
+				rl[k].priority = (uint8_t)tv_rand(&s);
+				rl[k].weight = (uint8_t)tv_rand(&s);
+				rl[k].mpriority = (uint8_t)tv_rand(&s);
+				rl[k].mweight = (uint8_t)tv_rand(&s);
+				rl[k].flags = (uint16_t)tv_rand(&s);
+				rand_addr(&rl[k].addr, &s, 0);
+				rloc_encode(&w, &rl[k]);
+			}
+		}
+		map_request_encode_trailer(&w, &m);
+		assert_int_equal(w.err, 0);
+
+		why = NULL;
+		rbuf_init(&b, buf, w.len);
+		if (map_request_decode(&b, &d, &why) != 0)
+			fail_msg("iter %d: %s", iter, why);
+		assert_int_equal(d.flags, (m.flags & ~(MREQ_M | MREQ_I)) |
+		    (m.has_reply ? MREQ_M : 0) | (m.has_ids ? MREQ_I : 0));
+		assert_true(d.nonce == m.nonce);
+		assert_true(rt_addr_same(&d.seid, &m.seid));
+		assert_int_equal(d.nitr, m.nitr);
+		for (i = 0; i < m.nitr; i++)
+			assert_true(rt_addr_same(&d.itr[i], &m.itr[i]));
+		assert_int_equal(d.nrecords, m.nrecords);
+		recs = d.records;
+		for (i = 0; i < m.nrecords; i++) {
+			assert_int_equal(mreq_record_next(&recs, &de), 1);
+			assert_int_equal(de.flags, e[i].flags);
+			assert_int_equal(de.mlen, e[i].mlen);
+			assert_true(rt_addr_same(&de.eid, &e[i].eid));
+		}
+		assert_int_equal(mreq_record_next(&recs, &de), 0);
+		assert_int_equal(d.has_reply, m.has_reply);
+		if (m.has_reply) {
+			recs = d.reply;
+			assert_int_equal(record_next(&recs, &dr), 1);
+			assert_int_equal(dr.ttl, rr.ttl);
+			assert_int_equal(dr.nrlocs, rr.nrlocs);
+			assert_int_equal(dr.eid_mlen, rr.eid_mlen);
+			assert_int_equal(dr.act, rr.act);
+			assert_int_equal(dr.auth, rr.auth);
+			assert_int_equal(dr.version, rr.version);
+			assert_true(rt_addr_same(&dr.eid, &rr.eid));
+			rls = dr.rlocs;
+			for (k = 0; k < rr.nrlocs; k++) {
+				assert_int_equal(rloc_next(&rls, &dl), 1);
+				assert_int_equal(dl.priority, rl[k].priority);
+				assert_int_equal(dl.weight, rl[k].weight);
+				assert_int_equal(dl.mpriority, rl[k].mpriority);
+				assert_int_equal(dl.mweight, rl[k].mweight);
+				assert_int_equal(dl.flags, rl[k].flags);
+				assert_true(rt_addr_same(&dl.addr, &rl[k].addr));
+			}
+			assert_int_equal(rloc_next(&rls, &dl), 0);
+			assert_int_equal(record_next(&recs, &dr), 0);
+		}
+		assert_int_equal(d.has_ids, m.has_ids);
+		if (m.has_ids) {
+			assert_memory_equal(d.xtr_id, m.xtr_id, XTR_ID_LEN);
+			assert_true(d.site_id == m.site_id);
+		}
+		assert_int_equal(rt_map_request_encode(&d, out, sizeof(out)),
+		    w.len);
+		assert_memory_equal(out, buf, w.len);
+	}
+}
+
+static void
+expect_fail(const uint8_t *p, size_t n, const char *reason)
+{
+	struct lisp_map_request m;
+	struct rbuf b;
+	const char *why = NULL;
+
+	rbuf_init(&b, p, n);
+	assert_int_equal(map_request_decode(&b, &m, &why), -1);
+	assert_non_null(why);
+	if (reason != NULL)
+		assert_string_equal(why, reason);
+}
+
+static void
+test_reasons(void **state)
+{
+	uint8_t buf[512];
+	size_t n = sample(buf, sizeof(buf));
+	/* sample: header 12, IID source EID 18, ITR-RLOCs 6 + 18 */
+	size_t rec = 12 + 18 + 6 + 18;
+
+	buf[3] = 0;
+	expect_fail(buf, n, "no records");
+	n = sample(buf, sizeof(buf));
+	buf[0] = 0x20;
+	expect_fail(buf, n, "not a map-request (type 2)");
+	n = sample(buf, sizeof(buf));
+	buf[2] |= 0x1f;			/* IRC 31: 32 ITR-RLOCs */
+	expect_fail(buf, n, NULL);
+	n = sample(buf, sizeof(buf));
+	assert_int_equal(buf[rec], 0x80);
+	buf[rec + 1] = 33;
+	expect_fail(buf, n, "record 1: eid mask-len 33 exceeds 32");
+	n = sample(buf, sizeof(buf));
+	buf[3] = 200;
+	expect_fail(buf, n, "record count 200 exceeds packet");
+	n = sample(buf, sizeof(buf));
+	/* Map-Reply record: locator count 9 */
+	buf[rec + 20 + 4] = 9;
+	expect_fail(buf, n, "map-reply record 1: locator count 9 exceeds packet");
+	/* I set but 20 octets follow */
+	n = sample(buf, sizeof(buf));
+	expect_fail(buf, n - 4, "I set but 20 octets follow the records "
+	    "(want 16 or 24)");
+	/* M set with nothing after the records */
+	n = sample(buf, sizeof(buf));
+	buf[1] &= (uint8_t)~0x10;		/* clear I */
+	expect_fail(buf, rec + 20, "M set but no map-reply record");
+}
+
+/* lispers.net: I with a 16-octet xTR-ID and no Site-ID */
+static void
+test_xtr_id_only(void **state)
+{
+	uint8_t buf[512];
+	struct lisp_map_request m;
+	struct rbuf b;
+	const char *why = NULL;
+	size_t n = sample(buf, sizeof(buf));
+
+	rbuf_init(&b, buf, n - 8);
+	assert_int_equal(map_request_decode(&b, &m, &why), 0);
+	assert_int_equal(m.has_ids, 1);
+	assert_int_equal(m.xtr_id[15], 16);
+	assert_true(m.site_id == 0);
+}
+
+/* every truncation fails with a reason, except dropping the Site-ID */
+static void
+test_truncations(void **state)
+{
+	uint8_t buf[512];
+	struct lisp_map_request m;
+	struct rbuf b;
+	const char *why;
+	size_t n = sample(buf, sizeof(buf)), k;
+	int ok = 0;
+
+	for (k = 0; k < n; k++) {
+		why = NULL;
+		rbuf_init(&b, buf, k);
+		if (map_request_decode(&b, &m, &why) == 0) {
+			assert_int_equal(k, n - 8);
+			ok++;
+		} else {
+			assert_non_null(why);
+			assert_true(strlen(why) > 0);
+		}
+	}
+	assert_int_equal(ok, 1);
+}
+
+/* random mutations: each result fails with a reason or decodes to a
+ * message that re-encodes and decodes to the same fields */
+static void
+test_mutations(void **state)
+{
+	static uint8_t buf[1024], out[2048], out2[2048];
+	struct lisp_map_request m, m2, m3;
+	struct rbuf b;
+	const char *why, *diff;
+	uint64_t s = 12345;
+	size_t n, len, len2;
+	int i, j, ok = 0;
+
+	for (i = 0; i < 100000; i++) {
+		n = sample(buf, sizeof(buf));
+		for (j = 1 + (int)(tv_rand(&s) % 4); j > 0; j--)
+			n = tv_mutate(buf, n, sizeof(buf), &s);
+		why = NULL;
+		rbuf_init(&b, buf, n);
+		if (map_request_decode(&b, &m, &why) == -1) {
+			assert_non_null(why);
+			continue;
+		}
+		ok++;
+		len = rt_map_request_encode(&m, out, sizeof(out));
+		assert_true(len > 0);
+		rbuf_init(&b, out, len);
+		if (map_request_decode(&b, &m2, &why) == -1)
+			fail_msg("mutation %d: re-decode: %s", i, why);
+		if ((diff = rt_map_request_same(&m, &m2)) != NULL)
+			fail_msg("mutation %d: %s differs", i, diff);
+		len2 = rt_map_request_encode(&m2, out2, sizeof(out2));
+		assert_int_equal(len2, len);
+		assert_memory_equal(out2, out, len);
+		rbuf_init(&b, out2, len2);
+		assert_int_equal(map_request_decode(&b, &m3, &why), 0);
+	}
+	print_message("map-request mutations: %d of 100000 decoded\n", ok);
+	assert_true(ok > 0);
+}
+
+static void
+test_speed(void **state)
+{
+	uint8_t buf[512];
+	struct lisp_map_request m;
+	struct rbuf b;
+	struct timespec t0, t1;
+	const char *why;
+	size_t n;
+	int i, iters = 1000000;
+	double ns;
+
+	/* a plain request: IPv4 source, one ITR-RLOC, one record */
+	static const uint8_t plain[] = {
+		0x10, 0x00, 0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8,
+		0x00, 0x01, 198, 18, 1, 1,
+		0x00, 0x01, 203, 0, 113, 1,
+		0x00, 32, 0x00, 0x01, 198, 18, 2, 1,
+	};
+
+	(void)sample(buf, sizeof(buf));
+	memcpy(buf, plain, sizeof(plain));
+	n = sizeof(plain);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < iters; i++) {
+		rbuf_init(&b, buf, n);
+		if (map_request_decode(&b, &m, &why) != 0)
+			fail_msg("%s", why);
+		buf[4] = (uint8_t)i;	/* keep the loop honest */
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / iters;
+	print_message("map-request decode: %.1f ns (%.1f M/s)\n", ns, 1e3 / ns);
+	assert_int_equal(m.nitr, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vector_fields),
+		cmocka_unit_test(test_roundtrip_combinations),
+		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_xtr_id_only),
+		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_mutations),
+		cmocka_unit_test(test_speed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
