@@ -1,0 +1,767 @@
+/* locictl decode: one LISP message into a JSON object. the object is the
+ * model both outputs render: --json prints it, decode_text.c indents it.
+ * keys are inserted in display order (jansson keeps insertion order). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "auth.h"
+#include "buf.h"
+#include "decode.h"
+#include "lcaf.h"
+#include "msg.h"
+#include "pcap_in.h"
+
+struct flagname {
+	uint32_t	 mask;
+	const char	*name;
+};
+
+static const struct flagname mreq_flags[] = {
+	{ MREQ_A, "A" }, { MREQ_M, "M" }, { MREQ_P, "P" }, { MREQ_S, "S" },
+	{ MREQ_p, "p" }, { MREQ_s, "s" }, { MREQ_I, "I" }, { MREQ_L, "L" },
+	{ MREQ_D, "D" }, { 0, NULL }
+};
+static const struct flagname mrep_flags[] = {
+	{ MREP_P, "P" }, { MREP_E, "E" }, { MREP_S, "S" }, { 0, NULL }
+};
+static const struct flagname mreg_flags[] = {
+	{ MREG_P, "P" }, { MREG_S, "S" }, { MREG_I, "I" }, { MREG_R, "R" },
+	{ MREG_E, "E" }, { MREG_T, "T" }, { MREG_a, "a" }, { MREG_m, "m" },
+	{ MREG_M, "M" }, { 0, NULL }
+};
+static const struct flagname mnot_flags[] = {
+	{ MNOT_I, "I" }, { MNOT_R, "R" }, { 0, NULL }
+};
+static const struct flagname ecm_flags[] = {
+	{ ECM_S, "S" }, { ECM_D, "D" }, { ECM_E, "E" }, { ECM_M, "M" },
+	{ ECM_R, "R" }, { ECM_N, "N" }, { 0, NULL }
+};
+static const struct flagname info_flags[] = {
+	{ INFO_R, "R" }, { 0, NULL }
+};
+static const struct flagname data_flags[] = {
+	{ LD_N, "N" }, { LD_L, "L" }, { LD_E, "E" }, { LD_V, "V" },
+	{ LD_I, "I" }, { LD_P, "P" }, { 0, NULL }
+};
+static const struct flagname elp_flags[] = {
+	{ ELP_L, "L" }, { ELP_P, "P" }, { ELP_S, "S" }, { 0, NULL }
+};
+static const struct flagname mcast_flags[] = {
+	{ 0x04, "R" }, { 0x02, "L" }, { 0x01, "J" }, { 0, NULL }
+};
+
+static json_t	*lcaf_detail(const struct lisp_addr *, int);
+
+static void
+jset(json_t *o, const char *k, json_t *v)
+{
+	if (v != NULL)
+		json_object_set_new(o, k, v);
+}
+
+static json_t *
+jflags(uint32_t w, const struct flagname *f)
+{
+	json_t *o = json_object();
+
+	for (; f->name != NULL; f++)
+		jset(o, f->name, json_boolean((w & f->mask) != 0));
+	return o;
+}
+
+static json_t *
+jhex(const uint8_t *p, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	char buf[2 * 512 + 1];
+	size_t i;
+
+	if (n > 512)
+		n = 512;
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = hx[p[i] >> 4];
+		buf[2 * i + 1] = hx[p[i] & 15];
+	}
+	buf[2 * n] = '\0';
+	return json_string(buf);
+}
+
+static json_t *
+jx64(uint64_t v, int digits)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%0*" PRIx64, digits, v);
+	return json_string(buf);
+}
+
+static json_t *
+jaddr_str(const struct lisp_addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	return json_string(addr_fmt(a, buf, sizeof(buf)));
+}
+
+/* key = the address as text; its LCAF details (if any) as key_lcaf, or
+ * "lcaf" when key is "address" */
+static void
+jaddr(json_t *o, const char *key, const struct lisp_addr *a, int depth)
+{
+	char lk[64];
+
+	if (a->afi == AFI_NONE && !a->has_iid) {
+		jset(o, key, json_null());
+		return;
+	}
+	jset(o, key, jaddr_str(a));
+	if (a->afi != AFI_LCAF)
+		return;
+	if (strcmp(key, "address") == 0)
+		snprintf(lk, sizeof(lk), "lcaf");
+	else
+		snprintf(lk, sizeof(lk), "%s_lcaf", key);
+	jset(o, lk, lcaf_detail(a, depth + 1));
+}
+
+/* an object {"address": ..., "lcaf": {...}} for list items */
+static json_t *
+jaddr_obj(const struct lisp_addr *a, int depth)
+{
+	json_t *o = json_object();
+
+	jaddr(o, "address", a, depth);
+	return o;
+}
+
+/* EID-prefix: "eid" without the IID, "instance_id" when present */
+static void
+jeid(json_t *o, const struct lisp_addr *eid, int mlen, int depth)
+{
+	struct lisp_addr a = *eid;
+	char buf[ADDR_STRLEN];
+
+	a.has_iid = 0;
+	if (a.afi == AFI_NONE && eid->has_iid)
+		snprintf(buf, sizeof(buf), "none/%d", mlen);
+	else
+		prefix_fmt(&a, mlen, buf, sizeof(buf));
+	jset(o, "eid", json_string(buf));
+	if (eid->has_iid)
+		jset(o, "instance_id", json_integer(eid->iid));
+	if (a.afi == AFI_LCAF)
+		jset(o, "eid_lcaf", lcaf_detail(&a, depth + 1));
+}
+
+static json_t *
+jtext(const uint8_t *p, size_t n)
+{
+	json_t *s;
+
+	if ((s = json_stringn((const char *)p, n)) == NULL)	/* not UTF-8 */
+		s = jhex(p, n);
+	return s;
+}
+
+static json_t *
+jgeo_coord(unsigned deg, unsigned min, unsigned sec, char hemi)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%u:%02u:%02u%c", deg, min, sec, hemi);
+	return json_string(buf);
+}
+
+/* the typed body of an LCAF address; opaque types as hex */
+static json_t *
+lcaf_detail(const struct lisp_addr *a, int depth)
+{
+	json_t *o = json_object(), *arr;
+	struct lcaf_list list;
+	struct lcaf_asn asn;
+	struct lcaf_geo geo;
+	struct lcaf_nat nat;
+	struct lcaf_mcast mc;
+	struct lcaf_elp elp;
+	struct lcaf_elp_hop hop;
+	struct lcaf_seckey sk;
+	struct lcaf_srcdst sd;
+	struct lcaf_rle rle;
+	struct lcaf_rle_entry re;
+	struct lcaf_json js;
+	struct lcaf_kv kv;
+	struct lisp_addr item;
+	json_t *e;
+	int i, ok = 0;
+
+	jset(o, "lcaf_type", json_string(lcaf_type_name(a->lcaf_type)));
+	if (depth > ADDR_DEPTH_MAX + 1 || !a->known)
+		goto opaque;
+	switch (a->lcaf_type) {
+	case LCAF_AFI_LIST:
+		if (lcaf_list_decode(a, &list) == -1)
+			break;
+		arr = json_array();
+		while (lcaf_list_next(&list, &item) == 1)
+			json_array_append_new(arr, jaddr_obj(&item, depth));
+		jset(o, "items", arr);
+		ok = 1;
+		break;
+	case LCAF_ASN:
+		if (lcaf_asn_decode(a, &asn) == -1)
+			break;
+		jset(o, "asn", json_integer(asn.asn));
+		jaddr(o, "address", &asn.addr, depth);
+		ok = 1;
+		break;
+	case LCAF_GEO:
+		if (lcaf_geo_decode(a, &geo) == -1)
+			break;
+		jset(o, "latitude", jgeo_coord(geo.lat_deg, geo.lat_min,
+		    geo.lat_sec, geo.north ? 'N' : 'S'));
+		jset(o, "longitude", jgeo_coord(geo.lon_deg, geo.lon_min,
+		    geo.lon_sec, geo.east ? 'E' : 'W'));
+		if (geo.alt != GEO_ALT_NONE)
+			jset(o, "altitude", json_integer(geo.alt));
+		jaddr(o, "address", &geo.addr, depth);
+		ok = 1;
+		break;
+	case LCAF_NAT:
+		if (lcaf_nat_decode(a, &nat) == -1)
+			break;
+		jset(o, "ms_port", json_integer(nat.ms_port));
+		jset(o, "etr_port", json_integer(nat.etr_port));
+		jaddr(o, "global_etr_rloc", &nat.global_etr, depth);
+		jaddr(o, "ms_rloc", &nat.ms_rloc, depth);
+		jaddr(o, "private_etr_rloc", &nat.private_etr, depth);
+		arr = json_array();
+		for (i = 0; i < nat.nrtr && i < NAT_RTR_MAX; i++)
+			json_array_append_new(arr, jaddr_str(&nat.rtr[i]));
+		jset(o, "rtrs", arr);
+		ok = 1;
+		break;
+	case LCAF_MCAST:
+		if (lcaf_mcast_decode(a, &mc) == -1)
+			break;
+		jset(o, "flags", jflags(mc.flags, mcast_flags));
+		jset(o, "instance_id", json_integer(mc.iid));
+		{
+			char b1[ADDR_STRLEN];
+
+			jset(o, "source", json_string(prefix_fmt(&mc.src,
+			    mc.src_mlen, b1, sizeof(b1))));
+			jset(o, "group", json_string(prefix_fmt(&mc.grp,
+			    mc.grp_mlen, b1, sizeof(b1))));
+		}
+		ok = 1;
+		break;
+	case LCAF_ELP:
+		if (lcaf_elp_decode(a, &elp) == -1)
+			break;
+		arr = json_array();
+		while (lcaf_elp_next(&elp, &hop) == 1) {
+			e = jaddr_obj(&hop.addr, depth);
+			jset(e, "flags", jflags(hop.flags, elp_flags));
+			json_array_append_new(arr, e);
+		}
+		jset(o, "hops", arr);
+		ok = 1;
+		break;
+	case LCAF_SECKEY:
+		if (lcaf_seckey_decode(a, &sk) == -1)
+			break;
+		jset(o, "cipher_suite", json_integer(sk.alg));
+		jset(o, "revoke", json_boolean(sk.revoke));
+		arr = json_array();
+		for (i = 0; i < sk.nkeys && i < SECKEY_MAX; i++) {
+			e = json_object();
+			jset(e, "length", json_integer(sk.key[i].len));
+			jset(e, "material", jhex(sk.key[i].material,
+			    sk.key[i].len));
+			json_array_append_new(arr, e);
+		}
+		jset(o, "keys", arr);
+		jaddr(o, "address", &sk.addr, depth);
+		ok = 1;
+		break;
+	case LCAF_SRCDST:
+		if (lcaf_srcdst_decode(a, &sd) == -1)
+			break;
+		{
+			char b1[ADDR_STRLEN];
+
+			jset(o, "source", json_string(prefix_fmt(&sd.src,
+			    sd.src_mlen, b1, sizeof(b1))));
+			jset(o, "destination", json_string(prefix_fmt(&sd.dst,
+			    sd.dst_mlen, b1, sizeof(b1))));
+		}
+		ok = 1;
+		break;
+	case LCAF_RLE:
+		if (lcaf_rle_decode(a, &rle) == -1)
+			break;
+		arr = json_array();
+		while (lcaf_rle_next(&rle, &re) == 1) {
+			e = jaddr_obj(&re.addr, depth);
+			jset(e, "level", json_integer(re.level));
+			json_array_append_new(arr, e);
+		}
+		jset(o, "entries", arr);
+		ok = 1;
+		break;
+	case LCAF_JSON:
+		if (lcaf_json_decode(a, &js) == -1)
+			break;
+		jset(o, "binary", json_boolean(js.binary));
+		jset(o, "json", js.binary ? jhex(js.text, js.len) :
+		    jtext(js.text, js.len));
+		if (js.addr.afi != AFI_NONE || js.addr.has_iid)
+			jaddr(o, "address", &js.addr, depth);
+		ok = 1;
+		break;
+	case LCAF_KV:
+		if (lcaf_kv_decode(a, &kv) == -1)
+			break;
+		jaddr(o, "key", &kv.key, depth);
+		jaddr(o, "value", &kv.value, depth);
+		ok = 1;
+		break;
+	}
+	if (ok)
+		return o;
+opaque:
+	jset(o, "body", jhex(a->body != NULL ? a->body : (const uint8_t *)"",
+	    a->body_len));
+	return o;
+}
+
+static json_t *
+rloc_json(const struct lisp_rloc *l, int depth)
+{
+	json_t *o = json_object();
+
+	jaddr(o, "address", &l->addr, depth);
+	jset(o, "priority", json_integer(l->priority));
+	jset(o, "weight", json_integer(l->weight));
+	jset(o, "mpriority", json_integer(l->mpriority));
+	jset(o, "mweight", json_integer(l->mweight));
+	jset(o, "local", json_boolean(l->flags & RLOC_L));
+	jset(o, "probed", json_boolean(l->flags & RLOC_p));
+	jset(o, "reachable", json_boolean(l->flags & RLOC_R));
+	return o;
+}
+
+static json_t *
+record_json(const struct lisp_record *r, int referral, int depth)
+{
+	json_t *o = json_object(), *arr;
+	struct lisp_rloc l;
+	struct rbuf rl = r->rlocs;
+
+	jeid(o, &r->eid, r->eid_mlen, depth);
+	jset(o, "ttl", json_integer(r->ttl));
+	jset(o, "action", json_string(referral ? referral_act_name(r->act) :
+	    act_name(r->act)));
+	jset(o, "authoritative", json_boolean(r->auth));
+	if (referral) {
+		jset(o, "incomplete", json_boolean(r->incomplete));
+		jset(o, "signature_count", json_integer(r->sigcnt));
+	}
+	jset(o, "map_version", json_integer(r->version));
+	jset(o, "locator_count", json_integer(r->nrlocs));
+	arr = json_array();
+	while (rloc_next(&rl, &l) == 1)
+		json_array_append_new(arr, rloc_json(&l, depth));
+	jset(o, referral ? "referrals" : "locators", arr);
+	return o;
+}
+
+/* walk a validated record list */
+static json_t *
+records_json(struct rbuf recs, int referral)
+{
+	json_t *arr = json_array();
+	struct lisp_record r;
+
+	for (;;) {
+		if ((referral ? referral_record_next(&recs, &r) :
+		    record_next(&recs, &r)) != 1)
+			break;
+		json_array_append_new(arr, record_json(&r, referral, 0));
+	}
+	return arr;
+}
+
+static const char *
+auth_result(const struct decode_opts *opt, unsigned alg, const struct rbuf *m,
+    size_t off, size_t len, int has_ids)
+{
+	if (alg == ALG_NONE && len == 0)
+		return "none";
+	if (auth_verify(alg, opt->key, opt->keylen, m->p, m->len, off, len))
+		return "valid";
+	/* RFC 9301 text: the MAC stops before the xTR-ID/Site-ID trailer */
+	if (has_ids && m->len >= off + len + XTR_ID_LEN + 8 &&
+	    auth_verify(alg, opt->key, opt->keylen, m->p,
+	    m->len - XTR_ID_LEN - 8, off, len))
+		return "valid";
+	return "invalid";
+}
+
+static json_t *
+map_request_json(struct rbuf *b, const char **why)
+{
+	struct lisp_map_request mr;
+	struct lisp_eid_prefix ep;
+	struct lisp_record r;
+	struct rbuf recs;
+	json_t *o, *arr, *e;
+	int i;
+
+	if (map_request_decode(b, &mr, why) == -1)
+		return NULL;
+	o = json_object();
+	jset(o, "type", json_string("map-request"));
+	jset(o, "flags", jflags(mr.flags, mreq_flags));
+	jset(o, "itr_rloc_count", json_integer(mr.nitr));
+	jset(o, "record_count", json_integer(mr.nrecords));
+	jset(o, "nonce", jx64(mr.nonce, 16));
+	jaddr(o, "source_eid", &mr.seid, 0);
+	arr = json_array();
+	for (i = 0; i < mr.nitr && i < MREQ_ITR_MAX; i++)
+		json_array_append_new(arr, mr.itr[i].afi == AFI_LCAF ?
+		    jaddr_obj(&mr.itr[i], 0) : jaddr_str(&mr.itr[i]));
+	jset(o, "itr_rlocs", arr);
+	arr = json_array();
+	recs = mr.records;
+	while (mreq_record_next(&recs, &ep) == 1) {
+		e = json_object();
+		jeid(e, &ep.eid, ep.mlen, 0);
+		if (ep.flags & MREQ_REC_N)
+			jset(e, "notify", json_true());
+		json_array_append_new(arr, e);
+	}
+	jset(o, "records", arr);
+	if (mr.has_reply) {
+		recs = mr.reply;
+		if (record_next(&recs, &r) == 1)
+			jset(o, "map_reply", record_json(&r, 0, 0));
+	}
+	if (mr.has_ids) {
+		jset(o, "xtr_id", jhex(mr.xtr_id, XTR_ID_LEN));
+		jset(o, "site_id", jx64(mr.site_id, 16));
+	}
+	return o;
+}
+
+static json_t *
+map_reply_json(struct rbuf *b, const char **why)
+{
+	struct lisp_map_reply mr;
+	json_t *o;
+
+	if (map_reply_decode(b, &mr, why) == -1)
+		return NULL;
+	o = json_object();
+	jset(o, "type", json_string("map-reply"));
+	jset(o, "flags", jflags(mr.flags, mrep_flags));
+	jset(o, "record_count", json_integer(mr.nrecords));
+	jset(o, "nonce", jx64(mr.nonce, 16));
+	jset(o, "records", records_json(mr.records, 0));
+	if (mr.flags & MREP_S)
+		jset(o, "lisp_sec_len", json_integer((json_int_t)mr.sec.len));
+	return o;
+}
+
+static json_t *
+map_register_json(struct rbuf *b, const struct decode_opts *opt,
+    const char **why)
+{
+	struct lisp_map_register mr;
+	json_t *o;
+
+	if (map_register_decode(b, &mr, why) == -1)
+		return NULL;
+	o = json_object();
+	jset(o, "type", json_string(lisp_type_name(mr.type)));
+	if (mr.type == LISP_MAP_REGISTER)
+		jset(o, "flags", jflags(mr.flags, mreg_flags));
+	else if (mr.type == LISP_MAP_NOTIFY)
+		jset(o, "flags", jflags(mr.flags, mnot_flags));
+	jset(o, "record_count", json_integer(mr.nrecords));
+	jset(o, "nonce", jx64(mr.nonce, 16));
+	jset(o, "key_id", json_integer(mr.key_id));
+	jset(o, "alg_id", json_integer(mr.alg_id));
+	jset(o, "alg", json_string(alg_name(mr.alg_id)));
+	jset(o, "auth_len", json_integer(mr.auth_len));
+	if (mr.auth_len > 0)
+		jset(o, "auth_data", jhex(mr.auth, mr.auth_len));
+	if (opt->key != NULL)
+		jset(o, "auth", json_string(auth_result(opt, mr.alg_id, &mr.msg,
+		    mr.auth_off, mr.auth_len, mr.has_ids)));
+	jset(o, "records", records_json(mr.records, 0));
+	if (mr.has_ids) {
+		jset(o, "xtr_id", jhex(mr.xtr_id, XTR_ID_LEN));
+		jset(o, "site_id", jx64(mr.site_id, 16));
+	}
+	if (mr.trailing > 0)
+		jset(o, "trailing_octets", json_integer((json_int_t)mr.trailing));
+	return o;
+}
+
+static json_t *
+map_referral_json(struct rbuf *b, const char **why)
+{
+	struct lisp_map_referral mr;
+	json_t *o;
+
+	if (map_referral_decode(b, &mr, why) == -1)
+		return NULL;
+	o = json_object();
+	jset(o, "type", json_string("map-referral"));
+	jset(o, "record_count", json_integer(mr.nrecords));
+	jset(o, "nonce", jx64(mr.nonce, 16));
+	jset(o, "records", records_json(mr.records, 1));
+	return o;
+}
+
+static json_t *
+info_json(struct rbuf *b, const struct decode_opts *opt, const char **why)
+{
+	struct lisp_info in;
+	json_t *o;
+
+	if (info_decode(b, &in, why) == -1)
+		return NULL;
+	o = json_object();
+	jset(o, "type", json_string(in.reply ? "info-reply" : "info-request"));
+	jset(o, "flags", jflags(in.reply ? INFO_R : 0, info_flags));
+	jset(o, "nonce", jx64(in.nonce, 16));
+	jset(o, "key_id", json_integer(in.key_id));
+	jset(o, "auth_len", json_integer(in.auth_len));
+	if (in.auth_len > 0)
+		jset(o, "auth_data", jhex(in.auth, in.auth_len));
+	/* the draft's 16-bit Key ID names the algorithm */
+	if (opt->key != NULL)
+		jset(o, "auth", json_string(auth_result(opt, in.key_id, &in.msg,
+		    in.auth_off, in.auth_len, 0)));
+	jset(o, "ttl", json_integer(in.ttl));
+	jeid(o, &in.eid, in.eid_mlen, 0);
+	if (in.nat.afi == AFI_LCAF)
+		jset(o, "nat", lcaf_detail(&in.nat, 1));
+	return o;
+}
+
+static json_t *
+ecm_json(struct rbuf *b, const struct decode_opts *opt, int depth,
+    char *whybuf, size_t whylen, const char **why)
+{
+	struct lisp_ecm ecm;
+	json_t *o, *in, *msg;
+	char sub[256];
+
+	if (ecm_decode(b, &ecm, why) == -1)
+		return NULL;
+	if (depth >= DECODE_DEPTH_MAX) {
+		*why = "ecm nested too deep";
+		return NULL;
+	}
+	if ((msg = decode_control(ecm.inner.p, ecm.inner.len, opt, depth + 1,
+	    sub, sizeof(sub))) == NULL) {
+		snprintf(whybuf, whylen, "ecm: inner %s", sub);
+		*why = NULL;
+		return NULL;
+	}
+	o = json_object();
+	jset(o, "type", json_string("ecm"));
+	jset(o, "flags", jflags(ecm.flags, ecm_flags));
+	if (ecm.flags & ECM_S)
+		jset(o, "sec_len", json_integer((json_int_t)ecm.sec.len));
+	in = json_object();
+	jset(in, "ip_version", json_integer(ecm.ip_version));
+	jset(in, "ip_src", jaddr_str(&ecm.src));
+	jset(in, "ip_dst", jaddr_str(&ecm.dst));
+	jset(in, "ttl", json_integer(ecm.ttl));
+	jset(in, "sport", json_integer(ecm.sport));
+	jset(in, "dport", json_integer(ecm.dport));
+	jset(in, "message", msg);
+	jset(o, "inner", in);
+	return o;
+}
+
+static json_t *
+shared_ext_json(struct rbuf *b, const char **why)
+{
+	uint32_t w0;
+	json_t *o;
+
+	if (rbuf_u32(b, &w0) == -1) {
+		*why = "short header";
+		return NULL;
+	}
+	o = json_object();
+	jset(o, "type", json_string("shared-extension"));
+	jset(o, "subtype", json_integer((w0 >> 16) & 0xfff));
+	jset(o, "length", json_integer((json_int_t)b->len + 4));
+	return o;
+}
+
+json_t *
+decode_control(const uint8_t *p, size_t len, const struct decode_opts *opt,
+    int depth, char *whybuf, size_t whylen)
+{
+	struct rbuf b;
+	const char *why = "malformed";
+	json_t *o = NULL;
+	unsigned type;
+
+	whybuf[0] = '\0';
+	if (len < 1) {
+		snprintf(whybuf, whylen, "empty message");
+		return NULL;
+	}
+	rbuf_init(&b, p, len);
+	type = p[0] >> 4;
+	switch (type) {
+	case LISP_MAP_REQUEST:
+		o = map_request_json(&b, &why);
+		break;
+	case LISP_MAP_REPLY:
+		o = map_reply_json(&b, &why);
+		break;
+	case LISP_MAP_REGISTER:
+	case LISP_MAP_NOTIFY:
+	case LISP_MAP_NOTIFY_ACK:
+		o = map_register_json(&b, opt, &why);
+		break;
+	case LISP_MAP_REFERRAL:
+		o = map_referral_json(&b, &why);
+		break;
+	case LISP_INFO:
+		o = info_json(&b, opt, &why);
+		break;
+	case LISP_ECM:
+		o = ecm_json(&b, opt, depth, whybuf, whylen, &why);
+		break;
+	case LISP_SHARED_EXT:
+		o = shared_ext_json(&b, &why);
+		break;
+	default:
+		snprintf(whybuf, whylen, "unknown message type %u", type);
+		return NULL;
+	}
+	if (o == NULL && why != NULL)
+		snprintf(whybuf, whylen, "%s: %s", lisp_type_name(type), why);
+	return o;
+}
+
+json_t *
+decode_data(const uint8_t *p, size_t len, char *whybuf, size_t whylen)
+{
+	struct lisp_data_hdr h;
+	struct ip_info ip;
+	struct rbuf b;
+	const char *why;
+	json_t *o, *in;
+	uint32_t fl;
+
+	rbuf_init(&b, p, len);
+	if (data_hdr_decode(&b, &h, &why) == -1) {
+		snprintf(whybuf, whylen, "data: %s", why);
+		return NULL;
+	}
+	o = json_object();
+	jset(o, "type", json_string("data"));
+	fl = h.flags;
+	jset(o, "flags", jflags(fl, data_flags));
+	json_object_set_new(json_object_get(o, "flags"), "KK",
+	    json_integer(fl & LD_KK));
+	if (fl & LD_N)
+		jset(o, "nonce", jx64(h.nonce, 6));
+	if ((fl & (LD_N | LD_V)) == LD_V) {
+		jset(o, "src_map_version", json_integer(h.src_version));
+		jset(o, "dst_map_version", json_integer(h.dst_version));
+	}
+	if (fl & LD_I)
+		jset(o, "instance_id", json_integer(h.iid));
+	if (fl & LD_L)
+		jset(o, "lsb", jx64(h.lsb, (fl & LD_I) ? 2 : 8));
+	if (fl & LD_P)
+		jset(o, "next_protocol", json_integer(h.next_proto));
+	/* encrypted payloads and non-IP GPE payloads are not looked into */
+	if ((fl & LD_KK) != 0 || ((fl & LD_P) && h.next_proto != 1 &&
+	    h.next_proto != 2))
+		return o;
+	if (ip_parse(b.p, b.len, &ip) == -1)
+		return o;
+	in = json_object();
+	jset(in, "ip_version", json_integer(ip.version));
+	jset(in, "ip_src", json_string(ip.src));
+	jset(in, "ip_dst", json_string(ip.dst));
+	jset(in, "ttl", json_integer(ip.ttl));
+	jset(in, "proto", json_integer(ip.proto));
+	if ((ip.proto == 6 || ip.proto == 17) && !ip.later_frag &&
+	    ip.l4_len >= 4) {
+		jset(in, "sport", json_integer(get_u16(ip.l4)));
+		jset(in, "dport", json_integer(get_u16(ip.l4 + 2)));
+	}
+	jset(o, "inner", in);
+	return o;
+}
+
+int
+hex_parse(const char *s, uint8_t *out, size_t cap, size_t *outlen,
+    const char **why)
+{
+	size_t n = 0;
+	int hi = -1, v;
+	char c;
+
+	for (; *s != '\0'; s++) {
+		c = *s;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+		    c == ':' || c == '.' || c == '-' || c == ',') {
+			if (hi != -1) {
+				*why = "odd number of hex digits in a group";
+				return -1;
+			}
+			continue;
+		}
+		if (c == '0' && hi == -1 && (s[1] == 'x' || s[1] == 'X')) {
+			s++;
+			continue;
+		}
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v = c - 'A' + 10;
+		else {
+			*why = "not a hex digit";
+			return -1;
+		}
+		if (hi == -1) {
+			hi = v;
+			continue;
+		}
+		if (n == cap) {
+			*why = "message too long";
+			return -1;
+		}
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	if (hi != -1) {
+		*why = "odd number of hex digits";
+		return -1;
+	}
+	if (n == 0) {
+		*why = "no hex digits";
+		return -1;
+	}
+	*outlen = n;
+	return 0;
+}

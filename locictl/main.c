@@ -1,0 +1,96 @@
+/* locictl: the operator's tool. a table maps each command to its function
+ * in its own file; options given before the command are handed on to it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "locictl.h"
+
+struct command {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*usage;
+};
+
+static const struct command commands[] = {
+	{ "show",	cmd_show,	"show what [args]" },
+	{ "clear",	cmd_clear,	"clear what [args]" },
+	{ "reload",	cmd_reload,	"reload" },
+	{ "lig",	cmd_lig,	"lig [options] EID" },
+	{ "decode",	cmd_decode,	"decode [--json] [--key SECRET] HEX | -r FILE" },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: locictl [-s socket] [--json] command [args]\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "       locictl %s\n", commands[i].usage);
+}
+
+/* global options that take a value */
+static int
+opt_has_arg(const char *o)
+{
+	return strcmp(o, "-s") == 0 || strcmp(o, "--socket") == 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct command *c = NULL;
+	char **av;
+	int i, nglob, ac, rc;
+	size_t k;
+
+	/* leading options: keep them to pass after the command name */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (opt_has_arg(argv[i]) && ++i == argc) {
+			fprintf(stderr, "locictl: %s needs an argument\n",
+			    argv[i - 1]);
+			return 2;
+		}
+	}
+	nglob = i - 1;
+	if (i == argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (k = 0; k < NCOMMANDS; k++)
+		if (strcmp(argv[i], commands[k].name) == 0)
+			c = &commands[k];
+	if (c == NULL) {
+		fprintf(stderr, "locictl: unknown command \"%s\"\n", argv[i]);
+		usage(stderr);
+		return 2;
+	}
+
+	/* argv for the command: name, global options, its own arguments */
+	if ((av = calloc((size_t)argc + 1, sizeof(*av))) == NULL) {
+		perror("locictl");
+		return 2;
+	}
+	ac = 0;
+	av[ac++] = argv[i];
+	if (nglob > 0 && strcmp(argv[nglob], "--") == 0)
+		nglob--;
+	memcpy(av + ac, argv + 1, (size_t)nglob * sizeof(*av));
+	ac += nglob;
+	memcpy(av + ac, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*av));
+	ac += argc - i - 1;
+	av[ac] = NULL;
+	rc = c->fn(ac, av);
+	free(av);
+	return rc;
+}
