@@ -1,0 +1,569 @@
+/* bench/msmr: Map-Server / Map-Resolver load test (issue 3 §7).
+ *
+ * In a private network namespace (so port 4342 is ours) it forks a locid
+ * MS/MR, registers N IPv4 and N6 IPv6 prefixes with HMAC-SHA-256
+ * Map-Registers (M set: each accepted register is acknowledged by a
+ * Map-Notify), then floods ECM Map-Requests with sendmmsg/recvmmsg: a third
+ * for proxy-replied prefixes, a third for prefixes the MS forwards to an
+ * ETR (a socket of this process receives them), a third for non-LISP
+ * space (negative replies). Then the same client runs against a minimal
+ * recvmmsg/sendmmsg UDP echo with the same packets, and prints the ratio.
+ * Every phase is bounded by a count and a time limit.
+ *
+ * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-M]
+ *        -M: 1M IPv4 + 100k IPv6 prefixes */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "core.h"
+#include "locid.h"
+
+#define MS_ADDR		"127.0.0.1"
+#define ETR_ADDR	"127.0.0.2"
+#define PROXY_RLOC	"127.0.0.3"
+#define CLIENT_ADDR	"127.0.0.10"
+#define ECHO_PORT	5342
+#define KEY		"bench-s3cret"
+#define PKT_MAX		256
+#define BATCH		64
+
+struct pkts {
+	uint8_t		*buf;		/* n * PKT_MAX */
+	uint16_t	*len;
+	size_t		 n;
+};
+
+struct result {
+	size_t		 sent, answered;
+	double		 secs;
+	double		 p50_us, p99_us;
+};
+
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int
+lo_up(void)
+{
+	struct ifreq	ifr;
+	int		fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int
+udp_bind(const char *addr, uint16_t port)
+{
+	struct sockaddr_in	sin;
+	int			fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	int			sz = 8 << 20;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		perror("bind");
+		exit(1);
+	}
+	return fd;
+}
+
+static long
+rss_kb(pid_t pid)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	long	 kb = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* prefix i: IPv4 /28 under 10/8 (proxy site) or 11/8 (forward site);
+ * IPv6 /64 under 2001:db8::/32 (proxy site) */
+static void
+prefix_of(size_t i, size_t n4, struct lisp_addr *a, int *mlen, int *fwd)
+{
+	uint8_t v4[4], v6[16];
+
+	if (i < n4) {
+		size_t k = i / 2;
+
+		*fwd = (int)(i & 1);
+		v4[0] = *fwd ? 11 : 10;
+		v4[1] = (uint8_t)(k >> 12);
+		v4[2] = (uint8_t)(k >> 4);
+		v4[3] = (uint8_t)((k & 15) << 4);
+		addr_set_v4(a, v4);
+		*mlen = 28;
+	} else {
+		size_t k = i - n4;
+
+		memset(v6, 0, sizeof(v6));
+		v6[0] = 0x20; v6[1] = 0x01; v6[2] = 0x0d; v6[3] = 0xb8;
+		v6[4] = (uint8_t)(k >> 24); v6[5] = (uint8_t)(k >> 16);
+		v6[6] = (uint8_t)(k >> 8); v6[7] = (uint8_t)k;
+		addr_set_v6(a, v6);
+		*mlen = 64;
+		*fwd = 0;
+	}
+}
+
+static void
+pkts_alloc(struct pkts *p, size_t n)
+{
+	p->n = n;
+	p->buf = malloc(n * PKT_MAX);
+	p->len = malloc(n * sizeof(*p->len));
+	if (p->buf == NULL || p->len == NULL) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+}
+
+/* Map-Register i carries nonce i (at offset 4, for matching the notify) */
+static void
+build_registers(struct pkts *p, size_t n4, size_t n6)
+{
+	struct lisp_map_register	 mr;
+	struct lisp_record		 rec;
+	struct lisp_rloc		 loc;
+	struct wbuf			 w;
+	size_t				 i;
+	int				 mlen, fwd;
+
+	pkts_alloc(p, n4 + n6);
+	for (i = 0; i < p->n; i++) {
+		memset(&mr, 0, sizeof(mr));
+		mr.type = LISP_MAP_REGISTER;
+		mr.flags = MREG_M;
+		mr.nonce = i;
+		mr.alg_id = ALG_HMAC_SHA256_128;
+		mr.auth_len = 32;
+		mr.nrecords = 1;
+		memset(&rec, 0, sizeof(rec));
+		prefix_of(i, n4, &rec.eid, &mlen, &fwd);
+		rec.eid_mlen = (uint8_t)mlen;
+		rec.ttl = 1440;
+		rec.auth = 1;
+		rec.nrlocs = 1;
+		memset(&loc, 0, sizeof(loc));
+		loc.priority = 1;
+		loc.weight = 100;
+		loc.mpriority = 255;
+		loc.flags = RLOC_L | RLOC_R;
+		addr_parse(&loc.addr, fwd ? ETR_ADDR : PROXY_RLOC);
+		wbuf_init(&w, p->buf + i * PKT_MAX, PKT_MAX);
+		map_register_encode_hdr(&w, &mr);
+		record_encode(&w, &rec);
+		rloc_encode(&w, &loc);
+		auth_sign(ALG_HMAC_SHA256_128, KEY, strlen(KEY), w.p, w.len,
+		    MREG_AUTH_OFF, 32);
+		p->len[i] = (uint16_t)w.len;
+	}
+}
+
+/* Map-Request i: nonce i; a third each proxy / forwarded / negative */
+static void
+build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport)
+{
+	struct lisp_map_request	 mr;
+	struct lisp_eid_prefix	 ep;
+	struct lisp_addr	 src, dst;
+	uint8_t			 inner[PKT_MAX], v4[4];
+	struct wbuf		 w;
+	size_t			 i, k;
+	int			 mlen, fwd;
+
+	pkts_alloc(p, n);
+	addr_parse(&src, CLIENT_ADDR);
+	srandom(1);
+	for (i = 0; i < n; i++) {
+		memset(&ep, 0, sizeof(ep));
+		switch (i % 3) {
+		case 0:		/* proxy: an even (10/8) prefix */
+		case 1:		/* forwarded: an odd (11/8) one */
+			k = ((size_t)random() % (n4 / 2)) * 2 + (i % 3);
+			prefix_of(k, n4, &ep.eid, &mlen, &fwd);
+			ep.eid.u.v4[3] |= 5;
+			break;
+		default:	/* non-LISP space */
+			v4[0] = (uint8_t)(100 + random() % 100);
+			v4[1] = (uint8_t)random();
+			v4[2] = (uint8_t)random();
+			v4[3] = (uint8_t)random();
+			addr_set_v4(&ep.eid, v4);
+		}
+		ep.mlen = 32;
+		memset(&mr, 0, sizeof(mr));
+		mr.nonce = i;
+		addr_set_none(&mr.seid);
+		mr.nitr = 1;
+		mr.itr[0] = src;
+		mr.nrecords = 1;
+		wbuf_init(&w, inner, sizeof(inner));
+		map_request_encode_hdr(&w, &mr);
+		mreq_record_encode(&w, &ep);
+		map_request_encode_trailer(&w, &mr);
+		dst = ep.eid;
+		{
+			size_t ilen = w.len;
+
+			wbuf_init(&w, p->buf + i * PKT_MAX, PKT_MAX);
+			ecm_encode(&w, 0, &src, &dst, sport, LISP_CONTROL_PORT,
+			    inner, ilen);
+		}
+		p->len[i] = (uint16_t)w.len;
+	}
+}
+
+static int
+dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* the nonce that identifies a received message */
+static int
+answer_id(const uint8_t *b, size_t len, uint64_t *id)
+{
+	unsigned t;
+
+	if (len < 12)
+		return -1;
+	t = b[0] >> 4;
+	if (t == LISP_MAP_REPLY || t == LISP_MAP_NOTIFY) {
+		*id = get_u32(b + 8) | (uint64_t)get_u32(b + 4) << 32;
+		return 0;
+	}
+	if (t == LISP_ECM && len >= 44) {	/* forwarded request: inner nonce */
+		*id = get_u32(b + 40) | (uint64_t)get_u32(b + 36) << 32;
+		return 0;
+	}
+	/* the echo returns our own packets */
+	if (t == LISP_MAP_REGISTER) {
+		*id = get_u32(b + 8) | (uint64_t)get_u32(b + 4) << 32;
+		return 0;
+	}
+	return -1;
+}
+
+/* send every packet of p to dst with at most window outstanding; answers
+ * arrive on the sockets in rx[]. stops after max_s seconds or when 1 s
+ * passes without an answer. */
+static struct result
+run(struct pkts *p, int tx, const int *rx, int nrx,
+    const struct sockaddr_in *dst, size_t window, double max_s)
+{
+	struct mmsghdr	 mm[BATCH];
+	struct iovec	 iov[BATCH];
+	static uint8_t	 rb[BATCH][PKT_MAX * 2];
+	double		*sent_at = calloc(p->n, sizeof(double));
+	uint8_t		*done = calloc(p->n, 1);
+	double		*lat = malloc(p->n * sizeof(double));
+	double		 t0 = now_s(), last = t0, t;
+	size_t		 next = 0, nlat = 0, outstanding = 0;
+	struct result	 r = { 0, 0, 0, 0, 0 };
+	struct pollfd	 pfd[4];
+	int		 i, k, n;
+	uint64_t	 id;
+
+	while (now_s() - t0 < max_s) {
+		/* send */
+		while (next < p->n && outstanding + BATCH <= window) {
+			n = 0;
+			for (; n < BATCH && next < p->n; n++, next++) {
+				iov[n].iov_base = p->buf + next * PKT_MAX;
+				iov[n].iov_len = p->len[next];
+				memset(&mm[n], 0, sizeof(mm[n]));
+				mm[n].msg_hdr.msg_name = (void *)dst;
+				mm[n].msg_hdr.msg_namelen = sizeof(*dst);
+				mm[n].msg_hdr.msg_iov = &iov[n];
+				mm[n].msg_hdr.msg_iovlen = 1;
+				sent_at[next] = now_s();
+			}
+			k = sendmmsg(tx, mm, (unsigned)n, 0);
+			if (k < n) {	/* socket full: retry those later */
+				next -= (size_t)(n - (k < 0 ? 0 : k));
+				if (k <= 0)
+					break;
+			}
+			outstanding += (size_t)k;
+		}
+		if (next >= p->n && outstanding == 0)
+			break;
+		/* receive */
+		for (i = 0; i < nrx; i++) {
+			pfd[i].fd = rx[i];
+			pfd[i].events = POLLIN;
+		}
+		poll(pfd, (nfds_t)nrx, 1);
+		for (i = 0; i < nrx; i++) {
+			for (;;) {
+				for (k = 0; k < BATCH; k++) {
+					iov[k].iov_base = rb[k];
+					iov[k].iov_len = sizeof(rb[k]);
+					memset(&mm[k], 0, sizeof(mm[k]));
+					mm[k].msg_hdr.msg_iov = &iov[k];
+					mm[k].msg_hdr.msg_iovlen = 1;
+				}
+				n = recvmmsg(rx[i], mm, BATCH, MSG_DONTWAIT, NULL);
+				if (n <= 0)
+					break;
+				t = now_s();
+				for (k = 0; k < n; k++) {
+					if (answer_id(rb[k], mm[k].msg_len, &id) == -1 ||
+					    id >= p->n || done[id])
+						continue;
+					done[id] = 1;
+					r.answered++;
+					lat[nlat++] = t - sent_at[id];
+					if (outstanding > 0)
+						outstanding--;
+					last = t;
+				}
+			}
+		}
+		if (now_s() - last > 1.0) {
+			/* the rest of the window is lost */
+			outstanding = 0;
+			last = now_s();
+			if (next >= p->n)
+				break;
+		}
+	}
+	r.secs = last - t0 > 0 ? last - t0 : now_s() - t0;
+	r.sent = next;
+	if (nlat > 0) {
+		qsort(lat, nlat, sizeof(double), dcmp);
+		r.p50_us = lat[nlat / 2] * 1e6;
+		r.p99_us = lat[nlat * 99 / 100] * 1e6;
+	}
+	free(sent_at);
+	free(done);
+	free(lat);
+	return r;
+}
+
+static void
+echo_server(void)
+{
+	int			 fd = udp_bind(MS_ADDR, ECHO_PORT);
+	static uint8_t		 b[BATCH][PKT_MAX * 2];
+	struct sockaddr_in	 from[BATCH];
+	struct mmsghdr		 mm[BATCH];
+	struct iovec		 iov[BATCH];
+	struct pollfd		 pfd = { fd, POLLIN, 0 };
+	int			 k, n;
+
+	for (;;) {
+		poll(&pfd, 1, 1000);
+		for (k = 0; k < BATCH; k++) {
+			iov[k].iov_base = b[k];
+			iov[k].iov_len = sizeof(b[k]);
+			memset(&mm[k], 0, sizeof(mm[k]));
+			mm[k].msg_hdr.msg_name = &from[k];
+			mm[k].msg_hdr.msg_namelen = sizeof(from[k]);
+			mm[k].msg_hdr.msg_iov = &iov[k];
+			mm[k].msg_hdr.msg_iovlen = 1;
+		}
+		if ((n = recvmmsg(fd, mm, BATCH, MSG_DONTWAIT, NULL)) <= 0)
+			continue;
+		for (k = 0; k < n; k++)
+			iov[k].iov_len = mm[k].msg_len;
+		sendmmsg(fd, mm, (unsigned)n, 0);
+	}
+}
+
+static const char *bench_conf =
+    "role map-server\n"
+    "role map-resolver\n"
+    "control \"/tmp/bench-msmr.%d.sock\"\n"
+    "listen " MS_ADDR "\n"
+    "log-rate 5\n"
+    "map-request-ratelimit 0\n"
+    "timers {\n"
+    "	registration-ttl 3600\n"
+    "}\n"
+    "site proxied {\n"
+    "	key 0 sha256 \"" KEY "\"\n"
+    "	eid-prefix 10.0.0.0/8 accept-more-specifics\n"
+    "	eid-prefix 2001:db8::/32 accept-more-specifics\n"
+    "	proxy-reply\n"
+    "}\n"
+    "site forwarded {\n"
+    "	key 0 sha256 \"" KEY "\"\n"
+    "	eid-prefix 11.0.0.0/8 accept-more-specifics\n"
+    "}\n";
+
+static pid_t
+start_locid(void)
+{
+	char		 text[2048], err[256];
+	struct conf	*c;
+	struct locid	 l;
+	pid_t		 pid;
+
+	snprintf(text, sizeof(text), bench_conf, (int)getpid());
+	if ((pid = fork()) != 0)
+		return pid;
+	log_init(0, "bench-msmr");
+	if ((c = conf_load_buf("bench.conf", text, strlen(text), err, sizeof(err))) == NULL) {
+		fprintf(stderr, "bench config: %s\n", err);
+		_exit(1);
+	}
+	memset(&l, 0, sizeof(l));
+	if (locid_start(&l, c, NULL) == -1)
+		_exit(1);
+	event_base_dispatch(l.base);
+	_exit(0);
+}
+
+static void
+print_result(const char *what, const struct result *r)
+{
+	printf("%-28s %9zu sent %9zu answered  %6.2f%% loss  %10.0f /s  "
+	    "p50 %7.1f us  p99 %7.1f us\n", what, r->sent, r->answered,
+	    r->sent ? 100.0 * (double)(r->sent - r->answered) / (double)r->sent : 0,
+	    r->secs > 0 ? (double)r->answered / r->secs : 0, r->p50_us, r->p99_us);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t			 n4 = 100000, n6 = 10000, nreq = 300000, window = 512;
+	double			 max_s = 10;
+	struct pkts		 regs, reqs;
+	struct sockaddr_in	 ms, echo;
+	struct result		 rr, rq, re;
+	pid_t			 locid_pid, echo_pid;
+	long			 rss0, rss1;
+	int			 ch, cl, etr, rx[2];
+	char			 sock[64];
+
+	while ((ch = getopt(argc, argv, "n:6:r:t:w:M")) != -1) {
+		switch (ch) {
+		case 'n': n4 = strtoul(optarg, NULL, 10) & ~(size_t)1; break;
+		case '6': n6 = strtoul(optarg, NULL, 10); break;
+		case 'r': nreq = strtoul(optarg, NULL, 10); break;
+		case 't': max_s = atof(optarg); break;
+		case 'w': window = strtoul(optarg, NULL, 10); break;
+		case 'M': n4 = 1000000; n6 = 100000; break;
+		default:
+			fprintf(stderr, "usage: msmr [-n N] [-6 N6] [-r REQUESTS] "
+			    "[-t SECONDS] [-w WINDOW] [-M]\n");
+			return 2;
+		}
+	}
+	if (n4 < 2 || n4 > 2000000 || window < BATCH) {
+		fprintf(stderr, "msmr: -n between 2 and 2000000, -w at least %d\n", BATCH);
+		return 2;
+	}
+	if (unshare(CLONE_NEWNET) == -1 || lo_up() == -1) {
+		fprintf(stderr, "msmr: needs root for a private network namespace: %s\n",
+		    strerror(errno));
+		return 0;	/* skipped, not failed */
+	}
+	printf("msmr: %zu IPv4 + %zu IPv6 prefixes, %zu map-requests, window %zu, "
+	    "%.0f s per phase max\n", n4, n6, nreq, window, max_s);
+	build_registers(&regs, n4, n6);
+	cl = udp_bind(CLIENT_ADDR, 0);
+	etr = udp_bind(ETR_ADDR, LISP_CONTROL_PORT);
+	{
+		struct sockaddr_in	sin;
+		socklen_t		len = sizeof(sin);
+
+		getsockname(cl, (struct sockaddr *)&sin, &len);
+		build_requests(&reqs, nreq, n4, ntohs(sin.sin_port));
+	}
+	memset(&ms, 0, sizeof(ms));
+	ms.sin_family = AF_INET;
+	ms.sin_port = htons(LISP_CONTROL_PORT);
+	inet_pton(AF_INET, MS_ADDR, &ms.sin_addr);
+	echo = ms;
+	echo.sin_port = htons(ECHO_PORT);
+
+	locid_pid = start_locid();
+	snprintf(sock, sizeof(sock), "/tmp/bench-msmr.%d.sock", (int)getpid());
+	usleep(300000);
+	rss0 = rss_kb(locid_pid);
+
+	rr = run(&regs, cl, &cl, 1, &ms, window, max_s * 3);
+	rss1 = rss_kb(locid_pid);
+	rx[0] = cl;
+	rx[1] = etr;
+	rq = run(&reqs, cl, rx, 2, &ms, window, max_s);
+	kill(locid_pid, SIGKILL);
+	waitpid(locid_pid, NULL, 0);
+	unlink(sock);
+
+	echo_pid = fork();
+	if (echo_pid == 0)
+		echo_server();
+	usleep(100000);
+	re = run(&reqs, cl, &cl, 1, &echo, window, max_s);
+	kill(echo_pid, SIGKILL);
+	waitpid(echo_pid, NULL, 0);
+
+	print_result("map-register -> map-notify", &rr);
+	print_result("map-request (ecm) answered", &rq);
+	print_result("udp echo baseline", &re);
+	printf("map-registers accepted/s:   %.0f (target >= 100000)\n",
+	    rr.secs > 0 ? (double)rr.answered / rr.secs : 0);
+	printf("map-requests answered/s:    %.0f (target >= 150000)\n",
+	    rq.secs > 0 ? (double)rq.answered / rq.secs : 0);
+	printf("echo/s:                     %.0f\n",
+	    re.secs > 0 ? (double)re.answered / re.secs : 0);
+	printf("resolution / echo ratio:    %.2f (target >= 0.6)\n",
+	    re.answered > 0 && rq.secs > 0 && re.secs > 0 ?
+	    ((double)rq.answered / rq.secs) / ((double)re.answered / re.secs) : 0);
+	printf("locid RSS: %ld kB idle, %ld kB with %zu registrations: "
+	    "%.0f bytes per registered prefix (target <= 300)\n", rss0, rss1,
+	    rr.answered, rr.answered > 0 ?
+	    (double)(rss1 - rss0) * 1024.0 / (double)rr.answered : 0);
+	free(regs.buf);
+	free(regs.len);
+	free(reqs.buf);
+	free(reqs.len);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/* locictl reload: the daemon parses its configuration file again; a bad
+ * file is refused and the running configuration stays */
+#include <stdio.h>
+
+#include "ctl.h"
+#include "locictl.h"
+
+int
+cmd_reload(int argc, char **argv)
+{
+	struct ctl_opts	 o = { NULL, 0 };
+	json_t		*res;
+	char		 err[1024];
+	int		 ac;
+
+	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
+		return 2;
+	if (ac != 1) {
+		fprintf(stderr, "usage: locictl reload [--json]\n");
+		return 2;
+	}
+	if (ctl_call(&o, "reload", NULL, &res, err, sizeof(err)) == -1) {
+		if (o.json) {
+			json_t *j = json_pack("{s:b, s:s}", "reloaded", 0, "error", err);
+
+			ctl_print_json(j);
+			json_decref(j);
+		} else
+			fprintf(stderr, "locictl: reload refused: %s\n", err);
+		return 1;
+	}
+	if (o.json)
+		ctl_print_json(res);
+	else
+		printf("reloaded %s\n",
+		    json_string_value(json_object_get(res, "config")) != NULL ?
+		    json_string_value(json_object_get(res, "config")) : "");
+	json_decref(res);
+	return 0;
+}

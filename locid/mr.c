@@ -1,0 +1,322 @@
+/* Map-Resolver: takes (Encapsulated) Map-Requests, resolves through the
+ * co-located Map-Server or forwards to the Map-Server of the matching
+ * ms-route, and answers negatively for space no EID-prefix covers */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "msmr.h"
+#include "trie.h"
+
+#define RL_SLOTS	4096
+
+struct mr_route_table {
+	struct mr_route_table *next;
+	uint32_t	 iid;
+	int		 bits;
+	struct trie	*t;		/* -> struct conf_ms_route */
+};
+
+struct rl_slot {			/* per-source Map-Request counter */
+	uint8_t		 addr[16];
+	uint8_t		 af;
+	uint64_t	 sec;
+	uint32_t	 n;
+};
+
+struct mr {
+	struct locid		*l;
+	struct mr_route_table	*routes;
+	struct rl_slot		*rl;
+};
+
+/* -- helpers shared with ms.c ---------------------------------------- */
+
+int
+msmr_reply_dst(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq, struct sockaddr_storage *dst)
+{
+	struct lisp_addr	 a;
+	uint16_t		 port;
+	int			 i;
+
+	addr_from_sockaddr(&a, (const struct sockaddr *)&p->src, &port);
+	if (ecm != NULL)
+		port = ecm->sport;
+	for (i = 0; i < mreq->nitr; i++) {
+		if (!core_can_send(l, &mreq->itr[i]))
+			continue;
+		sockaddr_from_addr(dst, &mreq->itr[i], port);
+		return 0;
+	}
+	stats_drop(l, "map-request: no usable itr-rloc");
+	return -1;
+}
+
+int
+msmr_send_negative(struct locid *l, const struct pkt *p,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
+    const struct lisp_addr *eid, int mlen, uint32_t ttl, int act)
+{
+	struct sockaddr_storage	 dst;
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	uint8_t			 buf[256];
+	struct wbuf		 w;
+
+	if (msmr_reply_dst(l, p, ecm, mreq, &dst) == -1)
+		return -1;
+	memset(&rep, 0, sizeof(rep));
+	rep.nonce = mreq->nonce;
+	rep.nrecords = 1;
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = ttl;
+	rec.nrlocs = 0;
+	rec.eid_mlen = (uint8_t)mlen;
+	rec.act = (uint8_t)act;
+	rec.auth = 1;
+	rec.eid = *eid;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_reply_encode_hdr(&w, &rep);
+	record_encode(&w, &rec);
+	if (w.err) {
+		stats_drop(l, "map-reply: encode failed");
+		return -1;
+	}
+	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
+}
+
+int
+msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_eid_prefix *ep, const struct lisp_addr *to,
+    uint32_t ecm_flags)
+{
+	struct sockaddr_storage	 dst;
+	uint8_t			 buf[MSMR_PKT_MAX * 2];
+	struct wbuf		 w;
+	struct lisp_addr	 src, edst;
+	uint16_t		 sport;
+
+	sockaddr_from_addr(&dst, to, LISP_CONTROL_PORT);
+	if (ecm != NULL) {
+		/* the received ECM unchanged but for the outer flags */
+		if (p->len > sizeof(buf))
+			return -1;
+		memcpy(buf, p->buf, p->len);
+		put_u32(buf, get_u32(buf) | ecm_flags);
+		return locid_send(l, (struct sockaddr *)&dst, buf, p->len);
+	}
+	/* a plain Map-Request: wrap it, inner source = its sender */
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, &sport);
+	edst = ep->eid;
+	edst.has_iid = 0;
+	if (edst.afi != src.afi) {
+		/* inner header of the EID's family; the source is not used */
+		uint8_t z[16] = { 0 };
+
+		if (edst.afi == AFI_IPV4)
+			addr_set_v4(&src, z);
+		else
+			addr_set_v6(&src, z);
+	}
+	wbuf_init(&w, buf, sizeof(buf));
+	ecm_encode(&w, ecm_flags, &src, &edst, sport, LISP_CONTROL_PORT, p->buf,
+	    p->len);
+	if (w.err) {
+		stats_drop(l, "ecm: encode failed");
+		return -1;
+	}
+	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
+}
+
+/* -- the Map-Resolver ------------------------------------------------ */
+
+static struct mr_route_table *
+route_table(struct mr *mr, uint32_t iid, int bits, int create)
+{
+	struct mr_route_table *t;
+
+	for (t = mr->routes; t != NULL; t = t->next)
+		if (t->iid == iid && t->bits == bits)
+			return t;
+	if (!create || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->t = trie_new(bits)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->iid = iid;
+	t->bits = bits;
+	t->next = mr->routes;
+	mr->routes = t;
+	return t;
+}
+
+static void
+routes_free(struct mr *mr)
+{
+	struct mr_route_table *t;
+
+	while ((t = mr->routes) != NULL) {
+		mr->routes = t->next;
+		trie_free(t->t, NULL);
+		free(t);
+	}
+}
+
+static int
+routes_load(struct mr *mr)
+{
+	struct conf_ms_route	*r;
+	struct mr_route_table	*t;
+	void			*old;
+	int			 bits;
+
+	TAILQ_FOREACH(r, &mr->l->conf->ms_routes, entry) {
+		if ((bits = addr_bits(&r->eid)) == 0)
+			continue;
+		if ((t = route_table(mr, eid_iid(&r->eid), bits, 1)) == NULL)
+			return -1;
+		if (trie_insert(t->t, addr_bytes(&r->eid), r->mlen, r, &old) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+struct mr *
+mr_new(struct locid *l)
+{
+	struct mr *mr;
+
+	if ((mr = calloc(1, sizeof(*mr))) == NULL ||
+	    (mr->rl = calloc(RL_SLOTS, sizeof(*mr->rl))) == NULL) {
+		free(mr);
+		log_warn("mr: out of memory");
+		return NULL;
+	}
+	mr->l = l;
+	if (routes_load(mr) == -1) {
+		log_warn("mr: out of memory loading ms-routes");
+		mr_free(mr);
+		return NULL;
+	}
+	return mr;
+}
+
+void
+mr_reconf(struct mr *mr)
+{
+	routes_free(mr);
+	if (routes_load(mr) == -1)
+		log_warn("mr: out of memory loading ms-routes");
+}
+
+void
+mr_free(struct mr *mr)
+{
+	if (mr == NULL)
+		return;
+	routes_free(mr);
+	free(mr->rl);
+	free(mr);
+}
+
+/* per-source limit: a fixed one-second window per hash slot */
+static int
+rate_ok(struct mr *mr, const struct pkt *p)
+{
+	uint32_t		 pps = mr->l->conf->ratelimit_pps;
+	struct lisp_addr	 a;
+	const uint8_t		*b;
+	uint8_t			 af, len;
+	uint32_t		 h = 2166136261u;
+	uint64_t		 sec;
+	struct rl_slot		*s;
+	unsigned		 i;
+
+	if (pps == 0)
+		return 1;
+	addr_from_sockaddr(&a, (const struct sockaddr *)&p->src, NULL);
+	if ((b = addr_bytes(&a)) == NULL)
+		return 1;
+	af = a.afi == AFI_IPV4 ? 4 : 6;
+	len = af == 4 ? 4 : 16;
+	for (i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	s = &mr->rl[h % RL_SLOTS];
+	sec = now_ms() / 1000;
+	if (s->af != af || memcmp(s->addr, b, len) != 0 || s->sec != sec) {
+		s->af = af;
+		memcpy(s->addr, b, len);
+		s->sec = sec;
+		s->n = 0;
+	}
+	return ++s->n <= pps;
+}
+
+static int
+neg_len(struct trie *t, const uint8_t *key)
+{
+	return t != NULL ? trie_negative(t, key) : 0;
+}
+
+void
+mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq)
+{
+	struct locid		*l = mr->l;
+	struct rbuf		 recs = mreq->records;
+	struct lisp_eid_prefix	 ep;
+	struct mr_route_table	*rt;
+	struct conf_ms_route	*route;
+	struct lisp_addr	 neg;
+	const uint8_t		*key;
+	uint32_t		 iid;
+	int			 bits, mlen, a, b, forwarded = 0;
+	char			 s[80];
+
+	if (!rate_ok(mr, p)) {
+		stats_drop(l, "map-request: rate limit");
+		log_limited(l, "map-requests from %s over the rate limit",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)));
+		return;
+	}
+	if (mreq->nitr == 0) {
+		stats_drop(l, "map-request: no itr-rloc");
+		return;
+	}
+	while (mreq_record_next(&recs, &ep) == 1) {
+		if ((bits = addr_bits(&ep.eid)) == 0 ||
+		    (key = addr_bytes(&ep.eid)) == NULL ||
+		    ep.eid.afi == AFI_MAC || ep.eid.afi == AFI_MAC_IEEE) {
+			stats_drop(l, "map-request: eid not resolvable");
+			continue;
+		}
+		if (ep.mlen > bits)
+			ep.mlen = (uint8_t)bits;
+		if (l->ms != NULL && ms_resolve(l->ms, p, ecm, mreq, &ep))
+			continue;
+		iid = eid_iid(&ep.eid);
+		rt = route_table(mr, iid, bits, 0);
+		route = rt != NULL ? trie_lookup_prefix(rt->t, key, ep.mlen, &mlen) : NULL;
+		if (route != NULL) {
+			/* one forward per message: the MS answers every record */
+			if (!forwarded)
+				msmr_forward(l, p, ecm, &ep, &route->ms, 0);
+			forwarded = 1;
+			continue;
+		}
+		/* coarsest prefix around the EID with no known EID-prefix:
+		 * the site prefixes of the MS and the ms-route prefixes */
+		a = neg_len(l->ms != NULL ? ms_site_trie(l->ms, iid, bits) : NULL, key);
+		b = neg_len(rt != NULL ? rt->t : NULL, key);
+		mlen = a > b ? a : b;
+		if (mlen < 0)
+			mlen = bits;
+		neg = ep.eid;
+		addr_mask(&neg, mlen);
+		msmr_send_negative(l, p, ecm, mreq, &neg, mlen,
+		    l->conf->timers.negative_ttl, ACT_NATIVE_FORWARD);
+	}
+}

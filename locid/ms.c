@@ -1,0 +1,1100 @@
+/* Map-Server: sites, authenticated registrations, expiry, Map-Notify,
+ * and the Map-Server side of resolution (proxy reply, forward to an ETR,
+ * negative reply for configured but unregistered space) */
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "core.h"
+#include "msmr.h"
+#include "trie.h"
+
+#define IDS_LEN		(XTR_ID_LEN + 8)
+
+enum refusal {
+	REF_BAD_KEY_ID,
+	REF_BAD_HMAC,
+	REF_OUTSIDE,
+	REF_MORE_SPECIFIC,
+	REF_SPANS_SITES,
+	REF_REPLAY,
+	REF_RLOC,
+	REF_MAX
+};
+
+static const char *const refusal_name[REF_MAX] = {
+	"unknown key-id or algorithm",
+	"bad authentication data",
+	"eid-prefix outside the site's prefixes",
+	"more-specific eid-prefix not accepted",
+	"records span several sites",
+	"nonce not increasing",
+	"rloc not allowed",
+};
+
+/* stats_drop reasons: static strings */
+static const char *const refusal_drop[REF_MAX] = {
+	"map-register: unknown key-id",
+	"map-register: bad hmac",
+	"map-register: outside site prefixes",
+	"map-register: more-specific not accepted",
+	"map-register: records span sites",
+	"map-register: replayed nonce",
+	"map-register: rloc not allowed",
+};
+
+struct ms_xtr {			/* last nonce per (xTR-ID, key-id) */
+	struct ms_xtr	*next;
+	uint8_t		 xtr_id[XTR_ID_LEN];
+	uint8_t		 key_id;
+	uint64_t	 nonce;
+};
+
+struct ms_site {
+	TAILQ_ENTRY(ms_site) entry;
+	char		*name;
+	struct conf_site *cs;		/* in the current conf */
+	uint64_t	 accepted;
+	uint64_t	 refused[REF_MAX];
+	struct ms_xtr	*xtrs;
+	int		 seen;		/* reconf mark */
+};
+TAILQ_HEAD(ms_sites, ms_site);
+
+struct ms_eid;
+
+/* one registration of one prefix by one ETR (xTR-ID or source address) */
+struct ms_reg {
+	TAILQ_ENTRY(ms_reg) age;	/* expiry order */
+	struct ms_reg	*next;		/* of the same prefix */
+	struct ms_eid	*eid;
+	uint64_t	 expire_ms;
+	uint64_t	 site_id;
+	uint32_t	 first_wall, last_wall;
+	uint32_t	 count;
+	uint32_t	 ttl;		/* Record TTL, minutes */
+	uint16_t	 src_port;
+	uint16_t	 rlen;
+	uint8_t		 src[16];
+	uint8_t		 src_af;	/* 4 or 6 */
+	uint8_t		 has_xtr_id;
+	uint8_t		 xtr_id[XTR_ID_LEN];
+	uint8_t		 proxy;		/* P */
+	uint8_t		 ttl_expiry;	/* T: expires after Record TTL */
+	uint8_t		 want_notify;	/* M */
+	uint8_t		 nrlocs;
+	uint8_t		 timed;		/* in the T queue */
+	uint8_t		 rlocs[];	/* RLOC-records as registered */
+};
+TAILQ_HEAD(ms_regs, ms_reg);
+
+struct ms_eid {			/* a registered prefix */
+	struct ms_site	*site;
+	struct ms_reg	*regs;
+	struct lisp_addr eid;
+	uint8_t		 mlen;
+};
+
+struct ms_pfx {			/* a configured prefix */
+	struct ms_site	*site;
+	struct conf_prefix *cp;
+};
+
+struct ms_table {
+	struct ms_table	*next;
+	uint32_t	 iid;
+	int		 bits;
+	struct trie	*sites;		/* -> struct ms_pfx */
+	struct trie	*regs;		/* -> struct ms_eid */
+};
+
+struct ms {
+	struct locid	*l;
+	struct ms_sites	 sites;
+	struct ms_table	*tables;
+	struct ms_regs	 fifo;		/* default lifetime: expiry order */
+	struct ms_regs	 timed;		/* T bit: own lifetime, scanned */
+	struct event	*sweep;
+	uint64_t	 nregs;
+};
+
+static struct ms_table *
+table_get(struct ms *ms, uint32_t iid, int bits, int create)
+{
+	struct ms_table *t;
+
+	for (t = ms->tables; t != NULL; t = t->next)
+		if (t->iid == iid && t->bits == bits)
+			return t;
+	if (!create)
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->iid = iid;
+	t->bits = bits;
+	t->sites = trie_new(bits);
+	t->regs = trie_new(bits);
+	if (t->sites == NULL || t->regs == NULL) {
+		trie_free(t->sites, NULL);
+		trie_free(t->regs, NULL);
+		free(t);
+		return NULL;
+	}
+	t->next = ms->tables;
+	ms->tables = t;
+	return t;
+}
+
+uint32_t
+eid_iid(const struct lisp_addr *a)
+{
+	return a->has_iid ? a->iid : 0;
+}
+
+static struct ms_table *
+table_of(struct ms *ms, const struct lisp_addr *eid, int create)
+{
+	int bits = addr_bits(eid);
+
+	if (bits == 0 || addr_bytes(eid) == NULL)
+		return NULL;
+	return table_get(ms, eid_iid(eid), bits, create);
+}
+
+static struct ms_site *
+site_find(struct ms *ms, const char *name)
+{
+	struct ms_site *s;
+
+	TAILQ_FOREACH(s, &ms->sites, entry)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+/* the configured prefix that holds eid/mlen: the longest configured prefix
+ * covering it */
+static struct ms_pfx *
+pfx_find(struct ms *ms, const struct lisp_addr *eid, int mlen, int *cfg_mlen)
+{
+	struct ms_table *t = table_of(ms, eid, 0);
+
+	if (t == NULL)
+		return NULL;
+	return trie_lookup_prefix(t->sites, addr_bytes(eid), mlen, cfg_mlen);
+}
+
+/* -- registrations --------------------------------------------------- */
+
+static int
+reg_alive(const struct ms_reg *r, uint64_t now)
+{
+	return r->expire_ms > now;
+}
+
+static void
+reg_unlink(struct ms *ms, struct ms_reg *r)
+{
+	struct ms_eid	*e = r->eid;
+	struct ms_reg	**pp;
+	struct ms_table	*t;
+
+	for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	if (r->timed)
+		TAILQ_REMOVE(&ms->timed, r, age);
+	else
+		TAILQ_REMOVE(&ms->fifo, r, age);
+	ms->nregs--;
+	if (e->regs == NULL) {
+		if ((t = table_of(ms, &e->eid, 0)) != NULL)
+			trie_remove(t->regs, addr_bytes(&e->eid), e->mlen);
+		free(e);
+	}
+}
+
+static void
+reg_free(struct ms *ms, struct ms_reg *r)
+{
+	reg_unlink(ms, r);
+	free(r);
+}
+
+static void
+ms_expire(struct ms *ms, uint64_t now)
+{
+	struct ms_reg	*r, *nr;
+	char		 p[ADDR_STRLEN];
+
+	while ((r = TAILQ_FIRST(&ms->fifo)) != NULL && !reg_alive(r, now)) {
+		log_info("registration of %s by site %s expired",
+		    prefix_fmt(&r->eid->eid, r->eid->mlen, p, sizeof(p)),
+		    r->eid->site->name);
+		reg_free(ms, r);
+	}
+	for (r = TAILQ_FIRST(&ms->timed); r != NULL; r = nr) {
+		nr = TAILQ_NEXT(r, age);
+		if (!reg_alive(r, now)) {
+			log_info("registration of %s by site %s expired (record ttl)",
+			    prefix_fmt(&r->eid->eid, r->eid->mlen, p, sizeof(p)),
+			    r->eid->site->name);
+			reg_free(ms, r);
+		}
+	}
+}
+
+static void
+ms_sweep(evutil_socket_t fd, short ev, void *arg)
+{
+	ms_expire(arg, now_ms());
+}
+
+static int
+same_registrant(const struct ms_reg *r, const struct lisp_map_register *mr,
+    const struct lisp_addr *src)
+{
+	if (mr->has_ids)
+		return r->has_xtr_id && memcmp(r->xtr_id, mr->xtr_id, XTR_ID_LEN) == 0;
+	if (r->has_xtr_id)
+		return 0;
+	if (src->afi == AFI_IPV4)
+		return r->src_af == 4 && memcmp(r->src, src->u.v4, 4) == 0;
+	return r->src_af == 6 && memcmp(r->src, src->u.v6, 16) == 0;
+}
+
+/* store one validated record; 0 or -1 (out of memory) */
+static int
+reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
+    const struct lisp_map_register *mr, const struct lisp_record *rec,
+    uint64_t now)
+{
+	const struct conf_timers *tm = &ms->l->conf->timers;
+	struct ms_table	*t;
+	struct ms_eid	*e;
+	struct ms_reg	*r, *old = NULL, **pp;
+	struct lisp_addr eid = rec->eid, src;
+	uint16_t	 port;
+	void		*prev;
+	uint64_t	 life;
+
+	addr_mask(&eid, rec->eid_mlen);
+	if ((t = table_of(ms, &eid, 1)) == NULL)
+		return -1;
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, &port);
+	e = trie_exact(t->regs, addr_bytes(&eid), rec->eid_mlen);
+	if (e == NULL) {
+		if ((e = calloc(1, sizeof(*e))) == NULL)
+			return -1;
+		e->eid = eid;
+		e->eid.body = NULL;
+		e->mlen = rec->eid_mlen;
+		if (trie_insert(t->regs, addr_bytes(&eid), rec->eid_mlen, e, &prev) == -1) {
+			free(e);
+			return -1;
+		}
+	}
+	e->site = site;
+	for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
+		if (same_registrant(*pp, mr, &src)) {
+			old = *pp;
+			break;
+		}
+	if (old != NULL && old->rlen == rec->rlocs.len)
+		r = old;
+	else {
+		r = calloc(1, sizeof(*r) + rec->rlocs.len);
+		if (r == NULL)
+			return -1;
+		r->eid = e;
+		if (old != NULL) {
+			r->first_wall = old->first_wall;
+			r->count = old->count;
+		} else
+			r->first_wall = (uint32_t)wall_s();
+		r->timed = 2;	/* not queued yet */
+		r->next = e->regs;
+		e->regs = r;
+		ms->nregs++;
+		if (old != NULL)
+			reg_free(ms, old);
+	}
+	/* (re)queue by lifetime */
+	if (r->timed == 1)
+		TAILQ_REMOVE(&ms->timed, r, age);
+	else if (r->timed == 0)
+		TAILQ_REMOVE(&ms->fifo, r, age);
+	r->ttl_expiry = (mr->flags & MREG_T) != 0;
+	if (r->ttl_expiry) {
+		life = (uint64_t)rec->ttl * 60000;
+		r->timed = 1;
+		TAILQ_INSERT_TAIL(&ms->timed, r, age);
+	} else {
+		life = (uint64_t)tm->registration_ttl * 1000;
+		r->timed = 0;
+		TAILQ_INSERT_TAIL(&ms->fifo, r, age);
+	}
+	r->expire_ms = now + life;
+	r->last_wall = (uint32_t)wall_s();
+	r->count++;
+	r->ttl = rec->ttl;
+	r->proxy = (mr->flags & MREG_P) != 0;
+	r->want_notify = (mr->flags & MREG_M) != 0;
+	r->has_xtr_id = mr->has_ids;
+	if (mr->has_ids) {
+		memcpy(r->xtr_id, mr->xtr_id, XTR_ID_LEN);
+		r->site_id = mr->site_id;
+	}
+	r->src_port = port;
+	if (src.afi == AFI_IPV4) {
+		r->src_af = 4;
+		memcpy(r->src, src.u.v4, 4);
+	} else {
+		r->src_af = 6;
+		memcpy(r->src, src.u.v6, 16);
+	}
+	r->nrlocs = rec->nrlocs;
+	r->rlen = (uint16_t)rec->rlocs.len;
+	if (rec->rlocs.len > 0)
+		memcpy(r->rlocs, rec->rlocs.p, rec->rlocs.len);
+	return 0;
+}
+
+/* -- Map-Register ---------------------------------------------------- */
+
+static void
+refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
+    enum refusal why, const struct lisp_record *rec)
+{
+	char s[80], e[ADDR_STRLEN] = "";
+
+	if (site != NULL)
+		site->refused[why]++;
+	stats_drop(ms->l, refusal_drop[why]);
+	if (rec != NULL)
+		prefix_fmt(&rec->eid, rec->eid_mlen, e, sizeof(e));
+	log_limited(ms->l, "map-register from %s refused: site %s: %s%s%s",
+	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+	    site != NULL ? site->name : "(none)", refusal_name[why],
+	    rec != NULL ? " " : "", e);
+}
+
+static int
+rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
+{
+	struct rbuf		 rl = rec->rlocs;
+	struct lisp_rloc	 loc;
+	struct conf_rloc	*cr;
+	int			 ok;
+
+	if (TAILQ_EMPTY(&cs->allowed_rlocs))
+		return 1;
+	while (rloc_next(&rl, &loc) == 1) {
+		if (loc.addr.afi != AFI_IPV4 && loc.addr.afi != AFI_IPV6)
+			continue;
+		ok = 0;
+		TAILQ_FOREACH(cr, &cs->allowed_rlocs, entry)
+			if (addr_equal(&cr->addr, &loc.addr))
+				ok = 1;
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+send_notify(struct ms *ms, const struct pkt *p,
+    const struct lisp_map_register *mr, const struct conf_key *key)
+{
+	uint8_t				 buf[MSMR_PKT_MAX * 2];
+	struct wbuf			 w;
+	struct lisp_map_register	 n;
+	int				 alen = auth_len(key->alg);
+
+	if (alen < 0)
+		return;
+	memset(&n, 0, sizeof(n));
+	n.type = LISP_MAP_NOTIFY;
+	n.flags = mr->has_ids ? MNOT_I : 0;
+	n.nonce = mr->nonce;
+	n.key_id = key->key_id;
+	n.alg_id = key->alg;
+	n.auth_len = (uint16_t)alen;
+	n.nrecords = mr->nrecords;
+	n.has_ids = mr->has_ids;
+	memcpy(n.xtr_id, mr->xtr_id, XTR_ID_LEN);
+	n.site_id = mr->site_id;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_register_encode_hdr(&w, &n);
+	wbuf_bytes(&w, mr->records.p, mr->records.len);
+	map_register_encode_trailer(&w, &n);
+	if (w.err) {
+		stats_drop(ms->l, "map-notify: too large");
+		return;
+	}
+	if (auth_sign(key->alg, key->secret, strlen(key->secret), buf, w.len,
+	    MREG_AUTH_OFF, (size_t)alen) == -1) {
+		stats_drop(ms->l, "map-notify: signing failed");
+		return;
+	}
+	locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
+}
+
+static int
+verify(const struct conf_key *k, const struct lisp_map_register *mr)
+{
+	size_t klen = strlen(k->secret);
+
+	if (auth_verify(k->alg, k->secret, klen, mr->msg.p, mr->msg.len,
+	    mr->auth_off, mr->auth_len) == 1)
+		return 1;
+	/* RFC 9301 text: the MAC stops at the last RLOC-record */
+	if (mr->has_ids && mr->trailing == 0 && mr->msg.len > IDS_LEN &&
+	    auth_verify(k->alg, k->secret, klen, mr->msg.p,
+	    mr->msg.len - IDS_LEN, mr->auth_off, mr->auth_len) == 1)
+		return 1;
+	return 0;
+}
+
+void
+ms_register_in(struct ms *ms, const struct pkt *p,
+    const struct lisp_map_register *mr)
+{
+	struct conf		*c = ms->l->conf;
+	struct rbuf		 recs = mr->records;
+	struct lisp_record	 rec;
+	struct ms_pfx		*pf;
+	struct ms_site		*site = NULL;
+	const struct conf_key	*key = NULL;
+	struct ms_xtr		*x = NULL;
+	uint64_t		 now = now_ms();
+	int			 i, n, cfg_mlen;
+	char			 s[80], eb[ADDR_STRLEN];
+
+	/* 1. the site, from the first record */
+	if (record_next(&recs, &rec) != 1)
+		return;
+	if ((pf = pfx_find(ms, &rec.eid, rec.eid_mlen, &cfg_mlen)) == NULL) {
+		stats_drop(ms->l, "map-register: unknown site");
+		log_limited(ms->l, "map-register from %s refused: no site for %s",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    prefix_fmt(&rec.eid, rec.eid_mlen, eb, sizeof(eb)));
+		return;
+	}
+	site = pf->site;
+
+	/* 2. authenticate before anything changes */
+	for (i = 0; i < site->cs->nkeys; i++)
+		if (site->cs->keys[i].key_id == mr->key_id &&
+		    site->cs->keys[i].alg == mr->alg_id)
+			key = &site->cs->keys[i];
+	if (key == NULL) {
+		refuse(ms, site, p, REF_BAD_KEY_ID, NULL);
+		return;
+	}
+	if (!verify(key, mr)) {
+		refuse(ms, site, p, REF_BAD_HMAC, NULL);
+		return;
+	}
+	if (mr->has_ids && c->strict_register_nonce) {
+		for (x = site->xtrs; x != NULL; x = x->next)
+			if (x->key_id == key->key_id &&
+			    memcmp(x->xtr_id, mr->xtr_id, XTR_ID_LEN) == 0)
+				break;
+		if (x != NULL && mr->nonce <= x->nonce) {
+			refuse(ms, site, p, REF_REPLAY, NULL);
+			return;
+		}
+	}
+
+	/* 3. every record inside this site's prefixes */
+	recs = mr->records;
+	for (n = 0; record_next(&recs, &rec) == 1; n++) {
+		if ((pf = pfx_find(ms, &rec.eid, rec.eid_mlen, &cfg_mlen)) == NULL) {
+			refuse(ms, site, p, REF_OUTSIDE, &rec);
+			return;
+		}
+		if (pf->site != site) {
+			refuse(ms, site, p, REF_SPANS_SITES, &rec);
+			return;
+		}
+		if (rec.eid_mlen > cfg_mlen && !pf->cp->accept_more_specifics) {
+			refuse(ms, site, p, REF_MORE_SPECIFIC, &rec);
+			return;
+		}
+		if (!rloc_allowed(site->cs, &rec)) {
+			refuse(ms, site, p, REF_RLOC, &rec);
+			return;
+		}
+	}
+
+	/* 4. apply */
+	if (mr->has_ids && c->strict_register_nonce) {
+		if (x == NULL && (x = calloc(1, sizeof(*x))) != NULL) {
+			memcpy(x->xtr_id, mr->xtr_id, XTR_ID_LEN);
+			x->key_id = key->key_id;
+			x->next = site->xtrs;
+			site->xtrs = x;
+		}
+		if (x != NULL)
+			x->nonce = mr->nonce;
+	}
+	recs = mr->records;
+	while (record_next(&recs, &rec) == 1) {
+		if (rec.ttl == 0 && !(mr->flags & MREG_T)) {
+			/* Record TTL 0: withdraw this ETR's registration */
+			struct ms_table *t = table_of(ms, &rec.eid, 0);
+			struct lisp_addr ea = rec.eid;
+			struct ms_eid *e;
+			struct ms_reg *r;
+			struct lisp_addr src;
+
+			addr_mask(&ea, rec.eid_mlen);
+			addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+			if (t != NULL && (e = trie_exact(t->regs, addr_bytes(&ea),
+			    rec.eid_mlen)) != NULL)
+				for (r = e->regs; r != NULL; r = r->next)
+					if (same_registrant(r, mr, &src)) {
+						reg_free(ms, r);
+						break;
+					}
+			continue;
+		}
+		if (reg_store(ms, site, p, mr, &rec, now) == -1) {
+			stats_drop(ms->l, "map-register: out of memory");
+			return;
+		}
+	}
+	site->accepted++;
+	log_debug("map-register from %s accepted for site %s (%u records)",
+	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)), site->name,
+	    mr->nrecords);
+	if (mr->flags & MREG_M)
+		send_notify(ms, p, mr, key);
+}
+
+void
+ms_notify_ack_in(struct ms *ms, const struct pkt *p,
+    const struct lisp_map_register *mr)
+{
+	/* we send no unsolicited Map-Notify yet: nothing to acknowledge */
+	stats_drop(ms->l, "map-notify-ack: unsolicited");
+}
+
+/* -- resolution ------------------------------------------------------ */
+
+static int
+rloc_cmp(const void *a, const void *b)
+{
+	return addr_cmp(&((const struct lisp_rloc *)a)->addr,
+	    &((const struct lisp_rloc *)b)->addr);
+}
+
+static int
+send_proxy_reply(struct ms *ms, const struct pkt *p,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
+    struct ms_eid *e, uint64_t now)
+{
+	struct lisp_rloc	 locs[255];
+	struct lisp_rloc	 loc;
+	struct lisp_record	 rec;
+	struct lisp_map_reply	 rep;
+	struct ms_reg		*r;
+	struct rbuf		 rl;
+	struct sockaddr_storage	 dst;
+	uint8_t			 buf[MSMR_PKT_MAX * 2];
+	struct wbuf		 w;
+	int			 n = 0, i, dup;
+
+	if (msmr_reply_dst(ms->l, p, ecm, mreq, &dst) == -1)
+		return 1;
+	for (r = e->regs; r != NULL; r = r->next) {
+		if (!reg_alive(r, now))
+			continue;
+		rbuf_init(&rl, r->rlocs, r->rlen);
+		while (n < 255 && rloc_next(&rl, &loc) == 1) {
+			for (dup = 0, i = 0; i < n; i++)
+				if (addr_equal(&locs[i].addr, &loc.addr))
+					dup = 1;
+			if (dup)
+				continue;
+			loc.flags &= ~(RLOC_L | RLOC_p);
+			locs[n++] = loc;
+		}
+	}
+	qsort(locs, (size_t)n, sizeof(locs[0]), rloc_cmp);
+	memset(&rep, 0, sizeof(rep));
+	rep.nonce = mreq->nonce;
+	rep.nrecords = 1;
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = ms->l->conf->timers.map_cache_ttl;
+	rec.nrlocs = (uint8_t)n;
+	rec.eid_mlen = e->mlen;
+	rec.act = n == 0 ? ACT_NATIVE_FORWARD : ACT_NO_ACTION;
+	rec.auth = 0;
+	rec.eid = e->eid;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_reply_encode_hdr(&w, &rep);
+	record_encode(&w, &rec);
+	for (i = 0; i < n; i++)
+		rloc_encode(&w, &locs[i]);
+	if (w.err) {
+		stats_drop(ms->l, "map-reply: too large");
+		return 1;
+	}
+	locid_send(ms->l, (struct sockaddr *)&dst, buf, w.len);
+	return 1;
+}
+
+/* one registered ETR RLOC to forward to: lowest priority, reachable first */
+static int
+pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
+{
+	struct ms_reg		*r;
+	struct rbuf		 rl;
+	struct lisp_rloc	 loc;
+	int			 best = -1, score;
+
+	for (r = e->regs; r != NULL; r = r->next) {
+		if (!reg_alive(r, now))
+			continue;
+		rbuf_init(&rl, r->rlocs, r->rlen);
+		while (rloc_next(&rl, &loc) == 1) {
+			if (loc.priority == 255 || !core_can_send(ms->l, &loc.addr))
+				continue;
+			score = loc.priority * 2 + ((loc.flags & RLOC_R) ? 0 : 1);
+			if (best == -1 || score < best) {
+				best = score;
+				*out = loc.addr;
+			}
+		}
+	}
+	return best == -1 ? -1 : 0;
+}
+
+int
+ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+{
+	const struct conf_timers *tm = &ms->l->conf->timers;
+	struct ms_table	*t = table_of(ms, &ep->eid, 0);
+	struct ms_eid	*e;
+	struct ms_reg	*r;
+	struct ms_pfx	*pf;
+	struct lisp_addr etr, neg;
+	const uint8_t	*key;
+	uint64_t	 now = now_ms();
+	int		 mlen, cfg_mlen, proxy = 0, alive = 0, nl;
+
+	if (t == NULL)
+		return 0;
+	key = addr_bytes(&ep->eid);
+	e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen);
+	if (e != NULL) {
+		for (r = e->regs; r != NULL; r = r->next)
+			if (reg_alive(r, now)) {
+				alive = 1;
+				proxy |= r->proxy;
+			}
+	}
+	if (e != NULL && alive) {
+		if (proxy || e->site->cs->force_proxy_reply)
+			return send_proxy_reply(ms, p, ecm, mreq, e, now);
+		if (pick_etr(ms, e, now, &etr) == -1) {
+			/* nothing to forward to: answer for the ETRs */
+			return send_proxy_reply(ms, p, ecm, mreq, e, now);
+		}
+		msmr_forward(ms->l, p, ecm, ep, &etr, ECM_E);
+		return 1;
+	}
+	pf = trie_lookup_prefix(t->sites, key, ep->mlen, &cfg_mlen);
+	if (pf == NULL)
+		return 0;
+	/* configured, not registered: the configured prefix, or with
+	 * registered more-specifics the coarsest part of it without one */
+	neg = ep->eid;
+	mlen = cfg_mlen;
+	if ((nl = trie_negative(t->regs, key)) > mlen)
+		mlen = nl;
+	addr_mask(&neg, mlen);
+	msmr_send_negative(ms->l, p, ecm, mreq, &neg, mlen,
+	    tm->unregistered_ttl, ACT_NATIVE_FORWARD);
+	return 1;
+}
+
+struct trie *
+ms_site_trie(struct ms *ms, uint32_t iid, int afi_bits)
+{
+	struct ms_table *t = table_get(ms, iid, afi_bits, 0);
+
+	return t != NULL ? t->sites : NULL;
+}
+
+/* -- lifecycle ------------------------------------------------------- */
+
+static void
+free_pfx(void *v)
+{
+	free(v);
+}
+
+static void
+tables_clear_sites(struct ms *ms)
+{
+	struct ms_table *t;
+
+	for (t = ms->tables; t != NULL; t = t->next) {
+		trie_free(t->sites, free_pfx);
+		t->sites = trie_new(t->bits);
+	}
+}
+
+static int
+sites_load(struct ms *ms)
+{
+	struct conf_site	*cs;
+	struct conf_prefix	*cp;
+	struct ms_site		*s;
+	struct ms_table		*t;
+	struct ms_pfx		*pf;
+	void			*old;
+
+	TAILQ_FOREACH(s, &ms->sites, entry)
+		s->seen = 0;
+	TAILQ_FOREACH(cs, &ms->l->conf->sites, entry) {
+		if ((s = site_find(ms, cs->name)) == NULL) {
+			if ((s = calloc(1, sizeof(*s))) == NULL)
+				return -1;
+			s->name = strdup(cs->name);
+			TAILQ_INSERT_TAIL(&ms->sites, s, entry);
+		}
+		s->cs = cs;
+		s->seen = 1;
+		TAILQ_FOREACH(cp, &cs->prefixes, entry) {
+			if ((t = table_of(ms, &cp->eid, 1)) == NULL ||
+			    (pf = calloc(1, sizeof(*pf))) == NULL)
+				return -1;
+			pf->site = s;
+			pf->cp = cp;
+			if (trie_insert(t->sites, addr_bytes(&cp->eid), cp->mlen,
+			    pf, &old) == -1) {
+				free(pf);
+				return -1;
+			}
+			free(old);	/* a prefix configured twice: last wins */
+		}
+	}
+	return 0;
+}
+
+struct ms *
+ms_new(struct locid *l)
+{
+	struct ms	*ms;
+	struct timeval	 tv = { 1, 0 };
+
+	if ((ms = calloc(1, sizeof(*ms))) == NULL) {
+		log_warn("ms: out of memory");
+		return NULL;
+	}
+	ms->l = l;
+	TAILQ_INIT(&ms->sites);
+	TAILQ_INIT(&ms->fifo);
+	TAILQ_INIT(&ms->timed);
+	if (sites_load(ms) == -1) {
+		log_warn("ms: out of memory loading sites");
+		ms_free(ms);
+		return NULL;
+	}
+	ms->sweep = event_new(l->base, -1, EV_PERSIST, ms_sweep, ms);
+	evtimer_add(ms->sweep, &tv);
+	return ms;
+}
+
+struct stale {
+	struct ms	*ms;
+	struct ms_eid	**v;
+	size_t		 n, cap;
+};
+
+static int
+collect_stale(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct stale	*st = arg;
+	struct ms_eid	*e = val;
+	struct ms_pfx	*pf;
+	int		 cfg_mlen;
+	void		*nv;
+
+	pf = pfx_find(st->ms, &e->eid, e->mlen, &cfg_mlen);
+	if (pf != NULL && pf->site == e->site &&
+	    (cfg_mlen == e->mlen || pf->cp->accept_more_specifics))
+		return 0;
+	if (st->n == st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 64;
+		if ((nv = realloc(st->v, st->cap * sizeof(*st->v))) == NULL)
+			return 1;
+		st->v = nv;
+	}
+	st->v[st->n++] = e;
+	return 0;
+}
+
+static void
+site_free(struct ms_site *s)
+{
+	struct ms_xtr *x, *nx;
+
+	for (x = s->xtrs; x != NULL; x = nx) {
+		nx = x->next;
+		free(x);
+	}
+	free(s->name);
+	free(s);
+}
+
+void
+ms_reconf(struct ms *ms)
+{
+	struct ms_site	*s, *ns;
+	struct ms_table	*t;
+	struct stale	 st = { ms, NULL, 0, 0 };
+	size_t		 i;
+
+	tables_clear_sites(ms);
+	if (sites_load(ms) == -1)
+		log_warn("ms: out of memory reloading sites");
+	/* registrations no longer inside a prefix of their (surviving) site */
+	for (t = ms->tables; t != NULL; t = t->next)
+		trie_walk(t->regs, collect_stale, &st);
+	for (i = 0; i < st.n; i++)
+		while (st.v[i]->regs != NULL && st.v[i]->regs->next != NULL)
+			reg_free(ms, st.v[i]->regs);
+	for (i = 0; i < st.n; i++)
+		reg_free(ms, st.v[i]->regs);	/* frees the eid too */
+	free(st.v);
+	for (s = TAILQ_FIRST(&ms->sites); s != NULL; s = ns) {
+		ns = TAILQ_NEXT(s, entry);
+		if (!s->seen) {
+			TAILQ_REMOVE(&ms->sites, s, entry);
+			site_free(s);
+		}
+	}
+	i = 0;
+	TAILQ_FOREACH(s, &ms->sites, entry)
+		i++;
+	log_info("ms: %zu sites, %llu registrations kept", i,
+	    (unsigned long long)ms->nregs);
+}
+
+void
+ms_free(struct ms *ms)
+{
+	struct ms_reg	*r;
+	struct ms_site	*s;
+	struct ms_table	*t;
+
+	if (ms == NULL)
+		return;
+	if (ms->sweep != NULL)
+		event_free(ms->sweep);
+	while ((r = TAILQ_FIRST(&ms->fifo)) != NULL)
+		reg_free(ms, r);
+	while ((r = TAILQ_FIRST(&ms->timed)) != NULL)
+		reg_free(ms, r);
+	while ((t = ms->tables) != NULL) {
+		ms->tables = t->next;
+		trie_free(t->sites, free_pfx);
+		trie_free(t->regs, NULL);
+		free(t);
+	}
+	while ((s = TAILQ_FIRST(&ms->sites)) != NULL) {
+		TAILQ_REMOVE(&ms->sites, s, entry);
+		site_free(s);
+	}
+	free(ms);
+}
+
+/* -- show site ------------------------------------------------------- */
+
+static json_t *
+reg_json(const struct ms_reg *r, uint64_t now)
+{
+	json_t			*o, *locs;
+	struct rbuf		 rl;
+	struct lisp_rloc	 loc;
+	struct lisp_addr	 src;
+	char			 a[ADDR_STRLEN], x[XTR_ID_LEN * 2 + 3];
+	int			 i;
+
+	if (r->src_af == 4)
+		addr_set_v4(&src, r->src);
+	else
+		addr_set_v6(&src, r->src);
+	addr_fmt(&src, a, sizeof(a));
+	o = json_object();
+	json_object_set_new(o, "source", json_string(a));
+	json_object_set_new(o, "source_port", json_integer(r->src_port));
+	if (r->has_xtr_id) {
+		strcpy(x, "0x");
+		for (i = 0; i < XTR_ID_LEN; i++)
+			snprintf(x + 2 + 2 * i, 3, "%02x", r->xtr_id[i]);
+		json_object_set_new(o, "xtr_id", json_string(x));
+		json_object_set_new(o, "site_id", json_integer((json_int_t)r->site_id));
+	}
+	json_object_set_new(o, "proxy_reply", json_boolean(r->proxy));
+	json_object_set_new(o, "want_map_notify", json_boolean(r->want_notify));
+	json_object_set_new(o, "ttl_is_lifetime", json_boolean(r->ttl_expiry));
+	json_object_set_new(o, "ttl", json_integer(r->ttl));
+	json_object_set_new(o, "expires_in", json_integer(
+	    (json_int_t)((r->expire_ms - now + 999) / 1000)));
+	json_object_set_new(o, "first_register", json_integer(r->first_wall));
+	json_object_set_new(o, "last_register", json_integer(r->last_wall));
+	json_object_set_new(o, "registers", json_integer(r->count));
+	locs = json_array();
+	rbuf_init(&rl, r->rlocs, r->rlen);
+	while (rloc_next(&rl, &loc) == 1) {
+		json_array_append_new(locs, json_pack("{s:s, s:i, s:i, s:i, s:i, s:b, s:b}",
+		    "address", addr_fmt(&loc.addr, a, sizeof(a)),
+		    "priority", loc.priority, "weight", loc.weight,
+		    "mpriority", loc.mpriority, "mweight", loc.mweight,
+		    "reachable", (loc.flags & RLOC_R) != 0,
+		    "local", (loc.flags & RLOC_L) != 0));
+	}
+	json_object_set_new(o, "rlocs", locs);
+	return o;
+}
+
+static json_t *
+row_json(struct ms_site *s, const struct lisp_addr *eid, int mlen,
+    int configured, struct ms_eid *e, int detail, uint64_t now)
+{
+	json_t		*o, *regs;
+	struct ms_reg	*r, *last = NULL;
+	char		 p[ADDR_STRLEN], a[ADDR_STRLEN + 8];
+	struct lisp_addr src;
+	int		 n = 0, i;
+
+	o = json_object();
+	json_object_set_new(o, "site", json_string(s->name));
+	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(eid, mlen, p, sizeof(p))));
+	json_object_set_new(o, "iid", json_integer(eid_iid(eid)));
+	json_object_set_new(o, "configured", json_boolean(configured));
+	regs = json_array();
+	for (r = e != NULL ? e->regs : NULL; r != NULL; r = r->next) {
+		if (!reg_alive(r, now))
+			continue;
+		n++;
+		if (last == NULL || r->last_wall >= last->last_wall)
+			last = r;
+		if (detail)
+			json_array_append_new(regs, reg_json(r, now));
+	}
+	json_object_set_new(o, "registered", json_boolean(n > 0));
+	json_object_set_new(o, "up", json_string(n > 0 ? "yes" : "no"));
+	json_object_set_new(o, "registrations", json_integer(n));
+	if (last != NULL) {
+		if (last->src_af == 4)
+			addr_set_v4(&src, last->src);
+		else
+			addr_set_v6(&src, last->src);
+		addr_fmt(&src, p, sizeof(p));
+		snprintf(a, sizeof(a), "%s", p);
+		json_object_set_new(o, "last_register", json_integer(last->last_wall));
+		json_object_set_new(o, "last_register_ago", json_integer(
+		    (json_int_t)(wall_s() - last->last_wall)));
+		json_object_set_new(o, "who_last_registered", json_string(a));
+	} else {
+		json_object_set_new(o, "last_register", json_null());
+		json_object_set_new(o, "who_last_registered", json_null());
+	}
+	if (detail) {
+		json_t *ref = json_object();
+
+		json_object_set_new(o, "details", regs);
+		for (i = 0; i < REF_MAX; i++)
+			if (s->refused[i] != 0)
+				json_object_set_new(ref, refusal_name[i],
+				    json_integer((json_int_t)s->refused[i]));
+		json_object_set_new(o, "site_registers_accepted",
+		    json_integer((json_int_t)s->accepted));
+		json_object_set_new(o, "site_refused", ref);
+		if (s->cs->description != NULL)
+			json_object_set_new(o, "description",
+			    json_string(s->cs->description));
+		json_object_set_new(o, "force_proxy_reply",
+		    json_boolean(s->cs->force_proxy_reply));
+		json_object_set_new(o, "accept_more_specifics", json_false());
+	} else
+		json_decref(regs);
+	return o;
+}
+
+struct more {
+	struct ms_site		*site;
+	struct conf_prefix	*cp;
+	json_t			*rows;
+	int			 detail;
+	uint64_t		 now;
+};
+
+static int
+more_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct more	*m = arg;
+	struct ms_eid	*e = val;
+
+	if (e->site == m->site && e->mlen > m->cp->mlen &&
+	    addr_prefix_covers(&m->cp->eid, m->cp->mlen, &e->eid))
+		json_array_append_new(m->rows, row_json(m->site, &e->eid,
+		    e->mlen, 0, e, m->detail, m->now));
+	return 0;
+}
+
+json_t *
+ms_show_site(struct ms *ms, json_t *args, char *err, size_t errlen)
+{
+	const char		*name = json_string_value(json_object_get(args, "name"));
+	int			 detail = json_is_true(json_object_get(args, "detail"));
+	struct ms_site		*s;
+	struct conf_prefix	*cp;
+	struct ms_table		*t;
+	struct ms_eid		*e;
+	json_t			*rows = json_array(), *row;
+	uint64_t		 now = now_ms();
+	struct more		 m;
+
+	if (name != NULL && site_find(ms, name) == NULL) {
+		snprintf(err, errlen, "no site named \"%s\"", name);
+		json_decref(rows);
+		return NULL;
+	}
+	TAILQ_FOREACH(s, &ms->sites, entry) {
+		if (name != NULL && strcmp(name, s->name) != 0)
+			continue;
+		TAILQ_FOREACH(cp, &s->cs->prefixes, entry) {
+			t = table_of(ms, &cp->eid, 0);
+			e = t != NULL ? trie_exact(t->regs, addr_bytes(&cp->eid),
+			    cp->mlen) : NULL;
+			row = row_json(s, &cp->eid, cp->mlen, 1, e, detail, now);
+			if (detail)
+				json_object_set_new(row, "accept_more_specifics",
+				    json_boolean(cp->accept_more_specifics));
+			json_array_append_new(rows, row);
+			if (cp->accept_more_specifics && t != NULL) {
+				m.site = s;
+				m.cp = cp;
+				m.rows = rows;
+				m.detail = detail;
+				m.now = now;
+				trie_walk(t->regs, more_cb, &m);
+			}
+		}
+	}
+	return rows;
+}

@@ -1,0 +1,103 @@
+# shared helpers of the network-namespace tests (sourced, POSIX sh).
+# a test sets its namespaces with ns_add / topo_*, starts daemons with
+# locid_start, and everything is removed by the EXIT trap.
+
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
+LOCID=${LOCID:-$BUILD/bin/locid}
+LOCICTL=${LOCICTL:-$BUILD/bin/locictl}
+NS_PREFIX=${NS_PREFIX:-}
+NETNS_TMP=${NETNS_TMP:-$(mktemp -d /tmp/locid-netns.XXXXXX)}
+_ns_list=""
+_pids=""
+
+log() { printf '%s\n' "$*" >&2; }
+fail() { log "FAIL: $*"; exit 1; }
+pass() { log "ok: $*"; }
+
+ns() { printf '%s%s' "$NS_PREFIX" "$1"; }
+in_ns() { _n=$(ns "$1"); shift; ip netns exec "$_n" "$@"; }
+
+ns_add() {
+	ip netns del "$(ns "$1")" 2>/dev/null
+	ip netns add "$(ns "$1")" || fail "netns add $1"
+	_ns_list="$_ns_list $1"
+	in_ns "$1" ip link set lo up
+	in_ns "$1" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+}
+
+# link A IFA ADDR/LEN B IFB ADDR/LEN
+link_add() {
+	ip link add "$2" netns "$(ns "$1")" type veth peer name "$5" netns "$(ns "$4")" ||
+	    fail "veth $1:$2 - $4:$5"
+	in_ns "$1" ip addr add "$3" dev "$2"
+	in_ns "$4" ip addr add "$6" dev "$5"
+	in_ns "$1" ip link set "$2" up
+	in_ns "$4" ip link set "$5" up
+}
+
+router() { in_ns "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1; }
+
+# wait_until SECONDS 'shell condition'
+wait_until() {
+	_t=$1; shift
+	_end=$(( $(date +%s) + _t ))
+	while ! eval "$*" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$_end" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# locid_start NS CONF [extra args]: runs in the foreground (-d), log in
+# $NETNS_TMP/NS.log, pid in $NETNS_TMP/NS.pid
+locid_start() {
+	_n=$1; _c=$2; shift 2
+	in_ns "$_n" "$LOCID" -d -f "$_c" "$@" >>"$NETNS_TMP/$_n.log" 2>&1 &
+	echo $! >"$NETNS_TMP/$_n.pid"
+	_pids="$_pids $!"
+}
+
+locid_stop() {
+	[ -f "$NETNS_TMP/$1.pid" ] || return 0
+	_p=$(cat "$NETNS_TMP/$1.pid")
+	kill "$_p" 2>/dev/null
+	wait_until 5 "! kill -0 $_p" || kill -9 "$_p" 2>/dev/null
+	rm -f "$NETNS_TMP/$1.pid"
+}
+
+# ctl NS SOCKET args...: locictl in a namespace
+ctl() { _n=$1; _s=$2; shift 2; in_ns "$_n" "$LOCICTL" -s "$_s" "$@"; }
+
+cleanup() {
+	for _p in $_pids; do kill "$_p" 2>/dev/null; done
+	sleep 0.2
+	for _p in $_pids; do kill -9 "$_p" 2>/dev/null; done
+	for _n in $_ns_list; do ip netns del "$(ns "$_n")" 2>/dev/null; done
+	[ -n "$KEEP_TMP" ] || rm -rf "$NETNS_TMP"
+}
+
+trap_cleanup() { trap cleanup EXIT; trap 'exit 1' INT TERM; }
+
+#  hostA --- lisp1 ====== mapserver ====== lisp2 --- hostB
+#  .1.10    .1.1  203.0.113.1/.2  .6/.5  203.0.113.5 .2.1    .2.10
+#                        |
+#                     nonlisp 198.51.100.1 (mapserver .254)
+# EIDs: 198.18.1.0/24 (lisp1 site), 198.18.2.0/24 (lisp2 site)
+topo_seed_lab() {
+	for n in hostA lisp1 mapserver lisp2 hostB nonlisp; do ns_add $n; done
+	link_add hostA eth0 198.18.1.10/24 lisp1 eth1 198.18.1.1/24
+	link_add lisp1 eth0 203.0.113.1/30 mapserver eth1 203.0.113.2/30
+	link_add lisp2 eth0 203.0.113.5/30 mapserver eth2 203.0.113.6/30
+	link_add hostB eth0 198.18.2.10/24 lisp2 eth1 198.18.2.1/24
+	link_add nonlisp eth0 198.51.100.1/24 mapserver eth3 198.51.100.254/24
+	in_ns hostA ip route add default via 198.18.1.1
+	in_ns hostB ip route add default via 198.18.2.1
+	in_ns lisp1 ip route add default via 203.0.113.2
+	in_ns lisp2 ip route add default via 203.0.113.6
+	in_ns nonlisp ip route add default via 198.51.100.254
+	router lisp1; router lisp2; router mapserver
+}
+
+# json_get FILE JQ-FILTER
+json_get() { jq -r "$2" <"$1"; }
