@@ -1,0 +1,1085 @@
+/* configuration: defaults, the work behind each grammar rule (checks with
+ * file:line messages), validation of the roles, loading and freeing. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "msg.h"
+#include "confpriv.h"
+
+#define CONTROL_PATH_MAX	107	/* sun_path less its NUL */
+#define IFNAME_MAX		15	/* IFNAMSIZ less its NUL */
+
+static const char *const role_names[ROLE_MAX] = {
+	"map-server", "map-resolver", "itr", "etr", "pitr", "petr"
+};
+
+static const char *const block_names[] = {
+	"", "timers", "site", "database-mapping"
+};
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->control_path = strdup("/run/locid.sock");
+	addr_set_none(&c->listen_v4);
+	addr_set_none(&c->listen_v6);
+	c->control_port = 4342;
+	c->data_port = 4341;
+	c->log_rate = 10;
+	c->ratelimit_pps = 1000;
+	c->strict_register_nonce = 0;
+	c->timers.register_interval = 60;
+	c->timers.registration_ttl = 180;
+	c->timers.negative_ttl = 15;
+	c->timers.unregistered_ttl = 1;
+	c->timers.map_request_timeout_ms = 1000;
+	c->timers.map_request_retries = 3;
+	c->timers.probe_interval = 30;
+	c->timers.probe_timeout = 3;
+	c->timers.map_cache_ttl = 1440;
+	TAILQ_INIT(&c->sites);
+	TAILQ_INIT(&c->ms_routes);
+	TAILQ_INIT(&c->mappings);
+	TAILQ_INIT(&c->map_servers);
+	TAILQ_INIT(&c->map_resolvers);
+	TAILQ_INIT(&c->petrs);
+	TAILQ_INIT(&c->pitr_prefixes);
+	TAILQ_INIT(&c->petr_prefixes);
+	c->tun_name = strdup("lisp0");
+	c->tun_mtu = 0;
+	c->rt_table = 100;
+	c->rule_prio = 100;
+	c->queue_per_dest = 4;
+}
+
+static void
+prefixes_free(struct conf_prefixes *h)
+{
+	struct conf_prefix *p;
+
+	while ((p = TAILQ_FIRST(h)) != NULL) {
+		TAILQ_REMOVE(h, p, entry);
+		free(p);
+	}
+}
+
+static void
+rlocs_free(struct conf_rlocs *h)
+{
+	struct conf_rloc *r;
+
+	while ((r = TAILQ_FIRST(h)) != NULL) {
+		TAILQ_REMOVE(h, r, entry);
+		free(r->ifname);
+		free(r);
+	}
+}
+
+static void
+peers_free(struct conf_peers *h)
+{
+	struct conf_peer *p;
+
+	while ((p = TAILQ_FIRST(h)) != NULL) {
+		TAILQ_REMOVE(h, p, entry);
+		free(p);
+	}
+}
+
+void
+conf_free(struct conf *c)
+{
+	struct conf_site *s;
+	struct conf_ms_route *r;
+	struct conf_mapping *m;
+	struct conf_map_server *ms;
+	int i;
+
+	if (c == NULL)
+		return;
+	while ((s = TAILQ_FIRST(&c->sites)) != NULL) {
+		TAILQ_REMOVE(&c->sites, s, entry);
+		free(s->name);
+		free(s->description);
+		for (i = 0; i < s->nkeys; i++)
+			free(s->keys[i].secret);
+		prefixes_free(&s->prefixes);
+		rlocs_free(&s->allowed_rlocs);
+		free(s);
+	}
+	while ((r = TAILQ_FIRST(&c->ms_routes)) != NULL) {
+		TAILQ_REMOVE(&c->ms_routes, r, entry);
+		free(r);
+	}
+	while ((m = TAILQ_FIRST(&c->mappings)) != NULL) {
+		TAILQ_REMOVE(&c->mappings, m, entry);
+		rlocs_free(&m->rlocs);
+		free(m);
+	}
+	while ((ms = TAILQ_FIRST(&c->map_servers)) != NULL) {
+		TAILQ_REMOVE(&c->map_servers, ms, entry);
+		free(ms->key.secret);
+		free(ms);
+	}
+	peers_free(&c->map_resolvers);
+	peers_free(&c->petrs);
+	prefixes_free(&c->pitr_prefixes);
+	prefixes_free(&c->petr_prefixes);
+	free(c->path);
+	free(c->control_path);
+	free(c->tun_name);
+	free(c);
+}
+
+/* append "name:line: msg" to the error text, one line per error; a line
+ * that does not fit whole is left out */
+void
+conf_error(struct parse_ctx *ctx, int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	size_t n;
+	int len;
+
+	ctx->nerrors++;
+	if (line > 0)
+		len = snprintf(msg, sizeof(msg), "%s:%d: ", ctx->name, line);
+	else
+		len = snprintf(msg, sizeof(msg), "%s: ", ctx->name);
+	if (len < 0 || (size_t)len >= sizeof(msg))
+		len = 0;
+	va_start(ap, fmt);
+	vsnprintf(msg + len, sizeof(msg) - len, fmt, ap);
+	va_end(ap);
+	if (ctx->err == NULL || ctx->errlen == 0)
+		return;
+	n = strlen(msg) + (ctx->errused > 0);
+	if (ctx->errused + n >= ctx->errlen) {
+		ctx->errused = ctx->errlen;	/* full: no later lines */
+		return;
+	}
+	if (ctx->errused > 0)
+		ctx->err[ctx->errused++] = '\n';
+	strcpy(ctx->err + ctx->errused, msg);
+	ctx->errused += strlen(msg);
+}
+
+static void
+nomem(struct parse_ctx *ctx, int line)
+{
+	conf_error(ctx, line, "out of memory");
+}
+
+int
+conf_range(struct parse_ctx *ctx, int line, const char *what, uint64_t v,
+    uint64_t lo, uint64_t hi)
+{
+	if (v >= lo && v <= hi)
+		return 0;
+	conf_error(ctx, line, "%s %llu out of range (%llu-%llu)", what,
+	    (unsigned long long)v, (unsigned long long)lo,
+	    (unsigned long long)hi);
+	return -1;
+}
+
+int
+conf_toplevel(struct parse_ctx *ctx, int line, const char *what)
+{
+	if (ctx->block == BLOCK_NONE)
+		return 0;
+	conf_error(ctx, line, "%s not allowed in a %s block", what,
+	    block_names[ctx->block]);
+	return -1;
+}
+
+static int
+inside(struct parse_ctx *ctx, int line, enum conf_block b, const char *what)
+{
+	if (ctx->block == b)
+		return 0;
+	if (ctx->block == BLOCK_NONE)
+		conf_error(ctx, line, "%s outside any block", what);
+	else
+		conf_error(ctx, line, "%s not allowed in a %s block", what,
+		    block_names[ctx->block]);
+	return -1;
+}
+
+/* an underlay address: IPv4 or IPv6, no instance-id */
+static int
+rloc_parse(struct parse_ctx *ctx, int line, const char *what, const char *s,
+    struct lisp_addr *a)
+{
+	if (addr_parse(a, s) == -1) {
+		conf_error(ctx, line, "%s %s: invalid address", what, s);
+		return -1;
+	}
+	if ((a->afi != AFI_IPV4 && a->afi != AFI_IPV6) || a->has_iid) {
+		conf_error(ctx, line, "%s %s: must be an IPv4 or IPv6 address",
+		    what, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* "198.18.1.0/24", "[100]2001:db8::/48"; without "/len" a host prefix */
+static int
+eid_parse(struct parse_ctx *ctx, int line, const char *s,
+    struct lisp_addr *a, int *mlen)
+{
+	char tmp[ADDR_STRLEN];
+	const char *slash, *p;
+	size_t n;
+	long v;
+	int bits;
+
+	slash = strchr(s, '/');
+	n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (n >= sizeof(tmp)) {
+		conf_error(ctx, line, "prefix %s: invalid address", s);
+		return -1;
+	}
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	if (addr_parse(a, tmp) == -1) {
+		conf_error(ctx, line, "prefix %s: invalid address", s);
+		return -1;
+	}
+	if ((bits = addr_bits(a)) == 0) {
+		conf_error(ctx, line, "prefix %s: not a prefix family", s);
+		return -1;
+	}
+	if (slash != NULL) {
+		p = slash + 1;
+		if (*p == '\0' || strspn(p, "0123456789") != strlen(p) ||
+		    strlen(p) > 3) {
+			conf_error(ctx, line, "prefix %s: invalid mask length",
+			    s);
+			return -1;
+		}
+		v = strtol(p, NULL, 10);
+		if (v > bits) {
+			conf_error(ctx, line,
+			    "prefix %s: mask length exceeds %d", s, bits);
+			return -1;
+		}
+	}
+	if (prefix_parse(s, a, mlen) == -1) {
+		conf_error(ctx, line, "prefix %s: invalid prefix", s);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+pfx_fmt(const struct lisp_addr *a, int mlen, char *buf, size_t len)
+{
+	return prefix_fmt(a, mlen, buf, len);
+}
+
+static int
+same_prefix(const struct lisp_addr *a, int alen, const struct lisp_addr *b,
+    int blen)
+{
+	return alen == blen && addr_equal(a, b);
+}
+
+/* a name for an interface or a TUN device */
+static int
+ifname_check(struct parse_ctx *ctx, int line, const char *what, const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || strlen(s) > IFNAME_MAX) {
+		conf_error(ctx, line, "%s name must be 1-%d characters", what,
+		    IFNAME_MAX);
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '/' || isspace((unsigned char)*p) ||
+		    !isprint((unsigned char)*p)) {
+			conf_error(ctx, line, "%s name \"%s\": invalid character",
+			    what, s);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+key_make(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
+    char *secret, struct conf_key *k)
+{
+	int rv = -1;
+
+	if (conf_range(ctx, line, "key id", id, 0, 255) == -1)
+		goto out;
+	if (strcmp(alg, "sha1") == 0)
+		k->alg = ALG_HMAC_SHA1_96;
+	else if (strcmp(alg, "sha256") == 0)
+		k->alg = ALG_HMAC_SHA256_128;
+	else {
+		conf_error(ctx, line, "key algorithm must be sha1 or sha256");
+		goto out;
+	}
+	if (*secret == '\0') {
+		conf_error(ctx, line, "key secret is empty");
+		goto out;
+	}
+	k->key_id = (uint8_t)id;
+	k->secret = secret;
+	secret = NULL;
+	rv = 0;
+out:
+	free(alg);
+	free(secret);
+	return rv;
+}
+
+void
+conf_role(struct parse_ctx *ctx, int line, char *name)
+{
+	int i;
+	int *flag[ROLE_MAX] = {
+		&ctx->conf->map_server, &ctx->conf->map_resolver,
+		&ctx->conf->itr, &ctx->conf->etr, &ctx->conf->pitr,
+		&ctx->conf->petr
+	};
+
+	if (conf_toplevel(ctx, line, "role") == 0) {
+		for (i = 0; i < ROLE_MAX; i++)
+			if (strcmp(name, role_names[i]) == 0)
+				break;
+		if (i == ROLE_MAX)
+			conf_error(ctx, line, "unknown role %s", name);
+		else {
+			*flag[i] = 1;
+			if (ctx->role_line[i] == 0)
+				ctx->role_line[i] = line;
+		}
+	}
+	free(name);
+}
+
+void
+conf_control(struct parse_ctx *ctx, int line, char *path)
+{
+	if (conf_toplevel(ctx, line, "control") == -1)
+		;
+	else if (*path == '\0')
+		conf_error(ctx, line, "control path is empty");
+	else if (strlen(path) > CONTROL_PATH_MAX)
+		conf_error(ctx, line, "control path longer than %d characters",
+		    CONTROL_PATH_MAX);
+	else {
+		free(ctx->conf->control_path);
+		ctx->conf->control_path = path;
+		return;
+	}
+	free(path);
+}
+
+void
+conf_listen(struct parse_ctx *ctx, int line, char *s)
+{
+	struct lisp_addr a;
+
+	if (conf_toplevel(ctx, line, "listen") == 0 &&
+	    rloc_parse(ctx, line, "listen", s, &a) == 0) {
+		if (a.afi == AFI_IPV4) {
+			if (ctx->listen4_line != 0)
+				conf_error(ctx, line, "listen for IPv4 given "
+				    "twice (first on line %d)",
+				    ctx->listen4_line);
+			ctx->listen4_line = line;
+			ctx->conf->listen_v4 = a;
+		} else {
+			if (ctx->listen6_line != 0)
+				conf_error(ctx, line, "listen for IPv6 given "
+				    "twice (first on line %d)",
+				    ctx->listen6_line);
+			ctx->listen6_line = line;
+			ctx->conf->listen_v6 = a;
+		}
+	}
+	free(s);
+}
+
+void
+conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
+    int *v)
+{
+	if (conf_toplevel(ctx, line, what) == 0) {
+		if (strcmp(s, "yes") == 0)
+			*v = 1;
+		else if (strcmp(s, "no") == 0)
+			*v = 0;
+		else
+			conf_error(ctx, line, "%s must be yes or no", what);
+	}
+	free(s);
+}
+
+void
+conf_timer(struct parse_ctx *ctx, int line, const char *what, uint64_t v)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+		uint64_t	 lo, hi;
+	} timers[] = {
+		{ "register-interval",
+		    offsetof(struct conf_timers, register_interval), 1, 86400 },
+		{ "registration-ttl",
+		    offsetof(struct conf_timers, registration_ttl), 1, 86400 },
+		{ "negative-ttl",
+		    offsetof(struct conf_timers, negative_ttl), 1, 525600 },
+		{ "unregistered-ttl",
+		    offsetof(struct conf_timers, unregistered_ttl), 1, 525600 },
+		{ "map-request-timeout",
+		    offsetof(struct conf_timers, map_request_timeout_ms), 1,
+		    60000 },
+		{ "map-request-retries",
+		    offsetof(struct conf_timers, map_request_retries), 0, 10 },
+		{ "probe-interval",
+		    offsetof(struct conf_timers, probe_interval), 0, 86400 },
+		{ "probe-timeout",
+		    offsetof(struct conf_timers, probe_timeout), 1, 3600 },
+		{ "map-cache-ttl",
+		    offsetof(struct conf_timers, map_cache_ttl), 1, 525600 },
+	};
+	size_t i;
+	uint32_t u;
+
+	if (inside(ctx, line, BLOCK_TIMERS, what) == -1)
+		return;
+	for (i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
+		if (strcmp(timers[i].name, what) != 0)
+			continue;
+		if (conf_range(ctx, line, what, v, timers[i].lo,
+		    timers[i].hi) == -1)
+			return;
+		u = (uint32_t)v;
+		memcpy((char *)&ctx->conf->timers + timers[i].off, &u,
+		    sizeof(u));
+		return;
+	}
+}
+
+static void
+site_open(struct parse_ctx *ctx, int line, char *name)
+{
+	struct conf_site *s, *o;
+
+	/* the lexer let no control characters through */
+	if (*name == '\0' || strlen(name) > CONF_NAMELEN)
+		conf_error(ctx, line, "site name must be 1-%d characters",
+		    CONF_NAMELEN);
+	TAILQ_FOREACH(o, &ctx->conf->sites, entry)
+		if (strcmp(o->name, name) == 0) {
+			conf_error(ctx, line, "site \"%s\" defined twice",
+			    name);
+			break;
+		}
+	/* added even when wrong, so the block's lines make sense */
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		nomem(ctx, line);
+		free(name);
+		return;
+	}
+	s->name = name;
+	TAILQ_INIT(&s->prefixes);
+	TAILQ_INIT(&s->allowed_rlocs);
+	TAILQ_INSERT_TAIL(&ctx->conf->sites, s, entry);
+	ctx->site = s;
+	ctx->block = BLOCK_SITE;
+	ctx->block_line = line;
+}
+
+static void
+mapping_open(struct parse_ctx *ctx, int line, char *pfx)
+{
+	struct conf_mapping *m, *o;
+	char buf[ADDR_STRLEN];
+
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		nomem(ctx, line);
+		free(pfx);
+		return;
+	}
+	TAILQ_INIT(&m->rlocs);
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
+		TAILQ_FOREACH(o, &ctx->conf->mappings, entry)
+			if (same_prefix(&o->eid, o->mlen, &m->eid, m->mlen)) {
+				conf_error(ctx, line, "database-mapping %s "
+				    "defined twice", pfx_fmt(&m->eid, m->mlen,
+				    buf, sizeof(buf)));
+				break;
+			}
+	}
+	free(pfx);
+	TAILQ_INSERT_TAIL(&ctx->conf->mappings, m, entry);
+	ctx->mapping = m;
+	ctx->block = BLOCK_MAPPING;
+	ctx->block_line = line;
+}
+
+void
+conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
+    char *arg)
+{
+	if (ctx->block != BLOCK_NONE) {
+		conf_error(ctx, line, "%s block inside a %s block (line %d); "
+		    "blocks do not nest", block_names[b],
+		    block_names[ctx->block], ctx->block_line);
+		free(arg);
+		return;
+	}
+	ctx->block_errors = ctx->nerrors;
+	switch (b) {
+	case BLOCK_TIMERS:
+		free(arg);
+		ctx->block = BLOCK_TIMERS;
+		ctx->block_line = line;
+		break;
+	case BLOCK_SITE:
+		site_open(ctx, line, arg);
+		break;
+	case BLOCK_MAPPING:
+		mapping_open(ctx, line, arg);
+		break;
+	default:
+		free(arg);
+		break;
+	}
+}
+
+void
+conf_block_close(struct parse_ctx *ctx, int line)
+{
+	char buf[ADDR_STRLEN];
+
+	if (ctx->block == BLOCK_NONE) {
+		conf_error(ctx, line, "\"}\" without an open block");
+		return;
+	}
+	/* a block with errors in it: what it lacks is no news */
+	switch (ctx->nerrors > ctx->block_errors ? BLOCK_NONE : ctx->block) {
+	case BLOCK_SITE:
+		if (ctx->site->nkeys == 0)
+			conf_error(ctx, ctx->block_line, "site \"%s\" has no "
+			    "key", ctx->site->name);
+		if (TAILQ_EMPTY(&ctx->site->prefixes))
+			conf_error(ctx, ctx->block_line, "site \"%s\" has no "
+			    "eid-prefix", ctx->site->name);
+		break;
+	case BLOCK_MAPPING:
+		if (TAILQ_EMPTY(&ctx->mapping->rlocs))
+			conf_error(ctx, ctx->block_line, "database-mapping %s "
+			    "has no rloc", pfx_fmt(&ctx->mapping->eid,
+			    ctx->mapping->mlen, buf, sizeof(buf)));
+		break;
+	default:
+		break;
+	}
+	ctx->block = BLOCK_NONE;
+	ctx->block_line = 0;
+	ctx->site = NULL;
+	ctx->mapping = NULL;
+}
+
+void
+conf_description(struct parse_ctx *ctx, int line, char *s)
+{
+	if (inside(ctx, line, BLOCK_SITE, "description") == 0) {
+		free(ctx->site->description);
+		ctx->site->description = s;
+		return;
+	}
+	free(s);
+}
+
+void
+conf_site_key(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
+    char *secret)
+{
+	struct conf_site *s = ctx->site;
+	struct conf_key k;
+	int i;
+
+	if (inside(ctx, line, BLOCK_SITE, "key") == -1) {
+		free(alg);
+		free(secret);
+		return;
+	}
+	if (key_make(ctx, line, id, alg, secret, &k) == -1)
+		return;
+	for (i = 0; i < s->nkeys; i++)
+		if (s->keys[i].key_id == k.key_id) {
+			conf_error(ctx, line, "key %u defined twice in site "
+			    "\"%s\"", k.key_id, s->name);
+			free(k.secret);
+			return;
+		}
+	if (s->nkeys == (int)(sizeof(s->keys) / sizeof(s->keys[0]))) {
+		conf_error(ctx, line, "site \"%s\": more than %zu keys",
+		    s->name, sizeof(s->keys) / sizeof(s->keys[0]));
+		free(k.secret);
+		return;
+	}
+	s->keys[s->nkeys++] = k;
+}
+
+void
+conf_eid_prefix(struct parse_ctx *ctx, int line, char *pfx, int more)
+{
+	struct conf_prefix *p, *o;
+	struct conf_site *s;
+	struct lisp_addr a;
+	char buf[ADDR_STRLEN];
+	int mlen;
+
+	if (inside(ctx, line, BLOCK_SITE, "eid-prefix") == -1 ||
+	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
+		goto out;
+	TAILQ_FOREACH(s, &ctx->conf->sites, entry)
+		TAILQ_FOREACH(o, &s->prefixes, entry)
+			if (same_prefix(&o->eid, o->mlen, &a, mlen)) {
+				conf_error(ctx, line, "eid-prefix %s already "
+				    "in site \"%s\"", pfx_fmt(&a, mlen, buf,
+				    sizeof(buf)), s->name);
+				goto out;
+			}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		nomem(ctx, line);
+		goto out;
+	}
+	p->eid = a;
+	p->mlen = mlen;
+	p->accept_more_specifics = more;
+	TAILQ_INSERT_TAIL(&ctx->site->prefixes, p, entry);
+out:
+	free(pfx);
+}
+
+void
+conf_allowed_rloc(struct parse_ctx *ctx, int line, char *s)
+{
+	struct conf_rloc *r, *o;
+	struct lisp_addr a;
+
+	if (inside(ctx, line, BLOCK_SITE, "allowed-rloc") == -1 ||
+	    rloc_parse(ctx, line, "allowed-rloc", s, &a) == -1)
+		goto out;
+	TAILQ_FOREACH(o, &ctx->site->allowed_rlocs, entry)
+		if (addr_equal(&o->addr, &a)) {
+			conf_error(ctx, line, "allowed-rloc %s given twice", s);
+			goto out;
+		}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		nomem(ctx, line);
+		goto out;
+	}
+	r->addr = a;
+	TAILQ_INSERT_TAIL(&ctx->site->allowed_rlocs, r, entry);
+out:
+	free(s);
+}
+
+void
+conf_proxy_reply(struct parse_ctx *ctx, int line)
+{
+	if (inside(ctx, line, BLOCK_SITE, "proxy-reply") == 0)
+		ctx->site->force_proxy_reply = 1;
+}
+
+void
+conf_ms_route(struct parse_ctx *ctx, int line, char *pfx, char *via)
+{
+	struct conf_ms_route *r, *o;
+	struct lisp_addr eid, ms;
+	char buf[ADDR_STRLEN];
+	int mlen;
+
+	if (conf_toplevel(ctx, line, "ms-route") == -1 ||
+	    eid_parse(ctx, line, pfx, &eid, &mlen) == -1 ||
+	    rloc_parse(ctx, line, "ms-route via", via, &ms) == -1)
+		goto out;
+	TAILQ_FOREACH(o, &ctx->conf->ms_routes, entry)
+		if (same_prefix(&o->eid, o->mlen, &eid, mlen)) {
+			conf_error(ctx, line, "ms-route %s given twice",
+			    pfx_fmt(&eid, mlen, buf, sizeof(buf)));
+			goto out;
+		}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		nomem(ctx, line);
+		goto out;
+	}
+	r->eid = eid;
+	r->mlen = mlen;
+	r->ms = ms;
+	TAILQ_INSERT_TAIL(&ctx->conf->ms_routes, r, entry);
+out:
+	free(pfx);
+	free(via);
+}
+
+void
+conf_rloc(struct parse_ctx *ctx, int line, char *addr, char *ifname,
+    int family, struct conf_rlocopt opt)
+{
+	struct conf_rloc *r, *o;
+	struct lisp_addr a;
+
+	addr_set_none(&a);
+	if (inside(ctx, line, BLOCK_MAPPING, "rloc") == -1 || opt.bad ||
+	    (ifname != NULL && family == 0))
+		goto out;
+	if (addr != NULL) {
+		if (rloc_parse(ctx, line, "rloc", addr, &a) == -1)
+			goto out;
+	} else if (ifname_check(ctx, line, "interface", ifname) == -1)
+		goto out;
+	TAILQ_FOREACH(o, &ctx->mapping->rlocs, entry) {
+		if ((addr != NULL && o->ifname == NULL &&
+		    addr_equal(&o->addr, &a)) ||
+		    (ifname != NULL && o->ifname != NULL &&
+		    o->family == family && strcmp(o->ifname, ifname) == 0)) {
+			conf_error(ctx, line, "rloc %s given twice",
+			    addr != NULL ? addr : ifname);
+			goto out;
+		}
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		nomem(ctx, line);
+		goto out;
+	}
+	r->addr = a;
+	r->ifname = ifname;
+	ifname = NULL;
+	r->family = r->ifname != NULL ? family : 0;
+	r->priority = (uint8_t)(opt.prio >= 0 ? opt.prio : 1);
+	r->weight = (uint8_t)(opt.weight >= 0 ? opt.weight : 100);
+	TAILQ_INSERT_TAIL(&ctx->mapping->rlocs, r, entry);
+out:
+	free(addr);
+	free(ifname);
+}
+
+void
+conf_ttl(struct parse_ctx *ctx, int line, uint64_t v)
+{
+	if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
+	    conf_range(ctx, line, "ttl", v, 1, 525600) == 0)
+		ctx->mapping->ttl = (uint32_t)v;
+}
+
+void
+conf_map_server(struct parse_ctx *ctx, int line, char *addr, uint64_t id,
+    char *alg, char *secret, int opts)
+{
+	struct conf_map_server *ms, *o;
+	struct lisp_addr a;
+	struct conf_key k;
+
+	if (conf_toplevel(ctx, line, "map-server") == -1 ||
+	    rloc_parse(ctx, line, "map-server", addr, &a) == -1) {
+		free(alg);
+		free(secret);
+		goto out;
+	}
+	if (key_make(ctx, line, id, alg, secret, &k) == -1)
+		goto out;
+	TAILQ_FOREACH(o, &ctx->conf->map_servers, entry)
+		if (addr_equal(&o->addr, &a)) {
+			conf_error(ctx, line, "map-server %s given twice",
+			    addr);
+			free(k.secret);
+			goto out;
+		}
+	if ((ms = calloc(1, sizeof(*ms))) == NULL) {
+		nomem(ctx, line);
+		free(k.secret);
+		goto out;
+	}
+	ms->addr = a;
+	ms->key = k;
+	ms->proxy_reply = (opts & MSOPT_PROXY_REPLY) != 0;
+	ms->want_map_notify = (opts & MSOPT_WANT_NOTIFY) != 0;
+	TAILQ_INSERT_TAIL(&ctx->conf->map_servers, ms, entry);
+out:
+	free(addr);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void
+conf_xtr_id(struct parse_ctx *ctx, int line, char *s)
+{
+	uint8_t id[16];
+	int i, hi, lo;
+
+	if (conf_toplevel(ctx, line, "xtr-id") == -1)
+		goto out;
+	if (strncmp(s, "0x", 2) != 0 || strlen(s) != 34)
+		goto bad;
+	for (i = 0; i < 16; i++) {
+		if ((hi = hexval(s[2 + 2 * i])) == -1 ||
+		    (lo = hexval(s[3 + 2 * i])) == -1)
+			goto bad;
+		id[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(ctx->conf->xtr_id, id, sizeof(id));
+	ctx->conf->has_xtr_id = 1;
+	goto out;
+bad:
+	conf_error(ctx, line, "xtr-id must be 0x and 32 hex digits");
+out:
+	free(s);
+}
+
+void
+conf_peer(struct parse_ctx *ctx, int line, const char *what,
+    struct conf_peers *h, char *s)
+{
+	struct conf_peer *p, *o;
+	struct lisp_addr a;
+
+	if (conf_toplevel(ctx, line, what) == -1 ||
+	    rloc_parse(ctx, line, what, s, &a) == -1)
+		goto out;
+	TAILQ_FOREACH(o, h, entry)
+		if (addr_equal(&o->addr, &a)) {
+			conf_error(ctx, line, "%s %s given twice", what, s);
+			goto out;
+		}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		nomem(ctx, line);
+		goto out;
+	}
+	p->addr = a;
+	TAILQ_INSERT_TAIL(h, p, entry);
+out:
+	free(s);
+}
+
+void
+conf_tun(struct parse_ctx *ctx, int line, char *name, int has_mtu,
+    uint64_t mtu)
+{
+	if (conf_toplevel(ctx, line, "tun") == -1 ||
+	    ifname_check(ctx, line, "tun", name) == -1 ||
+	    (has_mtu && conf_range(ctx, line, "mtu", mtu, 576, 65535) == -1)) {
+		free(name);
+		return;
+	}
+	free(ctx->conf->tun_name);
+	ctx->conf->tun_name = name;
+	ctx->conf->tun_mtu = has_mtu ? (int)mtu : 0;
+}
+
+void
+conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
+    struct conf_prefixes *h, char *pfx)
+{
+	struct conf_prefix *p, *o;
+	struct lisp_addr a;
+	char buf[ADDR_STRLEN];
+	int mlen;
+
+	if (conf_toplevel(ctx, line, what) == -1 ||
+	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
+		goto out;
+	TAILQ_FOREACH(o, h, entry)
+		if (same_prefix(&o->eid, o->mlen, &a, mlen)) {
+			conf_error(ctx, line, "%s %s given twice", what,
+			    pfx_fmt(&a, mlen, buf, sizeof(buf)));
+			goto out;
+		}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		nomem(ctx, line);
+		goto out;
+	}
+	p->eid = a;
+	p->mlen = mlen;
+	TAILQ_INSERT_TAIL(h, p, entry);
+out:
+	free(pfx);
+}
+
+/* what a role needs */
+static void
+role_check(struct parse_ctx *ctx, int role, int line)
+{
+	struct conf *c = ctx->conf;
+
+	switch (role) {
+	case ROLE_MS:
+		if (TAILQ_EMPTY(&c->sites))
+			conf_error(ctx, line, "role map-server needs a site");
+		break;
+	case ROLE_MR:
+		if (!c->map_server && TAILQ_EMPTY(&c->ms_routes))
+			conf_error(ctx, line, "role map-resolver needs an "
+			    "ms-route (or role map-server)");
+		break;
+	case ROLE_ETR:
+		if (TAILQ_EMPTY(&c->mappings))
+			conf_error(ctx, line, "role etr needs a "
+			    "database-mapping");
+		if (TAILQ_EMPTY(&c->map_servers))
+			conf_error(ctx, line, "role etr needs a map-server");
+		break;
+	case ROLE_ITR:
+		if (TAILQ_EMPTY(&c->map_resolvers))
+			conf_error(ctx, line, "role itr needs a map-resolver");
+		break;
+	case ROLE_PITR:
+		if (TAILQ_EMPTY(&c->pitr_prefixes))
+			conf_error(ctx, line, "role pitr needs a pitr-prefix");
+		if (TAILQ_EMPTY(&c->map_resolvers))
+			conf_error(ctx, line, "role pitr needs a "
+			    "map-resolver");
+		break;
+	default:
+		break;
+	}
+}
+
+/* after the last line: open blocks, then what each role needs */
+int
+conf_finish(struct parse_ctx *ctx)
+{
+	struct conf *c = ctx->conf;
+	struct conf_mapping *m;
+	const int *l = ctx->role_line;
+	int line, i;
+
+	if (ctx->block != BLOCK_NONE)
+		conf_error(ctx, ctx->block_line, "%s block not closed",
+		    block_names[ctx->block]);
+	if (ctx->nerrors > 0)
+		return -1;
+	TAILQ_FOREACH(m, &c->mappings, entry)
+		if (m->ttl == 0)
+			m->ttl = c->timers.map_cache_ttl;
+	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
+	    !c->pitr && !c->petr)
+		conf_error(ctx, 0, "no role configured");
+	/* roles in the order of their lines */
+	for (line = 1; line <= ctx->line; line++)
+		for (i = 0; i < ROLE_MAX; i++)
+			if (l[i] == line)
+				role_check(ctx, i, line);
+	return ctx->nerrors > 0 ? -1 : 0;
+}
+
+struct conf *
+conf_load_buf(const char *name, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct parse_ctx ctx;
+	struct conf *c;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.name = name != NULL ? name : "(buffer)";
+	ctx.err = err;
+	ctx.errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		nomem(&ctx, 0);
+		return NULL;
+	}
+	conf_defaults(c);
+	ctx.conf = c;
+	if (c->control_path == NULL || c->tun_name == NULL ||
+	    (c->path = strdup(ctx.name)) == NULL) {
+		nomem(&ctx, 0);
+		conf_free(c);
+		return NULL;
+	}
+	if (conf_scan(&ctx, buf, len) == -1 || conf_finish(&ctx) == -1) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+struct conf *
+conf_load(const char *path, char *err, size_t errlen)
+{
+	struct parse_ctx ctx;
+	struct conf *c;
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.name = path;
+	ctx.err = err;
+	ctx.errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		conf_error(&ctx, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		conf_error(&ctx, 0, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		conf_error(&ctx, 0, "not a regular file");
+		goto fail;
+	}
+	if (st.st_size > CONF_MAXSIZE) {
+		conf_error(&ctx, 0, "file too large");
+		goto fail;
+	}
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
+		conf_error(&ctx, 0, "out of memory");
+		goto fail;
+	}
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			conf_error(&ctx, 0, "%s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	c = conf_load_buf(path, buf, len, err, errlen);
+	free(buf);
+	return c;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}

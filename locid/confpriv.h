@@ -1,0 +1,89 @@
+/* private to the configuration parser (parse.y, lex.l, conf.c,
+ * printconf.c): the parser context and the helpers the grammar calls. */
+#ifndef LOCID_CONFPRIV_H
+#define LOCID_CONFPRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+
+#define CONF_STRLEN	255		/* longest quoted string */
+#define CONF_NAMELEN	63		/* longest site name */
+#define CONF_MAXSIZE	(4 * 1024 * 1024)	/* longest configuration */
+#define CONF_MAXERRORS	10
+
+enum conf_role {
+	ROLE_MS, ROLE_MR, ROLE_ITR, ROLE_ETR, ROLE_PITR, ROLE_PETR, ROLE_MAX
+};
+
+enum conf_block {
+	BLOCK_NONE, BLOCK_TIMERS, BLOCK_SITE, BLOCK_MAPPING
+};
+
+struct parse_ctx {
+	const char	*name;
+	struct conf	*conf;
+	char		*err;
+	size_t		 errlen;
+	size_t		 errused;
+	int		 nerrors;
+	int		 line;		/* lexer: current line */
+	int		 bol;		/* lexer: last token was a newline */
+	int		 lexerr;	/* lexer reported; skip the syntax error */
+	int		 tok_first;	/* last token began its line */
+	char		 tok_text[48];	/* and its text, for messages */
+	enum conf_block	 block;
+	int		 block_line;
+	int		 block_errors;	/* nerrors when the block opened */
+	struct conf_site *site;
+	struct conf_mapping *mapping;
+	int		 role_line[ROLE_MAX];
+	int		 listen4_line, listen6_line;
+};
+
+/* rloc options collected by the grammar */
+struct conf_rlocopt {
+	int		 prio, weight;	/* -1: not given */
+	int		 bad;
+};
+
+void	 conf_error(struct parse_ctx *, int line, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+int	 conf_scan(struct parse_ctx *, const char *, size_t);	/* lex.l */
+int	 conf_keyword(const char *);				/* lex.l */
+
+/* grammar actions (conf.c); each takes ownership of its strings */
+int	 conf_range(struct parse_ctx *, int, const char *, uint64_t,
+	    uint64_t, uint64_t);
+void	 conf_role(struct parse_ctx *, int, char *);
+void	 conf_control(struct parse_ctx *, int, char *);
+void	 conf_listen(struct parse_ctx *, int, char *);
+void	 conf_yesno(struct parse_ctx *, int, const char *, char *, int *);
+void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);
+void	 conf_block_open(struct parse_ctx *, int, enum conf_block, char *);
+void	 conf_block_close(struct parse_ctx *, int);
+void	 conf_description(struct parse_ctx *, int, char *);
+void	 conf_site_key(struct parse_ctx *, int, uint64_t, char *, char *);
+void	 conf_eid_prefix(struct parse_ctx *, int, char *, int);
+void	 conf_allowed_rloc(struct parse_ctx *, int, char *);
+void	 conf_proxy_reply(struct parse_ctx *, int);
+void	 conf_ms_route(struct parse_ctx *, int, char *, char *);
+void	 conf_rloc(struct parse_ctx *, int, char *, char *, int,
+	    struct conf_rlocopt);
+void	 conf_ttl(struct parse_ctx *, int, uint64_t);
+void	 conf_map_server(struct parse_ctx *, int, char *, uint64_t, char *,
+	    char *, int);
+void	 conf_xtr_id(struct parse_ctx *, int, char *);
+void	 conf_peer(struct parse_ctx *, int, const char *, struct conf_peers *,
+	    char *);
+void	 conf_tun(struct parse_ctx *, int, char *, int, uint64_t);
+void	 conf_prefix_list(struct parse_ctx *, int, const char *,
+	    struct conf_prefixes *, char *);
+int	 conf_toplevel(struct parse_ctx *, int, const char *);
+int	 conf_finish(struct parse_ctx *);
+
+#define MSOPT_PROXY_REPLY	0x1
+#define MSOPT_WANT_NOTIFY	0x2
+
+#endif

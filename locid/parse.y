@@ -1,0 +1,290 @@
+/* locid.conf grammar: one statement per line, blocks opened by "{" at the
+ * end of a line and closed by "}" on a line of its own. the grammar is flat
+ * (a block is a context, not a nesting rule) so that a statement in the
+ * wrong place gets a message that says so; conf.c does the work. */
+
+%define api.pure full
+%define api.prefix {conf_yy}
+%define parse.error verbose
+%locations
+%param {void *scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%code requires {
+#include <stdint.h>
+#include "confpriv.h"
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+
+int	yylex(YYSTYPE *, YYLTYPE *, void *);
+static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
+
+#define TOP(l, what)	(conf_toplevel(ctx, (l), (what)) == 0)
+#define RANGE(l, what, v, lo, hi) \
+	(conf_range(ctx, (l), (what), (v), (lo), (hi)) == 0)
+}
+
+%union {
+	uint64_t	 num;
+	char		*str;
+	int		 flags;
+	struct conf_rlocopt ro;
+}
+
+%token ROLE           "role"
+%token CONTROL        "control"
+%token LISTEN         "listen"
+%token CONTROLPORT    "control-port"
+%token DATAPORT       "data-port"
+%token LOGRATE        "log-rate"
+%token MRRATELIMIT    "map-request-ratelimit"
+%token STRICTNONCE    "strict-register-nonce"
+%token TIMERS         "timers"
+%token REGINTERVAL    "register-interval"
+%token REGTTL         "registration-ttl"
+%token NEGTTL         "negative-ttl"
+%token UNREGTTL       "unregistered-ttl"
+%token MRTIMEOUT      "map-request-timeout"
+%token MRRETRIES      "map-request-retries"
+%token PROBEINTERVAL  "probe-interval"
+%token PROBETIMEOUT   "probe-timeout"
+%token MAPCACHETTL    "map-cache-ttl"
+%token SITE           "site"
+%token DESCRIPTION    "description"
+%token KEY            "key"
+%token EIDPREFIX      "eid-prefix"
+%token ACCEPTMORE     "accept-more-specifics"
+%token ALLOWEDRLOC    "allowed-rloc"
+%token PROXYREPLY     "proxy-reply"
+%token MSROUTE        "ms-route"
+%token VIA            "via"
+%token DBMAPPING      "database-mapping"
+%token RLOC           "rloc"
+%token INTERFACE      "interface"
+%token PRIORITY       "priority"
+%token WEIGHT         "weight"
+%token TTL            "ttl"
+%token MAPSERVER      "map-server"
+%token WANTMAPNOTIFY  "want-map-notify"
+%token XTRID          "xtr-id"
+%token SITEID         "site-id"
+%token MAPRESOLVER    "map-resolver"
+%token USEPETR        "use-petr"
+%token TUN            "tun"
+%token MTU            "mtu"
+%token RTTABLE        "routing-table"
+%token RULEPRIO       "rule-priority"
+%token QUEUEPERDEST   "queue-per-destination"
+%token PITRPREFIX     "pitr-prefix"
+%token PETRPREFIX     "petr-prefix"
+%token NL "newline"
+%token ERROR "invalid token"
+%token <num> NUMBER "number"
+%token <str> WORD "word"
+%token <str> STRING "string"
+
+%type <str> name rolename
+%type <num> family
+%type <flags> prefixopts msopts
+%type <ro> rlocopts
+
+%destructor { free($$); } <str>
+
+%%
+
+grammar	: %empty
+	| grammar line
+	;
+
+line	: NL
+	| stmt NL
+	| error NL {
+		yyerrok;
+		if (ctx->nerrors >= CONF_MAXERRORS)
+			YYABORT;
+	}
+	;
+
+name	: WORD
+	| STRING
+	;
+
+rolename : WORD
+	| MAPSERVER	{ $$ = strdup("map-server"); }
+	| MAPRESOLVER	{ $$ = strdup("map-resolver"); }
+	;
+
+stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
+	| CONTROL STRING	{ conf_control(ctx, @1.first_line, $2); }
+	| LISTEN WORD		{ conf_listen(ctx, @1.first_line, $2); }
+	| CONTROLPORT NUMBER {
+		if (TOP(@1.first_line, "control-port") &&
+		    RANGE(@1.first_line, "control-port", $2, 1, 65535))
+			ctx->conf->control_port = (uint16_t)$2;
+	}
+	| DATAPORT NUMBER {
+		if (TOP(@1.first_line, "data-port") &&
+		    RANGE(@1.first_line, "data-port", $2, 1, 65535))
+			ctx->conf->data_port = (uint16_t)$2;
+	}
+	| LOGRATE NUMBER {
+		if (TOP(@1.first_line, "log-rate") &&
+		    RANGE(@1.first_line, "log-rate", $2, 1, 100000))
+			ctx->conf->log_rate = (int)$2;
+	}
+	| MRRATELIMIT NUMBER {
+		if (TOP(@1.first_line, "map-request-ratelimit") &&
+		    RANGE(@1.first_line, "map-request-ratelimit", $2, 0,
+		    10000000))
+			ctx->conf->ratelimit_pps = (uint32_t)$2;
+	}
+	| STRICTNONCE WORD {
+		conf_yesno(ctx, @1.first_line, "strict-register-nonce", $2,
+		    &ctx->conf->strict_register_nonce);
+	}
+	| TIMERS '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_TIMERS, NULL); }
+	| '}'		{ conf_block_close(ctx, @1.first_line); }
+	| REGINTERVAL NUMBER	{ conf_timer(ctx, @1.first_line, "register-interval", $2); }
+	| REGTTL NUMBER		{ conf_timer(ctx, @1.first_line, "registration-ttl", $2); }
+	| NEGTTL NUMBER		{ conf_timer(ctx, @1.first_line, "negative-ttl", $2); }
+	| UNREGTTL NUMBER	{ conf_timer(ctx, @1.first_line, "unregistered-ttl", $2); }
+	| MRTIMEOUT NUMBER	{ conf_timer(ctx, @1.first_line, "map-request-timeout", $2); }
+	| MRRETRIES NUMBER	{ conf_timer(ctx, @1.first_line, "map-request-retries", $2); }
+	| PROBEINTERVAL NUMBER	{ conf_timer(ctx, @1.first_line, "probe-interval", $2); }
+	| PROBETIMEOUT NUMBER	{ conf_timer(ctx, @1.first_line, "probe-timeout", $2); }
+	| MAPCACHETTL NUMBER	{ conf_timer(ctx, @1.first_line, "map-cache-ttl", $2); }
+	| SITE name '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_SITE, $2); }
+	| DESCRIPTION STRING	{ conf_description(ctx, @1.first_line, $2); }
+	| KEY NUMBER WORD STRING {
+		conf_site_key(ctx, @1.first_line, $2, $3, $4);
+	}
+	| EIDPREFIX WORD prefixopts {
+		conf_eid_prefix(ctx, @1.first_line, $2, $3);
+	}
+	| ALLOWEDRLOC WORD	{ conf_allowed_rloc(ctx, @1.first_line, $2); }
+	| PROXYREPLY		{ conf_proxy_reply(ctx, @1.first_line); }
+	| MSROUTE WORD VIA WORD	{ conf_ms_route(ctx, @1.first_line, $2, $4); }
+	| DBMAPPING WORD '{' {
+		conf_block_open(ctx, @1.first_line, BLOCK_MAPPING, $2);
+	}
+	| RLOC WORD rlocopts {
+		conf_rloc(ctx, @1.first_line, $2, NULL, 0, $3);
+	}
+	| RLOC INTERFACE name family rlocopts {
+		conf_rloc(ctx, @1.first_line, NULL, $3, (int)$4, $5);
+	}
+	| TTL NUMBER		{ conf_ttl(ctx, @1.first_line, $2); }
+	| MAPSERVER WORD KEY NUMBER WORD STRING msopts {
+		conf_map_server(ctx, @1.first_line, $2, $4, $5, $6, $7);
+	}
+	| XTRID WORD		{ conf_xtr_id(ctx, @1.first_line, $2); }
+	| SITEID NUMBER {
+		if (TOP(@1.first_line, "site-id"))
+			ctx->conf->site_id = $2;
+	}
+	| MAPRESOLVER WORD {
+		conf_peer(ctx, @1.first_line, "map-resolver",
+		    &ctx->conf->map_resolvers, $2);
+	}
+	| USEPETR WORD {
+		conf_peer(ctx, @1.first_line, "use-petr", &ctx->conf->petrs, $2);
+	}
+	| TUN name		{ conf_tun(ctx, @1.first_line, $2, 0, 0); }
+	| TUN name MTU NUMBER	{ conf_tun(ctx, @1.first_line, $2, 1, $4); }
+	| RTTABLE NUMBER {
+		if (TOP(@1.first_line, "routing-table") &&
+		    RANGE(@1.first_line, "routing-table", $2, 1, 0xffffffffULL)) {
+			if ($2 >= 253 && $2 <= 255)
+				conf_error(ctx, @1.first_line,
+				    "routing-table %llu is reserved",
+				    (unsigned long long)$2);
+			else
+				ctx->conf->rt_table = (uint32_t)$2;
+		}
+	}
+	| RULEPRIO NUMBER {
+		if (TOP(@1.first_line, "rule-priority") &&
+		    RANGE(@1.first_line, "rule-priority", $2, 1, 32765))
+			ctx->conf->rule_prio = (uint32_t)$2;
+	}
+	| QUEUEPERDEST NUMBER {
+		if (TOP(@1.first_line, "queue-per-destination") &&
+		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))
+			ctx->conf->queue_per_dest = (int)$2;
+	}
+	| PITRPREFIX WORD {
+		conf_prefix_list(ctx, @1.first_line, "pitr-prefix",
+		    &ctx->conf->pitr_prefixes, $2);
+	}
+	| PETRPREFIX WORD {
+		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
+		    &ctx->conf->petr_prefixes, $2);
+	}
+	;
+
+prefixopts : %empty	{ $$ = 0; }
+	| ACCEPTMORE		{ $$ = 1; }
+	;
+
+family	: %empty		{ $$ = 4; }
+	| WORD {
+		if (strcmp($1, "ipv4") == 0)
+			$$ = 4;
+		else if (strcmp($1, "ipv6") == 0)
+			$$ = 6;
+		else {
+			conf_error(ctx, @1.first_line,
+			    "address family must be ipv4 or ipv6");
+			$$ = 0;
+		}
+		free($1);
+	}
+	;
+
+rlocopts : %empty		{ $$.prio = -1; $$.weight = -1; $$.bad = 0; }
+	| rlocopts PRIORITY NUMBER {
+		$$ = $1;
+		if (RANGE(@2.first_line, "priority", $3, 0, 255))
+			$$.prio = (int)$3;
+		else
+			$$.bad = 1;
+	}
+	| rlocopts WEIGHT NUMBER {
+		$$ = $1;
+		if (RANGE(@2.first_line, "weight", $3, 0, 255))
+			$$.weight = (int)$3;
+		else
+			$$.bad = 1;
+	}
+	;
+
+msopts	: %empty		{ $$ = 0; }
+	| msopts PROXYREPLY	{ $$ = $1 | MSOPT_PROXY_REPLY; }
+	| msopts WANTMAPNOTIFY	{ $$ = $1 | MSOPT_WANT_NOTIFY; }
+	;
+
+%%
+
+static void
+yyerror(YYLTYPE *loc, void *scanner, struct parse_ctx *ctx, const char *msg)
+{
+	const char *q = ctx->tok_text[0] == '"' ? "" : "\"";
+
+	if (ctx->lexerr) {
+		ctx->lexerr = 0;
+		return;
+	}
+	if (strncmp(msg, "syntax error, ", 14) == 0)
+		msg += 14;
+	if (ctx->tok_text[0] == '\n' || ctx->tok_text[0] == '\0')
+		conf_error(ctx, loc->first_line, "syntax error: %s", msg);
+	else if (ctx->tok_first)
+		conf_error(ctx, loc->first_line, "unknown statement %s%s%s",
+		    q, ctx->tok_text, q);
+	else
+		conf_error(ctx, loc->first_line, "syntax error at %s%s%s: %s",
+		    q, ctx->tok_text, q, msg);
+}

@@ -1,0 +1,262 @@
+/* conf_print: the configuration in canonical form (every setting, defaults
+ * included, in a fixed order), which parses back to the same struct conf. */
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "msg.h"
+#include "confpriv.h"
+
+static void
+print_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* bare when the lexer reads it back as the same word, else quoted */
+static void
+print_name(FILE *f, const char *s)
+{
+	const char *p;
+	int digits = 1;
+
+	for (p = s; *p != '\0'; p++) {
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_.:/[]-", *p) == NULL)
+			break;
+		if (*p < '0' || *p > '9')
+			digits = 0;
+	}
+	if (*s == '\0' || *p != '\0' || digits || conf_keyword(s) != 0)
+		print_string(f, s);
+	else
+		fputs(s, f);
+}
+
+static void
+print_addr(FILE *f, const struct lisp_addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	fputs(addr_fmt(a, buf, sizeof(buf)), f);
+}
+
+static void
+print_prefix(FILE *f, const struct lisp_addr *a, int mlen)
+{
+	char buf[ADDR_STRLEN];
+
+	fputs(prefix_fmt(a, mlen, buf, sizeof(buf)), f);
+}
+
+static void
+print_key(FILE *f, const struct conf_key *k)
+{
+	fprintf(f, "key %u %s ", k->key_id,
+	    k->alg == ALG_HMAC_SHA1_96 ? "sha1" : "sha256");
+	print_string(f, k->secret);
+}
+
+static void
+print_prefixes(FILE *f, const char *what, const struct conf_prefixes *h)
+{
+	const struct conf_prefix *p;
+
+	TAILQ_FOREACH(p, h, entry) {
+		fprintf(f, "%s ", what);
+		print_prefix(f, &p->eid, p->mlen);
+		fputc('\n', f);
+	}
+}
+
+static void
+print_peers(FILE *f, const char *what, const struct conf_peers *h)
+{
+	const struct conf_peer *p;
+
+	TAILQ_FOREACH(p, h, entry) {
+		fprintf(f, "%s ", what);
+		print_addr(f, &p->addr);
+		fputc('\n', f);
+	}
+}
+
+static void
+print_general(FILE *f, const struct conf *c)
+{
+	static const char *const names[] = {
+		"map-server", "map-resolver", "itr", "etr", "pitr", "petr"
+	};
+	const int on[] = {
+		c->map_server, c->map_resolver, c->itr, c->etr, c->pitr,
+		c->petr
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (on[i])
+			fprintf(f, "role %s\n", names[i]);
+	fputc('\n', f);
+	fputs("control ", f);
+	print_string(f, c->control_path);
+	fputc('\n', f);
+	if (c->listen_v4.afi != AFI_NONE) {
+		fputs("listen ", f);
+		print_addr(f, &c->listen_v4);
+		fputc('\n', f);
+	}
+	if (c->listen_v6.afi != AFI_NONE) {
+		fputs("listen ", f);
+		print_addr(f, &c->listen_v6);
+		fputc('\n', f);
+	}
+	fprintf(f, "control-port %u\n", c->control_port);
+	fprintf(f, "data-port %u\n", c->data_port);
+	fprintf(f, "log-rate %d\n", c->log_rate);
+	fprintf(f, "map-request-ratelimit %u\n", c->ratelimit_pps);
+	fprintf(f, "strict-register-nonce %s\n",
+	    c->strict_register_nonce ? "yes" : "no");
+	fputc('\n', f);
+	fprintf(f, "timers {\n");
+	fprintf(f, "\tregister-interval %u\n", c->timers.register_interval);
+	fprintf(f, "\tregistration-ttl %u\n", c->timers.registration_ttl);
+	fprintf(f, "\tnegative-ttl %u\n", c->timers.negative_ttl);
+	fprintf(f, "\tunregistered-ttl %u\n", c->timers.unregistered_ttl);
+	fprintf(f, "\tmap-request-timeout %u\n",
+	    c->timers.map_request_timeout_ms);
+	fprintf(f, "\tmap-request-retries %u\n",
+	    c->timers.map_request_retries);
+	fprintf(f, "\tprobe-interval %u\n", c->timers.probe_interval);
+	fprintf(f, "\tprobe-timeout %u\n", c->timers.probe_timeout);
+	fprintf(f, "\tmap-cache-ttl %u\n", c->timers.map_cache_ttl);
+	fprintf(f, "}\n");
+}
+
+static void
+print_sites(FILE *f, const struct conf *c)
+{
+	const struct conf_site *s;
+	const struct conf_prefix *p;
+	const struct conf_rloc *r;
+	int i;
+
+	TAILQ_FOREACH(s, &c->sites, entry) {
+		fputs("\nsite ", f);
+		print_name(f, s->name);
+		fputs(" {\n", f);
+		if (s->description != NULL) {
+			fputs("\tdescription ", f);
+			print_string(f, s->description);
+			fputc('\n', f);
+		}
+		for (i = 0; i < s->nkeys; i++) {
+			fputc('\t', f);
+			print_key(f, &s->keys[i]);
+			fputc('\n', f);
+		}
+		TAILQ_FOREACH(p, &s->prefixes, entry) {
+			fputs("\teid-prefix ", f);
+			print_prefix(f, &p->eid, p->mlen);
+			if (p->accept_more_specifics)
+				fputs(" accept-more-specifics", f);
+			fputc('\n', f);
+		}
+		TAILQ_FOREACH(r, &s->allowed_rlocs, entry) {
+			fputs("\tallowed-rloc ", f);
+			print_addr(f, &r->addr);
+			fputc('\n', f);
+		}
+		if (s->force_proxy_reply)
+			fputs("\tproxy-reply\n", f);
+		fputs("}\n", f);
+	}
+}
+
+static void
+print_xtr(FILE *f, const struct conf *c)
+{
+	const struct conf_mapping *m;
+	const struct conf_rloc *r;
+	const struct conf_map_server *ms;
+	int i;
+
+	TAILQ_FOREACH(m, &c->mappings, entry) {
+		fputs("\ndatabase-mapping ", f);
+		print_prefix(f, &m->eid, m->mlen);
+		fputs(" {\n", f);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			fputs("\trloc ", f);
+			if (r->ifname != NULL) {
+				fputs("interface ", f);
+				print_name(f, r->ifname);
+				fprintf(f, " ipv%d", r->family);
+			} else
+				print_addr(f, &r->addr);
+			fprintf(f, " priority %u weight %u\n", r->priority,
+			    r->weight);
+		}
+		fprintf(f, "\tttl %u\n", m->ttl);
+		fputs("}\n", f);
+	}
+	if (!TAILQ_EMPTY(&c->map_servers) || c->has_xtr_id || c->site_id != 0)
+		fputc('\n', f);
+	TAILQ_FOREACH(ms, &c->map_servers, entry) {
+		fputs("map-server ", f);
+		print_addr(f, &ms->addr);
+		fputc(' ', f);
+		print_key(f, &ms->key);
+		if (ms->proxy_reply)
+			fputs(" proxy-reply", f);
+		if (ms->want_map_notify)
+			fputs(" want-map-notify", f);
+		fputc('\n', f);
+	}
+	if (c->has_xtr_id) {
+		fputs("xtr-id 0x", f);
+		for (i = 0; i < 16; i++)
+			fprintf(f, "%02x", c->xtr_id[i]);
+		fputc('\n', f);
+	}
+	if (c->site_id != 0)
+		fprintf(f, "site-id %llu\n", (unsigned long long)c->site_id);
+	fputc('\n', f);
+	print_peers(f, "map-resolver", &c->map_resolvers);
+	print_peers(f, "use-petr", &c->petrs);
+	fputs("tun ", f);
+	print_name(f, c->tun_name);
+	if (c->tun_mtu != 0)
+		fprintf(f, " mtu %d", c->tun_mtu);
+	fputc('\n', f);
+	fprintf(f, "routing-table %u\n", c->rt_table);
+	fprintf(f, "rule-priority %u\n", c->rule_prio);
+	fprintf(f, "queue-per-destination %d\n", c->queue_per_dest);
+}
+
+void
+conf_print(FILE *f, const struct conf *c)
+{
+	const struct conf_ms_route *r;
+
+	print_general(f, c);
+	print_sites(f, c);
+	if (!TAILQ_EMPTY(&c->ms_routes))
+		fputc('\n', f);
+	TAILQ_FOREACH(r, &c->ms_routes, entry) {
+		fputs("ms-route ", f);
+		print_prefix(f, &r->eid, r->mlen);
+		fputs(" via ", f);
+		print_addr(f, &r->ms);
+		fputc('\n', f);
+	}
+	print_xtr(f, c);
+	if (!TAILQ_EMPTY(&c->pitr_prefixes) || !TAILQ_EMPTY(&c->petr_prefixes))
+		fputc('\n', f);
+	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);
+	print_prefixes(f, "petr-prefix", &c->petr_prefixes);
+}
