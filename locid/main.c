@@ -21,7 +21,7 @@ static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
 {
 	struct locid	*l = arg;
-	char		 err[512];
+	char		 err[4096];
 
 	log_info("SIGHUP: reloading");
 	locid_reload(l, err, sizeof(err));
@@ -42,7 +42,7 @@ main(int argc, char *argv[])
 	struct locid	 l;
 	struct conf	*c;
 	const char	*path = DEFAULT_CONF;
-	char		 err[512];
+	char		 err[4096];
 	int		 ch, check = 0, verbose = 0, debug = 0;
 	struct event	*ev_hup, *ev_term, *ev_int;
 
