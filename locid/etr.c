@@ -1,0 +1,469 @@
+/* ETR: registration with the Map-Servers, authoritative Map-Replies and
+ * RLOC-probe replies, decapsulation of UDP 4341 into the TUN */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "core.h"
+#include "xtr.h"
+
+#define QUICK_REGISTERS		3
+#define QUICK_INTERVAL_MS	3000
+#define NOTIFY_BACKOFF_MIN	1000
+#define NOTIFY_BACKOFF_MAX	60000
+
+void
+etr_start(struct xtr *x)
+{
+	uint64_t now = now_ms();
+	int i;
+
+	for (i = 0; i < x->nms; i++) {
+		x->ms[i].quick_left = QUICK_REGISTERS;
+		x->ms[i].next_ms = now;
+		x->ms[i].backoff_ms = NOTIFY_BACKOFF_MIN;
+		x->ms[i].awaiting = 0;
+	}
+}
+
+static int
+db_usable_rlocs(const struct xtr_db *db)
+{
+	int i, n = 0;
+
+	for (i = 0; i < db->nrlocs; i++)
+		if (db->rlocs[i].addr.afi != AFI_NONE)
+			n++;
+	return n;
+}
+
+/* one EID-record of a local mapping with its RLOCs; probed marks the
+ * locator a probe was sent to (p bit) */
+static void
+db_record_encode(struct wbuf *w, const struct xtr_db *db, const struct lisp_addr *probed)
+{
+	struct lisp_record rec;
+	struct lisp_rloc r;
+	int i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = db->ttl;
+	rec.nrlocs = (uint8_t)db_usable_rlocs(db);
+	rec.eid_mlen = (uint8_t)db->mlen;
+	rec.act = ACT_NO_ACTION;
+	rec.auth = 1;
+	rec.eid = db->eid;
+	record_encode(w, &rec);
+	for (i = 0; i < db->nrlocs; i++) {
+		const struct xtr_rloc *xr = &db->rlocs[i];
+
+		if (xr->addr.afi == AFI_NONE)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.priority = xr->priority;
+		r.weight = xr->weight;
+		r.mpriority = 255;
+		r.mweight = 0;
+		r.flags = RLOC_L | RLOC_R;
+		if (probed != NULL && addr_equal(probed, &xr->addr))
+			r.flags |= RLOC_p;
+		r.addr = xr->addr;
+		rloc_encode(w, &r);
+	}
+}
+
+int
+etr_send_register(struct xtr *x, struct xtr_ms *ms)
+{
+	struct conf *c = x->l->conf;
+	struct lisp_map_register reg;
+	struct sockaddr_storage ss;
+	uint8_t buf[4096];
+	struct wbuf w;
+	int i, alen;
+
+	if (x->ndb == 0)
+		return -1;
+	memset(&reg, 0, sizeof(reg));
+	reg.type = LISP_MAP_REGISTER;
+	reg.flags = (ms->proxy_reply ? MREG_P : 0) | (ms->want_notify ? MREG_M : 0);
+	reg.nonce = ++x->reg_nonce;
+	reg.key_id = ms->key_id;
+	reg.alg_id = ms->alg;
+	alen = auth_len(ms->alg);
+	reg.auth_len = (uint16_t)(alen > 0 ? alen : 0);
+	reg.nrecords = (uint8_t)x->ndb;
+	if (c->has_xtr_id) {
+		reg.has_ids = 1;
+		memcpy(reg.xtr_id, c->xtr_id, XTR_ID_LEN);
+		reg.site_id = c->site_id;
+	}
+	wbuf_init(&w, buf, sizeof(buf));
+	map_register_encode_hdr(&w, &reg);
+	for (i = 0; i < x->ndb; i++)
+		db_record_encode(&w, &x->db[i], NULL);
+	map_register_encode_trailer(&w, &reg);
+	if (w.err) {
+		log_warn("etr: map-register does not fit");
+		return -1;
+	}
+	if (reg.auth_len > 0 && auth_sign(ms->alg, ms->secret, strlen(ms->secret), buf,
+	    w.len, MREG_AUTH_OFF, reg.auth_len) == -1) {
+		log_warn("etr: map-register signing failed");
+		return -1;
+	}
+	if (ms->nnonces == XTR_REG_NONCES) {
+		memmove(ms->nonces, ms->nonces + 1, sizeof(ms->nonces[0]) * (XTR_REG_NONCES - 1));
+		ms->nnonces--;
+	}
+	ms->nonces[ms->nnonces++] = reg.nonce;
+	sockaddr_from_addr(&ss, &ms->addr, c->control_port ? c->control_port : LISP_CONTROL_PORT);
+	if (locid_send(x->l, (struct sockaddr *)&ss, buf, w.len) == -1)
+		return -1;
+	ms->registers++;
+	ms->last_register_s = wall_s();
+	x->st.registers++;
+	return 0;
+}
+
+void
+etr_tick(struct xtr *x, uint64_t now)
+{
+	uint32_t ival = x->l->conf->timers.register_interval;
+	int i;
+
+	if (ival == 0)
+		ival = 60;
+	for (i = 0; i < x->nms; i++) {
+		struct xtr_ms *ms = &x->ms[i];
+
+		if (now >= ms->next_ms) {
+			etr_send_register(x, ms);
+			if (ms->quick_left > 0)
+				ms->quick_left--;
+			ms->next_ms = now + (ms->quick_left > 0 ? QUICK_INTERVAL_MS :
+			    (uint64_t)ival * 1000);
+			if (ms->want_notify && !ms->awaiting) {
+				ms->awaiting = 1;
+				ms->backoff_ms = NOTIFY_BACKOFF_MIN;
+				ms->retx_ms = now + ms->backoff_ms;
+			}
+		} else if (ms->awaiting && now >= ms->retx_ms) {
+			/* the Map-Notify we asked for did not come */
+			etr_send_register(x, ms);
+			ms->backoff_ms *= 2;
+			if (ms->backoff_ms > NOTIFY_BACKOFF_MAX)
+				ms->backoff_ms = NOTIFY_BACKOFF_MAX;
+			ms->retx_ms = now + ms->backoff_ms;
+		}
+	}
+}
+
+void
+etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
+{
+	struct lisp_addr src;
+	struct xtr_ms *ms = NULL;
+	uint16_t port;
+	int i, j, nonce_ok = 0;
+
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, &port);
+	for (i = 0; i < x->nms && ms == NULL; i++)
+		for (j = 0; j < x->ms[i].nnonces; j++)
+			if (x->ms[i].nonces[j] == n->nonce) {
+				ms = &x->ms[i];
+				nonce_ok = 1;
+				break;
+			}
+	if (ms == NULL) {
+		for (i = 0; i < x->nms; i++)
+			if (addr_equal(&x->ms[i].addr, &src))
+				ms = &x->ms[i];
+	}
+	if (ms == NULL) {
+		stats_drop(x->l, "map-notify from unknown map-server");
+		log_limited(x->l, "etr: map-notify from %s dropped: not a configured map-server",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		return;
+	}
+	if (!auth_verify(n->alg_id, ms->secret, strlen(ms->secret), n->msg.p, n->msg.len,
+	    n->auth_off, n->auth_len)) {
+		ms->notify_bad++;
+		stats_drop(x->l, "map-notify authentication failed");
+		log_limited(x->l, "etr: map-notify from %s dropped: authentication failed",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		return;
+	}
+	if (!nonce_ok) {
+		ms->notify_bad++;
+		stats_drop(x->l, "map-notify nonce mismatch");
+		log_limited(x->l, "etr: map-notify from %s dropped: nonce %016llx not ours",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    (unsigned long long)n->nonce);
+		return;
+	}
+	ms->notifies++;
+	ms->last_notify_s = wall_s();
+	ms->awaiting = 0;
+	ms->backoff_ms = NOTIFY_BACKOFF_MIN;
+	x->st.notifies++;
+	log_debug("etr: map-notify from %s ok", sa_fmt((const struct sockaddr *)&p->src,
+	    (char[64]){ 0 }, 64));
+}
+
+/* the first ITR-RLOC we can send to */
+static const struct lisp_addr *
+reply_rloc(struct xtr *x, const struct lisp_map_request *q)
+{
+	int i;
+
+	for (i = 0; i < q->nitr; i++) {
+		const struct lisp_addr *a = &q->itr[i];
+
+		if ((a->afi == AFI_IPV4 || a->afi == AFI_IPV6) && !a->has_iid &&
+		    core_can_send(x->l, a))
+			return a;
+	}
+	return NULL;
+}
+
+void
+etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *q)
+{
+	const struct xtr_db *match[16];
+	struct lisp_eid_prefix ep;
+	struct lisp_map_reply rep;
+	struct lisp_addr local, probed;
+	struct sockaddr_storage ss;
+	const struct lisp_addr *to;
+	struct rbuf recs = q->records;
+	uint8_t buf[1400];
+	struct wbuf w;
+	uint16_t port, lport;
+	int nmatch = 0, i, probe = (q->flags & MREQ_P) != 0;
+
+	if (!x->etr) {
+		stats_drop(x->l, "map-request without etr role");
+		return;
+	}
+	if (q->flags & MREQ_S)		/* an SMR is the ITR's business */
+		return;
+	/* best covering mapping per record, or the mappings inside it */
+	while (mreq_record_next(&recs, &ep) == 1 && nmatch < 16) {
+		const struct xtr_db *d = NULL;
+
+		for (i = 0; i < x->ndb; i++) {
+			const struct xtr_db *c = &x->db[i];
+
+			if (c->mlen <= ep.mlen && addr_prefix_covers(&c->eid, c->mlen, &ep.eid) &&
+			    (d == NULL || c->mlen > d->mlen))
+				d = c;
+		}
+		if (d != NULL) {
+			match[nmatch++] = d;
+			/* and more-specifics inside it */
+			for (i = 0; i < x->ndb && nmatch < 16; i++)
+				if (&x->db[i] != d && x->db[i].mlen > d->mlen &&
+				    addr_prefix_covers(&d->eid, d->mlen, &x->db[i].eid))
+					match[nmatch++] = &x->db[i];
+			continue;
+		}
+		for (i = 0; i < x->ndb && nmatch < 16; i++)
+			if (x->db[i].mlen > ep.mlen &&
+			    addr_prefix_covers(&ep.eid, ep.mlen, &x->db[i].eid))
+				match[nmatch++] = &x->db[i];
+	}
+	if (nmatch == 0) {
+		stats_drop(x->l, "map-request for an EID not ours");
+		log_limited(x->l, "etr: map-request from %s dropped: EID not in our database",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		return;
+	}
+	if ((to = reply_rloc(x, q)) == NULL) {
+		stats_drop(x->l, "map-request without usable itr-rloc");
+		return;
+	}
+	addr_from_sockaddr(&local, (const struct sockaddr *)&p->dst, &lport);
+	addr_from_sockaddr(&probed, (const struct sockaddr *)&p->src, &port);
+	if (ecm != NULL)
+		port = ecm->sport;
+	memset(&rep, 0, sizeof(rep));
+	rep.flags = probe ? MREP_P : 0;
+	rep.nonce = q->nonce;
+	rep.nrecords = (uint8_t)nmatch;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_reply_encode_hdr(&w, &rep);
+	for (i = 0; i < nmatch; i++)
+		db_record_encode(&w, match[i], probe ? &local : NULL);
+	if (w.err) {
+		stats_drop(x->l, "map-reply does not fit");
+		return;
+	}
+	sockaddr_from_addr(&ss, to, port);
+	if (locid_send(x->l, (struct sockaddr *)&ss, buf, w.len) == 0) {
+		x->st.map_replies_out++;
+		if (probe)
+			x->st.probe_replies++;
+	}
+}
+
+/* is a decapsulated destination inside our EID space? */
+static int
+decap_dst_ok(struct xtr *x, const struct decap *d)
+{
+	struct lisp_addr a = d->ip.dst;
+	int i;
+
+	for (i = 0; i < x->ndb; i++) {
+		uint32_t iid = x->db[i].eid.has_iid ? x->db[i].eid.iid : 0;
+
+		if (iid != (d->has_iid ? d->iid : 0))
+			continue;
+		a.has_iid = x->db[i].eid.has_iid;
+		a.iid = x->db[i].eid.iid;
+		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, &a))
+			return 1;
+	}
+	return 0;
+}
+
+void
+etr_udp_read(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xtr *x = arg;
+	struct mmsghdr msg[XTR_BATCH];
+	struct iovec iov[XTR_BATCH];
+	struct sockaddr_storage from[XTR_BATCH];
+	char cbuf[XTR_BATCH][64];
+	struct decap d;
+	const char *why;
+	int n, i, rounds;
+	size_t ss = x->slot_size;
+
+	for (rounds = 0; rounds < 8; rounds++) {
+		for (i = 0; i < XTR_BATCH; i++) {
+			iov[i].iov_base = x->slots + (size_t)i * ss;
+			iov[i].iov_len = ss;
+			memset(&msg[i].msg_hdr, 0, sizeof(msg[i].msg_hdr));
+			msg[i].msg_hdr.msg_name = &from[i];
+			msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+			msg[i].msg_hdr.msg_iov = &iov[i];
+			msg[i].msg_hdr.msg_iovlen = 1;
+			msg[i].msg_hdr.msg_control = cbuf[i];
+			msg[i].msg_hdr.msg_controllen = sizeof(cbuf[i]);
+		}
+		/* the tx queues share the slots: nothing may be pending */
+		xtr_flush(x);
+		n = recvmmsg(fd, msg, XTR_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			return;
+		for (i = 0; i < n; i++) {
+			struct cmsghdr *cm;
+			int ttl = -1;
+
+			for (cm = CMSG_FIRSTHDR(&msg[i].msg_hdr); cm != NULL;
+			    cm = CMSG_NXTHDR(&msg[i].msg_hdr, cm)) {
+				if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TTL) ||
+				    (cm->cmsg_level == IPPROTO_IPV6 &&
+				    cm->cmsg_type == IPV6_HOPLIMIT))
+					memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
+			}
+			if (msg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				stats_drop(x->l, "decap: packet truncated");
+				continue;
+			}
+			if (decap_parse(iov[i].iov_base, msg[i].msg_len, ttl, &d, &why) == -1) {
+				stats_drop(x->l, "decap: malformed");
+				log_limited(x->l, "etr: data packet from %s dropped: %s",
+				    sa_fmt((struct sockaddr *)&from[i], (char[64]){ 0 }, 64), why);
+				continue;
+			}
+			if (!decap_dst_ok(x, &d)) {
+				stats_drop(x->l, "decap: destination not in our EID space");
+				log_limited(x->l, "etr: data packet from %s dropped: inner "
+				    "destination %s not in our EID space",
+				    sa_fmt((struct sockaddr *)&from[i], (char[64]){ 0 }, 64),
+				    addr_fmt(&d.ip.dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+				continue;
+			}
+			if (xtr_tun_write(x, d.inner, d.len) == 0) {
+				x->st.decap_pkts++;
+				x->st.decap_bytes += d.len;
+			}
+		}
+		if (n < XTR_BATCH)
+			return;
+	}
+}
+
+json_t *
+etr_database_json(struct xtr *x)
+{
+	char buf[ADDR_STRLEN];
+	json_t *o, *arr, *rl, *ms, *r;
+	uint64_t now = now_ms();
+	int i, j;
+
+	o = json_object();
+	arr = json_array();
+	for (i = 0; i < x->ndb; i++) {
+		const struct xtr_db *d = &x->db[i];
+
+		r = json_object();
+		json_object_set_new(r, "prefix", json_string(prefix_fmt(&d->eid, d->mlen,
+		    buf, sizeof(buf))));
+		json_object_set_new(r, "iid", json_integer(d->eid.has_iid ? d->eid.iid : 0));
+		json_object_set_new(r, "ttl", json_integer(d->ttl));
+		rl = json_array();
+		for (j = 0; j < d->nrlocs; j++) {
+			const struct xtr_rloc *xr = &d->rlocs[j];
+			json_t *lo = json_object();
+
+			json_object_set_new(lo, "rloc", xr->addr.afi == AFI_NONE ? json_null() :
+			    json_string(addr_fmt(&xr->addr, buf, sizeof(buf))));
+			if (xr->ifname != NULL)
+				json_object_set_new(lo, "interface", json_string(xr->ifname));
+			json_object_set_new(lo, "priority", json_integer(xr->priority));
+			json_object_set_new(lo, "weight", json_integer(xr->weight));
+			json_object_set_new(lo, "state", json_string(xr->addr.afi == AFI_NONE ?
+			    "down" : "up"));
+			json_array_append_new(rl, lo);
+		}
+		json_object_set_new(r, "locators", rl);
+		json_array_append_new(arr, r);
+	}
+	json_object_set_new(o, "mappings", arr);
+	arr = json_array();
+	for (i = 0; i < x->nms; i++) {
+		struct xtr_ms *m = &x->ms[i];
+
+		ms = json_object();
+		json_object_set_new(ms, "map_server", json_string(addr_fmt(&m->addr, buf,
+		    sizeof(buf))));
+		json_object_set_new(ms, "proxy_reply", json_boolean(m->proxy_reply));
+		json_object_set_new(ms, "want_map_notify", json_boolean(m->want_notify));
+		json_object_set_new(ms, "registers", json_integer((json_int_t)m->registers));
+		json_object_set_new(ms, "notifies", json_integer((json_int_t)m->notifies));
+		json_object_set_new(ms, "notify_failures", json_integer((json_int_t)m->notify_bad));
+		json_object_set_new(ms, "last_register", m->last_register_s ?
+		    json_integer((json_int_t)m->last_register_s) : json_null());
+		json_object_set_new(ms, "last_map_notify", m->last_notify_s ?
+		    json_integer((json_int_t)m->last_notify_s) : json_null());
+		json_object_set_new(ms, "state", json_string(!m->want_notify ?
+		    (m->registers ? "registering" : "idle") :
+		    m->notifies && !m->awaiting ? "registered" :
+		    m->notifies ? "refreshing" : "waiting-for-notify"));
+		json_object_set_new(ms, "next_register_in", json_integer(m->next_ms > now ?
+		    (json_int_t)((m->next_ms - now) / 1000) : 0));
+		json_array_append_new(arr, ms);
+	}
+	json_object_set_new(o, "map_servers", arr);
+	return o;
+}

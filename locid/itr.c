@@ -1,0 +1,492 @@
+/* ITR: packets from the TUN (sourced from our EID-prefixes, by policy
+ * routing) are encapsulated per the map-cache; misses are resolved with
+ * ECM Map-Requests to the Map-Resolver(s) while a few packets wait */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "xtr.h"
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+entry_route(struct xtr *x, struct mc_entry *e, int add)
+{
+	struct lisp_addr a = e->eid;
+
+	if (!x->rules_up || e->route == add)
+		return;
+	a.has_iid = 0;
+	if (nl_route(x->nl, add, NL_RT_THROW, x->rt_table, &a, e->mlen, 0) == -1) {
+		log_limited(x->l, "itr: throw route %s %s: %s", add ? "add" : "delete",
+		    prefix_fmt(&a, e->mlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    nl_error(x->nl));
+		if (add)
+			return;
+	}
+	e->route = add;
+}
+
+void
+itr_entry_del(struct mc_entry *e, void *arg)
+{
+	struct xtr *x = arg;
+
+	entry_route(x, e, 0);
+	if (e->qlen)
+		e->drops += (uint64_t)e->qlen;
+}
+
+/* the ECM Map-Request for e to the next Map-Resolver */
+static int
+send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
+{
+	struct conf *c = x->l->conf;
+	struct conf_peer *mr, *pick = NULL;
+	struct lisp_map_request q;
+	struct lisp_eid_prefix ep;
+	struct lisp_addr isrc, idst;
+	struct sockaddr_storage ss;
+	const struct lisp_addr *r;
+	uint8_t inner[512], buf[1024];
+	struct wbuf w, w2;
+	int nmr = 0, k;
+
+	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
+		nmr++;
+	if (nmr == 0) {
+		log_limited(x->l, "itr: no map-resolver configured");
+		return -1;
+	}
+	k = e->tries % nmr;
+	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
+		if (k-- == 0)
+			pick = mr;
+	memset(&q, 0, sizeof(q));
+	q.flags = flags | (c->pitr && !c->itr ? MREQ_p : 0);
+	q.nonce = xtr_nonce();
+	if (e->seid.afi != AFI_NONE && !(flags & MREQ_s))
+		q.seid = e->seid;
+	else
+		addr_set_none(&q.seid);
+	if (x->rloc4.afi != AFI_NONE)
+		q.itr[q.nitr++] = x->rloc4;
+	if (x->rloc6.afi != AFI_NONE)
+		q.itr[q.nitr++] = x->rloc6;
+	q.nrecords = 1;
+	memset(&ep, 0, sizeof(ep));
+	ep.mlen = (uint8_t)e->mlen;
+	ep.eid = e->eid;
+	wbuf_init(&w, inner, sizeof(inner));
+	map_request_encode_hdr(&w, &q);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, &q);
+	/* inner IP: our RLOC of the EID's family, else the source EID */
+	idst = e->eid;
+	idst.has_iid = 0;
+	if ((r = xtr_src_rloc(x, idst.afi)) != NULL)
+		isrc = *r;
+	else if (e->seid.afi == idst.afi)
+		isrc = e->seid;
+	else if (x->ndb > 0 && x->db[0].eid.afi == idst.afi)
+		isrc = x->db[0].eid;
+	else
+		isrc = idst;
+	isrc.has_iid = 0;
+	wbuf_init(&w2, buf, sizeof(buf));
+	ecm_encode(&w2, 0, &isrc, &idst, LISP_CONTROL_PORT, LISP_CONTROL_PORT, inner, w.len);
+	if (w.err || w2.err) {
+		log_limited(x->l, "itr: map-request does not fit");
+		return -1;
+	}
+	mc_entry_add_nonce(e, q.nonce);
+	e->requesting = 1;
+	e->tries++;
+	e->backoff_ms = e->tries == 1 ? (c->timers.map_request_timeout_ms ?
+	    c->timers.map_request_timeout_ms : 1000) : e->backoff_ms * 2;
+	if (e->backoff_ms > 30000)
+		e->backoff_ms = 30000;
+	e->next_try_ms = now + e->backoff_ms;
+	if (e->tries > 1)
+		x->st.map_requests_retx++;
+	x->st.map_requests++;
+	sockaddr_from_addr(&ss, &pick->addr, LISP_CONTROL_PORT);
+	return locid_send(x->l, (struct sockaddr *)&ss, buf, w2.len);
+}
+
+static void
+drop(struct xtr *x, struct mc_entry *e, const char *reason)
+{
+	if (e != NULL)
+		e->drops++;
+	stats_drop(x->l, reason);
+}
+
+/* forward a packet natively: to the PETR when one is configured, else back
+ * into the kernel through the TUN (the throw route sends it native) */
+static int encap_to(struct xtr *, struct mc_entry *, struct mc_loc *, int,
+    uint8_t *, size_t, const struct ip_info *, const struct xtr_db *);
+
+static int
+native(struct xtr *x, struct mc_entry *e, uint8_t *p, size_t len,
+    const struct ip_info *ip, const struct xtr_db *db)
+{
+	struct conf_peer *pe;
+	struct mc_loc petr[MC_MAX_LOCS];
+	int n = 0;
+
+	TAILQ_FOREACH(pe, &x->l->conf->petrs, entry) {
+		if (n == MC_MAX_LOCS)
+			break;
+		memset(&petr[n], 0, sizeof(petr[n]));
+		petr[n].addr = pe->addr;
+		petr[n].priority = 1;
+		petr[n].flags = RLOC_R;
+		petr[n].up = 1;
+		n++;
+	}
+	if (n > 0)
+		return encap_to(x, e, petr, n, p, len, ip, db);
+	entry_route(x, e, 1);
+	if (xtr_tun_write(x, p, len) == 0) {
+		x->st.native_pkts++;
+		e->pkts++;
+		e->bytes += len;
+	}
+	return 0;
+}
+
+/* p is inside a slot with ENCAP_HEADROOM before it. 1 when it was queued
+ * for sending (the slot is taken), 0 otherwise */
+static int
+encap_to(struct xtr *x, struct mc_entry *e, struct mc_loc *loc, int nloc,
+    uint8_t *p, size_t len, const struct ip_info *ip, const struct xtr_db *db)
+{
+	unsigned fams = (x->rloc4.afi != AFI_NONE ? FAM_V4 : 0) |
+	    (x->rloc6.afi != AFI_NONE ? FAM_V6 : 0);
+	uint32_t h = flow_hash(ip);
+	const struct lisp_addr *src;
+	struct lisp_addr dst;
+	uint8_t *o, icmp[1300];
+	size_t olen, n;
+	int i, room;
+
+	if ((i = rloc_select(loc, nloc, h, fams)) == -1) {
+		drop(x, e, "itr: no usable locator");
+		return 0;
+	}
+	dst = loc[i].addr;
+	dst.has_iid = 0;
+	src = xtr_src_rloc(x, dst.afi);
+	room = dst.afi == AFI_IPV6 ? x->ul_mtu6 - ENCAP_OVERHEAD6 :
+	    x->ul_mtu4 - ENCAP_OVERHEAD4;
+	if ((int)len > room) {
+		/* larger than the path allows: tell the sender */
+		n = icmp_too_big(icmp, sizeof(icmp), p, len,
+		    xtr_src_rloc(x, ip->version == 6 ? AFI_IPV6 : AFI_IPV4) ?
+		    xtr_src_rloc(x, ip->version == 6 ? AFI_IPV6 : AFI_IPV4) : &ip->dst,
+		    room);
+		if (n > 0 && xtr_tun_write(x, icmp, n) == 0)
+			x->st.icmp_too_big++;
+		drop(x, e, "itr: packet larger than the tunnel MTU");
+		return 0;
+	}
+	o = encap_build(p, len, ENCAP_HEADROOM, ip, src, &dst, flow_sport(h),
+	    db->eid.has_iid && db->eid.iid != 0, db->eid.iid, &olen);
+	if (o == NULL || xtr_send_raw(x, o, olen, &dst) == -1) {
+		drop(x, e, "itr: encapsulation failed");
+		return 0;
+	}
+	loc[i].pkts++;
+	loc[i].bytes += len;
+	e->pkts++;
+	e->bytes += len;
+	x->st.encap_pkts++;
+	x->st.encap_bytes += len;
+	return 1;
+}
+
+static int
+itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
+{
+	struct ip_info ip;
+	struct lisp_addr src, dst;
+	const struct xtr_db *db = NULL;
+	struct mc_entry *e;
+	const char *why;
+	int i;
+
+	if (ip_parse(p, len, &ip, &why) == -1) {
+		stats_drop(x->l, "itr: malformed packet from tun");
+		return 0;
+	}
+	len = ip.len;
+	src = ip.src;
+	for (i = 0; i < x->ndb; i++) {
+		src.has_iid = x->db[i].eid.has_iid;
+		src.iid = x->db[i].eid.iid;
+		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, &src) &&
+		    (db == NULL || x->db[i].mlen > db->mlen))
+			db = &x->db[i];
+	}
+	if (db == NULL && !x->l->conf->pitr) {
+		stats_drop(x->l, "itr: source not in our EID space");
+		return 0;
+	}
+	dst = ip.dst;
+	if (db != NULL) {
+		dst.has_iid = db->eid.has_iid;
+		dst.iid = db->eid.iid;
+	}
+	if ((e = mapcache_lookup(x->mc, &dst)) == NULL) {
+		if ((e = mapcache_add(x->mc, &dst, addr_bits(&dst), now)) == NULL) {
+			stats_drop(x->l, "itr: out of memory");
+			return 0;
+		}
+		e->seid = src;
+		e->asked_us = now_us();
+		if (mc_entry_queue(e, p, len, x->l->conf->queue_per_dest) == 0)
+			x->st.queued_pkts++;
+		send_request(x, e, 0, now);
+		return 0;
+	}
+	e->used_ms = now;
+	switch (e->state) {
+	case MC_PENDING:
+		if (mc_entry_queue(e, p, len, x->l->conf->queue_per_dest) == 0)
+			x->st.queued_pkts++;
+		else
+			drop(x, e, "itr: resolution queue full");
+		return 0;
+	case MC_NEGATIVE:
+		switch (e->act) {
+		case ACT_NO_ACTION:
+		case ACT_NATIVE_FORWARD:
+			return native(x, e, p, len, &ip, db);
+		case ACT_SEND_MAP_REQUEST:
+			if (!e->requesting) {
+				e->tries = 0;
+				send_request(x, e, 0, now);
+			}
+			drop(x, e, "itr: negative entry, send-map-request");
+			return 0;
+		default:
+			drop(x, e, "itr: negative entry, drop action");
+			return 0;
+		}
+	case MC_POSITIVE:
+		return encap_to(x, e, e->loc, e->nlocs, p, len, &ip, db);
+	}
+	return 0;
+}
+
+void
+itr_tun_read(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xtr *x = arg;
+	uint64_t now = now_ms();
+	uint8_t *p;
+	ssize_t n;
+	int budget = 1024;
+
+	while (budget-- > 0) {
+		if (x->nslot >= XTR_BATCH)
+			xtr_flush(x);
+		p = x->slots + (size_t)x->nslot * x->slot_size + ENCAP_HEADROOM;
+		n = read(fd, p, x->slot_size - ENCAP_HEADROOM);
+		if (n <= 0) {
+			if (n == -1 && errno != EAGAIN && errno != EINTR)
+				log_limited(x->l, "itr: tun read: %s", strerror(errno));
+			break;
+		}
+		if (!x->itr) {
+			stats_drop(x->l, "itr: packet on tun without itr role");
+			continue;
+		}
+		itr_process(x, p, (size_t)n, now);
+	}
+	xtr_flush(x);
+}
+
+/* send the held packets of q through the map-cache again */
+static void
+replay(struct xtr *x, struct mc_pkt *q, uint64_t now)
+{
+	struct mc_pkt *next;
+	uint8_t *p;
+
+	for (; q != NULL; q = next) {
+		next = q->next;
+		if (x->nslot >= XTR_BATCH)
+			xtr_flush(x);
+		if (q->len <= x->slot_size - ENCAP_HEADROOM) {
+			p = x->slots + (size_t)x->nslot * x->slot_size + ENCAP_HEADROOM;
+			memcpy(p, q->data, q->len);
+			x->st.queue_sent++;
+			itr_process(x, p, q->len, now);
+		}
+		free(q);
+	}
+	xtr_flush(x);
+}
+
+static struct mc_pkt *
+list_cat(struct mc_pkt *a, struct mc_pkt *b)
+{
+	struct mc_pkt **t = &a;
+
+	while (*t != NULL)
+		t = &(*t)->next;
+	*t = b;
+	return a;
+}
+
+void
+itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
+{
+	struct mc_entry *e0, *e, *o, *next;
+	struct lisp_record rec;
+	struct rbuf recs = rep->records;
+	struct mc_pkt *held = NULL;
+	uint64_t now = now_ms(), us = now_us();
+
+	x->st.map_replies_in++;
+	if (rep->flags & MREP_P) {
+		/* RLOC-probe replies: probing is not enabled yet */
+		stats_drop(x->l, "itr: rloc-probe reply without probing");
+		return;
+	}
+	if ((e0 = mapcache_by_nonce(x->mc, rep->nonce)) == NULL) {
+		stats_drop(x->l, "itr: map-reply with unknown nonce");
+		log_limited(x->l, "itr: map-reply from %s dropped: nonce %016llx not outstanding",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    (unsigned long long)rep->nonce);
+		return;
+	}
+	while (record_next(&recs, &rec) == 1) {
+		struct lisp_addr eid = rec.eid;
+
+		if ((eid.afi != AFI_IPV4 && eid.afi != AFI_IPV6) ||
+		    rec.eid_mlen > addr_bits(&eid))
+			continue;
+		eid.body = NULL;
+		addr_mask(&eid, rec.eid_mlen);
+		if ((e = mapcache_add(x->mc, &eid, rec.eid_mlen, now)) == NULL)
+			continue;
+		mc_entry_set(e, &rec, rec.auth ? "map-reply" : "proxy-reply", now);
+		if (e0->asked_us && !e->resolve_us) {
+			e->resolve_us = us - e0->asked_us;
+			x->st.resolve_ms_sum += e->resolve_us / 1000;
+			x->st.resolve_count++;
+		}
+		e->nnonces = 0;
+		if (e->seid.afi == AFI_NONE)
+			e->seid = e0->seid;
+		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
+		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
+			entry_route(x, e, 1);
+		else
+			entry_route(x, e, 0);
+		/* pending entries inside the answer are answered too */
+		for (o = TAILQ_FIRST(mapcache_entries(x->mc)); o != NULL; o = next) {
+			next = TAILQ_NEXT(o, entry);
+			if (o == e || o->state != MC_PENDING || o->mlen < e->mlen ||
+			    !addr_prefix_covers(&e->eid, e->mlen, &o->eid))
+				continue;
+			held = list_cat(held, mc_entry_dequeue(o));
+			if (o == e0)
+				e0 = NULL;
+			mapcache_remove(x->mc, o);
+		}
+		if (e == e0)
+			held = list_cat(held, mc_entry_dequeue(e));
+	}
+	if (e0 != NULL && e0->state == MC_PENDING) {
+		/* the answer did not cover what we asked: forget the request */
+		held = list_cat(held, mc_entry_dequeue(e0));
+		mapcache_remove(x->mc, e0);
+	} else if (e0 != NULL) {
+		e0->requesting = 0;
+		e0->nnonces = 0;
+	}
+	replay(x, held, now);
+}
+
+void
+itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
+{
+	struct mc_entry *e;
+	uint64_t now = now_ms();
+
+	x->st.smr_in++;
+	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
+	    e->state == MC_PENDING)
+		return;
+	if (e->requesting || now < e->smr_ms + 3000) {
+		stats_drop(x->l, "itr: smr rate-limited");
+		return;
+	}
+	e->smr_ms = now;
+	e->tries = 0;
+	send_request(x, e, MREQ_s, now);
+}
+
+void
+itr_tick(struct xtr *x, uint64_t now)
+{
+	struct mc_entry *e, *next;
+	uint32_t retries = x->l->conf->timers.map_request_retries;
+
+	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->requesting && now >= e->next_try_ms) {
+			if ((uint32_t)e->tries > retries) {
+				if (e->state == MC_PENDING) {
+					drop(x, e, "itr: map-request unanswered");
+					itr_entry_del(e, x);
+					mapcache_remove(x->mc, e);
+				} else {
+					e->requesting = 0;
+					e->next_try_ms = now + 30000;
+				}
+				continue;
+			}
+			send_request(x, e, 0, now);
+		} else if (now >= e->next_try_ms && mc_entry_wants_refresh(e, now)) {
+			e->tries = 0;
+			send_request(x, e, 0, now);
+		}
+	}
+	if (now >= x->last_expire_ms + 1000) {
+		x->last_expire_ms = now;
+		mapcache_expire(x->mc, now, itr_entry_del, x);
+	}
+}
+
+int
+itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
+{
+	struct mc_entry *e, *next;
+	int n = 0;
+
+	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (a != NULL && !addr_prefix_covers(a, mlen, &e->eid) &&
+		    !(mlen == addr_bits(a) && addr_prefix_covers(&e->eid, e->mlen, a)))
+			continue;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,385 @@
+/* the ITR map-cache (see mapcache.h) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mapcache.h"
+#include "trie.h"
+
+struct mc_table {
+	uint32_t	 iid;
+	int		 bits;
+	struct trie	*t;
+};
+
+struct mapcache {
+	struct mc_table	*tab;
+	int		 ntab;
+	struct mc_entries entries;
+	size_t		 count;
+};
+
+struct mapcache *
+mapcache_new(void)
+{
+	struct mapcache *mc;
+
+	if ((mc = calloc(1, sizeof(*mc))) == NULL)
+		return NULL;
+	TAILQ_INIT(&mc->entries);
+	return mc;
+}
+
+static void
+entry_free(struct mc_entry *e)
+{
+	mc_pkt_free(mc_entry_dequeue(e));
+	free(e);
+}
+
+void
+mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void *arg)
+{
+	struct mc_entry *e;
+	int i;
+
+	if (mc == NULL)
+		return;
+	while ((e = TAILQ_FIRST(&mc->entries)) != NULL) {
+		if (del != NULL)
+			del(e, arg);
+		TAILQ_REMOVE(&mc->entries, e, entry);
+		entry_free(e);
+	}
+	for (i = 0; i < mc->ntab; i++)
+		trie_free(mc->tab[i].t, NULL);
+	free(mc->tab);
+	free(mc);
+}
+
+size_t
+mapcache_count(const struct mapcache *mc)
+{
+	return mc->count;
+}
+
+struct mc_entries *
+mapcache_entries(struct mapcache *mc)
+{
+	return &mc->entries;
+}
+
+static uint32_t
+addr_iid(const struct lisp_addr *a)
+{
+	return a->has_iid ? a->iid : 0;
+}
+
+static struct trie *
+table_get(const struct mapcache *mc, const struct lisp_addr *a)
+{
+	int i, bits = addr_bits(a);
+
+	for (i = 0; i < mc->ntab; i++)
+		if (mc->tab[i].iid == addr_iid(a) && mc->tab[i].bits == bits)
+			return mc->tab[i].t;
+	return NULL;
+}
+
+static struct trie *
+table_make(struct mapcache *mc, const struct lisp_addr *a)
+{
+	struct mc_table *nt;
+	struct trie *t;
+	int bits = addr_bits(a);
+
+	if ((t = table_get(mc, a)) != NULL)
+		return t;
+	if (bits == 0)
+		return NULL;
+	nt = reallocarray(mc->tab, mc->ntab + 1, sizeof(*nt));
+	if (nt == NULL)
+		return NULL;
+	mc->tab = nt;
+	if ((t = trie_new(bits)) == NULL)
+		return NULL;
+	mc->tab[mc->ntab].iid = addr_iid(a);
+	mc->tab[mc->ntab].bits = bits;
+	mc->tab[mc->ntab].t = t;
+	mc->ntab++;
+	return t;
+}
+
+struct mc_entry *
+mapcache_lookup(const struct mapcache *mc, const struct lisp_addr *a)
+{
+	struct trie *t;
+	int plen;
+
+	if ((t = table_get(mc, a)) == NULL || addr_bytes(a) == NULL)
+		return NULL;
+	return trie_lookup(t, addr_bytes(a), &plen);
+}
+
+struct mc_entry *
+mapcache_exact(const struct mapcache *mc, const struct lisp_addr *eid, int mlen)
+{
+	struct trie *t;
+
+	if ((t = table_get(mc, eid)) == NULL || addr_bytes(eid) == NULL)
+		return NULL;
+	return trie_exact(t, addr_bytes(eid), mlen);
+}
+
+struct mc_entry *
+mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_t now)
+{
+	struct mc_entry *e;
+	struct trie *t;
+	void *old;
+
+	if (mlen < 0 || mlen > addr_bits(eid) || addr_bytes(eid) == NULL)
+		return NULL;
+	if ((e = mapcache_exact(mc, eid, mlen)) != NULL)
+		return e;
+	if ((t = table_make(mc, eid)) == NULL)
+		return NULL;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	e->eid = *eid;
+	e->eid.body = NULL;
+	addr_mask(&e->eid, mlen);
+	e->mlen = mlen;
+	e->state = MC_PENDING;
+	e->source = "pending";
+	e->created_ms = e->updated_ms = e->used_ms = now;
+	e->qtail = &e->qhead;
+	if (trie_insert(t, addr_bytes(&e->eid), mlen, e, &old) == -1) {
+		free(e);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&mc->entries, e, entry);
+	mc->count++;
+	return e;
+}
+
+void
+mapcache_remove(struct mapcache *mc, struct mc_entry *e)
+{
+	struct trie *t;
+
+	if ((t = table_get(mc, &e->eid)) != NULL)
+		trie_remove(t, addr_bytes(&e->eid), e->mlen);
+	TAILQ_REMOVE(&mc->entries, e, entry);
+	mc->count--;
+	entry_free(e);
+}
+
+struct mc_entry *
+mapcache_by_nonce(const struct mapcache *mc, uint64_t nonce)
+{
+	struct mc_entry *e;
+	int i;
+
+	TAILQ_FOREACH(e, &mc->entries, entry) {
+		if (!e->requesting)
+			continue;
+		for (i = 0; i < e->nnonces; i++)
+			if (e->nonces[i] == nonce)
+				return e;
+	}
+	return NULL;
+}
+
+void
+mc_entry_add_nonce(struct mc_entry *e, uint64_t nonce)
+{
+	if (e->nnonces == MC_NONCES) {
+		memmove(e->nonces, e->nonces + 1, sizeof(e->nonces[0]) * (MC_NONCES - 1));
+		e->nnonces--;
+	}
+	e->nonces[e->nnonces++] = nonce;
+}
+
+void
+mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *source,
+    uint64_t now)
+{
+	struct rbuf rl = rec->rlocs;
+	struct lisp_rloc r;
+	uint32_t ttl = rec->ttl;
+
+	if (ttl == 0xffffffff)
+		ttl = 1440;
+	e->ttl = ttl;
+	e->auth = rec->auth;
+	e->updated_ms = now;
+	e->expires_ms = now + (uint64_t)ttl * 60000;
+	e->nlocs = 0;
+	e->act = rec->act;
+	while (rloc_next(&rl, &r) == 1) {
+		struct mc_loc *l;
+
+		if (r.addr.afi != AFI_IPV4 && r.addr.afi != AFI_IPV6)
+			continue;
+		if (e->nlocs == MC_MAX_LOCS)
+			break;
+		l = &e->loc[e->nlocs++];
+		memset(l, 0, sizeof(*l));
+		l->addr = r.addr;
+		l->addr.body = NULL;
+		l->priority = r.priority;
+		l->weight = r.weight;
+		l->flags = r.flags;
+		l->up = (r.flags & RLOC_R) != 0;
+	}
+	if (rec->nrlocs == 0) {
+		e->state = MC_NEGATIVE;
+		e->source = "negative";
+	} else {
+		/* a record whose locators we cannot use is negative too */
+		e->state = MC_POSITIVE;
+		e->act = ACT_NO_ACTION;
+		e->source = source;
+	}
+	e->requesting = 0;
+	e->tries = 0;
+}
+
+int
+mapcache_expire(struct mapcache *mc, uint64_t now,
+    void (*del)(struct mc_entry *, void *), void *arg)
+{
+	struct mc_entry *e, *next;
+	int n = 0;
+
+	for (e = TAILQ_FIRST(&mc->entries); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->state == MC_PENDING || e->expires_ms > now)
+			continue;
+		if (del != NULL)
+			del(e, arg);
+		mapcache_remove(mc, e);
+		n++;
+	}
+	return n;
+}
+
+int
+mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
+{
+	uint64_t life, left;
+
+	if (e->state == MC_PENDING || e->requesting || e->expires_ms <= now)
+		return 0;
+	life = e->expires_ms - e->updated_ms;
+	left = e->expires_ms - now;
+	if (left * 10 > life)
+		return 0;
+	/* traffic in the last minute (or the last tenth of a short TTL) */
+	return e->used_ms + 60000 > now && e->used_ms > e->updated_ms;
+}
+
+int
+mc_entry_queue(struct mc_entry *e, const uint8_t *p, size_t len, int max)
+{
+	struct mc_pkt *q;
+
+	if (e->qlen >= max)
+		return -1;
+	if ((q = malloc(sizeof(*q) + len)) == NULL)
+		return -1;
+	q->next = NULL;
+	q->len = len;
+	memcpy(q->data, p, len);
+	*e->qtail = q;
+	e->qtail = &q->next;
+	e->qlen++;
+	return 0;
+}
+
+struct mc_pkt *
+mc_entry_dequeue(struct mc_entry *e)
+{
+	struct mc_pkt *q = e->qhead;
+
+	e->qhead = NULL;
+	e->qtail = &e->qhead;
+	e->qlen = 0;
+	return q;
+}
+
+void
+mc_pkt_free(struct mc_pkt *q)
+{
+	struct mc_pkt *next;
+
+	for (; q != NULL; q = next) {
+		next = q->next;
+		free(q);
+	}
+}
+
+const char *
+mc_state_name(enum mc_state s)
+{
+	switch (s) {
+	case MC_PENDING:
+		return "pending";
+	case MC_POSITIVE:
+		return "complete";
+	case MC_NEGATIVE:
+		return "negative";
+	}
+	return "?";
+}
+
+json_t *
+mc_entry_json(const struct mc_entry *e, uint64_t now)
+{
+	char buf[ADDR_STRLEN];
+	json_t *o, *locs, *lo;
+	int i;
+
+	o = json_object();
+	json_object_set_new(o, "prefix", json_string(prefix_fmt(&e->eid, e->mlen,
+	    buf, sizeof(buf))));
+	json_object_set_new(o, "iid", json_integer(e->eid.has_iid ? e->eid.iid : 0));
+	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
+	json_object_set_new(o, "source", json_string(e->source));
+	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
+	if (e->state == MC_PENDING)
+		json_object_set_new(o, "expires", json_null());
+	else
+		json_object_set_new(o, "expires", json_integer(e->expires_ms > now ?
+		    (json_int_t)((e->expires_ms - now + 999) / 1000) : 0));
+	json_object_set_new(o, "ttl", json_integer(e->ttl));
+	json_object_set_new(o, "authoritative", json_boolean(e->auth));
+	if (e->state == MC_NEGATIVE)
+		json_object_set_new(o, "action", json_string(act_name(e->act)));
+	json_object_set_new(o, "packets", json_integer((json_int_t)e->pkts));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)e->bytes));
+	json_object_set_new(o, "drops", json_integer((json_int_t)e->drops));
+	if (e->resolve_us)
+		json_object_set_new(o, "resolve_us", json_integer((json_int_t)e->resolve_us));
+	if (e->state == MC_PENDING) {
+		json_object_set_new(o, "requests", json_integer(e->tries));
+		json_object_set_new(o, "queued", json_integer(e->qlen));
+	}
+	locs = json_array();
+	for (i = 0; i < e->nlocs; i++) {
+		const struct mc_loc *l = &e->loc[i];
+
+		lo = json_object();
+		json_object_set_new(lo, "rloc", json_string(addr_fmt(&l->addr, buf, sizeof(buf))));
+		json_object_set_new(lo, "state", json_string(l->up ? "up" : "down"));
+		json_object_set_new(lo, "priority", json_integer(l->priority));
+		json_object_set_new(lo, "weight", json_integer(l->weight));
+		json_object_set_new(lo, "reachable", json_boolean(l->flags & RLOC_R));
+		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
+		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)l->pkts));
+		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)l->bytes));
+		json_array_append_new(locs, lo);
+	}
+	json_object_set_new(o, "locators", locs);
+	return o;
+}

@@ -1,0 +1,113 @@
+/* the ITR map-cache: one LPM trie per (instance-id, address family) whose
+ * values are entries. an entry is pending (a Map-Request is outstanding,
+ * packets are held), positive (a locator set) or negative (an action). the
+ * map-cache only keeps state; itr.c sends requests and moves packets. */
+#ifndef LOCID_MAPCACHE_H
+#define LOCID_MAPCACHE_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <jansson.h>
+
+#include "addr.h"
+#include "msg.h"
+
+#define MC_MAX_LOCS	8
+#define MC_NONCES	4	/* nonces of retransmissions still accepted */
+
+enum mc_state {
+	MC_PENDING,
+	MC_POSITIVE,
+	MC_NEGATIVE,
+};
+
+struct mc_loc {
+	struct lisp_addr addr;
+	uint8_t		 priority, weight;
+	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
+	uint8_t		 up;		/* locally judged usable */
+	uint64_t	 pkts, bytes;	/* encapsulated to this locator */
+};
+
+/* a packet held while its destination resolves */
+struct mc_pkt {
+	struct mc_pkt	*next;
+	size_t		 len;
+	uint8_t		 data[];
+};
+
+struct mc_entry {
+	TAILQ_ENTRY(mc_entry) entry;
+	struct lisp_addr eid;		/* normalised, with IID when has_iid */
+	int		 mlen;
+	enum mc_state	 state;
+	uint8_t		 act;		/* negative: ACT_* */
+	uint8_t		 auth;		/* A bit of the record */
+	uint32_t	 ttl;		/* minutes, as received */
+	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
+	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
+	int		 nlocs;
+	struct mc_loc	 loc[MC_MAX_LOCS];
+	/* resolution and refresh */
+	int		 requesting;	/* a Map-Request is outstanding */
+	uint64_t	 nonces[MC_NONCES];
+	int		 nnonces;
+	int		 tries;
+	uint64_t	 next_try_ms;
+	uint32_t	 backoff_ms;
+	uint64_t	 asked_us;	/* first request of this round */
+	uint64_t	 resolve_us;	/* first packet to mapping, 0 if unknown */
+	uint64_t	 smr_ms;	/* last SMR-invoked request */
+	struct lisp_addr seid;		/* source EID of the triggering packet */
+	struct mc_pkt	*qhead, **qtail;
+	int		 qlen;
+	/* data plane */
+	int		 route;		/* a throw route is installed for it */
+	uint64_t	 pkts, bytes, drops;
+};
+TAILQ_HEAD(mc_entries, mc_entry);
+
+struct mapcache;
+
+struct mapcache	*mapcache_new(void);
+/* del is called for every entry before it is freed (remove routes) */
+void		 mapcache_free(struct mapcache *, void (*del)(struct mc_entry *, void *), void *);
+size_t		 mapcache_count(const struct mapcache *);
+struct mc_entries *mapcache_entries(struct mapcache *);
+
+/* longest match of a full address (IID taken from a->has_iid/iid) */
+struct mc_entry	*mapcache_lookup(const struct mapcache *, const struct lisp_addr *a);
+struct mc_entry	*mapcache_exact(const struct mapcache *, const struct lisp_addr *eid, int mlen);
+/* create a pending entry (or return the existing one for that prefix) */
+struct mc_entry	*mapcache_add(struct mapcache *, const struct lisp_addr *eid, int mlen, uint64_t now);
+/* unlink and free an entry with its held packets */
+void		 mapcache_remove(struct mapcache *, struct mc_entry *);
+/* the entry that sent nonce, or NULL */
+struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
+void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);
+
+/* fill e from a Map-Reply record: positive with its locators (up to
+ * MC_MAX_LOCS, AFIs other than IPv4/IPv6 skipped) or negative with its
+ * action. a TTL of 0 expires at once; 0xffffffff is treated as 1440. */
+void		 mc_entry_set(struct mc_entry *, const struct lisp_record *, const char *source,
+		    uint64_t now);
+
+/* remove every entry that expired by now; del is called first */
+int		 mapcache_expire(struct mapcache *, uint64_t now,
+		    void (*del)(struct mc_entry *, void *), void *);
+/* entries that need a refresh Map-Request: used recently and within the
+ * last tenth of their TTL */
+int		 mc_entry_wants_refresh(const struct mc_entry *, uint64_t now);
+
+/* hold a copy of a packet; -1 when max are already held */
+int		 mc_entry_queue(struct mc_entry *, const uint8_t *, size_t, int max);
+/* take the held packets (a list the caller frees) */
+struct mc_pkt	*mc_entry_dequeue(struct mc_entry *);
+void		 mc_pkt_free(struct mc_pkt *);
+
+const char	*mc_state_name(enum mc_state);
+/* one entry as JSON (Cisco-like fields) */
+json_t		*mc_entry_json(const struct mc_entry *, uint64_t now);
+
+#endif

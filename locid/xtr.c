@@ -1,0 +1,669 @@
+/* the xTR role: life cycle, data-plane sockets, kernel routing state and
+ * the operator view. the ETR side is in etr.c, the ITR side in itr.c. */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/udp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xtr.h"
+
+#ifndef IPV6_HDRINCL
+#define IPV6_HDRINCL	36
+#endif
+#ifndef UDP_NO_CHECK6_RX
+#define UDP_NO_CHECK6_RX 102
+#endif
+
+uint64_t
+xtr_nonce(void)
+{
+	uint64_t n;
+
+	arc4random_buf(&n, sizeof(n));
+	return n;
+}
+
+static int
+rloc_sort(const void *a, const void *b)
+{
+	return addr_cmp(&((const struct xtr_rloc *)a)->addr,
+	    &((const struct xtr_rloc *)b)->addr);
+}
+
+/* the database-mappings of the conf, interface RLOCs resolved */
+static int
+db_load(struct xtr *x)
+{
+	struct conf *c = x->l->conf;
+	struct conf_mapping *m;
+	struct conf_rloc *r;
+	struct xtr_db *db;
+	int n = 0, i;
+
+	TAILQ_FOREACH(m, &c->mappings, entry)
+		n++;
+	if ((db = calloc(n ? (size_t)n : 1, sizeof(*db))) == NULL)
+		return -1;
+	free(x->db);
+	x->db = db;
+	x->ndb = 0;
+	addr_set_none(&x->rloc4);
+	addr_set_none(&x->rloc6);
+	TAILQ_FOREACH(m, &c->mappings, entry) {
+		db = &x->db[x->ndb++];
+		db->eid = m->eid;
+		db->mlen = m->mlen;
+		db->ttl = m->ttl ? m->ttl : c->timers.map_cache_ttl;
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			struct xtr_rloc *xr;
+
+			if (db->nrlocs == XTR_LOCAL_RLOCS)
+				break;
+			xr = &db->rlocs[db->nrlocs++];
+			xr->addr = r->addr;
+			xr->priority = r->priority;
+			xr->weight = r->weight;
+			xr->ifname = r->ifname;
+			xr->family = r->family;
+			if (r->ifname != NULL) {
+				int ifi = nl_ifindex(x->nl, r->ifname);
+
+				addr_set_none(&xr->addr);
+				if (ifi == 0 || nl_if_addr(x->nl, ifi, r->family == 6 ? 6 : 4,
+				    &xr->addr) == -1)
+					log_warn("xtr: rloc interface %s has no IPv%d address",
+					    r->ifname, r->family == 6 ? 6 : 4);
+			}
+		}
+		qsort(db->rlocs, (size_t)db->nrlocs, sizeof(db->rlocs[0]), rloc_sort);
+	}
+	/* the source RLOC per family: the best priority among local RLOCs */
+	for (i = 0; i < x->ndb; i++) {
+		int j, bp4 = 256, bp6 = 256;
+
+		for (j = 0; j < x->db[i].nrlocs; j++) {
+			struct xtr_rloc *xr = &x->db[i].rlocs[j];
+
+			if (xr->addr.afi == AFI_IPV4 && xr->priority < bp4 &&
+			    x->rloc4.afi == AFI_NONE) {
+				bp4 = xr->priority;
+				x->rloc4 = xr->addr;
+			} else if (xr->addr.afi == AFI_IPV6 && xr->priority < bp6 &&
+			    x->rloc6.afi == AFI_NONE) {
+				bp6 = xr->priority;
+				x->rloc6 = xr->addr;
+			}
+		}
+	}
+	x->rloc4.has_iid = x->rloc6.has_iid = 0;
+	return 0;
+}
+
+const struct xtr_db *
+xtr_db_match(const struct xtr *x, const struct lisp_addr *a)
+{
+	const struct xtr_db *best = NULL;
+	int i;
+
+	for (i = 0; i < x->ndb; i++)
+		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, a) &&
+		    (best == NULL || x->db[i].mlen > best->mlen))
+			best = &x->db[i];
+	return best;
+}
+
+const struct lisp_addr *
+xtr_src_rloc(const struct xtr *x, uint16_t afi)
+{
+	if (afi == AFI_IPV4 && x->rloc4.afi == AFI_IPV4)
+		return &x->rloc4;
+	if (afi == AFI_IPV6 && x->rloc6.afi == AFI_IPV6)
+		return &x->rloc6;
+	return NULL;
+}
+
+static void
+sysctl_set(const char *fmt, const char *ifname, const char *val)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), fmt, ifname);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) == -1)
+		return;
+	if (write(fd, val, strlen(val)) == -1)
+		log_debug("xtr: %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static int
+udp_open(struct xtr *x, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, on = 1;
+	uint16_t port = x->l->conf->data_port ? x->l->conf->data_port : LISP_DATA_PORT;
+
+	memset(&ss, 0, sizeof(ss));
+	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		sl = sizeof(*s4);
+		setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		sl = sizeof(*s6);
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
+		setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &on, sizeof(on));
+	}
+	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
+		log_warn("xtr: bind data port %u (IPv%d): %s", port,
+		    family == AF_INET ? 4 : 6, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+raw_open(int family)
+{
+	int fd, on = 1;
+
+	if ((fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW)) == -1)
+		return -1;
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &on, sizeof(on));
+	return fd;
+}
+
+/* queue an outer packet (inside one of x->slots) for the raw socket */
+int
+xtr_send_raw(struct xtr *x, uint8_t *pkt, size_t len, const struct lisp_addr *dst)
+{
+	struct xtr_txq *q = dst->afi == AFI_IPV6 ? &x->tx6 : &x->tx4;
+	int i;
+
+	if (q->fd == -1)
+		return -1;
+	if (q->n == XTR_BATCH)
+		xtr_flush(x);
+	i = q->n++;
+	sockaddr_from_addr(&q->sa[i], dst, 0);
+	q->iov[i].iov_base = pkt;
+	q->iov[i].iov_len = len;
+	memset(&q->msg[i].msg_hdr, 0, sizeof(q->msg[i].msg_hdr));
+	q->msg[i].msg_hdr.msg_name = &q->sa[i];
+	q->msg[i].msg_hdr.msg_namelen = dst->afi == AFI_IPV6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	q->msg[i].msg_hdr.msg_iov = &q->iov[i];
+	q->msg[i].msg_hdr.msg_iovlen = 1;
+	x->nslot++;
+	return 0;
+}
+
+static void
+txq_flush(struct xtr *x, struct xtr_txq *q)
+{
+	int off = 0, r;
+
+	while (off < q->n) {
+		r = sendmmsg(q->fd, q->msg + off, (unsigned)(q->n - off), 0);
+		if (r <= 0) {
+			if (r == -1 && errno == EINTR)
+				continue;
+			stats_drop(x->l, "encap send failed");
+			log_limited(x->l, "xtr: encap send: %s", strerror(errno));
+			off++;		/* skip the packet the kernel refused */
+			continue;
+		}
+		off += r;
+	}
+	q->n = 0;
+}
+
+void
+xtr_flush(struct xtr *x)
+{
+	if (x->tx4.n)
+		txq_flush(x, &x->tx4);
+	if (x->tx6.n)
+		txq_flush(x, &x->tx6);
+	x->nslot = 0;
+}
+
+int
+xtr_tun_write(struct xtr *x, const uint8_t *p, size_t len)
+{
+	if (x->tun_fd == -1)
+		return -1;
+	if (write(x->tun_fd, p, len) == -1) {
+		stats_drop(x->l, "tun write failed");
+		log_limited(x->l, "xtr: tun write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xtr *x = arg;
+	uint64_t now = now_ms();
+
+	if (x->etr)
+		etr_tick(x, now);
+	if (x->itr)
+		itr_tick(x, now);
+}
+
+/* policy routing: `lookup main suppress_prefixlength 0` at prio - 1, then
+ * `from <EID-prefix> lookup table` at prio, and a default route to the TUN
+ * in table */
+static void
+rules_install(struct xtr *x)
+{
+	struct lisp_addr any;
+	int i, fam;
+
+	x->rt_table = x->l->conf->rt_table ? x->l->conf->rt_table : 100;
+	x->rule_prio = x->l->conf->rule_prio ? x->l->conf->rule_prio : 100;
+	x->fam_rules = 0;
+	for (i = 0; i < x->ndb; i++)
+		x->fam_rules |= x->db[i].eid.afi == AFI_IPV6 ? FAM_V6 : FAM_V4;
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (!(x->fam_rules & (fam == 4 ? FAM_V4 : FAM_V6)))
+			continue;
+		if (fam == 4) {
+			uint8_t z[4] = { 0 };
+
+			addr_set_v4(&any, z);
+		} else {
+			uint8_t z[16] = { 0 };
+
+			addr_set_v6(&any, z);
+		}
+		if (nl_route(x->nl, 1, NL_RT_DEV, x->rt_table, &any, 0, x->tun_if) == -1)
+			log_warn("xtr: default route IPv%d in table %u: %s", fam,
+			    x->rt_table, nl_error(x->nl));
+		nl_rule(x->nl, 0, fam, NULL, 0, 254, x->rule_prio - 1, 0);
+		if (nl_rule(x->nl, 1, fam, NULL, 0, 254, x->rule_prio - 1, 0) == -1)
+			log_warn("xtr: suppress_prefixlength rule IPv%d: %s", fam,
+			    nl_error(x->nl));
+	}
+	for (i = 0; i < x->ndb; i++) {
+		struct lisp_addr e = x->db[i].eid;
+		int f = e.afi == AFI_IPV6 ? 6 : 4;
+
+		e.has_iid = 0;
+		nl_rule(x->nl, 0, f, &e, x->db[i].mlen, x->rt_table, x->rule_prio, -1);
+		if (nl_rule(x->nl, 1, f, &e, x->db[i].mlen, x->rt_table, x->rule_prio,
+		    -1) == -1)
+			log_warn("xtr: rule from %s: %s", prefix_fmt(&e, x->db[i].mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), nl_error(x->nl));
+	}
+	x->rules_up = 1;
+}
+
+static void
+rules_remove(struct xtr *x)
+{
+	struct lisp_addr any;
+	int i, fam;
+
+	if (!x->rules_up)
+		return;
+	for (i = 0; i < x->ndb; i++) {
+		struct lisp_addr e = x->db[i].eid;
+
+		e.has_iid = 0;
+		nl_rule(x->nl, 0, e.afi == AFI_IPV6 ? 6 : 4, &e, x->db[i].mlen,
+		    x->rt_table, x->rule_prio, -1);
+	}
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (!(x->fam_rules & (fam == 4 ? FAM_V4 : FAM_V6)))
+			continue;
+		nl_rule(x->nl, 0, fam, NULL, 0, 254, x->rule_prio - 1, 0);
+		if (fam == 4) {
+			uint8_t z[4] = { 0 };
+
+			addr_set_v4(&any, z);
+		} else {
+			uint8_t z[16] = { 0 };
+
+			addr_set_v6(&any, z);
+		}
+		nl_route(x->nl, 0, NL_RT_DEV, x->rt_table, &any, 0, x->tun_if);
+	}
+	x->rules_up = 0;
+}
+
+static int
+underlay_mtu(struct xtr *x, const struct lisp_addr *rloc)
+{
+	int ifi, mtu;
+
+	if (rloc->afi == AFI_NONE)
+		return 0;
+	if ((ifi = nl_addr_ifindex(x->nl, rloc)) == 0 ||
+	    (mtu = nl_link_mtu(x->nl, ifi)) <= 0)
+		return 1500;
+	return mtu;
+}
+
+static int
+dataplane_open(struct xtr *x)
+{
+	struct conf *c = x->l->conf;
+	int mtu4, mtu6;
+
+	snprintf(x->tun_name, sizeof(x->tun_name), "%s", c->tun_name ? c->tun_name : "lisp0");
+	if ((x->tun_fd = tun_open(x->tun_name, sizeof(x->tun_name))) == -1) {
+		log_warn("xtr: tun %s: %s", x->tun_name, strerror(errno));
+		return -1;
+	}
+	x->tun_if = nl_ifindex(x->nl, x->tun_name);
+	x->ul_mtu4 = underlay_mtu(x, &x->rloc4);
+	x->ul_mtu6 = underlay_mtu(x, &x->rloc6);
+	mtu4 = x->ul_mtu4 ? x->ul_mtu4 - ENCAP_OVERHEAD4 : 65535;
+	mtu6 = x->ul_mtu6 ? x->ul_mtu6 - ENCAP_OVERHEAD6 : 65535;
+	x->tun_mtu = c->tun_mtu ? c->tun_mtu : (mtu4 < mtu6 ? mtu4 : mtu6);
+	if (x->tun_mtu == 65535)
+		x->tun_mtu = 1500 - ENCAP_OVERHEAD4;
+	if (x->tun_mtu < 576)
+		x->tun_mtu = 576;
+	if (nl_link_set(x->nl, x->tun_if, x->tun_mtu, 1) == -1)
+		log_warn("xtr: tun %s up, mtu %d: %s", x->tun_name, x->tun_mtu,
+		    nl_error(x->nl));
+	/* decapsulated packets come from remote EIDs and, for natively
+	 * forwarded ones, from our own: no reverse-path check on the TUN */
+	sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter", x->tun_name, "0");
+	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", x->tun_name, "1");
+	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", x->tun_name, "0");
+
+	x->slot_size = ENCAP_HEADROOM + (size_t)(x->tun_mtu > 9000 ? x->tun_mtu : 9000) + 64;
+	if ((x->slots = malloc(x->slot_size * XTR_BATCH)) == NULL)
+		return -1;
+	x->udp4 = udp_open(x, AF_INET);
+	x->udp6 = udp_open(x, AF_INET6);
+	if (x->udp4 == -1 && x->udp6 == -1)
+		return -1;
+	x->tx4.fd = raw_open(AF_INET);
+	x->tx6.fd = raw_open(AF_INET6);
+	if (x->tx4.fd == -1 && x->tx6.fd == -1) {
+		log_warn("xtr: raw sockets: %s", strerror(errno));
+		return -1;
+	}
+	x->ev_tun = event_new(x->l->base, x->tun_fd, EV_READ | EV_PERSIST, itr_tun_read, x);
+	event_add(x->ev_tun, NULL);
+	if (x->udp4 != -1) {
+		x->ev_udp4 = event_new(x->l->base, x->udp4, EV_READ | EV_PERSIST, etr_udp_read, x);
+		event_add(x->ev_udp4, NULL);
+	}
+	if (x->udp6 != -1) {
+		x->ev_udp6 = event_new(x->l->base, x->udp6, EV_READ | EV_PERSIST, etr_udp_read, x);
+		event_add(x->ev_udp6, NULL);
+	}
+	log_info("xtr: tun %s mtu %d, data port %u", x->tun_name, x->tun_mtu,
+	    c->data_port ? c->data_port : LISP_DATA_PORT);
+	return 0;
+}
+
+static void
+dataplane_close(struct xtr *x)
+{
+	xtr_flush(x);
+	if (x->ev_tun != NULL)
+		event_free(x->ev_tun);
+	if (x->ev_udp4 != NULL)
+		event_free(x->ev_udp4);
+	if (x->ev_udp6 != NULL)
+		event_free(x->ev_udp6);
+	x->ev_tun = x->ev_udp4 = x->ev_udp6 = NULL;
+	if (x->udp4 != -1)
+		close(x->udp4);
+	if (x->udp6 != -1)
+		close(x->udp6);
+	if (x->tx4.fd != -1)
+		close(x->tx4.fd);
+	if (x->tx6.fd != -1)
+		close(x->tx6.fd);
+	if (x->tun_fd != -1)
+		close(x->tun_fd);
+	x->udp4 = x->udp6 = x->tx4.fd = x->tx6.fd = x->tun_fd = -1;
+	free(x->slots);
+	x->slots = NULL;
+}
+
+static void
+ms_load(struct xtr *x)
+{
+	struct conf_map_server *m;
+	struct xtr_ms *ms;
+	int n = 0, i;
+
+	for (i = 0; i < x->nms; i++)
+		free(x->ms[i].secret);
+	free(x->ms);
+	x->ms = NULL;
+	x->nms = 0;
+	TAILQ_FOREACH(m, &x->l->conf->map_servers, entry)
+		n++;
+	if (n == 0 || (x->ms = calloc((size_t)n, sizeof(*x->ms))) == NULL)
+		return;
+	TAILQ_FOREACH(m, &x->l->conf->map_servers, entry) {
+		ms = &x->ms[x->nms++];
+		ms->addr = m->addr;
+		ms->key_id = m->key.key_id;
+		ms->alg = m->key.alg;
+		ms->secret = strdup(m->key.secret ? m->key.secret : "");
+		ms->proxy_reply = m->proxy_reply;
+		ms->want_notify = m->want_map_notify;
+	}
+}
+
+struct xtr *
+xtr_new(struct locid *l)
+{
+	struct xtr *x;
+	struct timeval tv = { 0, XTR_TICK_MS * 1000 };
+
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		log_warn("xtr: out of memory");
+		return NULL;
+	}
+	x->l = l;
+	x->tun_fd = x->udp4 = x->udp6 = x->tx4.fd = x->tx6.fd = -1;
+	x->itr = l->conf->itr || l->conf->pitr;
+	x->etr = l->conf->etr || l->conf->petr;
+	/* map-register nonces increase across restarts */
+	x->reg_nonce = wall_s() << 24;
+	if ((x->nl = nl_open()) == NULL || (x->mc = mapcache_new()) == NULL) {
+		log_warn("xtr: netlink: %s", strerror(errno));
+		goto fail;
+	}
+	if (db_load(x) == -1)
+		goto fail;
+	ms_load(x);
+	if (dataplane_open(x) == -1)
+		goto fail;
+	if (x->itr && x->ndb > 0)
+		rules_install(x);
+	x->tick = event_new(l->base, -1, EV_PERSIST, tick_cb, x);
+	event_add(x->tick, &tv);
+	if (x->etr)
+		etr_start(x);
+	log_info("xtr: %s%s%s with %d database-mapping(s), %d map-server(s)",
+	    x->itr ? "itr" : "", x->itr && x->etr ? "+" : "", x->etr ? "etr" : "",
+	    x->ndb, x->nms);
+	return x;
+fail:
+	xtr_free(x);
+	return NULL;
+}
+
+void
+xtr_reconf(struct xtr *x)
+{
+	/* keep the map-cache and the TUN; reload mappings, servers, rules */
+	rules_remove(x);
+	x->itr = x->l->conf->itr || x->l->conf->pitr;
+	x->etr = x->l->conf->etr || x->l->conf->petr;
+	db_load(x);
+	ms_load(x);
+	if (x->itr && x->ndb > 0)
+		rules_install(x);
+	if (x->etr)
+		etr_start(x);
+	log_info("xtr: reconfigured: %d database-mapping(s), %d map-server(s)",
+	    x->ndb, x->nms);
+}
+
+void
+xtr_free(struct xtr *x)
+{
+	int i;
+
+	if (x == NULL)
+		return;
+	if (x->tick != NULL)
+		event_free(x->tick);
+	if (x->mc != NULL)
+		mapcache_free(x->mc, itr_entry_del, x);
+	if (x->nl != NULL)
+		rules_remove(x);
+	dataplane_close(x);
+	nl_close(x->nl);
+	for (i = 0; i < x->nms; i++)
+		free(x->ms[i].secret);
+	free(x->ms);
+	free(x->db);
+	free(x);
+}
+
+void
+xtr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq)
+{
+	etr_request_in(x, p, ecm, mreq);
+}
+
+void
+xtr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *mreq)
+{
+	itr_smr_in(x, p, mreq);
+}
+
+void
+xtr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
+{
+	itr_reply_in(x, p, rep);
+}
+
+void
+xtr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
+{
+	etr_notify_in(x, p, n);
+}
+
+/* args {"prefix": "198.18.2.0/24"} (optional): the entries inside it, or
+ * the one that covers it */
+static int
+args_prefix(json_t *args, struct lisp_addr *a, int *mlen, char *err, size_t errlen)
+{
+	json_t *v;
+	const char *s;
+
+	if (args == NULL || (v = json_object_get(args, "prefix")) == NULL ||
+	    json_is_null(v))
+		return 0;
+	if ((s = json_string_value(v)) == NULL)
+		goto bad;
+	if (prefix_parse(s, a, mlen) == 0)
+		return 1;
+	if (addr_parse(a, s) == 0) {
+		*mlen = addr_bits(a);
+		return 1;
+	}
+bad:
+	snprintf(err, errlen, "bad prefix");
+	return -1;
+}
+
+json_t *
+xtr_show_map_cache(struct xtr *x, json_t *args, char *err, size_t errlen)
+{
+	struct mc_entry *e;
+	struct lisp_addr a;
+	json_t *arr;
+	uint64_t now = now_ms();
+	int mlen, r;
+
+	if ((r = args_prefix(args, &a, &mlen, err, errlen)) == -1)
+		return NULL;
+	arr = json_array();
+	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
+		if (r == 1 && !addr_prefix_covers(&a, mlen, &e->eid) &&
+		    !addr_prefix_covers(&e->eid, e->mlen, &a))
+			continue;
+		json_array_append_new(arr, mc_entry_json(e, now));
+	}
+	return arr;
+}
+
+json_t *
+xtr_show_database(struct xtr *x, json_t *args, char *err, size_t errlen)
+{
+	return etr_database_json(x);
+}
+
+json_t *
+xtr_clear_map_cache(struct xtr *x, json_t *args, char *err, size_t errlen)
+{
+	struct lisp_addr a;
+	int mlen, r, n;
+	json_t *o;
+
+	if ((r = args_prefix(args, &a, &mlen, err, errlen)) == -1)
+		return NULL;
+	n = itr_clear(x, r == 1 ? &a : NULL, mlen);
+	o = json_object();
+	json_object_set_new(o, "cleared", json_integer(n));
+	return o;
+}
+
+json_t *
+xtr_stats(struct xtr *x)
+{
+	struct xtr_stats *s = &x->st;
+	json_t *o = json_object();
+
+#define S(n)	json_object_set_new(o, #n, json_integer((json_int_t)s->n))
+	S(encap_pkts); S(encap_bytes); S(decap_pkts); S(decap_bytes);
+	S(native_pkts); S(queued_pkts); S(queue_sent); S(icmp_too_big);
+	S(map_requests); S(map_requests_retx); S(map_replies_in);
+	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
+#undef S
+	json_object_set_new(o, "map_cache_entries", json_integer((json_int_t)mapcache_count(x->mc)));
+	json_object_set_new(o, "resolve_avg_ms", s->resolve_count ?
+	    json_real((double)s->resolve_ms_sum / (double)s->resolve_count) : json_null());
+	json_object_set_new(o, "tun", json_string(x->tun_name));
+	json_object_set_new(o, "tun_mtu", json_integer(x->tun_mtu));
+	return o;
+}

@@ -1,0 +1,139 @@
+/* the xTR role (ETR + ITR) inside locid: shared state of xtr.c (life
+ * cycle, sockets, kernel state, operator view), etr.c (registration,
+ * Map-Replies, decapsulation) and itr.c (map-cache resolution and
+ * encapsulation). */
+#ifndef LOCID_XTR_H
+#define LOCID_XTR_H
+
+#include <sys/socket.h>
+
+#include <net/if.h>
+
+#include "dataplane.h"
+#include "locid.h"
+#include "mapcache.h"
+
+#define XTR_LOCAL_RLOCS	8
+#define XTR_BATCH	64
+#define XTR_REG_NONCES	8
+#define XTR_TICK_MS	100
+
+/* a local RLOC of a database-mapping, resolved */
+struct xtr_rloc {
+	struct lisp_addr addr;		/* AFI_NONE while its interface has no address */
+	uint8_t		 priority, weight;
+	const char	*ifname;	/* points into the conf */
+	int		 family;
+};
+
+/* a database-mapping */
+struct xtr_db {
+	struct lisp_addr eid;
+	int		 mlen;
+	uint32_t	 ttl;		/* minutes */
+	int		 nrlocs;
+	struct xtr_rloc	 rlocs[XTR_LOCAL_RLOCS];	/* sorted by address */
+};
+
+/* registration state with one Map-Server */
+struct xtr_ms {
+	struct lisp_addr addr;
+	uint8_t		 key_id, alg;
+	char		*secret;
+	int		 proxy_reply, want_notify;
+	int		 quick_left;	/* quick registrations still due */
+	uint64_t	 next_ms;	/* next periodic Map-Register */
+	int		 awaiting;	/* a Map-Notify is owed */
+	uint64_t	 retx_ms;
+	uint32_t	 backoff_ms;
+	uint64_t	 nonces[XTR_REG_NONCES];
+	int		 nnonces;
+	uint64_t	 registers, notifies, notify_bad;
+	uint64_t	 last_register_s, last_notify_s;	/* wall clock */
+};
+
+struct xtr_stats {
+	uint64_t	 encap_pkts, encap_bytes;
+	uint64_t	 decap_pkts, decap_bytes;
+	uint64_t	 native_pkts;		/* natively forwarded (negative entries) */
+	uint64_t	 queued_pkts, queue_sent;
+	uint64_t	 icmp_too_big;
+	uint64_t	 map_requests, map_requests_retx;
+	uint64_t	 map_replies_in, map_replies_out;
+	uint64_t	 registers, notifies;
+	uint64_t	 probe_replies;
+	uint64_t	 smr_in;
+	uint64_t	 resolve_ms_sum, resolve_count;	/* first packet to mapping */
+};
+
+/* packets on their way out of the raw sockets */
+struct xtr_txq {
+	int		 fd;
+	int		 n;
+	struct mmsghdr	 msg[XTR_BATCH];
+	struct iovec	 iov[XTR_BATCH];
+	struct sockaddr_storage sa[XTR_BATCH];
+};
+
+struct xtr {
+	struct locid	*l;
+	struct nl	*nl;
+	struct mapcache	*mc;
+	int		 itr, etr;
+
+	struct xtr_db	*db;
+	int		 ndb;
+	struct lisp_addr rloc4, rloc6;	/* source RLOCs (AFI_NONE if none) */
+
+	struct xtr_ms	*ms;
+	int		 nms;
+	uint64_t	 reg_nonce;
+
+	/* data plane */
+	char		 tun_name[IFNAMSIZ];
+	int		 tun_fd, tun_if, tun_mtu;
+	int		 ul_mtu4, ul_mtu6;	/* underlay MTU per family */
+	struct event	*ev_tun;
+	int		 udp4, udp6;		/* UDP 4341 receive */
+	struct event	*ev_udp4, *ev_udp6;
+	struct xtr_txq	 tx4, tx6;		/* raw send sockets */
+	uint8_t		*slots;			/* XTR_BATCH buffers with headroom */
+	size_t		 slot_size;
+	int		 nslot;			/* slots in use by the tx queues */
+	int		 rules_up;
+	uint32_t	 rt_table, rule_prio;
+	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
+
+	struct event	*tick;
+	uint64_t	 last_expire_ms;
+	struct xtr_stats st;
+};
+
+/* xtr.c */
+uint64_t	 xtr_nonce(void);
+int		 xtr_send_raw(struct xtr *, uint8_t *pkt, size_t len, const struct lisp_addr *dst);
+void		 xtr_flush(struct xtr *);
+const struct xtr_db *xtr_db_match(const struct xtr *, const struct lisp_addr *);
+int		 xtr_tun_write(struct xtr *, const uint8_t *, size_t);
+const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
+
+/* etr.c */
+void	etr_start(struct xtr *);
+void	etr_stop(struct xtr *);
+void	etr_tick(struct xtr *, uint64_t now);
+void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
+	    const struct lisp_map_request *);
+void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
+void	etr_udp_read(evutil_socket_t, short, void *);
+json_t	*etr_database_json(struct xtr *);
+int	etr_send_register(struct xtr *, struct xtr_ms *);
+
+/* itr.c */
+void	itr_tun_read(evutil_socket_t, short, void *);
+void	itr_tick(struct xtr *, uint64_t now);
+void	itr_reply_in(struct xtr *, const struct pkt *, const struct lisp_map_reply *);
+void	itr_smr_in(struct xtr *, const struct pkt *, const struct lisp_map_request *);
+void	itr_entry_del(struct mc_entry *, void *);	/* mapcache del callback */
+int	itr_clear(struct xtr *, const struct lisp_addr *, int mlen);
+
+#endif
