@@ -241,15 +241,15 @@ summary(FILE *f, const json_t *o, struct skip *s)
 		put_scalar(f, "eid", v);
 		skip_add(s, "eid");
 		skip_add(s, "instance_id");
+	} else if ((v = json_object_get(o, "lcaf_type")) != NULL) {
+		/* an LCAF names its type first; its inner address is a field */
+		put_scalar(f, "lcaf_type", v);
+		skip_add(s, "lcaf_type");
 	} else if ((v = json_object_get(o, "address")) != NULL) {
 		put_scalar(f, "address", v);
 		skip_add(s, "address");
 	} else if (json_is_string(json_object_get(o, "ip_src")))
 		summary_ip(f, o, s);
-	else if ((v = json_object_get(o, "lcaf_type")) != NULL) {
-		put_scalar(f, "lcaf_type", v);
-		skip_add(s, "lcaf_type");
-	}
 }
 
 static void
