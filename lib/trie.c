@@ -11,11 +11,26 @@
  * no malloc header. memory of removed nodes is reused, and returned when
  * the trie is freed.
  *
- * once a trie holds TRIE_DIR_MIN prefixes, a direct table indexed by the
- * first 16 bits of the key (1 MB) lets longest-match lookups skip the top
- * of the tree: each slot keeps the first node of 16 or more bits on the
- * slot's path and the longest stored prefix of fewer bits covering it.
- * inserts and removals refresh the slots under the prefix they touched. */
+ * the binary trie is the truth; once a trie holds TRIE_DIR_MIN prefixes a
+ * lookup index is built beside it and kept up to date on every change:
+ *
+ * - IPv4 (32 bits): a 16-8-8 multibit index. a table of 65536 words, one
+ *   per /16, holds either the longest stored /0-/16 covering it or, when
+ *   the /16 holds longer prefixes, a level-1 block. a block covers 8 bits
+ *   below its top with 256 slots; it keeps only the prefixes of its own
+ *   band (/17-/24 in level 1, /25-/32 in level 2), compressed as runs: a
+ *   bit per slot marks where a new run starts and a popcount finds the
+ *   run, so a /16 with a handful of prefixes takes a few hundred octets.
+ *   a lookup tries level 2, then level 1, then the /16's default. runs
+ *   hold copies of values and lengths, so a lookup reads the /16's word,
+ *   its block and perhaps a level-2 block, and no tree node. an update
+ *   rebuilds only the block of the band it touched (or the defaults of
+ *   the /16s under a short prefix); a prefix lookup shorter than /32
+ *   uses the index when its answer is no longer than the prefix.
+ * - wider keys: a direct table indexed by the first 16 bits keeps, per
+ *   slot, the first node of 16 or more bits on the slot's path and the
+ *   longest stored prefix of fewer bits covering it, so lookups skip the
+ *   top of the tree. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,12 +40,13 @@ struct tkey {
 	uint64_t	 w[2];
 };
 
+/* val and plen first: the one line a lookup reads */
 struct tnode {
-	struct tnode	*child[2];
 	void		*val;
-	struct tkey	 key;
 	uint8_t		 plen;
 	uint8_t		 used;		/* holds a stored prefix */
+	struct tnode	*child[2];
+	struct tkey	 key;
 };
 
 #define CHUNK_NODES	511
@@ -46,9 +62,32 @@ struct tslot {
 };
 
 struct tchunk {
+	struct tnode	 n[CHUNK_NODES];	/* first: 16-octet aligned */
 	struct tchunk	*next;
-	struct tnode	 n[CHUNK_NODES];
 };
+
+/* the IPv4 index: 256 slots of runs of leaves (a level-2 block, /24);
+ * val[] and plen[] live in the same allocation, after the header */
+struct dleaf {
+	uint64_t		 lbm[4];	/* slots starting a run */
+	uint16_t		 lcum[4];	/* lbm bits set before word w */
+	void			**val;		/* a value per run */
+	uint8_t			*plen;		/* its length, 0: none */
+};
+
+/* a level-1 block (/16): its own runs, the level-2 blocks below it, and
+ * the /16's default; child[] follows the header, then the runs */
+struct dblk {
+	uint64_t		 cbm[4];	/* slots with a level-2 block */
+	uint16_t		 ccum[4];	/* cbm bits set before word w */
+	struct dleaf		 lf;
+	struct dleaf		**child;
+	void			*dval;		/* best /0-/16 */
+	int			 dplen;		/* its length, -1: none */
+};
+
+#define IDX_SLOTS	65536
+#define IDX_BLK		1		/* tag of a block in idx[] */
 
 struct trie {
 	struct tnode	*root;
@@ -58,7 +97,9 @@ struct trie {
 	struct tnode	*free;
 	struct tchunk	*chunks;
 	size_t		 chunk_used;	/* nodes handed out of chunks->n */
-	struct tslot	*dir;		/* 1 << DIR_BITS slots, or NULL */
+	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
+	uintptr_t	*idx;		/* IPv4: IDX_SLOTS tagged words */
+	size_t		 idx_retry;	/* count to try again after ENOMEM */
 };
 
 static inline int
@@ -218,12 +259,491 @@ dir_build(struct trie *t)
 {
 	uint32_t i;
 
-	if (t->bits < 32 || t->count < TRIE_DIR_MIN || t->dir != NULL)
+	if (t->bits <= 32 || t->count < TRIE_DIR_MIN || t->dir != NULL)
 		return;
 	if ((t->dir = calloc(1u << DIR_BITS, sizeof(*t->dir))) == NULL)
 		return;		/* lookups work without it */
 	for (i = 0; i < 1u << DIR_BITS; i++)
 		dir_fill(t, i);
+}
+
+/* ---- IPv4 16-8-8 index ---- */
+
+static inline unsigned
+blk_rank(const uint64_t *bm, const uint16_t *cum, unsigned i)
+{
+	uint64_t below = (2ULL << (i & 63)) - 1;	/* bits 0..i */
+
+	return cum[i >> 6] + (unsigned)__builtin_popcountll(bm[i >> 6] & below);
+}
+
+static inline int
+blk_has(const uint64_t *bm, unsigned i)
+{
+	return (int)(bm[i >> 6] >> (i & 63)) & 1;
+}
+
+/* longest stored prefix of /0-/16 covering the /16 h */
+static const struct tnode *
+idx_dflt(const struct trie *t, uint32_t h)
+{
+	const struct tnode *n, *best = NULL;
+	struct tkey k;
+
+	k.w[0] = (uint64_t)h << 48;
+	k.w[1] = 0;
+	for (n = t->root; n != NULL && n->plen <= 16;
+	    n = n->child[key_bit(&k, n->plen)]) {
+		if (!key_match(&n->key, &k, n->plen))
+			break;
+		if (n->used)
+			best = n;
+		if (n->plen == 16)
+			break;
+	}
+	return best;
+}
+
+/* the subtree of the prefixes of top or more bits inside k/top */
+static const struct tnode *
+idx_sub(const struct trie *t, const struct tkey *k, int top)
+{
+	const struct tnode *n;
+
+	for (n = t->root; n != NULL && n->plen < top;
+	    n = n->child[key_bit(k, n->plen)])
+		if (!key_match(&n->key, k, n->plen))
+			return NULL;
+	if (n == NULL || !key_match(&n->key, k, top))
+		return NULL;
+	return n;
+}
+
+struct blkfill {
+	int			 top;		/* 16 or 24 */
+	const struct tnode	*leaf[256];
+	uint64_t		 cbm[4];
+};
+
+static inline unsigned
+blk_slot(const struct blkfill *f, const struct tnode *m)
+{
+	return (unsigned)(m->key.w[0] >> (56 - f->top)) & 255;
+}
+
+/* preorder: a prefix's slots are written before those of the longer
+ * prefixes inside it. prefixes below the band only mark their slot. */
+static void
+blk_fill(struct blkfill *f, const struct tnode *m)
+{
+	unsigned s, i, n;
+	int bot = f->top + 8;
+
+	for (; m != NULL; m = m->child[1]) {
+		s = blk_slot(f, m);
+		if (m->plen > bot) {
+			f->cbm[s >> 6] |= 1ULL << (s & 63);
+			return;
+		}
+		if (m->used && m->plen > f->top) {
+			n = 1u << (bot - m->plen);
+			for (i = 0; i < n; i++)
+				f->leaf[s + i] = m;
+		}
+		if (m->plen == bot) {
+			if (m->child[0] != NULL || m->child[1] != NULL)
+				f->cbm[s >> 6] |= 1ULL << (s & 63);
+			return;
+		}
+		blk_fill(f, m->child[0]);
+	}
+}
+
+static void
+blk_free(struct dblk *b)
+{
+	unsigned i, n;
+
+	if (b == NULL)
+		return;
+	n = b->ccum[3] + (unsigned)__builtin_popcountll(b->cbm[3]);
+	for (i = 0; i < n; i++)
+		free(b->child[i]);
+	free(b);
+}
+
+static void
+blk_dflt(struct dblk *b, const struct tnode *n)
+{
+	b->dval = n != NULL ? n->val : NULL;
+	b->dplen = n != NULL ? n->plen : -1;
+}
+
+/* the runs of a filled table: how many, and whether any holds a prefix */
+static unsigned
+leaf_runs(const struct blkfill *f, uint64_t *lbm, int *any)
+{
+	unsigned i, nl = 0;
+
+	memset(lbm, 0, 4 * sizeof(*lbm));
+	*any = 0;
+	for (i = 0; i < 256; i++) {
+		if (f->leaf[i] != NULL)
+			*any = 1;
+		if (i == 0 || f->leaf[i] != f->leaf[i - 1]) {
+			lbm[i >> 6] |= 1ULL << (i & 63);
+			nl++;
+		}
+	}
+	return nl;
+}
+
+/* the runs go to mem: nl values, then nl lengths */
+static void
+leaf_set(struct dleaf *lf, const struct blkfill *f, const uint64_t *lbm,
+    unsigned nl, void *mem)
+{
+	unsigned i, w, r;
+
+	memcpy(lf->lbm, lbm, sizeof(lf->lbm));
+	lf->lcum[0] = 0;
+	for (w = 1; w < 4; w++)
+		lf->lcum[w] = (uint16_t)(lf->lcum[w - 1] +
+		    __builtin_popcountll(lf->lbm[w - 1]));
+	lf->val = mem;
+	lf->plen = (uint8_t *)(lf->val + nl);
+	for (i = 0, r = 0; i < 256; i++) {
+		if (!blk_has(lf->lbm, i))
+			continue;
+		lf->val[r] = f->leaf[i] != NULL ? f->leaf[i]->val : NULL;
+		lf->plen[r] = f->leaf[i] != NULL ? f->leaf[i]->plen : 0;
+		r++;
+	}
+}
+
+/* level 2: the /25-/32 prefixes inside the /24 g. NULL when out of
+ * memory, or with *empty set when it holds none. */
+static struct dleaf *
+leaf_build24(const struct trie *t, uint32_t g, int *empty)
+{
+	struct blkfill f;
+	struct tkey k;
+	const struct tnode *n;
+	struct dleaf *lf;
+	uint64_t lbm[4];
+	unsigned nl;
+	int any;
+
+	memset(&f, 0, sizeof(f));
+	f.top = 24;
+	k.w[0] = (uint64_t)g << 40;
+	k.w[1] = 0;
+	*empty = 1;
+	if ((n = idx_sub(t, &k, 24)) == NULL)
+		return NULL;
+	if (n->plen == 24) {
+		blk_fill(&f, n->child[0]);
+		blk_fill(&f, n->child[1]);
+	} else
+		blk_fill(&f, n);
+	nl = leaf_runs(&f, lbm, &any);
+	if (!any)
+		return NULL;
+	*empty = 0;
+	if ((lf = malloc(sizeof(*lf) + nl * (sizeof(void *) + 1))) == NULL)
+		return NULL;
+	leaf_set(lf, &f, lbm, nl, lf + 1);
+	return lf;
+}
+
+/* a level-1 block from a filled table. level-2 blocks are taken from old
+ * where it has them (old is then freed, with those it no longer needs)
+ * and built otherwise. NULL when out of memory (old untouched), or with
+ * *empty set when the block would hold nothing. */
+static struct dblk *
+blk_make(const struct trie *t, const struct blkfill *f, uint32_t h,
+    struct dblk *old, int *empty)
+{
+	struct dblk *b;
+	struct dleaf *c;
+	unsigned i, w, nc = 0, nl;
+	uint64_t lbm[4];
+	int e, any;
+
+	nl = leaf_runs(f, lbm, &any);
+	for (w = 0; w < 4; w++)
+		nc += (unsigned)__builtin_popcountll(f->cbm[w]);
+	*empty = !any && nc == 0;
+	if (*empty)
+		return NULL;
+	if ((b = malloc(sizeof(*b) + nc * sizeof(*b->child) +
+	    nl * (sizeof(void *) + 1))) == NULL)
+		return NULL;
+	memcpy(b->cbm, f->cbm, sizeof(b->cbm));
+	b->ccum[0] = 0;
+	for (w = 1; w < 4; w++)
+		b->ccum[w] = (uint16_t)(b->ccum[w - 1] +
+		    __builtin_popcountll(b->cbm[w - 1]));
+	b->child = (struct dleaf **)(b + 1);
+	leaf_set(&b->lf, f, lbm, nl, b->child + nc);
+	blk_dflt(b, NULL);
+	/* new level-2 blocks first, so a failure leaves old untouched */
+	for (i = 0, nc = 0; i < 256; i++) {
+		if (!blk_has(b->cbm, i))
+			continue;
+		c = NULL;
+		if ((old == NULL || !blk_has(old->cbm, i)) &&
+		    (c = leaf_build24(t, h << 8 | i, &e)) == NULL) {
+			/* e is 0: a marked slot holds a prefix */
+			while (nc-- > 0)
+				free(b->child[nc]);
+			free(b);
+			return NULL;
+		}
+		b->child[nc++] = c;
+	}
+	if (old == NULL)
+		return b;
+	for (i = 0; i < 256; i++) {
+		if (!blk_has(old->cbm, i))
+			continue;
+		c = old->child[blk_rank(old->cbm, old->ccum, i) - 1];
+		if (blk_has(b->cbm, i))
+			b->child[blk_rank(b->cbm, b->ccum, i) - 1] = c;
+		else
+			free(c);
+	}
+	free(old);
+	return b;
+}
+
+/* level 1: the /17-/24 prefixes inside the /16 h, reusing old's level-2
+ * blocks; idx[h] becomes the block, or the /16's default when the /16
+ * holds no longer prefix. -1 when out of memory (idx[h] unchanged). */
+static int
+idx_set16(struct trie *t, uint32_t h)
+{
+	struct blkfill f;
+	struct tkey k;
+	const struct tnode *n, *dflt;
+	struct dblk *b, *old = NULL;
+	int empty;
+
+	if (t->idx[h] & IDX_BLK)
+		old = (struct dblk *)(t->idx[h] - IDX_BLK);
+	dflt = idx_dflt(t, h);
+	memset(&f, 0, sizeof(f));
+	f.top = 16;
+	k.w[0] = (uint64_t)h << 48;
+	k.w[1] = 0;
+	b = NULL;
+	empty = 1;
+	if ((n = idx_sub(t, &k, 16)) != NULL) {
+		if (n->plen == 16) {
+			blk_fill(&f, n->child[0]);
+			blk_fill(&f, n->child[1]);
+		} else
+			blk_fill(&f, n);
+		if ((b = blk_make(t, &f, h, old, &empty)) == NULL && !empty)
+			return -1;
+	}
+	if (b == NULL) {
+		blk_free(old);
+		t->idx[h] = (uintptr_t)dflt;
+	} else {
+		blk_dflt(b, dflt);
+		t->idx[h] = (uintptr_t)b | IDX_BLK;
+	}
+	return 0;
+}
+
+static void
+idx_drop(struct trie *t)
+{
+	uint32_t h;
+
+	if (t->idx == NULL)
+		return;
+	for (h = 0; h < IDX_SLOTS; h++)
+		if (t->idx[h] & IDX_BLK)
+			blk_free((struct dblk *)(t->idx[h] - IDX_BLK));
+	free(t->idx);
+	t->idx = NULL;
+}
+
+static void
+idx_build(struct trie *t)
+{
+	uint32_t h;
+
+	if (t->bits != 32 || t->count < TRIE_DIR_MIN || t->idx != NULL ||
+	    t->count < t->idx_retry)
+		return;
+	if ((t->idx = calloc(IDX_SLOTS, sizeof(*t->idx))) == NULL)
+		goto fail;
+	for (h = 0; h < IDX_SLOTS; h++)
+		if (idx_set16(t, h) == -1)
+			goto fail;
+	return;
+ fail:
+	/* lookups work without it; try again when the trie has doubled */
+	idx_drop(t);
+	t->idx_retry = 2 * t->count;
+}
+
+/* the stored prefix k/plen was added or removed: refresh its band */
+static void
+idx_update(struct trie *t, const struct tkey *k, int plen)
+{
+	uint32_t h, n, i, s;
+	struct dblk *b;
+	struct dleaf *c, **cp;
+	const struct tnode *dflt;
+	int empty;
+
+	if (t->idx == NULL)
+		return;
+	h = (uint32_t)(k->w[0] >> 48);
+	if (plen <= 16) {
+		n = 1u << (16 - plen);
+		h &= ~(n - 1);
+		for (i = h; i < h + n; i++) {
+			dflt = idx_dflt(t, i);
+			if (t->idx[i] & IDX_BLK)
+				blk_dflt((struct dblk *)(t->idx[i] - IDX_BLK),
+				    dflt);
+			else
+				t->idx[i] = (uintptr_t)dflt;
+		}
+		return;
+	}
+	if (plen > 24 && (t->idx[h] & IDX_BLK)) {
+		b = (struct dblk *)(t->idx[h] - IDX_BLK);
+		s = (uint32_t)(k->w[0] >> 40) & 255;
+		if (blk_has(b->cbm, s)) {
+			/* only the level-2 block changes, unless it empties */
+			c = leaf_build24(t, (uint32_t)(k->w[0] >> 40), &empty);
+			if (c != NULL) {
+				cp = &b->child[blk_rank(b->cbm, b->ccum, s) - 1];
+				free(*cp);
+				*cp = c;
+				return;
+			}
+			if (!empty)
+				goto fail;
+		}
+	}
+	if (idx_set16(t, h) == 0)
+		return;
+ fail:
+	idx_drop(t);
+	t->idx_retry = 2 * t->count;
+}
+
+/* values and lengths are copied into the blocks, so a lookup reads no
+ * tree node once the /16 has a block. on x86-64 a clone with the popcnt
+ * instruction is picked at load time (the baseline ISA lacks it). */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+__attribute__((target_clones("popcnt", "default")))
+#endif
+#endif
+static void *
+idx_lookup(const uintptr_t *idx, uint32_t a, int *mlen)
+{
+	uintptr_t e = idx[a >> 16];
+	const struct dblk *b;
+	const struct dleaf *c;
+	const struct tnode *n;
+	unsigned i, r;
+
+	if ((e & IDX_BLK) == 0) {
+		if ((n = (const struct tnode *)e) == NULL)
+			return NULL;
+		if (mlen != NULL)
+			*mlen = n->plen;
+		return n->val;
+	}
+	b = (const struct dblk *)(e - IDX_BLK);
+	i = (a >> 8) & 255;
+	if (blk_has(b->cbm, i)) {
+		c = b->child[blk_rank(b->cbm, b->ccum, i) - 1];
+		r = blk_rank(c->lbm, c->lcum, a & 255) - 1;
+		if (c->plen[r] != 0) {
+			if (mlen != NULL)
+				*mlen = c->plen[r];
+			return c->val[r];
+		}
+	}
+	r = blk_rank(b->lf.lbm, b->lf.lcum, i) - 1;
+	if (b->lf.plen[r] != 0) {
+		if (mlen != NULL)
+			*mlen = b->lf.plen[r];
+		return b->lf.val[r];
+	}
+	if (b->dplen < 0)
+		return NULL;
+	if (mlen != NULL)
+		*mlen = b->dplen;
+	return b->dval;
+}
+
+/* the same for a prefix a/plen: the index's answer holds when it is no
+ * longer than plen (a longer one hides the one wanted: -1, ask the tree) */
+static int
+idx_lookup_prefix(const uintptr_t *idx, uint32_t a, int plen, void **val,
+    int *mlen)
+{
+	uintptr_t e = idx[a >> 16];
+	const struct dblk *b;
+	const struct dleaf *c;
+	const struct tnode *n;
+	unsigned i, r;
+	int l = -1;
+
+	*val = NULL;
+	if ((e & IDX_BLK) == 0) {
+		if ((n = (const struct tnode *)e) != NULL) {
+			*val = n->val;
+			l = n->plen;
+		}
+		goto out;
+	}
+	b = (const struct dblk *)(e - IDX_BLK);
+	i = (a >> 8) & 255;
+	if (plen > 24 && blk_has(b->cbm, i)) {
+		c = b->child[blk_rank(b->cbm, b->ccum, i) - 1];
+		r = blk_rank(c->lbm, c->lcum, a & 255) - 1;
+		if (c->plen[r] != 0) {
+			*val = c->val[r];
+			l = c->plen[r];
+			goto out;
+		}
+	}
+	r = blk_rank(b->lf.lbm, b->lf.lcum, i) - 1;
+	if (plen > 16 && b->lf.plen[r] != 0) {
+		*val = b->lf.val[r];
+		l = b->lf.plen[r];
+		goto out;
+	}
+	*val = b->dval;
+	l = b->dplen;
+ out:
+	if (l > plen)
+		return -1;
+	if (l >= 0 && mlen != NULL)
+		*mlen = l;
+	return 0;
+}
+
+/* every change of a stored prefix goes through here */
+static void
+index_changed(struct trie *t, const struct tkey *k, int plen, int ppos)
+{
+	dir_update(t, k, ppos);
+	idx_update(t, k, plen);
+	dir_build(t);
+	idx_build(t);
 }
 
 struct trie *
@@ -265,6 +785,7 @@ trie_free(struct trie *t, void (*free_val)(void *))
 		free(c);
 	}
 	free(t->dir);
+	idx_drop(t);
 	free(t);
 }
 
@@ -301,8 +822,7 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 			nn->used = 1;
 			*pp = nn;
 			t->count++;
-			dir_update(t, &k, ppos);
-			dir_build(t);
+			index_changed(t, &k, plen, ppos);
 			return 0;
 		}
 		c = key_common(&n->key, &k, n->plen < plen ? n->plen : plen);
@@ -312,13 +832,14 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 				if (n->used) {
 					if (old != NULL)
 						*old = n->val;
+					n->val = val;
+					idx_update(t, &k, plen);  /* copies */
 				} else {
+					n->val = val;
 					n->used = 1;
 					t->count++;
-					dir_update(t, &k, ppos);
-					dir_build(t);
+					index_changed(t, &k, plen, ppos);
 				}
-				n->val = val;
 				return 0;
 			}
 			pp = &n->child[key_bit(&k, n->plen)];
@@ -349,8 +870,7 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 			*pp = br;
 		}
 		t->count++;
-		dir_update(t, &k, ppos);
-		dir_build(t);
+		index_changed(t, &k, plen, ppos);
 		return 0;
 	}
 }
@@ -388,7 +908,7 @@ trie_remove(struct trie *t, const uint8_t *key, int plen)
 	n->val = NULL;
 
 	if (n->child[0] != NULL && n->child[1] != NULL) {
-		dir_update(t, &k, ppos);
+		index_changed(t, &k, plen, ppos);
 		return val;		/* stays as a branch node */
 	}
 	*pp = n->child[0] != NULL ? n->child[0] : n->child[1];
@@ -401,7 +921,7 @@ trie_remove(struct trie *t, const uint8_t *key, int plen)
 		ppos = pppos;
 		node_free(t, parent);
 	}
-	dir_update(t, &k, ppos);
+	index_changed(t, &k, plen, ppos);
 	return val;
 }
 
@@ -451,11 +971,20 @@ lookup(const struct trie *t, const struct tkey *k, int plen, int *mlen)
 	return best->val;
 }
 
+static inline uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
 void *
 trie_lookup(const struct trie *t, const uint8_t *key, int *plen)
 {
 	struct tkey k;
 
+	if (t->idx != NULL)
+		return idx_lookup(t->idx, get32(key), plen);
 	key_load(t, key, &k);
 	return lookup(t, &k, t->bits, plen);
 }
@@ -465,9 +994,18 @@ trie_lookup_prefix(const struct trie *t, const uint8_t *key, int plen,
     int *mlen)
 {
 	struct tkey k;
+	uint32_t a;
+	void *v;
 
 	if (plen < 0 || plen > t->bits)
 		return NULL;
+	if (t->idx != NULL && plen == 32)
+		return idx_lookup(t->idx, get32(key), mlen);
+	if (t->idx != NULL) {
+		a = get32(key) & (plen == 0 ? 0 : ~0u << (32 - plen));
+		if (idx_lookup_prefix(t->idx, a, plen, &v, mlen) == 0)
+			return v;
+	}
 	key_load(t, key, &k);
 	key_mask(&k, plen);
 	return lookup(t, &k, plen, mlen);

@@ -15,7 +15,35 @@
  * prefixes so the random runs below exercise building and maintaining it
  * (the library's threshold is larger; the code is the same) */
 #define TRIE_DIR_MIN	64
+
+/* allocation failures on demand: the n-th allocation from now fails */
+static long alloc_fail = -1;
+
+static int
+alloc_fails(void)
+{
+	if (alloc_fail < 0)
+		return 0;
+	return alloc_fail-- == 0;
+}
+
+static void *
+t_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : malloc(n);
+}
+
+static void *
+t_calloc(size_t n, size_t m)
+{
+	return alloc_fails() ? NULL : calloc(n, m);
+}
+
+#define malloc(n)	t_malloc(n)
+#define calloc(n, m)	t_calloc(n, m)
 #include "trie.c"
+#undef malloc
+#undef calloc
 
 /* ---- helpers ---- */
 
@@ -680,6 +708,257 @@ test_random_v6(void **state)
 	random_ops(128, rg, 4, nops_env());
 }
 
+/* ---- the IPv4 16-8-8 index against the tree it is built from ---- */
+
+/* the index's answer and the binary trie's for every address of a /16 */
+static long
+index_check16(const struct trie *t, uint32_t h)
+{
+	struct tkey k;
+	uint8_t a[4];
+	uint32_t lo;
+	void *v, *w;
+	int l1, l2, plen;
+	long found = 0;
+
+	for (lo = 0; lo < 65536; lo++) {
+		a[0] = (uint8_t)(h >> 8);
+		a[1] = (uint8_t)h;
+		a[2] = (uint8_t)(lo >> 8);
+		a[3] = (uint8_t)lo;
+		l1 = l2 = -1;
+		v = trie_lookup(t, a, &l1);
+		key_load(t, a, &k);
+		w = lookup(t, &k, 32, &l2);
+		if (v != w || l1 != l2)
+			fail_msg("%u.%u.%u.%u: index %p/%d, tree %p/%d", a[0],
+			    a[1], a[2], a[3], v, l1, w, l2);
+		if (w != NULL)
+			found++;
+		/* lookup_prefix of a full address goes through the index too */
+		assert_ptr_equal(trie_lookup_prefix(t, a, 32, &l1), w);
+		if (w != NULL)
+			assert_int_equal(l1, l2);
+		/* and of shorter prefixes, when its answer is short enough */
+		if ((lo & 0x3f) == 0) {
+			for (plen = 0; plen < 32; plen++) {
+				l1 = l2 = -1;
+				v = trie_lookup_prefix(t, a, plen, &l1);
+				key_load(t, a, &k);
+				key_mask(&k, plen);
+				w = lookup(t, &k, plen, &l2);
+				if (v != w || l1 != l2)
+					fail_msg("%u.%u.%u.%u/%d: index %p/%d, "
+					    "tree %p/%d", a[0], a[1], a[2],
+					    a[3], plen, v, l1, w, l2);
+			}
+		}
+	}
+	return found;
+}
+
+static int
+first_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	uint8_t *f = arg;
+
+	f[0] = (uint8_t)plen;
+	memcpy(f + 1, key, 4);
+	return 1;
+}
+
+static void
+test_index_v4(void **state)
+{
+	/* three /16s: a dense one, one next to it, one far away */
+	static const uint32_t h16[] = { 0xc633, 0xc632, 0x0a00 };
+	struct trie *t;
+	uint8_t k[4], f[5];
+	uint32_t a, *vals;
+	void *old, *v;
+	int i, round, plen, n = 0, ins = 0, rem = 0, rep = 0;
+	long found;
+
+	rng_state = 0x853c49e6748fea9bULL;
+	assert_non_null(vals = calloc(4096, sizeof(*vals)));
+	assert_non_null(t = trie_new(32));
+	for (round = 0; round < 40; round++) {
+		for (i = 0; i < 300; i++) {
+			/* every length, biased to each band's edges */
+			switch (rng() % 6) {
+			case 0:
+				plen = (int)(rng() % 17);		/* /0-/16 */
+				break;
+			case 1:
+				plen = 17 + (int)(rng() % 8);		/* /17-/24 */
+				break;
+			case 2:
+				plen = 24 + (int)(rng() % 2);
+				break;
+			default:
+				plen = 25 + (int)(rng() % 8);		/* /25-/32 */
+				break;
+			}
+			if (plen < 8 && rng() % 4 != 0)
+				plen += 8;
+			a = h16[rng() % 3] << 16 | (uint32_t)(rng() & 0xffff);
+			/* crowd the dense /16 into a few /24s */
+			if ((a >> 16) == 0xc633)
+				a = (a & 0xffff03ff);
+			k[0] = (uint8_t)(a >> 24);
+			k[1] = (uint8_t)(a >> 16);
+			k[2] = (uint8_t)(a >> 8);
+			k[3] = (uint8_t)a;
+			if (rng() % 3 == 0) {
+				/* remove, or re-insert with a new value */
+				if (rng() & 1) {
+					if (trie_remove(t, k, plen) != NULL)
+						rem++;
+				} else if (trie_exact(t, k, plen) != NULL) {
+					assert_int_equal(trie_insert(t, k, plen,
+					    &vals[n++ % 4096], &old), 0);
+					assert_non_null(old);
+					rep++;
+				}
+			} else {
+				assert_int_equal(trie_insert(t, k, plen,
+				    &vals[n++ % 4096], &old), 0);
+				if (old == NULL)
+					ins++;
+			}
+		}
+		assert_non_null(t->idx);	/* past TRIE_DIR_MIN */
+		found = 0;
+		for (i = 0; i < 3; i++)
+			found += index_check16(t, h16[i]);
+		assert_true(found > 0);
+		/* a /16 that holds nothing of its own gets the default */
+		index_check16(t, 0xc634);
+	}
+	printf("index: %zu prefixes, %d inserted, %d removed, %d replaced\n",
+	    trie_count(t), ins, rem, rep);
+	assert_true(ins > 1000 && rem > 300 && rep > 300);
+	/* the dense /16 has both levels */
+	assert_true((t->idx[0xc633] & IDX_BLK) != 0);
+	/* emptying goes back to no block, through every band */
+	while (trie_count(t) > 0) {
+		assert_int_equal(trie_walk(t, first_cb, f), 1);
+		v = trie_remove(t, f + 1, f[0]);
+		assert_true(v >= (void *)vals && v < (void *)(vals + 4096));
+		if (trie_count(t) % 97 == 0)
+			index_check16(t, h16[trie_count(t) % 3]);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(t->idx[h16[i]], 0);
+		assert_int_equal(index_check16(t, h16[i]), 0);
+	}
+	trie_free(t, NULL);
+
+	/* freed with both levels of blocks in place (ASan checks leaks) */
+	assert_non_null(t = trie_new(32));
+	for (i = 0; i < 500; i++) {
+		a = 0xcb007100 | (uint32_t)(rng() & 0x3ff);	/* 203.0.113-116 */
+		k[0] = (uint8_t)(a >> 24);
+		k[1] = (uint8_t)(a >> 16);
+		k[2] = (uint8_t)(a >> 8);
+		k[3] = (uint8_t)a;
+		assert_int_equal(trie_insert(t, k, 20 + (int)(rng() % 13),
+		    &vals[i], NULL), 0);
+	}
+	assert_true((t->idx[0xcb00] & IDX_BLK) != 0);
+	index_check16(t, 0xcb00);
+	nfreed = 0;
+	n = (int)trie_count(t);
+	trie_free(t, count_free);
+	assert_int_equal(nfreed, n);
+	free(vals);
+}
+
+/* an allocation failing anywhere in an update or a build leaves a correct
+ * trie: the index is dropped (lookups use the tree) and built again once
+ * the trie has doubled */
+static void
+test_index_nomem(void **state)
+{
+	struct trie *t;
+	uint8_t k[4];
+	uint32_t a;
+	long i, nth;
+	int plen, r, dropped = 0, kept = 0;
+	static int v;
+
+	rng_state = 0xda3e39cb94b95bdbULL;
+	assert_non_null(t = trie_new(32));
+	for (i = 0; i < 200; i++) {
+		a = 0xc6120000 | (uint32_t)(rng() & 0x3fff);	/* 198.18/18 */
+		k[0] = (uint8_t)(a >> 24);
+		k[1] = (uint8_t)(a >> 16);
+		k[2] = (uint8_t)(a >> 8);
+		k[3] = (uint8_t)a;
+		assert_int_equal(trie_insert(t, k, 20 + (int)(rng() % 13), &v,
+		    NULL), 0);
+	}
+	assert_non_null(t->idx);
+	for (nth = 0; nth < 6; nth++) {
+		for (i = 0; i < 40; i++) {
+			a = 0xc6120000 | (uint32_t)(rng() & 0x3fff);
+			k[0] = (uint8_t)(a >> 24);
+			k[1] = (uint8_t)(a >> 16);
+			k[2] = (uint8_t)(a >> 8);
+			k[3] = (uint8_t)a;
+			plen = 17 + (int)(rng() % 16);
+			alloc_fail = nth;
+			if (rng() & 1)
+				r = trie_insert(t, k, plen, &v, NULL);
+			else
+				r = trie_remove(t, k, plen) != NULL ? 0 : 1;
+			alloc_fail = -1;
+			assert_true(r >= -1 && r <= 1);
+			if (t->idx == NULL) {
+				dropped++;
+				index_check16(t, 0xc612);	/* the tree */
+				assert_true(t->idx_retry == 2 * t->count);
+				if (dropped > 1) {
+					/* skip the wait */
+					t->idx_retry = 0;
+					idx_build(t);
+					assert_non_null(t->idx);
+					continue;
+				}
+				/* built again once the trie doubles */
+				for (a = 0; t->idx == NULL && a < 100000; a++) {
+					k[0] = 203;
+					k[1] = (uint8_t)(a >> 16);
+					k[2] = (uint8_t)(a >> 8);
+					k[3] = (uint8_t)a;
+					assert_int_equal(trie_insert(t, k, 32,
+					    &v, NULL), 0);
+				}
+				assert_non_null(t->idx);
+				assert_true(t->count >= t->idx_retry);
+			} else
+				kept++;
+			index_check16(t, 0xc612);
+		}
+	}
+	/* the build itself failing half-way */
+	for (nth = 0; nth < 200; nth += 7) {
+		idx_drop(t);
+		t->idx_retry = 0;
+		alloc_fail = nth;
+		idx_build(t);
+		alloc_fail = -1;
+		if (t->idx == NULL) {
+			assert_true(t->idx_retry == 2 * t->count);
+			dropped++;
+		}
+		index_check16(t, 0xc612);
+	}
+	printf("nomem: index dropped %d times, kept %d\n", dropped, kept);
+	assert_true(dropped > 0 && kept > 0);
+	trie_free(t, NULL);
+}
+
 int
 main(void)
 {
@@ -691,6 +970,8 @@ main(void)
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_random_v4),
 		cmocka_unit_test(test_random_v6),
+		cmocka_unit_test(test_index_v4),
+		cmocka_unit_test(test_index_nomem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
