@@ -24,20 +24,33 @@ struct sample {
 	size_t		 len;
 };
 
+/* the message kinds, in the order their samples are built */
+enum kind { K_REQ, K_REP, K_REG, K_NOT, K_ECM, K_REF, K_INFO, K_DATA, K_MAX };
+
+/* zeroed (static): the builders fill only what they need */
 struct ctx {
-	struct sample	 req, rep, reg, notify, ecm, ref, info, data;
+	struct sample		 sample[K_MAX];
 	struct lisp_map_request	 mreq;
 	struct lisp_map_reply	 mrep;
 	struct lisp_map_register mreg, mnot;
 	struct lisp_map_referral mref;
 	struct lisp_info	 info_msg;
 	struct lisp_data_hdr	 dh;
-	struct lisp_record	 rec;
+	struct lisp_record	 rec, ref_rec;
 	struct lisp_rloc	 rloc[2];
 	struct lisp_eid_prefix	 eid;
 	struct lisp_addr	 ecm_src, ecm_dst;
 	uint8_t			 out[PKT_MAX];
 	uint64_t		 sink;
+	union {				/* what the decoders fill */
+		struct lisp_map_request	 req;
+		struct lisp_map_reply	 rep;
+		struct lisp_map_register reg;
+		struct lisp_ecm		 ecm;
+		struct lisp_map_referral ref;
+		struct lisp_info	 info;
+		struct lisp_data_hdr	 dh;
+	}			 dec;
 };
 
 static double
@@ -64,28 +77,122 @@ die(const char *what)
 	exit(1);
 }
 
+/* ---- the message kinds: how to write one and how to read one ---- */
+
+static void
+put_records(struct wbuf *w, const struct lisp_record *rec,
+    const struct lisp_rloc *rloc)
+{
+	record_encode(w, rec);
+	rloc_encode(w, &rloc[0]);
+	rloc_encode(w, &rloc[1]);
+}
+
+static void
+build_msg(struct ctx *c, enum kind k, struct wbuf *w)
+{
+	switch (k) {
+	case K_REQ:
+		map_request_encode_hdr(w, &c->mreq);
+		mreq_record_encode(w, &c->eid);
+		map_request_encode_trailer(w, &c->mreq);
+		break;
+	case K_REP:
+		map_reply_encode_hdr(w, &c->mrep);
+		put_records(w, &c->rec, c->rloc);
+		break;
+	case K_REG:
+	case K_NOT:
+		map_register_encode_hdr(w, k == K_REG ? &c->mreg : &c->mnot);
+		put_records(w, &c->rec, c->rloc);
+		map_register_encode_trailer(w, k == K_REG ? &c->mreg : &c->mnot);
+		break;
+	case K_ECM:
+		/* includes the IPv4 header and UDP checksums */
+		ecm_encode(w, 0, &c->ecm_src, &c->ecm_dst, 61000,
+		    LISP_CONTROL_PORT, c->sample[K_REQ].p, c->sample[K_REQ].len);
+		break;
+	case K_REF:
+		map_referral_encode_hdr(w, &c->mref);
+		put_records(w, &c->ref_rec, c->rloc);
+		break;
+	case K_INFO:
+		info_encode(w, &c->info_msg);
+		break;
+	default:
+		data_hdr_encode(w, &c->dh);
+		break;
+	}
+}
+
+/* decode into c->dec and fold a few fields into the sink */
+static int
+decode_msg(struct ctx *c, enum kind k, struct rbuf *b, const char **why)
+{
+	int rc;
+
+	switch (k) {
+	case K_REQ:
+		rc = map_request_decode(b, &c->dec.req, why);
+		c->sink += c->dec.req.nonce + c->dec.req.nrecords;
+		break;
+	case K_REP:
+		rc = map_reply_decode(b, &c->dec.rep, why);
+		c->sink += c->dec.rep.nonce + c->dec.rep.nrecords;
+		break;
+	case K_REG:
+	case K_NOT:
+		rc = map_register_decode(b, &c->dec.reg, why);
+		c->sink += c->dec.reg.nonce +
+		    (k == K_REG ? c->dec.reg.site_id : 0);
+		break;
+	case K_ECM:
+		rc = ecm_decode(b, &c->dec.ecm, why);
+		c->sink += c->dec.ecm.sport + c->dec.ecm.inner.len;
+		break;
+	case K_REF:
+		rc = map_referral_decode(b, &c->dec.ref, why);
+		c->sink += c->dec.ref.nonce;
+		break;
+	case K_INFO:
+		rc = info_decode(b, &c->dec.info, why);
+		c->sink += c->dec.info.nonce;
+		break;
+	default:
+		rc = data_hdr_decode(b, &c->dec.dh, why);
+		c->sink += c->dec.dh.nonce + c->dec.dh.iid;
+		break;
+	}
+	return rc;
+}
+
+static const char *const kind_names[K_MAX] = {
+	"Map-Request", "Map-Reply", "Map-Register", "Map-Notify", "ECM",
+	"Map-Referral", "Info-Request", "data header",
+};
+
 /* ---- sample messages, built with the encoders ---- */
 
 static void
 build_samples(struct ctx *c)
 {
-	struct wbuf w;
 	struct lisp_map_request *q = &c->mreq;
-	struct lisp_map_reply *r = &c->mrep;
 	struct lisp_map_register *g = &c->mreg, *n = &c->mnot;
-	struct lisp_map_referral *f = &c->mref;
 	struct lisp_info *in = &c->info_msg;
 	struct lisp_data_hdr *d = &c->dh;
+	struct wbuf w;
+	char what[64];
+	int k;
 
 	/* one EID-record 198.18.1.0/24 with two locators, shared by
-	 * Map-Reply, Map-Register, Map-Notify and Map-Referral */
-	memset(&c->rec, 0, sizeof(c->rec));
+	 * Map-Reply, Map-Register, Map-Notify and Map-Referral (ms-ack) */
 	c->rec.ttl = 1440;
 	c->rec.nrlocs = 2;
 	c->rec.eid_mlen = 24;
 	c->rec.auth = 1;
 	v4(&c->rec.eid, 198, 18, 1, 0);
-	memset(c->rloc, 0, sizeof(c->rloc));
+	c->ref_rec = c->rec;
+	c->ref_rec.act = REF_MS_ACK;
 	c->rloc[0].priority = 1;
 	c->rloc[0].weight = 50;
 	c->rloc[0].mpriority = 255;
@@ -96,39 +203,18 @@ build_samples(struct ctx *c)
 	v4(&c->rloc[1].addr, 203, 0, 113, 2);
 
 	/* Map-Request: Source-EID, one ITR-RLOC, one record */
-	memset(q, 0, sizeof(*q));
-	q->flags = 0;
 	q->nonce = 0x0123456789abcdefULL;
 	v4(&q->seid, 198, 18, 2, 1);
 	q->nitr = 1;
 	v4(&q->itr[0], 198, 51, 100, 1);
 	q->nrecords = 1;
-	memset(&c->eid, 0, sizeof(c->eid));
 	c->eid.mlen = 32;
 	v4(&c->eid.eid, 198, 18, 1, 7);
-	wbuf_init(&w, c->req.p, PKT_MAX);
-	map_request_encode_hdr(&w, q);
-	mreq_record_encode(&w, &c->eid);
-	map_request_encode_trailer(&w, q);
-	if (w.err)
-		die("cannot build Map-Request");
-	c->req.len = w.len;
 
-	/* Map-Reply */
-	memset(r, 0, sizeof(*r));
-	r->nonce = q->nonce;
-	r->nrecords = 1;
-	wbuf_init(&w, c->rep.p, PKT_MAX);
-	map_reply_encode_hdr(&w, r);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	if (w.err)
-		die("cannot build Map-Reply");
-	c->rep.len = w.len;
+	c->mrep.nonce = q->nonce;
+	c->mrep.nrecords = 1;
 
 	/* Map-Register with xTR-ID/Site-ID, HMAC-SHA-256 */
-	memset(g, 0, sizeof(*g));
 	g->type = LISP_MAP_REGISTER;
 	g->flags = MREG_P | MREG_M;
 	g->nonce = 7;
@@ -138,18 +224,6 @@ build_samples(struct ctx *c)
 	g->has_ids = 1;
 	memset(g->xtr_id, 0xab, XTR_ID_LEN);
 	g->site_id = 42;
-	wbuf_init(&w, c->reg.p, PKT_MAX);
-	map_register_encode_hdr(&w, g);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	map_register_encode_trailer(&w, g);
-	if (w.err)
-		die("cannot build Map-Register");
-	c->reg.len = w.len;
-	if (auth_sign(g->alg_id, "password", 8, c->reg.p, c->reg.len,
-	    MREG_AUTH_OFF, g->auth_len) == -1)
-		die("cannot sign Map-Register");
 
 	/* Map-Notify (HMAC-SHA-1), no trailer */
 	*n = *g;
@@ -158,46 +232,16 @@ build_samples(struct ctx *c)
 	n->alg_id = ALG_HMAC_SHA1_96;
 	n->auth_len = 20;
 	n->has_ids = 0;
-	wbuf_init(&w, c->notify.p, PKT_MAX);
-	map_register_encode_hdr(&w, n);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	map_register_encode_trailer(&w, n);
-	if (w.err)
-		die("cannot build Map-Notify");
-	c->notify.len = w.len;
-	if (auth_sign(n->alg_id, "password", 8, c->notify.p, c->notify.len,
-	    MREG_AUTH_OFF, n->auth_len) == -1)
-		die("cannot sign Map-Notify");
 
 	/* ECM around the Map-Request, IPv4 inner header */
 	v4(&c->ecm_src, 198, 18, 2, 1);
 	v4(&c->ecm_dst, 198, 18, 1, 7);
-	wbuf_init(&w, c->ecm.p, PKT_MAX);
-	ecm_encode(&w, 0, &c->ecm_src, &c->ecm_dst, 61000, LISP_CONTROL_PORT,
-	    c->req.p, c->req.len);
-	if (w.err)
-		die("cannot build ECM");
-	c->ecm.len = w.len;
 
 	/* Map-Referral: one ms-ack record with two referral locators */
-	memset(f, 0, sizeof(*f));
-	f->nonce = 9;
-	f->nrecords = 1;
-	wbuf_init(&w, c->ref.p, PKT_MAX);
-	map_referral_encode_hdr(&w, f);
-	c->rec.act = REF_MS_ACK;
-	record_encode(&w, &c->rec);
-	c->rec.act = 0;
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	if (w.err)
-		die("cannot build Map-Referral");
-	c->ref.len = w.len;
+	c->mref.nonce = 9;
+	c->mref.nrecords = 1;
 
 	/* Info-Request, HMAC-SHA-1 sized auth field */
-	memset(in, 0, sizeof(*in));
 	in->nonce = 11;
 	in->key_id = ALG_HMAC_SHA1_96;
 	in->auth_len = 20;
@@ -205,138 +249,77 @@ build_samples(struct ctx *c)
 	in->eid_mlen = 24;
 	v4(&in->eid, 198, 18, 1, 0);
 	addr_set_none(&in->nat);
-	wbuf_init(&w, c->info.p, PKT_MAX);
-	info_encode(&w, in);
-	if (w.err)
-		die("cannot build Info-Request");
-	c->info.len = w.len;
 
 	/* data header: N and I bits */
-	memset(d, 0, sizeof(*d));
 	d->flags = LD_N | LD_I;
 	d->nonce = 0xabcdef;
 	d->iid = 1000;
 	d->lsb = 0x3;
-	wbuf_init(&w, c->data.p, PKT_MAX);
-	data_hdr_encode(&w, d);
-	if (w.err)
-		die("cannot build data header");
-	c->data.len = w.len;
+
+	for (k = 0; k < K_MAX; k++) {
+		wbuf_init(&w, c->sample[k].p, PKT_MAX);
+		build_msg(c, (enum kind)k, &w);
+		snprintf(what, sizeof(what), "cannot build %s", kind_names[k]);
+		if (w.err)
+			die(what);
+		c->sample[k].len = w.len;
+	}
+	if (auth_sign(g->alg_id, "password", 8, c->sample[K_REG].p,
+	    c->sample[K_REG].len, MREG_AUTH_OFF, g->auth_len) == -1 ||
+	    auth_sign(n->alg_id, "password", 8, c->sample[K_NOT].p,
+	    c->sample[K_NOT].len, MREG_AUTH_OFF, n->auth_len) == -1)
+		die("cannot sign Map-Register/Map-Notify");
 }
 
 /* ---- operations: each returns the octets it handled ---- */
 
 static size_t
-dec_request(struct ctx *c)
+op_decode(struct ctx *c, enum kind k)
 {
-	struct lisp_map_request m;
 	struct rbuf b;
 	const char *why;
 
-	rbuf_init(&b, c->req.p, c->req.len);
-	if (map_request_decode(&b, &m, &why) == -1)
-		die("Map-Request decode");
-	c->sink += m.nonce + m.nrecords;
-	return c->req.len;
+	rbuf_init(&b, c->sample[k].p, c->sample[k].len);
+	if (decode_msg(c, k, &b, &why) == -1) {
+		fprintf(stderr, "codec: %s decode: %s\n", kind_names[k], why);
+		exit(1);
+	}
+	return c->sample[k].len;
 }
 
 static size_t
-enc_request(struct ctx *c)
+op_encode(struct ctx *c, enum kind k)
 {
 	struct wbuf w;
 
 	wbuf_init(&w, c->out, sizeof(c->out));
-	map_request_encode_hdr(&w, &c->mreq);
-	mreq_record_encode(&w, &c->eid);
-	map_request_encode_trailer(&w, &c->mreq);
+	build_msg(c, k, &w);
 	c->sink += w.len;
 	return w.len;
 }
 
-static size_t
-dec_reply(struct ctx *c)
-{
-	struct lisp_map_reply m;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->rep.p, c->rep.len);
-	if (map_reply_decode(&b, &m, &why) == -1)
-		die("Map-Reply decode");
-	c->sink += m.nonce + m.nrecords;
-	return c->rep.len;
-}
-
 /* what an ITR does: decode, then walk the record and its locators */
 static size_t
-dec_reply_walk(struct ctx *c)
+op_decode_walk(struct ctx *c, enum kind k)
 {
-	struct lisp_map_reply m;
 	struct lisp_record rec;
 	struct lisp_rloc rl;
-	struct rbuf b, recs;
-	const char *why;
+	struct rbuf recs;
+	size_t len = op_decode(c, k);
 
-	rbuf_init(&b, c->rep.p, c->rep.len);
-	if (map_reply_decode(&b, &m, &why) == -1)
-		die("Map-Reply decode");
-	recs = m.records;
+	recs = c->dec.rep.records;
 	while (record_next(&recs, &rec) == 1) {
 		c->sink += rec.ttl;
 		while (rloc_next(&rec.rlocs, &rl) == 1)
 			c->sink += rl.priority + rl.addr.u.v4[3];
 	}
-	return c->rep.len;
-}
-
-/* what a responder does: header, then the record and its locators */
-static size_t
-enc_reply(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	map_reply_encode_hdr(&w, &c->mrep);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	c->sink += w.len;
-	return w.len;
+	return len;
 }
 
 static size_t
-dec_register(struct ctx *c)
+op_sign(struct ctx *c, enum kind k)
 {
-	struct lisp_map_register m;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->reg.p, c->reg.len);
-	if (map_register_decode(&b, &m, &why) == -1)
-		die("Map-Register decode");
-	c->sink += m.nonce + m.site_id;
-	return c->reg.len;
-}
-
-static size_t
-enc_register(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	map_register_encode_hdr(&w, &c->mreg);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	map_register_encode_trailer(&w, &c->mreg);
-	c->sink += w.len;
-	return w.len;
-}
-
-static size_t
-sign_register(struct ctx *c)
-{
-	size_t len = enc_register(c);
+	size_t len = op_encode(c, k);
 
 	if (auth_sign(ALG_HMAC_SHA256_128, "password", 8, c->out, len,
 	    MREG_AUTH_OFF, 32) == -1)
@@ -345,174 +328,41 @@ sign_register(struct ctx *c)
 }
 
 static size_t
-verify_register(struct ctx *c)
+op_verify(struct ctx *c, enum kind k)
 {
-	if (auth_verify(ALG_HMAC_SHA256_128, "password", 8, c->reg.p,
-	    c->reg.len, MREG_AUTH_OFF, 32) != 1)
+	if (auth_verify(ALG_HMAC_SHA256_128, "password", 8, c->sample[k].p,
+	    c->sample[k].len, MREG_AUTH_OFF, 32) != 1)
 		die("verify");
-	return c->reg.len;
-}
-
-static size_t
-dec_notify(struct ctx *c)
-{
-	struct lisp_map_register m;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->notify.p, c->notify.len);
-	if (map_register_decode(&b, &m, &why) == -1)
-		die("Map-Notify decode");
-	c->sink += m.nonce;
-	return c->notify.len;
-}
-
-static size_t
-enc_notify(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	map_register_encode_hdr(&w, &c->mnot);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	map_register_encode_trailer(&w, &c->mnot);
-	c->sink += w.len;
-	return w.len;
-}
-
-static size_t
-dec_ecm(struct ctx *c)
-{
-	struct lisp_ecm m;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->ecm.p, c->ecm.len);
-	if (ecm_decode(&b, &m, &why) == -1)
-		die("ECM decode");
-	c->sink += m.sport + m.inner.len;
-	return c->ecm.len;
-}
-
-/* ECM encode includes the IPv4 header and UDP checksums */
-static size_t
-enc_ecm(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	ecm_encode(&w, 0, &c->ecm_src, &c->ecm_dst, 61000, LISP_CONTROL_PORT,
-	    c->req.p, c->req.len);
-	c->sink += w.len;
-	return w.len;
-}
-
-static size_t
-dec_referral(struct ctx *c)
-{
-	struct lisp_map_referral m;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->ref.p, c->ref.len);
-	if (map_referral_decode(&b, &m, &why) == -1)
-		die("Map-Referral decode");
-	c->sink += m.nonce;
-	return c->ref.len;
-}
-
-static size_t
-enc_referral(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	map_referral_encode_hdr(&w, &c->mref);
-	record_encode(&w, &c->rec);
-	rloc_encode(&w, &c->rloc[0]);
-	rloc_encode(&w, &c->rloc[1]);
-	c->sink += w.len;
-	return w.len;
-}
-
-static size_t
-dec_info(struct ctx *c)
-{
-	struct lisp_info m;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->info.p, c->info.len);
-	if (info_decode(&b, &m, &why) == -1)
-		die("Info decode");
-	c->sink += m.nonce;
-	return c->info.len;
-}
-
-static size_t
-enc_info(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	info_encode(&w, &c->info_msg);
-	c->sink += w.len;
-	return w.len;
-}
-
-static size_t
-dec_data(struct ctx *c)
-{
-	struct lisp_data_hdr h;
-	struct rbuf b;
-	const char *why;
-
-	rbuf_init(&b, c->data.p, c->data.len);
-	if (data_hdr_decode(&b, &h, &why) == -1)
-		die("data header decode");
-	c->sink += h.nonce + h.iid;
-	return c->data.len;
-}
-
-static size_t
-enc_data(struct ctx *c)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, c->out, sizeof(c->out));
-	data_hdr_encode(&w, &c->dh);
-	c->sink += w.len;
-	return w.len;
+	return c->sample[k].len;
 }
 
 struct bcase {
 	const char	*name;
-	size_t		(*fn)(struct ctx *);
+	enum kind	 kind;
+	size_t		(*op)(struct ctx *, enum kind);
 	double		 target;	/* ops/s, 0 for none */
 };
 
 static const struct bcase cases[] = {
-	{ "Map-Request decode", dec_request, 5e6 },
-	{ "Map-Request encode", enc_request, 0 },
-	{ "Map-Reply decode", dec_reply, 0 },
-	{ "Map-Reply decode+walk", dec_reply_walk, 0 },
-	{ "Map-Reply encode (1 rec, 2 loc)", enc_reply, 2e6 },
-	{ "Map-Register decode", dec_register, 0 },
-	{ "Map-Register encode", enc_register, 0 },
-	{ "Map-Register encode+sign sha256", sign_register, 0 },
-	{ "Map-Register verify sha256", verify_register, 0 },
-	{ "Map-Notify decode", dec_notify, 0 },
-	{ "Map-Notify encode", enc_notify, 0 },
-	{ "ECM decode", dec_ecm, 0 },
-	{ "ECM encode (+ip/udp cksum)", enc_ecm, 0 },
-	{ "Map-Referral decode", dec_referral, 0 },
-	{ "Map-Referral encode", enc_referral, 0 },
-	{ "Info-Request decode", dec_info, 0 },
-	{ "Info-Request encode", enc_info, 0 },
-	{ "data header decode", dec_data, 0 },
-	{ "data header encode", enc_data, 0 },
+	{ "Map-Request decode", K_REQ, op_decode, 5e6 },
+	{ "Map-Request encode", K_REQ, op_encode, 0 },
+	{ "Map-Reply decode", K_REP, op_decode, 0 },
+	{ "Map-Reply decode+walk", K_REP, op_decode_walk, 0 },
+	{ "Map-Reply encode (1 rec, 2 loc)", K_REP, op_encode, 2e6 },
+	{ "Map-Register decode", K_REG, op_decode, 0 },
+	{ "Map-Register encode", K_REG, op_encode, 0 },
+	{ "Map-Register encode+sign sha256", K_REG, op_sign, 0 },
+	{ "Map-Register verify sha256", K_REG, op_verify, 0 },
+	{ "Map-Notify decode", K_NOT, op_decode, 0 },
+	{ "Map-Notify encode", K_NOT, op_encode, 0 },
+	{ "ECM decode", K_ECM, op_decode, 0 },
+	{ "ECM encode (+ip/udp cksum)", K_ECM, op_encode, 0 },
+	{ "Map-Referral decode", K_REF, op_decode, 0 },
+	{ "Map-Referral encode", K_REF, op_encode, 0 },
+	{ "Info-Request decode", K_INFO, op_decode, 0 },
+	{ "Info-Request encode", K_INFO, op_encode, 0 },
+	{ "data header decode", K_DATA, op_decode, 0 },
+	{ "data header encode", K_DATA, op_encode, 0 },
 };
 
 static uint8_t copy_dst[PKT_MAX];
@@ -561,7 +411,7 @@ main(int argc, char **argv)
 		t0 = now();
 		do {
 			for (i = 0; i < BATCH; i++)
-				len = bc->fn(&c);
+				len = bc->op(&c, bc->kind);
 			n += BATCH;
 		} while ((dt = now() - t0) < secs);
 		dm = memcpy_time(c.out, len, n);

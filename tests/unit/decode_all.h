@@ -184,86 +184,6 @@ da_records(struct rbuf recs, unsigned n, int referral)
 	return e == 0 ? NULL : "record list longer than its count";
 }
 
-static inline const char *
-da_referral_same(const struct lisp_map_referral *a,
-    const struct lisp_map_referral *b)
-{
-	struct lisp_record ra, rb;
-	struct lisp_ref_sig ga, gb;
-	struct rbuf x = a->records, y = b->records, sx, sy;
-	unsigned i;
-
-	if (a->nonce != b->nonce || a->nrecords != b->nrecords)
-		return "referral header";
-	for (i = 0; i < a->nrecords; i++) {
-		if (referral_record_next(&x, &ra) != 1 ||
-		    referral_record_next(&y, &rb) != 1)
-			return "referral records";
-		if (ra.ttl != rb.ttl || ra.nrlocs != rb.nrlocs ||
-		    ra.eid_mlen != rb.eid_mlen || ra.act != rb.act ||
-		    ra.auth != rb.auth || ra.incomplete != rb.incomplete ||
-		    ra.sigcnt != rb.sigcnt || ra.version != rb.version ||
-		    !rt_addr_same(&ra.eid, &rb.eid))
-			return "referral record";
-		if (ra.rlocs.len != rb.rlocs.len || ra.sigs.len != rb.sigs.len)
-			return "referral set or signatures";
-		sx = ra.sigs;
-		sy = rb.sigs;
-		while (ref_sig_next(&sx, &ga) == 1) {
-			if (ref_sig_next(&sy, &gb) != 1)
-				return "referral signatures";
-			if (ga.orig_ttl != gb.orig_ttl ||
-			    ga.expiration != gb.expiration ||
-			    ga.inception != gb.inception ||
-			    ga.key_tag != gb.key_tag || ga.alg != gb.alg ||
-			    ga.sig_len != gb.sig_len ||
-			    memcmp(ga.sig, gb.sig, ga.sig_len) != 0)
-				return "referral signature";
-		}
-	}
-	return NULL;
-}
-
-static inline size_t
-da_referral_encode(const struct lisp_map_referral *mr, uint8_t *out, size_t cap)
-{
-	struct lisp_record	 rec;
-	struct lisp_rloc	 rl;
-	struct lisp_ref_sig	 sg;
-	struct rbuf		 recs = mr->records, rlocs, sigs;
-	struct wbuf		 w;
-
-	wbuf_init(&w, out, cap);
-	map_referral_encode_hdr(&w, mr);
-	while (referral_record_next(&recs, &rec) == 1) {
-		record_encode(&w, &rec);
-		rlocs = rec.rlocs;
-		while (rloc_next(&rlocs, &rl) == 1)
-			rloc_encode(&w, &rl);
-		sigs = rec.sigs;
-		while (ref_sig_next(&sigs, &sg) == 1)
-			ref_sig_encode(&w, &sg);
-	}
-	return w.err ? 0 : w.len;
-}
-
-static inline const char *
-da_info_same(const struct lisp_info *a, const struct lisp_info *b)
-{
-	if (a->reply != b->reply || a->nonce != b->nonce ||
-	    a->key_id != b->key_id || a->ttl != b->ttl ||
-	    a->eid_mlen != b->eid_mlen)
-		return "info header";
-	if (a->auth_len != b->auth_len ||
-	    (a->auth_len && memcmp(a->auth, b->auth, a->auth_len) != 0))
-		return "info auth";
-	if (!rt_addr_same(&a->eid, &b->eid))
-		return "info eid";
-	if (!rt_addr_same(&a->nat, &b->nat))
-		return "info nat";
-	return NULL;
-}
-
 static const char *da_decode_as(unsigned type, const uint8_t *p, size_t n,
     int depth, struct da_stats *st);
 
@@ -393,30 +313,27 @@ da_decode_as(unsigned type, const uint8_t *p, size_t n, int depth,
 		st->ok[type]++;
 		if ((err = da_records(a.records, a.nrecords, 1)) != NULL)
 			return err;
-		if ((m = da_referral_encode(&a, out, sizeof(out))) == 0)
+		if ((m = rt_map_referral_encode(&a, out, sizeof(out))) == 0)
 			return "map-referral re-encode failed";
 		rbuf_init(&b, out, m);
 		if (map_referral_decode(&b, &c, NULL) == -1)
 			return "re-encoded map-referral refused";
-		return da_referral_same(&a, &c);
+		return rt_map_referral_same(&a, &c);
 	}
 	case LISP_INFO: {
 		struct lisp_info a, c;
-		struct wbuf w;
 
 		if (info_decode(&b, &a, NULL) == -1)
 			return NULL;
 		st->ok[type]++;
 		if ((err = da_addr2(&a.eid, &a.nat, 0)) != NULL)
 			return err;
-		wbuf_init(&w, out, sizeof(out));
-		info_encode(&w, &a);
-		if (w.err)
+		if ((m = rt_info_encode(&a, out, sizeof(out))) == 0)
 			return "info re-encode failed";
-		rbuf_init(&b, out, w.len);
+		rbuf_init(&b, out, m);
 		if (info_decode(&b, &c, NULL) == -1)
 			return "re-encoded info refused";
-		return da_info_same(&a, &c);
+		return rt_info_same(&a, &c);
 	}
 	case LISP_ECM:
 		return da_ecm(p, n, depth, st);

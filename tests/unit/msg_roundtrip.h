@@ -222,4 +222,95 @@ rt_map_register_same(const struct lisp_map_register *a,
 	return NULL;
 }
 
+static inline const char *
+rt_map_referral_same(const struct lisp_map_referral *a,
+    const struct lisp_map_referral *b)
+{
+	struct lisp_record ra, rb;
+	struct lisp_ref_sig ga, gb;
+	struct rbuf x = a->records, y = b->records, sx, sy;
+	unsigned i;
+
+	if (a->nonce != b->nonce || a->nrecords != b->nrecords)
+		return "referral header";
+	for (i = 0; i < a->nrecords; i++) {
+		if (referral_record_next(&x, &ra) != 1 ||
+		    referral_record_next(&y, &rb) != 1)
+			return "referral records";
+		if (ra.ttl != rb.ttl || ra.nrlocs != rb.nrlocs ||
+		    ra.eid_mlen != rb.eid_mlen || ra.act != rb.act ||
+		    ra.auth != rb.auth || ra.incomplete != rb.incomplete ||
+		    ra.sigcnt != rb.sigcnt || ra.version != rb.version ||
+		    !rt_addr_same(&ra.eid, &rb.eid))
+			return "referral record";
+		if (ra.rlocs.len != rb.rlocs.len || ra.sigs.len != rb.sigs.len)
+			return "referral set or signatures";
+		sx = ra.sigs;
+		sy = rb.sigs;
+		while (ref_sig_next(&sx, &ga) == 1) {
+			if (ref_sig_next(&sy, &gb) != 1)
+				return "referral signatures";
+			if (ga.orig_ttl != gb.orig_ttl ||
+			    ga.expiration != gb.expiration ||
+			    ga.inception != gb.inception ||
+			    ga.key_tag != gb.key_tag || ga.alg != gb.alg ||
+			    ga.sig_len != gb.sig_len ||
+			    memcmp(ga.sig, gb.sig, ga.sig_len) != 0)
+				return "referral signature";
+		}
+	}
+	return NULL;
+}
+
+static inline size_t
+rt_map_referral_encode(const struct lisp_map_referral *mr, uint8_t *out,
+    size_t cap)
+{
+	struct lisp_record	 rec;
+	struct lisp_rloc	 rl;
+	struct lisp_ref_sig	 sg;
+	struct rbuf		 recs = mr->records, rlocs, sigs;
+	struct wbuf		 w;
+
+	wbuf_init(&w, out, cap);
+	map_referral_encode_hdr(&w, mr);
+	while (referral_record_next(&recs, &rec) == 1) {
+		record_encode(&w, &rec);
+		rlocs = rec.rlocs;
+		while (rloc_next(&rlocs, &rl) == 1)
+			rloc_encode(&w, &rl);
+		sigs = rec.sigs;
+		while (ref_sig_next(&sigs, &sg) == 1)
+			ref_sig_encode(&w, &sg);
+	}
+	return w.err ? 0 : w.len;
+}
+
+static inline const char *
+rt_info_same(const struct lisp_info *a, const struct lisp_info *b)
+{
+	if (a->reply != b->reply || a->nonce != b->nonce ||
+	    a->key_id != b->key_id || a->ttl != b->ttl ||
+	    a->eid_mlen != b->eid_mlen)
+		return "info header";
+	if (a->auth_len != b->auth_len ||
+	    (a->auth_len && memcmp(a->auth, b->auth, a->auth_len) != 0))
+		return "info auth";
+	if (!rt_addr_same(&a->eid, &b->eid))
+		return "info eid";
+	if (!rt_addr_same(&a->nat, &b->nat))
+		return "info nat";
+	return NULL;
+}
+
+static inline size_t
+rt_info_encode(const struct lisp_info *m, uint8_t *buf, size_t cap)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, buf, cap);
+	info_encode(&w, m);
+	return w.err ? 0 : w.len;
+}
+
 #endif

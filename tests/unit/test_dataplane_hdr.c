@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "msg.h"
+#include "testlib.h"
 
 struct dh_case {
 	const char	*name;
@@ -102,16 +103,9 @@ test_truncated(void **state)
 {
 	static const uint8_t pkt[8] = { 0xc0, 1, 2, 3, 0, 0, 0, 1 };
 	struct lisp_data_hdr	 h;
-	struct rbuf		 b;
-	const char		*why = NULL;
-	size_t			 n;
 
-	for (n = 0; n < sizeof(pkt); n++) {
-		rbuf_init(&b, pkt, n);
-		assert_int_equal(data_hdr_decode(&b, &h, &why), -1);
-		assert_non_null(why);
-		assert_int_equal(b.len, n);	/* cursor unchanged */
-	}
+	assert_int_equal(tl_truncations(&tl_data_hdr_codec, &h, pkt,
+	    sizeof(pkt), NULL), 0);
 }
 
 static void

@@ -11,27 +11,7 @@
 
 #include "addr.h"
 #include "lcaf.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static size_t
-unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	unsigned int v;
-
-	while (*s != '\0') {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_true(n < cap);
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
+#include "testlib.h"
 
 static struct lisp_addr
 A(const char *s)
@@ -51,11 +31,11 @@ A(const char *s)
 static void
 roundtrip(const uint8_t *buf, size_t n, uint8_t type, struct lisp_addr *a)
 {
-	uint8_t out[1024], *cut;
+	uint8_t out[1024];
+	struct lisp_addr t;
 	struct rbuf b;
 	struct wbuf w;
 	const char *why = NULL;
-	size_t k;
 
 	assert_true(n >= 8);
 	assert_int_equal(get_u16(buf), AFI_LCAF);
@@ -80,19 +60,7 @@ roundtrip(const uint8_t *buf, size_t n, uint8_t type, struct lisp_addr *a)
 	assert_int_equal(w.len, n);
 	assert_memory_equal(out, buf, n);
 
-	for (k = 0; k < n; k++) {
-		struct lisp_addr t;
-
-		cut = malloc(k > 0 ? k : 1);
-		assert_non_null(cut);
-		memcpy(cut, buf, k);
-		rbuf_init(&b, cut, k);
-		if (addr_decode(&b, &t, 0, &why) != -1)
-			fail_msg("type %u cut at %zu decoded", type, k);
-		assert_ptr_equal(b.p, cut);
-		assert_int_equal(b.len, k);
-		free(cut);
-	}
+	assert_int_equal(tl_truncations(&tl_addr_codec, &t, buf, n, NULL), 0);
 }
 
 /* the length an encoder wrote, which must have fitted */
@@ -103,6 +71,20 @@ encode_into(uint8_t *buf, size_t cap, struct wbuf *w)
 	assert_ptr_equal(w->p, buf);
 	assert_true(w->len <= cap);
 	return w->len;
+}
+
+/* what the encoder wrote: the octets hex spells (unless NULL), then the
+ * common checks of roundtrip() */
+static size_t
+encoded(uint8_t *buf, size_t cap, struct wbuf *w, uint8_t type,
+    struct lisp_addr *a, const char *hex)
+{
+	size_t n = encode_into(buf, cap, w);
+
+	if (hex != NULL)
+		tl_assert_hex(buf, n, hex);
+	roundtrip(buf, n, type, a);
+	return n;
 }
 
 static void
@@ -123,7 +105,6 @@ test_afi_list(void **state)
 	struct rbuf b;
 	struct wbuf w;
 	const char *why;
-	size_t n;
 	int i;
 
 	items[0] = A("198.18.1.1");
@@ -139,8 +120,7 @@ test_afi_list(void **state)
 
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_list_encode(&w, items, 4);
-	n = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, n, LCAF_AFI_LIST, &a);
+	encoded(buf, sizeof(buf), &w, LCAF_AFI_LIST, &a, NULL);
 
 	assert_int_equal(lcaf_list_decode(&a, &l), 0);
 	for (i = 0; i < 4; i++) {
@@ -162,18 +142,14 @@ test_asn(void **state)
 {
 	struct lcaf_asn x = { 64512, { 0 } }, y;
 	struct lisp_addr a;
-	uint8_t buf[128], want[64];
+	uint8_t buf[128];
 	struct wbuf w;
-	size_t n;
 
 	x.addr = A("198.51.100.7");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_asn_encode(&w, &x);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 03 00 000a 0000fc00 0001 c6336407",
-	    want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_ASN, &a);
+	encoded(buf, sizeof(buf), &w, LCAF_ASN, &a,
+	    "4003 00 00 03 00 000a 0000fc00 0001 c6336407");
 	assert_int_equal(lcaf_asn_decode(&a, &y), 0);
 	assert_int_equal(y.asn, 64512);
 	assert_true(addr_equal(&y.addr, &x.addr));
@@ -185,9 +161,8 @@ test_geo(void **state)
 {
 	struct lcaf_geo g = { 0 }, h;
 	struct lisp_addr a;
-	uint8_t buf[128], want[64];
+	uint8_t buf[128];
 	struct wbuf w;
-	size_t n;
 
 	g.north = 1;
 	g.lat_deg = 37;
@@ -201,11 +176,9 @@ test_geo(void **state)
 	g.addr = A("198.18.1.1");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_geo_encode(&w, &g);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 05 00 0012 8025 17 3b 007a 05 00 "
-	    "fffffff4 0001 c6120101", want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_GEO, &a);
+	encoded(buf, sizeof(buf), &w, LCAF_GEO, &a,
+	    "4003 00 00 05 00 0012 8025 17 3b 007a 05 00 "
+	    "fffffff4 0001 c6120101");
 	assert_int_equal(lcaf_geo_decode(&a, &h), 0);
 	assert_int_equal(h.north, 1);
 	assert_int_equal(h.lat_deg, 37);
@@ -229,8 +202,7 @@ test_geo(void **state)
 	g.east = 1;
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_geo_encode(&w, &g);
-	n = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, n, LCAF_GEO, &a);
+	encoded(buf, sizeof(buf), &w, LCAF_GEO, &a, NULL);
 	assert_int_equal(lcaf_geo_decode(&a, &h), 0);
 	assert_int_equal(h.alt, GEO_ALT_NONE);
 	assert_int_equal(h.addr.afi, AFI_NONE);
@@ -262,7 +234,7 @@ test_geo_ranges(void **state)
 	size_t i, n;
 
 	for (i = 0; i < NELEM(t); i++) {
-		n = unhex(t[i].hex, buf, sizeof(buf));
+		n = tl_unhex(t[i].hex, buf, sizeof(buf));
 		rbuf_init(&b, buf, n);
 		why = NULL;
 		if (t[i].ok) {
@@ -299,8 +271,7 @@ test_nat(void **state)
 	n->rtr[1] = A("2001:db8::10");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_nat_encode(&w, n);
-	len = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, len, LCAF_NAT, &a);
+	len = encoded(buf, sizeof(buf), &w, LCAF_NAT, &a, NULL);
 	assert_int_equal(lcaf_nat_decode(&a, m), 0);
 	assert_int_equal(m->ms_port, 4342);
 	assert_int_equal(m->etr_port, 61000);
@@ -317,8 +288,7 @@ test_nat(void **state)
 	n->nrtr = 0;
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_nat_encode(&w, n);
-	len = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, len, LCAF_NAT, &a);
+	len = encoded(buf, sizeof(buf), &w, LCAF_NAT, &a, NULL);
 	assert_int_equal(lcaf_nat_decode(&a, m), 0);
 	assert_int_equal(m->nrtr, 0);
 
@@ -328,8 +298,7 @@ test_nat(void **state)
 		n->rtr[i] = A("198.51.100.10");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_nat_encode(&w, n);
-	len = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, len, LCAF_NAT, &a);
+	len = encoded(buf, sizeof(buf), &w, LCAF_NAT, &a, NULL);
 	buf[len] = 0;
 	buf[len + 1] = 0;	/* one more RTR: AFI 0 */
 	put_u16(buf + 6, (uint16_t)(len + 2 - 8));
@@ -349,7 +318,7 @@ test_mcast(void **state)
 {
 	struct lcaf_mcast m = { 0 }, k;
 	struct lisp_addr a;
-	uint8_t buf[128], want[64];
+	uint8_t buf[128];
 	struct wbuf w;
 	struct rbuf b;
 	const char *why;
@@ -363,11 +332,9 @@ test_mcast(void **state)
 	m.grp = A("233.252.0.1");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_mcast_encode(&w, &m);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 09 05 0014 000003e8 0000 20 20 "
-	    "0001 c6120101 0001 e9fc0001", want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_MCAST, &a);
+	n = encoded(buf, sizeof(buf), &w, LCAF_MCAST, &a,
+	    "4003 00 00 09 05 0014 000003e8 0000 20 20 "
+	    "0001 c6120101 0001 e9fc0001");
 	assert_int_equal(a.lcaf_rsvd2, 0x05);
 	assert_int_equal(lcaf_mcast_decode(&a, &k), 0);
 	assert_int_equal(k.flags, 0x05);
@@ -391,7 +358,7 @@ test_elp(void **state)
 	struct lcaf_elp_hop hops[3], h;
 	struct lcaf_elp e;
 	struct lisp_addr a;
-	uint8_t buf[256], want[64];
+	uint8_t buf[256];
 	struct wbuf w;
 	struct rbuf b;
 	const char *why;
@@ -405,19 +372,16 @@ test_elp(void **state)
 	hops[1].addr = A("198.18.1.2");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_elp_encode(&w, hops, 2);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 0a 00 0010 0007 0001 c6120101 "
-	    "0000 0001 c6120102", want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_ELP, &a);
+	n = encoded(buf, sizeof(buf), &w, LCAF_ELP, &a,
+	    "4003 00 00 0a 00 0010 0007 0001 c6120101 "
+	    "0000 0001 c6120102");
 	assert_fmt(&a, "lcaf-elp(198.18.1.1/LPS->198.18.1.2)");
 
 	hops[2].flags = ELP_P;
 	hops[2].addr = A("[5]2001:db8::9");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_elp_encode(&w, hops, 3);
-	n = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, n, LCAF_ELP, &a);
+	n = encoded(buf, sizeof(buf), &w, LCAF_ELP, &a, NULL);
 	assert_int_equal(lcaf_elp_decode(&a, &e), 0);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(lcaf_elp_next(&e, &h), 1);
@@ -427,7 +391,7 @@ test_elp(void **state)
 	assert_int_equal(lcaf_elp_next(&e, &h), 0);
 
 	/* an empty ELP is refused */
-	n = unhex("4003 00 00 0a 00 0000", buf, sizeof(buf));
+	n = tl_unhex("4003 00 00 0a 00 0000", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
 	assert_int_equal(addr_decode(&b, &a, 0, &why), -1);
 	assert_string_equal(why, "empty ELP");
@@ -456,9 +420,8 @@ test_seckey(void **state)
 	k.addr = A("198.18.1.1");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_seckey_encode(&w, &k);
-	n = encode_into(buf, sizeof(buf), &w);
+	n = encoded(buf, sizeof(buf), &w, LCAF_SECKEY, &a, NULL);
 	assert_int_equal(n, 8 + 4 + 2 + 32 + 2 + 2 + 1 + 6);
-	roundtrip(buf, n, LCAF_SECKEY, &a);
 	assert_int_equal(lcaf_seckey_decode(&a, &m), 0);
 	assert_int_equal(m.nkeys, 3);
 	assert_int_equal(m.alg, 6);
@@ -494,9 +457,8 @@ test_srcdst(void **state)
 {
 	struct lcaf_srcdst sd = { 0 }, m;
 	struct lisp_addr a;
-	uint8_t buf[128], want[64];
+	uint8_t buf[128];
 	struct wbuf w;
-	size_t n;
 	int mlen;
 
 	assert_int_equal(prefix_parse("198.18.1.0/24", &sd.src, &mlen), 0);
@@ -505,11 +467,9 @@ test_srcdst(void **state)
 	sd.dst_mlen = (uint8_t)mlen;
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_srcdst_encode(&w, &sd);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 0c 00 0010 0000 18 19 "
-	    "0001 c6120100 0001 c6120200", want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_SRCDST, &a);
+	encoded(buf, sizeof(buf), &w, LCAF_SRCDST, &a,
+	    "4003 00 00 0c 00 0010 0000 18 19 "
+	    "0001 c6120100 0001 c6120200");
 	assert_int_equal(lcaf_srcdst_decode(&a, &m), 0);
 	assert_int_equal(m.src_mlen, 24);
 	assert_int_equal(m.dst_mlen, 25);
@@ -534,9 +494,8 @@ test_rle(void **state)
 	e[1].addr = A("2001:db8::2");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_rle_encode(&w, e, 2);
-	n = encode_into(buf, sizeof(buf), &w);
+	n = encoded(buf, sizeof(buf), &w, LCAF_RLE, &a, NULL);
 	assert_int_equal(n, 8 + 4 + 6 + 4 + 18);
-	roundtrip(buf, n, LCAF_RLE, &a);
 	assert_int_equal(lcaf_rle_decode(&a, &r), 0);
 	assert_int_equal(lcaf_rle_next(&r, &x), 1);
 	assert_int_equal(x.level, 0);
@@ -561,7 +520,7 @@ test_rle_names(void **state)
 	const char *why;
 	size_t n;
 
-	n = unhex("4003 00 00 0d 00 001d "
+	n = tl_unhex("4003 00 00 0d 00 001d "
 	    "0000 00 00 0001 c6120101 0011 6100 "
 	    "0000 00 02 0001 c6120102 0011 626200", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
@@ -587,7 +546,7 @@ test_json(void **state)
 	static const char txt[] = "{\"rtt\":12}";
 	struct lcaf_json j = { 0 }, k;
 	struct lisp_addr a;
-	uint8_t buf[128], want[64];
+	uint8_t buf[128];
 	struct wbuf w;
 	struct rbuf b;
 	const char *why;
@@ -598,11 +557,9 @@ test_json(void **state)
 	addr_set_none(&j.addr);
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_json_encode(&w, &j);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 0e 00 000e 000a 7b22727474223a31327d "
-	    "0000", want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_JSON, &a);
+	n = encoded(buf, sizeof(buf), &w, LCAF_JSON, &a,
+	    "4003 00 00 0e 00 000e 000a 7b22727474223a31327d "
+	    "0000");
 	assert_int_equal(lcaf_json_decode(&a, &k), 0);
 	assert_int_equal(k.binary, 0);
 	assert_int_equal(k.len, j.len);
@@ -615,8 +572,7 @@ test_json(void **state)
 	j.addr = A("2001:db8::7");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_json_encode(&w, &j);
-	n = encode_into(buf, sizeof(buf), &w);
-	roundtrip(buf, n, LCAF_JSON, &a);
+	n = encoded(buf, sizeof(buf), &w, LCAF_JSON, &a, NULL);
 	assert_int_equal(a.lcaf_rsvd2, 1);
 	assert_int_equal(lcaf_json_decode(&a, &k), 0);
 	assert_int_equal(k.binary, 1);
@@ -635,19 +591,16 @@ test_kv(void **state)
 {
 	struct lcaf_kv kv, m;
 	struct lisp_addr a;
-	uint8_t buf[128], want[64];
+	uint8_t buf[128];
 	struct wbuf w;
-	size_t n;
 
 	kv.key = A("198.18.1.1");
 	kv.value = A("aa:bb:cc:dd:ee:ff");
 	wbuf_init(&w, buf, sizeof(buf));
 	lcaf_kv_encode(&w, &kv);
-	n = encode_into(buf, sizeof(buf), &w);
-	assert_int_equal(unhex("4003 00 00 0f 00 000e 0001 c6120101 "
-	    "4005 aabbccddeeff", want, sizeof(want)), n);
-	assert_memory_equal(buf, want, n);
-	roundtrip(buf, n, LCAF_KV, &a);
+	encoded(buf, sizeof(buf), &w, LCAF_KV, &a,
+	    "4003 00 00 0f 00 000e 0001 c6120101 "
+	    "4005 aabbccddeeff");
 	assert_int_equal(lcaf_kv_decode(&a, &m), 0);
 	assert_true(addr_equal(&m.key, &kv.key));
 	assert_true(addr_equal(&m.value, &kv.value));
@@ -783,23 +736,15 @@ static const struct bad bads[] = {
 static void
 test_bad(void **state)
 {
+	struct tl_codec c = tl_addr_codec;
 	uint8_t buf[128];
 	struct lisp_addr a;
-	struct rbuf b;
-	const char *why;
 	size_t n, i;
 
 	for (i = 0; i < NELEM(bads); i++) {
-		n = unhex(bads[i].hex, buf, sizeof(buf));
-		rbuf_init(&b, buf, n);
-		why = NULL;
-		if (addr_decode(&b, &a, 0, &why) != -1)
-			fail_msg("%s decoded", bads[i].name);
-		if (why == NULL || strcmp(why, bads[i].why) != 0)
-			fail_msg("%s: '%s' != '%s'", bads[i].name,
-			    why ? why : "(null)", bads[i].why);
-		assert_ptr_equal(b.p, buf);
-		assert_int_equal(b.len, n);
+		n = tl_unhex(bads[i].hex, buf, sizeof(buf));
+		c.name = bads[i].name;
+		tl_expect_fail(&c, &a, buf, n, bads[i].why);
 	}
 }
 
@@ -814,7 +759,7 @@ test_unknown_type(void **state)
 	const char *why;
 	size_t n;
 
-	n = unhex("4003 00 a5 c8 5a 0005 0102030405", buf, sizeof(buf));
+	n = tl_unhex("4003 00 a5 c8 5a 0005 0102030405", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
 	assert_int_equal(addr_decode(&b, &a, 0, &why), 0);
 	assert_int_equal(a.afi, AFI_LCAF);

@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "msg.h"
+#include "testlib.h"
 
 static const uint8_t v4a[4] = { 198, 18, 1, 1 };
 static const uint8_t v4b[4] = { 198, 18, 2, 1 };
@@ -261,18 +262,10 @@ static void
 test_truncated(void **state)
 {
 	struct lisp_ecm		 ecm;
-	struct rbuf		 b;
-	const char		*why;
-	size_t			 n;
 
 	/* the IP total length covers the padding: every cut is refused */
-	for (n = 0; n < sizeof(sec_ecm); n++) {
-		why = NULL;
-		rbuf_init(&b, sec_ecm, n);
-		assert_int_equal(ecm_decode(&b, &ecm, &why), -1);
-		assert_non_null(why);
-		assert_int_equal(b.len, n);
-	}
+	assert_int_equal(tl_truncations(&tl_ecm_codec, &ecm, sec_ecm,
+	    sizeof(sec_ecm), NULL), 0);
 }
 
 struct bad_case {
@@ -308,14 +301,11 @@ test_refused(void **state)
 	const char		*why;
 	size_t			 i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < NELEM(bad); i++) {
 		memcpy(pkt, sec_ecm, sizeof(pkt));
 		pkt[bad[i].off] = bad[i].val;
-		why = NULL;
-		rbuf_init(&b, pkt, sizeof(pkt));
 		print_message("refuse: %s\n", bad[i].name);
-		assert_int_equal(ecm_decode(&b, &ecm, &why), -1);
-		assert_non_null(why);
+		tl_expect_fail(&tl_ecm_codec, &ecm, pkt, sizeof(pkt), NULL);
 	}
 	/* same packet without S: the AD is taken for an IP header */
 	memcpy(pkt, sec_ecm, sizeof(pkt));

@@ -11,29 +11,8 @@
 #include "lcaf.h"
 #include "msg.h"
 #include "vectors.h"
-
-static size_t
-build(const char *name, uint8_t *buf, size_t cap)
-{
-	const struct test_vector *tv = test_vector_find(name);
-	size_t n;
-
-	assert_non_null(tv);
-	n = tv->build(buf, cap);
-	assert_true(n > 0);
-	return n;
-}
-
-static size_t
-reencode(const struct lisp_info *info, uint8_t *out, size_t cap)
-{
-	struct wbuf w;
-
-	wbuf_init(&w, out, cap);
-	info_encode(&w, info);
-	assert_int_equal(w.err, 0);
-	return w.len;
-}
+#include "msg_roundtrip.h"
+#include "testlib.h"
 
 static void
 test_request(void **state)
@@ -45,7 +24,7 @@ test_request(void **state)
 	const char		*why = NULL;
 	size_t			 n;
 
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
 	assert_int_equal(info_decode(&b, &info, &why), 0);
 	assert_int_equal(b.len, 0);
@@ -64,12 +43,12 @@ test_request(void **state)
 	assert_ptr_equal(info.msg.p, pkt);
 	assert_int_equal(info.msg.len, n);
 
-	assert_int_equal(reencode(&info, out, sizeof(out)), n);
+	assert_int_equal(rt_info_encode(&info, out, sizeof(out)), n);
 	assert_memory_equal(out, pkt, n);
 
 	/* without auth data the encoder writes zeros for auth_sign */
 	info.auth = NULL;
-	assert_int_equal(reencode(&info, out, sizeof(out)), n);
+	assert_int_equal(rt_info_encode(&info, out, sizeof(out)), n);
 	assert_memory_equal(out, pkt, 16);
 	assert_int_equal(out[16], 0);
 	assert_int_equal(out[35], 0);
@@ -87,7 +66,7 @@ test_request_lispers(void **state)
 	const char		*why = NULL;
 	size_t			 n;
 
-	n = build("info-request-dn", pkt, sizeof(pkt));
+	n = tl_sample("info-request-dn", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
 	assert_int_equal(info_decode(&b, &info, &why), 0);
 	assert_int_equal(info.reply, 0);
@@ -98,14 +77,14 @@ test_request_lispers(void **state)
 	assert_int_equal(info.nat.afi, AFI_DN);
 	assert_int_equal(info.nat.body_len, 6);
 	assert_memory_equal(info.nat.body, "xtr-1", 6);
-	assert_int_equal(reencode(&info, out, sizeof(out)), n);
+	assert_int_equal(rt_info_encode(&info, out, sizeof(out)), n);
 	assert_memory_equal(out, pkt, n);
 
 	/* cut after the EID: accepted, re-encoded with AFI 0 */
 	rbuf_init(&b, pkt, n - 8);
 	assert_int_equal(info_decode(&b, &info, &why), 0);
 	assert_int_equal(info.nat.afi, AFI_NONE);
-	assert_int_equal(reencode(&info, out, sizeof(out)), n - 6);
+	assert_int_equal(rt_info_encode(&info, out, sizeof(out)), n - 6);
 	assert_memory_equal(out, pkt, n - 8);
 	assert_int_equal(get_u16(out + n - 8), 0);
 }
@@ -121,7 +100,7 @@ test_reply(void **state)
 	const char		*why = NULL;
 	size_t			 n;
 
-	n = build("info-reply", pkt, sizeof(pkt));
+	n = tl_sample("info-reply", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
 	assert_int_equal(info_decode(&b, &info, &why), 0);
 	assert_int_equal(info.reply, 1);
@@ -139,7 +118,7 @@ test_reply(void **state)
 	assert_int_equal(nat.nrtr, 1);
 	assert_string_equal(addr_fmt(&nat.rtr[0], s, sizeof(s)), "203.0.113.9");
 
-	assert_int_equal(reencode(&info, out, sizeof(out)), n);
+	assert_int_equal(rt_info_encode(&info, out, sizeof(out)), n);
 	assert_memory_equal(out, pkt, n);
 }
 
@@ -176,7 +155,7 @@ test_reply_build(void **state)
 	assert_int_equal(addr_parse(&info.eid, "2001:db8:1::"), 0);
 	rbuf_init(&b, lc, w.len);
 	assert_int_equal(addr_decode(&b, &info.nat, 0, NULL), 0);
-	n = reencode(&info, out, sizeof(out));
+	n = rt_info_encode(&info, out, sizeof(out));
 
 	rbuf_init(&b, out, n);
 	assert_int_equal(info_decode(&b, &back, NULL), 0);
@@ -193,31 +172,28 @@ test_reply_build(void **state)
 	assert_true(addr_equal(&nat2.rtr[1], &nat.rtr[1]));
 }
 
+/* a request may end right after its EID (lispers.net) */
+static size_t info_min;
+
+static void
+accept_no_nat(void *m, size_t k)
+{
+	assert_int_equal(k, info_min);
+}
+
 static void
 test_truncated(void **state)
 {
 	static const char *names[] = { "info-request", "info-reply" };
 	uint8_t			 pkt[256];
 	struct lisp_info	 info;
-	struct rbuf		 b;
-	const char		*why;
-	size_t			 i, n, cut, min;
+	size_t			 i, n;
 
 	for (i = 0; i < 2; i++) {
-		n = build(names[i], pkt, sizeof(pkt));
-		/* a request may end right after its EID (lispers.net) */
-		min = i == 0 ? n - 2 : n;
-		for (cut = 0; cut < n; cut++) {
-			why = NULL;
-			rbuf_init(&b, pkt, cut);
-			if (cut == min) {
-				assert_int_equal(info_decode(&b, &info, &why), 0);
-				continue;
-			}
-			assert_int_equal(info_decode(&b, &info, &why), -1);
-			assert_non_null(why);
-			assert_int_equal(b.len, cut);
-		}
+		n = tl_sample(names[i], pkt, sizeof(pkt));
+		info_min = i == 0 ? n - 2 : n;
+		assert_int_equal(tl_truncations(&tl_info_codec, &info, pkt, n,
+		    accept_no_nat), i == 0 ? 1 : 0);
 	}
 }
 
@@ -226,48 +202,39 @@ test_refused(void **state)
 {
 	uint8_t			 pkt[256];
 	struct lisp_info	 info;
-	struct rbuf		 b;
-	const char		*why;
 	size_t			 n;
 
 	/* a reply without the NAT LCAF (the request's AFI 0) */
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	pkt[0] |= 0x08;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n, NULL);
 	/* a request with an IPv4 address after the EID */
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	put_u16(pkt + n - 2, 1);
 	memcpy(pkt + n, "\xcb\x00\x71\x01", 4);
-	rbuf_init(&b, pkt, n + 4);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n + 4, NULL);
 	/* a request whose AFI 0 is wrapped in an IID LCAF (found by
 	 * fuzz_info: it cannot be written back as it came) */
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	memcpy(pkt + n - 2, "\x40\x03\x00\x00\x02\x00\x00\x06"
 	    "\x00\x00\x00\x07\x00\x00", 14);
-	rbuf_init(&b, pkt, n + 12);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n + 12, NULL);
 	/* auth length beyond the message */
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	put_u16(pkt + 14, 200);
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n, NULL);
 	/* EID mask-len 33 */
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	pkt[16 + 20 + 5] = 33;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n, NULL);
 	/* wrong type */
-	n = build("info-request", pkt, sizeof(pkt));
+	n = tl_sample("info-request", pkt, sizeof(pkt));
 	pkt[0] = 0x60;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n, NULL);
 	/* a reply with an LCAF of another type */
-	n = build("info-reply", pkt, sizeof(pkt));
+	n = tl_sample("info-reply", pkt, sizeof(pkt));
 	pkt[n - 24 - 4] = LCAF_ASN;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), -1);
+	tl_expect_fail(&tl_info_codec, &info, pkt, n, NULL);
 }
 
 int

@@ -9,43 +9,8 @@
 #include "addr.h"
 #include "msg.h"
 #include "vectors.h"
-
-static size_t
-build(const char *name, uint8_t *buf, size_t cap)
-{
-	const struct test_vector *tv = test_vector_find(name);
-	size_t n;
-
-	assert_non_null(tv);
-	n = tv->build(buf, cap);
-	assert_true(n > 0);
-	return n;
-}
-
-/* re-encode a decoded referral with the library encoders */
-static size_t
-reencode(const struct lisp_map_referral *mr, uint8_t *out, size_t cap)
-{
-	struct lisp_record	 rec;
-	struct lisp_rloc	 rl;
-	struct lisp_ref_sig	 sg;
-	struct rbuf		 recs = mr->records, rlocs, sigs;
-	struct wbuf		 w;
-
-	wbuf_init(&w, out, cap);
-	map_referral_encode_hdr(&w, mr);
-	while (referral_record_next(&recs, &rec) == 1) {
-		record_encode(&w, &rec);
-		rlocs = rec.rlocs;
-		while (rloc_next(&rlocs, &rl) == 1)
-			rloc_encode(&w, &rl);
-		sigs = rec.sigs;
-		while (ref_sig_next(&sigs, &sg) == 1)
-			ref_sig_encode(&w, &sg);
-	}
-	assert_int_equal(w.err, 0);
-	return w.len;
-}
+#include "msg_roundtrip.h"
+#include "testlib.h"
 
 static void
 test_decode_two_records(void **state)
@@ -59,7 +24,7 @@ test_decode_two_records(void **state)
 	const char		*why = NULL;
 	size_t			 n;
 
-	n = build("map-referral", pkt, sizeof(pkt));
+	n = tl_sample("map-referral", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
 	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
 	assert_int_equal(b.len, 0);
@@ -100,7 +65,7 @@ test_decode_two_records(void **state)
 	assert_int_equal(rec.rlocs.len, 0);
 	assert_int_equal(referral_record_next(&recs, &rec), 0);
 
-	assert_int_equal(reencode(&mr, out, sizeof(out)), n);
+	assert_int_equal(rt_map_referral_encode(&mr, out, sizeof(out)), n);
 	assert_memory_equal(out, pkt, n);
 }
 
@@ -115,7 +80,7 @@ test_decode_signed(void **state)
 	const char		*why = NULL;
 	size_t			 n;
 
-	n = build("map-referral-sig", pkt, sizeof(pkt));
+	n = tl_sample("map-referral-sig", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
 	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
 	assert_int_equal(mr.nrecords, 1);
@@ -137,7 +102,7 @@ test_decode_signed(void **state)
 	assert_int_equal(sg.sig[0], 0x5e);
 	assert_int_equal(ref_sig_next(&sigs, &sg), 0);
 
-	assert_int_equal(reencode(&mr, out, sizeof(out)), n);
+	assert_int_equal(rt_map_referral_encode(&mr, out, sizeof(out)), n);
 	assert_memory_equal(out, pkt, n);
 }
 
@@ -147,19 +112,12 @@ test_truncated(void **state)
 	static const char *names[] = { "map-referral", "map-referral-sig" };
 	uint8_t			 pkt[512];
 	struct lisp_map_referral mr;
-	struct rbuf		 b;
-	const char		*why;
-	size_t			 i, n, cut;
+	size_t			 i, n;
 
 	for (i = 0; i < 2; i++) {
-		n = build(names[i], pkt, sizeof(pkt));
-		for (cut = 0; cut < n; cut++) {
-			why = NULL;
-			rbuf_init(&b, pkt, cut);
-			assert_int_equal(map_referral_decode(&b, &mr, &why), -1);
-			assert_non_null(why);
-			assert_int_equal(b.len, cut);
-		}
+		n = tl_sample(names[i], pkt, sizeof(pkt));
+		assert_int_equal(tl_truncations(&tl_map_referral_codec, &mr,
+		    pkt, n, NULL), 0);
 	}
 }
 
@@ -172,35 +130,30 @@ test_refused(void **state)
 	const char		*why;
 	size_t			 n;
 
-	n = build("map-referral", pkt, sizeof(pkt));
+	n = tl_sample("map-referral", pkt, sizeof(pkt));
 	/* wrong type */
 	pkt[0] = 0x20;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), -1);
+	tl_expect_fail(&tl_map_referral_codec, &mr, pkt, n, NULL);
 	/* no records */
 	pkt[0] = 0x60;
 	pkt[3] = 0;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), -1);
+	tl_expect_fail(&tl_map_referral_codec, &mr, pkt, n, NULL);
 	/* more records than present */
 	pkt[3] = 3;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), -1);
+	tl_expect_fail(&tl_map_referral_codec, &mr, pkt, n, NULL);
 	/* one record fewer: the rest is left in the cursor */
 	pkt[3] = 1;
 	rbuf_init(&b, pkt, n);
 	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
 	assert_int_equal(b.len, 10 + 6);
 	/* sigcnt beyond the message */
-	n = build("map-referral-sig", pkt, sizeof(pkt));
+	n = tl_sample("map-referral-sig", pkt, sizeof(pkt));
 	pkt[12 + 8] = 0x20;
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), -1);
+	tl_expect_fail(&tl_map_referral_codec, &mr, pkt, n, NULL);
 	/* signature length beyond the message */
-	n = build("map-referral-sig", pkt, sizeof(pkt));
+	n = tl_sample("map-referral-sig", pkt, sizeof(pkt));
 	put_u16(pkt + n - 16 - 6, 17);
-	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), -1);
+	tl_expect_fail(&tl_map_referral_codec, &mr, pkt, n, NULL);
 }
 
 /* a header written from scratch */

@@ -13,6 +13,7 @@
 #include "msg.h"
 #include "vectors.h"
 #include "msg_roundtrip.h"
+#include "testlib.h"
 
 static size_t
 unhex(const char *s, uint8_t *out, size_t cap)
@@ -106,15 +107,6 @@ test_digest_vectors(void **state)
 	    "2bda0db8466ce8b232a3e063a627fb2301744a68741fc20f098c7b18b49c5a6c");
 }
 
-static size_t
-sample(const char *name, uint8_t *buf, size_t cap)
-{
-	size_t n = test_vector_find(name)->build(buf, cap);
-
-	assert_true(n > 0);
-	return n;
-}
-
 static void
 test_sample_vectors(void **state)
 {
@@ -126,7 +118,7 @@ test_sample_vectors(void **state)
 	const char *why = NULL;
 	size_t n;
 
-	n = sample("map-register", buf, sizeof(buf));
+	n = tl_sample("map-register", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
 	assert_int_equal(map_register_decode(&b, &m, &why), 0);
 	assert_int_equal(m.type, LISP_MAP_REGISTER);
@@ -161,7 +153,7 @@ test_sample_vectors(void **state)
 	assert_memory_equal(out, buf, n);
 
 	/* Map-Notify: no I bit, the 24 octets after the records are IDs */
-	n = sample("map-notify", buf, sizeof(buf));
+	n = tl_sample("map-notify", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
 	assert_int_equal(map_register_decode(&b, &m, &why), 0);
 	assert_int_equal(m.type, LISP_MAP_NOTIFY);
@@ -181,7 +173,7 @@ test_sample_vectors(void **state)
 	assert_int_equal(rt_map_register_encode(&m, out, sizeof(out)), n);
 	assert_memory_equal(out, buf, n);
 
-	n = sample("map-notify-ack", buf, sizeof(buf));
+	n = tl_sample("map-notify-ack", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
 	assert_int_equal(map_register_decode(&b, &m, &why), 0);
 	assert_int_equal(m.type, LISP_MAP_NOTIFY_ACK);
@@ -203,7 +195,7 @@ test_ack_count_zero(void **state)
 	struct lisp_map_register m;
 	struct rbuf b;
 	const char *why = NULL;
-	size_t n = sample("map-notify-ack", buf, sizeof(buf));
+	size_t n = tl_sample("map-notify-ack", buf, sizeof(buf));
 
 	buf[3] = 0;
 	rbuf_init(&b, buf, n);
@@ -220,63 +212,37 @@ test_ack_count_zero(void **state)
 }
 
 static void
-expect_fail(const uint8_t *p, size_t n, const char *reason)
-{
-	struct lisp_map_register m;
-	struct rbuf b;
-	const char *why = NULL;
-
-	rbuf_init(&b, p, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), -1);
-	assert_non_null(why);
-	if (reason != NULL)
-		assert_string_equal(why, reason);
-}
-
-static void
 test_reasons(void **state)
 {
+	const struct tl_codec *c = &tl_map_register_codec;
+	struct lisp_map_register m;
 	uint8_t buf[512];
 	size_t n;
 
-	n = sample("map-register", buf, sizeof(buf));
+	n = tl_sample("map-register", buf, sizeof(buf));
 	put_u16(buf + 14, 400);
-	expect_fail(buf, n, "auth length 400 exceeds packet");
-	n = sample("map-register", buf, sizeof(buf));
-	expect_fail(buf, n - 1, "I set but only 23 octets for xTR-ID and Site-ID");
-	n = sample("map-register", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "auth length 400 exceeds packet");
+	n = tl_sample("map-register", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n - 1,
+	    "I set but only 23 octets for xTR-ID and Site-ID");
+	n = tl_sample("map-register", buf, sizeof(buf));
 	buf[0] = 0x20;
-	expect_fail(buf, n, "not a map-register/notify (type 2)");
-	n = sample("map-register", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "not a map-register/notify (type 2)");
+	n = tl_sample("map-register", buf, sizeof(buf));
 	buf[48 + 4] = 30;	/* record 1 locator count */
-	expect_fail(buf, n, "record 1: locator count 30 exceeds packet");
-	n = sample("map-register", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n,
+	    "record 1: locator count 30 exceeds packet");
+	n = tl_sample("map-register", buf, sizeof(buf));
 	buf[48 + 4] = 3;	/* runs into record 2 */
-	expect_fail(buf, n, "record 1: locator 2: unknown AFI 4096");
-	n = sample("map-register", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 1: locator 2: unknown AFI 4096");
+	n = tl_sample("map-register", buf, sizeof(buf));
 	buf[48 + 5] = 40;
-	expect_fail(buf, n, "record 1: eid mask-len 40 exceeds 32");
-	n = sample("map-notify", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 1: eid mask-len 40 exceeds 32");
+	n = tl_sample("map-notify", buf, sizeof(buf));
 	buf[0] |= 0x08;		/* MNOT_I */
-	expect_fail(buf, n - 24, "I set but only 0 octets for xTR-ID and Site-ID");
-	expect_fail(buf, 15, "short header");
-}
-
-static void
-rand_addr(struct lisp_addr *a, uint64_t *s)
-{
-	uint64_t r = tv_rand(s);
-	uint8_t x[16];
-	int k;
-
-	for (k = 0; k < 16; k++)
-		x[k] = (uint8_t)(tv_rand(s) >> 24);
-	if (r % 2)
-		addr_set_v4(a, x);
-	else
-		addr_set_v6(a, x);
-	if ((r >> 8) % 3 == 0)
-		addr_set_iid(a, (uint32_t)(r >> 16));
+	tl_expect_fail(c, &m, buf, n - 24,
+	    "I set but only 0 octets for xTR-ID and Site-ID");
+	tl_expect_fail(c, &m, buf, 15, "short header");
 }
 
 static void
@@ -310,23 +276,10 @@ test_roundtrip_combinations(void **state)
 		wbuf_init(&w, buf, sizeof(buf));
 		map_register_encode_hdr(&w, &m);
 		for (i = 0; i < m.nrecords; i++) {
-			memset(&rr, 0, sizeof(rr));
-			rr.ttl = (uint32_t)tv_rand(&s);
-			rr.nrlocs = (uint8_t)(tv_rand(&s) % 5);
-			rr.act = (uint8_t)(tv_rand(&s) % 8);
-			rr.auth = tv_rand(&s) & 1;
-			rr.version = (uint16_t)(tv_rand(&s) & 0xfff);
-			rand_addr(&rr.eid, &s);
-			rr.eid_mlen = (uint8_t)(tv_rand(&s) %
-			    (addr_bits(&rr.eid) + 1));
+			tl_rand_record(&rr, &s, 5, 2);
 			record_encode(&w, &rr);
 			for (k = 0; k < rr.nrlocs; k++) {
-				rl.priority = (uint8_t)tv_rand(&s);
-				rl.weight = (uint8_t)tv_rand(&s);
-				rl.mpriority = (uint8_t)tv_rand(&s);
-				rl.mweight = (uint8_t)tv_rand(&s);
-				rl.flags = (uint16_t)tv_rand(&s);
-				rand_addr(&rl.addr, &s);
+				tl_rand_rloc(&rl, &s, 2);
 				rloc_encode(&w, &rl);
 			}
 		}
@@ -372,79 +325,54 @@ test_roundtrip_combinations(void **state)
 	}
 }
 
+static const char *const names[] = {
+	"map-register", "map-notify", "map-notify-ack"
+};
+
+/* a Map-Notify without I may lose octets after its records: records plus
+ * leftovers; anything else cut is refused */
+struct reg_cut {
+	struct lisp_map_register m;
+	int			 t;
+	size_t			 end;
+};
+
+static void
+accept_leftovers(void *arg, size_t k)
+{
+	struct reg_cut *rc = arg;
+
+	assert_int_equal(rc->t, 1);
+	assert_true(k >= rc->end);
+	assert_int_equal(rc->m.has_ids, 0);
+	assert_int_equal(rc->m.trailing, k - rc->end);
+}
+
 static void
 test_truncations(void **state)
 {
-	const char *names[] = { "map-register", "map-notify", "map-notify-ack" };
 	uint8_t buf[512];
-	struct lisp_map_register m;
-	struct rbuf b;
-	const char *why;
-	size_t n, k, end;
-	int t;
+	struct reg_cut rc;
+	size_t n;
 
-	for (t = 0; t < 3; t++) {
-		n = sample(names[t], buf, sizeof(buf));
-		end = t == 2 ? n : n - 24;	/* end of the records */
-		for (k = 0; k < n; k++) {
-			why = NULL;
-			rbuf_init(&b, buf, k);
-			if (map_register_decode(&b, &m, &why) == -1) {
-				assert_non_null(why);
-				assert_true(strlen(why) > 0);
-				/* only the octets after the records may go */
-				continue;
-			}
-			/* a Map-Notify without I: records plus leftovers */
-			assert_int_equal(t, 1);
-			assert_true(k >= end);
-			assert_int_equal(m.has_ids, 0);
-			assert_int_equal(m.trailing, k - end);
-		}
+	for (rc.t = 0; rc.t < 3; rc.t++) {
+		n = tl_sample(names[rc.t], buf, sizeof(buf));
+		rc.end = rc.t == 2 ? n : n - 24;	/* end of the records */
+		tl_truncations(&tl_map_register_codec, &rc, buf, n,
+		    accept_leftovers);
 	}
 }
 
 static void
 test_mutations(void **state)
 {
-	const char *names[] = { "map-register", "map-notify", "map-notify-ack" };
-	static uint8_t buf[1024], out[2048], out2[2048];
-	struct lisp_map_register m, m2;
-	struct rbuf b;
-	const char *why, *diff;
+	static struct lisp_map_register m, m2, m3;
 	uint64_t s = 31337;
-	size_t n, len;
-	int i, j, t, ok;
+	int t;
 
-	for (t = 0; t < 3; t++) {
-		ok = 0;
-		for (i = 0; i < 100000; i++) {
-			n = sample(names[t], buf, sizeof(buf));
-			for (j = 1 + (int)(tv_rand(&s) % 4); j > 0; j--)
-				n = tv_mutate(buf, n, sizeof(buf), &s);
-			why = NULL;
-			rbuf_init(&b, buf, n);
-			if (map_register_decode(&b, &m, &why) == -1) {
-				assert_non_null(why);
-				continue;
-			}
-			ok++;
-			/* reserved bits may differ from the mutated input */
-			len = rt_map_register_encode(&m, out, sizeof(out));
-			assert_int_equal(len, n);
-			rbuf_init(&b, out, len);
-			if (map_register_decode(&b, &m2, &why) == -1)
-				fail_msg("mutation %d: re-decode: %s", i, why);
-			if ((diff = rt_map_register_same(&m, &m2)) != NULL)
-				fail_msg("mutation %d: %s differs", i, diff);
-			assert_int_equal(rt_map_register_encode(&m2, out2,
-			    sizeof(out2)), len);
-			assert_memory_equal(out2, out, len);
-		}
-		print_message("%s mutations: %d of 100000 decoded\n", names[t],
-		    ok);
-		assert_true(ok > 0);
-	}
+	for (t = 0; t < 3; t++)
+		tl_mutations(&tl_map_register_codec, &m, &m2, &m3, names[t], &s,
+		    100000, 1);
 }
 
 int

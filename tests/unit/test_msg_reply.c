@@ -12,20 +12,12 @@
 #include "msg.h"
 #include "vectors.h"
 #include "msg_roundtrip.h"
+#include "testlib.h"
 
 /* sample layout: header 12; record 1 at 12 (16 + locators 12 and 24);
  * record 2 at 64 (28) */
 #define REC1	12
 #define REC2	(12 + 16 + 12 + 24)
-
-static size_t
-sample(uint8_t *buf, size_t cap)
-{
-	size_t n = test_vector_find("map-reply")->build(buf, cap);
-
-	assert_true(n > 0);
-	return n;
-}
 
 static void
 test_vector_fields(void **state)
@@ -39,7 +31,7 @@ test_vector_fields(void **state)
 	const uint8_t v4[4] = { 198, 18, 1, 0 }, l4[4] = { 203, 0, 113, 1 };
 	const uint8_t l6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
-	size_t n = sample(buf, sizeof(buf));
+	size_t n = tl_sample("map-reply", buf, sizeof(buf));
 
 	assert_int_equal(n, REC2 + 28);
 	rbuf_init(&b, buf, n);
@@ -90,30 +82,6 @@ test_vector_fields(void **state)
 }
 
 static void
-rand_addr(struct lisp_addr *a, uint64_t *s)
-{
-	uint64_t r = tv_rand(s);
-	uint8_t x[16];
-	int k;
-
-	for (k = 0; k < 16; k++)
-		x[k] = (uint8_t)(tv_rand(s) >> 24);
-	switch (r % 3) {
-	case 0:
-		addr_set_v4(a, x);
-		break;
-	case 1:
-		addr_set_v6(a, x);
-		break;
-	default:
-		addr_set_mac(a, x);
-		break;
-	}
-	if ((r >> 8) % 3 == 0)
-		addr_set_iid(a, (uint32_t)(r >> 16));
-}
-
-static void
 test_roundtrip_combinations(void **state)
 {
 	static uint8_t buf[16384], out[16384];
@@ -135,23 +103,10 @@ test_roundtrip_combinations(void **state)
 		wbuf_init(&w, buf, sizeof(buf));
 		map_reply_encode_hdr(&w, &m);
 		for (i = 0; i < m.nrecords; i++) {
-			memset(&rr[i], 0, sizeof(rr[i]));
-			rr[i].ttl = (uint32_t)tv_rand(&s);
-			rr[i].nrlocs = (uint8_t)(tv_rand(&s) % 7);
-			rr[i].act = (uint8_t)(tv_rand(&s) % 8);
-			rr[i].auth = tv_rand(&s) & 1;
-			rr[i].version = (uint16_t)(tv_rand(&s) & 0xfff);
-			rand_addr(&rr[i].eid, &s);
-			rr[i].eid_mlen = (uint8_t)(tv_rand(&s) %
-			    (addr_bits(&rr[i].eid) + 1));
+			tl_rand_record(&rr[i], &s, 7, 3);
 			record_encode(&w, &rr[i]);
 			for (k = 0; k < rr[i].nrlocs; k++) {
-				rl[i][k].priority = (uint8_t)tv_rand(&s);
-				rl[i][k].weight = (uint8_t)tv_rand(&s);
-				rl[i][k].mpriority = (uint8_t)tv_rand(&s);
-				rl[i][k].mweight = (uint8_t)tv_rand(&s);
-				rl[i][k].flags = (uint16_t)tv_rand(&s);
-				rand_addr(&rl[i][k].addr, &s);
+				tl_rand_rloc(&rl[i][k], &s, 3);
 				rloc_encode(&w, &rl[i][k]);
 			}
 		}
@@ -177,22 +132,11 @@ test_roundtrip_combinations(void **state)
 		recs = d.records;
 		for (i = 0; i < m.nrecords; i++) {
 			assert_int_equal(record_next(&recs, &dr), 1);
-			assert_int_equal(dr.ttl, rr[i].ttl);
-			assert_int_equal(dr.nrlocs, rr[i].nrlocs);
-			assert_int_equal(dr.eid_mlen, rr[i].eid_mlen);
-			assert_int_equal(dr.act, rr[i].act);
-			assert_int_equal(dr.auth, rr[i].auth);
-			assert_int_equal(dr.version, rr[i].version);
-			assert_true(rt_addr_same(&dr.eid, &rr[i].eid));
+			tl_assert_record(&dr, &rr[i]);
 			rls = dr.rlocs;
 			for (k = 0; k < rr[i].nrlocs; k++) {
 				assert_int_equal(rloc_next(&rls, &dl), 1);
-				assert_int_equal(dl.priority, rl[i][k].priority);
-				assert_int_equal(dl.weight, rl[i][k].weight);
-				assert_int_equal(dl.mpriority, rl[i][k].mpriority);
-				assert_int_equal(dl.mweight, rl[i][k].mweight);
-				assert_int_equal(dl.flags, rl[i][k].flags);
-				assert_true(rt_addr_same(&dl.addr, &rl[i][k].addr));
+				tl_assert_rloc(&dl, &rl[i][k]);
 			}
 			assert_int_equal(rloc_next(&rls, &dl), 0);
 		}
@@ -203,52 +147,41 @@ test_roundtrip_combinations(void **state)
 }
 
 static void
-expect_fail(const uint8_t *p, size_t n, const char *reason)
-{
-	struct lisp_map_reply m;
-	struct rbuf b;
-	const char *why = NULL;
-
-	rbuf_init(&b, p, n);
-	assert_int_equal(map_reply_decode(&b, &m, &why), -1);
-	assert_non_null(why);
-	if (reason != NULL)
-		assert_string_equal(why, reason);
-}
-
-static void
 test_reasons(void **state)
 {
+	const struct tl_codec *c = &tl_map_reply_codec;
+	struct lisp_map_reply m;
 	uint8_t buf[512];
-	size_t n = sample(buf, sizeof(buf));
+	size_t n = tl_sample("map-reply", buf, sizeof(buf));
 
 	buf[REC2 + 4] = 9;
-	expect_fail(buf, n, "record 2: locator count 9 exceeds packet");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n,
+	    "record 2: locator count 9 exceeds packet");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[REC1 + 5] = 33;
-	expect_fail(buf, n, "record 1: eid mask-len 33 exceeds 32");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 1: eid mask-len 33 exceeds 32");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[REC2 + 5] = 129;
-	expect_fail(buf, n, "record 2: eid mask-len 129 exceeds 128");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 2: eid mask-len 129 exceeds 128");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[REC1 + 16 + 12 + 7] = 99;	/* second locator's AFI low octet */
-	expect_fail(buf, n, "record 1: locator 2: unknown AFI 99");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 1: locator 2: unknown AFI 99");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[3] = 0;
-	expect_fail(buf, n, "no records");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "no records");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[3] = 3;
-	expect_fail(buf, n, "record 3: short record header");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 3: short record header");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[3] = 20;
-	expect_fail(buf, n, "record count 20 exceeds packet");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record count 20 exceeds packet");
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[0] = 0x10;
-	expect_fail(buf, n, "not a map-reply (type 1)");
+	tl_expect_fail(c, &m, buf, n, "not a map-reply (type 1)");
 	/* second locator cut short: names record and locator */
-	n = sample(buf, sizeof(buf));
+	n = tl_sample("map-reply", buf, sizeof(buf));
 	buf[REC1 + 4] = 2;
-	expect_fail(buf, REC1 + 16 + 12 + 8 + 4,
+	tl_expect_fail(c, &m, buf, REC1 + 16 + 12 + 8 + 4,
 	    "record 1: locator 2: short IPv6 address");
 }
 
@@ -261,7 +194,7 @@ test_sec(void **state)
 	struct lisp_map_reply m;
 	struct rbuf b;
 	const char *why = NULL;
-	size_t n = sample(buf, sizeof(buf));
+	size_t n = tl_sample("map-reply", buf, sizeof(buf));
 
 	memset(buf + n, 0x77, 30);
 	buf[0] |= 0x02;
@@ -288,15 +221,10 @@ test_truncations(void **state)
 	struct lisp_map_reply m;
 	struct rbuf b;
 	const char *why;
-	size_t n = sample(buf, sizeof(buf)), k;
+	size_t n = tl_sample("map-reply", buf, sizeof(buf));
 
-	for (k = 0; k < n; k++) {
-		why = NULL;
-		rbuf_init(&b, buf, k);
-		assert_int_equal(map_reply_decode(&b, &m, &why), -1);
-		assert_non_null(why);
-		assert_true(strlen(why) > 0);
-	}
+	assert_int_equal(tl_truncations(&tl_map_reply_codec, &m, buf, n, NULL),
+	    0);
 	/* with one record less, the first record alone is a valid message */
 	buf[3] = 1;
 	rbuf_init(&b, buf, REC2);
@@ -307,37 +235,11 @@ test_truncations(void **state)
 static void
 test_mutations(void **state)
 {
-	static uint8_t buf[1024], out[2048], out2[2048];
-	struct lisp_map_reply m, m2;
-	struct rbuf b;
-	const char *why, *diff;
+	static struct lisp_map_reply m, m2, m3;
 	uint64_t s = 4242;
-	size_t n, len;
-	int i, j, ok = 0;
 
-	for (i = 0; i < 100000; i++) {
-		n = sample(buf, sizeof(buf));
-		for (j = 1 + (int)(tv_rand(&s) % 4); j > 0; j--)
-			n = tv_mutate(buf, n, sizeof(buf), &s);
-		why = NULL;
-		rbuf_init(&b, buf, n);
-		if (map_reply_decode(&b, &m, &why) == -1) {
-			assert_non_null(why);
-			continue;
-		}
-		ok++;
-		len = rt_map_reply_encode(&m, out, sizeof(out));
-		assert_true(len > 0);
-		rbuf_init(&b, out, len);
-		if (map_reply_decode(&b, &m2, &why) == -1)
-			fail_msg("mutation %d: re-decode: %s", i, why);
-		if ((diff = rt_map_reply_same(&m, &m2)) != NULL)
-			fail_msg("mutation %d: %s differs", i, diff);
-		assert_int_equal(rt_map_reply_encode(&m2, out2, sizeof(out2)), len);
-		assert_memory_equal(out2, out, len);
-	}
-	print_message("map-reply mutations: %d of 100000 decoded\n", ok);
-	assert_true(ok > 0);
+	tl_mutations(&tl_map_reply_codec, &m, &m2, &m3, "map-reply", &s, 100000,
+	    0);
 }
 
 /* Map-Referral record (RFC 8111): Referral Count, ACT, A, I, SigCnt and a

@@ -12,15 +12,7 @@
 #include "msg.h"
 #include "vectors.h"
 #include "msg_roundtrip.h"
-
-static size_t
-sample(uint8_t *buf, size_t cap)
-{
-	size_t n = test_vector_find("map-request")->build(buf, cap);
-
-	assert_true(n > 0);
-	return n;
-}
+#include "testlib.h"
 
 static void
 assert_v4(const struct lisp_addr *a, uint8_t x0, uint8_t x1, uint8_t x2,
@@ -43,7 +35,7 @@ test_vector_fields(void **state)
 	struct rbuf b, recs, rls;
 	const char *why = NULL;
 	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	size_t n = sample(buf, sizeof(buf)), i;
+	size_t n = tl_sample("map-request", buf, sizeof(buf)), i;
 
 	rbuf_init(&b, buf, n);
 	assert_int_equal(map_request_decode(&b, &m, &why), 0);
@@ -99,33 +91,6 @@ test_vector_fields(void **state)
 	assert_memory_equal(out, buf, n);
 }
 
-static void
-rand_addr(struct lisp_addr *a, uint64_t *s, int allow_none)
-{
-	uint64_t r = tv_rand(s);
-	uint8_t x[16];
-	int k;
-
-	for (k = 0; k < 16; k++)
-		x[k] = (uint8_t)(tv_rand(s) >> 24);
-	switch (r % (allow_none ? 4 : 3)) {
-	case 0:
-		addr_set_v4(a, x);
-		break;
-	case 1:
-		addr_set_v6(a, x);
-		break;
-	case 2:
-		addr_set_mac(a, x);
-		break;
-	default:
-		addr_set_none(a);
-		return;
-	}
-	if ((r >> 8) % 3 == 0)
-		addr_set_iid(a, (uint32_t)(r >> 16));
-}
-
 /* build messages with the encoders from random field values, decode, compare
  * each field with what was encoded, re-encode and compare octets */
 static void
@@ -146,10 +111,10 @@ test_roundtrip_combinations(void **state)
 		memset(&m, 0, sizeof(m));
 		m.flags = (uint32_t)tv_rand(&s) & 0x0fffe000u;
 		m.nonce = tv_rand(&s);
-		rand_addr(&m.seid, &s, 1);
+		tl_rand_addr(&m.seid, &s, 4);
 		m.nitr = (uint8_t)(1 + tv_rand(&s) % MREQ_ITR_MAX);
 		for (i = 0; i < m.nitr; i++)
-			rand_addr(&m.itr[i], &s, 0);
+			tl_rand_addr(&m.itr[i], &s, 3);
 		m.nrecords = (uint8_t)(1 + tv_rand(&s) % 4);
 		m.has_reply = tv_rand(&s) & 1;
 		m.has_ids = tv_rand(&s) & 1;
@@ -160,29 +125,16 @@ test_roundtrip_combinations(void **state)
 		map_request_encode_hdr(&w, &m);
 		for (i = 0; i < m.nrecords; i++) {
 			e[i].flags = (uint8_t)tv_rand(&s);
-			rand_addr(&e[i].eid, &s, 0);
+			tl_rand_addr(&e[i].eid, &s, 3);
 			bits = addr_bits(&e[i].eid);
 			e[i].mlen = (uint8_t)(tv_rand(&s) % (bits + 1));
 			mreq_record_encode(&w, &e[i]);
 		}
 		if (m.has_reply) {
-			memset(&rr, 0, sizeof(rr));
-			rr.ttl = (uint32_t)tv_rand(&s);
-			rr.nrlocs = (uint8_t)(tv_rand(&s) % 4);
-			rr.act = (uint8_t)(tv_rand(&s) % 8);
-			rr.auth = tv_rand(&s) & 1;
-			rr.version = (uint16_t)(tv_rand(&s) & 0xfff);
-			rand_addr(&rr.eid, &s, 0);
-			rr.eid_mlen = (uint8_t)(tv_rand(&s) %
-			    (addr_bits(&rr.eid) + 1));
+			tl_rand_record(&rr, &s, 4, 3);
 			record_encode(&w, &rr);
 			for (k = 0; k < rr.nrlocs; k++) {
-				rl[k].priority = (uint8_t)tv_rand(&s);
-				rl[k].weight = (uint8_t)tv_rand(&s);
-				rl[k].mpriority = (uint8_t)tv_rand(&s);
-				rl[k].mweight = (uint8_t)tv_rand(&s);
-				rl[k].flags = (uint16_t)tv_rand(&s);
-				rand_addr(&rl[k].addr, &s, 0);
+				tl_rand_rloc(&rl[k], &s, 3);
 				rloc_encode(&w, &rl[k]);
 			}
 		}
@@ -213,22 +165,11 @@ test_roundtrip_combinations(void **state)
 		if (m.has_reply) {
 			recs = d.reply;
 			assert_int_equal(record_next(&recs, &dr), 1);
-			assert_int_equal(dr.ttl, rr.ttl);
-			assert_int_equal(dr.nrlocs, rr.nrlocs);
-			assert_int_equal(dr.eid_mlen, rr.eid_mlen);
-			assert_int_equal(dr.act, rr.act);
-			assert_int_equal(dr.auth, rr.auth);
-			assert_int_equal(dr.version, rr.version);
-			assert_true(rt_addr_same(&dr.eid, &rr.eid));
+			tl_assert_record(&dr, &rr);
 			rls = dr.rlocs;
 			for (k = 0; k < rr.nrlocs; k++) {
 				assert_int_equal(rloc_next(&rls, &dl), 1);
-				assert_int_equal(dl.priority, rl[k].priority);
-				assert_int_equal(dl.weight, rl[k].weight);
-				assert_int_equal(dl.mpriority, rl[k].mpriority);
-				assert_int_equal(dl.mweight, rl[k].mweight);
-				assert_int_equal(dl.flags, rl[k].flags);
-				assert_true(rt_addr_same(&dl.addr, &rl[k].addr));
+				tl_assert_rloc(&dl, &rl[k]);
 			}
 			assert_int_equal(rloc_next(&rls, &dl), 0);
 			assert_int_equal(record_next(&recs, &dr), 0);
@@ -245,54 +186,44 @@ test_roundtrip_combinations(void **state)
 }
 
 static void
-expect_fail(const uint8_t *p, size_t n, const char *reason)
-{
-	struct lisp_map_request m;
-	struct rbuf b;
-	const char *why = NULL;
-
-	rbuf_init(&b, p, n);
-	assert_int_equal(map_request_decode(&b, &m, &why), -1);
-	assert_non_null(why);
-	if (reason != NULL)
-		assert_string_equal(why, reason);
-}
-
-static void
 test_reasons(void **state)
 {
+	const struct tl_codec *c = &tl_map_request_codec;
+	struct lisp_map_request m;
 	uint8_t buf[512];
-	size_t n = sample(buf, sizeof(buf));
+	size_t n = tl_sample("map-request", buf, sizeof(buf));
 	/* sample: header 12, IID source EID 18, ITR-RLOCs 6 + 18 */
 	size_t rec = 12 + 18 + 6 + 18;
 
 	buf[3] = 0;
-	expect_fail(buf, n, "no records");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "no records");
+	n = tl_sample("map-request", buf, sizeof(buf));
 	buf[0] = 0x20;
-	expect_fail(buf, n, "not a map-request (type 2)");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "not a map-request (type 2)");
+	n = tl_sample("map-request", buf, sizeof(buf));
 	buf[2] |= 0x1f;			/* IRC 31: 32 ITR-RLOCs */
-	expect_fail(buf, n, NULL);
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, NULL);
+	n = tl_sample("map-request", buf, sizeof(buf));
 	assert_int_equal(buf[rec], 0x80);
 	buf[rec + 1] = 33;
-	expect_fail(buf, n, "record 1: eid mask-len 33 exceeds 32");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record 1: eid mask-len 33 exceeds 32");
+	n = tl_sample("map-request", buf, sizeof(buf));
 	buf[3] = 200;
-	expect_fail(buf, n, "record count 200 exceeds packet");
-	n = sample(buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n, "record count 200 exceeds packet");
+	n = tl_sample("map-request", buf, sizeof(buf));
 	/* Map-Reply record: locator count 9 */
 	buf[rec + 20 + 4] = 9;
-	expect_fail(buf, n, "map-reply record 1: locator count 9 exceeds packet");
+	tl_expect_fail(c, &m, buf, n,
+	    "map-reply record 1: locator count 9 exceeds packet");
 	/* I set but 20 octets follow */
-	n = sample(buf, sizeof(buf));
-	expect_fail(buf, n - 4, "I set but 20 octets follow the records "
+	n = tl_sample("map-request", buf, sizeof(buf));
+	tl_expect_fail(c, &m, buf, n - 4,
+	    "I set but 20 octets follow the records "
 	    "(want 16 or 24)");
 	/* M set with nothing after the records */
-	n = sample(buf, sizeof(buf));
+	n = tl_sample("map-request", buf, sizeof(buf));
 	buf[1] &= (uint8_t)~0x10;		/* clear I */
-	expect_fail(buf, rec + 20, "M set but no map-reply record");
+	tl_expect_fail(c, &m, buf, rec + 20, "M set but no map-reply record");
 }
 
 /* lispers.net: I with a 16-octet xTR-ID and no Site-ID */
@@ -303,7 +234,7 @@ test_xtr_id_only(void **state)
 	struct lisp_map_request m;
 	struct rbuf b;
 	const char *why = NULL;
-	size_t n = sample(buf, sizeof(buf));
+	size_t n = tl_sample("map-request", buf, sizeof(buf));
 
 	rbuf_init(&b, buf, n - 8);
 	assert_int_equal(map_request_decode(&b, &m, &why), 0);
@@ -313,28 +244,23 @@ test_xtr_id_only(void **state)
 }
 
 /* every truncation fails with a reason, except dropping the Site-ID */
+static size_t trunc_n;
+
+static void
+accept_no_site_id(void *m, size_t k)
+{
+	assert_int_equal(k, trunc_n - 8);
+}
+
 static void
 test_truncations(void **state)
 {
 	uint8_t buf[512];
 	struct lisp_map_request m;
-	struct rbuf b;
-	const char *why;
-	size_t n = sample(buf, sizeof(buf)), k;
-	int ok = 0;
 
-	for (k = 0; k < n; k++) {
-		why = NULL;
-		rbuf_init(&b, buf, k);
-		if (map_request_decode(&b, &m, &why) == 0) {
-			assert_int_equal(k, n - 8);
-			ok++;
-		} else {
-			assert_non_null(why);
-			assert_true(strlen(why) > 0);
-		}
-	}
-	assert_int_equal(ok, 1);
+	trunc_n = tl_sample("map-request", buf, sizeof(buf));
+	assert_int_equal(tl_truncations(&tl_map_request_codec, &m, buf,
+	    trunc_n, accept_no_site_id), 1);
 }
 
 /* random mutations: each result fails with a reason or decodes to a
@@ -342,40 +268,11 @@ test_truncations(void **state)
 static void
 test_mutations(void **state)
 {
-	static uint8_t buf[1024], out[2048], out2[2048];
-	struct lisp_map_request m, m2, m3;
-	struct rbuf b;
-	const char *why, *diff;
+	static struct lisp_map_request m, m2, m3;
 	uint64_t s = 12345;
-	size_t n, len, len2;
-	int i, j, ok = 0;
 
-	for (i = 0; i < 100000; i++) {
-		n = sample(buf, sizeof(buf));
-		for (j = 1 + (int)(tv_rand(&s) % 4); j > 0; j--)
-			n = tv_mutate(buf, n, sizeof(buf), &s);
-		why = NULL;
-		rbuf_init(&b, buf, n);
-		if (map_request_decode(&b, &m, &why) == -1) {
-			assert_non_null(why);
-			continue;
-		}
-		ok++;
-		len = rt_map_request_encode(&m, out, sizeof(out));
-		assert_true(len > 0);
-		rbuf_init(&b, out, len);
-		if (map_request_decode(&b, &m2, &why) == -1)
-			fail_msg("mutation %d: re-decode: %s", i, why);
-		if ((diff = rt_map_request_same(&m, &m2)) != NULL)
-			fail_msg("mutation %d: %s differs", i, diff);
-		len2 = rt_map_request_encode(&m2, out2, sizeof(out2));
-		assert_int_equal(len2, len);
-		assert_memory_equal(out2, out, len);
-		rbuf_init(&b, out2, len2);
-		assert_int_equal(map_request_decode(&b, &m3, &why), 0);
-	}
-	print_message("map-request mutations: %d of 100000 decoded\n", ok);
-	assert_true(ok > 0);
+	tl_mutations(&tl_map_request_codec, &m, &m2, &m3, "map-request", &s,
+	    100000, 0);
 }
 
 static void
@@ -398,7 +295,7 @@ test_speed(void **state)
 		0x00, 32, 0x00, 0x01, 198, 18, 2, 1,
 	};
 
-	(void)sample(buf, sizeof(buf));
+	(void)tl_sample("map-request", buf, sizeof(buf));
 	memcpy(buf, plain, sizeof(plain));
 	n = sizeof(plain);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
