@@ -7,7 +7,8 @@
  * for proxy-replied prefixes, a third for prefixes the MS forwards to an
  * ETR (a socket of this process receives them), a third for non-LISP
  * space (negative replies). Then the same client runs against a minimal
- * recvmmsg/sendmmsg UDP echo with the same packets, and prints the ratio.
+ * recvmmsg/sendmmsg UDP echo with the same packets (requests, then
+ * registers), and prints the ratios.
  * Every phase is bounded by a count and a time limit.
  *
  * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-M]
@@ -475,7 +476,7 @@ main(int argc, char **argv)
 	double			 max_s = 10;
 	struct pkts		 regs, reqs;
 	struct sockaddr_in	 ms, echo;
-	struct result		 rr, rq, re;
+	struct result		 rr, rq, re, rre;
 	pid_t			 locid_pid, echo_pid;
 	long			 rss0, rss1;
 	int			 ch, cl, etr, rx[2];
@@ -542,14 +543,19 @@ main(int argc, char **argv)
 		echo_server();
 	usleep(100000);
 	re = run(&reqs, cl, &cl, 1, &echo, window, max_s);
+	rre = run(&regs, cl, &cl, 1, &echo, window, max_s * 3);
 	kill(echo_pid, SIGKILL);
 	waitpid(echo_pid, NULL, 0);
 
 	print_result("map-register -> map-notify", &rr);
 	print_result("map-request (ecm) answered", &rq);
 	print_result("udp echo baseline", &re);
+	print_result("udp echo of the registers", &rre);
 	printf("map-registers accepted/s:   %.0f (target >= 100000)\n",
 	    rr.secs > 0 ? (double)rr.answered / rr.secs : 0);
+	printf("register / echo ratio:      %.2f\n",
+	    rre.answered > 0 && rr.secs > 0 && rre.secs > 0 ?
+	    ((double)rr.answered / rr.secs) / ((double)rre.answered / rre.secs) : 0);
 	printf("map-requests answered/s:    %.0f (target >= 150000)\n",
 	    rq.secs > 0 ? (double)rq.answered / rq.secs : 0);
 	printf("echo/s:                     %.0f\n",

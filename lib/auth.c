@@ -112,3 +112,115 @@ auth_verify(unsigned alg, const void *key, size_t keylen,
 	OPENSSL_cleanse(mac, sizeof(mac));
 	return ok;
 }
+
+/* -- cached keyed contexts ------------------------------------------- */
+
+struct auth_key {
+	unsigned	 alg;
+	size_t		 full, trunc;
+	EVP_MAC_CTX	*ctx;		/* keyed; re-initialised per message */
+};
+
+struct auth_key *
+auth_key_new(unsigned alg, const void *key, size_t keylen)
+{
+	struct auth_key	*k;
+	const char	*md;
+	EVP_MAC		*m;
+	OSSL_PARAM	 params[2];
+	size_t		 full, trunc;
+
+	if ((md = auth_digest(alg, &full, &trunc)) == NULL)
+		return NULL;
+	if ((k = OPENSSL_zalloc(sizeof(*k))) == NULL)
+		return NULL;
+	k->alg = alg;
+	k->full = full;
+	k->trunc = trunc;
+	if (key == NULL)
+		key = "";
+	if ((m = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL) {
+		OPENSSL_free(k);
+		return NULL;
+	}
+	k->ctx = EVP_MAC_CTX_new(m);
+	EVP_MAC_free(m);		/* the context holds its own reference */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)md, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (k->ctx == NULL || !EVP_MAC_init(k->ctx, key, keylen, params)) {
+		auth_key_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+void
+auth_key_free(struct auth_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_MAC_CTX_free(k->ctx);	/* cleanses the key schedule */
+	OPENSSL_free(k);
+}
+
+unsigned
+auth_key_alg(const struct auth_key *k)
+{
+	return k->alg;
+}
+
+int
+auth_key_compute(struct auth_key *k, const uint8_t *msg, size_t len,
+    size_t auth_off, size_t alen, uint8_t *out)
+{
+	static const uint8_t zeros[AUTH_MAX_LEN];
+	uint8_t mac[EVP_MAX_MD_SIZE];
+	size_t maclen;
+	int rv = -1;
+
+	if (alen != k->full && alen != k->trunc)
+		return -1;
+	if (auth_off > len || len - auth_off < alen)
+		return -1;
+	/* a NULL key restarts HMAC from the stored key schedule */
+	if (!EVP_MAC_init(k->ctx, NULL, 0, NULL) ||
+	    !EVP_MAC_update(k->ctx, msg, auth_off) ||
+	    !EVP_MAC_update(k->ctx, zeros, alen) ||
+	    !EVP_MAC_update(k->ctx, msg + auth_off + alen, len - auth_off - alen) ||
+	    !EVP_MAC_final(k->ctx, mac, &maclen, sizeof(mac)) || maclen != k->full)
+		goto done;
+	memcpy(out, mac, alen);
+	rv = 0;
+done:
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return rv;
+}
+
+int
+auth_key_sign(struct auth_key *k, uint8_t *msg, size_t len, size_t auth_off,
+    size_t alen)
+{
+	uint8_t mac[AUTH_MAX_LEN];
+
+	if (auth_key_compute(k, msg, len, auth_off, alen, mac) == -1)
+		return -1;
+	memcpy(msg + auth_off, mac, alen);
+	return 0;
+}
+
+int
+auth_key_verify(struct auth_key *k, const uint8_t *msg, size_t len,
+    size_t auth_off, size_t alen)
+{
+	uint8_t mac[AUTH_MAX_LEN];
+	int ok;
+
+	if (alen == 0)
+		return 0;
+	if (auth_key_compute(k, msg, len, auth_off, alen, mac) == -1)
+		return 0;
+	ok = CRYPTO_memcmp(mac, msg + auth_off, alen) == 0;
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return ok;
+}

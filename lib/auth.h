@@ -27,4 +27,21 @@ int	auth_sign(unsigned alg, const void *key, size_t keylen, uint8_t *msg,
 int	auth_verify(unsigned alg, const void *key, size_t keylen,
 	    const uint8_t *msg, size_t len, size_t auth_off, size_t auth_len);
 
+/* a keyed MAC context made once per configured key and reused for every
+ * message: the same results as the functions above without fetching the
+ * algorithm and keying a context per message. not for concurrent use. */
+struct auth_key;
+
+/* NULL for an unknown algorithm (or ALG_NONE) or on allocation failure */
+struct auth_key	*auth_key_new(unsigned alg, const void *key, size_t keylen);
+void		 auth_key_free(struct auth_key *);
+unsigned	 auth_key_alg(const struct auth_key *);
+int		 auth_key_compute(struct auth_key *, const uint8_t *msg, size_t len,
+		    size_t auth_off, size_t auth_len, uint8_t *out);
+int		 auth_key_sign(struct auth_key *, uint8_t *msg, size_t len,
+		    size_t auth_off, size_t auth_len);
+/* 1 valid, 0 invalid, as auth_verify */
+int		 auth_key_verify(struct auth_key *, const uint8_t *msg, size_t len,
+		    size_t auth_off, size_t auth_len);
+
 #endif

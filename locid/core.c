@@ -19,6 +19,22 @@
 #define RX_BATCH	32
 #define RX_ROUNDS	8	/* batches per wake-up before yielding */
 #define RX_BUFSZ	2048	/* LISP control messages stay far below */
+#define TX_BATCH	64	/* queued sends per sendmmsg */
+#define TX_ARENA	(64 * 1024)
+
+/* the replies of one receive batch, sent together with sendmmsg */
+struct txq {
+	int			 active;	/* in core_read: queue, don't send */
+	unsigned		 n;
+	size_t			 used;
+	int			 fd[TX_BATCH];
+	socklen_t		 slen[TX_BATCH];
+	size_t			 off[TX_BATCH];		/* in arena */
+	struct sockaddr_storage	 dst[TX_BATCH];
+	struct iovec		 iov[TX_BATCH];
+	struct mmsghdr		 mm[TX_BATCH];
+	uint8_t			 arena[TX_ARENA];
+};
 
 uint64_t
 now_ms(void)
@@ -98,13 +114,60 @@ sa_fmt(const struct sockaddr *sa, char *buf, size_t len)
 	return buf;
 }
 
+static void
+tx_failed(struct locid *l, const struct sockaddr *dst, int err)
+{
+	char s[80];
+
+	stats_drop(l, "tx: sendto failed");
+	log_limited(l, "send to %s failed: %s", sa_fmt(dst, s, sizeof(s)),
+	    strerror(err));
+}
+
+/* send what the receive batch queued, in order, one sendmmsg per run of
+ * messages on the same socket */
+static void
+core_flush(struct locid *l)
+{
+	struct txq	*q = l->txq;
+	unsigned	 i, j, end;
+	int		 k;
+
+	if (q == NULL || q->n == 0)
+		return;
+	for (i = 0; i < q->n; i++) {
+		q->iov[i].iov_base = q->arena + q->off[i];
+		memset(&q->mm[i], 0, sizeof(q->mm[i]));
+		q->mm[i].msg_hdr.msg_name = &q->dst[i];
+		q->mm[i].msg_hdr.msg_namelen = q->slen[i];
+		q->mm[i].msg_hdr.msg_iov = &q->iov[i];
+		q->mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	for (i = 0; i < q->n; i = end) {
+		for (end = i + 1; end < q->n && q->fd[end] == q->fd[i]; end++)
+			;
+		for (j = i; j < end;) {
+			k = sendmmsg(q->fd[i], &q->mm[j], end - j, 0);
+			if (k <= 0) {	/* message j failed: count it, go on */
+				tx_failed(l, (struct sockaddr *)&q->dst[j], errno);
+				j++;
+				continue;
+			}
+			for (; k > 0; k--, j++)
+				l->stats.tx[q->arena[q->off[j]] >> 4]++;
+		}
+	}
+	q->n = 0;
+	q->used = 0;
+}
+
 int
 locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
     size_t len)
 {
+	struct txq	*q = l->txq;
 	int		 fd;
 	socklen_t	 slen;
-	char		 s[80];
 
 	if (dst->sa_family == AF_INET) {
 		fd = l->sock4;
@@ -118,10 +181,21 @@ locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
 		stats_drop(l, "tx: no socket for address family");
 		return -1;
 	}
+	if (q != NULL && q->active && len > 0 && len <= TX_ARENA) {
+		if (q->n == TX_BATCH || TX_ARENA - q->used < len)
+			core_flush(l);
+		q->fd[q->n] = fd;
+		q->slen[q->n] = slen;
+		memcpy(&q->dst[q->n], dst, slen);
+		memcpy(q->arena + q->used, buf, len);
+		q->off[q->n] = q->used;
+		q->iov[q->n].iov_len = len;
+		q->used += len;
+		q->n++;
+		return 0;
+	}
 	if (sendto(fd, buf, len, 0, dst, slen) == -1) {
-		stats_drop(l, "tx: sendto failed");
-		log_limited(l, "send to %s failed: %s", sa_fmt(dst, s, sizeof(s)),
-		    strerror(errno));
+		tx_failed(l, dst, errno);
 		return -1;
 	}
 	if (len > 0)
@@ -339,6 +413,8 @@ core_read(evutil_socket_t fd, short ev, void *arg)
 	struct pkt		 p;
 	int			 i, n, round;
 
+	if (l->txq != NULL)
+		l->txq->active = 1;
 	for (round = 0; round < RX_ROUNDS; round++) {
 		memset(mm, 0, sizeof(mm));
 		for (i = 0; i < RX_BATCH; i++) {
@@ -353,7 +429,7 @@ core_read(evutil_socket_t fd, short ev, void *arg)
 		}
 		n = recvmmsg(fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
-			return;
+			break;
 		for (i = 0; i < n; i++) {
 			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
 				stats_drop(l, "rx: message too long");
@@ -366,8 +442,13 @@ core_read(evutil_socket_t fd, short ev, void *arg)
 			pkt_dst(&p, &mm[i].msg_hdr);
 			core_dispatch(l, &p);
 		}
+		core_flush(l);
 		if (n < RX_BATCH)
-			return;
+			break;
+	}
+	if (l->txq != NULL) {
+		core_flush(l);
+		l->txq->active = 0;
 	}
 }
 
@@ -443,6 +524,8 @@ core_open(struct locid *l)
 	}
 	if (want4 && l->sock4 == -1)
 		goto fail;
+	if (l->txq == NULL && (l->txq = calloc(1, sizeof(*l->txq))) == NULL)
+		log_warn("core: no memory for the send queue, sending one by one");
 	if (l->sock4 != -1) {
 		l->ev4 = event_new(l->base, l->sock4, EV_READ | EV_PERSIST, core_read, l);
 		event_add(l->ev4, NULL);
@@ -470,6 +553,8 @@ core_close(struct locid *l)
 	if (l->sock6 != -1)
 		close(l->sock6);
 	l->sock4 = l->sock6 = -1;
+	free(l->txq);
+	l->txq = NULL;
 }
 
 int

@@ -62,6 +62,7 @@ struct locid {
 	struct stats		 stats;
 	struct ratelimit	 logrl;
 	struct control		*ctl;
+	struct txq		*txq;		/* core.c: sends batched per receive batch */
 };
 
 /* time */
@@ -81,7 +82,9 @@ int	ratelimit_allow(struct ratelimit *, uint64_t now);
 void	stats_drop(struct locid *, const char *reason);	/* reason: static string */
 json_t	*stats_json(const struct stats *);
 
-/* send a control message from UDP port 4342 to dst (address + port) */
+/* send a control message from UDP port 4342 to dst (address + port); while
+ * a batch of received messages is dispatched it is queued and the queue
+ * goes out with sendmmsg after the batch (0 then means queued) */
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
 void	sockaddr_from_addr(struct sockaddr_storage *, const struct lisp_addr *, uint16_t port);
 int	addr_from_sockaddr(struct lisp_addr *, const struct sockaddr *, uint16_t *port);

@@ -3,6 +3,7 @@
  * negative reply for configured but unregistered space) */
 #include <sys/queue.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ struct ms_site {
 	TAILQ_ENTRY(ms_site) entry;
 	char		*name;
 	struct conf_site *cs;		/* in the current conf */
+	struct auth_key	*akeys[4];	/* keyed MACs of cs->keys[] */
 	uint64_t	 accepted;
 	uint64_t	 refused[REF_MAX];
 	struct ms_xtr	*xtrs;
@@ -64,38 +66,62 @@ struct ms_site {
 };
 TAILQ_HEAD(ms_sites, ms_site);
 
-struct ms_eid;
+/*
+ * One registration of one prefix by one ETR (keyed by xTR-ID, else by
+ * source address). Most prefixes have a single registrant, so the first
+ * one lives inside the prefix entry (struct ms_eid) and only the second
+ * and later ETRs of a prefix get an allocation of their own (struct
+ * ms_xreg). Variable data follows each: the source address (4 or 16
+ * octets), the xTR-ID and Site-ID (24, only with RF_IDS), then the
+ * RLOC-records as registered (rlen octets). The registrations of a prefix
+ * are chained from the inline one, which is marked RF_EMPTY when its ETR
+ * went away while others remain.
+ */
+#define RF_INLINE	0x01	/* lives in struct ms_eid */
+#define RF_EMPTY	0x02	/* inline slot unused */
+#define RF_IDS		0x04	/* xTR-ID and Site-ID present */
+#define RF_SRC6		0x08	/* source is IPv6 */
+#define RF_PROXY	0x10	/* P */
+#define RF_TTL		0x20	/* T: expires after Record TTL */
+#define RF_NOTIFY	0x40	/* M */
 
-/* one registration of one prefix by one ETR (xTR-ID or source address) */
+#define Q_FIFO		0	/* default lifetime: ms->fifo, expiry order */
+#define Q_TIMED		1	/* T bit: ms->timed, scanned */
+#define Q_NONE		2	/* not queued */
+
+#define IDS_DATA	(XTR_ID_LEN + 8)
+
 struct ms_reg {
-	TAILQ_ENTRY(ms_reg) age;	/* expiry order */
+	TAILQ_ENTRY(ms_reg) age;	/* in the queue of q */
 	struct ms_reg	*next;		/* of the same prefix */
-	struct ms_eid	*eid;
 	uint64_t	 expire_ms;
-	uint64_t	 site_id;
 	uint32_t	 first_wall, last_wall;
 	uint32_t	 count;
 	uint32_t	 ttl;		/* Record TTL, minutes */
 	uint16_t	 src_port;
 	uint16_t	 rlen;
-	uint8_t		 src[16];
-	uint8_t		 src_af;	/* 4 or 6 */
-	uint8_t		 has_xtr_id;
-	uint8_t		 xtr_id[XTR_ID_LEN];
-	uint8_t		 proxy;		/* P */
-	uint8_t		 ttl_expiry;	/* T: expires after Record TTL */
-	uint8_t		 want_notify;	/* M */
+	uint8_t		 flags;		/* RF_* */
+	uint8_t		 q;		/* Q_* */
 	uint8_t		 nrlocs;
-	uint8_t		 timed;		/* in the T queue */
-	uint8_t		 rlocs[];	/* RLOC-records as registered */
 };
 TAILQ_HEAD(ms_regs, ms_reg);
 
 struct ms_eid {			/* a registered prefix */
+	struct ms_reg	 reg;		/* first: the inline registration */
 	struct ms_site	*site;
-	struct ms_reg	*regs;
-	struct lisp_addr eid;
+	uint32_t	 iid;
+	uint16_t	 afi;
 	uint8_t		 mlen;
+	uint8_t		 has_iid, iid_mlen, iid_flags;
+	uint8_t		 data[];	/* address (addr_bits / 8), reg data */
+};
+
+#define EID_HDR		offsetof(struct ms_eid, data)
+
+struct ms_xreg {		/* the second and later ETRs of a prefix */
+	struct ms_reg	 reg;
+	struct ms_eid	*eid;
+	uint8_t		 data[];
 };
 
 struct ms_pfx {			/* a configured prefix */
@@ -189,61 +215,155 @@ pfx_find(struct ms *ms, const struct lisp_addr *eid, int mlen, int *cfg_mlen)
 
 /* -- registrations --------------------------------------------------- */
 
+static size_t
+afi_len(uint16_t afi)
+{
+	return afi == AFI_IPV4 ? 4 : afi == AFI_IPV6 ? 16 : 6;
+}
+
+/* the prefix of a registration entry as an address */
+static void
+eid_addr(const struct ms_eid *e, struct lisp_addr *a)
+{
+	addr_set_none(a);
+	a->afi = e->afi;
+	memcpy(a->u.v6, e->data, afi_len(e->afi));	/* v4, v6 and mac alike */
+	a->has_iid = e->has_iid;
+	a->iid = e->iid;
+	a->iid_mlen = e->iid_mlen;
+	a->iid_flags = e->iid_flags;
+}
+
+static struct ms_eid *
+reg_eid(struct ms_reg *r)
+{
+	if (r->flags & RF_INLINE)
+		return (struct ms_eid *)r;
+	return ((struct ms_xreg *)r)->eid;
+}
+
+static uint8_t *
+reg_data(struct ms_reg *r)
+{
+	struct ms_eid *e;
+
+	if (r->flags & RF_INLINE) {
+		e = (struct ms_eid *)r;
+		return e->data + afi_len(e->afi);
+	}
+	return ((struct ms_xreg *)r)->data;
+}
+
+static size_t
+reg_srclen(const struct ms_reg *r)
+{
+	return (r->flags & RF_SRC6) ? 16 : 4;
+}
+
+static const uint8_t *
+reg_rlocs(struct ms_reg *r)
+{
+	return reg_data(r) + reg_srclen(r) + ((r->flags & RF_IDS) ? IDS_DATA : 0);
+}
+
+static size_t
+reg_datalen(const struct ms_reg *r)
+{
+	return reg_srclen(r) + ((r->flags & RF_IDS) ? IDS_DATA : 0) + r->rlen;
+}
+
+static void
+reg_src(struct ms_reg *r, struct lisp_addr *a)
+{
+	if (r->flags & RF_SRC6)
+		addr_set_v6(a, reg_data(r));
+	else
+		addr_set_v4(a, reg_data(r));
+}
+
 static int
 reg_alive(const struct ms_reg *r, uint64_t now)
 {
-	return r->expire_ms > now;
+	return !(r->flags & RF_EMPTY) && r->expire_ms > now;
 }
 
 static void
-reg_unlink(struct ms *ms, struct ms_reg *r)
+reg_dequeue(struct ms *ms, struct ms_reg *r)
 {
-	struct ms_eid	*e = r->eid;
-	struct ms_reg	**pp;
-	struct ms_table	*t;
-
-	for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == r) {
-			*pp = r->next;
-			break;
-		}
-	if (r->timed)
+	if (r->q == Q_TIMED)
 		TAILQ_REMOVE(&ms->timed, r, age);
-	else
+	else if (r->q == Q_FIFO)
 		TAILQ_REMOVE(&ms->fifo, r, age);
-	ms->nregs--;
-	if (e->regs == NULL) {
-		if ((t = table_of(ms, &e->eid, 0)) != NULL)
-			trie_remove(t->regs, addr_bytes(&e->eid), e->mlen);
-		free(e);
-	}
+	r->q = Q_NONE;
 }
 
+/* the prefix entry leaves the trie and is freed with its registrations */
+static void
+eid_drop(struct ms *ms, struct ms_eid *e)
+{
+	struct ms_reg	*r, *nr;
+	struct ms_table	*t;
+
+	for (r = &e->reg; r != NULL; r = nr) {
+		nr = r->next;
+		reg_dequeue(ms, r);
+		if (!(r->flags & RF_EMPTY))
+			ms->nregs--;
+		if (r != &e->reg)
+			free(r);
+	}
+	if ((t = table_get(ms, e->has_iid ? e->iid : 0,
+	    (int)afi_len(e->afi) * 8, 0)) != NULL)
+		trie_remove(t->regs, e->data, e->mlen);
+	free(e);
+}
+
+/* one ETR's registration goes; the prefix entry with its last one */
 static void
 reg_free(struct ms *ms, struct ms_reg *r)
 {
-	reg_unlink(ms, r);
-	free(r);
+	struct ms_eid	*e = reg_eid(r);
+	struct ms_reg	**pp;
+
+	if (r->flags & RF_EMPTY)
+		return;
+	reg_dequeue(ms, r);
+	ms->nregs--;
+	if (r->flags & RF_INLINE)
+		r->flags |= RF_EMPTY;
+	else {
+		for (pp = &e->reg.next; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == r) {
+				*pp = r->next;
+				break;
+			}
+		free(r);
+	}
+	if ((e->reg.flags & RF_EMPTY) && e->reg.next == NULL)
+		eid_drop(ms, e);
 }
 
 static void
 ms_expire(struct ms *ms, uint64_t now)
 {
 	struct ms_reg	*r, *nr;
+	struct lisp_addr a;
 	char		 p[ADDR_STRLEN];
 
 	while ((r = TAILQ_FIRST(&ms->fifo)) != NULL && !reg_alive(r, now)) {
+		eid_addr(reg_eid(r), &a);
 		log_info("registration of %s by site %s expired",
-		    prefix_fmt(&r->eid->eid, r->eid->mlen, p, sizeof(p)),
-		    r->eid->site->name);
+		    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
+		    reg_eid(r)->site->name);
 		reg_free(ms, r);
 	}
 	for (r = TAILQ_FIRST(&ms->timed); r != NULL; r = nr) {
 		nr = TAILQ_NEXT(r, age);
 		if (!reg_alive(r, now)) {
+			eid_addr(reg_eid(r), &a);
 			log_info("registration of %s by site %s expired (record ttl)",
-			    prefix_fmt(&r->eid->eid, r->eid->mlen, p, sizeof(p)),
-			    r->eid->site->name);
+			    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
+			    reg_eid(r)->site->name);
 			reg_free(ms, r);
 		}
 	}
@@ -256,16 +376,76 @@ ms_sweep(evutil_socket_t fd, short ev, void *arg)
 }
 
 static int
-same_registrant(const struct ms_reg *r, const struct lisp_map_register *mr,
+same_registrant(struct ms_reg *r, const struct lisp_map_register *mr,
     const struct lisp_addr *src)
 {
+	if (r->flags & RF_EMPTY)
+		return 0;
 	if (mr->has_ids)
-		return r->has_xtr_id && memcmp(r->xtr_id, mr->xtr_id, XTR_ID_LEN) == 0;
-	if (r->has_xtr_id)
+		return (r->flags & RF_IDS) &&
+		    memcmp(reg_data(r) + reg_srclen(r), mr->xtr_id, XTR_ID_LEN) == 0;
+	if (r->flags & RF_IDS)
 		return 0;
 	if (src->afi == AFI_IPV4)
-		return r->src_af == 4 && memcmp(r->src, src->u.v4, 4) == 0;
-	return r->src_af == 6 && memcmp(r->src, src->u.v6, 16) == 0;
+		return !(r->flags & RF_SRC6) && memcmp(reg_data(r), src->u.v4, 4) == 0;
+	return (r->flags & RF_SRC6) && memcmp(reg_data(r), src->u.v6, 16) == 0;
+}
+
+/* a new prefix entry with room for its inline registration's data */
+static struct ms_eid *
+eid_new(struct ms_table *t, const struct lisp_addr *eid, int mlen,
+    size_t datalen)
+{
+	struct ms_eid	*e;
+	void		*prev;
+	size_t		 alen = afi_len(eid->afi);
+
+	if ((e = calloc(1, EID_HDR + alen + datalen)) == NULL)
+		return NULL;
+	/* an empty slot's flags and rlen tell its capacity (reg_datalen) */
+	e->reg.flags = RF_INLINE | RF_EMPTY;
+	e->reg.rlen = (uint16_t)(datalen - 4);
+	e->reg.q = Q_NONE;
+	e->afi = eid->afi;
+	e->mlen = (uint8_t)mlen;
+	e->has_iid = eid->has_iid;
+	e->iid = eid->has_iid ? eid->iid : 0;
+	e->iid_mlen = eid->iid_mlen;
+	e->iid_flags = eid->iid_flags;
+	memcpy(e->data, addr_bytes(eid), alen);
+	if (trie_insert(t->regs, e->data, mlen, e, &prev) == -1) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* the prefix entry with room for datalen octets of inline data: the same,
+ * or a copy that replaced it in the trie (inline registration unqueued) */
+static struct ms_eid *
+eid_resize(struct ms *ms, struct ms_table *t, struct ms_eid *e,
+    size_t datalen)
+{
+	struct ms_eid	*ne;
+	struct ms_reg	*r;
+	void		*prev;
+	size_t		 alen = afi_len(e->afi);
+
+	if (reg_datalen(&e->reg) == datalen)
+		return e;
+	if ((ne = malloc(EID_HDR + alen + datalen)) == NULL)
+		return NULL;
+	memcpy(ne, e, EID_HDR + alen);
+	if (trie_insert(t->regs, ne->data, ne->mlen, ne, &prev) == -1) {
+		free(ne);
+		return NULL;
+	}
+	reg_dequeue(ms, &e->reg);
+	ne->reg.q = Q_NONE;
+	for (r = ne->reg.next; r != NULL; r = r->next)
+		((struct ms_xreg *)r)->eid = ne;
+	free(e);
+	return ne;
 }
 
 /* store one validated record; 0 or -1 (out of memory) */
@@ -277,91 +457,111 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	const struct conf_timers *tm = &ms->l->conf->timers;
 	struct ms_table	*t;
 	struct ms_eid	*e;
+	struct ms_xreg	*x;
 	struct ms_reg	*r, *old = NULL, **pp;
 	struct lisp_addr eid = rec->eid, src;
 	uint16_t	 port;
-	void		*prev;
 	uint64_t	 life;
+	uint32_t	 first_wall, count = 0;
+	uint8_t		*d;
+	size_t		 srclen, datalen;
 
 	addr_mask(&eid, rec->eid_mlen);
 	if ((t = table_of(ms, &eid, 1)) == NULL)
 		return -1;
 	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, &port);
+	srclen = src.afi == AFI_IPV4 ? 4 : 16;
+	datalen = srclen + (mr->has_ids ? IDS_DATA : 0) + rec->rlocs.len;
+	first_wall = (uint32_t)wall_s();
+
 	e = trie_exact(t->regs, addr_bytes(&eid), rec->eid_mlen);
-	if (e == NULL) {
-		if ((e = calloc(1, sizeof(*e))) == NULL)
-			return -1;
-		e->eid = eid;
-		e->eid.body = NULL;
-		e->mlen = rec->eid_mlen;
-		if (trie_insert(t->regs, addr_bytes(&eid), rec->eid_mlen, e, &prev) == -1) {
-			free(e);
-			return -1;
-		}
-	}
-	e->site = site;
-	for (pp = &e->regs; *pp != NULL; pp = &(*pp)->next)
-		if (same_registrant(*pp, mr, &src)) {
-			old = *pp;
+	if (e == NULL && (e = eid_new(t, &eid, rec->eid_mlen, datalen)) == NULL)
+		return -1;
+	for (r = &e->reg; r != NULL; r = r->next)
+		if (same_registrant(r, mr, &src)) {
+			old = r;
 			break;
 		}
-	if (old != NULL && old->rlen == rec->rlocs.len)
-		r = old;
-	else {
-		r = calloc(1, sizeof(*r) + rec->rlocs.len);
-		if (r == NULL)
+	if (old != NULL && reg_datalen(old) == datalen) {
+		r = old;		/* a refresh in place */
+		reg_dequeue(ms, r);
+	} else if (old == &e->reg || (old == NULL && (e->reg.flags & RF_EMPTY))) {
+		/* the inline slot, resized if the data length changed */
+		if (old != NULL) {
+			first_wall = old->first_wall;
+			count = old->count;
+		}
+		if ((e = eid_resize(ms, t, e, datalen)) == NULL)
 			return -1;
-		r->eid = e;
+		r = &e->reg;
+		reg_dequeue(ms, r);
+		if (r->flags & RF_EMPTY)
+			ms->nregs++;
+		r->flags = RF_INLINE;
+		r->first_wall = first_wall;
+		r->count = count;
+	} else {
+		/* an ETR of its own allocation, in place of its old one */
+		if ((x = calloc(1, sizeof(*x) + datalen)) == NULL)
+			return -1;
+		x->eid = e;
+		r = &x->reg;
+		r->q = Q_NONE;
 		if (old != NULL) {
 			r->first_wall = old->first_wall;
 			r->count = old->count;
-		} else
-			r->first_wall = (uint32_t)wall_s();
-		r->timed = 2;	/* not queued yet */
-		r->next = e->regs;
-		e->regs = r;
-		ms->nregs++;
-		if (old != NULL)
-			reg_free(ms, old);
+			for (pp = &e->reg.next; *pp != old; pp = &(*pp)->next)
+				;
+			r->next = old->next;
+			*pp = r;
+			reg_dequeue(ms, old);
+			free(old);
+		} else {
+			r->first_wall = first_wall;
+			r->next = e->reg.next;
+			e->reg.next = r;
+			ms->nregs++;
+		}
 	}
+	reg_eid(r)->site = site;
 	/* (re)queue by lifetime */
-	if (r->timed == 1)
-		TAILQ_REMOVE(&ms->timed, r, age);
-	else if (r->timed == 0)
-		TAILQ_REMOVE(&ms->fifo, r, age);
-	r->ttl_expiry = (mr->flags & MREG_T) != 0;
-	if (r->ttl_expiry) {
+	r->flags &= RF_INLINE;
+	if (mr->flags & MREG_T) {
+		r->flags |= RF_TTL;
 		life = (uint64_t)rec->ttl * 60000;
-		r->timed = 1;
+		r->q = Q_TIMED;
 		TAILQ_INSERT_TAIL(&ms->timed, r, age);
 	} else {
 		life = (uint64_t)tm->registration_ttl * 1000;
-		r->timed = 0;
+		r->q = Q_FIFO;
 		TAILQ_INSERT_TAIL(&ms->fifo, r, age);
 	}
 	r->expire_ms = now + life;
 	r->last_wall = (uint32_t)wall_s();
 	r->count++;
 	r->ttl = rec->ttl;
-	r->proxy = (mr->flags & MREG_P) != 0;
-	r->want_notify = (mr->flags & MREG_M) != 0;
-	r->has_xtr_id = mr->has_ids;
-	if (mr->has_ids) {
-		memcpy(r->xtr_id, mr->xtr_id, XTR_ID_LEN);
-		r->site_id = mr->site_id;
-	}
+	if (mr->flags & MREG_P)
+		r->flags |= RF_PROXY;
+	if (mr->flags & MREG_M)
+		r->flags |= RF_NOTIFY;
+	if (mr->has_ids)
+		r->flags |= RF_IDS;
+	if (srclen == 16)
+		r->flags |= RF_SRC6;
 	r->src_port = port;
-	if (src.afi == AFI_IPV4) {
-		r->src_af = 4;
-		memcpy(r->src, src.u.v4, 4);
-	} else {
-		r->src_af = 6;
-		memcpy(r->src, src.u.v6, 16);
-	}
 	r->nrlocs = rec->nrlocs;
 	r->rlen = (uint16_t)rec->rlocs.len;
+	d = reg_data(r);
+	memcpy(d, srclen == 4 ? src.u.v4 : src.u.v6, srclen);
+	d += srclen;
+	if (mr->has_ids) {
+		memcpy(d, mr->xtr_id, XTR_ID_LEN);
+		put_u32(d + XTR_ID_LEN, (uint32_t)(mr->site_id >> 32));
+		put_u32(d + XTR_ID_LEN + 4, (uint32_t)mr->site_id);
+		d += IDS_DATA;
+	}
 	if (rec->rlocs.len > 0)
-		memcpy(r->rlocs, rec->rlocs.p, rec->rlocs.len);
+		memcpy(d, rec->rlocs.p, rec->rlocs.len);
 	return 0;
 }
 
@@ -409,7 +609,8 @@ rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 
 static void
 send_notify(struct ms *ms, const struct pkt *p,
-    const struct lisp_map_register *mr, const struct conf_key *key)
+    const struct lisp_map_register *mr, const struct conf_key *key,
+    struct auth_key *ak)
 {
 	uint8_t				 buf[MSMR_PKT_MAX * 2];
 	struct wbuf			 w;
@@ -437,26 +638,36 @@ send_notify(struct ms *ms, const struct pkt *p,
 		stats_drop(ms->l, "map-notify: too large");
 		return;
 	}
-	if (auth_sign(key->alg, key->secret, strlen(key->secret), buf, w.len,
-	    MREG_AUTH_OFF, (size_t)alen) == -1) {
+	if ((ak != NULL ? auth_key_sign(ak, buf, w.len, MREG_AUTH_OFF,
+	    (size_t)alen) : auth_sign(key->alg, key->secret, strlen(key->secret),
+	    buf, w.len, MREG_AUTH_OFF, (size_t)alen)) == -1) {
 		stats_drop(ms->l, "map-notify: signing failed");
 		return;
 	}
 	locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
 }
 
+/* with the site's keyed MAC, or the secret when that could not be made */
 static int
-verify(const struct conf_key *k, const struct lisp_map_register *mr)
+mac_ok(const struct conf_key *k, struct auth_key *ak,
+    const struct lisp_map_register *mr, size_t len)
 {
-	size_t klen = strlen(k->secret);
+	if (ak != NULL)
+		return auth_key_verify(ak, mr->msg.p, len, mr->auth_off,
+		    mr->auth_len);
+	return auth_verify(k->alg, k->secret, strlen(k->secret), mr->msg.p,
+	    len, mr->auth_off, mr->auth_len);
+}
 
-	if (auth_verify(k->alg, k->secret, klen, mr->msg.p, mr->msg.len,
-	    mr->auth_off, mr->auth_len) == 1)
+static int
+verify(const struct conf_key *k, struct auth_key *ak,
+    const struct lisp_map_register *mr)
+{
+	if (mac_ok(k, ak, mr, mr->msg.len) == 1)
 		return 1;
 	/* RFC 9301 text: the MAC stops at the last RLOC-record */
 	if (mr->has_ids && mr->trailing == 0 && mr->msg.len > IDS_LEN &&
-	    auth_verify(k->alg, k->secret, klen, mr->msg.p,
-	    mr->msg.len - IDS_LEN, mr->auth_off, mr->auth_len) == 1)
+	    mac_ok(k, ak, mr, mr->msg.len - IDS_LEN) == 1)
 		return 1;
 	return 0;
 }
@@ -471,6 +682,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	struct ms_pfx		*pf;
 	struct ms_site		*site = NULL;
 	const struct conf_key	*key = NULL;
+	struct auth_key		*ak = NULL;
 	struct ms_xtr		*x = NULL;
 	uint64_t		 now = now_ms();
 	int			 i, n, cfg_mlen;
@@ -491,13 +703,15 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	/* 2. authenticate before anything changes */
 	for (i = 0; i < site->cs->nkeys; i++)
 		if (site->cs->keys[i].key_id == mr->key_id &&
-		    site->cs->keys[i].alg == mr->alg_id)
+		    site->cs->keys[i].alg == mr->alg_id) {
 			key = &site->cs->keys[i];
+			ak = site->akeys[i];
+		}
 	if (key == NULL) {
 		refuse(ms, site, p, REF_BAD_KEY_ID, NULL);
 		return;
 	}
-	if (!verify(key, mr)) {
+	if (!verify(key, ak, mr)) {
 		refuse(ms, site, p, REF_BAD_HMAC, NULL);
 		return;
 	}
@@ -558,7 +772,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
 			if (t != NULL && (e = trie_exact(t->regs, addr_bytes(&ea),
 			    rec.eid_mlen)) != NULL)
-				for (r = e->regs; r != NULL; r = r->next)
+				for (r = &e->reg; r != NULL; r = r->next)
 					if (same_registrant(r, mr, &src)) {
 						reg_free(ms, r);
 						break;
@@ -571,11 +785,12 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		}
 	}
 	site->accepted++;
-	log_debug("map-register from %s accepted for site %s (%u records)",
-	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)), site->name,
-	    mr->nrecords);
+	if (ms->l->debug)	/* formatting costs as much as the rest */
+		log_debug("map-register from %s accepted for site %s (%u records)",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    site->name, mr->nrecords);
 	if (mr->flags & MREG_M)
-		send_notify(ms, p, mr, key);
+		send_notify(ms, p, mr, key, ak);
 }
 
 void
@@ -613,10 +828,10 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 
 	if (msmr_reply_dst(ms->l, p, ecm, mreq, &dst) == -1)
 		return 1;
-	for (r = e->regs; r != NULL; r = r->next) {
+	for (r = &e->reg; r != NULL; r = r->next) {
 		if (!reg_alive(r, now))
 			continue;
-		rbuf_init(&rl, r->rlocs, r->rlen);
+		rbuf_init(&rl, reg_rlocs(r), r->rlen);
 		while (n < 255 && rloc_next(&rl, &loc) == 1) {
 			for (dup = 0, i = 0; i < n; i++)
 				if (addr_equal(&locs[i].addr, &loc.addr))
@@ -637,7 +852,7 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 	rec.eid_mlen = e->mlen;
 	rec.act = n == 0 ? ACT_NATIVE_FORWARD : ACT_NO_ACTION;
 	rec.auth = 0;
-	rec.eid = e->eid;
+	eid_addr(e, &rec.eid);
 	wbuf_init(&w, buf, sizeof(buf));
 	map_reply_encode_hdr(&w, &rep);
 	record_encode(&w, &rec);
@@ -660,10 +875,10 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
 	struct lisp_rloc	 loc;
 	int			 best = -1, score;
 
-	for (r = e->regs; r != NULL; r = r->next) {
+	for (r = &e->reg; r != NULL; r = r->next) {
 		if (!reg_alive(r, now))
 			continue;
-		rbuf_init(&rl, r->rlocs, r->rlen);
+		rbuf_init(&rl, reg_rlocs(r), r->rlen);
 		while (rloc_next(&rl, &loc) == 1) {
 			if (loc.priority == 255 || !core_can_send(ms->l, &loc.addr))
 				continue;
@@ -696,10 +911,10 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	key = addr_bytes(&ep->eid);
 	e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen);
 	if (e != NULL) {
-		for (r = e->regs; r != NULL; r = r->next)
+		for (r = &e->reg; r != NULL; r = r->next)
 			if (reg_alive(r, now)) {
 				alive = 1;
-				proxy |= r->proxy;
+				proxy |= (r->flags & RF_PROXY) != 0;
 			}
 	}
 	if (e != NULL && alive) {
@@ -754,6 +969,24 @@ tables_clear_sites(struct ms *ms)
 	}
 }
 
+/* (re)make the keyed MAC of every key of the site; a key that cannot be
+ * made is verified through auth_verify with its secret */
+static void
+site_keys(struct ms_site *s)
+{
+	const struct conf_key	*k;
+	int			 i;
+
+	for (i = 0; i < 4; i++) {
+		auth_key_free(s->akeys[i]);
+		s->akeys[i] = NULL;
+		if (i >= s->cs->nkeys)
+			continue;
+		k = &s->cs->keys[i];
+		s->akeys[i] = auth_key_new(k->alg, k->secret, strlen(k->secret));
+	}
+}
+
 static int
 sites_load(struct ms *ms)
 {
@@ -775,6 +1008,7 @@ sites_load(struct ms *ms)
 		}
 		s->cs = cs;
 		s->seen = 1;
+		site_keys(s);
 		TAILQ_FOREACH(cp, &cs->prefixes, entry) {
 			if ((t = table_of(ms, &cp->eid, 1)) == NULL ||
 			    (pf = calloc(1, sizeof(*pf))) == NULL)
@@ -828,10 +1062,12 @@ collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 	struct stale	*st = arg;
 	struct ms_eid	*e = val;
 	struct ms_pfx	*pf;
+	struct lisp_addr a;
 	int		 cfg_mlen;
 	void		*nv;
 
-	pf = pfx_find(st->ms, &e->eid, e->mlen, &cfg_mlen);
+	eid_addr(e, &a);
+	pf = pfx_find(st->ms, &a, e->mlen, &cfg_mlen);
 	if (pf != NULL && pf->site == e->site &&
 	    (cfg_mlen == e->mlen || pf->cp->accept_more_specifics))
 		return 0;
@@ -849,11 +1085,14 @@ static void
 site_free(struct ms_site *s)
 {
 	struct ms_xtr *x, *nx;
+	int i;
 
 	for (x = s->xtrs; x != NULL; x = nx) {
 		nx = x->next;
 		free(x);
 	}
+	for (i = 0; i < 4; i++)
+		auth_key_free(s->akeys[i]);
 	free(s->name);
 	free(s);
 }
@@ -873,10 +1112,7 @@ ms_reconf(struct ms *ms)
 	for (t = ms->tables; t != NULL; t = t->next)
 		trie_walk(t->regs, collect_stale, &st);
 	for (i = 0; i < st.n; i++)
-		while (st.v[i]->regs != NULL && st.v[i]->regs->next != NULL)
-			reg_free(ms, st.v[i]->regs);
-	for (i = 0; i < st.n; i++)
-		reg_free(ms, st.v[i]->regs);	/* frees the eid too */
+		eid_drop(ms, st.v[i]);
 	free(st.v);
 	for (s = TAILQ_FIRST(&ms->sites); s != NULL; s = ns) {
 		ns = TAILQ_NEXT(s, entry);
@@ -892,10 +1128,23 @@ ms_reconf(struct ms *ms)
 	    (unsigned long long)ms->nregs);
 }
 
+/* a prefix entry and its other ETRs, with everything going away */
+static void
+free_eid(void *v)
+{
+	struct ms_eid	*e = v;
+	struct ms_reg	*r, *nr;
+
+	for (r = e->reg.next; r != NULL; r = nr) {
+		nr = r->next;
+		free(r);
+	}
+	free(e);
+}
+
 void
 ms_free(struct ms *ms)
 {
-	struct ms_reg	*r;
 	struct ms_site	*s;
 	struct ms_table	*t;
 
@@ -903,14 +1152,10 @@ ms_free(struct ms *ms)
 		return;
 	if (ms->sweep != NULL)
 		event_free(ms->sweep);
-	while ((r = TAILQ_FIRST(&ms->fifo)) != NULL)
-		reg_free(ms, r);
-	while ((r = TAILQ_FIRST(&ms->timed)) != NULL)
-		reg_free(ms, r);
 	while ((t = ms->tables) != NULL) {
 		ms->tables = t->next;
 		trie_free(t->sites, free_pfx);
-		trie_free(t->regs, NULL);
+		trie_free(t->regs, free_eid);
 		free(t);
 	}
 	while ((s = TAILQ_FIRST(&ms->sites)) != NULL) {
@@ -923,7 +1168,7 @@ ms_free(struct ms *ms)
 /* -- show site ------------------------------------------------------- */
 
 static json_t *
-reg_json(const struct ms_reg *r, uint64_t now)
+reg_json(struct ms_reg *r, uint64_t now)
 {
 	json_t			*o, *locs;
 	struct rbuf		 rl;
@@ -932,24 +1177,25 @@ reg_json(const struct ms_reg *r, uint64_t now)
 	char			 a[ADDR_STRLEN], x[XTR_ID_LEN * 2 + 3];
 	int			 i;
 
-	if (r->src_af == 4)
-		addr_set_v4(&src, r->src);
-	else
-		addr_set_v6(&src, r->src);
+	reg_src(r, &src);
 	addr_fmt(&src, a, sizeof(a));
 	o = json_object();
 	json_object_set_new(o, "source", json_string(a));
 	json_object_set_new(o, "source_port", json_integer(r->src_port));
-	if (r->has_xtr_id) {
+	if (r->flags & RF_IDS) {
+		const uint8_t *ids = reg_data(r) + reg_srclen(r);
+
 		strcpy(x, "0x");
 		for (i = 0; i < XTR_ID_LEN; i++)
-			snprintf(x + 2 + 2 * i, 3, "%02x", r->xtr_id[i]);
+			snprintf(x + 2 + 2 * i, 3, "%02x", ids[i]);
 		json_object_set_new(o, "xtr_id", json_string(x));
-		json_object_set_new(o, "site_id", json_integer((json_int_t)r->site_id));
+		json_object_set_new(o, "site_id", json_integer((json_int_t)
+		    ((uint64_t)get_u32(ids + XTR_ID_LEN) << 32 |
+		    get_u32(ids + XTR_ID_LEN + 4))));
 	}
-	json_object_set_new(o, "proxy_reply", json_boolean(r->proxy));
-	json_object_set_new(o, "want_map_notify", json_boolean(r->want_notify));
-	json_object_set_new(o, "ttl_is_lifetime", json_boolean(r->ttl_expiry));
+	json_object_set_new(o, "proxy_reply", json_boolean(r->flags & RF_PROXY));
+	json_object_set_new(o, "want_map_notify", json_boolean(r->flags & RF_NOTIFY));
+	json_object_set_new(o, "ttl_is_lifetime", json_boolean(r->flags & RF_TTL));
 	json_object_set_new(o, "ttl", json_integer(r->ttl));
 	json_object_set_new(o, "expires_in", json_integer(
 	    (json_int_t)((r->expire_ms - now + 999) / 1000)));
@@ -957,7 +1203,7 @@ reg_json(const struct ms_reg *r, uint64_t now)
 	json_object_set_new(o, "last_register", json_integer(r->last_wall));
 	json_object_set_new(o, "registers", json_integer(r->count));
 	locs = json_array();
-	rbuf_init(&rl, r->rlocs, r->rlen);
+	rbuf_init(&rl, reg_rlocs(r), r->rlen);
 	while (rloc_next(&rl, &loc) == 1) {
 		json_array_append_new(locs, json_pack("{s:s, s:i, s:i, s:i, s:i, s:b, s:b}",
 		    "address", addr_fmt(&loc.addr, a, sizeof(a)),
@@ -986,7 +1232,7 @@ row_json(struct ms_site *s, const struct lisp_addr *eid, int mlen,
 	json_object_set_new(o, "iid", json_integer(eid_iid(eid)));
 	json_object_set_new(o, "configured", json_boolean(configured));
 	regs = json_array();
-	for (r = e != NULL ? e->regs : NULL; r != NULL; r = r->next) {
+	for (r = e != NULL ? &e->reg : NULL; r != NULL; r = r->next) {
 		if (!reg_alive(r, now))
 			continue;
 		n++;
@@ -999,10 +1245,7 @@ row_json(struct ms_site *s, const struct lisp_addr *eid, int mlen,
 	json_object_set_new(o, "up", json_string(n > 0 ? "yes" : "no"));
 	json_object_set_new(o, "registrations", json_integer(n));
 	if (last != NULL) {
-		if (last->src_af == 4)
-			addr_set_v4(&src, last->src);
-		else
-			addr_set_v6(&src, last->src);
+		reg_src(last, &src);
 		addr_fmt(&src, p, sizeof(p));
 		snprintf(a, sizeof(a), "%s", p);
 		json_object_set_new(o, "last_register", json_integer(last->last_wall));
@@ -1048,10 +1291,12 @@ more_cb(const uint8_t *key, int plen, void *val, void *arg)
 {
 	struct more	*m = arg;
 	struct ms_eid	*e = val;
+	struct lisp_addr a;
 
+	eid_addr(e, &a);
 	if (e->site == m->site && e->mlen > m->cp->mlen &&
-	    addr_prefix_covers(&m->cp->eid, m->cp->mlen, &e->eid))
-		json_array_append_new(m->rows, row_json(m->site, &e->eid,
+	    addr_prefix_covers(&m->cp->eid, m->cp->mlen, &a))
+		json_array_append_new(m->rows, row_json(m->site, &a,
 		    e->mlen, 0, e, m->detail, m->now));
 	return 0;
 }

@@ -252,6 +252,7 @@ struct reg_spec {
 	const char	*key;
 	int		 xtr;		/* add xTR-ID 0x11.. and Site-ID 7 */
 	uint32_t	 ttl;
+	const char	*rloc2;		/* a second RLOC, or NULL */
 };
 
 static size_t
@@ -279,7 +280,7 @@ build_register(const struct reg_spec *s, uint8_t *buf, size_t cap)
 	rec.eid_mlen = (uint8_t)mlen;
 	rec.ttl = s->ttl == WITHDRAW ? 0 : s->ttl ? s->ttl : 1440;
 	rec.auth = 1;
-	rec.nrlocs = 1;
+	rec.nrlocs = s->rloc2 != NULL ? 2 : 1;
 	memset(&loc, 0, sizeof(loc));
 	loc.priority = 1;
 	loc.weight = 100;
@@ -290,6 +291,10 @@ build_register(const struct reg_spec *s, uint8_t *buf, size_t cap)
 	map_register_encode_hdr(&w, &mr);
 	record_encode(&w, &rec);
 	rloc_encode(&w, &loc);
+	if (s->rloc2 != NULL) {
+		assert_int_equal(addr_parse(&loc.addr, s->rloc2), 0);
+		rloc_encode(&w, &loc);
+	}
 	map_register_encode_trailer(&w, &mr);
 	assert_false(w.err);
 	assert_int_equal(auth_sign(ALG_HMAC_SHA256_128, s->key, strlen(s->key),
@@ -297,13 +302,15 @@ build_register(const struct reg_spec *s, uint8_t *buf, size_t cap)
 	return w.len;
 }
 
+static const char *reg_src = "127.0.0.1";	/* where do_register sends from */
+
 /* send a Map-Register with M set; 1 when a Map-Notify came back */
 static int
 do_register(const struct reg_spec *s, uint8_t *notify, ssize_t *nlen)
 {
 	uint8_t	 buf[512], rbuf_[1500];
 	size_t	 len = build_register(s, buf, sizeof(buf));
-	int	 fd = client_socket("127.0.0.1", 0);
+	int	 fd = client_socket(reg_src, 0);
 	ssize_t	 n;
 
 	send_to_ms(fd, buf, len);
@@ -380,7 +387,7 @@ group_teardown(void **state)
 static void
 test_register_valid_and_notify(void **state)
 {
-	struct reg_spec	 s = { "198.18.1.0/24", ETR_RLOC, MREG_M, 1, KEY1, 1, 0 };
+	struct reg_spec	 s = { "198.18.1.0/24", ETR_RLOC, MREG_M, 1, KEY1, 1, 0, NULL };
 	uint8_t		 sent[512], notify[1500];
 	ssize_t		 nlen = 0;
 	size_t		 slen;
@@ -429,11 +436,11 @@ test_register_valid_and_notify(void **state)
 static void
 test_register_refusals(void **state)
 {
-	struct reg_spec	 bad_key = { "198.18.1.0/24", ETR_RLOC, MREG_M, 10, "wrong", 0, 0 };
-	struct reg_spec	 outside = { "198.18.9.0/24", ETR_RLOC, MREG_M, 11, KEY1, 0, 0 };
-	struct reg_spec	 more_no = { "198.18.1.128/25", ETR_RLOC, MREG_M, 12, KEY1, 0, 0 };
-	struct reg_spec	 more_ok = { "2001:db8:1:5::/64", ETR_RLOC, MREG_M, 13, KEY1, 0, 0 };
-	struct reg_spec	 other = { "198.18.2.0/24", ETR_RLOC, MREG_M, 14, KEY1, 0, 0 };
+	struct reg_spec	 bad_key = { "198.18.1.0/24", ETR_RLOC, MREG_M, 10, "wrong", 0, 0, NULL };
+	struct reg_spec	 outside = { "198.18.9.0/24", ETR_RLOC, MREG_M, 11, KEY1, 0, 0, NULL };
+	struct reg_spec	 more_no = { "198.18.1.128/25", ETR_RLOC, MREG_M, 12, KEY1, 0, 0, NULL };
+	struct reg_spec	 more_ok = { "2001:db8:1:5::/64", ETR_RLOC, MREG_M, 13, KEY1, 0, 0, NULL };
+	struct reg_spec	 other = { "198.18.2.0/24", ETR_RLOC, MREG_M, 14, KEY1, 0, 0, NULL };
 	json_t		*rows, *r;
 
 	NEED_NETNS();
@@ -468,7 +475,7 @@ test_register_refusals(void **state)
 static void
 test_register_replay(void **state)
 {
-	struct reg_spec	 s = { "[100]198.18.1.0/24", ETR_RLOC, MREG_M, 100, KEY1, 1, 0 };
+	struct reg_spec	 s = { "[100]198.18.1.0/24", ETR_RLOC, MREG_M, 100, KEY1, 1, 0, NULL };
 
 	NEED_NETNS();
 	assert_true(do_register(&s, NULL, NULL));
@@ -490,7 +497,7 @@ test_register_replay(void **state)
 static void
 test_expiry(void **state)
 {
-	struct reg_spec	 s = { "198.18.2.0/24", "127.0.0.6", MREG_M, 1, KEY2, 0, 0 };
+	struct reg_spec	 s = { "198.18.2.0/24", "127.0.0.6", MREG_M, 1, KEY2, 0, 0, NULL };
 	int		 i;
 
 	NEED_NETNS();
@@ -592,7 +599,7 @@ resolve(const char *eid, struct answer *a)
 static void
 test_proxy_reply(void **state)
 {
-	struct reg_spec	 s1 = { "198.18.2.0/24", "127.0.0.7", 0, 1, KEY2, 0, 0 };
+	struct reg_spec	 s1 = { "198.18.2.0/24", "127.0.0.7", 0, 1, KEY2, 0, 0, NULL };
 	struct answer	 a;
 	char		 x[ADDR_STRLEN];
 
@@ -612,10 +619,181 @@ test_proxy_reply(void **state)
 	assert_int_equal(a.locs[0].weight, 100);
 }
 
+/* the RLOCs of an answer, "a b c" */
+static const char *
+answer_rlocs(const struct answer *a, char *buf, size_t len)
+{
+	char	 x[ADDR_STRLEN];
+	int	 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->nlocs; i++) {
+		if (i > 0)
+			strncat(buf, " ", len - strlen(buf) - 1);
+		strncat(buf, addr_fmt(&a->locs[i].addr, x, sizeof(x)),
+		    len - strlen(buf) - 1);
+	}
+	return buf;
+}
+
+/* live registrations of a prefix in "show site" */
+static int
+registrations(const char *prefix)
+{
+	json_t	*rows = ctl("show site", NULL), *r;
+	int	 n;
+
+	assert_non_null(rows);
+	r = site_row(rows, prefix);
+	assert_non_null(r);
+	n = (int)json_integer_value(json_object_get(r, "registrations"));
+	json_decref(rows);
+	return n;
+}
+
+/* several ETRs of one prefix (the first stored inside the prefix entry,
+ * the others apart): merged in proxy replies, withdrawn, refreshed with
+ * another RLOC-set size, and expired */
+static void
+test_several_etrs(void **state)
+{
+	struct reg_spec	 a = { "172.16.1.0/24", "127.0.0.7", 0, 1, KEY2, 0, 0, NULL };
+	struct reg_spec	 b = { "172.16.1.0/24", "127.0.0.8", 0, 1, KEY2, 1, 0, NULL };
+	struct reg_spec	 c = { "172.16.1.0/24", "127.0.0.9", 0, 1, KEY2, 0, 0, NULL };
+	struct answer	 ans;
+	char		 l[256];
+	json_t		*rows, *r, *d;
+	int		 i;
+
+	NEED_NETNS();
+	do_register(&a, NULL, NULL);		/* from 127.0.0.1 */
+	do_register(&b, NULL, NULL);		/* xTR-ID 0x11.. */
+	reg_src = "127.0.0.31";
+	do_register(&c, NULL, NULL);
+	reg_src = "127.0.0.1";
+	assert_int_equal(registrations("172.16.1.0/24"), 3);
+	assert_true(resolve("172.16.1.5", &ans));
+	assert_string_equal(ans.prefix, "172.16.1.0/24");
+	assert_string_equal(answer_rlocs(&ans, l, sizeof(l)),
+	    "127.0.0.7 127.0.0.8 127.0.0.9");
+
+	/* the detail view tells the three apart */
+	rows = ctl("show site", json_pack("{s:s, s:b}", "name", "lisp2", "detail", 1));
+	assert_non_null(rows);
+	r = site_row(rows, "172.16.1.0/24");
+	assert_non_null(r);
+	d = json_object_get(r, "details");
+	assert_int_equal(json_array_size(d), 3);
+	for (i = 0; i < 3; i++) {
+		json_t *e = json_array_get(d, (size_t)i);
+		const char *rl = json_string_value(json_object_get(json_array_get(
+		    json_object_get(e, "rlocs"), 0), "address"));
+
+		if (strcmp(rl, "127.0.0.8") == 0) {
+			assert_string_equal(json_string_value(json_object_get(e,
+			    "xtr_id")), "0x11111111111111111111111111111111");
+			assert_int_equal(json_integer_value(json_object_get(e,
+			    "site_id")), 7);
+		} else
+			assert_null(json_object_get(e, "xtr_id"));
+		assert_string_equal(json_string_value(json_object_get(e, "source")),
+		    strcmp(rl, "127.0.0.9") == 0 ? "127.0.0.31" : "127.0.0.1");
+	}
+	json_decref(rows);
+
+	/* the first one withdraws: the others stay */
+	a.ttl = WITHDRAW;
+	a.nonce = 2;
+	do_register(&a, NULL, NULL);
+	assert_int_equal(registrations("172.16.1.0/24"), 2);
+	assert_true(resolve("172.16.1.5", &ans));
+	assert_string_equal(answer_rlocs(&ans, l, sizeof(l)), "127.0.0.8 127.0.0.9");
+
+	/* and comes back with two RLOCs; the xTR-ID one grows to two */
+	a.ttl = 0;
+	a.nonce = 3;
+	a.rloc2 = "127.0.0.17";
+	do_register(&a, NULL, NULL);
+	b.nonce = 2;
+	b.rloc2 = "127.0.0.18";
+	do_register(&b, NULL, NULL);
+	assert_int_equal(registrations("172.16.1.0/24"), 3);
+	assert_true(resolve("172.16.1.5", &ans));
+	assert_string_equal(answer_rlocs(&ans, l, sizeof(l)),
+	    "127.0.0.7 127.0.0.8 127.0.0.9 127.0.0.17 127.0.0.18");
+	/* a refresh of the same size changes the set in place */
+	c.nonce = 2;
+	c.rloc = "127.0.0.10";
+	reg_src = "127.0.0.31";
+	do_register(&c, NULL, NULL);
+	reg_src = "127.0.0.1";
+	assert_int_equal(registrations("172.16.1.0/24"), 3);
+	assert_true(resolve("172.16.1.5", &ans));
+	assert_string_equal(answer_rlocs(&ans, l, sizeof(l)),
+	    "127.0.0.7 127.0.0.8 127.0.0.10 127.0.0.17 127.0.0.18");
+
+	/* the one apart withdraws, then the rest expire (registration-ttl 2 s) */
+	b.ttl = WITHDRAW;
+	b.nonce = 3;
+	do_register(&b, NULL, NULL);
+	assert_int_equal(registrations("172.16.1.0/24"), 2);
+	for (i = 0; i < 40 && is_registered("172.16.1.0/24"); i++)
+		pump(100);
+	assert_false(is_registered("172.16.1.0/24"));
+	assert_true(resolve("172.16.1.5", &ans));
+	assert_int_equal(ans.rec.ttl, 1);		/* configured, unregistered */
+	assert_int_equal(ans.nlocs, 0);
+}
+
+/* many requests arriving at once are answered from the send queue: every
+ * one, in order, each counted once */
+static void
+test_batched_replies(void **state)
+{
+	enum { N = 200 };
+	uint8_t			 buf[1024], inner[512], got[1500];
+	size_t			 len, ilen;
+	int			 fd, i, k, n = 0;
+	uint64_t		 tx0 = L.stats.tx[LISP_MAP_REPLY];
+	ssize_t			 r;
+	struct rbuf		 b;
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	const char		*why;
+	char			 pfx[ADDR_STRLEN];
+
+	NEED_NETNS();
+	fd = client_socket("127.0.0.1", 0);
+	for (i = 0; i < N; i++) {
+		len = build_ecm_request(i % 2 ? "1.2.3.4" : "100.1.1.1", 0,
+		    local_port(fd), 0x5000 + (uint64_t)i, 0, buf, sizeof(buf),
+		    inner, &ilen);
+		send_to_ms(fd, buf, len);
+	}
+	for (k = 0; k < 2000 && n < N; k++) {
+		loop_once();
+		while (n < N && (r = recv(fd, got, sizeof(got), MSG_DONTWAIT)) > 0) {
+			rbuf_init(&b, got, (size_t)r);
+			assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+			assert_int_equal(rep.nonce, 0x5000 + (uint64_t)n);
+			b = rep.records;
+			assert_int_equal(record_next(&b, &rec), 1);
+			prefix_fmt(&rec.eid, rec.eid_mlen, pfx, sizeof(pfx));
+			assert_string_equal(pfx, n % 2 ? "0.0.0.0/5" : "64.0.0.0/2");
+			n++;
+		}
+		usleep(1000);
+	}
+	assert_int_equal(n, N);
+	assert_true(recv_reply(fd, got, sizeof(got), 50) < 0);
+	assert_int_equal(L.stats.tx[LISP_MAP_REPLY], tx0 + N);
+	close(fd);
+}
+
 static void
 test_forward_to_etr(void **state)
 {
-	struct reg_spec	 s = { "198.18.1.0/24", ETR_RLOC, 0, 200, KEY1, 1, 0 };
+	struct reg_spec	 s = { "198.18.1.0/24", ETR_RLOC, 0, 200, KEY1, 1, 0, NULL };
 	uint8_t		 buf[1024], inner[512], got[1500];
 	size_t		 len, ilen;
 	int		 etr, fd;
@@ -802,7 +980,9 @@ test_reload(void **state)
 {
 	char		 err[512];
 	struct answer	 a;
-	struct reg_spec	 s = { "198.18.1.0/24", ETR_RLOC, 0, 300, KEY1, 1, 0 };
+	struct reg_spec	 s = { "198.18.1.0/24", ETR_RLOC, 0, 300, KEY1, 1, 0, NULL };
+	struct reg_spec	 s3a = { "198.18.3.0/24", ETR_RLOC, 0, 1, "x", 0, 0, NULL };
+	struct reg_spec	 s3b = { "198.18.3.0/24", "127.0.0.8", 0, 1, "x", 1, 0, NULL };
 	json_t		*res;
 
 	NEED_NETNS();
@@ -829,6 +1009,20 @@ test_reload(void **state)
 	assert_true(resolve("198.18.3.1", &a));
 	assert_string_equal(a.prefix, "198.18.3.0/24");
 	assert_int_equal(a.rec.ttl, 1);
+	/* two ETRs of a site that a reload removes: both go */
+	do_register(&s3a, NULL, NULL);
+	do_register(&s3b, NULL, NULL);
+	assert_int_equal(registrations("198.18.3.0/24"), 2);
+	write_conf(30, "");
+	assert_int_equal(locid_reload(&L, err, sizeof(err)), 0);
+	res = ctl("show site", NULL);
+	assert_non_null(res);
+	assert_null(site_row(res, "198.18.3.0/24"));
+	json_decref(res);
+	assert_true(is_registered("198.18.1.0/24"));
+	assert_true(resolve("198.18.3.1", &a));
+	assert_int_equal(a.rec.ttl, 15);
+	assert_int_equal(a.nlocs, 0);
 }
 
 static void
@@ -871,7 +1065,7 @@ test_mr_ms_route(void **state)
 	char		 err[256];
 	FILE		*f;
 	struct answer	 a;
-	struct reg_spec	 s = { "198.18.2.0/24", "127.0.0.7", 0, 1, KEY2, 0, 0 };
+	struct reg_spec	 s = { "198.18.2.0/24", "127.0.0.7", 0, 1, KEY2, 0, 0, NULL };
 
 	NEED_NETNS();
 	snprintf(mr_conf_path, sizeof(mr_conf_path), "/tmp/test_locid_mr.%d.conf", getpid());
@@ -916,6 +1110,8 @@ main(void)
 		cmocka_unit_test(test_forward_to_etr),
 		cmocka_unit_test(test_negative_unregistered),
 		cmocka_unit_test(test_negative_coarse),
+		cmocka_unit_test(test_several_etrs),
+		cmocka_unit_test(test_batched_replies),
 		cmocka_unit_test(test_bad_packets),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_rate_limit),
