@@ -79,6 +79,7 @@ void	nl_close(struct nl *);
 int	nl_ifindex(struct nl *, const char *name);	/* 0 if none */
 int	nl_link_mtu(struct nl *, int ifindex);		/* -1 on error */
 int	nl_link_set(struct nl *, int ifindex, int mtu, int up);
+int	nl_link_txqlen(struct nl *, int ifindex, uint32_t qlen);
 /* first address of family (4/6) on ifindex (global scope preferred) */
 int	nl_if_addr(struct nl *, int ifindex, int family, struct lisp_addr *);
 /* interface holding a local address, 0 if none */

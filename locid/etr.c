@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "core.h"
+#include "smr.h"
 #include "xtr.h"
 
 #define QUICK_REGISTERS		3
@@ -385,6 +386,8 @@ etr_udp_read(evutil_socket_t fd, short ev, void *arg)
 				    sa_fmt((struct sockaddr *)&from[i], (char[64]){ 0 }, 64), why);
 				continue;
 			}
+			if (pxtr_decap(x, &d) == 1)	/* PETR: native or dropped */
+				continue;
 			if (!decap_dst_ok(x, &d)) {
 				stats_drop(x->l, "decap: destination not in our EID space");
 				log_limited(x->l, "etr: data packet from %s dropped: inner "
@@ -396,6 +399,7 @@ etr_udp_read(evutil_socket_t fd, short ev, void *arg)
 			if (xtr_tun_write(x, d.inner, d.len) == 0) {
 				x->st.decap_pkts++;
 				x->st.decap_bytes += d.len;
+				smr_decap(x, (struct sockaddr *)&from[i], &d);
 			}
 		}
 		if (n < XTR_BATCH)

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "mrsel.h"
+#include "probe.h"
 #include "xtr.h"
 
 static uint64_t
@@ -68,7 +70,10 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		log_limited(x->l, "itr: no map-resolver configured");
 		return -1;
 	}
-	k = e->tries % nmr;
+	/* in order, failing over to the next one that answers (mrsel.c) */
+	k = x->mrsel != NULL ? mrsel_pick(x->mrsel, now) : -1;
+	if (k == -1)
+		k = e->tries % nmr;
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
 		if (k-- == 0)
 			pick = mr;
@@ -120,6 +125,8 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	if (e->tries > 1)
 		x->st.map_requests_retx++;
 	x->st.map_requests++;
+	if (x->mrsel != NULL)
+		mrsel_sent(x->mrsel, mrsel_index(x->mrsel, &pick->addr), q.nonce, now);
 	sockaddr_from_addr(&ss, &pick->addr, LISP_CONTROL_PORT);
 	return locid_send(x->l, (struct sockaddr *)&ss, buf, w2.len);
 }
@@ -145,6 +152,11 @@ native(struct xtr *x, struct mc_entry *e, uint8_t *p, size_t len,
 	struct mc_loc petr[MC_MAX_LOCS];
 	int n = 0;
 
+	if (pxtr_native_check(x, db) == -1) {
+		if (e != NULL)
+			e->drops++;
+		return 0;
+	}
 	TAILQ_FOREACH(pe, &x->l->conf->petrs, entry) {
 		if (n == MC_MAX_LOCS)
 			break;
@@ -202,7 +214,7 @@ encap_to(struct xtr *x, struct mc_entry *e, struct mc_loc *loc, int nloc,
 		return 0;
 	}
 	o = encap_build(p, len, ENCAP_HEADROOM, ip, src, &dst, flow_sport(h),
-	    db->eid.has_iid && db->eid.iid != 0, db->eid.iid, &olen);
+	    db != NULL && db->eid.has_iid && db->eid.iid != 0, db ? db->eid.iid : 0, &olen);
 	if (o == NULL || xtr_send_raw(x, o, olen, &dst) == -1) {
 		drop(x, e, "itr: encapsulation failed");
 		return 0;
@@ -243,6 +255,8 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 		stats_drop(x->l, "itr: source not in our EID space");
 		return 0;
 	}
+	if (db == NULL && pxtr_itr_check(x, &ip) == -1)
+		return 0;
 	dst = ip.dst;
 	if (db != NULL) {
 		dst.has_iid = db->eid.has_iid;
@@ -362,10 +376,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 
 	x->st.map_replies_in++;
 	if (rep->flags & MREP_P) {
-		/* RLOC-probe replies: probing is not enabled yet */
-		stats_drop(x->l, "itr: rloc-probe reply without probing");
+		probe_reply_in(x, p, rep);	/* probe.c */
 		return;
 	}
+	if (x->mrsel != NULL)
+		mrsel_reply(x->mrsel, rep->nonce, now);
 	if ((e0 = mapcache_by_nonce(x->mc, rep->nonce)) == NULL) {
 		stats_drop(x->l, "itr: map-reply with unknown nonce");
 		log_limited(x->l, "itr: map-reply from %s dropped: nonce %016llx not outstanding",

@@ -206,8 +206,11 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
+	struct mc_loc old[MC_MAX_LOCS];
 	uint32_t ttl = rec->ttl;
+	int nold = e->nlocs, i, j;
 
+	memcpy(old, e->loc, sizeof(old));
 	if (ttl == 0xffffffff)
 		ttl = 1440;
 	e->ttl = ttl;
@@ -232,6 +235,18 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		l->flags = r.flags;
 		l->up = (r.flags & RLOC_R) != 0;
 	}
+	/* locators that stay keep their counters and what probing learnt */
+	for (i = 0; i < e->nlocs; i++)
+		for (j = 0; j < nold; j++) {
+			if (!addr_equal(&e->loc[i].addr, &old[j].addr))
+				continue;
+			e->loc[i].pkts = old[j].pkts;
+			e->loc[i].bytes = old[j].bytes;
+			e->loc[i].probe = old[j].probe;
+			if (old[j].probe.state == PROBE_DOWN)
+				e->loc[i].up = 0;
+			break;
+		}
 	if (rec->nrlocs == 0) {
 		e->state = MC_NEGATIVE;
 		e->source = "negative";
@@ -378,6 +393,13 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
 		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)l->pkts));
 		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)l->bytes));
+		json_object_set_new(lo, "probe", json_string(l->probe.state == PROBE_UP ? "up" :
+		    l->probe.state == PROBE_DOWN ? "down" : "unknown"));
+		json_object_set_new(lo, "rtt_ms", l->probe.rtt_us ?
+		    json_real((double)l->probe.rtt_us / 1000.0) : json_null());
+		json_object_set_new(lo, "probes_sent", json_integer((json_int_t)l->probe.sent));
+		json_object_set_new(lo, "probes_answered",
+		    json_integer((json_int_t)l->probe.answered));
 		json_array_append_new(locs, lo);
 	}
 	json_object_set_new(o, "locators", locs);

@@ -22,12 +22,26 @@ enum mc_state {
 	MC_NEGATIVE,
 };
 
+/* RLOC-probe state of one locator (probe.c); kept across refreshes */
+#define PROBE_UNKNOWN	0
+#define PROBE_UP	1
+#define PROBE_DOWN	2
+struct mc_probe {
+	uint8_t		 state;		/* PROBE_* */
+	uint8_t		 miss;		/* consecutive unanswered probes */
+	uint64_t	 nonce;		/* outstanding probe, 0 if none */
+	uint64_t	 sent_us, next_us, reply_us, change_us;
+	uint32_t	 rtt_us;	/* last measured round trip, 0 if none */
+	uint64_t	 sent, answered;
+};
+
 struct mc_loc {
 	struct lisp_addr addr;
 	uint8_t		 priority, weight;
 	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
 	uint8_t		 up;		/* locally judged usable */
 	uint64_t	 pkts, bytes;	/* encapsulated to this locator */
+	struct mc_probe	 probe;
 };
 
 /* a packet held while its destination resolves */

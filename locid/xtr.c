@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mrsel.h"
+#include "probe.h"
+#include "smr.h"
 #include "xtr.h"
 
 #ifndef IPV6_HDRINCL
@@ -102,6 +105,7 @@ db_load(struct xtr *x)
 			}
 		}
 	}
+	pxtr_rlocs(x);
 	x->rloc4.has_iid = x->rloc6.has_iid = 0;
 	return 0;
 }
@@ -148,13 +152,16 @@ udp_open(struct xtr *x, int family)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	int fd, on = 1;
+	int fd, on = 1, bufsz = 8 << 20;
 	uint16_t port = x->l->conf->data_port ? x->l->conf->data_port : LISP_DATA_PORT;
 
 	memset(&ss, 0, sizeof(ss));
 	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* bursts of a fast sender must not overflow the socket between reads */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz)) == -1)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
 	if (family == AF_INET) {
 		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
 
@@ -184,10 +191,12 @@ udp_open(struct xtr *x, int family)
 static int
 raw_open(int family)
 {
-	int fd, on = 1;
+	int fd, on = 1, bufsz = 4 << 20;
 
 	if ((fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW)) == -1)
 		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz)) == -1)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &on, sizeof(on));
 	return fd;
@@ -271,6 +280,9 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 		etr_tick(x, now);
 	if (x->itr)
 		itr_tick(x, now);
+	if (x->itr)
+		probe_tick(x, now);
+	smr_tick(x, now);
 }
 
 /* policy routing: `lookup main suppress_prefixlength 0` at prio - 1, then
@@ -327,6 +339,7 @@ rules_remove(struct xtr *x)
 	struct lisp_addr any;
 	int i, fam;
 
+	pxtr_rules(x, 0);
 	if (!x->rules_up)
 		return;
 	for (i = 0; i < x->ndb; i++) {
@@ -371,7 +384,7 @@ static int
 dataplane_open(struct xtr *x)
 {
 	struct conf *c = x->l->conf;
-	int mtu4, mtu6;
+	int mtu4, mtu6, i, v6 = 0;
 
 	snprintf(x->tun_name, sizeof(x->tun_name), "%s", c->tun_name ? c->tun_name : "lisp0");
 	if ((x->tun_fd = tun_open(x->tun_name, sizeof(x->tun_name))) == -1) {
@@ -388,6 +401,13 @@ dataplane_open(struct xtr *x)
 		x->tun_mtu = 1500 - ENCAP_OVERHEAD4;
 	if (x->tun_mtu < 576)
 		x->tun_mtu = 576;
+	for (i = 0; i < x->ndb; i++)
+		if (x->db[i].eid.afi == AFI_IPV6)
+			v6 = 1;
+	if (!v6 && !pxtr_wants_v6(x))	/* no link-local chatter into the ITR */
+		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", x->tun_name, "1");
+	/* the kernel queues towards the ITR while it encapsulates a batch */
+	nl_link_txqlen(x->nl, x->tun_if, 4096);
 	if (nl_link_set(x->nl, x->tun_if, x->tun_mtu, 1) == -1)
 		log_warn("xtr: tun %s up, mtu %d: %s", x->tun_name, x->tun_mtu,
 		    nl_error(x->nl));
@@ -501,10 +521,14 @@ xtr_new(struct locid *l)
 	if (db_load(x) == -1)
 		goto fail;
 	ms_load(x);
+	if (smr_start(x) == -1 || (x->mrsel = mrsel_new()) == NULL)
+		goto fail;
+	mrsel_conf(x);
 	if (dataplane_open(x) == -1)
 		goto fail;
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
+	pxtr_rules(x, 1);
 	x->tick = event_new(l->base, -1, EV_PERSIST, tick_cb, x);
 	event_add(x->tick, &tv);
 	if (x->etr)
@@ -527,8 +551,11 @@ xtr_reconf(struct xtr *x)
 	x->etr = x->l->conf->etr || x->l->conf->petr;
 	db_load(x);
 	ms_load(x);
+	smr_reconf(x);
+	mrsel_conf(x);
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
+	pxtr_rules(x, 1);
 	if (x->etr)
 		etr_start(x);
 	log_info("xtr: reconfigured: %d database-mapping(s), %d map-server(s)",
@@ -554,6 +581,8 @@ xtr_free(struct xtr *x)
 		free(x->ms[i].secret);
 	free(x->ms);
 	free(x->db);
+	smr_free(x->smr);
+	mrsel_free(x->mrsel);
 	free(x);
 }
 
@@ -665,5 +694,9 @@ xtr_stats(struct xtr *x)
 	    json_real((double)s->resolve_ms_sum / (double)s->resolve_count) : json_null());
 	json_object_set_new(o, "tun", json_string(x->tun_name));
 	json_object_set_new(o, "tun_mtu", json_integer(x->tun_mtu));
+	if (x->mrsel != NULL)
+		json_object_set_new(o, "map_resolvers", mrsel_json(x->mrsel, now_ms()));
+	if (x->smr != NULL)
+		json_object_set_new(o, "smr", smr_json(x->smr, now_ms()));
 	return o;
 }

@@ -12,6 +12,7 @@
 #include "dataplane.h"
 #include "locid.h"
 #include "mapcache.h"
+#include "pxtr.h"
 
 #define XTR_LOCAL_RLOCS	8
 #define XTR_BATCH	64
@@ -107,6 +108,9 @@ struct xtr {
 	struct event	*tick;
 	uint64_t	 last_expire_ms;
 	struct xtr_stats st;
+	struct pxtr	*px;			/* pxtr.c: PITR kernel state */
+	struct smr	*smr;			/* smr.c: SMRs on a database change */
+	struct mrsel	*mrsel;			/* mrsel.c: map-resolver failover */
 };
 
 /* xtr.c */

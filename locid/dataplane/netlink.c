@@ -67,6 +67,7 @@ nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 	int ret;
 	uint32_t seq;
 
+	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = seq = ++nl->seq;
 	if (mnl_socket_sendto(nl->sk, nlh, nlh->nlmsg_len) < 0) {
 		snprintf(nl->err, sizeof(nl->err), "send: %s", strerror(errno));
@@ -151,6 +152,23 @@ nl_link_set(struct nl *nl, int ifindex, int mtu, int up)
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	if (mtu > 0)
 		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int
+nl_link_txqlen(struct nl *nl, int ifindex, uint32_t qlen)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_TXQLEN, qlen);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 

@@ -8,6 +8,7 @@ LOCID=${LOCID:-$BUILD/bin/locid}
 LOCICTL=${LOCICTL:-$BUILD/bin/locictl}
 NS_PREFIX=${NS_PREFIX:-}
 NETNS_TMP=${NETNS_TMP:-$(mktemp -d /tmp/locid-netns.XXXXXX)}
+mkdir -p "$NETNS_TMP"
 _ns_list=""
 _pids=""
 
@@ -53,7 +54,9 @@ wait_until() {
 # $NETNS_TMP/NS.log, pid in $NETNS_TMP/NS.pid
 locid_start() {
 	_n=$1; _c=$2; shift 2
-	in_ns "$_n" "$LOCID" -d -f "$_c" "$@" >>"$NETNS_TMP/$_n.log" 2>&1 &
+	# a simple command, so $! is the daemon itself (ip netns exec execs it)
+	ip netns exec "$(ns "$_n")" "$LOCID" -d -f "$_c" "$@" \
+	    >>"$NETNS_TMP/$_n.log" 2>&1 </dev/null &
 	echo $! >"$NETNS_TMP/$_n.pid"
 	_pids="$_pids $!"
 }
@@ -101,3 +104,41 @@ topo_seed_lab() {
 
 # json_get FILE JQ-FILTER
 json_get() { jq -r "$2" <"$1"; }
+
+# link6 NS IF ADDR/LEN: an IPv6 address without duplicate address detection
+link6() { in_ns "$1" ip -6 addr add "$3" dev "$2" nodad; }
+
+# the seed lab grown for issue 5 (examples/pxtr-lab/): dual stack, the
+# PxTR on mapserver, a second uplink of lisp2; the underlay routes the EID
+# aggregates to the PxTR.
+#                               pxtr 203.0.113.9 / 2001:db8:ff:9::1
+#                                 | (mapserver .10 / ::2)
+#  hostA --- lisp1 ====== mapserver ====== lisp2 --- hostB
+#                  ff:1::/64  |    ff:2::/64 (.5/.6)
+#                             |    ====== 203.0.113.13/.14, ff:3::/64
+#                          nonlisp 198.51.100.1, 2001:db8:ff:100::1
+#  EIDs 198.18.1.0/24 + 2001:db8:1::/48 (lisp1), 198.18.2.0/24 + 2001:db8:2::/48 (lisp2)
+topo_pxtr_lab() {
+	topo_seed_lab
+	ns_add pxtr
+	link_add pxtr eth0 203.0.113.9/30 mapserver eth5 203.0.113.10/30
+	link_add lisp2 eth2 203.0.113.13/30 mapserver eth4 203.0.113.14/30
+	link6 hostA eth0 2001:db8:1::10/64; link6 lisp1 eth1 2001:db8:1::1/64
+	link6 hostB eth0 2001:db8:2::10/64; link6 lisp2 eth1 2001:db8:2::1/64
+	link6 lisp1 eth0 2001:db8:ff:1::1/64; link6 mapserver eth1 2001:db8:ff:1::2/64
+	link6 lisp2 eth0 2001:db8:ff:2::1/64; link6 mapserver eth2 2001:db8:ff:2::2/64
+	link6 lisp2 eth2 2001:db8:ff:3::1/64; link6 mapserver eth4 2001:db8:ff:3::2/64
+	link6 pxtr eth0 2001:db8:ff:9::1/64; link6 mapserver eth5 2001:db8:ff:9::2/64
+	link6 nonlisp eth0 2001:db8:ff:100::1/64; link6 mapserver eth3 2001:db8:ff:100::254/64
+	in_ns hostA ip -6 route add default via 2001:db8:1::1
+	in_ns hostB ip -6 route add default via 2001:db8:2::1
+	in_ns lisp1 ip -6 route add default via 2001:db8:ff:1::2
+	in_ns lisp2 ip -6 route add default via 2001:db8:ff:2::2
+	in_ns pxtr ip route add default via 203.0.113.10
+	in_ns pxtr ip -6 route add default via 2001:db8:ff:9::2
+	in_ns nonlisp ip -6 route add default via 2001:db8:ff:100::254
+	in_ns mapserver ip route add 198.18.0.0/15 via 203.0.113.9
+	in_ns mapserver ip -6 route add 2001:db8:1::/48 via 2001:db8:ff:9::1
+	in_ns mapserver ip -6 route add 2001:db8:2::/48 via 2001:db8:ff:9::1
+	router pxtr
+}

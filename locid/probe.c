@@ -1,0 +1,275 @@
+/* RLOC probing at the ITR (see probe.h) */
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "probe.h"
+#include "xtr.h"
+
+#define PROBE_BURST	64	/* probes sent per tick at most */
+#define PROBE_IDLE_MIN	60000000ULL	/* an entry used in the last minute is in use */
+
+int
+probe_loc_due(const struct mc_loc *l, const struct probe_timers *t, uint64_t now)
+{
+	return t->interval_us != 0 && l->probe.nonce == 0 && now >= l->probe.next_us;
+}
+
+void
+probe_loc_sent(struct mc_loc *l, const struct probe_timers *t, uint64_t nonce,
+    uint64_t now, uint64_t jitter)
+{
+	l->probe.nonce = nonce ? nonce : 1;
+	l->probe.sent_us = now;
+	l->probe.sent++;
+	if (jitter >= t->interval_us)
+		jitter = 0;
+	l->probe.next_us = now + t->interval_us - jitter;
+}
+
+static void
+set_state(struct mc_loc *l, uint8_t st, uint64_t now)
+{
+	l->probe.state = st;
+	l->probe.change_us = now;
+	l->up = st != PROBE_DOWN && (l->flags & RLOC_R) != 0;
+}
+
+int
+probe_loc_reply(struct mc_loc *l, uint64_t nonce, uint64_t now)
+{
+	int changed;
+
+	if (l->probe.nonce == 0 || l->probe.nonce != nonce)
+		return -1;
+	l->probe.nonce = 0;
+	l->probe.miss = 0;
+	l->probe.answered++;
+	l->probe.reply_us = now;
+	l->probe.rtt_us = now > l->probe.sent_us ?
+	    (uint32_t)(now - l->probe.sent_us) : 1;
+	changed = l->probe.state == PROBE_DOWN;
+	if (l->probe.state != PROBE_UP)
+		set_state(l, PROBE_UP, now);
+	return changed;
+}
+
+int
+probe_loc_expire(struct mc_loc *l, const struct probe_timers *t, uint64_t now)
+{
+	if (l->probe.nonce == 0 || now < l->probe.sent_us + t->timeout_us)
+		return 0;
+	l->probe.nonce = 0;
+	if (l->probe.miss < 255)
+		l->probe.miss++;
+	if (l->probe.miss > t->retries) {
+		if (l->probe.state == PROBE_DOWN)
+			return 0;
+		set_state(l, PROBE_DOWN, now);
+		return 1;
+	}
+	/* a miss within the retries: ask again at once to decide quickly */
+	l->probe.next_us = now;
+	return 0;
+}
+
+size_t
+probe_encode(uint8_t *buf, size_t cap, const struct mc_entry *e, uint64_t nonce,
+    const struct lisp_addr *itr, int nitr)
+{
+	struct lisp_map_request q;
+	struct lisp_eid_prefix ep;
+	struct wbuf w;
+	int i;
+
+	memset(&q, 0, sizeof(q));
+	q.flags = MREQ_P;
+	q.nonce = nonce;
+	addr_set_none(&q.seid);
+	for (i = 0; i < nitr && q.nitr < (int)(sizeof(q.itr) / sizeof(q.itr[0])); i++)
+		q.itr[q.nitr++] = itr[i];
+	q.nrecords = 1;
+	memset(&ep, 0, sizeof(ep));
+	ep.mlen = (uint8_t)e->mlen;
+	ep.eid = e->eid;
+	wbuf_init(&w, buf, cap);
+	map_request_encode_hdr(&w, &q);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, &q);
+	return w.err ? 0 : w.len;
+}
+
+void
+probe_timers_conf(struct probe_timers *t, const struct conf *c)
+{
+	uint64_t idle;
+
+	t->interval_us = (uint64_t)c->timers.probe_interval * 1000000;
+	t->timeout_us = (uint64_t)(c->timers.probe_timeout ? c->timers.probe_timeout : 3) *
+	    1000000;
+	t->retries = 0;
+	idle = 3 * t->interval_us;
+	t->idle_us = idle > PROBE_IDLE_MIN ? idle : PROBE_IDLE_MIN;
+}
+
+static uint64_t
+clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+log_change(struct mc_entry *e, struct mc_loc *l)
+{
+	char p[ADDR_STRLEN], a[ADDR_STRLEN];
+
+	log_info("probe: locator %s of %s is %s%s", addr_fmt(&l->addr, a, sizeof(a)),
+	    prefix_fmt(&e->eid, e->mlen, p, sizeof(p)),
+	    l->probe.state == PROBE_DOWN ? "down" : "up",
+	    l->probe.state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
+}
+
+static int
+can_send(struct xtr *x, const struct lisp_addr *a)
+{
+	struct lisp_addr d = *a;
+
+	d.has_iid = 0;
+	return core_can_send(x->l, &d);
+}
+
+/* the local address the kernel would send from towards dst, if it is one
+ * of our RLOCs: a multi-homed site whose preferred RLOC is down must ask
+ * for the probe reply on a link that still works */
+static int
+route_src(struct xtr *x, const struct lisp_addr *dst, struct lisp_addr *out)
+{
+	struct sockaddr_storage ss, ls;
+	socklen_t sl = sizeof(ls);
+	uint16_t port;
+	int fd, i, j, ok = 0;
+
+	sockaddr_from_addr(&ss, dst, LISP_CONTROL_PORT);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	if (connect(fd, (struct sockaddr *)&ss, ss.ss_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&ls, &sl) == 0 &&
+	    addr_from_sockaddr(out, (struct sockaddr *)&ls, &port) == 0)
+		for (i = 0; i < x->ndb && !ok; i++)
+			for (j = 0; j < x->db[i].nrlocs && !ok; j++)
+				ok = addr_equal(&x->db[i].rlocs[j].addr, out);
+	close(fd);
+	return ok;
+}
+
+/* ITR-RLOCs of a probe to dst: the RLOC on the way to it first */
+static int
+itr_rlocs(struct xtr *x, const struct lisp_addr *dst, struct lisp_addr *itr)
+{
+	struct lisp_addr src;
+	int n = 0;
+
+	if (route_src(x, dst, &src))
+		itr[n++] = src;
+	if (x->rloc4.afi != AFI_NONE && (n == 0 || !addr_equal(&itr[0], &x->rloc4)))
+		itr[n++] = x->rloc4;
+	if (x->rloc6.afi != AFI_NONE && (n == 0 || !addr_equal(&itr[0], &x->rloc6)))
+		itr[n++] = x->rloc6;
+	return n;
+}
+
+static int
+probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
+    const struct probe_timers *t, uint64_t now)
+{
+	struct lisp_addr itr[3], dst;
+	struct sockaddr_storage ss;
+	uint8_t buf[512];
+	uint64_t nonce = xtr_nonce(), jitter;
+	uint16_t port = x->l->conf->control_port ? x->l->conf->control_port :
+	    LISP_CONTROL_PORT;
+	size_t len;
+	int nitr;
+
+	dst = l->addr;
+	dst.has_iid = 0;
+	nitr = itr_rlocs(x, &dst, itr);
+	if (nitr == 0 || (len = probe_encode(buf, sizeof(buf), e, nonce, itr, nitr)) == 0)
+		return -1;
+	/* jitter: up to an eighth of the interval earlier, never later */
+	jitter = t->interval_us >= 8 ? (uint64_t)arc4random_uniform(
+	    (uint32_t)(t->interval_us / 8 > UINT32_MAX ? UINT32_MAX : t->interval_us / 8)) : 0;
+	probe_loc_sent(l, t, nonce, now, jitter);
+	sockaddr_from_addr(&ss, &dst, port);
+	return locid_send(x->l, (struct sockaddr *)&ss, buf, len);
+}
+
+void
+probe_tick(struct xtr *x, uint64_t now_ms)
+{
+	struct probe_timers t;
+	struct mc_entry *e;
+	uint64_t now = clock_us();
+	int i, burst = PROBE_BURST;
+
+	(void)now_ms;
+	probe_timers_conf(&t, x->l->conf);
+	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
+		int inuse;
+
+		if (e->state != MC_POSITIVE)
+			continue;
+		inuse = e->used_ms * 1000 + t.idle_us > now;
+		for (i = 0; i < e->nlocs; i++) {
+			struct mc_loc *l = &e->loc[i];
+
+			if (probe_loc_expire(l, &t, now))
+				log_change(e, l);
+			if (!inuse || burst == 0 || !(l->flags & RLOC_R) ||
+			    l->priority == 255 || !probe_loc_due(l, &t, now))
+				continue;
+			if (!can_send(x, &l->addr))
+				continue;
+			probe_send(x, e, l, &t, now);
+			burst--;
+		}
+	}
+}
+
+void
+probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
+{
+	struct mc_entry *e;
+	struct lisp_record rec;
+	struct rbuf recs = rep->records;
+	uint64_t now = clock_us();
+	int i, r;
+
+	/* every record of a probe reply must be authoritative */
+	while (record_next(&recs, &rec) == 1)
+		if (!rec.auth) {
+			stats_drop(x->l, "itr: rloc-probe reply not authoritative");
+			return;
+		}
+	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
+		for (i = 0; i < e->nlocs; i++) {
+			if ((r = probe_loc_reply(&e->loc[i], rep->nonce, now)) == -1)
+				continue;
+			if (r == 1)
+				log_change(e, &e->loc[i]);
+			return;
+		}
+	}
+	stats_drop(x->l, "itr: rloc-probe reply with unknown nonce");
+	log_limited(x->l, "probe: map-reply from %s dropped: nonce %016llx not outstanding",
+	    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+	    (unsigned long long)rep->nonce);
+}

@@ -1,0 +1,245 @@
+/* PITR and PETR (RFC 6832): the kernel state that attracts the EID
+ * aggregates into the TUN, the anti-spoofing check of the PETR and the
+ * RLOCs of a proxy without database-mappings. the forwarding itself is
+ * itr.c's (no source-EID check for a PITR) and etr.c's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "xtr.h"
+#include "pxtr.h"
+
+static int
+v6_usable(const struct lisp_addr *a)
+{
+	const uint8_t *b = addr_bytes(a);
+
+	/* not link-local fe80::/10 */
+	return a->afi == AFI_IPV6 && !(b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+}
+
+void
+pxtr_rlocs(struct xtr *x)
+{
+	struct conf *c = x->l->conf;
+	struct conf_peer *mr;
+	struct lisp_addr probe;
+	int ifi = 0;
+
+	if (!c->pitr && !c->petr)
+		return;
+	if (x->rloc4.afi == AFI_NONE && c->listen_v4.afi == AFI_IPV4)
+		x->rloc4 = c->listen_v4;
+	if (x->rloc6.afi == AFI_NONE && c->listen_v6.afi == AFI_IPV6)
+		x->rloc6 = c->listen_v6;
+	if (x->rloc4.afi != AFI_NONE && x->rloc6.afi != AFI_NONE)
+		return;
+	/* the interface towards the mapping system, else the default route */
+	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
+		if ((ifi = nl_route_oif(x->nl, &mr->addr)) != 0)
+			break;
+	if (ifi == 0) {
+		addr_parse(&probe, "192.0.2.1");
+		ifi = nl_route_oif(x->nl, &probe);
+	}
+	if (ifi == 0) {
+		log_warn("pxtr: no RLOC: no route to a map-resolver nor a default route");
+		return;
+	}
+	if (x->rloc4.afi == AFI_NONE && nl_if_addr(x->nl, ifi, 4, &x->rloc4) == -1)
+		addr_set_none(&x->rloc4);
+	if (x->rloc6.afi == AFI_NONE && (nl_if_addr(x->nl, ifi, 6, &x->rloc6) == -1 ||
+	    !v6_usable(&x->rloc6)))
+		addr_set_none(&x->rloc6);
+	log_info("pxtr: RLOCs %s %s",
+	    x->rloc4.afi == AFI_NONE ? "-" : addr_fmt(&x->rloc4, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	    x->rloc6.afi == AFI_NONE ? "-" : addr_fmt(&x->rloc6, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+}
+
+static int
+prefixes_v6(const struct conf_prefixes *ps)
+{
+	const struct conf_prefix *p;
+
+	TAILQ_FOREACH(p, ps, entry)
+		if (p->eid.afi == AFI_IPV6)
+			return 1;
+	return 0;
+}
+
+int
+pxtr_wants_v6(const struct xtr *x)
+{
+	const struct conf *c = x->l->conf;
+
+	return (c->pitr && prefixes_v6(&c->pitr_prefixes)) ||
+	    (c->petr && prefixes_v6(&c->petr_prefixes));
+}
+
+int
+pxtr_prefixes_cover(const struct conf_prefixes *ps, const struct lisp_addr *a,
+    int has_iid, uint32_t iid)
+{
+	const struct conf_prefix *p;
+	struct lisp_addr b = *a;
+
+	TAILQ_FOREACH(p, ps, entry) {
+		if ((p->eid.has_iid ? p->eid.iid : 0) != (has_iid ? iid : 0))
+			continue;
+		b.has_iid = p->eid.has_iid;
+		b.iid = p->eid.iid;
+		if (addr_prefix_covers(&p->eid, p->mlen, &b))
+			return 1;
+	}
+	return 0;
+}
+
+static unsigned
+fam_bit(int fam)
+{
+	return fam == 6 ? FAM_V6 : FAM_V4;
+}
+
+static void
+rules_del(struct xtr *x, struct pxtr *px)
+{
+	int i, fam;
+
+	for (i = 0; i < px->n; i++)
+		nl_route(x->nl, 0, NL_RT_DEV, px->table, &px->pfx[i], px->mlen[i],
+		    px->tun_if);
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (px->fams & fam_bit(fam))
+			nl_rule(x->nl, 0, fam, NULL, 0, px->table, px->prio, -1);
+		if (px->suppress & fam_bit(fam))
+			nl_rule(x->nl, 0, fam, NULL, 0, 254, px->prio - 1, 0);
+	}
+}
+
+/* routes for the pitr-prefixes to the TUN in the LISP table, reached by
+ * every packet (`from all`) whose destination the main table only knows
+ * through its default route (`lookup main suppress_prefixlength 0` first) */
+void
+pxtr_rules(struct xtr *x, int add)
+{
+	struct conf *c = x->l->conf;
+	struct conf_prefix *p;
+	struct pxtr *px = x->px;
+	unsigned want = 0;
+	int fam;
+
+	if (!add) {
+		if (px == NULL)
+			return;
+		rules_del(x, px);
+		free(px);
+		x->px = NULL;
+		return;
+	}
+	if (!c->pitr || px != NULL || x->tun_if == 0)
+		return;
+	if ((px = calloc(1, sizeof(*px))) == NULL) {
+		log_warn("pitr: out of memory");
+		return;
+	}
+	x->px = px;
+	px->table = c->rt_table ? c->rt_table : 100;
+	px->prio = c->rule_prio ? c->rule_prio : 100;
+	px->tun_if = x->tun_if;
+	TAILQ_FOREACH(p, &c->pitr_prefixes, entry) {
+		struct lisp_addr a = p->eid;
+
+		if (px->n == PXTR_PREFIXES)
+			break;
+		a.has_iid = 0;
+		fam = a.afi == AFI_IPV6 ? 6 : 4;
+		nl_route(x->nl, 0, NL_RT_DEV, px->table, &a, p->mlen, px->tun_if);
+		if (nl_route(x->nl, 1, NL_RT_DEV, px->table, &a, p->mlen, px->tun_if) == -1) {
+			log_warn("pitr: route %s in table %u: %s", prefix_fmt(&a, p->mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), px->table, nl_error(x->nl));
+			continue;
+		}
+		px->pfx[px->n] = a;
+		px->mlen[px->n++] = p->mlen;
+		want |= fam_bit(fam);
+	}
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (!(want & fam_bit(fam)))
+			continue;
+		/* the xTR's rules may have the suppress rule already */
+		if (!(x->rules_up && (x->fam_rules & fam_bit(fam)))) {
+			nl_rule(x->nl, 0, fam, NULL, 0, 254, px->prio - 1, 0);
+			if (nl_rule(x->nl, 1, fam, NULL, 0, 254, px->prio - 1, 0) == -1)
+				log_warn("pitr: suppress_prefixlength rule IPv%d: %s", fam,
+				    nl_error(x->nl));
+			else
+				px->suppress |= fam_bit(fam);
+		}
+		nl_rule(x->nl, 0, fam, NULL, 0, px->table, px->prio, -1);
+		if (nl_rule(x->nl, 1, fam, NULL, 0, px->table, px->prio, -1) == -1)
+			log_warn("pitr: rule from all lookup %u IPv%d: %s", px->table, fam,
+			    nl_error(x->nl));
+		else
+			px->fams |= fam_bit(fam);
+	}
+	log_info("pitr: %d pitr-prefix route(s) to %s in table %u", px->n, x->tun_name,
+	    px->table);
+}
+
+int
+pxtr_decap(struct xtr *x, const struct decap *d)
+{
+	struct conf *c = x->l->conf;
+
+	if (!c->petr)
+		return 0;
+	/* our own EID-prefixes are the ETR's */
+	if (x->ndb > 0) {
+		struct lisp_addr dst = d->ip.dst;
+		int i;
+
+		for (i = 0; i < x->ndb; i++) {
+			if ((x->db[i].eid.has_iid ? x->db[i].eid.iid : 0) !=
+			    (d->has_iid ? d->iid : 0))
+				continue;
+			dst.has_iid = x->db[i].eid.has_iid;
+			dst.iid = x->db[i].eid.iid;
+			if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, &dst))
+				return 0;
+		}
+	}
+	if (!pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {
+		stats_drop(x->l, "petr: inner source not in petr-prefix EID space");
+		log_limited(x->l, "petr: packet from %s to %s dropped: inner source "
+		    "outside the petr-prefixes", addr_fmt(&d->ip.src,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), addr_fmt(&d->ip.dst,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		return 1;
+	}
+	if (xtr_tun_write(x, d->inner, d->len) == 0) {
+		x->st.decap_pkts++;
+		x->st.decap_bytes += d->len;
+	}
+	return 1;
+}
+
+int
+pxtr_native_check(struct xtr *x, const struct xtr_db *db)
+{
+	if (db != NULL || !x->l->conf->pitr)
+		return 0;
+	/* a non-EID source towards EID space nobody registered: natively it
+	 * would come straight back to us */
+	stats_drop(x->l, "pitr: no LISP site for the destination");
+	return -1;
+}
+
+int
+pxtr_itr_check(struct xtr *x, const struct ip_info *ip)
+{
+	if (!x->l->conf->pitr || pxtr_prefixes_cover(&x->l->conf->pitr_prefixes,
+	    &ip->dst, 0, 0))
+		return 0;
+	/* the kernel's own chatter on the TUN (IPv6 multicast, link-local) */
+	stats_drop(x->l, "pitr: destination outside the pitr-prefixes");
+	return -1;
+}

@@ -1,0 +1,181 @@
+#!/bin/sh
+# the seed lab end to end, asserted on packet captures, pings and locictl.
+#
+#  hostA --- lisp1 ====== mapserver ====== lisp2 --- hostB
+#  .1.10    .1.1  203.0.113.1/.2  .6/.5  203.0.113.5 .2.1    .2.10
+#                        |  (MS/MR, underlay router)
+#                     nonlisp 198.51.100.1 (mapserver .254)
+#  EID-prefixes: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2
+#
+# steps: non-EID-sourced ping goes native without a Map-Request; EID ->
+# non-LISP destination gets the negative 198.32.0.0/11 natively-forward;
+# EID -> EID: ECM to the MR, forwarded unchanged to lisp2, Map-Reply from
+# lisp2 straight to lisp1, ICMP encapsulated on 4341, first ping answered;
+# malformed packets on 4341 dropped and counted; kernel state removed on stop.
+cd "$(dirname "$0")/../.." || exit 1
+NS_PREFIX=${NS_PREFIX:-sl_}
+. tests/netns/lib.sh
+trap_cleanup
+
+topo_seed_lab
+for n in lisp1 lisp2 mapserver; do
+	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
+done
+S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
+
+locid_start mapserver "$NETNS_TMP/mapserver.conf"
+wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
+locid_start lisp1 "$NETNS_TMP/lisp1.conf"
+locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
+    fail "both sites registered"
+pass "lisp1 and lisp2 registered with the map-server"
+ctl lisp1 "$S1" --json show database >"$NETNS_TMP/db1.json"
+jq -e '.map_servers[0].state == "registered" and .map_servers[0].notifies >= 1' \
+    "$NETNS_TMP/db1.json" >/dev/null || fail "lisp1 database shows its registration"
+pass "show database: registered, map-notify received"
+
+# capture helpers: tcpdump in a namespace, stopped by pid
+cap_start() {	# NAME NS IF
+	ip netns exec "$(ns "$2")" tcpdump -Z root --immediate-mode -i "$3" -U -w "$NETNS_TMP/$1.pcap" \
+	    udp or icmp >/dev/null 2>"$NETNS_TMP/$1.err" </dev/null &
+	echo $! >"$NETNS_TMP/$1.cpid"
+	_pids="$_pids $!"
+	wait_until 5 "grep -q listening $NETNS_TMP/$1.err" || fail "tcpdump $1"
+}
+cap_stop() {
+	sleep 0.3
+	kill "$(cat "$NETNS_TMP/$1.cpid")" 2>/dev/null
+	wait_until 5 "! kill -0 $(cat "$NETNS_TMP/$1.cpid")"
+}
+tsh() {	# PCAP FILTER FIELDS...
+	_f=$1; _y=$2; shift 2
+	_e=""
+	for _x in "$@"; do _e="$_e -e $_x"; done
+	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
+}
+
+# 1. a ping not sourced from EID space goes native: no LISP at all
+cap_start native lisp1 eth0
+in_ns lisp1 ping -c1 -W1 198.18.2.10 >/dev/null 2>&1
+cap_stop native
+[ -z "$(tsh native 'lisp' frame.number)" ] || fail "LISP packets for a non-EID-sourced ping"
+[ -n "$(tsh native 'icmp.type == 8 && ip.src == 203.0.113.1 && ip.dst == 198.18.2.10' frame.number)" ] ||
+    fail "non-EID-sourced echo request sent natively"
+[ -n "$(tsh native 'icmp.type == 3 && ip.src == 203.0.113.2' frame.number)" ] ||
+    fail "mapserver answers unreachable for the non-EID-sourced ping"
+pass "non-EID-sourced ping: native, unreachable, no Map-Request"
+
+# 2. EID-sourced ping to a non-LISP destination: negative natively-forward
+cap_start neg lisp1 eth0
+in_ns lisp1 ping -c1 -W1 -I 198.18.1.1 198.51.100.1 >/dev/null 2>&1
+in_ns lisp1 ping -c1 -W1 -I 198.18.1.1 198.51.100.1 >/dev/null 2>&1
+cap_stop neg
+nreq=$(tsh neg 'lisp.type == 1 && lisp.mreq.record.prefix.ipv4 == 198.51.100.1' frame.number | wc -l)
+[ "$nreq" -eq 1 ] || fail "one Map-Request for 198.51.100.1 (saw $nreq)"
+r=$(tsh neg 'lisp.type == 2 && ip.dst == 203.0.113.1' ip.src lisp.mapping.eid.ipv4 \
+    lisp.mapping.eid.masklen lisp.mapping.act lisp.mapping.ttl lisp.mapping.loccnt)
+[ "$r" = "203.0.113.2|198.32.0.0|11|1|15|0" ] ||
+    fail "negative Map-Reply 198.32.0.0/11 natively-forward TTL 15 (got '$r')"
+n=$(tsh neg 'icmp.type == 8 && ip.src == 198.18.1.1 && ip.dst == 198.51.100.1 && !lisp-data' frame.number | wc -l)
+[ "$n" -eq 2 ] || fail "both echo requests forwarded natively (saw $n)"
+ctl lisp1 "$S1" --json show map-cache 198.51.100.1 >"$NETNS_TMP/neg.json"
+jq -e '.[0] | .prefix == "198.32.0.0/11" and .state == "negative" and
+    .action == "natively-forward" and .ttl == 15 and .expires > 800' "$NETNS_TMP/neg.json" >/dev/null ||
+    fail "map-cache negative entry: $(cat "$NETNS_TMP/neg.json")"
+in_ns lisp1 ip route show table 100 | grep -q '^throw 198.32.0.0/11' || fail "throw route for 198.32.0.0/11"
+pass "EID -> non-LISP: negative 198.32.0.0/11 natively-forward TTL 15, cached, throw route, native"
+
+# 3. EID to EID, first ping answered
+cap_start l1 mapserver eth1
+cap_start l2 mapserver eth2
+in_ns hostA ping -c1 -W2 198.18.2.10 >"$NETNS_TMP/ping1" 2>&1 || fail "first ping hostA -> hostB lost"
+in_ns hostA ping -c3 -i 0.2 -W1 198.18.2.10 >/dev/null 2>&1 || fail "pings hostA -> hostB"
+cap_stop l1
+cap_stop l2
+pass "first EID-to-EID ping answered"
+# lisp1 -> MR: ECM carrying the Map-Request
+r=$(tsh l1 'lisp.type == 8 && ip.src == 203.0.113.1 && lisp.mreq.record.prefix.ipv4 == 198.18.2.10' \
+    ip.src ip.dst udp.dstport lisp.mreq.srceid.ipv4 lisp.mreq.itr_rloc_ipv4 lisp.nonce | head -1)
+case $r in
+"203.0.113.1,203.0.113.1|203.0.113.2,198.18.2.10|4342,4342|198.18.1.10|203.0.113.1|"*) ;;
+*) fail "ECM Map-Request lisp1 -> MR (got '$r')" ;;
+esac
+nonce=${r##*|}
+# MS -> lisp2: the same inner Map-Request, unchanged
+in1=$(tsh l1 "lisp.type == 8 && lisp.nonce == $nonce" udp.payload | head -1 | cut -d, -f2)
+in2=$(tsh l2 "lisp.type == 8 && lisp.nonce == $nonce && ip.dst == 203.0.113.5" ip.src udp.payload | head -1)
+[ "${in2%%|*}" = "203.0.113.6,203.0.113.1" ] || fail "ECM MS -> lisp2 (got '${in2%%|*}')"
+[ -n "$in1" ] && [ "$(echo "${in2#*|}" | cut -d, -f2)" = "$in1" ] ||
+    fail "inner Map-Request forwarded unchanged"
+# lisp2 -> lisp1 directly: Map-Reply with lisp2's RLOC, authoritative
+r=$(tsh l2 "lisp.type == 2 && lisp.nonce == $nonce" ip.src ip.dst udp.srcport udp.dstport \
+    lisp.mapping.eid.ipv4 lisp.mapping.eid.masklen lisp.mapping.auth lisp.loc.locator lisp.loc.flags.reach)
+case $r in
+"203.0.113.5|203.0.113.1|4342|4342|198.18.2.0|24|1|203.0.113.5|1") ;;
+*) fail "Map-Reply lisp2 -> lisp1 (got '$r')" ;;
+esac
+[ -n "$(tsh l1 "lisp.type == 2 && lisp.nonce == $nonce && ip.src == 203.0.113.5" frame.number)" ] ||
+    fail "the Map-Reply crosses the mapserver link to lisp1 unchanged"
+# ordering on lisp1's link: ECM request, then the reply, then data
+o=$(tsh l1 "(lisp.type == 8 && lisp.nonce == $nonce) || (lisp.type == 2 && lisp.nonce == $nonce) || lisp-data" lisp.type |
+    sed 's/,.*//' | uniq | head -3 | tr '\n' ' ')
+[ "$o" = "8 2  " ] || fail "order on the lisp1 link: ECM, Map-Reply, data (got $o)"
+# encapsulated ICMP on 4341 both ways
+r=$(tsh l1 'udp.dstport == 4341 && icmp.type == 8' ip.src ip.dst udp.checksum ip.ttl | head -1)
+case $r in
+"203.0.113.1,198.18.1.10|203.0.113.5,198.18.2.10|0x0000|63,63") ;;
+*) fail "encapsulated echo request on 4341 (got '$r')" ;;
+esac
+[ -n "$(tsh l2 'udp.dstport == 4341 && icmp.type == 0 && ip.src == 203.0.113.5' frame.number)" ] ||
+    fail "encapsulated echo reply lisp2 -> lisp1"
+[ -z "$(tsh l1 'icmp && !lisp-data && ip.src == 198.18.1.10' frame.number)" ] ||
+    fail "EID-to-EID traffic leaked unencapsulated"
+pass "ECM Map-Request -> MR -> lisp2 unchanged, Map-Reply lisp2 -> lisp1 direct, ICMP in 4341"
+
+ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
+jq -e '.[] | select(.prefix == "198.18.2.0/24") | .state == "complete" and
+    .source == "map-reply" and .authoritative and .ttl == 1440 and
+    .locators[0].rloc == "203.0.113.5" and .locators[0].state == "up" and
+    .locators[0].priority == 1 and .locators[0].weight == 100 and
+    .locators[0].encap_packets >= 4' "$NETNS_TMP/mc1.json" >/dev/null ||
+    fail "lisp1 map-cache: $(cat "$NETNS_TMP/mc1.json")"
+ctl lisp2 "$S2" --json show map-cache >"$NETNS_TMP/mc2.json"
+jq -e '.[] | select(.prefix == "198.18.1.0/24") | .state == "complete" and
+    .locators[0].rloc == "203.0.113.1"' "$NETNS_TMP/mc2.json" >/dev/null ||
+    fail "lisp2 map-cache: $(cat "$NETNS_TMP/mc2.json")"
+ctl lisp1 "$S1" show map-cache | grep -q '^198.18.2.0/24, uptime: .*via map-reply, complete' ||
+    fail "text map-cache"
+pass "locictl --json show map-cache on both xTRs"
+
+# 4. malformed and foreign packets on 4341 are dropped and counted
+in_ns mapserver python3 - <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+d = ("203.0.113.5", 4341)
+s.sendto(b"\x00\x00\x00", d)                                   # short LISP header
+s.sendto(b"\x00" * 8 + b"\x75" + b"\x00" * 30, d)              # not IP inside
+ip = bytes([0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 198, 51, 100, 1, 198, 51, 100, 99]) + b"\x00" * 8
+s.sendto(b"\x00" * 8 + ip, d)                                  # inner destination not ours
+PY
+wait_until 5 "ctl lisp2 $S2 --json show stats | jq -e '.drops[\"decap: malformed\"] == 2 and
+    .drops[\"decap: destination not in our EID space\"] == 1'" ||
+    fail "decap drops counted: $(ctl lisp2 "$S2" --json show stats | jq -c .drops)"
+in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "traffic still flows after garbage"
+pass "malformed and foreign packets on 4341 dropped and counted by reason"
+
+# 5. clear map-cache, then the next ping resolves again and is answered
+ctl lisp1 "$S1" clear map-cache 198.18.2.0/24 | grep -q 'cleared 1' || fail "clear map-cache"
+ctl lisp1 "$S1" --json show map-cache | jq -e 'map(select(.prefix == "198.18.2.0/24")) | length == 0' \
+    >/dev/null || fail "entry gone after clear"
+in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "first ping after clear"
+pass "clear map-cache; first ping after it answered"
+
+# 6. stopping locid removes the TUN, rules and routes
+locid_stop lisp1
+in_ns lisp1 ip rule | grep -q 'lookup 100\|suppress_prefixlength' && fail "ip rules left: $(in_ns lisp1 ip rule)"
+[ -z "$(in_ns lisp1 ip route show table 100 2>/dev/null)" ] || fail "routes left in table 100"
+in_ns lisp1 ip link show lisp0 >/dev/null 2>&1 && fail "lisp0 left"
+in_ns lisp1 ping -c1 -W1 203.0.113.5 >/dev/null || fail "underlay still works"
+pass "policy routing state removed when locid stops"
+echo "t_seed_lab: all passed"

@@ -1,0 +1,359 @@
+/* map-cache: longest match per instance-id and family, pending entries
+ * with nonces and held packets, records from Map-Replies (positive and
+ * negative), expiry, refresh and the JSON view */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mapcache.h"
+
+static struct lisp_addr
+A(const char *s)
+{
+	struct lisp_addr a;
+
+	assert_int_equal(addr_parse(&a, s), 0);
+	return a;
+}
+
+static struct mc_entry *
+add(struct mapcache *mc, const char *pfx, uint64_t now)
+{
+	struct lisp_addr a;
+	int mlen;
+
+	assert_int_equal(prefix_parse(pfx, &a, &mlen), 0);
+	return mapcache_add(mc, &a, mlen, now);
+}
+
+/* a Map-Reply record for pfx with locators "addr/prio/weight/flags" */
+static uint8_t recbuf[512];
+
+static void
+mkrec(struct lisp_record *rec, const char *pfx, uint32_t ttl, int act, int nloc, ...)
+{
+	struct wbuf w;
+	va_list ap;
+	int i, mlen;
+
+	memset(rec, 0, sizeof(*rec));
+	assert_int_equal(prefix_parse(pfx, &rec->eid, &mlen), 0);
+	rec->eid_mlen = (uint8_t)mlen;
+	rec->ttl = ttl;
+	rec->act = (uint8_t)act;
+	rec->auth = 1;
+	rec->nrlocs = (uint8_t)nloc;
+	wbuf_init(&w, recbuf, sizeof(recbuf));
+	va_start(ap, nloc);
+	for (i = 0; i < nloc; i++) {
+		struct lisp_rloc r;
+
+		memset(&r, 0, sizeof(r));
+		r.addr = A(va_arg(ap, const char *));
+		r.priority = (uint8_t)va_arg(ap, int);
+		r.weight = (uint8_t)va_arg(ap, int);
+		r.flags = (uint16_t)va_arg(ap, int);
+		rloc_encode(&w, &r);
+	}
+	va_end(ap);
+	assert_false(w.err);
+	rbuf_init(&rec->rlocs, recbuf, w.len);
+}
+
+static void
+test_lookup(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct mc_entry *e24, *e16, *e6, *eiid, *e;
+	struct lisp_addr a;
+
+	e16 = add(mc, "198.18.0.0/16", 0);
+	e24 = add(mc, "198.18.2.0/24", 0);
+	e6 = add(mc, "2001:db8:2::/48", 0);
+	eiid = add(mc, "[100]198.18.2.0/24", 0);
+	assert_non_null(e16);
+	assert_non_null(e24);
+	assert_non_null(e6);
+	assert_non_null(eiid);
+	assert_int_equal(mapcache_count(mc), 4);
+	/* adding an existing prefix returns it; host bits are ignored */
+	assert_ptr_equal(add(mc, "198.18.2.0/24", 5), e24);
+	a = A("198.18.2.77");
+	assert_ptr_equal(mapcache_lookup(mc, &a), e24);
+	a = A("198.18.3.1");
+	assert_ptr_equal(mapcache_lookup(mc, &a), e16);
+	a = A("198.19.0.1");
+	assert_null(mapcache_lookup(mc, &a));
+	a = A("[100]198.18.2.1");
+	assert_ptr_equal(mapcache_lookup(mc, &a), eiid);
+	a = A("[100]198.18.3.1");
+	assert_null(mapcache_lookup(mc, &a));	/* other instance: no /16 there */
+	a = A("2001:db8:2:1::1");
+	assert_ptr_equal(mapcache_lookup(mc, &a), e6);
+	assert_ptr_equal(mapcache_exact(mc, &e24->eid, 24), e24);
+	assert_null(mapcache_exact(mc, &e24->eid, 23));
+	/* removing the /24 uncovers the /16 */
+	mapcache_remove(mc, e24);
+	a = A("198.18.2.77");
+	assert_ptr_equal(mapcache_lookup(mc, &a), e16);
+	assert_int_equal(mapcache_count(mc), 3);
+	/* entries list in insertion order */
+	e = TAILQ_FIRST(mapcache_entries(mc));
+	assert_ptr_equal(e, e16);
+	mapcache_free(mc, NULL, NULL);
+}
+
+static void
+test_pending_nonces_queue(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct mc_entry *e;
+	struct mc_pkt *q;
+	uint8_t pkt[100];
+	int i;
+
+	e = add(mc, "198.18.2.10/32", 1000);
+	assert_int_equal(e->state, MC_PENDING);
+	/* not requesting yet: nonces are not matched */
+	mc_entry_add_nonce(e, 11);
+	assert_null(mapcache_by_nonce(mc, 11));
+	e->requesting = 1;
+	assert_ptr_equal(mapcache_by_nonce(mc, 11), e);
+	/* only the last MC_NONCES retransmissions are remembered */
+	for (i = 0; i < MC_NONCES; i++)
+		mc_entry_add_nonce(e, 100 + (uint64_t)i);
+	assert_null(mapcache_by_nonce(mc, 11));
+	assert_ptr_equal(mapcache_by_nonce(mc, 100), e);
+	assert_ptr_equal(mapcache_by_nonce(mc, 100 + MC_NONCES - 1), e);
+	assert_null(mapcache_by_nonce(mc, 99));
+	/* held packets are bounded and come back in order */
+	for (i = 0; i < 6; i++) {
+		memset(pkt, i, sizeof(pkt));
+		assert_int_equal(mc_entry_queue(e, pkt, 10 + (size_t)i, 4), i < 4 ? 0 : -1);
+	}
+	assert_int_equal(e->qlen, 4);
+	q = mc_entry_dequeue(e);
+	assert_int_equal(e->qlen, 0);
+	for (i = 0; i < 4; i++) {
+		struct mc_pkt *next = q->next;
+
+		assert_int_equal(q->len, 10 + i);
+		assert_int_equal(q->data[0], i);
+		free(q);
+		q = next;
+	}
+	assert_null(q);
+	/* pending entries never expire by time (itr.c gives up on them) */
+	assert_int_equal(mapcache_expire(mc, UINT64_MAX, NULL, NULL), 0);
+	/* held packets are freed with the entry (checked by ASan) */
+	mc_entry_queue(e, pkt, 50, 4);
+	mapcache_free(mc, NULL, NULL);
+}
+
+static void
+test_records(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct lisp_record rec;
+	struct mc_entry *e;
+	char buf[64];
+
+	e = add(mc, "198.18.2.0/24", 0);
+	mkrec(&rec, "198.18.2.0/24", 1440, 0, 3,
+	    "203.0.113.5", 1, 100, RLOC_R | RLOC_L,
+	    "203.0.113.9", 2, 0, 0,
+	    "2001:db8::5", 1, 50, RLOC_R);
+	mc_entry_set(e, &rec, "map-reply", 5000);
+	assert_int_equal(e->state, MC_POSITIVE);
+	assert_string_equal(e->source, "map-reply");
+	assert_int_equal(e->nlocs, 3);
+	assert_string_equal(addr_fmt(&e->loc[0].addr, buf, sizeof(buf)), "203.0.113.5");
+	assert_int_equal(e->loc[0].priority, 1);
+	assert_int_equal(e->loc[0].weight, 100);
+	assert_true(e->loc[0].up);
+	assert_false(e->loc[1].up);	/* R=0: not usable */
+	assert_int_equal(e->expires_ms, 5000 + 1440ull * 60000);
+	assert_int_equal(e->ttl, 1440);
+	assert_false(e->requesting);
+	/* negative: no locators, the action kept */
+	e = add(mc, "198.32.0.0/11", 0);
+	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
+	mc_entry_set(e, &rec, "map-reply", 1000);
+	assert_int_equal(e->state, MC_NEGATIVE);
+	assert_int_equal(e->act, ACT_NATIVE_FORWARD);
+	assert_string_equal(e->source, "negative");
+	assert_int_equal(e->expires_ms, 1000 + 15 * 60000);
+	/* TTL 0xffffffff: receiver decides (a day) */
+	e = add(mc, "198.18.9.0/24", 0);
+	mkrec(&rec, "198.18.9.0/24", 0xffffffff, 0, 1, "203.0.113.5", 1, 1, RLOC_R);
+	mc_entry_set(e, &rec, "proxy-reply", 0);
+	assert_int_equal(e->ttl, 1440);
+	/* more than MC_MAX_LOCS locators: the first ones are kept */
+	mapcache_free(mc, NULL, NULL);
+}
+
+static int ndel;
+
+static void
+count_del(struct mc_entry *e, void *arg)
+{
+	ndel++;
+	assert_ptr_equal(arg, &ndel);
+}
+
+static void
+test_expire_refresh(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct lisp_record rec;
+	struct mc_entry *e1, *e2;
+	struct lisp_addr a;
+
+	e1 = add(mc, "198.18.2.0/24", 0);
+	mkrec(&rec, "198.18.2.0/24", 1, 0, 1, "203.0.113.5", 1, 100, RLOC_R);
+	mc_entry_set(e1, &rec, "map-reply", 0);		/* expires at 60 s */
+	e2 = add(mc, "198.32.0.0/11", 0);
+	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
+	mc_entry_set(e2, &rec, "map-reply", 0);
+	/* unused entries are not refreshed */
+	assert_false(mc_entry_wants_refresh(e1, 55000));
+	/* used recently and in the last tenth of the TTL: refresh */
+	e1->used_ms = 50000;
+	assert_false(mc_entry_wants_refresh(e1, 50000));	/* 10 s left of 60 */
+	assert_true(mc_entry_wants_refresh(e1, 54500));
+	e1->requesting = 1;
+	assert_false(mc_entry_wants_refresh(e1, 54500));
+	e1->requesting = 0;
+	ndel = 0;
+	assert_int_equal(mapcache_expire(mc, 59999, count_del, &ndel), 0);
+	assert_int_equal(mapcache_expire(mc, 60000, count_del, &ndel), 1);
+	assert_int_equal(ndel, 1);
+	a = A("198.18.2.1");
+	assert_null(mapcache_lookup(mc, &a));
+	a = A("198.51.100.1");
+	assert_ptr_equal(mapcache_lookup(mc, &a), e2);
+	assert_int_equal(mapcache_expire(mc, 15 * 60000, count_del, &ndel), 1);
+	assert_int_equal(mapcache_count(mc), 0);
+	/* a TTL of 0 expires at once */
+	e1 = add(mc, "198.18.2.0/24", 0);
+	mkrec(&rec, "198.18.2.0/24", 0, 0, 1, "203.0.113.5", 1, 100, RLOC_R);
+	mc_entry_set(e1, &rec, "map-reply", 100);
+	assert_int_equal(mapcache_expire(mc, 100, NULL, NULL), 1);
+	/* free calls del for what is left */
+	add(mc, "198.18.7.0/24", 0);
+	add(mc, "198.18.8.0/24", 0);
+	ndel = 0;
+	mapcache_free(mc, count_del, &ndel);
+	assert_int_equal(ndel, 2);
+}
+
+static void
+test_json(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct lisp_record rec;
+	struct mc_entry *e;
+	json_t *o, *l;
+
+	e = add(mc, "198.18.2.0/24", 0);
+	mkrec(&rec, "198.18.2.0/24", 1440, 0, 1, "203.0.113.5", 1, 100, RLOC_R | RLOC_L);
+	mc_entry_set(e, &rec, "map-reply", 1000);
+	e->loc[0].pkts = 3;
+	o = mc_entry_json(e, 61000);
+	assert_string_equal(json_string_value(json_object_get(o, "prefix")), "198.18.2.0/24");
+	assert_string_equal(json_string_value(json_object_get(o, "state")), "complete");
+	assert_string_equal(json_string_value(json_object_get(o, "source")), "map-reply");
+	assert_int_equal(json_integer_value(json_object_get(o, "uptime")), 61);
+	assert_int_equal(json_integer_value(json_object_get(o, "expires")), 1440 * 60 - 60);
+	l = json_array_get(json_object_get(o, "locators"), 0);
+	assert_string_equal(json_string_value(json_object_get(l, "rloc")), "203.0.113.5");
+	assert_string_equal(json_string_value(json_object_get(l, "state")), "up");
+	assert_int_equal(json_integer_value(json_object_get(l, "priority")), 1);
+	assert_int_equal(json_integer_value(json_object_get(l, "weight")), 100);
+	assert_int_equal(json_integer_value(json_object_get(l, "encap_packets")), 3);
+	assert_null(json_object_get(o, "action"));
+	json_decref(o);
+	e = add(mc, "198.32.0.0/11", 0);
+	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
+	mc_entry_set(e, &rec, "map-reply", 0);
+	o = mc_entry_json(e, 0);
+	assert_string_equal(json_string_value(json_object_get(o, "action")), "natively-forward");
+	assert_string_equal(json_string_value(json_object_get(o, "state")), "negative");
+	assert_int_equal(json_integer_value(json_object_get(o, "expires")), 900);
+	assert_int_equal(json_array_size(json_object_get(o, "locators")), 0);
+	json_decref(o);
+	e = add(mc, "198.18.5.5/32", 0);
+	o = mc_entry_json(e, 0);
+	assert_string_equal(json_string_value(json_object_get(o, "state")), "pending");
+	assert_true(json_is_null(json_object_get(o, "expires")));
+	json_decref(o);
+	mapcache_free(mc, NULL, NULL);
+}
+
+/* against a naive list: random prefixes and lookups */
+static void
+test_naive(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct { uint8_t a[4]; int len; struct mc_entry *e; } ref[300];
+	uint32_t s = 42;
+	int i, j, n = 0;
+
+	for (i = 0; i < 300; i++) {
+		struct lisp_addr a;
+		uint8_t b[4];
+
+		s = s * 1103515245 + 12345;
+		put_u32(b, 0xc6120000 | (s >> 16 & 0xffff));	/* 198.18.x.y */
+		addr_set_v4(&a, b);
+		ref[n].len = 16 + (int)(s >> 8) % 17;
+		addr_mask(&a, ref[n].len);
+		memcpy(ref[n].a, addr_bytes(&a), 4);
+		ref[n].e = mapcache_add(mc, &a, ref[n].len, 0);
+		for (j = 0; j < n; j++)
+			if (ref[j].e == ref[n].e)
+				break;
+		if (j == n)
+			n++;
+	}
+	for (i = 0; i < 20000; i++) {
+		struct lisp_addr a;
+		uint8_t b[4];
+		struct mc_entry *want = NULL;
+		int best = -1;
+
+		s = s * 1103515245 + 12345;
+		put_u32(b, 0xc6120000 | (s >> 16 & 0xffff));
+		addr_set_v4(&a, b);
+		for (j = 0; j < n; j++) {
+			uint32_t m = ref[j].len ? 0xffffffffu << (32 - ref[j].len) : 0;
+
+			if ((get_u32(b) & m) == get_u32(ref[j].a) && ref[j].len > best) {
+				best = ref[j].len;
+				want = ref[j].e;
+			}
+		}
+		assert_ptr_equal(mapcache_lookup(mc, &a), want);
+	}
+	mapcache_free(mc, NULL, NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_pending_nonces_queue),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_expire_refresh),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_naive),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
