@@ -91,6 +91,14 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 
 	if (x->ndb == 0)
 		return -1;
+	for (i = 0; i < x->ndb; i++)
+		if (db_usable_rlocs(&x->db[i]) > 0)
+			break;
+	if (i == x->ndb) {
+		log_limited(x->l, "etr: no usable RLOC yet, map-register to %s postponed",
+		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		return -1;
+	}
 	memset(&reg, 0, sizeof(reg));
 	reg.type = LISP_MAP_REGISTER;
 	reg.flags = (ms->proxy_reply ? MREG_P : 0) | (ms->want_notify ? MREG_M : 0);
@@ -141,6 +149,11 @@ etr_tick(struct xtr *x, uint64_t now)
 
 	if (ival == 0)
 		ival = 60;
+	for (i = 0; i < x->nms; i++)
+		if (now >= x->ms[i].next_ms || (x->ms[i].awaiting && now >= x->ms[i].retx_ms)) {
+			xtr_rlocs_refresh(x);
+			break;
+		}
 	for (i = 0; i < x->nms; i++) {
 		struct xtr_ms *ms = &x->ms[i];
 
@@ -153,8 +166,9 @@ etr_tick(struct xtr *x, uint64_t now)
 			if (ms->want_notify && !ms->awaiting) {
 				ms->awaiting = 1;
 				ms->backoff_ms = NOTIFY_BACKOFF_MIN;
-				ms->retx_ms = now + ms->backoff_ms;
 			}
+			if (ms->awaiting)	/* this send counts as the retransmission */
+				ms->retx_ms = now + ms->backoff_ms;
 		} else if (ms->awaiting && now >= ms->retx_ms) {
 			/* the Map-Notify we asked for did not come */
 			etr_send_register(x, ms);

@@ -80,7 +80,8 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	memset(&q, 0, sizeof(q));
 	q.flags = flags | (c->pitr && !c->itr ? MREQ_p : 0);
 	q.nonce = xtr_nonce();
-	if (e->seid.afi != AFI_NONE && !(flags & MREQ_s))
+	/* a refresh (or SMR-invoked request) of a cached entry has no Source-EID */
+	if (e->seid.afi != AFI_NONE && e->state == MC_PENDING && !(flags & MREQ_s))
 		q.seid = e->seid;
 	else
 		addr_set_none(&q.seid);
@@ -202,6 +203,8 @@ encap_to(struct xtr *x, struct mc_entry *e, struct mc_loc *loc, int nloc,
 	src = xtr_src_rloc(x, dst.afi);
 	room = dst.afi == AFI_IPV6 ? x->ul_mtu6 - ENCAP_OVERHEAD6 :
 	    x->ul_mtu4 - ENCAP_OVERHEAD4;
+	if (room <= 0)		/* underlay MTU not known */
+		room = x->tun_mtu;
 	if ((int)len > room) {
 		/* larger than the path allows: tell the sender */
 		n = icmp_too_big(icmp, sizeof(icmp), p, len,
@@ -448,9 +451,12 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	    e->state == MC_PENDING)
 		return;
 	if (e->requesting || now < e->smr_ms + 3000) {
-		stats_drop(x->l, "itr: smr rate-limited");
+		/* one SMR-invoked request per 3 s: this one is asked for when
+		 * that is over (itr_tick), not lost */
+		e->smr_defer = 1;
 		return;
 	}
+	e->smr_defer = 0;
 	e->smr_ms = now;
 	e->tries = 0;
 	send_request(x, e, MREQ_s, now);
@@ -477,6 +483,11 @@ itr_tick(struct xtr *x, uint64_t now)
 				continue;
 			}
 			send_request(x, e, 0, now);
+		} else if (e->smr_defer && !e->requesting && now >= e->smr_ms + 3000) {
+			e->smr_defer = 0;	/* a deferred SMR (itr_smr_in) */
+			e->smr_ms = now;
+			e->tries = 0;
+			send_request(x, e, MREQ_s, now);
 		} else if (now >= e->next_try_ms && mc_entry_wants_refresh(e, now)) {
 			e->tries = 0;
 			send_request(x, e, 0, now);

@@ -50,9 +50,10 @@ pxtr_rlocs(struct xtr *x)
 	if (x->rloc6.afi == AFI_NONE && (nl_if_addr(x->nl, ifi, 6, &x->rloc6) == -1 ||
 	    !v6_usable(&x->rloc6)))
 		addr_set_none(&x->rloc6);
-	log_info("pxtr: RLOCs %s %s",
-	    x->rloc4.afi == AFI_NONE ? "-" : addr_fmt(&x->rloc4, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
-	    x->rloc6.afi == AFI_NONE ? "-" : addr_fmt(&x->rloc6, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	log_info("pxtr: RLOCs %s %s", x->rloc4.afi == AFI_NONE ? "-" :
+	    addr_fmt(&x->rloc4, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	    x->rloc6.afi == AFI_NONE ? "-" :
+	    addr_fmt(&x->rloc6, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 }
 
 static int
@@ -72,7 +73,8 @@ pxtr_wants_v6(const struct xtr *x)
 	const struct conf *c = x->l->conf;
 
 	return (c->pitr && prefixes_v6(&c->pitr_prefixes)) ||
-	    (c->petr && prefixes_v6(&c->petr_prefixes));
+	    (c->petr && (prefixes_v6(&c->petr_prefixes) ||
+	    TAILQ_EMPTY(&c->petr_prefixes)));
 }
 
 int
@@ -207,7 +209,9 @@ pxtr_decap(struct xtr *x, const struct decap *d)
 				return 0;
 		}
 	}
-	if (!pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {
+	/* without petr-prefixes any source is accepted (locid.conf(5)) */
+	if (!TAILQ_EMPTY(&c->petr_prefixes) &&
+	    !pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {
 		stats_drop(x->l, "petr: inner source not in petr-prefix EID space");
 		log_limited(x->l, "petr: packet from %s to %s dropped: inner source "
 		    "outside the petr-prefixes", addr_fmt(&d->ip.src,
@@ -218,6 +222,8 @@ pxtr_decap(struct xtr *x, const struct decap *d)
 	if (xtr_tun_write(x, d->inner, d->len) == 0) {
 		x->st.decap_pkts++;
 		x->st.decap_bytes += d->len;
+		x->st.petr_pkts++;
+		x->st.petr_bytes += d->len;
 	}
 	return 1;
 }
@@ -242,4 +248,54 @@ pxtr_itr_check(struct xtr *x, const struct ip_info *ip)
 	/* the kernel's own chatter on the TUN (IPv6 multicast, link-local) */
 	stats_drop(x->l, "pitr: destination outside the pitr-prefixes");
 	return -1;
+}
+
+void
+pxtr_stats_json(struct xtr *x, json_t *o)
+{
+	if (!x->l->conf->petr)
+		return;
+	json_object_set_new(o, "petr_pkts", json_integer((json_int_t)x->st.petr_pkts));
+	json_object_set_new(o, "petr_bytes", json_integer((json_int_t)x->st.petr_bytes));
+}
+
+static json_t *
+prefixes_json(const struct conf_prefixes *ps)
+{
+	const struct conf_prefix *p;
+	json_t *a = json_array();
+
+	TAILQ_FOREACH(p, ps, entry)
+		json_array_append_new(a, json_string(prefix_fmt(&p->eid, p->mlen,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+	return a;
+}
+
+json_t *
+pxtr_database_json(struct xtr *x, json_t *o)
+{
+	struct conf *c = x->l->conf;
+	json_t *p, *r;
+
+	if (o == NULL || (!c->pitr && !c->petr))
+		return o;
+	p = json_object();
+	json_object_set_new(p, "pitr", json_boolean(c->pitr));
+	json_object_set_new(p, "petr", json_boolean(c->petr));
+	r = json_array();
+	if (x->rloc4.afi != AFI_NONE)
+		json_array_append_new(r, json_string(addr_fmt(&x->rloc4,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+	if (x->rloc6.afi != AFI_NONE)
+		json_array_append_new(r, json_string(addr_fmt(&x->rloc6,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+	json_object_set_new(p, "rlocs", r);
+	if (c->pitr) {
+		json_object_set_new(p, "pitr_prefixes", prefixes_json(&c->pitr_prefixes));
+		json_object_set_new(p, "routes_installed", json_integer(x->px ? x->px->n : 0));
+	}
+	if (c->petr)
+		json_object_set_new(p, "petr_prefixes", prefixes_json(&c->petr_prefixes));
+	json_object_set_new(o, "proxy", p);
+	return o;
 }

@@ -3,11 +3,14 @@
  * the TUN in the LISP table behind a `from all` rule, and itr.c resolves
  * and encapsulates them without the source-EID check. a PETR decapsulates
  * packets from LISP sites bound for non-LISP space and forwards them
- * natively when the inner source is inside its petr-prefixes. a proxy has
+ * natively when the inner source is inside its petr-prefixes (any source
+ * when none are configured). a proxy has
  * no database-mapping: its RLOCs come from `listen` or from the interface
  * towards the Map-Resolver. */
 #ifndef LOCID_PXTR_H
 #define LOCID_PXTR_H
+
+#include <jansson.h>
 
 #include "addr.h"
 #include "conf.h"
@@ -47,6 +50,10 @@ int	pxtr_native_check(struct xtr *, const struct xtr_db *);
 /* PITR: a packet from a non-EID source: -1 (dropped and counted) when its
  * destination is outside the pitr-prefixes */
 int	pxtr_itr_check(struct xtr *, const struct ip_info *);
+/* operator view: petr counters into show stats, the proxy's RLOCs and
+ * prefixes into show database (returns o) */
+void	pxtr_stats_json(struct xtr *, json_t *o);
+json_t	*pxtr_database_json(struct xtr *, json_t *o);
 /* a (without IID) inside one of the prefixes of instance iid */
 int	pxtr_prefixes_cover(const struct conf_prefixes *, const struct lisp_addr *a,
 	    int has_iid, uint32_t iid);

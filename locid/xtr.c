@@ -110,6 +110,38 @@ db_load(struct xtr *x)
 	return 0;
 }
 
+static int underlay_mtu(struct xtr *, const struct lisp_addr *);
+
+/* RLOCs given by interface: reload the mappings when an address changed
+ * (so the next Map-Register carries it); 1 when something changed */
+int
+xtr_rlocs_refresh(struct xtr *x)
+{
+	struct lisp_addr a;
+	int i, j, ifi, changed = 0;
+
+	for (i = 0; i < x->ndb && !changed; i++)
+		for (j = 0; j < x->db[i].nrlocs && !changed; j++) {
+			struct xtr_rloc *xr = &x->db[i].rlocs[j];
+
+			if (xr->ifname == NULL)
+				continue;
+			addr_set_none(&a);
+			if ((ifi = nl_ifindex(x->nl, xr->ifname)) != 0 &&
+			    nl_if_addr(x->nl, ifi, xr->family == 6 ? 6 : 4, &a) == -1)
+				addr_set_none(&a);
+			if (!addr_equal(&a, &xr->addr))
+				changed = 1;
+		}
+	if (!changed)
+		return 0;
+	log_info("xtr: an interface RLOC changed address, reloading the database");
+	db_load(x);
+	x->ul_mtu4 = underlay_mtu(x, &x->rloc4);
+	x->ul_mtu6 = underlay_mtu(x, &x->rloc6);
+	return 1;
+}
+
 const struct xtr_db *
 xtr_db_match(const struct xtr *x, const struct lisp_addr *a)
 {
@@ -659,7 +691,7 @@ xtr_show_map_cache(struct xtr *x, json_t *args, char *err, size_t errlen)
 json_t *
 xtr_show_database(struct xtr *x, json_t *args, char *err, size_t errlen)
 {
-	return etr_database_json(x);
+	return pxtr_database_json(x, etr_database_json(x));
 }
 
 json_t *
@@ -689,6 +721,7 @@ xtr_stats(struct xtr *x)
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
 	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
 #undef S
+	pxtr_stats_json(x, o);
 	json_object_set_new(o, "map_cache_entries", json_integer((json_int_t)mapcache_count(x->mc)));
 	json_object_set_new(o, "resolve_avg_ms", s->resolve_count ?
 	    json_real((double)s->resolve_ms_sum / (double)s->resolve_count) : json_null());

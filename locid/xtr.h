@@ -64,6 +64,7 @@ struct xtr_stats {
 	uint64_t	 registers, notifies;
 	uint64_t	 probe_replies;
 	uint64_t	 smr_in;
+	uint64_t	 petr_pkts, petr_bytes;	/* pxtr.c: forwarded natively by the PETR */
 	uint64_t	 resolve_ms_sum, resolve_count;	/* first packet to mapping */
 };
 
@@ -118,6 +119,7 @@ uint64_t	 xtr_nonce(void);
 int		 xtr_send_raw(struct xtr *, uint8_t *pkt, size_t len, const struct lisp_addr *dst);
 void		 xtr_flush(struct xtr *);
 const struct xtr_db *xtr_db_match(const struct xtr *, const struct lisp_addr *);
+int		 xtr_rlocs_refresh(struct xtr *);
 int		 xtr_tun_write(struct xtr *, const uint8_t *, size_t);
 const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# the seed lab grown (issue 5): a PxTR on mapserver, dual-stack EIDs and
+# the seed lab grown (issue 5), steps 6-10 after scripts/demo.sh: a PxTR on mapserver, dual-stack EIDs and
 # RLOCs. `scripts/demo-pxtr.sh [BUILD-DIR]` builds it in network namespaces
 # (the seed lab's names plus pxtr), starts locid from examples/pxtr-lab/ and
 # tells the story with real packets: nonlisp reaches hostA through the PITR
@@ -87,7 +87,10 @@ show_cap() {	# NAME [FILTER]
 }
 control_only='lisp && !lisp-data && lisp.type != 3 && lisp.type != 4'
 
-step "1. the lab grows: a PxTR beside the mapserver, IPv6 EIDs and RLOCs, a second uplink for lisp2"
+step "6. the lab grows: a PxTR beside the mapserver, IPv6 EIDs and RLOCs, a second uplink for lisp2"
+say "in step 3 the non-LISP host could not answer: EID space is not routed in the underlay."
+say "a PxTR fixes that (RFC 6832): the underlay routes the EID aggregates to its PITR, and"
+say "the sites send what has no mapping to its PETR instead of natively."
 topo_pxtr_lab
 for n in $SOCKS; do
 	sed "s|/run/locid-$n.sock|$SOCKDIR/locid-$n.sock|" examples/pxtr-lab/$n.conf >"$DEMO/$n.conf"
@@ -105,7 +108,7 @@ say "the PxTR (role pitr + role petr) takes them into its TUN, for every source:
 run "$(X pxtr) ip rule show; $(X pxtr) ip route show table 100"
 say "lisp1 and lisp2 have 'use-petr 203.0.113.9': non-LISP destinations go to the PETR"
 
-step "2. nonlisp 198.51.100.1 pings hostA 198.18.1.10: in through the PITR, back through the PETR"
+step "7. nonlisp 198.51.100.1 pings hostA 198.18.1.10: in through the PITR, back through the PETR"
 cap_start px mapserver eth5
 cap_start l1 mapserver eth1
 cap_start nl mapserver eth3
@@ -125,7 +128,7 @@ run "$(C lisp1) show map-cache"
 say "no throw route on lisp1 this time: nothing leaves it natively"
 run "$(X lisp1) ip route show table 100"
 
-step "3. the PETR refuses packets whose inner source is not an EID (anti-spoofing)"
+step "8. the PETR refuses packets whose inner source is not an EID (anti-spoofing)"
 say "mapserver sends the PETR three LISP packets with inner source 198.51.100.66:"
 $(X mapserver) python3 - <<'PY'
 import socket
@@ -139,7 +142,7 @@ sleep 0.3
 say "(the other drops are the kernel's own IPv6 chatter on the TUN, outside the pitr-prefixes)"
 run "$(C pxtr) --json show stats | jq '{drops, decap: .xtr.decap_pkts, encap: .xtr.encap_pkts}'"
 
-step "4. IPv6: hostA 2001:db8:1::10 pings hostB 2001:db8:2::10 (IPv6 RLOCs preferred: 6-in-6)"
+step "9. IPv6: hostA 2001:db8:1::10 pings hostB 2001:db8:2::10 (IPv6 RLOCs preferred: 6-in-6)"
 cap_start v6a mapserver eth1
 run "$(X hostA) ping -6 -c3 -W2 2001:db8:2::10"
 cap_stop v6a
@@ -152,7 +155,7 @@ run "$(X hostA) ping -6 -c2 -W2 2001:db8:ff:100::1"
 cap_stop v6n
 show_cap v6n "$control_only || lisp-data"
 
-step "5. lisp2 now prefers its IPv4 RLOC for IPv6 EIDs and its IPv6 RLOC for IPv4 EIDs"
+step "10. lisp2 now prefers its IPv4 RLOC for IPv6 EIDs and its IPv6 RLOC for IPv4 EIDs"
 sed -e 's/203.0.113.5 priority 1/203.0.113.5 priority P2/' \
     -e 's/203.0.113.5 priority 2/203.0.113.5 priority P1/' \
     -e 's/2001:db8:ff:2::1 priority 1/2001:db8:ff:2::1 priority P2/' \

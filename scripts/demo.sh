@@ -20,6 +20,9 @@ down() {
 	sleep 0.5
 	for n in $NS_LIST; do ip netns del "$n" 2>/dev/null; done
 	rm -f /run/locid-lisp1.sock /run/locid-lisp2.sock /run/locid-mapserver.sock
+	# the story's continuation (PxTR, dual stack) when it ran
+	[ -x scripts/demo-pxtr.sh ] && scripts/demo-pxtr.sh down >/dev/null 2>&1
+	return 0
 }
 
 if [ "$1" = down ]; then
@@ -35,6 +38,7 @@ NS_PREFIX="" NETNS_TMP=$DEMO
 export NETNS_TMP
 . tests/netns/lib.sh
 KEEP_TMP=1
+case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 PATH=$BUILD/bin:$PATH
 export PATH
 
@@ -131,6 +135,7 @@ tshark -r "$DEMO/s5.pcap" -Y 'lisp.type == 2' -T fields -e ip.src -e lisp.mappin
     -e lisp.mapping.eid.masklen -e lisp.mapping.auth -e lisp.loc.locator 2>/dev/null |
     awk '{ printf "   Map-Reply from %s: %s/%s authoritative=%s locator %s\n", $1, $2, $3, $4, $5 }'
 run "ip netns exec lisp1 locictl -s /run/locid-lisp1.sock show map-cache 198.18.2.10"
+[ -n "$SEED_ONLY" ] || exec scripts/demo-pxtr.sh "$BUILD"	# the story continues: PxTR, dual stack
 
 step "the lab keeps running"
 say "explore:   ip netns exec lisp1 locictl -s /run/locid-lisp1.sock show map-cache"
@@ -138,5 +143,6 @@ say "           ip netns exec lisp1 locictl -s /run/locid-lisp1.sock show databa
 say "           ip netns exec lisp2 locictl -s /run/locid-lisp2.sock show stats"
 say "           ip netns exec mapserver locictl -s /run/locid-mapserver.sock show site"
 say "           ip netns exec hostA ping 198.18.2.10"
+say "           (locictl is $BUILD/bin/locictl)"
 say "logs:      $DEMO/*.log   captures: $DEMO/*.pcap"
 say "take down: scripts/demo.sh down"

@@ -137,4 +137,40 @@ ctl lisp1 "$S1" --json show map-cache 2001:db8:2::10 >"$NETNS_TMP/mc3.json"
 jq -e '.[0].locators[] | select(.rloc == "203.0.113.5") | .priority == 1 and .encap_packets == 2' \
     "$NETNS_TMP/mc3.json" >/dev/null || fail "map-cache after the change: $(cat "$NETNS_TMP/mc3.json")"
 pass "6-in-4 and 4-in-6 after lisp2 swapped its RLOC priorities"
+
+# 4. ICMPv6 packet-too-big from the ITR when a packet does not fit the path
+in_ns lisp1 ip link set lisp0 mtu 1500	# larger than the IPv6 underlay allows
+in_ns hostA ip -6 route flush cache
+in_ns hostA ping -6 -c1 -W2 -s 1450 -M do 2001:db8:2::10 >"$NETNS_TMP/ptb" 2>&1
+grep -q 'From 2001:db8:ff:1::1 .*Packet too big: mtu=1464' "$NETNS_TMP/ptb" ||
+    fail "ICMPv6 packet-too-big from lisp1: $(cat "$NETNS_TMP/ptb")"
+ctl lisp1 "$S1" --json show stats | jq -e '.xtr.icmp_too_big == 1 and
+    .drops["itr: packet larger than the tunnel MTU"] == 1' >/dev/null ||
+    fail "too-big counted: $(ctl lisp1 "$S1" --json show stats | jq -c '[.xtr, .drops]')"
+in_ns lisp1 ip link set lisp0 mtu 1444
+pass "IPv6 packet of 1498 octets on the 6-in-4 path (1464): packet-too-big mtu=1464 from lisp1's RLOC"
+
+# 5. the control plane over IPv6: lisp1 registers and resolves through
+# 2001:db8:ff:1::2 and uses the PETR's IPv6 RLOC
+sed -e 's/map-server 203.0.113.2/map-server 2001:db8:ff:1::2/' \
+    -e 's/map-resolver 203.0.113.2/map-resolver 2001:db8:ff:1::2/' \
+    -e 's/use-petr 203.0.113.9/use-petr 2001:db8:ff:9::1/' "$NETNS_TMP/lisp1.conf" >"$NETNS_TMP/lisp1.new"
+mv "$NETNS_TMP/lisp1.new" "$NETNS_TMP/lisp1.conf"
+ctl lisp1 "$S1" reload >/dev/null || fail "reload lisp1"
+wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.site == \"lisp1\" and
+    .who_last_registered == \"2001:db8:ff:1::1\")] | length == 2'" ||
+    fail "lisp1 registered over IPv6: $(ctl mapserver "$SM" --json show site | jq -c .)"
+ctl lisp1 "$S1" --json show database | jq -e '.map_servers[0].map_server == "2001:db8:ff:1::2" and
+    .map_servers[0].state == "registered"' >/dev/null || fail "lisp1 database: map-server over IPv6"
+ctl lisp1 "$S1" clear map-cache >/dev/null
+cap_start v6c mapserver eth1
+in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "ping hostA -> hostB, resolved over IPv6"
+in_ns hostA ping -6 -c1 -W2 2001:db8:ff:100::1 >/dev/null 2>&1 || fail "ping6 hostA -> nonlisp via the IPv6 PETR"
+cap_stop v6c
+r=$(tsh v6c 'lisp.type == 8 && lisp.mreq.record.prefix.ipv4 == 198.18.2.10' ipv6.src ipv6.dst udp.dstport | head -1)
+[ "$r" = "2001:db8:ff:1::1|2001:db8:ff:1::2|4342,4342" ] || fail "ECM Map-Request over IPv6 (got '$r')"
+r=$(tsh v6c 'udp.dstport == 4341 && icmpv6.type == 128' ipv6.src ipv6.dst | head -1)
+[ "$r" = "2001:db8:ff:1::1,2001:db8:1::10|2001:db8:ff:9::1,2001:db8:ff:100::1" ] ||
+    fail "IPv6 to non-LISP 6-in-6 to the PETR's IPv6 RLOC (got '$r')"
+pass "IPv6 control plane: Map-Register and ECM Map-Request over IPv6; use-petr 2001:db8:ff:9::1"
 echo "t_dualstack: all passed"

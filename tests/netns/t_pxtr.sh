@@ -43,6 +43,12 @@ in_ns pxtr ip rule | grep -q '^99:.*lookup main suppress_prefixlength 0' || fail
 in_ns pxtr ip route show table 100 | grep -q '^198.18.0.0/15 dev lisp0' || fail "pitr-prefix route"
 in_ns pxtr ip -6 route show table 100 | grep -q '^2001:db8:1::/48 dev lisp0' || fail "IPv6 pitr-prefix route"
 pass "PITR: pitr-prefix routes in table 100 behind 'from all lookup 100'"
+ctl pxtr "$SP" --json show database >"$NETNS_TMP/pdb.json"
+jq -e '.mappings == [] and .proxy.pitr and .proxy.petr and
+    .proxy.rlocs == ["203.0.113.9", "2001:db8:ff:9::1"] and .proxy.routes_installed == 3 and
+    .proxy.pitr_prefixes == ["198.18.0.0/15", "2001:db8:1::/48", "2001:db8:2::/48"]' \
+    "$NETNS_TMP/pdb.json" >/dev/null || fail "pxtr show database: $(cat "$NETNS_TMP/pdb.json")"
+pass "show database: the proxy's RLOCs (from the interface towards the MR) and prefixes"
 
 cap_start() {	# NAME NS IF
 	# not through a shell function: $! must be tcpdump itself
@@ -108,7 +114,8 @@ jq -e '.[0] | .prefix == "198.32.0.0/11" and .state == "negative" and
     fail "lisp1 negative entry: $(cat "$NETNS_TMP/neg.json")"
 in_ns lisp1 ip route show table 100 | grep -q '^throw' && fail "throw route with use-petr"
 ctl pxtr "$SP" --json show stats >"$NETNS_TMP/pst.json"
-jq -e '.xtr.decap_pkts == 4 and .xtr.encap_pkts == 4 and .tx.ecm >= 1' "$NETNS_TMP/pst.json" >/dev/null ||
+jq -e '.xtr.decap_pkts == 4 and .xtr.petr_pkts == 4 and .xtr.encap_pkts == 4 and .tx.ecm >= 1' \
+    "$NETNS_TMP/pst.json" >/dev/null ||
     fail "pxtr stats: $(jq -c .xtr "$NETNS_TMP/pst.json")"
 pass "map-caches: pxtr 198.18.1.0/24 -> 203.0.113.1; lisp1 198.32.0.0/11 to the PETR, no throw route"
 
@@ -151,7 +158,14 @@ jq -e '.[0] | .state == "negative" and .action == "natively-forward"' "$NETNS_TM
     fail "pxtr negative entry: $(cat "$NETNS_TMP/pneg.json")"
 pass "PITR: unregistered EID $(jq -r '.[0].prefix' "$NETNS_TMP/pneg.json") negative, dropped, not looped"
 
-# 5. stopping the proxy removes its rules and routes
+# 5. a reload re-installs the same kernel state, once, and traffic goes on
+ctl pxtr "$SP" reload >/dev/null || fail "reload pxtr"
+[ "$(in_ns pxtr ip rule | grep -c 'from all lookup 100')" -eq 1 ] || fail "one from-all rule after reload: $(in_ns pxtr ip rule)"
+[ "$(in_ns pxtr ip route show table 100 | grep -c '^198.18.0.0/15 dev lisp0')" -eq 1 ] || fail "pitr-prefix route after reload"
+in_ns nonlisp ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "nonlisp -> hostB after the reload"
+pass "reload: rules and routes re-installed once; nonlisp -> hostB through the PxTR"
+
+# 6. stopping the proxy removes its rules and routes
 locid_stop pxtr
 in_ns pxtr ip rule | grep -q 'lookup 100\|suppress_prefixlength' && fail "ip rules left: $(in_ns pxtr ip rule)"
 [ -z "$(in_ns pxtr ip route show table 100 2>/dev/null)" ] || fail "routes left in table 100"

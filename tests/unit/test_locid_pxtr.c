@@ -154,6 +154,8 @@ test_petr_forwards_eid_sources(void **state)
 	}
 	assert_int_equal(f->x.st.decap_pkts, 4);
 	assert_int_equal(f->x.st.decap_bytes, 28 + 28 + 48 + 48);
+	assert_int_equal(f->x.st.petr_pkts, 4);
+	assert_int_equal(f->x.st.petr_bytes, 28 + 28 + 48 + 48);
 	assert_int_equal(drops(&f->l, "petr: inner source not in petr-prefix EID space"), 0);
 	fixture_free(f);
 }
@@ -259,6 +261,25 @@ test_proxy_rlocs_and_v6(void **state)
 	assert_string_equal(addr_fmt(&f->x.rloc4, buf, sizeof(buf)), "203.0.113.9");
 	assert_string_equal(addr_fmt(&f->x.rloc6, buf, sizeof(buf)), "2001:db8:ff:9::1");
 	assert_true(pxtr_wants_v6(&f->x));
+	{
+		json_t *o = pxtr_database_json(&f->x, json_object()), *s = json_object();
+		char *txt, *st;
+
+		txt = json_dumps(json_object_get(o, "proxy"), JSON_COMPACT | JSON_SORT_KEYS);
+		assert_string_equal(txt, "{\"petr\":true,\"petr_prefixes\":[\"198.18.0.0/15\","
+		    "\"2001:db8:1::/48\"],\"pitr\":true,\"pitr_prefixes\":[\"198.18.0.0/15\","
+		    "\"2001:db8:1::/48\"],\"rlocs\":[\"203.0.113.9\",\"2001:db8:ff:9::1\"],"
+		    "\"routes_installed\":0}");
+		f->x.st.petr_pkts = 3;
+		f->x.st.petr_bytes = 84;
+		pxtr_stats_json(&f->x, s);
+		st = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_string_equal(st, "{\"petr_bytes\":84,\"petr_pkts\":3}");
+		free(txt);
+		free(st);
+		json_decref(o);
+		json_decref(s);
+	}
 	fixture_free(f);
 
 	f = fixture_new("role pitr\nmap-resolver 203.0.113.10\npitr-prefix 198.18.0.0/15\n");
@@ -266,6 +287,28 @@ test_proxy_rlocs_and_v6(void **state)
 	fixture_free(f);
 	f = fixture_new("role petr\nlisten 203.0.113.9\npetr-prefix 2001:db8:1::/48\n");
 	assert_true(pxtr_wants_v6(&f->x));
+	fixture_free(f);
+	f = fixture_new("role petr\nlisten 203.0.113.9\npetr-prefix 198.18.0.0/15\n");
+	assert_false(pxtr_wants_v6(&f->x));
+	fixture_free(f);
+}
+
+/* a PETR without petr-prefixes forwards any source (locid.conf(5)) */
+static void
+test_petr_without_prefixes_accepts_all(void **state)
+{
+	struct fixture *f = fixture_new("role petr\nlisten 203.0.113.9\n");
+	struct decap d;
+	uint8_t pkt[64], out[128];
+
+	assert_true(pxtr_wants_v6(&f->x));
+	mkdecap(&d, pkt, "198.51.100.66", "198.51.100.1");
+	assert_int_equal(pxtr_decap(&f->x, &d), 1);
+	assert_int_equal(tun_read(f, out, sizeof(out)), 28);
+	mkdecap(&d, pkt, "2001:db8:99::1", "2001:db8:ff:100::1");
+	assert_int_equal(pxtr_decap(&f->x, &d), 1);
+	assert_int_equal(tun_read(f, out, sizeof(out)), 48);
+	assert_int_equal(f->x.st.decap_pkts, 2);
 	fixture_free(f);
 }
 
@@ -306,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_petr_leaves_own_eids_to_etr),
 		cmocka_unit_test(test_pitr_resolves_only_its_prefixes),
 		cmocka_unit_test(test_proxy_rlocs_and_v6),
+		cmocka_unit_test(test_petr_without_prefixes_accepts_all),
 		cmocka_unit_test(test_prefixes_cover_iid),
 	};
 
