@@ -16,7 +16,7 @@
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${1:-${BUILD:-build}}
 export BUILD
-NS_PREFIX=${NS_PREFIX:-p5b-}
+NS_PREFIX=${NS_PREFIX:-p5ab-}
 . tests/netns/lib.sh
 trap_cleanup
 
@@ -76,7 +76,7 @@ loc() {	# RLOC JQ-EXPR on lisp1's entry for 198.18.2.0/24
 in_ns hostA ping -c1 -W3 198.18.2.10 >/dev/null || fail "first ping"
 in_ns hostA ping -q -i 0.01 -w $(( RUNS * 20 + 30 )) 198.18.2.10 >/dev/null 2>&1 &
 _pids="$_pids $!"
-in_ns lisp2 tcpdump -i eth2 -U -n -w "$NETNS_TMP/backup.pcap" \
+in_ns lisp2 tcpdump -i eth2 -U --immediate-mode -n -w "$NETNS_TMP/backup.pcap" \
     'udp dst port 4341 and dst host 203.0.113.13' 2>"$NETNS_TMP/tcpdump.err" &
 _pids="$_pids $!"
 wait_until 5 "grep -q listening $NETNS_TMP/tcpdump.err" || fail "tcpdump"

@@ -73,6 +73,7 @@ struct mc_entry {
 	uint64_t	 asked_us;	/* first request of this round */
 	uint64_t	 resolve_us;	/* first packet to mapping, 0 if unknown */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
+	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
 	struct lisp_addr seid;		/* source EID of the triggering packet */
 	struct mc_pkt	*qhead, **qtail;
 	int		 qlen;

@@ -204,9 +204,12 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	nitr = itr_rlocs(x, &dst, itr);
 	if (nitr == 0 || (len = probe_encode(buf, sizeof(buf), e, nonce, itr, nitr)) == 0)
 		return -1;
-	/* jitter: up to an eighth of the interval earlier, never later */
-	jitter = t->interval_us >= 8 ? (uint64_t)arc4random_uniform(
-	    (uint32_t)(t->interval_us / 8 > UINT32_MAX ? UINT32_MAX : t->interval_us / 8)) : 0;
+	/* jitter: earlier, never later, by up to an eighth of the interval;
+	 * and by two ticks, which sending and the timeout check can each be
+	 * late by, so that a failure is seen within interval + timeout */
+	jitter = 2 * XTR_TICK_MS * 1000ULL + (t->interval_us >= 8 ?
+	    (uint64_t)arc4random_uniform((uint32_t)(t->interval_us / 8 > UINT32_MAX ?
+	    UINT32_MAX : t->interval_us / 8)) : 0);
 	probe_loc_sent(l, t, nonce, now, jitter);
 	sockaddr_from_addr(&ss, &dst, port);
 	return locid_send(x->l, (struct sockaddr *)&ss, buf, len);
@@ -233,6 +236,10 @@ probe_tick(struct xtr *x, uint64_t now_ms)
 
 			if (probe_loc_expire(l, &t, now))
 				log_change(e, l);
+			/* a new locator: the first probe one interval after the
+			 * Map-Reply that brought it */
+			if (l->probe.next_us == 0 && l->probe.sent == 0)
+				l->probe.next_us = now + t.interval_us;
 			if (!inuse || burst == 0 || !(l->flags & RLOC_R) ||
 			    l->priority == 255 || !probe_loc_due(l, &t, now))
 				continue;

@@ -101,7 +101,7 @@ pass "show database: registered with both map-servers"
 
 # capture helpers: tcpdump in a namespace, stopped by pid
 cap_start() {	# NAME NS IF
-	in_ns "$2" tcpdump -i "$3" -U -w "$NETNS_TMP/$1.pcap" udp \
+	in_ns "$2" tcpdump -i "$3" -U --immediate-mode -w "$NETNS_TMP/$1.pcap" udp \
 	    2>"$NETNS_TMP/$1.err" &
 	echo $! >"$NETNS_TMP/$1.cpid"
 	_pids="$_pids $!"
@@ -154,6 +154,19 @@ cap_stop backup
 n=$(tsh backup 'ip.src == 203.0.113.1 && ip.dst == 203.0.113.13 && udp.dstport == 4341 && icmp.type == 8' frame.number | wc -l)
 [ "$n" -ge 3 ] || fail "encapsulated echo requests to 203.0.113.13 on lisp2 eth2 (saw $n)"
 pass "203.0.113.5 down after ${ms} ms (target ${target} ms); flow moved to 203.0.113.13 ($n packets captured)"
+# the probes on that link: P=1 Map-Request for the cached prefix, plain on
+# 4342; the P=1 Map-Reply, authoritative, p bit on the probed locator only
+pq=$(tsh backup 'lisp.type == 1 && lisp.mreq.flags.probe == 1 && ip.src == 203.0.113.1' \
+    ip.dst udp.dstport lisp.mreq.srceid.afi lisp.mreq.record.prefix.ipv4 \
+    lisp.mreq.record.prefix.length | head -1)
+[ "$pq" = "203.0.113.13|4342|0|198.18.2.0|24" ] || fail "RLOC-probe from lisp1 (got '$pq')"
+pr=$(tsh backup 'lisp.type == 2 && lisp.mrep.flags.probe == 1 && ip.dst == 203.0.113.1' \
+    ip.src lisp.mapping.auth lisp.loc.locator lisp.loc.flags.probe | head -1)
+case $pr in
+'203.0.113.13|1|203.0.113.5,203.0.113.13|'*'0,'*'1') ;;
+*) fail "RLOC-probe reply from lisp2 with p on 203.0.113.13 (got '$pr')" ;;
+esac
+pass "RLOC-probe and reply on the wire: P bits, A=1, p on the probed locator"
 in_ns hostA ping -c2 -W2 198.18.2.10 >/dev/null || fail "hostB reachable over the backup RLOC"
 
 # 3. it comes back: the flow moves back

@@ -23,18 +23,6 @@ for n in lisp1 lisp2 mapserver; do
 done
 S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
 
-locid_start mapserver "$NETNS_TMP/mapserver.conf"
-wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
-locid_start lisp1 "$NETNS_TMP/lisp1.conf"
-locid_start lisp2 "$NETNS_TMP/lisp2.conf"
-wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
-    fail "both sites registered"
-pass "lisp1 and lisp2 registered with the map-server"
-ctl lisp1 "$S1" --json show database >"$NETNS_TMP/db1.json"
-jq -e '.map_servers[0].state == "registered" and .map_servers[0].notifies >= 1' \
-    "$NETNS_TMP/db1.json" >/dev/null || fail "lisp1 database shows its registration"
-pass "show database: registered, map-notify received"
-
 # capture helpers: tcpdump in a namespace, stopped by pid
 cap_start() {	# NAME NS IF
 	ip netns exec "$(ns "$2")" tcpdump -Z root --immediate-mode -i "$3" -U -w "$NETNS_TMP/$1.pcap" \
@@ -54,6 +42,34 @@ tsh() {	# PCAP FILTER FIELDS...
 	for _x in "$@"; do _e="$_e -e $_x"; done
 	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
 }
+
+locid_start mapserver "$NETNS_TMP/mapserver.conf"
+wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
+cap_start reg mapserver eth1
+locid_start lisp1 "$NETNS_TMP/lisp1.conf"
+locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
+    fail "both sites registered"
+cap_stop reg
+pass "lisp1 and lisp2 registered with the map-server"
+# the first Map-Register on the wire: M and I bits, xTR-ID and Site-ID,
+# the record authoritative with lisp1's RLOC (L and R), and its Map-Notify
+r=$(tsh reg 'lisp.type == 3' ip.src ip.dst lisp.mreg.flags.wmn lisp.mreg.flags.xtrid lisp.xtrid \
+    lisp.siteid lisp.mapping.eid.ipv4 lisp.mapping.eid.masklen lisp.mapping.auth lisp.mapping.ttl \
+    lisp.loc.locator lisp.loc.priority lisp.loc.weight lisp.loc.flags.local lisp.loc.flags.reach \
+    lisp.nonce | head -1)
+case $r in
+"203.0.113.1|203.0.113.2|1|1|00112233445566778899aabbccdd0001|"*"|198.18.1.0|24|1|1440|203.0.113.1|1|100|1|1|"*) ;;
+*) fail "Map-Register from lisp1 (got '$r')" ;;
+esac
+nonce=${r##*|}
+[ -n "$(tsh reg "lisp.type == 4 && lisp.nonce == $nonce && ip.src == 203.0.113.2 && ip.dst == 203.0.113.1" frame.number)" ] ||
+    fail "Map-Notify for the Map-Register nonce $nonce"
+pass "Map-Register (M, I, xTR-ID, Site-ID, A, L, R) and its Map-Notify on the wire"
+ctl lisp1 "$S1" --json show database >"$NETNS_TMP/db1.json"
+jq -e '.map_servers[0].state == "registered" and .map_servers[0].notifies >= 1' \
+    "$NETNS_TMP/db1.json" >/dev/null || fail "lisp1 database shows its registration"
+pass "show database: registered, map-notify received"
 
 # 1. a ping not sourced from EID space goes native: no LISP at all
 cap_start native lisp1 eth0

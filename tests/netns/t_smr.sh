@@ -12,7 +12,7 @@
 # from lisp2 with both locators, lisp1's cache updated; two changes in a
 # row -> SMRs to lisp1 at least 3 s apart, the cache follows both.
 cd "$(dirname "$0")/../.." || exit 1
-NS_PREFIX=${NS_PREFIX:-p5s-}
+NS_PREFIX=${NS_PREFIX:-p5as-}
 . tests/netns/lib.sh
 trap_cleanup
 
@@ -55,7 +55,7 @@ wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.regist
     fail "both sites registered"
 
 cap_start() {	# NAME NS IF
-	in_ns "$2" tcpdump -i "$3" -U -w "$NETNS_TMP/$1.pcap" udp \
+	in_ns "$2" tcpdump -i "$3" -U --immediate-mode -w "$NETNS_TMP/$1.pcap" udp \
 	    2>"$NETNS_TMP/$1.err" &
 	echo $! >"$NETNS_TMP/$1.cpid"
 	_pids="$_pids $!"

@@ -71,6 +71,24 @@ pass "ETR restart: registered again, cached flow answered"
 # mapserver restart: data keeps flowing without it, registrations come back
 locid_stop mapserver
 in_ns hostA ping -c2 -i 0.3 -W2 198.18.2.10 >/dev/null || fail "flow while the mapserver is down"
+# an unanswered Map-Request is retransmitted with backoff and a fresh nonce
+in_ns lisp1 tcpdump -Z root --immediate-mode -i eth0 -U -w "$NETNS_TMP/retx.pcap" udp port 4342 \
+    >/dev/null 2>"$NETNS_TMP/retx.err" </dev/null &
+cap=$!
+_pids="$_pids $cap"
+wait_until 5 "grep -q listening $NETNS_TMP/retx.err" || fail "tcpdump"
+in_ns lisp1 ping -c1 -W4 -I 198.18.1.1 198.51.100.77 >/dev/null 2>&1
+kill "$cap"
+wait_until 5 "! kill -0 $cap"
+tshark -r "$NETNS_TMP/retx.pcap" -Y 'lisp.type == 8 && lisp.mreq.record.prefix.ipv4 == 198.51.100.77' \
+    -T fields -e frame.time_relative -e lisp.nonce 2>/dev/null >"$NETNS_TMP/retx.txt"
+[ "$(wc -l <"$NETNS_TMP/retx.txt")" -ge 3 ] || fail "3 Map-Requests in 4 s: $(cat "$NETNS_TMP/retx.txt")"
+[ "$(cut -f2 "$NETNS_TMP/retx.txt" | sort -u | wc -l)" -eq "$(wc -l <"$NETNS_TMP/retx.txt")" ] ||
+    fail "a fresh nonce per retransmission"
+awk 'NR == 1 { t0 = $1 } NR == 2 { g1 = $1 - t0; t1 = $1 } NR == 3 { g2 = $1 - t1 }
+    END { exit !(g1 >= 0.9 && g1 <= 1.3 && g2 >= 1.9 && g2 <= 2.3) }' "$NETNS_TMP/retx.txt" ||
+    fail "retransmissions after 1 s then 2 s: $(cat "$NETNS_TMP/retx.txt")"
+pass "unanswered Map-Request retransmitted after 1 s, 2 s with fresh nonces"
 locid_start mapserver "$NETNS_TMP/mapserver.conf"
 wait_until 15 registered || fail "registrations back after mapserver restart"
 in_ns hostA ping -c2 -i 0.3 -W2 198.18.2.10 >/dev/null || fail "flow after the mapserver restart"
