@@ -3,14 +3,14 @@
 #
 #  hostA --- lisp1 ====== mapserver ====== lisp2 --- hostB
 #  .1.10    .1.1  203.0.113.1/.2  .6/.5  203.0.113.5  .2.1    .2.10
-#                        |  \  .14/.13 == 203.0.113.13 (lisp2, priority 2)
-#                        |
-#                       ms2 203.0.113.18 (mapserver .17)
+#                 ff:1::1/::2    |  \  .14/.13 == 203.0.113.13 (lisp2, priority 2)
+#                                |       ff:3::2/::1     2001:db8:ff:3::1 (priority 3)
+#                               ms2 203.0.113.18 (mapserver .17)
 #  EID-prefixes: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2
 #  MS/MR: mapserver (203.0.113.2) and ms2 (203.0.113.18); both xTRs
 #  register with both and resolve through 203.0.113.2, then 203.0.113.18.
 #
-# steps: registrations on both Map-Servers; lisp1 probes both RLOCs of
+# steps: registrations on both Map-Servers; lisp1 probes the three RLOCs of
 # lisp2 (state up, RTT); lisp2's preferred RLOC link goes down -> the
 # locator goes down within probe interval + timeout and the flow moves to
 # 203.0.113.13 (capture); the link comes back -> the flow moves back; the
@@ -37,6 +37,13 @@ in_ns lisp1 ip route add default via 203.0.113.2
 in_ns lisp2 ip route add default via 203.0.113.6 metric 10
 in_ns lisp2 ip route add default via 203.0.113.14 metric 20
 in_ns ms2 ip route add default via 203.0.113.17
+# IPv6 underlay on lisp2's second link: a third, IPv6 locator to probe
+in_ns lisp1 ip -6 addr add 2001:db8:ff:1::1/64 dev eth0 nodad
+in_ns mapserver ip -6 addr add 2001:db8:ff:1::2/64 dev eth1 nodad
+in_ns lisp2 ip -6 addr add 2001:db8:ff:3::1/64 dev eth2 nodad
+in_ns mapserver ip -6 addr add 2001:db8:ff:3::2/64 dev eth4 nodad
+in_ns lisp1 ip -6 route add default via 2001:db8:ff:1::2
+in_ns lisp2 ip -6 route add default via 2001:db8:ff:3::2
 router lisp1; router lisp2; router mapserver
 
 S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"
@@ -79,7 +86,8 @@ EOF
 }
 xtr_conf lisp1 198.18.1.0/24 "	rloc 203.0.113.1 priority 1 weight 100" >"$NETNS_TMP/lisp1.conf"
 xtr_conf lisp2 198.18.2.0/24 "	rloc 203.0.113.5 priority 1 weight 100
-	rloc 203.0.113.13 priority 2 weight 100" >"$NETNS_TMP/lisp2.conf"
+	rloc 203.0.113.13 priority 2 weight 100
+	rloc 2001:db8:ff:3::1 priority 3 weight 100" >"$NETNS_TMP/lisp2.conf"
 ms_conf mapserver >"$NETNS_TMP/mapserver.conf"
 ms_conf ms2 >"$NETNS_TMP/ms2.conf"
 
@@ -136,7 +144,9 @@ loc 203.0.113.5 '.state == "up" and .encap_packets > 0' >/dev/null ||
 ctl lisp1 "$S1" show map-cache >"$NETNS_TMP/mc.txt"
 grep -Eq '^  203\.0\.113\.13 +up +2/100 +[0-9]+ +[0-9.]+ ms$' "$NETNS_TMP/mc.txt" ||
     { cat "$NETNS_TMP/mc.txt" >&2; fail "show map-cache prints state and probe RTT"; }
-pass "both RLOCs of lisp2 probed: up, RTT shown"
+wait_until 10 "loc 2001:db8:ff:3::1 '.probe == \"up\" and .rtt_ms > 0'" ||
+    fail "lisp1 probes the IPv6 RLOC of lisp2"
+pass "all three RLOCs of lisp2 probed (IPv4 and IPv6): up, RTT shown"
 
 # 2. the preferred RLOC fails: the flow moves to 203.0.113.13
 cap_start backup lisp2 eth2
@@ -150,6 +160,10 @@ target=$(( (PROBE_INTERVAL + PROBE_TIMEOUT) * 1000 ))
 [ "$ms" -le $(( target + 2000 )) ] ||
     fail "failover took ${ms} ms (target ${target} ms + 2 s slack)"
 wait_until 5 "loc 203.0.113.13 '.encap_packets > $b0 + 5'" || fail "flow on 203.0.113.13"
+# one more answered probe of each backup locator: replies now leave by eth2
+a13=$(loc 203.0.113.13 .probes_answered); a6=$(loc 2001:db8:ff:3::1 .probes_answered)
+wait_until $(( PROBE_INTERVAL + 3 )) "loc 203.0.113.13 '.probes_answered > $a13' &&
+    loc 2001:db8:ff:3::1 '.probes_answered > $a6'" || fail "backup locators probed"
 cap_stop backup
 n=$(tsh backup 'ip.src == 203.0.113.1 && ip.dst == 203.0.113.13 && udp.dstport == 4341 && icmp.type == 8' frame.number | wc -l)
 [ "$n" -ge 3 ] || fail "encapsulated echo requests to 203.0.113.13 on lisp2 eth2 (saw $n)"
@@ -160,12 +174,13 @@ pq=$(tsh backup 'lisp.type == 1 && lisp.mreq.flags.probe == 1 && ip.src == 203.0
     ip.dst udp.dstport lisp.mreq.srceid.afi lisp.mreq.record.prefix.ipv4 \
     lisp.mreq.record.prefix.length | head -1)
 [ "$pq" = "203.0.113.13|4342|0|198.18.2.0|24" ] || fail "RLOC-probe from lisp1 (got '$pq')"
-pr=$(tsh backup 'lisp.type == 2 && lisp.mrep.flags.probe == 1 && ip.dst == 203.0.113.1' \
-    ip.src lisp.mapping.auth lisp.loc.locator lisp.loc.flags.probe | head -1)
-case $pr in
-'203.0.113.13|1|203.0.113.5,203.0.113.13|'*'0,'*'1') ;;
-*) fail "RLOC-probe reply from lisp2 with p on 203.0.113.13 (got '$pr')" ;;
-esac
+tsh backup 'lisp.type == 2 && lisp.mrep.flags.probe == 1 && ip.dst == 203.0.113.1' \
+    ip.src lisp.mapping.auth lisp.loc.locator lisp.loc.flags.probe >"$NETNS_TMP/pr.txt"
+grep -qx '203.0.113.13|1|203.0.113.5,203.0.113.13,2001:db8:ff:3::1|0,1,0' "$NETNS_TMP/pr.txt" ||
+    { cat "$NETNS_TMP/pr.txt" >&2; fail "RLOC-probe reply from lisp2 with p on 203.0.113.13 only"; }
+# the IPv6 locator's probe is answered to lisp1's IPv4 ITR-RLOC
+grep -qx '203.0.113.13|1|203.0.113.5,203.0.113.13,2001:db8:ff:3::1|0,0,1' "$NETNS_TMP/pr.txt" ||
+    { cat "$NETNS_TMP/pr.txt" >&2; fail "RLOC-probe reply for the IPv6 locator"; }
 pass "RLOC-probe and reply on the wire: P bits, A=1, p on the probed locator"
 in_ns hostA ping -c2 -W2 198.18.2.10 >/dev/null || fail "hostB reachable over the backup RLOC"
 

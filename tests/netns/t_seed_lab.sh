@@ -180,6 +180,26 @@ wait_until 5 "ctl lisp2 $S2 --json show stats | jq -e '.drops[\"decap: malformed
 in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "traffic still flows after garbage"
 pass "malformed and foreign packets on 4341 dropped and counted by reason"
 
+# forged Map-Notifies to lisp1: a wrong key, then the right key with a
+# nonce lisp1 never sent; both dropped and counted
+in_ns mapserver python3 - <<'PY'
+import hashlib, hmac, socket, struct
+def notify(key, nonce):
+    rec = struct.pack("!IBBHHH", 1440, 1, 24, 0x1000, 0, 1) + bytes([198, 18, 1, 0])
+    rec += struct.pack("!BBBBHH", 1, 100, 255, 0, 5, 1) + bytes([203, 0, 113, 1])
+    m = bytearray(struct.pack("!IQBBH", (4 << 28) | 1, nonce, 0, 2, 32) + bytes(32) + rec)
+    m[16:48] = hmac.new(key, bytes(m), hashlib.sha256).digest()
+    return bytes(m)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.2", 0))
+s.sendto(notify(b"wrong-key", 1), ("203.0.113.1", 4342))
+s.sendto(notify(b"lisp1-s3cret", 0x1234), ("203.0.113.1", 4342))
+PY
+wait_until 5 "ctl lisp1 $S1 --json show stats | jq -e '.drops[\"map-notify authentication failed\"] == 1 and
+    .drops[\"map-notify nonce mismatch\"] == 1'" ||
+    fail "forged map-notifies counted: $(ctl lisp1 "$S1" --json show stats | jq -c .drops)"
+pass "Map-Notify with a bad MAC or a foreign nonce dropped and counted"
+
 # 5. clear map-cache, then the next ping resolves again and is answered
 ctl lisp1 "$S1" clear map-cache 198.18.2.0/24 | grep -q 'cleared 1' || fail "clear map-cache"
 ctl lisp1 "$S1" --json show map-cache | jq -e 'map(select(.prefix == "198.18.2.0/24")) | length == 0' \
