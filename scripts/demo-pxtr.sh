@@ -1,10 +1,13 @@
 #!/bin/sh
-# the seed lab grown (issue 5), steps 6-10 after scripts/demo.sh: a PxTR on mapserver, dual-stack EIDs and
-# RLOCs. `scripts/demo-pxtr.sh [BUILD-DIR]` builds it in network namespaces
-# (the seed lab's names plus pxtr), starts locid from examples/pxtr-lab/ and
-# tells the story with real packets: nonlisp reaches hostA through the PITR
-# and the reply returns through the PETR; IPv6 EID to EID in 6-in-6, then
-# 6-in-4 and 4-in-6. `scripts/demo-pxtr.sh down` removes it.
+# the seed lab grown (issue 5), steps 6-12 after scripts/demo.sh: a PxTR on
+# mapserver, dual-stack EIDs and RLOCs, a second uplink of lisp2.
+# `scripts/demo-pxtr.sh [BUILD-DIR]` builds it in network namespaces (the
+# seed lab's names plus pxtr), starts locid from examples/pxtr-lab/ and tells
+# the story with real packets: nonlisp reaches hostA through the PITR and the
+# reply returns through the PETR; IPv6 EID to EID in 6-in-6; lisp2's first
+# uplink fails and a running flow moves to 203.0.113.13, then back; lisp2's
+# mapping changes and an SMR brings lisp1's cache up to date (6-in-4 and
+# 4-in-6 after it). `scripts/demo-pxtr.sh down` removes it.
 #
 #                               pxtr 203.0.113.9 / 2001:db8:ff:9::1 (PITR + PETR)
 #                                 | (mapserver .10)
@@ -25,7 +28,7 @@ SOCKS="lisp1 lisp2 mapserver pxtr"
 down() {
 	_seed=""
 	[ -z "$NS_PREFIX" ] && _seed=/tmp/locid-demo/*.pid	# the seed demo's lab
-	for f in "$DEMO"/*.pid $_seed; do
+	for f in "$DEMO"/*.pid "$DEMO"/*.cap $_seed; do	# daemons, the ping flow, captures
 		[ -f "$f" ] || continue
 		kill "$(cat "$f")" 2>/dev/null
 		rm -f "$f"
@@ -85,7 +88,13 @@ show_cap() {	# NAME [FILTER]
 		inner = index(p, ":lisp-data:") ? sprintf("[%s -> %s] ", is, id) : ""
 		printf "   %7.3fs  %-18s -> %-18s %s%s\n", $1, os, od, inner, $7 }'
 }
-control_only='lisp && !lisp-data && lisp.type != 3 && lisp.type != 4'
+# control messages of the story; RLOC probes (every 2 s) are shown on their own
+probes='lisp.mreq.flags.probe == 1 || lisp.mrep.flags.probe == 1'
+control_only="lisp && !lisp-data && lisp.type != 3 && lisp.type != 4 && !($probes)"
+loc() {	# RLOC JQ-EXPR: on that locator of lisp1's entry for 198.18.2.0/24
+	$(C lisp1) --json show map-cache 198.18.2.0/24 | jq -e ".[] |
+	    select(.prefix == \"198.18.2.0/24\") | .locators[] | select(.rloc == \"$1\") | $2"
+}
 
 step "6. the lab grows: a PxTR beside the mapserver, IPv6 EIDs and RLOCs, a second uplink for lisp2"
 say "in step 3 the non-LISP host could not answer: EID space is not routed in the underlay."
@@ -155,27 +164,116 @@ run "$(X hostA) ping -6 -c2 -W2 2001:db8:ff:100::1"
 cap_stop v6n
 show_cap v6n "$control_only || lisp-data"
 
-step "10. lisp2 now prefers its IPv4 RLOC for IPv6 EIDs and its IPv6 RLOC for IPv4 EIDs"
+step "10. lisp2 is multi-homed: its first uplink fails and the flow moves to 203.0.113.13"
+say "lisp2 registers 203.0.113.5 (priority 1) and 2001:db8:ff:2::1 (priority 2) on its first"
+say "uplink, 203.0.113.13 (priority 3) on the second; its underlay gets a backup default route:"
+$(X lisp2) ip route add default via 203.0.113.14 metric 20
+$(X lisp2) sysctl -qw net.ipv6.conf.eth0.keep_addr_on_down=1
+run "$(X lisp2) ip route show default"
+say "hostA pings hostB five times a second for this step and the next:"
+$(X hostA) ping -i 0.2 -c 900 -W1 198.18.2.10 >"$DEMO/flow.txt" 2>&1 </dev/null &
+echo $! >"$DEMO/flow.pid"
+say "lisp1 probes each locator of the mapping in use (RLOC-probe Map-Requests every 2 s,"
+say "down after 1 s without an answer); the map-cache shows the probe state and RTT:"
+wait_until 15 "loc 203.0.113.5 '.probe == \"up\" and .encap_packets > 0' &&
+    loc 203.0.113.13 '.probe == \"up\"' && loc 2001:db8:ff:2::1 '.probe == \"up\"'" ||
+    say "(not every locator answered a probe yet)"
+run "$(C lisp1) show map-cache 198.18.2.10"
+cap_start fo mapserver eth4
+b0=$(loc 203.0.113.13 .encap_packets)
+t0=$(date +%s%N)
+run "$(X lisp2) ip link set eth0 down"
+wait_until 15 "loc 203.0.113.5 '.state == \"down\"'" || say "(203.0.113.5 is not down yet)"
+t1=$(date +%s%N)
+wait_until 10 "loc 203.0.113.13 '.encap_packets > $b0 + 5'" ||
+    say "(no packets on 203.0.113.13 yet)"
+say "lisp1 judged 203.0.113.5 down $(( (t1 - t0) / 1000000 )) ms after the link went down"
+say "(at most probe-interval + probe-timeout = 3 s); 2001:db8:ff:2::1 shares that link:"
+run "$(C lisp1) show map-cache 198.18.2.10"
+cap_stop fo
+say "the backup link (mapserver <-> lisp2 203.0.113.13): the flow, encapsulated both ways"
+say "(lisp2 still answers from its RLOC 203.0.113.5, now routed over this link),"
+show_cap fo 'lisp-data && icmp' | head -4
+say "and lisp1's RLOC-probes of 203.0.113.13, answered by lisp2 from that RLOC:"
+show_cap fo "(lisp.mreq.flags.probe == 1 && ip.src == 203.0.113.1) ||
+    (lisp.mrep.flags.probe == 1 && ip.dst == 203.0.113.1)" | head -2
+
+step "11. the uplink comes back: the next answered probe moves the flow back to 203.0.113.5"
+cap_start fb mapserver eth2
+run "$(X lisp2) ip link set eth0 up; $(X lisp2) ip route replace default via 203.0.113.6; $(X lisp2) ip -6 route replace default via 2001:db8:ff:2::2"
+wait_until 15 "loc 203.0.113.5 '.state == \"up\"'" || say "(203.0.113.5 is not up yet)"
+p0=$(loc 203.0.113.5 .encap_packets)
+wait_until 5 "loc 203.0.113.5 '.encap_packets > $p0 + 5'" || say "(no packets on 203.0.113.5 yet)"
+cap_stop fb
+run "$(C lisp1) show map-cache 198.18.2.10"
+say "lisp2's first uplink again: lisp1's probe of 203.0.113.5 answered, then the flow:"
+show_cap fb "(lisp.mreq.flags.probe == 1 && ip.dst == 203.0.113.5) ||
+    (lisp.mrep.flags.probe == 1 && ip.src == 203.0.113.5) ||
+    (lisp-data && ip.dst == 203.0.113.5 && icmp)" | head -5
+kill "$(cat "$DEMO/flow.pid")" 2>/dev/null
+rm -f "$DEMO/flow.pid"
+sleep 0.3
+sent=$(sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' "$DEMO/flow.txt" | tail -1)
+say "the flow (one echo per 200 ms) through failure and recovery:" \
+    "$(grep -c 'bytes from' "$DEMO/flow.txt") of ${sent:-?} echoes answered;"
+say "the ones lost were sent before lisp1 judged 203.0.113.5 down"
+
+step "12. lisp2 changes its mapping: SMR, and lisp1 asks the mapping system again"
+say "lisp2's new configuration swaps the priorities on its first uplink: IPv4 EIDs now"
+say "prefer the IPv6 RLOC, IPv6 EIDs the IPv4 RLOC:"
+cp "$DEMO/lisp2.conf" "$DEMO/lisp2.conf.old"
 sed -e 's/203.0.113.5 priority 1/203.0.113.5 priority P2/' \
     -e 's/203.0.113.5 priority 2/203.0.113.5 priority P1/' \
     -e 's/2001:db8:ff:2::1 priority 1/2001:db8:ff:2::1 priority P2/' \
     -e 's/2001:db8:ff:2::1 priority 2/2001:db8:ff:2::1 priority P1/' \
-    -e 's/priority P/priority /' "$DEMO/lisp2.conf" >"$DEMO/lisp2.new"
-mv "$DEMO/lisp2.new" "$DEMO/lisp2.conf"
+    -e 's/priority P/priority /' "$DEMO/lisp2.conf.old" >"$DEMO/lisp2.conf"
+run "diff -U0 $DEMO/lisp2.conf.old $DEMO/lisp2.conf | grep '^[-+]	'"
+$(X hostA) ping -c2 -i0.2 -W1 198.18.2.10 >/dev/null 2>&1	# lisp1 is a recent sender
+cap_start smr mapserver eth1
+cap_start smr2 mapserver eth2
 run "$(C lisp2) reload"
-sleep 1
-run "$(C lisp1) clear map-cache"
+say "lisp2 sends an SMR to every ITR that sent it traffic in the last minute, one per changed"
+say "EID-prefix, at most one every 3 s to the same ITR RLOC (RFC 9301 rate limit)..."
+wait_until 15 "loc 2001:db8:ff:2::1 '.priority == 1'" || say "(lisp1's cache has not changed yet)"
+if $(C lisp1) --json show map-cache 2001:db8:2::/48 | jq -e 'length > 0' >/dev/null 2>&1; then
+	wait_until 15 "$(C lisp1) --json show map-cache 2001:db8:2::/48 | jq -e '.[] | .locators[] |
+	    select(.rloc == \"203.0.113.5\") | .priority == 1'" ||
+	    say "(lisp1's IPv6 entry has not changed yet)"
+fi
+cap_stop smr; cap_stop smr2
+say "lisp1's link: the SMRs (Map-Request with S=1, the changed prefix as Source-EID, lisp1's"
+say "prefix as record) to each RLOC of lisp1 lisp2 has seen, lisp1's SMR-invoked Map-Request"
+say "(s=1) in an ECM to the Map-Resolver, lisp2's Map-Reply with the new priorities straight"
+say "to lisp1; the same for the IPv6 prefix 3 s later:"
+show_cap smr "$control_only"
+tshark -r "$DEMO/smr.pcap" -Y 'lisp.type == 1 && lisp.mreq.flags.smr == 1' -T fields \
+    -E separator='|' -e ip.src -e ipv6.src -e ip.dst -e ipv6.dst -e lisp.mreq.srceid.ipv4 \
+    -e lisp.mreq.srceid_ipv6 2>/dev/null | awk -F'|' '{
+	printf "   SMR %-18s -> %-18s Source-EID %s (changed)\n", $1 $2, $3 $4, $5 $6 }' 
+say "lisp2's link: the Map-Resolver hands the SMR-invoked Map-Request on to lisp2:"
+show_cap smr2 "$control_only && lisp.type == 8"
+run "$(C lisp2) --json show stats | jq -c '.xtr.smr'"
+run "$(C lisp1) --json show stats | jq -c '{smr_in: .xtr.smr_in}'"
+say "lisp1's cache follows, without clear map-cache:"
+run "$(C lisp1) show map-cache"
+say "so IPv4 now travels inside IPv6 (4-in-6), IPv6 inside IPv4 (6-in-4):"
 cap_start x mapserver eth1
 run "$(X hostA) ping -6 -c2 -W2 2001:db8:2::10; $(X hostA) ping -c2 -W2 198.18.2.10"
 cap_stop x
-say "IPv6 inside IPv4 (6-in-4) and IPv4 inside IPv6 (4-in-6) on lisp1's uplink:"
 show_cap x 'lisp-data'
-run "$(C lisp1) show map-cache"
 
 step "the lab keeps running"
-say "explore:   $(C pxtr) show map-cache"
+say "explore:   $(C lisp1) show map-cache"
+say "           $(C lisp2) show database"
 say "           $(C pxtr) show stats"
 say "           $(X nonlisp) ping 198.18.2.10"
 say "           $(X hostB) ping -6 2001:db8:ff:100::1"
+say "           $(X lisp2) ip link set eth0 down    (and up; then: ip route replace"
+say "               default via 203.0.113.6) while hostA pings hostB: failover"
+say "           (locictl is $BUILD/bin/locictl; man -l man/locictl.8)"
 say "logs:      $DEMO/*.log   captures: $DEMO/*.pcap"
-say "take down: ${NS_PREFIX:+NS_PREFIX=$NS_PREFIX }scripts/demo-pxtr.sh down"
+if [ -n "$NS_PREFIX" ]; then
+	say "take down: NS_PREFIX=$NS_PREFIX scripts/demo-pxtr.sh down"
+else
+	say "take down: scripts/demo.sh down"
+fi
