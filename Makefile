@@ -138,6 +138,7 @@ fuzz:
 	@scripts/fuzz.sh long
 
 netns: $(PROGS)
+	@$(MAKE) --no-print-directory SAN=1 build-asan/bin/locid build-asan/bin/locictl
 	@scripts/run-netns.sh $(BUILD)
 
 check: deps

@@ -232,6 +232,57 @@ etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register
 	    (char[64]){ 0 }, 64));
 }
 
+static unsigned
+rl_hash(const struct lisp_addr *a)
+{
+	const uint8_t *p = addr_bytes(a);
+	size_t n = a->afi == AFI_IPV6 ? 16 : 4, i;
+	uint32_t h = 2166136261u;
+
+	for (i = 0; p != NULL && i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % ETR_RL_SLOTS;
+}
+
+int
+etr_rl_allow(struct etr_rl *rl, const struct lisp_addr *rloc, uint64_t now)
+{
+	struct etr_rl_slot *t, *victim = NULL;
+	unsigned h = rl_hash(rloc);
+	uint64_t add;
+	int k;
+
+	for (k = 0; k < ETR_RL_WINDOW; k++) {
+		t = &rl->s[(h + (unsigned)k) % ETR_RL_SLOTS];
+		if (t->rloc.afi != AFI_NONE && addr_equal(&t->rloc, rloc))
+			break;
+		/* a free slot, else the one idle longest */
+		if (victim == NULL || (victim->rloc.afi != AFI_NONE &&
+		    (t->rloc.afi == AFI_NONE || t->last_ms < victim->last_ms)))
+			victim = t;
+	}
+	if (k == ETR_RL_WINDOW) {
+		/* a new requester starts with a full bucket */
+		t = victim;
+		t->rloc = *rloc;
+		t->rloc.body = NULL;
+		t->milli = ETR_RL_BURST * 1000;
+		t->last_ms = now;
+	}
+	if (now > t->last_ms) {
+		add = (now - t->last_ms) * ETR_RL_RATE;
+		t->milli = add >= ETR_RL_BURST * 1000 - t->milli ? ETR_RL_BURST * 1000 :
+		    t->milli + (uint32_t)add;
+		t->last_ms = now;
+	}
+	if (t->milli < 1000) {
+		rl->limited++;
+		return 0;
+	}
+	t->milli -= 1000;
+	return 1;
+}
+
 /* the first ITR-RLOC we can send to */
 static const struct lisp_addr *
 reply_rloc(struct xtr *x, const struct lisp_map_request *q)
@@ -268,8 +319,10 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		stats_drop(x->l, "map-request without etr role");
 		return;
 	}
-	if (q->flags & MREQ_S)		/* an SMR is the ITR's business */
+	if (q->flags & MREQ_S) {	/* an SMR is the ITR's business */
+		stats_drop(x->l, "etr: smr in an ecm");
 		return;
+	}
 	/* best covering mapping per record, or the mappings inside it */
 	while (mreq_record_next(&recs, &ep) == 1 && nmatch < 16) {
 		const struct xtr_db *d = NULL;
@@ -304,6 +357,22 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	if ((to = reply_rloc(x, q)) == NULL) {
 		stats_drop(x->l, "map-request without usable itr-rloc");
 		return;
+	}
+	/* a reflector must not answer without bound: RLOC-probes are
+	 * exempt (an ITR probes every locator of its map-cache per interval,
+	 * and the reply is no larger than the probe) */
+	if (!probe) {
+		if (x->rl == NULL && (x->rl = calloc(1, sizeof(*x->rl))) != NULL)
+			for (i = 0; i < ETR_RL_SLOTS; i++)
+				addr_set_none(&x->rl->s[i].rloc);
+		if (x->rl != NULL && !etr_rl_allow(x->rl, to, now_ms())) {
+			stats_drop(x->l, "etr: map-reply rate limited");
+			log_limited(x->l, "etr: map-request from %s not answered: more than "
+			    "%d map-replies/s to %s", sa_fmt((const struct sockaddr *)&p->src,
+			    (char[64]){ 0 }, 64), ETR_RL_RATE, addr_fmt(to,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+			return;
+		}
 	}
 	addr_from_sockaddr(&local, (const struct sockaddr *)&p->dst, &lport);
 	addr_from_sockaddr(&probed, (const struct sockaddr *)&p->src, &port);

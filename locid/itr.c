@@ -12,6 +12,9 @@
 #include "probe.h"
 #include "xtr.h"
 
+#define ITR_MAX_PENDING		4096	/* destinations resolving at once */
+#define ITR_REPLY_RECORDS	32	/* records of one Map-Reply installed at most */
+
 static uint64_t
 now_us(void)
 {
@@ -117,6 +120,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	}
 	mc_entry_add_nonce(e, q.nonce);
 	e->requesting = 1;
+	e->req_flags = flags;	/* a retransmission asks the same way */
 	e->tries++;
 	e->backoff_ms = e->tries == 1 ? (c->timers.map_request_timeout_ms ?
 	    c->timers.map_request_timeout_ms : 1000) : e->backoff_ms * 2;
@@ -266,6 +270,13 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 		dst.iid = db->eid.iid;
 	}
 	if ((e = mapcache_lookup(x->mc, &dst)) == NULL) {
+		if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {
+			stats_drop(x->l, "itr: too many destinations resolving");
+			log_limited(x->l, "itr: packet to %s dropped: %d destinations "
+			    "already resolving", addr_fmt(&dst, (char[ADDR_STRLEN]){ 0 },
+			    ADDR_STRLEN), ITR_MAX_PENDING);
+			return 0;
+		}
 		if ((e = mapcache_add(x->mc, &dst, addr_bits(&dst), now)) == NULL) {
 			stats_drop(x->l, "itr: out of memory");
 			return 0;
@@ -368,14 +379,42 @@ list_cat(struct mc_pkt *a, struct mc_pkt *b)
 	return a;
 }
 
+/* the normalised EID-prefix of a record, -1 if the map-cache cannot hold it */
+static int
+record_prefix(const struct lisp_record *rec, struct lisp_addr *eid)
+{
+	*eid = rec->eid;
+	if ((eid->afi != AFI_IPV4 && eid->afi != AFI_IPV6) ||
+	    rec->eid_mlen > addr_bits(eid))
+		return -1;
+	eid->body = NULL;
+	addr_mask(eid, rec->eid_mlen);
+	return 0;
+}
+
+/* a covers b, an instance-id of 0 being the same as none */
+static int
+covers(const struct lisp_addr *a, int alen, const struct lisp_addr *b)
+{
+	struct lisp_addr aa = *a, bb = *b;
+
+	if (aa.has_iid && aa.iid == 0)
+		aa.has_iid = 0;
+	if (bb.has_iid && bb.iid == 0)
+		bb.has_iid = 0;
+	return addr_prefix_covers(&aa, alen, &bb);
+}
+
 void
 itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
 	struct mc_entry *e0, *e, *o, *next;
 	struct lisp_record rec;
+	struct lisp_addr req, eid, seid, cover[ITR_REPLY_RECORDS];
+	int coverlen[ITR_REPLY_RECORDS], ncover = 0, ninstalled = 0, reqlen, i;
 	struct rbuf recs = rep->records;
 	struct mc_pkt *held = NULL;
-	uint64_t now = now_ms(), us = now_us();
+	uint64_t now = now_ms(), us = now_us(), asked_us;
 
 	x->st.map_replies_in++;
 	if (rep->flags & MREP_P) {
@@ -391,25 +430,55 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		    (unsigned long long)rep->nonce);
 		return;
 	}
+	req = e0->eid;
+	reqlen = e0->mlen;
+	seid = e0->seid;
+	asked_us = e0->asked_us;
+	/* the prefixes of the answer that cover what we asked */
+	while (record_next(&recs, &rec) == 1)
+		if (record_prefix(&rec, &eid) == 0 && rec.eid_mlen <= reqlen &&
+		    covers(&eid, rec.eid_mlen, &req) && ncover < ITR_REPLY_RECORDS) {
+			cover[ncover] = eid;
+			coverlen[ncover++] = rec.eid_mlen;
+		}
+	recs = rep->records;
 	while (record_next(&recs, &rec) == 1) {
-		struct lisp_addr eid = rec.eid;
-
-		if ((eid.afi != AFI_IPV4 && eid.afi != AFI_IPV6) ||
-		    rec.eid_mlen > addr_bits(&eid))
+		if (record_prefix(&rec, &eid) == -1) {
+			stats_drop(x->l, "itr: map-reply record with an unusable eid");
 			continue;
-		eid.body = NULL;
-		addr_mask(&eid, rec.eid_mlen);
+		}
+		/* only what we asked about: a prefix covering it, inside it, or
+		 * a more-specific inside a covering one of the same answer */
+		for (i = 0; i < ncover; i++)
+			if (coverlen[i] <= rec.eid_mlen &&
+			    covers(&cover[i], coverlen[i], &eid))
+				break;
+		if (i == ncover && !(rec.eid_mlen >= reqlen &&
+		    covers(&req, reqlen, &eid))) {
+			stats_drop(x->l, "itr: map-reply record not asked for");
+			log_limited(x->l, "itr: map-reply from %s: record %s ignored: not "
+			    "what was asked", sa_fmt((const struct sockaddr *)&p->src,
+			    (char[64]){ 0 }, 64), prefix_fmt(&eid, rec.eid_mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+			continue;
+		}
+		if (ninstalled == ITR_REPLY_RECORDS) {
+			stats_drop(x->l, "itr: map-reply with too many records");
+			break;
+		}
 		if ((e = mapcache_add(x->mc, &eid, rec.eid_mlen, now)) == NULL)
 			continue;
+		ninstalled++;
 		mc_entry_set(e, &rec, rec.auth ? "map-reply" : "proxy-reply", now);
-		if (e0->asked_us && !e->resolve_us) {
-			e->resolve_us = us - e0->asked_us;
+		/* e0 may be gone: answered by an earlier record of the reply */
+		if (asked_us && !e->resolve_us) {
+			e->resolve_us = us - asked_us;
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
 			x->st.resolve_count++;
 		}
-		e->nnonces = 0;
+		mc_entry_clear_nonces(e);
 		if (e->seid.afi == AFI_NONE)
-			e->seid = e0->seid;
+			e->seid = seid;
 		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
 		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
 			entry_route(x, e, 1);
@@ -435,7 +504,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		mapcache_remove(x->mc, e0);
 	} else if (e0 != NULL) {
 		e0->requesting = 0;
-		e0->nnonces = 0;
+		mc_entry_clear_nonces(e0);
 	}
 	replay(x, held, now);
 }
@@ -447,9 +516,17 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	uint64_t now = now_ms();
 
 	x->st.smr_in++;
+	/* an SMR installs nothing: at most it makes us ask the mapping
+	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
-	    e->state == MC_PENDING)
+	    e->state == MC_PENDING) {
+		stats_drop(x->l, "itr: smr for an eid not in the map-cache");
+		log_limited(x->l, "itr: smr from %s ignored: %s not in the map-cache",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    q->seid.afi == AFI_NONE ? "no source-eid" : addr_fmt(&q->seid,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return;
+	}
 	if (e->requesting || now < e->smr_ms + 3000) {
 		/* one SMR-invoked request per 3 s: this one is asked for when
 		 * that is over (itr_tick), not lost */
@@ -482,7 +559,7 @@ itr_tick(struct xtr *x, uint64_t now)
 				}
 				continue;
 			}
-			send_request(x, e, 0, now);
+			send_request(x, e, e->req_flags, now);
 		} else if (e->smr_defer && !e->requesting && now >= e->smr_ms + 3000) {
 			e->smr_defer = 0;	/* a deferred SMR (itr_smr_in) */
 			e->smr_ms = now;

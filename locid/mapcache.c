@@ -11,12 +11,88 @@ struct mc_table {
 	struct trie	*t;
 };
 
+#define NK_REQUEST	0
+#define NK_PROBE	1
+
+/* one outstanding nonce of an entry */
+struct mc_nonce {
+	struct mc_nonce	*next;
+	uint64_t	 nonce;
+	struct mc_entry	*e;
+	int		 kind;		/* NK_* */
+};
+
 struct mapcache {
 	struct mc_table	*tab;
 	int		 ntab;
 	struct mc_entries entries;
-	size_t		 count;
+	size_t		 count, npending, nnonce;
+	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
 };
+
+static unsigned
+nonce_slot(uint64_t n)
+{
+	n ^= n >> 33;
+	n *= 0xff51afd7ed558ccdULL;
+	n ^= n >> 33;
+	return (unsigned)(n % MC_NONCE_BUCKETS);
+}
+
+static int
+nonce_add(struct mapcache *mc, struct mc_entry *e, uint64_t nonce, int kind)
+{
+	struct mc_nonce *n;
+
+	if ((n = malloc(sizeof(*n))) == NULL)
+		return -1;
+	n->nonce = nonce;
+	n->e = e;
+	n->kind = kind;
+	n->next = mc->nb[nonce_slot(nonce)];
+	mc->nb[nonce_slot(nonce)] = n;
+	mc->nnonce++;
+	return 0;
+}
+
+static struct mc_entry *
+nonce_find(const struct mapcache *mc, uint64_t nonce, int kind)
+{
+	struct mc_nonce *n;
+
+	for (n = mc->nb[nonce_slot(nonce)]; n != NULL; n = n->next)
+		if (n->nonce == nonce && n->kind == kind)
+			return n->e;
+	return NULL;
+}
+
+/* e NULL: any entry */
+static void
+nonce_del(struct mapcache *mc, uint64_t nonce, int kind, const struct mc_entry *e)
+{
+	struct mc_nonce **np, *n;
+
+	for (np = &mc->nb[nonce_slot(nonce)]; (n = *np) != NULL; np = &n->next)
+		if (n->nonce == nonce && n->kind == kind && (e == NULL || n->e == e)) {
+			*np = n->next;
+			free(n);
+			mc->nnonce--;
+			return;
+		}
+}
+
+/* every nonce of e leaves the index */
+static void
+nonce_del_entry(struct mapcache *mc, struct mc_entry *e)
+{
+	int i;
+
+	for (i = 0; i < e->nnonces; i++)
+		nonce_del(mc, e->nonces[i], NK_REQUEST, e);
+	for (i = 0; i < e->nlocs; i++)
+		if (e->loc[i].probe.nonce != 0)
+			nonce_del(mc, e->loc[i].probe.nonce, NK_PROBE, e);
+}
 
 struct mapcache *
 mapcache_new(void)
@@ -47,8 +123,17 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 	while ((e = TAILQ_FIRST(&mc->entries)) != NULL) {
 		if (del != NULL)
 			del(e, arg);
+		nonce_del_entry(mc, e);
 		TAILQ_REMOVE(&mc->entries, e, entry);
 		entry_free(e);
+	}
+	for (i = 0; i < MC_NONCE_BUCKETS; i++) {
+		struct mc_nonce *n, *next;
+
+		for (n = mc->nb[i]; n != NULL; n = next) {
+			next = n->next;
+			free(n);
+		}
 	}
 	for (i = 0; i < mc->ntab; i++)
 		trie_free(mc->tab[i].t, NULL);
@@ -60,6 +145,18 @@ size_t
 mapcache_count(const struct mapcache *mc)
 {
 	return mc->count;
+}
+
+size_t
+mapcache_pending(const struct mapcache *mc)
+{
+	return mc->npending;
+}
+
+size_t
+mapcache_nonce_count(const struct mapcache *mc)
+{
+	return mc->nnonce;
 }
 
 struct mc_entries *
@@ -153,12 +250,14 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->source = "pending";
 	e->created_ms = e->updated_ms = e->used_ms = now;
 	e->qtail = &e->qhead;
+	e->mc = mc;
 	if (trie_insert(t, addr_bytes(&e->eid), mlen, e, &old) == -1) {
 		free(e);
 		return NULL;
 	}
 	TAILQ_INSERT_TAIL(&mc->entries, e, entry);
 	mc->count++;
+	mc->npending++;
 	return e;
 }
 
@@ -169,8 +268,11 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 
 	if ((t = table_get(mc, &e->eid)) != NULL)
 		trie_remove(t, addr_bytes(&e->eid), e->mlen);
+	nonce_del_entry(mc, e);
 	TAILQ_REMOVE(&mc->entries, e, entry);
 	mc->count--;
+	if (e->state == MC_PENDING)
+		mc->npending--;
 	entry_free(e);
 }
 
@@ -178,26 +280,53 @@ struct mc_entry *
 mapcache_by_nonce(const struct mapcache *mc, uint64_t nonce)
 {
 	struct mc_entry *e;
-	int i;
 
-	TAILQ_FOREACH(e, &mc->entries, entry) {
-		if (!e->requesting)
-			continue;
-		for (i = 0; i < e->nnonces; i++)
-			if (e->nonces[i] == nonce)
-				return e;
-	}
-	return NULL;
+	if ((e = nonce_find(mc, nonce, NK_REQUEST)) == NULL || !e->requesting)
+		return NULL;
+	return e;
 }
 
 void
 mc_entry_add_nonce(struct mc_entry *e, uint64_t nonce)
 {
 	if (e->nnonces == MC_NONCES) {
+		if (e->mc != NULL)
+			nonce_del(e->mc, e->nonces[0], NK_REQUEST, e);
 		memmove(e->nonces, e->nonces + 1, sizeof(e->nonces[0]) * (MC_NONCES - 1));
 		e->nnonces--;
 	}
+	if (e->mc != NULL && nonce_add(e->mc, e, nonce, NK_REQUEST) == -1)
+		return;		/* out of memory: the reply will not match */
 	e->nonces[e->nnonces++] = nonce;
+}
+
+void
+mc_entry_clear_nonces(struct mc_entry *e)
+{
+	int i;
+
+	if (e->mc != NULL)
+		for (i = 0; i < e->nnonces; i++)
+			nonce_del(e->mc, e->nonces[i], NK_REQUEST, e);
+	e->nnonces = 0;
+}
+
+int
+mapcache_probe_add(struct mapcache *mc, struct mc_entry *e, uint64_t nonce)
+{
+	return nonce_add(mc, e, nonce, NK_PROBE);
+}
+
+struct mc_entry *
+mapcache_probe_find(const struct mapcache *mc, uint64_t nonce)
+{
+	return nonce_find(mc, nonce, NK_PROBE);
+}
+
+void
+mapcache_probe_del(struct mapcache *mc, uint64_t nonce)
+{
+	nonce_del(mc, nonce, NK_PROBE, NULL);
 }
 
 void
@@ -235,18 +364,27 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		l->flags = r.flags;
 		l->up = (r.flags & RLOC_R) != 0;
 	}
-	/* locators that stay keep their counters and what probing learnt */
-	for (i = 0; i < e->nlocs; i++)
-		for (j = 0; j < nold; j++) {
-			if (!addr_equal(&e->loc[i].addr, &old[j].addr))
-				continue;
+	/* locators that stay keep their counters and what probing learnt;
+	 * the outstanding probes of those that left are forgotten */
+	for (j = 0; j < nold; j++) {
+		for (i = 0; i < e->nlocs; i++)
+			if (addr_equal(&e->loc[i].addr, &old[j].addr))
+				break;
+		if (i < e->nlocs) {
+			/* a duplicate address: the earlier copy's probe goes */
+			if (e->loc[i].probe.nonce != 0 && e->mc != NULL &&
+			    e->loc[i].probe.nonce != old[j].probe.nonce)
+				nonce_del(e->mc, e->loc[i].probe.nonce, NK_PROBE, e);
 			e->loc[i].pkts = old[j].pkts;
 			e->loc[i].bytes = old[j].bytes;
 			e->loc[i].probe = old[j].probe;
 			if (old[j].probe.state == PROBE_DOWN)
 				e->loc[i].up = 0;
-			break;
-		}
+		} else if (old[j].probe.nonce != 0 && e->mc != NULL)
+			nonce_del(e->mc, old[j].probe.nonce, NK_PROBE, e);
+	}
+	if (e->state == MC_PENDING && e->mc != NULL)
+		e->mc->npending--;
 	if (rec->nrlocs == 0) {
 		e->state = MC_NEGATIVE;
 		e->source = "negative";

@@ -15,6 +15,7 @@
 
 #define MC_MAX_LOCS	8
 #define MC_NONCES	4	/* nonces of retransmissions still accepted */
+#define MC_NONCE_BUCKETS 1024	/* nonce index (requests and RLOC probes) */
 
 enum mc_state {
 	MC_PENDING,
@@ -65,6 +66,7 @@ struct mc_entry {
 	struct mc_loc	 loc[MC_MAX_LOCS];
 	/* resolution and refresh */
 	int		 requesting;	/* a Map-Request is outstanding */
+	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
 	uint64_t	 nonces[MC_NONCES];
 	int		 nnonces;
 	int		 tries;
@@ -80,6 +82,7 @@ struct mc_entry {
 	/* data plane */
 	int		 route;		/* a throw route is installed for it */
 	uint64_t	 pkts, bytes, drops;
+	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 };
 TAILQ_HEAD(mc_entries, mc_entry);
 
@@ -101,6 +104,18 @@ void		 mapcache_remove(struct mapcache *, struct mc_entry *);
 /* the entry that sent nonce, or NULL */
 struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
 void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);
+/* forget the request nonces of e (and their index entries) */
+void		 mc_entry_clear_nonces(struct mc_entry *);
+/* entries still pending (bounded by the ITR) */
+size_t		 mapcache_pending(const struct mapcache *);
+
+/* outstanding RLOC-probe nonces, indexed so a reply is matched in O(1):
+ * add when a probe goes out (l->probe.nonce set), del when it is answered
+ * or times out; entries that are removed or lose the locator drop theirs */
+int		 mapcache_probe_add(struct mapcache *, struct mc_entry *, uint64_t nonce);
+struct mc_entry	*mapcache_probe_find(const struct mapcache *, uint64_t nonce);
+void		 mapcache_probe_del(struct mapcache *, uint64_t nonce);
+size_t		 mapcache_nonce_count(const struct mapcache *);	/* index size */
 
 /* fill e from a Map-Reply record: positive with its locators (up to
  * MC_MAX_LOCS, AFIs other than IPv4/IPv6 skipped) or negative with its

@@ -211,6 +211,10 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	    (uint64_t)arc4random_uniform((uint32_t)(t->interval_us / 8 > UINT32_MAX ?
 	    UINT32_MAX : t->interval_us / 8)) : 0);
 	probe_loc_sent(l, t, nonce, now, jitter);
+	if (mapcache_probe_add(x->mc, e, l->probe.nonce) == -1) {
+		l->probe.nonce = 0;	/* unmatchable: try again next interval */
+		return -1;
+	}
 	sockaddr_from_addr(&ss, &dst, port);
 	return locid_send(x->l, (struct sockaddr *)&ss, buf, len);
 }
@@ -233,9 +237,12 @@ probe_tick(struct xtr *x, uint64_t now_ms)
 		inuse = e->used_ms * 1000 + t.idle_us > now;
 		for (i = 0; i < e->nlocs; i++) {
 			struct mc_loc *l = &e->loc[i];
+			uint64_t old = l->probe.nonce;
 
 			if (probe_loc_expire(l, &t, now))
 				log_change(e, l);
+			if (old != 0 && l->probe.nonce == 0)
+				mapcache_probe_del(x->mc, old);
 			/* a new locator: the first probe one interval after the
 			 * Map-Reply that brought it */
 			if (l->probe.next_us == 0 && l->probe.sent == 0)
@@ -251,29 +258,70 @@ probe_tick(struct xtr *x, uint64_t now_ms)
 	}
 }
 
+/* the reply comes from the probed RLOC, or names it with the p bit (an
+ * ETR answering from another of its addresses) */
+static int
+reply_from_probed(const struct lisp_addr *src, const struct lisp_map_reply *rep,
+    const struct lisp_addr *probed)
+{
+	struct lisp_record rec;
+	struct lisp_rloc r;
+	struct rbuf recs = rep->records, rl;
+
+	if (addr_equal(src, probed))
+		return 1;
+	while (record_next(&recs, &rec) == 1) {
+		rl = rec.rlocs;
+		while (rloc_next(&rl, &r) == 1) {
+			r.addr.has_iid = 0;
+			if ((r.flags & RLOC_p) && addr_equal(&r.addr, probed))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 void
 probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
 	struct mc_entry *e;
 	struct lisp_record rec;
+	struct lisp_addr src, probed;
 	struct rbuf recs = rep->records;
 	uint64_t now = clock_us();
+	uint16_t port;
 	int i, r;
 
 	/* every record of a probe reply must be authoritative */
 	while (record_next(&recs, &rec) == 1)
 		if (!rec.auth) {
 			stats_drop(x->l, "itr: rloc-probe reply not authoritative");
+			log_limited(x->l, "probe: map-reply from %s dropped: record not "
+			    "authoritative", sa_fmt((const struct sockaddr *)&p->src,
+			    (char[64]){ 0 }, 64));
 			return;
 		}
-	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
+	if (rep->nonce != 0 && (e = mapcache_probe_find(x->mc, rep->nonce)) != NULL) {
 		for (i = 0; i < e->nlocs; i++) {
-			if ((r = probe_loc_reply(&e->loc[i], rep->nonce, now)) == -1)
+			if (e->loc[i].probe.nonce != rep->nonce)
 				continue;
-			if (r == 1)
+			probed = e->loc[i].addr;
+			probed.has_iid = 0;
+			if (addr_from_sockaddr(&src, (const struct sockaddr *)&p->src,
+			    &port) == -1 || !reply_from_probed(&src, rep, &probed)) {
+				stats_drop(x->l, "itr: rloc-probe reply not from the probed rloc");
+				log_limited(x->l, "probe: map-reply from %s dropped: the probe "
+				    "went to %s", sa_fmt((const struct sockaddr *)&p->src,
+				    (char[64]){ 0 }, 64), addr_fmt(&probed,
+				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+				return;
+			}
+			mapcache_probe_del(x->mc, rep->nonce);
+			if ((r = probe_loc_reply(&e->loc[i], rep->nonce, now)) == 1)
 				log_change(e, &e->loc[i]);
 			return;
 		}
+		mapcache_probe_del(x->mc, rep->nonce);	/* stale */
 	}
 	stats_drop(x->l, "itr: rloc-probe reply with unknown nonce");
 	log_limited(x->l, "probe: map-reply from %s dropped: nonce %016llx not outstanding",

@@ -615,6 +615,7 @@ xtr_free(struct xtr *x)
 	free(x->db);
 	smr_free(x->smr);
 	mrsel_free(x->mrsel);
+	free(x->rl);
 	free(x);
 }
 

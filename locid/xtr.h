@@ -68,6 +68,22 @@ struct xtr_stats {
 	uint64_t	 resolve_ms_sum, resolve_count;	/* first packet to mapping */
 };
 
+/* etr.c: Map-Replies per requester RLOC, a token bucket each (RFC 9301
+ * §5.3 asks for a limit; a lig or an ITR retransmitting stays well below) */
+#define ETR_RL_SLOTS	256
+#define ETR_RL_WINDOW	8	/* slots probed per address */
+#define ETR_RL_RATE	10	/* replies per second */
+#define ETR_RL_BURST	20
+struct etr_rl_slot {
+	struct lisp_addr rloc;		/* AFI_NONE: free */
+	uint64_t	 last_ms;
+	uint32_t	 milli;		/* tokens * 1000 */
+};
+struct etr_rl {
+	struct etr_rl_slot s[ETR_RL_SLOTS];
+	uint64_t	 limited;
+};
+
 /* packets on their way out of the raw sockets */
 struct xtr_txq {
 	int		 fd;
@@ -112,6 +128,7 @@ struct xtr {
 	struct pxtr	*px;			/* pxtr.c: PITR kernel state */
 	struct smr	*smr;			/* smr.c: SMRs on a database change */
 	struct mrsel	*mrsel;			/* mrsel.c: map-resolver failover */
+	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 };
 
 /* xtr.c */
@@ -133,6 +150,8 @@ void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_regis
 void	etr_udp_read(evutil_socket_t, short, void *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
+/* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */
+int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 
 /* itr.c */
 void	itr_tun_read(evutil_socket_t, short, void *);

@@ -1,0 +1,655 @@
+/* hostile input at the xTR: what a Map-Reply, an RLOC-probe reply, an SMR
+ * or a flood of Map-Requests may and may not do. the nonce index and the
+ * pending bound of the map-cache, the per-requester Map-Reply limiter of
+ * the ETR, and the SMR-invoked Map-Request keeping its s bit when it is
+ * retransmitted. the daemon paths run in a private network namespace
+ * (root) over real loopback sockets; what goes out is decoded. */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "probe.h"
+#include "xtr.h"
+
+static struct lisp_addr
+A(const char *s)
+{
+	struct lisp_addr a;
+
+	assert_int_equal(addr_parse(&a, s), 0);
+	return a;
+}
+
+static uint64_t
+drops(const struct locid *l, const char *reason)
+{
+	int i;
+
+	for (i = 0; i < STATS_DROP_REASONS; i++)
+		if (l->stats.drop[i].reason != NULL &&
+		    strcmp(l->stats.drop[i].reason, reason) == 0)
+			return l->stats.drop[i].count;
+	return 0;
+}
+
+/* a Map-Reply (P bit optional) with records "prefix" -> one locator each,
+ * decoded into rep (views into buf) */
+struct rec_spec {
+	const char	*pfx;
+	const char	*loc;
+	uint16_t	 flags;		/* locator flags besides R */
+	int		 auth;
+};
+
+static void
+mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
+    uint64_t nonce, const struct rec_spec *r, int n)
+{
+	struct lisp_map_reply h;
+	struct lisp_record rec;
+	struct lisp_rloc lo;
+	struct rbuf b;
+	struct wbuf w;
+	const char *why;
+	int i, mlen;
+
+	memset(&h, 0, sizeof(h));
+	h.flags = flags;
+	h.nonce = nonce;
+	h.nrecords = (uint8_t)n;
+	wbuf_init(&w, buf, cap);
+	map_reply_encode_hdr(&w, &h);
+	for (i = 0; i < n; i++) {
+		memset(&rec, 0, sizeof(rec));
+		assert_int_equal(prefix_parse(r[i].pfx, &rec.eid, &mlen), 0);
+		rec.eid_mlen = (uint8_t)mlen;
+		rec.ttl = 1440;
+		rec.auth = (uint8_t)r[i].auth;
+		rec.nrlocs = 1;
+		record_encode(&w, &rec);
+		memset(&lo, 0, sizeof(lo));
+		lo.addr = A(r[i].loc);
+		lo.priority = 1;
+		lo.weight = 100;
+		lo.mpriority = 255;
+		lo.flags = RLOC_R | r[i].flags;
+		rloc_encode(&w, &lo);
+	}
+	assert_false(w.err);
+	rbuf_init(&b, buf, w.len);
+	assert_int_equal(map_reply_decode(&b, rep, &why), 0);
+}
+
+static void
+sin4(struct sockaddr_storage *ss, const char *a, uint16_t port)
+{
+	struct sockaddr_in *s = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	s->sin_family = AF_INET;
+	s->sin_port = htons(port);
+	assert_int_equal(inet_pton(AF_INET, a, &s->sin_addr), 1);
+}
+
+/* -- map-cache: nonce index and pending bound (no sockets) ------------ */
+
+static void
+test_nonce_index(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct rbuf recs;
+	struct mc_entry *e;
+	struct lisp_addr a;
+	uint8_t buf[512];
+	int mlen, i;
+	struct rec_spec two[] = { { "198.18.2.0/24", "203.0.113.5", 0, 1 } };
+
+	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
+	e = mapcache_add(mc, &a, mlen, 0);
+	assert_int_equal(mapcache_pending(mc), 1);
+	/* request nonces: retransmissions beyond MC_NONCES leave the index */
+	e->requesting = 1;
+	for (i = 0; i < 10; i++)
+		mc_entry_add_nonce(e, 1000 + (uint64_t)i);
+	assert_int_equal(mapcache_nonce_count(mc), MC_NONCES);
+	assert_null(mapcache_by_nonce(mc, 1000));
+	assert_ptr_equal(mapcache_by_nonce(mc, 1009), e);
+	mc_entry_clear_nonces(e);
+	assert_int_equal(mapcache_nonce_count(mc), 0);
+	assert_null(mapcache_by_nonce(mc, 1009));
+	/* answered: no longer pending */
+	mkreply(&rep, buf, sizeof(buf), 0, 1, two, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	mc_entry_set(e, &rec, "map-reply", 0);
+	assert_int_equal(mapcache_pending(mc), 0);
+	/* probe nonces: found in O(1), not confused with request nonces */
+	e->loc[0].probe.nonce = 77;
+	assert_int_equal(mapcache_probe_add(mc, e, 77), 0);
+	assert_ptr_equal(mapcache_probe_find(mc, 77), e);
+	assert_null(mapcache_by_nonce(mc, 77));
+	mapcache_probe_del(mc, 77);
+	assert_null(mapcache_probe_find(mc, 77));
+	/* a refresh without the probed locator forgets its probe */
+	e->loc[0].probe.nonce = 78;
+	assert_int_equal(mapcache_probe_add(mc, e, 78), 0);
+	two[0].loc = "203.0.113.13";
+	mkreply(&rep, buf, sizeof(buf), 0, 1, two, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	mc_entry_set(e, &rec, "map-reply", 0);
+	assert_null(mapcache_probe_find(mc, 78));
+	assert_int_equal(mapcache_nonce_count(mc), 0);
+	/* removing an entry removes its nonces */
+	e->loc[0].probe.nonce = 79;
+	assert_int_equal(mapcache_probe_add(mc, e, 79), 0);
+	e->requesting = 1;
+	mc_entry_add_nonce(e, 5);
+	assert_int_equal(mapcache_nonce_count(mc), 2);
+	mapcache_remove(mc, e);
+	assert_int_equal(mapcache_nonce_count(mc), 0);
+	assert_null(mapcache_probe_find(mc, 79));
+	assert_int_equal(mapcache_count(mc), 0);
+	/* a pending entry removed unanswered */
+	e = mapcache_add(mc, &a, mlen, 0);
+	assert_int_equal(mapcache_pending(mc), 1);
+	mapcache_remove(mc, e);
+	assert_int_equal(mapcache_pending(mc), 0);
+	mapcache_free(mc, NULL, NULL);
+}
+
+static void
+test_etr_limiter(void **state)
+{
+	struct etr_rl *rl = calloc(1, sizeof(*rl));
+	struct lisp_addr a = A("198.51.100.7"), b = A("2001:db8::7"), c;
+	uint8_t v4[4] = { 203, 0, 113, 0 };
+	int i, n;
+
+	assert_non_null(rl);
+	/* the burst, then nothing until a token is back (100 ms at 10/s) */
+	for (n = i = 0; i < 50; i++)
+		n += etr_rl_allow(rl, &a, 1000);
+	assert_int_equal(n, ETR_RL_BURST);
+	assert_int_equal(rl->limited, 50 - ETR_RL_BURST);
+	assert_int_equal(etr_rl_allow(rl, &a, 1099), 0);
+	assert_int_equal(etr_rl_allow(rl, &a, 1100), 1);
+	assert_int_equal(etr_rl_allow(rl, &a, 1100), 0);
+	/* another requester has its own bucket */
+	assert_int_equal(etr_rl_allow(rl, &b, 1100), 1);
+	/* a second apart: 10 more, not the whole burst */
+	for (n = i = 0; i < 50; i++)
+		n += etr_rl_allow(rl, &a, 2100);
+	assert_int_equal(n, ETR_RL_RATE);
+	/* a lig (one request every 2 s) is never limited */
+	for (i = 0; i < 20; i++)
+		assert_int_equal(etr_rl_allow(rl, &b, 10000 + (uint64_t)i * 2000), 1);
+	/* many requesters: the table stays its size, each gets its burst */
+	for (i = 0; i < 4 * ETR_RL_SLOTS; i++) {
+		v4[3] = (uint8_t)i;
+		v4[2] = (uint8_t)(i >> 8);
+		addr_set_v4(&c, v4);
+		assert_int_equal(etr_rl_allow(rl, &c, 60000), 1);
+	}
+	free(rl);
+}
+
+/* -- the daemon paths in a private network namespace ------------------ */
+
+struct fx {
+	struct locid	 l;
+	struct xtr	 x;
+	int		 mr;		/* 127.0.0.1:4342: the "map-resolver" */
+	int		 itr;		/* a requester's socket */
+	uint16_t	 itr_port;
+	int		 tun[2];	/* SOCK_DGRAM pair: [0] daemon side */
+};
+
+static int
+netns_private(void)
+{
+	struct ifreq ifr;
+	int fd;
+
+	if (unshare(CLONE_NEWNET) == -1)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		return close(fd), -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		return close(fd), -1;
+	close(fd);
+	return 0;
+}
+
+static int
+udp_bound(uint16_t port, uint16_t *got)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(struct sockaddr_in);
+	int fd, big = 4 << 20;
+
+	sin4(&ss, "127.0.0.1", port);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(fd >= 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, sl), 0);
+	if (got != NULL) {
+		assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
+		*got = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	}
+	return fd;
+}
+
+static int
+fx_setup(void **state)
+{
+	static const char *text =
+	    "role itr\nrole etr\n"
+	    "map-resolver 127.0.0.1\n"
+	    "map-server 127.0.0.2 key 0 sha256 \"k\"\n"
+	    "database-mapping 198.18.1.0/24 {\n"
+	    "	rloc 127.0.0.1 priority 1 weight 100\n"
+	    "}\n"
+	    "queue-per-destination 4\n";
+	char err[512] = "";
+	struct fx *f;
+
+	if (getuid() != 0 || netns_private() == -1) {
+		print_message("skipped: needs root for a private network namespace\n");
+		*state = NULL;
+		return 0;
+	}
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	f->l.conf = conf_load_buf("test.conf", text, strlen(text), err, sizeof(err));
+	if (f->l.conf == NULL)
+		fail_msg("conf: %s", err);
+	f->l.logrl.window_ms = 10000;
+	f->l.logrl.burst = 5;
+	f->l.sock4 = udp_bound(0, NULL);
+	f->l.sock6 = -1;
+	f->mr = udp_bound(LISP_CONTROL_PORT, NULL);
+	f->itr = udp_bound(0, &f->itr_port);
+	f->x.l = &f->l;
+	f->x.itr = f->x.etr = 1;
+	f->x.mc = mapcache_new();
+	f->x.rloc4 = A("127.0.0.1");
+	addr_set_none(&f->x.rloc6);
+	assert_non_null(f->x.db = calloc(1, sizeof(*f->x.db)));
+	f->x.ndb = 1;
+	assert_int_equal(prefix_parse("198.18.1.0/24", &f->x.db[0].eid, &f->x.db[0].mlen), 0);
+	f->x.db[0].ttl = 1440;
+	f->x.db[0].nrlocs = 1;
+	f->x.db[0].rlocs[0].addr = A("127.0.0.1");
+	f->x.db[0].rlocs[0].priority = 1;
+	f->x.db[0].rlocs[0].weight = 100;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, f->tun), 0);
+	fcntl(f->tun[0], F_SETFL, O_NONBLOCK);
+	f->x.tun_fd = f->tun[0];
+	f->x.tx4.fd = f->x.tx6.fd = -1;
+	f->x.tun_mtu = 1400;
+	f->x.slot_size = ENCAP_HEADROOM + 2048;
+	assert_non_null(f->x.slots = malloc(f->x.slot_size * XTR_BATCH));
+	*state = f;
+	return 0;
+}
+
+static int
+fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	if (f == NULL)
+		return 0;
+	mapcache_free(f->x.mc, NULL, NULL);
+	free(f->x.db);
+	free(f->x.slots);
+	free(f->x.rl);
+	close(f->mr);
+	close(f->itr);
+	close(f->l.sock4);
+	close(f->tun[0]);
+	close(f->tun[1]);
+	conf_free(f->l.conf);
+	free(f);
+	return 0;
+}
+
+#define SKIP_IF_NO_NS(f) do { if ((f) == NULL) { skip(); } } while (0)
+
+/* the next Map-Request the "map-resolver" got, decoded out of its ECM */
+static int
+mr_recv(struct fx *f, struct lisp_map_request *q, uint8_t *buf, size_t cap)
+{
+	struct lisp_ecm ecm;
+	struct rbuf b;
+	const char *why;
+	ssize_t n;
+
+	if ((n = recv(f->mr, buf, cap, 0)) <= 0)
+		return -1;
+	rbuf_init(&b, buf, (size_t)n);
+	assert_int_equal(ecm_decode(&b, &ecm, &why), 0);
+	b = ecm.inner;
+	assert_int_equal(map_request_decode(&b, q, &why), 0);
+	return 0;
+}
+
+/* a positive entry 198.18.2.0/24 -> 127.0.0.1 */
+static struct mc_entry *
+positive(struct fx *f)
+{
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct lisp_addr a;
+	struct mc_entry *e;
+	struct rbuf recs;
+	uint8_t buf[256];
+	int mlen;
+	const struct rec_spec r[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1 } };
+
+	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
+	e = mapcache_add(f->x.mc, &a, mlen, now_ms());
+	mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	mc_entry_set(e, &rec, "map-reply", now_ms());
+	e->used_ms = now_ms();
+	return e;
+}
+
+static void
+pkt_from(struct pkt *p, const char *src, uint16_t sport)
+{
+	memset(p, 0, sizeof(*p));
+	sin4(&p->src, src, sport);
+	sin4(&p->dst, "127.0.0.1", LISP_CONTROL_PORT);
+}
+
+static void
+test_smr_retransmit_keeps_s_bit(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_request smr, q;
+	struct mc_entry *e;
+	struct pkt p;
+	uint8_t buf[1500];
+	uint64_t n1;
+	size_t count;
+
+	SKIP_IF_NO_NS(f);
+	e = positive(f);
+	count = mapcache_count(f->x.mc);
+	memset(&smr, 0, sizeof(smr));
+	smr.flags = MREQ_S;
+	smr.nonce = 42;
+	smr.seid = A("198.18.2.0");
+	pkt_from(&p, "127.0.0.1", 4342);
+	itr_smr_in(&f->x, &p, &smr);
+	/* the SMR-invoked request: s bit, no Source-EID; nothing installed */
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	assert_true(q.flags & MREQ_s);
+	assert_false(q.flags & MREQ_S);
+	assert_int_equal(q.seid.afi, AFI_NONE);
+	n1 = q.nonce;
+	assert_int_equal(mapcache_count(f->x.mc), count);
+	assert_int_equal(e->state, MC_POSITIVE);
+	/* unanswered: the retransmission is SMR-invoked too, new nonce */
+	itr_tick(&f->x, e->next_try_ms);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	assert_true(q.flags & MREQ_s);
+	assert_true(q.nonce != n1);
+	assert_int_equal(f->x.st.map_requests_retx, 1);
+	/* an SMR for an EID we have no entry for does nothing but count */
+	smr.seid = A("198.18.77.1");
+	itr_smr_in(&f->x, &p, &smr);
+	assert_int_equal(drops(&f->l, "itr: smr for an eid not in the map-cache"), 1);
+	assert_int_equal(mapcache_count(f->x.mc), count);
+	assert_true(recv(f->mr, buf, sizeof(buf), 0) == -1);
+}
+
+static void
+test_reply_trust(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_map_request q;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.10");
+	struct pkt p;
+	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	struct rec_spec recs[] = {
+		{ "203.0.113.0/24", "198.51.100.66", 0, 1 },	/* not asked */
+		{ "10.0.0.0/8", "198.51.100.66", 0, 1 },	/* not asked */
+		{ "198.18.0.0/16", "127.0.0.1", 0, 1 },		/* covers */
+		{ "198.18.2.0/24", "127.0.0.1", 0, 1 },		/* inside the cover */
+	};
+
+	SKIP_IF_NO_NS(f);
+	/* a packet to 198.18.2.10 from our EID: pending, one request */
+	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+	itr_tun_read(f->tun[0], EV_READ, &f->x);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	assert_int_equal(e->qlen, 1);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	assert_false(q.flags & MREQ_s);
+	/* a reply with a nonce we never sent: dropped, nothing installed */
+	pkt_from(&p, "198.51.100.66", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce + 1, recs, 4);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: map-reply with unknown nonce"), 1);
+	assert_int_equal(mapcache_count(f->x.mc), 1);
+	assert_int_equal(mapcache_pending(f->x.mc), 1);
+	/* the right nonce: only what covers 198.18.2.10 and lies inside it */
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, recs, 4);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: map-reply record not asked for"), 2);
+	assert_int_equal(mapcache_count(f->x.mc), 2);
+	assert_int_equal(mapcache_pending(f->x.mc), 0);
+	e = mapcache_lookup(f->x.mc, &d);
+	assert_non_null(e);
+	assert_int_equal(e->mlen, 24);
+	assert_int_equal(e->state, MC_POSITIVE);
+	assert_true(addr_equal(&e->loc[0].addr, &(struct lisp_addr){ 0 }) == 0);
+	assert_string_equal(addr_fmt(&e->loc[0].addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	    "127.0.0.1");
+	/* the covering /16 is in; the foreign prefixes are not */
+	d = A("198.18.9.1");
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->mlen, 16);
+	assert_string_equal(addr_fmt(&e->loc[0].addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	    "127.0.0.1");
+	d = A("203.0.113.1");
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	d = A("10.1.2.3");
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.2.10");
+	/* a replay of the same reply: the nonce is spent */
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: map-reply with unknown nonce"), 2);
+	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
+}
+
+static void
+test_probe_reply_source(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct mc_entry *e;
+	struct pkt p;
+	uint8_t buf[512];
+	struct rec_spec r[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1 } };
+
+	SKIP_IF_NO_NS(f);
+	e = positive(f);
+	e->loc[0].probe.nonce = 0xabc;
+	e->loc[0].probe.sent_us = 1;
+	assert_int_equal(mapcache_probe_add(f->x.mc, e, 0xabc), 0);
+	/* right nonce, from another RLOC, no p bit: dropped, still outstanding */
+	pkt_from(&p, "198.51.100.66", 4342);
+	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: rloc-probe reply not from the probed rloc"), 1);
+	assert_int_equal(e->loc[0].probe.nonce, 0xabc);
+	assert_int_equal(e->loc[0].probe.answered, 0);
+	/* not authoritative: dropped */
+	pkt_from(&p, "127.0.0.1", 4342);
+	r[0].auth = 0;
+	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: rloc-probe reply not authoritative"), 1);
+	assert_int_equal(e->loc[0].probe.answered, 0);
+	/* an unknown nonce */
+	r[0].auth = 1;
+	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabd, r, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: rloc-probe reply with unknown nonce"), 1);
+	/* from another address of the ETR, naming the probed RLOC with p */
+	pkt_from(&p, "198.51.100.5", 4342);
+	r[0].flags = RLOC_p;
+	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(e->loc[0].probe.nonce, 0);
+	assert_int_equal(e->loc[0].probe.answered, 1);
+	assert_int_equal(e->loc[0].probe.state, PROBE_UP);
+	assert_null(mapcache_probe_find(f->x.mc, 0xabc));
+	/* answered once only */
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->l, "itr: rloc-probe reply with unknown nonce"), 2);
+	assert_int_equal(e->loc[0].probe.answered, 1);
+}
+
+static void
+test_etr_reply_limited(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_request q;
+	struct lisp_eid_prefix ep;
+	struct pkt p;
+	uint8_t buf[1500];
+	struct wbuf w;
+	struct rbuf b;
+	const char *why;
+	int i, got = 0, probes = 0;
+
+	SKIP_IF_NO_NS(f);
+	/* 30 Map-Requests from one ITR at once: the burst is answered */
+	for (i = 0; i < 35; i++) {
+		memset(&q, 0, sizeof(q));
+		q.flags = i >= 30 ? MREQ_P : 0;
+		q.nonce = 100 + (uint64_t)i;
+		q.seid = A("198.18.2.10");
+		q.nitr = 1;
+		q.itr[0] = A("127.0.0.1");
+		q.nrecords = 1;
+		memset(&ep, 0, sizeof(ep));
+		ep.eid = A("198.18.1.10");
+		ep.mlen = 32;
+		wbuf_init(&w, buf, sizeof(buf));
+		map_request_encode_hdr(&w, &q);
+		mreq_record_encode(&w, &ep);
+		map_request_encode_trailer(&w, &q);
+		assert_false(w.err);
+		rbuf_init(&b, buf, w.len);
+		assert_int_equal(map_request_decode(&b, &q, &why), 0);
+		pkt_from(&p, "127.0.0.1", f->itr_port);
+		etr_request_in(&f->x, &p, NULL, &q);
+	}
+	for (;;) {
+		struct lisp_map_reply rep;
+		ssize_t n = recv(f->itr, buf, sizeof(buf), 0);
+
+		if (n <= 0)
+			break;
+		rbuf_init(&b, buf, (size_t)n);
+		assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+		got++;
+		if (rep.flags & MREP_P)
+			probes++;
+	}
+	/* RLOC-probes are not limited */
+	assert_int_equal(probes, 5);
+	assert_int_equal(got, ETR_RL_BURST + 5);
+	assert_int_equal(drops(&f->l, "etr: map-reply rate limited"), 30 - ETR_RL_BURST);
+	assert_int_equal(f->x.st.map_replies_out, ETR_RL_BURST + 5);
+}
+
+static void
+test_pending_bound(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 10, 0, 0, 0, 0, 1, 0, 2, 0, 8, 0, 0 };
+	int i, total = 4200;
+	struct mc_entry *e;
+	struct lisp_addr d;
+
+	SKIP_IF_NO_NS(f);
+	/* a host scanning: one pending destination each, up to the bound */
+	for (i = 0; i < total; i++) {
+		pk[17] = (uint8_t)(i >> 16);
+		pk[18] = (uint8_t)(i >> 8);
+		pk[19] = (uint8_t)i;
+		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+		if (i % 64 == 63)
+			itr_tun_read(f->tun[0], EV_READ, &f->x);
+	}
+	itr_tun_read(f->tun[0], EV_READ, &f->x);
+	assert_int_equal(mapcache_pending(f->x.mc), 4096);
+	assert_int_equal(mapcache_count(f->x.mc), 4096);
+	assert_int_equal(drops(&f->l, "itr: too many destinations resolving"), total - 4096);
+	/* and the packets held for one destination are bounded too */
+	pk[17] = pk[18] = 0;
+	pk[19] = 1;
+	for (i = 0; i < 10; i++)
+		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+	itr_tun_read(f->tun[0], EV_READ, &f->x);
+	d = A("10.0.0.1");
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->qlen, 4);
+	assert_int_equal(drops(&f->l, "itr: resolution queue full"), 10 - 3);
+	/* the pending count follows removals */
+	itr_clear(&f->x, NULL, 0);
+	assert_int_equal(mapcache_pending(f->x.mc), 0);
+	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nonce_index),
+		cmocka_unit_test(test_etr_limiter),
+		cmocka_unit_test_setup_teardown(test_smr_retransmit_keeps_s_bit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reply_trust, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_reply_source, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
