@@ -25,6 +25,12 @@ ns_add() {
 	_ns_list="$_ns_list $1"
 	in_ns "$1" ip link set lo up
 	in_ns "$1" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	# no duplicate address detection on the lab's links: while a veth's
+	# link-local address is tentative (1-2 s after it comes up) the
+	# kernel cannot solicit a neighbour for a packet it forwards, so
+	# the first forwarded IPv6 packet waits a retransmission (1 s) or is
+	# lost. Set before any interface exists here: new ones inherit it.
+	in_ns "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 
 # link A IFA ADDR/LEN B IFB ADDR/LEN
@@ -35,6 +41,13 @@ link_add() {
 	in_ns "$4" ip addr add "$6" dev "$5"
 	in_ns "$1" ip link set "$2" up
 	in_ns "$4" ip link set "$5" up
+	ll_wait "$1" "$2" && ll_wait "$4" "$5" || fail "link-local address on $1:$2 - $4:$5"
+}
+
+# ll_wait NS IF: the interface has a usable (not tentative) IPv6
+# link-local address, which neighbour discovery of forwarded packets needs
+ll_wait() {
+	wait_until 5 "in_ns $1 ip -6 addr show dev $2 scope link -tentative | grep -q inet6"
 }
 
 router() { in_ns "$1" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1; }
@@ -100,6 +113,51 @@ topo_seed_lab() {
 	in_ns lisp2 ip route add default via 203.0.113.6
 	in_ns nonlisp ip route add default via 198.51.100.254
 	router lisp1; router lisp2; router mapserver
+}
+
+# packet captures. cap_start NAME NS IF [FILTER]: tcpdump on IF in NS
+# into $NETNS_TMP/NAME.pcap, started before it returns. tcpdump runs as a
+# simple command in the background (ip netns exec execs it), so $! is
+# tcpdump itself, not a subshell: a shell function there would leave $!
+# naming the subshell and cap_stop would kill the wrong process.
+cap_start() {
+	_cn=$1; _cs=$2; _ci=$3
+	_cf=${4:-udp or icmp or icmp6}
+	rm -f "$NETNS_TMP/$_cn.pcap" "$NETNS_TMP/$_cn.err"
+	ip netns exec "$(ns "$_cs")" tcpdump -Z root --immediate-mode -U -n -i "$_ci" \
+	    -w "$NETNS_TMP/$_cn.pcap" "$_cf" >/dev/null 2>"$NETNS_TMP/$_cn.err" </dev/null &
+	echo $! >"$NETNS_TMP/$_cn.cpid"
+	_pids="$_pids $!"
+	wait_until 5 "grep -q 'listening on' $NETNS_TMP/$_cn.err" ||
+	    fail "tcpdump $_cn: $(cat "$NETNS_TMP/$_cn.err")"
+}
+
+# cap_stop NAME: let the last packets reach the file (it stops growing
+# for 0.1 s, at least 0.3 s and at most 1 s: steady traffic such as a flow
+# or probes keeps it growing), then stop tcpdump and wait until it has
+# exited and closed the file
+cap_stop() {
+	_cp=$(cat "$NETNS_TMP/$1.cpid")
+	_cz=-1; _cw=0
+	while [ "$_cw" -lt 10 ]; do
+		sleep 0.1
+		_cy=$(stat -c %s "$NETNS_TMP/$1.pcap" 2>/dev/null || echo 0)
+		[ "$_cy" = "$_cz" ] && [ "$_cw" -ge 3 ] && break
+		_cz=$_cy; _cw=$((_cw + 1))
+	done
+	kill "$_cp" 2>/dev/null
+	wait "$_cp" 2>/dev/null	# a child of this shell: returns once it has exited
+	_pids=$(echo " $_pids " | sed "s/ $_cp / /")
+	rm -f "$NETNS_TMP/$1.cpid"
+}
+
+# tsh NAME FILTER FIELDS...: the fields of the packets of NAME.pcap that
+# match the display filter, one packet a line, fields separated by |
+tsh() {
+	_f=$1; _y=$2; shift 2
+	_e=""
+	for _x in "$@"; do _e="$_e -e $_x"; done
+	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
 }
 
 # json_get FILE JQ-FILTER

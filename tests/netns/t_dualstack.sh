@@ -10,7 +10,7 @@
 #  lisp1: 2001:db8:1::/48 prefers 2001:db8:ff:1::1, 198.18.1.0/24 203.0.113.1
 #  lisp2: 2001:db8:2::/48 prefers 2001:db8:ff:2::1, 198.18.2.0/24 203.0.113.5
 cd "$(dirname "$0")/../.." || exit 1
-NS_PREFIX=${NS_PREFIX:-p5b-}
+NS_PREFIX=${NS_PREFIX:-ds_}
 . tests/netns/lib.sh
 trap_cleanup
 
@@ -37,25 +37,6 @@ in_ns lisp1 ip -6 rule | grep -q 'from 2001:db8:1::/48 lookup 100' || fail "IPv6
 in_ns lisp1 ip -6 route show table 100 | grep -q '^default dev lisp0' || fail "IPv6 default route to the TUN"
 pass "IPv6 policy routing: from 2001:db8:1::/48 lookup 100, default dev lisp0"
 
-cap_start() {	# NAME NS IF
-	# not through a shell function: $! must be tcpdump itself
-	ip netns exec "$(ns "$2")" tcpdump -i "$3" -U --immediate-mode \
-	    -w "$NETNS_TMP/$1.pcap" udp or icmp or icmp6 2>"$NETNS_TMP/$1.err" &
-	echo $! >"$NETNS_TMP/$1.cpid"
-	_pids="$_pids $!"
-	wait_until 5 "grep -q listening $NETNS_TMP/$1.err" || fail "tcpdump $1"
-}
-cap_stop() {
-	sleep 0.3
-	kill "$(cat "$NETNS_TMP/$1.cpid")" 2>/dev/null
-	wait_until 5 "! kill -0 $(cat "$NETNS_TMP/$1.cpid")"
-}
-tsh() {	# PCAP FILTER FIELDS...
-	_f=$1; _y=$2; shift 2
-	_e=""
-	for _x in "$@"; do _e="$_e -e $_x"; done
-	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
-}
 
 # 1. IPv6 EID to EID over IPv6 RLOCs (6-in-6), first ping answered
 cap_start a mapserver eth1
@@ -67,7 +48,7 @@ r=$(tsh a 'lisp.type == 8 && lisp.mreq.record.prefix.ipv6 == 2001:db8:2::10' ip.
     lisp.mreq.srceid_ipv6 lisp.mreq.itr_rloc_ipv4 lisp.mreq.itr_rloc_ipv6 | head -1)
 [ "$r" = "203.0.113.1|203.0.113.2|2001:db8:1::10|203.0.113.1|2001:db8:ff:1::1" ] ||
     fail "ECM Map-Request for 2001:db8:2::10 with both ITR-RLOCs (got '$r')"
-r=$(tsh b 'lisp.type == 2 && lisp.mapping.eid.ipv6 == 2001:db8:2::' ip.src ip.dst lisp.mapping.eid.masklen \
+r=$(tsh b 'lisp.type == 2 && lisp.mrep.flags.probe == 0 && lisp.mapping.eid.ipv6 == 2001:db8:2::' ip.src ip.dst lisp.mapping.eid.masklen \
     lisp.loc.priority lisp.loc.locator | head -1)
 [ "$r" = "203.0.113.5|203.0.113.1|48|2,3,1|203.0.113.5,203.0.113.13,2001:db8:ff:2::1" ] ||
     fail "Map-Reply for 2001:db8:2::/48 from lisp2 (got '$r')"
@@ -97,7 +78,7 @@ pass "locictl --json show map-cache: 2001:db8:2::/48 with three locators, IPv6 o
 cap_start n mapserver eth1
 in_ns hostA ping -6 -c2 -i 0.3 -W2 2001:db8:ff:100::1 >/dev/null 2>&1 || fail "ping6 hostA -> nonlisp"
 cap_stop n
-r=$(tsh n 'lisp.type == 2 && ip.dst == 203.0.113.1' ip.src lisp.mapping.eid.ipv6 lisp.mapping.eid.masklen \
+r=$(tsh n 'lisp.type == 2 && lisp.mrep.flags.probe == 0 && ip.dst == 203.0.113.1' ip.src lisp.mapping.eid.ipv6 lisp.mapping.eid.masklen \
     lisp.mapping.act lisp.mapping.ttl lisp.mapping.loccnt | head -1)
 [ "$r" = "203.0.113.2|2001:db8:80::|41|1|15|0" ] ||
     fail "negative Map-Reply 2001:db8:80::/41 natively-forward TTL 15 (got '$r')"

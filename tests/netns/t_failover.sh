@@ -107,25 +107,6 @@ for s in lisp1:$S1 lisp2:$S2; do
 done
 pass "show database: registered with both map-servers"
 
-# capture helpers: tcpdump in a namespace, stopped by pid
-cap_start() {	# NAME NS IF
-	in_ns "$2" tcpdump -i "$3" -U --immediate-mode -w "$NETNS_TMP/$1.pcap" udp \
-	    2>"$NETNS_TMP/$1.err" &
-	echo $! >"$NETNS_TMP/$1.cpid"
-	_pids="$_pids $!"
-	wait_until 5 "grep -q listening $NETNS_TMP/$1.err" || fail "tcpdump $1"
-}
-cap_stop() {
-	sleep 0.3
-	kill "$(cat "$NETNS_TMP/$1.cpid")" 2>/dev/null
-	wait_until 5 "! kill -0 $(cat "$NETNS_TMP/$1.cpid")"
-}
-tsh() {	# PCAP FILTER FIELDS...
-	_f=$1; _y=$2; shift 2
-	_e=""
-	for _x in "$@"; do _e="$_e -e $_x"; done
-	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
-}
 loc() {	# RLOC JQ-EXPR: on lisp1's entry for 198.18.2.0/24
 	ctl lisp1 "$S1" --json show map-cache |
 	    jq -e ".[] | select(.prefix == \"198.18.2.0/24\") | .locators[] |
@@ -134,7 +115,8 @@ loc() {	# RLOC JQ-EXPR: on lisp1's entry for 198.18.2.0/24
 
 # 1. the flow and probing of both locators
 in_ns hostA ping -c1 -W3 198.18.2.10 >/dev/null || fail "first ping hostA -> hostB"
-in_ns hostA ping -i 0.1 -c 400 -W1 198.18.2.10 >"$NETNS_TMP/flow.txt" 2>&1 &
+# a simple command, so $! is ping itself (in_ns, a function, would give a subshell)
+ip netns exec "$(ns hostA)" ping -i 0.1 -c 400 -W1 198.18.2.10 >"$NETNS_TMP/flow.txt" 2>&1 &
 FLOW=$!
 _pids="$_pids $FLOW"
 wait_until 10 "loc 203.0.113.5 '.probe == \"up\" and .rtt_ms > 0' && loc 203.0.113.13 '.probe == \"up\" and .rtt_ms > 0'" ||
@@ -149,7 +131,7 @@ wait_until 10 "loc 2001:db8:ff:3::1 '.probe == \"up\" and .rtt_ms > 0'" ||
 pass "all three RLOCs of lisp2 probed (IPv4 and IPv6): up, RTT shown"
 
 # 2. the preferred RLOC fails: the flow moves to 203.0.113.13
-cap_start backup lisp2 eth2
+cap_start backup lisp2 eth2 'udp'
 b0=$(loc 203.0.113.13 .encap_packets)
 t0=$(date +%s%N)
 in_ns lisp2 ip link set eth0 down
@@ -187,7 +169,7 @@ in_ns hostA ping -c2 -W2 198.18.2.10 >/dev/null || fail "hostB reachable over th
 # 3. it comes back: the flow moves back
 in_ns lisp2 ip link set eth0 up
 in_ns lisp2 ip route replace default via 203.0.113.6 metric 10
-cap_start primary lisp2 eth0
+cap_start primary lisp2 eth0 'udp'
 wait_until $(( PROBE_INTERVAL * 3 + 5 )) "loc 203.0.113.5 '.state == \"up\" and .probe == \"up\"'" ||
     fail "203.0.113.5 up again"
 p0=$(loc 203.0.113.5 .encap_packets)

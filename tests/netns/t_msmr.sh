@@ -106,7 +106,9 @@ ctl ms "$SOCK" show site lisp2 --detail | grep -q "203.0.113.5 .* up .*1/100" ||
 pass "register lisp2 with proxy-reply; show site text"
 
 # 1. forwarded: the ETR gets the ECM (E bit set) and answers lig directly
-in_ns etr1 $PEER etr 203.0.113.1 198.18.1.0/24 >"$T/etr.out" 2>&1 &
+# a simple command, so $! is the listener itself (stopped by cleanup)
+ip netns exec "$(ns etr1)" $PEER etr 203.0.113.1 198.18.1.0/24 >"$T/etr.out" 2>&1 &
+_pids="$_pids $!"
 wait_until 5 "grep -q ready $T/etr.out" || fail "etr listener"
 in_ns itr "$LOCICTL" lig -m 203.0.113.10 198.18.1.10 >"$T/lig1.txt" || fail "lig forwarded: $(cat "$T/lig1.txt")"
 grep -q "^Send map-request to 203.0.113.10 for 198.18.1.10" "$T/lig1.txt" || fail "lig output"

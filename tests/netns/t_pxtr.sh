@@ -17,7 +17,7 @@
 # natively; the same over IPv6; a spoofed inner source at the PETR is
 # dropped and counted; unregistered EID space at the PITR is dropped.
 cd "$(dirname "$0")/../.." || exit 1
-NS_PREFIX=${NS_PREFIX:-p5b-}
+NS_PREFIX=${NS_PREFIX:-px_}
 . tests/netns/lib.sh
 trap_cleanup
 
@@ -50,25 +50,6 @@ jq -e '.mappings == [] and .proxy.pitr and .proxy.petr and
     "$NETNS_TMP/pdb.json" >/dev/null || fail "pxtr show database: $(cat "$NETNS_TMP/pdb.json")"
 pass "show database: the proxy's RLOCs (from the interface towards the MR) and prefixes"
 
-cap_start() {	# NAME NS IF
-	# not through a shell function: $! must be tcpdump itself
-	ip netns exec "$(ns "$2")" tcpdump -i "$3" -U --immediate-mode \
-	    -w "$NETNS_TMP/$1.pcap" udp or icmp or icmp6 2>"$NETNS_TMP/$1.err" &
-	echo $! >"$NETNS_TMP/$1.cpid"
-	_pids="$_pids $!"
-	wait_until 5 "grep -q listening $NETNS_TMP/$1.err" || fail "tcpdump $1"
-}
-cap_stop() {
-	sleep 0.3
-	kill "$(cat "$NETNS_TMP/$1.cpid")" 2>/dev/null
-	wait_until 5 "! kill -0 $(cat "$NETNS_TMP/$1.cpid")"
-}
-tsh() {	# PCAP FILTER FIELDS...
-	_f=$1; _y=$2; shift 2
-	_e=""
-	for _x in "$@"; do _e="$_e -e $_x"; done
-	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
-}
 
 # 1. nonlisp -> hostA through the PITR, reply through the PETR
 cap_start px mapserver eth5
@@ -85,7 +66,7 @@ case $r in
 "203.0.113.9,203.0.113.9|203.0.113.10,198.18.1.10|1|198.51.100.1|203.0.113.9") ;;
 *) fail "PITR ECM Map-Request with the p bit (got '$r')" ;;
 esac
-r=$(tsh px 'lisp.type == 2' ip.src ip.dst lisp.mapping.eid.ipv4 lisp.mapping.eid.masklen lisp.mapping.auth | head -1)
+r=$(tsh px 'lisp.type == 2 && lisp.mrep.flags.probe == 0' ip.src ip.dst lisp.mapping.eid.ipv4 lisp.mapping.eid.masklen lisp.mapping.auth | head -1)
 [ "$r" = "203.0.113.1|203.0.113.9|198.18.1.0|24|1" ] || fail "Map-Reply lisp1 -> pxtr direct (got '$r')"
 pass "PITR Map-Request carries the p bit; lisp1 replies straight to the PITR"
 

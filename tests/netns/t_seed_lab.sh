@@ -23,29 +23,9 @@ for n in lisp1 lisp2 mapserver; do
 done
 S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
 
-# capture helpers: tcpdump in a namespace, stopped by pid
-cap_start() {	# NAME NS IF
-	ip netns exec "$(ns "$2")" tcpdump -Z root --immediate-mode -i "$3" -U -w "$NETNS_TMP/$1.pcap" \
-	    udp or icmp >/dev/null 2>"$NETNS_TMP/$1.err" </dev/null &
-	echo $! >"$NETNS_TMP/$1.cpid"
-	_pids="$_pids $!"
-	wait_until 5 "grep -q listening $NETNS_TMP/$1.err" || fail "tcpdump $1"
-}
-cap_stop() {
-	sleep 0.3
-	kill "$(cat "$NETNS_TMP/$1.cpid")" 2>/dev/null
-	wait_until 5 "! kill -0 $(cat "$NETNS_TMP/$1.cpid")"
-}
-tsh() {	# PCAP FILTER FIELDS...
-	_f=$1; _y=$2; shift 2
-	_e=""
-	for _x in "$@"; do _e="$_e -e $_x"; done
-	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
-}
-
 locid_start mapserver "$NETNS_TMP/mapserver.conf"
 wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
-cap_start reg mapserver eth1
+cap_start reg mapserver eth1 'udp or icmp'
 locid_start lisp1 "$NETNS_TMP/lisp1.conf"
 locid_start lisp2 "$NETNS_TMP/lisp2.conf"
 wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
@@ -72,7 +52,7 @@ jq -e '.map_servers[0].state == "registered" and .map_servers[0].notifies >= 1' 
 pass "show database: registered, map-notify received"
 
 # 1. a ping not sourced from EID space goes native: no LISP at all
-cap_start native lisp1 eth0
+cap_start native lisp1 eth0 'udp or icmp'
 in_ns lisp1 ping -c1 -W1 198.18.2.10 >/dev/null 2>&1
 cap_stop native
 [ -z "$(tsh native 'lisp' frame.number)" ] || fail "LISP packets for a non-EID-sourced ping"
@@ -83,13 +63,13 @@ cap_stop native
 pass "non-EID-sourced ping: native, unreachable, no Map-Request"
 
 # 2. EID-sourced ping to a non-LISP destination: negative natively-forward
-cap_start neg lisp1 eth0
+cap_start neg lisp1 eth0 'udp or icmp'
 in_ns lisp1 ping -c1 -W1 -I 198.18.1.1 198.51.100.1 >/dev/null 2>&1
 in_ns lisp1 ping -c1 -W1 -I 198.18.1.1 198.51.100.1 >/dev/null 2>&1
 cap_stop neg
 nreq=$(tsh neg 'lisp.type == 1 && lisp.mreq.record.prefix.ipv4 == 198.51.100.1' frame.number | wc -l)
 [ "$nreq" -eq 1 ] || fail "one Map-Request for 198.51.100.1 (saw $nreq)"
-r=$(tsh neg 'lisp.type == 2 && ip.dst == 203.0.113.1' ip.src lisp.mapping.eid.ipv4 \
+r=$(tsh neg 'lisp.type == 2 && lisp.mrep.flags.probe == 0 && ip.dst == 203.0.113.1' ip.src lisp.mapping.eid.ipv4 \
     lisp.mapping.eid.masklen lisp.mapping.act lisp.mapping.ttl lisp.mapping.loccnt)
 [ "$r" = "203.0.113.2|198.32.0.0|11|1|15|0" ] ||
     fail "negative Map-Reply 198.32.0.0/11 natively-forward TTL 15 (got '$r')"
@@ -103,8 +83,8 @@ in_ns lisp1 ip route show table 100 | grep -q '^throw 198.32.0.0/11' || fail "th
 pass "EID -> non-LISP: negative 198.32.0.0/11 natively-forward TTL 15, cached, throw route, native"
 
 # 3. EID to EID, first ping answered
-cap_start l1 mapserver eth1
-cap_start l2 mapserver eth2
+cap_start l1 mapserver eth1 'udp or icmp'
+cap_start l2 mapserver eth2 'udp or icmp'
 in_ns hostA ping -c1 -W2 198.18.2.10 >"$NETNS_TMP/ping1" 2>&1 || fail "first ping hostA -> hostB lost"
 in_ns hostA ping -c3 -i 0.2 -W1 198.18.2.10 >/dev/null 2>&1 || fail "pings hostA -> hostB"
 cap_stop l1

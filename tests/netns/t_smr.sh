@@ -54,24 +54,6 @@ locid_start lisp2 "$NETNS_TMP/lisp2.conf"
 wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
     fail "both sites registered"
 
-cap_start() {	# NAME NS IF
-	in_ns "$2" tcpdump -i "$3" -U --immediate-mode -w "$NETNS_TMP/$1.pcap" udp \
-	    2>"$NETNS_TMP/$1.err" &
-	echo $! >"$NETNS_TMP/$1.cpid"
-	_pids="$_pids $!"
-	wait_until 5 "grep -q listening $NETNS_TMP/$1.err" || fail "tcpdump $1"
-}
-cap_stop() {
-	sleep 0.3
-	kill "$(cat "$NETNS_TMP/$1.cpid")" 2>/dev/null
-	wait_until 5 "! kill -0 $(cat "$NETNS_TMP/$1.cpid")"
-}
-tsh() {	# PCAP FILTER FIELDS...
-	_f=$1; _y=$2; shift 2
-	_e=""
-	for _x in "$@"; do _e="$_e -e $_x"; done
-	tshark -r "$NETNS_TMP/$_f.pcap" -Y "$_y" -T fields -E separator='|' $_e 2>/dev/null
-}
 cache2() {	# JQ-EXPR on lisp1's entry for 198.18.2.0/24
 	ctl lisp1 "$S1" --json show map-cache |
 	    jq -e ".[] | select(.prefix == \"198.18.2.0/24\") | $1"
@@ -83,7 +65,7 @@ cache2 '.locators | length == 1' >/dev/null || fail "lisp1 caches one locator"
 pass "map-caches filled"
 
 # 2. lisp2 gets a second RLOC
-cap_start smr lisp1 eth0
+cap_start smr lisp1 eth0 'udp'
 xtr_conf lisp2 198.18.2.0/24 "	rloc 203.0.113.5 priority 1 weight 100
 	rloc 203.0.113.13 priority 2 weight 100" >"$NETNS_TMP/lisp2.conf"
 ctl lisp2 "$S2" reload >/dev/null || fail "reload lisp2"
@@ -120,7 +102,7 @@ in_ns hostA ping -c1 -W3 198.18.2.10 >/dev/null || fail "ping after the change"
 
 # 3. a second change right after the first was announced: the SMRs to
 # lisp1 are 3 s apart (a change before the SMR went out shares it)
-cap_start rate lisp1 eth0
+cap_start rate lisp1 eth0 'udp'
 for prio in 3 4; do
 	xtr_conf lisp2 198.18.2.0/24 "	rloc 203.0.113.5 priority 1 weight 100
 	rloc 203.0.113.13 priority $prio weight 100" >"$NETNS_TMP/lisp2.conf"

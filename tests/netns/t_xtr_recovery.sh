@@ -43,7 +43,8 @@ in_ns lisp1 ip route show table 100 | grep -q 'throw 198.32.0.0/11' || fail "thr
 pass "entries with a 1-minute TTL cached"
 
 # keep 198.18.2.0/24 busy for longer than its TTL; 198.32.0.0/11 stays idle
-in_ns hostA ping -i 0.5 -w 68 -W 1 198.18.2.10 >"$NETNS_TMP/busy.ping" 2>&1 &
+# a simple command, so $! is ping itself (in_ns, a function, would give a subshell)
+ip netns exec "$(ns hostA)" ping -i 0.5 -w 68 -W 1 198.18.2.10 >"$NETNS_TMP/busy.ping" 2>&1 &
 busy=$!
 _pids="$_pids $busy"
 wait_until 75 "! entry lisp1 $S1 198.32.0.0/11 true" || fail "idle negative entry expired"
@@ -72,14 +73,9 @@ pass "ETR restart: registered again, cached flow answered"
 locid_stop mapserver
 in_ns hostA ping -c2 -i 0.3 -W2 198.18.2.10 >/dev/null || fail "flow while the mapserver is down"
 # an unanswered Map-Request is retransmitted with backoff and a fresh nonce
-in_ns lisp1 tcpdump -Z root --immediate-mode -i eth0 -U -w "$NETNS_TMP/retx.pcap" udp port 4342 \
-    >/dev/null 2>"$NETNS_TMP/retx.err" </dev/null &
-cap=$!
-_pids="$_pids $cap"
-wait_until 5 "grep -q listening $NETNS_TMP/retx.err" || fail "tcpdump"
+cap_start retx lisp1 eth0 'udp port 4342'
 in_ns lisp1 ping -c1 -W4 -I 198.18.1.1 198.51.100.77 >/dev/null 2>&1
-kill "$cap"
-wait_until 5 "! kill -0 $cap"
+cap_stop retx
 tshark -r "$NETNS_TMP/retx.pcap" -Y 'lisp.type == 8 && lisp.mreq.record.prefix.ipv4 == 198.51.100.77' \
     -T fields -e frame.time_relative -e lisp.nonce 2>/dev/null >"$NETNS_TMP/retx.txt"
 [ "$(wc -l <"$NETNS_TMP/retx.txt")" -ge 3 ] || fail "3 Map-Requests in 4 s: $(cat "$NETNS_TMP/retx.txt")"

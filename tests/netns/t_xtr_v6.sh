@@ -78,20 +78,13 @@ in_ns lisp1 ip -6 rule | grep -q 'from 2001:db8:1::/48 lookup 100' || fail "IPv6
 in_ns lisp1 ip link show lisp0 | grep -q 'mtu 1444' || fail "TUN MTU 1500 - 56 with an IPv6 RLOC"
 pass "IPv6 rules installed, TUN MTU from the IPv6 overhead"
 
-in_ns mapserver tcpdump -Z root --immediate-mode -i eth2 -U -w "$NETNS_TMP/l2.pcap" udp port 4341 \
-    >/dev/null 2>"$NETNS_TMP/l2.err" </dev/null &
-cap=$!
-_pids="$_pids $cap"
-wait_until 5 "grep -q listening $NETNS_TMP/l2.err" || fail "tcpdump"
+cap_start l2 mapserver eth2 'udp port 4341'
 in_ns hostA ping -c2 -W2 198.18.2.10 >/dev/null || fail "IPv4 EID over an IPv6 RLOC (4-in-6)"
 in_ns hostA ping -6 -c2 -W2 2001:db8:2::10 >/dev/null || fail "IPv6 EID over an IPv4 RLOC (6-in-4)"
-sleep 0.3
-kill "$cap"
-wait_until 5 "! kill -0 $cap"
-tsh() { tshark -r "$NETNS_TMP/l2.pcap" -Y "$1" -T fields -E separator='|' -e "$2" -e "$3" 2>/dev/null | head -1; }
-r=$(tsh 'ipv6.dst == 2001:db8:ff:2::5 && icmp.type == 8' ipv6.src ip.src)
+cap_stop l2
+r=$(tsh l2 'ipv6.dst == 2001:db8:ff:2::5 && icmp.type == 8' ipv6.src ip.src | head -1)
 [ "$r" = "2001:db8:ff:1::1|198.18.1.10" ] || fail "4-in-6 echo request on 4341 (got '$r')"
-r=$(tsh 'ip.dst == 203.0.113.5 && icmpv6.type == 128' ip.src ipv6.src)
+r=$(tsh l2 'ip.dst == 203.0.113.5 && icmpv6.type == 128' ip.src ipv6.src | head -1)
 [ "$r" = "203.0.113.1|2001:db8:1::10" ] || fail "6-in-4 echo request on 4341 (got '$r')"
 pass "4-in-6 and 6-in-4 encapsulation on the wire, pings answered"
 
