@@ -16,6 +16,8 @@
 #include "ctl.h"
 #include "locictl.h"
 #include "msg.h"
+#include "msg_build.h"
+#include "sockaddr.h"
 
 #define LIG_TRIES_MAX	5
 #define LIG_WAIT_MS	2000
@@ -40,42 +42,6 @@ mono_ms(void)
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
-static void
-to_sa(struct sockaddr_storage *ss, socklen_t *slen, const struct lisp_addr *a,
-    uint16_t port)
-{
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (a->afi == AFI_IPV4) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a->u.v4, 4);
-		*slen = sizeof(*s4);
-	} else {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a->u.v6, 16);
-		*slen = sizeof(*s6);
-	}
-}
-
-static void
-from_sa(struct lisp_addr *a, const struct sockaddr_storage *ss, uint16_t *port)
-{
-	const struct sockaddr_in	*s4 = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)ss;
-
-	if (ss->ss_family == AF_INET) {
-		addr_set_v4(a, &s4->sin_addr);
-		*port = ntohs(s4->sin_port);
-	} else {
-		addr_set_v6(a, &s6->sin6_addr);
-		*port = ntohs(s6->sin6_port);
-	}
-}
-
 /* the socket replies come back to: bound to the source (given, or what the
  * kernel picks toward the resolver), ephemeral port, not connected so that
  * an ETR may answer from its own address */
@@ -90,7 +56,7 @@ lig_socket(struct lig *g, char *err, size_t errlen)
 	if (g->source.afi == AFI_NONE) {
 		if ((fd = socket(fam, SOCK_DGRAM, 0)) == -1)
 			goto fail;
-		to_sa(&ss, &slen, &g->resolver, g->port);
+		slen = sockaddr_from_addr(&ss, &g->resolver, g->port);
 		if (connect(fd, (struct sockaddr *)&ss, slen) == -1) {
 			close(fd);
 			goto fail;
@@ -98,7 +64,7 @@ lig_socket(struct lig *g, char *err, size_t errlen)
 		slen = sizeof(ss);
 		getsockname(fd, (struct sockaddr *)&ss, &slen);
 		close(fd);
-		from_sa(&g->source, &ss, &g->lport);
+		sockaddr_to_addr(&g->source, (struct sockaddr *)&ss, &g->lport);
 	}
 	if (g->source.afi != g->resolver.afi) {
 		snprintf(err, errlen, "source and resolver of different families");
@@ -106,12 +72,12 @@ lig_socket(struct lig *g, char *err, size_t errlen)
 	}
 	if ((g->fd = socket(fam, SOCK_DGRAM, 0)) == -1)
 		goto fail;
-	to_sa(&ss, &slen, &g->source, 0);
+	slen = sockaddr_from_addr(&ss, &g->source, 0);
 	if (bind(g->fd, (struct sockaddr *)&ss, slen) == -1)
 		goto fail;
 	slen = sizeof(ss);
 	getsockname(g->fd, (struct sockaddr *)&ss, &slen);
-	from_sa(&g->source, &ss, &g->lport);
+	sockaddr_to_addr(&g->source, (struct sockaddr *)&ss, &g->lport);
 	return 0;
 fail:
 	snprintf(err, errlen, "socket: %s", strerror(errno));
@@ -121,13 +87,11 @@ fail:
 static int
 lig_send(struct lig *g, int try)
 {
-	uint8_t				 inner[512], out[1024];
-	struct wbuf			 w;
-	struct lisp_map_request		 mr;
-	struct lisp_eid_prefix		 ep;
-	struct lisp_addr		 isrc, idst;
+	uint8_t				 out[1024];
+	struct mreq_build		 mr;
 	struct sockaddr_storage		 ss;
 	socklen_t			 slen;
+	size_t				 len;
 	uint64_t			 nonce;
 
 	if (getrandom(&nonce, sizeof(nonce), 0) != sizeof(nonce))
@@ -135,44 +99,26 @@ lig_send(struct lig *g, int try)
 	memset(&mr, 0, sizeof(mr));
 	mr.nonce = nonce;
 	addr_set_none(&mr.seid);
+	mr.itr = &g->source;
 	mr.nitr = 1;
-	mr.itr[0] = g->source;
-	mr.nrecords = 1;
-	memset(&ep, 0, sizeof(ep));
-	ep.mlen = (uint8_t)g->mlen;
-	ep.eid = g->eid;
-	wbuf_init(&w, inner, sizeof(inner));
-	map_request_encode_hdr(&w, &mr);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &mr);
-	if (w.err)
-		return -1;
+	mr.eid = g->eid;
+	mr.mlen = g->mlen;
 	/* inner IP: source = our RLOC (or the unspecified address of the
 	 * EID's family), destination = the EID */
-	idst = g->eid;
-	idst.has_iid = 0;
-	if (idst.afi == g->source.afi)
-		isrc = g->source;
-	else {
-		uint8_t z[16] = { 0 };
-
-		if (idst.afi == AFI_IPV4)
-			addr_set_v4(&isrc, z);
-		else
-			addr_set_v6(&isrc, z);
-	}
-	{
-		size_t ilen = w.len;
-
-		wbuf_init(&w, out, sizeof(out));
-		ecm_encode(&w, 0, &isrc, &idst, g->lport, LISP_CONTROL_PORT, inner, ilen);
-	}
-	if (w.err)
+	mr.ecm = 1;
+	mr.idst = g->eid;
+	mr.idst.has_iid = 0;
+	if (mr.idst.afi == g->source.afi)
+		mr.isrc = g->source;
+	else
+		addr_set_any(&mr.isrc, mr.idst.afi);
+	mr.sport = g->lport;
+	if ((len = map_request_build(out, sizeof(out), &mr)) == 0)
 		return -1;
-	to_sa(&ss, &slen, &g->resolver, g->port);
+	slen = sockaddr_from_addr(&ss, &g->resolver, g->port);
 	g->nonce[try] = nonce;
 	g->sent_at[try] = mono_ms();
-	if (sendto(g->fd, out, w.len, 0, (struct sockaddr *)&ss, slen) == -1)
+	if (sendto(g->fd, out, len, 0, (struct sockaddr *)&ss, slen) == -1)
 		return -1;
 	return 0;
 }
@@ -355,7 +301,7 @@ cmd_lig(int argc, char **argv)
 				continue;
 			got = 1;
 			rtt = now - g.sent_at[ti];
-			from_sa(&fa, &from, &fport);
+			sockaddr_to_addr(&fa, (struct sockaddr *)&from, &fport);
 			addr_fmt(&fa, from_s, sizeof(from_s));
 			recs = records_json(&rep);
 		}

@@ -61,16 +61,15 @@ conf_defaults(struct conf *c)
 	c->queue_per_dest = 4;
 }
 
-static void
-prefixes_free(struct conf_prefixes *h)
-{
-	struct conf_prefix *p;
-
-	while ((p = TAILQ_FIRST(h)) != NULL) {
-		TAILQ_REMOVE(h, p, entry);
-		free(p);
-	}
-}
+/* empty a list of entries that own nothing but themselves */
+#define ENTRIES_FREE(h, type) do {					\
+	struct type *e_;						\
+									\
+	while ((e_ = TAILQ_FIRST(h)) != NULL) {				\
+		TAILQ_REMOVE(h, e_, entry);				\
+		free(e_);						\
+	}								\
+} while (0)
 
 static void
 rlocs_free(struct conf_rlocs *h)
@@ -84,22 +83,10 @@ rlocs_free(struct conf_rlocs *h)
 	}
 }
 
-static void
-peers_free(struct conf_peers *h)
-{
-	struct conf_peer *p;
-
-	while ((p = TAILQ_FIRST(h)) != NULL) {
-		TAILQ_REMOVE(h, p, entry);
-		free(p);
-	}
-}
-
 void
 conf_free(struct conf *c)
 {
 	struct conf_site *s;
-	struct conf_ms_route *r;
 	struct conf_mapping *m;
 	struct conf_map_server *ms;
 	int i;
@@ -112,14 +99,11 @@ conf_free(struct conf *c)
 		free(s->description);
 		for (i = 0; i < s->nkeys; i++)
 			free(s->keys[i].secret);
-		prefixes_free(&s->prefixes);
+		ENTRIES_FREE(&s->prefixes, conf_prefix);
 		rlocs_free(&s->allowed_rlocs);
 		free(s);
 	}
-	while ((r = TAILQ_FIRST(&c->ms_routes)) != NULL) {
-		TAILQ_REMOVE(&c->ms_routes, r, entry);
-		free(r);
-	}
+	ENTRIES_FREE(&c->ms_routes, conf_ms_route);
 	while ((m = TAILQ_FIRST(&c->mappings)) != NULL) {
 		TAILQ_REMOVE(&c->mappings, m, entry);
 		rlocs_free(&m->rlocs);
@@ -130,10 +114,10 @@ conf_free(struct conf *c)
 		free(ms->key.secret);
 		free(ms);
 	}
-	peers_free(&c->map_resolvers);
-	peers_free(&c->petrs);
-	prefixes_free(&c->pitr_prefixes);
-	prefixes_free(&c->petr_prefixes);
+	ENTRIES_FREE(&c->map_resolvers, conf_peer);
+	ENTRIES_FREE(&c->petrs, conf_peer);
+	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
+	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	free(c->path);
 	free(c->control_path);
 	free(c->tun_name);
@@ -177,6 +161,17 @@ static void
 nomem(struct parse_ctx *ctx, int line)
 {
 	conf_error(ctx, line, "out of memory");
+}
+
+/* a zeroed entry, or NULL after saying so */
+static void *
+entry_alloc(struct parse_ctx *ctx, int line, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(1, size)) == NULL)
+		nomem(ctx, line);
+	return p;
 }
 
 int
@@ -293,6 +288,31 @@ same_prefix(const struct lisp_addr *a, int alen, const struct lisp_addr *b,
 	return alen == blen && addr_equal(a, b);
 }
 
+static struct conf_prefix *
+prefix_find(struct conf_prefixes *h, const struct lisp_addr *a, int mlen)
+{
+	struct conf_prefix *p;
+
+	TAILQ_FOREACH(p, h, entry)
+		if (same_prefix(&p->eid, p->mlen, a, mlen))
+			return p;
+	return NULL;
+}
+
+static struct conf_prefix *
+prefix_append(struct parse_ctx *ctx, int line, struct conf_prefixes *h,
+    const struct lisp_addr *a, int mlen)
+{
+	struct conf_prefix *p;
+
+	if ((p = entry_alloc(ctx, line, sizeof(*p))) == NULL)
+		return NULL;
+	p->eid = *a;
+	p->mlen = mlen;
+	TAILQ_INSERT_TAIL(h, p, entry);
+	return p;
+}
+
 /* a name for an interface or a TUN device */
 static int
 ifname_check(struct parse_ctx *ctx, int line, const char *what, const char *s)
@@ -392,24 +412,17 @@ void
 conf_listen(struct parse_ctx *ctx, int line, char *s)
 {
 	struct lisp_addr a;
+	int v4, *first;
 
 	if (conf_toplevel(ctx, line, "listen") == 0 &&
 	    rloc_parse(ctx, line, "listen", s, &a) == 0) {
-		if (a.afi == AFI_IPV4) {
-			if (ctx->listen4_line != 0)
-				conf_error(ctx, line, "listen for IPv4 given "
-				    "twice (first on line %d)",
-				    ctx->listen4_line);
-			ctx->listen4_line = line;
-			ctx->conf->listen_v4 = a;
-		} else {
-			if (ctx->listen6_line != 0)
-				conf_error(ctx, line, "listen for IPv6 given "
-				    "twice (first on line %d)",
-				    ctx->listen6_line);
-			ctx->listen6_line = line;
-			ctx->conf->listen_v6 = a;
-		}
+		v4 = a.afi == AFI_IPV4;
+		first = v4 ? &ctx->listen4_line : &ctx->listen6_line;
+		if (*first != 0)
+			conf_error(ctx, line, "listen for IPv%d given twice "
+			    "(first on line %d)", v4 ? 4 : 6, *first);
+		*first = line;
+		*(v4 ? &ctx->conf->listen_v4 : &ctx->conf->listen_v6) = a;
 	}
 	free(s);
 }
@@ -491,8 +504,7 @@ site_open(struct parse_ctx *ctx, int line, char *name)
 			break;
 		}
 	/* added even when wrong, so the block's lines make sense */
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		nomem(ctx, line);
+	if ((s = entry_alloc(ctx, line, sizeof(*s))) == NULL) {
 		free(name);
 		return;
 	}
@@ -511,8 +523,7 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 	struct conf_mapping *m, *o;
 	char buf[ADDR_STRLEN];
 
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
-		nomem(ctx, line);
+	if ((m = entry_alloc(ctx, line, sizeof(*m))) == NULL) {
 		free(pfx);
 		return;
 	}
@@ -642,7 +653,7 @@ conf_site_key(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
 void
 conf_eid_prefix(struct parse_ctx *ctx, int line, char *pfx, int more)
 {
-	struct conf_prefix *p, *o;
+	struct conf_prefix *p;
 	struct conf_site *s;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
@@ -652,21 +663,15 @@ conf_eid_prefix(struct parse_ctx *ctx, int line, char *pfx, int more)
 	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
 		goto out;
 	TAILQ_FOREACH(s, &ctx->conf->sites, entry)
-		TAILQ_FOREACH(o, &s->prefixes, entry)
-			if (same_prefix(&o->eid, o->mlen, &a, mlen)) {
-				conf_error(ctx, line, "eid-prefix %s already "
-				    "in site \"%s\"", pfx_fmt(&a, mlen, buf,
-				    sizeof(buf)), s->name);
-				goto out;
-			}
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		nomem(ctx, line);
-		goto out;
-	}
-	p->eid = a;
-	p->mlen = mlen;
-	p->accept_more_specifics = more;
-	TAILQ_INSERT_TAIL(&ctx->site->prefixes, p, entry);
+		if (prefix_find(&s->prefixes, &a, mlen) != NULL) {
+			conf_error(ctx, line, "eid-prefix %s already in site "
+			    "\"%s\"", pfx_fmt(&a, mlen, buf, sizeof(buf)),
+			    s->name);
+			goto out;
+		}
+	if ((p = prefix_append(ctx, line, &ctx->site->prefixes, &a,
+	    mlen)) != NULL)
+		p->accept_more_specifics = more;
 out:
 	free(pfx);
 }
@@ -685,10 +690,8 @@ conf_allowed_rloc(struct parse_ctx *ctx, int line, char *s)
 			conf_error(ctx, line, "allowed-rloc %s given twice", s);
 			goto out;
 		}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		nomem(ctx, line);
+	if ((r = entry_alloc(ctx, line, sizeof(*r))) == NULL)
 		goto out;
-	}
 	r->addr = a;
 	TAILQ_INSERT_TAIL(&ctx->site->allowed_rlocs, r, entry);
 out:
@@ -720,10 +723,8 @@ conf_ms_route(struct parse_ctx *ctx, int line, char *pfx, char *via)
 			    pfx_fmt(&eid, mlen, buf, sizeof(buf)));
 			goto out;
 		}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		nomem(ctx, line);
+	if ((r = entry_alloc(ctx, line, sizeof(*r))) == NULL)
 		goto out;
-	}
 	r->eid = eid;
 	r->mlen = mlen;
 	r->ms = ms;
@@ -759,10 +760,8 @@ conf_rloc(struct parse_ctx *ctx, int line, char *addr, char *ifname,
 			goto out;
 		}
 	}
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		nomem(ctx, line);
+	if ((r = entry_alloc(ctx, line, sizeof(*r))) == NULL)
 		goto out;
-	}
 	r->addr = a;
 	r->ifname = ifname;
 	ifname = NULL;
@@ -806,8 +805,7 @@ conf_map_server(struct parse_ctx *ctx, int line, char *addr, uint64_t id,
 			free(k.secret);
 			goto out;
 		}
-	if ((ms = calloc(1, sizeof(*ms))) == NULL) {
-		nomem(ctx, line);
+	if ((ms = entry_alloc(ctx, line, sizeof(*ms))) == NULL) {
 		free(k.secret);
 		goto out;
 	}
@@ -872,10 +870,8 @@ conf_peer(struct parse_ctx *ctx, int line, const char *what,
 			conf_error(ctx, line, "%s %s given twice", what, s);
 			goto out;
 		}
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		nomem(ctx, line);
+	if ((p = entry_alloc(ctx, line, sizeof(*p))) == NULL)
 		goto out;
-	}
 	p->addr = a;
 	TAILQ_INSERT_TAIL(h, p, entry);
 out:
@@ -901,7 +897,6 @@ void
 conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
     struct conf_prefixes *h, char *pfx)
 {
-	struct conf_prefix *p, *o;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
 	int mlen;
@@ -909,19 +904,11 @@ conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
 	if (conf_toplevel(ctx, line, what) == -1 ||
 	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
 		goto out;
-	TAILQ_FOREACH(o, h, entry)
-		if (same_prefix(&o->eid, o->mlen, &a, mlen)) {
-			conf_error(ctx, line, "%s %s given twice", what,
-			    pfx_fmt(&a, mlen, buf, sizeof(buf)));
-			goto out;
-		}
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		nomem(ctx, line);
-		goto out;
-	}
-	p->eid = a;
-	p->mlen = mlen;
-	TAILQ_INSERT_TAIL(h, p, entry);
+	if (prefix_find(h, &a, mlen) != NULL)
+		conf_error(ctx, line, "%s %s given twice", what,
+		    pfx_fmt(&a, mlen, buf, sizeof(buf)));
+	else
+		prefix_append(ctx, line, h, &a, mlen);
 out:
 	free(pfx);
 }
@@ -993,6 +980,17 @@ conf_finish(struct parse_ctx *ctx)
 	return ctx->nerrors > 0 ? -1 : 0;
 }
 
+static void
+ctx_init(struct parse_ctx *ctx, const char *name, char *err, size_t errlen)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->name = name;
+	ctx->err = err;
+	ctx->errlen = errlen;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+}
+
 struct conf *
 conf_load_buf(const char *name, const char *buf, size_t len, char *err,
     size_t errlen)
@@ -1000,12 +998,7 @@ conf_load_buf(const char *name, const char *buf, size_t len, char *err,
 	struct parse_ctx ctx;
 	struct conf *c;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.name = name != NULL ? name : "(buffer)";
-	ctx.err = err;
-	ctx.errlen = errlen;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	ctx_init(&ctx, name != NULL ? name : "(buffer)", err, errlen);
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		nomem(&ctx, 0);
 		return NULL;
@@ -1036,12 +1029,7 @@ conf_load(const char *path, char *err, size_t errlen)
 	ssize_t n;
 	int fd;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.name = path;
-	ctx.err = err;
-	ctx.errlen = errlen;
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
+	ctx_init(&ctx, path, err, errlen);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		conf_error(&ctx, 0, "%s", strerror(errno));
 		return NULL;

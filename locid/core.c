@@ -46,54 +46,18 @@ now_ms(void)
 }
 
 uint64_t
+now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+}
+
+uint64_t
 wall_s(void)
 {
 	return (uint64_t)time(NULL);
-}
-
-void
-sockaddr_from_addr(struct sockaddr_storage *ss, const struct lisp_addr *a,
-    uint16_t port)
-{
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (a->afi == AFI_IPV4) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a->u.v4, 4);
-	} else if (a->afi == AFI_IPV6) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a->u.v6, 16);
-	}
-}
-
-int
-addr_from_sockaddr(struct lisp_addr *a, const struct sockaddr *sa,
-    uint16_t *port)
-{
-	const struct sockaddr_in	*s4 = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)sa;
-
-	if (sa->sa_family == AF_INET) {
-		addr_set_v4(a, &s4->sin_addr);
-		if (port != NULL)
-			*port = ntohs(s4->sin_port);
-		return 0;
-	}
-	if (sa->sa_family == AF_INET6) {
-		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-			addr_set_v4(a, &s6->sin6_addr.s6_addr[12]);
-		else
-			addr_set_v6(a, &s6->sin6_addr);
-		if (port != NULL)
-			*port = ntohs(s6->sin6_port);
-		return 0;
-	}
-	addr_set_none(a);
-	return -1;
 }
 
 char *
@@ -471,20 +435,16 @@ sock_open(struct locid *l, int family, const struct lisp_addr *bind_to,
 		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
 		if (bind_to->afi == AFI_IPV4)
 			any = *bind_to;
-		else {
-			uint8_t z[4] = { 0 };
-			addr_set_v4(&any, z);
-		}
+		else
+			addr_set_any(&any, AFI_IPV4);
 		slen = sizeof(struct sockaddr_in);
 	} else {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on));
 		if (bind_to->afi == AFI_IPV6)
 			any = *bind_to;
-		else {
-			uint8_t z[16] = { 0 };
-			addr_set_v6(&any, z);
-		}
+		else
+			addr_set_any(&any, AFI_IPV6);
 		slen = sizeof(struct sockaddr_in6);
 	}
 	any.has_iid = 0;
@@ -557,6 +517,20 @@ core_close(struct locid *l)
 	l->txq = NULL;
 }
 
+/* start, reconfigure or stop the role whose module prefix and field in
+ * struct locid are both r; a failed start sets rc to -1 */
+#define ROLE_SYNC(l, r, want, rc) do {					\
+	if ((want) && (l)->r == NULL) {					\
+		if (((l)->r = r##_new(l)) == NULL)			\
+			(rc) = -1;					\
+	} else if (want)						\
+		r##_reconf((l)->r);					\
+	else if ((l)->r != NULL) {					\
+		r##_free((l)->r);					\
+		(l)->r = NULL;						\
+	}								\
+} while (0)
+
 int
 core_roles(struct locid *l)
 {
@@ -567,35 +541,11 @@ core_roles(struct locid *l)
 	int			 rc = 0;
 
 	/* the MS needs its site trie before the MR resolves through it */
-	if (want_ms && l->ms == NULL) {
-		if ((l->ms = ms_new(l)) == NULL)
-			rc = -1;
-	} else if (want_ms)
-		ms_reconf(l->ms);
-	else if (l->ms != NULL) {
-		ms_free(l->ms);
-		l->ms = NULL;
-	}
+	ROLE_SYNC(l, ms, want_ms, rc);
 	/* the Map-Resolver module also takes the Map-Requests of an MS-only
 	 * locid: resolution of registered EIDs is the MS side (ms_resolve) */
-	if (want_mr && l->mr == NULL) {
-		if ((l->mr = mr_new(l)) == NULL)
-			rc = -1;
-	} else if (want_mr)
-		mr_reconf(l->mr);
-	else if (l->mr != NULL) {
-		mr_free(l->mr);
-		l->mr = NULL;
-	}
-	if (want_xtr && l->xtr == NULL) {
-		if ((l->xtr = xtr_new(l)) == NULL)
-			rc = -1;
-	} else if (want_xtr)
-		xtr_reconf(l->xtr);
-	else if (l->xtr != NULL) {
-		xtr_free(l->xtr);
-		l->xtr = NULL;
-	}
+	ROLE_SYNC(l, mr, want_mr, rc);
+	ROLE_SYNC(l, xtr, want_xtr, rc);
 	return rc;
 }
 

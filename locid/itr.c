@@ -8,21 +8,13 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "msg_build.h"
 #include "mrsel.h"
 #include "probe.h"
 #include "xtr.h"
 
 #define ITR_MAX_PENDING		4096	/* destinations resolving at once */
 #define ITR_REPLY_RECORDS	32	/* records of one Map-Reply installed at most */
-
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void
 entry_route(struct xtr *x, struct mc_entry *e, int add)
@@ -58,13 +50,12 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 {
 	struct conf *c = x->l->conf;
 	struct conf_peer *mr, *pick = NULL;
-	struct lisp_map_request q;
-	struct lisp_eid_prefix ep;
-	struct lisp_addr isrc, idst;
+	struct mreq_build q;
+	struct lisp_addr itr[2];
 	struct sockaddr_storage ss;
 	const struct lisp_addr *r;
-	uint8_t inner[512], buf[1024];
-	struct wbuf w, w2;
+	uint8_t buf[1024];
+	size_t len;
 	int nmr = 0, k;
 
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
@@ -88,33 +79,28 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		q.seid = e->seid;
 	else
 		addr_set_none(&q.seid);
+	q.itr = itr;
 	if (x->rloc4.afi != AFI_NONE)
-		q.itr[q.nitr++] = x->rloc4;
+		itr[q.nitr++] = x->rloc4;
 	if (x->rloc6.afi != AFI_NONE)
-		q.itr[q.nitr++] = x->rloc6;
-	q.nrecords = 1;
-	memset(&ep, 0, sizeof(ep));
-	ep.mlen = (uint8_t)e->mlen;
-	ep.eid = e->eid;
-	wbuf_init(&w, inner, sizeof(inner));
-	map_request_encode_hdr(&w, &q);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &q);
+		itr[q.nitr++] = x->rloc6;
+	q.eid = e->eid;
+	q.mlen = e->mlen;
 	/* inner IP: our RLOC of the EID's family, else the source EID */
-	idst = e->eid;
-	idst.has_iid = 0;
-	if ((r = xtr_src_rloc(x, idst.afi)) != NULL)
-		isrc = *r;
-	else if (e->seid.afi == idst.afi)
-		isrc = e->seid;
-	else if (x->ndb > 0 && x->db[0].eid.afi == idst.afi)
-		isrc = x->db[0].eid;
+	q.ecm = 1;
+	q.idst = e->eid;
+	q.idst.has_iid = 0;
+	if ((r = xtr_src_rloc(x, q.idst.afi)) != NULL)
+		q.isrc = *r;
+	else if (e->seid.afi == q.idst.afi)
+		q.isrc = e->seid;
+	else if (x->ndb > 0 && x->db[0].eid.afi == q.idst.afi)
+		q.isrc = x->db[0].eid;
 	else
-		isrc = idst;
-	isrc.has_iid = 0;
-	wbuf_init(&w2, buf, sizeof(buf));
-	ecm_encode(&w2, 0, &isrc, &idst, LISP_CONTROL_PORT, LISP_CONTROL_PORT, inner, w.len);
-	if (w.err || w2.err) {
+		q.isrc = q.idst;
+	q.isrc.has_iid = 0;
+	q.sport = LISP_CONTROL_PORT;
+	if ((len = map_request_build(buf, sizeof(buf), &q)) == 0) {
 		log_limited(x->l, "itr: map-request does not fit");
 		return -1;
 	}
@@ -133,7 +119,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	if (x->mrsel != NULL)
 		mrsel_sent(x->mrsel, mrsel_index(x->mrsel, &pick->addr), q.nonce, now);
 	sockaddr_from_addr(&ss, &pick->addr, LISP_CONTROL_PORT);
-	return locid_send(x->l, (struct sockaddr *)&ss, buf, w2.len);
+	return locid_send(x->l, (struct sockaddr *)&ss, buf, len);
 }
 
 static void

@@ -15,6 +15,7 @@
 
 #include "conf.h"
 #include "msg.h"
+#include "sockaddr.h"
 
 struct ms;
 struct mr;
@@ -67,6 +68,7 @@ struct locid {
 
 /* time */
 uint64_t	now_ms(void);		/* CLOCK_MONOTONIC */
+uint64_t	now_us(void);		/* CLOCK_MONOTONIC, microseconds */
 uint64_t	wall_s(void);		/* CLOCK_REALTIME seconds (for "last register") */
 
 /* logging: syslog, or stderr with -d */
@@ -86,8 +88,6 @@ json_t	*stats_json(const struct stats *);
  * a batch of received messages is dispatched it is queued and the queue
  * goes out with sendmmsg after the batch (0 then means queued) */
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
-void	sockaddr_from_addr(struct sockaddr_storage *, const struct lisp_addr *, uint16_t port);
-int	addr_from_sockaddr(struct lisp_addr *, const struct sockaddr *, uint16_t *port);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */
 
 /* role lifecycles; *_new returns NULL on failure with a log line. reconf

@@ -111,15 +111,9 @@ msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, &sport);
 	edst = ep->eid;
 	edst.has_iid = 0;
-	if (edst.afi != src.afi) {
-		/* inner header of the EID's family; the source is not used */
-		uint8_t z[16] = { 0 };
-
-		if (edst.afi == AFI_IPV4)
-			addr_set_v4(&src, z);
-		else
-			addr_set_v6(&src, z);
-	}
+	/* inner header of the EID's family; the source is not used */
+	if (edst.afi != src.afi)
+		addr_set_any(&src, edst.afi);
 	wbuf_init(&w, buf, sizeof(buf));
 	ecm_encode(&w, ecm_flags, &src, &edst, sport, LISP_CONTROL_PORT, p->buf,
 	    p->len);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core.h"
+#include "msg_build.h"
 #include "probe.h"
 #include "xtr.h"
 
@@ -81,26 +82,17 @@ size_t
 probe_encode(uint8_t *buf, size_t cap, const struct mc_entry *e, uint64_t nonce,
     const struct lisp_addr *itr, int nitr)
 {
-	struct lisp_map_request q;
-	struct lisp_eid_prefix ep;
-	struct wbuf w;
-	int i;
+	struct mreq_build b;
 
-	memset(&q, 0, sizeof(q));
-	q.flags = MREQ_P;
-	q.nonce = nonce;
-	addr_set_none(&q.seid);
-	for (i = 0; i < nitr && q.nitr < (int)(sizeof(q.itr) / sizeof(q.itr[0])); i++)
-		q.itr[q.nitr++] = itr[i];
-	q.nrecords = 1;
-	memset(&ep, 0, sizeof(ep));
-	ep.mlen = (uint8_t)e->mlen;
-	ep.eid = e->eid;
-	wbuf_init(&w, buf, cap);
-	map_request_encode_hdr(&w, &q);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &q);
-	return w.err ? 0 : w.len;
+	memset(&b, 0, sizeof(b));
+	b.flags = MREQ_P;
+	b.nonce = nonce;
+	addr_set_none(&b.seid);
+	b.itr = itr;
+	b.nitr = nitr;
+	b.eid = e->eid;
+	b.mlen = e->mlen;
+	return map_request_build(buf, cap, &b);
 }
 
 void
@@ -114,15 +106,6 @@ probe_timers_conf(struct probe_timers *t, const struct conf *c)
 	t->retries = 0;
 	idle = 3 * t->interval_us;
 	t->idle_us = idle > PROBE_IDLE_MIN ? idle : PROBE_IDLE_MIN;
-}
-
-static uint64_t
-clock_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static void
@@ -224,7 +207,7 @@ probe_tick(struct xtr *x, uint64_t now_ms)
 {
 	struct probe_timers t;
 	struct mc_entry *e;
-	uint64_t now = clock_us();
+	uint64_t now = now_us();
 	int i, burst = PROBE_BURST;
 
 	(void)now_ms;
@@ -288,7 +271,7 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 	struct lisp_record rec;
 	struct lisp_addr src, probed;
 	struct rbuf recs = rep->records;
-	uint64_t now = clock_us();
+	uint64_t now = now_us();
 	uint16_t port;
 	int i, r;
 

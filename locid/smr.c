@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "msg_build.h"
 #include "smr.h"
 #include "xtr.h"
 
@@ -197,26 +198,17 @@ size_t
 smr_encode(uint8_t *buf, size_t cap, const struct smr_change *c, const struct smr_target *t,
     uint64_t nonce, const struct lisp_addr *itr, int nitr)
 {
-	struct lisp_map_request q;
-	struct lisp_eid_prefix ep;
-	struct wbuf w;
-	int i;
+	struct mreq_build b;
 
-	memset(&q, 0, sizeof(q));
-	q.flags = MREQ_S;
-	q.nonce = nonce;
-	q.seid = c->eid;
-	for (i = 0; i < nitr && q.nitr < (int)(sizeof(q.itr) / sizeof(q.itr[0])); i++)
-		q.itr[q.nitr++] = itr[i];
-	q.nrecords = 1;
-	memset(&ep, 0, sizeof(ep));
-	ep.mlen = (uint8_t)t->mlen;
-	ep.eid = t->eid;
-	wbuf_init(&w, buf, cap);
-	map_request_encode_hdr(&w, &q);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &q);
-	return w.err ? 0 : w.len;
+	memset(&b, 0, sizeof(b));
+	b.flags = MREQ_S;
+	b.nonce = nonce;
+	b.seid = c->eid;
+	b.itr = itr;
+	b.nitr = nitr;
+	b.eid = t->eid;
+	b.mlen = t->mlen;
+	return map_request_build(buf, cap, &b);
 }
 
 static void

@@ -334,15 +334,7 @@ rules_install(struct xtr *x)
 	for (fam = 4; fam <= 6; fam += 2) {
 		if (!(x->fam_rules & (fam == 4 ? FAM_V4 : FAM_V6)))
 			continue;
-		if (fam == 4) {
-			uint8_t z[4] = { 0 };
-
-			addr_set_v4(&any, z);
-		} else {
-			uint8_t z[16] = { 0 };
-
-			addr_set_v6(&any, z);
-		}
+		addr_set_any(&any, fam == 4 ? AFI_IPV4 : AFI_IPV6);
 		if (nl_route(x->nl, 1, NL_RT_DEV, x->rt_table, &any, 0, x->tun_if) == -1)
 			log_warn("xtr: default route IPv%d in table %u: %s", fam,
 			    x->rt_table, nl_error(x->nl));
@@ -385,15 +377,7 @@ rules_remove(struct xtr *x)
 		if (!(x->fam_rules & (fam == 4 ? FAM_V4 : FAM_V6)))
 			continue;
 		nl_rule(x->nl, 0, fam, NULL, 0, 254, x->rule_prio - 1, 0);
-		if (fam == 4) {
-			uint8_t z[4] = { 0 };
-
-			addr_set_v4(&any, z);
-		} else {
-			uint8_t z[16] = { 0 };
-
-			addr_set_v6(&any, z);
-		}
+		addr_set_any(&any, fam == 4 ? AFI_IPV4 : AFI_IPV6);
 		nl_route(x->nl, 0, NL_RT_DEV, x->rt_table, &any, 0, x->tun_if);
 	}
 	x->rules_up = 0;

@@ -89,6 +89,34 @@ nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 	}
 }
 
+/* start a request in buf: the netlink header in *nlhp, then the zeroed
+ * family header of hdrlen bytes that is returned */
+static void *
+nl_request(char *buf, uint16_t type, uint16_t flags, size_t hdrlen,
+    struct nlmsghdr **nlhp)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	*nlhp = nlh;
+	return mnl_nlmsg_put_extra_header(nlh, hdrlen);
+}
+
+/* a link request for one interface */
+static struct ifinfomsg *
+link_request(char *buf, uint16_t type, uint16_t flags, int ifindex,
+    struct nlmsghdr **nlhp)
+{
+	struct ifinfomsg *ifi;
+
+	ifi = nl_request(buf, type, flags, sizeof(*ifi), nlhp);
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	return ifi;
+}
+
 int
 nl_ifindex(struct nl *nl, const char *name)
 {
@@ -121,15 +149,9 @@ nl_link_mtu(struct nl *nl, int ifindex)
 {
 	char buf[256];
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 	struct link_arg la = { -1 };
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	(void)link_request(buf, RTM_GETLINK, 0, ifindex, &nlh);
 	if (nl_talk(nl, nlh, link_cb, &la) == -1)
 		return -1;
 	return la.mtu;
@@ -142,12 +164,7 @@ nl_link_set(struct nl *nl, int ifindex, int mtu, int up)
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	ifi = link_request(buf, RTM_NEWLINK, NLM_F_ACK, ifindex, &nlh);
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
 	if (mtu > 0)
@@ -160,14 +177,8 @@ nl_link_txqlen(struct nl *nl, int ifindex, uint32_t qlen)
 {
 	char buf[256];
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
+	(void)link_request(buf, RTM_NEWLINK, NLM_F_ACK, ifindex, &nlh);
 	mnl_attr_put_u32(nlh, IFLA_TXQLEN, qlen);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
@@ -226,10 +237,7 @@ addr_dump(struct nl *nl, int family, struct addr_arg *aa)
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa = nl_request(buf, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa), &nlh);
 	ifa->ifa_family = (uint8_t)family;
 	return nl_talk(nl, nlh, addr_cb, aa);
 }
@@ -277,10 +285,7 @@ nl_route_oif(struct nl *nl, const struct lisp_addr *dst)
 	struct rtmsg *rtm;
 	int oif = 0, v6 = dst->afi == AFI_IPV6;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = nl_request(buf, RTM_GETROUTE, 0, sizeof(*rtm), &nlh);
 	rtm->rtm_family = v6 ? AF_INET6 : AF_INET;
 	rtm->rtm_dst_len = v6 ? 128 : 32;
 	mnl_attr_put(nlh, RTA_DST, v6 ? 16 : 4, addr_bytes(dst));
@@ -298,10 +303,9 @@ nl_route(struct nl *nl, int add, int type, uint32_t table,
 	struct rtmsg *rtm;
 	int v6 = dst->afi == AFI_IPV6;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0);
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = nl_request(buf, add ? RTM_NEWROUTE : RTM_DELROUTE,
+	    NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_REPLACE : 0),
+	    sizeof(*rtm), &nlh);
 	rtm->rtm_family = v6 ? AF_INET6 : AF_INET;
 	rtm->rtm_dst_len = (uint8_t)plen;
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
@@ -324,10 +328,9 @@ nl_rule(struct nl *nl, int add, int family, const struct lisp_addr *src, int ple
 	struct nlmsghdr *nlh;
 	struct fib_rule_hdr *frh;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = add ? RTM_NEWRULE : RTM_DELRULE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh = nl_request(buf, add ? RTM_NEWRULE : RTM_DELRULE,
+	    NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0),
+	    sizeof(*frh), &nlh);
 	frh->family = family == 6 ? AF_INET6 : AF_INET;
 	frh->action = FR_ACT_TO_TBL;
 	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
