@@ -73,8 +73,12 @@ lig_socket(struct lig *g, char *err, size_t errlen)
 	if ((g->fd = socket(fam, SOCK_DGRAM, 0)) == -1)
 		goto fail;
 	slen = sockaddr_from_addr(&ss, &g->source, 0);
-	if (bind(g->fd, (struct sockaddr *)&ss, slen) == -1)
-		goto fail;
+	if (bind(g->fd, (struct sockaddr *)&ss, slen) == -1) {
+		snprintf(err, errlen, "bind: %s", strerror(errno));
+		close(g->fd);
+		g->fd = -1;
+		return -1;
+	}
 	slen = sizeof(ss);
 	getsockname(g->fd, (struct sockaddr *)&ss, &slen);
 	sockaddr_to_addr(&g->source, (struct sockaddr *)&ss, &g->lport);

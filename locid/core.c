@@ -84,8 +84,9 @@ tx_failed(struct locid *l, const struct sockaddr *dst, int err)
 	char s[80];
 
 	stats_drop(l, "tx: sendto failed");
-	log_limited(l, "send to %s failed: %s", sa_fmt(dst, s, sizeof(s)),
-	    strerror(err));
+	if (log_limited_ok(l))
+		log_warn("send to %s failed: %s", sa_fmt(dst, s, sizeof(s)),
+		    strerror(err));
 }
 
 /* send what the receive batch queued, in order, one sendmmsg per run of
@@ -199,10 +200,11 @@ drop_dispatch(struct locid *l, const struct pkt *p, const char *reason,
 	char s[80];
 
 	stats_drop(l, reason);
-	log_limited(l, "%s from %s dropped: %s%s%s",
-	    lisp_type_name(p->len > 0 ? p->buf[0] >> 4 : 0),
-	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)), reason,
-	    why != NULL ? ": " : "", why != NULL ? why : "");
+	if (log_limited_ok(l))
+		log_warn("%s from %s dropped: %s%s%s",
+		    lisp_type_name(p->len > 0 ? p->buf[0] >> 4 : 0),
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)), reason,
+		    why != NULL ? ": " : "", why != NULL ? why : "");
 	return reason;
 }
 

@@ -207,8 +207,9 @@ etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
 		return;
 	}
-	if (!auth_verify(n->alg_id, ms->secret, strlen(ms->secret), n->msg.p, n->msg.len,
-	    n->auth_off, n->auth_len)) {
+	/* the algorithm is ours, not the one the packet names */
+	if (n->alg_id != ms->alg || !auth_verify(ms->alg, ms->secret,
+	    strlen(ms->secret), n->msg.p, n->msg.len, n->auth_off, n->auth_len)) {
 		ms->notify_bad++;
 		stats_drop(x->l, "map-notify authentication failed");
 		log_limited(x->l, "etr: map-notify from %s dropped: authentication failed",
@@ -367,10 +368,11 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 				addr_set_none(&x->rl->s[i].rloc);
 		if (x->rl != NULL && !etr_rl_allow(x->rl, to, now_ms())) {
 			stats_drop(x->l, "etr: map-reply rate limited");
-			log_limited(x->l, "etr: map-request from %s not answered: more than "
-			    "%d map-replies/s to %s", sa_fmt((const struct sockaddr *)&p->src,
-			    (char[64]){ 0 }, 64), ETR_RL_RATE, addr_fmt(to,
-			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+			if (log_limited_ok(x->l))
+				log_warn("etr: map-request from %s not answered: more "
+				    "than %d map-replies/s to %s", sa_fmt((const struct
+				    sockaddr *)&p->src, (char[64]){ 0 }, 64), ETR_RL_RATE,
+				    addr_fmt(to, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 			return;
 		}
 	}
@@ -465,18 +467,22 @@ etr_udp_read(evutil_socket_t fd, short ev, void *arg)
 			}
 			if (decap_parse(iov[i].iov_base, msg[i].msg_len, ttl, &d, &why) == -1) {
 				stats_drop(x->l, "decap: malformed");
-				log_limited(x->l, "etr: data packet from %s dropped: %s",
-				    sa_fmt((struct sockaddr *)&from[i], (char[64]){ 0 }, 64), why);
+				if (log_limited_ok(x->l))
+					log_warn("etr: data packet from %s dropped: %s",
+					    sa_fmt((struct sockaddr *)&from[i],
+					    (char[64]){ 0 }, 64), why);
 				continue;
 			}
 			if (pxtr_decap(x, &d) == 1)	/* PETR: native or dropped */
 				continue;
 			if (!decap_dst_ok(x, &d)) {
 				stats_drop(x->l, "decap: destination not in our EID space");
-				log_limited(x->l, "etr: data packet from %s dropped: inner "
-				    "destination %s not in our EID space",
-				    sa_fmt((struct sockaddr *)&from[i], (char[64]){ 0 }, 64),
-				    addr_fmt(&d.ip.dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+				if (log_limited_ok(x->l))
+					log_warn("etr: data packet from %s dropped: inner "
+					    "destination %s not in our EID space",
+					    sa_fmt((struct sockaddr *)&from[i],
+					    (char[64]){ 0 }, 64), addr_fmt(&d.ip.dst,
+					    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 				continue;
 			}
 			if (xtr_tun_write(x, d.inner, d.len) == 0) {

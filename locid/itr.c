@@ -258,9 +258,10 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 	if ((e = mapcache_lookup(x->mc, &dst)) == NULL) {
 		if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {
 			stats_drop(x->l, "itr: too many destinations resolving");
-			log_limited(x->l, "itr: packet to %s dropped: %d destinations "
-			    "already resolving", addr_fmt(&dst, (char[ADDR_STRLEN]){ 0 },
-			    ADDR_STRLEN), ITR_MAX_PENDING);
+			if (log_limited_ok(x->l))
+				log_warn("itr: packet to %s dropped: %d destinations "
+				    "already resolving", addr_fmt(&dst,
+				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), ITR_MAX_PENDING);
 			return 0;
 		}
 		if ((e = mapcache_add(x->mc, &dst, addr_bits(&dst), now)) == NULL) {

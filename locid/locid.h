@@ -78,6 +78,9 @@ void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* rate-limited warning for drops and refusals */
 void	log_limited(struct locid *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* the same limiter asked first, on paths where formatting the arguments
+ * costs: if (log_limited_ok(l)) log_warn(...) */
+int	log_limited_ok(struct locid *);
 int	ratelimit_allow(struct ratelimit *, uint64_t now);
 
 /* stats */

@@ -90,10 +90,13 @@ ratelimit_allow(struct ratelimit *rl, uint64_t now)
 	return 0;
 }
 
-void
-log_limited(struct locid *l, const char *fmt, ...)
+/* 1 when a rate-limited line may be logged now (the caller then logs it
+ * with log_warn), 0 when it is suppressed and counted. a caller on a
+ * per-packet path asks first, so that nothing is formatted for a line
+ * that is not written */
+int
+log_limited_ok(struct locid *l)
 {
-	va_list		 ap;
 	uint64_t	 sup;
 
 	if (l->logrl.window_ms == 0) {
@@ -103,12 +106,22 @@ log_limited(struct locid *l, const char *fmt, ...)
 	}
 	sup = l->logrl.suppressed;
 	if (!ratelimit_allow(&l->logrl, now_ms()))
-		return;
+		return 0;
 	if (l->logrl.used == 1 && sup > 0) {
 		log_warn("%llu similar messages suppressed",
 		    (unsigned long long)sup);
 		l->logrl.suppressed = 0;
 	}
+	return 1;
+}
+
+void
+log_limited(struct locid *l, const char *fmt, ...)
+{
+	va_list		 ap;
+
+	if (!log_limited_ok(l))
+		return;
 	va_start(ap, fmt);
 	log_vlog(LOG_WARNING, fmt, ap);
 	va_end(ap);

@@ -272,8 +272,9 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 
 	if (!rate_ok(mr, p)) {
 		stats_drop(l, "map-request: rate limit");
-		log_limited(l, "map-requests from %s over the rate limit",
-		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)));
+		if (log_limited_ok(l))
+			log_warn("map-requests from %s over the rate limit",
+			    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)));
 		return;
 	}
 	if (mreq->nitr == 0) {

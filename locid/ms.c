@@ -576,9 +576,11 @@ refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	if (site != NULL)
 		site->refused[why]++;
 	stats_drop(ms->l, refusal_drop[why]);
+	if (!log_limited_ok(ms->l))
+		return;
 	if (rec != NULL)
 		prefix_fmt(&rec->eid, rec->eid_mlen, e, sizeof(e));
-	log_limited(ms->l, "map-register from %s refused: site %s: %s%s%s",
+	log_warn("map-register from %s refused: site %s: %s%s%s",
 	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 	    site != NULL ? site->name : "(none)", refusal_name[why],
 	    rec != NULL ? " " : "", e);

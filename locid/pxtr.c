@@ -213,10 +213,11 @@ pxtr_decap(struct xtr *x, const struct decap *d)
 	if (!TAILQ_EMPTY(&c->petr_prefixes) &&
 	    !pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {
 		stats_drop(x->l, "petr: inner source not in petr-prefix EID space");
-		log_limited(x->l, "petr: packet from %s to %s dropped: inner source "
-		    "outside the petr-prefixes", addr_fmt(&d->ip.src,
-		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), addr_fmt(&d->ip.dst,
-		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		if (log_limited_ok(x->l))
+			log_warn("petr: packet from %s to %s dropped: inner source "
+			    "outside the petr-prefixes", addr_fmt(&d->ip.src,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), addr_fmt(&d->ip.dst,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return 1;
 	}
 	if (xtr_tun_write(x, d->inner, d->len) == 0) {

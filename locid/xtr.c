@@ -48,7 +48,7 @@ db_load(struct xtr *x)
 	struct conf_mapping *m;
 	struct conf_rloc *r;
 	struct xtr_db *db;
-	int n = 0, i;
+	int n = 0, i, bp4, bp6;
 
 	TAILQ_FOREACH(m, &c->mappings, entry)
 		n++;
@@ -87,19 +87,18 @@ db_load(struct xtr *x)
 		}
 		qsort(db->rlocs, (size_t)db->nrlocs, sizeof(db->rlocs[0]), rloc_sort);
 	}
-	/* the source RLOC per family: the best priority among local RLOCs */
-	for (i = 0; i < x->ndb; i++) {
-		int j, bp4 = 256, bp6 = 256;
+	/* the source RLOC per family: the best priority among local RLOCs
+	 * (the first of equal ones, in mapping then address order) */
+	for (i = 0, bp4 = bp6 = 256; i < x->ndb; i++) {
+		int j;
 
 		for (j = 0; j < x->db[i].nrlocs; j++) {
 			struct xtr_rloc *xr = &x->db[i].rlocs[j];
 
-			if (xr->addr.afi == AFI_IPV4 && xr->priority < bp4 &&
-			    x->rloc4.afi == AFI_NONE) {
+			if (xr->addr.afi == AFI_IPV4 && xr->priority < bp4) {
 				bp4 = xr->priority;
 				x->rloc4 = xr->addr;
-			} else if (xr->addr.afi == AFI_IPV6 && xr->priority < bp6 &&
-			    x->rloc6.afi == AFI_NONE) {
+			} else if (xr->addr.afi == AFI_IPV6 && xr->priority < bp6) {
 				bp6 = xr->priority;
 				x->rloc6 = xr->addr;
 			}
@@ -509,6 +508,11 @@ ms_load(struct xtr *x)
 		ms->key_id = m->key.key_id;
 		ms->alg = m->key.alg;
 		ms->secret = strdup(m->key.secret ? m->key.secret : "");
+		if (ms->secret == NULL) {
+			log_warn("xtr: out of memory for map-server key");
+			x->nms--;
+			continue;
+		}
 		ms->proxy_reply = m->proxy_reply;
 		ms->want_notify = m->want_map_notify;
 	}
