@@ -404,20 +404,7 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 static int
 decap_dst_ok(struct xtr *x, const struct decap *d)
 {
-	struct lisp_addr a = d->ip.dst;
-	int i;
-
-	for (i = 0; i < x->ndb; i++) {
-		uint32_t iid = x->db[i].eid.has_iid ? x->db[i].eid.iid : 0;
-
-		if (iid != (d->has_iid ? d->iid : 0))
-			continue;
-		a.has_iid = x->db[i].eid.has_iid;
-		a.iid = x->db[i].eid.iid;
-		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, &a))
-			return 1;
-	}
-	return 0;
+	return xtr_db_cover(x, &d->ip.dst, 0, d->has_iid ? d->iid : 0) != NULL;
 }
 
 void

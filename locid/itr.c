@@ -139,27 +139,13 @@ static int
 native(struct xtr *x, struct mc_entry *e, uint8_t *p, size_t len,
     const struct ip_info *ip, const struct xtr_db *db)
 {
-	struct conf_peer *pe;
-	struct mc_loc petr[MC_MAX_LOCS];
-	int n = 0;
-
 	if (pxtr_native_check(x, db) == -1) {
 		if (e != NULL)
 			e->drops++;
 		return 0;
 	}
-	TAILQ_FOREACH(pe, &x->l->conf->petrs, entry) {
-		if (n == MC_MAX_LOCS)
-			break;
-		memset(&petr[n], 0, sizeof(petr[n]));
-		petr[n].addr = pe->addr;
-		petr[n].priority = 1;
-		petr[n].flags = RLOC_R;
-		petr[n].up = 1;
-		n++;
-	}
-	if (n > 0)
-		return encap_to(x, e, petr, n, p, len, ip, db);
+	if (x->npetr > 0)	/* built by db_load on (re)configuration */
+		return encap_to(x, e, x->petr, x->npetr, p, len, ip, db);
 	entry_route(x, e, 1);
 	if (xtr_tun_write(x, p, len) == 0) {
 		x->st.native_pkts++;
@@ -229,31 +215,24 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 	const struct xtr_db *db = NULL;
 	struct mc_entry *e;
 	const char *why;
-	int i;
 
 	if (ip_parse(p, len, &ip, &why) == -1) {
 		stats_drop(x->l, "itr: malformed packet from tun");
 		return 0;
 	}
 	len = ip.len;
-	src = ip.src;
-	for (i = 0; i < x->ndb; i++) {
-		src.has_iid = x->db[i].eid.has_iid;
-		src.iid = x->db[i].eid.iid;
-		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, &src) &&
-		    (db == NULL || x->db[i].mlen > db->mlen))
-			db = &x->db[i];
-	}
+	db = xtr_db_cover(x, &ip.src, 1, 0);
 	if (db == NULL && !x->l->conf->pitr) {
 		stats_drop(x->l, "itr: source not in our EID space");
 		return 0;
 	}
 	if (db == NULL && pxtr_itr_check(x, &ip) == -1)
 		return 0;
+	src = ip.src;
 	dst = ip.dst;
 	if (db != NULL) {
-		dst.has_iid = db->eid.has_iid;
-		dst.iid = db->eid.iid;
+		src.has_iid = dst.has_iid = db->eid.has_iid;
+		src.iid = dst.iid = db->eid.iid;
 	}
 	if ((e = mapcache_lookup(x->mc, &dst)) == NULL) {
 		if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {

@@ -385,11 +385,12 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	}
 	if (e->state == MC_PENDING && e->mc != NULL)
 		e->mc->npending--;
-	if (rec->nrlocs == 0) {
+	if (rec->nrlocs == 0 || e->nlocs == 0) {
+		/* no locators, or none we can use (all non-IP): negative,
+		 * acting per the record's ACT */
 		e->state = MC_NEGATIVE;
 		e->source = "negative";
 	} else {
-		/* a record whose locators we cannot use is negative too */
 		e->state = MC_POSITIVE;
 		e->act = ACT_NO_ACTION;
 		e->source = source;

@@ -34,6 +34,10 @@ struct mc_probe {
 	uint64_t	 sent_us, next_us, reply_us, change_us;
 	uint32_t	 rtt_us;	/* last measured round trip, 0 if none */
 	uint64_t	 sent, answered;
+	/* probe.c: the kernel's source address towards this locator
+	 * (AFI_NONE: no route), valid until src_until_us */
+	struct lisp_addr src;
+	uint64_t	 src_until_us;
 };
 
 struct mc_loc {

@@ -10,6 +10,9 @@
 #include "trie.h"
 
 #define RL_SLOTS	4096
+/* records answered per Map-Request: each gets its own reply, so the
+ * per-source rate limit (in messages) would otherwise amplify up to 255x */
+#define MR_MAX_RECORDS	8
 
 struct mr_route_table {
 	struct mr_route_table *next;
@@ -267,7 +270,7 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct lisp_addr	 neg;
 	const uint8_t		*key;
 	uint32_t		 iid;
-	int			 bits, mlen, a, b, forwarded = 0;
+	int			 bits, mlen, a, b, forwarded = 0, nrec = 0;
 	char			 s[80];
 
 	if (!rate_ok(mr, p)) {
@@ -282,6 +285,10 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		return;
 	}
 	while (mreq_record_next(&recs, &ep) == 1) {
+		if (++nrec > MR_MAX_RECORDS) {
+			stats_drop(l, "map-request: too many records");
+			break;
+		}
 		if ((bits = addr_bits(&ep.eid)) == 0 ||
 		    (key = addr_bytes(&ep.eid)) == NULL ||
 		    ep.eid.afi == AFI_MAC || ep.eid.afi == AFI_MAC_IEEE) {

@@ -130,37 +130,50 @@ can_send(struct xtr *x, const struct lisp_addr *a)
 
 /* the local address the kernel would send from towards dst, if it is one
  * of our RLOCs: a multi-homed site whose preferred RLOC is down must ask
- * for the probe reply on a link that still works */
+ * for the probe reply on a link that still works. the kernel's answer is
+ * kept per locator for a probe interval (asked again after a miss) */
 static int
-route_src(struct xtr *x, const struct lisp_addr *dst, struct lisp_addr *out)
+route_src(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
+    const struct probe_timers *t, uint64_t now, struct lisp_addr *out)
 {
 	struct sockaddr_storage ss, ls;
 	socklen_t sl = sizeof(ls);
 	uint16_t port;
 	int fd, i, j, ok = 0;
 
-	sockaddr_from_addr(&ss, dst, LISP_CONTROL_PORT);
-	if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+	if (now >= l->probe.src_until_us || l->probe.miss > 0) {
+		addr_set_none(&l->probe.src);
+		sockaddr_from_addr(&ss, dst, LISP_CONTROL_PORT);
+		if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+			return 0;
+		if (connect(fd, (struct sockaddr *)&ss, ss.ss_family == AF_INET6 ?
+		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&ls, &sl) == 0 &&
+		    addr_from_sockaddr(&l->probe.src, (struct sockaddr *)&ls,
+		    &port) != 0)
+			addr_set_none(&l->probe.src);
+		close(fd);
+		l->probe.src_until_us = now + t->interval_us;
+	}
+	if (l->probe.src.afi == AFI_NONE)
 		return 0;
-	if (connect(fd, (struct sockaddr *)&ss, ss.ss_family == AF_INET6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&ls, &sl) == 0 &&
-	    addr_from_sockaddr(out, (struct sockaddr *)&ls, &port) == 0)
-		for (i = 0; i < x->ndb && !ok; i++)
-			for (j = 0; j < x->db[i].nrlocs && !ok; j++)
-				ok = addr_equal(&x->db[i].rlocs[j].addr, out);
-	close(fd);
+	*out = l->probe.src;
+	/* our RLOCs may have changed since: checked every time */
+	for (i = 0; i < x->ndb && !ok; i++)
+		for (j = 0; j < x->db[i].nrlocs && !ok; j++)
+			ok = addr_equal(&x->db[i].rlocs[j].addr, out);
 	return ok;
 }
 
 /* ITR-RLOCs of a probe to dst: the RLOC on the way to it first */
 static int
-itr_rlocs(struct xtr *x, const struct lisp_addr *dst, struct lisp_addr *itr)
+itr_rlocs(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
+    const struct probe_timers *t, uint64_t now, struct lisp_addr *itr)
 {
 	struct lisp_addr src;
 	int n = 0;
 
-	if (route_src(x, dst, &src))
+	if (route_src(x, l, dst, t, now, &src))
 		itr[n++] = src;
 	if (x->rloc4.afi != AFI_NONE && (n == 0 || !addr_equal(&itr[0], &x->rloc4)))
 		itr[n++] = x->rloc4;
@@ -184,7 +197,7 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 
 	dst = l->addr;
 	dst.has_iid = 0;
-	nitr = itr_rlocs(x, &dst, itr);
+	nitr = itr_rlocs(x, l, &dst, t, now, itr);
 	if (nitr == 0 || (len = probe_encode(buf, sizeof(buf), e, nonce, itr, nitr)) == 0)
 		return -1;
 	/* jitter: earlier, never later, by up to an eighth of the interval;

@@ -195,20 +195,8 @@ pxtr_decap(struct xtr *x, const struct decap *d)
 	if (!c->petr)
 		return 0;
 	/* our own EID-prefixes are the ETR's */
-	if (x->ndb > 0) {
-		struct lisp_addr dst = d->ip.dst;
-		int i;
-
-		for (i = 0; i < x->ndb; i++) {
-			if ((x->db[i].eid.has_iid ? x->db[i].eid.iid : 0) !=
-			    (d->has_iid ? d->iid : 0))
-				continue;
-			dst.has_iid = x->db[i].eid.has_iid;
-			dst.iid = x->db[i].eid.iid;
-			if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, &dst))
-				return 0;
-		}
-	}
+	if (xtr_db_cover(x, &d->ip.dst, 0, d->has_iid ? d->iid : 0) != NULL)
+		return 0;
 	/* without petr-prefixes any source is accepted (locid.conf(5)) */
 	if (!TAILQ_EMPTY(&c->petr_prefixes) &&
 	    !pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {

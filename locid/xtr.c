@@ -40,6 +40,27 @@ rloc_sort(const void *a, const void *b)
 	    &((const struct xtr_rloc *)b)->addr);
 }
 
+/* the conf's PETRs as locators for native(): built once per load */
+static void
+petr_load(struct xtr *x)
+{
+	struct conf_peer *pe;
+
+	memset(x->petr, 0, sizeof(x->petr));
+	x->npetr = 0;
+	TAILQ_FOREACH(pe, &x->l->conf->petrs, entry) {
+		struct mc_loc *ml;
+
+		if (x->npetr == MC_MAX_LOCS)
+			break;
+		ml = &x->petr[x->npetr++];
+		ml->addr = pe->addr;
+		ml->priority = 1;
+		ml->flags = RLOC_R;
+		ml->up = 1;
+	}
+}
+
 /* the database-mappings of the conf, interface RLOCs resolved */
 static int
 db_load(struct xtr *x)
@@ -106,6 +127,7 @@ db_load(struct xtr *x)
 	}
 	pxtr_rlocs(x);
 	x->rloc4.has_iid = x->rloc6.has_iid = 0;
+	petr_load(x);
 	return 0;
 }
 
@@ -151,6 +173,28 @@ xtr_db_match(const struct xtr *x, const struct lisp_addr *a)
 		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, a) &&
 		    (best == NULL || x->db[i].mlen > best->mlen))
 			best = &x->db[i];
+	return best;
+}
+
+const struct xtr_db *
+xtr_db_cover(const struct xtr *x, const struct lisp_addr *a, int any_iid,
+    uint32_t iid)
+{
+	const struct xtr_db *best = NULL;
+	struct lisp_addr b = *a;
+	int i;
+
+	for (i = 0; i < x->ndb; i++) {
+		const struct xtr_db *db = &x->db[i];
+
+		if (!any_iid && (db->eid.has_iid ? db->eid.iid : 0) != iid)
+			continue;
+		b.has_iid = db->eid.has_iid;
+		b.iid = db->eid.iid;
+		if (addr_prefix_covers(&db->eid, db->mlen, &b) &&
+		    (best == NULL || db->mlen > best->mlen))
+			best = db;
+	}
 	return best;
 }
 

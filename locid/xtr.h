@@ -102,6 +102,8 @@ struct xtr {
 	struct xtr_db	*db;
 	int		 ndb;
 	struct lisp_addr rloc4, rloc6;	/* source RLOCs (AFI_NONE if none) */
+	struct mc_loc	 petr[MC_MAX_LOCS];	/* the conf's PETRs, built by db_load */
+	int		 npetr;
 
 	struct xtr_ms	*ms;
 	int		 nms;
@@ -136,6 +138,11 @@ uint64_t	 xtr_nonce(void);
 int		 xtr_send_raw(struct xtr *, uint8_t *pkt, size_t len, const struct lisp_addr *dst);
 void		 xtr_flush(struct xtr *);
 const struct xtr_db *xtr_db_match(const struct xtr *, const struct lisp_addr *);
+/* the longest database-mapping whose prefix covers a's address, the
+ * instance-id of a ignored: any_iid matches every mapping, else only those
+ * whose instance-id (0 when none) is iid */
+const struct xtr_db *xtr_db_cover(const struct xtr *, const struct lisp_addr *a,
+		    int any_iid, uint32_t iid);
 int		 xtr_rlocs_refresh(struct xtr *);
 int		 xtr_tun_write(struct xtr *, const uint8_t *, size_t);
 const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);

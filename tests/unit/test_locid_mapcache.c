@@ -188,6 +188,28 @@ test_records(void **state)
 	assert_int_equal(e->act, ACT_NATIVE_FORWARD);
 	assert_string_equal(e->source, "negative");
 	assert_int_equal(e->expires_ms, 1000 + 15 * 60000);
+	/* locators none of which is IP (here MACs): negative, not a
+	 * positive entry with nothing to encapsulate to; the ACT is kept */
+	e = add(mc, "198.18.7.0/24", 0);
+	mkrec(&rec, "198.18.7.0/24", 10, ACT_SEND_MAP_REQUEST, 2,
+	    "00:11:22:33:44:55", 1, 100, RLOC_R,
+	    "00:11:22:33:44:66", 1, 100, RLOC_R);
+	mc_entry_set(e, &rec, "map-reply", 2000);
+	assert_int_equal(e->state, MC_NEGATIVE);
+	assert_int_equal(e->nlocs, 0);
+	assert_int_equal(e->act, ACT_SEND_MAP_REQUEST);
+	assert_string_equal(e->source, "negative");
+	assert_int_equal(e->expires_ms, 2000 + 10 * 60000);
+	assert_int_equal(mapcache_pending(mc), 0);	/* answered */
+	/* one IP locator among non-IP ones: positive with that one */
+	e = add(mc, "198.18.8.0/24", 0);
+	mkrec(&rec, "198.18.8.0/24", 10, 0, 2,
+	    "00:11:22:33:44:55", 1, 100, RLOC_R,
+	    "203.0.113.8", 1, 100, RLOC_R);
+	mc_entry_set(e, &rec, "map-reply", 2000);
+	assert_int_equal(e->state, MC_POSITIVE);
+	assert_int_equal(e->nlocs, 1);
+	assert_string_equal(addr_fmt(&e->loc[0].addr, buf, sizeof(buf)), "203.0.113.8");
 	/* TTL 0xffffffff: receiver decides (a day) */
 	e = add(mc, "198.18.9.0/24", 0);
 	mkrec(&rec, "198.18.9.0/24", 0xffffffff, 0, 1, "203.0.113.5", 1, 1, RLOC_R);

@@ -1057,6 +1057,71 @@ test_rate_limit(void **state)
 	assert_int_equal(locid_reload(&L, err, sizeof(err)), 0);
 }
 
+/* a Map-Request with 20 records gets at most 8 replies (one per record)
+ * and the rest counted as one drop */
+static void
+test_record_cap(void **state)
+{
+	enum { NREC = 20 };
+	struct lisp_map_request	 mr;
+	struct lisp_eid_prefix	 ep;
+	struct lisp_addr	 src, dst;
+	struct wbuf		 w;
+	struct rbuf		 b;
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	const char		*why;
+	uint8_t			 inner[1024], buf[1500], got[1500];
+	char			 eid[32], pfx[ADDR_STRLEN];
+	int			 fd, i, replies = 0;
+	uint64_t		 d0, tx0 = L.stats.tx[LISP_MAP_REPLY];
+	ssize_t			 n;
+
+	NEED_NETNS();
+	d0 = drops("map-request: too many records");
+	fd = client_socket("127.0.0.1", 0);
+	memset(&mr, 0, sizeof(mr));
+	mr.nonce = 0x7777;
+	addr_set_none(&mr.seid);
+	mr.nitr = 1;
+	assert_int_equal(addr_parse(&mr.itr[0], "127.0.0.1"), 0);
+	mr.nrecords = NREC;
+	wbuf_init(&w, inner, sizeof(inner));
+	map_request_encode_hdr(&w, &mr);
+	for (i = 0; i < NREC; i++) {
+		memset(&ep, 0, sizeof(ep));
+		snprintf(eid, sizeof(eid), "1.2.3.%d", i);
+		assert_int_equal(addr_parse(&ep.eid, eid), 0);
+		ep.mlen = 32;
+		mreq_record_encode(&w, &ep);
+	}
+	map_request_encode_trailer(&w, &mr);
+	assert_false(w.err);
+	src = mr.itr[0];
+	assert_int_equal(addr_parse(&dst, "1.2.3.0"), 0);
+	n = (ssize_t)w.len;
+	wbuf_init(&w, buf, sizeof(buf));
+	ecm_encode(&w, 0, &src, &dst, local_port(fd), LISP_CONTROL_PORT,
+	    inner, (size_t)n);
+	assert_false(w.err);
+	send_to_ms(fd, buf, w.len);
+	while ((n = recv_reply(fd, got, sizeof(got), 300)) > 0) {
+		rbuf_init(&b, got, (size_t)n);
+		assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+		assert_int_equal(rep.nonce, 0x7777);
+		b = rep.records;
+		assert_int_equal(record_next(&b, &rec), 1);
+		prefix_fmt(&rec.eid, rec.eid_mlen, pfx, sizeof(pfx));
+		assert_string_equal(pfx, "0.0.0.0/5");
+		assert_int_equal(rec.act, ACT_NATIVE_FORWARD);
+		replies++;
+	}
+	close(fd);
+	assert_int_equal(replies, 8);
+	assert_int_equal(L.stats.tx[LISP_MAP_REPLY], tx0 + 8);
+	assert_int_equal(drops("map-request: too many records"), d0 + 1);
+}
+
 /* a Map-Resolver that is not the Map-Server: ms-route to the MS */
 static void
 test_mr_ms_route(void **state)
@@ -1115,6 +1180,7 @@ main(void)
 		cmocka_unit_test(test_bad_packets),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_record_cap),
 		cmocka_unit_test(test_mr_ms_route),
 	};
 
