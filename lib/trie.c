@@ -1095,3 +1095,26 @@ trie_walk(const struct trie *t, int (*cb)(const uint8_t *, int, void *,
 
 	return walk_node(&w, t->root);
 }
+
+int
+trie_walk_under(const struct trie *t, const uint8_t *key, int plen,
+    int (*cb)(const uint8_t *, int, void *, void *), void *arg)
+{
+	struct walk w = { t, cb, arg };
+	const struct tnode *n;
+	struct tkey k;
+
+	if (plen < 0 || plen > t->bits)
+		return 0;
+	key_load(t, key, &k);
+	key_mask(&k, plen);
+	/* down key's path to the first node of plen or more bits: the
+	 * subtree under it holds exactly the prefixes inside key/plen */
+	for (n = t->root; n != NULL && n->plen < plen;
+	    n = n->child[key_bit(&k, n->plen)])
+		if (!key_match(&n->key, &k, n->plen))
+			return 0;
+	if (n == NULL || !key_match(&n->key, &k, plen))
+		return 0;
+	return walk_node(&w, n);
+}

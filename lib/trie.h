@@ -30,5 +30,10 @@ int		 trie_has_inside(const struct trie *, const uint8_t *key, int plen);
 int		 trie_negative(const struct trie *, const uint8_t *key);
 /* visit every prefix in address order; stop when cb returns non-zero */
 int		 trie_walk(const struct trie *, int (*cb)(const uint8_t *key, int plen, void *val, void *arg), void *arg);
+/* the same for only the prefixes inside key/plen (their length >= plen,
+ * their first plen bits those of key), in O(depth + visited). cb must not
+ * change the trie: collect what to change and do it after the walk. */
+int		 trie_walk_under(const struct trie *, const uint8_t *key, int plen,
+		    int (*cb)(const uint8_t *key, int plen, void *val, void *arg), void *arg);
 
 #endif

@@ -371,10 +371,36 @@ covers(const struct lisp_addr *a, int alen, const struct lisp_addr *b)
 	return addr_prefix_covers(&aa, alen, &bb);
 }
 
+/* pending entries under a record just installed, collected in batches
+ * (removing them during the walk would change the trie under it) */
+#define PENDING_BATCH	128
+struct pending_under {
+	const struct mc_entry *e;
+	struct mc_entry	*o[PENDING_BATCH];
+	int		 n;
+	int		 more;		/* the batch filled: walk again */
+};
+
+static int
+pending_cb(struct mc_entry *o, void *arg)
+{
+	struct pending_under *pc = arg;
+
+	if (o == pc->e || o->state != MC_PENDING)
+		return 0;
+	if (pc->n == PENDING_BATCH) {
+		pc->more = 1;
+		return 1;
+	}
+	pc->o[pc->n++] = o;
+	return 0;
+}
+
 void
 itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
-	struct mc_entry *e0, *e, *o, *next;
+	struct pending_under pc;
+	struct mc_entry *e0, *e, *o;
 	struct lisp_record rec;
 	struct lisp_addr req, eid, seid, cover[ITR_REPLY_RECORDS];
 	int coverlen[ITR_REPLY_RECORDS], ncover = 0, ninstalled = 0, reqlen, i;
@@ -450,17 +476,21 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			entry_route(x, e, 1);
 		else
 			entry_route(x, e, 0);
-		/* pending entries inside the answer are answered too */
-		for (o = TAILQ_FIRST(mapcache_entries(x->mc)); o != NULL; o = next) {
-			next = TAILQ_NEXT(o, entry);
-			if (o == e || o->state != MC_PENDING || o->mlen < e->mlen ||
-			    !addr_prefix_covers(&e->eid, e->mlen, &o->eid))
-				continue;
-			held = list_cat(held, mc_entry_dequeue(o));
-			if (o == e0)
-				e0 = NULL;
-			mapcache_remove(x->mc, o);
-		}
+		/* pending entries inside the answer are answered too: found
+		 * in e's trie first, removed after the walk */
+		do {
+			pc.e = e;
+			pc.n = 0;
+			pc.more = 0;
+			mapcache_walk_under(x->mc, &e->eid, e->mlen, pending_cb, &pc);
+			for (i = 0; i < pc.n; i++) {
+				o = pc.o[i];
+				held = list_cat(held, mc_entry_dequeue(o));
+				if (o == e0)
+					e0 = NULL;
+				mapcache_remove(x->mc, o);
+			}
+		} while (pc.more);
 		if (e == e0)
 			held = list_cat(held, mc_entry_dequeue(e));
 	}

@@ -227,6 +227,32 @@ mapcache_exact(const struct mapcache *mc, const struct lisp_addr *eid, int mlen)
 	return trie_exact(t, addr_bytes(eid), mlen);
 }
 
+struct walk_under {
+	int		(*cb)(struct mc_entry *, void *);
+	void		*arg;
+};
+
+static int
+walk_under_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	const struct walk_under *w = arg;
+
+	return w->cb(val, w->arg);
+}
+
+int
+mapcache_walk_under(const struct mapcache *mc, const struct lisp_addr *eid,
+    int mlen, int (*cb)(struct mc_entry *, void *), void *arg)
+{
+	struct walk_under w = { cb, arg };
+	struct trie *t;
+
+	if ((t = table_get(mc, eid)) == NULL || addr_bytes(eid) == NULL ||
+	    mlen < 0 || mlen > addr_bits(eid))
+		return 0;
+	return trie_walk_under(t, addr_bytes(eid), mlen, walk_under_cb, &w);
+}
+
 struct mc_entry *
 mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_t now)
 {

@@ -101,6 +101,11 @@ struct mc_entries *mapcache_entries(struct mapcache *);
 /* longest match of a full address (IID taken from a->has_iid/iid) */
 struct mc_entry	*mapcache_lookup(const struct mapcache *, const struct lisp_addr *a);
 struct mc_entry	*mapcache_exact(const struct mapcache *, const struct lisp_addr *eid, int mlen);
+/* the entries inside eid/mlen (same IID and family, length >= mlen) in
+ * address order, until cb returns non-zero (its value is returned). cb
+ * must not add or remove entries: collect them and act after the walk. */
+int		 mapcache_walk_under(const struct mapcache *, const struct lisp_addr *eid, int mlen,
+		    int (*cb)(struct mc_entry *, void *), void *);
 /* create a pending entry (or return the existing one for that prefix) */
 struct mc_entry	*mapcache_add(struct mapcache *, const struct lisp_addr *eid, int mlen, uint64_t now);
 /* unlink and free an entry with its held packets */

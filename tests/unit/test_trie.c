@@ -370,6 +370,55 @@ test_walk(void **state)
 	c.stop = 3;
 	assert_int_equal(trie_walk(t, collect_cb, &c), 7);
 	assert_int_equal(c.n, 3);
+
+	/* under 10.0.0.0/8: 10/8, 10.0/9, 10.0/16, 10.128/9, in order */
+	memset(&c, 0, sizeof(c));
+	v4("10.1.2.3", k);		/* host bits ignored */
+	assert_int_equal(trie_walk_under(t, k, 8, collect_cb, &c), 0);
+	assert_int_equal(c.n, 4);
+	for (i = 0; i < 4; i++) {
+		v4(in[order[i + 1]].a, k);
+		assert_memory_equal(c.key[i], k, 4);
+		assert_int_equal(c.plen[i], in[order[i + 1]].len);
+	}
+	/* under 10.0.0.0/9: 10.0/9 itself and 10.0/16 */
+	memset(&c, 0, sizeof(c));
+	v4("10.0.0.0", k);
+	assert_int_equal(trie_walk_under(t, k, 9, collect_cb, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.plen[0], 9);
+	assert_int_equal(c.plen[1], 16);
+	/* a range inside a branch point but holding nothing: 10.64/10 */
+	memset(&c, 0, sizeof(c));
+	v4("10.64.0.0", k);
+	assert_int_equal(trie_walk_under(t, k, 10, collect_cb, &c), 0);
+	assert_int_equal(c.n, 0);
+	/* a range whose first node is longer: 192.0.0.0/2 holds 192.168.1/24
+	 * and 255.255.255.255/32 */
+	memset(&c, 0, sizeof(c));
+	v4("192.0.0.0", k);
+	assert_int_equal(trie_walk_under(t, k, 2, collect_cb, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.plen[0], 24);
+	assert_int_equal(c.plen[1], 32);
+	/* /0 is the whole walk; a /32 only itself; early stop */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(trie_walk_under(t, k, 0, collect_cb, &c), 0);
+	assert_int_equal(c.n, 8);
+	memset(&c, 0, sizeof(c));
+	v4("255.255.255.255", k);
+	assert_int_equal(trie_walk_under(t, k, 32, collect_cb, &c), 0);
+	assert_int_equal(c.n, 1);
+	memset(&c, 0, sizeof(c));
+	c.stop = 2;
+	v4("10.0.0.0", k);
+	assert_int_equal(trie_walk_under(t, k, 8, collect_cb, &c), 7);
+	assert_int_equal(c.n, 2);
+	/* bad lengths visit nothing */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(trie_walk_under(t, k, 33, collect_cb, &c), 0);
+	assert_int_equal(trie_walk_under(t, k, -1, collect_cb, &c), 0);
+	assert_int_equal(c.n, 0);
 	trie_free(t, NULL);
 }
 
@@ -526,9 +575,99 @@ wcheck_cb(const uint8_t *key, int plen, void *val, void *arg)
 	return 0;
 }
 
+/* every visited prefix of a walk, in order */
+struct wlist {
+	int		 n, stop, octets;
+	uint8_t		 key[REF_MAX][16];
+	int		 plen[REF_MAX];
+	uintptr_t	 val[REF_MAX];
+};
+
+static int
+wlist_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct wlist *l = arg;
+
+	assert_true(l->n < REF_MAX);
+	memset(l->key[l->n], 0, 16);
+	memcpy(l->key[l->n], key, (size_t)l->octets);
+	l->plen[l->n] = plen;
+	l->val[l->n] = (uintptr_t)val;
+	l->n++;
+	return l->stop != 0 && l->n == l->stop ? 5 : 0;
+}
+
+static uint64_t rng_under = 0x3c6ef372fe94f82bULL;
+
+/* walk_under over random ranges: exactly the prefixes of the reference
+ * inside the range, in the order of the full walk (so address order) */
+static long
+check_under(struct trie *t, const struct ref *r, const struct region *rg,
+    int nrg, struct wlist *all, struct wlist *got)
+{
+	uint64_t saved = rng_state;
+	uint8_t k[16];
+	int i, j, plen, want, o = r->bits / 8, round;
+	long seen = 0;
+
+	/* its own random stream: the main workload stays as it was */
+	rng_state = rng_under;
+	memset(all, 0, sizeof(*all));
+	all->octets = o;
+	assert_int_equal(trie_walk(t, wlist_cb, all), 0);
+	for (round = 0; round < 4; round++) {
+		memset(k, 0, sizeof(k));
+		if (r->n > 0 && rng() % 3 == 0) {
+			/* the range of a stored prefix, or one shorter */
+			i = (int)(rng() % (uint64_t)r->n);
+			memcpy(k, r->key[i], 16);
+			plen = r->plen[i] - (int)(rng() % 4);
+			if (plen < 0)
+				plen = 0;
+		} else
+			rand_key(r->bits, rg, nrg, k, &plen);
+		memset(got, 0, sizeof(*got));
+		got->octets = o;
+		assert_int_equal(trie_walk_under(t, k, plen, wlist_cb, got), 0);
+		clear_host(k, plen, r->bits);
+		for (i = 0, j = 0, want = 0; i < all->n; i++) {
+			if (all->plen[i] < plen ||
+			    common_bits(all->key[i], k, plen) < plen)
+				continue;
+			want++;
+			assert_true(j < got->n);
+			assert_memory_equal(got->key[j], all->key[i], (size_t)o);
+			assert_int_equal(got->plen[j], all->plen[i]);
+			assert_true(got->val[j] == all->val[i]);
+			j++;
+		}
+		assert_int_equal(got->n, want);
+		for (i = 0, want = 0; i < r->n; i++)
+			if (r->plen[i] >= plen &&
+			    common_bits(r->key[i], k, plen) == plen)
+				want++;
+		assert_int_equal(got->n, want);
+		seen += got->n;
+		/* stopping early returns the callback's value */
+		if (want >= 2) {
+			memset(got, 0, sizeof(*got));
+			got->octets = o;
+			got->stop = 2;
+			assert_int_equal(trie_walk_under(t, k, plen, wlist_cb,
+			    got), 5);
+			assert_int_equal(got->n, 2);
+		}
+	}
+	rng_under = rng_state;
+	rng_state = saved;
+	return seen;
+}
+
 static void
 random_ops(int bits, const struct region *rg, int nrg, long nops)
 {
+	struct wlist *wall, *wgot;
+	long under = 0;
 	struct ref *r;
 	struct trie *t;
 	struct wcheck wc;
@@ -540,9 +679,13 @@ random_ops(int bits, const struct region *rg, int nrg, long nops)
 	long hits = 0, negs = 0, inside = 0;
 
 	assert_non_null(r = calloc(1, sizeof(*r)));
+	assert_non_null(wall = calloc(1, sizeof(*wall)));
+	assert_non_null(wgot = calloc(1, sizeof(*wgot)));
 	r->bits = bits;
 	assert_non_null(t = trie_new(bits));
 	for (op = 0; op < nops; op++) {
+		if (op % 500 == 0)
+			under += check_under(t, r, rg, nrg, wall, wgot);
 		memset(k, 0, sizeof(k));
 		rand_key(bits, rg, nrg, k, &plen);
 		switch (rng() % 10) {
@@ -646,8 +789,11 @@ random_ops(int bits, const struct region *rg, int nrg, long nops)
 		}
 	}
 	/* the workload exercised the interesting cases */
-	printf("%d bits: %ld ops, %ld lookup hits, %ld negative, %ld inside\n",
-	    bits, nops, hits, negs, inside);
+	printf("%d bits: %ld ops, %ld lookup hits, %ld negative, %ld inside, "
+	    "%ld visited under ranges\n", bits, nops, hits, negs, inside, under);
+	assert_true(under > nops / 500);
+	free(wall);
+	free(wgot);
 	assert_true(hits > nops / 40);
 	assert_true(inside > nops / 100);
 	assert_true(negs > nops / 100);
