@@ -1118,3 +1118,50 @@ trie_walk_under(const struct trie *t, const uint8_t *key, int plen,
 		return 0;
 	return walk_node(&w, n);
 }
+
+/* the nodes of n's subtree that come after (k, plen) in walk order (a
+ * prefix before the longer ones inside it, 0 branches before 1) */
+static int
+walk_after(const struct walk *w, const struct tnode *n, const struct tkey *k,
+    int plen)
+{
+	int m, i, b, rv;
+
+	while (n != NULL) {
+		m = n->plen < plen ? n->plen : plen;
+		i = key_common(&n->key, k, m);
+		if (i < m)	/* they part before either ends */
+			return key_bit(&n->key, i) ? walk_node(w, n) : 0;
+		if (n->plen > plen)	/* inside (k, plen): all after it */
+			return walk_node(w, n);
+		if (n->plen == plen) {	/* (k, plen) itself: its subtree */
+			if ((rv = walk_node(w, n->child[0])) != 0)
+				return rv;
+			return walk_node(w, n->child[1]);
+		}
+		/* n covers (k, plen): n comes before; so does its 0 side when
+		 * k goes to the 1 side */
+		b = key_bit(k, n->plen);
+		if (b == 0) {
+			if ((rv = walk_after(w, n->child[0], k, plen)) != 0)
+				return rv;
+			return walk_node(w, n->child[1]);
+		}
+		n = n->child[1];
+	}
+	return 0;
+}
+
+int
+trie_walk_after(const struct trie *t, const uint8_t *key, int plen,
+    int (*cb)(const uint8_t *, int, void *, void *), void *arg)
+{
+	struct walk w = { t, cb, arg };
+	struct tkey k;
+
+	if (plen < 0 || plen > t->bits)
+		return 0;
+	key_load(t, key, &k);
+	key_mask(&k, plen);
+	return walk_after(&w, t->root, &k, plen);
+}

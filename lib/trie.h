@@ -36,4 +36,10 @@ int		 trie_walk(const struct trie *, int (*cb)(const uint8_t *key, int plen, voi
 int		 trie_walk_under(const struct trie *, const uint8_t *key, int plen,
 		    int (*cb)(const uint8_t *key, int plen, void *val, void *arg), void *arg);
 
+/* the stored prefixes that trie_walk visits after key/plen (which need not
+ * be stored), in the same order, until cb returns non-zero: lets a long
+ * walk resume where it stopped after the trie changed. O(depth + visited) */
+int		 trie_walk_after(const struct trie *, const uint8_t *key, int plen,
+		    int (*cb)(const uint8_t *key, int plen, void *val, void *arg), void *arg);
+
 #endif

@@ -1,10 +1,17 @@
-/* UNIX control socket: one JSON request per line, one JSON reply per line */
+/* UNIX control sockets, protocol v1 (documented in locictl(8)): one JSON
+ * request per line, answered by one JSON line, or by a stream of item
+ * lines closed by an end line. two sockets: the full one and a read-only
+ * one that refuses privileged commands. bounded everywhere: clients, line
+ * length, idle time, and output (a client that does not read stops being
+ * read, and a stream pauses, at the high-water mark) */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,164 +21,515 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
-#include "locid.h"
+#include "control.h"
+#include "core.h"
 
-#define CTL_LINE_MAX	65536
+#define CTL_CLIENTS_MAX	32
+#define CTL_IDLE_S	60
+#define CTL_HIGH_WATER	(256 * 1024)	/* output held before we stop producing */
+#define CTL_LOW_WATER	(64 * 1024)
+#define CTL_CHUNK_ITEMS	256		/* items per stream call */
+#define CTL_SLICE_US	2000		/* producing time per turn of the loop */
+
+struct control;
+
+struct ctl_listener {
+	struct control		*ctl;
+	struct evconnlistener	*lis;
+	char			*path;
+	int			 ro;
+};
+
+struct ctl_client {
+	TAILQ_ENTRY(ctl_client)	 entry;
+	struct control		*ctl;
+	struct bufferevent	*bev;
+	int			 ro;
+	int			 closing;	/* free once the output drained */
+	/* the stream in progress, if any */
+	const struct ctl_cmd	*cmd;
+	int			 ridx;		/* its row in the role table */
+	void			*role;
+	json_t			*args;
+	void			*cursor;
+	uint64_t		 count;
+	struct event		*ev_more;	/* produce the next chunk */
+	struct evbuffer		*chunk;		/* items before they join the output */
+};
+TAILQ_HEAD(ctl_clients, ctl_client);
 
 struct control {
 	struct locid		*l;
-	struct evconnlistener	*lis;
-	char			*path;
+	struct ctl_listener	 full, ro;
+	struct ctl_clients	 clients;
+	int			 nclients;
+	gid_t			 gid;		/* control-group, or -1 */
 };
 
-typedef json_t *(*ctl_fn)(struct locid *, json_t *, char *, size_t);
+struct ctl_stream {
+	struct ctl_client	*c;
+	struct evbuffer		*buf;	/* this chunk's items */
+	unsigned		 n;
+};
 
-static json_t *
-cmd_show_site(struct locid *l, json_t *args, char *err, size_t errlen)
+/* the group of the control sockets (control-group) */
+static const char *
+ctl_group(const struct conf *c)
 {
-	if (l->ms == NULL) {
-		snprintf(err, errlen, "this locid is not a map-server");
-		return NULL;
-	}
-	return ms_show_site(l->ms, args, err, errlen);
+	return NULL;
 }
+
+/* -- the core's own commands -------------------------------------------- */
 
 static json_t *
 cmd_show_stats(struct locid *l, json_t *args, char *err, size_t errlen)
 {
-	json_t *o = stats_json(&l->stats);
-
-	if (l->xtr != NULL)
-		json_object_set_new(o, "xtr", xtr_stats(l->xtr));
-	json_object_set_new(o, "log_suppressed",
-	    json_integer((json_int_t)l->logrl.suppressed));
-	return o;
+	return core_stats_json(l);
 }
 
 static json_t *
 cmd_reload(struct locid *l, json_t *args, char *err, size_t errlen)
 {
-	char e[512];
+	char e[1024];
 
 	if (locid_reload(l, e, sizeof(e)) == -1) {
-		snprintf(err, errlen, "%s; the old configuration keeps running", e);
+		snprintf(err, errlen, "%s", e);
 		return NULL;
 	}
-	return json_pack("{s:b, s:s}", "reloaded", 1, "config",
-	    l->conf_path != NULL ? l->conf_path : "");
+	return json_pack("{s:b, s:s, s:o}", "reloaded", 1, "config",
+	    l->core->conf_path != NULL ? l->core->conf_path : "",
+	    "roles", core_reload_json(l));
 }
 
 static json_t *
-cmd_xtr(struct locid *l, const char *cmd, json_t *args, char *err, size_t errlen)
+cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 {
-	if (l->xtr == NULL) {
-		snprintf(err, errlen, "this locid has no itr/etr role");
-		return NULL;
-	}
-	if (strcmp(cmd, "show map-cache") == 0)
-		return xtr_show_map_cache(l->xtr, args, err, errlen);
-	if (strcmp(cmd, "show database") == 0)
-		return xtr_show_database(l->xtr, args, err, errlen);
-	return xtr_clear_map_cache(l->xtr, args, err, errlen);
+	const struct core	*c = l->core;
+	json_t			*roles = json_array();
+	int			 i;
+
+	for (i = 0; c->roles[i] != NULL; i++)
+		if (c->obj[i] != NULL)
+			json_array_append_new(roles, json_string(c->roles[i]->name));
+	return json_pack("{s:i, s:s, s:o}", "protocol", CTL_PROTOCOL,
+	    "daemon", "locid", "roles", roles);
 }
 
-static json_t *
-control_handle(struct locid *l, const char *line)
-{
-	json_t		*req, *args, *res = NULL;
-	json_error_t	 jerr;
-	const char	*cmd;
-	char		 err[600] = "";
+static const struct {
+	const char	*name;
+	int		 flags;
+	json_t		*(*fn)(struct locid *, json_t *, char *, size_t);
+} core_cmds[] = {
+	{ "show stats", 0, cmd_show_stats },
+	{ "show version", 0, cmd_version },
+	{ "reload", CTL_PRIV, cmd_reload },
+};
 
-	if ((req = json_loads(line, 0, &jerr)) == NULL)
-		return json_pack("{s:b, s:s+}", "ok", 0, "error", "bad json: ",
-		    jerr.text);
-	cmd = json_string_value(json_object_get(req, "cmd"));
-	args = json_object_get(req, "args");
-	if (args == NULL || !json_is_object(args))
-		args = NULL;
-	if (args == NULL) {
-		args = json_object();
-		json_object_set_new(req, "args", args);
+/* -- requests ------------------------------------------------------------ */
+
+static void
+client_free(struct ctl_client *c)
+{
+	struct control *ctl = c->ctl;
+
+	if (c->cmd != NULL && c->cursor != NULL && c->cmd->cursor_free != NULL)
+		c->cmd->cursor_free(c->cursor);
+	json_decref(c->args);
+	if (c->ev_more != NULL)
+		event_free(c->ev_more);
+	if (c->chunk != NULL)
+		evbuffer_free(c->chunk);
+	bufferevent_free(c->bev);
+	TAILQ_REMOVE(&ctl->clients, c, entry);
+	ctl->nclients--;
+	free(c);
+}
+
+static void
+reply_json(struct ctl_client *c, json_t *rep)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	char		*s = json_dumps(rep, JSON_COMPACT | JSON_ENCODE_ANY);
+
+	json_decref(rep);
+	if (s == NULL) {
+		evbuffer_add_printf(out, "{\"v\":%d,\"ok\":false,\"error\":\"cannot encode the reply\"}\n",
+		    CTL_PROTOCOL);
+		return;
 	}
-	if (cmd == NULL)
-		snprintf(err, sizeof(err), "request without \"cmd\"");
-	else if (strcmp(cmd, "show site") == 0)
-		res = cmd_show_site(l, args, err, sizeof(err));
-	else if (strcmp(cmd, "show stats") == 0)
-		res = cmd_show_stats(l, args, err, sizeof(err));
-	else if (strcmp(cmd, "reload") == 0)
-		res = cmd_reload(l, args, err, sizeof(err));
-	else if (strcmp(cmd, "show map-cache") == 0 ||
-	    strcmp(cmd, "show database") == 0 ||
-	    strcmp(cmd, "clear map-cache") == 0)
-		res = cmd_xtr(l, cmd, args, err, sizeof(err));
-	else
-		snprintf(err, sizeof(err), "unknown command \"%s\"", cmd);
+	evbuffer_add(out, s, strlen(s));
+	evbuffer_add(out, "\n", 1);
+	free(s);
+}
+
+static void
+reply_error(struct ctl_client *c, const char *e)
+{
+	reply_json(c, json_pack("{s:i, s:b, s:s}", "v", CTL_PROTOCOL, "ok", 0,
+	    "error", e[0] != '\0' ? e : "failed"));
+}
+
+int
+ctl_stream_item(struct ctl_stream *st, json_t *item)
+{
+	struct evbuffer	*out = st->buf;
+	char		*s;
+
+	if (item == NULL)
+		return 1;
+	s = json_dumps(item, JSON_COMPACT);
+	json_decref(item);
+	if (s != NULL) {
+		evbuffer_add(out, "{\"item\":", 8);
+		evbuffer_add(out, s, strlen(s));
+		evbuffer_add(out, "}\n", 2);
+		free(s);
+		st->c->count++;
+	}
+	return ++st->n < CTL_CHUNK_ITEMS;
+}
+
+static void
+stream_end(struct ctl_client *c, const char *err)
+{
+	json_t *end = json_pack("{s:b, s:I}", "end", 1, "count", (json_int_t)c->count);
+
+	if (err != NULL)
+		json_object_set_new(end, "error", json_string(err));
+	reply_json(c, end);
+	if (c->cursor != NULL && c->cmd->cursor_free != NULL)
+		c->cmd->cursor_free(c->cursor);
+	c->cursor = NULL;
+	c->cmd = NULL;
+	c->role = NULL;
+	json_decref(c->args);
+	c->args = NULL;
+}
+
+/* produce chunks until the output reaches the high-water mark or the time
+ * slice is used up; then wait for the client to read (write callback) or
+ * for the next turn of the loop (ev_more) */
+static void
+stream_more(struct ctl_client *c)
+{
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
+	struct ctl_stream	 st;
+	uint64_t		 t0 = now_us();
+	char			 err[256] = "";
+	int			 rc;
+
+	while (c->cmd != NULL) {
+		if (evbuffer_get_length(out) >= CTL_HIGH_WATER)
+			return;		/* client_write calls again */
+		if (now_us() - t0 >= CTL_SLICE_US) {
+			event_active(c->ev_more, EV_TIMEOUT, 0);
+			return;
+		}
+		/* the role may have been restarted or stopped by a reload since
+		 * the last chunk: cursors hold keys, not pointers, so a new
+		 * instance carries on where the old one stopped */
+		if ((c->role = c->ctl->l->core->obj[c->ridx]) == NULL) {
+			stream_end(c, "the role stopped during the reply");
+			break;
+		}
+		st.c = c;
+		st.buf = c->chunk;
+		st.n = 0;
+		rc = c->cmd->stream(c->role, c->args, &st, &c->cursor, err, sizeof(err));
+		evbuffer_add_buffer(out, c->chunk);
+		if (rc == 0)
+			stream_end(c, NULL);
+		else if (rc == -1)
+			stream_end(c, err[0] != '\0' ? err : "failed");
+	}
+}
+
+static void	client_requests(struct ctl_client *);
+
+static void
+more_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ctl_client *c = arg;
+
+	stream_more(c);
+	if (c->cmd == NULL)
+		client_requests(c);	/* may free c */
+}
+
+/* find cmd: the core's table, then the running roles' */
+static int
+cmd_find(struct control *ctl, const char *name, const struct ctl_cmd **cmd,
+    int *ridx, int *core_i)
+{
+	const struct core	*c = ctl->l->core;
+	const struct ctl_cmd	*k;
+	int			 i, known = 0;
+
+	*cmd = NULL;
+	*core_i = -1;
+	for (i = 0; i < (int)(sizeof(core_cmds) / sizeof(core_cmds[0])); i++)
+		if (strcmp(core_cmds[i].name, name) == 0) {
+			*core_i = i;
+			return 1;
+		}
+	for (i = 0; c->roles[i] != NULL; i++) {
+		for (k = c->roles[i]->cmds; k != NULL && k->name != NULL; k++) {
+			if (strcmp(k->name, name) != 0)
+				continue;
+			known = 1;
+			if (c->obj[i] != NULL) {
+				*cmd = k;
+				*ridx = i;
+				return 1;
+			}
+		}
+	}
+	return known ? 0 : -1;
+}
+
+/* which roles offer name, for "this locid has no ... role" */
+static void
+roles_offering(struct control *ctl, const char *name, char *buf, size_t len)
+{
+	const struct core	*c = ctl->l->core;
+	const struct ctl_cmd	*k;
+	size_t			 n = 0;
+	int			 i;
+
+	buf[0] = '\0';
+	for (i = 0; c->roles[i] != NULL && n < len; i++)
+		for (k = c->roles[i]->cmds; k != NULL && k->name != NULL; k++)
+			if (strcmp(k->name, name) == 0)
+				n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				    n > 0 ? " or " : "", c->roles[i]->name);
+}
+
+/* one request line */
+static void
+client_request(struct ctl_client *c, const char *line)
+{
+	struct control		*ctl = c->ctl;
+	json_t			*req, *args, *res;
+	json_error_t		 jerr;
+	const char		*name;
+	const struct ctl_cmd	*cmd;
+	char			 err[600] = "", who[128];
+	int			 ridx = -1, ci, found, flags;
+	json_int_t		 v;
+
+	if ((req = ctl_request_parse(line, &name, &args, &v, &jerr, err,
+	    sizeof(err))) == NULL) {
+		reply_error(c, err);
+		return;
+	}
+	found = cmd_find(ctl, name, &cmd, &ridx, &ci);
+	if (found == -1) {
+		snprintf(err, sizeof(err), "unknown command \"%s\"", name);
+		goto fail;
+	}
+	if (found == 0) {
+		roles_offering(ctl, name, who, sizeof(who));
+		snprintf(err, sizeof(err), "\"%s\" needs the %s role, which "
+		    "this locid does not run", name, who);
+		goto fail;
+	}
+	flags = ci >= 0 ? core_cmds[ci].flags : cmd->flags;
+	if ((flags & CTL_PRIV) && c->ro) {
+		snprintf(err, sizeof(err), "permission denied: read-only control socket");
+		goto fail;
+	}
+	if (ci >= 0)
+		res = core_cmds[ci].fn(ctl->l, args, err, sizeof(err));
+	else if (cmd->stream != NULL) {
+		/* a streamed reply: header now, items from stream_more */
+		c->cmd = cmd;
+		c->ridx = ridx;
+		c->role = ctl->l->core->obj[ridx];
+		c->args = json_incref(args);
+		c->cursor = NULL;
+		c->count = 0;
+		/* a bad argument is refused before the stream starts: the
+		 * first chunk is made before the header goes out */
+		{
+			struct ctl_stream	 st = { c, c->chunk, 0 };
+			struct evbuffer		*out = bufferevent_get_output(c->bev);
+			int			 rc;
+
+			rc = cmd->stream(c->role, c->args, &st, &c->cursor, err, sizeof(err));
+			if (rc == -1 && c->count == 0) {
+				evbuffer_drain(c->chunk, evbuffer_get_length(c->chunk));
+				if (c->cursor != NULL && cmd->cursor_free != NULL)
+					cmd->cursor_free(c->cursor);
+				c->cursor = NULL;
+				c->cmd = NULL;
+				json_decref(c->args);
+				c->args = NULL;
+				goto fail;
+			}
+			evbuffer_add_printf(out, "{\"v\":%d,\"ok\":true,\"stream\":true}\n",
+			    CTL_PROTOCOL);
+			evbuffer_add_buffer(out, c->chunk);
+			if (rc == 0)
+				stream_end(c, NULL);
+			else if (rc == -1)
+				stream_end(c, err[0] != '\0' ? err : "failed");
+		}
+		json_decref(req);
+		return;
+	} else
+		res = cmd->fn(ctl->l->core->obj[ridx], args, err, sizeof(err));
 	json_decref(req);
-	if (res == NULL)
-		return json_pack("{s:b, s:s}", "ok", 0, "error",
-		    err[0] != '\0' ? err : "failed");
-	return json_pack("{s:b, s:o}", "ok", 1, "result", res);
+	if (res == NULL) {
+		reply_error(c, err);
+		return;
+	}
+	reply_json(c, json_pack("{s:i, s:b, s:o}", "v", CTL_PROTOCOL, "ok", 1,
+	    "result", res));
+	return;
+fail:
+	json_decref(req);
+	reply_error(c, err);
+}
+
+/* answer the complete lines waiting in the input, one at a time: a new
+ * request waits while a stream runs or the output is over the high-water
+ * mark (a client that writes without reading stops being read) */
+static void
+client_requests(struct ctl_client *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	char		*line;
+	size_t		 n;
+
+	while (c->cmd == NULL && !c->closing &&
+	    evbuffer_get_length(out) < CTL_HIGH_WATER) {
+		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
+		if (line == NULL) {
+			if (evbuffer_get_length(in) > CTL_LINE_MAX) {
+				reply_error(c, "request line too long");
+				c->closing = 1;
+				bufferevent_disable(c->bev, EV_READ);
+			}
+			break;
+		}
+		if (n > CTL_LINE_MAX) {
+			free(line);
+			reply_error(c, "request line too long");
+			c->closing = 1;
+			bufferevent_disable(c->bev, EV_READ);
+			break;
+		}
+		client_request(c, line);
+		free(line);
+		if (c->cmd != NULL)
+			stream_more(c);
+	}
+	/* read more only while requests can be answered */
+	if (c->cmd == NULL && !c->closing && evbuffer_get_length(out) < CTL_HIGH_WATER)
+		bufferevent_enable(c->bev, EV_READ);
+	else
+		bufferevent_disable(c->bev, EV_READ);
+	if (c->closing && evbuffer_get_length(out) == 0)
+		client_free(c);
 }
 
 static void
 client_read(struct bufferevent *bev, void *arg)
 {
-	struct locid	*l = arg;
-	struct evbuffer	*in = bufferevent_get_input(bev);
-	char		*line, *out;
-	size_t		 n;
-	json_t		*rep;
-
-	while ((line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF)) != NULL) {
-		rep = control_handle(l, line);
-		free(line);
-		out = json_dumps(rep, JSON_COMPACT);
-		json_decref(rep);
-		if (out != NULL) {
-			bufferevent_write(bev, out, strlen(out));
-			bufferevent_write(bev, "\n", 1);
-			free(out);
-		}
-	}
-	if (evbuffer_get_length(in) > CTL_LINE_MAX)
-		bufferevent_free(bev);
-}
-
-static void
-client_event(struct bufferevent *bev, short what, void *arg)
-{
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		bufferevent_free(bev);
+	client_requests(arg);
 }
 
 static void
 client_write(struct bufferevent *bev, void *arg)
 {
-	/* nothing: the client closes after reading its reply */
+	struct ctl_client *c = arg;
+
+	if (c->closing) {
+		client_free(c);
+		return;
+	}
+	if (c->cmd != NULL)
+		stream_more(c);
+	if (c->cmd == NULL)
+		client_requests(c);	/* may free c */
+}
+
+static void
+client_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct ctl_client *c = arg;
+
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		client_free(c);
+}
+
+/* the peer of a connection, for the log */
+static void
+peer_cred(int fd, char *buf, size_t len)
+{
+	struct ucred	 uc;
+	socklen_t	 sl = sizeof(uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &sl) == 0)
+		snprintf(buf, len, "pid %d uid %u", (int)uc.pid, (unsigned)uc.uid);
+	else
+		snprintf(buf, len, "unknown peer");
 }
 
 static void
 control_accept(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int slen, void *arg)
 {
-	struct control		*ctl = arg;
-	struct bufferevent	*bev;
+	struct ctl_listener	*cl = arg;
+	struct control		*ctl = cl->ctl;
+	struct ctl_client	*c;
+	struct timeval		 idle = { CTL_IDLE_S, 0 };
+	char			 who[64];
 
-	bev = bufferevent_socket_new(ctl->l->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
+	if (ctl->nclients >= CTL_CLIENTS_MAX) {
+		peer_cred(fd, who, sizeof(who));
+		if (log_limited_ok(core_logrl(ctl->l)))
+			log_warn("control: %s refused: %d clients already", who,
+			    ctl->nclients);
 		close(fd);
 		return;
 	}
-	bufferevent_setcb(bev, client_read, client_write, client_event, ctl->l);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return;
+	}
+	c->ctl = ctl;
+	c->ro = cl->ro;
+	c->bev = bufferevent_socket_new(ctl->l->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	c->ev_more = event_new(ctl->l->base, -1, 0, more_cb, c);
+	c->chunk = evbuffer_new();
+	if (c->bev == NULL || c->ev_more == NULL || c->chunk == NULL) {
+		if (c->chunk != NULL)
+			evbuffer_free(c->chunk);
+		if (c->bev != NULL)
+			bufferevent_free(c->bev);
+		else
+			close(fd);
+		if (c->ev_more != NULL)
+			event_free(c->ev_more);
+		free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&ctl->clients, c, entry);
+	ctl->nclients++;
+	bufferevent_setcb(c->bev, client_read, client_write, client_event, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, CTL_LOW_WATER, 0);
+	/* no more than one line and a bit is taken from the socket at once */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, CTL_LINE_MAX + 4096);
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
-int
-control_open(struct locid *l, const char *path)
+static int
+listener_open(struct control *ctl, struct ctl_listener *cl, const char *path,
+    int ro)
 {
-	struct control		*ctl;
 	struct sockaddr_un	 sun;
 	mode_t			 old;
 
@@ -182,37 +540,87 @@ control_open(struct locid *l, const char *path)
 		return -1;
 	}
 	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
-	if ((ctl = calloc(1, sizeof(*ctl))) == NULL)
+	cl->ctl = ctl;
+	cl->ro = ro;
+	if ((cl->path = strdup(path)) == NULL)
 		return -1;
-	ctl->l = l;
-	ctl->path = strdup(path);
 	unlink(path);
-	old = umask(0117);
-	ctl->lis = evconnlistener_new_bind(l->base, control_accept, ctl,
+	old = umask(ro ? 0111 : 0117);
+	cl->lis = evconnlistener_new_bind(ctl->l->base, control_accept, cl,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
 	    (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
-	if (ctl->lis == NULL) {
+	if (cl->lis == NULL) {
 		log_warn("control socket %s: %s", path, strerror(errno));
-		free(ctl->path);
+		free(cl->path);
+		cl->path = NULL;
+		return -1;
+	}
+	/* the full socket for root and the control-group; the read-only one
+	 * for everybody on the host */
+	chmod(path, ro ? 0666 : 0660);
+	if (ctl->gid != (gid_t)-1 && chown(path, (uid_t)-1, ctl->gid) == -1)
+		log_warn("control socket %s: chown: %s", path, strerror(errno));
+	return 0;
+}
+
+static void
+listener_close(struct ctl_listener *cl)
+{
+	if (cl->lis == NULL)
+		return;
+	evconnlistener_free(cl->lis);
+	unlink(cl->path);
+	free(cl->path);
+	cl->lis = NULL;
+	cl->path = NULL;
+}
+
+int
+control_open(struct locid *l, const char *path, const char *ro_path)
+{
+	struct control	*ctl;
+	struct group	*gr;
+	const char	*group = ctl_group(l->conf);
+
+	if ((ctl = calloc(1, sizeof(*ctl))) == NULL)
+		return -1;
+	ctl->l = l;
+	ctl->gid = (gid_t)-1;
+	TAILQ_INIT(&ctl->clients);
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL) {
+			log_warn("control-group %s: no such group", group);
+			free(ctl);
+			return -1;
+		}
+		ctl->gid = gr->gr_gid;
+	}
+	if (listener_open(ctl, &ctl->full, path, 0) == -1) {
 		free(ctl);
 		return -1;
 	}
-	chmod(path, 0660);
-	l->ctl = ctl;
+	if (ro_path != NULL && listener_open(ctl, &ctl->ro, ro_path, 1) == -1) {
+		listener_close(&ctl->full);
+		free(ctl);
+		return -1;
+	}
+	l->core->ctl = ctl;
 	return 0;
 }
 
 void
 control_close(struct locid *l)
 {
-	struct control *ctl = l->ctl;
+	struct control		*ctl = l->core->ctl;
+	struct ctl_client	*c;
 
 	if (ctl == NULL)
 		return;
-	evconnlistener_free(ctl->lis);
-	unlink(ctl->path);
-	free(ctl->path);
+	while ((c = TAILQ_FIRST(&ctl->clients)) != NULL)
+		client_free(c);
+	listener_close(&ctl->full);
+	listener_close(&ctl->ro);
 	free(ctl);
-	l->ctl = NULL;
+	l->core->ctl = NULL;
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "core.h"
-#include "locid.h"
+
 
 #define RX_BATCH	32
 #define RX_ROUNDS	8	/* batches per wake-up before yielding */
@@ -83,8 +83,8 @@ tx_failed(struct locid *l, const struct sockaddr *dst, int err)
 {
 	char s[80];
 
-	stats_drop(l, "tx: sendto failed");
-	if (log_limited_ok(l))
+	core_drop(l, CORE_DROP_TX_SENDTO_FAILED);
+	if (log_limited_ok(&l->core->logrl))
 		log_warn("send to %s failed: %s", sa_fmt(dst, s, sizeof(s)),
 		    strerror(err));
 }
@@ -94,7 +94,7 @@ tx_failed(struct locid *l, const struct sockaddr *dst, int err)
 static void
 core_flush(struct locid *l)
 {
-	struct txq	*q = l->txq;
+	struct txq	*q = l->core->txq;
 	unsigned	 i, j, end;
 	int		 k;
 
@@ -119,7 +119,7 @@ core_flush(struct locid *l)
 				continue;
 			}
 			for (; k > 0; k--, j++)
-				l->stats.tx[q->arena[q->off[j]] >> 4]++;
+				l->core->stats.tx[q->arena[q->off[j]] >> 4]++;
 		}
 	}
 	q->n = 0;
@@ -130,20 +130,20 @@ int
 locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
     size_t len)
 {
-	struct txq	*q = l->txq;
+	struct txq	*q = l->core->txq;
 	int		 fd;
 	socklen_t	 slen;
 
 	if (dst->sa_family == AF_INET) {
-		fd = l->sock4;
+		fd = l->core->sock4;
 		slen = sizeof(struct sockaddr_in);
 	} else if (dst->sa_family == AF_INET6) {
-		fd = l->sock6;
+		fd = l->core->sock6;
 		slen = sizeof(struct sockaddr_in6);
 	} else
 		fd = -1, slen = 0;
 	if (fd == -1) {
-		stats_drop(l, "tx: no socket for address family");
+		core_drop(l, CORE_DROP_TX_NO_SOCKET);
 		return -1;
 	}
 	if (q != NULL && q->active && len > 0 && len <= TX_ARENA) {
@@ -164,7 +164,7 @@ locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
 		return -1;
 	}
 	if (len > 0)
-		l->stats.tx[((const uint8_t *)buf)[0] >> 4]++;
+		l->core->stats.tx[((const uint8_t *)buf)[0] >> 4]++;
 	return 0;
 }
 
@@ -172,9 +172,9 @@ int
 core_can_send(const struct locid *l, const struct lisp_addr *a)
 {
 	if (a->afi == AFI_IPV4 && !a->has_iid)
-		return l->sock4 != -1;
+		return l->core->sock4 != -1;
 	if (a->afi == AFI_IPV6 && !a->has_iid)
-		return l->sock6 != -1;
+		return l->core->sock6 != -1;
 	return 0;
 }
 
@@ -183,7 +183,7 @@ core_port(const struct locid *l, int family)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen = sizeof(ss);
-	int			 fd = family == 4 ? l->sock4 : l->sock6;
+	int			 fd = family == 4 ? l->core->sock4 : l->core->sock6;
 	uint16_t		 port = 0;
 	struct lisp_addr	 a;
 
@@ -193,64 +193,136 @@ core_port(const struct locid *l, int family)
 	return port;
 }
 
-static const char *
-drop_dispatch(struct locid *l, const struct pkt *p, const char *reason,
+static const char *const core_drop_names[CORE_DROP__N] = { CORE_DROPS(DROP_NAME) };
+
+void
+core_drop(struct locid *l, enum core_drop d)
+{
+	if (l->core != NULL && (unsigned)d < CORE_DROP__N)
+		l->core->stats.drops[d]++;
+}
+
+struct ratelimit *
+core_logrl(struct locid *l)
+{
+	return &l->core->logrl;
+}
+
+void
+core_resolver_set(struct locid *l, const struct resolver *r, void *arg)
+{
+	l->core->resolver = r;
+	l->core->resolver_arg = arg;
+}
+
+const struct resolver *
+core_resolver(struct locid *l, void **arg)
+{
+	*arg = l->core->resolver_arg;
+	return l->core->resolver;
+}
+
+static void
+drop_dispatch(struct locid *l, const struct pkt *p, enum core_drop reason,
     const char *why)
 {
 	char s[80];
 
-	stats_drop(l, reason);
-	if (log_limited_ok(l))
+	core_drop(l, reason);
+	if (log_limited_ok(&l->core->logrl))
 		log_warn("%s from %s dropped: %s%s%s",
 		    lisp_type_name(p->len > 0 ? p->buf[0] >> 4 : 0),
-		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)), reason,
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    core_drop_names[reason],
 		    why != NULL ? ": " : "", why != NULL ? why : "");
-	return reason;
+}
+
+/* the reason a message of each kind is dropped when no role takes it */
+static const enum core_drop untaken[RX__N] = {
+	[RX_REGISTER] = CORE_DROP_NOT_A_MAP_SERVER,
+	[RX_NOTIFY] = CORE_DROP_NOTIFY_WITHOUT_XTR,
+	[RX_NOTIFY_ACK] = CORE_DROP_NOT_A_MAP_SERVER,
+	[RX_REPLY] = CORE_DROP_REPLY_WITHOUT_XTR,
+	[RX_REQUEST] = CORE_DROP_REQUEST_NO_ROLE,
+	[RX_PROBE] = CORE_DROP_PROBE_AT_MAPPING_SYSTEM,
+	[RX_SMR] = CORE_DROP_SMR_WITHOUT_ITR,
+	[RX_ECM_REQUEST] = CORE_DROP_REQUEST_NO_ROLE,
+	[RX_ECM_FORWARDED] = CORE_DROP_REQUEST_NO_ROLE,
+};
+
+/* 1 if a running role has a hook for kind */
+static int
+kind_wanted(const struct locid *l, enum rx_kind kind)
+{
+	const struct core	*c = l->core;
+	int			 i;
+
+	for (i = 0; c->roles[i] != NULL; i++)
+		if (c->obj[i] != NULL && c->roles[i]->rx[kind].fn != NULL)
+			return 1;
+	return 0;
+}
+
+/* offer m to the running roles' hooks for kind, lowest prio first */
+static void
+deliver(struct locid *l, enum rx_kind kind, const struct msg_in *m)
+{
+	const struct core	*c = l->core;
+	const struct role_rx	*h;
+	int			 i, best, last = -1, done = 0;
+
+	for (;;) {
+		best = -1;
+		/* the next hook by (prio, row) after the one just tried */
+		for (i = 0; c->roles[i] != NULL; i++) {
+			h = &c->roles[i]->rx[kind];
+			if (c->obj[i] == NULL || h->fn == NULL)
+				continue;
+			if (last != -1 && (h->prio < c->roles[last]->rx[kind].prio ||
+			    (h->prio == c->roles[last]->rx[kind].prio && i <= last)))
+				continue;
+			if (best == -1 || h->prio < c->roles[best]->rx[kind].prio)
+				best = i;
+		}
+		if (best == -1)
+			break;
+		if (c->roles[best]->rx[kind].fn(c->obj[best], m) == 1) {
+			done = 1;
+			break;
+		}
+		last = best;
+	}
+	if (!done)
+		drop_dispatch(l, m->pkt, untaken[kind], NULL);
 }
 
 static void
-dispatch_request(struct locid *l, const struct pkt *p,
-    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq)
+dispatch_request(struct locid *l, struct msg_in *m)
 {
-	int etr = l->xtr != NULL && l->conf->etr;
+	const struct lisp_map_request *mreq = m->mreq;
 
 	if (mreq->flags & MREQ_P) {
 		/* RLOC-probe: for the ETR only, never via MR/MS */
-		if (ecm == NULL && etr)
-			xtr_request_in(l->xtr, p, NULL, mreq);
+		if (m->ecm == NULL)
+			deliver(l, RX_PROBE, m);
 		else
-			drop_dispatch(l, p, "rloc-probe at map-resolver/map-server", NULL);
+			drop_dispatch(l, m->pkt, CORE_DROP_PROBE_AT_MAPPING_SYSTEM, NULL);
 		return;
 	}
-	if (ecm == NULL && (mreq->flags & MREQ_S)) {
-		if (l->xtr != NULL)
-			xtr_smr_in(l->xtr, p, mreq);
-		else
-			drop_dispatch(l, p, "smr without itr role", NULL);
-		return;
-	}
-	if (ecm != NULL) {
-		if ((ecm->flags & ECM_E) && etr)
-			xtr_request_in(l->xtr, p, ecm, mreq);
-		else if (l->mr != NULL)
-			mr_request_in(l->mr, p, ecm, mreq);
-		else if (etr)
-			xtr_request_in(l->xtr, p, ecm, mreq);
-		else
-			drop_dispatch(l, p, "map-request without a role to answer", NULL);
-		return;
-	}
-	if (etr)
-		xtr_request_in(l->xtr, p, NULL, mreq);
-	else if (l->mr != NULL)
-		mr_request_in(l->mr, p, NULL, mreq);
+	if (m->ecm == NULL && (mreq->flags & MREQ_S))
+		deliver(l, RX_SMR, m);
+	else if (m->ecm == NULL)
+		deliver(l, RX_REQUEST, m);
+	else if (m->ecm->flags & ECM_E)
+		deliver(l, RX_ECM_FORWARDED, m);
 	else
-		drop_dispatch(l, p, "map-request without a role to answer", NULL);
+		deliver(l, RX_ECM_REQUEST, m);
 }
 
 void
 core_dispatch(struct locid *l, const struct pkt *p)
 {
+	struct core			*c = l->core;
 	struct rbuf			 b;
 	const char			*why = NULL;
 	unsigned			 type;
@@ -258,84 +330,82 @@ core_dispatch(struct locid *l, const struct pkt *p)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct msg_in			 m;
+	enum rx_kind			 kind;
 
+	memset(&m, 0, sizeof(m));
+	m.pkt = p;
 	if (p->len < 4) {
-		l->stats.rx_bad++;
-		drop_dispatch(l, p, "short message", NULL);
+		c->stats.rx_bad++;
+		drop_dispatch(l, p, CORE_DROP_SHORT_MESSAGE, NULL);
 		return;
 	}
 	type = p->buf[0] >> 4;
-	l->stats.rx[type]++;
+	c->stats.rx[type]++;
 	rbuf_init(&b, p->buf, p->len);
 	switch (type) {
 	case LISP_MAP_REGISTER:
 	case LISP_MAP_NOTIFY_ACK:
-		if (l->ms == NULL) {
-			drop_dispatch(l, p, "not a map-server", NULL);
-			return;
-		}
-		if (map_register_decode(&b, &reg, &why) == -1) {
-			l->stats.rx_bad++;
-			drop_dispatch(l, p, "malformed map-register", why);
-			return;
-		}
-		if (type == LISP_MAP_REGISTER)
-			ms_register_in(l->ms, p, &reg);
-		else
-			ms_notify_ack_in(l->ms, p, &reg);
-		return;
 	case LISP_MAP_NOTIFY:
-		if (l->xtr == NULL) {
-			drop_dispatch(l, p, "map-notify without xtr role", NULL);
+		kind = type == LISP_MAP_REGISTER ? RX_REGISTER :
+		    type == LISP_MAP_NOTIFY ? RX_NOTIFY : RX_NOTIFY_ACK;
+		if (!kind_wanted(l, kind)) {
+			drop_dispatch(l, p, untaken[kind], NULL);
 			return;
 		}
 		if (map_register_decode(&b, &reg, &why) == -1) {
-			l->stats.rx_bad++;
-			drop_dispatch(l, p, "malformed map-notify", why);
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, type == LISP_MAP_NOTIFY ?
+			    CORE_DROP_MALFORMED_NOTIFY : CORE_DROP_MALFORMED_REGISTER, why);
 			return;
 		}
-		xtr_notify_in(l->xtr, p, &reg);
+		m.reg = &reg;
+		deliver(l, kind, &m);
 		return;
 	case LISP_MAP_REQUEST:
 		if (map_request_decode(&b, &mreq, &why) == -1) {
-			l->stats.rx_bad++;
-			drop_dispatch(l, p, "malformed map-request", why);
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_REQUEST, why);
 			return;
 		}
-		dispatch_request(l, p, NULL, &mreq);
+		m.mreq = &mreq;
+		dispatch_request(l, &m);
 		return;
 	case LISP_MAP_REPLY:
-		if (l->xtr == NULL) {
-			drop_dispatch(l, p, "map-reply without xtr role", NULL);
+		if (!kind_wanted(l, RX_REPLY)) {
+			drop_dispatch(l, p, untaken[RX_REPLY], NULL);
 			return;
 		}
 		if (map_reply_decode(&b, &rep, &why) == -1) {
-			l->stats.rx_bad++;
-			drop_dispatch(l, p, "malformed map-reply", why);
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_REPLY, why);
 			return;
 		}
-		xtr_reply_in(l->xtr, p, &rep);
+		m.rep = &rep;
+		deliver(l, RX_REPLY, &m);
 		return;
 	case LISP_ECM:
 		if (ecm_decode(&b, &ecm, &why) == -1) {
-			l->stats.rx_bad++;
-			drop_dispatch(l, p, "malformed ecm", why);
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM, why);
 			return;
 		}
 		if (ecm.inner.len < 4 || ecm.inner.p[0] >> 4 != LISP_MAP_REQUEST) {
-			drop_dispatch(l, p, "ecm without a map-request inside", NULL);
+			drop_dispatch(l, p, CORE_DROP_ECM_WITHOUT_REQUEST, NULL);
 			return;
 		}
 		b = ecm.inner;
 		if (map_request_decode(&b, &mreq, &why) == -1) {
-			l->stats.rx_bad++;
-			drop_dispatch(l, p, "malformed map-request in ecm", why);
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REQUEST, why);
 			return;
 		}
-		dispatch_request(l, p, &ecm, &mreq);
+		m.ecm = &ecm;
+		m.mreq = &mreq;
+		dispatch_request(l, &m);
 		return;
 	default:
-		drop_dispatch(l, p, "unsupported message type", NULL);
+		drop_dispatch(l, p, CORE_DROP_UNSUPPORTED_TYPE, NULL);
 		return;
 	}
 }
@@ -371,7 +441,7 @@ static void
 core_read(evutil_socket_t fd, short ev, void *arg)
 {
 	struct locid		*l = arg;
-	static uint8_t		 bufs[RX_BATCH][RX_BUFSZ];
+	uint8_t			(*bufs)[RX_BUFSZ] = (uint8_t (*)[RX_BUFSZ])l->core->rxbuf;
 	struct sockaddr_storage	 from[RX_BATCH];
 	uint8_t			 cbuf[RX_BATCH][128];
 	struct iovec		 iov[RX_BATCH];
@@ -379,8 +449,8 @@ core_read(evutil_socket_t fd, short ev, void *arg)
 	struct pkt		 p;
 	int			 i, n, round;
 
-	if (l->txq != NULL)
-		l->txq->active = 1;
+	if (l->core->txq != NULL)
+		l->core->txq->active = 1;
 	for (round = 0; round < RX_ROUNDS; round++) {
 		memset(mm, 0, sizeof(mm));
 		for (i = 0; i < RX_BATCH; i++) {
@@ -398,7 +468,7 @@ core_read(evutil_socket_t fd, short ev, void *arg)
 			break;
 		for (i = 0; i < n; i++) {
 			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				stats_drop(l, "rx: message too long");
+				core_drop(l, CORE_DROP_RX_TOO_LONG);
 				continue;
 			}
 			memset(&p, 0, sizeof(p));
@@ -412,9 +482,9 @@ core_read(evutil_socket_t fd, short ev, void *arg)
 		if (n < RX_BATCH)
 			break;
 	}
-	if (l->txq != NULL) {
+	if (l->core->txq != NULL) {
 		core_flush(l);
-		l->txq->active = 0;
+		l->core->txq->active = 0;
 	}
 }
 
@@ -463,7 +533,9 @@ sock_open(struct locid *l, int family, const struct lisp_addr *bind_to,
 	return fd;
 }
 
-int
+static void	core_close(struct locid *);
+
+static int
 core_open(struct locid *l)
 {
 	const struct conf	*c = l->conf;
@@ -473,28 +545,31 @@ core_open(struct locid *l)
 	/* with one listen address given, only that family is opened */
 	want4 = c->listen_v4.afi != AFI_NONE || c->listen_v6.afi == AFI_NONE;
 	want6 = c->listen_v6.afi != AFI_NONE || c->listen_v4.afi == AFI_NONE;
-	l->sock4 = l->sock6 = -1;
+	l->core->sock4 = l->core->sock6 = -1;
 	if (want4)
-		l->sock4 = sock_open(l, AF_INET, &c->listen_v4, port);
+		l->core->sock4 = sock_open(l, AF_INET, &c->listen_v4, port);
 	if (want6) {
-		l->sock6 = sock_open(l, AF_INET6, &c->listen_v6, port);
+		l->core->sock6 = sock_open(l, AF_INET6, &c->listen_v6, port);
 		/* a host without IPv6 still runs IPv4 */
-		if (l->sock6 == -1 && c->listen_v6.afi == AFI_NONE && l->sock4 != -1)
+		if (l->core->sock6 == -1 && c->listen_v6.afi == AFI_NONE && l->core->sock4 != -1)
 			log_info("no IPv6 control socket");
-		else if (l->sock6 == -1)
+		else if (l->core->sock6 == -1)
 			goto fail;
 	}
-	if (want4 && l->sock4 == -1)
+	if (want4 && l->core->sock4 == -1)
 		goto fail;
-	if (l->txq == NULL && (l->txq = calloc(1, sizeof(*l->txq))) == NULL)
+	if (l->core->rxbuf == NULL &&
+	    (l->core->rxbuf = malloc((size_t)RX_BATCH * RX_BUFSZ)) == NULL)
+		goto fail;
+	if (l->core->txq == NULL && (l->core->txq = calloc(1, sizeof(*l->core->txq))) == NULL)
 		log_warn("core: no memory for the send queue, sending one by one");
-	if (l->sock4 != -1) {
-		l->ev4 = event_new(l->base, l->sock4, EV_READ | EV_PERSIST, core_read, l);
-		event_add(l->ev4, NULL);
+	if (l->core->sock4 != -1) {
+		l->core->ev4 = event_new(l->base, l->core->sock4, EV_READ | EV_PERSIST, core_read, l);
+		event_add(l->core->ev4, NULL);
 	}
-	if (l->sock6 != -1) {
-		l->ev6 = event_new(l->base, l->sock6, EV_READ | EV_PERSIST, core_read, l);
-		event_add(l->ev6, NULL);
+	if (l->core->sock6 != -1) {
+		l->core->ev6 = event_new(l->base, l->core->sock6, EV_READ | EV_PERSIST, core_read, l);
+		event_add(l->core->ev6, NULL);
 	}
 	return 0;
 fail:
@@ -502,53 +577,275 @@ fail:
 	return -1;
 }
 
-void
+static void
 core_close(struct locid *l)
 {
-	if (l->ev4 != NULL)
-		event_free(l->ev4);
-	if (l->ev6 != NULL)
-		event_free(l->ev6);
-	l->ev4 = l->ev6 = NULL;
-	if (l->sock4 != -1)
-		close(l->sock4);
-	if (l->sock6 != -1)
-		close(l->sock6);
-	l->sock4 = l->sock6 = -1;
-	free(l->txq);
-	l->txq = NULL;
+	if (l->core->ev4 != NULL)
+		event_free(l->core->ev4);
+	if (l->core->ev6 != NULL)
+		event_free(l->core->ev6);
+	l->core->ev4 = l->core->ev6 = NULL;
+	if (l->core->sock4 != -1)
+		close(l->core->sock4);
+	if (l->core->sock6 != -1)
+		close(l->core->sock6);
+	l->core->sock4 = l->core->sock6 = -1;
+	free(l->core->txq);
+	l->core->txq = NULL;
 }
 
-/* start, reconfigure or stop the role whose module prefix and field in
- * struct locid are both r; a failed start sets rc to -1 */
-#define ROLE_SYNC(l, r, want, rc) do {					\
-	if ((want) && (l)->r == NULL) {					\
-		if (((l)->r = r##_new(l)) == NULL)			\
-			(rc) = -1;					\
-	} else if (want)						\
-		r##_reconf((l)->r);					\
-	else if ((l)->r != NULL) {					\
-		r##_free((l)->r);					\
-		(l)->r = NULL;						\
-	}								\
-} while (0)
+/* -- roles ------------------------------------------------------------ */
+
+const char *
+role_change_name(enum role_change c)
+{
+	static const char *const names[] = {
+		[RC_NONE] = "not running", [RC_STARTED] = "started",
+		[RC_RECONFIGURED] = "reconfigured", [RC_RESTARTED] = "restarted",
+		[RC_STOPPED] = "stopped", [RC_FAILED] = "failed",
+	};
+
+	return (unsigned)c < sizeof(names) / sizeof(names[0]) ? names[c] : "?";
+}
+
+void *
+core_role(const struct locid *l, const char *name)
+{
+	const struct core	*c = l->core;
+	int			 i;
+
+	if (c == NULL)
+		return NULL;
+	for (i = 0; c->roles[i] != NULL; i++)
+		if (strcmp(c->roles[i]->name, name) == 0)
+			return c->obj[i];
+	return NULL;
+}
+
+/* bring every row in line with l->conf: start what is wanted and not
+ * running, hand the conf to what runs (a role whose reconf refuses it is
+ * restarted), stop what is no longer wanted. records what happened per
+ * row; -1 if a wanted role is not running afterwards */
+static int
+roles_sync(struct locid *l)
+{
+	struct core		*c = l->core;
+	const struct role	*r;
+	char			*e;
+	int			 i, want, rc = 0;
+
+	for (i = 0; (r = c->roles[i]) != NULL && i < ROLE_MAX; i++) {
+		want = r->wanted(l->conf);
+		e = c->change_err[i];
+		e[0] = '\0';
+		if (want && c->obj[i] == NULL) {
+			c->obj[i] = r->new(l);
+			c->change[i] = c->obj[i] != NULL ? RC_STARTED : RC_FAILED;
+			if (c->obj[i] == NULL)
+				snprintf(e, sizeof(c->change_err[i]), "could not start");
+		} else if (want) {
+			if (r->reconf(c->obj[i], e, sizeof(c->change_err[i])) == 0) {
+				c->change[i] = RC_RECONFIGURED;
+				continue;
+			}
+			log_warn("%s: new configuration refused (%s): restarting",
+			    r->name, e[0] != '\0' ? e : "no reason given");
+			r->free(c->obj[i]);
+			c->obj[i] = r->new(l);
+			c->change[i] = c->obj[i] != NULL ? RC_RESTARTED : RC_FAILED;
+		} else if (c->obj[i] != NULL) {
+			r->free(c->obj[i]);
+			c->obj[i] = NULL;
+			c->change[i] = RC_STOPPED;
+		} else
+			c->change[i] = RC_NONE;
+		if (c->change[i] == RC_FAILED) {
+			if (e[0] == '\0')
+				snprintf(e, sizeof(c->change_err[i]), "could not start");
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+static void
+roles_stop(struct locid *l)
+{
+	struct core	*c = l->core;
+	int		 i, n;
+
+	for (n = 0; c->roles[n] != NULL; n++)
+		;
+	/* the reverse of start order: the MR before the MS it resolves through */
+	for (i = n - 1; i >= 0; i--) {
+		if (c->obj[i] != NULL)
+			c->roles[i]->free(c->obj[i]);
+		c->obj[i] = NULL;
+	}
+}
+
+json_t *
+core_reload_json(const struct locid *l)
+{
+	const struct core	*c = l->core;
+	json_t			*o = json_object();
+	int			 i;
+
+	for (i = 0; c->roles[i] != NULL; i++) {
+		if (c->change[i] == RC_NONE)
+			continue;
+		if (c->change_err[i][0] != '\0')
+			json_object_set_new(o, c->roles[i]->name, json_pack("{s:s, s:s}",
+			    "result", role_change_name(c->change[i]),
+			    "reason", c->change_err[i]));
+		else
+			json_object_set_new(o, c->roles[i]->name,
+			    json_string(role_change_name(c->change[i])));
+	}
+	return o;
+}
+
+/* -- counters and "show stats" ------------------------------------------ */
+
+static const char *
+type_key(unsigned t)
+{
+	static const char *const names[16] = {
+		"reserved-0", "map-request", "map-reply", "map-register",
+		"map-notify", "map-notify-ack", "map-referral", "info",
+		"ecm", "type-9", "type-10", "type-11", "type-12", "type-13",
+		"type-14", "shared-extension",
+	};
+
+	return names[t & 15];
+}
+
+static void
+counters_add(json_t *drops, json_t *by_module, const struct counters *k)
+{
+	json_t		*m = json_object();
+	unsigned	 i;
+	json_int_t	 prev;
+
+	for (i = 0; i < k->n; i++) {
+		if (k->names[i] == NULL)
+			continue;
+		/* two modules may count the same reason text: add up */
+		prev = json_integer_value(json_object_get(drops, k->names[i]));
+		json_object_set_new(drops, k->names[i],
+		    json_integer(prev + (json_int_t)k->v[i]));
+		json_object_set_new(m, k->names[i], json_integer((json_int_t)k->v[i]));
+	}
+	json_object_set_new(by_module, k->module, m);
+}
+
+/* every counter set: the core's and each running role's */
+static int
+counters_get(const struct locid *l, int i, struct counters *k)
+{
+	const struct core *c = l->core;
+
+	memset(k, 0, sizeof(*k));
+	if (i == -1) {
+		k->module = "core";
+		k->names = core_drop_names;
+		k->v = c->stats.drops;
+		k->n = CORE_DROP__N;
+		return 1;
+	}
+	if (c->obj[i] == NULL || c->roles[i]->counters == NULL)
+		return 0;
+	c->roles[i]->counters(c->obj[i], k);
+	k->module = c->roles[i]->name;
+	return 1;
+}
+
+uint64_t
+core_drop_count(const struct locid *l, const char *reason)
+{
+	struct counters	 k;
+	uint64_t	 sum = 0;
+	unsigned	 j;
+	int		 i;
+
+	for (i = -1; i < 0 || l->core->roles[i] != NULL; i++)
+		if (counters_get(l, i, &k))
+			for (j = 0; j < k.n; j++)
+				if (k.names[j] != NULL && strcmp(k.names[j], reason) == 0)
+					sum += k.v[j];
+	return sum;
+}
+
+json_t *
+core_stats_json(struct locid *l)
+{
+	struct core		*c = l->core;
+	const struct role	*r;
+	struct counters		 k;
+	struct ratelimit	*rl;
+	json_t			*o, *rx, *tx, *d, *dm, *lim;
+	uint64_t		 sup;
+	int			 i;
+
+	o = json_object();
+	rx = json_object();
+	tx = json_object();
+	d = json_object();
+	dm = json_object();
+	lim = json_object();
+	for (i = 0; i < 16; i++) {
+		if (c->stats.rx[i] != 0)
+			json_object_set_new(rx, type_key(i), json_integer((json_int_t)c->stats.rx[i]));
+		if (c->stats.tx[i] != 0)
+			json_object_set_new(tx, type_key(i), json_integer((json_int_t)c->stats.tx[i]));
+	}
+	sup = c->logrl.suppressed;
+	json_object_set_new(lim, "core", json_integer((json_int_t)c->logrl.suppressed));
+	for (i = -1; i < 0 || c->roles[i] != NULL; i++) {
+		if (counters_get(l, i, &k))
+			counters_add(d, dm, &k);
+		if (i < 0 || c->obj[i] == NULL)
+			continue;
+		r = c->roles[i];
+		if (r->logrl != NULL && (rl = r->logrl(c->obj[i])) != NULL) {
+			json_object_set_new(lim, r->name, json_integer((json_int_t)rl->suppressed));
+			sup += rl->suppressed;
+		}
+		if (r->stats != NULL)
+			json_object_set_new(o, r->name, r->stats(c->obj[i]));
+	}
+	json_object_set_new(o, "rx", rx);
+	json_object_set_new(o, "tx", tx);
+	json_object_set_new(o, "rx_bad", json_integer((json_int_t)c->stats.rx_bad));
+	json_object_set_new(o, "drops", d);
+	json_object_set_new(o, "drops_by_module", dm);
+	json_object_set_new(o, "log_suppressed", json_integer((json_int_t)sup));
+	json_object_set_new(o, "log_suppressed_by_module", lim);
+	return o;
+}
+
+/* -- start, stop, reload ------------------------------------------------ */
+
+static struct core *
+core_new(const struct role *const *roles)
+{
+	struct core *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->roles = roles != NULL ? roles : role_table;
+	c->sock4 = c->sock6 = -1;
+	return c;
+}
 
 int
-core_roles(struct locid *l)
+core_attach(struct locid *l, int sock4, int sock6)
 {
-	const struct conf	*c = l->conf;
-	int			 want_ms = c->map_server;
-	int			 want_mr = c->map_resolver || c->map_server;
-	int			 want_xtr = c->itr || c->etr || c->pitr || c->petr;
-	int			 rc = 0;
-
-	/* the MS needs its site trie before the MR resolves through it */
-	ROLE_SYNC(l, ms, want_ms, rc);
-	/* the Map-Resolver module also takes the Map-Requests of an MS-only
-	 * locid: resolution of registered EIDs is the MS side (ms_resolve) */
-	ROLE_SYNC(l, mr, want_mr, rc);
-	ROLE_SYNC(l, xtr, want_xtr, rc);
-	return rc;
+	if (l->core == NULL && (l->core = core_new(NULL)) == NULL)
+		return -1;
+	l->core->sock4 = sock4;
+	l->core->sock6 = sock6;
+	return 0;
 }
 
 static const char *
@@ -557,50 +854,73 @@ control_path(const struct conf *c)
 	return c->control_path != NULL ? c->control_path : "/run/locid.sock";
 }
 
+static const char *
+control_ro_path(const struct conf *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s.ro", control_path(c));
+	return buf;
+}
+
+static int
+core_control_open(struct locid *l)
+{
+	char ro[256];
+
+	return control_open(l, control_path(l->conf),
+	    control_ro_path(l->conf, ro, sizeof(ro)));
+}
+
 int
-locid_start(struct locid *l, struct conf *c, const char *conf_path)
+locid_start_roles(struct locid *l, struct conf *c, const char *conf_path,
+    const struct role *const *roles)
 {
 	l->conf = c;
-	l->sock4 = l->sock6 = -1;
-	if (conf_path != NULL && l->conf_path == NULL)
-		l->conf_path = strdup(conf_path);
+	if (l->core == NULL && (l->core = core_new(roles)) == NULL) {
+		log_warn("core: out of memory");
+		return -1;
+	}
+	if (conf_path != NULL && l->core->conf_path == NULL)
+		l->core->conf_path = strdup(conf_path);
 	if (l->base == NULL && (l->base = event_base_new()) == NULL) {
 		log_warn("event_base_new failed");
 		return -1;
 	}
-	l->logrl.window_ms = 10000;
-	l->logrl.burst = c->log_rate > 0 ? (uint32_t)c->log_rate : 10;
+	log_limiter_init(&l->core->logrl, c);
 	if (core_open(l) == -1)
 		return -1;
-	if (core_roles(l) == -1)
+	if (roles_sync(l) == -1) {
+		log_warn("start-up: %s", "a role could not start");
 		return -1;
-	if (control_open(l, control_path(c)) == -1)
+	}
+	if (core_control_open(l) == -1)
 		return -1;
 	return 0;
+}
+
+int
+locid_start(struct locid *l, struct conf *c, const char *conf_path)
+{
+	return locid_start_roles(l, c, conf_path, NULL);
 }
 
 void
 locid_stop(struct locid *l)
 {
-	control_close(l);
-	if (l->xtr != NULL)
-		xtr_free(l->xtr);
-	if (l->mr != NULL)
-		mr_free(l->mr);
-	if (l->ms != NULL)
-		ms_free(l->ms);
-	l->xtr = NULL;
-	l->mr = NULL;
-	l->ms = NULL;
-	core_close(l);
+	if (l->core != NULL) {
+		control_close(l);
+		roles_stop(l);
+		core_close(l);
+		free(l->core->rxbuf);
+		free(l->core->conf_path);
+		free(l->core);
+		l->core = NULL;
+	}
 	if (l->conf != NULL)
 		conf_free(l->conf);
 	l->conf = NULL;
 	if (l->base != NULL)
 		event_base_free(l->base);
 	l->base = NULL;
-	free(l->conf_path);
-	l->conf_path = NULL;
 }
 
 static int
@@ -611,12 +931,33 @@ same_listen(const struct conf *a, const struct conf *b)
 	    addr_equal(&a->listen_v6, &b->listen_v6);
 }
 
+static size_t
+change_summary(const struct core *c, char *buf, size_t len)
+{
+	size_t	 n = 0;
+	int	 i;
+
+	buf[0] = '\0';
+	for (i = 0; c->roles[i] != NULL && n < len; i++)
+		if (c->change[i] == RC_FAILED)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s: %s",
+			    n > 0 ? "; " : "", c->roles[i]->name, c->change_err[i]);
+	return n;
+}
+
 int
 locid_reload(struct locid *l, char *err, size_t errlen)
 {
+	struct core	*c = l->core;
 	struct conf	*nc, *old;
-	const char	*path = l->conf_path != NULL ? l->conf_path : l->conf->path;
+	const char	*path = c->conf_path != NULL ? c->conf_path : l->conf->path;
+	char		 why[1024] = "", ro[256];
+	int		 sockets = 0, ctl = 0, i;
 
+	for (i = 0; i < ROLE_MAX; i++) {
+		c->change[i] = RC_NONE;
+		c->change_err[i][0] = '\0';
+	}
 	if (path == NULL) {
 		snprintf(err, errlen, "no configuration file to reload");
 		return -1;
@@ -627,18 +968,65 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 	}
 	old = l->conf;
 	l->conf = nc;
-	l->logrl.burst = nc->log_rate > 0 ? (uint32_t)nc->log_rate : 10;
 	if (!same_listen(old, nc)) {
+		sockets = 1;
 		core_close(l);
-		if (core_open(l) == -1)
-			log_warn("reload: control-port sockets could not be reopened");
+		if (core_open(l) == -1) {
+			snprintf(why, sizeof(why), "the control-port sockets could not be opened");
+			goto rollback;
+		}
 	}
-	core_roles(l);
+	if (roles_sync(l) == -1) {
+		change_summary(c, why, sizeof(why));
+		goto rollback;
+	}
 	if (strcmp(control_path(old), control_path(nc)) != 0) {
+		ctl = 1;
 		control_close(l);
-		control_open(l, control_path(nc));
+		if (core_control_open(l) == -1) {
+			snprintf(why, sizeof(why), "control socket %s could not be opened",
+			    control_path(nc));
+			goto rollback;
+		}
 	}
+	log_limiter_init(&c->logrl, nc);
 	conf_free(old);
 	log_info("configuration reloaded from %s", path);
 	return 0;
+
+rollback:
+	/* back to the old conf: reopen what was closed, bring the roles back
+	 * to it (restarting those that failed), then free the new conf */
+	l->conf = old;
+	if (sockets) {
+		core_close(l);
+		if (core_open(l) == -1)
+			log_warn("reload: the previous control-port sockets could not be reopened");
+	}
+	if (ctl) {
+		control_close(l);
+		if (control_open(l, control_path(old), control_ro_path(old, ro, sizeof(ro))) == -1)
+			log_warn("reload: the previous control socket could not be reopened");
+	}
+	{
+		enum role_change	saved[ROLE_MAX];
+		char			saved_err[ROLE_MAX][256];
+
+		memcpy(saved, c->change, sizeof(saved));
+		memcpy(saved_err, c->change_err, sizeof(saved_err));
+		if (roles_sync(l) == -1) {
+			char more[512];
+
+			change_summary(c, more, sizeof(more));
+			snprintf(err, errlen, "reload failed (%s) and the previous "
+			    "configuration could not be fully restored (%s)", why, more);
+		} else
+			snprintf(err, errlen, "reload failed: %s; the previous "
+			    "configuration was restored", why);
+		memcpy(c->change, saved, sizeof(saved));
+		memcpy(c->change_err, saved_err, sizeof(saved_err));
+	}
+	conf_free(nc);
+	log_warn("%s", err);
+	return -1;
 }

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "auth.h"
-#include "core.h"
+#include "locid.h"
 #include "smr.h"
 #include "xtr.h"
 
@@ -95,7 +95,7 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 		if (db_usable_rlocs(&x->db[i]) > 0)
 			break;
 	if (i == x->ndb) {
-		log_limited(x->l, "etr: no usable RLOC yet, map-register to %s postponed",
+		log_limited(&x->logrl, "etr: no usable RLOC yet, map-register to %s postponed",
 		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return -1;
 	}
@@ -202,8 +202,8 @@ etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register
 				ms = &x->ms[i];
 	}
 	if (ms == NULL) {
-		stats_drop(x->l, "map-notify from unknown map-server");
-		log_limited(x->l, "etr: map-notify from %s dropped: not a configured map-server",
+		x->drops[XTR_DROP_MAP_NOTIFY_FROM_UNKNOWN_MAP_SERVER]++;
+		log_limited(&x->logrl, "etr: map-notify from %s dropped: not a configured map-server",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
 		return;
 	}
@@ -211,15 +211,15 @@ etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register
 	if (n->alg_id != ms->alg || !auth_verify(ms->alg, ms->secret,
 	    strlen(ms->secret), n->msg.p, n->msg.len, n->auth_off, n->auth_len)) {
 		ms->notify_bad++;
-		stats_drop(x->l, "map-notify authentication failed");
-		log_limited(x->l, "etr: map-notify from %s dropped: authentication failed",
+		x->drops[XTR_DROP_MAP_NOTIFY_AUTHENTICATION_FAILED]++;
+		log_limited(&x->logrl, "etr: map-notify from %s dropped: authentication failed",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
 		return;
 	}
 	if (!nonce_ok) {
 		ms->notify_bad++;
-		stats_drop(x->l, "map-notify nonce mismatch");
-		log_limited(x->l, "etr: map-notify from %s dropped: nonce %016llx not ours",
+		x->drops[XTR_DROP_MAP_NOTIFY_NONCE_MISMATCH]++;
+		log_limited(&x->logrl, "etr: map-notify from %s dropped: nonce %016llx not ours",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
 		    (unsigned long long)n->nonce);
 		return;
@@ -317,11 +317,11 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	int nmatch = 0, i, probe = (q->flags & MREQ_P) != 0;
 
 	if (!x->etr) {
-		stats_drop(x->l, "map-request without etr role");
+		x->drops[XTR_DROP_MAP_REQUEST_WITHOUT_ETR_ROLE]++;
 		return;
 	}
 	if (q->flags & MREQ_S) {	/* an SMR is the ITR's business */
-		stats_drop(x->l, "etr: smr in an ecm");
+		x->drops[XTR_DROP_ETR_SMR_IN_AN_ECM]++;
 		return;
 	}
 	/* best covering mapping per record, or the mappings inside it */
@@ -350,13 +350,13 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 				match[nmatch++] = &x->db[i];
 	}
 	if (nmatch == 0) {
-		stats_drop(x->l, "map-request for an EID not ours");
-		log_limited(x->l, "etr: map-request from %s dropped: EID not in our database",
+		x->drops[XTR_DROP_MAP_REQUEST_FOR_AN_EID_NOT_OURS]++;
+		log_limited(&x->logrl, "etr: map-request from %s dropped: EID not in our database",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
 		return;
 	}
 	if ((to = reply_rloc(x, q)) == NULL) {
-		stats_drop(x->l, "map-request without usable itr-rloc");
+		x->drops[XTR_DROP_MAP_REQUEST_WITHOUT_USABLE_ITR_RLOC]++;
 		return;
 	}
 	/* a reflector must not answer without bound: RLOC-probes are
@@ -367,8 +367,8 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 			for (i = 0; i < ETR_RL_SLOTS; i++)
 				addr_set_none(&x->rl->s[i].rloc);
 		if (x->rl != NULL && !etr_rl_allow(x->rl, to, now_ms())) {
-			stats_drop(x->l, "etr: map-reply rate limited");
-			if (log_limited_ok(x->l))
+			x->drops[XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED]++;
+			if (log_limited_ok(&x->logrl))
 				log_warn("etr: map-request from %s not answered: more "
 				    "than %d map-replies/s to %s", sa_fmt((const struct
 				    sockaddr *)&p->src, (char[64]){ 0 }, 64), ETR_RL_RATE,
@@ -389,7 +389,7 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	for (i = 0; i < nmatch; i++)
 		db_record_encode(&w, match[i], probe ? &local : NULL);
 	if (w.err) {
-		stats_drop(x->l, "map-reply does not fit");
+		x->drops[XTR_DROP_MAP_REPLY_DOES_NOT_FIT]++;
 		return;
 	}
 	sockaddr_from_addr(&ss, to, port);
@@ -449,12 +449,12 @@ etr_udp_read(evutil_socket_t fd, short ev, void *arg)
 					memcpy(&ttl, CMSG_DATA(cm), sizeof(ttl));
 			}
 			if (msg[i].msg_hdr.msg_flags & MSG_TRUNC) {
-				stats_drop(x->l, "decap: packet truncated");
+				x->drops[XTR_DROP_DECAP_PACKET_TRUNCATED]++;
 				continue;
 			}
 			if (decap_parse(iov[i].iov_base, msg[i].msg_len, ttl, &d, &why) == -1) {
-				stats_drop(x->l, "decap: malformed");
-				if (log_limited_ok(x->l))
+				x->drops[XTR_DROP_DECAP_MALFORMED]++;
+				if (log_limited_ok(&x->logrl))
 					log_warn("etr: data packet from %s dropped: %s",
 					    sa_fmt((struct sockaddr *)&from[i],
 					    (char[64]){ 0 }, 64), why);
@@ -463,8 +463,8 @@ etr_udp_read(evutil_socket_t fd, short ev, void *arg)
 			if (pxtr_decap(x, &d) == 1)	/* PETR: native or dropped */
 				continue;
 			if (!decap_dst_ok(x, &d)) {
-				stats_drop(x->l, "decap: destination not in our EID space");
-				if (log_limited_ok(x->l))
+				x->drops[XTR_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE]++;
+				if (log_limited_ok(&x->logrl))
 					log_warn("etr: data packet from %s dropped: inner "
 					    "destination %s not in our EID space",
 					    sa_fmt((struct sockaddr *)&from[i],

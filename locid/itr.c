@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "locid.h"
 #include "msg_build.h"
 #include "mrsel.h"
 #include "probe.h"
@@ -25,7 +25,7 @@ entry_route(struct xtr *x, struct mc_entry *e, int add)
 		return;
 	a.has_iid = 0;
 	if (nl_route(x->nl, add, NL_RT_THROW, x->rt_table, &a, e->mlen, 0) == -1) {
-		log_limited(x->l, "itr: throw route %s %s: %s", add ? "add" : "delete",
+		log_limited(&x->logrl, "itr: throw route %s %s: %s", add ? "add" : "delete",
 		    prefix_fmt(&a, e->mlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 		    nl_error(x->nl));
 		if (add)
@@ -61,7 +61,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
 		nmr++;
 	if (nmr == 0) {
-		log_limited(x->l, "itr: no map-resolver configured");
+		log_limited(&x->logrl, "itr: no map-resolver configured");
 		return -1;
 	}
 	/* in order, failing over to the next one that answers (mrsel.c) */
@@ -101,7 +101,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	q.isrc.has_iid = 0;
 	q.sport = LISP_CONTROL_PORT;
 	if ((len = map_request_build(buf, sizeof(buf), &q)) == 0) {
-		log_limited(x->l, "itr: map-request does not fit");
+		log_limited(&x->logrl, "itr: map-request does not fit");
 		return -1;
 	}
 	mc_entry_add_nonce(e, q.nonce);
@@ -123,11 +123,11 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 }
 
 static void
-drop(struct xtr *x, struct mc_entry *e, const char *reason)
+drop(struct xtr *x, struct mc_entry *e, enum xtr_drop reason)
 {
 	if (e != NULL)
 		e->drops++;
-	stats_drop(x->l, reason);
+	x->drops[reason]++;
 }
 
 /* forward a packet natively: to the PETR when one is configured, else back
@@ -171,7 +171,7 @@ encap_to(struct xtr *x, struct mc_entry *e, struct mc_loc *loc, int nloc,
 	int i, room;
 
 	if ((i = rloc_select(loc, nloc, h, fams)) == -1) {
-		drop(x, e, "itr: no usable locator");
+		drop(x, e, XTR_DROP_ITR_NO_USABLE_LOCATOR);
 		return 0;
 	}
 	dst = loc[i].addr;
@@ -189,13 +189,13 @@ encap_to(struct xtr *x, struct mc_entry *e, struct mc_loc *loc, int nloc,
 		    room);
 		if (n > 0 && xtr_tun_write(x, icmp, n) == 0)
 			x->st.icmp_too_big++;
-		drop(x, e, "itr: packet larger than the tunnel MTU");
+		drop(x, e, XTR_DROP_ITR_PACKET_LARGER_THAN_THE_TUNNEL_MTU);
 		return 0;
 	}
 	o = encap_build(p, len, ENCAP_HEADROOM, ip, src, &dst, flow_sport(h),
 	    db != NULL && db->eid.has_iid && db->eid.iid != 0, db ? db->eid.iid : 0, &olen);
 	if (o == NULL || xtr_send_raw(x, o, olen, &dst) == -1) {
-		drop(x, e, "itr: encapsulation failed");
+		drop(x, e, XTR_DROP_ITR_ENCAPSULATION_FAILED);
 		return 0;
 	}
 	loc[i].pkts++;
@@ -217,13 +217,13 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 	const char *why;
 
 	if (ip_parse(p, len, &ip, &why) == -1) {
-		stats_drop(x->l, "itr: malformed packet from tun");
+		x->drops[XTR_DROP_ITR_MALFORMED_PACKET_FROM_TUN]++;
 		return 0;
 	}
 	len = ip.len;
 	db = xtr_db_cover(x, &ip.src, 1, 0);
 	if (db == NULL && !x->l->conf->pitr) {
-		stats_drop(x->l, "itr: source not in our EID space");
+		x->drops[XTR_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE]++;
 		return 0;
 	}
 	if (db == NULL && pxtr_itr_check(x, &ip) == -1)
@@ -236,15 +236,15 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 	}
 	if ((e = mapcache_lookup(x->mc, &dst)) == NULL) {
 		if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {
-			stats_drop(x->l, "itr: too many destinations resolving");
-			if (log_limited_ok(x->l))
+			x->drops[XTR_DROP_ITR_TOO_MANY_DESTINATIONS_RESOLVING]++;
+			if (log_limited_ok(&x->logrl))
 				log_warn("itr: packet to %s dropped: %d destinations "
 				    "already resolving", addr_fmt(&dst,
 				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), ITR_MAX_PENDING);
 			return 0;
 		}
 		if ((e = mapcache_add(x->mc, &dst, addr_bits(&dst), now)) == NULL) {
-			stats_drop(x->l, "itr: out of memory");
+			x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
 			return 0;
 		}
 		e->seid = src;
@@ -260,7 +260,7 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 		if (mc_entry_queue(e, p, len, x->l->conf->queue_per_dest) == 0)
 			x->st.queued_pkts++;
 		else
-			drop(x, e, "itr: resolution queue full");
+			drop(x, e, XTR_DROP_ITR_RESOLUTION_QUEUE_FULL);
 		return 0;
 	case MC_NEGATIVE:
 		switch (e->act) {
@@ -272,10 +272,10 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 				e->tries = 0;
 				send_request(x, e, 0, now);
 			}
-			drop(x, e, "itr: negative entry, send-map-request");
+			drop(x, e, XTR_DROP_ITR_NEGATIVE_ENTRY_SEND_MAP_REQUEST);
 			return 0;
 		default:
-			drop(x, e, "itr: negative entry, drop action");
+			drop(x, e, XTR_DROP_ITR_NEGATIVE_ENTRY_DROP_ACTION);
 			return 0;
 		}
 	case MC_POSITIVE:
@@ -300,11 +300,11 @@ itr_tun_read(evutil_socket_t fd, short ev, void *arg)
 		n = read(fd, p, x->slot_size - ENCAP_HEADROOM);
 		if (n <= 0) {
 			if (n == -1 && errno != EAGAIN && errno != EINTR)
-				log_limited(x->l, "itr: tun read: %s", strerror(errno));
+				log_limited(&x->logrl, "itr: tun read: %s", strerror(errno));
 			break;
 		}
 		if (!x->itr) {
-			stats_drop(x->l, "itr: packet on tun without itr role");
+			x->drops[XTR_DROP_ITR_PACKET_ON_TUN_WITHOUT_ITR_ROLE]++;
 			continue;
 		}
 		itr_process(x, p, (size_t)n, now);
@@ -416,8 +416,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	if (x->mrsel != NULL)
 		mrsel_reply(x->mrsel, rep->nonce, now);
 	if ((e0 = mapcache_by_nonce(x->mc, rep->nonce)) == NULL) {
-		stats_drop(x->l, "itr: map-reply with unknown nonce");
-		log_limited(x->l, "itr: map-reply from %s dropped: nonce %016llx not outstanding",
+		x->drops[XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE]++;
+		log_limited(&x->logrl, "itr: map-reply from %s dropped: nonce %016llx not outstanding",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
 		    (unsigned long long)rep->nonce);
 		return;
@@ -436,7 +436,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	recs = rep->records;
 	while (record_next(&recs, &rec) == 1) {
 		if (record_prefix(&rec, &eid) == -1) {
-			stats_drop(x->l, "itr: map-reply record with an unusable eid");
+			x->drops[XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID]++;
 			continue;
 		}
 		/* only what we asked about: a prefix covering it, inside it, or
@@ -447,15 +447,15 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 				break;
 		if (i == ncover && !(rec.eid_mlen >= reqlen &&
 		    covers(&req, reqlen, &eid))) {
-			stats_drop(x->l, "itr: map-reply record not asked for");
-			log_limited(x->l, "itr: map-reply from %s: record %s ignored: not "
+			x->drops[XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR]++;
+			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: not "
 			    "what was asked", sa_fmt((const struct sockaddr *)&p->src,
 			    (char[64]){ 0 }, 64), prefix_fmt(&eid, rec.eid_mlen,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 			continue;
 		}
 		if (ninstalled == ITR_REPLY_RECORDS) {
-			stats_drop(x->l, "itr: map-reply with too many records");
+			x->drops[XTR_DROP_ITR_MAP_REPLY_WITH_TOO_MANY_RECORDS]++;
 			break;
 		}
 		if ((e = mapcache_add(x->mc, &eid, rec.eid_mlen, now)) == NULL)
@@ -516,8 +516,8 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
 	    e->state == MC_PENDING) {
-		stats_drop(x->l, "itr: smr for an eid not in the map-cache");
-		log_limited(x->l, "itr: smr from %s ignored: %s not in the map-cache",
+		x->drops[XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE]++;
+		log_limited(&x->logrl, "itr: smr from %s ignored: %s not in the map-cache",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
 		    q->seid.afi == AFI_NONE ? "no source-eid" : addr_fmt(&q->seid,
 		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
@@ -546,7 +546,7 @@ itr_tick(struct xtr *x, uint64_t now)
 		if (e->requesting && now >= e->next_try_ms) {
 			if ((uint32_t)e->tries > retries) {
 				if (e->state == MC_PENDING) {
-					drop(x, e, "itr: map-request unanswered");
+					drop(x, e, XTR_DROP_ITR_MAP_REQUEST_UNANSWERED);
 					itr_entry_del(e, x);
 					mapcache_remove(x->mc, e);
 				} else {

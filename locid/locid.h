@@ -1,8 +1,10 @@
-/* the daemon's shared state and the services every role uses. roles:
- * ms.c (Map-Server), mr.c (Map-Resolver), xtr.c and friends (ETR, ITR,
- * PITR, PETR). the core (main.c, core.c, control.c) owns the event loop,
- * the UDP 4342 sockets, the control socket, reload, logging and stats, and
- * dispatches received control messages to the roles (core_dispatch). */
+/* the services header: what a role (ms.c, mr.c, xtr.c and friends) sees
+ * of the daemon core. a role is a row of struct role (role.h); the core
+ * (core.c, control.c, main.c) owns the event loop, the UDP 4342 sockets,
+ * the control socket, reload and the role table, and hands each received
+ * control message to the roles that declared a hook for its kind. a role
+ * never calls another role: the Map-Resolver reaches the Map-Server through
+ * the resolver backend below. */
 #ifndef LOCID_LOCID_H
 #define LOCID_LOCID_H
 
@@ -17,9 +19,17 @@
 #include "msg.h"
 #include "sockaddr.h"
 
-struct ms;
-struct mr;
-struct xtr;
+struct core;
+struct trie;
+
+/* the daemon as a role sees it: its event loop and the configuration in
+ * force (read-only; replaced by reload before the roles' reconf hooks) */
+struct locid {
+	struct event_base	*base;
+	struct conf		*conf;
+	int			 debug;		/* -d: foreground, log to stderr */
+	struct core		*core;		/* core.c's private state */
+};
 
 /* one received control message */
 struct pkt {
@@ -30,18 +40,13 @@ struct pkt {
 	int			 ifindex;
 };
 
-#define STATS_DROP_REASONS	64
-struct stats {
-	uint64_t	 rx[16];		/* by LISP type */
-	uint64_t	 tx[16];
-	uint64_t	 rx_bad;		/* did not decode */
-	struct {
-		const char	*reason;	/* static string */
-		uint64_t	 count;
-	} drop[STATS_DROP_REASONS];
-};
+/* time */
+uint64_t	now_ms(void);		/* CLOCK_MONOTONIC */
+uint64_t	now_us(void);		/* CLOCK_MONOTONIC, microseconds */
+uint64_t	wall_s(void);		/* CLOCK_REALTIME seconds (for "last register") */
 
-/* token bucket for log lines and per-source limits */
+/* a fixed window of window_ms holding at most burst events; a zero window
+ * (a limiter nobody set up) lets everything through */
 struct ratelimit {
 	uint64_t	 window_ms;
 	uint32_t	 burst;
@@ -49,108 +54,157 @@ struct ratelimit {
 	uint32_t	 used;
 	uint64_t	 suppressed;
 };
-
-struct locid {
-	struct event_base	*base;
-	struct conf		*conf;
-	char			*conf_path;
-	int			 debug;		/* -d: foreground, log to stderr */
-	int			 sock4, sock6;	/* UDP 4342 */
-	struct event		*ev4, *ev6;
-	struct ms		*ms;		/* NULL unless role map-server */
-	struct mr		*mr;		/* NULL unless role map-resolver */
-	struct xtr		*xtr;		/* NULL unless itr/etr/pitr/petr */
-	struct stats		 stats;
-	struct ratelimit	 logrl;
-	struct control		*ctl;
-	struct txq		*txq;		/* core.c: sends batched per receive batch */
-};
-
-/* time */
-uint64_t	now_ms(void);		/* CLOCK_MONOTONIC */
-uint64_t	now_us(void);		/* CLOCK_MONOTONIC, microseconds */
-uint64_t	wall_s(void);		/* CLOCK_REALTIME seconds (for "last register") */
+int	ratelimit_allow(struct ratelimit *, uint64_t now);
 
 /* logging: syslog, or stderr with -d */
 void	log_init(int debug, const char *ident);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-/* rate-limited warning for drops and refusals */
-void	log_limited(struct locid *, const char *, ...) __attribute__((format(printf, 2, 3)));
-/* the same limiter asked first, on paths where formatting the arguments
- * costs: if (log_limited_ok(l)) log_warn(...) */
-int	log_limited_ok(struct locid *);
-int	ratelimit_allow(struct ratelimit *, uint64_t now);
+/* each role has its own limiter for drop and refusal lines, so that a
+ * flood of one kind cannot hide another role's messages. set up with the
+ * configured log-rate (lines per 10 s) */
+void	log_limiter_init(struct ratelimit *, const struct conf *);
+/* rate-limited warning */
+void	log_limited(struct ratelimit *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* the limiter asked first, on paths where formatting the arguments costs:
+ * if (log_limited_ok(rl)) log_warn(...) */
+int	log_limited_ok(struct ratelimit *);
 
-/* stats */
-void	stats_drop(struct locid *, const char *reason);	/* reason: static string */
-json_t	*stats_json(const struct stats *);
+/* typed counters: a module lists its drop reasons once, as
+ *	#define FOO_DROPS(X) X(FOO_DROP_BAR, "foo: bar") ...
+ *	enum foo_drop { FOO_DROPS(DROP_ENUM) FOO_DROP__N };
+ *	static const char *const foo_drop_names[] = { FOO_DROPS(DROP_NAME) };
+ * and counts with an array indexed by the enum; the role row hands both
+ * to the core, which renders them (show stats, text/JSON/OpenMetrics) */
+#define DROP_ENUM(id, name)	id,
+#define DROP_NAME(id, name)	[id] = name,
+struct counters {
+	const char		*module;	/* "core", "map-server", ... */
+	const char *const	*names;
+	const uint64_t		*v;
+	unsigned		 n;
+};
+
+/* the core's own drops (dispatch, sending, and the helpers MS and MR
+ * share in msmr.h) */
+#define CORE_DROPS(X) \
+	X(CORE_DROP_TX_SENDTO_FAILED, "tx: sendto failed") \
+	X(CORE_DROP_TX_NO_SOCKET, "tx: no socket for address family") \
+	X(CORE_DROP_RX_TOO_LONG, "rx: message too long") \
+	X(CORE_DROP_PROBE_AT_MAPPING_SYSTEM, "rloc-probe at map-resolver/map-server") \
+	X(CORE_DROP_SMR_WITHOUT_ITR, "smr without itr role") \
+	X(CORE_DROP_REQUEST_NO_ROLE, "map-request without a role to answer") \
+	X(CORE_DROP_SHORT_MESSAGE, "short message") \
+	X(CORE_DROP_NOT_A_MAP_SERVER, "not a map-server") \
+	X(CORE_DROP_MALFORMED_REGISTER, "malformed map-register") \
+	X(CORE_DROP_NOTIFY_WITHOUT_XTR, "map-notify without xtr role") \
+	X(CORE_DROP_MALFORMED_NOTIFY, "malformed map-notify") \
+	X(CORE_DROP_MALFORMED_REQUEST, "malformed map-request") \
+	X(CORE_DROP_REPLY_WITHOUT_XTR, "map-reply without xtr role") \
+	X(CORE_DROP_MALFORMED_REPLY, "malformed map-reply") \
+	X(CORE_DROP_MALFORMED_ECM, "malformed ecm") \
+	X(CORE_DROP_ECM_WITHOUT_REQUEST, "ecm without a map-request inside") \
+	X(CORE_DROP_MALFORMED_ECM_REQUEST, "malformed map-request in ecm") \
+	X(CORE_DROP_UNSUPPORTED_TYPE, "unsupported message type") \
+	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
+	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
+	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed")
+enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
+void	core_drop(struct locid *, enum core_drop);
+/* the core's limiter for lines about messages no role took */
+struct ratelimit *core_logrl(struct locid *);
 
 /* send a control message from UDP port 4342 to dst (address + port); while
  * a batch of received messages is dispatched it is queued and the queue
  * goes out with sendmmsg after the batch (0 then means queued) */
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
+/* 1 if a control message to a can be sent (a socket of its family is open) */
+int	core_can_send(const struct locid *, const struct lisp_addr *a);
+/* local port of the IPv4 (4) or IPv6 (6) control socket, 0 if none */
+uint16_t core_port(const struct locid *, int family);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */
 
-/* role lifecycles; *_new returns NULL on failure with a log line. reconf
- * gets the new conf already installed in l->conf and must keep state that
- * still applies (registrations of sites that still exist, the map-cache). */
-struct ms	*ms_new(struct locid *);
-void		 ms_reconf(struct ms *);
-void		 ms_free(struct ms *);
-struct mr	*mr_new(struct locid *);
-void		 mr_reconf(struct mr *);
-void		 mr_free(struct mr *);
-struct xtr	*xtr_new(struct locid *);
-void		 xtr_reconf(struct xtr *);
-void		 xtr_free(struct xtr *);	/* removes TUN, routes and rules */
+/* a received control message, decoded once by the core. for a Map-Request
+ * in an ECM, ecm is set and mreq is the inner request */
+struct msg_in {
+	const struct pkt		*pkt;
+	const struct lisp_ecm		*ecm;
+	const struct lisp_map_request	*mreq;
+	const struct lisp_map_reply	*rep;
+	const struct lisp_map_register	*reg;	/* Map-Register, Notify, Notify-Ack */
+};
 
-/* dispatch (core.c) of one message received on 4342:
- *  Map-Register, Map-Notify-Ack      -> ms_*_in
- *  ECM with inner Map-Request        -> E bit and ETR role: xtr_request_in;
- *                                       MR or MS role: mr_request_in;
- *                                       else ETR role: xtr_request_in
- *  plain Map-Request: P (RLOC-probe) -> xtr_request_in (dropped+counted at MR/MS-only)
- *                     S (SMR)        -> xtr_smr_in
- *                     otherwise      -> xtr_request_in if ETR, else mr_request_in
- *  Map-Reply                         -> xtr_reply_in
- *  Map-Notify                        -> xtr_notify_in */
-void	core_dispatch(struct locid *, const struct pkt *);
+/* the kinds of message a role can take; the core decodes, classifies and
+ * offers the message to the hooks for its kind in order of prio (lowest
+ * first) until one returns 1 */
+enum rx_kind {
+	RX_REGISTER,		/* Map-Register */
+	RX_NOTIFY,		/* Map-Notify */
+	RX_NOTIFY_ACK,		/* Map-Notify-Ack */
+	RX_REPLY,		/* Map-Reply */
+	RX_REQUEST,		/* plain Map-Request */
+	RX_PROBE,		/* plain Map-Request with P (RLOC-probe) */
+	RX_SMR,			/* plain Map-Request with S */
+	RX_ECM_REQUEST,		/* Map-Request in an ECM from an ITR */
+	RX_ECM_FORWARDED,	/* the same with E: forwarded by a Map-Server */
+	RX__N
+};
 
-void	ms_register_in(struct ms *, const struct pkt *, const struct lisp_map_register *);
-void	ms_notify_ack_in(struct ms *, const struct pkt *, const struct lisp_map_register *);
-/* ecm is NULL for a plain Map-Request */
-void	mr_request_in(struct mr *, const struct pkt *, const struct lisp_ecm *,
-	    const struct lisp_map_request *);
-/* the Map-Server side of resolution, called by mr.c when the MR is also
- * the MS: returns 1 if it answered or forwarded, 0 if the EID is in no
- * configured site (then the MR answers negatively) */
-int	ms_resolve(struct ms *, const struct pkt *, const struct lisp_ecm *,
-	    const struct lisp_map_request *, const struct lisp_eid_prefix *);
-/* the configured EID-prefixes of the MS (for the negative-prefix computation) */
-struct trie *ms_site_trie(struct ms *, uint32_t iid, int afi_bits);
+struct role_rx {
+	int	(*fn)(void *role, const struct msg_in *);	/* 1: taken */
+	int	 prio;
+};
 
-void	xtr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
-	    const struct lisp_map_request *);
-void	xtr_smr_in(struct xtr *, const struct pkt *, const struct lisp_map_request *);
-void	xtr_reply_in(struct xtr *, const struct pkt *, const struct lisp_map_reply *);
-void	xtr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
+/* the resolver backend: how a Map-Resolver finds out whether an EID is
+ * registered and gets the request answered or forwarded. the Map-Server
+ * role provides one; DDT will provide another */
+struct resolver {
+	/* 1 if it answered or forwarded the request for prefix, 0 if the EID
+	 * is in no configured site (the MR then answers negatively) */
+	int		(*resolve)(void *, const struct pkt *, const struct lisp_ecm *,
+			    const struct lisp_map_request *, const struct lisp_eid_prefix *);
+	/* the configured EID space (for the coarsest negative prefix) */
+	struct trie	*(*eid_space)(void *, uint32_t iid, int afi_bits);
+};
+void	core_resolver_set(struct locid *, const struct resolver *, void *);
+const struct resolver *core_resolver(struct locid *, void **arg);
 
-/* control socket (control.c): a request is one JSON object
- * {"cmd": "show site", "args": {...}} per line; the reply is one JSON
- * object per line: {"ok": true, "result": ...} or {"ok": false, "error": "..."}.
- * handlers return a new reference or NULL with err filled. */
-json_t	*ms_show_site(struct ms *, json_t *args, char *err, size_t errlen);
-json_t	*xtr_show_map_cache(struct xtr *, json_t *args, char *err, size_t errlen);
-json_t	*xtr_show_database(struct xtr *, json_t *args, char *err, size_t errlen);
-json_t	*xtr_clear_map_cache(struct xtr *, json_t *args, char *err, size_t errlen);
-json_t	*xtr_stats(struct xtr *);		/* encap/decap counters, merged into "show stats" */
-int	control_open(struct locid *, const char *path);
-void	control_close(struct locid *);
+/* control commands. fn answers with one JSON value (a new reference), or
+ * NULL with err filled. a streamed command (stream set) fills a reply a
+ * chunk at a time: stream is called again while it returns 1 and the
+ * client keeps reading; it appends items with ctl_stream_item and keeps
+ * its place in *cursor (freed with cursor_free when the stream ends or the
+ * client goes away) */
+struct ctl_stream;
+#define CTL_PRIV	0x1	/* not on the read-only socket */
+struct ctl_cmd {
+	const char	*name;
+	int		 flags;
+	json_t		*(*fn)(void *role, json_t *args, char *err, size_t errlen);
+	int		 (*stream)(void *role, json_t *args, struct ctl_stream *,
+			    void **cursor, char *err, size_t errlen);
+	void		 (*cursor_free)(void *);
+};
+/* append one item (reference stolen); 1 while the chunk has room */
+int	ctl_stream_item(struct ctl_stream *, json_t *);
 
-/* reload: parse l->conf_path again; on error keep the old conf and return
- * -1 with "file:line: reason" in err */
-int	locid_reload(struct locid *, char *err, size_t errlen);
+/* a role: one row of the table in role.c, the core knows no role by name.
+ * new is called with the conf already in l->conf, reconf after a reload
+ * installed the new one (return -1 with err when the role cannot take it:
+ * the core then restarts it, or rolls the reload back), free releases
+ * everything including kernel state */
+struct role {
+	const char		*name;		/* "map-server", as shown to operators */
+	int			 (*wanted)(const struct conf *);
+	void			*(*new)(struct locid *);
+	int			 (*reconf)(void *, char *err, size_t errlen);
+	void			 (*free)(void *);
+	struct role_rx		 rx[RX__N];
+	const struct ctl_cmd	*cmds;		/* ends with a NULL name */
+	void			 (*counters)(void *, struct counters *);
+	json_t			*(*stats)(void *);	/* merged into "show stats" */
+	struct ratelimit	*(*logrl)(void *);
+};
 
 #endif

@@ -1,5 +1,4 @@
-/* logging (syslog, or stderr with -d), rate limiting of drop messages,
- * drop counters and their JSON form */
+/* logging (syslog, or stderr with -d) and rate limiting of drop messages */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,100 +89,43 @@ ratelimit_allow(struct ratelimit *rl, uint64_t now)
 	return 0;
 }
 
+void
+log_limiter_init(struct ratelimit *rl, const struct conf *c)
+{
+	rl->window_ms = 10000;
+	rl->burst = c != NULL && c->log_rate > 0 ? (uint32_t)c->log_rate : 10;
+}
+
 /* 1 when a rate-limited line may be logged now (the caller then logs it
  * with log_warn), 0 when it is suppressed and counted. a caller on a
  * per-packet path asks first, so that nothing is formatted for a line
- * that is not written */
+ * that is not written. a limiter nobody set up gets the defaults */
 int
-log_limited_ok(struct locid *l)
+log_limited_ok(struct ratelimit *rl)
 {
 	uint64_t	 sup;
 
-	if (l->logrl.window_ms == 0) {
-		l->logrl.window_ms = 10000;
-		l->logrl.burst = l->conf != NULL && l->conf->log_rate > 0 ?
-		    (uint32_t)l->conf->log_rate : 10;
-	}
-	sup = l->logrl.suppressed;
-	if (!ratelimit_allow(&l->logrl, now_ms()))
+	if (rl->window_ms == 0)
+		log_limiter_init(rl, NULL);
+	sup = rl->suppressed;
+	if (!ratelimit_allow(rl, now_ms()))
 		return 0;
-	if (l->logrl.used == 1 && sup > 0) {
+	if (rl->used == 1 && sup > 0) {
 		log_warn("%llu similar messages suppressed",
 		    (unsigned long long)sup);
-		l->logrl.suppressed = 0;
+		rl->suppressed = 0;
 	}
 	return 1;
 }
 
 void
-log_limited(struct locid *l, const char *fmt, ...)
+log_limited(struct ratelimit *rl, const char *fmt, ...)
 {
 	va_list		 ap;
 
-	if (!log_limited_ok(l))
+	if (!log_limited_ok(rl))
 		return;
 	va_start(ap, fmt);
 	log_vlog(LOG_WARNING, fmt, ap);
 	va_end(ap);
-}
-
-void
-stats_drop(struct locid *l, const char *reason)
-{
-	struct stats	*s = &l->stats;
-	int		 i;
-
-	for (i = 0; i < STATS_DROP_REASONS; i++) {
-		if (s->drop[i].reason == NULL) {
-			s->drop[i].reason = reason;
-			s->drop[i].count = 1;
-			return;
-		}
-		if (s->drop[i].reason == reason ||
-		    strcmp(s->drop[i].reason, reason) == 0) {
-			s->drop[i].count++;
-			return;
-		}
-	}
-	/* table full: count under the last slot */
-	s->drop[STATS_DROP_REASONS - 1].count++;
-}
-
-static const char *
-type_key(unsigned t)
-{
-	static const char *const names[16] = {
-		"reserved-0", "map-request", "map-reply", "map-register",
-		"map-notify", "map-notify-ack", "map-referral", "info",
-		"ecm", "type-9", "type-10", "type-11", "type-12", "type-13",
-		"type-14", "shared-extension",
-	};
-
-	return names[t & 15];
-}
-
-json_t *
-stats_json(const struct stats *s)
-{
-	json_t	*o, *rx, *tx, *d;
-	int	 i;
-
-	o = json_object();
-	rx = json_object();
-	tx = json_object();
-	d = json_object();
-	for (i = 0; i < 16; i++) {
-		if (s->rx[i] != 0)
-			json_object_set_new(rx, type_key(i), json_integer((json_int_t)s->rx[i]));
-		if (s->tx[i] != 0)
-			json_object_set_new(tx, type_key(i), json_integer((json_int_t)s->tx[i]));
-	}
-	for (i = 0; i < STATS_DROP_REASONS && s->drop[i].reason != NULL; i++)
-		json_object_set_new(d, s->drop[i].reason,
-		    json_integer((json_int_t)s->drop[i].count));
-	json_object_set_new(o, "rx", rx);
-	json_object_set_new(o, "tx", tx);
-	json_object_set_new(o, "rx_bad", json_integer((json_int_t)s->rx_bad));
-	json_object_set_new(o, "drops", d);
-	return o;
 }

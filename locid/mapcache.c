@@ -570,3 +570,72 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "locators", locs);
 	return o;
 }
+
+/* -- resumable walk (streamed "show map-cache") ------------------------ */
+
+struct walk_after {
+	int		(*cb)(struct mc_entry *, void *);
+	void		*arg;
+};
+
+static int
+walk_after_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct walk_after *w = arg;
+
+	return w->cb(val, w->arg);
+}
+
+/* tables in (bits, iid) order: IPv4 before IPv6, lower instance-ids first */
+static int
+table_before(const struct mc_table *a, int bits, uint32_t iid)
+{
+	return a->bits < bits || (a->bits == bits && a->iid < iid);
+}
+
+int
+mapcache_walk_after(const struct mapcache *mc, struct mc_cursor *cur,
+    int (*cb)(struct mc_entry *, void *), void *arg)
+{
+	struct walk_after	 w = { cb, arg };
+	const struct mc_table	*best;
+	uint8_t			 zero[16] = { 0 };
+	int			 i, rv, first;
+
+	for (;;) {
+		/* the table of the cursor, or the next one after it */
+		best = NULL;
+		for (i = 0; i < mc->ntab; i++) {
+			const struct mc_table *t = &mc->tab[i];
+
+			if (cur->started && table_before(t, cur->bits, cur->iid))
+				continue;
+			if (best == NULL || table_before(t, best->bits, best->iid))
+				best = t;
+		}
+		if (best == NULL)
+			return 0;
+		first = !cur->started || best->bits != cur->bits ||
+		    best->iid != cur->iid || cur->plen < 0;
+		cur->started = 1;
+		cur->bits = best->bits;
+		cur->iid = best->iid;
+		if (first) {
+			/* the whole table: the default route, then after it */
+			struct mc_entry *e = trie_exact(best->t, zero, 0);
+
+			if (e != NULL && (rv = cb(e, arg)) != 0)
+				return rv;
+			memset(cur->key, 0, sizeof(cur->key));
+			cur->plen = 0;
+		}
+		if ((rv = trie_walk_after(best->t, cur->key, cur->plen,
+		    walk_after_cb, &w)) != 0)
+			return rv;
+		/* this table is done: move past it */
+		cur->iid++;
+		if (cur->iid == 0)
+			cur->bits++;
+		cur->plen = -1;
+	}
+}

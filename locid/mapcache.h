@@ -6,6 +6,7 @@
 #define LOCID_MAPCACHE_H
 
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include <jansson.h>
@@ -148,5 +149,31 @@ void		 mc_pkt_free(struct mc_pkt *);
 const char	*mc_state_name(enum mc_state);
 /* one entry as JSON (Cisco-like fields) */
 json_t		*mc_entry_json(const struct mc_entry *, uint64_t now);
+
+/* a place in a walk of the whole map-cache that survives changes to it:
+ * set started = 0 to begin; the callback records where it is by calling
+ * mc_cursor_set(cur, e) for the entry it handled before it stops */
+struct mc_cursor {
+	int		 started;
+	int		 bits;
+	uint32_t	 iid;
+	uint8_t		 key[16];
+	int		 plen;
+};
+/* the entries after the cursor, tables in (family, instance-id) order and
+ * in address order inside each, until cb returns non-zero */
+int		 mapcache_walk_after(const struct mapcache *, struct mc_cursor *,
+		    int (*cb)(struct mc_entry *, void *), void *);
+static inline void
+mc_cursor_set(struct mc_cursor *c, const struct mc_entry *e)
+{
+	const uint8_t *k = addr_bytes(&e->eid);
+	int n = (addr_bits(&e->eid) + 7) / 8;
+
+	memset(c->key, 0, sizeof(c->key));
+	if (k != NULL)
+		memcpy(c->key, k, (size_t)n);
+	c->plen = e->mlen;
+}
 
 #endif

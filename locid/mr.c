@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "locid.h"
 #include "msmr.h"
 #include "trie.h"
 
@@ -28,10 +28,20 @@ struct rl_slot {			/* per-source Map-Request counter */
 	uint32_t	 n;
 };
 
+#define MR_DROPS(X) \
+	X(MR_DROP_RATE_LIMIT, "map-request: rate limit") \
+	X(MR_DROP_NO_ITR_RLOC, "map-request: no itr-rloc") \
+	X(MR_DROP_TOO_MANY_RECORDS, "map-request: too many records") \
+	X(MR_DROP_EID_NOT_RESOLVABLE, "map-request: eid not resolvable")
+enum mr_drop { MR_DROPS(DROP_ENUM) MR_DROP__N };
+static const char *const mr_drop_names[MR_DROP__N] = { MR_DROPS(DROP_NAME) };
+
 struct mr {
 	struct locid		*l;
 	struct mr_route_table	*routes;
 	struct rl_slot		*rl;
+	uint64_t		 drops[MR_DROP__N];
+	struct ratelimit	 logrl;
 };
 
 /* -- helpers shared with ms.c ---------------------------------------- */
@@ -53,7 +63,7 @@ msmr_reply_dst(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 		sockaddr_from_addr(dst, &mreq->itr[i], port);
 		return 0;
 	}
-	stats_drop(l, "map-request: no usable itr-rloc");
+	core_drop(l, CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC);
 	return -1;
 }
 
@@ -84,7 +94,7 @@ msmr_send_negative(struct locid *l, const struct pkt *p,
 	map_reply_encode_hdr(&w, &rep);
 	record_encode(&w, &rec);
 	if (w.err) {
-		stats_drop(l, "map-reply: encode failed");
+		core_drop(l, CORE_DROP_REPLY_ENCODE_FAILED);
 		return -1;
 	}
 	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
@@ -121,7 +131,7 @@ msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 	ecm_encode(&w, ecm_flags, &src, &edst, sport, LISP_CONTROL_PORT, p->buf,
 	    p->len);
 	if (w.err) {
-		stats_drop(l, "ecm: encode failed");
+		core_drop(l, CORE_DROP_ECM_ENCODE_FAILED);
 		return -1;
 	}
 	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
@@ -181,7 +191,9 @@ routes_load(struct mr *mr)
 	return 0;
 }
 
-struct mr *
+static void	mr_free(struct mr *);
+
+static struct mr *
 mr_new(struct locid *l)
 {
 	struct mr *mr;
@@ -193,6 +205,7 @@ mr_new(struct locid *l)
 		return NULL;
 	}
 	mr->l = l;
+	log_limiter_init(&mr->logrl, l->conf);
 	if (routes_load(mr) == -1) {
 		log_warn("mr: out of memory loading ms-routes");
 		mr_free(mr);
@@ -201,15 +214,19 @@ mr_new(struct locid *l)
 	return mr;
 }
 
-void
-mr_reconf(struct mr *mr)
+static int
+mr_reconf(struct mr *mr, char *err, size_t errlen)
 {
 	routes_free(mr);
-	if (routes_load(mr) == -1)
-		log_warn("mr: out of memory loading ms-routes");
+	log_limiter_init(&mr->logrl, mr->l->conf);
+	if (routes_load(mr) == -1) {
+		snprintf(err, errlen, "out of memory loading the ms-routes");
+		return -1;
+	}
+	return 0;
 }
 
-void
+static void
 mr_free(struct mr *mr)
 {
 	if (mr == NULL)
@@ -258,7 +275,7 @@ neg_len(struct trie *t, const uint8_t *key)
 	return t != NULL ? trie_negative(t, key) : 0;
 }
 
-void
+static void
 mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *mreq)
 {
@@ -272,32 +289,34 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 	uint32_t		 iid;
 	int			 bits, mlen, a, b, forwarded = 0, nrec = 0;
 	char			 s[80];
+	void			*rarg;
+	const struct resolver	*res = core_resolver(l, &rarg);
 
 	if (!rate_ok(mr, p)) {
-		stats_drop(l, "map-request: rate limit");
-		if (log_limited_ok(l))
+		mr->drops[MR_DROP_RATE_LIMIT]++;
+		if (log_limited_ok(&mr->logrl))
 			log_warn("map-requests from %s over the rate limit",
 			    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)));
 		return;
 	}
 	if (mreq->nitr == 0) {
-		stats_drop(l, "map-request: no itr-rloc");
+		mr->drops[MR_DROP_NO_ITR_RLOC]++;
 		return;
 	}
 	while (mreq_record_next(&recs, &ep) == 1) {
 		if (++nrec > MR_MAX_RECORDS) {
-			stats_drop(l, "map-request: too many records");
+			mr->drops[MR_DROP_TOO_MANY_RECORDS]++;
 			break;
 		}
 		if ((bits = addr_bits(&ep.eid)) == 0 ||
 		    (key = addr_bytes(&ep.eid)) == NULL ||
 		    ep.eid.afi == AFI_MAC || ep.eid.afi == AFI_MAC_IEEE) {
-			stats_drop(l, "map-request: eid not resolvable");
+			mr->drops[MR_DROP_EID_NOT_RESOLVABLE]++;
 			continue;
 		}
 		if (ep.mlen > bits)
 			ep.mlen = (uint8_t)bits;
-		if (l->ms != NULL && ms_resolve(l->ms, p, ecm, mreq, &ep))
+		if (res != NULL && res->resolve(rarg, p, ecm, mreq, &ep))
 			continue;
 		iid = eid_iid(&ep.eid);
 		rt = route_table(mr, iid, bits, 0);
@@ -311,7 +330,7 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		}
 		/* coarsest prefix around the EID with no known EID-prefix:
 		 * the site prefixes of the MS and the ms-route prefixes */
-		a = neg_len(l->ms != NULL ? ms_site_trie(l->ms, iid, bits) : NULL, key);
+		a = neg_len(res != NULL ? res->eid_space(rarg, iid, bits) : NULL, key);
 		b = neg_len(rt != NULL ? rt->t : NULL, key);
 		mlen = a > b ? a : b;
 		if (mlen < 0)
@@ -322,3 +341,71 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		    l->conf->timers.negative_ttl, ACT_NATIVE_FORWARD);
 	}
 }
+
+/* -- the role ---------------------------------------------------------- */
+
+static int
+mr_rx_request(void *o, const struct msg_in *m)
+{
+	mr_request_in(o, m->pkt, m->ecm, m->mreq);
+	return 1;
+}
+
+/* the Map-Resolver module also takes the Map-Requests of an MS-only
+ * locid: resolution of registered EIDs is the resolver backend's */
+static int
+mr_wanted(const struct conf *c)
+{
+	return c->map_resolver || c->map_server;
+}
+
+static void *
+mr_role_new(struct locid *l)
+{
+	return mr_new(l);
+}
+
+static int
+mr_role_reconf(void *o, char *err, size_t errlen)
+{
+	return mr_reconf(o, err, errlen);
+}
+
+static void
+mr_role_free(void *o)
+{
+	mr_free(o);
+}
+
+static void
+mr_counters(void *o, struct counters *k)
+{
+	struct mr *mr = o;
+
+	k->names = mr_drop_names;
+	k->v = mr->drops;
+	k->n = MR_DROP__N;
+}
+
+static struct ratelimit *
+mr_logrl(void *o)
+{
+	return &((struct mr *)o)->logrl;
+}
+
+/* requests from ITRs first to the MR; plain requests and those a
+ * Map-Server forwarded (E) only when no ETR here takes them */
+const struct role role_mr = {
+	.name = "map-resolver",
+	.wanted = mr_wanted,
+	.new = mr_role_new,
+	.reconf = mr_role_reconf,
+	.free = mr_role_free,
+	.rx = {
+		[RX_REQUEST] = { mr_rx_request, 20 },
+		[RX_ECM_REQUEST] = { mr_rx_request, 10 },
+		[RX_ECM_FORWARDED] = { mr_rx_request, 20 },
+	},
+	.counters = mr_counters,
+	.logrl = mr_logrl,
+};

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
-#include "core.h"
+#include "locid.h"
 #include "msmr.h"
 #include "trie.h"
 
@@ -36,15 +36,28 @@ static const char *const refusal_name[REF_MAX] = {
 	"rloc not allowed",
 };
 
-/* stats_drop reasons: static strings */
-static const char *const refusal_drop[REF_MAX] = {
-	"map-register: unknown key-id",
-	"map-register: bad hmac",
-	"map-register: outside site prefixes",
-	"map-register: more-specific not accepted",
-	"map-register: records span sites",
-	"map-register: replayed nonce",
-	"map-register: rloc not allowed",
+#define MS_DROPS(X) \
+	X(MS_DROP_UNKNOWN_KEY_ID, "map-register: unknown key-id") \
+	X(MS_DROP_BAD_HMAC, "map-register: bad hmac") \
+	X(MS_DROP_OUTSIDE_SITE, "map-register: outside site prefixes") \
+	X(MS_DROP_MORE_SPECIFIC, "map-register: more-specific not accepted") \
+	X(MS_DROP_SPANS_SITES, "map-register: records span sites") \
+	X(MS_DROP_REPLAYED_NONCE, "map-register: replayed nonce") \
+	X(MS_DROP_RLOC_NOT_ALLOWED, "map-register: rloc not allowed") \
+	X(MS_DROP_UNKNOWN_SITE, "map-register: unknown site") \
+	X(MS_DROP_REGISTER_NO_MEMORY, "map-register: out of memory") \
+	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
+	X(MS_DROP_NOTIFY_SIGNING_FAILED, "map-notify: signing failed") \
+	X(MS_DROP_NOTIFY_ACK_UNSOLICITED, "map-notify-ack: unsolicited") \
+	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large")
+enum ms_drop { MS_DROPS(DROP_ENUM) MS_DROP__N };
+static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
+
+/* the drop counted for each refusal */
+static const enum ms_drop refusal_drop[REF_MAX] = {
+	MS_DROP_UNKNOWN_KEY_ID, MS_DROP_BAD_HMAC, MS_DROP_OUTSIDE_SITE,
+	MS_DROP_MORE_SPECIFIC, MS_DROP_SPANS_SITES, MS_DROP_REPLAYED_NONCE,
+	MS_DROP_RLOC_NOT_ALLOWED,
 };
 
 struct ms_xtr {			/* last nonce per (xTR-ID, key-id) */
@@ -145,6 +158,8 @@ struct ms {
 	struct ms_regs	 timed;		/* T bit: own lifetime, scanned */
 	struct event	*sweep;
 	uint64_t	 nregs;
+	uint64_t	 drops[MS_DROP__N];
+	struct ratelimit logrl;
 };
 
 static struct ms_table *
@@ -575,8 +590,8 @@ refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
 
 	if (site != NULL)
 		site->refused[why]++;
-	stats_drop(ms->l, refusal_drop[why]);
-	if (!log_limited_ok(ms->l))
+	ms->drops[refusal_drop[why]]++;
+	if (!log_limited_ok(&ms->logrl))
 		return;
 	if (rec != NULL)
 		prefix_fmt(&rec->eid, rec->eid_mlen, e, sizeof(e));
@@ -637,13 +652,13 @@ send_notify(struct ms *ms, const struct pkt *p,
 	wbuf_bytes(&w, mr->records.p, mr->records.len);
 	map_register_encode_trailer(&w, &n);
 	if (w.err) {
-		stats_drop(ms->l, "map-notify: too large");
+		ms->drops[MS_DROP_NOTIFY_TOO_LARGE]++;
 		return;
 	}
 	if ((ak != NULL ? auth_key_sign(ak, buf, w.len, MREG_AUTH_OFF,
 	    (size_t)alen) : auth_sign(key->alg, key->secret, strlen(key->secret),
 	    buf, w.len, MREG_AUTH_OFF, (size_t)alen)) == -1) {
-		stats_drop(ms->l, "map-notify: signing failed");
+		ms->drops[MS_DROP_NOTIFY_SIGNING_FAILED]++;
 		return;
 	}
 	locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
@@ -674,7 +689,7 @@ verify(const struct conf_key *k, struct auth_key *ak,
 	return 0;
 }
 
-void
+static void
 ms_register_in(struct ms *ms, const struct pkt *p,
     const struct lisp_map_register *mr)
 {
@@ -694,8 +709,8 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	if (record_next(&recs, &rec) != 1)
 		return;
 	if ((pf = pfx_find(ms, &rec.eid, rec.eid_mlen, &cfg_mlen)) == NULL) {
-		stats_drop(ms->l, "map-register: unknown site");
-		log_limited(ms->l, "map-register from %s refused: no site for %s",
+		ms->drops[MS_DROP_UNKNOWN_SITE]++;
+		log_limited(&ms->logrl, "map-register from %s refused: no site for %s",
 		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 		    prefix_fmt(&rec.eid, rec.eid_mlen, eb, sizeof(eb)));
 		return;
@@ -782,7 +797,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			continue;
 		}
 		if (reg_store(ms, site, p, mr, &rec, now) == -1) {
-			stats_drop(ms->l, "map-register: out of memory");
+			ms->drops[MS_DROP_REGISTER_NO_MEMORY]++;
 			return;
 		}
 	}
@@ -795,12 +810,12 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		send_notify(ms, p, mr, key, ak);
 }
 
-void
+static void
 ms_notify_ack_in(struct ms *ms, const struct pkt *p,
     const struct lisp_map_register *mr)
 {
 	/* we send no unsolicited Map-Notify yet: nothing to acknowledge */
-	stats_drop(ms->l, "map-notify-ack: unsolicited");
+	ms->drops[MS_DROP_NOTIFY_ACK_UNSOLICITED]++;
 }
 
 /* -- resolution ------------------------------------------------------ */
@@ -861,7 +876,7 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 	for (i = 0; i < n; i++)
 		rloc_encode(&w, &locs[i]);
 	if (w.err) {
-		stats_drop(ms->l, "map-reply: too large");
+		ms->drops[MS_DROP_REPLY_TOO_LARGE]++;
 		return 1;
 	}
 	locid_send(ms->l, (struct sockaddr *)&dst, buf, w.len);
@@ -894,7 +909,7 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
 	return best == -1 ? -1 : 0;
 }
 
-int
+static int
 ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
 {
@@ -944,7 +959,7 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	return 1;
 }
 
-struct trie *
+static struct trie *
 ms_site_trie(struct ms *ms, uint32_t iid, int afi_bits)
 {
 	struct ms_table *t = table_get(ms, iid, afi_bits, 0);
@@ -1028,7 +1043,10 @@ sites_load(struct ms *ms)
 	return 0;
 }
 
-struct ms *
+static void	ms_free(struct ms *);
+static const struct resolver ms_resolver;
+
+static struct ms *
 ms_new(struct locid *l)
 {
 	struct ms	*ms;
@@ -1039,6 +1057,7 @@ ms_new(struct locid *l)
 		return NULL;
 	}
 	ms->l = l;
+	log_limiter_init(&ms->logrl, l->conf);
 	TAILQ_INIT(&ms->sites);
 	TAILQ_INIT(&ms->fifo);
 	TAILQ_INIT(&ms->timed);
@@ -1049,6 +1068,7 @@ ms_new(struct locid *l)
 	}
 	ms->sweep = event_new(l->base, -1, EV_PERSIST, ms_sweep, ms);
 	evtimer_add(ms->sweep, &tv);
+	core_resolver_set(l, &ms_resolver, ms);
 	return ms;
 }
 
@@ -1099,8 +1119,8 @@ site_free(struct ms_site *s)
 	free(s);
 }
 
-void
-ms_reconf(struct ms *ms)
+static int
+ms_reconf(struct ms *ms, char *err, size_t errlen)
 {
 	struct ms_site	*s, *ns;
 	struct ms_table	*t;
@@ -1108,8 +1128,11 @@ ms_reconf(struct ms *ms)
 	size_t		 i;
 
 	tables_clear_sites(ms);
-	if (sites_load(ms) == -1)
-		log_warn("ms: out of memory reloading sites");
+	log_limiter_init(&ms->logrl, ms->l->conf);
+	if (sites_load(ms) == -1) {
+		snprintf(err, errlen, "out of memory loading the sites");
+		return -1;
+	}
 	/* registrations no longer inside a prefix of their (surviving) site */
 	for (t = ms->tables; t != NULL; t = t->next)
 		trie_walk(t->regs, collect_stale, &st);
@@ -1128,6 +1151,7 @@ ms_reconf(struct ms *ms)
 		i++;
 	log_info("ms: %zu sites, %llu registrations kept", i,
 	    (unsigned long long)ms->nregs);
+	return 0;
 }
 
 /* a prefix entry and its other ETRs, with everything going away */
@@ -1144,14 +1168,17 @@ free_eid(void *v)
 	free(e);
 }
 
-void
+static void
 ms_free(struct ms *ms)
 {
 	struct ms_site	*s;
 	struct ms_table	*t;
+	void		*cur;
 
 	if (ms == NULL)
 		return;
+	if (core_resolver(ms->l, &cur) == &ms_resolver && cur == ms)
+		core_resolver_set(ms->l, NULL, NULL);
 	if (ms->sweep != NULL)
 		event_free(ms->sweep);
 	while ((t = ms->tables) != NULL) {
@@ -1280,68 +1307,216 @@ row_json(struct ms_site *s, const struct lisp_addr *eid, int mlen,
 	return o;
 }
 
-struct more {
+/* the streamed form of show site: rows a chunk at a time; the cursor holds
+ * ordinals and a key, so a reload between chunks cannot leave it dangling
+ * (rows may then be skipped or repeated, never invalid) */
+struct site_cursor {
+	int		 site, pfx;	/* ordinals */
+	int		 in_more;	/* walking the prefix's more-specifics */
+	uint8_t		 key[16];
+	int		 plen;
+};
+
+struct site_walk {
 	struct ms_site		*site;
 	struct conf_prefix	*cp;
-	json_t			*rows;
-	int			 detail;
+	struct site_cursor	*sc;
+	struct ctl_stream	*st;
+	int			 detail, full;
 	uint64_t		 now;
 };
 
 static int
-more_cb(const uint8_t *key, int plen, void *val, void *arg)
+site_more_cb(const uint8_t *key, int plen, void *val, void *arg)
 {
-	struct more	*m = arg;
-	struct ms_eid	*e = val;
-	struct lisp_addr a;
+	struct site_walk	*w = arg;
+	struct ms_eid		*e = val;
+	struct lisp_addr	 a;
 
 	eid_addr(e, &a);
-	if (e->site == m->site && e->mlen > m->cp->mlen &&
-	    addr_prefix_covers(&m->cp->eid, m->cp->mlen, &a))
-		json_array_append_new(m->rows, row_json(m->site, &a,
-		    e->mlen, 0, e, m->detail, m->now));
+	if (!addr_prefix_covers(&w->cp->eid, w->cp->mlen, &a))
+		return 2;	/* past the prefix: done with it */
+	memcpy(w->sc->key, key, sizeof(w->sc->key));
+	w->sc->plen = plen;
+	if (e->site == w->site && e->mlen > w->cp->mlen &&
+	    !ctl_stream_item(w->st, row_json(w->site, &a, e->mlen, 0, e,
+	    w->detail, w->now))) {
+		w->full = 1;
+		return 1;
+	}
 	return 0;
 }
 
-json_t *
-ms_show_site(struct ms *ms, json_t *args, char *err, size_t errlen)
+static int
+ms_stream_site(void *o, json_t *args, struct ctl_stream *st, void **cursor,
+    char *err, size_t errlen)
 {
+	struct ms		*ms = o;
 	const char		*name = json_string_value(json_object_get(args, "name"));
-	int			 detail = json_is_true(json_object_get(args, "detail"));
+	struct site_cursor	*sc = *cursor;
+	struct site_walk	 w;
 	struct ms_site		*s;
 	struct conf_prefix	*cp;
 	struct ms_table		*t;
 	struct ms_eid		*e;
-	json_t			*rows = json_array(), *row;
-	uint64_t		 now = now_ms();
-	struct more		 m;
+	json_t			*row;
+	int			 i, j, more, rv;
 
-	if (name != NULL && site_find(ms, name) == NULL) {
-		snprintf(err, errlen, "no site named \"%s\"", name);
-		json_decref(rows);
-		return NULL;
+	if (sc == NULL) {
+		if (name != NULL && site_find(ms, name) == NULL) {
+			snprintf(err, errlen, "no site named \"%s\"", name);
+			return -1;
+		}
+		if ((sc = calloc(1, sizeof(*sc))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		*cursor = sc;
 	}
+	memset(&w, 0, sizeof(w));
+	w.sc = sc;
+	w.st = st;
+	w.detail = json_is_true(json_object_get(args, "detail"));
+	w.now = now_ms();
+	i = 0;
 	TAILQ_FOREACH(s, &ms->sites, entry) {
-		if (name != NULL && strcmp(name, s->name) != 0)
+		if (i++ < sc->site)
 			continue;
+		if (name != NULL && strcmp(name, s->name) != 0) {
+			sc->site++;
+			continue;
+		}
+		j = 0;
 		TAILQ_FOREACH(cp, &s->cs->prefixes, entry) {
+			if (j++ < sc->pfx)
+				continue;
 			t = table_of(ms, &cp->eid, 0);
-			e = t != NULL ? trie_exact(t->regs, addr_bytes(&cp->eid),
-			    cp->mlen) : NULL;
-			row = row_json(s, &cp->eid, cp->mlen, 1, e, detail, now);
-			if (detail)
-				json_object_set_new(row, "accept_more_specifics",
-				    json_boolean(cp->accept_more_specifics));
-			json_array_append_new(rows, row);
-			if (cp->accept_more_specifics && t != NULL) {
-				m.site = s;
-				m.cp = cp;
-				m.rows = rows;
-				m.detail = detail;
-				m.now = now;
-				trie_walk(t->regs, more_cb, &m);
+			if (!sc->in_more) {
+				e = t != NULL ? trie_exact(t->regs, addr_bytes(&cp->eid),
+				    cp->mlen) : NULL;
+				row = row_json(s, &cp->eid, cp->mlen, 1, e, w.detail, w.now);
+				if (w.detail)
+					json_object_set_new(row, "accept_more_specifics",
+					    json_boolean(cp->accept_more_specifics));
+				more = ctl_stream_item(st, row);
+				if (cp->accept_more_specifics && t != NULL) {
+					sc->in_more = 1;
+					memset(sc->key, 0, sizeof(sc->key));
+					memcpy(sc->key, addr_bytes(&cp->eid),
+					    (size_t)(addr_bits(&cp->eid) + 7) / 8);
+					sc->plen = cp->mlen;
+				} else
+					sc->pfx++;
+				if (!more)
+					return 1;
+			}
+			if (sc->in_more) {
+				w.site = s;
+				w.cp = cp;
+				rv = trie_walk_after(t->regs, sc->key, sc->plen,
+				    site_more_cb, &w);
+				if (rv == 1)
+					return 1;	/* chunk full: resume here */
+				sc->in_more = 0;
+				sc->pfx++;
 			}
 		}
+		sc->site++;
+		sc->pfx = 0;
 	}
-	return rows;
+	return 0;
 }
+
+/* -- the role ---------------------------------------------------------- */
+
+static int
+ms_rx_register(void *o, const struct msg_in *m)
+{
+	ms_register_in(o, m->pkt, m->reg);
+	return 1;
+}
+
+static int
+ms_rx_notify_ack(void *o, const struct msg_in *m)
+{
+	ms_notify_ack_in(o, m->pkt, m->reg);
+	return 1;
+}
+
+static int
+ms_wanted(const struct conf *c)
+{
+	return c->map_server;
+}
+
+static void *
+ms_role_new(struct locid *l)
+{
+	return ms_new(l);
+}
+
+static int
+ms_role_reconf(void *o, char *err, size_t errlen)
+{
+	return ms_reconf(o, err, errlen);
+}
+
+static void
+ms_role_free(void *o)
+{
+	ms_free(o);
+}
+
+static void
+ms_counters(void *o, struct counters *k)
+{
+	struct ms *ms = o;
+
+	k->names = ms_drop_names;
+	k->v = ms->drops;
+	k->n = MS_DROP__N;
+}
+
+static struct ratelimit *
+ms_logrl(void *o)
+{
+	return &((struct ms *)o)->logrl;
+}
+
+static int
+ms_backend_resolve(void *o, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+{
+	return ms_resolve(o, p, ecm, mreq, ep);
+}
+
+static struct trie *
+ms_backend_space(void *o, uint32_t iid, int afi_bits)
+{
+	return ms_site_trie(o, iid, afi_bits);
+}
+
+static const struct resolver ms_resolver = {
+	.resolve = ms_backend_resolve,
+	.eid_space = ms_backend_space,
+};
+
+static const struct ctl_cmd ms_cmds[] = {
+	{ .name = "show site", .stream = ms_stream_site, .cursor_free = free },
+	{ .name = NULL },
+};
+
+const struct role role_ms = {
+	.name = "map-server",
+	.wanted = ms_wanted,
+	.new = ms_role_new,
+	.reconf = ms_role_reconf,
+	.free = ms_role_free,
+	.rx = {
+		[RX_REGISTER] = { ms_rx_register, 10 },
+		[RX_NOTIFY_ACK] = { ms_rx_notify_ack, 10 },
+	},
+	.cmds = ms_cmds,
+	.counters = ms_counters,
+	.logrl = ms_logrl,
+};

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "locid.h"
 #include "msg_build.h"
 #include "probe.h"
 #include "xtr.h"
@@ -291,8 +291,8 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 	/* every record of a probe reply must be authoritative */
 	while (record_next(&recs, &rec) == 1)
 		if (!rec.auth) {
-			stats_drop(x->l, "itr: rloc-probe reply not authoritative");
-			log_limited(x->l, "probe: map-reply from %s dropped: record not "
+			x->drops[XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE]++;
+			log_limited(&x->logrl, "probe: map-reply from %s dropped: record not "
 			    "authoritative", sa_fmt((const struct sockaddr *)&p->src,
 			    (char[64]){ 0 }, 64));
 			return;
@@ -305,8 +305,8 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 			probed.has_iid = 0;
 			if (addr_from_sockaddr(&src, (const struct sockaddr *)&p->src,
 			    &port) == -1 || !reply_from_probed(&src, rep, &probed)) {
-				stats_drop(x->l, "itr: rloc-probe reply not from the probed rloc");
-				log_limited(x->l, "probe: map-reply from %s dropped: the probe "
+				x->drops[XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC]++;
+				log_limited(&x->logrl, "probe: map-reply from %s dropped: the probe "
 				    "went to %s", sa_fmt((const struct sockaddr *)&p->src,
 				    (char[64]){ 0 }, 64), addr_fmt(&probed,
 				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
@@ -319,8 +319,8 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 		}
 		mapcache_probe_del(x->mc, rep->nonce);	/* stale */
 	}
-	stats_drop(x->l, "itr: rloc-probe reply with unknown nonce");
-	log_limited(x->l, "probe: map-reply from %s dropped: nonce %016llx not outstanding",
+	x->drops[XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE]++;
+	log_limited(&x->logrl, "probe: map-reply from %s dropped: nonce %016llx not outstanding",
 	    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
 	    (unsigned long long)rep->nonce);
 }

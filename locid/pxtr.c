@@ -200,8 +200,8 @@ pxtr_decap(struct xtr *x, const struct decap *d)
 	/* without petr-prefixes any source is accepted (locid.conf(5)) */
 	if (!TAILQ_EMPTY(&c->petr_prefixes) &&
 	    !pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {
-		stats_drop(x->l, "petr: inner source not in petr-prefix EID space");
-		if (log_limited_ok(x->l))
+		x->drops[XTR_DROP_PETR_INNER_SOURCE_NOT_IN_PETR_PREFIX_EID_SPACE]++;
+		if (log_limited_ok(&x->logrl))
 			log_warn("petr: packet from %s to %s dropped: inner source "
 			    "outside the petr-prefixes", addr_fmt(&d->ip.src,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), addr_fmt(&d->ip.dst,
@@ -224,7 +224,7 @@ pxtr_native_check(struct xtr *x, const struct xtr_db *db)
 		return 0;
 	/* a non-EID source towards EID space nobody registered: natively it
 	 * would come straight back to us */
-	stats_drop(x->l, "pitr: no LISP site for the destination");
+	x->drops[XTR_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION]++;
 	return -1;
 }
 
@@ -235,7 +235,7 @@ pxtr_itr_check(struct xtr *x, const struct ip_info *ip)
 	    &ip->dst, 0, 0))
 		return 0;
 	/* the kernel's own chatter on the TUN (IPv6 multicast, link-local) */
-	stats_drop(x->l, "pitr: destination outside the pitr-prefixes");
+	x->drops[XTR_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES]++;
 	return -1;
 }
 

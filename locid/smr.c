@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "locid.h"
 #include "msg_build.h"
 #include "smr.h"
 #include "xtr.h"

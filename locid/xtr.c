@@ -312,8 +312,8 @@ txq_flush(struct xtr *x, struct xtr_txq *q)
 		if (r <= 0) {
 			if (r == -1 && errno == EINTR)
 				continue;
-			stats_drop(x->l, "encap send failed");
-			log_limited(x->l, "xtr: encap send: %s", strerror(errno));
+			x->drops[XTR_DROP_ENCAP_SEND_FAILED]++;
+			log_limited(&x->logrl, "xtr: encap send: %s", strerror(errno));
 			off++;		/* skip the packet the kernel refused */
 			continue;
 		}
@@ -338,8 +338,8 @@ xtr_tun_write(struct xtr *x, const uint8_t *p, size_t len)
 	if (x->tun_fd == -1)
 		return -1;
 	if (write(x->tun_fd, p, len) == -1) {
-		stats_drop(x->l, "tun write failed");
-		log_limited(x->l, "xtr: tun write: %s", strerror(errno));
+		x->drops[XTR_DROP_TUN_WRITE_FAILED]++;
+		log_limited(&x->logrl, "xtr: tun write: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -562,7 +562,11 @@ ms_load(struct xtr *x)
 	}
 }
 
-struct xtr *
+const char *const xtr_drop_names[XTR_DROP__N] = { XTR_DROPS(DROP_NAME) };
+
+static void	xtr_free(struct xtr *);
+
+static struct xtr *
 xtr_new(struct locid *l)
 {
 	struct xtr *x;
@@ -573,6 +577,7 @@ xtr_new(struct locid *l)
 		return NULL;
 	}
 	x->l = l;
+	log_limiter_init(&x->logrl, l->conf);
 	x->tun_fd = x->udp4 = x->udp6 = x->tx4.fd = x->tx6.fd = -1;
 	x->itr = l->conf->itr || l->conf->pitr;
 	x->etr = l->conf->etr || l->conf->petr;
@@ -606,14 +611,26 @@ fail:
 	return NULL;
 }
 
-void
-xtr_reconf(struct xtr *x)
+static int
+xtr_reconf(struct xtr *x, char *err, size_t errlen)
 {
+	const struct conf *c = x->l->conf;
+
+	/* the TUN stays: a new name needs a restart of the role */
+	if (strcmp(c->tun_name != NULL ? c->tun_name : "lisp0", x->tun_name) != 0) {
+		snprintf(err, errlen, "tun device %s renamed to %s", x->tun_name,
+		    c->tun_name != NULL ? c->tun_name : "lisp0");
+		return -1;
+	}
+	log_limiter_init(&x->logrl, c);
 	/* keep the map-cache and the TUN; reload mappings, servers, rules */
 	rules_remove(x);
 	x->itr = x->l->conf->itr || x->l->conf->pitr;
 	x->etr = x->l->conf->etr || x->l->conf->petr;
-	db_load(x);
+	if (db_load(x) == -1) {
+		snprintf(err, errlen, "database-mappings could not be loaded");
+		return -1;
+	}
 	ms_load(x);
 	smr_reconf(x);
 	mrsel_conf(x);
@@ -624,9 +641,10 @@ xtr_reconf(struct xtr *x)
 		etr_start(x);
 	log_info("xtr: reconfigured: %d database-mapping(s), %d map-server(s)",
 	    x->ndb, x->nms);
+	return 0;
 }
 
-void
+static void
 xtr_free(struct xtr *x)
 {
 	int i;
@@ -651,26 +669,26 @@ xtr_free(struct xtr *x)
 	free(x);
 }
 
-void
+static void
 xtr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *mreq)
 {
 	etr_request_in(x, p, ecm, mreq);
 }
 
-void
+static void
 xtr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *mreq)
 {
 	itr_smr_in(x, p, mreq);
 }
 
-void
+static void
 xtr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
 	itr_reply_in(x, p, rep);
 }
 
-void
+static void
 xtr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
 {
 	etr_notify_in(x, p, n);
@@ -700,36 +718,77 @@ bad:
 	return -1;
 }
 
-json_t *
-xtr_show_map_cache(struct xtr *x, json_t *args, char *err, size_t errlen)
-{
-	struct mc_entry *e;
+/* the streamed form: a chunk of entries per call, resuming after the last
+ * one sent, so a map-cache of any size never holds the loop for long */
+struct mc_stream {
+	struct mc_cursor cur;
+	int		 filter;
 	struct lisp_addr a;
-	json_t *arr;
-	uint64_t now = now_ms();
-	int mlen, r;
+	int		 mlen;
+};
 
-	if ((r = args_prefix(args, &a, &mlen, err, errlen)) == -1)
-		return NULL;
-	arr = json_array();
-	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
-		if (r == 1 && !addr_prefix_covers(&a, mlen, &e->eid) &&
-		    !addr_prefix_covers(&e->eid, e->mlen, &a))
-			continue;
-		json_array_append_new(arr, mc_entry_json(e, now));
-	}
-	return arr;
+struct mc_stream_walk {
+	struct mc_stream	*ms;
+	struct ctl_stream	*st;
+	uint64_t		 now;
+	int			 seen;
+};
+
+#define MC_STREAM_VISIT	4096	/* entries looked at per call (filtered walks) */
+
+static int
+mc_stream_cb(struct mc_entry *e, void *arg)
+{
+	struct mc_stream_walk	*w = arg;
+	struct mc_stream	*ms = w->ms;
+	int			 more = 1;
+
+	if (!ms->filter || addr_prefix_covers(&ms->a, ms->mlen, &e->eid) ||
+	    addr_prefix_covers(&e->eid, e->mlen, &ms->a))
+		more = ctl_stream_item(w->st, mc_entry_json(e, w->now));
+	mc_cursor_set(&ms->cur, e);
+	return !more || ++w->seen >= MC_STREAM_VISIT;
 }
 
-json_t *
-xtr_show_database(struct xtr *x, json_t *args, char *err, size_t errlen)
+static int
+xtr_stream_map_cache(void *o, json_t *args, struct ctl_stream *st,
+    void **cursor, char *err, size_t errlen)
 {
+	struct xtr		*x = o;
+	struct mc_stream	*ms = *cursor;
+	struct mc_stream_walk	 w;
+	int			 r;
+
+	if (ms == NULL) {
+		if ((ms = calloc(1, sizeof(*ms))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if ((r = args_prefix(args, &ms->a, &ms->mlen, err, errlen)) == -1) {
+			free(ms);
+			return -1;
+		}
+		ms->filter = r == 1;
+		*cursor = ms;
+	}
+	w.ms = ms;
+	w.st = st;
+	w.now = now_ms();
+	w.seen = 0;
+	return mapcache_walk_after(x->mc, &ms->cur, mc_stream_cb, &w) != 0;
+}
+
+static json_t *
+xtr_show_database(void *o, json_t *args, char *err, size_t errlen)
+{
+	struct xtr *x = o;
 	return pxtr_database_json(x, etr_database_json(x));
 }
 
-json_t *
-xtr_clear_map_cache(struct xtr *x, json_t *args, char *err, size_t errlen)
+static json_t *
+xtr_clear_map_cache(void *arg, json_t *args, char *err, size_t errlen)
 {
+	struct xtr *x = arg;
 	struct lisp_addr a;
 	int mlen, r, n;
 	json_t *o;
@@ -742,9 +801,10 @@ xtr_clear_map_cache(struct xtr *x, json_t *args, char *err, size_t errlen)
 	return o;
 }
 
-json_t *
-xtr_stats(struct xtr *x)
+static json_t *
+xtr_stats(void *arg)
 {
+	struct xtr *x = arg;
 	struct xtr_stats *s = &x->st;
 	json_t *o = json_object();
 
@@ -766,3 +826,108 @@ xtr_stats(struct xtr *x)
 		json_object_set_new(o, "smr", smr_json(x->smr, now_ms()));
 	return o;
 }
+
+/* -- the role ---------------------------------------------------------- */
+
+/* requests for our EIDs: an ETR answers them; forwarded ones (E) and plain
+ * ones before the Map-Resolver, those from ITRs only when no MR runs */
+static int
+xtr_rx_request(void *o, const struct msg_in *m)
+{
+	struct xtr *x = o;
+
+	if (!x->l->conf->etr)
+		return 0;
+	xtr_request_in(x, m->pkt, m->ecm, m->mreq);
+	return 1;
+}
+
+static int
+xtr_rx_smr(void *o, const struct msg_in *m)
+{
+	xtr_smr_in(o, m->pkt, m->mreq);
+	return 1;
+}
+
+static int
+xtr_rx_reply(void *o, const struct msg_in *m)
+{
+	xtr_reply_in(o, m->pkt, m->rep);
+	return 1;
+}
+
+static int
+xtr_rx_notify(void *o, const struct msg_in *m)
+{
+	xtr_notify_in(o, m->pkt, m->reg);
+	return 1;
+}
+
+static int
+xtr_wanted(const struct conf *c)
+{
+	return c->itr || c->etr || c->pitr || c->petr;
+}
+
+static void *
+xtr_role_new(struct locid *l)
+{
+	return xtr_new(l);
+}
+
+static int
+xtr_role_reconf(void *o, char *err, size_t errlen)
+{
+	return xtr_reconf(o, err, errlen);
+}
+
+static void
+xtr_role_free(void *o)
+{
+	xtr_free(o);
+}
+
+static void
+xtr_counters(void *o, struct counters *k)
+{
+	struct xtr *x = o;
+
+	k->names = xtr_drop_names;
+	k->v = x->drops;
+	k->n = XTR_DROP__N;
+}
+
+static struct ratelimit *
+xtr_logrl(void *o)
+{
+	return &((struct xtr *)o)->logrl;
+}
+
+static const struct ctl_cmd xtr_cmds[] = {
+	{ .name = "show map-cache",
+	  .stream = xtr_stream_map_cache, .cursor_free = free },
+	{ .name = "show database", .fn = xtr_show_database },
+	{ .name = "clear map-cache", .flags = CTL_PRIV, .fn = xtr_clear_map_cache },
+	{ .name = NULL },
+};
+
+const struct role role_xtr = {
+	.name = "xtr",
+	.wanted = xtr_wanted,
+	.new = xtr_role_new,
+	.reconf = xtr_role_reconf,
+	.free = xtr_role_free,
+	.rx = {
+		[RX_NOTIFY] = { xtr_rx_notify, 10 },
+		[RX_REPLY] = { xtr_rx_reply, 10 },
+		[RX_REQUEST] = { xtr_rx_request, 10 },
+		[RX_PROBE] = { xtr_rx_request, 10 },
+		[RX_SMR] = { xtr_rx_smr, 10 },
+		[RX_ECM_REQUEST] = { xtr_rx_request, 20 },
+		[RX_ECM_FORWARDED] = { xtr_rx_request, 10 },
+	},
+	.cmds = xtr_cmds,
+	.counters = xtr_counters,
+	.stats = xtr_stats,
+	.logrl = xtr_logrl,
+};

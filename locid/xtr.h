@@ -53,6 +53,48 @@ struct xtr_ms {
 	uint64_t	 last_register_s, last_notify_s;	/* wall clock */
 };
 
+/* the drops of the xTR modules (etr.c, itr.c, probe.c, pxtr.c, xtr.c) */
+#define XTR_DROPS(X) \
+	X(XTR_DROP_MAP_NOTIFY_FROM_UNKNOWN_MAP_SERVER, "map-notify from unknown map-server") \
+	X(XTR_DROP_MAP_NOTIFY_AUTHENTICATION_FAILED, "map-notify authentication failed") \
+	X(XTR_DROP_MAP_NOTIFY_NONCE_MISMATCH, "map-notify nonce mismatch") \
+	X(XTR_DROP_MAP_REQUEST_WITHOUT_ETR_ROLE, "map-request without etr role") \
+	X(XTR_DROP_ETR_SMR_IN_AN_ECM, "etr: smr in an ecm") \
+	X(XTR_DROP_MAP_REQUEST_FOR_AN_EID_NOT_OURS, "map-request for an EID not ours") \
+	X(XTR_DROP_MAP_REQUEST_WITHOUT_USABLE_ITR_RLOC, "map-request without usable itr-rloc") \
+	X(XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED, "etr: map-reply rate limited") \
+	X(XTR_DROP_MAP_REPLY_DOES_NOT_FIT, "map-reply does not fit") \
+	X(XTR_DROP_DECAP_PACKET_TRUNCATED, "decap: packet truncated") \
+	X(XTR_DROP_DECAP_MALFORMED, "decap: malformed") \
+	X(XTR_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE, "decap: destination not in our EID space") \
+	X(XTR_DROP_ITR_MALFORMED_PACKET_FROM_TUN, "itr: malformed packet from tun") \
+	X(XTR_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE, "itr: source not in our EID space") \
+	X(XTR_DROP_ITR_TOO_MANY_DESTINATIONS_RESOLVING, "itr: too many destinations resolving") \
+	X(XTR_DROP_ITR_OUT_OF_MEMORY, "itr: out of memory") \
+	X(XTR_DROP_ITR_PACKET_ON_TUN_WITHOUT_ITR_ROLE, "itr: packet on tun without itr role") \
+	X(XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE, "itr: map-reply with unknown nonce") \
+	X(XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID, "itr: map-reply record with an unusable eid") \
+	X(XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR, "itr: map-reply record not asked for") \
+	X(XTR_DROP_ITR_MAP_REPLY_WITH_TOO_MANY_RECORDS, "itr: map-reply with too many records") \
+	X(XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE, "itr: smr for an eid not in the map-cache") \
+	X(XTR_DROP_ITR_NO_USABLE_LOCATOR, "itr: no usable locator") \
+	X(XTR_DROP_ITR_PACKET_LARGER_THAN_THE_TUNNEL_MTU, "itr: packet larger than the tunnel MTU") \
+	X(XTR_DROP_ITR_ENCAPSULATION_FAILED, "itr: encapsulation failed") \
+	X(XTR_DROP_ITR_RESOLUTION_QUEUE_FULL, "itr: resolution queue full") \
+	X(XTR_DROP_ITR_NEGATIVE_ENTRY_SEND_MAP_REQUEST, "itr: negative entry, send-map-request") \
+	X(XTR_DROP_ITR_NEGATIVE_ENTRY_DROP_ACTION, "itr: negative entry, drop action") \
+	X(XTR_DROP_ITR_MAP_REQUEST_UNANSWERED, "itr: map-request unanswered") \
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_PETR_INNER_SOURCE_NOT_IN_PETR_PREFIX_EID_SPACE, "petr: inner source not in petr-prefix EID space") \
+	X(XTR_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION, "pitr: no LISP site for the destination") \
+	X(XTR_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES, "pitr: destination outside the pitr-prefixes") \
+	X(XTR_DROP_ENCAP_SEND_FAILED, "encap send failed") \
+	X(XTR_DROP_TUN_WRITE_FAILED, "tun write failed")
+enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
+extern const char *const xtr_drop_names[XTR_DROP__N];
+
 struct xtr_stats {
 	uint64_t	 encap_pkts, encap_bytes;
 	uint64_t	 decap_pkts, decap_bytes;
@@ -127,6 +169,8 @@ struct xtr {
 	struct event	*tick;
 	uint64_t	 last_expire_ms;
 	struct xtr_stats st;
+	uint64_t	 drops[XTR_DROP__N];
+	struct ratelimit logrl;		/* the xTR's drop and refusal lines */
 	struct pxtr	*px;			/* pxtr.c: PITR kernel state */
 	struct smr	*smr;			/* smr.c: SMRs on a database change */
 	struct mrsel	*mrsel;			/* mrsel.c: map-resolver failover */

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "probe.h"
+#include "core.h"
 #include "xtr.h"
 
 static struct lisp_addr
@@ -36,15 +37,16 @@ A(const char *s)
 	return a;
 }
 
+/* a drop counter of the xTR, by the name operators see */
 static uint64_t
-drops(const struct locid *l, const char *reason)
+drops(const struct xtr *x, const char *reason)
 {
 	int i;
 
-	for (i = 0; i < STATS_DROP_REASONS; i++)
-		if (l->stats.drop[i].reason != NULL &&
-		    strcmp(l->stats.drop[i].reason, reason) == 0)
-			return l->stats.drop[i].count;
+	for (i = 0; i < XTR_DROP__N; i++)
+		if (strcmp(xtr_drop_names[i], reason) == 0)
+			return x->drops[i];
+	fail_msg("no drop reason \"%s\"", reason);
 	return 0;
 }
 
@@ -286,10 +288,9 @@ fx_setup(void **state)
 	f->l.conf = conf_load_buf("test.conf", text, strlen(text), err, sizeof(err));
 	if (f->l.conf == NULL)
 		fail_msg("conf: %s", err);
-	f->l.logrl.window_ms = 10000;
-	f->l.logrl.burst = 5;
-	f->l.sock4 = udp_bound(0, NULL);
-	f->l.sock6 = -1;
+	f->x.logrl.window_ms = 10000;
+	f->x.logrl.burst = 5;
+	assert_int_equal(core_attach(&f->l, udp_bound(0, NULL), -1), 0);
 	f->mr = udp_bound(LISP_CONTROL_PORT, NULL);
 	f->itr = udp_bound(0, &f->itr_port);
 	f->x.l = &f->l;
@@ -329,7 +330,8 @@ fx_teardown(void **state)
 	free(f->x.rl);
 	close(f->mr);
 	close(f->itr);
-	close(f->l.sock4);
+	close(f->l.core->sock4);
+	free(f->l.core);
 	close(f->tun[0]);
 	close(f->tun[1]);
 	conf_free(f->l.conf);
@@ -425,7 +427,7 @@ test_smr_retransmit_keeps_s_bit(void **state)
 	/* an SMR for an EID we have no entry for does nothing but count */
 	smr.seid = A("198.18.77.1");
 	itr_smr_in(&f->x, &p, &smr);
-	assert_int_equal(drops(&f->l, "itr: smr for an eid not in the map-cache"), 1);
+	assert_int_equal(drops(&f->x, "itr: smr for an eid not in the map-cache"), 1);
 	assert_int_equal(mapcache_count(f->x.mc), count);
 	assert_true(recv(f->mr, buf, sizeof(buf), 0) == -1);
 }
@@ -461,13 +463,13 @@ test_reply_trust(void **state)
 	pkt_from(&p, "198.51.100.66", 4342);
 	mkreply(&rep, buf, sizeof(buf), 0, q.nonce + 1, recs, 4);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: map-reply with unknown nonce"), 1);
+	assert_int_equal(drops(&f->x, "itr: map-reply with unknown nonce"), 1);
 	assert_int_equal(mapcache_count(f->x.mc), 1);
 	assert_int_equal(mapcache_pending(f->x.mc), 1);
 	/* the right nonce: only what covers 198.18.2.10 and lies inside it */
 	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, recs, 4);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: map-reply record not asked for"), 2);
+	assert_int_equal(drops(&f->x, "itr: map-reply record not asked for"), 2);
 	assert_int_equal(mapcache_count(f->x.mc), 2);
 	assert_int_equal(mapcache_pending(f->x.mc), 0);
 	e = mapcache_lookup(f->x.mc, &d);
@@ -490,7 +492,7 @@ test_reply_trust(void **state)
 	d = A("198.18.2.10");
 	/* a replay of the same reply: the nonce is spent */
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: map-reply with unknown nonce"), 2);
+	assert_int_equal(drops(&f->x, "itr: map-reply with unknown nonce"), 2);
 	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
 }
 
@@ -513,7 +515,7 @@ test_probe_reply_source(void **state)
 	pkt_from(&p, "198.51.100.66", 4342);
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: rloc-probe reply not from the probed rloc"), 1);
+	assert_int_equal(drops(&f->x, "itr: rloc-probe reply not from the probed rloc"), 1);
 	assert_int_equal(e->loc[0].probe.nonce, 0xabc);
 	assert_int_equal(e->loc[0].probe.answered, 0);
 	/* not authoritative: dropped */
@@ -521,13 +523,13 @@ test_probe_reply_source(void **state)
 	r[0].auth = 0;
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: rloc-probe reply not authoritative"), 1);
+	assert_int_equal(drops(&f->x, "itr: rloc-probe reply not authoritative"), 1);
 	assert_int_equal(e->loc[0].probe.answered, 0);
 	/* an unknown nonce */
 	r[0].auth = 1;
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabd, r, 1);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: rloc-probe reply with unknown nonce"), 1);
+	assert_int_equal(drops(&f->x, "itr: rloc-probe reply with unknown nonce"), 1);
 	/* from another address of the ETR, naming the probed RLOC with p */
 	pkt_from(&p, "198.51.100.5", 4342);
 	r[0].flags = RLOC_p;
@@ -539,7 +541,7 @@ test_probe_reply_source(void **state)
 	assert_null(mapcache_probe_find(f->x.mc, 0xabc));
 	/* answered once only */
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->l, "itr: rloc-probe reply with unknown nonce"), 2);
+	assert_int_equal(drops(&f->x, "itr: rloc-probe reply with unknown nonce"), 2);
 	assert_int_equal(e->loc[0].probe.answered, 1);
 }
 
@@ -594,7 +596,7 @@ test_etr_reply_limited(void **state)
 	/* RLOC-probes are not limited */
 	assert_int_equal(probes, 5);
 	assert_int_equal(got, ETR_RL_BURST + 5);
-	assert_int_equal(drops(&f->l, "etr: map-reply rate limited"), 30 - ETR_RL_BURST);
+	assert_int_equal(drops(&f->x, "etr: map-reply rate limited"), 30 - ETR_RL_BURST);
 	assert_int_equal(f->x.st.map_replies_out, ETR_RL_BURST + 5);
 }
 
@@ -621,7 +623,7 @@ test_pending_bound(void **state)
 	itr_tun_read(f->tun[0], EV_READ, &f->x);
 	assert_int_equal(mapcache_pending(f->x.mc), 4096);
 	assert_int_equal(mapcache_count(f->x.mc), 4096);
-	assert_int_equal(drops(&f->l, "itr: too many destinations resolving"), total - 4096);
+	assert_int_equal(drops(&f->x, "itr: too many destinations resolving"), total - 4096);
 	/* and the packets held for one destination are bounded too */
 	pk[17] = pk[18] = 0;
 	pk[19] = 1;
@@ -631,7 +633,7 @@ test_pending_bound(void **state)
 	d = A("10.0.0.1");
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->qlen, 4);
-	assert_int_equal(drops(&f->l, "itr: resolution queue full"), 10 - 3);
+	assert_int_equal(drops(&f->x, "itr: resolution queue full"), 10 - 3);
 	/* the pending count follows removals */
 	itr_clear(&f->x, NULL, 0);
 	assert_int_equal(mapcache_pending(f->x.mc), 0);

@@ -363,8 +363,8 @@ group_setup(void **state)
 	assert_non_null(c);
 	memset(&L, 0, sizeof(L));
 	assert_int_equal(locid_start(&L, c, conf_path), 0);
-	assert_non_null(L.ms);
-	assert_non_null(L.mr);
+	assert_non_null(core_role(&L, "map-server"));
+	assert_non_null(core_role(&L, "map-resolver"));
 	return 0;
 }
 
@@ -754,7 +754,7 @@ test_batched_replies(void **state)
 	uint8_t			 buf[1024], inner[512], got[1500];
 	size_t			 len, ilen;
 	int			 fd, i, k, n = 0;
-	uint64_t		 tx0 = L.stats.tx[LISP_MAP_REPLY];
+	uint64_t		 tx0 = L.core->stats.tx[LISP_MAP_REPLY];
 	ssize_t			 r;
 	struct rbuf		 b;
 	struct lisp_map_reply	 rep;
@@ -786,7 +786,7 @@ test_batched_replies(void **state)
 	}
 	assert_int_equal(n, N);
 	assert_true(recv_reply(fd, got, sizeof(got), 50) < 0);
-	assert_int_equal(L.stats.tx[LISP_MAP_REPLY], tx0 + N);
+	assert_int_equal(L.core->stats.tx[LISP_MAP_REPLY], tx0 + N);
 	close(fd);
 }
 
@@ -1074,7 +1074,7 @@ test_record_cap(void **state)
 	uint8_t			 inner[1024], buf[1500], got[1500];
 	char			 eid[32], pfx[ADDR_STRLEN];
 	int			 fd, i, replies = 0;
-	uint64_t		 d0, tx0 = L.stats.tx[LISP_MAP_REPLY];
+	uint64_t		 d0, tx0 = L.core->stats.tx[LISP_MAP_REPLY];
 	ssize_t			 n;
 
 	NEED_NETNS();
@@ -1118,7 +1118,7 @@ test_record_cap(void **state)
 	}
 	close(fd);
 	assert_int_equal(replies, 8);
-	assert_int_equal(L.stats.tx[LISP_MAP_REPLY], tx0 + 8);
+	assert_int_equal(L.core->stats.tx[LISP_MAP_REPLY], tx0 + 8);
 	assert_int_equal(drops("map-request: too many records"), d0 + 1);
 }
 
@@ -1145,7 +1145,7 @@ test_mr_ms_route(void **state)
 	memset(&MR, 0, sizeof(MR));
 	assert_int_equal(locid_start(&MR, c, mr_conf_path), 0);
 	mr_up = 1;
-	assert_null(MR.ms);
+	assert_null(core_role(&MR, "map-server"));
 	do_register(&s, NULL, NULL);
 	dest_addr = "127.0.0.20";
 	/* routed to the MS, which proxy-replies for lisp2 */
@@ -1160,7 +1160,7 @@ test_mr_ms_route(void **state)
 	assert_true(resolve("198.16.0.1", &a));
 	assert_string_equal(a.prefix, "198.16.0.0/15");
 	dest_addr = MS_ADDR;
-	assert_int_equal(MR.stats.tx[LISP_ECM], 1);
+	assert_int_equal(MR.core->stats.tx[LISP_ECM], 1);
 }
 
 int

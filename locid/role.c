@@ -1,0 +1,15 @@
+/* the role table: adding a role is one file with its row and one line
+ * here. start order matters: the Map-Server sets up the resolver backend
+ * the Map-Resolver resolves through */
+#include <stddef.h>
+
+#include "core.h"
+
+extern const struct role role_ms, role_mr, role_xtr;
+
+const struct role *const role_table[] = {
+	&role_ms,
+	&role_mr,
+	&role_xtr,
+	NULL,
+};
