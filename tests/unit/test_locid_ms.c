@@ -158,17 +158,34 @@ recv_reply(int fd, uint8_t *buf, size_t cap, int wait_ms)
 	return -1;
 }
 
-/* a request over the control socket, the loop pumped while waiting */
+/* the complete reply to a request: a single reply line, or a streamed
+ * reply (header, item lines, end line) gathered into an array */
+static int
+reply_done(const char *buf, size_t len)
+{
+	const char *nl = memchr(buf, '\n', len);
+
+	if (nl == NULL)
+		return 0;
+	if (strstr(buf, "\"stream\":true") == NULL || strstr(buf, "\"stream\":true") > nl)
+		return 1;
+	return strstr(buf, "{\"end\":true") != NULL && buf[len - 1] == '\n';
+}
+
+/* a request over the control socket (protocol v1), the loop pumped while
+ * waiting */
 static json_t *
 ctl(const char *cmd, json_t *args)
 {
 	struct sockaddr_un	 sun;
-	json_t			*req = json_object(), *rep, *res;
-	char			*s, buf[65536];
+	json_t			*req = json_object(), *rep, *res, *line;
+	static char		 buf[1 << 20];
+	char			*s, *p, *nl;
 	size_t			 len = 0;
 	ssize_t			 n;
 	int			 fd, i;
 
+	json_object_set_new(req, "v", json_integer(1));
 	json_object_set_new(req, "cmd", json_string(cmd));
 	json_object_set_new(req, "args", args != NULL ? args : json_object());
 	s = json_dumps(req, JSON_COMPACT);
@@ -187,21 +204,44 @@ ctl(const char *cmd, json_t *args)
 		if (n > 0) {
 			len += (size_t)n;
 			buf[len] = '\0';
-			if (memchr(buf, '\n', len) != NULL)
+			if (reply_done(buf, len))
 				break;
 		}
 		usleep(500);
 	}
 	close(fd);
+	assert_true(reply_done(buf, len));
+	nl = strchr(buf, '\n');
+	*nl = '\0';
 	rep = json_loads(buf, 0, NULL);
 	assert_non_null(rep);
+	assert_int_equal(json_integer_value(json_object_get(rep, "v")), 1);
 	if (!json_is_true(json_object_get(rep, "ok"))) {
 		json_decref(rep);
 		return NULL;
 	}
-	res = json_incref(json_object_get(rep, "result"));
+	if (!json_is_true(json_object_get(rep, "stream"))) {
+		res = json_incref(json_object_get(rep, "result"));
+		json_decref(rep);
+		return res;
+	}
 	json_decref(rep);
-	return res;
+	res = json_array();
+	for (p = nl + 1; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		assert_non_null(line = json_loads(p, 0, NULL));
+		if (json_is_true(json_object_get(line, "end"))) {
+			assert_int_equal(json_integer_value(json_object_get(line, "count")),
+			    json_array_size(res));
+			assert_null(json_object_get(line, "error"));
+			json_decref(line);
+			return res;
+		}
+		json_array_append(res, json_object_get(line, "item"));
+		json_decref(line);
+	}
+	fail_msg("stream without an end line");
+	return NULL;
 }
 
 /* the show-site row of a prefix */
