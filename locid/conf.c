@@ -288,15 +288,95 @@ same_prefix(const struct lisp_addr *a, int alen, const struct lisp_addr *b,
 	return alen == blen && addr_equal(a, b);
 }
 
-static struct conf_prefix *
-prefix_find(struct conf_prefixes *h, const struct lisp_addr *a, int mlen)
+static uint64_t
+pfx_hash(const struct lisp_addr *a, int mlen)
 {
-	struct conf_prefix *p;
+	const uint8_t *b;
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	int i, n;
 
-	TAILQ_FOREACH(p, h, entry)
-		if (same_prefix(&p->eid, p->mlen, a, mlen))
-			return p;
-	return NULL;
+#define MIX(v)	do { h ^= (uint64_t)(v); h *= 1099511628211ULL; } while (0)
+	MIX(a->afi);
+	MIX(a->has_iid);
+	if (a->has_iid) {
+		MIX(a->iid);
+		MIX(a->iid >> 8);
+		MIX(a->iid >> 16);
+		MIX(a->iid >> 24);
+	}
+	MIX(mlen);
+	if ((n = addr_bits(a) / 8) > 0 && (b = addr_bytes(a)) != NULL)
+		for (i = 0; i < n; i++)
+			MIX(b[i]);
+#undef MIX
+	h ^= h >> 29;
+	return h;
+}
+
+/* the slot of a/mlen: the one holding it, or the free one it would go in */
+static struct pfx_slot *
+pfx_slot(const struct pfx_set *set, const struct lisp_addr *a, int mlen)
+{
+	size_t i, mask = set->cap - 1;
+	struct pfx_slot *s;
+
+	for (i = pfx_hash(a, mlen) & mask;; i = (i + 1) & mask) {
+		s = &set->slots[i];
+		if (s->eid == NULL || same_prefix(s->eid, s->mlen, a, mlen))
+			return s;
+	}
+}
+
+/* the owner of a/mlen, or NULL */
+static void *
+pfx_find(const struct pfx_set *set, const struct lisp_addr *a, int mlen)
+{
+	struct pfx_slot *s;
+
+	if (set->n == 0)
+		return NULL;
+	s = pfx_slot(set, a, mlen);
+	return s->eid != NULL ? s->owner : NULL;
+}
+
+/* remember a/mlen (stored in an entry that outlives the set) */
+static int
+pfx_add(struct pfx_set *set, const struct lisp_addr *a, int mlen,
+    void *owner)
+{
+	struct pfx_slot *old = set->slots, *s;
+	size_t i, ocap = set->cap;
+
+	if ((set->n + 1) * 2 > set->cap) {	/* load at most 1/2 */
+		set->cap = ocap > 0 ? ocap * 2 : 64;
+		if ((set->slots = calloc(set->cap, sizeof(*s))) == NULL) {
+			set->slots = old;
+			set->cap = ocap;
+			return -1;
+		}
+		set->n = 0;
+		for (i = 0; i < ocap; i++)
+			if (old[i].eid != NULL) {
+				*pfx_slot(set, old[i].eid, old[i].mlen) =
+				    old[i];
+				set->n++;
+			}
+		free(old);
+	}
+	s = pfx_slot(set, a, mlen);
+	if (s->eid == NULL)
+		set->n++;
+	s->eid = a;
+	s->mlen = mlen;
+	s->owner = owner;
+	return 0;
+}
+
+static void
+pfx_set_free(struct pfx_set *set)
+{
+	free(set->slots);
+	memset(set, 0, sizeof(*set));
 }
 
 static struct conf_prefix *
@@ -520,7 +600,7 @@ site_open(struct parse_ctx *ctx, int line, char *name)
 static void
 mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 {
-	struct conf_mapping *m, *o;
+	struct conf_mapping *m;
 	char buf[ADDR_STRLEN];
 
 	if ((m = entry_alloc(ctx, line, sizeof(*m))) == NULL) {
@@ -529,13 +609,13 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 	}
 	TAILQ_INIT(&m->rlocs);
 	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
-		TAILQ_FOREACH(o, &ctx->conf->mappings, entry)
-			if (same_prefix(&o->eid, o->mlen, &m->eid, m->mlen)) {
-				conf_error(ctx, line, "database-mapping %s "
-				    "defined twice", pfx_fmt(&m->eid, m->mlen,
-				    buf, sizeof(buf)));
-				break;
-			}
+		if (pfx_find(&ctx->mapping_pfx, &m->eid, m->mlen) != NULL)
+			conf_error(ctx, line, "database-mapping %s defined "
+			    "twice", pfx_fmt(&m->eid, m->mlen, buf,
+			    sizeof(buf)));
+		else if (pfx_add(&ctx->mapping_pfx, &m->eid, m->mlen,
+		    m) == -1)
+			nomem(ctx, line);
 	}
 	free(pfx);
 	TAILQ_INSERT_TAIL(&ctx->conf->mappings, m, entry);
@@ -662,16 +742,17 @@ conf_eid_prefix(struct parse_ctx *ctx, int line, char *pfx, int more)
 	if (inside(ctx, line, BLOCK_SITE, "eid-prefix") == -1 ||
 	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
 		goto out;
-	TAILQ_FOREACH(s, &ctx->conf->sites, entry)
-		if (prefix_find(&s->prefixes, &a, mlen) != NULL) {
-			conf_error(ctx, line, "eid-prefix %s already in site "
-			    "\"%s\"", pfx_fmt(&a, mlen, buf, sizeof(buf)),
-			    s->name);
-			goto out;
-		}
+	if ((s = pfx_find(&ctx->site_pfx, &a, mlen)) != NULL) {
+		conf_error(ctx, line, "eid-prefix %s already in site \"%s\"",
+		    pfx_fmt(&a, mlen, buf, sizeof(buf)), s->name);
+		goto out;
+	}
 	if ((p = prefix_append(ctx, line, &ctx->site->prefixes, &a,
-	    mlen)) != NULL)
+	    mlen)) != NULL) {
 		p->accept_more_specifics = more;
+		if (pfx_add(&ctx->site_pfx, &p->eid, p->mlen, ctx->site) == -1)
+			nomem(ctx, line);
+	}
 out:
 	free(pfx);
 }
@@ -708,7 +789,7 @@ conf_proxy_reply(struct parse_ctx *ctx, int line)
 void
 conf_ms_route(struct parse_ctx *ctx, int line, char *pfx, char *via)
 {
-	struct conf_ms_route *r, *o;
+	struct conf_ms_route *r;
 	struct lisp_addr eid, ms;
 	char buf[ADDR_STRLEN];
 	int mlen;
@@ -717,18 +798,19 @@ conf_ms_route(struct parse_ctx *ctx, int line, char *pfx, char *via)
 	    eid_parse(ctx, line, pfx, &eid, &mlen) == -1 ||
 	    rloc_parse(ctx, line, "ms-route via", via, &ms) == -1)
 		goto out;
-	TAILQ_FOREACH(o, &ctx->conf->ms_routes, entry)
-		if (same_prefix(&o->eid, o->mlen, &eid, mlen)) {
-			conf_error(ctx, line, "ms-route %s given twice",
-			    pfx_fmt(&eid, mlen, buf, sizeof(buf)));
-			goto out;
-		}
+	if (pfx_find(&ctx->ms_route_pfx, &eid, mlen) != NULL) {
+		conf_error(ctx, line, "ms-route %s given twice",
+		    pfx_fmt(&eid, mlen, buf, sizeof(buf)));
+		goto out;
+	}
 	if ((r = entry_alloc(ctx, line, sizeof(*r))) == NULL)
 		goto out;
 	r->eid = eid;
 	r->mlen = mlen;
 	r->ms = ms;
 	TAILQ_INSERT_TAIL(&ctx->conf->ms_routes, r, entry);
+	if (pfx_add(&ctx->ms_route_pfx, &r->eid, r->mlen, r) == -1)
+		nomem(ctx, line);
 out:
 	free(pfx);
 	free(via);
@@ -897,6 +979,9 @@ void
 conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
     struct conf_prefixes *h, char *pfx)
 {
+	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ?
+	    &ctx->pitr_pfx : &ctx->petr_pfx;
+	struct conf_prefix *p;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
 	int mlen;
@@ -904,11 +989,12 @@ conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
 	if (conf_toplevel(ctx, line, what) == -1 ||
 	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
 		goto out;
-	if (prefix_find(h, &a, mlen) != NULL)
+	if (pfx_find(set, &a, mlen) != NULL)
 		conf_error(ctx, line, "%s %s given twice", what,
 		    pfx_fmt(&a, mlen, buf, sizeof(buf)));
-	else
-		prefix_append(ctx, line, h, &a, mlen);
+	else if ((p = prefix_append(ctx, line, h, &a, mlen)) != NULL &&
+	    pfx_add(set, &p->eid, p->mlen, p) == -1)
+		nomem(ctx, line);
 out:
 	free(pfx);
 }
@@ -981,6 +1067,16 @@ conf_finish(struct parse_ctx *ctx)
 }
 
 static void
+ctx_done(struct parse_ctx *ctx)
+{
+	pfx_set_free(&ctx->site_pfx);
+	pfx_set_free(&ctx->mapping_pfx);
+	pfx_set_free(&ctx->ms_route_pfx);
+	pfx_set_free(&ctx->pitr_pfx);
+	pfx_set_free(&ctx->petr_pfx);
+}
+
+static void
 ctx_init(struct parse_ctx *ctx, const char *name, char *err, size_t errlen)
 {
 	memset(ctx, 0, sizeof(*ctx));
@@ -1012,9 +1108,11 @@ conf_load_buf(const char *name, const char *buf, size_t len, char *err,
 		return NULL;
 	}
 	if (conf_scan(&ctx, buf, len) == -1 || conf_finish(&ctx) == -1) {
+		ctx_done(&ctx);
 		conf_free(c);
 		return NULL;
 	}
+	ctx_done(&ctx);
 	return c;
 }
 

@@ -10,7 +10,7 @@
 
 #define CONF_STRLEN	255		/* longest quoted string */
 #define CONF_NAMELEN	63		/* longest site name */
-#define CONF_MAXSIZE	(4 * 1024 * 1024)	/* longest configuration */
+#define CONF_MAXSIZE	(1024 * 1024 * 1024)	/* longest configuration: 1 GiB */
 #define CONF_MAXERRORS	10
 
 enum conf_role {
@@ -19,6 +19,20 @@ enum conf_role {
 
 enum conf_block {
 	BLOCK_NONE, BLOCK_TIMERS, BLOCK_SITE, BLOCK_MAPPING
+};
+
+/* prefixes already given, for the duplicate checks in O(1): an open
+ * addressing table of (address, mask length) -> the entry's owner */
+struct pfx_slot {
+	const struct lisp_addr *eid;	/* NULL: free slot */
+	int		 mlen;
+	void		*owner;
+};
+
+struct pfx_set {
+	struct pfx_slot	*slots;
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 n;
 };
 
 struct parse_ctx {
@@ -40,6 +54,10 @@ struct parse_ctx {
 	struct conf_mapping *mapping;
 	int		 role_line[ROLE_MAX];
 	int		 listen4_line, listen6_line;
+	struct pfx_set	 site_pfx;	/* eid-prefix -> its struct conf_site */
+	struct pfx_set	 mapping_pfx;	/* database-mapping prefixes */
+	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
+	struct pfx_set	 pitr_pfx, petr_pfx;
 };
 
 /* rloc options collected by the grammar */
