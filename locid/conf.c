@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,8 @@ conf_defaults(struct conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->control_path = strdup("/run/locid.sock");
+	snprintf(c->control_ro_default, sizeof(c->control_ro_default),
+	    "/run/locid.sock.ro");
 	addr_set_none(&c->listen_v4);
 	addr_set_none(&c->listen_v6);
 	c->control_port = 4342;
@@ -120,6 +124,9 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	free(c->path);
 	free(c->control_path);
+	free(c->control_ro_path);
+	free(c->control_group);
+	free(c->user);
 	free(c->tun_name);
 	free(c);
 }
@@ -486,6 +493,74 @@ conf_control(struct parse_ctx *ctx, int line, char *path)
 		return;
 	}
 	free(path);
+}
+
+const char *
+conf_control_path(const struct conf *c)
+{
+	return c->control_path != NULL ? c->control_path : "/run/locid.sock";
+}
+
+const char *
+conf_control_ro_path(const struct conf *c)
+{
+	return c->control_ro_path != NULL ? c->control_ro_path :
+	    c->control_ro_default;
+}
+
+void
+conf_control_ro(struct parse_ctx *ctx, int line, char *path)
+{
+	if (conf_toplevel(ctx, line, "control-socket-ro") == -1)
+		;
+	else if (*path == '\0')
+		conf_error(ctx, line, "control-socket-ro path is empty");
+	else if (strlen(path) > CONTROL_PATH_MAX)
+		conf_error(ctx, line, "control-socket-ro path longer than %d "
+		    "characters", CONTROL_PATH_MAX);
+	else {
+		free(ctx->conf->control_ro_path);
+		ctx->conf->control_ro_path = path;
+		return;
+	}
+	free(path);
+}
+
+void
+conf_control_group(struct parse_ctx *ctx, int line, char *name)
+{
+	struct group *gr;
+
+	if (conf_toplevel(ctx, line, "control-group") == -1)
+		;
+	else if ((gr = getgrnam(name)) == NULL)
+		conf_error(ctx, line, "unknown group \"%s\"", name);
+	else {
+		free(ctx->conf->control_group);
+		ctx->conf->control_group = name;
+		ctx->conf->control_gid = gr->gr_gid;
+		return;
+	}
+	free(name);
+}
+
+void
+conf_user(struct parse_ctx *ctx, int line, char *name)
+{
+	struct passwd *pw;
+
+	if (conf_toplevel(ctx, line, "user") == -1)
+		;
+	else if ((pw = getpwnam(name)) == NULL)
+		conf_error(ctx, line, "unknown user \"%s\"", name);
+	else {
+		free(ctx->conf->user);
+		ctx->conf->user = name;
+		ctx->conf->user_uid = pw->pw_uid;
+		ctx->conf->user_gid = pw->pw_gid;
+		return;
+	}
+	free(name);
 }
 
 void
@@ -1058,6 +1133,14 @@ conf_finish(struct parse_ctx *ctx)
 	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
 	    !c->pitr && !c->petr)
 		conf_error(ctx, 0, "no role configured");
+	if (c->control_ro_path == NULL &&
+	    strlen(conf_control_path(c)) + 3 > CONTROL_PATH_MAX)
+		conf_error(ctx, 0, "control path %s.ro longer than %d "
+		    "characters: set control-socket-ro", conf_control_path(c),
+		    CONTROL_PATH_MAX);
+	else
+		snprintf(c->control_ro_default, sizeof(c->control_ro_default),
+		    "%s.ro", conf_control_path(c));
 	/* roles in the order of their lines */
 	for (line = 1; line <= ctx->line; line++)
 		for (i = 0; i < ROLE_MAX; i++)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/queue.h>
+#include <sys/types.h>
 
 #include "addr.h"
 
@@ -106,6 +107,13 @@ struct conf {
 	int		 petr;
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
+	char		*control_ro_path;	/* NULL: control_path + ".ro" */
+	char		 control_ro_default[112];	/* control_path + ".ro" */
+	char		*control_group;		/* NULL: root's group */
+	gid_t		 control_gid;		/* of control_group */
+	char		*user;			/* run as, NULL: stay root */
+	uid_t		 user_uid;		/* of user, at load time */
+	gid_t		 user_gid;		/* its login group */
 	struct lisp_addr listen_v4, listen_v6;	/* AFI_NONE = any */
 	uint16_t	 control_port;		/* 4342 */
 	uint16_t	 data_port;		/* 4341 */
@@ -142,5 +150,9 @@ void		 conf_free(struct conf *);
 /* canonical form, re-parseable */
 void		 conf_print(FILE *, const struct conf *);
 void		 conf_defaults(struct conf *);
+/* the control sockets: "control" (default /run/locid.sock) and
+ * "control-socket-ro" (default the former with ".ro" appended) */
+const char	*conf_control_path(const struct conf *);
+const char	*conf_control_ro_path(const struct conf *);
 
 #endif

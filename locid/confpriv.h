@@ -76,6 +76,9 @@ int	 conf_range(struct parse_ctx *, int, const char *, uint64_t,
 	    uint64_t, uint64_t);
 void	 conf_role(struct parse_ctx *, int, char *);
 void	 conf_control(struct parse_ctx *, int, char *);
+void	 conf_control_ro(struct parse_ctx *, int, char *);
+void	 conf_control_group(struct parse_ctx *, int, char *);
+void	 conf_user(struct parse_ctx *, int, char *);
 void	 conf_listen(struct parse_ctx *, int, char *);
 void	 conf_yesno(struct parse_ctx *, int, const char *, char *, int *);
 void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);

@@ -106,6 +106,21 @@ print_general(FILE *f, const struct conf *c)
 	fputs("control ", f);
 	print_string(f, c->control_path);
 	fputc('\n', f);
+	if (c->control_ro_path != NULL) {
+		fputs("control-socket-ro ", f);
+		print_string(f, c->control_ro_path);
+		fputc('\n', f);
+	}
+	if (c->control_group != NULL) {
+		fputs("control-group ", f);
+		print_name(f, c->control_group);
+		fputc('\n', f);
+	}
+	if (c->user != NULL) {
+		fputs("user ", f);
+		print_name(f, c->user);
+		fputc('\n', f);
+	}
 	if (c->listen_v4.afi != AFI_NONE) {
 		fputs("listen ", f);
 		print_addr(f, &c->listen_v4);

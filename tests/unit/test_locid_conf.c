@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "msg.h"
@@ -509,6 +510,140 @@ test_golden(void **state)
 	assert_true(checked >= 8);
 }
 
+/* user, control-group, control-socket-ro: names resolved at load time,
+ * the control socket paths and their defaults */
+static void
+test_privileges(void **state)
+{
+	char err[1024];
+	struct conf *c;
+	char *txt;
+
+	assert_non_null(c = load("role petr\n", err, sizeof(err)));
+	assert_null(c->user);
+	assert_null(c->control_group);
+	assert_string_equal(conf_control_path(c), "/run/locid.sock");
+	assert_string_equal(conf_control_ro_path(c), "/run/locid.sock.ro");
+	conf_free(c);
+
+	assert_non_null(c = load("role petr\ncontrol \"/tmp/x.sock\"\n", err,
+	    sizeof(err)));
+	assert_string_equal(conf_control_path(c), "/tmp/x.sock");
+	assert_string_equal(conf_control_ro_path(c), "/tmp/x.sock.ro");
+	conf_free(c);
+
+	c = load("role petr\nuser nobody\ncontrol-group nogroup\n"
+	    "control \"/run/locid/rw\"\ncontrol-socket-ro \"/run/locid/ro\"\n",
+	    err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	assert_string_equal(c->user, "nobody");
+	assert_int_equal(c->user_uid, 65534);
+	assert_int_equal(c->user_gid, 65534);
+	assert_string_equal(c->control_group, "nogroup");
+	assert_int_equal(c->control_gid, 65534);
+	assert_string_equal(conf_control_ro_path(c), "/run/locid/ro");
+	txt = print_mem(c);
+	assert_non_null(strstr(txt, "\ncontrol-socket-ro \"/run/locid/ro\"\n"
+	    "control-group nogroup\nuser nobody\n"));
+	free(txt);
+	conf_free(c);
+
+	assert_null(load("role petr\nuser nosuchuser-locid\n", err,
+	    sizeof(err)));
+	assert_string_equal(err, "t.conf:2: unknown user \"nosuchuser-locid\"");
+	assert_null(load("role petr\n\ncontrol-group nosuchgroup-locid\n", err,
+	    sizeof(err)));
+	assert_string_equal(err,
+	    "t.conf:3: unknown group \"nosuchgroup-locid\"");
+}
+
+static char *
+big_site(size_t n, const char *extra)
+{
+	char *s;
+	size_t i, len = 0, cap = n * 48 + 4096;
+
+	assert_non_null(s = malloc(cap));
+	len += (size_t)snprintf(s + len, cap - len, "role map-server\n"
+	    "site a {\n\tkey 1 sha256 \"k\"\n\teid-prefix 198.51.100.0/24\n}\n"
+	    "site b {\n\tkey 1 sha256 \"k\"\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, cap - len,
+		    "\teid-prefix 10.%zu.%zu.%zu/32%s\n", i >> 16,
+		    (i >> 8) & 255, i & 255,
+		    i % 2 ? " accept-more-specifics" : "");
+	snprintf(s + len, cap - len, "%s}\n", extra);
+	return s;
+}
+
+/* many prefixes: a file over the old 4 MiB limit loads, whole, and a
+ * duplicate anywhere is still found and names the site holding it */
+static void
+test_many_prefixes(void **state)
+{
+	char err[1024];
+	const struct conf_site *s;
+	const struct conf_prefix *p;
+	struct conf *c;
+	char *txt;
+	size_t n = 0;
+
+	txt = big_site(200000, "");
+	assert_true(strlen(txt) > 4 * 1024 * 1024);
+	c = load(txt, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("%s", err);
+	s = TAILQ_LAST(&c->sites, conf_sites);
+	assert_string_equal(s->name, "b");
+	TAILQ_FOREACH(p, &s->prefixes, entry)
+		n++;
+	assert_int_equal(n, 200000);
+	p = TAILQ_LAST(&s->prefixes, conf_prefixes);
+	assert_prefix(&p->eid, p->mlen, "10.3.13.63/32");
+	assert_int_equal(p->accept_more_specifics, 1);
+	conf_free(c);
+	free(txt);
+
+	txt = big_site(50000, "\teid-prefix 10.0.195.79/32\n"
+	    "\teid-prefix 198.51.100.0/24\n\teid-prefix 198.51.100.0/25\n");
+	assert_null(load(txt, err, sizeof(err)));
+	assert_string_equal(err,
+	    "t.conf:50008: eid-prefix 10.0.195.79/32 already in site \"b\"\n"
+	    "t.conf:50009: eid-prefix 198.51.100.0/24 already in site \"a\"");
+	free(txt);
+
+	assert_null(load("role petr\nrole pitr\nmap-resolver 203.0.113.1\n"
+	    "pitr-prefix 198.18.0.0/15\npetr-prefix 198.18.0.0/15\n"
+	    "pitr-prefix 198.18.0.0/16\npitr-prefix 198.18.0.0/15\n"
+	    "petr-prefix 198.18.0.0/15\nms-route 198.18.0.0/16 via 203.0.113.1\n"
+	    "ms-route 198.18.0.0/16 via 203.0.113.2\n"
+	    "database-mapping 198.18.0.0/24 {\n\trloc 203.0.113.9\n}\n"
+	    "database-mapping 198.18.0.0/24 {\n\trloc 203.0.113.9\n}\n",
+	    err, sizeof(err)));
+	assert_string_equal(err,
+	    "t.conf:7: pitr-prefix 198.18.0.0/15 given twice\n"
+	    "t.conf:8: petr-prefix 198.18.0.0/15 given twice\n"
+	    "t.conf:10: ms-route 198.18.0.0/16 given twice\n"
+	    "t.conf:14: database-mapping 198.18.0.0/24 defined twice");
+}
+
+/* past the 1 GiB sanity limit: refused before reading */
+static void
+test_too_large(void **state)
+{
+	char path[] = "/tmp/test_locid_conf.XXXXXX", err[512], want[600];
+	int fd;
+
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_int_equal(ftruncate(fd, (off_t)1024 * 1024 * 1024 + 1), 0);
+	close(fd);
+	assert_null(conf_load(path, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s: file too large", path);
+	assert_string_equal(err, want);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -521,6 +656,9 @@ main(void)
 		cmocka_unit_test(test_error_limits),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_privileges),
+		cmocka_unit_test(test_many_prefixes),
+		cmocka_unit_test(test_too_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
