@@ -18,7 +18,7 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	   -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(SANFLAGS) \
 	   -Ilib -Ilocid -I$(BUILD)/locid -MMD -MP
 LDFLAGS	+= $(SANFLAGS)
-PKGS	 = libcrypto libevent libmnl jansson libpcap
+PKGS	 = libcrypto libevent libmnl jansson libpcap libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)

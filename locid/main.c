@@ -7,6 +7,7 @@
 
 #include "core.h"
 #include "locid.h"
+#include "priv.h"
 
 #define DEFAULT_CONF	"/etc/locid.conf"
 
@@ -93,6 +94,17 @@ main(int argc, char *argv[])
 		locid_stop(&l);
 		return 1;
 	}
+	/* everything that needs root is open: from here on the user */
+	if (priv_drop(c, err, sizeof(err)) == -1) {
+		log_warn("dropping privileges to user %s failed: %s", c->user,
+		    err);
+		locid_stop(&l);
+		return 1;
+	}
+	if (c->user != NULL)
+		log_info("running as user %s (uid %u), capabilities: %s",
+		    c->user, (unsigned)c->user_uid,
+		    priv_needs_net_admin(c) ? "CAP_NET_ADMIN" : "none");
 	ev_hup = evsignal_new(l.base, SIGHUP, on_hup, &l);
 	ev_term = evsignal_new(l.base, SIGTERM, on_term, &l);
 	ev_int = evsignal_new(l.base, SIGINT, on_term, &l);
