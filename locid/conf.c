@@ -316,20 +316,28 @@ pfx_hash(const struct lisp_addr *a, int mlen)
 		for (i = 0; i < n; i++)
 			MIX(b[i]);
 #undef MIX
-	h ^= h >> 29;
+	/* splitmix64 finaliser: the low bits index the table */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
 	return h;
 }
 
-/* the slot of a/mlen: the one holding it, or the free one it would go in */
+/* the slot of a/mlen (hash h): the one holding it, or the free one it
+ * would go in */
 static struct pfx_slot *
-pfx_slot(const struct pfx_set *set, const struct lisp_addr *a, int mlen)
+pfx_slot(const struct pfx_set *set, uint64_t h, const struct lisp_addr *a,
+    int mlen)
 {
 	size_t i, mask = set->cap - 1;
 	struct pfx_slot *s;
 
-	for (i = pfx_hash(a, mlen) & mask;; i = (i + 1) & mask) {
+	for (i = h & mask;; i = (i + 1) & mask) {
 		s = &set->slots[i];
-		if (s->eid == NULL || same_prefix(s->eid, s->mlen, a, mlen))
+		if (s->eid == NULL || (s->hash == h &&
+		    same_prefix(s->eid, s->mlen, a, mlen)))
 			return s;
 	}
 }
@@ -342,7 +350,7 @@ pfx_find(const struct pfx_set *set, const struct lisp_addr *a, int mlen)
 
 	if (set->n == 0)
 		return NULL;
-	s = pfx_slot(set, a, mlen);
+	s = pfx_slot(set, pfx_hash(a, mlen), a, mlen);
 	return s->eid != NULL ? s->owner : NULL;
 }
 
@@ -352,7 +360,8 @@ pfx_add(struct pfx_set *set, const struct lisp_addr *a, int mlen,
     void *owner)
 {
 	struct pfx_slot *old = set->slots, *s;
-	size_t i, ocap = set->cap;
+	size_t i, j, ocap = set->cap;
+	uint64_t h = pfx_hash(a, mlen);
 
 	if ((set->n + 1) * 2 > set->cap) {	/* load at most 1/2 */
 		set->cap = ocap > 0 ? ocap * 2 : 64;
@@ -361,19 +370,23 @@ pfx_add(struct pfx_set *set, const struct lisp_addr *a, int mlen,
 			set->cap = ocap;
 			return -1;
 		}
-		set->n = 0;
-		for (i = 0; i < ocap; i++)
-			if (old[i].eid != NULL) {
-				*pfx_slot(set, old[i].eid, old[i].mlen) =
-				    old[i];
-				set->n++;
-			}
+		/* the entries are distinct: each goes to its first free slot */
+		for (i = 0; i < ocap; i++) {
+			if (old[i].eid == NULL)
+				continue;
+			for (j = old[i].hash & (set->cap - 1);
+			    set->slots[j].eid != NULL;
+			    j = (j + 1) & (set->cap - 1))
+				;
+			set->slots[j] = old[i];
+		}
 		free(old);
 	}
-	s = pfx_slot(set, a, mlen);
+	s = pfx_slot(set, h, a, mlen);
 	if (s->eid == NULL)
 		set->n++;
 	s->eid = a;
+	s->hash = h;
 	s->mlen = mlen;
 	s->owner = owner;
 	return 0;

@@ -25,6 +25,7 @@ enum conf_block {
  * addressing table of (address, mask length) -> the entry's owner */
 struct pfx_slot {
 	const struct lisp_addr *eid;	/* NULL: free slot */
+	uint64_t	 hash;		/* of eid and mlen */
 	int		 mlen;
 	void		*owner;
 };
