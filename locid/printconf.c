@@ -1,5 +1,7 @@
 /* conf_print: the configuration in canonical form (every setting, defaults
- * included, in a fixed order), which parses back to the same struct conf. */
+ * included, in a fixed order), which parses back to the same struct conf.
+ * control-socket-ro, control-group and user are printed only when set, so
+ * that the output of configurations without them stays as it was. */
 #include <stdio.h>
 #include <string.h>
 
