@@ -2,17 +2,21 @@
  * file is refused and the running configuration stays */
 #include <stdio.h>
 
+#include <string.h>
+
 #include "ctl.h"
+#include "fields.h"
 #include "locictl.h"
 
 int
 cmd_reload(int argc, char **argv)
 {
-	struct ctl_opts	 o = { NULL, 0 };
+	struct ctl_opts	 o;
 	json_t		*res;
 	char		 err[1024];
 	int		 ac;
 
+	memset(&o, 0, sizeof(o));
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac != 1) {
@@ -32,9 +36,7 @@ cmd_reload(int argc, char **argv)
 	if (o.json)
 		ctl_print_json(res);
 	else
-		printf("reloaded %s\n",
-		    json_string_value(json_object_get(res, "config")) != NULL ?
-		    json_string_value(json_object_get(res, "config")) : "");
+		printf("reloaded %s\n", fld_str(res, &fld_reload, RL_CONFIG, ""));
 	json_decref(res);
 	return 0;
 }
