@@ -375,21 +375,22 @@ om_name_fmt(const char *prefix, const char *key, char *buf, size_t len)
 
 /* -- generic text --------------------------------------------------- */
 
-static void
-scalar(FILE *f, const json_t *v)
+static char *
+scalar(const json_t *v, char *buf, size_t len)
 {
 	if (json_is_string(v))
-		fputs(json_string_value(v), f);
+		snprintf(buf, len, "%s", json_string_value(v));
 	else if (json_is_integer(v))
-		fprintf(f, "%lld", (long long)json_integer_value(v));
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
-		fprintf(f, "%.3f", json_real_value(v));
+		snprintf(buf, len, "%.3f", json_real_value(v));
 	else if (json_is_true(v))
-		fputs("yes", f);
+		snprintf(buf, len, "yes");
 	else if (json_is_false(v))
-		fputs("no", f);
+		snprintf(buf, len, "no");
 	else
-		fputs("-", f);
+		snprintf(buf, len, "-");
+	return buf;
 }
 
 static int
@@ -410,6 +411,8 @@ out_generic(FILE *f, int indent, const char *label, const json_t *v)
 	const char	*k;
 	json_t		*e;
 	size_t		 i;
+	char		 buf[1024];
+	int		 w = 48 - indent > 1 ? 48 - indent : 1;
 
 	if (json_is_object(v)) {
 		fprintf(f, "%*s%s:\n", indent, "", label);
@@ -424,27 +427,16 @@ out_generic(FILE *f, int indent, const char *label, const json_t *v)
 			out_generic(f, indent + 2, l, e);
 		}
 	} else if (json_is_array(v)) {
-		fprintf(f, "%*s%-*s ", indent, "", 48 - indent > 1 ? 48 - indent : 1,
-		    label);
-		if (json_array_size(v) == 0)
-			fputs("-", f);
-		json_array_foreach(v, i, e) {
-			if (i > 0)
-				fputs(", ", f);
-			scalar(f, e);
-		}
-		fputc('\n', f);
-	} else {
-		int w = 48 - indent > 1 ? 48 - indent : 1;
+		char	 all[2048] = "-";
+		size_t	 n = 0;
 
-		/* numbers right-aligned as the drop table has them */
-		if (json_is_integer(v))
-			fprintf(f, "%*s%-*s %12lld\n", indent, "", w, label,
-			    (long long)json_integer_value(v));
-		else {
-			fprintf(f, "%*s%-*s ", indent, "", w, label);
-			scalar(f, v);
-			fputc('\n', f);
-		}
-	}
+		json_array_foreach(v, i, e)
+			if (n < sizeof(all))
+				n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s",
+				    i > 0 ? ", " : "", scalar(e, buf, sizeof(buf)));
+		fprintf(f, "%*s%-*s %12s\n", indent, "", w, label, all);
+	} else
+		/* values right-aligned as the drop table has them */
+		fprintf(f, "%*s%-*s %12s\n", indent, "", w, label,
+		    scalar(v, buf, sizeof(buf)));
 }
