@@ -35,6 +35,7 @@ struct ctl_conn {
 	int		 streamed;
 	long long	 items;		/* items handed to the callback */
 	size_t		 cap_peak;	/* largest line buffer held */
+	unsigned long	 reads;		/* read(2) calls, for tests */
 };
 
 /* an item of a streamed reply (borrowed: incref to keep it); return -1 to

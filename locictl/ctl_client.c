@@ -158,6 +158,7 @@ conn_line(struct ctl_conn *c, char **line, char *err, size_t errlen)
 			    c->timeout_ms / 1000);
 			return -1;
 		}
+		c->reads++;
 		if ((n = read(c->fd, c->buf + c->len, c->cap - c->len - 1)) <= 0) {
 			if (n == -1 && errno == EINTR)
 				continue;
