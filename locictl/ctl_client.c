@@ -118,7 +118,8 @@ conn_line(struct ctl_conn *c, char **line, char *err, size_t errlen)
 	ssize_t		 n;
 
 	for (;;) {
-		if ((nl = memchr(c->buf + c->off, '\n', c->len - c->off)) != NULL) {
+		if (c->len > c->off &&
+		    (nl = memchr(c->buf + c->off, '\n', c->len - c->off)) != NULL) {
 			*nl = '\0';
 			*line = c->buf + c->off;
 			c->off = (size_t)(nl - c->buf) + 1;
