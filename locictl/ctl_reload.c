@@ -35,8 +35,20 @@ cmd_reload(int argc, char **argv)
 	}
 	if (o.json)
 		ctl_print_json(res);
-	else
+	else {
+		const char *role;
+		json_t *v;
+
 		printf("reloaded %s\n", fld_str(res, &fld_reload, RL_CONFIG, ""));
+		json_object_foreach(fld_get(res, &fld_reload, RL_ROLES), role, v) {
+			if (json_is_string(v))
+				printf("  %s: %s\n", role, json_string_value(v));
+			else
+				printf("  %s: %s (%s)\n", role,
+				    fld_str(v, &fld_reload_role, RR_RESULT, "?"),
+				    fld_str(v, &fld_reload_role, RR_REASON, ""));
+		}
+	}
 	json_decref(res);
 	return 0;
 }

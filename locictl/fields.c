@@ -145,9 +145,14 @@ static const struct fld stats_f[ST_NF] = {
 	    "locid_messages_undecodable", "Control messages that did not decode", 0 },
 	[ST_DROPS] =		{ "drops", "Drops by reason", FLD_OBJ, OM_COUNTER,
 	    "locid_drops", "Messages and packets dropped, by reason", 0 },
+	[ST_DROPS_BY_MODULE] =	{ "drops_by_module", "Drops by module", FLD_OBJ, OM_COUNTER,
+	    "locid_module_drops", "Drops counted by each module, by reason", 0 },
 	[ST_XTR] =		{ "xtr", "xTR", FLD_OBJ, 0, NULL, NULL, 0 },
 	[ST_LOG_SUPPRESSED] =	{ "log_suppressed", "log lines suppressed", FLD_INT, OM_COUNTER,
-	    "locid_log_suppressed", "Log lines held back by the rate limiter", 0 },
+	    "locid_log_suppressed", "Log lines held back by the rate limiters", 0 },
+	[ST_LOG_BY_MODULE] =	{ "log_suppressed_by_module", "Log lines suppressed by module",
+	    FLD_OBJ, OM_COUNTER, "locid_module_log_suppressed",
+	    "Log lines held back by each module's rate limiter", 0 },
 };
 TABLE(fld_stats, "stats", "show-stats", "", stats_f);
 
@@ -218,13 +223,21 @@ TABLE(fld_clear, "clear map-cache", "clear-map-cache", "", clear_f);
 static const struct fld reload_f[RL_NF] = {
 	[RL_RELOADED] =		{ "reloaded", "reloaded", FLD_BOOL, 0, NULL, NULL, 0 },
 	[RL_CONFIG] =		{ "config", "config", FLD_STR, 0, NULL, NULL, 0 },
+	[RL_ROLES] =		{ "roles", "roles", FLD_OBJ, 0, NULL, NULL, 0 },
 };
 TABLE(fld_reload, "reload", "reload", "", reload_f);
+
+/* a role's outcome when it came with a reason (else a plain string) */
+static const struct fld reload_role_f[RR_NF] = {
+	[RR_RESULT] =		{ "result", "result", FLD_STR, 0, NULL, NULL, 0 },
+	[RR_REASON] =		{ "reason", "reason", FLD_STR, 0, NULL, NULL, 0 },
+};
+TABLE(fld_reload_role, "reload role", "reload", "roles.*", reload_role_f);
 
 const struct fld_table *const fld_tables[] = {
 	&fld_site, &fld_reg, &fld_reg_rloc, &fld_mc, &fld_mc_loc, &fld_db,
 	&fld_db_map, &fld_db_loc, &fld_db_ms, &fld_stats, &fld_msg_types,
-	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, NULL
+	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role, NULL
 };
 
 json_t *

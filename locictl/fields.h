@@ -58,16 +58,19 @@ enum { DM_PREFIX, DM_IID, DM_TTL, DM_LOCATORS, DM_NF };
 enum { DL_RLOC, DL_IFACE, DL_PRI, DL_WGT, DL_STATE, DL_NF };
 enum { DS_MS, DS_PROXY, DS_NOTIFY, DS_REGISTERS, DS_NOTIFIES, DS_NOTIFY_BAD,
 	DS_LAST_REGISTER, DS_LAST_NOTIFY, DS_STATE, DS_NEXT, DS_NF };
-enum { ST_RX, ST_TX, ST_RX_BAD, ST_DROPS, ST_XTR, ST_LOG_SUPPRESSED, ST_NF };
+enum { ST_RX, ST_TX, ST_RX_BAD, ST_DROPS, ST_DROPS_BY_MODULE, ST_XTR,
+	ST_LOG_SUPPRESSED, ST_LOG_BY_MODULE, ST_NF };
 enum { MR_ADDR, MR_STATE, MR_REQUESTS, MR_ANSWERED, MR_TIMEOUTS, MR_RETRY,
 	MR_NF };
 enum { CLR_CLEARED, CLR_NF };
-enum { RL_RELOADED, RL_CONFIG, RL_NF };
+enum { RL_RELOADED, RL_CONFIG, RL_ROLES, RL_NF };
+enum { RR_RESULT, RR_REASON, RR_NF };
 
 extern const struct fld_table	fld_site, fld_reg, fld_reg_rloc, fld_mc,
 				fld_mc_loc, fld_db, fld_db_map, fld_db_loc,
 				fld_db_ms, fld_stats, fld_msg_types, fld_xtr,
-				fld_mr, fld_clear, fld_reload;
+				fld_mr, fld_clear, fld_reload,
+				fld_reload_role;
 /* every table, NULL-terminated, for the schema test */
 extern const struct fld_table	*const fld_tables[];
 

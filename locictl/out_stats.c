@@ -64,6 +64,16 @@ stats_text(FILE *f, const json_t *st)
 	fprintf(f, "\n%s:\n", T->f[ST_DROPS].label);
 	json_object_foreach(fld_get(st, T, ST_DROPS), k, v)
 		fprintf(f, "  %-48s %12lld\n", k, (long long)json_integer_value(v));
+	if (json_object_size(fld_get(st, T, ST_DROPS_BY_MODULE)) > 0) {
+		fprintf(f, "\n%s:\n", T->f[ST_DROPS_BY_MODULE].label);
+		json_object_foreach(fld_get(st, T, ST_DROPS_BY_MODULE), k, v)
+			out_generic(f, 2, k, v);
+	}
+	if (json_object_size(fld_get(st, T, ST_LOG_BY_MODULE)) > 0) {
+		fprintf(f, "\n%s:\n", T->f[ST_LOG_BY_MODULE].label);
+		json_object_foreach(fld_get(st, T, ST_LOG_BY_MODULE), k, v)
+			out_generic(f, 2, k, v);
+	}
 	xtr = fld_get(st, T, ST_XTR);
 	if (json_is_object(xtr) && json_object_size(xtr) > 0) {
 		fprintf(f, "\n%s:\n", T->f[ST_XTR].label);
@@ -127,7 +137,20 @@ stats_openmetrics(FILE *f, const json_t *st)
 	om_keyed(&m, &T->f[ST_TX], "type", fld_get(st, T, ST_TX), &fld_msg_types);
 	om_field(&m, &T->f[ST_RX_BAD], fld_get(st, T, ST_RX_BAD));
 	om_keyed(&m, &T->f[ST_DROPS], "reason", fld_get(st, T, ST_DROPS), NULL);
+	if ((v = fld_get(st, T, ST_DROPS_BY_MODULE)) != NULL) {
+		const struct fld *fd = &T->f[ST_DROPS_BY_MODULE];
+		const char *reason;
+		json_t *n;
+
+		om_family(&m, fd->om_name, fd->om, fd->om_help);
+		json_object_foreach((json_t *)v, k, r)
+			json_object_foreach((json_t *)r, reason, n)
+				om_sample(&m, (double)json_integer_value(n),
+				    "module", k, "reason", reason, NULL);
+	}
 	om_field(&m, &T->f[ST_LOG_SUPPRESSED], fld_get(st, T, ST_LOG_SUPPRESSED));
+	if ((v = fld_get(st, T, ST_LOG_BY_MODULE)) != NULL)
+		om_keyed(&m, &T->f[ST_LOG_BY_MODULE], "module", v, NULL);
 	xtr = fld_get(st, T, ST_XTR);
 	for (i = 0; i < X->n; i++)
 		if (X->f[i].om != OM_NONE)
