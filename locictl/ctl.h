@@ -9,7 +9,7 @@
 #include <jansson.h>
 
 #define CTL_DEFAULT_SOCKET	"/run/locid.sock"
-#define CTL_LINE_MAX		(16u << 20)	/* one reply line, not the reply */
+#define CTL_LINE_MAX		(64u << 20)	/* one reply line (a protocol-0 reply is one line: the old whole-reply cap) */
 #define CTL_TIMEOUT_MS		10000		/* per read, not per reply */
 
 struct ctl_opts {
