@@ -51,7 +51,8 @@ void	ctl_conn_close(struct ctl_conn *);
 
 /* send {"v":1,"cmd":cmd,"args":args} (args may be NULL; the reference is
  * stolen) and read the reply. A single reply: 0 with *result (a new
- * reference). A streamed reply, or with each != NULL a single reply whose
+ * reference); with each == NULL a streamed reply's items come back in
+ * *result as one array (for small replies). A streamed reply, or with each != NULL a single reply whose
  * result is an array (protocol 0): every item goes to each(arg, item),
  * *result is NULL, 0 once the end marker came with no error. -1 with err
  * filled on a refusal, a connection failure, a timeout of one read, a

@@ -161,7 +161,7 @@ stats_openmetrics(FILE *f, const json_t *st)
 			    sizeof(name)), OM_UNKNOWN, NULL);
 			om_sample(&m, json_number_value(v), NULL);
 		}
-	mrs = json_object_get(xtr, "map_resolvers");
+	mrs = fld_get(xtr, X, XTR_MAP_RESOLVERS);
 	for (j = 0; j < M->n; j++) {
 		if (M->f[j].om == OM_NONE || json_array_size(mrs) == 0)
 			continue;

@@ -393,6 +393,9 @@ test_fields_metric_names(void **state)
 		for (i = 0; i < (*t)->n; i++) {
 			const struct fld *f = &(*t)->f[i];
 
+			/* no hole in a table indexed by an enum */
+			assert_non_null(f->key);
+			assert_non_null(f->label);
 			if (f->om == OM_NONE)
 				continue;
 			assert_non_null(f->om_name);
