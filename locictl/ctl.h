@@ -50,13 +50,15 @@ void	ctl_conn_init(struct ctl_conn *, int fd);
 void	ctl_conn_close(struct ctl_conn *);
 
 /* send {"v":1,"cmd":cmd,"args":args} (args may be NULL; the reference is
- * stolen) and read the reply. A single reply: 0 with *result (a new
- * reference); with each == NULL a streamed reply's items come back in
- * *result as one array (for small replies). A streamed reply, or with each != NULL a single reply whose
- * result is an array (protocol 0): every item goes to each(arg, item),
- * *result is NULL, 0 once the end marker came with no error. -1 with err
- * filled on a refusal, a connection failure, a timeout of one read, a
- * line longer than line_max, a stream cut short or ended with an error. */
+ * stolen) and read the reply.
+ * each == NULL: 0 with *result (a new reference); a streamed reply's items
+ * come back in *result as one array (for small replies).
+ * each != NULL: the items of a streamed reply, or of a single reply whose
+ * result is an array (protocol 0), go to each(arg, item) as they are read;
+ * *result is NULL; 0 once the end line came with no error.
+ * -1 with err filled on a refusal, a connection failure, a timeout of one
+ * read, a line longer than line_max, a stream cut short, ended with an
+ * error or with a count other than the items read. */
 int	ctl_conn_call(struct ctl_conn *, const char *cmd, json_t *args,
 	    ctl_item_fn each, void *arg, json_t **result, char *err,
 	    size_t errlen);
@@ -72,7 +74,7 @@ int	ctl_call_stream(const struct ctl_opts *, const char *cmd, json_t *args,
 /* print a JSON value, indented, with a newline */
 void	ctl_print_json(const json_t *);
 /* write an array item by item as ctl_print_json would print the whole
- * array: json_array_begin, each item, json_array_end */
+ * array: ctl_jarray_begin, ctl_jarray_item for each, ctl_jarray_end */
 struct ctl_jarray {
 	FILE	*f;
 	long long n;
