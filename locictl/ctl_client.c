@@ -1,4 +1,6 @@
-/* control-socket client: one JSON request line, one JSON reply line */
+/* control-socket client, protocol v1: one JSON request line; a reply is
+ * one line, or a header line, item lines and an end line. lines are read
+ * as they come, each at most line_max octets; a reply has no size cap. */
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -10,9 +12,6 @@
 #include <unistd.h>
 
 #include "ctl.h"
-
-#define CTL_TIMEOUT_MS	10000
-#define CTL_REPLY_MAX	(64 << 20)
 
 int
 ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
@@ -26,6 +25,8 @@ ctl_opts_parse(int argc, char **argv, struct ctl_opts *o)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
 			o->json = 1;
+		else if (strcmp(argv[i], "--openmetrics") == 0)
+			o->openmetrics = 1;
 		else if (strcmp(argv[i], "-s") == 0 ||
 		    strcmp(argv[i], "--socket") == 0) {
 			if (i + 1 == argc) {
@@ -46,106 +47,274 @@ write_all(int fd, const char *p, size_t len)
 	ssize_t n;
 
 	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
+		if ((n = send(fd, p, len, MSG_NOSIGNAL)) == -1) {
 			if (errno == EINTR)
 				continue;
+			if (errno == ENOTSOCK && (n = write(fd, p, len)) != -1)
+				goto wrote;
 			return -1;
 		}
+wrote:
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-int
-ctl_request(const char *sockpath, json_t *req, json_t **result, char *err,
-    size_t errlen)
+void
+ctl_conn_init(struct ctl_conn *c, int fd)
 {
-	struct sockaddr_un	 sun;
-	struct pollfd		 pfd;
-	char			*out, *buf = NULL, *nl;
-	size_t			 len = 0, cap = 0;
-	ssize_t			 n;
-	json_t			*rep;
-	json_error_t		 jerr;
-	int			 fd, rc = -1;
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->line_max = CTL_LINE_MAX;
+	c->timeout_ms = CTL_TIMEOUT_MS;
+}
 
-	*result = NULL;
+int
+ctl_conn_open(struct ctl_conn *c, const char *sockpath, char *err, size_t errlen)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	ctl_conn_init(c, -1);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(sockpath) >= sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "socket path too long");
-		json_decref(req);
 		return -1;
 	}
-	strncpy(sun.sun_path, sockpath, sizeof(sun.sun_path) - 1);
-	out = json_dumps(req, JSON_COMPACT);
+	memcpy(sun.sun_path, sockpath, strlen(sockpath));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errlen, "cannot connect to %s: %s", sockpath,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	return 0;
+}
+
+void
+ctl_conn_close(struct ctl_conn *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	free(c->buf);
+	c->fd = -1;
+	c->buf = NULL;
+	c->len = c->cap = c->off = 0;
+}
+
+/* the next line (NUL-terminated in place, without its newline): 1, or 0
+ * when the peer closed at a line boundary, -1 with err otherwise */
+static int
+conn_line(struct ctl_conn *c, char **line, char *err, size_t errlen)
+{
+	struct pollfd	 pfd;
+	char		*nl, *nb;
+	size_t		 ncap;
+	ssize_t		 n;
+
+	for (;;) {
+		if (c->len > c->off &&
+		    (nl = memchr(c->buf + c->off, '\n', c->len - c->off)) != NULL) {
+			*nl = '\0';
+			*line = c->buf + c->off;
+			c->off = (size_t)(nl - c->buf) + 1;
+			return 1;
+		}
+		if (c->len - c->off > c->line_max) {
+			snprintf(err, errlen, "reply line longer than %zu octets",
+			    c->line_max);
+			return -1;
+		}
+		/* keep only the unfinished line, then make room */
+		if (c->off > 0) {
+			memmove(c->buf, c->buf + c->off, c->len - c->off);
+			c->len -= c->off;
+			c->off = 0;
+		}
+		if (c->cap - c->len < 4096) {
+			ncap = c->cap ? c->cap * 2 : 65536;
+			if (ncap > c->line_max + 4096 + 1)
+				ncap = c->line_max + 4096 + 1;
+			if (ncap <= c->cap || (nb = realloc(c->buf, ncap)) == NULL) {
+				snprintf(err, errlen, "reply line longer than %zu octets",
+				    c->line_max);
+				return -1;
+			}
+			c->buf = nb;
+			c->cap = ncap;
+			if (c->cap > c->cap_peak)
+				c->cap_peak = c->cap;
+		}
+		pfd.fd = c->fd;
+		pfd.events = POLLIN;
+		if ((n = poll(&pfd, 1, c->timeout_ms)) == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "no reply from locid within %d s",
+			    c->timeout_ms / 1000);
+			return -1;
+		}
+		c->reads++;
+		if ((n = read(c->fd, c->buf + c->len, c->cap - c->len - 1)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n == 0 && c->len == 0)
+				return 0;
+			snprintf(err, errlen, "locid closed the connection%s%s",
+			    n == -1 ? ": " : "", n == -1 ? strerror(errno) : "");
+			return -1;
+		}
+		c->len += (size_t)n;
+	}
+}
+
+static json_t *
+conn_json(struct ctl_conn *c, char *err, size_t errlen, const char *what)
+{
+	json_error_t	 jerr;
+	json_t		*j;
+	char		*line;
+	int		 r;
+
+	if ((r = conn_line(c, &line, err, errlen)) == -1)
+		return NULL;
+	if (r == 0) {
+		snprintf(err, errlen, "locid closed the connection %s", what);
+		return NULL;
+	}
+	if ((j = json_loads(line, 0, &jerr)) == NULL || !json_is_object(j)) {
+		snprintf(err, errlen, "bad reply: %s", j == NULL ? jerr.text :
+		    "not an object");
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int
+collect(void *arg, json_t *item)
+{
+	return json_array_append(arg, item);
+}
+
+static int
+conn_stream(struct ctl_conn *c, ctl_item_fn each, void *arg, char *err,
+    size_t errlen)
+{
+	json_t		*j, *it, *v;
+	const char	*e;
+	long long	 count;
+	int		 counted;
+
+	for (;;) {
+		if ((j = conn_json(c, err, errlen, "in the middle of a reply")) == NULL)
+			return -1;
+		if ((it = json_object_get(j, "item")) != NULL) {
+			c->items++;
+			if (each(arg, it) == -1) {
+				json_decref(j);
+				snprintf(err, errlen, "stopped");
+				return -1;
+			}
+			json_decref(j);
+			continue;
+		}
+		if (!json_is_true(json_object_get(j, "end"))) {
+			json_decref(j);
+			snprintf(err, errlen, "bad reply: neither item nor end");
+			return -1;
+		}
+		v = json_object_get(j, "count");
+		count = json_integer_value(v);
+		counted = json_is_integer(v);
+		if ((e = json_string_value(json_object_get(j, "error"))) != NULL) {
+			snprintf(err, errlen, "reply cut short after %lld item%s: %s",
+			    count, count == 1 ? "" : "s", e);
+			json_decref(j);
+			return -1;
+		}
+		json_decref(j);
+		if (counted && count != c->items) {
+			snprintf(err, errlen, "reply announced %lld items, %lld read",
+			    count, c->items);
+			return -1;
+		}
+		return 0;
+	}
+}
+
+int
+ctl_conn_call(struct ctl_conn *c, const char *cmd, json_t *args,
+    ctl_item_fn each, void *arg, json_t **result, char *err, size_t errlen)
+{
+	json_t		*req, *rep, *res, *v;
+	char		*out;
+	const char	*e;
+	size_t		 i;
+	int		 rc = -1;
+
+	*result = NULL;
+	c->version = 0;
+	c->streamed = 0;
+	c->items = 0;
+	req = json_pack("{s:i, s:s, s:o}", "v", 1, "cmd", cmd, "args",
+	    args != NULL ? args : json_object());
+	out = req != NULL ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
 	if (out == NULL) {
 		snprintf(err, errlen, "cannot encode request");
 		return -1;
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		snprintf(err, errlen, "cannot connect to %s: %s", sockpath,
-		    strerror(errno));
-		goto done;
+	if (write_all(c->fd, out, strlen(out)) == -1 ||
+	    write_all(c->fd, "\n", 1) == -1) {
+		snprintf(err, errlen, "write to locid: %s", strerror(errno));
+		free(out);
+		return -1;
 	}
-	if (write_all(fd, out, strlen(out)) == -1 || write_all(fd, "\n", 1) == -1) {
-		snprintf(err, errlen, "write to %s: %s", sockpath, strerror(errno));
-		goto done;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			if (cap > CTL_REPLY_MAX || (nb = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "reply too large");
-				goto done;
-			}
-			buf = nb;
-		}
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, CTL_TIMEOUT_MS) <= 0) {
-			snprintf(err, errlen, "no reply from locid within %d s",
-			    CTL_TIMEOUT_MS / 1000);
-			goto done;
-		}
-		if ((n = read(fd, buf + len, cap - len - 1)) <= 0) {
-			if (n == -1 && errno == EINTR)
-				continue;
-			snprintf(err, errlen, "locid closed the connection");
-			goto done;
-		}
-		len += (size_t)n;
-		buf[len] = '\0';
-		if ((nl = memchr(buf, '\n', len)) != NULL) {
-			*nl = '\0';
-			break;
-		}
-	}
-	if ((rep = json_loads(buf, 0, &jerr)) == NULL) {
-		snprintf(err, errlen, "bad reply: %s", jerr.text);
-		goto done;
-	}
-	if (json_is_true(json_object_get(rep, "ok"))) {
-		*result = json_incref(json_object_get(rep, "result"));
-		if (*result == NULL)
-			*result = json_null();
-		rc = 0;
-	} else {
-		const char *e = json_string_value(json_object_get(rep, "error"));
-
+	free(out);
+	if ((rep = conn_json(c, err, errlen, "without a reply")) == NULL)
+		return -1;
+	c->version = (int)json_integer_value(json_object_get(rep, "v"));
+	if (!json_is_true(json_object_get(rep, "ok"))) {
+		e = json_string_value(json_object_get(rep, "error"));
 		snprintf(err, errlen, "%s", e != NULL ? e : "failed");
+	} else if (json_is_true(json_object_get(rep, "stream"))) {
+		c->streamed = 1;
+		if (each == NULL) {
+			/* a caller that wants one value: the items as an array */
+			*result = json_array();
+			if ((rc = conn_stream(c, collect, *result, err, errlen)) == -1) {
+				json_decref(*result);
+				*result = NULL;
+			}
+		} else
+			rc = conn_stream(c, each, arg, err, errlen);
+	} else {
+		if ((res = json_object_get(rep, "result")) == NULL)
+			res = json_null();
+		if (each != NULL && json_is_array(res)) {
+			rc = 0;
+			json_array_foreach(res, i, v) {
+				c->items++;
+				if (each(arg, v) == -1) {
+					snprintf(err, errlen, "stopped");
+					rc = -1;
+					break;
+				}
+			}
+		} else if (each != NULL) {
+			snprintf(err, errlen, "bad reply: result is not a list");
+		} else {
+			*result = json_incref(res);
+			rc = 0;
+		}
 	}
 	json_decref(rep);
-done:
-	if (fd != -1)
-		close(fd);
-	free(out);
-	free(buf);
 	return rc;
 }
 
@@ -153,11 +322,34 @@ int
 ctl_call(const struct ctl_opts *o, const char *cmd, json_t *args,
     json_t **result, char *err, size_t errlen)
 {
-	json_t *req = json_object();
+	struct ctl_conn	 c;
+	int		 rc;
 
-	json_object_set_new(req, "cmd", json_string(cmd));
-	json_object_set_new(req, "args", args != NULL ? args : json_object());
-	return ctl_request(o->sock, req, result, err, errlen);
+	*result = NULL;
+	if (ctl_conn_open(&c, o->sock, err, errlen) == -1) {
+		json_decref(args);
+		return -1;
+	}
+	rc = ctl_conn_call(&c, cmd, args, NULL, NULL, result, err, errlen);
+	ctl_conn_close(&c);
+	return rc;
+}
+
+int
+ctl_call_stream(const struct ctl_opts *o, const char *cmd, json_t *args,
+    ctl_item_fn each, void *arg, char *err, size_t errlen)
+{
+	struct ctl_conn	 c;
+	json_t		*res;
+	int		 rc;
+
+	if (ctl_conn_open(&c, o->sock, err, errlen) == -1) {
+		json_decref(args);
+		return -1;
+	}
+	rc = ctl_conn_call(&c, cmd, args, each, arg, &res, err, errlen);
+	ctl_conn_close(&c);
+	return rc;
 }
 
 void
@@ -169,6 +361,39 @@ ctl_print_json(const json_t *j)
 		printf("%s\n", s);
 		free(s);
 	}
+}
+
+void
+ctl_jarray_begin(struct ctl_jarray *a, FILE *f)
+{
+	a->f = f;
+	a->n = 0;
+}
+
+/* each item as json_dumps prints it inside an indented array: every line
+ * two spaces in (strings hold no raw newline, so lines are JSON lines) */
+int
+ctl_jarray_item(struct ctl_jarray *a, const json_t *item)
+{
+	char *s, *p, *nl;
+
+	if ((s = json_dumps(item, JSON_INDENT(2) | JSON_ENCODE_ANY)) == NULL)
+		return -1;
+	fputs(a->n++ == 0 ? "[\n" : ",\n", a->f);
+	for (p = s; p != NULL; p = nl) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl++ = '\0';
+		fprintf(a->f, "  %s%s", p, nl != NULL ? "\n" : "");
+	}
+	free(s);
+	return ferror(a->f) ? -1 : 0;
+}
+
+void
+ctl_jarray_end(struct ctl_jarray *a)
+{
+	fputs(a->n == 0 ? "[]\n" : "\n]\n", a->f);
+	fflush(a->f);
 }
 
 char *

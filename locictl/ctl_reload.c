@@ -2,17 +2,21 @@
  * file is refused and the running configuration stays */
 #include <stdio.h>
 
+#include <string.h>
+
 #include "ctl.h"
+#include "fields.h"
 #include "locictl.h"
 
 int
 cmd_reload(int argc, char **argv)
 {
-	struct ctl_opts	 o = { NULL, 0 };
+	struct ctl_opts	 o;
 	json_t		*res;
 	char		 err[1024];
 	int		 ac;
 
+	memset(&o, 0, sizeof(o));
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac != 1) {
@@ -31,10 +35,20 @@ cmd_reload(int argc, char **argv)
 	}
 	if (o.json)
 		ctl_print_json(res);
-	else
-		printf("reloaded %s\n",
-		    json_string_value(json_object_get(res, "config")) != NULL ?
-		    json_string_value(json_object_get(res, "config")) : "");
+	else {
+		const char *role;
+		json_t *v;
+
+		printf("reloaded %s\n", fld_str(res, &fld_reload, RL_CONFIG, ""));
+		json_object_foreach(fld_get(res, &fld_reload, RL_ROLES), role, v) {
+			if (json_is_string(v))
+				printf("  %s: %s\n", role, json_string_value(v));
+			else
+				printf("  %s: %s (%s)\n", role,
+				    fld_str(v, &fld_reload_role, RR_RESULT, "?"),
+				    fld_str(v, &fld_reload_role, RR_REASON, ""));
+		}
+	}
 	json_decref(res);
 	return 0;
 }

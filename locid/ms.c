@@ -1230,6 +1230,8 @@ reg_json(struct ms_reg *r, uint64_t now)
 	    (json_int_t)((r->expire_ms - now + 999) / 1000)));
 	json_object_set_new(o, "first_register", json_integer(r->first_wall));
 	json_object_set_new(o, "last_register", json_integer(r->last_wall));
+	json_object_set_new(o, "last_register_ago", json_integer(
+	    (json_int_t)(wall_s() - r->last_wall)));
 	json_object_set_new(o, "registers", json_integer(r->count));
 	locs = json_array();
 	rbuf_init(&rl, reg_rlocs(r), r->rlen);

@@ -105,6 +105,31 @@ grep -q "^lisp2 .* yes  *203.0.113.5 .*198.18.2.0/24" "$T/site.txt" || fail "sho
 ctl ms "$SOCK" show site lisp2 --detail | grep -q "203.0.113.5 .* up .*1/100" || fail "show site --detail"
 pass "register lisp2 with proxy-reply; show site text"
 
+# control protocol v1 and the output layer: every key the daemon emits is in
+# the golden schema (a renamed key fails here), --openmetrics is well formed,
+# the read-only socket shows but refuses what changes state
+SCHEMA=tests/schema
+ctl ms "$SOCK" --json show site >"$T/j-site.json" && sh $SCHEMA/check.sh $SCHEMA/show-site.schema "$T/j-site.json" ||
+    fail "show site JSON off the schema"
+ctl ms "$SOCK" --json show site --detail >"$T/j-sited.json" &&
+    sh $SCHEMA/check.sh $SCHEMA/show-site.schema "$T/j-sited.json" || fail "show site --detail JSON off the schema"
+jq -e '[.[] | .details[]? | .last_register_ago] | length == 2' "$T/j-sited.json" >/dev/null ||
+    fail "per-ETR last_register_ago: $(cat "$T/j-sited.json")"
+ctl ms "$SOCK" --json show stats >"$T/j-stats.json" && sh $SCHEMA/check.sh $SCHEMA/show-stats.schema "$T/j-stats.json" ||
+    fail "show stats JSON off the schema"
+echo '{"a": 1}' | sh $SCHEMA/check.sh $SCHEMA/show-stats.schema >/dev/null && fail "schema check accepts an unknown key"
+ctl ms "$SOCK" --openmetrics show stats >"$T/om.txt" || fail "show stats --openmetrics"
+[ "$(tail -1 "$T/om.txt")" = "# EOF" ] || fail "openmetrics without # EOF"
+grep -q '^locid_drops_total{reason="map-register: bad hmac"} 1$' "$T/om.txt" || fail "openmetrics drops: $(cat "$T/om.txt")"
+awk '/^# TYPE /{t[$3]=1; next} /^#/{next} {n=$1; sub(/[{ ].*/, "", n); sub(/_total$/, "", n); if (!(n in t)) {print "no # TYPE for " n; e=1}}
+    END{exit e}' "$T/om.txt" || fail "openmetrics: a sample before its # TYPE"
+ctl ms "$SOCK" --openmetrics show site >"$T/om-site.txt" || fail "show site --openmetrics"
+grep -q '^locid_site_registered_prefixes{site="lisp2"} 1$' "$T/om-site.txt" || fail "site openmetrics: $(cat "$T/om-site.txt")"
+ctl ms "$SOCK.ro" --json show site | jq -e 'length > 0' >/dev/null || fail "read-only socket: show site"
+ctl ms "$SOCK.ro" reload 2>"$T/ro.err" && fail "reload accepted on the read-only socket"
+grep -q "permission denied: read-only control socket" "$T/ro.err" || fail "read-only refusal: $(cat "$T/ro.err")"
+pass "JSON matches tests/schema, OpenMetrics well formed, read-only socket refuses reload"
+
 # 1. forwarded: the ETR gets the ECM (E bit set) and answers lig directly
 # a simple command, so $! is the listener itself (stopped by cleanup)
 ip netns exec "$(ns etr1)" $PEER etr 203.0.113.1 198.18.1.0/24 >"$T/etr.out" 2>&1 &
