@@ -11,7 +11,6 @@
 #include <sys/un.h>
 
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,13 +71,6 @@ struct ctl_stream {
 	unsigned		 n;
 };
 
-/* the group of the control sockets (control-group) */
-static const char *
-ctl_group(const struct conf *c)
-{
-	return NULL;
-}
-
 /* -- the core's own commands -------------------------------------------- */
 
 static json_t *
@@ -93,7 +85,8 @@ cmd_reload(struct locid *l, json_t *args, char *err, size_t errlen)
 	char e[1024];
 
 	if (locid_reload(l, e, sizeof(e)) == -1) {
-		snprintf(err, errlen, "%s", e);
+		snprintf(err, errlen, "%s%s", e, strstr(e, "could not be fully restored") ?
+		    "" : "; the old configuration keeps running");
 		return NULL;
 	}
 	return json_pack("{s:b, s:s, s:o}", "reloaded", 1, "config",
@@ -580,22 +573,14 @@ int
 control_open(struct locid *l, const char *path, const char *ro_path)
 {
 	struct control	*ctl;
-	struct group	*gr;
-	const char	*group = ctl_group(l->conf);
 
 	if ((ctl = calloc(1, sizeof(*ctl))) == NULL)
 		return -1;
 	ctl->l = l;
 	ctl->gid = (gid_t)-1;
 	TAILQ_INIT(&ctl->clients);
-	if (group != NULL) {
-		if ((gr = getgrnam(group)) == NULL) {
-			log_warn("control-group %s: no such group", group);
-			free(ctl);
-			return -1;
-		}
-		ctl->gid = gr->gr_gid;
-	}
+	if (l->conf->control_group != NULL)	/* resolved when the conf loaded */
+		ctl->gid = l->conf->control_gid;
 	if (listener_open(ctl, &ctl->full, path, 0) == -1) {
 		free(ctl);
 		return -1;
@@ -607,6 +592,40 @@ control_open(struct locid *l, const char *path, const char *ro_path)
 	}
 	l->core->ctl = ctl;
 	return 0;
+}
+
+/* move one listener to path, keeping the clients: the new socket first,
+ * then the old one goes (a failure leaves the old one) */
+static int
+listener_move(struct control *ctl, struct ctl_listener *cl, const char *path,
+    int ro)
+{
+	struct ctl_listener old = *cl;
+
+	if (cl->path != NULL && strcmp(cl->path, path) == 0) {
+		if (ctl->gid != (gid_t)-1 && chown(path, (uid_t)-1, ctl->gid) == -1)
+			log_warn("control socket %s: chown: %s", path, strerror(errno));
+		return 0;
+	}
+	if (listener_open(ctl, cl, path, ro) == -1) {
+		*cl = old;
+		return -1;
+	}
+	listener_close(&old);
+	return 0;
+}
+
+int
+control_relisten(struct locid *l, const char *path, const char *ro_path)
+{
+	struct control *ctl = l->core->ctl;
+
+	if (ctl == NULL)
+		return control_open(l, path, ro_path);
+	ctl->gid = l->conf->control_group != NULL ? l->conf->control_gid : (gid_t)-1;
+	if (listener_move(ctl, &ctl->full, path, 0) == -1)
+		return -1;
+	return ro_path != NULL ? listener_move(ctl, &ctl->ro, ro_path, 1) : 0;
 }
 
 void

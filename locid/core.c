@@ -848,26 +848,11 @@ core_attach(struct locid *l, int sock4, int sock6)
 	return 0;
 }
 
-static const char *
-control_path(const struct conf *c)
-{
-	return c->control_path != NULL ? c->control_path : "/run/locid.sock";
-}
-
-static const char *
-control_ro_path(const struct conf *c, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s.ro", control_path(c));
-	return buf;
-}
-
 static int
 core_control_open(struct locid *l)
 {
-	char ro[256];
-
-	return control_open(l, control_path(l->conf),
-	    control_ro_path(l->conf, ro, sizeof(ro)));
+	return control_open(l, conf_control_path(l->conf),
+	    conf_control_ro_path(l->conf));
 }
 
 int
@@ -951,7 +936,7 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 	struct core	*c = l->core;
 	struct conf	*nc, *old;
 	const char	*path = c->conf_path != NULL ? c->conf_path : l->conf->path;
-	char		 why[1024] = "", ro[256];
+	char		 why[1024] = "";
 	int		 sockets = 0, ctl = 0, i;
 
 	for (i = 0; i < ROLE_MAX; i++) {
@@ -967,6 +952,14 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 		return -1;
 	}
 	old = l->conf;
+	if ((old->user == NULL) != (nc->user == NULL) ||
+	    (old->user != NULL && strcmp(old->user, nc->user) != 0)) {
+		snprintf(err, errlen, "%s: \"user\" changed: it takes effect only "
+		    "at start-up; restart locid", path);
+		conf_free(nc);
+		log_warn("reload refused, old configuration kept: %s", err);
+		return -1;
+	}
 	l->conf = nc;
 	if (!same_listen(old, nc)) {
 		sockets = 1;
@@ -980,12 +973,15 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 		change_summary(c, why, sizeof(why));
 		goto rollback;
 	}
-	if (strcmp(control_path(old), control_path(nc)) != 0) {
+	if (strcmp(conf_control_path(old), conf_control_path(nc)) != 0 ||
+	    strcmp(conf_control_ro_path(old), conf_control_ro_path(nc)) != 0 ||
+	    (old->control_group == NULL) != (nc->control_group == NULL) ||
+	    old->control_gid != nc->control_gid) {
 		ctl = 1;
-		control_close(l);
-		if (core_control_open(l) == -1) {
+		if (control_relisten(l, conf_control_path(nc),
+		    conf_control_ro_path(nc)) == -1) {
 			snprintf(why, sizeof(why), "control socket %s could not be opened",
-			    control_path(nc));
+			    conf_control_path(nc));
 			goto rollback;
 		}
 	}
@@ -1004,8 +1000,7 @@ rollback:
 			log_warn("reload: the previous control-port sockets could not be reopened");
 	}
 	if (ctl) {
-		control_close(l);
-		if (control_open(l, control_path(old), control_ro_path(old, ro, sizeof(ro))) == -1)
+		if (control_relisten(l, conf_control_path(old), conf_control_ro_path(old)) == -1)
 			log_warn("reload: the previous control socket could not be reopened");
 	}
 	{

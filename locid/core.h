@@ -82,5 +82,7 @@ uint64_t core_drop_count(const struct locid *, const char *reason);
 /* control socket (control.c) */
 int	control_open(struct locid *, const char *path, const char *ro_path);
 void	control_close(struct locid *);
+/* the sockets moved to new paths (or group), the clients kept */
+int	control_relisten(struct locid *, const char *path, const char *ro_path);
 
 #endif
