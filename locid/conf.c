@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,22 @@
 #define CONTROL_PATH_MAX	107	/* sun_path less its NUL */
 #define IFNAME_MAX		15	/* IFNAMSIZ less its NUL */
 
-static const char *const role_names[ROLE_MAX] = {
-	"map-server", "map-resolver", "itr", "etr", "pitr", "petr"
+/* the role keywords: one table for the grammar, the printer and main */
+const struct conf_role_kw conf_role_kws[ROLE_MAX + 1] = {
+	[ROLE_MS] = { "map-server", offsetof(struct conf, map_server) },
+	[ROLE_MR] = { "map-resolver", offsetof(struct conf, map_resolver) },
+	[ROLE_ITR] = { "itr", offsetof(struct conf, itr) },
+	[ROLE_ETR] = { "etr", offsetof(struct conf, etr) },
+	[ROLE_PITR] = { "pitr", offsetof(struct conf, pitr) },
+	[ROLE_PETR] = { "petr", offsetof(struct conf, petr) },
+	[ROLE_MAX] = { NULL, 0 },
 };
+
+int
+conf_role_on(const struct conf *c, const struct conf_role_kw *k)
+{
+	return *(const int *)(const void *)((const char *)c + k->off);
+}
 
 static const char *const block_names[] = {
 	"", "timers", "site", "database-mapping"
@@ -469,20 +483,15 @@ void
 conf_role(struct parse_ctx *ctx, int line, char *name)
 {
 	int i;
-	int *flag[ROLE_MAX] = {
-		&ctx->conf->map_server, &ctx->conf->map_resolver,
-		&ctx->conf->itr, &ctx->conf->etr, &ctx->conf->pitr,
-		&ctx->conf->petr
-	};
 
 	if (conf_toplevel(ctx, line, "role") == 0) {
 		for (i = 0; i < ROLE_MAX; i++)
-			if (strcmp(name, role_names[i]) == 0)
+			if (strcmp(name, conf_role_kws[i].name) == 0)
 				break;
 		if (i == ROLE_MAX)
 			conf_error(ctx, line, "unknown role %s", name);
 		else {
-			*flag[i] = 1;
+			*(int *)(void *)((char *)ctx->conf + conf_role_kws[i].off) = 1;
 			if (ctx->role_line[i] == 0)
 				ctx->role_line[i] = line;
 		}

@@ -152,6 +152,15 @@ void		 conf_print(FILE *, const struct conf *);
 void		 conf_defaults(struct conf *);
 /* the control sockets: "control" (default /run/locid.sock) and
  * "control-socket-ro" (default the former with ".ro" appended) */
+/* the role keywords ("map-server", ... "petr") and the int flag of struct
+ * conf each sets; NULL-terminated. one table for grammar, printer and main */
+struct conf_role_kw {
+	const char	*name;
+	size_t		 off;
+};
+extern const struct conf_role_kw conf_role_kws[];
+int		 conf_role_on(const struct conf *, const struct conf_role_kw *);
+
 const char	*conf_control_path(const struct conf *);
 const char	*conf_control_ro_path(const struct conf *);
 

@@ -111,9 +111,16 @@ main(int argc, char *argv[])
 	evsignal_add(ev_hup, NULL);
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
-	log_info("locid started (%s%s%s%s)", c->map_server ? "ms " : "",
-	    c->map_resolver ? "mr " : "", c->itr || c->pitr ? "itr " : "",
-	    c->etr || c->petr ? "etr" : "");
+	{
+		const struct conf_role_kw	*k;
+		char				 roles[128] = "";
+
+		for (k = conf_role_kws; k->name != NULL; k++)
+			if (conf_role_on(c, k))
+				snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles),
+				    "%s%s", roles[0] != '\0' ? " " : "", k->name);
+		log_info("locid started (%s)", roles);
+	}
 
 	event_base_dispatch(l.base);
 

@@ -92,18 +92,11 @@ print_peers(FILE *f, const char *what, const struct conf_peers *h)
 static void
 print_general(FILE *f, const struct conf *c)
 {
-	static const char *const names[] = {
-		"map-server", "map-resolver", "itr", "etr", "pitr", "petr"
-	};
-	const int on[] = {
-		c->map_server, c->map_resolver, c->itr, c->etr, c->pitr,
-		c->petr
-	};
-	size_t i;
+	const struct conf_role_kw *k;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (on[i])
-			fprintf(f, "role %s\n", names[i]);
+	for (k = conf_role_kws; k->name != NULL; k++)
+		if (conf_role_on(c, k))
+			fprintf(f, "role %s\n", k->name);
 	fputc('\n', f);
 	fputs("control ", f);
 	print_string(f, c->control_path);

@@ -109,15 +109,15 @@ pass "register lisp2 with proxy-reply; show site text"
 # the golden schema (a renamed key fails here), --openmetrics is well formed,
 # the read-only socket shows but refuses what changes state
 SCHEMA=tests/schema
-ctl ms "$SOCK" --json show site >"$T/j-site.json" && sh $SCHEMA/check.sh $SCHEMA/show-site.schema "$T/j-site.json" ||
+ctl ms "$SOCK" --json show site >"$T/j-site.json" && sh $SCHEMA/match.sh $SCHEMA/show-site.schema "$T/j-site.json" ||
     fail "show site JSON off the schema"
 ctl ms "$SOCK" --json show site --detail >"$T/j-sited.json" &&
-    sh $SCHEMA/check.sh $SCHEMA/show-site.schema "$T/j-sited.json" || fail "show site --detail JSON off the schema"
+    sh $SCHEMA/match.sh $SCHEMA/show-site.schema "$T/j-sited.json" || fail "show site --detail JSON off the schema"
 jq -e '[.[] | .details[]? | .last_register_ago] | length == 2' "$T/j-sited.json" >/dev/null ||
     fail "per-ETR last_register_ago: $(cat "$T/j-sited.json")"
-ctl ms "$SOCK" --json show stats >"$T/j-stats.json" && sh $SCHEMA/check.sh $SCHEMA/show-stats.schema "$T/j-stats.json" ||
+ctl ms "$SOCK" --json show stats >"$T/j-stats.json" && sh $SCHEMA/match.sh $SCHEMA/show-stats.schema "$T/j-stats.json" ||
     fail "show stats JSON off the schema"
-echo '{"a": 1}' | sh $SCHEMA/check.sh $SCHEMA/show-stats.schema >/dev/null && fail "schema check accepts an unknown key"
+echo '{"a": 1}' | sh $SCHEMA/match.sh $SCHEMA/show-stats.schema >/dev/null && fail "schema check accepts an unknown key"
 ctl ms "$SOCK" --openmetrics show stats >"$T/om.txt" || fail "show stats --openmetrics"
 [ "$(tail -1 "$T/om.txt")" = "# EOF" ] || fail "openmetrics without # EOF"
 grep -q '^locid_drops_total{reason="map-register: bad hmac"} 1$' "$T/om.txt" || fail "openmetrics drops: $(cat "$T/om.txt")"

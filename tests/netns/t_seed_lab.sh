@@ -146,12 +146,12 @@ pass "locictl --json show map-cache on both xTRs"
 
 # the xTR's JSON against the golden schema; map-cache OpenMetrics per locator
 for f in "$NETNS_TMP/mc1.json" "$NETNS_TMP/mc2.json"; do
-	sh tests/schema/check.sh tests/schema/show-map-cache.schema "$f" || fail "show map-cache JSON off the schema"
+	sh tests/schema/match.sh tests/schema/show-map-cache.schema "$f" || fail "show map-cache JSON off the schema"
 done
 ctl lisp1 "$S1" --json show database >"$NETNS_TMP/db1.json" &&
-    sh tests/schema/check.sh tests/schema/show-database.schema "$NETNS_TMP/db1.json" || fail "show database JSON off the schema"
+    sh tests/schema/match.sh tests/schema/show-database.schema "$NETNS_TMP/db1.json" || fail "show database JSON off the schema"
 ctl lisp1 "$S1" --json show stats >"$NETNS_TMP/st1.json" &&
-    sh tests/schema/check.sh tests/schema/show-stats.schema "$NETNS_TMP/st1.json" || fail "show stats JSON off the schema"
+    sh tests/schema/match.sh tests/schema/show-stats.schema "$NETNS_TMP/st1.json" || fail "show stats JSON off the schema"
 ctl lisp1 "$S1" --openmetrics show map-cache >"$NETNS_TMP/mc1.om" || fail "show map-cache --openmetrics"
 grep -Eq '^locid_map_cache_locator_encap_packets_total\{eid_prefix="198.18.2.0/24",iid="0",rloc="203.0.113.5"\} [0-9]+$' \
     "$NETNS_TMP/mc1.om" && [ "$(tail -1 "$NETNS_TMP/mc1.om")" = "# EOF" ] || fail "map-cache openmetrics: $(cat "$NETNS_TMP/mc1.om")"

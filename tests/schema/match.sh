@@ -1,7 +1,7 @@
 #!/bin/sh
-# check.sh SCHEMA [FILE]: every key of the JSON in FILE (default stdin) must
+# match.sh SCHEMA [FILE]: every key of the JSON in FILE (default stdin) must
 # be in SCHEMA with one of its types. prints what differs; exit 1 if any.
-[ $# -ge 1 ] || { echo "usage: check.sh SCHEMA [FILE]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: match.sh SCHEMA [FILE]" >&2; exit 2; }
 schema=$1; shift
 out=$(jq -r --rawfile schema "$schema" --arg sname "${schema##*/}" '
 	def segs: gsub("\\[\\]"; ".[]") | split(".") | map(select(. != ""));
