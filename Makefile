@@ -30,13 +30,7 @@ LIBLOCID  := $(BUILD)/liblocid.a
 
 # daemon: everything but main.c goes in a static library the tests link
 D_SRC	  := $(filter-out locid/main.c,$(wildcard locid/*.c locid/dataplane/*.c))
-D_GEN	  :=
-ifneq ($(wildcard locid/parse.y),)
-D_GEN	  += $(BUILD)/locid/parse.o
-endif
-ifneq ($(wildcard locid/lex.l),)
-D_GEN	  += $(BUILD)/locid/lex.o
-endif
+D_GEN	  := $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o
 D_OBJ	  := $(D_SRC:%.c=$(BUILD)/%.o) $(D_GEN)
 LIBDAEMON := $(BUILD)/libdaemon.a
 
@@ -61,7 +55,7 @@ all: $(PROGS)
 deps:
 	@scripts/deps.sh
 
-$(BUILD)/locid/%.o: locid/%.c $(if $(D_GEN),$(BUILD)/locid/parse.c)
+$(BUILD)/locid/%.o: locid/%.c $(BUILD)/locid/parse.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -89,7 +83,7 @@ $(LIBLOCID): $(LIB_OBJ)
 
 $(LIBDAEMON): $(D_OBJ)
 	@rm -f $@
-	ar rcs $@ $^ $(if $(D_OBJ),,/dev/null 2>/dev/null || true)
+	ar rcs $@ $^
 
 $(LIBCTL): $(C_OBJ)
 	@rm -f $@
