@@ -213,6 +213,7 @@ static void
 entry_free(struct mc_entry *e)
 {
 	mc_pkt_free(mc_entry_dequeue(e));
+	free(e->loc);
 	free(e);
 }
 
@@ -468,11 +469,20 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
-	struct mc_loc old[MC_MAX_LOCS];
+	struct mc_loc *old = e->loc;
 	uint32_t ttl = rec->ttl;
-	int nold = e->nlocs, i, j;
+	int nold = e->nlocs, i, j, n = 0;
 
-	memcpy(old, e->loc, sizeof(old));
+	/* the locators we keep (IPv4/IPv6, at most MC_MAX_LOCS), counted
+	 * first so the set is allocated to size */
+	while (rloc_next(&rl, &r) == 1)
+		if ((r.addr.afi == AFI_IPV4 || r.addr.afi == AFI_IPV6) && n < MC_MAX_LOCS)
+			n++;
+	rl = rec->rlocs;
+	/* no memory: no locators, so the entry is negative (record's ACT) */
+	e->loc = n > 0 ? calloc((size_t)n, sizeof(*e->loc)) : NULL;
+	if (e->loc == NULL)
+		n = 0;
 	if (ttl == 0xffffffff)
 		ttl = 1440;
 	e->ttl = ttl;
@@ -486,7 +496,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 
 		if (r.addr.afi != AFI_IPV4 && r.addr.afi != AFI_IPV6)
 			continue;
-		if (e->nlocs == MC_MAX_LOCS)
+		if (e->nlocs == n)
 			break;
 		l = &e->loc[e->nlocs++];
 		memset(l, 0, sizeof(*l));
@@ -516,6 +526,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		} else if (old[j].probe.nonce != 0 && e->mc != NULL)
 			nonce_del(e->mc, old[j].probe.nonce, NK_PROBE, e);
 	}
+	free(old);
 	if (e->state == MC_PENDING && e->mc != NULL)
 		e->mc->npending--;
 	if (rec->nrlocs == 0 || e->nlocs == 0) {

@@ -68,7 +68,7 @@ struct mc_entry {
 	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
 	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
 	int		 nlocs;
-	struct mc_loc	 loc[MC_MAX_LOCS];
+	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS), allocated to size */
 	/* resolution and refresh */
 	int		 requesting;	/* a Map-Request is outstanding */
 	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
