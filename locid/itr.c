@@ -113,6 +113,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	if (e->backoff_ms > 30000)
 		e->backoff_ms = 30000;
 	e->next_try_ms = now + e->backoff_ms;
+	mc_entry_wake(e, e->next_try_ms);
 	if (e->tries > 1)
 		x->st.map_requests_retx++;
 	x->st.map_requests++;
@@ -254,6 +255,10 @@ itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
 		send_request(x, e, 0, now);
 		return 0;
 	}
+	/* a first use after an idle minute (or since the last Map-Reply)
+	 * re-arms the refresh and RLOC-probe timers that lapsed */
+	if (e->used_ms + 60000 <= now || e->used_ms <= e->updated_ms)
+		mc_entry_wake(e, now);
 	e->used_ms = now;
 	switch (e->state) {
 	case MC_PENDING:
@@ -501,6 +506,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	} else if (e0 != NULL) {
 		e0->requesting = 0;
 		mc_entry_clear_nonces(e0);
+		mc_entry_wake(e0, now);
 	}
 	replay(x, held, now);
 }
@@ -527,6 +533,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 		/* one SMR-invoked request per 3 s: this one is asked for when
 		 * that is over (itr_tick), not lost */
 		e->smr_defer = 1;
+		mc_entry_wake(e, e->requesting ? now + XTR_TICK_MS : e->smr_ms + 3000);
 		return;
 	}
 	e->smr_defer = 0;
@@ -535,40 +542,90 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	send_request(x, e, MREQ_s, now);
 }
 
+/* the map-cache side of one entry's timer: returns 1 if e was removed */
+static int
+entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
+{
+	if (e->state != MC_PENDING && e->expires_ms <= now) {
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+		return 1;
+	}
+	if (e->requesting && now >= e->next_try_ms) {
+		if ((uint32_t)e->tries > retries) {
+			if (e->state == MC_PENDING) {
+				drop(x, e, XTR_DROP_ITR_MAP_REQUEST_UNANSWERED);
+				itr_entry_del(e, x);
+				mapcache_remove(x->mc, e);
+				return 1;
+			}
+			e->requesting = 0;
+			e->next_try_ms = now + 30000;
+			return 0;
+		}
+		send_request(x, e, e->req_flags, now);
+	} else if (e->smr_defer && !e->requesting && now >= e->smr_ms + 3000) {
+		e->smr_defer = 0;	/* a deferred SMR (itr_smr_in) */
+		e->smr_ms = now;
+		e->tries = 0;
+		send_request(x, e, MREQ_s, now);
+	} else if (now >= e->next_try_ms && mc_entry_wants_refresh(e, now)) {
+		e->tries = 0;
+		send_request(x, e, 0, now);
+	}
+	return 0;
+}
+
+/* the earliest map-cache deadline of e (ms) */
+static uint64_t
+entry_due(const struct mc_entry *e, uint64_t now)
+{
+	uint64_t due = UINT64_MAX, d;
+
+	if (e->state != MC_PENDING)
+		due = e->expires_ms;
+	if (e->requesting && e->next_try_ms < due)
+		due = e->next_try_ms;
+	if (e->smr_defer && !e->requesting && e->smr_ms + 3000 < due)
+		due = e->smr_ms + 3000;
+	if (e->state != MC_PENDING && !e->requesting && e->used_ms > e->updated_ms &&
+	    e->used_ms + 60000 > now && e->expires_ms > e->updated_ms) {
+		/* a refresh in the last tenth of the TTL, if still used then
+		 * (a first use after this is woken by itr_process) */
+		d = e->expires_ms - (e->expires_ms - e->updated_ms) / 10;
+		if (d < e->next_try_ms)
+			d = e->next_try_ms;
+		if (d < due)
+			due = d;
+	}
+	return due;
+}
+
 void
 itr_tick(struct xtr *x, uint64_t now)
 {
-	struct mc_entry *e, *next;
+	struct probe_timers t;
+	struct mc_entry *e;
 	uint32_t retries = x->l->conf->timers.map_request_retries;
+	uint64_t due, pdue, nus = now_us();
+	int burst = PROBE_BURST;
 
-	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
-		next = TAILQ_NEXT(e, entry);
-		if (e->requesting && now >= e->next_try_ms) {
-			if ((uint32_t)e->tries > retries) {
-				if (e->state == MC_PENDING) {
-					drop(x, e, XTR_DROP_ITR_MAP_REQUEST_UNANSWERED);
-					itr_entry_del(e, x);
-					mapcache_remove(x->mc, e);
-				} else {
-					e->requesting = 0;
-					e->next_try_ms = now + 30000;
-				}
-				continue;
-			}
-			send_request(x, e, e->req_flags, now);
-		} else if (e->smr_defer && !e->requesting && now >= e->smr_ms + 3000) {
-			e->smr_defer = 0;	/* a deferred SMR (itr_smr_in) */
-			e->smr_ms = now;
-			e->tries = 0;
-			send_request(x, e, MREQ_s, now);
-		} else if (now >= e->next_try_ms && mc_entry_wants_refresh(e, now)) {
-			e->tries = 0;
-			send_request(x, e, 0, now);
+	probe_timers_conf(&t, x->l->conf);
+	/* only the entries whose timer is due: no table scan */
+	while ((e = mapcache_due(x->mc, now)) != NULL) {
+		if (entry_timer(x, e, now, retries))
+			continue;
+		due = entry_due(e, now);
+		if (x->itr && (pdue = probe_entry(x, e, &t, nus, &burst)) != UINT64_MAX) {
+			pdue = (pdue + 999) / 1000;	/* to ms, not earlier */
+			/* the two clocks: fire when now_us() reaches pdue */
+			pdue = pdue > nus / 1000 ? now + (pdue - nus / 1000) : now;
+			if (pdue < due)
+				due = pdue;
 		}
-	}
-	if (now >= x->last_expire_ms + 1000) {
-		x->last_expire_ms = now;
-		mapcache_expire(x->mc, now, itr_entry_del, x);
+		if (due <= now)
+			due = now + 1;	/* never twice in one tick */
+		mapcache_sched(x->mc, e, due);
 	}
 }
 

@@ -28,7 +28,111 @@ struct mapcache {
 	struct mc_entries entries;
 	size_t		 count, npending, nnonce;
 	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
+	struct mc_entry	**heap;		/* timers: min-heap on due_ms */
+	size_t		 nheap, capheap;
 };
+
+static void
+heap_put(struct mapcache *mc, size_t i, struct mc_entry *e)
+{
+	mc->heap[i] = e;
+	e->heap_idx = (uint32_t)i + 1;
+}
+
+static void
+heap_up(struct mapcache *mc, size_t i)
+{
+	struct mc_entry *e = mc->heap[i];
+
+	while (i > 0 && mc->heap[(i - 1) / 2]->due_ms > e->due_ms) {
+		heap_put(mc, i, mc->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	heap_put(mc, i, e);
+}
+
+static void
+heap_down(struct mapcache *mc, size_t i)
+{
+	struct mc_entry *e = mc->heap[i];
+	size_t c;
+
+	while ((c = 2 * i + 1) < mc->nheap) {
+		if (c + 1 < mc->nheap && mc->heap[c + 1]->due_ms < mc->heap[c]->due_ms)
+			c++;
+		if (mc->heap[c]->due_ms >= e->due_ms)
+			break;
+		heap_put(mc, i, mc->heap[c]);
+		i = c;
+	}
+	heap_put(mc, i, e);
+}
+
+static void
+heap_del(struct mapcache *mc, struct mc_entry *e)
+{
+	struct mc_entry *m;
+	size_t i;
+
+	if (e->heap_idx == 0)
+		return;
+	i = e->heap_idx - 1;
+	e->heap_idx = 0;
+	if (--mc->nheap == i)
+		return;
+	m = mc->heap[mc->nheap];
+	heap_put(mc, i, m);
+	heap_up(mc, i);
+	heap_down(mc, m->heap_idx - 1);
+}
+
+void
+mapcache_sched(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
+{
+	struct mc_entry **h;
+	size_t cap;
+
+	if (e->heap_idx == 0) {
+		if (mc->nheap == mc->capheap) {
+			cap = mc->capheap ? mc->capheap * 2 : 64;
+			if ((h = realloc(mc->heap, cap * sizeof(*h))) == NULL) {
+				/* no memory for the slot: the entry stays
+				 * unarmed and is expired by a full sweep */
+				return;
+			}
+			mc->heap = h;
+			mc->capheap = cap;
+		}
+		e->due_ms = due_ms;
+		heap_put(mc, mc->nheap++, e);
+		heap_up(mc, mc->nheap - 1);
+		return;
+	}
+	e->due_ms = due_ms;
+	heap_up(mc, e->heap_idx - 1);
+	heap_down(mc, e->heap_idx - 1);
+}
+
+void
+mc_entry_wake(struct mc_entry *e, uint64_t at_ms)
+{
+	if (e->mc != NULL && (e->heap_idx == 0 || at_ms < e->due_ms))
+		mapcache_sched(e->mc, e, at_ms);
+}
+
+struct mc_entry *
+mapcache_due(const struct mapcache *mc, uint64_t now)
+{
+	if (mc->nheap == 0 || mc->heap[0]->due_ms > now)
+		return NULL;
+	return mc->heap[0];
+}
+
+uint64_t
+mapcache_next_due(const struct mapcache *mc)
+{
+	return mc->nheap == 0 ? UINT64_MAX : mc->heap[0]->due_ms;
+}
 
 static unsigned
 nonce_slot(uint64_t n)
@@ -109,6 +213,7 @@ static void
 entry_free(struct mc_entry *e)
 {
 	mc_pkt_free(mc_entry_dequeue(e));
+	free(e->loc);
 	free(e);
 }
 
@@ -138,6 +243,7 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 	for (i = 0; i < mc->ntab; i++)
 		trie_free(mc->tab[i].t, NULL);
 	free(mc->tab);
+	free(mc->heap);
 	free(mc);
 }
 
@@ -284,6 +390,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	TAILQ_INSERT_TAIL(&mc->entries, e, entry);
 	mc->count++;
 	mc->npending++;
+	mapcache_sched(mc, e, now);	/* its owner sets the real deadlines */
 	return e;
 }
 
@@ -295,6 +402,7 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 	if ((t = table_get(mc, &e->eid)) != NULL)
 		trie_remove(t, addr_bytes(&e->eid), e->mlen);
 	nonce_del_entry(mc, e);
+	heap_del(mc, e);
 	TAILQ_REMOVE(&mc->entries, e, entry);
 	mc->count--;
 	if (e->state == MC_PENDING)
@@ -361,11 +469,20 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
-	struct mc_loc old[MC_MAX_LOCS];
+	struct mc_loc *old = e->loc;
 	uint32_t ttl = rec->ttl;
-	int nold = e->nlocs, i, j;
+	int nold = e->nlocs, i, j, n = 0;
 
-	memcpy(old, e->loc, sizeof(old));
+	/* the locators we keep (IPv4/IPv6, at most MC_MAX_LOCS), counted
+	 * first so the set is allocated to size */
+	while (rloc_next(&rl, &r) == 1)
+		if ((r.addr.afi == AFI_IPV4 || r.addr.afi == AFI_IPV6) && n < MC_MAX_LOCS)
+			n++;
+	rl = rec->rlocs;
+	/* no memory: no locators, so the entry is negative (record's ACT) */
+	e->loc = n > 0 ? calloc((size_t)n, sizeof(*e->loc)) : NULL;
+	if (e->loc == NULL)
+		n = 0;
 	if (ttl == 0xffffffff)
 		ttl = 1440;
 	e->ttl = ttl;
@@ -379,7 +496,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 
 		if (r.addr.afi != AFI_IPV4 && r.addr.afi != AFI_IPV6)
 			continue;
-		if (e->nlocs == MC_MAX_LOCS)
+		if (e->nlocs == n)
 			break;
 		l = &e->loc[e->nlocs++];
 		memset(l, 0, sizeof(*l));
@@ -409,6 +526,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		} else if (old[j].probe.nonce != 0 && e->mc != NULL)
 			nonce_del(e->mc, old[j].probe.nonce, NK_PROBE, e);
 	}
+	free(old);
 	if (e->state == MC_PENDING && e->mc != NULL)
 		e->mc->npending--;
 	if (rec->nrlocs == 0 || e->nlocs == 0) {
@@ -423,6 +541,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	}
 	e->requesting = 0;
 	e->tries = 0;
+	mc_entry_wake(e, now);	/* new deadlines: let the owner set them */
 }
 
 int

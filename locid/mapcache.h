@@ -68,7 +68,7 @@ struct mc_entry {
 	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
 	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
 	int		 nlocs;
-	struct mc_loc	 loc[MC_MAX_LOCS];
+	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS), allocated to size */
 	/* resolution and refresh */
 	int		 requesting;	/* a Map-Request is outstanding */
 	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
@@ -88,6 +88,11 @@ struct mc_entry {
 	int		 route;		/* a throw route is installed for it */
 	uint64_t	 pkts, bytes, drops;
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
+	/* the entry's one timer: the earliest of its deadlines (expiry,
+	 * retransmission, deferred SMR, refresh, RLOC probes) in a min-heap
+	 * of the map-cache; heap_idx is its slot + 1, 0 when not armed */
+	uint64_t	 due_ms;
+	uint32_t	 heap_idx;
 };
 TAILQ_HEAD(mc_entries, mc_entry);
 
@@ -133,7 +138,19 @@ size_t		 mapcache_nonce_count(const struct mapcache *);	/* index size */
 void		 mc_entry_set(struct mc_entry *, const struct lisp_record *, const char *source,
 		    uint64_t now);
 
-/* remove every entry that expired by now; del is called first */
+/* timers: arm e to fire at due_ms (replacing its deadline); wake brings
+ * it forward only (a deadline later than the armed one is ignored).
+ * mapcache_due returns the entry with the earliest deadline if that is
+ * <= now (the caller handles it and arms it again or removes it), else
+ * NULL; mapcache_next_due is that deadline (UINT64_MAX: none). Nothing
+ * scans the table: a tick costs O(log n) per due entry. */
+void		 mapcache_sched(struct mapcache *, struct mc_entry *, uint64_t due_ms);
+void		 mc_entry_wake(struct mc_entry *, uint64_t at_ms);
+struct mc_entry	*mapcache_due(const struct mapcache *, uint64_t now);
+uint64_t	 mapcache_next_due(const struct mapcache *);
+
+/* remove every entry that expired by now; del is called first (a full
+ * sweep: the daemon expires entries by their timer instead) */
 int		 mapcache_expire(struct mapcache *, uint64_t now,
 		    void (*del)(struct mc_entry *, void *), void *);
 /* entries that need a refresh Map-Request: used recently and within the

@@ -11,7 +11,6 @@
 #include "probe.h"
 #include "xtr.h"
 
-#define PROBE_BURST	64	/* probes sent per tick at most */
 #define PROBE_IDLE_MIN	60000000ULL	/* an entry used in the last minute is in use */
 
 int
@@ -215,43 +214,55 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	return locid_send(x->l, (struct sockaddr *)&ss, buf, len);
 }
 
-void
-probe_tick(struct xtr *x, uint64_t now_ms)
+uint64_t
+probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
+    uint64_t now, int *burst)
 {
-	struct probe_timers t;
-	struct mc_entry *e;
-	uint64_t now = now_us();
-	int i, burst = PROBE_BURST;
+	uint64_t due = UINT64_MAX, d;
+	int i, inuse;
 
-	(void)now_ms;
-	probe_timers_conf(&t, x->l->conf);
-	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
-		int inuse;
+	if (e->state != MC_POSITIVE)
+		return due;
+	inuse = e->used_ms * 1000 + t->idle_us > now;
+	for (i = 0; i < e->nlocs; i++) {
+		struct mc_loc *l = &e->loc[i];
+		uint64_t old = l->probe.nonce;
 
-		if (e->state != MC_POSITIVE)
-			continue;
-		inuse = e->used_ms * 1000 + t.idle_us > now;
-		for (i = 0; i < e->nlocs; i++) {
-			struct mc_loc *l = &e->loc[i];
-			uint64_t old = l->probe.nonce;
-
-			if (probe_loc_expire(l, &t, now))
-				log_change(e, l);
-			if (old != 0 && l->probe.nonce == 0)
-				mapcache_probe_del(x->mc, old);
-			/* a new locator: the first probe one interval after the
-			 * Map-Reply that brought it */
-			if (l->probe.next_us == 0 && l->probe.sent == 0)
-				l->probe.next_us = now + t.interval_us;
-			if (!inuse || burst == 0 || !(l->flags & RLOC_R) ||
-			    l->priority == 255 || !probe_loc_due(l, &t, now))
-				continue;
-			if (!can_send(x, &l->addr))
-				continue;
-			probe_send(x, e, l, &t, now);
-			burst--;
+		if (probe_loc_expire(l, t, now))
+			log_change(e, l);
+		if (old != 0 && l->probe.nonce == 0)
+			mapcache_probe_del(x->mc, old);
+		/* a new locator: the first probe one interval after the
+		 * Map-Reply that brought it */
+		if (l->probe.next_us == 0 && l->probe.sent == 0)
+			l->probe.next_us = now + t->interval_us;
+		if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
+		    probe_loc_due(l, t, now)) {
+			if (*burst == 0)	/* the next tick then */
+				d = now + XTR_TICK_MS * 1000ULL;
+			else if (!can_send(x, &l->addr))
+				d = now + 1000000;	/* no source yet: ask again in 1 s */
+			else {
+				probe_send(x, e, l, t, now);
+				(*burst)--;
+				d = UINT64_MAX;
+			}
+			if (d < due)
+				due = d;
 		}
+		/* the locator's own timer: its probe's timeout, or (in use)
+		 * its next probe; an unused entry's probes lapse */
+		if (l->probe.nonce != 0)
+			d = l->probe.sent_us + t->timeout_us;
+		else if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
+		    t->interval_us != 0)
+			d = l->probe.next_us;
+		else
+			d = UINT64_MAX;
+		if (d < due)
+			due = d;
 	}
+	return due;
 }
 
 /* the reply comes from the probed RLOC, or names it with the p bit (an

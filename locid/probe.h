@@ -16,6 +16,8 @@ struct conf;
 struct pkt;
 struct xtr;
 
+#define PROBE_BURST	64	/* probes sent per tick at most */
+
 struct probe_timers {
 	uint64_t	 interval_us;	/* 0: probing off */
 	uint64_t	 timeout_us;
@@ -44,7 +46,13 @@ size_t	probe_encode(uint8_t *, size_t, const struct mc_entry *, uint64_t nonce,
 
 /* daemon side (needs a struct xtr) */
 void	probe_timers_conf(struct probe_timers *, const struct conf *);
-void	probe_tick(struct xtr *, uint64_t now_ms);
+/* the RLOC-probe timers of one entry, due or not: time out, send (at most
+ * *burst, which is decremented), and return the earliest deadline of its
+ * locators in microseconds (UINT64_MAX: none; an entry not used within
+ * idle_us has only its outstanding probes' timeouts) */
+struct mc_entry;
+uint64_t probe_entry(struct xtr *, struct mc_entry *, const struct probe_timers *,
+	    uint64_t now_us, int *burst);
 void	probe_reply_in(struct xtr *, const struct pkt *, const struct lisp_map_reply *);
 
 #endif

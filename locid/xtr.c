@@ -354,9 +354,7 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 	if (x->etr)
 		etr_tick(x, now);
 	if (x->itr)
-		itr_tick(x, now);
-	if (x->itr)
-		probe_tick(x, now);
+		itr_tick(x, now);	/* map-cache and probe timers that are due */
 	smr_tick(x, now);
 }
 
@@ -611,6 +609,19 @@ fail:
 	return NULL;
 }
 
+/* the timers may depend on the new settings (probe interval, retries):
+ * every entry is looked at once, at the next tick (a reload, not a tick,
+ * pays for this walk) */
+static void
+xtr_timers_rearm(struct xtr *x)
+{
+	struct mc_entry *e;
+	uint64_t now = now_ms();
+
+	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry)
+		mc_entry_wake(e, now);
+}
+
 static int
 xtr_reconf(struct xtr *x, char *err, size_t errlen)
 {
@@ -637,6 +648,7 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
 	pxtr_rules(x, 1);
+	xtr_timers_rearm(x);
 	if (x->etr)
 		etr_start(x);
 	log_info("xtr: reconfigured: %d database-mapping(s), %d map-server(s)",

@@ -167,7 +167,6 @@ struct xtr {
 	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
 
 	struct event	*tick;
-	uint64_t	 last_expire_ms;
 	struct xtr_stats st;
 	uint64_t	 drops[XTR_DROP__N];
 	struct ratelimit logrl;		/* the xTR's drop and refusal lines */

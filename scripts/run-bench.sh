@@ -1,5 +1,6 @@
 #!/bin/sh
-# run every benchmark: build/bench/* binaries (codec and trie first) and
+# run every benchmark: build/bench/* binaries (codec and trie first; idle,
+# msmr, ... by the glob below) and
 # bench/*.sh scripts; missing ones are skipped. each is bounded in time.
 # usage: scripts/run-bench.sh [BUILD]
 build=${1:-build}

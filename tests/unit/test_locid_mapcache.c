@@ -365,6 +365,56 @@ test_naive(void **state)
 	mapcache_free(mc, NULL, NULL);
 }
 
+/* the per-entry timers: a min-heap that hands out due entries in
+ * deadline order, forgets removed ones, and that wake only brings forward */
+static void
+test_timers(void **state)
+{
+	struct mapcache *mc = mapcache_new();
+	struct mc_entry *e[200], *d;
+	char pfx[64];
+	uint64_t last;
+	int i, n;
+
+	(void)state;
+	assert_non_null(mc);
+	assert_int_equal(mapcache_next_due(mc), UINT64_MAX);
+	for (i = 0; i < 200; i++) {
+		snprintf(pfx, sizeof(pfx), "198.18.%d.0/24", i);
+		assert_non_null(e[i] = add(mc, pfx, 5));
+		/* a new entry is due at once: its owner sets its deadlines */
+		assert_int_equal(e[i]->due_ms, 5);
+		/* deadlines in a scrambled order */
+		mapcache_sched(mc, e[i], 1000 + (uint64_t)((i * 7919) % 200) * 10);
+	}
+	assert_null(mapcache_due(mc, 999));
+	assert_int_equal(mapcache_next_due(mc), 1000);
+	/* removed entries leave the heap, wherever they sit */
+	for (i = 0; i < 200; i += 3)
+		mapcache_remove(mc, e[i]);
+	/* wake: later is ignored, earlier moves the deadline */
+	mc_entry_wake(e[1], 1UL << 40);
+	assert_int_equal(e[1]->due_ms, 1000 + (7919 % 200) * 10);
+	mc_entry_wake(e[1], 10);
+	assert_ptr_equal(mapcache_due(mc, 10), e[1]);
+	assert_null(mapcache_due(mc, 9));
+	/* everything comes out once, in deadline order */
+	last = 0;
+	n = 0;
+	while ((d = mapcache_due(mc, UINT64_MAX - 1)) != NULL) {
+		assert_true(d->due_ms >= last);
+		last = d->due_ms;
+		if (n % 2 == 0)
+			mapcache_remove(mc, d);
+		else
+			mapcache_sched(mc, d, UINT64_MAX);	/* disarmed for good */
+		n++;
+	}
+	assert_int_equal(n, 200 - 67);
+	assert_int_equal(mapcache_next_due(mc), UINT64_MAX);
+	mapcache_free(mc, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -374,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_expire_refresh),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_naive),
 	};
 

@@ -1,0 +1,309 @@
+/* bench/idle: what an idle xTR costs with a full map-cache (issue 8 §2).
+ *
+ * In a private network namespace (only lo: RLOC probes, if any fall due,
+ * go to 127.0.0.0/8) it sets up an ITR the way test_locid_hostile does,
+ * fills its map-cache with N positive entries (two locators each, TTLs
+ * spread over 1-1440 minutes, a share "used" in the last seconds) through
+ * the calls itr_reply_in makes for a Map-Reply record (mapcache_add, then
+ * mc_entry_set on a record decoded from wire bytes), and runs the event
+ * loop with the daemon's timer (every XTR_TICK_MS: itr_tick, and on trees
+ * that still have it probe_tick) for a few seconds. It prints the CPU used
+ * (getrusage, user + system) as % of a core next to the same loop with an
+ * empty map-cache measured in the same run, and the bytes per cached
+ * mapping (RSS delta over the fill / entries).
+ *
+ * usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT_USED]
+ *        default -n 100000,1000000 -t 5 -u 5 */
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <event2/event.h>
+#include <malloc.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "locid.h"
+#include "probe.h"
+#include "xtr.h"
+
+/* main before the per-object timers walked the map-cache here too */
+void probe_tick(struct xtr *, uint64_t) __attribute__((weak));
+
+static const char conf_text[] =
+    "role itr\n"
+    "map-resolver 127.0.0.1\n";
+
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static long
+rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pages = 0, rss = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return rss * sysconf(_SC_PAGESIZE);
+}
+
+static int
+netns_private(void)
+{
+	struct ifreq ifr;
+	int fd;
+
+	if (unshare(CLONE_NEWNET) == -1)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1 ||
+	    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int
+udp_any(void)
+{
+	struct sockaddr_in s;
+	int fd;
+
+	memset(&s, 0, sizeof(s));
+	s.sin_family = AF_INET;
+	s.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&s, sizeof(s)) == -1)
+		return -1;
+	return fd;
+}
+
+static void
+tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct xtr *x = arg;
+	uint64_t now = now_ms();
+
+	(void)fd;
+	(void)ev;
+	itr_tick(x, now);
+	if (probe_tick != NULL)
+		probe_tick(x, now);
+}
+
+/* the record of a Map-Reply for entry i: 198.18.a.b/32 in instance-id
+ * i >> 16 (so 1M entries fit in documentation space), two locators in
+ * 127.0.0.0/8 */
+static int
+record_for(uint32_t i, uint32_t ttl, uint8_t *buf, size_t cap, struct lisp_record *out)
+{
+	struct lisp_record rec;
+	struct lisp_rloc lo;
+	struct wbuf w;
+	struct rbuf b;
+	char a[64];
+	int mlen, j;
+
+	memset(&rec, 0, sizeof(rec));
+	snprintf(a, sizeof(a), "198.18.%u.%u/32", (i >> 8) & 0xff, i & 0xff);
+	if (prefix_parse(a, &rec.eid, &mlen) == -1)
+		return -1;
+	rec.eid.has_iid = 1;
+	rec.eid.iid = i >> 16;
+	rec.eid_mlen = (uint8_t)mlen;
+	rec.ttl = ttl;
+	rec.auth = 1;
+	rec.nrlocs = 2;
+	wbuf_init(&w, buf, cap);
+	record_encode(&w, &rec);
+	for (j = 0; j < 2; j++) {
+		memset(&lo, 0, sizeof(lo));
+		snprintf(a, sizeof(a), "127.0.%u.%u", 1 + j, 1 + (i % 250));
+		if (addr_parse(&lo.addr, a) == -1)
+			return -1;
+		lo.priority = (uint8_t)(1 + j);
+		lo.weight = 100;
+		lo.mpriority = 255;
+		lo.flags = RLOC_R;
+		rloc_encode(&w, &lo);
+	}
+	if (w.err)
+		return -1;
+	rbuf_init(&b, buf, w.len);
+	return record_next(&b, out) == 1 ? 0 : -1;
+}
+
+static void
+stop_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	event_base_loopbreak(arg);
+}
+
+/* CPU of the loop running for secs, as % of a core */
+static double
+run_loop(struct locid *l, struct xtr *x, double secs)
+{
+	struct timeval tv = { 0, XTR_TICK_MS * 1000 }, stop;
+	struct event *tick, *end;
+	double c0, w0;
+
+	tick = event_new(l->base, -1, EV_PERSIST, tick_cb, x);
+	event_add(tick, &tv);
+	/* a first second not measured: the fill's entries are due at once */
+	stop.tv_sec = 1;
+	stop.tv_usec = 0;
+	end = evtimer_new(l->base, stop_cb, l->base);
+	evtimer_add(end, &stop);
+	event_base_dispatch(l->base);
+	c0 = cpu_s();
+	w0 = now_s();
+	stop.tv_sec = (time_t)secs;
+	stop.tv_usec = (suseconds_t)((secs - (double)(time_t)secs) * 1e6);
+	evtimer_add(end, &stop);
+	event_base_dispatch(l->base);
+	c0 = cpu_s() - c0;
+	w0 = now_s() - w0;
+	event_free(end);
+	event_free(tick);
+	return 100.0 * c0 / w0;
+}
+
+static int
+xtr_setup(struct locid *l, struct xtr *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->l = l;
+	x->itr = 1;
+	x->logrl.window_ms = 10000;
+	x->logrl.burst = 5;
+	if ((x->mc = mapcache_new()) == NULL)
+		return -1;
+	addr_parse(&x->rloc4, "127.0.0.1");
+	addr_set_none(&x->rloc6);
+	x->tun_fd = -1;
+	x->tx4.fd = x->tx6.fd = -1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct locid l;
+	struct xtr x;
+	char err[512] = "", *ns = "100000,1000000", *p;
+	double secs = 5, base_cpu, cpu;
+	int used_pct = 5, c;
+
+	while ((c = getopt(argc, argv, "n:t:u:")) != -1) {
+		switch (c) {
+		case 'n': ns = optarg; break;
+		case 't': secs = atof(optarg); break;
+		case 'u': used_pct = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT]\n");
+			return 2;
+		}
+	}
+	if (netns_private() == -1) {
+		fprintf(stderr, "idle: needs root for a private network namespace\n");
+		return 1;
+	}
+	memset(&l, 0, sizeof(l));
+	if ((l.base = event_base_new()) == NULL ||
+	    (l.conf = conf_load_buf("idle.conf", conf_text, strlen(conf_text), err,
+	    sizeof(err))) == NULL || core_attach(&l, udp_any(), -1) == -1) {
+		fprintf(stderr, "idle: setup: %s\n", err);
+		return 1;
+	}
+	srandom(1);
+	if (xtr_setup(&l, &x) == -1)
+		return 1;
+	base_cpu = run_loop(&l, &x, secs);
+	printf("idle: baseline, empty map-cache: %.3f%% of a core over %.1f s\n",
+	    base_cpu, secs);
+	mapcache_free(x.mc, NULL, NULL);
+	for (p = ns; p != NULL && *p != '\0'; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		uint32_t n = (uint32_t)strtoul(p, NULL, 10), i, nused = 0;
+		uint8_t buf[256];
+		struct lisp_record rec;
+		struct mc_entry *e;
+		uint64_t now;
+		long rss0, rss1;
+		size_t heap0, heap1;
+		double t0;
+
+		if (xtr_setup(&l, &x) == -1)
+			return 1;
+		rss0 = rss_bytes();
+		heap0 = mallinfo2().uordblks;
+		t0 = now_s();
+		now = now_ms();
+		for (i = 0; i < n; i++) {
+			if (record_for(i, 1 + (uint32_t)(random() % 1440), buf, sizeof(buf),
+			    &rec) == -1 ||
+			    (e = mapcache_add(x.mc, &rec.eid, rec.eid_mlen, now)) == NULL) {
+				fprintf(stderr, "idle: fill failed at %u\n", i);
+				return 1;
+			}
+			mc_entry_set(e, &rec, "map-reply", now);
+			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
+				e->used_ms = now + 1;	/* a packet since the reply */
+				nused++;
+			}
+		}
+		rss1 = rss_bytes();
+		heap1 = mallinfo2().uordblks;
+		/* RSS after a free keeps pages for reuse: heap in use is the
+		 * figure for every fill but the first */
+		printf("idle: %u entries (%u used) filled in %.2f s: %.0f bytes per cached "
+		    "mapping by RSS delta, %.0f by heap in use (entry struct %zu B)\n", n,
+		    nused, now_s() - t0, (double)(rss1 - rss0) / n,
+		    (double)(heap1 - heap0) / n, sizeof(struct mc_entry));
+		cpu = run_loop(&l, &x, secs);
+		printf("idle: %u entries: %.3f%% of a core (baseline %.3f%%, ratio %.1f, "
+		    "+%.3f points); %zu left\n", n, cpu, base_cpu,
+		    base_cpu > 0 ? cpu / base_cpu : 0.0, cpu - base_cpu,
+		    mapcache_count(x.mc));
+		mapcache_free(x.mc, NULL, NULL);
+	}
+	close(l.core->sock4);
+	free(l.core);
+	conf_free(l.conf);
+	event_base_free(l.base);
+	return 0;
+}
