@@ -1105,6 +1105,74 @@ test_index_nomem(void **state)
 	trie_free(t, NULL);
 }
 
+/* trie_walk_after: from any point (stored or not), exactly the tail of
+ * the full walk's order; cut a walk at random places and resume it */
+struct order { uint8_t key[400][16]; int plen[400]; int n; };
+
+static int
+order_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct order *o = arg;
+
+	memcpy(o->key[o->n], key, 16);
+	o->plen[o->n++] = plen;
+	return 0;
+}
+
+static void
+test_walk_after(void **state)
+{
+	static struct order all, tail;
+	struct trie	*t;
+	uint8_t		 k[16];
+	uint32_t	 x = 12345;
+	int		 i, j, round, bits;
+
+	for (round = 0; round < 200; round++) {
+		bits = round % 2 ? 128 : 32;
+		assert_non_null(t = trie_new(bits));
+		for (i = 0; i < 300; i++) {
+			memset(k, 0, sizeof(k));
+			for (j = 0; j < 16; j++) {
+				x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+				/* few distinct high bits: deep shared paths */
+				k[j] = (uint8_t)(j < 2 ? x & 0x3 : x);
+			}
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			trie_insert(t, k, (int)(x % (unsigned)(bits + 1)), (void *)1, NULL);
+		}
+		all.n = 0;
+		trie_walk(t, order_cb, &all);
+		/* after each stored prefix: the rest of the walk */
+		for (i = 0; i < all.n; i++) {
+			tail.n = 0;
+			trie_walk_after(t, all.key[i], all.plen[i], order_cb, &tail);
+			assert_int_equal(tail.n, all.n - i - 1);
+			for (j = 0; j < tail.n; j++) {
+				assert_int_equal(tail.plen[j], all.plen[i + 1 + j]);
+				assert_memory_equal(tail.key[j], all.key[i + 1 + j], (size_t)bits / 8);
+			}
+		}
+		/* after a point that is not stored: what the walk puts after it,
+		 * checked as "no stored prefix is both before it and in the tail" */
+		for (i = 0; i < 50; i++) {
+			x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+			memset(k, 0, sizeof(k));
+			memcpy(k, &x, 4);
+			tail.n = 0;
+			trie_walk_after(t, k, (int)(x % (unsigned)(bits + 1)), order_cb, &tail);
+			/* the tail is a suffix of the full order */
+			for (j = 0; j < tail.n; j++) {
+				int at = all.n - tail.n + j;
+
+				assert_int_equal(tail.plen[j], all.plen[at]);
+				assert_memory_equal(tail.key[j], all.key[at], (size_t)bits / 8);
+			}
+		}
+		trie_free(t, NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -1114,6 +1182,7 @@ main(void)
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_walk_after),
 		cmocka_unit_test(test_random_v4),
 		cmocka_unit_test(test_random_v6),
 		cmocka_unit_test(test_index_v4),
