@@ -604,11 +604,18 @@ entry_due(const struct mc_entry *e, uint64_t now)
 void
 itr_tick(struct xtr *x, uint64_t now)
 {
+	itr_tick_budget(x, now, 0);
+}
+
+int
+itr_tick_budget(struct xtr *x, uint64_t now, uint64_t budget_us)
+{
 	struct probe_timers t;
 	struct mc_entry *e;
 	uint32_t retries = x->l->conf->timers.map_request_retries;
 	uint64_t due, pdue, nus = now_us();
 	int burst = PROBE_BURST;
+	unsigned n = 0;
 
 	probe_timers_conf(&t, x->l->conf);
 	/* only the entries whose timer is due: no table scan */
@@ -626,7 +633,12 @@ itr_tick(struct xtr *x, uint64_t now)
 		if (due <= now)
 			due = now + 1;	/* never twice in one tick */
 		mapcache_sched(x->mc, e, due);
+		/* many entries due at once (a fill, equal TTLs): stop when the
+		 * time is used up and let the loop serve I/O in between */
+		if (budget_us != 0 && (++n & 63) == 0 && now_us() - nus >= budget_us)
+			return 1;
 	}
+	return 0;
 }
 
 int

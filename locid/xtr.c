@@ -350,12 +350,16 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct xtr *x = arg;
 	uint64_t now = now_ms();
+	int more;
 
 	if (x->etr)
 		etr_tick(x, now);
-	if (x->itr)
-		itr_tick(x, now);	/* map-cache and probe timers that are due */
+	/* map-cache and probe timers that are due; what is left over runs
+	 * again at the next turn of the loop, not 100 ms later */
+	more = x->itr && itr_tick_budget(x, now, XTR_TICK_BUDGET_US);
 	smr_tick(x, now);
+	if (more)
+		event_active(x->tick, EV_TIMEOUT, 0);
 }
 
 /* policy routing: `lookup main suppress_prefixlength 0` at prio - 1, then

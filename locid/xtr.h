@@ -18,6 +18,7 @@
 #define XTR_BATCH	64
 #define XTR_REG_NONCES	8
 #define XTR_TICK_MS	100
+#define XTR_TICK_BUDGET_US 2000	/* timer work per turn of the loop */
 
 /* a local RLOC of a database-mapping, resolved */
 struct xtr_rloc {
@@ -206,6 +207,9 @@ int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 /* itr.c */
 void	itr_tun_read(evutil_socket_t, short, void *);
 void	itr_tick(struct xtr *, uint64_t now);
+/* the same, stopping after about budget_us (0: no limit); 1 if entries
+ * that are due are left for the next call */
+int	itr_tick_budget(struct xtr *, uint64_t now, uint64_t budget_us);
 void	itr_reply_in(struct xtr *, const struct pkt *, const struct lisp_map_reply *);
 void	itr_smr_in(struct xtr *, const struct pkt *, const struct lisp_map_request *);
 void	itr_entry_del(struct mc_entry *, void *);	/* mapcache del callback */
