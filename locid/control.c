@@ -120,14 +120,25 @@ static const struct {
 
 /* -- requests ------------------------------------------------------------ */
 
+/* drop the state of the stream in progress */
+static void
+stream_forget(struct ctl_client *c)
+{
+	if (c->cmd != NULL && c->cursor != NULL && c->cmd->cursor_free != NULL)
+		c->cmd->cursor_free(c->cursor);
+	c->cursor = NULL;
+	c->cmd = NULL;
+	c->role = NULL;
+	json_decref(c->args);
+	c->args = NULL;
+}
+
 static void
 client_free(struct ctl_client *c)
 {
 	struct control *ctl = c->ctl;
 
-	if (c->cmd != NULL && c->cursor != NULL && c->cmd->cursor_free != NULL)
-		c->cmd->cursor_free(c->cursor);
-	json_decref(c->args);
+	stream_forget(c);
 	if (c->ev_more != NULL)
 		event_free(c->ev_more);
 	if (c->chunk != NULL)
@@ -190,13 +201,40 @@ stream_end(struct ctl_client *c, const char *err)
 	if (err != NULL)
 		json_object_set_new(end, "error", json_string(err));
 	reply_json(c, end);
-	if (c->cursor != NULL && c->cmd->cursor_free != NULL)
-		c->cmd->cursor_free(c->cursor);
+	stream_forget(c);
+}
+
+/* a streamed command: its first chunk is made before the header goes
+ * out, so that bad arguments are refused with a plain error reply
+ * (-1, err filled); the rest comes from stream_more */
+static int
+stream_start(struct ctl_client *c, const struct ctl_cmd *cmd, int ridx,
+    json_t *args, char *err, size_t errlen)
+{
+	struct ctl_stream	 st = { c, c->chunk, 0 };
+	struct evbuffer		*out = bufferevent_get_output(c->bev);
+	int			 rc;
+
+	c->cmd = cmd;
+	c->ridx = ridx;
+	c->role = c->ctl->l->core->obj[ridx];
+	c->args = json_incref(args);
 	c->cursor = NULL;
-	c->cmd = NULL;
-	c->role = NULL;
-	json_decref(c->args);
-	c->args = NULL;
+	c->count = 0;
+	rc = cmd->stream(c->role, c->args, &st, &c->cursor, err, errlen);
+	if (rc == -1 && c->count == 0) {
+		evbuffer_drain(c->chunk, evbuffer_get_length(c->chunk));
+		stream_forget(c);
+		return -1;
+	}
+	evbuffer_add_printf(out, "{\"v\":%d,\"ok\":true,\"stream\":true}\n",
+	    CTL_PROTOCOL);
+	evbuffer_add_buffer(out, c->chunk);
+	if (rc == 0)
+		stream_end(c, NULL);
+	else if (rc == -1)
+		stream_end(c, err[0] != '\0' ? err : "failed");
+	return 0;
 }
 
 /* produce chunks until the output reaches the high-water mark or the time
@@ -334,39 +372,8 @@ client_request(struct ctl_client *c, const char *line)
 	if (ci >= 0)
 		res = core_cmds[ci].fn(ctl->l, args, err, sizeof(err));
 	else if (cmd->stream != NULL) {
-		/* a streamed reply: header now, items from stream_more */
-		c->cmd = cmd;
-		c->ridx = ridx;
-		c->role = ctl->l->core->obj[ridx];
-		c->args = json_incref(args);
-		c->cursor = NULL;
-		c->count = 0;
-		/* a bad argument is refused before the stream starts: the
-		 * first chunk is made before the header goes out */
-		{
-			struct ctl_stream	 st = { c, c->chunk, 0 };
-			struct evbuffer		*out = bufferevent_get_output(c->bev);
-			int			 rc;
-
-			rc = cmd->stream(c->role, c->args, &st, &c->cursor, err, sizeof(err));
-			if (rc == -1 && c->count == 0) {
-				evbuffer_drain(c->chunk, evbuffer_get_length(c->chunk));
-				if (c->cursor != NULL && cmd->cursor_free != NULL)
-					cmd->cursor_free(c->cursor);
-				c->cursor = NULL;
-				c->cmd = NULL;
-				json_decref(c->args);
-				c->args = NULL;
-				goto fail;
-			}
-			evbuffer_add_printf(out, "{\"v\":%d,\"ok\":true,\"stream\":true}\n",
-			    CTL_PROTOCOL);
-			evbuffer_add_buffer(out, c->chunk);
-			if (rc == 0)
-				stream_end(c, NULL);
-			else if (rc == -1)
-				stream_end(c, err[0] != '\0' ? err : "failed");
-		}
+		if (stream_start(c, cmd, ridx, args, err, sizeof(err)) == -1)
+			goto fail;
 		json_decref(req);
 		return;
 	} else

@@ -255,10 +255,10 @@ static int
 kind_wanted(const struct locid *l, enum rx_kind kind)
 {
 	const struct core	*c = l->core;
-	int			 i;
+	const int8_t		*o;
 
-	for (i = 0; c->roles[i] != NULL; i++)
-		if (c->obj[i] != NULL && c->roles[i]->rx[kind].fn != NULL)
+	for (o = c->order[kind]; *o != -1; o++)
+		if (c->obj[*o] != NULL)
 			return 1;
 	return 0;
 }
@@ -268,32 +268,13 @@ static void
 deliver(struct locid *l, enum rx_kind kind, const struct msg_in *m)
 {
 	const struct core	*c = l->core;
-	const struct role_rx	*h;
-	int			 i, best, last = -1, done = 0;
+	const int8_t		*o;
 
-	for (;;) {
-		best = -1;
-		/* the next hook by (prio, row) after the one just tried */
-		for (i = 0; c->roles[i] != NULL; i++) {
-			h = &c->roles[i]->rx[kind];
-			if (c->obj[i] == NULL || h->fn == NULL)
-				continue;
-			if (last != -1 && (h->prio < c->roles[last]->rx[kind].prio ||
-			    (h->prio == c->roles[last]->rx[kind].prio && i <= last)))
-				continue;
-			if (best == -1 || h->prio < c->roles[best]->rx[kind].prio)
-				best = i;
-		}
-		if (best == -1)
-			break;
-		if (c->roles[best]->rx[kind].fn(c->obj[best], m) == 1) {
-			done = 1;
-			break;
-		}
-		last = best;
-	}
-	if (!done)
-		drop_dispatch(l, m->pkt, untaken[kind], NULL);
+	for (o = c->order[kind]; *o != -1; o++)
+		if (c->obj[*o] != NULL &&
+		    c->roles[*o]->rx[kind].fn(c->obj[*o], m) == 1)
+			return;
+	drop_dispatch(l, m->pkt, untaken[kind], NULL);
 }
 
 static void
@@ -626,6 +607,8 @@ core_role(const struct locid *l, const char *name)
  * running, hand the conf to what runs (a role whose reconf refuses it is
  * restarted), stop what is no longer wanted. records what happened per
  * row; -1 if a wanted role is not running afterwards */
+static size_t	change_summary(const struct core *, char *, size_t);
+
 static int
 roles_sync(struct locid *l)
 {
@@ -634,7 +617,7 @@ roles_sync(struct locid *l)
 	char			*e;
 	int			 i, want, rc = 0;
 
-	for (i = 0; (r = c->roles[i]) != NULL && i < ROLE_MAX; i++) {
+	for (i = 0; (r = c->roles[i]) != NULL && i < ROLES_MAX; i++) {
 		want = r->wanted(l->conf);
 		e = c->change_err[i];
 		e[0] = '\0';
@@ -826,6 +809,31 @@ core_stats_json(struct locid *l)
 
 /* -- start, stop, reload ------------------------------------------------ */
 
+/* for each kind, the rows with a hook for it by (prio, row): the table is
+ * fixed, so this is done once and dispatch only walks the list */
+static void
+order_hooks(struct core *c)
+{
+	const struct role_rx	*h;
+	int			 k, i, j, n;
+
+	for (k = 0; k < RX__N; k++) {
+		n = 0;
+		for (i = 0; c->roles[i] != NULL && i < ROLES_MAX; i++) {
+			h = &c->roles[i]->rx[k];
+			if (h->fn == NULL)
+				continue;
+			/* insertion by prio, stable for equal ones */
+			for (j = n; j > 0 &&
+			    c->roles[c->order[k][j - 1]]->rx[k].prio > h->prio; j--)
+				c->order[k][j] = c->order[k][j - 1];
+			c->order[k][j] = (int8_t)i;
+			n++;
+		}
+		c->order[k][n] = -1;
+	}
+}
+
 static struct core *
 core_new(const struct role *const *roles)
 {
@@ -835,6 +843,7 @@ core_new(const struct role *const *roles)
 		return NULL;
 	c->roles = roles != NULL ? roles : role_table;
 	c->sock4 = c->sock6 = -1;
+	order_hooks(c);
 	return c;
 }
 
@@ -874,7 +883,10 @@ locid_start_roles(struct locid *l, struct conf *c, const char *conf_path,
 	if (core_open(l) == -1)
 		return -1;
 	if (roles_sync(l) == -1) {
-		log_warn("start-up: %s", "a role could not start");
+		char why[512];
+
+		change_summary(l->core, why, sizeof(why));
+		log_warn("start-up: %s", why);
 		return -1;
 	}
 	if (core_control_open(l) == -1)
@@ -939,7 +951,7 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 	char		 why[1024] = "";
 	int		 sockets = 0, ctl = 0, i;
 
-	for (i = 0; i < ROLE_MAX; i++) {
+	for (i = 0; i < ROLES_MAX; i++) {
 		c->change[i] = RC_NONE;
 		c->change_err[i][0] = '\0';
 	}
@@ -1004,8 +1016,8 @@ rollback:
 			log_warn("reload: the previous control socket could not be reopened");
 	}
 	{
-		enum role_change	saved[ROLE_MAX];
-		char			saved_err[ROLE_MAX][256];
+		enum role_change	saved[ROLES_MAX];
+		char			saved_err[ROLES_MAX][256];
 
 		memcpy(saved, c->change, sizeof(saved));
 		memcpy(saved_err, c->change_err, sizeof(saved_err));

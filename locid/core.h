@@ -6,7 +6,7 @@
 
 #include "locid.h"
 
-#define ROLE_MAX	8
+#define ROLES_MAX	8
 
 /* the role table (role.c): rows in start order (the Map-Server before the
  * Map-Resolver that resolves through it), NULL-terminated */
@@ -31,7 +31,8 @@ enum role_change {
 
 struct core {
 	const struct role *const *roles;	/* role_table, or a test's */
-	void			*obj[ROLE_MAX];	/* running roles, NULL if not */
+	void			*obj[ROLES_MAX];	/* running roles, NULL if not */
+	int8_t			 order[RX__N][ROLES_MAX + 1];	/* hooks by prio, -1 ends */
 	char			*conf_path;
 	int			 sock4, sock6;	/* UDP 4342 */
 	struct event		*ev4, *ev6;
@@ -43,8 +44,8 @@ struct core {
 	const struct resolver	*resolver;
 	void			*resolver_arg;
 	/* the last reload, for its reply */
-	enum role_change	 change[ROLE_MAX];
-	char			 change_err[ROLE_MAX][256];
+	enum role_change	 change[ROLES_MAX];
+	char			 change_err[ROLES_MAX][256];
 	struct event		*ev_hup, *ev_term, *ev_int;
 };
 
