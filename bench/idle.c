@@ -211,12 +211,11 @@ xtr_setup(struct locid *l, struct xtr *x)
 	x->itr = 1;
 	x->logrl.window_ms = 10000;
 	x->logrl.burst = 5;
-	if ((x->mc = mapcache_new()) == NULL)
+	if ((x->mc = mapcache_new(NULL)) == NULL)
 		return -1;
 	addr_parse(&x->rloc4, "127.0.0.1");
 	addr_set_none(&x->rloc6);
-	x->tun_fd = -1;
-	x->tx4.fd = x->tx6.fd = -1;
+	x->dp.tun_fd = x->dp.udp4 = x->dp.udp6 = x->dp.tx4.fd = x->dp.tx6.fd = -1;
 	return 0;
 }
 

@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 #include "addr.h"
-#include "mapcache.h"
+#include "fib.h"
+#include "msg.h"
 
 #define ENCAP_HEADROOM	64		/* >= outer IPv6 40 + UDP 8 + LISP 8 */
 #define ENCAP_OVERHEAD4	36
@@ -37,7 +38,7 @@ uint16_t flow_sport(uint32_t hash);
 #define FAM_V6	2
 /* choose a locator: the usable ones (up, R=1, priority < 255, a family in
  * fams) of the best priority, then by weight using hash; -1 when none */
-int	rloc_select(const struct mc_loc *, int n, uint32_t hash, unsigned fams);
+int	rloc_select(const struct fib_loc *, int n, uint32_t hash, unsigned fams);
 
 /* write the outer IP, UDP and LISP headers in the headroom before inner:
  * outer TTL = inner TTL, DSCP/ECN copied, UDP checksum 0, I bit with iid

@@ -1,6 +1,8 @@
-/* ITR: packets from the TUN (sourced from our EID-prefixes, by policy
- * routing) are encapsulated per the map-cache; misses are resolved with
- * ECM Map-Requests to the Map-Resolver(s) while a few packets wait */
+/* ITR, the control side: the data plane (dp.c) forwards packets from the
+ * TUN by the FIB; what it cannot forward comes here (itr_miss). misses
+ * are resolved with ECM Map-Requests to the Map-Resolver(s) while a few
+ * packets wait; answers go into the map-cache, which publishes them to
+ * the FIB, and the held packets go through the FIB again. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #define ITR_MAX_PENDING		4096	/* destinations resolving at once */
 #define ITR_REPLY_RECORDS	32	/* records of one Map-Reply installed at most */
 
+/* the throw route that sends natively forwarded packets (written back
+ * into the TUN by the data plane) past the TUN's default route */
 static void
 entry_route(struct xtr *x, struct mc_entry *e, int add)
 {
@@ -40,8 +44,8 @@ itr_entry_del(struct mc_entry *e, void *arg)
 	struct xtr *x = arg;
 
 	entry_route(x, e, 0);
-	if (e->qlen)
-		e->drops += (uint64_t)e->qlen;
+	if (e->qlen && e->fe != NULL)
+		e->fe->drops += (uint64_t)e->qlen;
 }
 
 /* the ECM Map-Request for e to the next Map-Resolver */
@@ -126,223 +130,107 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 static void
 drop(struct xtr *x, struct mc_entry *e, enum xtr_drop reason)
 {
-	if (e != NULL)
-		e->drops++;
+	if (e != NULL && e->fe != NULL)
+		e->fe->drops++;
 	x->drops[reason]++;
 }
 
-/* forward a packet natively: to the PETR when one is configured, else back
- * into the kernel through the TUN (the throw route sends it native) */
-static int encap_to(struct xtr *, struct mc_entry *, struct mc_loc *, int,
-    uint8_t *, size_t, const struct ip_info *, const struct xtr_db *);
-
-static int
-native(struct xtr *x, struct mc_entry *e, uint8_t *p, size_t len,
-    const struct ip_info *ip, const struct xtr_db *db)
+/* a packet to a destination with no FIB entry: a pending entry holds it
+ * while the Map-Request goes out */
+static void
+miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 {
-	if (pxtr_native_check(x, db) == -1) {
-		if (e != NULL)
-			e->drops++;
-		return 0;
-	}
-	if (x->npetr > 0)	/* built by db_load on (re)configuration */
-		return encap_to(x, e, x->petr, x->npetr, p, len, ip, db);
-	entry_route(x, e, 1);
-	if (xtr_tun_write(x, p, len) == 0) {
-		x->st.native_pkts++;
-		e->pkts++;
-		e->bytes += len;
-	}
-	return 0;
-}
-
-/* p is inside a slot with ENCAP_HEADROOM before it. 1 when it was queued
- * for sending (the slot is taken), 0 otherwise */
-static int
-encap_to(struct xtr *x, struct mc_entry *e, struct mc_loc *loc, int nloc,
-    uint8_t *p, size_t len, const struct ip_info *ip, const struct xtr_db *db)
-{
-	unsigned fams = (x->rloc4.afi != AFI_NONE ? FAM_V4 : 0) |
-	    (x->rloc6.afi != AFI_NONE ? FAM_V6 : 0);
-	uint32_t h = flow_hash(ip);
-	const struct lisp_addr *src;
-	struct lisp_addr dst;
-	uint8_t *o, icmp[1300];
-	size_t olen, n;
-	int i, room;
-
-	if ((i = rloc_select(loc, nloc, h, fams)) == -1) {
-		drop(x, e, XTR_DROP_ITR_NO_USABLE_LOCATOR);
-		return 0;
-	}
-	dst = loc[i].addr;
-	dst.has_iid = 0;
-	src = xtr_src_rloc(x, dst.afi);
-	room = dst.afi == AFI_IPV6 ? x->ul_mtu6 - ENCAP_OVERHEAD6 :
-	    x->ul_mtu4 - ENCAP_OVERHEAD4;
-	if (room <= 0)		/* underlay MTU not known */
-		room = x->tun_mtu;
-	if ((int)len > room) {
-		/* larger than the path allows: tell the sender */
-		n = icmp_too_big(icmp, sizeof(icmp), p, len,
-		    xtr_src_rloc(x, ip->version == 6 ? AFI_IPV6 : AFI_IPV4) ?
-		    xtr_src_rloc(x, ip->version == 6 ? AFI_IPV6 : AFI_IPV4) : &ip->dst,
-		    room);
-		if (n > 0 && xtr_tun_write(x, icmp, n) == 0)
-			x->st.icmp_too_big++;
-		drop(x, e, XTR_DROP_ITR_PACKET_LARGER_THAN_THE_TUNNEL_MTU);
-		return 0;
-	}
-	o = encap_build(p, len, ENCAP_HEADROOM, ip, src, &dst, flow_sport(h),
-	    db != NULL && db->eid.has_iid && db->eid.iid != 0, db ? db->eid.iid : 0, &olen);
-	if (o == NULL || xtr_send_raw(x, o, olen, &dst) == -1) {
-		drop(x, e, XTR_DROP_ITR_ENCAPSULATION_FAILED);
-		return 0;
-	}
-	loc[i].pkts++;
-	loc[i].bytes += len;
-	e->pkts++;
-	e->bytes += len;
-	x->st.encap_pkts++;
-	x->st.encap_bytes += len;
-	return 1;
-}
-
-static int
-itr_process(struct xtr *x, uint8_t *p, size_t len, uint64_t now)
-{
-	struct ip_info ip;
-	struct lisp_addr src, dst;
-	const struct xtr_db *db = NULL;
 	struct mc_entry *e;
-	const char *why;
 
-	if (ip_parse(p, len, &ip, &why) == -1) {
-		x->drops[XTR_DROP_ITR_MALFORMED_PACKET_FROM_TUN]++;
-		return 0;
+	if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {
+		x->drops[XTR_DROP_ITR_TOO_MANY_DESTINATIONS_RESOLVING]++;
+		if (log_limited_ok(&x->logrl))
+			log_warn("itr: packet to %s dropped: %d destinations "
+			    "already resolving", addr_fmt(&m->dst,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), ITR_MAX_PENDING);
+		dp_pkt_free(m->pkt);
+		return;
 	}
-	len = ip.len;
-	db = xtr_db_cover(x, &ip.src, 1, 0);
-	if (db == NULL && !x->l->conf->pitr) {
-		x->drops[XTR_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE]++;
-		return 0;
+	if ((e = mapcache_add(x->mc, &m->dst, addr_bits(&m->dst), now)) == NULL) {
+		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
+		dp_pkt_free(m->pkt);
+		return;
 	}
-	if (db == NULL && pxtr_itr_check(x, &ip) == -1)
-		return 0;
-	src = ip.src;
-	dst = ip.dst;
-	if (db != NULL) {
-		src.has_iid = dst.has_iid = db->eid.has_iid;
-		src.iid = dst.iid = db->eid.iid;
-	}
-	if ((e = mapcache_lookup(x->mc, &dst)) == NULL) {
-		if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {
-			x->drops[XTR_DROP_ITR_TOO_MANY_DESTINATIONS_RESOLVING]++;
-			if (log_limited_ok(&x->logrl))
-				log_warn("itr: packet to %s dropped: %d destinations "
-				    "already resolving", addr_fmt(&dst,
-				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), ITR_MAX_PENDING);
-			return 0;
-		}
-		if ((e = mapcache_add(x->mc, &dst, addr_bits(&dst), now)) == NULL) {
-			x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
-			return 0;
-		}
-		e->seid = src;
-		e->asked_us = now_us();
-		if (mc_entry_queue(e, p, len, x->l->conf->queue_per_dest) == 0)
-			x->st.queued_pkts++;
-		send_request(x, e, 0, now);
-		return 0;
-	}
-	/* a first use after an idle minute (or since the last Map-Reply)
-	 * re-arms the refresh and RLOC-probe timers that lapsed */
-	if (e->used_ms + 60000 <= now || e->used_ms <= e->updated_ms)
-		mc_entry_wake(e, now);
+	e->seid = m->src;
+	e->asked_us = now_us();
 	e->used_ms = now;
-	switch (e->state) {
-	case MC_PENDING:
-		if (mc_entry_queue(e, p, len, x->l->conf->queue_per_dest) == 0)
-			x->st.queued_pkts++;
-		else
-			drop(x, e, XTR_DROP_ITR_RESOLUTION_QUEUE_FULL);
-		return 0;
-	case MC_NEGATIVE:
-		switch (e->act) {
-		case ACT_NO_ACTION:
-		case ACT_NATIVE_FORWARD:
-			return native(x, e, p, len, &ip, db);
-		case ACT_SEND_MAP_REQUEST:
-			if (!e->requesting) {
-				e->tries = 0;
-				send_request(x, e, 0, now);
-			}
-			drop(x, e, XTR_DROP_ITR_NEGATIVE_ENTRY_SEND_MAP_REQUEST);
-			return 0;
-		default:
-			drop(x, e, XTR_DROP_ITR_NEGATIVE_ENTRY_DROP_ACTION);
-			return 0;
-		}
-	case MC_POSITIVE:
-		return encap_to(x, e, e->loc, e->nlocs, p, len, &ip, db);
-	}
-	return 0;
+	if (mc_entry_queue_pkt(e, m->pkt, x->l->conf->queue_per_dest) == 0)
+		x->st.queued_pkts++;
+	send_request(x, e, 0, now);
 }
 
 void
-itr_tun_read(evutil_socket_t fd, short ev, void *arg)
+itr_miss(void *arg, struct dp_miss *m)
 {
 	struct xtr *x = arg;
+	struct mc_entry *e;
 	uint64_t now = now_ms();
-	uint8_t *p;
-	ssize_t n;
-	int budget = 1024;
 
-	while (budget-- > 0) {
-		if (x->nslot >= XTR_BATCH)
-			xtr_flush(x);
-		p = x->slots + (size_t)x->nslot * x->slot_size + ENCAP_HEADROOM;
-		n = read(fd, p, x->slot_size - ENCAP_HEADROOM);
-		if (n <= 0) {
-			if (n == -1 && errno != EAGAIN && errno != EINTR)
-				log_limited(&x->logrl, "itr: tun read: %s", strerror(errno));
-			break;
+	if (m->kind == DP_MISS) {
+		/* an earlier miss of the same batch may have made the entry */
+		if ((e = mapcache_lookup(x->mc, &m->dst)) == NULL) {
+			miss_new(x, m, now);
+			return;
 		}
-		if (!x->itr) {
-			x->drops[XTR_DROP_ITR_PACKET_ON_TUN_WITHOUT_ITR_ROLE]++;
-			continue;
-		}
-		itr_process(x, p, (size_t)n, now);
+	} else if ((e = mapcache_lookup(x->mc, &m->dst)) == NULL || e != m->ctl) {
+		/* the entry went or changed while this waited: once more
+		 * through the FIB */
+		if (m->pkt != NULL)
+			dp_replay(&x->dp, m->pkt);
+		return;
 	}
-	xtr_flush(x);
+	switch (m->kind) {
+	case DP_USED:
+		/* a first use after an idle minute (or since the last
+		 * Map-Reply) re-arms the refresh and probe timers */
+		e->used_ms = now;
+		mc_entry_wake(e, now);
+		return;
+	case DP_ASK:
+		if (!e->requesting) {
+			e->tries = 0;
+			send_request(x, e, 0, now);
+		}
+		return;
+	default:
+		break;
+	}
+	if (e->state != MC_PENDING) {
+		/* answered since: through the FIB again, once it says so
+		 * (a FIB still pending would send the packet back here) */
+		if (m->kind == DP_PENDING && mc_entry_publish(e) == -1) {
+			dp_pkt_free(m->pkt);
+			return;
+		}
+		dp_replay(&x->dp, m->pkt);
+		return;
+	}
+	if (mc_entry_queue_pkt(e, m->pkt, x->l->conf->queue_per_dest) == 0)
+		x->st.queued_pkts++;
+	else
+		drop(x, e, XTR_DROP_ITR_RESOLUTION_QUEUE_FULL);
 }
 
-/* send the held packets of q through the map-cache again */
+/* send the held packets of q through the FIB again */
 static void
-replay(struct xtr *x, struct mc_pkt *q, uint64_t now)
+replay(struct xtr *x, struct dp_pkt *q)
 {
-	struct mc_pkt *next;
-	uint8_t *p;
+	struct dp_pkt *p;
 
-	for (; q != NULL; q = next) {
-		next = q->next;
-		if (x->nslot >= XTR_BATCH)
-			xtr_flush(x);
-		if (q->len <= x->slot_size - ENCAP_HEADROOM) {
-			p = x->slots + (size_t)x->nslot * x->slot_size + ENCAP_HEADROOM;
-			memcpy(p, q->data, q->len);
-			x->st.queue_sent++;
-			itr_process(x, p, q->len, now);
-		}
-		free(q);
-	}
-	xtr_flush(x);
+	for (p = q; p != NULL; p = p->next)
+		x->st.queue_sent++;
+	dp_replay(&x->dp, q);
 }
 
-static struct mc_pkt *
-list_cat(struct mc_pkt *a, struct mc_pkt *b)
+static struct dp_pkt *
+list_cat(struct dp_pkt *a, struct dp_pkt *b)
 {
-	struct mc_pkt **t = &a;
+	struct dp_pkt **t = &a;
 
 	while (*t != NULL)
 		t = &(*t)->next;
@@ -410,7 +298,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	struct lisp_addr req, eid, seid, cover[ITR_REPLY_RECORDS];
 	int coverlen[ITR_REPLY_RECORDS], ncover = 0, ninstalled = 0, reqlen, i;
 	struct rbuf recs = rep->records;
-	struct mc_pkt *held = NULL;
+	struct dp_pkt *held = NULL;
 	uint64_t now = now_ms(), us = now_us(), asked_us;
 
 	x->st.map_replies_in++;
@@ -508,7 +396,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		mc_entry_clear_nonces(e0);
 		mc_entry_wake(e0, now);
 	}
-	replay(x, held, now);
+	replay(x, held);
 }
 
 void
@@ -588,8 +476,8 @@ entry_due(const struct mc_entry *e, uint64_t now)
 		due = e->next_try_ms;
 	if (e->smr_defer && !e->requesting && e->smr_ms + 3000 < due)
 		due = e->smr_ms + 3000;
-	if (e->state != MC_PENDING && !e->requesting && e->used_ms > e->updated_ms &&
-	    e->used_ms + 60000 > now && e->expires_ms > e->updated_ms) {
+	if (e->state != MC_PENDING && !e->requesting && mc_entry_used(e) > e->updated_ms &&
+	    mc_entry_used(e) + 60000 > now && e->expires_ms > e->updated_ms) {
 		/* a refresh in the last tenth of the TTL, if still used then
 		 * (a first use after this is woken by itr_process) */
 		d = e->expires_ms - (e->expires_ms - e->updated_ms) / 10;

@@ -3,13 +3,6 @@
 #include <string.h>
 
 #include "mapcache.h"
-#include "trie.h"
-
-struct mc_table {
-	uint32_t	 iid;
-	int		 bits;
-	struct trie	*t;
-};
 
 #define NK_REQUEST	0
 #define NK_PROBE	1
@@ -23,8 +16,8 @@ struct mc_nonce {
 };
 
 struct mapcache {
-	struct mc_table	*tab;
-	int		 ntab;
+	struct fib	*fib;		/* the index: FIB entries' ctl */
+	int		 own_fib;
 	struct mc_entries entries;
 	size_t		 count, npending, nnonce;
 	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
@@ -199,20 +192,85 @@ nonce_del_entry(struct mapcache *mc, struct mc_entry *e)
 }
 
 struct mapcache *
-mapcache_new(void)
+mapcache_new(struct fib *fib)
 {
 	struct mapcache *mc;
 
 	if ((mc = calloc(1, sizeof(*mc))) == NULL)
 		return NULL;
+	if ((mc->fib = fib) == NULL) {
+		if ((mc->fib = fib_new()) == NULL) {
+			free(mc);
+			return NULL;
+		}
+		mc->own_fib = 1;
+	}
 	TAILQ_INIT(&mc->entries);
 	return mc;
+}
+
+struct fib *
+mapcache_fib(const struct mapcache *mc)
+{
+	return mc->fib;
+}
+
+static enum fib_kind
+fib_kind_of(const struct mc_entry *e)
+{
+	switch (e->state) {
+	case MC_PENDING:
+		return FIB_PENDING;
+	case MC_POSITIVE:
+		return FIB_ENCAP;
+	case MC_NEGATIVE:
+		break;
+	}
+	switch (e->act) {
+	case ACT_NO_ACTION:
+	case ACT_NATIVE_FORWARD:
+		return FIB_NATIVE;
+	case ACT_SEND_MAP_REQUEST:
+		return FIB_ASK;
+	default:
+		return FIB_DROP;
+	}
+}
+
+int
+mc_entry_publish(struct mc_entry *e)
+{
+	struct fib_ent *fe;
+	int i, n = e->state == MC_POSITIVE ? e->nlocs : 0;
+
+	if (e->mc == NULL || (fe = fib_ent_new(n)) == NULL)
+		return -1;
+	fe->ctl = e;
+	fe->kind = (uint8_t)fib_kind_of(e);
+	fe->mark_ms = e->updated_ms;
+	fe->nlocs = (uint8_t)n;
+	for (i = 0; i < n; i++) {
+		const struct mc_loc *l = &e->loc[i];
+		struct fib_loc *f = &fe->loc[i];
+		const uint8_t *b = addr_bytes(&l->addr);
+
+		f->fam = l->addr.afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
+		f->priority = l->priority;
+		f->weight = l->weight;
+		f->up = l->up && (l->flags & RLOC_R);
+		if (b != NULL)
+			memcpy(f->a, b, l->addr.afi == AFI_IPV6 ? 16 : 4);
+	}
+	if (fib_publish(e->mc->fib, &e->eid, e->mlen, fe) == -1)
+		return -1;
+	e->fe = fe;
+	return 0;
 }
 
 static void
 entry_free(struct mc_entry *e)
 {
-	mc_pkt_free(mc_entry_dequeue(e));
+	dp_pkt_free(mc_entry_dequeue(e));
 	free(e->loc);
 	free(e);
 }
@@ -229,6 +287,7 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 		if (del != NULL)
 			del(e, arg);
 		nonce_del_entry(mc, e);
+		fib_withdraw(mc->fib, &e->eid, e->mlen);
 		TAILQ_REMOVE(&mc->entries, e, entry);
 		entry_free(e);
 	}
@@ -240,9 +299,8 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 			free(n);
 		}
 	}
-	for (i = 0; i < mc->ntab; i++)
-		trie_free(mc->tab[i].t, NULL);
-	free(mc->tab);
+	if (mc->own_fib)
+		fib_free(mc->fib, NULL, NULL);
 	free(mc->heap);
 	free(mc);
 }
@@ -271,107 +329,55 @@ mapcache_entries(struct mapcache *mc)
 	return &mc->entries;
 }
 
-static uint32_t
-addr_iid(const struct lisp_addr *a)
+static struct mc_entry *
+ctl_of(const struct fib_ent *fe)
 {
-	return a->has_iid ? a->iid : 0;
-}
-
-static struct trie *
-table_get(const struct mapcache *mc, const struct lisp_addr *a)
-{
-	int i, bits = addr_bits(a);
-
-	for (i = 0; i < mc->ntab; i++)
-		if (mc->tab[i].iid == addr_iid(a) && mc->tab[i].bits == bits)
-			return mc->tab[i].t;
-	return NULL;
-}
-
-static struct trie *
-table_make(struct mapcache *mc, const struct lisp_addr *a)
-{
-	struct mc_table *nt;
-	struct trie *t;
-	int bits = addr_bits(a);
-
-	if ((t = table_get(mc, a)) != NULL)
-		return t;
-	if (bits == 0)
-		return NULL;
-	nt = reallocarray(mc->tab, mc->ntab + 1, sizeof(*nt));
-	if (nt == NULL)
-		return NULL;
-	mc->tab = nt;
-	if ((t = trie_new(bits)) == NULL)
-		return NULL;
-	mc->tab[mc->ntab].iid = addr_iid(a);
-	mc->tab[mc->ntab].bits = bits;
-	mc->tab[mc->ntab].t = t;
-	mc->ntab++;
-	return t;
+	return fe != NULL ? fe->ctl : NULL;
 }
 
 struct mc_entry *
 mapcache_lookup(const struct mapcache *mc, const struct lisp_addr *a)
 {
-	struct trie *t;
-	int plen;
-
-	if ((t = table_get(mc, a)) == NULL || addr_bytes(a) == NULL)
-		return NULL;
-	return trie_lookup(t, addr_bytes(a), &plen);
+	return ctl_of(fib_lookup(mc->fib, a));
 }
 
 struct mc_entry *
 mapcache_exact(const struct mapcache *mc, const struct lisp_addr *eid, int mlen)
 {
-	struct trie *t;
-
-	if ((t = table_get(mc, eid)) == NULL || addr_bytes(eid) == NULL)
-		return NULL;
-	return trie_exact(t, addr_bytes(eid), mlen);
+	return ctl_of(fib_exact(mc->fib, eid, mlen));
 }
 
-struct walk_under {
+struct mc_walk {
 	int		(*cb)(struct mc_entry *, void *);
 	void		*arg;
 };
 
 static int
-walk_under_cb(const uint8_t *key, int plen, void *val, void *arg)
+mc_walk_cb(struct fib_ent *fe, void *arg)
 {
-	const struct walk_under *w = arg;
+	const struct mc_walk *w = arg;
 
-	return w->cb(val, w->arg);
+	return fe->ctl != NULL ? w->cb(fe->ctl, w->arg) : 0;
 }
 
 int
 mapcache_walk_under(const struct mapcache *mc, const struct lisp_addr *eid,
     int mlen, int (*cb)(struct mc_entry *, void *), void *arg)
 {
-	struct walk_under w = { cb, arg };
-	struct trie *t;
+	struct mc_walk w = { cb, arg };
 
-	if ((t = table_get(mc, eid)) == NULL || addr_bytes(eid) == NULL ||
-	    mlen < 0 || mlen > addr_bits(eid))
-		return 0;
-	return trie_walk_under(t, addr_bytes(eid), mlen, walk_under_cb, &w);
+	return fib_walk_under(mc->fib, eid, mlen, mc_walk_cb, &w);
 }
 
 struct mc_entry *
 mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_t now)
 {
 	struct mc_entry *e;
-	struct trie *t;
-	void *old;
 
 	if (mlen < 0 || mlen > addr_bits(eid) || addr_bytes(eid) == NULL)
 		return NULL;
 	if ((e = mapcache_exact(mc, eid, mlen)) != NULL)
 		return e;
-	if ((t = table_make(mc, eid)) == NULL)
-		return NULL;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
 	e->eid = *eid;
@@ -383,7 +389,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->created_ms = e->updated_ms = e->used_ms = now;
 	e->qtail = &e->qhead;
 	e->mc = mc;
-	if (trie_insert(t, addr_bytes(&e->eid), mlen, e, &old) == -1) {
+	if (mc_entry_publish(e) == -1) {
 		free(e);
 		return NULL;
 	}
@@ -397,10 +403,8 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 void
 mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 {
-	struct trie *t;
-
-	if ((t = table_get(mc, &e->eid)) != NULL)
-		trie_remove(t, addr_bytes(&e->eid), e->mlen);
+	fib_withdraw(mc->fib, &e->eid, e->mlen);
+	e->fe = NULL;
 	nonce_del_entry(mc, e);
 	heap_del(mc, e);
 	TAILQ_REMOVE(&mc->entries, e, entry);
@@ -518,8 +522,6 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 			if (e->loc[i].probe.nonce != 0 && e->mc != NULL &&
 			    e->loc[i].probe.nonce != old[j].probe.nonce)
 				nonce_del(e->mc, e->loc[i].probe.nonce, NK_PROBE, e);
-			e->loc[i].pkts = old[j].pkts;
-			e->loc[i].bytes = old[j].bytes;
 			e->loc[i].probe = old[j].probe;
 			if (old[j].probe.state == PROBE_DOWN)
 				e->loc[i].up = 0;
@@ -541,6 +543,9 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	}
 	e->requesting = 0;
 	e->tries = 0;
+	/* no memory for the new FIB entry: forward by the old one until
+	 * the next change */
+	mc_entry_publish(e);
 	mc_entry_wake(e, now);	/* new deadlines: let the owner set them */
 }
 
@@ -575,47 +580,42 @@ mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
 	if (left * 10 > life)
 		return 0;
 	/* traffic in the last minute (or the last tenth of a short TTL) */
-	return e->used_ms + 60000 > now && e->used_ms > e->updated_ms;
+	return mc_entry_used(e) + 60000 > now && mc_entry_used(e) > e->updated_ms;
 }
 
 int
-mc_entry_queue(struct mc_entry *e, const uint8_t *p, size_t len, int max)
+mc_entry_queue_pkt(struct mc_entry *e, struct dp_pkt *q, int max)
 {
-	struct mc_pkt *q;
-
-	if (e->qlen >= max)
+	if (q == NULL)
 		return -1;
-	if ((q = malloc(sizeof(*q) + len)) == NULL)
+	if (e->qlen >= max) {
+		free(q);
 		return -1;
+	}
 	q->next = NULL;
-	q->len = len;
-	memcpy(q->data, p, len);
 	*e->qtail = q;
 	e->qtail = &q->next;
 	e->qlen++;
 	return 0;
 }
 
-struct mc_pkt *
+int
+mc_entry_queue(struct mc_entry *e, const uint8_t *p, size_t len, int max)
+{
+	if (e->qlen >= max)
+		return -1;
+	return mc_entry_queue_pkt(e, dp_pkt_new(p, len), max);
+}
+
+struct dp_pkt *
 mc_entry_dequeue(struct mc_entry *e)
 {
-	struct mc_pkt *q = e->qhead;
+	struct dp_pkt *q = e->qhead;
 
 	e->qhead = NULL;
 	e->qtail = &e->qhead;
 	e->qlen = 0;
 	return q;
-}
-
-void
-mc_pkt_free(struct mc_pkt *q)
-{
-	struct mc_pkt *next;
-
-	for (; q != NULL; q = next) {
-		next = q->next;
-		free(q);
-	}
 }
 
 const char *
@@ -655,9 +655,9 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "authoritative", json_boolean(e->auth));
 	if (e->state == MC_NEGATIVE)
 		json_object_set_new(o, "action", json_string(act_name(e->act)));
-	json_object_set_new(o, "packets", json_integer((json_int_t)e->pkts));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)e->bytes));
-	json_object_set_new(o, "drops", json_integer((json_int_t)e->drops));
+	json_object_set_new(o, "packets", json_integer(e->fe ? (json_int_t)e->fe->pkts : 0));
+	json_object_set_new(o, "bytes", json_integer(e->fe ? (json_int_t)e->fe->bytes : 0));
+	json_object_set_new(o, "drops", json_integer(e->fe ? (json_int_t)e->fe->drops : 0));
 	if (e->resolve_us)
 		json_object_set_new(o, "resolve_us", json_integer((json_int_t)e->resolve_us));
 	if (e->state == MC_PENDING) {
@@ -667,6 +667,8 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	locs = json_array();
 	for (i = 0; i < e->nlocs; i++) {
 		const struct mc_loc *l = &e->loc[i];
+		const struct fib_loc *fl = e->fe != NULL && i < e->fe->nlocs ?
+		    &e->fe->loc[i] : NULL;
 
 		lo = json_object();
 		json_object_set_new(lo, "rloc", json_string(addr_fmt(&l->addr, buf, sizeof(buf))));
@@ -675,8 +677,8 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		json_object_set_new(lo, "weight", json_integer(l->weight));
 		json_object_set_new(lo, "reachable", json_boolean(l->flags & RLOC_R));
 		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
-		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)l->pkts));
-		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)l->bytes));
+		json_object_set_new(lo, "encap_packets", json_integer(fl ? (json_int_t)fl->pkts : 0));
+		json_object_set_new(lo, "encap_bytes", json_integer(fl ? (json_int_t)fl->bytes : 0));
 		json_object_set_new(lo, "probe", json_string(l->probe.state == PROBE_UP ? "up" :
 		    l->probe.state == PROBE_DOWN ? "down" : "unknown"));
 		json_object_set_new(lo, "rtt_ms", l->probe.rtt_us ?
@@ -692,69 +694,11 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 
 /* -- resumable walk (streamed "show map-cache") ------------------------ */
 
-struct walk_after {
-	int		(*cb)(struct mc_entry *, void *);
-	void		*arg;
-};
-
-static int
-walk_after_cb(const uint8_t *key, int plen, void *val, void *arg)
-{
-	struct walk_after *w = arg;
-
-	return w->cb(val, w->arg);
-}
-
-/* tables in (bits, iid) order: IPv4 before IPv6, lower instance-ids first */
-static int
-table_before(const struct mc_table *a, int bits, uint32_t iid)
-{
-	return a->bits < bits || (a->bits == bits && a->iid < iid);
-}
-
 int
 mapcache_walk_after(const struct mapcache *mc, struct mc_cursor *cur,
     int (*cb)(struct mc_entry *, void *), void *arg)
 {
-	struct walk_after	 w = { cb, arg };
-	const struct mc_table	*best;
-	uint8_t			 zero[16] = { 0 };
-	int			 i, rv, first;
+	struct mc_walk w = { cb, arg };
 
-	for (;;) {
-		/* the table of the cursor, or the next one after it */
-		best = NULL;
-		for (i = 0; i < mc->ntab; i++) {
-			const struct mc_table *t = &mc->tab[i];
-
-			if (cur->started && table_before(t, cur->bits, cur->iid))
-				continue;
-			if (best == NULL || table_before(t, best->bits, best->iid))
-				best = t;
-		}
-		if (best == NULL)
-			return 0;
-		first = !cur->started || best->bits != cur->bits ||
-		    best->iid != cur->iid || cur->plen < 0;
-		cur->started = 1;
-		cur->bits = best->bits;
-		cur->iid = best->iid;
-		if (first) {
-			/* the whole table: the default route, then after it */
-			struct mc_entry *e = trie_exact(best->t, zero, 0);
-
-			if (e != NULL && (rv = cb(e, arg)) != 0)
-				return rv;
-			memset(cur->key, 0, sizeof(cur->key));
-			cur->plen = 0;
-		}
-		if ((rv = trie_walk_after(best->t, cur->key, cur->plen,
-		    walk_after_cb, &w)) != 0)
-			return rv;
-		/* this table is done: move past it */
-		cur->iid++;
-		if (cur->iid == 0)
-			cur->bits++;
-		cur->plen = -1;
-	}
+	return fib_walk_after(mc->fib, &cur->fc, mc_walk_cb, &w);
 }

@@ -1,7 +1,10 @@
-/* the ITR map-cache: one LPM trie per (instance-id, address family) whose
- * values are entries. an entry is pending (a Map-Request is outstanding,
- * packets are held), positive (a locator set) or negative (an action). the
- * map-cache only keeps state; itr.c sends requests and moves packets. */
+/* the ITR map-cache: the control state of each cached EID-prefix. an
+ * entry is pending (a Map-Request is outstanding, packets are held),
+ * positive (a locator set) or negative (an action). the map-cache only
+ * keeps state; itr.c sends requests, the data plane moves packets. what
+ * the data plane forwards with is the entry's FIB entry (fib.h), published
+ * on every change (mc_entry_publish); the FIB's index is the map-cache's
+ * too (fib_ent.ctl), so a prefix is stored once. */
 #ifndef LOCID_MAPCACHE_H
 #define LOCID_MAPCACHE_H
 
@@ -12,6 +15,8 @@
 #include <jansson.h>
 
 #include "addr.h"
+#include "dp.h"
+#include "fib.h"
 #include "msg.h"
 
 #define MC_MAX_LOCS	8
@@ -46,16 +51,9 @@ struct mc_loc {
 	uint8_t		 priority, weight;
 	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
 	uint8_t		 up;		/* locally judged usable */
-	uint64_t	 pkts, bytes;	/* encapsulated to this locator */
 	struct mc_probe	 probe;
 };
 
-/* a packet held while its destination resolves */
-struct mc_pkt {
-	struct mc_pkt	*next;
-	size_t		 len;
-	uint8_t		 data[];
-};
 
 struct mc_entry {
 	TAILQ_ENTRY(mc_entry) entry;
@@ -82,11 +80,11 @@ struct mc_entry {
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
 	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
 	struct lisp_addr seid;		/* source EID of the triggering packet */
-	struct mc_pkt	*qhead, **qtail;
+	struct dp_pkt	*qhead, **qtail;
 	int		 qlen;
 	/* data plane */
 	int		 route;		/* a throw route is installed for it */
-	uint64_t	 pkts, bytes, drops;
+	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	/* the entry's one timer: the earliest of its deadlines (expiry,
 	 * retransmission, deferred SMR, refresh, RLOC probes) in a min-heap
@@ -98,7 +96,20 @@ TAILQ_HEAD(mc_entries, mc_entry);
 
 struct mapcache;
 
-struct mapcache	*mapcache_new(void);
+/* entries are indexed in fib (the data plane's FIB); NULL: a FIB of its
+ * own (tests) */
+struct mapcache	*mapcache_new(struct fib *fib);
+struct fib	*mapcache_fib(const struct mapcache *);
+/* publish e's forwarding state (state, action, usable locators) to the
+ * FIB; called on every change of them. -1 on allocation failure (the old
+ * state stays) */
+int		 mc_entry_publish(struct mc_entry *);
+/* the last time a packet used e (the data plane's mark or the control's) */
+static inline uint64_t
+mc_entry_used(const struct mc_entry *e)
+{
+	return e->fe != NULL && e->fe->used_ms > e->used_ms ? e->fe->used_ms : e->used_ms;
+}
 /* del is called for every entry before it is freed (remove routes) */
 void		 mapcache_free(struct mapcache *, void (*del)(struct mc_entry *, void *), void *);
 size_t		 mapcache_count(const struct mapcache *);
@@ -159,9 +170,10 @@ int		 mc_entry_wants_refresh(const struct mc_entry *, uint64_t now);
 
 /* hold a copy of a packet; -1 when max are already held */
 int		 mc_entry_queue(struct mc_entry *, const uint8_t *, size_t, int max);
+/* the same with a packet already copied (taken, or freed on -1) */
+int		 mc_entry_queue_pkt(struct mc_entry *, struct dp_pkt *, int max);
 /* take the held packets (a list the caller frees) */
-struct mc_pkt	*mc_entry_dequeue(struct mc_entry *);
-void		 mc_pkt_free(struct mc_pkt *);
+struct dp_pkt	*mc_entry_dequeue(struct mc_entry *);
 
 const char	*mc_state_name(enum mc_state);
 /* one entry as JSON (Cisco-like fields) */
@@ -171,11 +183,7 @@ json_t		*mc_entry_json(const struct mc_entry *, uint64_t now);
  * set started = 0 to begin; the callback records where it is by calling
  * mc_cursor_set(cur, e) for the entry it handled before it stops */
 struct mc_cursor {
-	int		 started;
-	int		 bits;
-	uint32_t	 iid;
-	uint8_t		 key[16];
-	int		 plen;
+	struct fib_cursor fc;
 };
 /* the entries after the cursor, tables in (family, instance-id) order and
  * in address order inside each, until cb returns non-zero */
@@ -184,13 +192,7 @@ int		 mapcache_walk_after(const struct mapcache *, struct mc_cursor *,
 static inline void
 mc_cursor_set(struct mc_cursor *c, const struct mc_entry *e)
 {
-	const uint8_t *k = addr_bytes(&e->eid);
-	int n = (addr_bits(&e->eid) + 7) / 8;
-
-	memset(c->key, 0, sizeof(c->key));
-	if (k != NULL)
-		memcpy(c->key, k, (size_t)n);
-	c->plen = e->mlen;
+	fib_cursor_set(&c->fc, &e->eid, e->mlen);
 }
 
 #endif

@@ -107,10 +107,13 @@ probe_timers_conf(struct probe_timers *t, const struct conf *c)
 	t->idle_us = idle > PROBE_IDLE_MIN ? idle : PROBE_IDLE_MIN;
 }
 
+/* a locator went up or down: logged, and forwarding follows */
 static void
 log_change(struct mc_entry *e, struct mc_loc *l)
 {
 	char p[ADDR_STRLEN], a[ADDR_STRLEN];
+
+	mc_entry_publish(e);
 
 	log_info("probe: locator %s of %s is %s%s", addr_fmt(&l->addr, a, sizeof(a)),
 	    prefix_fmt(&e->eid, e->mlen, p, sizeof(p)),
@@ -223,7 +226,7 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 
 	if (e->state != MC_POSITIVE)
 		return due;
-	inuse = e->used_ms * 1000 + t->idle_us > now;
+	inuse = mc_entry_used(e) * 1000 + t->idle_us > now;
 	for (i = 0; i < e->nlocs; i++) {
 		struct mc_loc *l = &e->loc[i];
 		uint64_t old = l->probe.nonce;

@@ -1,7 +1,8 @@
 /* PITR and PETR (RFC 6832): the kernel state that attracts the EID
  * aggregates into the TUN, the anti-spoofing check of the PETR and the
  * RLOCs of a proxy without database-mappings. the forwarding itself is
- * itr.c's (no source-EID check for a PITR) and etr.c's. */
+ * the data plane's (dp.c: no source-EID check for a PITR, the PETR's
+ * source check), told the prefixes by xtr_policy. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,65 +188,13 @@ pxtr_rules(struct xtr *x, int add)
 	    px->table);
 }
 
-int
-pxtr_decap(struct xtr *x, const struct decap *d)
-{
-	struct conf *c = x->l->conf;
-
-	if (!c->petr)
-		return 0;
-	/* our own EID-prefixes are the ETR's */
-	if (xtr_db_cover(x, &d->ip.dst, 0, d->has_iid ? d->iid : 0) != NULL)
-		return 0;
-	/* without petr-prefixes any source is accepted (locid.conf(5)) */
-	if (!TAILQ_EMPTY(&c->petr_prefixes) &&
-	    !pxtr_prefixes_cover(&c->petr_prefixes, &d->ip.src, d->has_iid, d->iid)) {
-		x->drops[XTR_DROP_PETR_INNER_SOURCE_NOT_IN_PETR_PREFIX_EID_SPACE]++;
-		if (log_limited_ok(&x->logrl))
-			log_warn("petr: packet from %s to %s dropped: inner source "
-			    "outside the petr-prefixes", addr_fmt(&d->ip.src,
-			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), addr_fmt(&d->ip.dst,
-			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
-		return 1;
-	}
-	if (xtr_tun_write(x, d->inner, d->len) == 0) {
-		x->st.decap_pkts++;
-		x->st.decap_bytes += d->len;
-		x->st.petr_pkts++;
-		x->st.petr_bytes += d->len;
-	}
-	return 1;
-}
-
-int
-pxtr_native_check(struct xtr *x, const struct xtr_db *db)
-{
-	if (db != NULL || !x->l->conf->pitr)
-		return 0;
-	/* a non-EID source towards EID space nobody registered: natively it
-	 * would come straight back to us */
-	x->drops[XTR_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION]++;
-	return -1;
-}
-
-int
-pxtr_itr_check(struct xtr *x, const struct ip_info *ip)
-{
-	if (!x->l->conf->pitr || pxtr_prefixes_cover(&x->l->conf->pitr_prefixes,
-	    &ip->dst, 0, 0))
-		return 0;
-	/* the kernel's own chatter on the TUN (IPv6 multicast, link-local) */
-	x->drops[XTR_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES]++;
-	return -1;
-}
-
 void
 pxtr_stats_json(struct xtr *x, json_t *o)
 {
 	if (!x->l->conf->petr)
 		return;
-	json_object_set_new(o, "petr_pkts", json_integer((json_int_t)x->st.petr_pkts));
-	json_object_set_new(o, "petr_bytes", json_integer((json_int_t)x->st.petr_bytes));
+	json_object_set_new(o, "petr_pkts", json_integer((json_int_t)x->dp.st.petr_pkts));
+	json_object_set_new(o, "petr_bytes", json_integer((json_int_t)x->dp.st.petr_bytes));
 }
 
 static json_t *

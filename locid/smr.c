@@ -259,11 +259,11 @@ smr_reconf(struct xtr *x)
 		return;
 	/* the ITRs we send to are likely to send to us */
 	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
-		if (e->state != MC_POSITIVE || e->used_ms + SMR_RECENT_MS < now)
+		if (e->state != MC_POSITIVE || mc_entry_used(e) + SMR_RECENT_MS < now)
 			continue;
 		for (i = 0; i < e->nlocs; i++)
 			if ((e->loc[i].flags & RLOC_R) && e->loc[i].priority != 255)
-				smr_note(s, &e->loc[i].addr, &e->eid, e->mlen, e->used_ms);
+				smr_note(s, &e->loc[i].addr, &e->eid, e->mlen, mc_entry_used(e));
 	}
 	smr_changed(s, c, n, now, SMR_DELAY_MS);
 	for (i = 0; i < n; i++)

@@ -17,12 +17,6 @@
 #include "smr.h"
 #include "xtr.h"
 
-#ifndef IPV6_HDRINCL
-#define IPV6_HDRINCL	36
-#endif
-#ifndef UDP_NO_CHECK6_RX
-#define UDP_NO_CHECK6_RX 102
-#endif
 
 uint64_t
 xtr_nonce(void)
@@ -40,25 +34,73 @@ rloc_sort(const void *a, const void *b)
 	    &((const struct xtr_rloc *)b)->addr);
 }
 
-/* the conf's PETRs as locators for native(): built once per load */
-static void
-petr_load(struct xtr *x)
+static struct dp_prefix *
+conf_prefixes_arr(const struct conf_prefixes *ps, int *n)
 {
-	struct conf_peer *pe;
+	const struct conf_prefix *p;
+	struct dp_prefix *a;
+	int k = 0;
 
-	memset(x->petr, 0, sizeof(x->petr));
-	x->npetr = 0;
-	TAILQ_FOREACH(pe, &x->l->conf->petrs, entry) {
-		struct mc_loc *ml;
-
-		if (x->npetr == MC_MAX_LOCS)
-			break;
-		ml = &x->petr[x->npetr++];
-		ml->addr = pe->addr;
-		ml->priority = 1;
-		ml->flags = RLOC_R;
-		ml->up = 1;
+	*n = 0;
+	TAILQ_FOREACH(p, ps, entry)
+		k++;
+	if (k == 0 || (a = calloc((size_t)k, sizeof(*a))) == NULL)
+		return NULL;
+	TAILQ_FOREACH(p, ps, entry) {
+		a[*n].eid = p->eid;
+		a[*n].mlen = p->mlen;
+		(*n)++;
 	}
+	return a;
+}
+
+void
+xtr_policy(struct xtr *x)
+{
+	const struct conf *c = x->l->conf;
+	const struct conf_peer *pe;
+	struct dp_policy p;
+	struct dp_prefix *eids = NULL, *pi, *pp;
+	int i;
+
+	memset(&p, 0, sizeof(p));
+	p.itr = c->itr;
+	p.etr = c->etr;
+	p.pitr = c->pitr;
+	p.petr = c->petr;
+	if (x->ndb > 0 && (eids = calloc((size_t)x->ndb, sizeof(*eids))) != NULL) {
+		for (i = 0; i < x->ndb; i++) {
+			eids[i].eid = x->db[i].eid;
+			eids[i].mlen = x->db[i].mlen;
+		}
+		p.neids = x->ndb;
+	}
+	p.eids = eids;
+	p.pitr_pfx = pi = conf_prefixes_arr(&c->pitr_prefixes, &p.npitr);
+	p.petr_pfx = pp = conf_prefixes_arr(&c->petr_prefixes, &p.npetr_pfx);
+	/* natively forwarded packets go to the PETRs, when there are some */
+	TAILQ_FOREACH(pe, &c->petrs, entry) {
+		struct fib_loc *fl;
+		const uint8_t *b = addr_bytes(&pe->addr);
+
+		if (p.npetrs == FIB_MAX_LOCS || b == NULL ||
+		    (pe->addr.afi != AFI_IPV4 && pe->addr.afi != AFI_IPV6))
+			continue;
+		fl = &p.petrs[p.npetrs++];
+		fl->fam = pe->addr.afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
+		memcpy(fl->a, b, pe->addr.afi == AFI_IPV6 ? 16 : 4);
+		fl->priority = 1;
+		fl->up = 1;
+	}
+	p.rloc4 = x->rloc4;
+	p.rloc6 = x->rloc6;
+	p.ul_mtu4 = x->ul_mtu4;
+	p.ul_mtu6 = x->ul_mtu6;
+	if (dp_policy_set(&x->dp, &p) == -1)
+		log_warn("xtr: out of memory for the data plane's policy");
+	free(eids);
+	free(pi);
+	free(pp);
 }
 
 /* the database-mappings of the conf, interface RLOCs resolved */
@@ -127,7 +169,6 @@ db_load(struct xtr *x)
 	}
 	pxtr_rlocs(x);
 	x->rloc4.has_iid = x->rloc6.has_iid = 0;
-	petr_load(x);
 	return 0;
 }
 
@@ -160,6 +201,7 @@ xtr_rlocs_refresh(struct xtr *x)
 	db_load(x);
 	x->ul_mtu4 = underlay_mtu(x, &x->rloc4);
 	x->ul_mtu6 = underlay_mtu(x, &x->rloc6);
+	xtr_policy(x);
 	return 1;
 }
 
@@ -220,129 +262,6 @@ sysctl_set(const char *fmt, const char *ifname, const char *val)
 	if (write(fd, val, strlen(val)) == -1)
 		log_debug("xtr: %s: %s", path, strerror(errno));
 	close(fd);
-}
-
-static int
-udp_open(struct xtr *x, int family)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	int fd, on = 1, bufsz = 8 << 20;
-	uint16_t port = x->l->conf->data_port ? x->l->conf->data_port : LISP_DATA_PORT;
-
-	memset(&ss, 0, sizeof(ss));
-	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	/* bursts of a fast sender must not overflow the socket between reads */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz)) == -1)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
-	if (family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		sl = sizeof(*s4);
-		setsockopt(fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		sl = sizeof(*s6);
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
-		setsockopt(fd, IPPROTO_UDP, UDP_NO_CHECK6_RX, &on, sizeof(on));
-	}
-	if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
-		log_warn("xtr: bind data port %u (IPv%d): %s", port,
-		    family == AF_INET ? 4 : 6, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-raw_open(int family)
-{
-	int fd, on = 1, bufsz = 4 << 20;
-
-	if ((fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW)) == -1)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsz, sizeof(bufsz)) == -1)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
-	if (family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &on, sizeof(on));
-	return fd;
-}
-
-/* queue an outer packet (inside one of x->slots) for the raw socket */
-int
-xtr_send_raw(struct xtr *x, uint8_t *pkt, size_t len, const struct lisp_addr *dst)
-{
-	struct xtr_txq *q = dst->afi == AFI_IPV6 ? &x->tx6 : &x->tx4;
-	int i;
-
-	if (q->fd == -1)
-		return -1;
-	if (q->n == XTR_BATCH)
-		xtr_flush(x);
-	i = q->n++;
-	sockaddr_from_addr(&q->sa[i], dst, 0);
-	q->iov[i].iov_base = pkt;
-	q->iov[i].iov_len = len;
-	memset(&q->msg[i].msg_hdr, 0, sizeof(q->msg[i].msg_hdr));
-	q->msg[i].msg_hdr.msg_name = &q->sa[i];
-	q->msg[i].msg_hdr.msg_namelen = dst->afi == AFI_IPV6 ?
-	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	q->msg[i].msg_hdr.msg_iov = &q->iov[i];
-	q->msg[i].msg_hdr.msg_iovlen = 1;
-	x->nslot++;
-	return 0;
-}
-
-static void
-txq_flush(struct xtr *x, struct xtr_txq *q)
-{
-	int off = 0, r;
-
-	while (off < q->n) {
-		r = sendmmsg(q->fd, q->msg + off, (unsigned)(q->n - off), 0);
-		if (r <= 0) {
-			if (r == -1 && errno == EINTR)
-				continue;
-			x->drops[XTR_DROP_ENCAP_SEND_FAILED]++;
-			log_limited(&x->logrl, "xtr: encap send: %s", strerror(errno));
-			off++;		/* skip the packet the kernel refused */
-			continue;
-		}
-		off += r;
-	}
-	q->n = 0;
-}
-
-void
-xtr_flush(struct xtr *x)
-{
-	if (x->tx4.n)
-		txq_flush(x, &x->tx4);
-	if (x->tx6.n)
-		txq_flush(x, &x->tx6);
-	x->nslot = 0;
-}
-
-int
-xtr_tun_write(struct xtr *x, const uint8_t *p, size_t len)
-{
-	if (x->tun_fd == -1)
-		return -1;
-	if (write(x->tun_fd, p, len) == -1) {
-		x->drops[XTR_DROP_TUN_WRITE_FAILED]++;
-		log_limited(&x->logrl, "xtr: tun write: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 static void
@@ -441,17 +360,25 @@ underlay_mtu(struct xtr *x, const struct lisp_addr *rloc)
 	return mtu;
 }
 
+/* the data plane's decapsulated packets: SMR bookkeeping */
+static void
+xtr_decap_seen(void *arg, const struct sockaddr *from, const struct decap *d)
+{
+	smr_decap(arg, from, d);
+}
+
 static int
 dataplane_open(struct xtr *x)
 {
 	struct conf *c = x->l->conf;
+	struct dp_ctl ctl = { x, itr_miss, xtr_decap_seen };
 	int mtu4, mtu6, i, v6 = 0;
 
-	snprintf(x->tun_name, sizeof(x->tun_name), "%s", c->tun_name ? c->tun_name : "lisp0");
-	if ((x->tun_fd = tun_open(x->tun_name, sizeof(x->tun_name))) == -1) {
-		log_warn("xtr: tun %s: %s", x->tun_name, strerror(errno));
+	if (dp_open(&x->dp, x->l->base, x->fib, &ctl, &x->logrl,
+	    c->tun_name ? c->tun_name : "lisp0",
+	    c->data_port ? c->data_port : LISP_DATA_PORT) == -1)
 		return -1;
-	}
+	snprintf(x->tun_name, sizeof(x->tun_name), "%s", x->dp.tun_name);
 	x->tun_if = nl_ifindex(x->nl, x->tun_name);
 	x->ul_mtu4 = underlay_mtu(x, &x->rloc4);
 	x->ul_mtu6 = underlay_mtu(x, &x->rloc6);
@@ -462,6 +389,7 @@ dataplane_open(struct xtr *x)
 		x->tun_mtu = 1500 - ENCAP_OVERHEAD4;
 	if (x->tun_mtu < 576)
 		x->tun_mtu = 576;
+	dp_set_mtu(&x->dp, x->tun_mtu);
 	for (i = 0; i < x->ndb; i++)
 		if (x->db[i].eid.afi == AFI_IPV6)
 			v6 = 1;
@@ -477,59 +405,11 @@ dataplane_open(struct xtr *x)
 	sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter", x->tun_name, "0");
 	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", x->tun_name, "1");
 	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", x->tun_name, "0");
-
-	x->slot_size = ENCAP_HEADROOM + (size_t)(x->tun_mtu > 9000 ? x->tun_mtu : 9000) + 64;
-	if ((x->slots = malloc(x->slot_size * XTR_BATCH)) == NULL)
-		return -1;
-	x->udp4 = udp_open(x, AF_INET);
-	x->udp6 = udp_open(x, AF_INET6);
-	if (x->udp4 == -1 && x->udp6 == -1)
-		return -1;
-	x->tx4.fd = raw_open(AF_INET);
-	x->tx6.fd = raw_open(AF_INET6);
-	if (x->tx4.fd == -1 && x->tx6.fd == -1) {
-		log_warn("xtr: raw sockets: %s", strerror(errno));
-		return -1;
-	}
-	x->ev_tun = event_new(x->l->base, x->tun_fd, EV_READ | EV_PERSIST, itr_tun_read, x);
-	event_add(x->ev_tun, NULL);
-	if (x->udp4 != -1) {
-		x->ev_udp4 = event_new(x->l->base, x->udp4, EV_READ | EV_PERSIST, etr_udp_read, x);
-		event_add(x->ev_udp4, NULL);
-	}
-	if (x->udp6 != -1) {
-		x->ev_udp6 = event_new(x->l->base, x->udp6, EV_READ | EV_PERSIST, etr_udp_read, x);
-		event_add(x->ev_udp6, NULL);
-	}
+	xtr_policy(x);
+	dp_start(&x->dp);
 	log_info("xtr: tun %s mtu %d, data port %u", x->tun_name, x->tun_mtu,
-	    c->data_port ? c->data_port : LISP_DATA_PORT);
+	    x->dp.port);
 	return 0;
-}
-
-static void
-dataplane_close(struct xtr *x)
-{
-	xtr_flush(x);
-	if (x->ev_tun != NULL)
-		event_free(x->ev_tun);
-	if (x->ev_udp4 != NULL)
-		event_free(x->ev_udp4);
-	if (x->ev_udp6 != NULL)
-		event_free(x->ev_udp6);
-	x->ev_tun = x->ev_udp4 = x->ev_udp6 = NULL;
-	if (x->udp4 != -1)
-		close(x->udp4);
-	if (x->udp6 != -1)
-		close(x->udp6);
-	if (x->tx4.fd != -1)
-		close(x->tx4.fd);
-	if (x->tx6.fd != -1)
-		close(x->tx6.fd);
-	if (x->tun_fd != -1)
-		close(x->tun_fd);
-	x->udp4 = x->udp6 = x->tx4.fd = x->tx6.fd = x->tun_fd = -1;
-	free(x->slots);
-	x->slots = NULL;
 }
 
 static void
@@ -564,7 +444,9 @@ ms_load(struct xtr *x)
 	}
 }
 
-const char *const xtr_drop_names[XTR_DROP__N] = { XTR_DROPS(DROP_NAME) };
+#define DP_TAIL_NAME(id, s)	[XTR_DROP__N + id] = s,
+const char *const xtr_drop_names[XTR_COUNTERS] = { XTR_DROPS(DROP_NAME) DP_DROPS(DP_TAIL_NAME) };
+#undef DP_TAIL_NAME
 
 static void	xtr_free(struct xtr *);
 
@@ -580,12 +462,13 @@ xtr_new(struct locid *l)
 	}
 	x->l = l;
 	log_limiter_init(&x->logrl, l->conf);
-	x->tun_fd = x->udp4 = x->udp6 = x->tx4.fd = x->tx6.fd = -1;
+	x->dp.tun_fd = x->dp.udp4 = x->dp.udp6 = x->dp.tx4.fd = x->dp.tx6.fd = -1;
 	x->itr = l->conf->itr || l->conf->pitr;
 	x->etr = l->conf->etr || l->conf->petr;
 	/* map-register nonces increase across restarts */
 	x->reg_nonce = wall_s() << 24;
-	if ((x->nl = nl_open()) == NULL || (x->mc = mapcache_new()) == NULL) {
+	if ((x->nl = nl_open()) == NULL || (x->fib = fib_new()) == NULL ||
+	    (x->mc = mapcache_new(x->fib)) == NULL) {
 		log_warn("xtr: netlink: %s", strerror(errno));
 		goto fail;
 	}
@@ -646,6 +529,7 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		snprintf(err, errlen, "database-mappings could not be loaded");
 		return -1;
 	}
+	xtr_policy(x);
 	ms_load(x);
 	smr_reconf(x);
 	mrsel_conf(x);
@@ -673,7 +557,8 @@ xtr_free(struct xtr *x)
 		mapcache_free(x->mc, itr_entry_del, x);
 	if (x->nl != NULL)
 		rules_remove(x);
-	dataplane_close(x);
+	dp_close(&x->dp);
+	fib_free(x->fib, NULL, NULL);
 	nl_close(x->nl);
 	for (i = 0; i < x->nms; i++)
 		free(x->ms[i].secret);
@@ -824,9 +709,9 @@ xtr_stats(void *arg)
 	struct xtr_stats *s = &x->st;
 	json_t *o = json_object();
 
+	dp_stats_json(&x->dp, o);
 #define S(n)	json_object_set_new(o, #n, json_integer((json_int_t)s->n))
-	S(encap_pkts); S(encap_bytes); S(decap_pkts); S(decap_bytes);
-	S(native_pkts); S(queued_pkts); S(queue_sent); S(icmp_too_big);
+	S(queued_pkts); S(queue_sent);
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
 	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
 #undef S
@@ -908,9 +793,10 @@ xtr_counters(void *o, struct counters *k)
 {
 	struct xtr *x = o;
 
+	memcpy(x->drops + XTR_DROP__N, x->dp.drops, sizeof(x->dp.drops));
 	k->names = xtr_drop_names;
 	k->v = x->drops;
-	k->n = XTR_DROP__N;
+	k->n = XTR_COUNTERS;
 }
 
 static struct ratelimit *

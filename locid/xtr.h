@@ -10,12 +10,12 @@
 #include <net/if.h>
 
 #include "dataplane.h"
+#include "dp.h"
 #include "locid.h"
 #include "mapcache.h"
 #include "pxtr.h"
 
 #define XTR_LOCAL_RLOCS	8
-#define XTR_BATCH	64
 #define XTR_REG_NONCES	8
 #define XTR_TICK_MS	100
 #define XTR_TICK_BUDGET_US 2000	/* timer work per turn of the loop */
@@ -65,49 +65,30 @@ struct xtr_ms {
 	X(XTR_DROP_MAP_REQUEST_WITHOUT_USABLE_ITR_RLOC, "map-request without usable itr-rloc") \
 	X(XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED, "etr: map-reply rate limited") \
 	X(XTR_DROP_MAP_REPLY_DOES_NOT_FIT, "map-reply does not fit") \
-	X(XTR_DROP_DECAP_PACKET_TRUNCATED, "decap: packet truncated") \
-	X(XTR_DROP_DECAP_MALFORMED, "decap: malformed") \
-	X(XTR_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE, "decap: destination not in our EID space") \
-	X(XTR_DROP_ITR_MALFORMED_PACKET_FROM_TUN, "itr: malformed packet from tun") \
-	X(XTR_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE, "itr: source not in our EID space") \
 	X(XTR_DROP_ITR_TOO_MANY_DESTINATIONS_RESOLVING, "itr: too many destinations resolving") \
 	X(XTR_DROP_ITR_OUT_OF_MEMORY, "itr: out of memory") \
-	X(XTR_DROP_ITR_PACKET_ON_TUN_WITHOUT_ITR_ROLE, "itr: packet on tun without itr role") \
 	X(XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE, "itr: map-reply with unknown nonce") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID, "itr: map-reply record with an unusable eid") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR, "itr: map-reply record not asked for") \
 	X(XTR_DROP_ITR_MAP_REPLY_WITH_TOO_MANY_RECORDS, "itr: map-reply with too many records") \
 	X(XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE, "itr: smr for an eid not in the map-cache") \
-	X(XTR_DROP_ITR_NO_USABLE_LOCATOR, "itr: no usable locator") \
-	X(XTR_DROP_ITR_PACKET_LARGER_THAN_THE_TUNNEL_MTU, "itr: packet larger than the tunnel MTU") \
-	X(XTR_DROP_ITR_ENCAPSULATION_FAILED, "itr: encapsulation failed") \
 	X(XTR_DROP_ITR_RESOLUTION_QUEUE_FULL, "itr: resolution queue full") \
-	X(XTR_DROP_ITR_NEGATIVE_ENTRY_SEND_MAP_REQUEST, "itr: negative entry, send-map-request") \
-	X(XTR_DROP_ITR_NEGATIVE_ENTRY_DROP_ACTION, "itr: negative entry, drop action") \
 	X(XTR_DROP_ITR_MAP_REQUEST_UNANSWERED, "itr: map-request unanswered") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
-	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
-	X(XTR_DROP_PETR_INNER_SOURCE_NOT_IN_PETR_PREFIX_EID_SPACE, "petr: inner source not in petr-prefix EID space") \
-	X(XTR_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION, "pitr: no LISP site for the destination") \
-	X(XTR_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES, "pitr: destination outside the pitr-prefixes") \
-	X(XTR_DROP_ENCAP_SEND_FAILED, "encap send failed") \
-	X(XTR_DROP_TUN_WRITE_FAILED, "tun write failed")
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
-extern const char *const xtr_drop_names[XTR_DROP__N];
+/* the role's counters: its own, then the data plane's */
+#define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
+extern const char *const xtr_drop_names[XTR_COUNTERS];
 
 struct xtr_stats {
-	uint64_t	 encap_pkts, encap_bytes;
-	uint64_t	 decap_pkts, decap_bytes;
-	uint64_t	 native_pkts;		/* natively forwarded (negative entries) */
 	uint64_t	 queued_pkts, queue_sent;
-	uint64_t	 icmp_too_big;
 	uint64_t	 map_requests, map_requests_retx;
 	uint64_t	 map_replies_in, map_replies_out;
 	uint64_t	 registers, notifies;
 	uint64_t	 probe_replies;
 	uint64_t	 smr_in;
-	uint64_t	 petr_pkts, petr_bytes;	/* pxtr.c: forwarded natively by the PETR */
 	uint64_t	 resolve_ms_sum, resolve_count;	/* first packet to mapping */
 };
 
@@ -127,15 +108,6 @@ struct etr_rl {
 	uint64_t	 limited;
 };
 
-/* packets on their way out of the raw sockets */
-struct xtr_txq {
-	int		 fd;
-	int		 n;
-	struct mmsghdr	 msg[XTR_BATCH];
-	struct iovec	 iov[XTR_BATCH];
-	struct sockaddr_storage sa[XTR_BATCH];
-};
-
 struct xtr {
 	struct locid	*l;
 	struct nl	*nl;
@@ -145,31 +117,24 @@ struct xtr {
 	struct xtr_db	*db;
 	int		 ndb;
 	struct lisp_addr rloc4, rloc6;	/* source RLOCs (AFI_NONE if none) */
-	struct mc_loc	 petr[MC_MAX_LOCS];	/* the conf's PETRs, built by db_load */
-	int		 npetr;
 
 	struct xtr_ms	*ms;
 	int		 nms;
 	uint64_t	 reg_nonce;
 
-	/* data plane */
+	/* the data plane (dp.h) and the kernel state around it */
+	struct dp	 dp;
+	struct fib	*fib;
 	char		 tun_name[IFNAMSIZ];
-	int		 tun_fd, tun_if, tun_mtu;
+	int		 tun_if, tun_mtu;
 	int		 ul_mtu4, ul_mtu6;	/* underlay MTU per family */
-	struct event	*ev_tun;
-	int		 udp4, udp6;		/* UDP 4341 receive */
-	struct event	*ev_udp4, *ev_udp6;
-	struct xtr_txq	 tx4, tx6;		/* raw send sockets */
-	uint8_t		*slots;			/* XTR_BATCH buffers with headroom */
-	size_t		 slot_size;
-	int		 nslot;			/* slots in use by the tx queues */
 	int		 rules_up;
 	uint32_t	 rt_table, rule_prio;
 	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
 
 	struct event	*tick;
 	struct xtr_stats st;
-	uint64_t	 drops[XTR_DROP__N];
+	uint64_t	 drops[XTR_COUNTERS];	/* the tail: a copy of dp.drops */
 	struct ratelimit logrl;		/* the xTR's drop and refusal lines */
 	struct pxtr	*px;			/* pxtr.c: PITR kernel state */
 	struct smr	*smr;			/* smr.c: SMRs on a database change */
@@ -179,8 +144,9 @@ struct xtr {
 
 /* xtr.c */
 uint64_t	 xtr_nonce(void);
-int		 xtr_send_raw(struct xtr *, uint8_t *pkt, size_t len, const struct lisp_addr *dst);
-void		 xtr_flush(struct xtr *);
+/* tell the data plane what changed in the site (database, RLOCs, MTUs,
+ * PxTR settings) */
+void		 xtr_policy(struct xtr *);
 const struct xtr_db *xtr_db_match(const struct xtr *, const struct lisp_addr *);
 /* the longest database-mapping whose prefix covers a's address, the
  * instance-id of a ignored: any_iid matches every mapping, else only those
@@ -188,7 +154,6 @@ const struct xtr_db *xtr_db_match(const struct xtr *, const struct lisp_addr *);
 const struct xtr_db *xtr_db_cover(const struct xtr *, const struct lisp_addr *a,
 		    int any_iid, uint32_t iid);
 int		 xtr_rlocs_refresh(struct xtr *);
-int		 xtr_tun_write(struct xtr *, const uint8_t *, size_t);
 const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
 
 /* etr.c */
@@ -198,14 +163,14 @@ void	etr_tick(struct xtr *, uint64_t now);
 void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 	    const struct lisp_map_request *);
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
-void	etr_udp_read(evutil_socket_t, short, void *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */
 int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 
 /* itr.c */
-void	itr_tun_read(evutil_socket_t, short, void *);
+/* the data plane's queue: a miss, a held packet, a first use */
+void	itr_miss(void *xtr, struct dp_miss *);
 void	itr_tick(struct xtr *, uint64_t now);
 /* the same, stopping after about budget_us (0: no limit); 1 if entries
  * that are due are left for the next call */

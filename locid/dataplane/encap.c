@@ -120,11 +120,10 @@ flow_sport(uint32_t hash)
 }
 
 static int
-loc_usable(const struct mc_loc *l, unsigned fams)
+loc_usable(const struct fib_loc *l, unsigned fams)
 {
-	unsigned f = l->addr.afi == AFI_IPV4 ? FAM_V4 : l->addr.afi == AFI_IPV6 ? FAM_V6 : 0;
-
-	return l->up && (l->flags & RLOC_R) && l->priority != 255 && (f & fams);
+	/* fib_loc.up holds the R bit already */
+	return l->up && l->priority != 255 && (l->fam & fams);
 }
 
 /*
@@ -136,7 +135,7 @@ loc_usable(const struct mc_loc *l, unsigned fams)
  * takes the same locator while the locator set is unchanged.
  */
 int
-rloc_select(const struct mc_loc *loc, int n, uint32_t hash, unsigned fams)
+rloc_select(const struct fib_loc *loc, int n, uint32_t hash, unsigned fams)
 {
 	int i, best = 256, cand = 0;
 	uint32_t sumw = 0, v;

@@ -293,15 +293,19 @@ test_decap_bad(void **state)
 	assert_non_null(strstr(why, "not IPv4 or IPv6"));
 }
 
+/* a FIB locator as the map-cache publishes it: usable only with R */
 static void
-setloc(struct mc_loc *l, const char *a, uint8_t prio, uint8_t w, uint16_t flags)
+setloc(struct fib_loc *l, const char *a, uint8_t prio, uint8_t w, uint16_t flags)
 {
+	struct lisp_addr la;
+
 	memset(l, 0, sizeof(*l));
-	assert_int_equal(addr_parse(&l->addr, a), 0);
+	assert_int_equal(addr_parse(&la, a), 0);
+	l->fam = la.afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
+	memcpy(l->a, addr_bytes(&la), la.afi == AFI_IPV6 ? 16 : 4);
 	l->priority = prio;
 	l->weight = w;
-	l->flags = flags;
-	l->up = 1;
+	l->up = (flags & RLOC_R) != 0;
 }
 
 static uint32_t
@@ -316,7 +320,7 @@ rnd(uint32_t *s)
 static void
 test_rloc_select(void **state)
 {
-	struct mc_loc l[4];
+	struct fib_loc l[4];
 	int count[4] = { 0 }, i;
 	uint32_t seed = 1;
 

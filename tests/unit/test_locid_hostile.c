@@ -43,9 +43,9 @@ drops(const struct xtr *x, const char *reason)
 {
 	int i;
 
-	for (i = 0; i < XTR_DROP__N; i++)
+	for (i = 0; i < XTR_COUNTERS; i++)
 		if (strcmp(xtr_drop_names[i], reason) == 0)
-			return x->drops[i];
+			return i < XTR_DROP__N ? x->drops[i] : x->dp.drops[i - XTR_DROP__N];
 	fail_msg("no drop reason \"%s\"", reason);
 	return 0;
 }
@@ -114,7 +114,7 @@ sin4(struct sockaddr_storage *ss, const char *a, uint16_t port)
 static void
 test_nonce_index(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct lisp_map_reply rep;
 	struct lisp_record rec;
 	struct rbuf recs;
@@ -295,7 +295,7 @@ fx_setup(void **state)
 	f->itr = udp_bound(0, &f->itr_port);
 	f->x.l = &f->l;
 	f->x.itr = f->x.etr = 1;
-	f->x.mc = mapcache_new();
+	f->x.mc = mapcache_new(NULL);
 	f->x.rloc4 = A("127.0.0.1");
 	addr_set_none(&f->x.rloc6);
 	assert_non_null(f->x.db = calloc(1, sizeof(*f->x.db)));
@@ -308,11 +308,12 @@ fx_setup(void **state)
 	f->x.db[0].rlocs[0].weight = 100;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, f->tun), 0);
 	fcntl(f->tun[0], F_SETFL, O_NONBLOCK);
-	f->x.tun_fd = f->tun[0];
-	f->x.tx4.fd = f->x.tx6.fd = -1;
 	f->x.tun_mtu = 1400;
-	f->x.slot_size = ENCAP_HEADROOM + 2048;
-	assert_non_null(f->x.slots = malloc(f->x.slot_size * XTR_BATCH));
+	/* the data plane over the socketpair, forwarding by the map-cache's
+	 * FIB and handing misses to the ITR */
+	assert_int_equal(dp_attach(&f->x.dp, NULL, mapcache_fib(f->x.mc),
+	    &(struct dp_ctl){ &f->x, itr_miss, NULL }, &f->x.logrl, f->tun[0], 1400), 0);
+	xtr_policy(&f->x);
 	*state = f;
 	return 0;
 }
@@ -325,8 +326,8 @@ fx_teardown(void **state)
 	if (f == NULL)
 		return 0;
 	mapcache_free(f->x.mc, NULL, NULL);
+	dp_close(&f->x.dp);
 	free(f->x.db);
-	free(f->x.slots);
 	free(f->x.rl);
 	close(f->mr);
 	close(f->itr);
@@ -453,7 +454,7 @@ test_reply_trust(void **state)
 	SKIP_IF_NO_NS(f);
 	/* a packet to 198.18.2.10 from our EID: pending, one request */
 	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	itr_tun_read(f->tun[0], EV_READ, &f->x);
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_PENDING);
 	assert_int_equal(e->qlen, 1);
@@ -618,9 +619,9 @@ test_pending_bound(void **state)
 		pk[19] = (uint8_t)i;
 		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
 		if (i % 64 == 63)
-			itr_tun_read(f->tun[0], EV_READ, &f->x);
+			dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
 	}
-	itr_tun_read(f->tun[0], EV_READ, &f->x);
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
 	assert_int_equal(mapcache_pending(f->x.mc), 4096);
 	assert_int_equal(mapcache_count(f->x.mc), 4096);
 	assert_int_equal(drops(&f->x, "itr: too many destinations resolving"), total - 4096);
@@ -629,7 +630,7 @@ test_pending_bound(void **state)
 	pk[19] = 1;
 	for (i = 0; i < 10; i++)
 		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	itr_tun_read(f->tun[0], EV_READ, &f->x);
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
 	d = A("10.0.0.1");
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->qlen, 4);

@@ -68,7 +68,7 @@ mkrec(struct lisp_record *rec, const char *pfx, uint32_t ttl, int act, int nloc,
 static void
 test_lookup(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e24, *e16, *e6, *eiid, *e;
 	struct lisp_addr a;
 
@@ -111,9 +111,9 @@ test_lookup(void **state)
 static void
 test_pending_nonces_queue(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e;
-	struct mc_pkt *q;
+	struct dp_pkt *q;
 	uint8_t pkt[100];
 	int i;
 
@@ -140,7 +140,7 @@ test_pending_nonces_queue(void **state)
 	q = mc_entry_dequeue(e);
 	assert_int_equal(e->qlen, 0);
 	for (i = 0; i < 4; i++) {
-		struct mc_pkt *next = q->next;
+		struct dp_pkt *next = q->next;
 
 		assert_int_equal(q->len, 10 + i);
 		assert_int_equal(q->data[0], i);
@@ -158,7 +158,7 @@ test_pending_nonces_queue(void **state)
 static void
 test_records(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct lisp_record rec;
 	struct mc_entry *e;
 	char buf[64];
@@ -231,7 +231,7 @@ count_del(struct mc_entry *e, void *arg)
 static void
 test_expire_refresh(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct lisp_record rec;
 	struct mc_entry *e1, *e2;
 	struct lisp_addr a;
@@ -277,7 +277,7 @@ test_expire_refresh(void **state)
 static void
 test_json(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct lisp_record rec;
 	struct mc_entry *e;
 	json_t *o, *l;
@@ -285,8 +285,18 @@ test_json(void **state)
 	e = add(mc, "198.18.2.0/24", 0);
 	mkrec(&rec, "198.18.2.0/24", 1440, 0, 1, "203.0.113.5", 1, 100, RLOC_R | RLOC_L);
 	mc_entry_set(e, &rec, "map-reply", 1000);
-	e->loc[0].pkts = 3;
+	/* the data plane counts in the FIB entry; a refresh publishes a new
+	 * one that carries the counts on */
+	assert_int_equal(e->fe->kind, FIB_ENCAP);
+	assert_int_equal(e->fe->nlocs, 1);
+	assert_true(e->fe->loc[0].up);
+	e->fe->loc[0].pkts = 3;
+	e->fe->pkts = 3;
+	mc_entry_set(e, &rec, "map-reply", 1000);
+	assert_ptr_equal(fib_lookup(mapcache_fib(mc), &e->eid), e->fe);
+	assert_ptr_equal(e->fe->ctl, e);
 	o = mc_entry_json(e, 61000);
+	assert_int_equal(json_integer_value(json_object_get(o, "packets")), 3);
 	assert_string_equal(json_string_value(json_object_get(o, "prefix")), "198.18.2.0/24");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "complete");
 	assert_string_equal(json_string_value(json_object_get(o, "source")), "map-reply");
@@ -303,6 +313,8 @@ test_json(void **state)
 	e = add(mc, "198.32.0.0/11", 0);
 	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
 	mc_entry_set(e, &rec, "map-reply", 0);
+	assert_int_equal(e->fe->kind, FIB_NATIVE);
+	assert_int_equal(e->fe->nlocs, 0);
 	o = mc_entry_json(e, 0);
 	assert_string_equal(json_string_value(json_object_get(o, "action")), "natively-forward");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "negative");
@@ -310,6 +322,7 @@ test_json(void **state)
 	assert_int_equal(json_array_size(json_object_get(o, "locators")), 0);
 	json_decref(o);
 	e = add(mc, "198.18.5.5/32", 0);
+	assert_int_equal(e->fe->kind, FIB_PENDING);
 	o = mc_entry_json(e, 0);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "pending");
 	assert_true(json_is_null(json_object_get(o, "expires")));
@@ -321,7 +334,7 @@ test_json(void **state)
 static void
 test_naive(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct { uint8_t a[4]; int len; struct mc_entry *e; } ref[300];
 	uint32_t s = 42;
 	int i, j, n = 0;
@@ -370,7 +383,7 @@ test_naive(void **state)
 static void
 test_timers(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e[200], *d;
 	char pfx[64];
 	uint64_t last;

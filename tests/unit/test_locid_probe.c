@@ -81,16 +81,19 @@ static const struct probe_timers T = {
 	.interval_us = 2 * S, .timeout_us = 1 * S, .retries = 0, .idle_us = 60 * S,
 };
 
+/* the locator the data plane would take: what probing learnt goes into
+ * the FIB entry first (as log_change does on a change) */
 static int
-pick(const struct mc_entry *e)
+pick(struct mc_entry *e)
 {
-	return rloc_select(e->loc, e->nlocs, 0x12345678, FAM_V4 | FAM_V6);
+	assert_int_equal(mc_entry_publish(e), 0);
+	return rloc_select(e->fe->loc, e->fe->nlocs, 0x12345678, FAM_V4 | FAM_V6);
 }
 
 static void
 test_up_rtt(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
 	struct mc_loc *l = &e->loc[0];
 
@@ -124,7 +127,7 @@ test_up_rtt(void **state)
 static void
 test_failover(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
 	struct mc_loc *l0 = &e->loc[0], *l1 = &e->loc[1];
 	uint64_t now, fail_at, down_at = 0;
@@ -184,7 +187,7 @@ test_failover(void **state)
 static void
 test_retries(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
 	struct mc_loc *l = &e->loc[0];
 	struct probe_timers t = T;
@@ -214,7 +217,7 @@ test_retries(void **state)
 static void
 test_refresh_keeps_state(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
 	struct lisp_record rec;
 
@@ -222,13 +225,13 @@ test_refresh_keeps_state(void **state)
 	assert_int_equal(probe_loc_expire(&e->loc[0], &T, T.timeout_us), 1);
 	probe_loc_sent(&e->loc[1], &T, 6, 0, 0);
 	assert_int_equal(probe_loc_reply(&e->loc[1], 6, 2500), 0);
-	e->loc[1].pkts = 42;
+	e->fe->loc[1].pkts = 42;
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
 	mc_entry_set(e, &rec, "map-reply", 60 * S / MS);
 	assert_int_equal(e->loc[0].probe.state, PROBE_DOWN);
 	assert_false(e->loc[0].up);
 	assert_int_equal(e->loc[1].probe.rtt_us, 2500);
-	assert_int_equal(e->loc[1].pkts, 42);
+	assert_int_equal(e->fe->loc[1].pkts, 42);
 	assert_int_equal(pick(e), 1);
 	/* a new locator set (SMR after a change): a new locator starts unknown */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.17", 1, 100);
@@ -243,7 +246,7 @@ test_refresh_keeps_state(void **state)
 static void
 test_json(void **state)
 {
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
 	json_t *o, *l0, *l1;
 
@@ -279,7 +282,7 @@ test_encode(void **state)
 		0x00, 0x01, 203, 0, 113, 1,		/* ITR-RLOC */
 		0x00, 24, 0x00, 0x01, 198, 18, 2, 0,	/* record 198.18.2.0/24 */
 	};
-	struct mapcache *mc = mapcache_new();
+	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
 	struct lisp_map_request q;
 	struct lisp_eid_prefix ep;

@@ -52,9 +52,9 @@ drops(const struct xtr *x, const char *reason)
 {
 	int i;
 
-	for (i = 0; i < XTR_DROP__N; i++)
+	for (i = 0; i < XTR_COUNTERS; i++)
 		if (strcmp(xtr_drop_names[i], reason) == 0)
-			return x->drops[i];
+			return i < XTR_DROP__N ? x->drops[i] : x->dp.drops[i - XTR_DROP__N];
 	fail_msg("no drop reason \"%s\"", reason);
 	return 0;
 }
@@ -62,6 +62,7 @@ drops(const struct xtr *x, const char *reason)
 struct fixture {
 	struct locid	 l;
 	struct xtr	 x;
+	struct fib	*fib;
 	int		 pipe[2];	/* the "TUN": what the PETR forwards */
 };
 
@@ -76,13 +77,20 @@ fixture_new(const char *text)
 	f->x.logrl.burst = 100;
 	f->x.l = &f->l;
 	assert_int_equal(pipe2(f->pipe, O_NONBLOCK), 0);
-	f->x.tun_fd = f->pipe[1];
+	/* the data plane writes into the pipe; no control side (misses are
+	 * counted in to_ctl and freed) */
+	assert_non_null(f->fib = fib_new());
+	assert_int_equal(dp_attach(&f->x.dp, NULL, f->fib, NULL, &f->x.logrl,
+	    f->pipe[1], 1400), 0);
+	xtr_policy(&f->x);
 	return f;
 }
 
 static void
 fixture_free(struct fixture *f)
 {
+	dp_close(&f->x.dp);
+	fib_free(f->fib, NULL, NULL);
 	close(f->pipe[0]);
 	close(f->pipe[1]);
 	conf_free(f->l.conf);
@@ -150,14 +158,14 @@ test_petr_forwards_eid_sources(void **state)
 
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		len = mkdecap(&d, pkt, ok[i].src, ok[i].dst);
-		assert_int_equal(pxtr_decap(&f->x, &d), 1);
+		assert_int_equal(dp_petr_decap(&f->x.dp, &d), 1);
 		assert_int_equal(tun_read(f, out, sizeof(out)), (ssize_t)len);
 		assert_memory_equal(out, pkt, len);
 	}
-	assert_int_equal(f->x.st.decap_pkts, 4);
-	assert_int_equal(f->x.st.decap_bytes, 28 + 28 + 48 + 48);
-	assert_int_equal(f->x.st.petr_pkts, 4);
-	assert_int_equal(f->x.st.petr_bytes, 28 + 28 + 48 + 48);
+	assert_int_equal(f->x.dp.st.decap_pkts, 4);
+	assert_int_equal(f->x.dp.st.decap_bytes, 28 + 28 + 48 + 48);
+	assert_int_equal(f->x.dp.st.petr_pkts, 4);
+	assert_int_equal(f->x.dp.st.petr_bytes, 28 + 28 + 48 + 48);
 	assert_int_equal(drops(&f->x, "petr: inner source not in petr-prefix EID space"), 0);
 	fixture_free(f);
 }
@@ -177,11 +185,11 @@ test_petr_drops_spoofed_sources(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		mkdecap(&d, pkt, bad[i], strchr(bad[i], ':') ? "2001:db8:ff:100::1" :
 		    "198.51.100.1");
-		assert_int_equal(pxtr_decap(&f->x, &d), 1);
+		assert_int_equal(dp_petr_decap(&f->x.dp, &d), 1);
 		assert_int_equal(tun_read(f, out, sizeof(out)), 0);
 	}
 	assert_int_equal(drops(&f->x, "petr: inner source not in petr-prefix EID space"), 6);
-	assert_int_equal(f->x.st.decap_pkts, 0);
+	assert_int_equal(f->x.dp.st.decap_pkts, 0);
 	fixture_free(f);
 }
 
@@ -199,10 +207,11 @@ test_petr_leaves_own_eids_to_etr(void **state)
 	assert_int_equal(prefix_parse("198.51.100.0/24", &db.eid, &db.mlen), 0);
 	f->x.db = &db;
 	f->x.ndb = 1;
+	xtr_policy(&f->x);
 	mkdecap(&d, pkt, "203.0.113.66", "198.51.100.7");
-	assert_int_equal(pxtr_decap(&f->x, &d), 0);
+	assert_int_equal(dp_petr_decap(&f->x.dp, &d), 0);
 	mkdecap(&d, pkt, "198.18.1.10", "198.51.99.7");
-	assert_int_equal(pxtr_decap(&f->x, &d), 1);
+	assert_int_equal(dp_petr_decap(&f->x.dp, &d), 1);
 	assert_int_equal(tun_read(f, out, sizeof(out)), 28);
 	f->x.db = NULL;
 	f->x.ndb = 0;
@@ -212,9 +221,41 @@ test_petr_leaves_own_eids_to_etr(void **state)
 	    "map-server 203.0.113.2 key 0 sha256 \"k\"\n"
 	    "database-mapping 198.18.1.0/24 {\n rloc 203.0.113.1 priority 1 weight 100\n}\n");
 	mkdecap(&d, pkt, "198.18.2.10", "198.51.100.1");
-	assert_int_equal(pxtr_decap(&f->x, &d), 0);
+	assert_int_equal(dp_petr_decap(&f->x.dp, &d), 0);
 	assert_int_equal(tun_read(f, out, sizeof(out)), 0);
 	fixture_free(f);
+}
+
+/* a packet from the TUN through the data plane: -1 when the PITR
+ * dropped it (outside its prefixes, or no LISP site), 0 when it went on
+ * (to the control side or natively) */
+static int
+pitr_forward(struct fixture *f, const uint8_t *pkt, size_t len)
+{
+	uint8_t buf[ENCAP_HEADROOM + 128];
+	uint64_t before = f->x.dp.drops[DP_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES] +
+	    f->x.dp.drops[DP_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION];
+
+	memcpy(buf + ENCAP_HEADROOM, pkt, len);
+	dp_forward(&f->x.dp, buf + ENCAP_HEADROOM, len, now_ms());
+	dp_flush(&f->x.dp);
+	return f->x.dp.drops[DP_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES] +
+	    f->x.dp.drops[DP_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION] > before ? -1 : 0;
+}
+
+/* a natively-forward entry for prefix in the FIB, as a negative Map-Reply
+ * leaves it */
+static void
+fib_native(struct fixture *f, const char *prefix)
+{
+	struct lisp_addr a;
+	struct fib_ent *fe;
+	int mlen;
+
+	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
+	assert_non_null(fe = fib_ent_new(0));
+	fe->kind = FIB_NATIVE;
+	assert_int_equal(fib_publish(f->fib, &a, mlen, fe), 0);
 }
 
 static void
@@ -236,18 +277,25 @@ test_pitr_resolves_only_its_prefixes(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		mkdecap(&d, pkt, strchr(cases[i].dst, ':') ? "2001:db8:ff:100::1" :
 		    "198.51.100.1", cases[i].dst);
-		assert_int_equal(pxtr_itr_check(&f->x, &d.ip), cases[i].want);
+		assert_int_equal(pitr_forward(f, pkt, d.len), cases[i].want);
 	}
 	assert_int_equal(drops(&f->x, "pitr: destination outside the pitr-prefixes"), 5);
+	/* the three inside went to the control side to be resolved */
+	assert_int_equal(f->x.dp.st.to_ctl, 3);
 	/* a negative answer for a non-EID source is dropped, not looped */
-	assert_int_equal(pxtr_native_check(&f->x, NULL), -1);
+	fib_native(f, "198.18.1.0/24");
+	mkdecap(&d, pkt, "198.51.100.1", "198.18.1.10");
+	assert_int_equal(pitr_forward(f, pkt, d.len), -1);
 	assert_int_equal(drops(&f->x, "pitr: no LISP site for the destination"), 1);
+	assert_int_equal(tun_read(f, pkt, sizeof(pkt)), 0);
 	fixture_free(f);
 
+	/* not a PITR: neither check, a non-EID source is simply not ours */
 	f = fixture_new("role itr\nmap-resolver 203.0.113.2\n");
 	mkdecap(&d, pkt, "198.51.100.1", "198.20.0.1");
-	assert_int_equal(pxtr_itr_check(&f->x, &d.ip), 0);
-	assert_int_equal(pxtr_native_check(&f->x, NULL), 0);
+	assert_int_equal(pitr_forward(f, pkt, d.len), 0);
+	assert_int_equal(drops(&f->x, "itr: source not in our EID space"), 1);
+	assert_int_equal(drops(&f->x, "pitr: destination outside the pitr-prefixes"), 0);
 	fixture_free(f);
 }
 
@@ -272,8 +320,8 @@ test_proxy_rlocs_and_v6(void **state)
 		    "\"2001:db8:1::/48\"],\"pitr\":true,\"pitr_prefixes\":[\"198.18.0.0/15\","
 		    "\"2001:db8:1::/48\"],\"rlocs\":[\"203.0.113.9\",\"2001:db8:ff:9::1\"],"
 		    "\"routes_installed\":0}");
-		f->x.st.petr_pkts = 3;
-		f->x.st.petr_bytes = 84;
+		f->x.dp.st.petr_pkts = 3;
+		f->x.dp.st.petr_bytes = 84;
 		pxtr_stats_json(&f->x, s);
 		st = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
 		assert_string_equal(st, "{\"petr_bytes\":84,\"petr_pkts\":3}");
@@ -305,12 +353,12 @@ test_petr_without_prefixes_accepts_all(void **state)
 
 	assert_true(pxtr_wants_v6(&f->x));
 	mkdecap(&d, pkt, "198.51.100.66", "198.51.100.1");
-	assert_int_equal(pxtr_decap(&f->x, &d), 1);
+	assert_int_equal(dp_petr_decap(&f->x.dp, &d), 1);
 	assert_int_equal(tun_read(f, out, sizeof(out)), 28);
 	mkdecap(&d, pkt, "2001:db8:99::1", "2001:db8:ff:100::1");
-	assert_int_equal(pxtr_decap(&f->x, &d), 1);
+	assert_int_equal(dp_petr_decap(&f->x.dp, &d), 1);
 	assert_int_equal(tun_read(f, out, sizeof(out)), 48);
-	assert_int_equal(f->x.st.decap_pkts, 2);
+	assert_int_equal(f->x.dp.st.decap_pkts, 2);
 	fixture_free(f);
 }
 

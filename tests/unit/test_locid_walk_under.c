@@ -59,7 +59,7 @@ test_walk_under(void **state)
 	struct mapcache *mc;
 	struct seen *s;
 
-	assert_non_null(mc = mapcache_new());
+	assert_non_null(mc = mapcache_new(NULL));
 	assert_non_null(s = calloc(1, sizeof(*s)));
 	assert_non_null(add(mc, "10.1.0.0/16"));
 	assert_non_null(add(mc, "10.0.0.0/8"));
@@ -104,7 +104,7 @@ test_collect_then_remove(void **state)
 	char p[64];
 	int i;
 
-	assert_non_null(mc = mapcache_new());
+	assert_non_null(mc = mapcache_new(NULL));
 	assert_non_null(s = calloc(1, sizeof(*s)));
 	for (i = 0; i < 1000; i++) {
 		snprintf(p, sizeof(p), "198.18.%d.%d/32", i / 256, i % 256);

@@ -1,0 +1,307 @@
+/* the FIB (see fib.h) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fib.h"
+#include "trie.h"
+
+struct fib_table {
+	uint32_t	 iid;
+	int		 bits;
+	struct trie	*t;
+};
+
+struct fib {
+	struct fib_table *tab;
+	int		 ntab;
+	size_t		 count;
+	void		(*hook)(void *, const struct lisp_addr *, int, const struct fib_ent *);
+	void		*hook_arg;
+};
+
+void
+fib_set_hook(struct fib *f, void (*hook)(void *, const struct lisp_addr *, int,
+    const struct fib_ent *), void *arg)
+{
+	f->hook = hook;
+	f->hook_arg = arg;
+}
+
+struct fib *
+fib_new(void)
+{
+	return calloc(1, sizeof(struct fib));
+}
+
+static uint32_t
+key_iid(const struct lisp_addr *a)
+{
+	return a->has_iid ? a->iid : 0;
+}
+
+static struct trie *
+table_get(const struct fib *f, const struct lisp_addr *a)
+{
+	int i, bits = addr_bits(a);
+
+	for (i = 0; i < f->ntab; i++)
+		if (f->tab[i].iid == key_iid(a) && f->tab[i].bits == bits)
+			return f->tab[i].t;
+	return NULL;
+}
+
+static struct trie *
+table_make(struct fib *f, const struct lisp_addr *a)
+{
+	struct fib_table *nt;
+	struct trie *t;
+	int bits = addr_bits(a);
+
+	if ((t = table_get(f, a)) != NULL)
+		return t;
+	if (bits == 0)
+		return NULL;
+	if ((nt = reallocarray(f->tab, (size_t)f->ntab + 1, sizeof(*nt))) == NULL)
+		return NULL;
+	f->tab = nt;
+	if ((t = trie_new(bits)) == NULL)
+		return NULL;
+	f->tab[f->ntab].iid = key_iid(a);
+	f->tab[f->ntab].bits = bits;
+	f->tab[f->ntab].t = t;
+	f->ntab++;
+	return t;
+}
+
+struct free_walk {
+	void	(*cb)(void *, void *);
+	void	*arg;
+};
+
+static int
+free_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct free_walk *w = arg;
+	struct fib_ent *fe = val;
+
+	if (w->cb != NULL)
+		w->cb(fe->ctl, w->arg);
+	return 0;
+}
+
+void
+fib_free(struct fib *f, void (*cb)(void *, void *), void *arg)
+{
+	struct free_walk w = { cb, arg };
+	int i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->ntab; i++) {
+		trie_walk(f->tab[i].t, free_cb, &w);
+		trie_free(f->tab[i].t, free);
+	}
+	free(f->tab);
+	free(f);
+}
+
+size_t
+fib_count(const struct fib *f)
+{
+	return f->count;
+}
+
+struct fib_ent *
+fib_ent_new(int nlocs)
+{
+	if (nlocs < 0 || nlocs > FIB_MAX_LOCS)
+		return NULL;
+	return calloc(1, sizeof(struct fib_ent) + (size_t)nlocs * sizeof(struct fib_loc));
+}
+
+/* the counters of old go on in fe: the prefix's, and each locator's to
+ * the locator of the same address */
+static void
+carry(struct fib_ent *fe, const struct fib_ent *old)
+{
+	int i, j;
+
+	fe->pkts = old->pkts;
+	fe->bytes = old->bytes;
+	fe->drops = old->drops;
+	if (old->used_ms > fe->used_ms)
+		fe->used_ms = old->used_ms;
+	for (i = 0; i < fe->nlocs; i++)
+		for (j = 0; j < old->nlocs; j++)
+			if (fe->loc[i].fam == old->loc[j].fam &&
+			    memcmp(fe->loc[i].a, old->loc[j].a, 16) == 0) {
+				fe->loc[i].pkts = old->loc[j].pkts;
+				fe->loc[i].bytes = old->loc[j].bytes;
+				break;
+			}
+}
+
+int
+fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent *fe)
+{
+	const uint8_t *k = addr_bytes(eid);
+	struct fib_ent *old;
+	struct trie *t;
+	void *o;
+
+	if (k == NULL || mlen < 0 || mlen > addr_bits(eid) ||
+	    (t = table_make(f, eid)) == NULL) {
+		free(fe);
+		return -1;
+	}
+	if ((old = trie_exact(t, k, mlen)) != NULL)
+		carry(fe, old);
+	/* with one thread the old entry can go at once; readers on other
+	 * threads would need it kept until they are past it (RCU) */
+	if (trie_insert(t, k, mlen, fe, &o) == -1) {
+		free(fe);
+		return -1;
+	}
+	if (o == NULL)
+		f->count++;
+	free(o);
+	if (f->hook != NULL)
+		f->hook(f->hook_arg, eid, mlen, fe);
+	return 0;
+}
+
+void
+fib_withdraw(struct fib *f, const struct lisp_addr *eid, int mlen)
+{
+	struct trie *t;
+	void *o;
+
+	if ((t = table_get(f, eid)) == NULL || addr_bytes(eid) == NULL)
+		return;
+	if ((o = trie_remove(t, addr_bytes(eid), mlen)) != NULL) {
+		f->count--;
+		free(o);
+		if (f->hook != NULL)
+			f->hook(f->hook_arg, eid, mlen, NULL);
+	}
+}
+
+struct fib_ent *
+fib_lookup(const struct fib *f, const struct lisp_addr *a)
+{
+	struct trie *t;
+	int plen;
+
+	if ((t = table_get(f, a)) == NULL || addr_bytes(a) == NULL)
+		return NULL;
+	return trie_lookup(t, addr_bytes(a), &plen);
+}
+
+struct fib_ent *
+fib_exact(const struct fib *f, const struct lisp_addr *eid, int mlen)
+{
+	struct trie *t;
+
+	if ((t = table_get(f, eid)) == NULL || addr_bytes(eid) == NULL)
+		return NULL;
+	return trie_exact(t, addr_bytes(eid), mlen);
+}
+
+struct walk {
+	int	(*cb)(struct fib_ent *, void *);
+	void	*arg;
+};
+
+static int
+walk_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	const struct walk *w = arg;
+
+	return w->cb(val, w->arg);
+}
+
+int
+fib_walk_under(const struct fib *f, const struct lisp_addr *eid, int mlen,
+    int (*cb)(struct fib_ent *, void *), void *arg)
+{
+	struct walk w = { cb, arg };
+	struct trie *t;
+
+	if ((t = table_get(f, eid)) == NULL || addr_bytes(eid) == NULL ||
+	    mlen < 0 || mlen > addr_bits(eid))
+		return 0;
+	return trie_walk_under(t, addr_bytes(eid), mlen, walk_cb, &w);
+}
+
+void
+fib_cursor_set(struct fib_cursor *c, const struct lisp_addr *eid, int mlen)
+{
+	const uint8_t *k = addr_bytes(eid);
+
+	memset(c->key, 0, sizeof(c->key));
+	if (k != NULL)
+		memcpy(c->key, k, (size_t)(addr_bits(eid) + 7) / 8);
+	c->plen = mlen;
+}
+
+/* tables in (bits, iid) order: IPv4 before IPv6, lower instance-ids first */
+static int
+table_before(const struct fib_table *a, int bits, uint32_t iid)
+{
+	return a->bits < bits || (a->bits == bits && a->iid < iid);
+}
+
+int
+fib_walk_after(const struct fib *f, struct fib_cursor *cur,
+    int (*cb)(struct fib_ent *, void *), void *arg)
+{
+	struct walk		 w = { cb, arg };
+	const struct fib_table	*best;
+	uint8_t			 zero[16] = { 0 };
+	int			 i, rv, first;
+
+	for (;;) {
+		/* the table of the cursor, or the next one after it */
+		best = NULL;
+		for (i = 0; i < f->ntab; i++) {
+			const struct fib_table *t = &f->tab[i];
+
+			if (cur->started && table_before(t, cur->bits, cur->iid))
+				continue;
+			if (best == NULL || table_before(t, best->bits, best->iid))
+				best = t;
+		}
+		if (best == NULL)
+			return 0;
+		first = !cur->started || best->bits != cur->bits ||
+		    best->iid != cur->iid || cur->plen < 0;
+		cur->started = 1;
+		cur->bits = best->bits;
+		cur->iid = best->iid;
+		if (first) {
+			/* the whole table: the default route, then after it */
+			struct fib_ent *fe = trie_exact(best->t, zero, 0);
+
+			if (fe != NULL && (rv = cb(fe, arg)) != 0)
+				return rv;
+			memset(cur->key, 0, sizeof(cur->key));
+			cur->plen = 0;
+		}
+		if ((rv = trie_walk_after(best->t, cur->key, cur->plen, walk_cb, &w)) != 0)
+			return rv;
+		/* this table is done: move past it */
+		cur->iid++;
+		if (cur->iid == 0)
+			cur->bits++;
+		cur->plen = -1;
+	}
+}
+
+void
+fib_loc_addr(const struct fib_loc *l, struct lisp_addr *a)
+{
+	if (l->fam == FIB_V6)
+		addr_set_v6(a, l->a);
+	else
+		addr_set_v4(a, l->a);
+}

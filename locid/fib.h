@@ -1,0 +1,94 @@
+/* the FIB: what the data plane forwards with. one LPM trie per
+ * (instance-id, address family) whose values are forwarding entries. an
+ * entry is published whole by the control side (fib_publish) and not
+ * changed after, but for the counters the forwarder adds to; a new state
+ * of the prefix is a new entry that replaces it. the map-cache keeps its
+ * control state (nonces, retries, held packets, probing) apart and finds
+ * its entries through this index (ctl), so a prefix is stored once. */
+#ifndef LOCID_FIB_H
+#define LOCID_FIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+#define FIB_MAX_LOCS	8
+
+/* what the forwarder does with a packet to the prefix */
+enum fib_kind {
+	FIB_PENDING,		/* resolving: the packet goes to the control side */
+	FIB_ENCAP,		/* encapsulate to a locator */
+	FIB_NATIVE,		/* forward natively (negative, native-forward) */
+	FIB_ASK,		/* negative, send-map-request: control side, then drop */
+	FIB_DROP,		/* negative, drop */
+};
+
+#define FIB_V4	1		/* = FAM_V4 */
+#define FIB_V6	2		/* = FAM_V6 */
+
+struct fib_loc {
+	uint8_t		 fam;		/* FIB_V4 / FIB_V6 */
+	uint8_t		 priority, weight;
+	uint8_t		 up;		/* usable: R bit and not probed down */
+	uint8_t		 a[16];		/* address, network order */
+	uint64_t	 pkts, bytes;	/* encapsulated to it */
+};
+
+struct fib_ent {
+	void		*ctl;		/* the control side's entry for the prefix */
+	uint64_t	 pkts, bytes, drops;
+	uint64_t	 used_ms;	/* written by the forwarder */
+	uint64_t	 mark_ms;	/* control: a first use after this is reported */
+	uint8_t		 kind;		/* FIB_* */
+	uint8_t		 nlocs;
+	struct fib_loc	 loc[];
+};
+
+struct fib;
+
+struct fib	*fib_new(void);
+/* cb is called with every entry's ctl before the index goes */
+void		 fib_free(struct fib *, void (*cb)(void *ctl, void *), void *);
+size_t		 fib_count(const struct fib *);
+
+/* an entry with room for nlocs locators, zeroed */
+struct fib_ent	*fib_ent_new(int nlocs);
+/* make fe the entry of eid/mlen (normalised: host bits clear). the one
+ * it replaces passes its counters on (per locator by address) and is
+ * freed. -1 (fe freed) on allocation failure */
+int		 fib_publish(struct fib *, const struct lisp_addr *eid, int mlen,
+		    struct fib_ent *fe);
+/* remove the prefix and free its entry */
+void		 fib_withdraw(struct fib *, const struct lisp_addr *eid, int mlen);
+
+/* told of every publish and withdraw (fe NULL), e.g. to mirror the FIB
+ * in the kernel; one hook, NULL to remove it */
+void		 fib_set_hook(struct fib *, void (*)(void *, const struct lisp_addr *eid,
+		    int mlen, const struct fib_ent *fe), void *);
+
+/* longest match of a full address (IID from a->has_iid/iid) */
+struct fib_ent	*fib_lookup(const struct fib *, const struct lisp_addr *a);
+struct fib_ent	*fib_exact(const struct fib *, const struct lisp_addr *eid, int mlen);
+/* the entries inside eid/mlen in address order until cb returns non-zero;
+ * cb must not publish or withdraw */
+int		 fib_walk_under(const struct fib *, const struct lisp_addr *eid, int mlen,
+		    int (*cb)(struct fib_ent *, void *), void *);
+
+/* a place in a walk of the whole FIB that survives changes to it: tables
+ * in (family, instance-id) order, address order inside each */
+struct fib_cursor {
+	int		 started;
+	int		 bits;
+	uint32_t	 iid;
+	uint8_t		 key[16];
+	int		 plen;
+};
+void		 fib_cursor_set(struct fib_cursor *, const struct lisp_addr *eid, int mlen);
+int		 fib_walk_after(const struct fib *, struct fib_cursor *,
+		    int (*cb)(struct fib_ent *, void *), void *);
+
+/* a locator's address as a lisp_addr */
+void		 fib_loc_addr(const struct fib_loc *, struct lisp_addr *);
+
+#endif

@@ -1,0 +1,265 @@
+/* the data plane object (dp.c) over a pipe as its TUN, with a recording
+ * control side: what goes to the control side and when (a miss with the
+ * packet and the source's instance-id, a held packet, a first use once),
+ * that the queue stays bounded when the control side keeps sending
+ * packets back, what it forwards natively by the FIB alone, and that a
+ * second implementation is told of every FIB change and policy. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "dp.h"
+
+struct rec {
+	struct dp	 dp;
+	struct fib	*fib;
+	struct ratelimit rl;
+	int		 pipe[2];
+	int		 n[4];		/* calls per DP_* kind */
+	struct lisp_addr last_src, last_dst;
+	size_t		 last_len;
+	int		 bounce;	/* send every held packet back at once */
+	int		 synced, withdrawn, policies;
+};
+
+static void
+rec_miss(void *arg, struct dp_miss *m)
+{
+	struct rec *r = arg;
+
+	r->n[m->kind]++;
+	r->last_src = m->src;
+	r->last_dst = m->dst;
+	r->last_len = m->pkt != NULL ? m->pkt->len : 0;
+	if (r->bounce && m->pkt != NULL) {
+		dp_replay(&r->dp, m->pkt);	/* misses again: a loop */
+		return;
+	}
+	dp_pkt_free(m->pkt);
+}
+
+static struct lisp_addr
+A(const char *s)
+{
+	struct lisp_addr a;
+
+	assert_int_equal(addr_parse(&a, s), 0);
+	return a;
+}
+
+static int
+setup(void **state)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	struct dp_prefix eid;
+	struct dp_policy p;
+
+	assert_non_null(r);
+	r->rl.window_ms = 10000;
+	r->rl.burst = 5;
+	assert_int_equal(pipe2(r->pipe, O_NONBLOCK), 0);
+	assert_non_null(r->fib = fib_new());
+	assert_int_equal(dp_attach(&r->dp, NULL, r->fib,
+	    &(struct dp_ctl){ r, rec_miss, NULL }, &r->rl, r->pipe[1], 1400), 0);
+	memset(&p, 0, sizeof(p));
+	memset(&eid, 0, sizeof(eid));
+	assert_int_equal(prefix_parse("198.18.1.0/24", &eid.eid, &eid.mlen), 0);
+	addr_set_iid(&eid.eid, 7);
+	p.itr = p.etr = 1;
+	p.eids = &eid;
+	p.neids = 1;
+	p.rloc4 = A("203.0.113.1");
+	addr_set_none(&p.rloc6);
+	assert_int_equal(dp_policy_set(&r->dp, &p), 0);
+	*state = r;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct rec *r = *state;
+
+	dp_close(&r->dp);
+	fib_free(r->fib, NULL, NULL);
+	close(r->pipe[0]);
+	close(r->pipe[1]);
+	free(r);
+	return 0;
+}
+
+/* an IPv4 UDP packet src -> dst in buf after the headroom */
+static uint8_t *
+mkpkt(uint8_t *buf, const char *src, const char *dst)
+{
+	uint8_t *p = buf + ENCAP_HEADROOM;
+	struct lisp_addr s = A(src), d = A(dst);
+
+	memset(p, 0, 28);
+	p[0] = 0x45;
+	p[3] = 28;
+	p[8] = 64;
+	p[9] = 17;
+	memcpy(p + 12, addr_bytes(&s), 4);
+	memcpy(p + 16, addr_bytes(&d), 4);
+	p[25] = 8;
+	return p;
+}
+
+static void
+forward(struct rec *r, const char *src, const char *dst, uint64_t now)
+{
+	uint8_t buf[ENCAP_HEADROOM + 64];
+
+	dp_forward(&r->dp, mkpkt(buf, src, dst), 28, now);
+	dp_flush(&r->dp);
+}
+
+static void
+publish(struct rec *r, const char *prefix, int kind, void *ctl)
+{
+	struct lisp_addr a;
+	struct fib_ent *fe;
+	int mlen;
+
+	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
+	addr_set_iid(&a, 7);
+	assert_non_null(fe = fib_ent_new(0));
+	fe->kind = (uint8_t)kind;
+	fe->ctl = ctl;
+	fe->mark_ms = 1000;
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe), 0);
+}
+
+static void
+test_miss_to_control(void **state)
+{
+	struct rec *r = *state;
+	char b[ADDR_STRLEN];
+
+	forward(r, "198.18.1.10", "198.18.2.10", 5000);
+	assert_int_equal(r->n[DP_MISS], 1);
+	assert_int_equal(r->last_len, 28);
+	/* the control side learns the instance of the source's EID-prefix */
+	assert_true(r->last_dst.has_iid);
+	assert_int_equal(r->last_dst.iid, 7);
+	assert_string_equal(addr_fmt(&r->last_src, b, sizeof(b)), "[7]198.18.1.10");
+	/* not from our EID space: dropped, nothing to the control side */
+	forward(r, "198.51.100.1", "198.18.2.10", 5000);
+	assert_int_equal(r->n[DP_MISS], 1);
+	assert_int_equal(r->dp.drops[DP_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE], 1);
+	assert_int_equal(r->dp.st.to_ctl, 1);
+}
+
+static void
+test_pending_and_first_use(void **state)
+{
+	struct rec *r = *state;
+	int ctl;
+
+	publish(r, "198.18.2.0/24", FIB_PENDING, &ctl);
+	forward(r, "198.18.1.10", "198.18.2.10", 5000);
+	forward(r, "198.18.1.10", "198.18.2.11", 5001);
+	assert_int_equal(r->n[DP_PENDING], 2);
+	assert_int_equal(r->n[DP_USED], 1);	/* once, not per packet */
+	assert_int_equal(r->n[DP_MISS], 0);
+	/* an idle minute later it is reported again */
+	forward(r, "198.18.1.10", "198.18.2.10", 5001 + 60000);
+	assert_int_equal(r->n[DP_USED], 2);
+}
+
+static void
+test_native_by_fib(void **state)
+{
+	struct rec *r = *state;
+	uint8_t out[64];
+	int ctl;
+
+	publish(r, "198.18.64.0/18", FIB_NATIVE, &ctl);
+	publish(r, "198.18.128.0/18", FIB_DROP, &ctl);
+	forward(r, "198.18.1.10", "198.18.64.1", 5000);
+	assert_int_equal(read(r->pipe[0], out, sizeof(out)), 28);
+	assert_int_equal(r->dp.st.native_pkts, 1);
+	forward(r, "198.18.1.10", "198.18.128.1", 5000);
+	assert_int_equal(r->dp.drops[DP_DROP_ITR_NEGATIVE_ENTRY_DROP_ACTION], 1);
+	assert_true(read(r->pipe[0], out, sizeof(out)) == -1 && errno == EAGAIN);
+	assert_int_equal(r->n[DP_PENDING] + r->n[DP_MISS], 0);
+}
+
+/* a control side that sends every packet straight back (a resolver that
+ * never covers the EID): the queue bounds it, counted, no endless loop */
+static void
+test_bounce_bounded(void **state)
+{
+	struct rec *r = *state;
+
+	r->bounce = 1;
+	forward(r, "198.18.1.10", "198.18.2.10", 5000);
+	assert_int_equal(r->n[DP_MISS], DP_MISSQ);
+	assert_int_equal(r->dp.drops[DP_DROP_ITR_MISS_QUEUE_FULL], 1);
+	assert_int_equal(r->dp.nmiss, 0);
+}
+
+static int
+ops_sync(void *arg, const struct lisp_addr *eid, int mlen, const struct fib_ent *fe)
+{
+	struct rec *r = arg;
+
+	if (fe != NULL)
+		r->synced++;
+	else
+		r->withdrawn++;
+	return 0;
+}
+
+static int
+ops_policy(void *arg, const struct dp_policy *p)
+{
+	struct rec *r = arg;
+
+	assert_int_equal(p->neids, 1);
+	r->policies++;
+	return 0;
+}
+
+static void
+test_second_implementation(void **state)
+{
+	static const struct dp_ops ops = { "test", ops_sync, ops_policy, NULL };
+	struct rec *r = *state;
+	struct lisp_addr a;
+	int mlen, ctl;
+
+	dp_set_ops(&r->dp, &ops, r);
+	assert_int_equal(r->policies, 1);
+	publish(r, "198.18.2.0/24", FIB_PENDING, &ctl);
+	publish(r, "198.18.2.0/24", FIB_NATIVE, &ctl);
+	assert_int_equal(r->synced, 2);
+	assert_int_equal(fib_count(r->fib), 1);
+	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
+	addr_set_iid(&a, 7);
+	fib_withdraw(r->fib, &a, mlen);
+	assert_int_equal(r->withdrawn, 1);
+	assert_int_equal(fib_count(r->fib), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_miss_to_control, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_and_first_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_native_by_fib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounce_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_second_implementation, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
