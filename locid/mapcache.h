@@ -39,11 +39,7 @@ struct mc_probe {
 	uint64_t	 nonce;		/* outstanding probe, 0 if none */
 	uint64_t	 sent_us, next_us, reply_us, change_us;
 	uint32_t	 rtt_us;	/* last measured round trip, 0 if none */
-	uint64_t	 sent, answered;
-	/* probe.c: the kernel's source address towards this locator
-	 * (AFI_NONE: no route), valid until src_until_us */
-	struct lisp_addr src;
-	uint64_t	 src_until_us;
+	uint32_t	 sent, answered;
 };
 
 struct mc_loc {
@@ -55,42 +51,43 @@ struct mc_loc {
 };
 
 
+/* laid out by size: pointers, addresses and 64-bit times first, the
+ * narrow fields packed at the end */
 struct mc_entry {
 	TAILQ_ENTRY(mc_entry) entry;
 	struct lisp_addr eid;		/* normalised, with IID when has_iid */
-	int		 mlen;
-	enum mc_state	 state;
-	uint8_t		 act;		/* negative: ACT_* */
-	uint8_t		 auth;		/* A bit of the record */
-	uint32_t	 ttl;		/* minutes, as received */
+	struct lisp_addr seid;		/* source EID of the triggering packet */
 	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
-	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
-	int		 nlocs;
 	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS), allocated to size */
+	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
+	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
+	struct dp_pkt	*qhead, **qtail;	/* held while pending */
+	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
 	/* resolution and refresh */
-	int		 requesting;	/* a Map-Request is outstanding */
-	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
 	uint64_t	 nonces[MC_NONCES];
-	int		 nnonces;
-	int		 tries;
 	uint64_t	 next_try_ms;
-	uint32_t	 backoff_ms;
 	uint64_t	 asked_us;	/* first request of this round */
 	uint64_t	 resolve_us;	/* first packet to mapping, 0 if unknown */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
-	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
-	struct lisp_addr seid;		/* source EID of the triggering packet */
-	struct dp_pkt	*qhead, **qtail;
-	int		 qlen;
-	/* data plane */
-	int		 route;		/* a throw route is installed for it */
-	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
-	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	/* the entry's one timer: the earliest of its deadlines (expiry,
 	 * retransmission, deferred SMR, refresh, RLOC probes) in a min-heap
 	 * of the map-cache; heap_idx is its slot + 1, 0 when not armed */
 	uint64_t	 due_ms;
 	uint32_t	 heap_idx;
+	uint32_t	 ttl;		/* minutes, as received */
+	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
+	uint32_t	 backoff_ms;
+	uint16_t	 qlen;
+	uint16_t	 tries;
+	uint8_t		 mlen;
+	uint8_t		 state;		/* enum mc_state */
+	uint8_t		 act;		/* negative: ACT_* */
+	uint8_t		 auth;		/* A bit of the record */
+	uint8_t		 nlocs;
+	uint8_t		 requesting;	/* a Map-Request is outstanding */
+	uint8_t		 nnonces;
+	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
+	uint8_t		 route;		/* a throw route is installed for it */
 };
 TAILQ_HEAD(mc_entries, mc_entry);
 

@@ -133,33 +133,58 @@ can_send(struct xtr *x, const struct lisp_addr *a)
 /* the local address the kernel would send from towards dst, if it is one
  * of our RLOCs: a multi-homed site whose preferred RLOC is down must ask
  * for the probe reply on a link that still works. the kernel's answer is
- * kept per locator for a probe interval (asked again after a miss) */
+ * kept per destination RLOC (shared by every entry that has it) for a
+ * probe interval, and asked again after a miss */
+#define PROBE_SRC_SLOTS	256
+struct probe_src {
+	struct lisp_addr dst, src;	/* src AFI_NONE: no route */
+	uint64_t	 until_us;
+};
+
+static struct probe_src *
+src_slot(struct xtr *x, const struct lisp_addr *dst)
+{
+	const uint8_t *b = addr_bytes(dst);
+	uint32_t h = 2166136261u;
+	int i, n = dst->afi == AFI_IPV6 ? 16 : 4;
+
+	if (x->psrc == NULL &&
+	    (x->psrc = calloc(PROBE_SRC_SLOTS, sizeof(*x->psrc))) == NULL)
+		return NULL;
+	for (i = 0; b != NULL && i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return &x->psrc[h % PROBE_SRC_SLOTS];
+}
+
 static int
 route_src(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
     const struct probe_timers *t, uint64_t now, struct lisp_addr *out)
 {
 	struct sockaddr_storage ss, ls;
 	socklen_t sl = sizeof(ls);
+	struct probe_src *ps;
 	uint16_t port;
 	int fd, i, j, ok = 0;
 
-	if (now >= l->probe.src_until_us || l->probe.miss > 0) {
-		addr_set_none(&l->probe.src);
+	if ((ps = src_slot(x, dst)) == NULL)
+		return 0;
+	if (!addr_equal(&ps->dst, dst) || now >= ps->until_us || l->probe.miss > 0) {
+		ps->dst = *dst;
+		addr_set_none(&ps->src);
 		sockaddr_from_addr(&ss, dst, LISP_CONTROL_PORT);
 		if ((fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 			return 0;
 		if (connect(fd, (struct sockaddr *)&ss, ss.ss_family == AF_INET6 ?
 		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0 &&
 		    getsockname(fd, (struct sockaddr *)&ls, &sl) == 0 &&
-		    addr_from_sockaddr(&l->probe.src, (struct sockaddr *)&ls,
-		    &port) != 0)
-			addr_set_none(&l->probe.src);
+		    addr_from_sockaddr(&ps->src, (struct sockaddr *)&ls, &port) != 0)
+			addr_set_none(&ps->src);
 		close(fd);
-		l->probe.src_until_us = now + t->interval_us;
+		ps->until_us = now + t->interval_us;
 	}
-	if (l->probe.src.afi == AFI_NONE)
+	if (ps->src.afi == AFI_NONE)
 		return 0;
-	*out = l->probe.src;
+	*out = ps->src;
 	/* our RLOCs may have changed since: checked every time */
 	for (i = 0; i < x->ndb && !ok; i++)
 		for (j = 0; j < x->db[i].nrlocs && !ok; j++)

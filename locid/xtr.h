@@ -108,6 +108,8 @@ struct etr_rl {
 	uint64_t	 limited;
 };
 
+struct probe_src;
+
 struct xtr {
 	struct locid	*l;
 	struct nl	*nl;
@@ -140,6 +142,7 @@ struct xtr {
 	struct smr	*smr;			/* smr.c: SMRs on a database change */
 	struct mrsel	*mrsel;			/* mrsel.c: map-resolver failover */
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
+	struct probe_src *psrc;			/* probe.c: source address per RLOC */
 };
 
 /* xtr.c */
