@@ -180,6 +180,21 @@ etr_tick(struct xtr *x, uint64_t now)
 	}
 }
 
+uint64_t
+etr_next_due(const struct xtr *x)
+{
+	uint64_t due = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < x->nms; i++) {
+		if (x->ms[i].next_ms < due)
+			due = x->ms[i].next_ms;
+		if (x->ms[i].awaiting && x->ms[i].retx_ms < due)
+			due = x->ms[i].retx_ms;
+	}
+	return due;
+}
+
 void
 etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
 {

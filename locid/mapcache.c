@@ -23,7 +23,16 @@ struct mapcache {
 	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
 	struct mc_entry	**heap;		/* timers: min-heap on due_ms */
 	size_t		 nheap, capheap;
+	void		(*wake)(void *, uint64_t);
+	void		*wake_arg;
 };
+
+void
+mapcache_set_wake(struct mapcache *mc, void (*fn)(void *, uint64_t), void *arg)
+{
+	mc->wake = fn;
+	mc->wake_arg = arg;
+}
 
 static void
 heap_put(struct mapcache *mc, size_t i, struct mc_entry *e)
@@ -79,8 +88,20 @@ heap_del(struct mapcache *mc, struct mc_entry *e)
 	heap_down(mc, m->heap_idx - 1);
 }
 
+static void	heap_set(struct mapcache *, struct mc_entry *, uint64_t);
+
 void
 mapcache_sched(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
+{
+	uint64_t first = mc->nheap ? mc->heap[0]->due_ms : UINT64_MAX;
+
+	heap_set(mc, e, due_ms);
+	if (mc->wake != NULL && mc->nheap && mc->heap[0]->due_ms < first)
+		mc->wake(mc->wake_arg, mc->heap[0]->due_ms);
+}
+
+static void
+heap_set(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
 {
 	struct mc_entry **h;
 	size_t cap;

@@ -153,6 +153,9 @@ void		 mc_entry_set(struct mc_entry *, const struct lisp_record *, const char *s
  * NULL; mapcache_next_due is that deadline (UINT64_MAX: none). Nothing
  * scans the table: a tick costs O(log n) per due entry. */
 void		 mapcache_sched(struct mapcache *, struct mc_entry *, uint64_t due_ms);
+/* told when the earliest deadline becomes earlier than it was (the owner
+ * re-arms its one timer) */
+void		 mapcache_set_wake(struct mapcache *, void (*)(void *, uint64_t due_ms), void *);
 void		 mc_entry_wake(struct mc_entry *, uint64_t at_ms);
 struct mc_entry	*mapcache_due(const struct mapcache *, uint64_t now);
 uint64_t	 mapcache_next_due(const struct mapcache *);

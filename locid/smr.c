@@ -194,6 +194,26 @@ smr_next(struct smr *s, uint64_t now, struct smr_target **tp, const struct smr_c
 	return 0;
 }
 
+uint64_t
+smr_next_due(const struct smr *s)
+{
+	uint64_t due = UINT64_MAX, d;
+	int i;
+
+	for (i = 0; i < SMR_TARGETS; i++) {
+		const struct smr_target *t = &s->t[i];
+
+		if (t->pending == 0)
+			continue;
+		d = t->last_ms != 0 ? t->last_ms + SMR_INTERVAL_MS : 0;
+		if (d < s->due_ms)
+			d = s->due_ms;
+		if (d < due)
+			due = d;
+	}
+	return due;
+}
+
 size_t
 smr_encode(uint8_t *buf, size_t cap, const struct smr_change *c, const struct smr_target *t,
     uint64_t nonce, const struct lisp_addr *itr, int nitr)
@@ -322,7 +342,7 @@ smr_decap(struct xtr *x, const struct sockaddr *from, const struct decap *d)
 		eid.has_iid = 1;
 		eid.iid = d->iid;
 	}
-	smr_note(x->smr, &rloc, &eid, addr_bits(&eid), x->smr->now_ms);
+	smr_note(x->smr, &rloc, &eid, addr_bits(&eid), now_ms());
 }
 
 json_t *

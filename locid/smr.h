@@ -76,6 +76,8 @@ int	smr_start(struct xtr *);	/* after the database is loaded */
 void	smr_reconf(struct xtr *);	/* after a reload loaded the new database */
 void	smr_tick(struct xtr *, uint64_t now);
 void	smr_decap(struct xtr *, const struct sockaddr *from, const struct decap *);
+/* when smr_tick has something to send (UINT64_MAX: nothing) */
+uint64_t smr_next_due(const struct smr *);
 json_t	*smr_json(const struct smr *, uint64_t now);
 
 #endif

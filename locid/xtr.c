@@ -264,6 +264,57 @@ sysctl_set(const char *fmt, const char *ifname, const char *val)
 	close(fd);
 }
 
+/* the earliest deadline of the role: registrations, map-cache entries
+ * (expiry, retransmission, refresh, probes), SMRs */
+static uint64_t
+next_due(const struct xtr *x)
+{
+	uint64_t due = UINT64_MAX, d;
+
+	if (x->etr && (d = etr_next_due(x)) < due)
+		due = d;
+	if (x->itr && (d = mapcache_next_due(x->mc)) < due)
+		due = d;
+	if (x->etr && x->smr != NULL && (d = smr_next_due(x->smr)) < due)
+		due = d;
+	return due;
+}
+
+static void
+arm(struct xtr *x, uint64_t due)
+{
+	uint64_t now = now_ms(), ms = due > now ? due - now : 0;
+	struct timeval tv;
+
+	if (ms > XTR_SLEEP_MAX_MS)
+		ms = XTR_SLEEP_MAX_MS;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	x->armed_ms = now + ms;
+	event_add(x->tick, &tv);	/* replaces the pending timeout */
+}
+
+void
+xtr_timer_kick(struct xtr *x)
+{
+	uint64_t due;
+
+	if (x->tick == NULL || x->in_tick)
+		return;
+	if ((due = next_due(x)) < x->armed_ms)
+		arm(x, due);
+}
+
+/* the map-cache's earliest deadline moved earlier */
+static void
+mc_wake(void *arg, uint64_t due)
+{
+	struct xtr *x = arg;
+
+	if (x->tick != NULL && !x->in_tick && due < x->armed_ms)
+		arm(x, due);
+}
+
 static void
 tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -271,14 +322,15 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 	uint64_t now = now_ms();
 	int more;
 
+	x->in_tick = 1;
 	if (x->etr)
 		etr_tick(x, now);
 	/* map-cache and probe timers that are due; what is left over runs
-	 * again at the next turn of the loop, not 100 ms later */
+	 * again at the next turn of the loop */
 	more = x->itr && itr_tick_budget(x, now, XTR_TICK_BUDGET_US);
 	smr_tick(x, now);
-	if (more)
-		event_active(x->tick, EV_TIMEOUT, 0);
+	x->in_tick = 0;
+	arm(x, more ? now : next_due(x));
 }
 
 /* policy routing: `lookup main suppress_prefixlength 0` at prio - 1, then
@@ -454,7 +506,6 @@ static struct xtr *
 xtr_new(struct locid *l)
 {
 	struct xtr *x;
-	struct timeval tv = { 0, XTR_TICK_MS * 1000 };
 
 	if ((x = calloc(1, sizeof(*x))) == NULL) {
 		log_warn("xtr: out of memory");
@@ -483,10 +534,12 @@ xtr_new(struct locid *l)
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
 	pxtr_rules(x, 1);
-	x->tick = event_new(l->base, -1, EV_PERSIST, tick_cb, x);
-	event_add(x->tick, &tv);
+	x->tick = event_new(l->base, -1, 0, tick_cb, x);
+	x->armed_ms = UINT64_MAX;
+	mapcache_set_wake(x->mc, mc_wake, x);
 	if (x->etr)
 		etr_start(x);
+	xtr_timer_kick(x);
 	log_info("xtr: %s%s%s with %d database-mapping(s), %d map-server(s)",
 	    x->itr ? "itr" : "", x->itr && x->etr ? "+" : "", x->etr ? "etr" : "",
 	    x->ndb, x->nms);
@@ -539,6 +592,7 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	xtr_timers_rearm(x);
 	if (x->etr)
 		etr_start(x);
+	xtr_timer_kick(x);	/* registrations and SMRs due now */
 	log_info("xtr: reconfigured: %d database-mapping(s), %d map-server(s)",
 	    x->ndb, x->nms);
 	return 0;

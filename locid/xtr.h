@@ -17,7 +17,8 @@
 
 #define XTR_LOCAL_RLOCS	8
 #define XTR_REG_NONCES	8
-#define XTR_TICK_MS	100
+#define XTR_TICK_MS	100	/* the lateness timers allow for (probe jitter) */
+#define XTR_SLEEP_MAX_MS 60000	/* the timer sleeps at most this long */
 #define XTR_TICK_BUDGET_US 2000	/* timer work per turn of the loop */
 
 /* a local RLOC of a database-mapping, resolved */
@@ -134,7 +135,9 @@ struct xtr {
 	uint32_t	 rt_table, rule_prio;
 	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
 
-	struct event	*tick;
+	struct event	*tick;			/* one timer: the earliest deadline */
+	uint64_t	 armed_ms;		/* when it fires (UINT64_MAX: not armed) */
+	int		 in_tick;
 	struct xtr_stats st;
 	uint64_t	 drops[XTR_COUNTERS];	/* the tail: a copy of dp.drops */
 	struct ratelimit logrl;		/* the xTR's drop and refusal lines */
@@ -147,6 +150,10 @@ struct xtr {
 
 /* xtr.c */
 uint64_t	 xtr_nonce(void);
+/* the role's one timer fires at the earliest deadline of the map-cache,
+ * the registrations and SMR; call after setting an earlier one outside
+ * the map-cache (the map-cache tells by itself) */
+void		 xtr_timer_kick(struct xtr *);
 /* tell the data plane what changed in the site (database, RLOCs, MTUs,
  * PxTR settings) */
 void		 xtr_policy(struct xtr *);
@@ -163,6 +170,7 @@ const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
 void	etr_start(struct xtr *);
 void	etr_stop(struct xtr *);
 void	etr_tick(struct xtr *, uint64_t now);
+uint64_t etr_next_due(const struct xtr *);	/* next Map-Register (UINT64_MAX: none) */
 void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 	    const struct lisp_map_request *);
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
