@@ -388,9 +388,17 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			held = list_cat(held, mc_entry_dequeue(e));
 	}
 	if (e0 != NULL && e0->state == MC_PENDING) {
-		/* the answer did not cover what we asked: forget the request */
-		held = list_cat(held, mc_entry_dequeue(e0));
-		mapcache_remove(x->mc, e0);
+		/* the answer did not cover what we asked (a broken or
+		 * spoofing resolver): the request stays unanswered and is
+		 * retransmitted on its backoff, the packets stay held. sending
+		 * them on now would miss and ask again at once, a Map-Request
+		 * per packet for as long as the resolver answers wrongly */
+		x->drops[XTR_DROP_ITR_MAP_REPLY_DID_NOT_COVER_THE_REQUESTED_EID]++;
+		log_limited(&x->logrl, "itr: map-reply from %s does not cover %s: "
+		    "asking again at the next retransmission",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		mc_entry_clear_nonces(e0);
 	} else if (e0 != NULL) {
 		e0->requesting = 0;
 		mc_entry_clear_nonces(e0);

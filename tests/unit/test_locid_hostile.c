@@ -497,6 +497,50 @@ test_reply_trust(void **state)
 	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
 }
 
+/* a resolver that answers with a prefix not covering the EID (OOR's MS
+ * answering 199.32.0.0/11 for 198.51.100.1): the request stays pending on
+ * its backoff with the packets held; no new Map-Request per packet */
+static void
+test_reply_not_covering(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_map_request q, q2;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.10");
+	struct pkt p;
+	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	struct rec_spec wrong[] = { { "199.32.0.0/11", "127.0.0.1", 0, 1 } };
+	int i;
+
+	SKIP_IF_NO_NS(f);
+	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	pkt_from(&p, "127.0.0.1", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, wrong, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->x, "itr: map-reply did not cover the requested eid"), 1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	assert_int_equal(e->qlen, 1);
+	/* the same answer again matches nothing now */
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->x, "itr: map-reply with unknown nonce"), 1);
+	/* more packets: held or dropped, never a Map-Request each */
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+		dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	}
+	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
+	assert_int_equal(e->qlen, f->l.conf->queue_per_dest);
+	/* the retransmission goes out on the backoff, with a fresh nonce */
+	itr_tick(&f->x, e->next_try_ms);
+	assert_int_equal(mr_recv(f, &q2, buf, sizeof(buf)), 0);
+	assert_true(q2.nonce != q.nonce);
+}
+
 static void
 test_probe_reply_source(void **state)
 {
@@ -649,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_etr_limiter),
 		cmocka_unit_test_setup_teardown(test_smr_retransmit_keeps_s_bit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_trust, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reply_not_covering, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_reply_source, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
