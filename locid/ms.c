@@ -395,19 +395,25 @@ due_set(struct ms *ms, struct ms_reg *r)
 static void
 reg_dequeue(struct ms *ms, struct ms_reg *r)
 {
-	size_t		i;
-	struct ms_due	m;
+	size_t		 i;
+	struct ms_due	 m, *h;
 
 	if (r->heap_idx == 0)
 		return;
 	i = r->heap_idx - 1;
 	r->heap_idx = 0;
-	if (--ms->ndue == i)
-		return;
-	m = ms->due[ms->ndue];
-	due_put(ms, i, m);
-	due_up(ms, i);
-	due_down(ms, m.r->heap_idx - 1);
+	if (--ms->ndue != i) {
+		m = ms->due[ms->ndue];
+		due_put(ms, i, m);
+		due_up(ms, i);
+		due_down(ms, m.r->heap_idx - 1);
+	}
+	/* a quarter full: half the room goes back (no thrashing at the edge) */
+	if (ms->capdue > 256 && ms->ndue < ms->capdue / 4 &&
+	    (h = realloc(ms->due, ms->capdue / 2 * sizeof(*h))) != NULL) {
+		ms->due = h;
+		ms->capdue /= 2;
+	}
 }
 
 /* the prefix entry leaves the trie and is freed with its registrations */

@@ -394,6 +394,36 @@ test_expiry_model(void **state)
 	assert_true(now_ms() > t0);
 }
 
+/* more registrations due at once than one firing handles: the rest go at
+ * the next turns of the loop, all at the same instant of the clock */
+static void
+test_expiry_mass(void **state)
+{
+	struct rm_reg	 s = { NULL, ETR, 0, 1, KEY1, 0, 0, 0, 0 };
+	char		 p[32];
+	unsigned	 lines;
+	uint64_t	 f0;
+	int		 i;
+
+	for (i = 0; i < 10000; i++) {
+		snprintf(p, sizeof(p), "10.%d.%d.0/24", i / 256, i % 256);
+		s.prefix = p;
+		assert_int_equal(do_register(&s), 1);
+	}
+	lines = fake_log_lines();
+	f0 = fake_timer_firings();
+	fake_advance(179999);
+	assert_int_equal(fake_timer_firings(), f0);
+	assert_true(is_registered("10.0.0.0/24"));
+	fake_advance(1);
+	assert_false(is_registered("10.0.0.0/24"));
+	assert_false(is_registered("10.39.15.0/24"));
+	assert_int_equal(fake_log_count("expired"), 1024);	/* the lines kept */
+	assert_int_equal(fake_log_lines() - lines, 10000);
+	assert_true(fake_timer_firings() - f0 >= 3);	/* 4096 a firing */
+	assert_int_equal(fake_timers_armed(), 0);
+}
+
 /* a reload that shortens registration-ttl applies to the next refresh;
  * one that drops a prefix drops its registration (and its heap slot) */
 static void
@@ -597,6 +627,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_record_ttl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expiry_mass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negative_unregistered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_to_etr, setup, teardown),
