@@ -103,6 +103,18 @@ $(BUILD)/tests/test_locid_%: tests/unit/test_locid_%.c $(LIBDAEMON) $(LIBLOCID)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBDAEMON) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
 
+# tests of the Map-Server and Map-Resolver roles against a fake core
+# (tests/unit/fakecore.c implements locid.h): the two roles' objects, the
+# configuration's and liblocid, none of the core, xTR, netlink or TUN
+ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/conf.o \
+	     $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o $(BUILD)/tests/unit/fakecore.o
+
+$(BUILD)/tests/unit/fakecore.o: $(BUILD)/locid/parse.c
+
+$(BUILD)/tests/test_role_%: tests/unit/test_role_%.c $(ROLE_OBJ) $(LIBLOCID)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(ROLE_OBJ) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka
+
 $(BUILD)/tests/test_locictl_%: tests/unit/test_locictl_%.c $(LIBCTL) $(LIBLOCID)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIBCTL) $(LIBLOCID) $(LDFLAGS) $(LIBS) -lcmocka

@@ -45,6 +45,16 @@ uint64_t	now_ms(void);		/* CLOCK_MONOTONIC */
 uint64_t	now_us(void);		/* CLOCK_MONOTONIC, microseconds */
 uint64_t	wall_s(void);		/* CLOCK_REALTIME seconds (for "last register") */
 
+/* timers: one-shot, armed at an instant of now_ms() (one in the past
+ * fires at the next turn of the loop); arming again moves it. a role keeps
+ * its deadlines per object (a heap, a queue) and one timer armed to the
+ * earliest, so an idle role costs nothing however many objects it holds */
+struct locid_timer;
+struct locid_timer *locid_timer_new(struct locid *, void (*fn)(void *), void *arg);
+void	locid_timer_at(struct locid_timer *, uint64_t at_ms);
+void	locid_timer_stop(struct locid_timer *);
+void	locid_timer_free(struct locid_timer *);
+
 /* a fixed window of window_ms holding at most burst events; a zero window
  * (a limiter nobody set up) lets everything through */
 struct ratelimit {

@@ -98,26 +98,37 @@ TAILQ_HEAD(ms_sites, ms_site);
 #define RF_TTL		0x20	/* T: expires after Record TTL */
 #define RF_NOTIFY	0x40	/* M */
 
-#define Q_FIFO		0	/* default lifetime: ms->fifo, expiry order */
-#define Q_TIMED		1	/* T bit: ms->timed, scanned */
-#define Q_NONE		2	/* not queued */
-
 #define IDS_DATA	(XTR_ID_LEN + 8)
 
 struct ms_reg {
-	TAILQ_ENTRY(ms_reg) age;	/* in the queue of q */
 	struct ms_reg	*next;		/* of the same prefix */
 	uint64_t	 expire_ms;
+	uint32_t	 heap_idx;	/* in ms->due, 1-based; 0: not there */
 	uint32_t	 first_wall, last_wall;
 	uint32_t	 count;
 	uint32_t	 ttl;		/* Record TTL, minutes */
 	uint16_t	 src_port;
 	uint16_t	 rlen;
 	uint8_t		 flags;		/* RF_* */
-	uint8_t		 q;		/* Q_* */
 	uint8_t		 nrlocs;
 };
-TAILQ_HEAD(ms_regs, ms_reg);
+
+/*
+ * Expiry: every registration has one slot in a binary min-heap keyed by a
+ * time at or before its expiry, and one timer is armed to the top. A
+ * refresh only moves expire_ms later and leaves the slot alone (a register
+ * stays O(1)); when a slot whose registration was refreshed comes to the
+ * top it is re-keyed to the real expiry and sinks. So the timer fires only
+ * when something may be due, and an idle MS does no work per registration.
+ */
+struct ms_due {
+	uint64_t	 at;		/* <= r->expire_ms */
+	struct ms_reg	*r;
+};
+
+/* slots looked at per firing: a mass expiry goes on at the next turn of
+ * the loop instead of stalling it */
+#define DUE_BATCH	4096
 
 struct ms_eid {			/* a registered prefix */
 	struct ms_reg	 reg;		/* first: the inline registration */
@@ -154,9 +165,10 @@ struct ms {
 	struct locid	*l;
 	struct ms_sites	 sites;
 	struct ms_table	*tables;
-	struct ms_regs	 fifo;		/* default lifetime: expiry order */
-	struct ms_regs	 timed;		/* T bit: own lifetime, scanned */
-	struct event	*sweep;
+	struct ms_due	*due;		/* min-heap on at */
+	size_t		 ndue, capdue;
+	struct locid_timer *timer;	/* armed to due[0].at ... */
+	uint64_t	 armed_ms;	/* ... at this instant, UINT64_MAX: not */
 	uint64_t	 nregs;
 	uint64_t	 drops[MS_DROP__N];
 	struct ratelimit logrl;
@@ -302,14 +314,106 @@ reg_alive(const struct ms_reg *r, uint64_t now)
 	return !(r->flags & RF_EMPTY) && r->expire_ms > now;
 }
 
+/* -- expiry heap ------------------------------------------------------ */
+
+static void
+due_put(struct ms *ms, size_t i, struct ms_due d)
+{
+	ms->due[i] = d;
+	d.r->heap_idx = (uint32_t)i + 1;
+}
+
+static void
+due_up(struct ms *ms, size_t i)
+{
+	struct ms_due d = ms->due[i];
+
+	while (i > 0 && ms->due[(i - 1) / 2].at > d.at) {
+		due_put(ms, i, ms->due[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	due_put(ms, i, d);
+}
+
+static void
+due_down(struct ms *ms, size_t i)
+{
+	struct ms_due	d = ms->due[i];
+	size_t		c;
+
+	while ((c = 2 * i + 1) < ms->ndue) {
+		if (c + 1 < ms->ndue && ms->due[c + 1].at < ms->due[c].at)
+			c++;
+		if (ms->due[c].at >= d.at)
+			break;
+		due_put(ms, i, ms->due[c]);
+		i = c;
+	}
+	due_put(ms, i, d);
+}
+
+/* the timer at the top of the heap, if that is earlier than it is armed */
+static void
+due_arm(struct ms *ms)
+{
+	if (ms->ndue == 0 || ms->due[0].at >= ms->armed_ms || ms->timer == NULL)
+		return;
+	ms->armed_ms = ms->due[0].at;
+	locid_timer_at(ms->timer, ms->armed_ms);
+}
+
+/* r's slot keyed by r->expire_ms: a new slot, or an earlier key (a later
+ * expiry waits for the slot to come to the top); -1 out of memory */
+static int
+due_set(struct ms *ms, struct ms_reg *r)
+{
+	struct ms_due	*h;
+	size_t		 cap, i;
+
+	if (r->heap_idx != 0) {
+		i = r->heap_idx - 1;
+		if (r->expire_ms < ms->due[i].at) {
+			ms->due[i].at = r->expire_ms;
+			due_up(ms, i);
+			due_arm(ms);
+		}
+		return 0;
+	}
+	if (ms->ndue == ms->capdue) {
+		cap = ms->capdue ? ms->capdue * 2 : 256;
+		if ((h = realloc(ms->due, cap * sizeof(*h))) == NULL)
+			return -1;
+		ms->due = h;
+		ms->capdue = cap;
+	}
+	due_put(ms, ms->ndue++, (struct ms_due){ r->expire_ms, r });
+	due_up(ms, ms->ndue - 1);
+	due_arm(ms);
+	return 0;
+}
+
 static void
 reg_dequeue(struct ms *ms, struct ms_reg *r)
 {
-	if (r->q == Q_TIMED)
-		TAILQ_REMOVE(&ms->timed, r, age);
-	else if (r->q == Q_FIFO)
-		TAILQ_REMOVE(&ms->fifo, r, age);
-	r->q = Q_NONE;
+	size_t		 i;
+	struct ms_due	 m, *h;
+
+	if (r->heap_idx == 0)
+		return;
+	i = r->heap_idx - 1;
+	r->heap_idx = 0;
+	if (--ms->ndue != i) {
+		m = ms->due[ms->ndue];
+		due_put(ms, i, m);
+		due_up(ms, i);
+		due_down(ms, m.r->heap_idx - 1);
+	}
+	/* a quarter full: half the room goes back (no thrashing at the edge) */
+	if (ms->capdue > 256 && ms->ndue < ms->capdue / 4 &&
+	    (h = realloc(ms->due, ms->capdue / 2 * sizeof(*h))) != NULL) {
+		ms->due = h;
+		ms->capdue /= 2;
+	}
 }
 
 /* the prefix entry leaves the trie and is freed with its registrations */
@@ -358,34 +462,42 @@ reg_free(struct ms *ms, struct ms_reg *r)
 		eid_drop(ms, e);
 }
 
+/* what is due at now goes; a slot of a refreshed registration is
+ * re-keyed. the timer is then armed to the new top, or to now again when
+ * the batch ran out with work left */
 static void
 ms_expire(struct ms *ms, uint64_t now)
 {
-	struct ms_reg	*r, *nr;
+	struct ms_reg	*r;
 	struct lisp_addr a;
 	char		 p[ADDR_STRLEN];
+	int		 n;
 
-	while ((r = TAILQ_FIRST(&ms->fifo)) != NULL && !reg_alive(r, now)) {
+	ms->armed_ms = UINT64_MAX;
+	for (n = 0; ms->ndue > 0 && ms->due[0].at <= now; n++) {
+		if (n == DUE_BATCH) {
+			ms->armed_ms = now;
+			locid_timer_at(ms->timer, now);
+			return;
+		}
+		r = ms->due[0].r;
+		if (r->expire_ms > now) {
+			ms->due[0].at = r->expire_ms;
+			due_down(ms, 0);
+			continue;
+		}
 		eid_addr(reg_eid(r), &a);
-		log_info("registration of %s by site %s expired",
+		log_info("registration of %s by site %s expired%s",
 		    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
-		    reg_eid(r)->site->name);
+		    reg_eid(r)->site->name,
+		    (r->flags & RF_TTL) ? " (record ttl)" : "");
 		reg_free(ms, r);
 	}
-	for (r = TAILQ_FIRST(&ms->timed); r != NULL; r = nr) {
-		nr = TAILQ_NEXT(r, age);
-		if (!reg_alive(r, now)) {
-			eid_addr(reg_eid(r), &a);
-			log_info("registration of %s by site %s expired (record ttl)",
-			    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
-			    reg_eid(r)->site->name);
-			reg_free(ms, r);
-		}
-	}
+	due_arm(ms);
 }
 
 static void
-ms_sweep(evutil_socket_t fd, short ev, void *arg)
+ms_timer(void *arg)
 {
 	ms_expire(arg, now_ms());
 }
@@ -420,7 +532,6 @@ eid_new(struct ms_table *t, const struct lisp_addr *eid, int mlen,
 	/* an empty slot's flags and rlen tell its capacity (reg_datalen) */
 	e->reg.flags = RF_INLINE | RF_EMPTY;
 	e->reg.rlen = (uint16_t)(datalen - 4);
-	e->reg.q = Q_NONE;
 	e->afi = eid->afi;
 	e->mlen = (uint8_t)mlen;
 	e->has_iid = eid->has_iid;
@@ -455,8 +566,9 @@ eid_resize(struct ms *ms, struct ms_table *t, struct ms_eid *e,
 		free(ne);
 		return NULL;
 	}
-	reg_dequeue(ms, &e->reg);
-	ne->reg.q = Q_NONE;
+	/* the inline registration's heap slot follows it */
+	if (ne->reg.heap_idx != 0)
+		ms->due[ne->reg.heap_idx - 1].r = &ne->reg;
 	for (r = ne->reg.next; r != NULL; r = r->next)
 		((struct ms_xreg *)r)->eid = ne;
 	free(e);
@@ -498,8 +610,7 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 			break;
 		}
 	if (old != NULL && reg_datalen(old) == datalen) {
-		r = old;		/* a refresh in place */
-		reg_dequeue(ms, r);
+		r = old;		/* a refresh in place, heap slot kept */
 	} else if (old == &e->reg || (old == NULL && (e->reg.flags & RF_EMPTY))) {
 		/* the inline slot, resized if the data length changed */
 		if (old != NULL) {
@@ -509,7 +620,6 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 		if ((e = eid_resize(ms, t, e, datalen)) == NULL)
 			return -1;
 		r = &e->reg;
-		reg_dequeue(ms, r);
 		if (r->flags & RF_EMPTY)
 			ms->nregs++;
 		r->flags = RF_INLINE;
@@ -521,7 +631,6 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 			return -1;
 		x->eid = e;
 		r = &x->reg;
-		r->q = Q_NONE;
 		if (old != NULL) {
 			r->first_wall = old->first_wall;
 			r->count = old->count;
@@ -539,18 +648,12 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 		}
 	}
 	reg_eid(r)->site = site;
-	/* (re)queue by lifetime */
 	r->flags &= RF_INLINE;
 	if (mr->flags & MREG_T) {
 		r->flags |= RF_TTL;
 		life = (uint64_t)rec->ttl * 60000;
-		r->q = Q_TIMED;
-		TAILQ_INSERT_TAIL(&ms->timed, r, age);
-	} else {
+	} else
 		life = (uint64_t)tm->registration_ttl * 1000;
-		r->q = Q_FIFO;
-		TAILQ_INSERT_TAIL(&ms->fifo, r, age);
-	}
 	r->expire_ms = now + life;
 	r->last_wall = (uint32_t)wall_s();
 	r->count++;
@@ -577,6 +680,10 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	}
 	if (rec->rlocs.len > 0)
 		memcpy(d, rec->rlocs.p, rec->rlocs.len);
+	if (due_set(ms, r) == -1) {
+		reg_free(ms, r);	/* it could never expire */
+		return -1;
+	}
 	return 0;
 }
 
@@ -1050,7 +1157,6 @@ static struct ms *
 ms_new(struct locid *l)
 {
 	struct ms	*ms;
-	struct timeval	 tv = { 1, 0 };
 
 	if ((ms = calloc(1, sizeof(*ms))) == NULL) {
 		log_warn("ms: out of memory");
@@ -1059,15 +1165,13 @@ ms_new(struct locid *l)
 	ms->l = l;
 	log_limiter_init(&ms->logrl, l->conf);
 	TAILQ_INIT(&ms->sites);
-	TAILQ_INIT(&ms->fifo);
-	TAILQ_INIT(&ms->timed);
-	if (sites_load(ms) == -1) {
+	ms->armed_ms = UINT64_MAX;
+	if ((ms->timer = locid_timer_new(l, ms_timer, ms)) == NULL ||
+	    sites_load(ms) == -1) {
 		log_warn("ms: out of memory loading sites");
 		ms_free(ms);
 		return NULL;
 	}
-	ms->sweep = event_new(l->base, -1, EV_PERSIST, ms_sweep, ms);
-	evtimer_add(ms->sweep, &tv);
 	core_resolver_set(l, &ms_resolver, ms);
 	return ms;
 }
@@ -1179,8 +1283,8 @@ ms_free(struct ms *ms)
 		return;
 	if (core_resolver(ms->l, &cur) == &ms_resolver && cur == ms)
 		core_resolver_set(ms->l, NULL, NULL);
-	if (ms->sweep != NULL)
-		event_free(ms->sweep);
+	locid_timer_free(ms->timer);
+	free(ms->due);
 	while ((t = ms->tables) != NULL) {
 		ms->tables = t->next;
 		trie_free(t->sites, free_pfx);
