@@ -283,15 +283,12 @@ next_due(const struct xtr *x)
 static void
 arm(struct xtr *x, uint64_t due)
 {
-	uint64_t now = now_ms(), ms = due > now ? due - now : 0;
-	struct timeval tv;
+	uint64_t now = now_ms();
 
-	if (ms > XTR_SLEEP_MAX_MS)
-		ms = XTR_SLEEP_MAX_MS;
-	tv.tv_sec = (time_t)(ms / 1000);
-	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	x->armed_ms = now + ms;
-	event_add(x->tick, &tv);	/* replaces the pending timeout */
+	if (due > now + XTR_SLEEP_MAX_MS)
+		due = now + XTR_SLEEP_MAX_MS;
+	x->armed_ms = due;
+	locid_timer_at(x->tick, due);	/* replaces the one armed */
 }
 
 void
@@ -316,7 +313,7 @@ mc_wake(void *arg, uint64_t due)
 }
 
 static void
-tick_cb(evutil_socket_t fd, short ev, void *arg)
+tick_cb(void *arg)
 {
 	struct xtr *x = arg;
 	uint64_t now = now_ms();
@@ -534,7 +531,8 @@ xtr_new(struct locid *l)
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
 	pxtr_rules(x, 1);
-	x->tick = event_new(l->base, -1, 0, tick_cb, x);
+	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL)
+		goto fail;
 	x->armed_ms = UINT64_MAX;
 	mapcache_set_wake(x->mc, mc_wake, x);
 	if (x->etr)
@@ -605,8 +603,7 @@ xtr_free(struct xtr *x)
 
 	if (x == NULL)
 		return;
-	if (x->tick != NULL)
-		event_free(x->tick);
+	locid_timer_free(x->tick);
 	if (x->mc != NULL)
 		mapcache_free(x->mc, itr_entry_del, x);
 	if (x->nl != NULL)

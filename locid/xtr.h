@@ -136,7 +136,7 @@ struct xtr {
 	uint32_t	 rt_table, rule_prio;
 	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
 
-	struct event	*tick;			/* one timer: the earliest deadline */
+	struct locid_timer *tick;		/* one timer: the earliest deadline */
 	uint64_t	 armed_ms;		/* when it fires (UINT64_MAX: not armed) */
 	int		 in_tick;
 	struct xtr_stats st;
