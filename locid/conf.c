@@ -77,6 +77,8 @@ conf_defaults(struct conf *c)
 	c->rt_table = 100;
 	c->rule_prio = 100;
 	c->queue_per_dest = 4;
+	c->reply_min_len4 = 8;
+	c->reply_min_len6 = 16;
 }
 
 /* empty a list of entries that own nothing but themselves */

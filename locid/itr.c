@@ -16,7 +16,6 @@
 #include "xtr.h"
 
 #define ITR_MAX_PENDING		4096	/* destinations resolving at once */
-#define ITR_REPLY_RECORDS	32	/* records of one Map-Reply installed at most */
 
 /* the throw route that sends natively forwarded packets (written back
  * into the TUN by the data plane) past the TUN's default route */
@@ -289,17 +288,64 @@ pending_cb(struct mc_entry *o, void *arg)
 	return 0;
 }
 
+/* a configured Map-Resolver's address */
+static int
+from_map_resolver(const struct xtr *x, const struct pkt *p)
+{
+	const struct conf_peer *mr;
+	struct lisp_addr a;
+	uint16_t port;
+
+	if (addr_from_sockaddr(&a, (const struct sockaddr *)&p->src, &port) == -1)
+		return 0;
+	TAILQ_FOREACH(mr, &x->l->conf->map_resolvers, entry)
+		if (addr_equal(&mr->addr, &a))
+			return 1;
+	return 0;
+}
+
+/* a record is usable as the answer: it covers what we asked, it is not
+ * coarser than the configured bound (a negative one from a configured
+ * Map-Resolver excepted: those are coarse by design) and it does not
+ * replace an entry learned for that prefix by another answer */
+static const char *
+record_refused(const struct xtr *x, const struct pkt *p, const struct lisp_record *rec,
+    const struct lisp_addr *eid, const struct lisp_addr *req, int reqlen,
+    const struct mc_entry *e0, enum xtr_drop *why)
+{
+	const struct conf *c = x->l->conf;
+	const struct mc_entry *o;
+	int min = eid->afi == AFI_IPV6 ? c->reply_min_len6 : c->reply_min_len4;
+
+	if (rec->eid_mlen > reqlen || !covers(eid, rec->eid_mlen, req)) {
+		*why = XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR;
+		return "not what was asked";
+	}
+	if (rec->eid_mlen < min && (rec->nrlocs > 0 || !from_map_resolver(x, p))) {
+		*why = XTR_DROP_ITR_MAP_REPLY_RECORD_COARSER_THAN_ALLOWED;
+		return "coarser than map-reply-shortest-prefix";
+	}
+	if ((o = mapcache_exact(x->mc, eid, rec->eid_mlen)) != NULL && o != e0 &&
+	    o->state != MC_PENDING) {
+		*why = XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE;
+		return "the prefix is cached from another answer";
+	}
+	return NULL;
+}
+
 void
 itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
 	struct pending_under pc;
 	struct mc_entry *e0, *e, *o;
-	struct lisp_record rec;
-	struct lisp_addr req, eid, seid, cover[ITR_REPLY_RECORDS];
-	int coverlen[ITR_REPLY_RECORDS], ncover = 0, ninstalled = 0, reqlen, i;
+	struct lisp_record rec, best;
+	struct lisp_addr req, eid, beid, seid;
+	int reqlen, i, nbest = 0;
 	struct rbuf recs = rep->records;
 	struct dp_pkt *held = NULL;
 	uint64_t now = now_ms(), us = now_us(), asked_us;
+	enum xtr_drop why;
+	const char *refused;
 
 	x->st.map_replies_in++;
 	if (rep->flags & MREP_P) {
@@ -319,43 +365,34 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	reqlen = e0->mlen;
 	seid = e0->seid;
 	asked_us = e0->asked_us;
-	/* the prefixes of the answer that cover what we asked */
-	while (record_next(&recs, &rec) == 1)
-		if (record_prefix(&rec, &eid) == 0 && rec.eid_mlen <= reqlen &&
-		    covers(&eid, rec.eid_mlen, &req) && ncover < ITR_REPLY_RECORDS) {
-			cover[ncover] = eid;
-			coverlen[ncover++] = rec.eid_mlen;
-		}
-	recs = rep->records;
+	/* one Map-Reply sets one entry: the most specific record that covers
+	 * what we asked. without LISP-SEC nothing vouches for the rest of an
+	 * answer, so records about other prefixes (a site's ETR answering
+	 * with 0.0.0.0/0 or another site's prefix) are refused */
 	while (record_next(&recs, &rec) == 1) {
 		if (record_prefix(&rec, &eid) == -1) {
 			x->drops[XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID]++;
 			continue;
 		}
-		/* only what we asked about: a prefix covering it, inside it, or
-		 * a more-specific inside a covering one of the same answer */
-		for (i = 0; i < ncover; i++)
-			if (coverlen[i] <= rec.eid_mlen &&
-			    covers(&cover[i], coverlen[i], &eid))
-				break;
-		if (i == ncover && !(rec.eid_mlen >= reqlen &&
-		    covers(&req, reqlen, &eid))) {
+		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
+			x->drops[why]++;
+			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: %s",
+			    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+			    prefix_fmt(&eid, rec.eid_mlen, (char[ADDR_STRLEN]){ 0 },
+			    ADDR_STRLEN), refused);
+			continue;
+		}
+		if (nbest++ > 0) {
+			/* two covering records: the less specific goes */
 			x->drops[XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR]++;
-			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: not "
-			    "what was asked", sa_fmt((const struct sockaddr *)&p->src,
-			    (char[64]){ 0 }, 64), prefix_fmt(&eid, rec.eid_mlen,
-			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
-			continue;
+			if (rec.eid_mlen <= best.eid_mlen)
+				continue;
 		}
-		if (ninstalled == ITR_REPLY_RECORDS) {
-			x->drops[XTR_DROP_ITR_MAP_REPLY_WITH_TOO_MANY_RECORDS]++;
-			break;
-		}
-		if ((e = mapcache_add(x->mc, &eid, rec.eid_mlen, now)) == NULL)
-			continue;
-		ninstalled++;
-		mc_entry_set(e, &rec, rec.auth ? "map-reply" : "proxy-reply", now);
-		/* e0 may be gone: answered by an earlier record of the reply */
+		best = rec;
+		beid = eid;
+	}
+	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
+		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
 		if (asked_us && !e->resolve_us) {
 			e->resolve_us = us - asked_us;
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
@@ -370,7 +407,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		else
 			entry_route(x, e, 0);
 		/* pending entries inside the answer are answered too: found
-		 * in e's trie first, removed after the walk */
+		 * in the FIB's index first, removed after the walk */
 		do {
 			pc.e = e;
 			pc.n = 0;

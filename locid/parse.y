@@ -81,6 +81,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RTTABLE        "routing-table"
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
+%token REPLYSHORTEST  "map-reply-shortest-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
 %token NL "newline"
@@ -215,6 +216,14 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		if (TOP(@1.first_line, "rule-priority") &&
 		    RANGE(@1.first_line, "rule-priority", $2, 1, 32765))
 			ctx->conf->rule_prio = (uint32_t)$2;
+	}
+	| REPLYSHORTEST NUMBER NUMBER {
+		if (TOP(@1.first_line, "map-reply-shortest-prefix") &&
+		    RANGE(@1.first_line, "map-reply-shortest-prefix", $2, 0, 32) &&
+		    RANGE(@1.first_line, "map-reply-shortest-prefix", $3, 0, 128)) {
+			ctx->conf->reply_min_len4 = (int)$2;
+			ctx->conf->reply_min_len6 = (int)$3;
+		}
 	}
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&

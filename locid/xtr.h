@@ -71,7 +71,8 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE, "itr: map-reply with unknown nonce") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID, "itr: map-reply record with an unusable eid") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR, "itr: map-reply record not asked for") \
-	X(XTR_DROP_ITR_MAP_REPLY_WITH_TOO_MANY_RECORDS, "itr: map-reply with too many records") \
+	X(XTR_DROP_ITR_MAP_REPLY_RECORD_COARSER_THAN_ALLOWED, "itr: map-reply record coarser than allowed") \
+	X(XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE, "itr: map-reply record for a prefix learned elsewhere") \
 	X(XTR_DROP_ITR_MAP_REPLY_DID_NOT_COVER_THE_REQUESTED_EID, "itr: map-reply did not cover the requested eid") \
 	X(XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE, "itr: smr for an eid not in the map-cache") \
 	X(XTR_DROP_ITR_RESOLUTION_QUEUE_FULL, "itr: resolution queue full") \

@@ -467,25 +467,22 @@ test_reply_trust(void **state)
 	assert_int_equal(drops(&f->x, "itr: map-reply with unknown nonce"), 1);
 	assert_int_equal(mapcache_count(f->x.mc), 1);
 	assert_int_equal(mapcache_pending(f->x.mc), 1);
-	/* the right nonce: only what covers 198.18.2.10 and lies inside it */
+	/* the right nonce: one entry, the most specific record covering
+	 * 198.18.2.10; the covering /16 and the foreign prefixes are not
+	 * installed (nothing vouches for them without LISP-SEC) */
 	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, recs, 4);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(drops(&f->x, "itr: map-reply record not asked for"), 2);
-	assert_int_equal(mapcache_count(f->x.mc), 2);
+	assert_int_equal(drops(&f->x, "itr: map-reply record not asked for"), 3);
+	assert_int_equal(mapcache_count(f->x.mc), 1);
 	assert_int_equal(mapcache_pending(f->x.mc), 0);
 	e = mapcache_lookup(f->x.mc, &d);
 	assert_non_null(e);
 	assert_int_equal(e->mlen, 24);
 	assert_int_equal(e->state, MC_POSITIVE);
-	assert_true(addr_equal(&e->loc[0].addr, &(struct lisp_addr){ 0 }) == 0);
 	assert_string_equal(addr_fmt(&e->loc[0].addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 	    "127.0.0.1");
-	/* the covering /16 is in; the foreign prefixes are not */
 	d = A("198.18.9.1");
-	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
-	assert_int_equal(e->mlen, 16);
-	assert_string_equal(addr_fmt(&e->loc[0].addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
-	    "127.0.0.1");
+	assert_null(mapcache_lookup(f->x.mc, &d));
 	d = A("203.0.113.1");
 	assert_null(mapcache_lookup(f->x.mc, &d));
 	d = A("10.1.2.3");
@@ -500,6 +497,67 @@ test_reply_trust(void **state)
 /* a resolver that answers with a prefix not covering the EID (OOR's MS
  * answering 199.32.0.0/11 for 198.51.100.1): the request stays pending on
  * its backoff with the packets held; no new Map-Request per packet */
+/* issue 9's hijack: an ETR whose key the attacker holds answers a
+ * forwarded request with 0.0.0.0/0 (and another site's prefix) pointing
+ * at itself. neither is installed; the request stays pending */
+static void
+test_reply_hijack_refused(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_map_request q;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.10");
+	struct pkt p;
+	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	struct rec_spec evil[] = {
+		{ "0.0.0.0/0", "198.51.100.66", 0, 1 },
+		{ "198.0.0.0/7", "198.51.100.66", 0, 1 },
+		{ "198.18.3.0/24", "198.51.100.66", 0, 1 },
+	};
+	struct rec_spec good[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1 } };
+
+	SKIP_IF_NO_NS(f);
+	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	pkt_from(&p, "198.51.100.66", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, evil, 3);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->x, "itr: map-reply record coarser than allowed"), 2);
+	assert_int_equal(drops(&f->x, "itr: map-reply record not asked for"), 1);
+	assert_int_equal(drops(&f->x, "itr: map-reply did not cover the requested eid"), 1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	assert_int_equal(mapcache_count(f->x.mc), 1);
+	/* the real answer, at the retransmission */
+	itr_tick(&f->x, e->next_try_ms);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	pkt_from(&p, "127.0.0.1", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, good, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_POSITIVE);
+	assert_int_equal(e->mlen, 24);
+	/* with a wider bound the /7 would be taken: the setting works */
+	f->l.conf->reply_min_len4 = 0;
+	d = A("198.19.0.1");
+	pk[16] = 198; pk[17] = 19; pk[18] = 0; pk[19] = 1;
+	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	pkt_from(&p, "198.51.100.66", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, evil, 2);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->mlen, 7);
+	/* the cached /24 of another answer is not replaced by it */
+	d = A("198.18.2.10");
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->mlen, 24);
+}
+
 static void
 test_reply_not_covering(void **state)
 {
@@ -694,6 +752,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_smr_retransmit_keeps_s_bit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_trust, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_not_covering, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reply_hijack_refused, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_reply_source, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
