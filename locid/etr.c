@@ -265,7 +265,8 @@ etr_rl_allow(struct etr_rl *rl, const struct lisp_addr *rloc, uint64_t now)
 {
 	struct etr_rl_slot *t, *victim = NULL;
 	unsigned h = rl_hash(rloc);
-	uint64_t add;
+	uint64_t add, rate = rl->rate ? rl->rate : ETR_RL_RATE;
+	uint64_t cap = (rl->burst ? rl->burst : ETR_RL_BURST) * 1000ULL;
 	int k;
 
 	for (k = 0; k < ETR_RL_WINDOW; k++) {
@@ -282,13 +283,12 @@ etr_rl_allow(struct etr_rl *rl, const struct lisp_addr *rloc, uint64_t now)
 		t = victim;
 		t->rloc = *rloc;
 		t->rloc.body = NULL;
-		t->milli = ETR_RL_BURST * 1000;
+		t->milli = (uint32_t)cap;
 		t->last_ms = now;
 	}
 	if (now > t->last_ms) {
-		add = (now - t->last_ms) * ETR_RL_RATE;
-		t->milli = add >= ETR_RL_BURST * 1000 - t->milli ? ETR_RL_BURST * 1000 :
-		    t->milli + (uint32_t)add;
+		add = (now - t->last_ms) * rate;
+		t->milli = add >= cap - t->milli ? (uint32_t)cap : t->milli + (uint32_t)add;
 		t->last_ms = now;
 	}
 	if (t->milli < 1000) {
@@ -374,19 +374,27 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		x->drops[XTR_DROP_MAP_REQUEST_WITHOUT_USABLE_ITR_RLOC]++;
 		return;
 	}
-	/* a reflector must not answer without bound: RLOC-probes are
-	 * exempt (an ITR probes every locator of its map-cache per interval,
-	 * and the reply is no larger than the probe) */
-	if (!probe) {
-		if (x->rl == NULL && (x->rl = calloc(1, sizeof(*x->rl))) != NULL)
+	/* a reflector must not answer without bound: a bucket per ITR-RLOC
+	 * the reply goes to, RLOC-probes in a wider one of their own */
+	{
+		struct etr_rl **rlp = probe ? &x->rl_probe : &x->rl;
+
+		if (*rlp == NULL && (*rlp = calloc(1, sizeof(**rlp))) != NULL) {
 			for (i = 0; i < ETR_RL_SLOTS; i++)
-				addr_set_none(&x->rl->s[i].rloc);
-		if (x->rl != NULL && !etr_rl_allow(x->rl, to, now_ms())) {
-			x->drops[XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED]++;
+				addr_set_none(&(*rlp)->s[i].rloc);
+			if (probe) {
+				(*rlp)->rate = ETR_PROBE_RL_RATE;
+				(*rlp)->burst = ETR_PROBE_RL_BURST;
+			}
+		}
+		if (*rlp != NULL && !etr_rl_allow(*rlp, to, now_ms())) {
+			x->drops[probe ? XTR_DROP_ETR_RLOC_PROBE_REPLY_RATE_LIMITED :
+			    XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED]++;
 			if (log_limited_ok(&x->logrl))
-				log_warn("etr: map-request from %s not answered: more "
-				    "than %d map-replies/s to %s", sa_fmt((const struct
-				    sockaddr *)&p->src, (char[64]){ 0 }, 64), ETR_RL_RATE,
+				log_warn("etr: %s from %s not answered: more than %d "
+				    "replies/s to %s", probe ? "rloc-probe" : "map-request",
+				    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+				    probe ? ETR_PROBE_RL_RATE : ETR_RL_RATE,
 				    addr_fmt(to, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 			return;
 		}

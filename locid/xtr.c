@@ -618,6 +618,7 @@ xtr_free(struct xtr *x)
 	smr_free(x->smr);
 	mrsel_free(x->mrsel);
 	free(x->rl);
+	free(x->rl_probe);
 	free(x->psrc);
 	free(x);
 }

@@ -65,6 +65,7 @@ struct xtr_ms {
 	X(XTR_DROP_MAP_REQUEST_FOR_AN_EID_NOT_OURS, "map-request for an EID not ours") \
 	X(XTR_DROP_MAP_REQUEST_WITHOUT_USABLE_ITR_RLOC, "map-request without usable itr-rloc") \
 	X(XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED, "etr: map-reply rate limited") \
+	X(XTR_DROP_ETR_RLOC_PROBE_REPLY_RATE_LIMITED, "etr: rloc-probe reply rate limited") \
 	X(XTR_DROP_MAP_REPLY_DOES_NOT_FIT, "map-reply does not fit") \
 	X(XTR_DROP_ITR_TOO_MANY_DESTINATIONS_RESOLVING, "itr: too many destinations resolving") \
 	X(XTR_DROP_ITR_OUT_OF_MEMORY, "itr: out of memory") \
@@ -101,6 +102,12 @@ struct xtr_stats {
 #define ETR_RL_WINDOW	8	/* slots probed per address */
 #define ETR_RL_RATE	10	/* replies per second */
 #define ETR_RL_BURST	20
+/* RLOC-probe replies have their own bucket per ITR-RLOC: an ITR probes
+ * each locator of each cached mapping every interval (30 s), so one big
+ * ITR may probe us hundreds of times a second; a spoofed flood towards
+ * a victim still gets no more than this */
+#define ETR_PROBE_RL_RATE  100
+#define ETR_PROBE_RL_BURST 200
 struct etr_rl_slot {
 	struct lisp_addr rloc;		/* AFI_NONE: free */
 	uint64_t	 last_ms;
@@ -109,6 +116,7 @@ struct etr_rl_slot {
 struct etr_rl {
 	struct etr_rl_slot s[ETR_RL_SLOTS];
 	uint64_t	 limited;
+	uint32_t	 rate, burst;	/* 0: ETR_RL_RATE, ETR_RL_BURST */
 };
 
 struct probe_src;
@@ -147,6 +155,7 @@ struct xtr {
 	struct smr	*smr;			/* smr.c: SMRs on a database change */
 	struct mrsel	*mrsel;			/* mrsel.c: map-resolver failover */
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
+	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
 };
 

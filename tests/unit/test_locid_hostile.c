@@ -696,11 +696,36 @@ test_etr_reply_limited(void **state)
 		if (rep.flags & MREP_P)
 			probes++;
 	}
-	/* RLOC-probes are not limited */
+	/* RLOC-probes have their own, wider bucket */
 	assert_int_equal(probes, 5);
 	assert_int_equal(got, ETR_RL_BURST + 5);
 	assert_int_equal(drops(&f->x, "etr: map-reply rate limited"), 30 - ETR_RL_BURST);
 	assert_int_equal(f->x.st.map_replies_out, ETR_RL_BURST + 5);
+	/* a probe flood with the victim as ITR-RLOC (issue 9's reflection):
+	 * at most the probe burst is answered */
+	for (i = 0; i < 2 * ETR_PROBE_RL_BURST; i++) {
+		memset(&q, 0, sizeof(q));
+		q.flags = MREQ_P;
+		q.nonce = 1000 + (uint64_t)i;
+		addr_set_none(&q.seid);
+		q.nitr = 1;
+		q.itr[0] = A("127.0.0.1");
+		q.nrecords = 1;
+		memset(&ep, 0, sizeof(ep));
+		ep.eid = A("198.18.1.0");
+		ep.mlen = 24;
+		wbuf_init(&w, buf, sizeof(buf));
+		map_request_encode_hdr(&w, &q);
+		mreq_record_encode(&w, &ep);
+		map_request_encode_trailer(&w, &q);
+		rbuf_init(&b, buf, w.len);
+		assert_int_equal(map_request_decode(&b, &q, &why), 0);
+		pkt_from(&p, "198.51.100.66", 4342);
+		etr_request_in(&f->x, &p, NULL, &q);
+	}
+	assert_int_equal(drops(&f->x, "etr: rloc-probe reply rate limited"),
+	    2 * ETR_PROBE_RL_BURST - (ETR_PROBE_RL_BURST - 5));
+	assert_int_equal(f->x.st.probe_replies, ETR_PROBE_RL_BURST);
 }
 
 static void
