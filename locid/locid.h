@@ -171,9 +171,12 @@ struct role_rx {
  * role provides one; DDT will provide another */
 struct resolver {
 	/* 1 if it answered or forwarded the request for prefix, 0 if the EID
-	 * is in no configured site (the MR then answers negatively) */
+	 * is in no configured site (the MR then answers negatively).
+	 * *forwarded is shared by the records of one message: once one ECM
+	 * went out for it (it carries every record) no other does */
 	int		(*resolve)(void *, const struct pkt *, const struct lisp_ecm *,
-			    const struct lisp_map_request *, const struct lisp_eid_prefix *);
+			    const struct lisp_map_request *, const struct lisp_eid_prefix *,
+			    int *forwarded);
 	/* the configured EID space (for the coarsest negative prefix) */
 	struct trie	*(*eid_space)(void *, uint32_t iid, int afi_bits);
 };

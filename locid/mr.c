@@ -316,7 +316,7 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		}
 		if (ep.mlen > bits)
 			ep.mlen = (uint8_t)bits;
-		if (res != NULL && res->resolve(rarg, p, ecm, mreq, &ep))
+		if (res != NULL && res->resolve(rarg, p, ecm, mreq, &ep, &forwarded))
 			continue;
 		iid = eid_iid(&ep.eid);
 		rt = route_table(mr, iid, bits, 0);
@@ -404,7 +404,6 @@ const struct role role_mr = {
 	.rx = {
 		[RX_REQUEST] = { mr_rx_request, 20 },
 		[RX_ECM_REQUEST] = { mr_rx_request, 10 },
-		[RX_ECM_FORWARDED] = { mr_rx_request, 20 },
 	},
 	.counters = mr_counters,
 	.logrl = mr_logrl,

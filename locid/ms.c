@@ -1018,7 +1018,8 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
 
 static int
 ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
-    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep,
+    int *forwarded)
 {
 	const struct conf_timers *tm = &ms->l->conf->timers;
 	struct ms_table	*t = table_of(ms, &ep->eid, 0);
@@ -1048,7 +1049,11 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 			/* nothing to forward to: answer for the ETRs */
 			return send_proxy_reply(ms, p, ecm, mreq, e, now);
 		}
-		msmr_forward(ms->l, p, ecm, ep, &etr, ECM_E);
+		/* one ECM per message: the ETR answers every record of it
+		 * that it holds (issue 9: 8 records made 8 copies) */
+		if (!*forwarded)
+			msmr_forward(ms->l, p, ecm, ep, &etr, ECM_E);
+		*forwarded = 1;
 		return 1;
 	}
 	pf = trie_lookup_prefix(t->sites, key, ep->mlen, &cfg_mlen);
@@ -1591,9 +1596,10 @@ ms_logrl(void *o)
 
 static int
 ms_backend_resolve(void *o, const struct pkt *p, const struct lisp_ecm *ecm,
-    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep,
+    int *forwarded)
 {
-	return ms_resolve(o, p, ecm, mreq, ep);
+	return ms_resolve(o, p, ecm, mreq, ep, forwarded);
 }
 
 static struct trie *

@@ -67,7 +67,7 @@ rm_register(const struct rm_reg *s, uint8_t *buf, size_t cap)
 /* a Map-Request for eid (host route unless mlen) with ITR-RLOC itr; in an
  * ECM from itr:sport unless plain. the inner request is copied to inner */
 static inline size_t
-rm_request(const char *eid, int mlen, const char *itr, uint16_t sport,
+rm_request_n(const char *eid, int mlen, int nrec, const char *itr, uint16_t sport,
     uint64_t nonce, int plain, uint8_t *buf, size_t cap, uint8_t *inner,
     size_t *ilen)
 {
@@ -83,13 +83,14 @@ rm_request(const char *eid, int mlen, const char *itr, uint16_t sport,
 	addr_set_none(&mr.seid);
 	mr.nitr = 1;
 	assert_int_equal(addr_parse(&mr.itr[0], itr), 0);
-	mr.nrecords = 1;
+	mr.nrecords = (uint8_t)nrec;
 	memset(&ep, 0, sizeof(ep));
 	assert_int_equal(addr_parse(&ep.eid, eid), 0);
 	ep.mlen = (uint8_t)(mlen ? mlen : addr_bits(&ep.eid));
 	wbuf_init(&w, plain ? buf : tmp, plain ? cap : sizeof(tmp));
 	map_request_encode_hdr(&w, &mr);
-	mreq_record_encode(&w, &ep);
+	for (int i = 0; i < nrec; i++)
+		mreq_record_encode(&w, &ep);
 	map_request_encode_trailer(&w, &mr);
 	assert_false(w.err);
 	if (inner != NULL) {
@@ -108,6 +109,15 @@ rm_request(const char *eid, int mlen, const char *itr, uint16_t sport,
 	ecm_encode(&w, 0, &src, &dst, sport, LISP_CONTROL_PORT, tmp, n);
 	assert_false(w.err);
 	return w.len;
+}
+
+/* the same with one record */
+static inline size_t
+rm_request(const char *eid, int mlen, const char *itr, uint16_t sport,
+    uint64_t nonce, int plain, uint8_t *buf, size_t cap, uint8_t *inner,
+    size_t *ilen)
+{
+	return rm_request_n(eid, mlen, 1, itr, sport, nonce, plain, buf, cap, inner, ilen);
 }
 
 /* a Map-Reply with one record, decoded */

@@ -130,6 +130,24 @@ test_ms_route_forward(void **state)
 	assert_int_equal(fake_timers_armed(), 0);
 }
 
+/* an ECM with E was forwarded by a Map-Server to an ETR: a Map-Resolver
+ * that took it would forward or answer it again, and a site registering
+ * the MS's own address made that a loop (issue 9, attack 5) */
+static void
+test_forwarded_ecm_not_taken(void **state)
+{
+	uint8_t	buf[1024], inner[512];
+	size_t	len, ilen;
+
+	len = rm_request("198.19.4.4", 0, ITR, 40000, 78, 0, buf, sizeof(buf),
+	    inner, &ilen);
+	put_u32(buf, get_u32(buf) | ECM_E);
+	fake_sent_clear();
+	fake_rx(buf, len, ITR, 40000);
+	assert_int_equal(fake_nsent(), 0);
+	assert_int_equal(fake_core_drops(CORE_DROP_REQUEST_NO_ROLE), 1);
+}
+
 static void
 test_negative(void **state)
 {
@@ -306,6 +324,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ms_route_forward, setup_mr, teardown),
+		cmocka_unit_test_setup_teardown(test_forwarded_ecm_not_taken, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_negative, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_record_cap, setup_mr, teardown),

@@ -526,6 +526,18 @@ test_forward_to_etr(void **state)
 	assert_int_equal(ecm.sport, 40000);
 	assert_int_equal(ecm.inner.len, ilen);
 	assert_memory_equal(ecm.inner.p, inner, ilen);
+	/* eight records for the site in one ECM: one copy forwarded, which
+	 * carries them all (issue 9: one copy per record) */
+	{
+		uint8_t	buf[1024];
+		size_t	len = rm_request_n("198.18.2.9", 0, 8, ITR, 40000, 99, 0,
+			    buf, sizeof(buf), inner, &ilen);
+
+		fake_sent_clear();
+		assert_int_equal(fake_rx(buf, len, ITR, 40000), 1);
+		assert_int_equal(fake_nsent(), 1);
+		assert_int_equal(fake_sent_get(0)->len, len);
+	}
 	/* once it expired: negative again */
 	fake_advance(180000);
 	assert_int_equal(request("198.18.2.9", NULL, NULL, &nonce), 1);
