@@ -64,6 +64,7 @@ conf_defaults(struct conf *c)
 	c->timers.probe_interval = 30;
 	c->timers.probe_timeout = 3;
 	c->timers.map_cache_ttl = 1440;
+	c->timers.record_ttl_max = 1440;
 	TAILQ_INIT(&c->sites);
 	TAILQ_INIT(&c->ms_routes);
 	TAILQ_INIT(&c->mappings);
@@ -648,6 +649,8 @@ conf_timer(struct parse_ctx *ctx, int line, const char *what, uint64_t v)
 		    offsetof(struct conf_timers, probe_timeout), 1, 3600 },
 		{ "map-cache-ttl",
 		    offsetof(struct conf_timers, map_cache_ttl), 1, 525600 },
+		{ "record-ttl-max",
+		    offsetof(struct conf_timers, record_ttl_max), 1, 525600 },
 	};
 	size_t i;
 	uint32_t u;

@@ -94,6 +94,7 @@ struct conf_timers {
 	uint32_t	 probe_interval;	/* s, 30; 0 = off */
 	uint32_t	 probe_timeout;		/* s, 3 */
 	uint32_t	 map_cache_ttl;		/* min, 1440: TTL of our Map-Replies */
+	uint32_t	 record_ttl_max;	/* min, 1440: longest Record TTL we keep */
 };
 
 struct conf {

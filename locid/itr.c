@@ -392,6 +392,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		beid = eid;
 	}
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
+		if (best.ttl > x->l->conf->timers.record_ttl_max)
+			best.ttl = x->l->conf->timers.record_ttl_max;
 		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
 		if (asked_us && !e->resolve_us) {
 			e->resolve_us = us - asked_us;

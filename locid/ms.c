@@ -651,7 +651,9 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	r->flags &= RF_INLINE;
 	if (mr->flags & MREG_T) {
 		r->flags |= RF_TTL;
-		life = (uint64_t)rec->ttl * 60000;
+		/* at most record-ttl-max: 0xffffffff minutes is 8,000 years */
+		life = (uint64_t)(rec->ttl < tm->record_ttl_max ? rec->ttl :
+		    tm->record_ttl_max) * 60000;
 	} else
 		life = (uint64_t)tm->registration_ttl * 1000;
 	r->expire_ms = now + life;

@@ -55,6 +55,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token PROBEINTERVAL  "probe-interval"
 %token PROBETIMEOUT   "probe-timeout"
 %token MAPCACHETTL    "map-cache-ttl"
+%token RECTTLMAX      "record-ttl-max"
 %token SITE           "site"
 %token DESCRIPTION    "description"
 %token KEY            "key"
@@ -163,6 +164,7 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PROBEINTERVAL NUMBER	{ conf_timer(ctx, @1.first_line, "probe-interval", $2); }
 	| PROBETIMEOUT NUMBER	{ conf_timer(ctx, @1.first_line, "probe-timeout", $2); }
 	| MAPCACHETTL NUMBER	{ conf_timer(ctx, @1.first_line, "map-cache-ttl", $2); }
+	| RECTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "record-ttl-max", $2); }
 	| SITE name '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_SITE, $2); }
 	| DESCRIPTION STRING	{ conf_description(ctx, @1.first_line, $2); }
 	| KEY NUMBER WORD STRING {

@@ -145,6 +145,7 @@ print_general(FILE *f, const struct conf *c)
 	fprintf(f, "\tprobe-interval %u\n", c->timers.probe_interval);
 	fprintf(f, "\tprobe-timeout %u\n", c->timers.probe_timeout);
 	fprintf(f, "\tmap-cache-ttl %u\n", c->timers.map_cache_ttl);
+	fprintf(f, "\trecord-ttl-max %u\n", c->timers.record_ttl_max);
 	fprintf(f, "}\n");
 }
 

@@ -57,6 +57,7 @@ struct rec_spec {
 	const char	*loc;
 	uint16_t	 flags;		/* locator flags besides R */
 	int		 auth;
+	uint32_t	 ttl;		/* minutes, 0: 1440 */
 };
 
 static void
@@ -81,7 +82,7 @@ mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
 		memset(&rec, 0, sizeof(rec));
 		assert_int_equal(prefix_parse(r[i].pfx, &rec.eid, &mlen), 0);
 		rec.eid_mlen = (uint8_t)mlen;
-		rec.ttl = 1440;
+		rec.ttl = r[i].ttl ? r[i].ttl : 1440;
 		rec.auth = (uint8_t)r[i].auth;
 		rec.nrlocs = 1;
 		record_encode(&w, &rec);
@@ -122,7 +123,7 @@ test_nonce_index(void **state)
 	struct lisp_addr a;
 	uint8_t buf[512];
 	int mlen, i;
-	struct rec_spec two[] = { { "198.18.2.0/24", "203.0.113.5", 0, 1 } };
+	struct rec_spec two[] = { { "198.18.2.0/24", "203.0.113.5", 0, 1, 0 } };
 
 	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
 	e = mapcache_add(mc, &a, mlen, 0);
@@ -371,7 +372,7 @@ positive(struct fx *f)
 	struct rbuf recs;
 	uint8_t buf[256];
 	int mlen;
-	const struct rec_spec r[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1 } };
+	const struct rec_spec r[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 0 } };
 
 	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
 	e = mapcache_add(f->x.mc, &a, mlen, now_ms());
@@ -445,10 +446,10 @@ test_reply_trust(void **state)
 	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
 	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
 	struct rec_spec recs[] = {
-		{ "203.0.113.0/24", "198.51.100.66", 0, 1 },	/* not asked */
-		{ "10.0.0.0/8", "198.51.100.66", 0, 1 },	/* not asked */
-		{ "198.18.0.0/16", "127.0.0.1", 0, 1 },		/* covers */
-		{ "198.18.2.0/24", "127.0.0.1", 0, 1 },		/* inside the cover */
+		{ "203.0.113.0/24", "198.51.100.66", 0, 1, 0 },	/* not asked */
+		{ "10.0.0.0/8", "198.51.100.66", 0, 1, 0 },	/* not asked */
+		{ "198.18.0.0/16", "127.0.0.1", 0, 1, 0 },		/* covers */
+		{ "198.18.2.0/24", "127.0.0.1", 0, 1, 0 },		/* inside the cover */
 	};
 
 	SKIP_IF_NO_NS(f);
@@ -512,11 +513,13 @@ test_reply_hijack_refused(void **state)
 	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
 	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
 	struct rec_spec evil[] = {
-		{ "0.0.0.0/0", "198.51.100.66", 0, 1 },
-		{ "198.0.0.0/7", "198.51.100.66", 0, 1 },
-		{ "198.18.3.0/24", "198.51.100.66", 0, 1 },
+		{ "0.0.0.0/0", "198.51.100.66", 0, 1, 0 },
+		{ "198.0.0.0/7", "198.51.100.66", 0, 1, 0 },
+		{ "198.18.3.0/24", "198.51.100.66", 0, 1, 0 },
 	};
-	struct rec_spec good[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1 } };
+	/* a Record TTL in seconds where minutes are meant (lispers.net's
+	 * force-ttl): about 4,000 years, kept for record-ttl-max instead */
+	struct rec_spec good[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 2100000000 } };
 
 	SKIP_IF_NO_NS(f);
 	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
@@ -540,6 +543,8 @@ test_reply_hijack_refused(void **state)
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->mlen, 24);
+	assert_int_equal(e->ttl, 1440);
+	assert_true(e->expires_ms <= now_ms() + 1440 * 60000ULL);
 	/* with a wider bound the /7 would be taken: the setting works */
 	f->l.conf->reply_min_len4 = 0;
 	d = A("198.19.0.1");
@@ -569,7 +574,7 @@ test_reply_not_covering(void **state)
 	struct pkt p;
 	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
 	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
-	struct rec_spec wrong[] = { { "199.32.0.0/11", "127.0.0.1", 0, 1 } };
+	struct rec_spec wrong[] = { { "199.32.0.0/11", "127.0.0.1", 0, 1, 0 } };
 	int i;
 
 	SKIP_IF_NO_NS(f);
@@ -607,7 +612,7 @@ test_probe_reply_source(void **state)
 	struct mc_entry *e;
 	struct pkt p;
 	uint8_t buf[512];
-	struct rec_spec r[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1 } };
+	struct rec_spec r[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 0 } };
 
 	SKIP_IF_NO_NS(f);
 	e = positive(f);

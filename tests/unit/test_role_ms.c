@@ -275,6 +275,20 @@ test_expiry_refresh(void **state)
 	assert_int_equal(fake_timers_armed(), 0);
 }
 
+/* Record TTL 0xffffffff with T (issue 9: expiry in ~8,000 years): kept
+ * for record-ttl-max (a day) at most */
+static void
+test_record_ttl_capped(void **state)
+{
+	struct rm_reg	 t = { "198.18.1.0/24", ETR, MREG_T, 1, KEY1, 0, 0xffffffff, 0, 0 };
+
+	assert_int_equal(do_register(&t), 1);
+	fake_advance(1440 * 60000ULL - 1);
+	assert_true(is_registered("198.18.1.0/24"));
+	fake_advance(1);
+	assert_false(is_registered("198.18.1.0/24"));
+}
+
 static void
 test_expiry_record_ttl(void **state)
 {
@@ -638,6 +652,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_record_ttl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_ttl_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_mass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_reload, setup, teardown),
