@@ -83,6 +83,7 @@ struct dp_ctl {
 	X(DP_DROP_DECAP_PACKET_TRUNCATED, "decap: packet truncated") \
 	X(DP_DROP_DECAP_MALFORMED, "decap: malformed") \
 	X(DP_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE, "decap: destination not in our EID space") \
+	X(DP_DROP_DECAP_NESTED_LISP_TO_OURSELVES, "decap: nested lisp to ourselves") \
 	X(DP_DROP_ITR_MALFORMED_PACKET_FROM_TUN, "itr: malformed packet from tun") \
 	X(DP_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE, "itr: source not in our EID space") \
 	X(DP_DROP_ITR_PACKET_ON_TUN_WITHOUT_ITR_ROLE, "itr: packet on tun without itr role") \
@@ -197,5 +198,8 @@ void	dp_flush(struct dp *);
 /* a decapsulated packet the PETR may take: 1 when it did (forwarded
  * natively or dropped), 0 when it is not the PETR's (the ETR's) */
 int	dp_petr_decap(struct dp *, const struct decap *);
+/* one packet received on the data port (p/len its UDP payload, ttl the
+ * outer TTL or -1), as the read callback handles it */
+void	dp_decap(struct dp *, uint8_t *p, size_t len, int ttl, const struct sockaddr *from);
 
 #endif

@@ -490,8 +490,19 @@ dp_petr_decap(struct dp *dp, const struct decap *d)
 	return 1;
 }
 
-static void
-decap_one(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *from)
+/* the inner packet is LISP data to one of our RLOCs: decapsulating it
+ * would have us decapsulate again what a sender wrapped twice */
+static int
+nested_to_us(const struct dp *dp, const struct decap *d)
+{
+	const struct lisp_addr *r = src_rloc(dp, d->ip.dst.afi);
+
+	return d->ip.proto == IPPROTO_UDP && d->ip.dport == dp->port && dp->port != 0 &&
+	    r != NULL && addr_equal(r, &d->ip.dst);
+}
+
+void
+dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *from)
 {
 	struct decap d;
 	const char *why;
@@ -501,6 +512,13 @@ decap_one(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr 
 		if (log_limited_ok(dp->logrl))
 			log_warn("etr: data packet from %s dropped: %s",
 			    sa_fmt(from, (char[64]){ 0 }, 64), why);
+		return;
+	}
+	if (nested_to_us(dp, &d)) {
+		dp->drops[DP_DROP_DECAP_NESTED_LISP_TO_OURSELVES]++;
+		if (log_limited_ok(dp->logrl))
+			log_warn("etr: data packet from %s dropped: LISP inside LISP "
+			    "to our own RLOC", sa_fmt(from, (char[64]){ 0 }, 64));
 		return;
 	}
 	if (dp_petr_decap(dp, &d) == 1)	/* PETR: native or dropped */
@@ -566,7 +584,7 @@ udp_read(evutil_socket_t fd, short ev, void *arg)
 				dp->drops[DP_DROP_DECAP_PACKET_TRUNCATED]++;
 				continue;
 			}
-			decap_one(dp, iov[i].iov_base, msg[i].msg_len, ttl,
+			dp_decap(dp, iov[i].iov_base, msg[i].msg_len, ttl,
 			    (struct sockaddr *)&from[i]);
 		}
 		if (n < DP_BATCH)

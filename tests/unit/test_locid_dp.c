@@ -250,6 +250,49 @@ test_second_implementation(void **state)
 	assert_int_equal(fib_count(r->fib), 0);
 }
 
+/* a LISP data payload (header with the instance-id, inner IPv4 UDP
+ * src -> dst:dport) in buf; its length */
+static size_t
+mklisp(uint8_t *buf, const char *src, const char *dst, uint16_t dport)
+{
+	uint8_t tmp[ENCAP_HEADROOM + 64];
+	uint8_t *ip = mkpkt(tmp, src, dst);
+
+	memset(buf, 0, 8);
+	buf[0] = 0x08;			/* I */
+	buf[6] = 7;			/* instance-id 7 */
+	ip[22] = (uint8_t)(dport >> 8);
+	ip[23] = (uint8_t)dport;
+	memcpy(buf + 8, ip, 28);
+	return 8 + 28;
+}
+
+/* LISP inside LISP addressed to our own RLOC is not decapsulated twice
+ * (issue 9: nested LISP to ourselves went through); a packet for our
+ * EID space is delivered */
+static void
+test_decap_nested(void **state)
+{
+	struct rec *r = *state;
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	uint8_t buf[128], out[128];
+	size_t n;
+
+	r->dp.port = LISP_DATA_PORT;
+	n = mklisp(buf, "198.51.100.1", "203.0.113.1", LISP_DATA_PORT);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(r->dp.drops[DP_DROP_DECAP_NESTED_LISP_TO_OURSELVES], 1);
+	assert_true(read(r->pipe[0], out, sizeof(out)) == -1 && errno == EAGAIN);
+	/* the same to another port of ours is simply not in our EID space */
+	n = mklisp(buf, "198.51.100.1", "203.0.113.1", 53);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(r->dp.drops[DP_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE], 1);
+	n = mklisp(buf, "198.18.2.10", "198.18.1.10", 53);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(read(r->pipe[0], out, sizeof(out)), 28);
+	assert_int_equal(r->dp.st.decap_pkts, 1);
+}
+
 int
 main(void)
 {
@@ -259,6 +302,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_native_by_fib, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounce_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_implementation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decap_nested, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
