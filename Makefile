@@ -18,6 +18,10 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	   -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(SANFLAGS) \
 	   -Ilib -Ilocid -I$(BUILD)/locid -MMD -MP
 LDFLAGS	+= $(SANFLAGS)
+# the version: one place, the VERSION file; locid -V, locictl --version
+# and `locictl show version` print it
+VERSION	:= $(shell cat VERSION)
+CFLAGS	+= -DLOCID_VERSION='"$(VERSION)"'
 PKGS	 = libcrypto libevent libmnl jansson libpcap libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -88,6 +92,10 @@ $(LIBDAEMON): $(D_OBJ)
 $(LIBCTL): $(C_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# the objects that print the version
+$(BUILD)/locid/main.o $(BUILD)/locid/control.o $(BUILD)/locictl/main.o \
+    $(BUILD)/locictl/ctl_show.o: VERSION
 
 $(BUILD)/bin/locid: $(BUILD)/locid/main.o $(LIBDAEMON) $(LIBLOCID)
 	@mkdir -p $(dir $@)

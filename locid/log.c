@@ -10,6 +10,7 @@
 /* the daemon's only process-wide state: where log lines go */
 static int	log_to_stderr = 1;
 static int	log_verbose;
+static char	log_last[1024];	/* the last warning: start-up reports it */
 
 void
 log_init(int debug, const char *ident)
@@ -57,8 +58,18 @@ log_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	vsnprintf(log_last, sizeof(log_last), fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
 	log_vlog(LOG_WARNING, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_last_warn(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", log_last[0] != '\0' ? log_last :
+	    "(no reason logged)");
 }
 
 void
