@@ -117,9 +117,10 @@ pidfile_release(struct pidfile *p)
 
 /* in the background: fork; the parent waits for one line from the child
  * ("OK" or the reason start-up failed), prints the reason and exits 1, or
- * exits 0. returns in the child with the write end of the pipe */
+ * exits 0: returns the parent's exit status, or -1 in the child with the
+ * write end of the pipe in *rfd */
 static int
-background(void)
+background(int *rfd)
 {
 	int	 fds[2], st;
 	pid_t	 pid;
@@ -129,11 +130,11 @@ background(void)
 
 	if (pipe2(fds, O_CLOEXEC) == -1) {
 		fprintf(stderr, "locid: pipe: %s\n", strerror(errno));
-		exit(1);
+		return 1;
 	}
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "locid: fork: %s\n", strerror(errno));
-		exit(1);
+		return 1;
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -144,7 +145,8 @@ background(void)
 			_exit(1);
 		if (pid != 0)
 			_exit(0);
-		return fds[1];
+		*rfd = fds[1];
+		return -1;
 	}
 	close(fds[1]);
 	while (got < sizeof(buf) - 1) {
@@ -157,15 +159,16 @@ background(void)
 	}
 	buf[got] = '\0';
 	waitpid(pid, &st, 0);	/* the intermediate child */
+	close(fds[0]);
 	if (strcmp(buf, "OK\n") == 0)
-		exit(0);
+		return 0;
 	if (got == 0)
 		fprintf(stderr, "locid: start-up failed (no reason given; "
 		    "see the system log)\n");
 	else
 		fprintf(stderr, "locid: %s%s", buf,
 		    buf[got - 1] == '\n' ? "" : "\n");
-	exit(1);
+	return 1;
 }
 
 static void
@@ -269,7 +272,12 @@ main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	if (!debug) {
-		rfd = background();
+		int rc;
+
+		if ((rc = background(&rfd)) != -1) {
+			conf_free(c);
+			return rc;
+		}
 		if (chdir("/") == -1) {
 			report(rfd, "chdir /: failed");
 			return 1;
@@ -293,9 +301,9 @@ main(int argc, char *argv[])
 		log_last_warn(last, sizeof(last));
 		snprintf(why, sizeof(why), "start-up failed: %s", last);
 		log_warn("start-up failed");
-		report(rfd, why);
 		locid_stop(&l);
 		pidfile_release(&pf);
+		report(rfd, why);
 		return 1;
 	}
 	/* everything that needs root is open: from here on the user */
@@ -303,9 +311,9 @@ main(int argc, char *argv[])
 		snprintf(why, sizeof(why), "dropping privileges to user %s "
 		    "failed: %s", c->user, err);
 		log_warn("%s", why);
-		report(rfd, why);
 		locid_stop(&l);
 		pidfile_release(&pf);
+		report(rfd, why);
 		return 1;
 	}
 	if (c->user != NULL)

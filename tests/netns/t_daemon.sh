@@ -31,8 +31,9 @@ CONF
 }
 conf d.conf 198.18.0.0/15
 # started from $NETNS_TMP with a relative -f, as an operator would
-bg() { (cd "$NETNS_TMP" && in_ns d "$LOCID" -f "$@"); }
+# the daemon of the pidfile is killed by the EXIT trap, also on a failure
 track() { [ -s "$PID" ] && _pids="$_pids $(cat "$PID")"; }
+bg() { (cd "$NETNS_TMP" && in_ns d "$LOCID" -f "$@"); _rc=$?; track; return $_rc; }
 
 # 1. 4342 taken: exit 1, the reason on stderr, nothing left behind
 # a simple command, so $! is the holder itself
@@ -47,18 +48,16 @@ _pids="$_pids $holder"
 wait_until 5 "[ -e $NETNS_TMP/bound ]" || fail "could not bind 4342 for the test"
 bg d.conf >"$NETNS_TMP/out1" 2>"$NETNS_TMP/err1"
 rc=$?
-track
 [ "$rc" -eq 1 ] || fail "start with 4342 bound: exit $rc, want 1"
 grep -q 'start-up failed: bind 127.0.0.1:4342: Address already in use' "$NETNS_TMP/err1" ||
     fail "start with 4342 bound: stderr '$(cat "$NETNS_TMP/err1")'"
 [ ! -e "$PID" ] && [ ! -e "$SOCK" ] || fail "failed start left $(ls "$RUN")"
-! pgrep -f "$LOCID -f d.conf" >/dev/null || fail "a locid process is left"
+wait_until 5 "! pgrep -f '$LOCID -f d.conf'" || fail "a locid process is left"
 kill "$holder"; wait "$holder" 2>/dev/null
 pass "background start with 4342 bound: exit 1, reason on stderr, nothing left"
 
 # 2. normal start: exit 0 only once it answers
 bg d.conf 2>"$NETNS_TMP/err2" || fail "background start: exit $? ($(cat "$NETNS_TMP/err2"))"
-track
 [ -s "$PID" ] || fail "no pidfile $PID"
 p=$(cat "$PID")
 kill -0 "$p" || fail "pid $p of the pidfile is not running"
