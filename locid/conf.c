@@ -18,7 +18,7 @@
 #include "confpriv.h"
 
 #define CONTROL_PATH_MAX	107	/* sun_path less its NUL */
-#define PIDFILE_MAX		511
+#define PIDFILE_MAX		255	/* as any string */
 #define IFNAME_MAX		15	/* IFNAMSIZ less its NUL */
 
 /* the role keywords: one table for the grammar, the printer and main */

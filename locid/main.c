@@ -56,7 +56,7 @@ on_term(evutil_socket_t sig, short ev, void *arg)
  * pid. -1 with the reason in err when another locid holds the lock */
 struct pidfile {
 	int	 fd;
-	char	 path[512];		/* conf.c: PIDFILE_MAX + 1 */
+	char	 path[512];		/* conf.c: PIDFILE_MAX 255 */
 };
 
 static int
