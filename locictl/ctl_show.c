@@ -257,10 +257,9 @@ show_version(const struct ctl_opts *o)
 		fprintf(stderr, "locictl: show version: %s\n", err);
 		return 1;
 	}
-	if (o->json) {
-		json_object_set_new(res, "locictl", json_string(LOCID_VERSION));
-		out_json(stdout, res);
-	} else {
+	if (o->json)
+		out_json(stdout, res);	/* the daemon's reply, as its schema says */
+	else {
 		printf("locictl %s\n", LOCID_VERSION);
 		printf("locid %s, control protocol %lld, roles:",
 		    json_string_value(json_object_get(res, "version")) != NULL ?

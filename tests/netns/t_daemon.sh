@@ -65,6 +65,8 @@ kill -0 "$p" || fail "pid $p of the pidfile is not running"
 ctl d "$SOCK" --json show version >"$NETNS_TMP/v" || fail "no answer over $SOCK"
 jq -e --arg v "$(cat VERSION)" '.version == $v and .roles == ["map-resolver"]' \
     "$NETNS_TMP/v" >/dev/null || fail "show version: $(cat "$NETNS_TMP/v")"
+sh tests/schema/match.sh tests/schema/show-version.schema "$NETNS_TMP/v" ||
+    fail "show version against its schema"
 [ ! -s "$NETNS_TMP/err2" ] || fail "stderr of a good start: $(cat "$NETNS_TMP/err2")"
 pass "background start: exit 0, pidfile $p, show version answers"
 
