@@ -65,7 +65,8 @@ int	ratelimit_allow(struct ratelimit *, uint64_t now);
 void	log_init(int debug, const char *ident);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-/* the text of the last log_warn, for a start-up failure's report */
+/* the warnings logged so far ("; "-separated), for a start-up failure's
+ * report */
 void	log_last_warn(char *, size_t);
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* each role has its own limiter for drop and refusal lines, so that a

@@ -10,7 +10,9 @@
 /* the daemon's only process-wide state: where log lines go */
 static int	log_to_stderr = 1;
 static int	log_verbose;
-static char	log_last[1024];	/* the last warning: start-up reports it */
+/* the warnings so far, "; "-separated, until full: a failed start-up
+ * reports them to the waiting parent */
+static char	log_last[2048];
 
 void
 log_init(int debug, const char *ident)
@@ -57,9 +59,15 @@ log_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(log_last, sizeof(log_last), fmt, ap);
-	va_end(ap);
+	size_t	n = strlen(log_last);
+
+	if (n + 3 < sizeof(log_last)) {
+		if (n > 0)
+			memcpy(log_last + n, "; ", 3), n += 2;
+		va_start(ap, fmt);
+		vsnprintf(log_last + n, sizeof(log_last) - n, fmt, ap);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
 	log_vlog(LOG_WARNING, fmt, ap);
 	va_end(ap);

@@ -296,7 +296,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (locid_start(&l, c, path) == -1) {
-		char last[1024];
+		char last[2048];
 
 		log_last_warn(last, sizeof(last));
 		snprintf(why, sizeof(why), "start-up failed: %s", last);

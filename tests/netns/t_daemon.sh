@@ -4,8 +4,9 @@
 #   [ d ] 127.0.0.1, lo only: one Map-Resolver, control socket and
 #         pidfile in $NETNS_TMP/run
 #
-# Checks: a background start with UDP 4342 already bound exits 1 with the
-# reason on stderr and leaves no process, pidfile or socket; a normal one
+# Checks: a background start with UDP 4342 already bound, or with its TUN
+# device refused, exits 1 with the reason on stderr and leaves no process,
+# pidfile or socket; a normal one
 # exits 0 once the daemon answers, its pid in the pidfile; a second
 # instance (background or -d) on the same configuration is refused with
 # exit 1 and a message, and the first still answers over its control
@@ -55,6 +56,28 @@ grep -q 'start-up failed: bind 127.0.0.1:4342: Address already in use' "$NETNS_T
 wait_until 5 "! pgrep -f '$LOCID -f d.conf'" || fail "a locid process is left"
 kill "$holder"; wait "$holder" 2>/dev/null
 pass "background start with 4342 bound: exit 1, reason on stderr, nothing left"
+
+# 1b. the TUN device refused (its name is taken by a TAP device)
+cat >"$NETNS_TMP/x.conf" <<CONF
+role itr
+role etr
+control "$SOCK"
+database-mapping 198.18.1.0/24 {
+	rloc 203.0.113.1 priority 1 weight 100
+}
+map-server 203.0.113.2 key 0 sha256 "k"
+map-resolver 203.0.113.2
+tun lisp0 mtu 1400
+CONF
+in_ns d ip tuntap add lisp0 mode tap || fail "tap lisp0"
+bg x.conf 2>"$NETNS_TMP/err1b"
+rc=$?
+[ "$rc" -eq 1 ] || fail "start with the TUN refused: exit $rc, want 1"
+grep -q 'start-up failed: xtr: tun lisp0: Invalid argument' "$NETNS_TMP/err1b" ||
+    fail "start with the TUN refused: stderr '$(cat "$NETNS_TMP/err1b")'"
+[ ! -e "$PID" ] && [ ! -e "$SOCK" ] || fail "failed start left $(ls "$RUN")"
+in_ns d ip tuntap del lisp0 mode tap
+pass "background start with the TUN refused: exit 1, reason on stderr"
 
 # 2. normal start: exit 0 only once it answers
 bg d.conf 2>"$NETNS_TMP/err2" || fail "background start: exit $? ($(cat "$NETNS_TMP/err2"))"
