@@ -18,6 +18,10 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	   -Wshadow -Wstrict-prototypes -Wmissing-prototypes $(SANFLAGS) \
 	   -Ilib -Ilocid -I$(BUILD)/locid -MMD -MP
 LDFLAGS	+= $(SANFLAGS)
+# the version: one place, the VERSION file; locid -V, locictl --version
+# and `locictl show version` print it
+VERSION	:= $(shell cat VERSION)
+CFLAGS	+= -DLOCID_VERSION='"$(VERSION)"'
 PKGS	 = libcrypto libevent libmnl jansson libpcap libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -47,7 +51,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # programs go in bin/: $(BUILD)/locid/ and $(BUILD)/locictl/ hold objects
 PROGS	  := $(BUILD)/bin/locid $(BUILD)/bin/locictl
 
-.PHONY: all deps check unit unit-asan scripts-check fuzz fuzz-smoke netns bench demo clean
+.PHONY: all install uninstall deps check unit unit-asan scripts-check fuzz fuzz-smoke netns bench demo clean
 .SUFFIXES:
 
 all: $(PROGS)
@@ -88,6 +92,10 @@ $(LIBDAEMON): $(D_OBJ)
 $(LIBCTL): $(C_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# the objects that print the version
+$(BUILD)/locid/main.o $(BUILD)/locid/control.o $(BUILD)/locictl/main.o \
+    $(BUILD)/locictl/ctl_show.o: VERSION
 
 $(BUILD)/bin/locid: $(BUILD)/locid/main.o $(LIBDAEMON) $(LIBLOCID)
 	@mkdir -p $(dir $@)
@@ -162,6 +170,42 @@ bench: deps $(BENCH_BIN) $(PROGS)
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)
+
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the programs, the
+# man pages, the examples, the systemd unit (its paths rewritten to PREFIX)
+# and the bash completion. nothing goes to /etc: the sample configuration
+# is in $(DOCDIR), to copy to /etc/locid.conf
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/locid
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL	?= install
+
+install: $(PROGS)
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(UNITDIR) $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/bin/locid $(DESTDIR)$(SBINDIR)/locid
+	$(INSTALL) -m 755 $(BUILD)/bin/locictl $(DESTDIR)$(BINDIR)/locictl
+	$(INSTALL) -m 644 man/locid.8 man/locictl.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 man/locid.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 dist/locid.conf $(DESTDIR)$(DOCDIR)/locid.conf.sample
+	$(INSTALL) -m 644 examples/*.conf $(DESTDIR)$(DOCDIR)/examples/
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	sed -e 's|/usr/local/sbin|$(SBINDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+	    dist/locid.service >$(DESTDIR)$(UNITDIR)/locid.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/locid.service
+	$(INSTALL) -m 644 dist/locictl.bash $(DESTDIR)$(BASHCOMPDIR)/locictl
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/locid $(DESTDIR)$(BINDIR)/locictl \
+	    $(DESTDIR)$(MANDIR)/man8/locid.8 $(DESTDIR)$(MANDIR)/man8/locictl.8 \
+	    $(DESTDIR)$(MANDIR)/man5/locid.conf.5 \
+	    $(DESTDIR)$(UNITDIR)/locid.service $(DESTDIR)$(BASHCOMPDIR)/locictl
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build build-asan build-fuzz

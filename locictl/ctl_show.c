@@ -245,6 +245,34 @@ show_stats(const struct ctl_opts *o)
 	return 0;
 }
 
+/* the daemon's version beside locictl's own */
+static int
+show_version(const struct ctl_opts *o)
+{
+	json_t		*res, *r;
+	char		 err[1024];
+	size_t		 i;
+
+	if (ctl_call(o, "show version", NULL, &res, err, sizeof(err)) == -1) {
+		fprintf(stderr, "locictl: show version: %s\n", err);
+		return 1;
+	}
+	if (o->json)
+		out_json(stdout, res);	/* the daemon's reply, as its schema says */
+	else {
+		printf("locictl %s\n", LOCID_VERSION);
+		printf("locid %s, control protocol %lld, roles:",
+		    json_string_value(json_object_get(res, "version")) != NULL ?
+		    json_string_value(json_object_get(res, "version")) : "unknown",
+		    (long long)json_integer_value(json_object_get(res, "protocol")));
+		json_array_foreach(json_object_get(res, "roles"), i, r)
+			printf(" %s", json_string_value(r));
+		printf("\n");
+	}
+	json_decref(res);
+	return 0;
+}
+
 int
 cmd_show(int argc, char **argv)
 {
@@ -255,7 +283,7 @@ cmd_show(int argc, char **argv)
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac < 2) {
-		fprintf(stderr, "usage: locictl show site|stats|map-cache|database ...\n");
+		fprintf(stderr, "usage: locictl show site|stats|map-cache|database|version ...\n");
 		return 2;
 	}
 	if (o.json && o.openmetrics) {
@@ -266,6 +294,8 @@ cmd_show(int argc, char **argv)
 		return show_site(&o, ac, argv);
 	if (strcmp(argv[1], "stats") == 0)
 		return show_stats(&o);
+	if (strcmp(argv[1], "version") == 0)
+		return show_version(&o);
 	if (strcmp(argv[1], "map-cache") == 0 || strcmp(argv[1], "database") == 0) {
 		/* hand the original options on: argv[0] show, options, rest */
 		char	*av[ac + 5];

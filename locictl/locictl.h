@@ -5,6 +5,11 @@
 #ifndef LOCICTL_H
 #define LOCICTL_H
 
+/* from the VERSION file through the Makefile */
+#ifndef LOCID_VERSION
+#define LOCID_VERSION	"unknown"
+#endif
+
 int	cmd_decode(int argc, char **argv);
 int	cmd_show(int argc, char **argv);
 int	cmd_lig(int argc, char **argv);

@@ -13,7 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show,	"show what [args]" },
+	{ "show",	cmd_show,	"show site|stats|map-cache|database|version [args]" },
 	{ "clear",	cmd_clear,	"clear what [args]" },
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },
@@ -26,7 +26,8 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: locictl [-s socket] [--json] command [args]\n");
+	fprintf(f, "usage: locictl [-s socket] [--json] command [args]\n"
+	    "       locictl -h | --help | -V | --version\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "       locictl %s\n", commands[i].usage);
 }
@@ -50,6 +51,10 @@ main(int argc, char **argv)
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("locictl %s\n", LOCID_VERSION);
 			return 0;
 		}
 		if (strcmp(argv[i], "--") == 0) {

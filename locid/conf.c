@@ -18,6 +18,7 @@
 #include "confpriv.h"
 
 #define CONTROL_PATH_MAX	107	/* sun_path less its NUL */
+#define PIDFILE_MAX		255	/* as any string */
 #define IFNAME_MAX		15	/* IFNAMSIZ less its NUL */
 
 /* the role keywords: one table for the grammar, the printer and main */
@@ -143,6 +144,7 @@ conf_free(struct conf *c)
 	free(c->control_path);
 	free(c->control_ro_path);
 	free(c->control_group);
+	free(c->pidfile);
 	free(c->user);
 	free(c->tun_name);
 	free(c);
@@ -549,6 +551,39 @@ conf_control_ro(struct parse_ctx *ctx, int line, char *path)
 		return;
 	}
 	free(path);
+}
+
+void
+conf_pidfile(struct parse_ctx *ctx, int line, char *path)
+{
+	if (conf_toplevel(ctx, line, "pidfile") == -1)
+		;
+	else if (*path == '\0')
+		conf_error(ctx, line, "pidfile path is empty");
+	else if (strlen(path) > PIDFILE_MAX)
+		conf_error(ctx, line, "pidfile path longer than %d characters",
+		    PIDFILE_MAX);
+	else {
+		free(ctx->conf->pidfile);
+		ctx->conf->pidfile = path;
+		return;
+	}
+	free(path);
+}
+
+const char *
+conf_pidfile_path(const struct conf *c, char *buf, size_t len)
+{
+	const char	*s = conf_control_path(c);
+	size_t		 n = strlen(s);
+
+	if (c->pidfile != NULL)
+		snprintf(buf, len, "%s", c->pidfile);
+	else if (n > 5 && strcmp(s + n - 5, ".sock") == 0)
+		snprintf(buf, len, "%.*s.pid", (int)(n - 5), s);
+	else
+		snprintf(buf, len, "%s.pid", s);
+	return buf;
 }
 
 void

@@ -111,6 +111,7 @@ struct conf {
 	char		*control_ro_path;	/* NULL: control_path + ".ro" */
 	char		 control_ro_default[112];	/* control_path + ".ro" */
 	char		*control_group;		/* NULL: root's group */
+	char		*pidfile;		/* NULL: beside the control socket */
 	gid_t		 control_gid;		/* of control_group */
 	char		*user;			/* run as, NULL: stay root */
 	uid_t		 user_uid;		/* of user, at load time */
@@ -165,5 +166,8 @@ int		 conf_role_on(const struct conf *, const struct conf_role_kw *);
 
 const char	*conf_control_path(const struct conf *);
 const char	*conf_control_ro_path(const struct conf *);
+/* "pidfile", default the control socket path with ".sock" replaced by
+ * (or else followed by) ".pid"; written to buf */
+const char	*conf_pidfile_path(const struct conf *, char *, size_t);
 
 #endif

@@ -78,6 +78,7 @@ int	 conf_range(struct parse_ctx *, int, const char *, uint64_t,
 void	 conf_role(struct parse_ctx *, int, char *);
 void	 conf_control(struct parse_ctx *, int, char *);
 void	 conf_control_ro(struct parse_ctx *, int, char *);
+void	 conf_pidfile(struct parse_ctx *, int, char *);
 void	 conf_control_group(struct parse_ctx *, int, char *);
 void	 conf_user(struct parse_ctx *, int, char *);
 void	 conf_listen(struct parse_ctx *, int, char *);

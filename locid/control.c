@@ -104,8 +104,8 @@ cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 	for (i = 0; c->roles[i] != NULL; i++)
 		if (c->obj[i] != NULL)
 			json_array_append_new(roles, json_string(c->roles[i]->name));
-	return json_pack("{s:i, s:s, s:o}", "protocol", CTL_PROTOCOL,
-	    "daemon", "locid", "roles", roles);
+	return json_pack("{s:i, s:s, s:s, s:o}", "protocol", CTL_PROTOCOL,
+	    "daemon", "locid", "version", LOCID_VERSION, "roles", roles);
 }
 
 static const struct {

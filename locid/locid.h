@@ -8,6 +8,11 @@
 #ifndef LOCID_LOCID_H
 #define LOCID_LOCID_H
 
+/* from the VERSION file through the Makefile */
+#ifndef LOCID_VERSION
+#define LOCID_VERSION	"unknown"
+#endif
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -70,6 +75,9 @@ int	ratelimit_allow(struct ratelimit *, uint64_t now);
 void	log_init(int debug, const char *ident);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* the warnings logged so far ("; "-separated), for a start-up failure's
+ * report */
+void	log_last_warn(char *, size_t);
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 /* each role has its own limiter for drop and refusal lines, so that a
  * flood of one kind cannot hide another role's messages. set up with the

@@ -10,6 +10,9 @@
 /* the daemon's only process-wide state: where log lines go */
 static int	log_to_stderr = 1;
 static int	log_verbose;
+/* the warnings so far, "; "-separated, until full: a failed start-up
+ * reports them to the waiting parent */
+static char	log_last[2048];
 
 void
 log_init(int debug, const char *ident)
@@ -56,9 +59,25 @@ log_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	size_t	n = strlen(log_last);
+
+	if (n + 3 < sizeof(log_last)) {
+		if (n > 0)
+			memcpy(log_last + n, "; ", 3), n += 2;
+		va_start(ap, fmt);
+		vsnprintf(log_last + n, sizeof(log_last) - n, fmt, ap);
+		va_end(ap);
+	}
 	va_start(ap, fmt);
 	log_vlog(LOG_WARNING, fmt, ap);
 	va_end(ap);
+}
+
+void
+log_last_warn(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", log_last[0] != '\0' ? log_last :
+	    "(no reason logged)");
 }
 
 void

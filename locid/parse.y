@@ -39,6 +39,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token LISTEN         "listen"
 %token CONTROLPORT    "control-port"
 %token CONTROLRO      "control-socket-ro"
+%token PIDFILE        "pidfile"
 %token CONTROLGROUP   "control-group"
 %token USER           "user"
 %token DATAPORT       "data-port"
@@ -125,6 +126,7 @@ rolename : WORD
 stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| CONTROL STRING	{ conf_control(ctx, @1.first_line, $2); }
 	| CONTROLRO STRING	{ conf_control_ro(ctx, @1.first_line, $2); }
+	| PIDFILE STRING	{ conf_pidfile(ctx, @1.first_line, $2); }
 	| CONTROLGROUP name	{ conf_control_group(ctx, @1.first_line, $2); }
 	| USER name		{ conf_user(ctx, @1.first_line, $2); }
 	| LISTEN WORD		{ conf_listen(ctx, @1.first_line, $2); }

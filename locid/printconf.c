@@ -1,7 +1,7 @@
 /* conf_print: the configuration in canonical form (every setting, defaults
  * included, in a fixed order), which parses back to the same struct conf.
- * control-socket-ro, control-group and user are printed only when set, so
- * that the output of configurations without them stays as it was. */
+ * control-socket-ro, pidfile, control-group and user are printed only when
+ * set, so that the output of configurations without them stays as it was. */
 #include <stdio.h>
 #include <string.h>
 
@@ -104,6 +104,11 @@ print_general(FILE *f, const struct conf *c)
 	if (c->control_ro_path != NULL) {
 		fputs("control-socket-ro ", f);
 		print_string(f, c->control_ro_path);
+		fputc('\n', f);
+	}
+	if (c->pidfile != NULL) {
+		fputs("pidfile ", f);
+		print_string(f, c->pidfile);
 		fputc('\n', f);
 	}
 	if (c->control_group != NULL) {
