@@ -34,7 +34,7 @@ mlen_check(const struct lisp_addr *a, uint8_t mlen)
 }
 
 static int
-parse_list(struct rbuf b, int depth, const char **why)
+parse_list(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lisp_addr it;
 
@@ -144,7 +144,7 @@ elp_hop(struct rbuf *b, int depth, struct lcaf_elp_hop *h, const char **why)
 }
 
 static int
-parse_elp(struct rbuf b, int depth, const char **why)
+parse_elp(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_elp_hop h;
 
@@ -226,7 +226,7 @@ rle_entry(struct rbuf *b, int depth, struct lcaf_rle_entry *e,
 }
 
 static int
-parse_rle(struct rbuf b, int depth, const char **why)
+parse_rle(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_rle_entry e;
 
@@ -262,18 +262,13 @@ parse_kv(struct rbuf b, int depth, struct lcaf_kv *kv, const char **why)
 	return body_end(&b, why);
 }
 
-/* validation hooks of the lcaf_kinds table: one signature over the
- * parsers above, whose decoded value is thrown away */
+/* validation hooks of the lcaf_kinds table over the parsers above that
+ * fill a decoded value, which is thrown away (the list-shaped parsers have
+ * the hook's signature already) */
 static int
 v_null(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	return b.len == 0 ? 0 : fail(why, "null-body LCAF with a body");
-}
-
-static int
-v_list(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
-{
-	return parse_list(b, depth, why);
 }
 
 static int
@@ -309,12 +304,6 @@ v_mcast(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 }
 
 static int
-v_elp(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
-{
-	return parse_elp(b, depth, why);
-}
-
-static int
 v_seckey(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_seckey x;
@@ -328,12 +317,6 @@ v_srcdst(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 	struct lcaf_srcdst x;
 
 	return parse_srcdst(b, depth, &x, why);
-}
-
-static int
-v_rle(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
-{
-	return parse_rle(b, depth, why);
 }
 
 static int
@@ -361,7 +344,7 @@ static const struct lcaf_kind {
 			    const char **why);
 } lcaf_kinds[256] = {
 	[LCAF_NULL]		= { "null",		v_null },
-	[LCAF_AFI_LIST]		= { "afi-list",		v_list },
+	[LCAF_AFI_LIST]		= { "afi-list",		parse_list },
 	[LCAF_IID]		= { "iid",		NULL },
 	[LCAF_ASN]		= { "asn",		v_asn },
 	[LCAF_APPDATA]		= { "appdata",		NULL },
@@ -370,10 +353,10 @@ static const struct lcaf_kind {
 	[LCAF_NAT]		= { "nat",		v_nat },
 	[LCAF_NONCE_LOC]	= { "nonce-loc",	NULL },
 	[LCAF_MCAST]		= { "mcast",		v_mcast },
-	[LCAF_ELP]		= { "elp",		v_elp },
+	[LCAF_ELP]		= { "elp",		parse_elp },
 	[LCAF_SECKEY]		= { "seckey",		v_seckey },
 	[LCAF_SRCDST]		= { "srcdst",		v_srcdst },
-	[LCAF_RLE]		= { "rle",		v_rle },
+	[LCAF_RLE]		= { "rle",		parse_rle },
 	[LCAF_JSON]		= { "json",		v_json },
 	[LCAF_KV]		= { "kv",		v_kv },
 	[LCAF_ENCAP]		= { "encap",		NULL },
@@ -422,7 +405,7 @@ lcaf_list_decode(const struct lisp_addr *a, struct lcaf_list *l)
 	struct rbuf b;
 
 	if (lcaf_body(a, LCAF_AFI_LIST, &b) == -1 ||
-	    parse_list(b, 0, NULL) == -1)
+	    parse_list(b, 0, 0, NULL) == -1)
 		return -1;
 	l->items = b;
 	return 0;
@@ -481,7 +464,7 @@ lcaf_elp_decode(const struct lisp_addr *a, struct lcaf_elp *e)
 {
 	struct rbuf b;
 
-	if (lcaf_body(a, LCAF_ELP, &b) == -1 || parse_elp(b, 0, NULL) == -1)
+	if (lcaf_body(a, LCAF_ELP, &b) == -1 || parse_elp(b, 0, 0, NULL) == -1)
 		return -1;
 	e->hops = b;
 	return 0;
@@ -520,7 +503,7 @@ lcaf_rle_decode(const struct lisp_addr *a, struct lcaf_rle *r)
 {
 	struct rbuf b;
 
-	if (lcaf_body(a, LCAF_RLE, &b) == -1 || parse_rle(b, 0, NULL) == -1)
+	if (lcaf_body(a, LCAF_RLE, &b) == -1 || parse_rle(b, 0, 0, NULL) == -1)
 		return -1;
 	r->entries = b;
 	return 0;
