@@ -156,7 +156,8 @@ int	record_decode(struct rbuf *, struct lisp_record *, struct msg_err *);
 void	record_encode(struct wbuf *, const struct lisp_record *);
 void	rloc_encode(struct wbuf *, const struct lisp_rloc *);
 /* decode one Map-Referral record with its RLOC-records and signatures */
-int	referral_record_decode(struct rbuf *, struct lisp_record *, struct msg_err *);
+int	referral_record_decode(struct rbuf *, struct lisp_record *,
+	    struct msg_err *);
 /* validate n consecutive records (referral: Map-Referral records) and carve
  * them into *view; reasons name the 1-based record and locator */
 int	records_decode(struct rbuf *, unsigned n, int referral, struct rbuf *view,
@@ -257,11 +258,16 @@ struct lisp_info {
 };
 
 /* decoders: b is the whole UDP payload of one message */
-int	map_request_decode(struct rbuf *, struct lisp_map_request *, struct msg_err *);
-int	map_reply_decode(struct rbuf *, struct lisp_map_reply *, struct msg_err *);
-int	map_register_decode(struct rbuf *, struct lisp_map_register *, struct msg_err *);	/* types 3, 4, 5 */
+int	map_request_decode(struct rbuf *, struct lisp_map_request *,
+	    struct msg_err *);
+int	map_reply_decode(struct rbuf *, struct lisp_map_reply *,
+	    struct msg_err *);
+/* types 3, 4, 5 */
+int	map_register_decode(struct rbuf *, struct lisp_map_register *,
+	    struct msg_err *);
 int	ecm_decode(struct rbuf *, struct lisp_ecm *, struct msg_err *);
-int	map_referral_decode(struct rbuf *, struct lisp_map_referral *, struct msg_err *);
+int	map_referral_decode(struct rbuf *, struct lisp_map_referral *,
+	    struct msg_err *);
 int	info_decode(struct rbuf *, struct lisp_info *, struct msg_err *);
 
 /* encoders. a message with records is written in three steps: the header

@@ -98,19 +98,24 @@ ecm_sec_walk(struct rbuf *b, struct rbuf *sec, struct msg_err *err)
 		    rbuf_skip(&c, 2) == -1)
 			return msg_err_set(err, "short ecm otk-ad", 0, 0);
 		if (rbuf_skip(&c, otklen) == -1)
-			return msg_err_set(err, "ecm otk length beyond message", 0, 0);
+			return msg_err_set(err, "ecm otk length beyond message",
+			    0, 0);
 		if (rbuf_peek_u16(&c, &eidlen) == -1)
 			return msg_err_set(err, "short ecm eid-ad", 0, 0);
 		if (eidlen < 4)
-			return msg_err_set(err, "ecm eid-ad length too small", 0, 0);
+			return msg_err_set(err, "ecm eid-ad length too small",
+			    0, 0);
 		if (rbuf_skip(&c, eidlen) == -1)
-			return msg_err_set(err, "ecm eid-ad length beyond message", 0, 0);
+			return msg_err_set(err, "ecm eid-ad length beyond message",
+			    0, 0);
 		break;
 	case ECM_AD_MSRTR:
 		if (rbuf_skip(&c, 6) == -1 || rbuf_u16(&c, &authlen) == -1)
-			return msg_err_set(err, "short ecm ms-rtr auth data", 0, 0);
+			return msg_err_set(err, "short ecm ms-rtr auth data",
+			    0, 0);
 		if (rbuf_skip(&c, authlen) == -1)
-			return msg_err_set(err, "ecm ms-rtr auth length beyond message", 0, 0);
+			return msg_err_set(err, "ecm ms-rtr auth length beyond message",
+			    0, 0);
 		break;
 	default:
 		return msg_err_set(err, "unknown ecm auth data type", 0, 0);
@@ -134,9 +139,11 @@ ecm_ip4(struct rbuf *b, struct lisp_ecm *ecm, struct rbuf *payload,
 		return msg_err_set(err, "inner ipv4 ihl < 5", 0, 0);
 	tot = get_u16(h + 2);
 	if (tot < ihl + UDP_HDR_LEN)
-		return msg_err_set(err, "inner ipv4 total length too small", 0, 0);
+		return msg_err_set(err, "inner ipv4 total length too small",
+		    0, 0);
 	if (tot > b->len)
-		return msg_err_set(err, "inner ipv4 total length beyond message", 0, 0);
+		return msg_err_set(err, "inner ipv4 total length beyond message",
+		    0, 0);
 	frag = get_u16(h + 6);
 	if (frag & 0x3fff)
 		return msg_err_set(err, "inner ipv4 fragment", 0, 0);
@@ -162,9 +169,11 @@ ecm_ip6(struct rbuf *b, struct lisp_ecm *ecm, struct rbuf *payload,
 		return msg_err_set(err, "short inner ipv6 header", 0, 0);
 	plen = get_u16(h + 4);
 	if (plen < UDP_HDR_LEN)
-		return msg_err_set(err, "inner ipv6 payload length too small", 0, 0);
+		return msg_err_set(err, "inner ipv6 payload length too small",
+		    0, 0);
 	if (plen > b->len - IP6_HDR_LEN)
-		return msg_err_set(err, "inner ipv6 payload length beyond message", 0, 0);
+		return msg_err_set(err, "inner ipv6 payload length beyond message",
+		    0, 0);
 	if (h[6] != IPPROTO_UDP_)
 		return msg_err_set(err, "inner ipv6 next header not udp", 0, 0);
 	ecm->ttl = h[7];
@@ -212,7 +221,8 @@ ecm_decode(struct rbuf *b, struct lisp_ecm *ecm, struct msg_err *err)
 	if (ulen < UDP_HDR_LEN)
 		return msg_err_set(err, "inner udp length too small", 0, 0);
 	if ((size_t)ulen - UDP_HDR_LEN > payload.len)
-		return msg_err_set(err, "inner udp length beyond ip packet", 0, 0);
+		return msg_err_set(err, "inner udp length beyond ip packet",
+		    0, 0);
 	rbuf_sub(&payload, (size_t)ulen - UDP_HDR_LEN, &ecm->inner);
 	/* ->ip ends with the UDP payload, not with IP padding */
 	ecm->ip.len = (size_t)(ecm->inner.p + ecm->inner.len - ecm->ip.p);

@@ -7,18 +7,19 @@
 #include <stddef.h>
 #include <string.h>
 
+/* reason: static text, each "%u" in it is the next arg[]. rec and loc:
+ * the 1-based EID-record and RLOC-record in it (0: n/a). part: another
+ * piece named before the reason ("eid", "source-eid", "itr-rloc",
+ * "signature"; NULL: none), part_idx its 1-based index (0: n/a). within:
+ * the record is not in the message's own list ("map-reply": a
+ * Map-Request's Map-Reply record; NULL: n/a). */
 struct msg_err {
-	const char	*reason;	/* static text; each "%u" is the next arg[] */
+	const char	*reason;
 	unsigned	 arg[2];
-	unsigned	 rec;		/* 1-based EID-record, 0: not in a record */
-	unsigned	 loc;		/* 1-based RLOC-record of rec, 0: n/a */
-	const char	*part;		/* other piece named before the reason:
-					 * "eid", "source-eid", "itr-rloc",
-					 * "signature"; NULL: none */
-	unsigned	 part_idx;	/* 1-based index of part, 0: n/a */
-	const char	*within;	/* the record is not in the message's own
-					 * list: "map-reply" (a Map-Request's
-					 * Map-Reply record); NULL: n/a */
+	unsigned	 rec, loc;
+	const char	*part;
+	unsigned	 part_idx;
+	const char	*within;
 };
 
 #define MSG_ERR_LEN	160	/* enough for any rendered reason */

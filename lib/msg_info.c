@@ -49,14 +49,16 @@ info_decode(struct rbuf *b, struct lisp_info *info, struct msg_err *err)
 				return msg_err_set(err, w, 0, 0);
 			if (info->nat.has_iid || (info->nat.afi != AFI_NONE &&
 			    info->nat.afi != AFI_DN))
-				return msg_err_set(err, "info-request: unexpected address after eid", 0, 0);
+				return msg_err_set(err, "info-request: unexpected address after eid",
+				    0, 0);
 		}
 	} else {
 		if (addr_decode(&c, &info->nat, 0, &w) == -1)
 			return msg_err_set(err, w, 0, 0);
 		if (info->nat.afi != AFI_LCAF || info->nat.lcaf_type != LCAF_NAT ||
 		    lcaf_nat_decode(&info->nat, &nat) == -1)
-			return msg_err_set(err, "info-reply without nat-traversal lcaf", 0, 0);
+			return msg_err_set(err, "info-reply without nat-traversal lcaf",
+			    0, 0);
 	}
 	*b = c;
 	return 0;
