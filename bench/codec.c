@@ -127,39 +127,41 @@ build_msg(struct ctx *c, enum kind k, struct wbuf *w)
 
 /* decode into c->dec and fold a few fields into the sink */
 static int
-decode_msg(struct ctx *c, enum kind k, struct rbuf *b, const char **why)
+decode_msg(struct ctx *c, enum kind k, struct rbuf *b, struct msg_err *err)
 {
+	const char *why = "";
 	int rc;
 
 	switch (k) {
 	case K_REQ:
-		rc = map_request_decode(b, &c->dec.req, why);
+		rc = map_request_decode(b, &c->dec.req, err);
 		c->sink += c->dec.req.nonce + c->dec.req.nrecords;
 		break;
 	case K_REP:
-		rc = map_reply_decode(b, &c->dec.rep, why);
+		rc = map_reply_decode(b, &c->dec.rep, err);
 		c->sink += c->dec.rep.nonce + c->dec.rep.nrecords;
 		break;
 	case K_REG:
 	case K_NOT:
-		rc = map_register_decode(b, &c->dec.reg, why);
+		rc = map_register_decode(b, &c->dec.reg, err);
 		c->sink += c->dec.reg.nonce +
 		    (k == K_REG ? c->dec.reg.site_id : 0);
 		break;
 	case K_ECM:
-		rc = ecm_decode(b, &c->dec.ecm, why);
+		rc = ecm_decode(b, &c->dec.ecm, err);
 		c->sink += c->dec.ecm.sport + c->dec.ecm.inner.len;
 		break;
 	case K_REF:
-		rc = map_referral_decode(b, &c->dec.ref, why);
+		rc = map_referral_decode(b, &c->dec.ref, err);
 		c->sink += c->dec.ref.nonce;
 		break;
 	case K_INFO:
-		rc = info_decode(b, &c->dec.info, why);
+		rc = info_decode(b, &c->dec.info, err);
 		c->sink += c->dec.info.nonce;
 		break;
 	default:
-		rc = data_hdr_decode(b, &c->dec.dh, why);
+		if ((rc = data_hdr_decode(b, &c->dec.dh, &why)) == -1)
+			msg_err_set(err, why, 0, 0);
 		c->sink += c->dec.dh.nonce + c->dec.dh.iid;
 		break;
 	}
@@ -277,11 +279,13 @@ static size_t
 op_decode(struct ctx *c, enum kind k)
 {
 	struct rbuf b;
-	const char *why;
+	struct msg_err err;
+	char why[MSG_ERR_LEN];
 
 	rbuf_init(&b, c->sample[k].p, c->sample[k].len);
-	if (decode_msg(c, k, &b, &why) == -1) {
-		fprintf(stderr, "codec: %s decode: %s\n", kind_names[k], why);
+	if (decode_msg(c, k, &b, &err) == -1) {
+		fprintf(stderr, "codec: %s decode: %s\n", kind_names[k],
+		    msg_err_str(&err, why, sizeof(why)));
 		exit(1);
 	}
 	return c->sample[k].len;

@@ -24,28 +24,6 @@ fail(const char **why, const char *reason)
 	return -1;
 }
 
-static int
-lcaf_type_known(uint8_t type)
-{
-	switch (type) {
-	case LCAF_NULL:
-	case LCAF_AFI_LIST:
-	case LCAF_ASN:
-	case LCAF_GEO:
-	case LCAF_NAT:
-	case LCAF_MCAST:
-	case LCAF_ELP:
-	case LCAF_SECKEY:
-	case LCAF_SRCDST:
-	case LCAF_RLE:
-	case LCAF_JSON:
-	case LCAF_KV:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* the LCAF after its AFI: header and payload; fills a (afi already set) */
 static int
 addr_decode_lcaf(struct rbuf *b, struct lisp_addr *a, int depth,
@@ -556,50 +534,6 @@ afi_name(uint16_t afi)
 	}
 }
 
-const char *
-lcaf_type_name(uint8_t type)
-{
-	switch (type) {
-	case LCAF_NULL:
-		return "null";
-	case LCAF_AFI_LIST:
-		return "afi-list";
-	case LCAF_IID:
-		return "iid";
-	case LCAF_ASN:
-		return "asn";
-	case LCAF_APPDATA:
-		return "appdata";
-	case LCAF_GEO:
-		return "geo";
-	case LCAF_OPAQUE_KEY:
-		return "opaque-key";
-	case LCAF_NAT:
-		return "nat";
-	case LCAF_NONCE_LOC:
-		return "nonce-loc";
-	case LCAF_MCAST:
-		return "mcast";
-	case LCAF_ELP:
-		return "elp";
-	case LCAF_SECKEY:
-		return "seckey";
-	case LCAF_SRCDST:
-		return "srcdst";
-	case LCAF_RLE:
-		return "rle";
-	case LCAF_JSON:
-		return "json";
-	case LCAF_KV:
-		return "kv";
-	case LCAF_ENCAP:
-		return "encap";
-	case LCAF_VENDOR:
-		return "vendor";
-	default:
-		return "unknown";
-	}
-}
 
 /* text output: an appender that truncates and always NUL-terminates */
 struct sbuf {

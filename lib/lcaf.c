@@ -34,7 +34,7 @@ mlen_check(const struct lisp_addr *a, uint8_t mlen)
 }
 
 static int
-parse_list(struct rbuf b, int depth, const char **why)
+parse_list(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lisp_addr it;
 
@@ -144,7 +144,7 @@ elp_hop(struct rbuf *b, int depth, struct lcaf_elp_hop *h, const char **why)
 }
 
 static int
-parse_elp(struct rbuf b, int depth, const char **why)
+parse_elp(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_elp_hop h;
 
@@ -226,7 +226,7 @@ rle_entry(struct rbuf *b, int depth, struct lcaf_rle_entry *e,
 }
 
 static int
-parse_rle(struct rbuf b, int depth, const char **why)
+parse_rle(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_rle_entry e;
 
@@ -262,51 +262,130 @@ parse_kv(struct rbuf b, int depth, struct lcaf_kv *kv, const char **why)
 	return body_end(&b, why);
 }
 
+/* validation hooks of the lcaf_kinds table over the parsers above that
+ * fill a decoded value, which is thrown away (the list-shaped parsers have
+ * the hook's signature already) */
+static int
+v_null(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	return b.len == 0 ? 0 : fail(why, "null-body LCAF with a body");
+}
+
+static int
+v_asn(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_asn x;
+
+	return parse_asn(b, depth, &x, why);
+}
+
+static int
+v_geo(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_geo x;
+
+	return parse_geo(b, depth, &x, why);
+}
+
+static int
+v_nat(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_nat x;
+
+	return parse_nat(b, depth, &x, why);
+}
+
+static int
+v_mcast(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_mcast x;
+
+	return parse_mcast(b, rsvd2, depth, &x, why);
+}
+
+static int
+v_seckey(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_seckey x;
+
+	return parse_seckey(b, depth, &x, why);
+}
+
+static int
+v_srcdst(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_srcdst x;
+
+	return parse_srcdst(b, depth, &x, why);
+}
+
+static int
+v_json(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_json x;
+
+	return parse_json(b, rsvd2, depth, &x, why);
+}
+
+static int
+v_kv(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_kv x;
+
+	return parse_kv(b, depth, &x, why);
+}
+
+/* every LCAF type this library names, by type number: its name in text
+ * and JSON, and the hook that validates its body (NULL: the body is kept
+ * opaque; Instance-ID is unwrapped by addr.c itself) */
+static const struct lcaf_kind {
+	const char	*name;
+	int		(*validate)(struct rbuf, uint8_t rsvd2, int depth,
+			    const char **why);
+} lcaf_kinds[256] = {
+	[LCAF_NULL]		= { "null",		v_null },
+	[LCAF_AFI_LIST]		= { "afi-list",		parse_list },
+	[LCAF_IID]		= { "iid",		NULL },
+	[LCAF_ASN]		= { "asn",		v_asn },
+	[LCAF_APPDATA]		= { "appdata",		NULL },
+	[LCAF_GEO]		= { "geo",		v_geo },
+	[LCAF_OPAQUE_KEY]	= { "opaque-key",	NULL },
+	[LCAF_NAT]		= { "nat",		v_nat },
+	[LCAF_NONCE_LOC]	= { "nonce-loc",	NULL },
+	[LCAF_MCAST]		= { "mcast",		v_mcast },
+	[LCAF_ELP]		= { "elp",		parse_elp },
+	[LCAF_SECKEY]		= { "seckey",		v_seckey },
+	[LCAF_SRCDST]		= { "srcdst",		v_srcdst },
+	[LCAF_RLE]		= { "rle",		parse_rle },
+	[LCAF_JSON]		= { "json",		v_json },
+	[LCAF_KV]		= { "kv",		v_kv },
+	[LCAF_ENCAP]		= { "encap",		NULL },
+	[LCAF_VENDOR]		= { "vendor",		NULL },
+};
+
+const char *
+lcaf_type_name(uint8_t type)
+{
+	return lcaf_kinds[type].name != NULL ? lcaf_kinds[type].name :
+	    "unknown";
+}
+
+int
+lcaf_type_known(uint8_t type)
+{
+	return lcaf_kinds[type].validate != NULL;
+}
+
 int
 lcaf_validate(uint8_t type, uint8_t rsvd2, const uint8_t *body, size_t len,
     int depth, const char **why)
 {
 	struct rbuf b;
-	union {
-		struct lcaf_asn asn;
-		struct lcaf_geo geo;
-		struct lcaf_nat nat;
-		struct lcaf_mcast mcast;
-		struct lcaf_seckey seckey;
-		struct lcaf_srcdst srcdst;
-		struct lcaf_json json;
-		struct lcaf_kv kv;
-	} u;
 
-	rbuf_init(&b, body, len);
-	switch (type) {
-	case LCAF_NULL:
-		return len == 0 ? 0 : fail(why, "null-body LCAF with a body");
-	case LCAF_AFI_LIST:
-		return parse_list(b, depth, why);
-	case LCAF_ASN:
-		return parse_asn(b, depth, &u.asn, why);
-	case LCAF_GEO:
-		return parse_geo(b, depth, &u.geo, why);
-	case LCAF_NAT:
-		return parse_nat(b, depth, &u.nat, why);
-	case LCAF_MCAST:
-		return parse_mcast(b, rsvd2, depth, &u.mcast, why);
-	case LCAF_ELP:
-		return parse_elp(b, depth, why);
-	case LCAF_SECKEY:
-		return parse_seckey(b, depth, &u.seckey, why);
-	case LCAF_SRCDST:
-		return parse_srcdst(b, depth, &u.srcdst, why);
-	case LCAF_RLE:
-		return parse_rle(b, depth, why);
-	case LCAF_JSON:
-		return parse_json(b, rsvd2, depth, &u.json, why);
-	case LCAF_KV:
-		return parse_kv(b, depth, &u.kv, why);
-	default:
+	if (lcaf_kinds[type].validate == NULL)
 		return fail(why, "LCAF type not validated");
-	}
+	rbuf_init(&b, body, len);
+	return lcaf_kinds[type].validate(b, rsvd2, depth, why);
 }
 
 /* the typed decoders re-read a body; nested addresses sit at depth 1 */
@@ -326,7 +405,7 @@ lcaf_list_decode(const struct lisp_addr *a, struct lcaf_list *l)
 	struct rbuf b;
 
 	if (lcaf_body(a, LCAF_AFI_LIST, &b) == -1 ||
-	    parse_list(b, 0, NULL) == -1)
+	    parse_list(b, 0, 0, NULL) == -1)
 		return -1;
 	l->items = b;
 	return 0;
@@ -385,7 +464,7 @@ lcaf_elp_decode(const struct lisp_addr *a, struct lcaf_elp *e)
 {
 	struct rbuf b;
 
-	if (lcaf_body(a, LCAF_ELP, &b) == -1 || parse_elp(b, 0, NULL) == -1)
+	if (lcaf_body(a, LCAF_ELP, &b) == -1 || parse_elp(b, 0, 0, NULL) == -1)
 		return -1;
 	e->hops = b;
 	return 0;
@@ -424,7 +503,7 @@ lcaf_rle_decode(const struct lisp_addr *a, struct lcaf_rle *r)
 {
 	struct rbuf b;
 
-	if (lcaf_body(a, LCAF_RLE, &b) == -1 || parse_rle(b, 0, NULL) == -1)
+	if (lcaf_body(a, LCAF_RLE, &b) == -1 || parse_rle(b, 0, 0, NULL) == -1)
 		return -1;
 	r->entries = b;
 	return 0;

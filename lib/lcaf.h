@@ -8,6 +8,8 @@
 
 #include "addr.h"
 
+/* whether this library validates and decodes bodies of this LCAF type */
+int	lcaf_type_known(uint8_t type);
 /* validate the body of a known LCAF type (called by addr_decode).
  * returns 0 when valid, -1 with a reason. */
 int	lcaf_validate(uint8_t type, uint8_t rsvd2, const uint8_t *body, size_t len,

@@ -6,7 +6,9 @@
  * that remain and a failure returns -1 with a short reason. decoded structs
  * point into the message bytes, which must outlive them. record lists are
  * validated in full by the message decoder and then walked with the
- * *_next iterators, so no allocation happens on the decode path. */
+ * *_next iterators, so no allocation happens on the decode path.
+ * a failure fills the caller's struct msg_err (msg_err.h; NULL: not wanted)
+ * with the reason and the record and locator it is about. */
 #ifndef LOCID_MSG_H
 #define LOCID_MSG_H
 
@@ -14,6 +16,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "msg_err.h"
 
 #define LISP_DATA_PORT		4341
 #define LISP_CONTROL_PORT	4342
@@ -147,17 +150,18 @@ int	referral_record_next(struct rbuf *records, struct lisp_record *out);
 int	rloc_next(struct rbuf *rlocs, struct lisp_rloc *out);
 
 /* decode one EID-record and its RLOC-records (validation) */
-int	record_decode(struct rbuf *, struct lisp_record *, const char **why);
+int	record_decode(struct rbuf *, struct lisp_record *, struct msg_err *);
 /* encode an EID-record header (not its RLOC-records: the caller writes
  * rec->nrlocs of them with rloc_encode next). rec->rlocs is ignored. */
 void	record_encode(struct wbuf *, const struct lisp_record *);
 void	rloc_encode(struct wbuf *, const struct lisp_rloc *);
 /* decode one Map-Referral record with its RLOC-records and signatures */
-int	referral_record_decode(struct rbuf *, struct lisp_record *, const char **why);
+int	referral_record_decode(struct rbuf *, struct lisp_record *,
+	    struct msg_err *);
 /* validate n consecutive records (referral: Map-Referral records) and carve
  * them into *view; reasons name the 1-based record and locator */
 int	records_decode(struct rbuf *, unsigned n, int referral, struct rbuf *view,
-	    const char **why);
+	    struct msg_err *);
 /* Map-Referral signature section (RFC 8111), walked over lisp_record.sigs */
 struct lisp_ref_sig {
 	uint32_t	 orig_ttl, expiration, inception;
@@ -168,9 +172,6 @@ struct lisp_ref_sig {
 };
 int	ref_sig_next(struct rbuf *sigs, struct lisp_ref_sig *out);
 void	ref_sig_encode(struct wbuf *, const struct lisp_ref_sig *);
-/* set *why to a formatted reason held in per-thread scratch; returns -1 */
-int	msg_fail(const char **why, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
 
 /* a Map-Request record (EID-prefix being asked for) */
 struct lisp_eid_prefix {
@@ -257,12 +258,17 @@ struct lisp_info {
 };
 
 /* decoders: b is the whole UDP payload of one message */
-int	map_request_decode(struct rbuf *, struct lisp_map_request *, const char **why);
-int	map_reply_decode(struct rbuf *, struct lisp_map_reply *, const char **why);
-int	map_register_decode(struct rbuf *, struct lisp_map_register *, const char **why);	/* types 3, 4, 5 */
-int	ecm_decode(struct rbuf *, struct lisp_ecm *, const char **why);
-int	map_referral_decode(struct rbuf *, struct lisp_map_referral *, const char **why);
-int	info_decode(struct rbuf *, struct lisp_info *, const char **why);
+int	map_request_decode(struct rbuf *, struct lisp_map_request *,
+	    struct msg_err *);
+int	map_reply_decode(struct rbuf *, struct lisp_map_reply *,
+	    struct msg_err *);
+/* types 3, 4, 5 */
+int	map_register_decode(struct rbuf *, struct lisp_map_register *,
+	    struct msg_err *);
+int	ecm_decode(struct rbuf *, struct lisp_ecm *, struct msg_err *);
+int	map_referral_decode(struct rbuf *, struct lisp_map_referral *,
+	    struct msg_err *);
+int	info_decode(struct rbuf *, struct lisp_info *, struct msg_err *);
 
 /* encoders. a message with records is written in three steps: the header
  * (which reserves the record count), then the records with record_encode /

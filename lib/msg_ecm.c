@@ -16,14 +16,6 @@
 #define UDP_HDR_LEN	8
 #define ECM_INNER_TTL	64
 
-static int
-fail(const char **why, const char *reason)
-{
-	if (why != NULL)
-		*why = reason;
-	return -1;
-}
-
 static uint32_t
 cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
@@ -91,37 +83,42 @@ udp_cksum(const struct lisp_addr *src, const struct lisp_addr *dst,
  * ITR sends 4). MS-RTR (type 2): AD type, 3 reserved, Key ID (16), Auth
  * Data Length (16), Auth Data. */
 static int
-ecm_sec_walk(struct rbuf *b, struct rbuf *sec, const char **why)
+ecm_sec_walk(struct rbuf *b, struct rbuf *sec, struct msg_err *err)
 {
 	struct rbuf	 c = *b;
 	uint8_t		 adtype;
 	uint16_t	 otklen, eidlen, authlen;
 
 	if (b->len < 1)
-		return fail(why, "short ecm auth data");
+		return msg_err_set(err, "short ecm auth data", 0, 0);
 	adtype = b->p[0];
 	switch (adtype) {
 	case ECM_AD_LISPSEC:
 		if (rbuf_skip(&c, 4) == -1 || rbuf_u16(&c, &otklen) == -1 ||
 		    rbuf_skip(&c, 2) == -1)
-			return fail(why, "short ecm otk-ad");
+			return msg_err_set(err, "short ecm otk-ad", 0, 0);
 		if (rbuf_skip(&c, otklen) == -1)
-			return fail(why, "ecm otk length beyond message");
+			return msg_err_set(err, "ecm otk length beyond message",
+			    0, 0);
 		if (rbuf_peek_u16(&c, &eidlen) == -1)
-			return fail(why, "short ecm eid-ad");
+			return msg_err_set(err, "short ecm eid-ad", 0, 0);
 		if (eidlen < 4)
-			return fail(why, "ecm eid-ad length too small");
+			return msg_err_set(err, "ecm eid-ad length too small",
+			    0, 0);
 		if (rbuf_skip(&c, eidlen) == -1)
-			return fail(why, "ecm eid-ad length beyond message");
+			return msg_err_set(err, "ecm eid-ad length beyond message",
+			    0, 0);
 		break;
 	case ECM_AD_MSRTR:
 		if (rbuf_skip(&c, 6) == -1 || rbuf_u16(&c, &authlen) == -1)
-			return fail(why, "short ecm ms-rtr auth data");
+			return msg_err_set(err, "short ecm ms-rtr auth data",
+			    0, 0);
 		if (rbuf_skip(&c, authlen) == -1)
-			return fail(why, "ecm ms-rtr auth length beyond message");
+			return msg_err_set(err, "ecm ms-rtr auth length beyond message",
+			    0, 0);
 		break;
 	default:
-		return fail(why, "unknown ecm auth data type");
+		return msg_err_set(err, "unknown ecm auth data type", 0, 0);
 	}
 	rbuf_sub(b, b->len - c.len, sec);
 	return 0;
@@ -129,27 +126,29 @@ ecm_sec_walk(struct rbuf *b, struct rbuf *sec, const char **why)
 
 static int
 ecm_ip4(struct rbuf *b, struct lisp_ecm *ecm, struct rbuf *payload,
-    const char **why)
+    struct msg_err *err)
 {
 	const uint8_t	*h = b->p;
 	size_t		 ihl, tot;
 	uint16_t	 frag;
 
 	if (b->len < IP4_HDR_LEN)
-		return fail(why, "short inner ipv4 header");
+		return msg_err_set(err, "short inner ipv4 header", 0, 0);
 	ihl = (size_t)(h[0] & 0x0f) * 4;
 	if (ihl < IP4_HDR_LEN)
-		return fail(why, "inner ipv4 ihl < 5");
+		return msg_err_set(err, "inner ipv4 ihl < 5", 0, 0);
 	tot = get_u16(h + 2);
 	if (tot < ihl + UDP_HDR_LEN)
-		return fail(why, "inner ipv4 total length too small");
+		return msg_err_set(err, "inner ipv4 total length too small",
+		    0, 0);
 	if (tot > b->len)
-		return fail(why, "inner ipv4 total length beyond message");
+		return msg_err_set(err, "inner ipv4 total length beyond message",
+		    0, 0);
 	frag = get_u16(h + 6);
 	if (frag & 0x3fff)
-		return fail(why, "inner ipv4 fragment");
+		return msg_err_set(err, "inner ipv4 fragment", 0, 0);
 	if (h[9] != IPPROTO_UDP_)
-		return fail(why, "inner ipv4 protocol not udp");
+		return msg_err_set(err, "inner ipv4 protocol not udp", 0, 0);
 	ecm->ttl = h[8];
 	addr_set_v4(&ecm->src, h + 12);
 	addr_set_v4(&ecm->dst, h + 16);
@@ -161,20 +160,22 @@ ecm_ip4(struct rbuf *b, struct lisp_ecm *ecm, struct rbuf *payload,
 
 static int
 ecm_ip6(struct rbuf *b, struct lisp_ecm *ecm, struct rbuf *payload,
-    const char **why)
+    struct msg_err *err)
 {
 	const uint8_t	*h = b->p;
 	size_t		 plen;
 
 	if (b->len < IP6_HDR_LEN)
-		return fail(why, "short inner ipv6 header");
+		return msg_err_set(err, "short inner ipv6 header", 0, 0);
 	plen = get_u16(h + 4);
 	if (plen < UDP_HDR_LEN)
-		return fail(why, "inner ipv6 payload length too small");
+		return msg_err_set(err, "inner ipv6 payload length too small",
+		    0, 0);
 	if (plen > b->len - IP6_HDR_LEN)
-		return fail(why, "inner ipv6 payload length beyond message");
+		return msg_err_set(err, "inner ipv6 payload length beyond message",
+		    0, 0);
 	if (h[6] != IPPROTO_UDP_)
-		return fail(why, "inner ipv6 next header not udp");
+		return msg_err_set(err, "inner ipv6 next header not udp", 0, 0);
 	ecm->ttl = h[7];
 	addr_set_v6(&ecm->src, h + 8);
 	addr_set_v6(&ecm->dst, h + 24);
@@ -185,7 +186,7 @@ ecm_ip6(struct rbuf *b, struct lisp_ecm *ecm, struct rbuf *payload,
 }
 
 int
-ecm_decode(struct rbuf *b, struct lisp_ecm *ecm, const char **why)
+ecm_decode(struct rbuf *b, struct lisp_ecm *ecm, struct msg_err *err)
 {
 	struct rbuf	 c = *b, payload;
 	uint32_t	 w0;
@@ -193,39 +194,40 @@ ecm_decode(struct rbuf *b, struct lisp_ecm *ecm, const char **why)
 
 	memset(ecm, 0, sizeof(*ecm));
 	if (rbuf_u32(&c, &w0) == -1)
-		return fail(why, "short ecm header");
+		return msg_err_set(err, "short ecm header", 0, 0);
 	if (LISP_TYPE(w0) != LISP_ECM)
-		return fail(why, "not an ecm");
+		return msg_err_set(err, "not an ecm", 0, 0);
 	ecm->flags = w0 & 0x0fffffffu;	/* ECM_* and reserved bits as received */
-	if ((w0 & ECM_S) && ecm_sec_walk(&c, &ecm->sec, why) == -1)
+	if ((w0 & ECM_S) && ecm_sec_walk(&c, &ecm->sec, err) == -1)
 		return -1;
 	if (c.len < 1)
-		return fail(why, "no inner ip header");
+		return msg_err_set(err, "no inner ip header", 0, 0);
 	ecm->ip_version = c.p[0] >> 4;
 	if (ecm->ip_version == 4) {
-		if (ecm_ip4(&c, ecm, &payload, why) == -1)
+		if (ecm_ip4(&c, ecm, &payload, err) == -1)
 			return -1;
 	} else if (ecm->ip_version == 6) {
-		if (ecm_ip6(&c, ecm, &payload, why) == -1)
+		if (ecm_ip6(&c, ecm, &payload, err) == -1)
 			return -1;
 	} else
-		return fail(why, "inner ip version not 4 or 6");
+		return msg_err_set(err, "inner ip version not 4 or 6", 0, 0);
 
 	/* payload: from the UDP header to the end of the IP packet */
 	if (rbuf_u16(&payload, &ecm->sport) == -1 ||
 	    rbuf_u16(&payload, &ecm->dport) == -1 ||
 	    rbuf_u16(&payload, &ulen) == -1 ||
 	    rbuf_u16(&payload, &ecm->udp_csum) == -1)
-		return fail(why, "short inner udp header");
+		return msg_err_set(err, "short inner udp header", 0, 0);
 	if (ulen < UDP_HDR_LEN)
-		return fail(why, "inner udp length too small");
+		return msg_err_set(err, "inner udp length too small", 0, 0);
 	if ((size_t)ulen - UDP_HDR_LEN > payload.len)
-		return fail(why, "inner udp length beyond ip packet");
+		return msg_err_set(err, "inner udp length beyond ip packet",
+		    0, 0);
 	rbuf_sub(&payload, (size_t)ulen - UDP_HDR_LEN, &ecm->inner);
 	/* ->ip ends with the UDP payload, not with IP padding */
 	ecm->ip.len = (size_t)(ecm->inner.p + ecm->inner.len - ecm->ip.p);
 	if (ecm->inner.len < 4)
-		return fail(why, "inner lisp message too short");
+		return msg_err_set(err, "inner lisp message too short", 0, 0);
 	*b = c;
 	return 0;
 }

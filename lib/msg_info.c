@@ -12,19 +12,12 @@
 
 #define INFO_AUTH_OFF	16
 
-static int
-fail(const char **why, const char *reason)
-{
-	if (why != NULL)
-		*why = reason;
-	return -1;
-}
-
 int
-info_decode(struct rbuf *b, struct lisp_info *info, const char **why)
+info_decode(struct rbuf *b, struct lisp_info *info, struct msg_err *err)
 {
 	struct rbuf	 c = *b;
 	struct lcaf_nat	 nat;
+	const char	*w = "";
 	uint32_t	 w0;
 	uint8_t		 rsvd;
 
@@ -33,37 +26,39 @@ info_decode(struct rbuf *b, struct lisp_info *info, const char **why)
 	if (rbuf_u32(&c, &w0) == -1 || rbuf_u64(&c, &info->nonce) == -1 ||
 	    rbuf_u16(&c, &info->key_id) == -1 ||
 	    rbuf_u16(&c, &info->auth_len) == -1)
-		return fail(why, "short info header");
+		return msg_err_set(err, "short info header", 0, 0);
 	if (LISP_TYPE(w0) != LISP_INFO)
-		return fail(why, "not an info message");
+		return msg_err_set(err, "not an info message", 0, 0);
 	info->reply = (w0 & INFO_R) != 0;
 	info->auth = c.p;
 	info->auth_off = INFO_AUTH_OFF;
 	if (rbuf_skip(&c, info->auth_len) == -1)
-		return fail(why, "auth length beyond message");
+		return msg_err_set(err, "auth length beyond message", 0, 0);
 	if (rbuf_u32(&c, &info->ttl) == -1 || rbuf_u8(&c, &rsvd) == -1 ||
 	    rbuf_u8(&c, &info->eid_mlen) == -1)
-		return fail(why, "short info body");
-	if (addr_decode(&c, &info->eid, 0, why) == -1)
-		return -1;
+		return msg_err_set(err, "short info body", 0, 0);
+	if (addr_decode(&c, &info->eid, 0, &w) == -1)
+		return msg_err_set(err, w, 0, 0);
 	if (addr_bits(&info->eid) > 0 && info->eid_mlen > addr_bits(&info->eid))
-		return fail(why, "eid mask-len too long");
+		return msg_err_set(err, "eid mask-len too long", 0, 0);
 
 	addr_set_none(&info->nat);
 	if (!info->reply) {
 		if (c.len > 0) {
-			if (addr_decode(&c, &info->nat, 0, why) == -1)
-				return -1;
+			if (addr_decode(&c, &info->nat, 0, &w) == -1)
+				return msg_err_set(err, w, 0, 0);
 			if (info->nat.has_iid || (info->nat.afi != AFI_NONE &&
 			    info->nat.afi != AFI_DN))
-				return fail(why, "info-request: unexpected address after eid");
+				return msg_err_set(err, "info-request: unexpected address after eid",
+				    0, 0);
 		}
 	} else {
-		if (addr_decode(&c, &info->nat, 0, why) == -1)
-			return -1;
+		if (addr_decode(&c, &info->nat, 0, &w) == -1)
+			return msg_err_set(err, w, 0, 0);
 		if (info->nat.afi != AFI_LCAF || info->nat.lcaf_type != LCAF_NAT ||
 		    lcaf_nat_decode(&info->nat, &nat) == -1)
-			return fail(why, "info-reply without nat-traversal lcaf");
+			return msg_err_set(err, "info-reply without nat-traversal lcaf",
+			    0, 0);
 	}
 	*b = c;
 	return 0;

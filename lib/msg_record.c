@@ -1,8 +1,7 @@
 /* EID-records, RLOC-records and Map-Referral records (RFC 9301 §5.4,
  * RFC 8111 §6.4): validation, iterators and encoders. records are validated
  * once by the message decoder and then walked without allocation. */
-#include <stdarg.h>
-#include <stdio.h>
+#include <string.h>
 
 #include "msg.h"
 
@@ -10,96 +9,98 @@
 #define REC_MIN		12	/* fixed part + EID-AFI */
 #define SIG_FIXED	20
 
-int
-msg_fail(const char **why, const char *fmt, ...)
+/* an address that did not decode: addr_decode's reason, with the AFI
+ * number added to "unknown AFI" */
+static int
+addr_fail(struct msg_err *err, const char *w, const struct lisp_addr *a)
 {
-	/* per-thread scratch for reasons that name a record or locator */
-	static _Thread_local char buf[160];
-	char tmp[sizeof(buf)];
-	va_list ap;
-
-	if (why == NULL)
-		return -1;
-	/* an argument may be the previous reason, held in buf */
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	memcpy(buf, tmp, sizeof(buf));
-	*why = buf;
-	return -1;
+	if (strcmp(w, "unknown AFI") == 0)
+		return msg_err_set(err, "unknown AFI %u", a->afi, 0);
+	return msg_err_set(err, w, 0, 0);
 }
 
 static int
 rloc_decode_at(struct rbuf *b, struct lisp_rloc *rl, unsigned rec, unsigned idx,
-    const char **why)
+    struct msg_err *err)
 {
 	struct rbuf c = *b;
 	const char *w = "";
 
 	if (c.len < RLOC_MIN)
-		return msg_fail(why, "record %u: locator %u: short locator record",
-		    rec, idx);
-	rl->priority = c.p[0];
-	rl->weight = c.p[1];
-	rl->mpriority = c.p[2];
-	rl->mweight = c.p[3];
-	rl->flags = get_u16(c.p + 4);
-	c.p += 6;
-	c.len -= 6;
-	if (addr_decode(&c, &rl->addr, 0, &w) == -1) {
-		if (why != NULL && strcmp(w, "unknown AFI") == 0)
-			return msg_fail(why, "record %u: locator %u: unknown "
-			    "AFI %u", rec, idx, rl->addr.afi);
-		return msg_fail(why, "record %u: locator %u: %s", rec, idx, w);
+		msg_err_set(err, "short locator record", 0, 0);
+	else {
+		rbuf_u8(&c, &rl->priority);
+		rbuf_u8(&c, &rl->weight);
+		rbuf_u8(&c, &rl->mpriority);
+		rbuf_u8(&c, &rl->mweight);
+		rbuf_u16(&c, &rl->flags);
+		if (addr_decode(&c, &rl->addr, 0, &w) == 0) {
+			*b = c;
+			return 0;
+		}
+		addr_fail(err, w, &rl->addr);
 	}
-	*b = c;
-	return 0;
+	if (err != NULL) {
+		err->rec = rec;
+		err->loc = idx;
+	}
+	return -1;
 }
 
 static int
 sig_decode(struct rbuf *b, struct lisp_ref_sig *s)
 {
-	const uint8_t *p = b->p;
+	struct rbuf c = *b;
 
-	if (b->len < SIG_FIXED)
+	if (rbuf_u32(&c, &s->orig_ttl) == -1 ||
+	    rbuf_u32(&c, &s->expiration) == -1 ||
+	    rbuf_u32(&c, &s->inception) == -1 ||
+	    rbuf_u16(&c, &s->key_tag) == -1 ||
+	    rbuf_u16(&c, &s->sig_len) == -1 ||
+	    rbuf_u8(&c, &s->alg) == -1 ||
+	    rbuf_skip(&c, SIG_FIXED - 17) == -1)
 		return -1;
-	s->orig_ttl = get_u32(p);
-	s->expiration = get_u32(p + 4);
-	s->inception = get_u32(p + 8);
-	s->key_tag = get_u16(p + 12);
-	s->sig_len = get_u16(p + 14);
-	s->alg = p[16];
-	if (b->len - SIG_FIXED < s->sig_len)
+	s->sig = c.p;
+	if (rbuf_skip(&c, s->sig_len) == -1)
 		return -1;
-	s->sig = p + SIG_FIXED;
-	b->p += SIG_FIXED + s->sig_len;
-	b->len -= SIG_FIXED + s->sig_len;
+	*b = c;
 	return 0;
+}
+
+/* a failure in record rec (1-based); returns -1 */
+static int
+rec_fail(struct msg_err *err, unsigned rec, const char *part, unsigned idx)
+{
+	if (err != NULL) {
+		err->rec = rec;
+		err->part = part;
+		err->part_idx = idx;
+	}
+	return -1;
 }
 
 /* rec is the 1-based record number used in reasons */
 static int
 record_decode_at(struct rbuf *b, struct lisp_record *r, int referral,
-    unsigned rec, const char **why)
+    unsigned rec, struct msg_err *err)
 {
-	struct rbuf c = *b;
+	struct rbuf c = *b, sigs;
 	struct lisp_rloc rl;
 	struct lisp_ref_sig sg;
-	const uint8_t *start;
 	const char *w = "";
 	uint16_t fl, ver;
 	unsigned i;
 	int bits;
 
-	if (c.len < REC_MIN)
-		return msg_fail(why, "record %u: short record header", rec);
-	r->ttl = get_u32(c.p);
-	r->nrlocs = c.p[4];
-	r->eid_mlen = c.p[5];
-	fl = get_u16(c.p + 6);
-	ver = get_u16(c.p + 8);
-	c.p += 10;
-	c.len -= 10;
+	if (c.len < REC_MIN) {
+		msg_err_set(err, "short record header", 0, 0);
+		return rec_fail(err, rec, NULL, 0);
+	}
+	rbuf_u32(&c, &r->ttl);
+	rbuf_u8(&c, &r->nrlocs);
+	rbuf_u8(&c, &r->eid_mlen);
+	rbuf_u16(&c, &fl);
+	rbuf_u16(&c, &ver);
 	r->act = EREC_ACT(fl);
 	r->auth = (fl & EREC_A) != 0;
 	r->version = ver & 0x0fff;
@@ -111,65 +112,70 @@ record_decode_at(struct rbuf *b, struct lisp_record *r, int referral,
 		r->sigcnt = 0;
 	}
 	if (addr_decode(&c, &r->eid, 0, &w) == -1) {
-		if (why != NULL && strcmp(w, "unknown AFI") == 0)
-			return msg_fail(why, "record %u: eid: unknown AFI %u",
-			    rec, r->eid.afi);
-		return msg_fail(why, "record %u: eid: %s", rec, w);
+		addr_fail(err, w, &r->eid);
+		return rec_fail(err, rec, "eid", 0);
 	}
 	bits = addr_bits(&r->eid);
-	if (bits > 0 && r->eid_mlen > bits)
-		return msg_fail(why, "record %u: eid mask-len %u exceeds %d",
-		    rec, r->eid_mlen, bits);
-	if ((size_t)r->nrlocs * RLOC_MIN > c.len)
-		return msg_fail(why, "record %u: %s count %u exceeds packet",
-		    rec, referral ? "referral" : "locator", r->nrlocs);
-	start = c.p;
+	if (bits > 0 && r->eid_mlen > bits) {
+		msg_err_set(err, "eid mask-len %u exceeds %u", r->eid_mlen,
+		    (unsigned)bits);
+		return rec_fail(err, rec, NULL, 0);
+	}
+	if ((size_t)r->nrlocs * RLOC_MIN > c.len) {
+		msg_err_set(err, referral ? "referral count %u exceeds packet" :
+		    "locator count %u exceeds packet", r->nrlocs, 0);
+		return rec_fail(err, rec, NULL, 0);
+	}
+	r->rlocs = c;
 	for (i = 0; i < r->nrlocs; i++)
-		if (rloc_decode_at(&c, &rl, rec, i + 1, why) == -1)
+		if (rloc_decode_at(&c, &rl, rec, i + 1, err) == -1)
 			return -1;
-	r->rlocs.p = start;
-	r->rlocs.len = (size_t)(c.p - start);
-	start = c.p;
-	if ((size_t)r->sigcnt * SIG_FIXED > c.len)
-		return msg_fail(why, "record %u: signature count %u exceeds packet",
-		    rec, r->sigcnt);
+	r->rlocs.len -= c.len;
+	if ((size_t)r->sigcnt * SIG_FIXED > c.len) {
+		msg_err_set(err, "signature count %u exceeds packet", r->sigcnt,
+		    0);
+		return rec_fail(err, rec, NULL, 0);
+	}
+	sigs = c;
 	for (i = 0; i < r->sigcnt; i++)
-		if (sig_decode(&c, &sg) == -1)
-			return msg_fail(why, "record %u: signature %u: "
-			    "length exceeds packet", rec, i + 1);
-	r->sigs.p = start;
-	r->sigs.len = (size_t)(c.p - start);
+		if (sig_decode(&c, &sg) == -1) {
+			msg_err_set(err, "length exceeds packet", 0, 0);
+			return rec_fail(err, rec, "signature", i + 1);
+		}
+	sigs.len -= c.len;
+	r->sigs = sigs;
 	*b = c;
 	return 0;
 }
 
 int
-record_decode(struct rbuf *b, struct lisp_record *r, const char **why)
+record_decode(struct rbuf *b, struct lisp_record *r, struct msg_err *err)
 {
-	return record_decode_at(b, r, 0, 1, why);
+	return record_decode_at(b, r, 0, 1, err);
 }
 
 int
-referral_record_decode(struct rbuf *b, struct lisp_record *r, const char **why)
+referral_record_decode(struct rbuf *b, struct lisp_record *r,
+    struct msg_err *err)
 {
-	return record_decode_at(b, r, 1, 1, why);
+	return record_decode_at(b, r, 1, 1, err);
 }
 
 int
 records_decode(struct rbuf *b, unsigned n, int referral, struct rbuf *view,
-    const char **why)
+    struct msg_err *err)
 {
 	struct rbuf c = *b;
 	struct lisp_record r;
 	unsigned i;
 
 	if ((size_t)n * REC_MIN > c.len)
-		return msg_fail(why, "record count %u exceeds packet", n);
+		return msg_err_set(err, "record count %u exceeds packet", n, 0);
 	for (i = 0; i < n; i++)
-		if (record_decode_at(&c, &r, referral, i + 1, why) == -1)
+		if (record_decode_at(&c, &r, referral, i + 1, err) == -1)
 			return -1;
-	view->p = b->p;
-	view->len = (size_t)(c.p - b->p);
+	*view = *b;
+	view->len -= c.len;
 	*b = c;
 	return 0;
 }

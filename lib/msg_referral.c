@@ -6,33 +6,25 @@
 #include "buf.h"
 #include "msg.h"
 
-static int
-fail(const char **why, const char *reason)
-{
-	if (why != NULL)
-		*why = reason;
-	return -1;
-}
-
 int
 map_referral_decode(struct rbuf *b, struct lisp_map_referral *mr,
-    const char **why)
+    struct msg_err *err)
 {
 	struct rbuf	 c = *b;
 	uint32_t	 w0;
 
 	memset(mr, 0, sizeof(*mr));
 	if (rbuf_u32(&c, &w0) == -1 || rbuf_u64(&c, &mr->nonce) == -1)
-		return fail(why, "short map-referral header");
+		return msg_err_set(err, "short map-referral header", 0, 0);
 	if (LISP_TYPE(w0) != LISP_MAP_REFERRAL)
-		return fail(why, "not a map-referral");
+		return msg_err_set(err, "not a map-referral", 0, 0);
 	mr->nrecords = REC_COUNT(w0);
 	if (mr->nrecords == 0)
-		return fail(why, "no records");
+		return msg_err_set(err, "no records", 0, 0);
 
 	/* validate every record, its referral set and signatures now so the
 	 * iterators cannot fail later */
-	if (records_decode(&c, mr->nrecords, 1, &mr->records, why) == -1)
+	if (records_decode(&c, mr->nrecords, 1, &mr->records, err) == -1)
 		return -1;
 	*b = c;
 	return 0;

@@ -8,42 +8,35 @@
 
 int
 map_register_decode(struct rbuf *b, struct lisp_map_register *mr,
-    const char **why)
+    struct msg_err *err)
 {
 	struct rbuf c = *b;
 	uint32_t w0;
 	unsigned type;
 	int ids;
 
-	if (c.len < MREG_FIXED)
-		return msg_fail(why, "short header");
-	w0 = get_u32(c.p);
+	mr->msg = *b;
+	if (rbuf_u32(&c, &w0) == -1 || rbuf_u64(&c, &mr->nonce) == -1 ||
+	    rbuf_u8(&c, &mr->key_id) == -1 || rbuf_u8(&c, &mr->alg_id) == -1 ||
+	    rbuf_u16(&c, &mr->auth_len) == -1)
+		return msg_err_set(err, "short header", 0, 0);
 	type = LISP_TYPE(w0);
 	if (type != LISP_MAP_REGISTER && type != LISP_MAP_NOTIFY &&
 	    type != LISP_MAP_NOTIFY_ACK)
-		return msg_fail(why, "not a map-register/notify (type %u)", type);
+		return msg_err_set(err, "not a map-register/notify (type %u)",
+		    type, 0);
 	mr->type = (uint8_t)type;
 	mr->flags = w0 & MREG_KEEP;
 	mr->nrecords = (uint8_t)REC_COUNT(w0);
 	if (mr->nrecords == 0 && type == LISP_MAP_REGISTER)
-		return msg_fail(why, "no records");
-	mr->nonce = (uint64_t)get_u32(c.p + 4) << 32 | get_u32(c.p + 8);
-	mr->key_id = c.p[12];
-	mr->alg_id = c.p[13];
-	mr->auth_len = get_u16(c.p + 14);
-	mr->msg.p = c.p;
-	mr->msg.len = c.len;
-	c.p += MREG_FIXED;
-	c.len -= MREG_FIXED;
-	if (mr->auth_len > c.len)
-		return msg_fail(why, "auth length %u exceeds packet",
-		    mr->auth_len);
+		return msg_err_set(err, "no records", 0, 0);
 	mr->auth = c.p;
 	mr->auth_off = MREG_FIXED;
-	c.p += mr->auth_len;
-	c.len -= mr->auth_len;
+	if (rbuf_skip(&c, mr->auth_len) == -1)
+		return msg_err_set(err, "auth length %u exceeds packet",
+		    mr->auth_len, 0);
 
-	if (records_decode(&c, mr->nrecords, 0, &mr->records, why) == -1)
+	if (records_decode(&c, mr->nrecords, 0, &mr->records, err) == -1)
 		return -1;
 
 	if (type == LISP_MAP_REGISTER)
@@ -54,19 +47,15 @@ map_register_decode(struct rbuf *b, struct lisp_map_register *mr,
 	mr->site_id = 0;
 	if (ids) {
 		if (c.len < IDS_LEN)
-			return msg_fail(why, "I set but only %zu octets for "
-			    "xTR-ID and Site-ID", c.len);
-		memcpy(mr->xtr_id, c.p, XTR_ID_LEN);
-		mr->site_id = (uint64_t)get_u32(c.p + 16) << 32 |
-		    get_u32(c.p + 20);
-		c.p += IDS_LEN;
-		c.len -= IDS_LEN;
+			return msg_err_set(err, "I set but only %u octets for "
+			    "xTR-ID and Site-ID", (unsigned)c.len, 0);
+		rbuf_bytes(&c, mr->xtr_id, XTR_ID_LEN);
+		rbuf_u64(&c, &mr->site_id);
 	}
 	/* e.g. MS-RTR auth data, or the records of a lispers.net
 	 * Map-Notify-Ack that says Record Count 0 */
 	mr->trailing = c.len;
-	b->p = c.p + c.len;
-	b->len = 0;
+	rbuf_skip(b, b->len);
 	return 0;
 }
 

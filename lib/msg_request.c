@@ -6,26 +6,32 @@
 
 static int
 mreq_record_decode(struct rbuf *b, struct lisp_eid_prefix *e, unsigned rec,
-    const char **why)
+    struct msg_err *err)
 {
 	struct rbuf c = *b;
 	const char *w = "";
 	int bits;
 
 	if (c.len < 4)
-		return msg_fail(why, "record %u: short request record", rec);
-	e->flags = c.p[0];
-	e->mlen = c.p[1];
-	c.p += 2;
-	c.len -= 2;
-	if (addr_decode(&c, &e->eid, 0, &w) == -1)
-		return msg_fail(why, "record %u: eid: %s", rec, w);
-	bits = addr_bits(&e->eid);
-	if (bits > 0 && e->mlen > bits)
-		return msg_fail(why, "record %u: eid mask-len %u exceeds %d",
-		    rec, e->mlen, bits);
-	*b = c;
-	return 0;
+		msg_err_set(err, "short request record", 0, 0);
+	else {
+		rbuf_u8(&c, &e->flags);
+		rbuf_u8(&c, &e->mlen);
+		if (addr_decode(&c, &e->eid, 0, &w) == -1) {
+			msg_err_set(err, w, 0, 0);
+			if (err != NULL)
+				err->part = "eid";
+		} else if ((bits = addr_bits(&e->eid)) > 0 && e->mlen > bits)
+			msg_err_set(err, "eid mask-len %u exceeds %u", e->mlen,
+			    (unsigned)bits);
+		else {
+			*b = c;
+			return 0;
+		}
+	}
+	if (err != NULL)
+		err->rec = rec;
+	return -1;
 }
 
 int
@@ -36,60 +42,72 @@ mreq_record_next(struct rbuf *records, struct lisp_eid_prefix *out)
 	return mreq_record_decode(records, out, 1, NULL) == -1 ? -1 : 1;
 }
 
+/* an address of the header that did not decode */
+static int
+addr_fail(struct msg_err *err, const char *w, const char *part, unsigned idx)
+{
+	msg_err_set(err, w, 0, 0);
+	if (err != NULL) {
+		err->part = part;
+		err->part_idx = idx;
+	}
+	return -1;
+}
+
 int
-map_request_decode(struct rbuf *b, struct lisp_map_request *mr, const char **why)
+map_request_decode(struct rbuf *b, struct lisp_map_request *mr,
+    struct msg_err *err)
 {
 	struct rbuf c = *b;
 	struct lisp_eid_prefix e;
 	struct lisp_record r;
-	const uint8_t *start;
 	const char *w = "";
 	uint32_t w0;
 	unsigned i;
 
-	if (c.len < 12)
-		return msg_fail(why, "short map-request header");
-	w0 = get_u32(c.p);
+	if (rbuf_u32(&c, &w0) == -1 || rbuf_u64(&c, &mr->nonce) == -1)
+		return msg_err_set(err, "short map-request header", 0, 0);
 	if (LISP_TYPE(w0) != LISP_MAP_REQUEST)
-		return msg_fail(why, "not a map-request (type %u)", LISP_TYPE(w0));
+		return msg_err_set(err, "not a map-request (type %u)",
+		    LISP_TYPE(w0), 0);
 	mr->flags = w0 & MREQ_KEEP;
 	mr->nitr = (uint8_t)(MREQ_IRC(w0) + 1);
 	mr->nrecords = (uint8_t)REC_COUNT(w0);
 	if (mr->nrecords == 0)
-		return msg_fail(why, "no records");
-	mr->nonce = (uint64_t)get_u32(c.p + 4) << 32 | get_u32(c.p + 8);
-	c.p += 12;
-	c.len -= 12;
+		return msg_err_set(err, "no records", 0, 0);
 
 	if (addr_decode(&c, &mr->seid, 0, &w) == -1)
-		return msg_fail(why, "source-eid: %s", w);
+		return addr_fail(err, w, "source-eid", 0);
 	if ((size_t)mr->nitr * 2 > c.len)
-		return msg_fail(why, "itr-rloc count %u exceeds packet", mr->nitr);
+		return msg_err_set(err, "itr-rloc count %u exceeds packet",
+		    mr->nitr, 0);
 	for (i = 0; i < mr->nitr; i++)
 		if (addr_decode(&c, &mr->itr[i], 0, &w) == -1)
-			return msg_fail(why, "itr-rloc %u: %s", i + 1, w);
+			return addr_fail(err, w, "itr-rloc", i + 1);
 
 	if ((size_t)mr->nrecords * 4 > c.len)
-		return msg_fail(why, "record count %u exceeds packet",
-		    mr->nrecords);
-	start = c.p;
+		return msg_err_set(err, "record count %u exceeds packet",
+		    mr->nrecords, 0);
+	mr->records = c;
 	for (i = 0; i < mr->nrecords; i++)
-		if (mreq_record_decode(&c, &e, i + 1, why) == -1)
+		if (mreq_record_decode(&c, &e, i + 1, err) == -1)
 			return -1;
-	mr->records.p = start;
-	mr->records.len = (size_t)(c.p - start);
+	mr->records.len -= c.len;
 
 	mr->has_reply = (mr->flags & MREQ_M) != 0;
-	mr->reply.p = c.p;
+	mr->reply = c;
 	mr->reply.len = 0;
 	if (mr->has_reply) {
-		start = c.p;
 		if (c.len < 12)
-			return msg_fail(why, "M set but no map-reply record");
-		if (record_decode(&c, &r, &w) == -1)
-			return msg_fail(why, "map-reply %s", w);
-		mr->reply.p = start;
-		mr->reply.len = (size_t)(c.p - start);
+			return msg_err_set(err, "M set but no map-reply record",
+			    0, 0);
+		mr->reply = c;
+		if (record_decode(&c, &r, err) == -1) {
+			if (err != NULL)
+				err->within = "map-reply";
+			return -1;
+		}
+		mr->reply.len -= c.len;
 	}
 
 	mr->has_ids = (mr->flags & MREQ_I) != 0;
@@ -97,18 +115,14 @@ map_request_decode(struct rbuf *b, struct lisp_map_request *mr, const char **why
 	if (mr->has_ids) {
 		/* RFC 9437: xTR-ID + Site-ID; lispers.net: xTR-ID only */
 		if (c.len != XTR_ID_LEN && c.len != XTR_ID_LEN + 8)
-			return msg_fail(why, "I set but %zu octets follow the "
-			    "records (want 16 or 24)", c.len);
-		memcpy(mr->xtr_id, c.p, XTR_ID_LEN);
-		if (c.len == XTR_ID_LEN + 8)
-			mr->site_id = (uint64_t)get_u32(c.p + 16) << 32 |
-			    get_u32(c.p + 20);
-		c.p += c.len;
-		c.len = 0;
+			return msg_err_set(err, "I set but %u octets follow the "
+			    "records (want 16 or 24)", (unsigned)c.len, 0);
+		rbuf_bytes(&c, mr->xtr_id, XTR_ID_LEN);
+		if (c.len > 0)
+			rbuf_u64(&c, &mr->site_id);
 	}
 	/* without I, octets after the records are ignored */
-	b->p = c.p + c.len;
-	b->len = 0;
+	rbuf_skip(b, b->len);
 	return 0;
 }
 

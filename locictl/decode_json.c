@@ -411,7 +411,7 @@ auth_result(const struct decode_opts *opt, unsigned alg, const struct rbuf *m,
 }
 
 static json_t *
-map_request_json(struct rbuf *b, const char **why)
+map_request_json(struct rbuf *b, struct msg_err *err)
 {
 	struct lisp_map_request mr;
 	struct lisp_eid_prefix ep;
@@ -420,7 +420,7 @@ map_request_json(struct rbuf *b, const char **why)
 	json_t *o, *arr, *e;
 	int i;
 
-	if (map_request_decode(b, &mr, why) == -1)
+	if (map_request_decode(b, &mr, err) == -1)
 		return NULL;
 	o = json_object();
 	jset(o, "type", json_string("map-request"));
@@ -457,12 +457,12 @@ map_request_json(struct rbuf *b, const char **why)
 }
 
 static json_t *
-map_reply_json(struct rbuf *b, const char **why)
+map_reply_json(struct rbuf *b, struct msg_err *err)
 {
 	struct lisp_map_reply mr;
 	json_t *o;
 
-	if (map_reply_decode(b, &mr, why) == -1)
+	if (map_reply_decode(b, &mr, err) == -1)
 		return NULL;
 	o = json_object();
 	jset(o, "type", json_string("map-reply"));
@@ -477,12 +477,12 @@ map_reply_json(struct rbuf *b, const char **why)
 
 static json_t *
 map_register_json(struct rbuf *b, const struct decode_opts *opt,
-    const char **why)
+    struct msg_err *err)
 {
 	struct lisp_map_register mr;
 	json_t *o;
 
-	if (map_register_decode(b, &mr, why) == -1)
+	if (map_register_decode(b, &mr, err) == -1)
 		return NULL;
 	o = json_object();
 	jset(o, "type", json_string(lisp_type_name(mr.type)));
@@ -512,12 +512,12 @@ map_register_json(struct rbuf *b, const struct decode_opts *opt,
 }
 
 static json_t *
-map_referral_json(struct rbuf *b, const char **why)
+map_referral_json(struct rbuf *b, struct msg_err *err)
 {
 	struct lisp_map_referral mr;
 	json_t *o;
 
-	if (map_referral_decode(b, &mr, why) == -1)
+	if (map_referral_decode(b, &mr, err) == -1)
 		return NULL;
 	o = json_object();
 	jset(o, "type", json_string("map-referral"));
@@ -528,12 +528,12 @@ map_referral_json(struct rbuf *b, const char **why)
 }
 
 static json_t *
-info_json(struct rbuf *b, const struct decode_opts *opt, const char **why)
+info_json(struct rbuf *b, const struct decode_opts *opt, struct msg_err *err)
 {
 	struct lisp_info in;
 	json_t *o;
 
-	if (info_decode(b, &in, why) == -1)
+	if (info_decode(b, &in, err) == -1)
 		return NULL;
 	o = json_object();
 	jset(o, "type", json_string(in.reply ? "info-reply" : "info-request"));
@@ -556,22 +556,22 @@ info_json(struct rbuf *b, const struct decode_opts *opt, const char **why)
 
 static json_t *
 ecm_json(struct rbuf *b, const struct decode_opts *opt, int depth,
-    char *whybuf, size_t whylen, const char **why)
+    char *whybuf, size_t whylen, struct msg_err *err)
 {
 	struct lisp_ecm ecm;
 	json_t *o, *in, *msg;
 	char sub[256];
 
-	if (ecm_decode(b, &ecm, why) == -1)
+	if (ecm_decode(b, &ecm, err) == -1)
 		return NULL;
 	if (depth >= DECODE_DEPTH_MAX) {
-		*why = "ecm nested too deep";
+		msg_err_set(err, "ecm nested too deep", 0, 0);
 		return NULL;
 	}
 	if ((msg = decode_control(ecm.inner.p, ecm.inner.len, opt, depth + 1,
 	    sub, sizeof(sub))) == NULL) {
 		snprintf(whybuf, whylen, "ecm: inner %s", sub);
-		*why = NULL;
+		err->reason = NULL;
 		return NULL;
 	}
 	o = json_object();
@@ -592,13 +592,13 @@ ecm_json(struct rbuf *b, const struct decode_opts *opt, int depth,
 }
 
 static json_t *
-shared_ext_json(struct rbuf *b, const char **why)
+shared_ext_json(struct rbuf *b, struct msg_err *err)
 {
 	uint32_t w0;
 	json_t *o;
 
 	if (rbuf_u32(b, &w0) == -1) {
-		*why = "short header";
+		msg_err_set(err, "short header", 0, 0);
 		return NULL;
 	}
 	o = json_object();
@@ -613,7 +613,8 @@ decode_control(const uint8_t *p, size_t len, const struct decode_opts *opt,
     int depth, char *whybuf, size_t whylen)
 {
 	struct rbuf b;
-	const char *why = "malformed";
+	struct msg_err err;
+	char why[MSG_ERR_LEN];
 	json_t *o = NULL;
 	unsigned type;
 
@@ -623,37 +624,39 @@ decode_control(const uint8_t *p, size_t len, const struct decode_opts *opt,
 		return NULL;
 	}
 	rbuf_init(&b, p, len);
+	msg_err_set(&err, "malformed", 0, 0);
 	type = p[0] >> 4;
 	switch (type) {
 	case LISP_MAP_REQUEST:
-		o = map_request_json(&b, &why);
+		o = map_request_json(&b, &err);
 		break;
 	case LISP_MAP_REPLY:
-		o = map_reply_json(&b, &why);
+		o = map_reply_json(&b, &err);
 		break;
 	case LISP_MAP_REGISTER:
 	case LISP_MAP_NOTIFY:
 	case LISP_MAP_NOTIFY_ACK:
-		o = map_register_json(&b, opt, &why);
+		o = map_register_json(&b, opt, &err);
 		break;
 	case LISP_MAP_REFERRAL:
-		o = map_referral_json(&b, &why);
+		o = map_referral_json(&b, &err);
 		break;
 	case LISP_INFO:
-		o = info_json(&b, opt, &why);
+		o = info_json(&b, opt, &err);
 		break;
 	case LISP_ECM:
-		o = ecm_json(&b, opt, depth, whybuf, whylen, &why);
+		o = ecm_json(&b, opt, depth, whybuf, whylen, &err);
 		break;
 	case LISP_SHARED_EXT:
-		o = shared_ext_json(&b, &why);
+		o = shared_ext_json(&b, &err);
 		break;
 	default:
 		snprintf(whybuf, whylen, "unknown message type %u", type);
 		return NULL;
 	}
-	if (o == NULL && why != NULL)
-		snprintf(whybuf, whylen, "%s: %s", lisp_type_name(type), why);
+	if (o == NULL && err.reason != NULL)
+		snprintf(whybuf, whylen, "%s: %s", lisp_type_name(type),
+		    msg_err_str(&err, why, sizeof(why)));
 	return o;
 }
 

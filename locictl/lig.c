@@ -216,7 +216,6 @@ cmd_lig(int argc, char **argv)
 	double			 deadline, now, rtt = 0;
 	struct pollfd		 pfd;
 	json_t			*out = NULL, *recs = NULL;
-	const char		*why;
 
 	memset(&g, 0, sizeof(g));
 	g.count = 3;
@@ -296,7 +295,7 @@ cmd_lig(int argc, char **argv)
 			if (n <= 0)
 				continue;
 			rbuf_init(&b, buf, (size_t)n);
-			if (map_reply_decode(&b, &rep, &why) == -1)
+			if (map_reply_decode(&b, &rep, NULL) == -1)
 				continue;
 			for (i = 0; i <= try; i++)
 				if (rep.nonce == g.nonce[i])

@@ -183,9 +183,9 @@ core_resolver(struct locid *l, void **arg)
 
 static void
 drop_dispatch(struct locid *l, const struct pkt *p, enum core_drop reason,
-    const char *why)
+    const struct msg_err *err)
 {
-	char s[80];
+	char s[80], why[MSG_ERR_LEN];
 
 	core_drop(l, reason);
 	if (log_limited_ok(&l->core->logrl))
@@ -193,7 +193,8 @@ drop_dispatch(struct locid *l, const struct pkt *p, enum core_drop reason,
 		    lisp_type_name(p->len > 0 ? p->buf[0] >> 4 : 0),
 		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 		    core_drop_names[reason],
-		    why != NULL ? ": " : "", why != NULL ? why : "");
+		    err != NULL ? ": " : "",
+		    err != NULL ? msg_err_str(err, why, sizeof(why)) : "");
 }
 
 /* the reason a message of each kind is dropped when no role takes it */
@@ -264,7 +265,7 @@ core_dispatch(struct locid *l, const struct pkt *p)
 {
 	struct core			*c = l->core;
 	struct rbuf			 b;
-	const char			*why = NULL;
+	struct msg_err			 err;
 	unsigned			 type;
 	struct lisp_map_register	 reg;
 	struct lisp_map_request		 mreq;
@@ -293,19 +294,19 @@ core_dispatch(struct locid *l, const struct pkt *p)
 			drop_dispatch(l, p, untaken[kind], NULL);
 			return;
 		}
-		if (map_register_decode(&b, &reg, &why) == -1) {
+		if (map_register_decode(&b, &reg, &err) == -1) {
 			c->stats.rx_bad++;
 			drop_dispatch(l, p, type == LISP_MAP_NOTIFY ?
-			    CORE_DROP_MALFORMED_NOTIFY : CORE_DROP_MALFORMED_REGISTER, why);
+			    CORE_DROP_MALFORMED_NOTIFY : CORE_DROP_MALFORMED_REGISTER, &err);
 			return;
 		}
 		m.reg = &reg;
 		deliver(l, kind, &m);
 		return;
 	case LISP_MAP_REQUEST:
-		if (map_request_decode(&b, &mreq, &why) == -1) {
+		if (map_request_decode(&b, &mreq, &err) == -1) {
 			c->stats.rx_bad++;
-			drop_dispatch(l, p, CORE_DROP_MALFORMED_REQUEST, why);
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_REQUEST, &err);
 			return;
 		}
 		m.mreq = &mreq;
@@ -316,18 +317,18 @@ core_dispatch(struct locid *l, const struct pkt *p)
 			drop_dispatch(l, p, untaken[RX_REPLY], NULL);
 			return;
 		}
-		if (map_reply_decode(&b, &rep, &why) == -1) {
+		if (map_reply_decode(&b, &rep, &err) == -1) {
 			c->stats.rx_bad++;
-			drop_dispatch(l, p, CORE_DROP_MALFORMED_REPLY, why);
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_REPLY, &err);
 			return;
 		}
 		m.rep = &rep;
 		deliver(l, RX_REPLY, &m);
 		return;
 	case LISP_ECM:
-		if (ecm_decode(&b, &ecm, &why) == -1) {
+		if (ecm_decode(&b, &ecm, &err) == -1) {
 			c->stats.rx_bad++;
-			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM, why);
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM, &err);
 			return;
 		}
 		if (ecm.inner.len < 4 || ecm.inner.p[0] >> 4 != LISP_MAP_REQUEST) {
@@ -335,9 +336,9 @@ core_dispatch(struct locid *l, const struct pkt *p)
 			return;
 		}
 		b = ecm.inner;
-		if (map_request_decode(&b, &mreq, &why) == -1) {
+		if (map_request_decode(&b, &mreq, &err) == -1) {
 			c->stats.rx_bad++;
-			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REQUEST, why);
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REQUEST, &err);
 			return;
 		}
 		m.ecm = &ecm;

@@ -15,19 +15,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t out[8192], out2[8192];
 	static struct lisp_map_register m, m2;
 	struct rbuf b;
-	const char *why = NULL;
+	struct msg_err err;
+	char why[MSG_ERR_LEN];
 	size_t len;
 
 	rbuf_init(&b, data, size);
-	if (map_register_decode(&b, &m, &why) == -1) {
-		if (why == NULL)
+	if (map_register_decode(&b, &m, &err) == -1) {
+		/* a refusal always says why */
+		if (err.reason == NULL ||
+		    msg_err_str(&err, why, sizeof(why))[0] == '\0')
 			abort();
 		return 0;
 	}
 	if ((len = rt_map_register_encode(&m, out, sizeof(out))) == 0)
 		abort();
 	rbuf_init(&b, out, len);
-	if (map_register_decode(&b, &m2, &why) == -1)
+	if (map_register_decode(&b, &m2, &err) == -1)
 		abort();
 	if (rt_map_register_same(&m, &m2) != NULL)
 		abort();

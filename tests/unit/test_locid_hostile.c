@@ -69,7 +69,7 @@ mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
 	struct lisp_rloc lo;
 	struct rbuf b;
 	struct wbuf w;
-	const char *why;
+	struct msg_err err;
 	int i, mlen;
 
 	memset(&h, 0, sizeof(h));
@@ -96,7 +96,7 @@ mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
 	}
 	assert_false(w.err);
 	rbuf_init(&b, buf, w.len);
-	assert_int_equal(map_reply_decode(&b, rep, &why), 0);
+	assert_int_equal(map_reply_decode(&b, rep, &err), 0);
 }
 
 static void
@@ -349,15 +349,15 @@ mr_recv(struct fx *f, struct lisp_map_request *q, uint8_t *buf, size_t cap)
 {
 	struct lisp_ecm ecm;
 	struct rbuf b;
-	const char *why;
+	struct msg_err err;
 	ssize_t n;
 
 	if ((n = recv(f->mr, buf, cap, 0)) <= 0)
 		return -1;
 	rbuf_init(&b, buf, (size_t)n);
-	assert_int_equal(ecm_decode(&b, &ecm, &why), 0);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
 	b = ecm.inner;
-	assert_int_equal(map_request_decode(&b, q, &why), 0);
+	assert_int_equal(map_request_decode(&b, q, &err), 0);
 	return 0;
 }
 
@@ -663,7 +663,7 @@ test_etr_reply_limited(void **state)
 	uint8_t buf[1500];
 	struct wbuf w;
 	struct rbuf b;
-	const char *why;
+	struct msg_err err;
 	int i, got = 0, probes = 0;
 
 	SKIP_IF_NO_NS(f);
@@ -685,7 +685,7 @@ test_etr_reply_limited(void **state)
 		map_request_encode_trailer(&w, &q);
 		assert_false(w.err);
 		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &why), 0);
+		assert_int_equal(map_request_decode(&b, &q, &err), 0);
 		pkt_from(&p, "127.0.0.1", f->itr_port);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
@@ -696,7 +696,7 @@ test_etr_reply_limited(void **state)
 		if (n <= 0)
 			break;
 		rbuf_init(&b, buf, (size_t)n);
-		assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+		assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
 		got++;
 		if (rep.flags & MREP_P)
 			probes++;

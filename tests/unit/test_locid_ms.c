@@ -434,14 +434,14 @@ test_register_valid_and_notify(void **state)
 	json_t		*rows, *r;
 	struct rbuf	 b;
 	struct lisp_map_register n;
-	const char	*why;
+	struct msg_err	 err;
 
 	NEED_NETNS();
 	assert_false(is_registered("198.18.1.0/24"));
 	assert_true(do_register(&s, notify, &nlen));
 	/* the Map-Notify: same nonce, same records and IDs, signed with the key */
 	rbuf_init(&b, notify, (size_t)nlen);
-	assert_int_equal(map_register_decode(&b, &n, &why), 0);
+	assert_int_equal(map_register_decode(&b, &n, &err), 0);
 	assert_int_equal(n.type, LISP_MAP_NOTIFY);
 	assert_int_equal(n.nonce, 1);
 	assert_int_equal(n.nrecords, 1);
@@ -611,7 +611,7 @@ resolve(const char *eid, struct answer *a)
 	ssize_t			 n;
 	struct rbuf		 b, rl;
 	struct lisp_map_reply	 rep;
-	const char		*why;
+	struct msg_err		 err;
 	static uint64_t		 nonce = 0x1000;
 
 	nonce++;
@@ -623,7 +623,7 @@ resolve(const char *eid, struct answer *a)
 	if (n <= 0)
 		return 0;
 	rbuf_init(&b, a->raw, (size_t)n);
-	assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
 	assert_int_equal(rep.nonce, nonce);
 	a->nonce = rep.nonce;
 	a->nrecords = rep.nrecords;
@@ -799,7 +799,7 @@ test_batched_replies(void **state)
 	struct rbuf		 b;
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
-	const char		*why;
+	struct msg_err		 err;
 	char			 pfx[ADDR_STRLEN];
 
 	NEED_NETNS();
@@ -814,7 +814,7 @@ test_batched_replies(void **state)
 		loop_once();
 		while (n < N && (r = recv(fd, got, sizeof(got), MSG_DONTWAIT)) > 0) {
 			rbuf_init(&b, got, (size_t)r);
-			assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+			assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
 			assert_int_equal(rep.nonce, 0x5000 + (uint64_t)n);
 			b = rep.records;
 			assert_int_equal(record_next(&b, &rec), 1);
@@ -1110,7 +1110,7 @@ test_record_cap(void **state)
 	struct rbuf		 b;
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
-	const char		*why;
+	struct msg_err		 err;
 	uint8_t			 inner[1024], buf[1500], got[1500];
 	char			 eid[32], pfx[ADDR_STRLEN];
 	int			 fd, i, replies = 0;
@@ -1147,7 +1147,7 @@ test_record_cap(void **state)
 	send_to_ms(fd, buf, w.len);
 	while ((n = recv_reply(fd, got, sizeof(got), 300)) > 0) {
 		rbuf_init(&b, got, (size_t)n);
-		assert_int_equal(map_reply_decode(&b, &rep, &why), 0);
+		assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
 		assert_int_equal(rep.nonce, 0x7777);
 		b = rep.records;
 		assert_int_equal(record_next(&b, &rec), 1);

@@ -289,14 +289,14 @@ test_encode(void **state)
 	struct lisp_addr itr = A("203.0.113.1");
 	struct rbuf b;
 	uint8_t buf[256];
-	const char *why;
+	struct msg_err err;
 	size_t n;
 
 	n = probe_encode(buf, sizeof(buf), e, 0x0102030405060708ULL, &itr, 1);
 	assert_int_equal(n, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_request_decode(&b, &q, &why), 0);
+	assert_int_equal(map_request_decode(&b, &q, &err), 0);
 	assert_true(q.flags & MREQ_P);
 	assert_false(q.flags & (MREQ_S | MREQ_s | MREQ_p));
 	assert_int_equal(q.seid.afi, AFI_NONE);

@@ -184,7 +184,7 @@ test_encode(void **state)
 	struct lisp_addr itr = A("203.0.113.5");
 	struct rbuf b;
 	uint8_t buf[256];
-	const char *why;
+	struct msg_err err;
 	size_t n;
 	int mlen;
 
@@ -198,7 +198,7 @@ test_encode(void **state)
 	assert_int_equal(n, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_request_decode(&b, &q, &why), 0);
+	assert_int_equal(map_request_decode(&b, &q, &err), 0);
 	assert_true(q.flags & MREQ_S);
 	assert_false(q.flags & (MREQ_P | MREQ_s));
 	assert_true(addr_equal(&q.seid, &ch.eid));

@@ -71,7 +71,7 @@ test_mreq_decoded(void **state)
 	struct mreq_build b;
 	struct rbuf r;
 	uint8_t buf[1024];
-	const char *why;
+	struct msg_err err;
 	size_t n;
 	int i;
 
@@ -91,7 +91,7 @@ test_mreq_decoded(void **state)
 	b.mlen = 48;
 	assert_true((n = map_request_build(buf, sizeof(buf), &b)) > 0);
 	rbuf_init(&r, buf, n);
-	assert_int_equal(map_request_decode(&r, &q, &why), 0);
+	assert_int_equal(map_request_decode(&r, &q, &err), 0);
 	assert_int_equal(q.flags & MREQ_FLAGS, MREQ_S | MREQ_s);
 	assert_int_equal(q.nonce, 42);
 	assert_true(addr_equal(&q.seid, &b.seid));
@@ -108,7 +108,7 @@ test_mreq_decoded(void **state)
 	b.nitr = (int)NELEM(itr);
 	assert_true((n = map_request_build(buf, sizeof(buf), &b)) > 0);
 	rbuf_init(&r, buf, n);
-	assert_int_equal(map_request_decode(&r, &q, &why), 0);
+	assert_int_equal(map_request_decode(&r, &q, &err), 0);
 	assert_int_equal(q.nitr, MREQ_ITR_MAX);
 	assert_true(addr_equal(&q.itr[MREQ_ITR_MAX - 1], &itr[MREQ_ITR_MAX - 1]));
 }
@@ -122,7 +122,7 @@ test_mreq_ecm(void **state)
 	struct lisp_ecm ecm;
 	struct rbuf r;
 	uint8_t plain[256], buf[1024];
-	const char *why;
+	struct msg_err err;
 	size_t pn, n;
 
 	spec_v4(&b, &itr);
@@ -135,7 +135,7 @@ test_mreq_ecm(void **state)
 	n = map_request_build(buf, sizeof(buf), &b);
 	assert_int_equal(n, 4 + 20 + 8 + pn);
 	rbuf_init(&r, buf, n);
-	assert_int_equal(ecm_decode(&r, &ecm, &why), 0);
+	assert_int_equal(ecm_decode(&r, &ecm, &err), 0);
 	assert_int_equal(ecm.flags, 0);
 	assert_int_equal(ecm.ip_version, 4);
 	assert_true(addr_equal(&ecm.src, &b.isrc));
@@ -162,7 +162,7 @@ test_mreq_ecm(void **state)
 	n = map_request_build(buf, sizeof(buf), &b);
 	assert_int_equal(n, 4 + 40 + 8 + pn);
 	rbuf_init(&r, buf, n);
-	assert_int_equal(ecm_decode(&r, &ecm, &why), 0);
+	assert_int_equal(ecm_decode(&r, &ecm, &err), 0);
 	assert_int_equal(ecm.ip_version, 6);
 	assert_memory_equal(ecm.inner.p, plain, pn);
 	/* mixed families, or no room for the ECM: nothing */

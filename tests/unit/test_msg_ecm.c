@@ -74,7 +74,7 @@ test_encode_decode_v4(void **state)
 	struct wbuf		 w;
 	struct rbuf		 b;
 	uint8_t			 out[256];
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n = sizeof(inner_msg);
 	const uint8_t		*ip;
 
@@ -105,7 +105,7 @@ test_encode_decode_v4(void **state)
 
 	/* and back */
 	rbuf_init(&b, out, w.len);
-	assert_int_equal(ecm_decode(&b, &ecm, &why), 0);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
 	assert_int_equal(ecm.flags, ECM_D);
 	assert_int_equal(ecm.sec.len, 0);
 	assert_int_equal(ecm.ip_version, 4);
@@ -130,7 +130,7 @@ test_encode_decode_v6(void **state)
 	struct wbuf		 w;
 	struct rbuf		 b;
 	uint8_t			 out[256];
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n = sizeof(inner_msg);
 	const uint8_t		*ip;
 
@@ -153,7 +153,7 @@ test_encode_decode_v6(void **state)
 	assert_int_not_equal(get_u16(ip + 46), 0);
 
 	rbuf_init(&b, out, w.len);
-	assert_int_equal(ecm_decode(&b, &ecm, &why), 0);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
 	assert_int_equal(ecm.flags, ECM_R | ECM_N);
 	assert_int_equal(ecm.ip_version, 6);
 	assert_true(addr_equal(&ecm.src, &s));
@@ -212,10 +212,10 @@ test_decode_lispsec(void **state)
 {
 	struct lisp_ecm		 ecm;
 	struct rbuf		 b;
-	const char		*why = NULL;
+	struct msg_err		 err;
 
 	rbuf_init(&b, sec_ecm, sizeof(sec_ecm));
-	assert_int_equal(ecm_decode(&b, &ecm, &why), 0);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
 	assert_int_equal(ecm.flags, 0x0c008001u);
 	assert_true(ecm.flags & ECM_S);
 	assert_ptr_equal(ecm.sec.p, sec_ecm + 4);
@@ -298,7 +298,7 @@ test_refused(void **state)
 	uint8_t			 pkt[sizeof(sec_ecm)];
 	struct lisp_ecm		 ecm;
 	struct rbuf		 b;
-	const char		*why;
+	struct msg_err		 err;
 	size_t			 i;
 
 	for (i = 0; i < NELEM(bad); i++) {
@@ -311,7 +311,7 @@ test_refused(void **state)
 	memcpy(pkt, sec_ecm, sizeof(pkt));
 	pkt[0] = 0x84;
 	rbuf_init(&b, pkt, sizeof(pkt));
-	assert_int_equal(ecm_decode(&b, &ecm, &why), -1);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), -1);
 }
 
 int

@@ -21,12 +21,12 @@ test_request(void **state)
 	struct lisp_info	 info;
 	struct rbuf		 b;
 	char			 s[ADDR_STRLEN];
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n;
 
 	n = tl_sample("info-request", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), 0);
+	assert_int_equal(info_decode(&b, &info, &err), 0);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(info.reply, 0);
 	assert_int_equal(info.nonce, 0x5555);
@@ -63,12 +63,12 @@ test_request_lispers(void **state)
 	uint8_t			 pkt[256], out[256];
 	struct lisp_info	 info;
 	struct rbuf		 b;
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n;
 
 	n = tl_sample("info-request-dn", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), 0);
+	assert_int_equal(info_decode(&b, &info, &err), 0);
 	assert_int_equal(info.reply, 0);
 	assert_int_equal(info.nonce, 0xa1b2c3d4e5f60708ull);
 	assert_int_equal(info.auth_len, 0);
@@ -82,7 +82,7 @@ test_request_lispers(void **state)
 
 	/* cut after the EID: accepted, re-encoded with AFI 0 */
 	rbuf_init(&b, pkt, n - 8);
-	assert_int_equal(info_decode(&b, &info, &why), 0);
+	assert_int_equal(info_decode(&b, &info, &err), 0);
 	assert_int_equal(info.nat.afi, AFI_NONE);
 	assert_int_equal(rt_info_encode(&info, out, sizeof(out)), n - 6);
 	assert_memory_equal(out, pkt, n - 8);
@@ -97,12 +97,12 @@ test_reply(void **state)
 	struct lcaf_nat		 nat;
 	struct rbuf		 b;
 	char			 s[ADDR_STRLEN];
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n;
 
 	n = tl_sample("info-reply", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
-	assert_int_equal(info_decode(&b, &info, &why), 0);
+	assert_int_equal(info_decode(&b, &info, &err), 0);
 	assert_int_equal(info.reply, 1);
 	assert_int_equal(info.nonce, 0x5555);
 	assert_int_equal(info.ttl, 1440);

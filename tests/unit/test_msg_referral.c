@@ -21,12 +21,12 @@ test_decode_two_records(void **state)
 	struct lisp_rloc	 rl;
 	struct rbuf		 b, recs, rlocs;
 	char			 s[ADDR_STRLEN];
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n;
 
 	n = tl_sample("map-referral", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
+	assert_int_equal(map_referral_decode(&b, &mr, &err), 0);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(mr.nonce, 0x0123456789abcdefull);
 	assert_int_equal(mr.nrecords, 2);
@@ -77,12 +77,12 @@ test_decode_signed(void **state)
 	struct lisp_record	 rec;
 	struct lisp_ref_sig	 sg;
 	struct rbuf		 b, recs, sigs;
-	const char		*why = NULL;
+	struct msg_err		 err;
 	size_t			 n;
 
 	n = tl_sample("map-referral-sig", pkt, sizeof(pkt));
 	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
+	assert_int_equal(map_referral_decode(&b, &mr, &err), 0);
 	assert_int_equal(mr.nrecords, 1);
 	recs = mr.records;
 	assert_int_equal(referral_record_next(&recs, &rec), 1);
@@ -127,7 +127,7 @@ test_refused(void **state)
 	uint8_t			 pkt[512];
 	struct lisp_map_referral mr;
 	struct rbuf		 b;
-	const char		*why;
+	struct msg_err		 err;
 	size_t			 n;
 
 	n = tl_sample("map-referral", pkt, sizeof(pkt));
@@ -144,7 +144,7 @@ test_refused(void **state)
 	/* one record fewer: the rest is left in the cursor */
 	pkt[3] = 1;
 	rbuf_init(&b, pkt, n);
-	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
+	assert_int_equal(map_referral_decode(&b, &mr, &err), 0);
 	assert_int_equal(b.len, 10 + 6);
 	/* sigcnt beyond the message */
 	n = tl_sample("map-referral-sig", pkt, sizeof(pkt));

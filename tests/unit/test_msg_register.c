@@ -47,13 +47,13 @@ check_digest_vector(const char *hex, unsigned alg, uint16_t alen,
 	struct lisp_record r;
 	struct lisp_rloc rl;
 	struct rbuf b, recs, rls;
-	const char *why = NULL;
+	struct msg_err err;
 	const uint8_t zero[32] = { 0 };
 	const uint8_t eid[4] = { 10, 1, 1, 0 }, loc[4] = { 192, 0, 2, 1 };
 	size_t n = unhex(hex, buf, sizeof(buf));
 
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), 0);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
 	assert_int_equal(m.type, LISP_MAP_REGISTER);
 	assert_int_equal(m.flags, MREG_M);
 	assert_true(m.nonce == 1);
@@ -115,12 +115,12 @@ test_sample_vectors(void **state)
 	struct lisp_record r;
 	struct lisp_rloc rl;
 	struct rbuf b, recs, rls;
-	const char *why = NULL;
+	struct msg_err err;
 	size_t n;
 
 	n = tl_sample("map-register", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), 0);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
 	assert_int_equal(m.type, LISP_MAP_REGISTER);
 	assert_int_equal(m.flags, MREG_I | MREG_T | MREG_M);
 	assert_true(m.nonce == 42);
@@ -155,7 +155,7 @@ test_sample_vectors(void **state)
 	/* Map-Notify: no I bit, the 24 octets after the records are IDs */
 	n = tl_sample("map-notify", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), 0);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
 	assert_int_equal(m.type, LISP_MAP_NOTIFY);
 	assert_int_equal(m.flags, 0);
 	assert_int_equal(m.nrecords, 2);
@@ -167,7 +167,7 @@ test_sample_vectors(void **state)
 	/* the same with the NAT draft's I bit */
 	buf[0] |= 0x08;
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), 0);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
 	assert_int_equal(m.flags, MNOT_I);
 	assert_int_equal(m.has_ids, 1);
 	assert_int_equal(rt_map_register_encode(&m, out, sizeof(out)), n);
@@ -175,7 +175,7 @@ test_sample_vectors(void **state)
 
 	n = tl_sample("map-notify-ack", buf, sizeof(buf));
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), 0);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
 	assert_int_equal(m.type, LISP_MAP_NOTIFY_ACK);
 	assert_true(m.nonce == 0xaabbccdddfdfdf00ull);
 	assert_int_equal(m.alg_id, 1);
@@ -194,12 +194,12 @@ test_ack_count_zero(void **state)
 	uint8_t buf[512];
 	struct lisp_map_register m;
 	struct rbuf b;
-	const char *why = NULL;
+	struct msg_err err;
 	size_t n = tl_sample("map-notify-ack", buf, sizeof(buf));
 
 	buf[3] = 0;
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), 0);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
 	assert_int_equal(m.nrecords, 0);
 	assert_int_equal(m.records.len, 0);
 	assert_int_equal(m.trailing, n - 16 - 20);
@@ -207,8 +207,8 @@ test_ack_count_zero(void **state)
 	/* a Map-Register may not do that */
 	buf[0] = 0x30;
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_register_decode(&b, &m, &why), -1);
-	assert_string_equal(why, "no records");
+	assert_int_equal(map_register_decode(&b, &m, &err), -1);
+	assert_string_equal(TL_ERR_STR(&err), "no records");
 }
 
 static void
@@ -254,7 +254,8 @@ test_roundtrip_combinations(void **state)
 	struct lisp_rloc rl;
 	struct rbuf b;
 	struct wbuf w;
-	const char *why, *diff;
+	struct msg_err err;
+	const char *diff;
 	uint64_t s = 99;
 	const uint16_t alens[] = { 0, 12, 16, 20, 32 };
 	int iter, i, k;
@@ -290,9 +291,8 @@ test_roundtrip_combinations(void **state)
 			assert_int_equal(buf[MREG_AUTH_OFF + i], 0);
 
 		rbuf_init(&b, buf, w.len);
-		why = NULL;
-		if (map_register_decode(&b, &d, &why) != 0)
-			fail_msg("iter %d: %s", iter, why);
+		if (map_register_decode(&b, &d, &err) != 0)
+			fail_msg("iter %d: %s", iter, TL_ERR_STR(&err));
 		assert_int_equal(d.type, m.type);
 		assert_true(d.nonce == m.nonce);
 		assert_int_equal(d.key_id, m.key_id);
@@ -319,7 +319,7 @@ test_roundtrip_combinations(void **state)
 		assert_memory_equal(out, buf, w.len);
 		/* and decoding the copy gives the same fields */
 		rbuf_init(&b, out, w.len);
-		assert_int_equal(map_register_decode(&b, &m, &why), 0);
+		assert_int_equal(map_register_decode(&b, &m, &err), 0);
 		if ((diff = rt_map_register_same(&m, &d)) != NULL)
 			fail_msg("iter %d: %s", iter, diff);
 	}

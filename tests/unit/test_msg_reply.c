@@ -27,7 +27,7 @@ test_vector_fields(void **state)
 	struct lisp_record r;
 	struct lisp_rloc rl;
 	struct rbuf b, recs, rls;
-	const char *why = NULL;
+	struct msg_err err;
 	const uint8_t v4[4] = { 198, 18, 1, 0 }, l4[4] = { 203, 0, 113, 1 };
 	const uint8_t l6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	const uint8_t e6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
@@ -35,7 +35,7 @@ test_vector_fields(void **state)
 
 	assert_int_equal(n, REC2 + 28);
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(map_reply_decode(&b, &m, &err), 0);
 	assert_int_equal(m.flags, MREP_E);
 	assert_true(m.nonce == 0xfedcba9876543210ull);
 	assert_int_equal(m.nrecords, 2);
@@ -90,7 +90,7 @@ test_roundtrip_combinations(void **state)
 	struct lisp_rloc rl[5][6], dl;
 	struct rbuf b, recs, rls;
 	struct wbuf w;
-	const char *why;
+	struct msg_err err;
 	uint64_t s = 77;
 	int iter, i, k;
 	uint8_t sec[40];
@@ -118,9 +118,8 @@ test_roundtrip_combinations(void **state)
 		assert_int_equal(w.err, 0);
 
 		rbuf_init(&b, buf, w.len);
-		why = NULL;
-		if (map_reply_decode(&b, &d, &why) != 0)
-			fail_msg("iter %d: %s", iter, why);
+		if (map_reply_decode(&b, &d, &err) != 0)
+			fail_msg("iter %d: %s", iter, TL_ERR_STR(&err));
 		assert_int_equal(d.flags, m.flags);
 		assert_true(d.nonce == m.nonce);
 		assert_int_equal(d.nrecords, m.nrecords);
@@ -185,6 +184,81 @@ test_reasons(void **state)
 	    "record 1: locator 2: short IPv6 address");
 }
 
+/* the error struct names the record and locator of a bad locator, and the
+ * reasons of two decodes stay apart (the old per-thread reason buffer was
+ * overwritten by the next failure) */
+static void
+test_err_struct(void **state)
+{
+	uint8_t a[512], b2[512];
+	struct lisp_map_reply m;
+	struct msg_err e1, e2;
+	struct rbuf b;
+	char s1[MSG_ERR_LEN], s2[MSG_ERR_LEN];
+	size_t na = tl_sample("map-reply", a, sizeof(a));
+	size_t nb = tl_sample("map-reply", b2, sizeof(b2));
+
+	a[REC1 + 16 + 12 + 7] = 99;	/* record 1, locator 2: AFI 99 */
+	rbuf_init(&b, a, na);
+	assert_int_equal(map_reply_decode(&b, &m, &e1), -1);
+	assert_int_equal(e1.rec, 1);
+	assert_int_equal(e1.loc, 2);
+	assert_int_equal(e1.arg[0], 99);
+	assert_string_equal(e1.reason, "unknown AFI %u");
+	msg_err_str(&e1, s1, sizeof(s1));
+	assert_string_equal(s1, "record 1: locator 2: unknown AFI 99");
+
+	b2[REC2 + 5] = 129;		/* record 2: eid mask-len */
+	rbuf_init(&b, b2, nb);
+	assert_int_equal(map_reply_decode(&b, &m, &e2), -1);
+	assert_int_equal(e2.rec, 2);
+	assert_int_equal(e2.loc, 0);
+	msg_err_str(&e2, s2, sizeof(s2));
+	assert_string_equal(s2, "record 2: eid mask-len 129 exceeds 128");
+	/* the first reason is untouched by the second decode */
+	assert_string_equal(TL_ERR_STR(&e1),
+	    "record 1: locator 2: unknown AFI 99");
+	assert_string_equal(s1, "record 1: locator 2: unknown AFI 99");
+	/* a decode that succeeds leaves the caller's struct alone */
+	rbuf_init(&b, b2, tl_sample("map-reply", b2, sizeof(b2)));
+	assert_int_equal(map_reply_decode(&b, &m, &e2), 0);
+	assert_string_equal(TL_ERR_STR(&e2),
+	    "record 2: eid mask-len 129 exceeds 128");
+}
+
+/* msg_err_str: every piece in its place, truncation stays terminated, no
+ * conversion but %u is interpreted */
+static void
+test_err_str(void **state)
+{
+	struct msg_err e;
+	char s[16];
+
+	msg_err_set(&e, "short AFI", 0, 0);
+	e.within = "map-reply";
+	e.rec = 3;
+	e.part = "eid";
+	assert_string_equal(TL_ERR_STR(&e), "map-reply record 3: eid: short AFI");
+	msg_err_set(&e, "length exceeds packet", 0, 0);
+	e.rec = 2;
+	e.part = "signature";
+	e.part_idx = 4;
+	assert_string_equal(TL_ERR_STR(&e),
+	    "record 2: signature 4: length exceeds packet");
+	msg_err_set(&e, "a %u b %u c %u %s %d", 7, 4000000000u);
+	assert_string_equal(TL_ERR_STR(&e), "a 7 b 4000000000 c 0 %s %d");
+	msg_err_set(&e, "unknown AFI %u", 99, 0);
+	e.rec = 12;
+	e.loc = 200;
+	assert_ptr_equal(msg_err_str(&e, s, sizeof(s)), s);
+	assert_string_equal(s, "record 12: loca");
+	assert_ptr_equal(msg_err_str(&e, s, 1), s);
+	assert_string_equal(s, "");
+	assert_int_equal(msg_err_set(NULL, "x", 0, 0), -1);
+	memset(&e, 0, sizeof(e));
+	assert_string_equal(TL_ERR_STR(&e), "malformed");
+}
+
 /* S: the octets after the records are kept as the LISP-SEC view; without
  * S extra octets are ignored */
 static void
@@ -193,24 +267,24 @@ test_sec(void **state)
 	uint8_t buf[512];
 	struct lisp_map_reply m;
 	struct rbuf b;
-	const char *why = NULL;
+	struct msg_err err;
 	size_t n = tl_sample("map-reply", buf, sizeof(buf));
 
 	memset(buf + n, 0x77, 30);
 	buf[0] |= 0x02;
 	rbuf_init(&b, buf, n + 30);
-	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(map_reply_decode(&b, &m, &err), 0);
 	assert_int_equal(m.flags, MREP_E | MREP_S);
 	assert_ptr_equal(m.sec.p, buf + n);
 	assert_int_equal(m.sec.len, 30);
 	buf[0] &= (uint8_t)~0x02;
 	rbuf_init(&b, buf, n + 30);
-	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(map_reply_decode(&b, &m, &err), 0);
 	assert_int_equal(m.sec.len, 0);
 	/* reserved bits (lispers.net hop count) are kept */
 	buf[2] = 0x5a;
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(map_reply_decode(&b, &m, &err), 0);
 	assert_int_equal(m.flags, MREP_E | 0x5a00);
 }
 
@@ -220,7 +294,7 @@ test_truncations(void **state)
 	uint8_t buf[512];
 	struct lisp_map_reply m;
 	struct rbuf b;
-	const char *why;
+	struct msg_err err;
 	size_t n = tl_sample("map-reply", buf, sizeof(buf));
 
 	assert_int_equal(tl_truncations(&tl_map_reply_codec, &m, buf, n, NULL),
@@ -228,7 +302,7 @@ test_truncations(void **state)
 	/* with one record less, the first record alone is a valid message */
 	buf[3] = 1;
 	rbuf_init(&b, buf, REC2);
-	assert_int_equal(map_reply_decode(&b, &m, &why), 0);
+	assert_int_equal(map_reply_decode(&b, &m, &err), 0);
 	assert_int_equal(m.records.len, REC2 - REC1);
 }
 
@@ -262,12 +336,12 @@ test_referral_record(void **state)
 	struct lisp_ref_sig sg;
 	struct rbuf b, v, rls, sigs;
 	struct wbuf w;
-	const char *why = NULL;
+	struct msg_err err;
 	const uint8_t sig[8] = { 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
 	size_t n = sizeof(ref_rec);
 
 	rbuf_init(&b, ref_rec, n);
-	assert_int_equal(referral_record_decode(&b, &r, &why), 0);
+	assert_int_equal(referral_record_decode(&b, &r, &err), 0);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(r.ttl, 1440);
 	assert_int_equal(r.nrlocs, 1);
@@ -307,7 +381,7 @@ test_referral_record(void **state)
 	/* as a plain EID-record the signature is not part of the record and
 	 * the I bit and SigCnt are reserved */
 	rbuf_init(&b, ref_rec, n);
-	assert_int_equal(record_decode(&b, &r, &why), 0);
+	assert_int_equal(record_decode(&b, &r, &err), 0);
 	assert_int_equal(r.incomplete, 0);
 	assert_int_equal(r.sigcnt, 0);
 	assert_int_equal(b.len, 28);
@@ -316,24 +390,24 @@ test_referral_record(void **state)
 	memcpy(buf, ref_rec, n);
 	memcpy(buf + n, ref_rec, n);
 	rbuf_init(&b, buf, 2 * n);
-	assert_int_equal(records_decode(&b, 2, 1, &v, &why), 0);
+	assert_int_equal(records_decode(&b, 2, 1, &v, &err), 0);
 	assert_int_equal(v.len, 2 * n);
 	rbuf_init(&b, buf, 2 * n - 1);
-	assert_int_equal(records_decode(&b, 2, 1, &v, &why), -1);
-	assert_string_equal(why,
+	assert_int_equal(records_decode(&b, 2, 1, &v, &err), -1);
+	assert_string_equal(TL_ERR_STR(&err),
 	    "record 2: signature 1: length exceeds packet");
 	buf[n + 8] = 0xf0;	/* SigCnt 15 */
 	rbuf_init(&b, buf, 2 * n);
-	assert_int_equal(records_decode(&b, 2, 1, &v, &why), -1);
-	assert_string_equal(why, "record 2: signature count 15 exceeds packet");
+	assert_int_equal(records_decode(&b, 2, 1, &v, &err), -1);
+	assert_string_equal(TL_ERR_STR(&err), "record 2: signature count 15 exceeds packet");
 	buf[n + 8] = 0x10;
 	buf[n + 4] = 6;
 	rbuf_init(&b, buf, 2 * n);
-	assert_int_equal(records_decode(&b, 2, 1, &v, &why), -1);
-	assert_string_equal(why, "record 2: referral count 6 exceeds packet");
+	assert_int_equal(records_decode(&b, 2, 1, &v, &err), -1);
+	assert_string_equal(TL_ERR_STR(&err), "record 2: referral count 6 exceeds packet");
 	rbuf_init(&b, buf, 2 * n);
-	assert_int_equal(records_decode(&b, 10, 1, &v, &why), -1);
-	assert_string_equal(why, "record count 10 exceeds packet");
+	assert_int_equal(records_decode(&b, 10, 1, &v, &err), -1);
+	assert_string_equal(TL_ERR_STR(&err), "record count 10 exceeds packet");
 }
 
 static void
@@ -359,6 +433,8 @@ main(void)
 		cmocka_unit_test(test_vector_fields),
 		cmocka_unit_test(test_roundtrip_combinations),
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_err_struct),
+		cmocka_unit_test(test_err_str),
 		cmocka_unit_test(test_sec),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_mutations),

@@ -33,12 +33,12 @@ test_vector_fields(void **state)
 	struct lisp_record r;
 	struct lisp_rloc rl;
 	struct rbuf b, recs, rls;
-	const char *why = NULL;
+	struct msg_err err;
 	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	size_t n = tl_sample("map-request", buf, sizeof(buf)), i;
 
 	rbuf_init(&b, buf, n);
-	assert_int_equal(map_request_decode(&b, &m, &why), 0);
+	assert_int_equal(map_request_decode(&b, &m, &err), 0);
 	assert_int_equal(b.len, 0);
 	assert_int_equal(m.flags, MREQ_A | MREQ_M | MREQ_s | MREQ_I);
 	assert_true(m.nonce == 0x0123456789abcdefull);
@@ -103,7 +103,7 @@ test_roundtrip_combinations(void **state)
 	struct lisp_rloc rl[3], dl;
 	struct rbuf b, recs, rls;
 	struct wbuf w;
-	const char *why;
+	struct msg_err err;
 	uint64_t s = 0x9e3779b97f4a7c15ull;
 	int iter, i, k, bits;
 
@@ -141,10 +141,9 @@ test_roundtrip_combinations(void **state)
 		map_request_encode_trailer(&w, &m);
 		assert_int_equal(w.err, 0);
 
-		why = NULL;
 		rbuf_init(&b, buf, w.len);
-		if (map_request_decode(&b, &d, &why) != 0)
-			fail_msg("iter %d: %s", iter, why);
+		if (map_request_decode(&b, &d, &err) != 0)
+			fail_msg("iter %d: %s", iter, TL_ERR_STR(&err));
 		assert_int_equal(d.flags, (m.flags & ~(MREQ_M | MREQ_I)) |
 		    (m.has_reply ? MREQ_M : 0) | (m.has_ids ? MREQ_I : 0));
 		assert_true(d.nonce == m.nonce);
@@ -233,11 +232,11 @@ test_xtr_id_only(void **state)
 	uint8_t buf[512];
 	struct lisp_map_request m;
 	struct rbuf b;
-	const char *why = NULL;
+	struct msg_err err;
 	size_t n = tl_sample("map-request", buf, sizeof(buf));
 
 	rbuf_init(&b, buf, n - 8);
-	assert_int_equal(map_request_decode(&b, &m, &why), 0);
+	assert_int_equal(map_request_decode(&b, &m, &err), 0);
 	assert_int_equal(m.has_ids, 1);
 	assert_int_equal(m.xtr_id[15], 16);
 	assert_true(m.site_id == 0);
@@ -282,7 +281,7 @@ test_speed(void **state)
 	struct lisp_map_request m;
 	struct rbuf b;
 	struct timespec t0, t1;
-	const char *why;
+	struct msg_err err;
 	size_t n;
 	int i, iters = 1000000;
 	double ns;
@@ -301,8 +300,8 @@ test_speed(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < iters; i++) {
 		rbuf_init(&b, buf, n);
-		if (map_request_decode(&b, &m, &why) != 0)
-			fail_msg("%s", why);
+		if (map_request_decode(&b, &m, &err) != 0)
+			fail_msg("%s", TL_ERR_STR(&err));
 		buf[4] = (uint8_t)i;	/* keep the loop honest */
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

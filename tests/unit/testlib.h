@@ -17,12 +17,13 @@
 
 /*
  * a codec under test. decode fills the struct m points to and returns 0, or
- * -1 with a reason; encode writes a decoded struct back and returns its
- * length (0 if it did not fit); same names the first field that differs.
+ * -1 with a reason rendered into why[0..len); encode writes a decoded
+ * struct back and returns its length (0 if it did not fit); same names the
+ * first field that differs.
  */
 struct tl_codec {
 	const char	*name;
-	int		(*decode)(struct rbuf *, void *m, const char **why);
+	int		(*decode)(struct rbuf *, void *m, char *why, size_t len);
 	size_t		(*encode)(const void *m, uint8_t *, size_t);
 	const char	*(*same)(const void *, const void *);
 };
@@ -64,12 +65,12 @@ tl_expect_fail(const struct tl_codec *c, void *m, const uint8_t *p, size_t n,
     const char *reason)
 {
 	struct rbuf b;
-	const char *why = NULL;
+	char why[MSG_ERR_LEN] = "";
 
 	rbuf_init(&b, p, n);
-	if (c->decode(&b, m, &why) != -1)
+	if (c->decode(&b, m, why, sizeof(why)) != -1)
 		fail_msg("%s decoded", c->name);
-	assert_non_null(why);
+	assert_true(strlen(why) > 0);
 	if (reason != NULL)
 		assert_string_equal(why, reason);
 	assert_ptr_equal(b.p, p);
@@ -89,7 +90,7 @@ tl_truncations(const struct tl_codec *c, void *m, const uint8_t *p, size_t n,
 {
 	uint8_t *cut;
 	struct rbuf b;
-	const char *why;
+	char why[MSG_ERR_LEN];
 	size_t k, ok = 0;
 
 	for (k = 0; k < n; k++) {
@@ -97,9 +98,8 @@ tl_truncations(const struct tl_codec *c, void *m, const uint8_t *p, size_t n,
 		assert_non_null(cut);
 		memcpy(cut, p, k);
 		rbuf_init(&b, cut, k);
-		why = NULL;
-		if (c->decode(&b, m, &why) == -1) {
-			assert_non_null(why);
+		why[0] = '\0';
+		if (c->decode(&b, m, why, sizeof(why)) == -1) {
 			assert_true(strlen(why) > 0);
 			assert_ptr_equal(b.p, cut);
 			assert_int_equal(b.len, k);
@@ -114,10 +114,34 @@ tl_truncations(const struct tl_codec *c, void *m, const uint8_t *p, size_t n,
 	return ok;
 }
 
+/* a decode failure as text, in a buffer that lives to the end of the
+ * enclosing block */
+#define TL_ERR_STR(e)	msg_err_str((e), (char[MSG_ERR_LEN]){ 0 }, MSG_ERR_LEN)
+
+/* a decoder's result with its reason rendered into why[0..len) */
 static inline int
-tl_addr_decode(struct rbuf *b, void *a, const char **why)
+tl_why(int rc, const char *reason, char *why, size_t len)
 {
-	return addr_decode(b, a, 0, why);
+	if (rc == -1)
+		snprintf(why, len, "%s", reason != NULL ? reason : "");
+	return rc;
+}
+
+static inline int
+tl_err(int rc, const struct msg_err *err, char *why, size_t len)
+{
+	if (rc == -1)
+		msg_err_str(err, why, len);
+	return rc;
+}
+
+static inline int
+tl_addr_decode(struct rbuf *b, void *a, char *why, size_t len)
+{
+	const char *w = NULL;
+	int rc = addr_decode(b, a, 0, &w);
+
+	return tl_why(rc, w, why, len);
 }
 
 /* addresses and LCAFs: decode only */
@@ -128,15 +152,27 @@ static const struct tl_codec tl_addr_codec = {
 /* a decode-only codec */
 #define TL_DECODER(var, label, type, dec)				\
 static inline int							\
-var##_decode(struct rbuf *b, void *m, const char **why)		\
+var##_decode(struct rbuf *b, void *m, char *why, size_t len)		\
 {									\
-	return dec(b, (type *)m, why);					\
+	struct msg_err err;						\
+									\
+	return tl_err(dec(b, (type *)m, &err), &err, why, len);	\
 }									\
 static const struct tl_codec var = { label, var##_decode, NULL, NULL }
 
 TL_DECODER(tl_ecm_codec, "ecm", struct lisp_ecm, ecm_decode);
-TL_DECODER(tl_data_hdr_codec, "data header", struct lisp_data_hdr,
-    data_hdr_decode);
+
+static inline int
+tl_data_hdr_decode(struct rbuf *b, void *h, char *why, size_t len)
+{
+	const char *w = NULL;
+	int rc = data_hdr_decode(b, h, &w);
+
+	return tl_why(rc, w, why, len);
+}
+static const struct tl_codec tl_data_hdr_codec = {
+	"data header", tl_data_hdr_decode, NULL, NULL
+};
 
 #ifdef LOCID_TEST_VECTORS_H
 /* the sample packet of vectors.h with this name */
@@ -165,7 +201,8 @@ tl_mutations(const struct tl_codec *c, void *m, void *m2, void *m3,
 {
 	static uint8_t buf[1024], out[2048], out2[2048];
 	struct rbuf b;
-	const char *why, *diff;
+	char why[MSG_ERR_LEN];
+	const char *diff;
 	size_t n, len;
 	int i, j, ok = 0;
 
@@ -173,10 +210,10 @@ tl_mutations(const struct tl_codec *c, void *m, void *m2, void *m3,
 		n = tl_sample(sample, buf, sizeof(buf));
 		for (j = 1 + (int)(tv_rand(s) % 4); j > 0; j--)
 			n = tv_mutate(buf, n, sizeof(buf), s);
-		why = NULL;
+		why[0] = '\0';
 		rbuf_init(&b, buf, n);
-		if (c->decode(&b, m, &why) == -1) {
-			assert_non_null(why);
+		if (c->decode(&b, m, why, sizeof(why)) == -1) {
+			assert_true(strlen(why) > 0);
 			continue;
 		}
 		ok++;
@@ -185,14 +222,14 @@ tl_mutations(const struct tl_codec *c, void *m, void *m2, void *m3,
 		if (same_len)
 			assert_int_equal(len, n);
 		rbuf_init(&b, out, len);
-		if (c->decode(&b, m2, &why) == -1)
+		if (c->decode(&b, m2, why, sizeof(why)) == -1)
 			fail_msg("mutation %d: re-decode: %s", i, why);
 		if ((diff = c->same(m, m2)) != NULL)
 			fail_msg("mutation %d: %s differs", i, diff);
 		assert_int_equal(c->encode(m2, out2, sizeof(out2)), len);
 		assert_memory_equal(out2, out, len);
 		rbuf_init(&b, out2, len);
-		assert_int_equal(c->decode(&b, m3, &why), 0);
+		assert_int_equal(c->decode(&b, m3, why, sizeof(why)), 0);
 	}
 	print_message("%s mutations: %d of %d decoded\n", sample, ok, iters);
 	assert_true(ok > 0);
@@ -282,9 +319,11 @@ tl_assert_rloc(const struct lisp_rloc *got, const struct lisp_rloc *want)
 /* the library codec of one message family behind the tl_codec hooks */
 #define TL_CODEC(var, label, type, dec, enc, same)			\
 static inline int							\
-var##_decode(struct rbuf *b, void *m, const char **why)		\
+var##_decode(struct rbuf *b, void *m, char *why, size_t len)		\
 {									\
-	return dec(b, (type *)m, why);					\
+	struct msg_err err;						\
+									\
+	return tl_err(dec(b, (type *)m, &err), &err, why, len);	\
 }									\
 static inline size_t							\
 var##_encode(const void *m, uint8_t *buf, size_t cap)			\
