@@ -724,7 +724,7 @@ test_etr_reply_limited(void **state)
 		mreq_record_encode(&w, &ep);
 		map_request_encode_trailer(&w, &q);
 		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &why), 0);
+		assert_int_equal(map_request_decode(&b, &q, &err), 0);
 		pkt_from(&p, "198.51.100.66", 4342);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
