@@ -171,7 +171,7 @@ fill(void *ms, uint32_t n, int tbit)
 	struct pkt		 p;
 	struct rbuf		 b;
 	uint8_t			 buf[256];
-	const char		*why;
+	struct msg_err		 why;
 	uint32_t		 i;
 
 	memset(&p, 0, sizeof(p));

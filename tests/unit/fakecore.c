@@ -452,7 +452,7 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	struct lisp_ecm			 ecm;
 	struct sockaddr_in		*s4 = (struct sockaddr_in *)&p.src;
 	struct sockaddr_in6		*s6 = (struct sockaddr_in6 *)&p.src;
-	const char			*why;
+	struct msg_err			 why;
 	enum rx_kind			 kind;
 
 	memset(&p, 0, sizeof(p));

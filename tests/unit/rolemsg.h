@@ -134,7 +134,7 @@ rm_reply_decode(const uint8_t *buf, size_t len, struct rm_answer *a)
 {
 	struct rbuf		 b, rl;
 	struct lisp_map_reply	 rep;
-	const char		*why;
+	struct msg_err		 why;
 
 	memset(a, 0, sizeof(*a));
 	assert_int_equal(buf[0] >> 4, LISP_MAP_REPLY);

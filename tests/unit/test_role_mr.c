@@ -104,7 +104,7 @@ test_ms_route_forward(void **state)
 	const struct fake_sent	*f;
 	struct lisp_ecm		 ecm;
 	struct rbuf		 b;
-	const char		*why;
+	struct msg_err		 why;
 
 	/* an ECM: passed on unchanged to the MS of the route */
 	len = rm_request("198.19.4.4", 0, ITR, 40000, 77, 0, buf, sizeof(buf),

@@ -107,7 +107,7 @@ test_register_notify(void **state)
 	struct lisp_record	 rec;
 	struct lisp_rloc	 loc;
 	struct rbuf		 b, recs, rl;
-	const char		*why;
+	struct msg_err		 why;
 	char			 a[ADDR_STRLEN];
 	json_t			*row, *d;
 
@@ -527,7 +527,7 @@ test_forward_to_etr(void **state)
 	uint8_t			 inner[512];
 	size_t			 ilen;
 	uint64_t		 nonce;
-	const char		*why;
+	struct msg_err		 why;
 
 	assert_int_equal(do_register(&s), 1);
 	assert_int_equal(request("198.18.2.9", inner, &ilen, &nonce), 1);
