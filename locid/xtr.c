@@ -205,41 +205,6 @@ xtr_rlocs_refresh(struct xtr *x)
 	return 1;
 }
 
-const struct xtr_db *
-xtr_db_match(const struct xtr *x, const struct lisp_addr *a)
-{
-	const struct xtr_db *best = NULL;
-	int i;
-
-	for (i = 0; i < x->ndb; i++)
-		if (addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, a) &&
-		    (best == NULL || x->db[i].mlen > best->mlen))
-			best = &x->db[i];
-	return best;
-}
-
-const struct xtr_db *
-xtr_db_cover(const struct xtr *x, const struct lisp_addr *a, int any_iid,
-    uint32_t iid)
-{
-	const struct xtr_db *best = NULL;
-	struct lisp_addr b = *a;
-	int i;
-
-	for (i = 0; i < x->ndb; i++) {
-		const struct xtr_db *db = &x->db[i];
-
-		if (!any_iid && (db->eid.has_iid ? db->eid.iid : 0) != iid)
-			continue;
-		b.has_iid = db->eid.has_iid;
-		b.iid = db->eid.iid;
-		if (addr_prefix_covers(&db->eid, db->mlen, &b) &&
-		    (best == NULL || db->mlen > best->mlen))
-			best = db;
-	}
-	return best;
-}
-
 const struct lisp_addr *
 xtr_src_rloc(const struct xtr *x, uint16_t afi)
 {

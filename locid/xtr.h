@@ -168,12 +168,6 @@ void		 xtr_timer_kick(struct xtr *);
 /* tell the data plane what changed in the site (database, RLOCs, MTUs,
  * PxTR settings) */
 void		 xtr_policy(struct xtr *);
-const struct xtr_db *xtr_db_match(const struct xtr *, const struct lisp_addr *);
-/* the longest database-mapping whose prefix covers a's address, the
- * instance-id of a ignored: any_iid matches every mapping, else only those
- * whose instance-id (0 when none) is iid */
-const struct xtr_db *xtr_db_cover(const struct xtr *, const struct lisp_addr *a,
-		    int any_iid, uint32_t iid);
 int		 xtr_rlocs_refresh(struct xtr *);
 const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
 

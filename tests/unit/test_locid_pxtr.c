@@ -390,36 +390,32 @@ test_prefixes_cover_iid(void **state)
 	assert_false(pxtr_prefixes_cover(&ps, &a, 0, 0));
 }
 
-/* xtr_db_cover: longest database-mapping around an address, with or
+/* dp_prefix_cover: longest EID-prefix of the policy around an address, with or
  * without regard to the instance-id (the ITR, ETR and PETR checks) */
 static void
 test_db_cover(void **state)
 {
-	struct xtr	 x;
-	struct xtr_db	 db[3];
+	struct dp_prefix db[3];
 	struct lisp_addr a;
 
-	memset(&x, 0, sizeof(x));
 	memset(db, 0, sizeof(db));
 	assert_int_equal(prefix_parse("198.18.0.0/16", &db[0].eid, &db[0].mlen), 0);
 	assert_int_equal(prefix_parse("[7]198.18.1.0/24", &db[1].eid, &db[1].mlen), 0);
 	assert_int_equal(prefix_parse("2001:db8::/32", &db[2].eid, &db[2].mlen), 0);
-	x.db = db;
-	x.ndb = 3;
 	a = A("198.18.1.9");
-	assert_ptr_equal(xtr_db_cover(&x, &a, 1, 0), &db[1]);	/* longest */
-	assert_ptr_equal(xtr_db_cover(&x, &a, 0, 0), &db[0]);
-	assert_ptr_equal(xtr_db_cover(&x, &a, 0, 7), &db[1]);
-	assert_null(xtr_db_cover(&x, &a, 0, 8));
+	assert_ptr_equal(dp_prefix_cover(db, 3, &a, 1, 0), &db[1]);	/* longest */
+	assert_ptr_equal(dp_prefix_cover(db, 3, &a, 0, 0), &db[0]);
+	assert_ptr_equal(dp_prefix_cover(db, 3, &a, 0, 7), &db[1]);
+	assert_null(dp_prefix_cover(db, 3, &a, 0, 8));
 	a = A("198.18.2.9");
-	assert_ptr_equal(xtr_db_cover(&x, &a, 1, 0), &db[0]);
-	assert_null(xtr_db_cover(&x, &a, 0, 7));
+	assert_ptr_equal(dp_prefix_cover(db, 3, &a, 1, 0), &db[0]);
+	assert_null(dp_prefix_cover(db, 3, &a, 0, 7));
 	a = A("198.19.0.1");
-	assert_null(xtr_db_cover(&x, &a, 1, 0));
+	assert_null(dp_prefix_cover(db, 3, &a, 1, 0));
 	a = A("2001:db8:1::1");
-	assert_ptr_equal(xtr_db_cover(&x, &a, 0, 0), &db[2]);
+	assert_ptr_equal(dp_prefix_cover(db, 3, &a, 0, 0), &db[2]);
 	a = A("2001:db9::1");
-	assert_null(xtr_db_cover(&x, &a, 1, 0));
+	assert_null(dp_prefix_cover(db, 3, &a, 1, 0));
 }
 
 int
