@@ -198,11 +198,47 @@ usage(void)
 	    "[-s SOURCE] [--json] EID\n");
 }
 
+/* the daemon's map-resolver in use (the first one up, else the first
+ * one), from show stats: lig asks what the xTR would ask */
+static int
+daemon_resolver(const char *sock, char *out, size_t len, char *err, size_t errlen)
+{
+	struct ctl_opts	 o = { .sock = sock };
+	json_t		*st = NULL, *mrs, *m, *pick = NULL;
+	size_t		 i;
+	const char	*s;
+
+	if (o.sock == NULL && (o.sock = getenv("LOCID_SOCKET")) == NULL)
+		o.sock = CTL_DEFAULT_SOCKET;
+	if (ctl_call(&o, "show stats", NULL, &st, err, errlen) == -1)
+		return -1;
+	mrs = json_object_get(json_object_get(st, "xtr"), "map_resolvers");
+	json_array_foreach(mrs, i, m) {
+		if (pick == NULL)
+			pick = m;
+		if (json_is_string(json_object_get(m, "state")) &&
+		    strcmp(json_string_value(json_object_get(m, "state")), "up") == 0) {
+			pick = m;
+			break;
+		}
+	}
+	if (pick == NULL || (s = json_string_value(json_object_get(pick,
+	    "map_resolver"))) == NULL) {
+		snprintf(err, errlen, "the daemon has no map-resolver");
+		json_decref(st);
+		return -1;
+	}
+	snprintf(out, len, "%s", s);
+	json_decref(st);
+	return 0;
+}
+
 int
 cmd_lig(int argc, char **argv)
 {
 	struct lig		 g;
-	const char		*res_s = "127.0.0.1", *src_s = NULL, *eid_s = NULL;
+	const char		*res_s = NULL, *src_s = NULL, *eid_s = NULL, *sock = NULL;
+	char			 dres[ADDR_STRLEN];
 	char			 err[256], a[ADDR_STRLEN], from_s[ADDR_STRLEN];
 	int			 i, json = 0, try, got = 0, ti = -1;
 	uint8_t			 buf[4096];
@@ -221,21 +257,26 @@ cmd_lig(int argc, char **argv)
 	g.count = 3;
 	g.port = LISP_CONTROL_PORT;
 	g.fd = -1;
-	/* -s is the source here: the control socket is not used by lig */
+	/* -s is the source here; the control socket (a global -s comes as
+	 * --socket) is asked for the map-resolver when -m is not given */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
 			json = 1;
 		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
 			res_s = argv[++i];
+		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2] != '\0')
+			res_s = argv[i] + 2;
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			g.count = atoi(argv[++i]);
+		else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2] != '\0')
+			g.count = atoi(argv[i] + 2);
 		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
 			g.port = (uint16_t)atoi(argv[++i]);
 		else if ((strcmp(argv[i], "-s") == 0 ||
 		    strcmp(argv[i], "--source") == 0) && i + 1 < argc)
 			src_s = argv[++i];
 		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			i++;	/* global option, meaningless for lig */
+			sock = argv[++i];
 		else if (argv[i][0] == '-' || eid_s != NULL) {
 			usage();
 			return 2;
@@ -257,6 +298,17 @@ cmd_lig(int argc, char **argv)
 			return 2;
 		}
 		g.mlen = addr_bits(&g.eid);
+	}
+	if (res_s == NULL) {
+		if (daemon_resolver(sock, dres, sizeof(dres), err, sizeof(err)) == 0)
+			res_s = dres;
+		else {
+			/* no daemon to ask: the local host, as before */
+			if (!json)
+				fprintf(stderr, "locictl: lig: no map-resolver from the "
+				    "daemon (%s): asking 127.0.0.1\n", err);
+			res_s = "127.0.0.1";
+		}
 	}
 	if (addr_parse(&g.resolver, res_s) == -1 || g.resolver.has_iid ||
 	    (g.resolver.afi != AFI_IPV4 && g.resolver.afi != AFI_IPV6)) {

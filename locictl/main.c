@@ -44,7 +44,7 @@ main(int argc, char **argv)
 {
 	const struct command *c = NULL;
 	char **av;
-	int i, nglob, ac, rc;
+	int i, j, nglob, ac, rc;
 	size_t k;
 
 	/* leading options: keep them to pass after the command name */
@@ -91,6 +91,11 @@ main(int argc, char **argv)
 	if (nglob > 0 && strcmp(argv[nglob], "--") == 0)
 		nglob--;
 	memcpy(av + ac, argv + 1, (size_t)nglob * sizeof(*av));
+	/* a global -s is the socket: passed on as --socket, so that a
+	 * command's own -s (lig's source) cannot be mistaken for it */
+	for (j = ac; j < ac + nglob; j++)
+		if (strcmp(av[j], "-s") == 0)
+			av[j] = "--socket";
 	ac += nglob;
 	memcpy(av + ac, argv + i + 1, (size_t)(argc - i - 1) * sizeof(*av));
 	ac += argc - i - 1;

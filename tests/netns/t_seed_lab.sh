@@ -144,6 +144,14 @@ ctl lisp1 "$S1" show map-cache | grep -q '^198.18.2.0/24, uptime: .*via map-repl
     fail "text map-cache"
 pass "locictl --json show map-cache on both xTRs"
 
+# lig without -m asks the map-resolver the xTR uses (from the daemon), with
+# a global -s for the socket and -c1 in one word
+ctl lisp1 "$S1" lig -c1 198.18.2.10 >"$NETNS_TMP/lig.txt" || fail "lig: $(cat "$NETNS_TMP/lig.txt")"
+MR=$(sed -n 's/^map-resolver \([^ ]*\).*/\1/p' "$NETNS_TMP/lisp1.conf" | head -1)
+grep -q "^Send map-request to $MR for 198.18.2.10" "$NETNS_TMP/lig.txt" || fail "lig resolver: $(cat "$NETNS_TMP/lig.txt")"
+grep -q "^198.18.2.0/24, record ttl" "$NETNS_TMP/lig.txt" || fail "lig answer: $(cat "$NETNS_TMP/lig.txt")"
+pass "lig asks the daemon's map-resolver"
+
 # the xTR's JSON against the golden schema; map-cache OpenMetrics per locator
 for f in "$NETNS_TMP/mc1.json" "$NETNS_TMP/mc2.json"; do
 	sh tests/schema/match.sh tests/schema/show-map-cache.schema "$f" || fail "show map-cache JSON off the schema"

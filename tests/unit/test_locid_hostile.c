@@ -330,6 +330,8 @@ fx_teardown(void **state)
 	dp_close(&f->x.dp);
 	free(f->x.db);
 	free(f->x.rl);
+	free(f->x.rl_probe);
+	free(f->x.psrc);
 	close(f->mr);
 	close(f->itr);
 	close(f->l.core->sock4);
