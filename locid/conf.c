@@ -81,6 +81,7 @@ conf_defaults(struct conf *c)
 	c->queue_per_dest = 4;
 	c->reply_min_len4 = 8;
 	c->reply_min_len6 = 16;
+	c->registrants_per_prefix = 16;
 }
 
 /* empty a list of entries that own nothing but themselves */

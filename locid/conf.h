@@ -140,6 +140,7 @@ struct conf {
 	uint32_t	 rule_prio;		/* ip rule priority, 100 */
 	int		 queue_per_dest;	/* packets held per pending destination, 4 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
+	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
 	uint8_t		 xtr_id[16];
 	int		 has_xtr_id;
 	uint64_t	 site_id;

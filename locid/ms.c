@@ -23,6 +23,7 @@ enum refusal {
 	REF_SPANS_SITES,
 	REF_REPLAY,
 	REF_RLOC,
+	REF_TOO_MANY,
 	REF_MAX
 };
 
@@ -34,6 +35,7 @@ static const char *const refusal_name[REF_MAX] = {
 	"records span several sites",
 	"nonce not increasing",
 	"rloc not allowed",
+	"too many registrants for the eid-prefix",
 };
 
 #define MS_DROPS(X) \
@@ -44,6 +46,7 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_SPANS_SITES, "map-register: records span sites") \
 	X(MS_DROP_REPLAYED_NONCE, "map-register: replayed nonce") \
 	X(MS_DROP_RLOC_NOT_ALLOWED, "map-register: rloc not allowed") \
+	X(MS_DROP_TOO_MANY_REGISTRANTS, "map-register: too many registrants for the prefix") \
 	X(MS_DROP_UNKNOWN_SITE, "map-register: unknown site") \
 	X(MS_DROP_REGISTER_NO_MEMORY, "map-register: out of memory") \
 	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
@@ -57,7 +60,7 @@ static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
 static const enum ms_drop refusal_drop[REF_MAX] = {
 	MS_DROP_UNKNOWN_KEY_ID, MS_DROP_BAD_HMAC, MS_DROP_OUTSIDE_SITE,
 	MS_DROP_MORE_SPECIFIC, MS_DROP_SPANS_SITES, MS_DROP_REPLAYED_NONCE,
-	MS_DROP_RLOC_NOT_ALLOWED,
+	MS_DROP_RLOC_NOT_ALLOWED, MS_DROP_TOO_MANY_REGISTRANTS,
 };
 
 struct ms_xtr {			/* last nonce per (xTR-ID, key-id) */
@@ -710,6 +713,54 @@ refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	    rec != NULL ? " " : "", e);
 }
 
+/* a new registrant of rec's prefix fits under registrants-per-prefix
+ * (one that is registered already always does): many registrations of
+ * one prefix, by an attacker holding the site's key, under distinct
+ * xTR-IDs, would grow the MS without bound */
+static int
+registrant_fits(struct ms *ms, const struct pkt *p, const struct lisp_map_register *mr,
+    const struct lisp_record *rec)
+{
+	struct ms_table	*t = table_of(ms, &rec->eid, 0);
+	struct lisp_addr eid = rec->eid, src;
+	struct ms_eid	*e;
+	struct ms_reg	*r;
+	int		 n = 0;
+
+	addr_mask(&eid, rec->eid_mlen);
+	if (t == NULL || (e = trie_exact(t->regs, addr_bytes(&eid), rec->eid_mlen)) == NULL ||
+	    (e->reg.flags & RF_EMPTY))
+		return 1;
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+	for (r = &e->reg; r != NULL; r = r->next) {
+		if (same_registrant(r, mr, &src))
+			return 1;
+		n++;
+	}
+	return n < ms->l->conf->registrants_per_prefix;
+}
+
+/* the per-xTR-ID nonce state of a site stays bounded: the oldest goes */
+#define MS_XTRS_MAX	4096
+static void
+xtrs_bound(struct ms_site *site)
+{
+	struct ms_xtr *x, **pp;
+	int n = 0;
+
+	for (pp = &site->xtrs; (x = *pp) != NULL; pp = &x->next)
+		if (++n > MS_XTRS_MAX) {
+			*pp = NULL;
+			while (x != NULL) {
+				struct ms_xtr *next = x->next;
+
+				free(x);
+				x = next;
+			}
+			return;
+		}
+}
+
 static int
 rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 {
@@ -871,6 +922,10 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			refuse(ms, site, p, REF_RLOC, &rec);
 			return;
 		}
+		if (rec.ttl != 0 && !registrant_fits(ms, p, mr, &rec)) {
+			refuse(ms, site, p, REF_TOO_MANY, &rec);
+			return;
+		}
 	}
 
 	/* 4. apply */
@@ -880,6 +935,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			x->key_id = key->key_id;
 			x->next = site->xtrs;
 			site->xtrs = x;
+			xtrs_bound(site);
 		}
 		if (x != NULL)
 			x->nonce = mr->nonce;

@@ -84,6 +84,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
 %token REPLYSHORTEST  "map-reply-shortest-prefix"
+%token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
 %token NL "newline"
@@ -228,6 +229,11 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 			ctx->conf->reply_min_len4 = (int)$2;
 			ctx->conf->reply_min_len6 = (int)$3;
 		}
+	}
+	| REGSPERPFX NUMBER {
+		if (TOP(@1.first_line, "registrants-per-prefix") &&
+		    RANGE(@1.first_line, "registrants-per-prefix", $2, 1, 1024))
+			ctx->conf->registrants_per_prefix = (int)$2;
 	}
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&

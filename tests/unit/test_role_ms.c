@@ -275,6 +275,43 @@ test_expiry_refresh(void **state)
 	assert_int_equal(fake_timers_armed(), 0);
 }
 
+/* one prefix registered from ever-new sources (an attacker with the
+ * site's key: issue 9, 21,765 registrations of one prefix): at most
+ * registrants-per-prefix (16) are kept, those refresh, the rest are
+ * refused and counted */
+static void
+test_registrants_capped(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, 0, 1, KEY1, 0, 0, 0, 0 };
+	const char	*drop = "map-register: too many registrants for the prefix";
+	uint8_t		 buf[512];
+	char		 src[32];
+	size_t		 len;
+	int		 i;
+
+	for (i = 0; i < 40; i++) {
+		s.nonce = 100 + (uint64_t)i;
+		len = rm_register(&s, buf, sizeof(buf));
+		snprintf(src, sizeof(src), "192.0.2.%d", 10 + i);
+		assert_int_equal(fake_rx(buf, len, src, 4342), 1);
+	}
+	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16);
+	/* one of the 16 refreshes; a new one is still refused */
+	s.nonce = 500;
+	len = rm_register(&s, buf, sizeof(buf));
+	fake_rx(buf, len, "192.0.2.10", 4342);
+	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16);
+	fake_rx(buf, len, "192.0.2.99", 4342);
+	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16 + 1);
+	/* when they expire there is room again */
+	fake_advance(180001);
+	s.nonce = 501;
+	len = rm_register(&s, buf, sizeof(buf));
+	fake_rx(buf, len, "192.0.2.99", 4342);
+	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16 + 1);
+	assert_true(is_registered("198.18.1.0/24"));
+}
+
 /* Record TTL 0xffffffff with T (issue 9: expiry in ~8,000 years): kept
  * for record-ttl-max (a day) at most */
 static void
@@ -653,6 +690,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_record_ttl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_ttl_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_registrants_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_mass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_reload, setup, teardown),
