@@ -30,6 +30,7 @@ struct rl_slot {			/* per-source Map-Request counter */
 
 #define MR_DROPS(X) \
 	X(MR_DROP_RATE_LIMIT, "map-request: rate limit") \
+	X(MR_DROP_REPLY_RATE_LIMIT, "map-reply: rate limit towards the itr-rloc") \
 	X(MR_DROP_NO_ITR_RLOC, "map-request: no itr-rloc") \
 	X(MR_DROP_TOO_MANY_RECORDS, "map-request: too many records") \
 	X(MR_DROP_EID_NOT_RESOLVABLE, "map-request: eid not resolvable")
@@ -39,7 +40,8 @@ static const char *const mr_drop_names[MR_DROP__N] = { MR_DROPS(DROP_NAME) };
 struct mr {
 	struct locid		*l;
 	struct mr_route_table	*routes;
-	struct rl_slot		*rl;
+	struct rl_slot		*rl;		/* per source of requests */
+	struct rl_slot		*rl_dst;	/* per ITR-RLOC answered */
 	uint64_t		 drops[MR_DROP__N];
 	struct ratelimit	 logrl;
 };
@@ -199,7 +201,10 @@ mr_new(struct locid *l)
 	struct mr *mr;
 
 	if ((mr = calloc(1, sizeof(*mr))) == NULL ||
-	    (mr->rl = calloc(RL_SLOTS, sizeof(*mr->rl))) == NULL) {
+	    (mr->rl = calloc(RL_SLOTS, sizeof(*mr->rl))) == NULL ||
+	    (mr->rl_dst = calloc(RL_SLOTS, sizeof(*mr->rl_dst))) == NULL) {
+		if (mr != NULL)
+			free(mr->rl);
 		free(mr);
 		log_warn("mr: out of memory");
 		return NULL;
@@ -233,15 +238,15 @@ mr_free(struct mr *mr)
 		return;
 	routes_free(mr);
 	free(mr->rl);
+	free(mr->rl_dst);
 	free(mr);
 }
 
 /* per-source limit: a fixed one-second window per hash slot */
+/* one more event for address a in this second, within pps (0: no limit) */
 static int
-rate_ok(struct mr *mr, const struct pkt *p)
+rl_take(struct rl_slot *tab, const struct lisp_addr *a, uint32_t pps)
 {
-	uint32_t		 pps = mr->l->conf->ratelimit_pps;
-	struct lisp_addr	 a;
 	const uint8_t		*b;
 	uint8_t			 af, len;
 	uint32_t		 h = 2166136261u;
@@ -249,16 +254,13 @@ rate_ok(struct mr *mr, const struct pkt *p)
 	struct rl_slot		*s;
 	unsigned		 i;
 
-	if (pps == 0)
+	if (pps == 0 || tab == NULL || (b = addr_bytes(a)) == NULL)
 		return 1;
-	addr_from_sockaddr(&a, (const struct sockaddr *)&p->src, NULL);
-	if ((b = addr_bytes(&a)) == NULL)
-		return 1;
-	af = a.afi == AFI_IPV4 ? 4 : 6;
+	af = a->afi == AFI_IPV4 ? 4 : 6;
 	len = af == 4 ? 4 : 16;
 	for (i = 0; i < len; i++)
 		h = (h ^ b[i]) * 16777619u;
-	s = &mr->rl[h % RL_SLOTS];
+	s = &tab[h % RL_SLOTS];
 	sec = now_ms() / 1000;
 	if (s->af != af || memcmp(s->addr, b, len) != 0 || s->sec != sec) {
 		s->af = af;
@@ -267,6 +269,27 @@ rate_ok(struct mr *mr, const struct pkt *p)
 		s->n = 0;
 	}
 	return ++s->n <= pps;
+}
+
+/* the ITR-RLOC a reply goes to (msmr_reply_dst's choice) has budget */
+static int
+reply_ok(struct mr *mr, const struct lisp_map_request *mreq)
+{
+	int i;
+
+	for (i = 0; i < mreq->nitr; i++)
+		if (core_can_send(mr->l, &mreq->itr[i]))
+			return rl_take(mr->rl_dst, &mreq->itr[i], mr->l->conf->ratelimit_pps);
+	return 1;
+}
+
+static int
+rate_ok(struct mr *mr, const struct pkt *p)
+{
+	struct lisp_addr a;
+
+	addr_from_sockaddr(&a, (const struct sockaddr *)&p->src, NULL);
+	return rl_take(mr->rl, &a, mr->l->conf->ratelimit_pps);
 }
 
 static int
@@ -287,7 +310,7 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct lisp_addr	 neg;
 	const uint8_t		*key;
 	uint32_t		 iid;
-	int			 bits, mlen, a, b, forwarded = 0, nrec = 0;
+	int			 bits, mlen, a, b, forwarded = 0, nrec = 0, answered = 0;
 	char			 s[80];
 	void			*rarg;
 	const struct resolver	*res = core_resolver(l, &rarg);
@@ -337,6 +360,16 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 			mlen = bits;
 		neg = ep.eid;
 		addr_mask(&neg, mlen);
+		/* answers are limited per ITR-RLOC too, a message at a
+		 * time: spoofed sources naming one victim must not each get
+		 * their own budget */
+		if (!answered++ && !reply_ok(mr, mreq)) {
+			mr->drops[MR_DROP_REPLY_RATE_LIMIT]++;
+			if (log_limited_ok(&mr->logrl))
+				log_warn("map-replies to %s over the rate limit",
+				    addr_fmt(&mreq->itr[0], s, sizeof(s)));
+			break;
+		}
 		msmr_send_negative(l, p, ecm, mreq, &neg, mlen,
 		    l->conf->timers.negative_ttl, ACT_NATIVE_FORWARD);
 	}

@@ -133,6 +133,33 @@ test_ms_route_forward(void **state)
 /* an ECM with E was forwarded by a Map-Server to an ETR: a Map-Resolver
  * that took it would forward or answer it again, and a site registering
  * the MS's own address made that a loop (issue 9, attack 5) */
+/* issue 9, attack 3: requests from random spoofed sources all naming the
+ * victim as ITR-RLOC. the per-source limit never fires; the per-ITR-RLOC
+ * one does: 5 answers a second (map-request-ratelimit), not one each */
+static void
+test_reply_limit_per_itr_rloc(void **state)
+{
+	uint8_t	buf[1024], inner[512];
+	size_t	len, ilen;
+	char	src[32];
+	int	i;
+
+	len = rm_request("1.2.3.4", 0, ITR, 40000, 3, 0, buf, sizeof(buf),
+	    inner, &ilen);
+	fake_sent_clear();
+	for (i = 0; i < 50; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", 1 + i);
+		assert_int_equal(fake_rx(buf, len, src, 40000), 1);
+	}
+	assert_int_equal(fake_nsent(), 5);
+	assert_int_equal(fake_role_drops(&role_mr, "map-request: rate limit"), 0);
+	assert_int_equal(fake_role_drops(&role_mr,
+	    "map-reply: rate limit towards the itr-rloc"), 45);
+	fake_advance(1000);
+	assert_int_equal(fake_rx(buf, len, "198.51.100.200", 40000), 1);
+	assert_int_equal(fake_nsent(), 6);
+}
+
 static void
 test_forwarded_ecm_not_taken(void **state)
 {
@@ -180,8 +207,14 @@ test_rate_limit(void **state)
 	assert_int_equal(fake_role_drops(&role_mr, "map-request: rate limit"), 15);
 	/* a log line per drop up to log-rate (10 per 10 s by default) */
 	assert_int_equal(fake_log_count("over the rate limit"), 10);
-	/* another source is not limited by this one */
-	assert_int_equal(fake_rx(buf, len, "192.0.2.99", 40000), 1);
+	/* another source (with its own ITR-RLOC) is not limited by this one */
+	{
+		uint8_t	b2[1024];
+		size_t	l2 = rm_request("1.2.3.4", 0, "192.0.2.99", 40000, 2, 0, b2,
+			    sizeof(b2), inner, &ilen);
+
+		assert_int_equal(fake_rx(b2, l2, "192.0.2.99", 40000), 1);
+	}
 	assert_int_equal(fake_nsent(), 6);
 	/* the next second: answered again */
 	fake_advance(1000);
@@ -325,6 +358,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ms_route_forward, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_forwarded_ecm_not_taken, setup_mr, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_limit_per_itr_rloc, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_negative, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit, setup_mr, teardown),
 		cmocka_unit_test_setup_teardown(test_record_cap, setup_mr, teardown),
