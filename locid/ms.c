@@ -114,6 +114,7 @@ struct ms_reg {
 	uint16_t	 rlen;
 	uint8_t		 flags;		/* RF_* */
 	uint8_t		 nrlocs;
+	uint32_t	 key_fp;	/* the key it was authenticated with (key_fp) */
 };
 
 /*
@@ -578,11 +579,27 @@ eid_resize(struct ms *ms, struct ms_table *t, struct ms_eid *e,
 	return ne;
 }
 
+/* a key's fingerprint (key-id, algorithm, secret): a registration
+ * remembers which key made it, so that a reload that revokes the key can
+ * remove it. never 0 */
+static uint32_t
+key_fp(const struct conf_key *k)
+{
+	uint32_t h = 2166136261u;
+	const char *c;
+
+	h = (h ^ k->key_id) * 16777619u;
+	h = (h ^ k->alg) * 16777619u;
+	for (c = k->secret != NULL ? k->secret : ""; *c != '\0'; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	return h | 1;
+}
+
 /* store one validated record; 0 or -1 (out of memory) */
 static int
 reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
     const struct lisp_map_register *mr, const struct lisp_record *rec,
-    uint64_t now)
+    const struct conf_key *key, uint64_t now)
 {
 	const struct conf_timers *tm = &ms->l->conf->timers;
 	struct ms_table	*t;
@@ -660,6 +677,7 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	} else
 		life = (uint64_t)tm->registration_ttl * 1000;
 	r->expire_ms = now + life;
+	r->key_fp = key_fp(key);
 	r->last_wall = (uint32_t)wall_s();
 	r->count++;
 	r->ttl = rec->ttl;
@@ -961,7 +979,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 					}
 			continue;
 		}
-		if (reg_store(ms, site, p, mr, &rec, now) == -1) {
+		if (reg_store(ms, site, p, mr, &rec, key, now) == -1) {
 			ms->drops[MS_DROP_REGISTER_NO_MEMORY]++;
 			return;
 		}
@@ -1243,7 +1261,21 @@ struct stale {
 	struct ms	*ms;
 	struct ms_eid	**v;
 	size_t		 n, cap;
+	struct ms_reg	**r;		/* registrations made with a key now gone */
+	size_t		 nr, capr;
 };
+
+/* r was authenticated with a key its site still has */
+static int
+key_kept(const struct ms_site *s, const struct ms_reg *r)
+{
+	int i;
+
+	for (i = 0; i < s->cs->nkeys; i++)
+		if (key_fp(&s->cs->keys[i]) == r->key_fp)
+			return 1;
+	return 0;
+}
 
 static int
 collect_stale(const uint8_t *key, int plen, void *val, void *arg)
@@ -1258,8 +1290,24 @@ collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 	eid_addr(e, &a);
 	pf = pfx_find(st->ms, &a, e->mlen, &cfg_mlen);
 	if (pf != NULL && pf->site == e->site &&
-	    (cfg_mlen == e->mlen || pf->cp->accept_more_specifics))
+	    (cfg_mlen == e->mlen || pf->cp->accept_more_specifics)) {
+		struct ms_reg *r;
+
+		/* the prefix stays: its registrations made with a key the
+		 * reload revoked go (a stolen key stops working at once) */
+		for (r = &e->reg; r != NULL; r = r->next) {
+			if ((r->flags & RF_EMPTY) || key_kept(e->site, r))
+				continue;
+			if (st->nr == st->capr) {
+				st->capr = st->capr ? st->capr * 2 : 64;
+				if ((nv = realloc(st->r, st->capr * sizeof(*st->r))) == NULL)
+					return 1;
+				st->r = nv;
+			}
+			st->r[st->nr++] = r;
+		}
 		return 0;
+	}
 	if (st->n == st->cap) {
 		st->cap = st->cap ? st->cap * 2 : 64;
 		if ((nv = realloc(st->v, st->cap * sizeof(*st->v))) == NULL)
@@ -1291,7 +1339,7 @@ ms_reconf(struct ms *ms, char *err, size_t errlen)
 {
 	struct ms_site	*s, *ns;
 	struct ms_table	*t;
-	struct stale	 st = { ms, NULL, 0, 0 };
+	struct stale	 st = { ms, NULL, 0, 0, NULL, 0, 0 };
 	size_t		 i;
 
 	tables_clear_sites(ms);
@@ -1306,6 +1354,13 @@ ms_reconf(struct ms *ms, char *err, size_t errlen)
 	for (i = 0; i < st.n; i++)
 		eid_drop(ms, st.v[i]);
 	free(st.v);
+	/* a prefix entry goes only with its last registration, after every
+	 * one of it in the list: the order is safe */
+	if (st.nr > 0)
+		log_info("ms: %zu registration(s) made with a revoked key removed", st.nr);
+	for (i = 0; i < st.nr; i++)
+		reg_free(ms, st.r[i]);
+	free(st.r);
 	for (s = TAILQ_FIRST(&ms->sites); s != NULL; s = ns) {
 		ns = TAILQ_NEXT(s, entry);
 		if (!s->seen) {

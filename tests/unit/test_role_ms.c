@@ -275,6 +275,42 @@ test_expiry_refresh(void **state)
 	assert_int_equal(fake_timers_armed(), 0);
 }
 
+/* key rotation (issue 9 attack 8): a reload that changes lisp1's key
+ * removes what the old key registered at once; lisp2's key is unchanged
+ * and its registration stays; the new key registers again */
+static void
+test_key_revoked_on_reload(void **state)
+{
+	struct rm_reg	 a = { "198.18.1.0/24", ETR, 0, 1, KEY1, 0, 0, 0, 0 };
+	struct rm_reg	 b = { "198.18.2.0/24", ETR, 0, 1, KEY2, 0, 0, 0, 0 };
+	char		 text[sizeof(conf_text) + 16];
+	const char	*k;
+
+	assert_int_equal(do_register(&a), 1);
+	assert_int_equal(do_register(&b), 1);
+	assert_true(is_registered("198.18.1.0/24"));
+	/* the same conf but lisp1's secret */
+	snprintf(text, sizeof(text), "%s", conf_text);
+	assert_non_null(k = strstr(text, KEY1));
+	text[k - text + strlen(KEY1) - 1] = '9';
+	assert_int_equal(fake_reload(text), 0);
+	assert_false(is_registered("198.18.1.0/24"));
+	assert_true(is_registered("198.18.2.0/24"));
+	assert_int_equal(fake_log_count("registration(s) made with a revoked key removed"), 1);
+	/* the old key is refused now, the new one accepted */
+	a.nonce = 2;
+	do_register(&a);
+	assert_false(is_registered("198.18.1.0/24"));
+	a.key = "s3cret-9";
+	a.nonce = 3;
+	assert_int_equal(do_register(&a), 1);
+	assert_true(is_registered("198.18.1.0/24"));
+	/* a reload with the keys unchanged keeps everything */
+	assert_int_equal(fake_reload(text), 0);
+	assert_true(is_registered("198.18.1.0/24"));
+	assert_true(is_registered("198.18.2.0/24"));
+}
+
 /* one prefix registered from ever-new sources (an attacker with the
  * site's key: issue 9, 21,765 registrations of one prefix): at most
  * registrants-per-prefix (16) are kept, those refresh, the rest are
@@ -691,6 +727,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_record_ttl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_ttl_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registrants_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_revoked_on_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_mass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_reload, setup, teardown),
