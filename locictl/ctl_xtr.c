@@ -293,6 +293,39 @@ show_database(int argc, char **argv)
 	return 0;
 }
 
+/* clear site NAME: the Map-Server forgets the site's registrations */
+static int
+clear_site(int argc, char **argv, int at)
+{
+	struct ctl_opts o;
+	json_t *res;
+	char err[1024];
+	long long n;
+
+	memset(&o, 0, sizeof(o));
+	memmove(argv + at, argv + at + 1, sizeof(*argv) * (size_t)(argc - at));
+	argc--;
+	if ((argc = ctl_opts_parse(argc, argv, &o)) == -1)
+		return 2;
+	if (argc != 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: locictl clear site NAME\n");
+		return 2;
+	}
+	if (ctl_call(&o, "clear site", json_pack("{s:s}", "site", argv[1]), &res, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "locictl: clear site: %s\n", err);
+		return 1;
+	}
+	n = fld_int(res, &fld_clear, CLR_CLEARED, 0);
+	if (o.json)
+		ctl_print_json(res);
+	else
+		printf("cleared %lld registration%s of site %s\n", n, n == 1 ? "" : "s",
+		    argv[1]);
+	json_decref(res);
+	return 0;
+}
+
 int
 cmd_clear(int argc, char **argv)
 {
@@ -304,10 +337,12 @@ cmd_clear(int argc, char **argv)
 
 	/* options may come before the object: take "map-cache" out */
 	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "map-cache") == 0)
+		if (strcmp(argv[i], "map-cache") == 0 || strcmp(argv[i], "site") == 0)
 			break;
+	if (i < argc && strcmp(argv[i], "site") == 0)
+		return clear_site(argc, argv, i);
 	if (i == argc) {
-		fprintf(stderr, "usage: locictl clear map-cache [PREFIX]\n");
+		fprintf(stderr, "usage: locictl clear map-cache [PREFIX] | clear site NAME\n");
 		return 2;
 	}
 	memmove(argv + i, argv + i + 1, sizeof(*argv) * (size_t)(argc - i));

@@ -1726,8 +1726,85 @@ static const struct resolver ms_resolver = {
 	.eid_space = ms_backend_space,
 };
 
+/* clear site {"site": NAME}: every registration of the site goes now
+ * (a key compromised, an ETR retired); its ETRs register again at their
+ * next Map-Register if they still may */
+struct site_regs {
+	const struct ms_site	*s;
+	struct ms_reg		**r;
+	size_t			 n, cap;
+	int			 oom;
+};
+
+static int
+site_regs_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct site_regs	*w = arg;
+	struct ms_eid		*e = val;
+	struct ms_reg		*r;
+	void			*nv;
+
+	if (e->site != w->s)
+		return 0;
+	for (r = &e->reg; r != NULL; r = r->next) {
+		if (r->flags & RF_EMPTY)
+			continue;
+		if (w->n == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 64;
+			if ((nv = realloc(w->r, w->cap * sizeof(*w->r))) == NULL) {
+				w->oom = 1;
+				return 1;
+			}
+			w->r = nv;
+		}
+		w->r[w->n++] = r;
+	}
+	return 0;
+}
+
+static json_t *
+ms_clear_site(void *o, json_t *args, char *err, size_t errlen)
+{
+	struct ms		*ms = o;
+	struct ms_site		*s;
+	struct ms_table		*t;
+	struct site_regs	 w;
+	const char		*name = json_string_value(json_object_get(args, "site"));
+	size_t			 i;
+
+	if (name == NULL) {
+		snprintf(err, errlen, "clear site needs a site name");
+		return NULL;
+	}
+	TAILQ_FOREACH(s, &ms->sites, entry)
+		if (strcmp(s->name, name) == 0)
+			break;
+	if (s == NULL) {
+		snprintf(err, errlen, "no site %s", name);
+		return NULL;
+	}
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	for (t = ms->tables; t != NULL && !w.oom; t = t->next)
+		trie_walk(t->regs, site_regs_cb, &w);
+	if (w.oom) {
+		free(w.r);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* a prefix entry goes with its last registration, after every one
+	 * of it in the list */
+	for (i = 0; i < w.n; i++)
+		reg_free(ms, w.r[i]);
+	free(w.r);
+	log_info("ms: site %s cleared by the operator: %zu registration(s) removed",
+	    name, w.n);
+	return json_pack("{s:s, s:I}", "site", name, "cleared", (json_int_t)w.n);
+}
+
 static const struct ctl_cmd ms_cmds[] = {
 	{ .name = "show site", .stream = ms_stream_site, .cursor_free = free },
+	{ .name = "clear site", .flags = CTL_PRIV, .fn = ms_clear_site },
 	{ .name = NULL },
 };
 

@@ -207,6 +207,17 @@ ctl ms "$SOCK" --json show site >"$T/s5.json"
 jq -e '[.[] | select(.registered)] | length == 2' "$T/s5.json" >/dev/null || fail "state changed by garbage"
 pass "garbage counted, state unchanged"
 
+# clear site: the site's registrations go at once, only on the full socket
+in_ns ms "$LOCICTL" -s "$SOCK.ro" clear site lisp1 >/dev/null 2>&1 && fail "clear site on the read-only socket"
+ctl ms "$SOCK" clear site lisp1 >"$T/clr.txt" || fail "clear site: $(cat "$T/clr.txt")"
+grep -q "^cleared [1-9][0-9]* registrations\{0,1\} of site lisp1$" "$T/clr.txt" || fail "clear site output: $(cat "$T/clr.txt")"
+ctl ms "$SOCK" --json show site >"$T/s6.json"
+jq -e '[.[] | select(.registered and .site == "lisp1")] | length == 0' "$T/s6.json" >/dev/null ||
+    fail "lisp1 still registered: $(cat "$T/s6.json")"
+jq -e '[.[] | select(.registered)] | length == 1' "$T/s6.json" >/dev/null || fail "other site touched"
+ctl ms "$SOCK" clear site nope >/dev/null 2>&1 && fail "clear site of an unknown site"
+pass "clear site"
+
 kill -TERM "$LPID"
 wait_until 5 "! kill -0 $LPID" || fail "locid did not stop on SIGTERM"
 [ -e "$SOCK" ] && fail "control socket left behind"

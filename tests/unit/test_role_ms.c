@@ -311,6 +311,36 @@ test_key_revoked_on_reload(void **state)
 	assert_true(is_registered("198.18.2.0/24"));
 }
 
+/* clear site NAME removes every registration of that site, only of it */
+static void
+test_clear_site(void **state)
+{
+	struct rm_reg	 a = { "198.18.1.0/24", ETR, 0, 1, KEY1, 0, 0, 0, 0 };
+	struct rm_reg	 a2 = { "10.1.0.0/16", ETR, 0, 2, KEY1, 0, 0, 0, 0 };
+	struct rm_reg	 b = { "198.18.2.0/24", ETR, 0, 1, KEY2, 0, 0, 0, 0 };
+	char		 err[128] = "";
+	json_t		*r;
+
+	assert_int_equal(do_register(&a), 1);
+	assert_int_equal(do_register(&a2), 1);
+	assert_int_equal(do_register(&b), 1);
+	r = fake_ctl(&role_ms, "clear site", json_pack("{s:s}", "site", "lisp1"), err,
+	    sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(json_integer_value(json_object_get(r, "cleared")), 2);
+	json_decref(r);
+	assert_false(is_registered("198.18.1.0/24"));
+	assert_false(is_registered("10.1.0.0/16"));
+	assert_true(is_registered("198.18.2.0/24"));
+	assert_null(fake_ctl(&role_ms, "clear site", json_pack("{s:s}", "site", "nope"),
+	    err, sizeof(err)));
+	assert_string_equal(err, "no site nope");
+	/* the site's ETR registers again at its next Map-Register */
+	a.nonce = 5;
+	assert_int_equal(do_register(&a), 1);
+	assert_true(is_registered("198.18.1.0/24"));
+}
+
 /* one prefix registered from ever-new sources (an attacker with the
  * site's key: issue 9, 21,765 registrations of one prefix): at most
  * registrants-per-prefix (16) are kept, those refresh, the rest are
@@ -728,6 +758,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_record_ttl_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registrants_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_revoked_on_reload, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clear_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_mass, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_reload, setup, teardown),
