@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "core.h"
 #include "locid.h"
 #include "probe.h"
@@ -41,25 +42,6 @@ void probe_tick(struct xtr *, uint64_t) __attribute__((weak));
 static const char conf_text[] =
     "role itr\n"
     "map-resolver 127.0.0.1\n";
-
-static double
-now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double
-cpu_s(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 static long
 rss_bytes(void)
@@ -73,42 +55,6 @@ rss_bytes(void)
 		rss = 0;
 	fclose(f);
 	return rss * sysconf(_SC_PAGESIZE);
-}
-
-static int
-netns_private(void)
-{
-	struct ifreq ifr;
-	int fd;
-
-	if (unshare(CLONE_NEWNET) == -1)
-		return -1;
-	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1 ||
-	    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static int
-udp_any(void)
-{
-	struct sockaddr_in s;
-	int fd;
-
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&s, sizeof(s)) == -1)
-		return -1;
-	return fd;
 }
 
 static void
@@ -164,14 +110,6 @@ record_for(uint32_t i, uint32_t ttl, uint8_t *buf, size_t cap, struct lisp_recor
 		return -1;
 	rbuf_init(&b, buf, w.len);
 	return record_next(&b, out) == 1 ? 0 : -1;
-}
-
-static void
-stop_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	(void)fd;
-	(void)ev;
-	event_base_loopbreak(arg);
 }
 
 /* CPU of the loop running for secs, as % of a core */

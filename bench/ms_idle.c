@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "auth.h"
 #include "core.h"
 #include "locid.h"
@@ -43,24 +44,6 @@ static const char conf_text[] =
     "	key 0 sha256 \"" KEY "\"\n"
     "	eid-prefix 10.0.0.0/8 accept-more-specifics\n"
     "}\n";
-
-static double
-now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double
-cpu_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* voluntary context switches of this process so far */
 static long
@@ -77,42 +60,6 @@ wakeups(void)
 			break;
 	fclose(f);
 	return n;
-}
-
-static int
-netns_private(void)
-{
-	struct ifreq ifr;
-	int fd;
-
-	if (unshare(CLONE_NEWNET) == -1)
-		return -1;
-	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1 ||
-	    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-static int
-udp_any(void)
-{
-	struct sockaddr_in s;
-	int fd;
-
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1 ||
-	    bind(fd, (struct sockaddr *)&s, sizeof(s)) == -1)
-		return -1;
-	return fd;
 }
 
 /* a signed Map-Register for 10.a.b.c/32 (i = abc), one RLOC */
@@ -193,12 +140,6 @@ fill(void *ms, uint32_t n, int tbit)
 			return -1;
 	}
 	return 0;
-}
-
-static void
-stop_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	event_base_loopbreak(arg);
 }
 
 /* CPU of the idle loop over secs: seconds of CPU per second; *wake the

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "auth.h"
 #include "core.h"
 #include "locid.h"
@@ -54,15 +55,6 @@ struct result {
 	double		 secs;
 	double		 p50_us, p99_us;
 };
-
-static double
-now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static int
 lo_up(void)

@@ -133,9 +133,8 @@ struct dp {
 	struct dp_ctl	 ctl;
 	struct ratelimit *logrl;	/* the owner's limiter */
 
-	/* the policy, owned copies */
+	/* the policy; its prefix arrays are the data plane's own copies */
 	struct dp_policy pol;
-	struct dp_prefix *eids, *pitr_pfx, *petr_pfx;
 	unsigned	 fams;		/* FAM_V4 | FAM_V6 of the source RLOCs */
 
 	char		 tun_name[IFNAMSIZ];

@@ -315,6 +315,35 @@ reply_rloc(struct xtr *x, const struct lisp_map_request *q)
 	return NULL;
 }
 
+/* a reflector must not answer without bound: a bucket per ITR-RLOC the
+ * reply goes to, RLOC-probes in a wider one of their own */
+static int
+reply_allowed(struct xtr *x, const struct pkt *p, const struct lisp_addr *to, int probe)
+{
+	struct etr_rl **rlp = probe ? &x->rl_probe : &x->rl;
+	int i;
+
+	if (*rlp == NULL && (*rlp = calloc(1, sizeof(**rlp))) != NULL) {
+		for (i = 0; i < ETR_RL_SLOTS; i++)
+			addr_set_none(&(*rlp)->s[i].rloc);
+		if (probe) {
+			(*rlp)->rate = ETR_PROBE_RL_RATE;
+			(*rlp)->burst = ETR_PROBE_RL_BURST;
+		}
+	}
+	if (*rlp == NULL || etr_rl_allow(*rlp, to, now_ms()))
+		return 1;
+	x->drops[probe ? XTR_DROP_ETR_RLOC_PROBE_REPLY_RATE_LIMITED :
+	    XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED]++;
+	if (log_limited_ok(&x->logrl))
+		log_warn("etr: %s from %s not answered: more than %d replies/s to %s",
+		    probe ? "rloc-probe" : "map-request",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    probe ? ETR_PROBE_RL_RATE : ETR_RL_RATE,
+		    addr_fmt(to, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	return 0;
+}
+
 void
 etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *q)
@@ -374,31 +403,8 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		x->drops[XTR_DROP_MAP_REQUEST_WITHOUT_USABLE_ITR_RLOC]++;
 		return;
 	}
-	/* a reflector must not answer without bound: a bucket per ITR-RLOC
-	 * the reply goes to, RLOC-probes in a wider one of their own */
-	{
-		struct etr_rl **rlp = probe ? &x->rl_probe : &x->rl;
-
-		if (*rlp == NULL && (*rlp = calloc(1, sizeof(**rlp))) != NULL) {
-			for (i = 0; i < ETR_RL_SLOTS; i++)
-				addr_set_none(&(*rlp)->s[i].rloc);
-			if (probe) {
-				(*rlp)->rate = ETR_PROBE_RL_RATE;
-				(*rlp)->burst = ETR_PROBE_RL_BURST;
-			}
-		}
-		if (*rlp != NULL && !etr_rl_allow(*rlp, to, now_ms())) {
-			x->drops[probe ? XTR_DROP_ETR_RLOC_PROBE_REPLY_RATE_LIMITED :
-			    XTR_DROP_ETR_MAP_REPLY_RATE_LIMITED]++;
-			if (log_limited_ok(&x->logrl))
-				log_warn("etr: %s from %s not answered: more than %d "
-				    "replies/s to %s", probe ? "rloc-probe" : "map-request",
-				    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
-				    probe ? ETR_PROBE_RL_RATE : ETR_RL_RATE,
-				    addr_fmt(to, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
-			return;
-		}
-	}
+	if (!reply_allowed(x, p, to, probe))
+		return;
 	addr_from_sockaddr(&local, (const struct sockaddr *)&p->dst, &lport);
 	addr_from_sockaddr(&probed, (const struct sockaddr *)&p->src, &port);
 	if (ecm != NULL)

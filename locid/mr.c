@@ -48,25 +48,35 @@ struct mr {
 
 /* -- helpers shared with ms.c ---------------------------------------- */
 
+/* the ITR-RLOC an answer goes to: the first one we can send to */
+static const struct lisp_addr *
+reply_rloc(struct locid *l, const struct lisp_map_request *mreq)
+{
+	int i;
+
+	for (i = 0; i < mreq->nitr; i++)
+		if (core_can_send(l, &mreq->itr[i]))
+			return &mreq->itr[i];
+	return NULL;
+}
+
 int
 msmr_reply_dst(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *mreq, struct sockaddr_storage *dst)
 {
+	const struct lisp_addr	*to;
 	struct lisp_addr	 a;
 	uint16_t		 port;
-	int			 i;
 
 	addr_from_sockaddr(&a, (const struct sockaddr *)&p->src, &port);
 	if (ecm != NULL)
 		port = ecm->sport;
-	for (i = 0; i < mreq->nitr; i++) {
-		if (!core_can_send(l, &mreq->itr[i]))
-			continue;
-		sockaddr_from_addr(dst, &mreq->itr[i], port);
-		return 0;
+	if ((to = reply_rloc(l, mreq)) == NULL) {
+		core_drop(l, CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC);
+		return -1;
 	}
-	core_drop(l, CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC);
-	return -1;
+	sockaddr_from_addr(dst, to, port);
+	return 0;
 }
 
 int
@@ -271,16 +281,14 @@ rl_take(struct rl_slot *tab, const struct lisp_addr *a, uint32_t pps)
 	return ++s->n <= pps;
 }
 
-/* the ITR-RLOC a reply goes to (msmr_reply_dst's choice) has budget */
+/* the ITR-RLOC the answer goes to has budget (none: msmr_reply_dst
+ * refuses and counts it) */
 static int
 reply_ok(struct mr *mr, const struct lisp_map_request *mreq)
 {
-	int i;
+	const struct lisp_addr *to = reply_rloc(mr->l, mreq);
 
-	for (i = 0; i < mreq->nitr; i++)
-		if (core_can_send(mr->l, &mreq->itr[i]))
-			return rl_take(mr->rl_dst, &mreq->itr[i], mr->l->conf->ratelimit_pps);
-	return 1;
+	return to == NULL || rl_take(mr->rl_dst, to, mr->l->conf->ratelimit_pps);
 }
 
 static int

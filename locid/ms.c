@@ -1265,6 +1265,22 @@ struct stale {
 	size_t		 nr, capr;
 };
 
+/* append r to a growing list; -1 when out of memory */
+static int
+regs_push(struct ms_reg ***v, size_t *n, size_t *cap, struct ms_reg *r)
+{
+	void *nv;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if ((nv = realloc(*v, *cap * sizeof(**v))) == NULL)
+			return -1;
+		*v = nv;
+	}
+	(*v)[(*n)++] = r;
+	return 0;
+}
+
 /* r was authenticated with a key its site still has */
 static int
 key_kept(const struct ms_site *s, const struct ms_reg *r)
@@ -1298,13 +1314,8 @@ collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 		for (r = &e->reg; r != NULL; r = r->next) {
 			if ((r->flags & RF_EMPTY) || key_kept(e->site, r))
 				continue;
-			if (st->nr == st->capr) {
-				st->capr = st->capr ? st->capr * 2 : 64;
-				if ((nv = realloc(st->r, st->capr * sizeof(*st->r))) == NULL)
-					return 1;
-				st->r = nv;
-			}
-			st->r[st->nr++] = r;
+			if (regs_push(&st->r, &st->nr, &st->capr, r) == -1)
+				return 1;
 		}
 		return 0;
 	}
@@ -1742,23 +1753,14 @@ site_regs_cb(const uint8_t *key, int plen, void *val, void *arg)
 	struct site_regs	*w = arg;
 	struct ms_eid		*e = val;
 	struct ms_reg		*r;
-	void			*nv;
 
 	if (e->site != w->s)
 		return 0;
-	for (r = &e->reg; r != NULL; r = r->next) {
-		if (r->flags & RF_EMPTY)
-			continue;
-		if (w->n == w->cap) {
-			w->cap = w->cap ? w->cap * 2 : 64;
-			if ((nv = realloc(w->r, w->cap * sizeof(*w->r))) == NULL) {
-				w->oom = 1;
-				return 1;
-			}
-			w->r = nv;
+	for (r = &e->reg; r != NULL; r = r->next)
+		if (!(r->flags & RF_EMPTY) && regs_push(&w->r, &w->n, &w->cap, r) == -1) {
+			w->oom = 1;
+			return 1;
 		}
-		w->r[w->n++] = r;
-	}
 	return 0;
 }
 

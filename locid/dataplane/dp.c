@@ -82,6 +82,15 @@ prefixes_dup(const struct dp_prefix *ps, int n)
 	return c;
 }
 
+/* the prefix arrays of a policy the data plane holds (its own copies) */
+static void
+policy_free(struct dp_policy *p)
+{
+	free((void *)p->eids);
+	free((void *)p->pitr_pfx);
+	free((void *)p->petr_pfx);
+}
+
 int
 dp_policy_set(struct dp *dp, const struct dp_policy *p)
 {
@@ -97,13 +106,11 @@ dp_policy_set(struct dp *dp, const struct dp_policy *p)
 		free(pe);
 		return -1;
 	}
-	free(dp->eids);
-	free(dp->pitr_pfx);
-	free(dp->petr_pfx);
+	policy_free(&dp->pol);
 	dp->pol = *p;
-	dp->pol.eids = dp->eids = e;
-	dp->pol.pitr_pfx = dp->pitr_pfx = pi;
-	dp->pol.petr_pfx = dp->petr_pfx = pe;
+	dp->pol.eids = e;
+	dp->pol.pitr_pfx = pi;
+	dp->pol.petr_pfx = pe;
 	dp->fams = (p->rloc4.afi != AFI_NONE ? FAM_V4 : 0) |
 	    (p->rloc6.afi != AFI_NONE ? FAM_V6 : 0);
 	if (dp->ops != NULL && dp->ops->policy != NULL)
@@ -365,12 +372,12 @@ dp_forward(struct dp *dp, uint8_t *p, size_t len, uint64_t now)
 	len = ip.len;
 	/* only packets from our own EID space get LISP treatment; a PITR
 	 * takes any source towards the EID aggregates it serves */
-	db = dp_prefix_cover(dp->eids, dp->pol.neids, &ip.src, 1, 0);
+	db = dp_prefix_cover(dp->pol.eids, dp->pol.neids, &ip.src, 1, 0);
 	if (db == NULL && !dp->pol.pitr) {
 		dp->drops[DP_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE]++;
 		return;
 	}
-	if (db == NULL && dp_prefix_cover(dp->pitr_pfx, dp->pol.npitr, &ip.dst, 0, 0) == NULL) {
+	if (db == NULL && dp_prefix_cover(dp->pol.pitr_pfx, dp->pol.npitr, &ip.dst, 0, 0) == NULL) {
 		/* the kernel's own chatter on the TUN (IPv6 multicast, link-local) */
 		dp->drops[DP_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES]++;
 		return;
@@ -467,11 +474,11 @@ dp_petr_decap(struct dp *dp, const struct decap *d)
 	if (!dp->pol.petr)
 		return 0;
 	/* our own EID-prefixes are the ETR's */
-	if (dp_prefix_cover(dp->eids, dp->pol.neids, &d->ip.dst, 0,
+	if (dp_prefix_cover(dp->pol.eids, dp->pol.neids, &d->ip.dst, 0,
 	    d->has_iid ? d->iid : 0) != NULL)
 		return 0;
 	/* without petr-prefixes any source is accepted (locid.conf(5)) */
-	if (dp->pol.npetr_pfx > 0 && dp_prefix_cover(dp->petr_pfx, dp->pol.npetr_pfx,
+	if (dp->pol.npetr_pfx > 0 && dp_prefix_cover(dp->pol.petr_pfx, dp->pol.npetr_pfx,
 	    &d->ip.src, 0, d->has_iid ? d->iid : 0) == NULL) {
 		dp->drops[DP_DROP_PETR_INNER_SOURCE_NOT_IN_PETR_PREFIX_EID_SPACE]++;
 		if (log_limited_ok(dp->logrl))
@@ -523,7 +530,7 @@ dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *
 	}
 	if (dp_petr_decap(dp, &d) == 1)	/* PETR: native or dropped */
 		return;
-	if (dp_prefix_cover(dp->eids, dp->pol.neids, &d.ip.dst, 0,
+	if (dp_prefix_cover(dp->pol.eids, dp->pol.neids, &d.ip.dst, 0,
 	    d.has_iid ? d.iid : 0) == NULL) {
 		dp->drops[DP_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE]++;
 		if (log_limited_ok(dp->logrl))
@@ -753,10 +760,7 @@ dp_close(struct dp *dp)
 	dp->udp4 = dp->udp6 = dp->tx4.fd = dp->tx6.fd = dp->tun_fd = -1;
 	free(dp->slots);
 	dp->slots = NULL;
-	free(dp->eids);
-	free(dp->pitr_pfx);
-	free(dp->petr_pfx);
-	dp->eids = dp->pitr_pfx = dp->petr_pfx = NULL;
+	policy_free(&dp->pol);
 	memset(&dp->pol, 0, sizeof(dp->pol));
 }
 

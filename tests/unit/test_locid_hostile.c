@@ -394,6 +394,15 @@ pkt_from(struct pkt *p, const char *src, uint16_t sport)
 	sin4(&p->dst, "127.0.0.1", LISP_CONTROL_PORT);
 }
 
+/* a packet from the site into the ITR: written to the TUN, read by the
+ * data plane as its read callback does */
+static void
+tun_in(struct fx *f, const uint8_t *pk, size_t len)
+{
+	assert_int_equal(send(f->tun[1], pk, len, 0), (ssize_t)len);
+	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+}
+
 static void
 test_smr_retransmit_keeps_s_bit(void **state)
 {
@@ -456,8 +465,7 @@ test_reply_trust(void **state)
 
 	SKIP_IF_NO_NS(f);
 	/* a packet to 198.18.2.10 from our EID: pending, one request */
-	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	tun_in(f, pk, sizeof(pk));
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_PENDING);
 	assert_int_equal(e->qlen, 1);
@@ -524,8 +532,7 @@ test_reply_hijack_refused(void **state)
 	struct rec_spec good[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 2100000000 } };
 
 	SKIP_IF_NO_NS(f);
-	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	tun_in(f, pk, sizeof(pk));
 	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
 	pkt_from(&p, "198.51.100.66", 4342);
 	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, evil, 3);
@@ -551,8 +558,7 @@ test_reply_hijack_refused(void **state)
 	f->l.conf->reply_min_len4 = 0;
 	d = A("198.19.0.1");
 	pk[16] = 198; pk[17] = 19; pk[18] = 0; pk[19] = 1;
-	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	tun_in(f, pk, sizeof(pk));
 	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
 	pkt_from(&p, "198.51.100.66", 4342);
 	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, evil, 2);
@@ -580,8 +586,7 @@ test_reply_not_covering(void **state)
 	int i;
 
 	SKIP_IF_NO_NS(f);
-	assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+	tun_in(f, pk, sizeof(pk));
 	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
 	pkt_from(&p, "127.0.0.1", 4342);
 	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, wrong, 1);
@@ -595,8 +600,7 @@ test_reply_not_covering(void **state)
 	assert_int_equal(drops(&f->x, "itr: map-reply with unknown nonce"), 1);
 	/* more packets: held or dropped, never a Map-Request each */
 	for (i = 0; i < 20; i++) {
-		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-		dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+		tun_in(f, pk, sizeof(pk));
 	}
 	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
 	assert_int_equal(e->qlen, f->l.conf->queue_per_dest);
@@ -763,8 +767,7 @@ test_pending_bound(void **state)
 	pk[17] = pk[18] = 0;
 	pk[19] = 1;
 	for (i = 0; i < 10; i++)
-		assert_int_equal(send(f->tun[1], pk, sizeof(pk), 0), (ssize_t)sizeof(pk));
-	dp_tun_read(f->tun[0], EV_READ, &f->x.dp);
+		tun_in(f, pk, sizeof(pk));
 	d = A("10.0.0.1");
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->qlen, 4);
