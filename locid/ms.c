@@ -11,9 +11,12 @@
 #include "auth.h"
 #include "locid.h"
 #include "msmr.h"
+#include "replay.h"
 #include "trie.h"
 
 #define IDS_LEN		(XTR_ID_LEN + 8)
+/* an identical Map-Register retransmitted gets one Map-Notify a second */
+#define MS_NOTIFY_RETRANSMIT_MS	1000
 
 enum refusal {
 	REF_BAD_KEY_ID,
@@ -24,6 +27,7 @@ enum refusal {
 	REF_REPLAY,
 	REF_RLOC,
 	REF_TOO_MANY,
+	REF_REPLAY_ELSEWHERE,
 	REF_MAX
 };
 
@@ -36,6 +40,7 @@ static const char *const refusal_name[REF_MAX] = {
 	"nonce not increasing",
 	"rloc not allowed",
 	"too many registrants for the eid-prefix",
+	"replayed: accepted before from another registrant",
 };
 
 #define MS_DROPS(X) \
@@ -47,6 +52,8 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_REPLAYED_NONCE, "map-register: replayed nonce") \
 	X(MS_DROP_RLOC_NOT_ALLOWED, "map-register: rloc not allowed") \
 	X(MS_DROP_TOO_MANY_REGISTRANTS, "map-register: too many registrants for the prefix") \
+	X(MS_DROP_REPLAYED_ELSEWHERE, "map-register: replayed from another registrant") \
+	X(MS_DROP_NOTIFY_RETRANSMIT, "map-notify: retransmission answered a second ago") \
 	X(MS_DROP_UNKNOWN_SITE, "map-register: unknown site") \
 	X(MS_DROP_REGISTER_NO_MEMORY, "map-register: out of memory") \
 	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
@@ -61,13 +68,7 @@ static const enum ms_drop refusal_drop[REF_MAX] = {
 	MS_DROP_UNKNOWN_KEY_ID, MS_DROP_BAD_HMAC, MS_DROP_OUTSIDE_SITE,
 	MS_DROP_MORE_SPECIFIC, MS_DROP_SPANS_SITES, MS_DROP_REPLAYED_NONCE,
 	MS_DROP_RLOC_NOT_ALLOWED, MS_DROP_TOO_MANY_REGISTRANTS,
-};
-
-struct ms_xtr {			/* last nonce per (xTR-ID, key-id) */
-	struct ms_xtr	*next;
-	uint8_t		 xtr_id[XTR_ID_LEN];
-	uint8_t		 key_id;
-	uint64_t	 nonce;
+	MS_DROP_REPLAYED_ELSEWHERE,
 };
 
 struct ms_site {
@@ -77,7 +78,7 @@ struct ms_site {
 	struct auth_key	*akeys[4];	/* keyed MACs of cs->keys[] */
 	uint64_t	 accepted;
 	uint64_t	 refused[REF_MAX];
-	struct ms_xtr	*xtrs;
+	struct replay_set replay;	/* per registrant (replay.h) */
 	int		 seen;		/* reconf mark */
 };
 TAILQ_HEAD(ms_sites, ms_site);
@@ -758,27 +759,6 @@ registrant_fits(struct ms *ms, const struct pkt *p, const struct lisp_map_regist
 	return n < ms->l->conf->registrants_per_prefix;
 }
 
-/* the per-xTR-ID nonce state of a site stays bounded: the oldest goes */
-#define MS_XTRS_MAX	4096
-static void
-xtrs_bound(struct ms_site *site)
-{
-	struct ms_xtr *x, **pp;
-	int n = 0;
-
-	for (pp = &site->xtrs; (x = *pp) != NULL; pp = &x->next)
-		if (++n > MS_XTRS_MAX) {
-			*pp = NULL;
-			while (x != NULL) {
-				struct ms_xtr *next = x->next;
-
-				free(x);
-				x = next;
-			}
-			return;
-		}
-}
-
 static int
 rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 {
@@ -878,9 +858,11 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	struct ms_site		*site = NULL;
 	const struct conf_key	*key = NULL;
 	struct auth_key		*ak = NULL;
-	struct ms_xtr		*x = NULL;
-	uint64_t		 now = now_ms();
-	int			 i, n, cfg_mlen;
+	struct replay_id	 rid;
+	struct lisp_addr	 src;
+	enum replay_verdict	 rv;
+	uint64_t		 now = now_ms(), digest = 0;
+	int			 i, n, cfg_mlen, notify;
 	char			 s[80], eb[ADDR_STRLEN];
 
 	/* 1. the site, from the first record */
@@ -910,15 +892,18 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		refuse(ms, site, p, REF_BAD_HMAC, NULL);
 		return;
 	}
-	if (mr->has_ids && c->strict_register_nonce) {
-		for (x = site->xtrs; x != NULL; x = x->next)
-			if (x->key_id == key->key_id &&
-			    memcmp(x->xtr_id, mr->xtr_id, XTR_ID_LEN) == 0)
-				break;
-		if (x != NULL && mr->nonce <= x->nonce) {
-			refuse(ms, site, p, REF_REPLAY, NULL);
-			return;
-		}
+	/* the authentication data is a MAC of the whole message: its first
+	 * octets tell one message from another */
+	memcpy(&digest, mr->msg.p + mr->auth_off,
+	    mr->auth_len < sizeof(digest) ? mr->auth_len : sizeof(digest));
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+	replay_id_make(&rid, key->key_id, mr->has_ids ? mr->xtr_id : NULL, &src);
+	rv = replay_check(&site->replay, &rid, &src, mr->nonce, digest,
+	    c->strict_register_nonce && mr->has_ids, now);
+	if (rv == REPLAY_NONCE || rv == REPLAY_OTHER_SOURCE) {
+		refuse(ms, site, p, rv == REPLAY_NONCE ? REF_REPLAY :
+		    REF_REPLAY_ELSEWHERE, NULL);
+		return;
 	}
 
 	/* 3. every record inside this site's prefixes */
@@ -947,17 +932,8 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	}
 
 	/* 4. apply */
-	if (mr->has_ids && c->strict_register_nonce) {
-		if (x == NULL && (x = calloc(1, sizeof(*x))) != NULL) {
-			memcpy(x->xtr_id, mr->xtr_id, XTR_ID_LEN);
-			x->key_id = key->key_id;
-			x->next = site->xtrs;
-			site->xtrs = x;
-			xtrs_bound(site);
-		}
-		if (x != NULL)
-			x->nonce = mr->nonce;
-	}
+	notify = replay_accept(&site->replay, &rid, &src, mr->nonce, digest, rv,
+	    now, MS_NOTIFY_RETRANSMIT_MS);
 	recs = mr->records;
 	while (record_next(&recs, &rec) == 1) {
 		if (rec.ttl == 0 && !(mr->flags & MREG_T)) {
@@ -966,10 +942,8 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			struct lisp_addr ea = rec.eid;
 			struct ms_eid *e;
 			struct ms_reg *r;
-			struct lisp_addr src;
 
 			addr_mask(&ea, rec.eid_mlen);
-			addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
 			if (t != NULL && (e = trie_exact(t->regs, addr_bytes(&ea),
 			    rec.eid_mlen)) != NULL)
 				for (r = &e->reg; r != NULL; r = r->next)
@@ -989,8 +963,12 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		log_debug("map-register from %s accepted for site %s (%u records)",
 		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 		    site->name, mr->nrecords);
-	if (mr->flags & MREG_M)
+	if (!(mr->flags & MREG_M))
+		return;
+	if (notify)
 		send_notify(ms, p, mr, key, ak);
+	else
+		ms->drops[MS_DROP_NOTIFY_RETRANSMIT]++;
 }
 
 static void
@@ -1332,13 +1310,9 @@ collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 static void
 site_free(struct ms_site *s)
 {
-	struct ms_xtr *x, *nx;
 	int i;
 
-	for (x = s->xtrs; x != NULL; x = nx) {
-		nx = x->next;
-		free(x);
-	}
+	replay_free(&s->replay);
 	for (i = 0; i < 4; i++)
 		auth_key_free(s->akeys[i]);
 	free(s->name);

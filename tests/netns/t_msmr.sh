@@ -97,6 +97,21 @@ ctl ms "$SOCK" --json show site >"$T/s2.json"
 jq -e '[.[] | select(.registered)] | length == 1' "$T/s2.json" >/dev/null || fail "refused register changed state"
 pass "refusals counted, nothing changed"
 
+# a captured register replayed from another address (issue 9 attack 6):
+# the same bytes from etr2 get no Map-Notify and change nothing
+in_ns etr1 $PEER register 203.0.113.1 203.0.113.2 198.18.1.0/24 203.0.113.1 lisp1-s3cret 5 xtr >/dev/null ||
+    fail "register lisp1 nonce 5"
+in_ns etr2 $PEER register 203.0.113.5 203.0.113.2 198.18.1.0/24 203.0.113.1 lisp1-s3cret 5 xtr >/dev/null &&
+    fail "replay from another address got a map-notify"
+ctl ms "$SOCK" --json show stats >"$T/st.json"
+jq -e '.drops["map-register: replayed from another registrant"] == 1' "$T/st.json" >/dev/null ||
+    fail "replay not counted: $(jq -c .drops "$T/st.json")"
+ctl ms "$SOCK" --json show site lisp1 >"$T/s1.json"
+jq -e '.[] | select(.eid_prefix == "198.18.1.0/24") | .who_last_registered == "203.0.113.1" and .registrations == 1' \
+    "$T/s1.json" >/dev/null || fail "replay changed the site: $(cat "$T/s1.json")"
+grep -q "replayed: accepted before from another registrant" "$T/ms.log" || fail "replay not logged"
+pass "replayed register from another address refused, counted, logged"
+
 # lisp2 registers asking for proxy-reply
 in_ns etr2 $PEER register 203.0.113.5 203.0.113.6 198.18.2.0/24 203.0.113.5 lisp2-s3cret 1 proxy >/dev/null ||
     fail "register lisp2"

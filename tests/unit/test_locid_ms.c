@@ -1170,7 +1170,7 @@ test_mr_ms_route(void **state)
 	char		 err[256];
 	FILE		*f;
 	struct answer	 a;
-	struct reg_spec	 s = { "198.18.2.0/24", "127.0.0.7", 0, 1, KEY2, 0, 0, NULL };
+	struct reg_spec	 s = { "198.18.2.0/24", "127.0.0.7", 0, 0x7000, KEY2, 0, 0, NULL };
 
 	NEED_NETNS();
 	snprintf(mr_conf_path, sizeof(mr_conf_path), "/tmp/test_locid_mr.%d.conf", getpid());
