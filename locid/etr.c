@@ -381,14 +381,17 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		}
 		if (d != NULL) {
 			match[nmatch++] = d;
-			/* and more-specifics inside it */
-			for (i = 0; i < x->ndb && nmatch < 16; i++)
+			/* and more-specifics inside it; a probe is answered
+			 * for the probed prefix only (an RLOC-probe is sent
+			 * unauthenticated straight to us: the reply must not
+			 * amplify whatever it names) */
+			for (i = 0; i < x->ndb && nmatch < 16 && !probe; i++)
 				if (&x->db[i] != d && x->db[i].mlen > d->mlen &&
 				    addr_prefix_covers(&d->eid, d->mlen, &x->db[i].eid))
 					match[nmatch++] = &x->db[i];
 			continue;
 		}
-		for (i = 0; i < x->ndb && nmatch < 16; i++)
+		for (i = 0; i < x->ndb && nmatch < 16 && !probe; i++)
 			if (x->db[i].mlen > ep.mlen &&
 			    addr_prefix_covers(&ep.eid, ep.mlen, &x->db[i].eid))
 				match[nmatch++] = &x->db[i];

@@ -47,6 +47,78 @@ itr_entry_del(struct mc_entry *e, void *arg)
 		e->fe->drops += (uint64_t)e->qlen;
 }
 
+/* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
+ * one a second, backing off): a resolver answering with TTL 0, with action
+ * send-map-request or with a record that is then refused would otherwise
+ * make one request per packet or per round trip. slots are direct-mapped
+ * by a hash of the prefix, so they outlive the map-cache entry (TTL 0
+ * removes it) and stay bounded; a collision shares a limit */
+#define REQRL_SLOTS	4096
+#define REQRL_MIN_MS	1000
+#define REQRL_MAX_MS	60000
+
+struct req_slot {
+	uint64_t	 key;
+	uint64_t	 last_ms;
+	uint32_t	 interval_ms;
+};
+
+static uint64_t
+req_key(const struct mc_entry *e)
+{
+	uint8_t		 k[24];
+	struct lisp_addr a = e->eid;
+	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a */
+	size_t		 i;
+
+	addr_mask(&a, e->mlen);
+	memset(k, 0, sizeof(k));
+	if (addr_bytes(&a) != NULL)
+		memcpy(k, addr_bytes(&a), a.afi == AFI_IPV6 ? 16 :
+		    a.afi == AFI_IPV4 ? 4 : 6);
+	memcpy(k + 16, &a.iid, 4);
+	k[20] = (uint8_t)e->mlen;
+	k[21] = (uint8_t)a.afi;
+	for (i = 0; i < sizeof(k); i++)
+		h = (h ^ k[i]) * 1099511628211ULL;
+	return h | 1;		/* 0: a free slot */
+}
+
+/* when a request for e may go: now, or later (deferred) */
+static uint64_t
+req_allowed_at(struct xtr *x, const struct mc_entry *e, uint64_t now, struct req_slot **slot)
+{
+	uint64_t key = req_key(e);
+	struct req_slot *s;
+
+	if (x->reqrl == NULL && (x->reqrl = calloc(REQRL_SLOTS, sizeof(*x->reqrl))) == NULL) {
+		*slot = NULL;
+		return now;
+	}
+	s = *slot = &x->reqrl[key % REQRL_SLOTS];
+	if (s->key != key || now >= s->last_ms + s->interval_ms)
+		return now;
+	return s->last_ms + s->interval_ms;
+}
+
+/* a request went for the slot's prefix: asked again within twice the
+ * interval, the interval doubles */
+static void
+req_sent(struct req_slot *s, const struct mc_entry *e, uint64_t now)
+{
+	uint64_t key = req_key(e);
+
+	if (s == NULL)
+		return;
+	if (s->key == key && now < s->last_ms + 2ULL * s->interval_ms)
+		s->interval_ms = s->interval_ms * 2 > REQRL_MAX_MS ? REQRL_MAX_MS :
+		    s->interval_ms * 2;
+	else
+		s->interval_ms = REQRL_MIN_MS;
+	s->key = key;
+	s->last_ms = now;
+}
+
 /* the ECM Map-Request for e to the next Map-Resolver */
 static int
 send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
@@ -57,8 +129,10 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	struct lisp_addr itr[2];
 	struct sockaddr_storage ss;
 	const struct lisp_addr *r;
+	struct req_slot *slot;
 	uint8_t buf[1024];
 	size_t len;
+	uint64_t at;
 	int nmr = 0, k;
 
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
@@ -66,6 +140,17 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	if (nmr == 0) {
 		log_limited(&x->logrl, "itr: no map-resolver configured");
 		return -1;
+	}
+	if ((at = req_allowed_at(x, e, now, &slot)) > now) {
+		/* asked too recently: it goes when the limit allows, as a
+		 * retransmission would (the held packets wait) */
+		x->drops[XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID]++;
+		e->requesting = 1;
+		e->req_flags = flags;
+		if (e->next_try_ms < at || e->next_try_ms > now + REQRL_MAX_MS)
+			e->next_try_ms = at;
+		mc_entry_wake(e, e->next_try_ms);
+		return 0;
 	}
 	/* in order, failing over to the next one that answers (mrsel.c) */
 	k = x->mrsel != NULL ? mrsel_pick(x->mrsel, now) : -1;
@@ -117,6 +202,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		e->backoff_ms = 30000;
 	e->next_try_ms = now + e->backoff_ms;
 	mc_entry_wake(e, e->next_try_ms);
+	req_sent(slot, e, now);
 	if (e->tries > 1)
 		x->st.map_requests_retx++;
 	x->st.map_requests++;
@@ -352,8 +438,6 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		probe_reply_in(x, p, rep);	/* probe.c */
 		return;
 	}
-	if (x->mrsel != NULL)
-		mrsel_reply(x->mrsel, rep->nonce, now);
 	if ((e0 = mapcache_by_nonce(x->mc, rep->nonce)) == NULL) {
 		x->drops[XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE]++;
 		log_limited(&x->logrl, "itr: map-reply from %s dropped: nonce %016llx not outstanding",
@@ -391,6 +475,10 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		best = rec;
 		beid = eid;
 	}
+	/* only a usable answer counts for the resolver: one that keeps
+	 * answering with nothing usable times out and is marked down */
+	if (nbest > 0 && x->mrsel != NULL)
+		mrsel_reply(x->mrsel, rep->nonce, now);
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;

@@ -585,6 +585,7 @@ xtr_free(struct xtr *x)
 	free(x->rl);
 	free(x->rl_probe);
 	free(x->psrc);
+	free(x->reqrl);
 	free(x);
 }
 

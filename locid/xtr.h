@@ -80,7 +80,8 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_MAP_REQUEST_UNANSWERED, "itr: map-request unanswered") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
-	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce")
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -120,6 +121,7 @@ struct etr_rl {
 };
 
 struct probe_src;
+struct req_slot;
 
 struct xtr {
 	struct locid	*l;
@@ -157,6 +159,7 @@ struct xtr {
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
+	struct req_slot	*reqrl;			/* itr.c: Map-Requests per EID */
 };
 
 /* xtr.c */
