@@ -1145,20 +1145,24 @@ test_record_cap(void **state)
 	    inner, (size_t)n);
 	assert_false(w.err);
 	send_to_ms(fd, buf, w.len);
+	/* one Map-Reply with the 8 records, no larger than the ECM */
 	while ((n = recv_reply(fd, got, sizeof(got), 300)) > 0) {
 		rbuf_init(&b, got, (size_t)n);
 		assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
 		assert_int_equal(rep.nonce, 0x7777);
+		assert_int_equal(rep.nrecords, 8);
+		assert_true((size_t)n <= w.len);
 		b = rep.records;
-		assert_int_equal(record_next(&b, &rec), 1);
-		prefix_fmt(&rec.eid, rec.eid_mlen, pfx, sizeof(pfx));
-		assert_string_equal(pfx, "0.0.0.0/5");
-		assert_int_equal(rec.act, ACT_NATIVE_FORWARD);
-		replies++;
+		while (record_next(&b, &rec) == 1) {
+			prefix_fmt(&rec.eid, rec.eid_mlen, pfx, sizeof(pfx));
+			assert_string_equal(pfx, "0.0.0.0/5");
+			assert_int_equal(rec.act, ACT_NATIVE_FORWARD);
+			replies++;
+		}
 	}
 	close(fd);
 	assert_int_equal(replies, 8);
-	assert_int_equal(L.core->stats.tx[LISP_MAP_REPLY], tx0 + 8);
+	assert_int_equal(L.core->stats.tx[LISP_MAP_REPLY], tx0 + 1);
 	assert_int_equal(drops("map-request: too many records"), d0 + 1);
 }
 
