@@ -74,6 +74,7 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->petrs);
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
+	TAILQ_INIT(&c->decap_allow);
 	c->tun_name = strdup("lisp0");
 	c->tun_mtu = 0;
 	c->rt_table = 100;
@@ -141,6 +142,7 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->petrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
+	ENTRIES_FREE(&c->decap_allow, conf_prefix);
 	free(c->path);
 	free(c->control_path);
 	free(c->control_ro_path);
@@ -659,6 +661,32 @@ conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
 }
 
 void
+conf_decap_check(struct parse_ctx *ctx, int line, char *s)
+{
+	static const char *const names[] = { "off", "map-cache", "mapping-system" };
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "decap-check") == 0) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(s, names[i]) == 0)
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			ctx->conf->decap_check = (int)i;
+		else
+			conf_error(ctx, line, "decap-check must be off, map-cache "
+			    "or mapping-system");
+	}
+	free(s);
+}
+
+const char *
+conf_decap_check_name(int v)
+{
+	return v == DECAP_CHECK_MAP_CACHE ? "map-cache" :
+	    v == DECAP_CHECK_MAPPING_SYSTEM ? "mapping-system" : "off";
+}
+
+void
 conf_timer(struct parse_ctx *ctx, int line, const char *what, uint64_t v)
 {
 	static const struct {
@@ -1117,8 +1145,8 @@ void
 conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
     struct conf_prefixes *h, char *pfx)
 {
-	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ?
-	    &ctx->pitr_pfx : &ctx->petr_pfx;
+	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ? &ctx->pitr_pfx :
+	    h == &ctx->conf->petr_prefixes ? &ctx->petr_pfx : &ctx->decap_pfx;
 	struct conf_prefix *p;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
@@ -1220,6 +1248,7 @@ ctx_done(struct parse_ctx *ctx)
 	pfx_set_free(&ctx->ms_route_pfx);
 	pfx_set_free(&ctx->pitr_pfx);
 	pfx_set_free(&ctx->petr_pfx);
+	pfx_set_free(&ctx->decap_pfx);
 }
 
 static void

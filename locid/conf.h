@@ -12,6 +12,14 @@
 
 #include "addr.h"
 
+/* decap-check: whether the ETR accepts a packet only from a locator of
+ * its inner source's mapping */
+enum decap_check {
+	DECAP_CHECK_OFF,
+	DECAP_CHECK_MAP_CACHE,		/* the locators cached for the source */
+	DECAP_CHECK_MAPPING_SYSTEM,	/* and asks the mapping system on a miss */
+};
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -134,6 +142,8 @@ struct conf {
 	struct conf_peers petrs;		/* use-petr */
 	struct conf_prefixes pitr_prefixes;	/* PITR: EID aggregates it serves */
 	struct conf_prefixes petr_prefixes;	/* PETR: inner sources it accepts */
+	int		 decap_check;		/* DECAP_CHECK_*: the outer source */
+	struct conf_prefixes decap_allow;	/* outer sources always accepted */
 	char		*tun_name;		/* "lisp0" */
 	int		 tun_mtu;		/* 0 = from underlay */
 	uint32_t	 rt_table;		/* policy routing table, 100 */
@@ -170,5 +180,6 @@ const char	*conf_control_ro_path(const struct conf *);
 /* "pidfile", default the control socket path with ".sock" replaced by
  * (or else followed by) ".pid"; written to buf */
 const char	*conf_pidfile_path(const struct conf *, char *, size_t);
+const char	*conf_decap_check_name(int);
 
 #endif

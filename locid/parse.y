@@ -87,6 +87,8 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token DECAPCHECK     "decap-check"
+%token DECAPALLOW     "decap-allow"
 %token NL "newline"
 %token ERROR "invalid token"
 %token <num> NUMBER "number"
@@ -247,6 +249,13 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PETRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
+	}
+	| DECAPCHECK WORD {
+		conf_decap_check(ctx, @1.first_line, $2);
+	}
+	| DECAPALLOW WORD {
+		conf_prefix_list(ctx, @1.first_line, "decap-allow",
+		    &ctx->conf->decap_allow, $2);
 	}
 	;
 

@@ -253,6 +253,8 @@ print_xtr(FILE *f, const struct conf *c)
 	fprintf(f, "rule-priority %u\n", c->rule_prio);
 	fprintf(f, "queue-per-destination %d\n", c->queue_per_dest);
 	fprintf(f, "map-reply-shortest-prefix %d %d\n", c->reply_min_len4, c->reply_min_len6);
+	fprintf(f, "decap-check %s\n", conf_decap_check_name(c->decap_check));
+	print_prefixes(f, "decap-allow", &c->decap_allow);
 	fprintf(f, "registrants-per-prefix %d\n", c->registrants_per_prefix);
 }
 

@@ -60,7 +60,7 @@ xtr_policy(struct xtr *x)
 	const struct conf *c = x->l->conf;
 	const struct conf_peer *pe;
 	struct dp_policy p;
-	struct dp_prefix *eids = NULL, *pi, *pp;
+	struct dp_prefix *eids = NULL, *pi, *pp, *da;
 	int i;
 
 	memset(&p, 0, sizeof(p));
@@ -92,6 +92,8 @@ xtr_policy(struct xtr *x)
 		fl->priority = 1;
 		fl->up = 1;
 	}
+	p.decap_check = c->decap_check;
+	p.decap_allow = da = conf_prefixes_arr(&c->decap_allow, &p.ndecap_allow);
 	p.rloc4 = x->rloc4;
 	p.rloc6 = x->rloc6;
 	p.ul_mtu4 = x->ul_mtu4;
@@ -101,6 +103,7 @@ xtr_policy(struct xtr *x)
 	free(eids);
 	free(pi);
 	free(pp);
+	free(da);
 }
 
 /* the database-mappings of the conf, interface RLOCs resolved */
