@@ -2,6 +2,7 @@
  * control messages to the roles, sending, role lifecycle and reload */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -134,6 +135,42 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 		return l->core->sock4 != -1;
 	if (a->afi == AFI_IPV6 && !a->has_iid)
 		return l->core->sock6 != -1;
+	return 0;
+}
+
+int
+core_addr_local(struct locid *l, const struct lisp_addr *a)
+{
+	struct core		*c = l->core;
+	struct ifaddrs		*ifa, *i;
+	struct sockaddr_storage	 ss;
+	struct lisp_addr	 b;
+	socklen_t		 sl = sizeof(ss);
+	uint64_t		 now = now_ms();
+	int			 k, fd = a->afi == AFI_IPV4 ? c->sock4 : c->sock6;
+
+	/* bound to one address (listen): only that one is ourselves, another
+	 * daemon of the node may listen on the others */
+	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    addr_from_sockaddr(&b, (struct sockaddr *)&ss, NULL) == 0 &&
+	    memcmp(addr_bytes(&b), (const uint8_t[16]){ 0 }, b.afi == AFI_IPV6 ? 16 : 4) != 0)
+		return addr_equal(&b, a);
+	if (c->local_ms == 0 || now - c->local_ms >= CORE_LOCAL_REFRESH_MS) {
+		c->local_ms = now;
+		c->nlocal = 0;
+		if (getifaddrs(&ifa) == 0) {
+			for (i = ifa; i != NULL && c->nlocal < CORE_LOCAL_MAX; i = i->ifa_next)
+				if (i->ifa_addr != NULL && (i->ifa_addr->sa_family == AF_INET ||
+				    i->ifa_addr->sa_family == AF_INET6) &&
+				    addr_from_sockaddr(&c->local[c->nlocal], i->ifa_addr,
+				    NULL) == 0)
+					c->nlocal++;
+			freeifaddrs(ifa);
+		}
+	}
+	for (k = 0; k < c->nlocal; k++)
+		if (addr_equal(&c->local[k], a))
+			return 1;
 	return 0;
 }
 
@@ -339,6 +376,12 @@ core_dispatch(struct locid *l, const struct pkt *p)
 		if (map_request_decode(&b, &mreq, &err) == -1) {
 			c->stats.rx_bad++;
 			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REQUEST, &err);
+			return;
+		}
+		/* a request addressed to this node inside the ECM: nothing
+		 * asks for that, a loop or a probe of ours might */
+		if (core_addr_local(l, &ecm.dst)) {
+			drop_dispatch(l, p, CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, NULL);
 			return;
 		}
 		m.ecm = &ecm;

@@ -127,7 +127,9 @@ struct counters {
 	X(CORE_DROP_UNSUPPORTED_TYPE, "unsupported message type") \
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
-	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed")
+	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, "ecm: inner destination is this node") \
+	X(CORE_DROP_FORWARD_TO_OURSELVES, "forward: to this node's own address")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
 void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */
@@ -139,6 +141,10 @@ struct ratelimit *core_logrl(struct locid *);
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
 /* 1 if a control message to a can be sent (a socket of its family is open) */
 int	core_can_send(const struct locid *, const struct lisp_addr *a);
+/* 1 if control messages to a reach this daemon: the address its socket
+ * is bound to, or with a wildcard socket any address of the node (its
+ * interfaces, read again at most every few seconds) */
+int	core_addr_local(struct locid *, const struct lisp_addr *a);
 /* local port of the IPv4 (4) or IPv6 (6) control socket, 0 if none */
 uint16_t core_port(const struct locid *, int family);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */

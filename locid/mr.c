@@ -147,6 +147,16 @@ msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct lisp_addr	 src, edst;
 	uint16_t		 sport;
 
+	/* to ourselves it would come back and go out again (issue 9: a
+	 * site registering the MS's address as RLOC looped): only an ETR
+	 * role here takes a forwarded request */
+	if (core_addr_local(l, to) && !((ecm_flags & ECM_E) && l->conf->etr)) {
+		core_drop(l, CORE_DROP_FORWARD_TO_OURSELVES);
+		log_limited(core_logrl(l), "forward of a map-request to %s refused: "
+		    "an address of this node", addr_fmt(to, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN));
+		return -1;
+	}
 	sockaddr_from_addr(&dst, to, LISP_CONTROL_PORT);
 	if (ecm != NULL) {
 		/* the received ECM unchanged but for the outer flags */

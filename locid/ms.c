@@ -28,6 +28,7 @@ enum refusal {
 	REF_RLOC,
 	REF_TOO_MANY,
 	REF_REPLAY_ELSEWHERE,
+	REF_OWN_RLOC,
 	REF_MAX
 };
 
@@ -41,6 +42,7 @@ static const char *const refusal_name[REF_MAX] = {
 	"rloc not allowed",
 	"too many registrants for the eid-prefix",
 	"replayed: accepted before from another registrant",
+	"rloc is an address of this map-server",
 };
 
 #define MS_DROPS(X) \
@@ -53,6 +55,7 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_RLOC_NOT_ALLOWED, "map-register: rloc not allowed") \
 	X(MS_DROP_TOO_MANY_REGISTRANTS, "map-register: too many registrants for the prefix") \
 	X(MS_DROP_REPLAYED_ELSEWHERE, "map-register: replayed from another registrant") \
+	X(MS_DROP_OWN_RLOC, "map-register: rloc is an address of this node") \
 	X(MS_DROP_NOTIFY_RETRANSMIT, "map-notify: retransmission answered a second ago") \
 	X(MS_DROP_UNKNOWN_SITE, "map-register: unknown site") \
 	X(MS_DROP_REGISTER_NO_MEMORY, "map-register: out of memory") \
@@ -68,7 +71,7 @@ static const enum ms_drop refusal_drop[REF_MAX] = {
 	MS_DROP_UNKNOWN_KEY_ID, MS_DROP_BAD_HMAC, MS_DROP_OUTSIDE_SITE,
 	MS_DROP_MORE_SPECIFIC, MS_DROP_SPANS_SITES, MS_DROP_REPLAYED_NONCE,
 	MS_DROP_RLOC_NOT_ALLOWED, MS_DROP_TOO_MANY_REGISTRANTS,
-	MS_DROP_REPLAYED_ELSEWHERE,
+	MS_DROP_REPLAYED_ELSEWHERE, MS_DROP_OWN_RLOC,
 };
 
 struct ms_site {
@@ -759,6 +762,23 @@ registrant_fits(struct ms *ms, const struct pkt *p, const struct lisp_map_regist
 	return n < ms->l->conf->registrants_per_prefix;
 }
 
+/* an RLOC that is one of our own addresses: requests forwarded to it
+ * would come back to us (only an ETR here may register them) */
+static int
+rloc_own(struct ms *ms, const struct lisp_record *rec)
+{
+	struct rbuf		 rl = rec->rlocs;
+	struct lisp_rloc	 loc;
+
+	if (ms->l->conf->etr)
+		return 0;
+	while (rloc_next(&rl, &loc) == 1)
+		if ((loc.addr.afi == AFI_IPV4 || loc.addr.afi == AFI_IPV6) &&
+		    core_addr_local(ms->l, &loc.addr))
+			return 1;
+	return 0;
+}
+
 static int
 rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 {
@@ -923,6 +943,10 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		}
 		if (!rloc_allowed(site->cs, &rec)) {
 			refuse(ms, site, p, REF_RLOC, &rec);
+			return;
+		}
+		if (rec.ttl != 0 && rloc_own(ms, &rec)) {
+			refuse(ms, site, p, REF_OWN_RLOC, &rec);
 			return;
 		}
 		if (rec.ttl != 0 && !registrant_fits(ms, p, mr, &rec)) {

@@ -47,6 +47,8 @@ static struct fake {
 	struct fake_sent	*sent;
 	size_t			 nsent, capsent;
 	int			 no4, no6;
+	struct lisp_addr	 local[8];	/* core_addr_local */
+	int			 nlocal;
 	uint64_t		 drops[CORE_DROP__N];
 	struct ratelimit	 logrl;
 	const struct resolver	*res;
@@ -210,6 +212,17 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 		return !F.no4;
 	if (a->afi == AFI_IPV6)
 		return !F.no6;
+	return 0;
+}
+
+int
+core_addr_local(struct locid *l, const struct lisp_addr *a)
+{
+	int i;
+
+	for (i = 0; i < F.nlocal; i++)
+		if (addr_equal(&F.local[i], a))
+			return 1;
 	return 0;
 }
 
@@ -542,6 +555,14 @@ fake_dst_fmt(const struct fake_sent *s)
 	static char buf[80];
 
 	return sa_fmt((const struct sockaddr *)&s->dst, buf, sizeof(buf));
+}
+
+void
+fake_local_addr(const char *a)
+{
+	assert_true(F.nlocal < 8);
+	assert_int_equal(addr_parse(&F.local[F.nlocal], a), 0);
+	F.nlocal++;
 }
 
 void

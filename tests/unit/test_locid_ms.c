@@ -636,6 +636,20 @@ resolve(const char *eid, struct answer *a)
 	return 1;
 }
 
+/* an ECM whose inner request is addressed to this node: dropped by the
+ * core, counted (issue 9 item 3) */
+static void
+test_ecm_to_ourselves(void **state)
+{
+	struct answer	 a;
+	uint64_t	 d0;
+
+	NEED_NETNS();
+	d0 = drops("ecm: inner destination is this node");
+	assert_false(resolve("127.0.0.1", &a));
+	assert_int_equal(drops("ecm: inner destination is this node"), d0 + 1);
+}
+
 static void
 test_proxy_reply(void **state)
 {
@@ -1215,6 +1229,7 @@ main(void)
 		cmocka_unit_test(test_register_refusals),
 		cmocka_unit_test(test_register_replay),
 		cmocka_unit_test(test_expiry),
+		cmocka_unit_test(test_ecm_to_ourselves),
 		cmocka_unit_test(test_proxy_reply),
 		cmocka_unit_test(test_forward_to_etr),
 		cmocka_unit_test(test_negative_unregistered),
