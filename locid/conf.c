@@ -80,6 +80,7 @@ conf_defaults(struct conf *c)
 	c->rt_table = 100;
 	c->rule_prio = 100;
 	c->queue_per_dest = 4;
+	c->map_cache_limit = 100000;
 	c->reply_min_len4 = 8;
 	c->reply_min_len6 = 16;
 	c->registrants_per_prefix = 16;

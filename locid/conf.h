@@ -149,6 +149,7 @@ struct conf {
 	uint32_t	 rt_table;		/* policy routing table, 100 */
 	uint32_t	 rule_prio;		/* ip rule priority, 100 */
 	int		 queue_per_dest;	/* packets held per pending destination, 4 */
+	size_t		 map_cache_limit;	/* ITR: cached entries, 100000 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
 	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
 	uint8_t		 xtr_id[16];

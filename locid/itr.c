@@ -236,6 +236,18 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	/* map-cache-limit: the idlest of a few cached entries makes room
+	 * (pending ones are bounded above) */
+	if (mapcache_count(x->mc) >= x->l->conf->map_cache_limit) {
+		if ((e = mapcache_idlest(x->mc, 64)) == NULL) {
+			x->drops[XTR_DROP_ITR_MAP_CACHE_FULL]++;
+			dp_pkt_free(m->pkt);
+			return;
+		}
+		x->drops[XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED]++;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
 	if ((e = mapcache_add(x->mc, &m->dst, addr_bits(&m->dst), now)) == NULL) {
 		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
 		dp_pkt_free(m->pkt);

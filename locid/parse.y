@@ -83,6 +83,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RTTABLE        "routing-table"
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
+%token MCLIMIT        "map-cache-limit"
 %token REPLYSHORTEST  "map-reply-shortest-prefix"
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
@@ -236,6 +237,11 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		if (TOP(@1.first_line, "registrants-per-prefix") &&
 		    RANGE(@1.first_line, "registrants-per-prefix", $2, 1, 1024))
 			ctx->conf->registrants_per_prefix = (int)$2;
+	}
+	| MCLIMIT NUMBER {
+		if (TOP(@1.first_line, "map-cache-limit") &&
+		    RANGE(@1.first_line, "map-cache-limit", $2, 1, 16777216))
+			ctx->conf->map_cache_limit = (size_t)$2;
 	}
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&

@@ -252,6 +252,7 @@ print_xtr(FILE *f, const struct conf *c)
 	fprintf(f, "routing-table %u\n", c->rt_table);
 	fprintf(f, "rule-priority %u\n", c->rule_prio);
 	fprintf(f, "queue-per-destination %d\n", c->queue_per_dest);
+	fprintf(f, "map-cache-limit %zu\n", c->map_cache_limit);
 	fprintf(f, "map-reply-shortest-prefix %d %d\n", c->reply_min_len4, c->reply_min_len6);
 	fprintf(f, "decap-check %s\n", conf_decap_check_name(c->decap_check));
 	print_prefixes(f, "decap-allow", &c->decap_allow);
