@@ -379,6 +379,9 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 			    (d == NULL || c->mlen > d->mlen))
 				d = c;
 		}
+		for (i = 0; d != NULL && i < nmatch; i++)
+			if (match[i] == d)
+				d = NULL;	/* answered for an earlier record */
 		if (d != NULL) {
 			match[nmatch++] = d;
 			/* and more-specifics inside it; a probe is answered
@@ -418,8 +421,18 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	rep.nrecords = (uint8_t)nmatch;
 	wbuf_init(&w, buf, sizeof(buf));
 	map_reply_encode_hdr(&w, &rep);
-	for (i = 0; i < nmatch; i++)
+	for (i = 0; i < nmatch; i++) {
+		size_t len = w.len;
+
 		db_record_encode(&w, match[i], probe ? &local : NULL);
+		/* no larger than the request that asked, but for its first
+		 * record (the mapping asked for must go back whole) */
+		if (i > 0 && !w.err && w.len > p->len) {
+			w.len = len;
+			break;
+		}
+	}
+	buf[3] = (uint8_t)i;	/* Record Count: those that fit */
 	if (w.err) {
 		x->drops[XTR_DROP_MAP_REPLY_DOES_NOT_FIT]++;
 		return;

