@@ -349,6 +349,7 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *q)
 {
 	const struct xtr_db *match[16];
+	uint8_t first[16];		/* match[i] answers a new request record */
 	struct lisp_eid_prefix ep;
 	struct lisp_map_reply rep;
 	struct lisp_addr local, probed;
@@ -372,6 +373,9 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	while (mreq_record_next(&recs, &ep) == 1 && nmatch < 16) {
 		const struct xtr_db *d = NULL;
 
+		first[nmatch] = 1;
+		for (i = nmatch + 1; i < 16; i++)
+			first[i] = 0;
 		for (i = 0; i < x->ndb; i++) {
 			const struct xtr_db *c = &x->db[i];
 
@@ -381,7 +385,9 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		}
 		for (i = 0; d != NULL && i < nmatch; i++)
 			if (match[i] == d)
-				d = NULL;	/* answered for an earlier record */
+				break;
+		if (d != NULL && i < nmatch)
+			continue;	/* answered for an earlier record */
 		if (d != NULL) {
 			match[nmatch++] = d;
 			/* and more-specifics inside it; a probe is answered
@@ -426,8 +432,10 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 
 		db_record_encode(&w, match[i], probe ? &local : NULL);
 		/* no larger than the request that asked, but for its first
-		 * record (the mapping asked for must go back whole) */
-		if (i > 0 && !w.err && w.len > p->len) {
+		 * record's answer (the mapping asked for and the
+		 * more-specifics inside it go back whole: without them the
+		 * ITR would forward their space by the covering entry) */
+		if (i > 0 && first[i] && !w.err && w.len > p->len) {
 			w.len = len;
 			break;
 		}
