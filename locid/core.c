@@ -139,22 +139,13 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 }
 
 int
-core_addr_local(struct locid *l, const struct lisp_addr *a)
+core_addr_node(struct locid *l, const struct lisp_addr *a)
 {
-	struct core		*c = l->core;
-	struct ifaddrs		*ifa, *i;
-	struct sockaddr_storage	 ss;
-	struct lisp_addr	 b;
-	socklen_t		 sl = sizeof(ss);
-	uint64_t		 now = now_ms();
-	int			 k, fd = a->afi == AFI_IPV4 ? c->sock4 : c->sock6;
+	struct core	*c = l->core;
+	struct ifaddrs	*ifa, *i;
+	uint64_t	 now = now_ms();
+	int		 k;
 
-	/* bound to one address (listen): only that one is ourselves, another
-	 * daemon of the node may listen on the others */
-	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
-	    addr_from_sockaddr(&b, (struct sockaddr *)&ss, NULL) == 0 &&
-	    memcmp(addr_bytes(&b), (const uint8_t[16]){ 0 }, b.afi == AFI_IPV6 ? 16 : 4) != 0)
-		return addr_equal(&b, a);
 	if (c->local_ms == 0 || now - c->local_ms >= CORE_LOCAL_REFRESH_MS) {
 		c->local_ms = now;
 		c->nlocal = 0;
@@ -172,6 +163,24 @@ core_addr_local(struct locid *l, const struct lisp_addr *a)
 		if (addr_equal(&c->local[k], a))
 			return 1;
 	return 0;
+}
+
+int
+core_addr_local(struct locid *l, const struct lisp_addr *a)
+{
+	struct core		*c = l->core;
+	struct sockaddr_storage	 ss;
+	struct lisp_addr	 b;
+	socklen_t		 sl = sizeof(ss);
+	int			 fd = a->afi == AFI_IPV4 ? c->sock4 : c->sock6;
+
+	/* bound to one address (listen): only that one is ourselves, another
+	 * daemon of the node may listen on the others */
+	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    addr_from_sockaddr(&b, (struct sockaddr *)&ss, NULL) == 0 &&
+	    memcmp(addr_bytes(&b), (const uint8_t[16]){ 0 }, b.afi == AFI_IPV6 ? 16 : 4) != 0)
+		return addr_equal(&b, a);
+	return core_addr_node(l, a);
 }
 
 uint16_t

@@ -71,7 +71,7 @@ db_record_encode(struct wbuf *w, const struct xtr_db *db, const struct lisp_addr
 		r.weight = xr->weight;
 		r.mpriority = 255;
 		r.mweight = 0;
-		r.flags = RLOC_L | RLOC_R;
+		r.flags = RLOC_R | (xr->local ? RLOC_L : 0);
 		if (probed != NULL && addr_equal(probed, &xr->addr))
 			r.flags |= RLOC_p;
 		r.addr = xr->addr;

@@ -145,6 +145,8 @@ int	core_can_send(const struct locid *, const struct lisp_addr *a);
  * is bound to, or with a wildcard socket any address of the node (its
  * interfaces, read again at most every few seconds) */
 int	core_addr_local(struct locid *, const struct lisp_addr *a);
+/* 1 if a is an address of one of the node's interfaces */
+int	core_addr_node(struct locid *, const struct lisp_addr *a);
 /* local port of the IPv4 (4) or IPv6 (6) control socket, 0 if none */
 uint16_t core_port(const struct locid *, int family);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */

@@ -149,23 +149,46 @@ db_load(struct xtr *x)
 				    &xr->addr) == -1)
 					log_warn("xtr: rloc interface %s has no IPv%d address",
 					    r->ifname, r->family == 6 ? 6 : 4);
+				xr->local = xr->addr.afi != AFI_NONE;
+			} else {
+				/* another xTR of the site lists its own RLOCs
+				 * too: only ours get the L bit (issue 10) */
+				xr->local = core_addr_node(x->l, &xr->addr);
 			}
 		}
 		qsort(db->rlocs, (size_t)db->nrlocs, sizeof(db->rlocs[0]), rloc_sort);
 	}
 	/* the source RLOC per family: the best priority among local RLOCs
-	 * (the first of equal ones, in mapping then address order) */
+	 * (the first of equal ones, in mapping then address order); when
+	 * none is an address of this node, among all of them */
 	for (i = 0, bp4 = bp6 = 256; i < x->ndb; i++) {
 		int j;
 
 		for (j = 0; j < x->db[i].nrlocs; j++) {
 			struct xtr_rloc *xr = &x->db[i].rlocs[j];
 
+			if (!xr->local)
+				continue;
 			if (xr->addr.afi == AFI_IPV4 && xr->priority < bp4) {
 				bp4 = xr->priority;
 				x->rloc4 = xr->addr;
 			} else if (xr->addr.afi == AFI_IPV6 && xr->priority < bp6) {
 				bp6 = xr->priority;
+				x->rloc6 = xr->addr;
+			}
+		}
+	}
+	for (i = 0; i < x->ndb && (bp4 == 256 || bp6 == 256); i++) {
+		int j;
+
+		for (j = 0; j < x->db[i].nrlocs; j++) {
+			struct xtr_rloc *xr = &x->db[i].rlocs[j];
+
+			if (xr->addr.afi == AFI_IPV4 && bp4 == 256) {
+				bp4 = 255;
+				x->rloc4 = xr->addr;
+			} else if (xr->addr.afi == AFI_IPV6 && bp6 == 256) {
+				bp6 = 255;
 				x->rloc6 = xr->addr;
 			}
 		}

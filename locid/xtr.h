@@ -27,6 +27,7 @@ struct xtr_rloc {
 	uint8_t		 priority, weight;
 	const char	*ifname;	/* points into the conf */
 	int		 family;
+	int		 local;		/* an address of this node: L bit, source */
 };
 
 /* a database-mapping */

@@ -35,6 +35,11 @@ for n in lisp1 lisp2 mapserver; do
 	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
 done
 echo "decap-check mapping-system" >>"$NETNS_TMP/lisp2.conf"
+# site lisp2 has a second xTR (203.0.113.99, not started) listed in the
+# mapping: lisp2 must not mark its RLOC local (issue 10 item 8)
+sed -i 's|^\(\s*rloc 203.0.113.5 priority 1 weight 100\)$|\1\n\trloc 203.0.113.99 priority 2 weight 100|' \
+    "$NETNS_TMP/lisp2.conf"
+grep -q "rloc 203.0.113.99" "$NETNS_TMP/lisp2.conf" || fail "lisp2.conf: second RLOC not added"
 cat >>"$NETNS_TMP/mapserver.conf" <<'CONF'
 site lisp3 {
 	description "the attacker's own site"
@@ -49,10 +54,15 @@ for i in eth1 eth2 eth3; do in_ns mapserver sysctl -qw net.ipv4.conf.$i.rp_filte
 
 locid_start mapserver "$NETNS_TMP/mapserver.conf"
 wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
+cap_start reg mapserver eth2 'udp port 4342'
 locid_start lisp1 "$NETNS_TMP/lisp1.conf"
 locid_start lisp2 "$NETNS_TMP/lisp2.conf"
 wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
     fail "both sites registered"
+cap_stop reg
+r=$(tsh reg 'lisp.type == 3 && ip.src == 203.0.113.5' lisp.loc.locator lisp.loc.flags.local | head -1)
+[ "$r" = "203.0.113.5,203.0.113.99|1,0" ] || fail "L bit only on lisp2's own RLOC (got '$r')"
+pass "L bit on the registering xTR's own RLOC only"
 drops() { ctl "$1" "$2" --json show stats | jq -r --arg k "$3" '.drops[$k] // 0'; }
 
 # decap-check mapping-system: the first packets from a source lisp2 has
@@ -134,7 +144,7 @@ jq -e '[.[] | select(.prefix == "198.18.3.0/24")] | length == 1' "$NETNS_TMP/mc1
     fail "198.18.3.0/24 not cached: $(cat "$NETNS_TMP/mc1.json")"
 jq -e '[.[] | select(.prefix == "0.0.0.0/0")] | length == 0' "$NETNS_TMP/mc1.json" >/dev/null ||
     fail "0.0.0.0/0 cached from the hijacker"
-jq -e '.[] | select(.prefix == "198.18.2.0/24") | [.locators[].rloc] == ["203.0.113.5"]' \
+jq -e '.[] | select(.prefix == "198.18.2.0/24") | [.locators[].rloc] == ["203.0.113.5", "203.0.113.99"]' \
     "$NETNS_TMP/mc1.json" >/dev/null || fail "lisp2's entry changed: $(cat "$NETNS_TMP/mc1.json")"
 in_ns hostA ping -c2 -i 0.3 -W1 198.18.2.10 >/dev/null 2>&1 || fail "hostA -> hostB after the hijack"
 [ "$(drops lisp1 "$S1" 'itr: map-reply record coarser than allowed')" -ge 1 ] ||

@@ -216,6 +216,12 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 }
 
 int
+core_addr_node(struct locid *l, const struct lisp_addr *a)
+{
+	return core_addr_local(l, a);
+}
+
+int
 core_addr_local(struct locid *l, const struct lisp_addr *a)
 {
 	int i;
