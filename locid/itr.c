@@ -438,7 +438,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	struct mc_entry *e0, *e, *o;
 	struct lisp_record rec, best;
 	struct lisp_addr req, eid, beid, seid;
-	int reqlen, i, nbest = 0;
+	int reqlen, i, nbest = 0, covered = 0;
 	struct rbuf recs = rep->records;
 	struct dp_pkt *held = NULL;
 	uint64_t now = now_ms(), us = now_us(), asked_us;
@@ -471,6 +471,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			continue;
 		}
 		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
+			/* a less specific prefix we hold already answers for
+			 * a cached more-specific: its ETR no longer has it */
+			if (why == XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE &&
+			    rec.eid_mlen < reqlen)
+				covered = 1;
 			x->drops[why]++;
 			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: %s",
 			    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -525,6 +530,21 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		} while (pc.more);
 		if (e == e0)
 			held = list_cat(held, mc_entry_dequeue(e));
+		else if (e0 != NULL && e0->state != MC_PENDING && e0->mlen > e->mlen)
+			covered = 1;
+	}
+	if (covered && e0 != NULL && e0->state != MC_PENDING) {
+		/* a refresh or an SMR-invoked request for a more-specific
+		 * was answered for a prefix around it: the more-specific is
+		 * gone from its site (issue 10: a /25 stayed cached for a day
+		 * after the ETR went back to the /24) */
+		log_info("itr: %s withdrawn: %s answered for a covering prefix",
+		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		x->drops[XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN]++;
+		itr_entry_del(e0, x);
+		mapcache_remove(x->mc, e0);
+		e0 = NULL;
 	}
 	if (e0 != NULL && e0->state == MC_PENDING) {
 		/* the answer did not cover what we asked (a broken or
