@@ -56,6 +56,7 @@ conf_defaults(struct conf *c)
 	c->log_rate = 10;
 	c->ratelimit_pps = 1000;
 	c->strict_register_nonce = 0;
+	c->withdraw_on_stop = 1;
 	c->timers.register_interval = 60;
 	c->timers.registration_ttl = 180;
 	c->timers.negative_ttl = 15;

@@ -130,6 +130,7 @@ struct conf {
 	int		 log_rate;		/* messages per rate-limit window */
 	uint32_t	 ratelimit_pps;		/* per-source Map-Request limit at MR/MS, 0 = off */
 	int		 strict_register_nonce;
+	int		 withdraw_on_stop;	/* ETR: TTL 0 Map-Register on a clean stop */
 	struct conf_timers timers;
 	/* Map-Server */
 	struct conf_sites sites;

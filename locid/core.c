@@ -916,6 +916,7 @@ void
 locid_stop(struct locid *l)
 {
 	if (l->core != NULL) {
+		l->stopping = 1;
 		control_close(l);
 		roles_stop(l);
 		core_close(l);

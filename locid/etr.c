@@ -79,8 +79,10 @@ db_record_encode(struct wbuf *w, const struct xtr_db *db, const struct lisp_addr
 	}
 }
 
-int
-etr_send_register(struct xtr *x, struct xtr_ms *ms)
+/* a Map-Register of dbs[0..n) to ms; withdraw: Record TTL 0, no Map-Notify */
+static int
+send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
+    int withdraw)
 {
 	struct conf *c = x->l->conf;
 	struct lisp_map_register reg;
@@ -89,25 +91,16 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 	struct wbuf w;
 	int i, alen;
 
-	if (x->ndb == 0)
-		return -1;
-	for (i = 0; i < x->ndb; i++)
-		if (db_usable_rlocs(&x->db[i]) > 0)
-			break;
-	if (i == x->ndb) {
-		log_limited(&x->logrl, "etr: no usable RLOC yet, map-register to %s postponed",
-		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
-		return -1;
-	}
 	memset(&reg, 0, sizeof(reg));
 	reg.type = LISP_MAP_REGISTER;
-	reg.flags = (ms->proxy_reply ? MREG_P : 0) | (ms->want_notify ? MREG_M : 0);
+	reg.flags = (ms->proxy_reply ? MREG_P : 0) |
+	    (ms->want_notify && !withdraw ? MREG_M : 0);
 	reg.nonce = ++x->reg_nonce;
 	reg.key_id = ms->key_id;
 	reg.alg_id = ms->alg;
 	alen = auth_len(ms->alg);
 	reg.auth_len = (uint16_t)(alen > 0 ? alen : 0);
-	reg.nrecords = (uint8_t)x->ndb;
+	reg.nrecords = (uint8_t)n;
 	if (c->has_xtr_id) {
 		reg.has_ids = 1;
 		memcpy(reg.xtr_id, c->xtr_id, XTR_ID_LEN);
@@ -115,8 +108,13 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 	}
 	wbuf_init(&w, buf, sizeof(buf));
 	map_register_encode_hdr(&w, &reg);
-	for (i = 0; i < x->ndb; i++)
-		db_record_encode(&w, &x->db[i], NULL);
+	for (i = 0; i < n; i++) {
+		struct xtr_db d = dbs[i];
+
+		if (withdraw)
+			d.ttl = 0;
+		db_record_encode(&w, &d, NULL);
+	}
 	map_register_encode_trailer(&w, &reg);
 	if (w.err) {
 		log_warn("etr: map-register does not fit");
@@ -135,10 +133,47 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 	sockaddr_from_addr(&ss, &ms->addr, c->control_port ? c->control_port : LISP_CONTROL_PORT);
 	if (locid_send(x->l, (struct sockaddr *)&ss, buf, w.len) == -1)
 		return -1;
+	if (withdraw)
+		return 0;
 	ms->registers++;
 	ms->last_register_s = wall_s();
 	x->st.registers++;
 	return 0;
+}
+
+int
+etr_send_register(struct xtr *x, struct xtr_ms *ms)
+{
+	int i;
+
+	if (x->ndb == 0)
+		return -1;
+	for (i = 0; i < x->ndb; i++)
+		if (db_usable_rlocs(&x->db[i]) > 0)
+			break;
+	if (i == x->ndb) {
+		log_limited(&x->logrl, "etr: no usable RLOC yet, map-register to %s postponed",
+		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		return -1;
+	}
+	return send_register(x, ms, x->db, x->ndb, 0);
+}
+
+void
+etr_withdraw(struct xtr *x, const struct xtr_db *dbs, int n)
+{
+	char p[ADDR_STRLEN];
+	int i, j;
+
+	for (i = 0; i < x->nms; i++)
+		for (j = 0; j < n; j += 16) {
+			if (send_register(x, &x->ms[i], dbs + j, n - j > 16 ? 16 : n - j, 1) == -1)
+				continue;
+			log_info("etr: %s%s withdrawn from map-server %s",
+			    prefix_fmt(&dbs[j].eid, dbs[j].mlen, p, sizeof(p)),
+			    n - j > 1 ? " and others" : "",
+			    addr_fmt(&x->ms[i].addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		}
 }
 
 void

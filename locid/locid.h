@@ -33,6 +33,7 @@ struct locid {
 	struct event_base	*base;
 	struct conf		*conf;
 	int			 debug;		/* -d: foreground, log to stderr */
+	int			 stopping;	/* locid_stop: the daemon ends */
 	struct core		*core;		/* core.c's private state */
 };
 

@@ -46,6 +46,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token LOGRATE        "log-rate"
 %token MRRATELIMIT    "map-request-ratelimit"
 %token STRICTNONCE    "strict-register-nonce"
+%token WITHDRAWSTOP   "withdraw-on-stop"
 %token TIMERS         "timers"
 %token REGINTERVAL    "register-interval"
 %token REGTTL         "registration-ttl"
@@ -158,6 +159,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| STRICTNONCE WORD {
 		conf_yesno(ctx, @1.first_line, "strict-register-nonce", $2,
 		    &ctx->conf->strict_register_nonce);
+	}
+	| WITHDRAWSTOP WORD {
+		conf_yesno(ctx, @1.first_line, "withdraw-on-stop", $2,
+		    &ctx->conf->withdraw_on_stop);
 	}
 	| TIMERS '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_TIMERS, NULL); }
 	| '}'		{ conf_block_close(ctx, @1.first_line); }

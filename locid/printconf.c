@@ -137,6 +137,7 @@ print_general(FILE *f, const struct conf *c)
 	fprintf(f, "map-request-ratelimit %u\n", c->ratelimit_pps);
 	fprintf(f, "strict-register-nonce %s\n",
 	    c->strict_register_nonce ? "yes" : "no");
+	fprintf(f, "withdraw-on-stop %s\n", c->withdraw_on_stop ? "yes" : "no");
 	fputc('\n', f);
 	fprintf(f, "timers {\n");
 	fprintf(f, "\tregister-interval %u\n", c->timers.register_interval);

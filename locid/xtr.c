@@ -555,6 +555,8 @@ static int
 xtr_reconf(struct xtr *x, char *err, size_t errlen)
 {
 	const struct conf *c = x->l->conf;
+	struct xtr_db *old = NULL, *gone;
+	int nold = 0, ngone = 0, i, j;
 
 	/* the TUN stays: a new name needs a restart of the role */
 	if (strcmp(c->tun_name != NULL ? c->tun_name : "lisp0", x->tun_name) != 0) {
@@ -567,12 +569,29 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	rules_remove(x);
 	x->itr = x->l->conf->itr || x->l->conf->pitr;
 	x->etr = x->l->conf->etr || x->l->conf->petr;
+	if (x->ndb > 0 && (old = malloc((size_t)x->ndb * sizeof(*old))) != NULL) {
+		memcpy(old, x->db, (size_t)x->ndb * sizeof(*old));
+		nold = x->ndb;
+	}
 	if (db_load(x) == -1) {
+		free(old);
 		snprintf(err, errlen, "database-mappings could not be loaded");
 		return -1;
 	}
 	xtr_policy(x);
 	ms_load(x);
+	/* the prefixes the reload removed are withdrawn at once, not left
+	 * registered until the registration expires */
+	for (i = 0, gone = old; i < nold; i++) {
+		for (j = 0; j < x->ndb; j++)
+			if (x->db[j].mlen == old[i].mlen && addr_equal(&x->db[j].eid, &old[i].eid))
+				break;
+		if (j == x->ndb)
+			gone[ngone++] = old[i];
+	}
+	if (ngone > 0 && x->etr)
+		etr_withdraw(x, gone, ngone);
+	free(old);
 	smr_reconf(x);
 	mrsel_conf(x);
 	if (x->itr && x->ndb > 0)
@@ -594,6 +613,9 @@ xtr_free(struct xtr *x)
 
 	if (x == NULL)
 		return;
+	/* a clean stop withdraws what we registered (withdraw-on-stop) */
+	if (x->l->stopping && x->etr && x->ndb > 0 && x->l->conf->withdraw_on_stop)
+		etr_withdraw(x, x->db, x->ndb);
 	locid_timer_free(x->tick);
 	if (x->mc != NULL)
 		mapcache_free(x->mc, itr_entry_del, x);
