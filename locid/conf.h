@@ -165,6 +165,8 @@ struct conf	*conf_load_buf(const char *name, const char *buf, size_t len, char *
 void		 conf_free(struct conf *);
 /* canonical form, re-parseable */
 void		 conf_print(FILE *, const struct conf *);
+/* the same with every key's secret replaced by "<redacted>" */
+void		 conf_print_redacted(FILE *, const struct conf *);
 void		 conf_defaults(struct conf *);
 /* the control sockets: "control" (default /run/locid.sock) and
  * "control-socket-ro" (default the former with ".ro" appended) */

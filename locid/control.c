@@ -108,11 +108,34 @@ cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 	    "daemon", "locid", "version", LOCID_VERSION, "roles", roles);
 }
 
+/* the configuration in force, in canonical form, secrets redacted (on
+ * the read-only socket too) */
+static json_t *
+cmd_running_config(struct locid *l, json_t *args, char *err, size_t errlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+	json_t	*o;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	conf_print_redacted(f, l->conf);
+	fclose(f);
+	o = json_pack("{s:s, s:s%}", "file", l->core->conf_path != NULL ?
+	    l->core->conf_path : "", "config", buf, len);
+	free(buf);
+	return o;
+}
+
 static const struct {
 	const char	*name;
 	int		 flags;
 	json_t		*(*fn)(struct locid *, json_t *, char *, size_t);
 } core_cmds[] = {
+	{ "show running-config", 0, cmd_running_config },
 	{ "show stats", 0, cmd_show_stats },
 	{ "show version", 0, cmd_version },
 	{ "reload", CTL_PRIV, cmd_reload },

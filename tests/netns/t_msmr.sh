@@ -145,6 +145,14 @@ ctl ms "$SOCK.ro" reload 2>"$T/ro.err" && fail "reload accepted on the read-only
 grep -q "permission denied: read-only control socket" "$T/ro.err" || fail "read-only refusal: $(cat "$T/ro.err")"
 pass "JSON matches tests/schema, OpenMetrics well formed, read-only socket refuses reload"
 
+# show running-config: the canonical config, keys redacted, read-only too
+ctl ms "$SOCK.ro" show running-config >"$T/rc.txt" || fail "show running-config"
+grep -q '^	key 0 sha256 "<redacted>"$' "$T/rc.txt" || fail "running-config keys: $(cat "$T/rc.txt")"
+grep -q 's3cret' "$T/rc.txt" && fail "a secret in show running-config"
+"$LOCID" -nv -f "$T/ms.conf" 2>/dev/null | sed 's/^\(	key [0-9]* [a-z0-9]*\) ".*"$/\1 "<redacted>"/' |
+    cmp -s - "$T/rc.txt" || fail "running-config differs from locid -nv"
+pass "show running-config: as locid -nv, secrets redacted, on the read-only socket"
+
 # 1. forwarded: the ETR gets the ECM (E bit set) and answers lig directly
 # a simple command, so $! is the listener itself (stopped by cleanup)
 ip netns exec "$(ns etr1)" $PEER etr 203.0.113.1 198.18.1.0/24 >"$T/etr.out" 2>&1 &
