@@ -29,10 +29,10 @@ _locictl()
 	"")
 		COMPREPLY=($(compgen -W "show clear reload lig decode" -- "$cur")) ;;
 	show)
-		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats map-cache database version" -- "$cur"))
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats map-cache database running-config version" -- "$cur"))
 		[[ $sub == site ]] && COMPREPLY=($(compgen -W "--detail" -- "$cur")) ;;
 	clear)
-		[[ -z $sub ]] && COMPREPLY=($(compgen -W "map-cache" -- "$cur")) ;;
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "map-cache site stats" -- "$cur")) ;;
 	decode)
 		COMPREPLY=($(compgen -W "--json --key -r" -- "$cur")) ;;
 	esac

@@ -94,6 +94,25 @@ cmd_reload(struct locid *l, json_t *args, char *err, size_t errlen)
 	    "roles", core_reload_json(l));
 }
 
+/* every counter of "show stats" back to zero; state is kept */
+static json_t *
+cmd_clear_stats(struct locid *l, json_t *args, char *err, size_t errlen)
+{
+	struct core	*c = l->core;
+	json_t		*mods = json_array();
+	int		 i;
+
+	memset(&c->stats, 0, sizeof(c->stats));
+	json_array_append_new(mods, json_string("core"));
+	for (i = 0; c->roles[i] != NULL; i++)
+		if (c->obj[i] != NULL && c->roles[i]->clear_stats != NULL) {
+			c->roles[i]->clear_stats(c->obj[i]);
+			json_array_append_new(mods, json_string(c->roles[i]->name));
+		}
+	log_info("control: counters cleared");
+	return json_pack("{s:o}", "cleared", mods);
+}
+
 static json_t *
 cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 {
@@ -139,6 +158,7 @@ static const struct {
 	{ "show stats", 0, cmd_show_stats },
 	{ "show version", 0, cmd_version },
 	{ "reload", CTL_PRIV, cmd_reload },
+	{ "clear stats", CTL_PRIV, cmd_clear_stats },
 };
 
 /* -- requests ------------------------------------------------------------ */

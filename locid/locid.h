@@ -234,6 +234,7 @@ struct role {
 	const struct ctl_cmd	*cmds;		/* ends with a NULL name */
 	void			 (*counters)(void *, struct counters *);
 	json_t			*(*stats)(void *);	/* merged into "show stats" */
+	void			 (*clear_stats)(void *);	/* "clear stats": to zero */
 	struct ratelimit	*(*logrl)(void *);
 };
 

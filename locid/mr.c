@@ -465,6 +465,14 @@ mr_counters(void *o, struct counters *k)
 	k->n = MR_DROP__N;
 }
 
+static void
+mr_clear_stats(void *o)
+{
+	struct mr *mr = o;
+
+	memset(mr->drops, 0, sizeof(mr->drops));
+}
+
 static struct ratelimit *
 mr_logrl(void *o)
 {
@@ -484,5 +492,6 @@ const struct role role_mr = {
 		[RX_ECM_REQUEST] = { mr_rx_request, 10 },
 	},
 	.counters = mr_counters,
+	.clear_stats = mr_clear_stats,
 	.logrl = mr_logrl,
 };

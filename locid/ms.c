@@ -1710,6 +1710,20 @@ ms_counters(void *o, struct counters *k)
 	k->n = MS_DROP__N;
 }
 
+/* the drops and each site's accepted and refused counts */
+static void
+ms_clear_stats(void *o)
+{
+	struct ms	*ms = o;
+	struct ms_site	*s;
+
+	memset(ms->drops, 0, sizeof(ms->drops));
+	TAILQ_FOREACH(s, &ms->sites, entry) {
+		s->accepted = 0;
+		memset(s->refused, 0, sizeof(s->refused));
+	}
+}
+
 static struct ratelimit *
 ms_logrl(void *o)
 {
@@ -1820,5 +1834,6 @@ const struct role role_ms = {
 	},
 	.cmds = ms_cmds,
 	.counters = ms_counters,
+	.clear_stats = ms_clear_stats,
 	.logrl = ms_logrl,
 };

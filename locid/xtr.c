@@ -866,6 +866,17 @@ xtr_counters(void *o, struct counters *k)
 	k->n = XTR_COUNTERS;
 }
 
+static void
+xtr_clear_stats(void *o)
+{
+	struct xtr *x = o;
+
+	memset(&x->st, 0, sizeof(x->st));
+	memset(x->drops, 0, sizeof(x->drops));
+	memset(x->dp.drops, 0, sizeof(x->dp.drops));
+	memset(&x->dp.st, 0, sizeof(x->dp.st));
+}
+
 static struct ratelimit *
 xtr_logrl(void *o)
 {
@@ -897,6 +908,7 @@ const struct role role_xtr = {
 	},
 	.cmds = xtr_cmds,
 	.counters = xtr_counters,
+	.clear_stats = xtr_clear_stats,
 	.stats = xtr_stats,
 	.logrl = xtr_logrl,
 };

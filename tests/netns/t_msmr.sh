@@ -153,6 +153,16 @@ grep -q 's3cret' "$T/rc.txt" && fail "a secret in show running-config"
     cmp -s - "$T/rc.txt" || fail "running-config differs from locid -nv"
 pass "show running-config: as locid -nv, secrets redacted, on the read-only socket"
 
+# clear stats: every counter to zero, registrations kept; privileged
+ctl ms "$SOCK.ro" clear stats 2>/dev/null && fail "clear stats on the read-only socket"
+ctl ms "$SOCK" clear stats | grep -qx "counters cleared" || fail "clear stats"
+ctl ms "$SOCK" --json show stats >"$T/st0.json"
+jq -e '([.drops[]] | add // 0) == 0 and ([.rx[]?] | add // 0) <= 1' "$T/st0.json" >/dev/null ||
+    fail "counters after clear stats: $(cat "$T/st0.json")"
+ctl ms "$SOCK" --json show site lisp2 --detail | jq -e '.[0].registered and (.[0].site_refused | length) == 0' >/dev/null ||
+    fail "registration lost or site counters kept by clear stats"
+pass "clear stats: counters zero, registrations kept, refused read-only"
+
 # 1. forwarded: the ETR gets the ECM (E bit set) and answers lig directly
 # a simple command, so $! is the listener itself (stopped by cleanup)
 ip netns exec "$(ns etr1)" $PEER etr 203.0.113.1 198.18.1.0/24 >"$T/etr.out" 2>&1 &
