@@ -27,7 +27,7 @@ _locictl()
 	fi
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "show clear reload lig decode" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "show clear reload lig decode monitor" -- "$cur")) ;;
 	show)
 		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats map-cache database running-config version" -- "$cur"))
 		[[ $sub == site ]] && COMPREPLY=($(compgen -W "--detail" -- "$cur")) ;;

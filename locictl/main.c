@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },
 	{ "decode",	cmd_decode,	"decode [--json] [--key SECRET] HEX | -r FILE" },
+	{ "monitor",	cmd_monitor,	"monitor [--json] [-c COUNT] [-t SECONDS] [KIND...]" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

@@ -86,6 +86,9 @@ core_flush(struct locid *l)
 	q->used = 0;
 }
 
+static void	msg_event(struct locid *, const char *, const char *,
+		    const struct sockaddr *, const uint8_t *, size_t);
+
 int
 locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
     size_t len)
@@ -106,6 +109,7 @@ locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
 		core_drop(l, CORE_DROP_TX_NO_SOCKET);
 		return -1;
 	}
+	msg_event(l, "tx", "to", dst, buf, len);
 	if (q != NULL && q->active && len > 0 && len <= TX_ARENA) {
 		if (q->n == TX_BATCH || TX_ARENA - q->used < len)
 			core_flush(l);
@@ -136,6 +140,40 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 	if (a->afi == AFI_IPV6 && !a->has_iid)
 		return l->core->sock6 != -1;
 	return 0;
+}
+
+int
+core_monitoring(const struct locid *l)
+{
+	return control_monitoring(l);
+}
+
+void
+core_event(struct locid *l, const char *kind, json_t *ev)
+{
+	if (ev != NULL)
+		control_event(l, kind, ev);
+}
+
+/* rx and tx events: the message as hex for locictl to decode */
+static void
+msg_event(struct locid *l, const char *kind, const char *peer_key,
+    const struct sockaddr *peer, const uint8_t *buf, size_t len)
+{
+	static const char hexd[] = "0123456789abcdef";
+	char	 s[80], *hex;
+	size_t	 i;
+
+	if (!core_monitoring(l) || (hex = malloc(len * 2 + 1)) == NULL)
+		return;
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = hexd[buf[i] >> 4];
+		hex[2 * i + 1] = hexd[buf[i] & 15];
+	}
+	hex[2 * len] = '\0';
+	core_event(l, kind, json_pack("{s:s, s:i, s:s}", peer_key,
+	    sa_fmt(peer, s, sizeof(s)), "length", (int)len, "hex", hex));
+	free(hex);
 }
 
 int
@@ -329,6 +367,7 @@ core_dispatch(struct locid *l, const struct pkt *p)
 	}
 	type = p->buf[0] >> 4;
 	c->stats.rx[type]++;
+	msg_event(l, "rx", "from", (const struct sockaddr *)&p->src, p->buf, p->len);
 	rbuf_init(&b, p->buf, p->len);
 	switch (type) {
 	case LISP_MAP_REGISTER:

@@ -90,6 +90,8 @@ uint64_t core_drop_count(const struct locid *, const char *reason);
 /* control socket (control.c) */
 int	control_open(struct locid *, const char *path, const char *ro_path);
 void	control_close(struct locid *);
+int	control_monitoring(const struct locid *);
+void	control_event(struct locid *, const char *kind, json_t *);
 /* the sockets moved to new paths (or group), the clients kept */
 int	control_relisten(struct locid *, const char *path, const char *ro_path);
 

@@ -253,6 +253,10 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	if (core_monitoring(x->l))
+		core_event(x->l, "map-cache", json_pack("{s:s, s:s, s:s}", "event",
+		    "miss", "eid", addr_fmt(&m->dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    "source", addr_fmt(&m->src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	e->seid = m->src;
 	e->asked_us = now_us();
 	e->used_ms = now;
@@ -500,6 +504,9 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
 		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
+			    "install", "entry", mc_entry_json(e, now)));
 		if (asked_us && !e->resolve_us) {
 			e->resolve_us = us - asked_us;
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
@@ -542,6 +549,10 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
 		x->drops[XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN]++;
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "withdrawn", "prefix", prefix_fmt(&req, reqlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e0, x);
 		mapcache_remove(x->mc, e0);
 		e0 = NULL;
@@ -573,6 +584,11 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	uint64_t now = now_ms();
 
 	x->st.smr_in++;
+	if (core_monitoring(x->l))
+		core_event(x->l, "smr", json_pack("{s:s, s:s, s:s}", "event", "received",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    "eid", q->seid.afi == AFI_NONE ? "" : addr_fmt(&q->seid,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	/* an SMR installs nothing: at most it makes us ask the mapping
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
@@ -602,6 +618,10 @@ static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
 	if (e->state != MC_PENDING && e->expires_ms <= now) {
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 		return 1;

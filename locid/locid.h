@@ -142,6 +142,12 @@ struct ratelimit *core_logrl(struct locid *);
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
 /* 1 if a control message to a can be sent (a socket of its family is open) */
 int	core_can_send(const struct locid *, const struct lisp_addr *a);
+/* locictl monitor: 1 while a client watches (build events only then);
+ * core_event hands one event to the watchers: kind ("rx", "tx",
+ * "map-cache", "register", "rloc", "smr", ...) and its fields (the
+ * reference is stolen; "kind" and "time" are added) */
+int	core_monitoring(const struct locid *);
+void	core_event(struct locid *, const char *kind, json_t *);
 /* 1 if control messages to a reach this daemon: the address its socket
  * is bound to, or with a wildcard socket any address of the node (its
  * interfaces, read again at most every few seconds) */

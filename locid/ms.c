@@ -499,6 +499,10 @@ ms_expire(struct ms *ms, uint64_t now)
 		    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
 		    reg_eid(r)->site->name,
 		    (r->flags & RF_TTL) ? " (record ttl)" : "");
+		if (core_monitoring(ms->l))
+			core_event(ms->l, "register", json_pack("{s:s, s:s, s:s}",
+			    "event", "expired", "site", reg_eid(r)->site->name,
+			    "eid_prefix", p));
 		reg_free(ms, r);
 	}
 	due_arm(ms);
@@ -725,10 +729,15 @@ refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	if (site != NULL)
 		site->refused[why]++;
 	ms->drops[refusal_drop[why]]++;
-	if (!log_limited_ok(&ms->logrl))
-		return;
 	if (rec != NULL)
 		prefix_fmt(&rec->eid, rec->eid_mlen, e, sizeof(e));
+	if (core_monitoring(ms->l))
+		core_event(ms->l, "register", json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		    "event", "refused", "site", site != NULL ? site->name : "",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    "reason", refusal_name[why], "eid_prefix", e));
+	if (!log_limited_ok(&ms->logrl))
+		return;
 	log_warn("map-register from %s refused: site %s: %s%s%s",
 	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 	    site != NULL ? site->name : "(none)", refusal_name[why],
@@ -983,6 +992,11 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		}
 	}
 	site->accepted++;
+	if (core_monitoring(ms->l))
+		core_event(ms->l, "register", json_pack("{s:s, s:s, s:s, s:i, s:b}",
+		    "event", "accepted", "site", site->name,
+		    "from", sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    "records", mr->nrecords, "retransmission", rv == REPLAY_RETRANSMIT));
 	if (ms->l->debug)	/* formatting costs as much as the rest */
 		log_debug("map-register from %s accepted for site %s (%u records)",
 		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),

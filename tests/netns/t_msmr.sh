@@ -186,6 +186,25 @@ jq -e '.from == "203.0.113.10" and .records[0].eid_prefix == "198.18.2.0/24" and
     fail "proxy reply: $(cat "$T/lig2.json")"
 pass "lig: proxy reply"
 
+# monitor on the MS during a lig: the ECM in and the proxy reply out,
+# decoded; --json lines and the text view from the same events
+ctl ms "$SOCK.ro" monitor --json -t 3 rx tx >"$T/mon.json" 2>"$T/mon.err" &
+mp=$!
+ctl ms "$SOCK" monitor -c 2 rx tx >"$T/mon.txt" 2>&1 &
+mp2=$!
+sleep 0.5
+in_ns itr "$LOCICTL" lig -m 203.0.113.10 198.18.2.10 >/dev/null || fail "lig during monitor"
+wait $mp || fail "monitor --json: $(cat "$T/mon.err")"
+wait $mp2 || fail "monitor: $(cat "$T/mon.txt")"
+jq -se '[.[] | select(.kind == "rx" and (.hex | startswith("8")))] | length >= 1' "$T/mon.json" >/dev/null ||
+    fail "monitor: no ECM in: $(cat "$T/mon.json")"
+jq -se '[.[] | select(.kind == "tx" and (.hex | startswith("2")) and (.to | startswith("203.0.113.9")))] | length >= 1' \
+    "$T/mon.json" >/dev/null || fail "monitor: no Map-Reply out: $(cat "$T/mon.json")"
+grep -q "^[0-9:.]* in  Encapsulated Control Message 203.0.113.9:" "$T/mon.txt" || fail "monitor text: $(cat "$T/mon.txt")"
+grep -q "^[0-9:.]* out Map-Reply 203.0.113.9:" "$T/mon.txt" || fail "monitor text: $(cat "$T/mon.txt")"
+grep -q "198.18.2.0/24" "$T/mon.txt" || fail "monitor text decodes the records: $(cat "$T/mon.txt")"
+pass "monitor: ECM in and Map-Reply out during a lig, decoded, on the read-only socket too"
+
 # 3. negative: coarse prefix, TTL 15; configured-unregistered: TTL 1
 in_ns itr "$LOCICTL" lig -m 203.0.113.10 198.51.100.1 >"$T/lig3.txt" || fail "lig negative"
 grep -q "^198.32.0.0/11, record ttl: 15 min, auth bit: 1, action: natively-forward" "$T/lig3.txt" ||

@@ -49,6 +49,9 @@ static struct fake {
 	int			 no4, no6;
 	struct lisp_addr	 local[8];	/* core_addr_local */
 	int			 nlocal;
+	int			 monitoring;	/* core_monitoring */
+	unsigned		 events;
+	char			 last_event[32];
 	uint64_t		 drops[CORE_DROP__N];
 	struct ratelimit	 logrl;
 	const struct resolver	*res;
@@ -213,6 +216,32 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 	if (a->afi == AFI_IPV6)
 		return !F.no6;
 	return 0;
+}
+
+int
+core_monitoring(const struct locid *l)
+{
+	return F.monitoring;
+}
+
+void
+core_event(struct locid *l, const char *kind, json_t *ev)
+{
+	F.events++;
+	snprintf(F.last_event, sizeof(F.last_event), "%s", kind);
+	json_decref(ev);
+}
+
+void
+fake_monitor(int on)
+{
+	F.monitoring = on;
+}
+
+unsigned
+fake_events(const char *kind)
+{
+	return kind == NULL || strcmp(kind, F.last_event) == 0 ? F.events : 0;
 }
 
 int

@@ -48,6 +48,9 @@ const char	*fake_dst_fmt(const struct fake_sent *);
 
 /* whether a control socket of the family is open (core_can_send) */
 void		 fake_can_send(int family, int on);
+/* a monitor watching: core_event counts events (the last one's kind) */
+void		 fake_monitor(int on);
+unsigned	 fake_events(const char *kind);
 /* an address of "this node" for core_addr_local */
 void		 fake_local_addr(const char *);
 

@@ -948,6 +948,25 @@ test_own_rloc(void **state)
 	assert_int_equal(fake_core_drops(CORE_DROP_FORWARD_TO_OURSELVES), 1);
 }
 
+/* with a monitor watching, registrations accepted and refused are
+ * events; without one none is built */
+static void
+test_register_events(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	struct rm_reg	 bad = { "198.18.1.0/24", ETR, MREG_M, 8, "wrong", 0, 0, 0, 0 };
+
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_events(NULL), 0);
+	fake_monitor(1);
+	s.nonce = 9;
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_events("register"), 1);
+	assert_int_equal(do_register(&bad), 1);
+	assert_int_equal(fake_events("register"), 2);
+	fake_monitor(0);
+}
+
 /* OOR: a random nonce per register, never in order */
 static void
 test_replay_random_nonces(void **state)
@@ -985,6 +1004,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_replay_lispers_form, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_random_nonces, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_own_rloc, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_register_events, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_key_revoked_on_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clear_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
