@@ -648,6 +648,19 @@ conf_listen(struct parse_ctx *ctx, int line, char *s)
 }
 
 void
+conf_metrics_listen(struct parse_ctx *ctx, int line, char *s, uint16_t port)
+{
+	struct lisp_addr a;
+
+	if (conf_toplevel(ctx, line, "metrics-listen") == 0 &&
+	    rloc_parse(ctx, line, "metrics-listen", s, &a) == 0) {
+		ctx->conf->metrics_addr = a;
+		ctx->conf->metrics_port = port;
+	}
+	free(s);
+}
+
+void
 conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
     int *v)
 {

@@ -131,6 +131,8 @@ struct conf {
 	uint32_t	 ratelimit_pps;		/* per-source Map-Request limit at MR/MS, 0 = off */
 	int		 strict_register_nonce;
 	int		 withdraw_on_stop;	/* ETR: TTL 0 Map-Register on a clean stop */
+	struct lisp_addr metrics_addr;		/* metrics-listen */
+	uint16_t	 metrics_port;		/* 0: off */
 	struct conf_timers timers;
 	/* Map-Server */
 	struct conf_sites sites;

@@ -84,6 +84,7 @@ void	 conf_user(struct parse_ctx *, int, char *);
 void	 conf_listen(struct parse_ctx *, int, char *);
 void	 conf_yesno(struct parse_ctx *, int, const char *, char *, int *);
 void	 conf_decap_check(struct parse_ctx *, int, char *);
+void	 conf_metrics_listen(struct parse_ctx *, int, char *, uint16_t);
 void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);
 void	 conf_block_open(struct parse_ctx *, int, enum conf_block, char *);
 void	 conf_block_close(struct parse_ctx *, int);

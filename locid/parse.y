@@ -47,6 +47,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token MRRATELIMIT    "map-request-ratelimit"
 %token STRICTNONCE    "strict-register-nonce"
 %token WITHDRAWSTOP   "withdraw-on-stop"
+%token METRICSLISTEN  "metrics-listen"
 %token TIMERS         "timers"
 %token REGINTERVAL    "register-interval"
 %token REGTTL         "registration-ttl"
@@ -135,6 +136,12 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| CONTROLGROUP name	{ conf_control_group(ctx, @1.first_line, $2); }
 	| USER name		{ conf_user(ctx, @1.first_line, $2); }
 	| LISTEN WORD		{ conf_listen(ctx, @1.first_line, $2); }
+	| METRICSLISTEN WORD NUMBER {
+		if (RANGE(@1.first_line, "metrics-listen port", $3, 1, 65535))
+			conf_metrics_listen(ctx, @1.first_line, $2, (uint16_t)$3);
+		else
+			free($2);
+	}
 	| CONTROLPORT NUMBER {
 		if (TOP(@1.first_line, "control-port") &&
 		    RANGE(@1.first_line, "control-port", $2, 1, 65535))

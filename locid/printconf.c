@@ -132,6 +132,11 @@ print_general(FILE *f, const struct conf *c)
 		fputc('\n', f);
 	}
 	fprintf(f, "control-port %u\n", c->control_port);
+	if (c->metrics_port != 0) {
+		fputs("metrics-listen ", f);
+		print_addr(f, &c->metrics_addr);
+		fprintf(f, " %u\n", c->metrics_port);
+	}
 	fprintf(f, "data-port %u\n", c->data_port);
 	fprintf(f, "log-rate %d\n", c->log_rate);
 	fprintf(f, "map-request-ratelimit %u\n", c->ratelimit_pps);
