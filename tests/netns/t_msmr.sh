@@ -153,6 +153,15 @@ grep -q 's3cret' "$T/rc.txt" && fail "a secret in show running-config"
     cmp -s - "$T/rc.txt" || fail "running-config differs from locid -nv"
 pass "show running-config: as locid -nv, secrets redacted, on the read-only socket"
 
+# help at every level, exit 0, without the daemon
+for c in "show" "show map-cache" "clear" "clear site" "reload" "decode" "lig" "monitor"; do
+	# shellcheck disable=SC2086
+	"$LOCICTL" -s /nonexistent $c --help >"$T/help.txt" 2>&1 || fail "locictl $c --help: exit $?"
+	grep -q "^usage: locictl" "$T/help.txt" || fail "locictl $c --help: $(cat "$T/help.txt")"
+done
+"$LOCICTL" show --help | grep -q "^objects: site" || fail "show --help lists no objects"
+pass "help on every command and level, exit 0, no daemon needed"
+
 # clear stats: every counter to zero, registrations kept; privileged
 ctl ms "$SOCK.ro" clear stats 2>/dev/null && fail "clear stats on the read-only socket"
 ctl ms "$SOCK" clear stats | grep -qx "counters cleared" || fail "clear stats"
