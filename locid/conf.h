@@ -62,6 +62,7 @@ struct conf_mapping {
 	int		 mlen;
 	uint32_t	 ttl;		/* minutes, in Map-Replies */
 	struct conf_rlocs rlocs;
+	int		 negative, act;	/* static map-cache: negative, ACT_* */
 	TAILQ_ENTRY(conf_mapping) entry;
 };
 TAILQ_HEAD(conf_mappings, conf_mapping);
@@ -140,6 +141,7 @@ struct conf {
 	struct conf_ms_routes ms_routes;
 	/* xTR */
 	struct conf_mappings mappings;
+	struct conf_mappings static_mappings;	/* ITR: map-cache entries */
 	struct conf_map_servers map_servers;
 	struct conf_peers map_resolvers;
 	struct conf_peers petrs;		/* use-petr */

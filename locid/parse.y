@@ -86,6 +86,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
 %token MCLIMIT        "map-cache-limit"
+%token MAPCACHE       "map-cache"
 %token REPLYSHORTEST  "map-reply-shortest-prefix"
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
@@ -196,6 +197,12 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| MSROUTE WORD VIA WORD	{ conf_ms_route(ctx, @1.first_line, $2, $4); }
 	| DBMAPPING WORD '{' {
 		conf_block_open(ctx, @1.first_line, BLOCK_MAPPING, $2);
+	}
+	| MAPCACHE WORD '{' {
+		conf_block_open(ctx, @1.first_line, BLOCK_STATIC, $2);
+	}
+	| MAPCACHE WORD WORD {
+		conf_static_negative(ctx, @1.first_line, $2, $3);
 	}
 	| RLOC WORD rlocopts {
 		conf_rloc(ctx, @1.first_line, $2, NULL, 0, $3);

@@ -226,6 +226,23 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 		fprintf(f, "\tttl %u\n", m->ttl);
 		fputs("}\n", f);
 	}
+	TAILQ_FOREACH(m, &c->static_mappings, entry) {
+		fputs("\nmap-cache ", f);
+		print_prefix(f, &m->eid, m->mlen);
+		if (m->negative) {
+			fprintf(f, " %s\n", m->act == ACT_DROP ? "drop" :
+			    m->act == ACT_SEND_MAP_REQUEST ? "send-map-request" :
+			    "native-forward");
+			continue;
+		}
+		fputs(" {\n", f);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			fputs("\trloc ", f);
+			print_addr(f, &r->addr);
+			fprintf(f, " priority %u weight %u\n", r->priority, r->weight);
+		}
+		fputs("}\n", f);
+	}
 	if (!TAILQ_EMPTY(&c->map_servers) || c->has_xtr_id || c->site_id != 0)
 		fputc('\n', f);
 	TAILQ_FOREACH(ms, &c->map_servers, entry) {
