@@ -1027,6 +1027,48 @@ test_more_specific_withdrawn(void **state)
 	}
 }
 
+
+/* lispers.net's RLOC-probe with an empty EID record (AFI 0, length 0:
+ * frame 139 of ../shared/captures/peers/lispers-net-interop.pcap, to
+ * 203.0.113.1): answered with our first mapping, P set, one record */
+static void
+test_probe_empty_eid_record(void **state)
+{
+	struct fx *f = *state;
+	static const char hex[] =
+	    "120000015a4699ef71d70db40001c61201000001cb00710400000000";
+	uint8_t pk[64], buf[1500];
+	struct lisp_map_request q;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct msg_err err;
+	struct rbuf b, recs;
+	struct pkt p;
+	ssize_t n;
+	size_t i;
+
+	SKIP_IF_NO_NS(f);
+	for (i = 0; i < sizeof(hex) / 2; i++)
+		sscanf(hex + 2 * i, "%2hhx", &pk[i]);
+	rbuf_init(&b, pk, sizeof(hex) / 2);
+	assert_int_equal(map_request_decode(&b, &q, &err), 0);
+	assert_true(q.flags & MREQ_P);
+	/* answer to our test ITR socket instead of 203.0.113.4 */
+	q.itr[0] = A("127.0.0.1");
+	pkt_from(&p, "127.0.0.1", f->itr_port);
+	etr_request_in(&f->x, &p, NULL, &q);
+	assert_true((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) > 0);
+	rbuf_init(&b, buf, (size_t)n);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+	assert_true(rep.flags & MREP_P);
+	assert_int_equal(rep.nonce, 0x5a4699ef71d70db4ULL);
+	assert_int_equal(rep.nrecords, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	assert_string_equal(prefix_fmt(&rec.eid, rec.eid_mlen, (char[ADDR_STRLEN]){ 0 },
+	    ADDR_STRLEN), "198.18.1.0/24");
+}
+
 int
 main(void)
 {
@@ -1044,6 +1086,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_empty_eid_record, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
