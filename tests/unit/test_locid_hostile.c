@@ -672,37 +672,53 @@ test_request_rate_per_eid(void **state)
 }
 
 
+/* a plain Map-Request for eid/mlen with ITR-RLOC 127.0.0.1, encoded into
+ * buf and decoded into q as the core would hand it over; its length */
+static size_t
+mkrequest(struct lisp_map_request *q, uint8_t *buf, size_t cap, uint32_t flags,
+    uint64_t nonce, const char *seid, const char *eid, int mlen)
+{
+	struct lisp_eid_prefix ep;
+	struct msg_err err;
+	struct wbuf w;
+	struct rbuf b;
+
+	memset(q, 0, sizeof(*q));
+	q->flags = flags;
+	q->nonce = nonce;
+	if (seid != NULL)
+		q->seid = A(seid);
+	else
+		addr_set_none(&q->seid);
+	q->nitr = 1;
+	q->itr[0] = A("127.0.0.1");
+	q->nrecords = 1;
+	memset(&ep, 0, sizeof(ep));
+	ep.eid = A(eid);
+	ep.mlen = (uint8_t)mlen;
+	wbuf_init(&w, buf, cap);
+	map_request_encode_hdr(&w, q);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, q);
+	assert_false(w.err);
+	rbuf_init(&b, buf, w.len);
+	assert_int_equal(map_request_decode(&b, q, &err), 0);
+	return w.len;
+}
+
 /* the records an ETR answers a request for 198.18.1.0/24 with (-1: none) */
 static int
 etr_answer_records(struct fx *f, uint32_t flags, size_t *reqlen, size_t *replen)
 {
 	struct lisp_map_request q;
 	struct lisp_map_reply rep;
-	struct lisp_eid_prefix ep;
 	struct pkt p;
 	uint8_t buf[1500];
-	struct wbuf w;
 	struct rbuf b;
 	struct msg_err err;
 	ssize_t n;
 
-	memset(&q, 0, sizeof(q));
-	q.flags = flags;
-	q.nonce = 77;
-	addr_set_none(&q.seid);
-	q.nitr = 1;
-	q.itr[0] = A("127.0.0.1");
-	q.nrecords = 1;
-	memset(&ep, 0, sizeof(ep));
-	ep.eid = A("198.18.1.0");
-	ep.mlen = 24;
-	wbuf_init(&w, buf, sizeof(buf));
-	map_request_encode_hdr(&w, &q);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &q);
-	rbuf_init(&b, buf, w.len);
-	assert_int_equal(map_request_decode(&b, &q, &err), 0);
-	*reqlen = w.len;
+	*reqlen = mkrequest(&q, buf, sizeof(buf), flags, 77, NULL, "198.18.1.0", 24);
 	pkt_from(&p, "127.0.0.1", f->itr_port);
 	etr_request_in(&f->x, &p, NULL, &q);
 	if ((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) <= 0)
@@ -789,34 +805,16 @@ test_etr_reply_limited(void **state)
 {
 	struct fx *f = *state;
 	struct lisp_map_request q;
-	struct lisp_eid_prefix ep;
 	struct pkt p;
 	uint8_t buf[1500];
-	struct wbuf w;
 	struct rbuf b;
 	struct msg_err err;
 	int i, got = 0, probes = 0;
 
-	SKIP_IF_NO_NS(f);
 	/* 30 Map-Requests from one ITR at once: the burst is answered */
 	for (i = 0; i < 35; i++) {
-		memset(&q, 0, sizeof(q));
-		q.flags = i >= 30 ? MREQ_P : 0;
-		q.nonce = 100 + (uint64_t)i;
-		q.seid = A("198.18.2.10");
-		q.nitr = 1;
-		q.itr[0] = A("127.0.0.1");
-		q.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.eid = A("198.18.1.10");
-		ep.mlen = 32;
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &q);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &q);
-		assert_false(w.err);
-		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &err), 0);
+		mkrequest(&q, buf, sizeof(buf), i >= 30 ? MREQ_P : 0, 100 + (uint64_t)i,
+		    "198.18.2.10", "198.18.1.10", 32);
 		pkt_from(&p, "127.0.0.1", f->itr_port);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
@@ -840,22 +838,8 @@ test_etr_reply_limited(void **state)
 	/* a probe flood with the victim as ITR-RLOC (issue 9's reflection):
 	 * at most the probe burst is answered */
 	for (i = 0; i < 2 * ETR_PROBE_RL_BURST; i++) {
-		memset(&q, 0, sizeof(q));
-		q.flags = MREQ_P;
-		q.nonce = 1000 + (uint64_t)i;
-		addr_set_none(&q.seid);
-		q.nitr = 1;
-		q.itr[0] = A("127.0.0.1");
-		q.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.eid = A("198.18.1.0");
-		ep.mlen = 24;
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &q);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &q);
-		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &err), 0);
+		mkrequest(&q, buf, sizeof(buf), MREQ_P, 1000 + (uint64_t)i, NULL,
+		    "198.18.1.0", 24);
 		pkt_from(&p, "198.51.100.66", 4342);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
