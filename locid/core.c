@@ -827,10 +827,14 @@ core_stats_json(struct locid *l)
 	d = json_object();
 	dm = json_object();
 	lim = json_object();
+	/* every message type of the protocol, zero or not (the text view
+	 * shows them all); the reserved numbers only when something came */
 	for (i = 0; i < 16; i++) {
-		if (c->stats.rx[i] != 0)
+		int known = (i >= LISP_MAP_REQUEST && i <= LISP_ECM) || i == 15;
+
+		if (known || c->stats.rx[i] != 0)
 			json_object_set_new(rx, type_key(i), json_integer((json_int_t)c->stats.rx[i]));
-		if (c->stats.tx[i] != 0)
+		if (known || c->stats.tx[i] != 0)
 			json_object_set_new(tx, type_key(i), json_integer((json_int_t)c->stats.tx[i]));
 	}
 	sup = c->logrl.suppressed;
