@@ -12,6 +12,11 @@
 
 #include "addr.h"
 
+/* lisp-sec: what an ITR asks for and accepts (RFC 9303) */
+#define LISPSEC_OFF		0
+#define LISPSEC_ON		1	/* ask, verify signed answers, take unsigned ones */
+#define LISPSEC_REQUIRED	2	/* refuse unsigned answers */
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -141,6 +146,9 @@ struct conf {
 	int		 queue_per_dest;	/* packets held per pending destination, 4 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
 	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
+	int		 lisp_sec;		/* LISPSEC_OFF / _ON / _REQUIRED */
+	int		 nlskeys;
+	struct conf_key	 lskeys[4];		/* lisp-sec-key: ITR/MR OTK wrapping */
 	uint8_t		 xtr_id[16];
 	int		 has_xtr_id;
 	uint64_t	 site_id;

@@ -127,7 +127,8 @@ struct counters {
 	X(CORE_DROP_UNSUPPORTED_TYPE, "unsupported message type") \
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
-	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed")
+	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_LISP_SEC_REQUEST_REFUSED, "lisp-sec: protected map-request refused")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
 void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "locid.h"
+#include "lsec.h"
 #include "msmr.h"
 #include "trie.h"
 
@@ -87,11 +88,21 @@ msmr_send_negative(struct locid *l, const struct pkt *p,
 	struct sockaddr_storage	 dst;
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
-	uint8_t			 buf[256];
+	struct lsec_req		 sr;
+	struct ls_prefix	 pfx;
+	uint8_t			 buf[512];
 	struct wbuf		 w;
+	size_t			 len;
+	const char		*why;
+	int			 sec;
 
 	if (msmr_reply_dst(l, p, ecm, mreq, &dst) == -1)
 		return -1;
+	/* a protected request gets a signed answer (RFC 9303 §6.7.2) */
+	if ((sec = lsec_req_open(l->conf, ecm, mreq->nonce, &sr, &why)) == -1) {
+		msmr_lsec_refused(l, p, why);
+		return -1;
+	}
 	memset(&rep, 0, sizeof(rep));
 	rep.nonce = mreq->nonce;
 	rep.nrecords = 1;
@@ -105,11 +116,26 @@ msmr_send_negative(struct locid *l, const struct pkt *p,
 	wbuf_init(&w, buf, sizeof(buf));
 	map_reply_encode_hdr(&w, &rep);
 	record_encode(&w, &rec);
-	if (w.err) {
+	len = w.len;
+	if (!w.err && sec == 1) {
+		pfx.eid = *eid;
+		pfx.mlen = (uint8_t)mlen;
+		len = lsec_reply_sign(&sr, buf, len, sizeof(buf), &pfx, 1, 0);
+		explicit_bzero(&sr, sizeof(sr));
+	}
+	if (w.err || len == 0) {
 		core_drop(l, CORE_DROP_REPLY_ENCODE_FAILED);
 		return -1;
 	}
-	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
+	return locid_send(l, (struct sockaddr *)&dst, buf, len);
+}
+
+void
+msmr_lsec_refused(struct locid *l, const struct pkt *p, const char *why)
+{
+	core_drop(l, CORE_DROP_LISP_SEC_REQUEST_REFUSED);
+	log_limited(core_logrl(l), "protected map-request from %s dropped: lisp-sec: %s",
+	    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64), why);
 }
 
 int

@@ -80,7 +80,17 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_MAP_REQUEST_UNANSWERED, "itr: map-request unanswered") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
-	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce")
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_ITR_LISP_SEC_MAP_REPLY_WITHOUT_LISP_SEC, "itr: lisp-sec: map-reply without lisp-sec") \
+	X(XTR_DROP_ITR_LISP_SEC_MALFORMED, "itr: lisp-sec: malformed authentication data") \
+	X(XTR_DROP_ITR_LISP_SEC_NO_ONE_TIME_KEY, "itr: lisp-sec: no one-time key for the nonce") \
+	X(XTR_DROP_ITR_LISP_SEC_EID_HMAC, "itr: lisp-sec: eid-ad hmac does not verify") \
+	X(XTR_DROP_ITR_LISP_SEC_PKT_HMAC, "itr: lisp-sec: pkt-ad hmac does not verify") \
+	X(XTR_DROP_ITR_LISP_SEC_ALGORITHM, "itr: lisp-sec: kdf or hmac not supported") \
+	X(XTR_DROP_ITR_LISP_SEC_RECORD_OUTSIDE_THE_EID_AD, "itr: lisp-sec: record outside the eid-ad") \
+	X(XTR_DROP_ITR_LISP_SEC_RECORD_TRUNCATED_TO_THE_EID_AD, "itr: lisp-sec: record truncated to the eid-ad") \
+	X(XTR_DROP_ITR_LISP_SEC_MAP_REQUEST_NOT_SENT, "itr: lisp-sec: map-request not sent") \
+	X(XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED, "etr: lisp-sec map-request refused")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -120,6 +130,7 @@ struct etr_rl {
 };
 
 struct probe_src;
+struct lsec_otks;
 
 struct xtr {
 	struct locid	*l;
@@ -157,6 +168,7 @@ struct xtr {
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
+	struct lsec_otks *otks;			/* lsec.c: LISP-SEC one-time keys */
 };
 
 /* xtr.c */
