@@ -81,6 +81,14 @@ case $ad in
 0100000000200002010000020018000"1"c6120200????????????????????????????????00140002????????????????????????????????) ;;
 *) fail "Map-Reply authentication data (got '$ad')" ;;
 esac
+# locictl decode reads the same AD back
+"$LOCICTL" decode --json -r "$NETNS_TMP/l2.pcap" >"$NETNS_TMP/dec.json" || fail "locictl decode"
+jq -s -e '[.[] | select(.type == "ecm" and .ip_dst == "203.0.113.5")][0].lisp_sec |
+    .key_id == 0 and .otk_wrap == "aes-key-wrap-128+hkdf-sha256" and .eid_ad == ["198.18.2.0/24"] and
+    .etr_cant_sign == false' "$NETNS_TMP/dec.json" >/dev/null || fail "decode of the forwarded ECM's AD"
+jq -s -e '[.[] | select(.type == "map-reply" and .ip_src == "203.0.113.5")][0].lisp_sec |
+    .eid_ad == ["198.18.2.0/24"] and .pkt_hmac == "hmac-sha256-128"' "$NETNS_TMP/dec.json" >/dev/null ||
+    fail "decode of the Map-Reply's AD"
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
 jq -e '[.[] | select(.prefix == "198.18.2.0/24" and .source == "lisp-sec" and
     .locators[0].rloc == "203.0.113.5")] | length == 1' "$NETNS_TMP/mc1.json" >/dev/null ||
