@@ -438,7 +438,7 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	if (sec == 1) {
 		hmac_id = ls_hmac_len(ad.req_hmac_id) > 0 ? ad.req_hmac_id :
 		    LS_HMAC_SHA256_128;
-		ls_reply_ad_encode(&w, ad.eid.raw.p, ad.eid.raw.len, hmac_id, ms_otk);
+		ls_reply_ad_encode(lsec_crypto(), &w, ad.eid.raw.p, ad.eid.raw.len, hmac_id, ms_otk);
 		explicit_bzero(ms_otk, sizeof(ms_otk));
 	}
 	if (w.err) {

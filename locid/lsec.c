@@ -7,6 +7,22 @@
 #include "lsec.h"
 #include "xtr.h"
 
+/* the process's LISP-SEC crypto context (lispsec.h): algorithms fetched
+ * once, made at the first use and kept for the life of the process. the
+ * one piece of state here that belongs to no role: the MS, the MR and the
+ * xTR all sign and verify, and it is a cache of what OpenSSL would
+ * otherwise look up per message (the figures are in bench/msmr). NULL
+ * (fetch per call) if it cannot be made. */
+static struct ls_crypto *lsec_cr;
+
+struct ls_crypto *
+lsec_crypto(void)
+{
+	if (lsec_cr == NULL)
+		lsec_cr = ls_crypto_new();
+	return lsec_cr;
+}
+
 /* -- the ITR's one-time keys -------------------------------------------
  * a ring of max slots (the oldest is reused first) indexed by a hash of
  * the nonce; slot and bucket links are 1-based indices, 0 ends a chain */
@@ -165,7 +181,7 @@ lsec_itr_protect(struct lsec_otks **otks, const struct conf *c, uint8_t *buf,
 		return 0;
 	}
 	if (ls_otk_new(otk) == -1 ||
-	    ls_otk_wrap(k->secret, strlen(k->secret), nonce, otk, wrapped) == -1) {
+	    ls_otk_wrap(lsec_crypto(), k->secret, strlen(k->secret), nonce, otk, wrapped) == -1) {
 		*why = "one-time key generation failed";
 		return 0;
 	}
@@ -226,11 +242,11 @@ lsec_itr_check(const struct lsec_otks *otks, const struct conf *c,
 	 * (RFC 9303 §6.9: a different answer is discarded) */
 	if (ad->eid.kdf_id != LS_KDF_HKDF_SHA256 ||
 	    ad->pkt_hmac_id != LS_HMAC_SHA256_128 ||
-	    ls_kdf(ad->eid.kdf_id, otk, LS_OTK_LEN, ms_otk) == -1)
+	    ls_kdf(lsec_crypto(), ad->eid.kdf_id, otk, LS_OTK_LEN, ms_otk) == -1)
 		v = refused(r, LSEC_R_ALGORITHM);
-	else if (!ls_eid_ad_verify(&ad->eid, otk))
+	else if (!ls_eid_ad_verify(lsec_crypto(), &ad->eid, otk))
 		v = refused(r, LSEC_R_EID_HMAC);
-	else if (!ls_pkt_ad_verify(&m, ad, ms_otk))
+	else if (!ls_pkt_ad_verify(lsec_crypto(), &m, ad, ms_otk))
 		v = refused(r, LSEC_R_PKT_HMAC);
 	OPENSSL_cleanse(otk, sizeof(otk));
 	OPENSSL_cleanse(ms_otk, sizeof(ms_otk));
@@ -276,7 +292,7 @@ lsec_req_open(const struct conf *c, const struct lisp_ecm *ecm, uint64_t nonce,
 		*why = "unknown lisp-sec-key id";
 		return -1;
 	}
-	if (ls_otk_unwrap(k->secret, strlen(k->secret), nonce, ad.otk,
+	if (ls_otk_unwrap(lsec_crypto(), k->secret, strlen(k->secret), nonce, ad.otk,
 	    r->itr_otk) == -1) {
 		*why = "one-time key does not unwrap (wrong key or changed)";
 		goto out;
@@ -286,7 +302,7 @@ lsec_req_open(const struct conf *c, const struct lisp_ecm *ecm, uint64_t nonce,
 	r->hmac_id = ls_hmac_len(ad.req_hmac_id) > 0 ? ad.req_hmac_id :
 	    LS_HMAC_SHA256_128;
 	r->nonce = nonce;
-	if (ls_kdf(r->kdf_id, r->itr_otk, LS_OTK_LEN, r->ms_otk) == -1) {
+	if (ls_kdf(lsec_crypto(), r->kdf_id, r->itr_otk, LS_OTK_LEN, r->ms_otk) == -1) {
 		*why = "key derivation failed";
 		goto out;
 	}
@@ -309,13 +325,13 @@ lsec_reply_sign(const struct lsec_req *r, uint8_t *buf, size_t len, size_t cap,
 	if (len < 12 || len > cap)
 		return 0;
 	wbuf_init(&w, eid, sizeof(eid));
-	if ((elen = ls_eid_ad_encode(&w, r->kdf_id, e, r->hmac_id, pfx, n,
+	if ((elen = ls_eid_ad_encode(lsec_crypto(), &w, r->kdf_id, e, r->hmac_id, pfx, n,
 	    r->itr_otk)) == 0)
 		return 0;
 	put_u32(buf, get_u32(buf) | MREP_S);
 	wbuf_init(&w, buf, cap);
 	w.len = len;
-	ls_reply_ad_encode(&w, eid, elen, r->hmac_id, r->ms_otk);
+	ls_reply_ad_encode(lsec_crypto(), &w, eid, elen, r->hmac_id, r->ms_otk);
 	return w.err ? 0 : w.len;
 }
 
@@ -329,10 +345,10 @@ lsec_forward_build(const struct lsec_req *r, const struct lisp_ecm *ecm,
 	size_t elen;
 
 	wbuf_init(&we, eid, sizeof(eid));
-	if ((elen = ls_eid_ad_encode(&we, r->kdf_id, e, r->hmac_id, pfx, n,
+	if ((elen = ls_eid_ad_encode(lsec_crypto(), &we, r->kdf_id, e, r->hmac_id, pfx, n,
 	    r->itr_otk)) == 0)
 		return 0;
-	if (ls_otk_wrap(k->secret, strlen(k->secret), r->nonce, r->ms_otk,
+	if (ls_otk_wrap(lsec_crypto(), k->secret, strlen(k->secret), r->nonce, r->ms_otk,
 	    wrapped) == -1)
 		return 0;
 	wbuf_init(&w, out, cap);
@@ -375,7 +391,7 @@ lsec_etr_open(const struct xtr_ms *ms, int nms, const struct lisp_addr *from,
 			if (ms[i].key_id != ad->key_id || ms[i].secret == NULL ||
 			    addr_equal(&ms[i].addr, from) != (pass == 0))
 				continue;
-			if (ls_otk_unwrap(ms[i].secret, strlen(ms[i].secret), nonce,
+			if (ls_otk_unwrap(lsec_crypto(), ms[i].secret, strlen(ms[i].secret), nonce,
 			    ad->otk, ms_otk) == 0)
 				return 1;
 		}

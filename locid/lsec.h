@@ -13,6 +13,9 @@
 #include "lispsec.h"
 #include "msg.h"
 
+/* the crypto context the daemon's LISP-SEC work uses (made once) */
+struct ls_crypto *lsec_crypto(void);
+
 /* -- ITR ------------------------------------------------------------- */
 
 /* the ITR-OTKs of outstanding Map-Requests by nonce: at most max, the

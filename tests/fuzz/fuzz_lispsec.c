@@ -24,7 +24,7 @@ check_eid(const struct ls_eid_ad *ea, const uint8_t *p, size_t n)
 	if (ea->signed_ && (ea->hmac_off + ea->hmac_len != ea->raw.len ||
 	    ea->nrecords == 0 || ea->nrecords > LS_EID_MAX))
 		abort();
-	(void)ls_eid_ad_verify(ea, key);
+	(void)ls_eid_ad_verify(NULL, ea, key);
 	for (i = 0; i < ea->nrecords; i++)
 		(void)ls_eid_ad_clip(ea, &ea->pfx[i].eid, ea->pfx[i].mlen, &out, &len);
 }
@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rbuf_init(&b, data + 1, size - 1);
 		if (ls_ecm_ad_decode(&b, &ad, NULL) == 0) {
 			check_eid(&ad.eid, data + 1, size - 1);
-			(void)ls_otk_unwrap("k", 1, 1, ad.otk, otk);
+			(void)ls_otk_unwrap(NULL, "k", 1, 1, ad.otk, otk);
 		}
 		return 0;
 	}
@@ -56,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_eid(&rad.eid, data + 1, size - 1);
 		if (rad.pkt_hmac_off + rad.pkt_hmac_len != size - 1)
 			abort();
-		(void)ls_pkt_ad_verify(&msg, &rad, key);
+		(void)ls_pkt_ad_verify(NULL, &msg, &rad, key);
 	}
 	return 0;
 }

@@ -21,13 +21,25 @@ test_aes_kw_rfc3394(void **state)
 
 	tl_unhex("000102030405060708090A0B0C0D0E0F", kek, sizeof(kek));
 	tl_unhex("00112233445566778899AABBCCDDEEFF", key, sizeof(key));
-	assert_int_equal(ls_aes_kw(1, kek, key, 16, out, 24), 0);
+	assert_int_equal(ls_aes_kw(NULL, 1, kek, key, 16, out, 24), 0);
 	tl_assert_hex(out, 24, "1FA68B0A8112B447 AEF34BD8FB5A7B82 9D3E862371D2CFE5");
-	assert_int_equal(ls_aes_kw(0, kek, out, 24, back, 16), 0);
+	assert_int_equal(ls_aes_kw(NULL, 0, kek, out, 24, back, 16), 0);
 	assert_memory_equal(back, key, 16);
 	/* a changed bit fails the IV check */
 	out[5] ^= 1;
-	assert_int_equal(ls_aes_kw(0, kek, out, 24, back, 16), -1);
+	assert_int_equal(ls_aes_kw(NULL, 0, kek, out, 24, back, 16), -1);
+	/* the same through a crypto context, reused */
+	{
+		struct ls_crypto *cr = ls_crypto_new();
+
+		assert_non_null(cr);
+		assert_int_equal(ls_aes_kw(cr, 0, kek, out, 24, back, 16), -1);
+		assert_int_equal(ls_aes_kw(cr, 1, kek, key, 16, out, 24), 0);
+		tl_assert_hex(out, 24, "1FA68B0A8112B447 AEF34BD8FB5A7B82 9D3E862371D2CFE5");
+		assert_int_equal(ls_aes_kw(cr, 0, kek, out, 24, back, 16), 0);
+		assert_memory_equal(back, key, 16);
+		ls_crypto_free(cr);
+	}
 }
 
 /* RFC 5869 A.3 (SHA-256) and A.7 (SHA-1): no salt, no info; the first
@@ -38,13 +50,28 @@ test_hkdf_rfc5869(void **state)
 	uint8_t ikm[22], out[16];
 
 	memset(ikm, 0x0b, sizeof(ikm));
-	assert_int_equal(ls_kdf(LS_KDF_HKDF_SHA256, ikm, sizeof(ikm), out), 0);
+	assert_int_equal(ls_kdf(NULL, LS_KDF_HKDF_SHA256, ikm, sizeof(ikm), out), 0);
 	tl_assert_hex(out, 16, "8da4e775a563c18f715f802a063c5a31");
 	memset(ikm, 0x0c, sizeof(ikm));
-	assert_int_equal(ls_kdf(LS_KDF_HKDF_SHA1_128, ikm, sizeof(ikm), out), 0);
+	assert_int_equal(ls_kdf(NULL, LS_KDF_HKDF_SHA1_128, ikm, sizeof(ikm), out), 0);
 	tl_assert_hex(out, 16, "2c91117204d745f3500d636a62f64f0a");
-	assert_int_equal(ls_kdf(LS_KDF_NOPREF, ikm, sizeof(ikm), out), -1);
-	assert_int_equal(ls_kdf(7, ikm, sizeof(ikm), out), -1);
+	assert_int_equal(ls_kdf(NULL, LS_KDF_NOPREF, ikm, sizeof(ikm), out), -1);
+	/* a context gives the same, call after call */
+	{
+		struct ls_crypto *cr = ls_crypto_new();
+		int i;
+
+		for (i = 0; i < 3; i++) {
+			memset(ikm, 0x0b, sizeof(ikm));
+			assert_int_equal(ls_kdf(cr, LS_KDF_HKDF_SHA256, ikm, sizeof(ikm), out), 0);
+			tl_assert_hex(out, 16, "8da4e775a563c18f715f802a063c5a31");
+			memset(ikm, 0x0c, sizeof(ikm));
+			assert_int_equal(ls_kdf(cr, LS_KDF_HKDF_SHA1_128, ikm, sizeof(ikm), out), 0);
+			tl_assert_hex(out, 16, "2c91117204d745f3500d636a62f64f0a");
+		}
+		ls_crypto_free(cr);
+	}
+	assert_int_equal(ls_kdf(NULL, 7, ikm, sizeof(ikm), out), -1);
 }
 
 static void
@@ -54,12 +81,12 @@ test_otk_wrap(void **state)
 	const char *psk = "itr-mr-key";
 
 	assert_int_equal(ls_otk_new(otk), 0);
-	assert_int_equal(ls_otk_wrap(psk, strlen(psk), 0x0102030405060708ULL, otk, w), 0);
-	assert_int_equal(ls_otk_unwrap(psk, strlen(psk), 0x0102030405060708ULL, w, back), 0);
+	assert_int_equal(ls_otk_wrap(NULL, psk, strlen(psk), 0x0102030405060708ULL, otk, w), 0);
+	assert_int_equal(ls_otk_unwrap(NULL, psk, strlen(psk), 0x0102030405060708ULL, w, back), 0);
 	assert_memory_equal(back, otk, 16);
 	/* the nonce and the PSK are part of the key */
-	assert_int_equal(ls_otk_unwrap(psk, strlen(psk), 0x0102030405060709ULL, w, back), -1);
-	assert_int_equal(ls_otk_unwrap("other", 5, 0x0102030405060708ULL, w, back), -1);
+	assert_int_equal(ls_otk_unwrap(NULL, psk, strlen(psk), 0x0102030405060709ULL, w, back), -1);
+	assert_int_equal(ls_otk_unwrap(NULL, "other", 5, 0x0102030405060708ULL, w, back), -1);
 }
 
 static void
@@ -83,13 +110,33 @@ itr_ecm(uint8_t *buf, size_t cap, const uint8_t otk[16], uint64_t nonce,
 	memset(buf, 0, cap);
 	put_u32(buf, (uint32_t)LISP_ECM << 28);
 	memcpy(buf + 4, "\x45\x00\x00\x00", 4);
-	assert_int_equal(ls_otk_wrap(psk, strlen(psk), nonce, otk, wrapped), 0);
+	assert_int_equal(ls_otk_wrap(NULL, psk, strlen(psk), nonce, otk, wrapped), 0);
 	wbuf_init(&w, ad, sizeof(ad));
 	ls_ecm_ad_encode_itr(&w, LS_HMAC_SHA256_128, 3, LS_WRAP_AES_HKDF_SHA256,
 	    wrapped, LS_KDF_HKDF_SHA256);
 	assert_false(w.err);
 	assert_int_equal(w.len, 4 + 28 + 4);
 	return ls_ecm_insert_ad(buf, len, cap, ad, w.len);
+}
+
+/* HMAC through a context equals the one-shot (auth.c) one */
+static void
+test_hmac_ctx(void **state)
+{
+	struct ls_crypto *cr = ls_crypto_new();
+	uint8_t key[16], msg[77], a[16], b[16];
+	unsigned id;
+
+	memset(key, 0x5a, sizeof(key));
+	memset(msg, 0x33, sizeof(msg));
+	for (id = LS_HMAC_SHA1_96; id <= LS_HMAC_SHA256_128; id++) {
+		assert_int_equal(ls_hmac(NULL, id, key, msg, sizeof(msg), 40, a), 0);
+		assert_int_equal(ls_hmac(cr, id, key, msg, sizeof(msg), 40, b), 0);
+		assert_memory_equal(a, b, (size_t)ls_hmac_len(id));
+	}
+	assert_int_equal(ls_hmac(cr, 3, key, msg, sizeof(msg), 40, b), -1);
+	assert_int_equal(ls_hmac(cr, 2, key, msg, sizeof(msg), 70, b), -1);
+	ls_crypto_free(cr);
 }
 
 /* ITR -> MS -> ETR -> ITR, then each field of the answer changed */
@@ -125,15 +172,15 @@ test_chain(void **state)
 	assert_int_equal(ad.wrap_id, LS_WRAP_AES_HKDF_SHA256);
 	assert_int_equal(ad.eid.kdf_id, LS_KDF_HKDF_SHA256);
 	assert_false(ad.eid.signed_);
-	assert_int_equal(ls_otk_unwrap(mr_psk, strlen(mr_psk), nonce, ad.otk, otk), 0);
+	assert_int_equal(ls_otk_unwrap(NULL, mr_psk, strlen(mr_psk), nonce, ad.otk, otk), 0);
 	assert_memory_equal(otk, itr_otk, 16);
-	assert_int_equal(ls_kdf(ad.eid.kdf_id, otk, 16, ms_otk), 0);
+	assert_int_equal(ls_kdf(NULL, ad.eid.kdf_id, otk, 16, ms_otk), 0);
 	pfx(&p[0], "198.18.2.0/24");
 	pfx(&p[1], "2001:db8:2::/48");
 	wbuf_init(&w, eidad, sizeof(eidad));
-	elen = ls_eid_ad_encode(&w, LS_KDF_HKDF_SHA256, 1, LS_HMAC_SHA256_128, p, 2, otk);
+	elen = ls_eid_ad_encode(NULL, &w, LS_KDF_HKDF_SHA256, 1, LS_HMAC_SHA256_128, p, 2, otk);
 	assert_int_equal(elen, 8 + (2 + 2 + 4) + (2 + 2 + 16) + 16);
-	assert_int_equal(ls_otk_wrap(site_psk, strlen(site_psk), nonce, ms_otk, wrapped), 0);
+	assert_int_equal(ls_otk_wrap(NULL, site_psk, strlen(site_psk), nonce, ms_otk, wrapped), 0);
 	wbuf_init(&w, fwd, sizeof(fwd));
 	ls_ecm_ad_encode(&w, ad.req_hmac_id, 1, LS_WRAP_AES_HKDF_SHA256, wrapped, eidad, elen);
 	assert_false(w.err);
@@ -145,7 +192,7 @@ test_chain(void **state)
 	assert_int_equal(ad2.eid.nrecords, 2);
 	assert_int_equal(ad2.eid.e, 1);
 	assert_int_equal(ad2.eid.pfx[1].mlen, 48);
-	assert_int_equal(ls_otk_unwrap(site_psk, strlen(site_psk), nonce, ad2.otk, etr_otk), 0);
+	assert_int_equal(ls_otk_unwrap(NULL, site_psk, strlen(site_psk), nonce, ad2.otk, etr_otk), 0);
 	assert_memory_equal(etr_otk, ms_otk, 16);
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.flags = MREP_S;
@@ -160,7 +207,7 @@ test_chain(void **state)
 	wbuf_init(&w, rep, sizeof(rep));
 	map_reply_encode_hdr(&w, &hdr);
 	record_encode(&w, &rec);
-	ls_reply_ad_encode(&w, ad2.eid.raw.p, ad2.eid.raw.len, ad2.req_hmac_id, etr_otk);
+	ls_reply_ad_encode(NULL, &w, ad2.eid.raw.p, ad2.eid.raw.len, ad2.req_hmac_id, etr_otk);
 	assert_false(w.err);
 	rlen = w.len;
 
@@ -169,8 +216,8 @@ test_chain(void **state)
 	assert_int_equal(map_reply_decode(&msg, &mr, &err), 0);
 	rbuf_init(&msg, rep, rlen);
 	assert_int_equal(ls_reply_ad_decode(&msg, &mr.sec, &rad, &err), 0);
-	assert_true(ls_eid_ad_verify(&rad.eid, itr_otk));
-	assert_true(ls_pkt_ad_verify(&msg, &rad, ms_otk));
+	assert_true(ls_eid_ad_verify(NULL, &rad.eid, itr_otk));
+	assert_true(ls_pkt_ad_verify(NULL, &msg, &rad, ms_otk));
 	assert_int_equal(rad.pkt_hmac_off + 16, rlen);
 
 	/* any changed octet fails the EID HMAC or the PKT HMAC (or the
@@ -188,7 +235,7 @@ test_chain(void **state)
 		rbuf_init(&m, t, rlen);
 		if (ls_reply_ad_decode(&m, &mr.sec, &rad, &err) == -1)
 			continue;
-		ok = ls_eid_ad_verify(&rad.eid, itr_otk) && ls_pkt_ad_verify(&m, &rad, ms_otk);
+		ok = ls_eid_ad_verify(NULL, &rad.eid, itr_otk) && ls_pkt_ad_verify(NULL, &m, &rad, ms_otk);
 		if (ok)
 			fail_msg("octet %zu changed and still verified", i);
 	}
@@ -197,8 +244,8 @@ test_chain(void **state)
 	assert_int_equal(map_reply_decode(&msg, &mr, &err), 0);
 	rbuf_init(&msg, rep, rlen);
 	assert_int_equal(ls_reply_ad_decode(&msg, &mr.sec, &rad, &err), 0);
-	assert_false(ls_pkt_ad_verify(&msg, &rad, itr_otk));
-	assert_false(ls_eid_ad_verify(&rad.eid, ms_otk));
+	assert_false(ls_pkt_ad_verify(NULL, &msg, &rad, itr_otk));
+	assert_false(ls_eid_ad_verify(NULL, &rad.eid, ms_otk));
 }
 
 static void
@@ -271,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_aes_kw_rfc3394),
 		cmocka_unit_test(test_hkdf_rfc5869),
 		cmocka_unit_test(test_otk_wrap),
+		cmocka_unit_test(test_hmac_ctx),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_decode_refusals),
 		cmocka_unit_test(test_clip),

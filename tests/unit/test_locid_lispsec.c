@@ -332,7 +332,7 @@ test_itr_protected(void **state)
 	assert_int_equal(ad.wrap_id, LS_WRAP_AES_HKDF_SHA256);
 	assert_int_equal(ad.eid.raw.len, 4);
 	assert_int_equal(ad.eid.kdf_id, LS_KDF_HKDF_SHA256);
-	assert_int_equal(ls_otk_unwrap(OTKKEY, strlen(OTKKEY), q.nonce, ad.otk, otk), 0);
+	assert_int_equal(ls_otk_unwrap(NULL, OTKKEY, strlen(OTKKEY), q.nonce, ad.otk, otk), 0);
 	assert_int_equal(lsec_otks_count(f->x.otks), 1);
 	assert_int_equal(lsec_req_open(f->l.conf, &ecm, q.nonce, &sr, &why), 1);
 	assert_memory_equal(sr.itr_otk, otk, LS_OTK_LEN);
@@ -473,8 +473,8 @@ test_etr_signs(void **state)
 	assert_true(rep.flags & MREP_S);
 	rbuf_init(&m, ans, (size_t)n);
 	assert_int_equal(ls_reply_ad_decode(&m, &rep.sec, &rad, &err), 0);
-	assert_true(ls_eid_ad_verify(&rad.eid, sr.itr_otk));
-	assert_true(ls_pkt_ad_verify(&m, &rad, sr.ms_otk));
+	assert_true(ls_eid_ad_verify(NULL, &rad.eid, sr.itr_otk));
+	assert_true(ls_pkt_ad_verify(NULL, &m, &rad, sr.ms_otk));
 	assert_int_equal(rad.eid.nrecords, 1);
 	assert_int_equal(rad.eid.pfx[0].mlen, 24);
 	free(f->x.ms);

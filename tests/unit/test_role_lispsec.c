@@ -172,7 +172,7 @@ etr_reply(const struct ls_ecm_ad *ad, const uint8_t ms_otk[LS_OTK_LEN],
 		rec.auth = 1;
 		record_encode(&w, &rec);
 	}
-	ls_reply_ad_encode(&w, ad->eid.raw.p, ad->eid.raw.len, ad->req_hmac_id, ms_otk);
+	ls_reply_ad_encode(NULL, &w, ad->eid.raw.p, ad->eid.raw.len, ad->req_hmac_id, ms_otk);
 	assert_false(w.err);
 	return w.len;
 }
