@@ -1549,6 +1549,7 @@ reg_json(struct ms_reg *r, uint64_t now)
 	}
 	json_object_set_new(o, "proxy_reply", json_boolean(r->flags & RF_PROXY));
 	json_object_set_new(o, "want_map_notify", json_boolean(r->flags & RF_NOTIFY));
+	json_object_set_new(o, "lisp_sec", json_boolean(r->flags & RF_SEC));
 	json_object_set_new(o, "ttl_is_lifetime", json_boolean(r->flags & RF_TTL));
 	json_object_set_new(o, "ttl", json_integer(r->ttl));
 	json_object_set_new(o, "expires_in", json_integer(

@@ -54,7 +54,11 @@ in_ns lisp3 $PEER register 203.0.113.9 203.0.113.10 198.18.3.0/24 203.0.113.9 li
 cap_stop reg
 [ "$(tsh reg 'lisp.type == 3 && ip.src == 203.0.113.5' lisp.mreg.flags.sec | head -1)" = 1 ] ||
     fail "lisp2 registers with S"
-pass "three sites registered, lisp2's Map-Register with S"
+ctl mapserver "$SM" --json show site --detail >"$NETNS_TMP/site.json"
+jq -e '[.[] | .details[0].lisp_sec] == [true, true, true]' "$NETNS_TMP/site.json" >/dev/null ||
+    fail "show site: lisp-sec per registration: $(cat "$NETNS_TMP/site.json")"
+sh tests/schema/match.sh tests/schema/show-site.schema "$NETNS_TMP/site.json" || fail "show site JSON off the schema"
+pass "three sites registered, lisp2's Map-Register with S, show site says which ETRs sign"
 
 # 1. a protected resolution: the ping crosses, S on every message
 cap_start l1 mapserver eth1 'udp port 4342'
