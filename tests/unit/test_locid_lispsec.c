@@ -25,6 +25,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <pcap/pcap.h>
+
 #include "probe.h"
 #include "core.h"
 #include "xtr.h"
@@ -482,12 +484,122 @@ test_etr_signs(void **state)
 	f->x.nms = 0;
 }
 
+/* interop: what OOR and lispers.net send (../shared/captures/peers/) has
+ * no LISP-SEC; with lisp-sec on their answers are taken as they are
+ * (LSEC_PLAIN), with required refused; their requests are not opened as
+ * protected ones. the UDP payload of port-4342 packets of an Ethernet
+ * capture, IPv4 or IPv6 */
+static const uint8_t *
+udp4342(const uint8_t *f, size_t n, size_t *len)
+{
+	size_t off = 14, ihl;
+	uint16_t et;
+
+	if (n < off)
+		return NULL;
+	et = get_u16(f + 12);
+	if (et == 0x8100 && n >= 18) {
+		et = get_u16(f + 16);
+		off = 18;
+	}
+	if (et == 0x0800 && n >= off + 20 && f[off + 9] == 17) {
+		ihl = (size_t)(f[off] & 0xf) * 4;
+		off += ihl;
+	} else if (et == 0x86dd && n >= off + 40 && f[off + 6] == 17)
+		off += 40;
+	else
+		return NULL;
+	if (n < off + 8 || (get_u16(f + off) != 4342 && get_u16(f + off + 2) != 4342))
+		return NULL;
+	*len = n - off - 8;
+	return f + off + 8;
+}
+
+static void
+test_peers_without_lispsec(void **state)
+{
+	static const char *const caps[] = {
+		"../shared/captures/peers/oor-interop.pcap",
+		"../shared/captures/peers/lispers-net-interop.pcap",
+	};
+	struct conf *on, *req;
+	char err[PCAP_ERRBUF_SIZE], cerr[256];
+	size_t i;
+
+	static const char t_on[] = "role itr\nlisp-sec on\nlisp-sec-key 1 \"k\"\n"
+	    "map-resolver 192.0.2.1\n";
+	static const char t_req[] = "role itr\nlisp-sec required\nlisp-sec-key 1 \"k\"\n"
+	    "map-resolver 192.0.2.1\n";
+
+	on = conf_load_buf("on", t_on, strlen(t_on), cerr, sizeof(cerr));
+	assert_non_null(on);
+	req = conf_load_buf("req", t_req, strlen(t_req), cerr, sizeof(cerr));
+	assert_non_null(req);
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		struct pcap_pkthdr *h;
+		const uint8_t *f, *m;
+		pcap_t *pc;
+		size_t len;
+		unsigned replies = 0, ecms = 0, regs = 0;
+
+		if ((pc = pcap_open_offline(caps[i], err)) == NULL) {
+			print_message("skipped %s: %s\n", caps[i], err);
+			continue;
+		}
+		while (pcap_next_ex(pc, &h, &f) == 1) {
+			struct lisp_map_reply rep;
+			struct lisp_ecm ecm;
+			struct ls_reply_ad ad;
+			struct lsec_req sr;
+			struct msg_err me;
+			enum lsec_refusal r;
+			struct rbuf b;
+			const char *why;
+
+			if ((m = udp4342(f, h->caplen, &len)) == NULL || len < 4)
+				continue;
+			rbuf_init(&b, m, len);
+			switch (m[0] >> 4) {
+			case LISP_MAP_REPLY:
+				if (map_reply_decode(&b, &rep, &me) == -1)
+					break;
+				replies++;
+				assert_false(rep.flags & MREP_S);
+				assert_int_equal(lsec_itr_check(NULL, on, m, len, &rep, &ad,
+				    &r, &me, 0), LSEC_PLAIN);
+				assert_int_equal(lsec_itr_check(NULL, req, m, len, &rep, &ad,
+				    &r, &me, 0), LSEC_REFUSED);
+				assert_int_equal(r, LSEC_R_NOT_SIGNED);
+				break;
+			case LISP_ECM:
+				if (ecm_decode(&b, &ecm, &me) == -1)
+					break;
+				ecms++;
+				assert_false(ecm.flags & ECM_S);
+				assert_int_equal(lsec_req_open(on, &ecm, 1, &sr, &why), 0);
+				break;
+			case LISP_MAP_REGISTER:
+				regs++;
+				assert_false(get_u32(m) & MREG_S);
+				break;
+			}
+		}
+		pcap_close(pc);
+		print_message("%s: %u map-replies, %u ecms, %u map-registers, none with S\n",
+		    caps[i], replies, ecms, regs);
+		assert_true(replies > 0 && ecms > 0 && regs > 0);
+	}
+	conf_free(on);
+	conf_free(req);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_itr_protected, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_etr_signs, fx_setup, fx_teardown),
+		cmocka_unit_test(test_peers_without_lispsec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
