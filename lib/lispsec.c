@@ -190,8 +190,8 @@ ls_ecm_ad_encode(struct wbuf *w, uint16_t req_hmac_id, uint8_t key_id,
 
 size_t
 ls_eid_ad_encode(struct ls_crypto *cr, struct wbuf *w, uint16_t kdf_id, int e,
-    uint16_t hmac_id,
-    const struct ls_prefix *pfx, int n, const uint8_t itr_otk[LS_OTK_LEN])
+    uint16_t hmac_id, const struct ls_prefix *pfx, int n,
+    const uint8_t itr_otk[LS_OTK_LEN])
 {
 	size_t	 start = w->len, len;
 	int	 i, hl;
@@ -229,8 +229,7 @@ ls_eid_ad_encode(struct ls_crypto *cr, struct wbuf *w, uint16_t kdf_id, int e,
 
 void
 ls_reply_ad_encode(struct ls_crypto *cr, struct wbuf *w, const uint8_t *eidad,
-    size_t eidlen,
-    uint16_t pkt_hmac_id, const uint8_t ms_otk[LS_OTK_LEN])
+    size_t eidlen, uint16_t pkt_hmac_id, const uint8_t ms_otk[LS_OTK_LEN])
 {
 	int hl;
 

@@ -98,14 +98,13 @@ void	ls_ecm_ad_encode(struct wbuf *, uint16_t req_hmac_id, uint8_t key_id,
 /* an EID-AD with n prefixes, signed with the ITR-OTK; the octets
  * written, 0 on error (w->err set) */
 size_t	ls_eid_ad_encode(struct ls_crypto *, struct wbuf *, uint16_t kdf_id,
-	    int e, uint16_t hmac_id,
-	    const struct ls_prefix *, int n, const uint8_t itr_otk[LS_OTK_LEN]);
+	    int e, uint16_t hmac_id, const struct ls_prefix *, int n,
+	    const uint8_t itr_otk[LS_OTK_LEN]);
 /* append the Map-Reply AD to the Map-Reply that starts at w->p (its
  * header must have S set): type, the EID-AD as given, PKT-AD signed with
  * the MS-OTK over the whole message */
 void	ls_reply_ad_encode(struct ls_crypto *, struct wbuf *, const uint8_t *eidad,
-	    size_t eidlen,
-	    uint16_t pkt_hmac_id, const uint8_t ms_otk[LS_OTK_LEN]);
+	    size_t eidlen, uint16_t pkt_hmac_id, const uint8_t ms_otk[LS_OTK_LEN]);
 /* insert ad (adlen) after the 4-octet ECM header of the ECM in buf (len
  * octets, cap available) and set S; the new length, 0 if it does not fit */
 size_t	ls_ecm_insert_ad(uint8_t *buf, size_t len, size_t cap,
@@ -118,24 +117,28 @@ size_t	ls_ecm_insert_ad(uint8_t *buf, size_t len, size_t cap,
 struct ls_crypto *ls_crypto_new(void);
 void	ls_crypto_free(struct ls_crypto *);
 int	ls_hmac_len(unsigned hmac_id);		/* 12, 16, -1 unknown */
-int	ls_kdf(struct ls_crypto *, unsigned kdf_id, const void *ikm, size_t len, uint8_t out[LS_OTK_LEN]);
+int	ls_kdf(struct ls_crypto *, unsigned kdf_id, const void *ikm, size_t len,
+	    uint8_t out[LS_OTK_LEN]);
 int	ls_otk_new(uint8_t otk[LS_OTK_LEN]);	/* RAND_bytes */
-int	ls_otk_wrap(struct ls_crypto *, const void *psk, size_t psklen, uint64_t nonce,
-	    const uint8_t otk[LS_OTK_LEN], uint8_t out[LS_WRAPPED_LEN]);
+int	ls_otk_wrap(struct ls_crypto *, const void *psk, size_t psklen,
+	    uint64_t nonce, const uint8_t otk[LS_OTK_LEN],
+	    uint8_t out[LS_WRAPPED_LEN]);
 /* -1 also when the unwrapped IV is not 0xA6A6A6A6A6A6A6A6 */
-int	ls_otk_unwrap(struct ls_crypto *, const void *psk, size_t psklen, uint64_t nonce,
-	    const uint8_t in[LS_WRAPPED_LEN], uint8_t otk[LS_OTK_LEN]);
+int	ls_otk_unwrap(struct ls_crypto *, const void *psk, size_t psklen,
+	    uint64_t nonce, const uint8_t in[LS_WRAPPED_LEN],
+	    uint8_t otk[LS_OTK_LEN]);
 /* RFC 3394 AES-128 key wrap (enc 1) / unwrap (0) with the default IV */
-int	ls_aes_kw(struct ls_crypto *, int enc, const uint8_t key[LS_OTK_LEN], const uint8_t *in,
-	    size_t inlen, uint8_t *out, size_t outlen);
+int	ls_aes_kw(struct ls_crypto *, int enc, const uint8_t key[LS_OTK_LEN],
+	    const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen);
 /* HMAC of msg with [zoff, zoff + ls_hmac_len) as zeros */
-int	ls_hmac(struct ls_crypto *, unsigned hmac_id, const uint8_t key[LS_OTK_LEN], const uint8_t *msg,
-	    size_t len, size_t zoff, uint8_t *out);
+int	ls_hmac(struct ls_crypto *, unsigned hmac_id, const uint8_t key[LS_OTK_LEN],
+	    const uint8_t *msg, size_t len, size_t zoff, uint8_t *out);
 
 /* 1 valid, 0 not (constant-time compare) */
-int	ls_eid_ad_verify(struct ls_crypto *, const struct ls_eid_ad *, const uint8_t itr_otk[LS_OTK_LEN]);
-int	ls_pkt_ad_verify(struct ls_crypto *, const struct rbuf *msg, const struct ls_reply_ad *,
-	    const uint8_t ms_otk[LS_OTK_LEN]);
+int	ls_eid_ad_verify(struct ls_crypto *, const struct ls_eid_ad *,
+	    const uint8_t itr_otk[LS_OTK_LEN]);
+int	ls_pkt_ad_verify(struct ls_crypto *, const struct rbuf *msg,
+	    const struct ls_reply_ad *, const uint8_t ms_otk[LS_OTK_LEN]);
 /* the intersection of eid/mlen with the EID-AD's prefixes: the longer of
  * the two for the first prefix that overlaps (an EID-AD prefix inside the
  * record, or the record inside it). 0 with out and outlen set, -1 if none */

@@ -181,7 +181,8 @@ lsec_itr_protect(struct lsec_otks **otks, const struct conf *c, uint8_t *buf,
 		return 0;
 	}
 	if (ls_otk_new(otk) == -1 ||
-	    ls_otk_wrap(lsec_crypto(), k->secret, strlen(k->secret), nonce, otk, wrapped) == -1) {
+	    ls_otk_wrap(lsec_crypto(), k->secret, strlen(k->secret), nonce, otk,
+	    wrapped) == -1) {
 		*why = "one-time key generation failed";
 		return 0;
 	}
