@@ -13,11 +13,12 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show,	"show site|stats|map-cache|database|version [args]" },
+	{ "show",	cmd_show,	"show site|stats|map-cache|database|running-config|version [args]" },
 	{ "clear",	cmd_clear,	"clear what [args]" },
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },
 	{ "decode",	cmd_decode,	"decode [--json] [--key SECRET] HEX | -r FILE" },
+	{ "monitor",	cmd_monitor,	"monitor [--json] [-c COUNT] [-t SECONDS] [KIND...]" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

@@ -56,6 +56,7 @@ conf_defaults(struct conf *c)
 	c->log_rate = 10;
 	c->ratelimit_pps = 1000;
 	c->strict_register_nonce = 0;
+	c->withdraw_on_stop = 1;
 	c->timers.register_interval = 60;
 	c->timers.registration_ttl = 180;
 	c->timers.negative_ttl = 15;
@@ -74,11 +75,13 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->petrs);
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
+	TAILQ_INIT(&c->decap_allow);
 	c->tun_name = strdup("lisp0");
 	c->tun_mtu = 0;
 	c->rt_table = 100;
 	c->rule_prio = 100;
 	c->queue_per_dest = 4;
+	c->map_cache_limit = 100000;
 	c->reply_min_len4 = 8;
 	c->reply_min_len6 = 16;
 	c->registrants_per_prefix = 16;
@@ -143,6 +146,7 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->petrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
+	ENTRIES_FREE(&c->decap_allow, conf_prefix);
 	free(c->path);
 	free(c->control_path);
 	free(c->control_ro_path);
@@ -661,6 +665,32 @@ conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
 }
 
 void
+conf_decap_check(struct parse_ctx *ctx, int line, char *s)
+{
+	static const char *const names[] = { "off", "map-cache", "mapping-system" };
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "decap-check") == 0) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(s, names[i]) == 0)
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			ctx->conf->decap_check = (int)i;
+		else
+			conf_error(ctx, line, "decap-check must be off, map-cache "
+			    "or mapping-system");
+	}
+	free(s);
+}
+
+const char *
+conf_decap_check_name(int v)
+{
+	return v == DECAP_CHECK_MAP_CACHE ? "map-cache" :
+	    v == DECAP_CHECK_MAPPING_SYSTEM ? "mapping-system" : "off";
+}
+
+void
 conf_timer(struct parse_ctx *ctx, int line, const char *what, uint64_t v)
 {
 	static const struct {
@@ -1169,8 +1199,8 @@ void
 conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
     struct conf_prefixes *h, char *pfx)
 {
-	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ?
-	    &ctx->pitr_pfx : &ctx->petr_pfx;
+	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ? &ctx->pitr_pfx :
+	    h == &ctx->conf->petr_prefixes ? &ctx->petr_pfx : &ctx->decap_pfx;
 	struct conf_prefix *p;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
@@ -1275,6 +1305,7 @@ ctx_done(struct parse_ctx *ctx)
 	pfx_set_free(&ctx->ms_route_pfx);
 	pfx_set_free(&ctx->pitr_pfx);
 	pfx_set_free(&ctx->petr_pfx);
+	pfx_set_free(&ctx->decap_pfx);
 }
 
 static void

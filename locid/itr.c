@@ -48,6 +48,78 @@ itr_entry_del(struct mc_entry *e, void *arg)
 		e->fe->drops += (uint64_t)e->qlen;
 }
 
+/* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
+ * one a second, backing off): a resolver answering with TTL 0, with action
+ * send-map-request or with a record that is then refused would otherwise
+ * make one request per packet or per round trip. slots are direct-mapped
+ * by a hash of the prefix, so they outlive the map-cache entry (TTL 0
+ * removes it) and stay bounded; a collision shares a limit */
+#define REQRL_SLOTS	4096
+#define REQRL_MIN_MS	1000
+#define REQRL_MAX_MS	60000
+
+struct req_slot {
+	uint64_t	 key;
+	uint64_t	 last_ms;
+	uint32_t	 interval_ms;
+};
+
+static uint64_t
+req_key(const struct mc_entry *e)
+{
+	uint8_t		 k[24];
+	struct lisp_addr a = e->eid;
+	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a */
+	size_t		 i;
+
+	addr_mask(&a, e->mlen);
+	memset(k, 0, sizeof(k));
+	if (addr_bytes(&a) != NULL)
+		memcpy(k, addr_bytes(&a), a.afi == AFI_IPV6 ? 16 :
+		    a.afi == AFI_IPV4 ? 4 : 6);
+	memcpy(k + 16, &a.iid, 4);
+	k[20] = (uint8_t)e->mlen;
+	k[21] = (uint8_t)a.afi;
+	for (i = 0; i < sizeof(k); i++)
+		h = (h ^ k[i]) * 1099511628211ULL;
+	return h | 1;		/* 0: a free slot */
+}
+
+/* when a request for e may go: now, or later (deferred) */
+static uint64_t
+req_allowed_at(struct xtr *x, const struct mc_entry *e, uint64_t now, struct req_slot **slot)
+{
+	uint64_t key = req_key(e);
+	struct req_slot *s;
+
+	if (x->reqrl == NULL && (x->reqrl = calloc(REQRL_SLOTS, sizeof(*x->reqrl))) == NULL) {
+		*slot = NULL;
+		return now;
+	}
+	s = *slot = &x->reqrl[key % REQRL_SLOTS];
+	if (s->key != key || now >= s->last_ms + s->interval_ms)
+		return now;
+	return s->last_ms + s->interval_ms;
+}
+
+/* a request went for the slot's prefix: asked again within twice the
+ * interval, the interval doubles */
+static void
+req_sent(struct req_slot *s, const struct mc_entry *e, uint64_t now)
+{
+	uint64_t key = req_key(e);
+
+	if (s == NULL)
+		return;
+	if (s->key == key && now < s->last_ms + 2ULL * s->interval_ms)
+		s->interval_ms = s->interval_ms * 2 > REQRL_MAX_MS ? REQRL_MAX_MS :
+		    s->interval_ms * 2;
+	else
+		s->interval_ms = REQRL_MIN_MS;
+	s->key = key;
+	s->last_ms = now;
+}
+
 /* the ECM Map-Request for e to the next Map-Resolver */
 static int
 send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
@@ -58,9 +130,11 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	struct lisp_addr itr[2];
 	struct sockaddr_storage ss;
 	const struct lisp_addr *r;
+	struct req_slot *slot;
 	uint8_t buf[1024];
 	size_t len;
 	const char *why;
+	uint64_t at;
 	int nmr = 0, k;
 
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
@@ -68,6 +142,17 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	if (nmr == 0) {
 		log_limited(&x->logrl, "itr: no map-resolver configured");
 		return -1;
+	}
+	if ((at = req_allowed_at(x, e, now, &slot)) > now) {
+		/* asked too recently: it goes when the limit allows, as a
+		 * retransmission would (the held packets wait) */
+		x->drops[XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID]++;
+		e->requesting = 1;
+		e->req_flags = flags;
+		if (e->next_try_ms < at || e->next_try_ms > now + REQRL_MAX_MS)
+			e->next_try_ms = at;
+		mc_entry_wake(e, e->next_try_ms);
+		return 0;
 	}
 	/* in order, failing over to the next one that answers (mrsel.c) */
 	k = x->mrsel != NULL ? mrsel_pick(x->mrsel, now) : -1;
@@ -125,6 +210,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		e->backoff_ms = 30000;
 	e->next_try_ms = now + e->backoff_ms;
 	mc_entry_wake(e, e->next_try_ms);
+	req_sent(slot, e, now);
 	if (e->tries > 1)
 		x->st.map_requests_retx++;
 	x->st.map_requests++;
@@ -158,11 +244,27 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	/* map-cache-limit: the idlest of a few cached entries makes room
+	 * (pending ones are bounded above) */
+	if (mapcache_count(x->mc) >= x->l->conf->map_cache_limit) {
+		if ((e = mapcache_idlest(x->mc, 64)) == NULL) {
+			x->drops[XTR_DROP_ITR_MAP_CACHE_FULL]++;
+			dp_pkt_free(m->pkt);
+			return;
+		}
+		x->drops[XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED]++;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
 	if ((e = mapcache_add(x->mc, &m->dst, addr_bits(&m->dst), now)) == NULL) {
 		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	if (core_monitoring(x->l))
+		core_event(x->l, "map-cache", json_pack("{s:s, s:s, s:s}", "event",
+		    "miss", "eid", addr_fmt(&m->dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    "source", addr_fmt(&m->src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	e->seid = m->src;
 	e->asked_us = now_us();
 	e->used_ms = now;
@@ -393,7 +495,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	struct mc_entry *e0, *e, *o;
 	struct lisp_record rec, best;
 	struct lisp_addr req, eid, beid, seid;
-	int reqlen, i, nbest = 0;
+	int reqlen, i, nbest = 0, covered = 0;
 	struct rbuf recs = rep->records;
 	struct dp_pkt *held = NULL;
 	uint64_t now = now_ms(), us = now_us(), asked_us;
@@ -410,8 +512,6 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		probe_reply_in(x, p, rep);	/* probe.c */
 		return;
 	}
-	if (x->mrsel != NULL)
-		mrsel_reply(x->mrsel, rep->nonce, now);
 	if ((e0 = mapcache_by_nonce(x->mc, rep->nonce)) == NULL) {
 		x->drops[XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE]++;
 		log_limited(&x->logrl, "itr: map-reply from %s dropped: nonce %016llx not outstanding",
@@ -448,6 +548,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		if (sv == LSEC_VERIFIED && lsec_clip(x, p, &sad, &rec, &eid) == -1)
 			continue;
 		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
+			/* a less specific prefix we hold already answers for
+			 * a cached more-specific: its ETR no longer has it */
+			if (why == XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE &&
+			    rec.eid_mlen < reqlen)
+				covered = 1;
 			x->drops[why]++;
 			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: %s",
 			    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -464,11 +569,18 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		best = rec;
 		beid = eid;
 	}
+	/* only a usable answer counts for the resolver: one that keeps
+	 * answering with nothing usable times out and is marked down */
+	if (nbest > 0 && x->mrsel != NULL)
+		mrsel_reply(x->mrsel, rep->nonce, now);
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
 		mc_entry_set(e, &best, sv == LSEC_VERIFIED ? "lisp-sec" :
 		    best.auth ? "map-reply" : "proxy-reply", now);
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
+			    "install", "entry", mc_entry_json(e, now)));
 		if (asked_us && !e->resolve_us) {
 			e->resolve_us = us - asked_us;
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
@@ -499,6 +611,25 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		} while (pc.more);
 		if (e == e0)
 			held = list_cat(held, mc_entry_dequeue(e));
+		else if (e0 != NULL && e0->state != MC_PENDING && e0->mlen > e->mlen)
+			covered = 1;
+	}
+	if (covered && e0 != NULL && e0->state != MC_PENDING) {
+		/* a refresh or an SMR-invoked request for a more-specific
+		 * was answered for a prefix around it: the more-specific is
+		 * gone from its site (issue 10: a /25 stayed cached for a day
+		 * after the ETR went back to the /24) */
+		log_info("itr: %s withdrawn: %s answered for a covering prefix",
+		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		x->drops[XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN]++;
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "withdrawn", "prefix", prefix_fmt(&req, reqlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+		itr_entry_del(e0, x);
+		mapcache_remove(x->mc, e0);
+		e0 = NULL;
 	}
 	if (e0 != NULL && e0->state == MC_PENDING) {
 		/* the answer did not cover what we asked (a broken or
@@ -527,6 +658,11 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	uint64_t now = now_ms();
 
 	x->st.smr_in++;
+	if (core_monitoring(x->l))
+		core_event(x->l, "smr", json_pack("{s:s, s:s, s:s}", "event", "received",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    "eid", q->seid.afi == AFI_NONE ? "" : addr_fmt(&q->seid,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	/* an SMR installs nothing: at most it makes us ask the mapping
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
@@ -556,6 +692,10 @@ static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
 	if (e->state != MC_PENDING && e->expires_ms <= now) {
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 		return 1;

@@ -46,6 +46,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token LOGRATE        "log-rate"
 %token MRRATELIMIT    "map-request-ratelimit"
 %token STRICTNONCE    "strict-register-nonce"
+%token WITHDRAWSTOP   "withdraw-on-stop"
 %token TIMERS         "timers"
 %token REGINTERVAL    "register-interval"
 %token REGTTL         "registration-ttl"
@@ -83,12 +84,15 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RTTABLE        "routing-table"
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
+%token MCLIMIT        "map-cache-limit"
 %token REPLYSHORTEST  "map-reply-shortest-prefix"
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
 %token LISPSEC        "lisp-sec"
 %token LISPSECKEY     "lisp-sec-key"
+%token DECAPCHECK     "decap-check"
+%token DECAPALLOW     "decap-allow"
 %token NL "newline"
 %token ERROR "invalid token"
 %token <num> NUMBER "number"
@@ -157,6 +161,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| STRICTNONCE WORD {
 		conf_yesno(ctx, @1.first_line, "strict-register-nonce", $2,
 		    &ctx->conf->strict_register_nonce);
+	}
+	| WITHDRAWSTOP WORD {
+		conf_yesno(ctx, @1.first_line, "withdraw-on-stop", $2,
+		    &ctx->conf->withdraw_on_stop);
 	}
 	| TIMERS '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_TIMERS, NULL); }
 	| '}'		{ conf_block_close(ctx, @1.first_line); }
@@ -237,6 +245,11 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		    RANGE(@1.first_line, "registrants-per-prefix", $2, 1, 1024))
 			ctx->conf->registrants_per_prefix = (int)$2;
 	}
+	| MCLIMIT NUMBER {
+		if (TOP(@1.first_line, "map-cache-limit") &&
+		    RANGE(@1.first_line, "map-cache-limit", $2, 1, 16777216))
+			ctx->conf->map_cache_limit = (size_t)$2;
+	}
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&
 		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))
@@ -253,6 +266,13 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PETRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
+	}
+	| DECAPCHECK WORD {
+		conf_decap_check(ctx, @1.first_line, $2);
+	}
+	| DECAPALLOW WORD {
+		conf_prefix_list(ctx, @1.first_line, "decap-allow",
+		    &ctx->conf->decap_allow, $2);
 	}
 	;
 

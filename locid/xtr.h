@@ -27,6 +27,7 @@ struct xtr_rloc {
 	uint8_t		 priority, weight;
 	const char	*ifname;	/* points into the conf */
 	int		 family;
+	int		 local;		/* an address of this node: L bit, source */
 };
 
 /* a database-mapping */
@@ -81,6 +82,10 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit") \
+	X(XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED, "itr: map-cache entry evicted (map-cache-limit)") \
+	X(XTR_DROP_ITR_MAP_CACHE_FULL, "itr: map-cache full") \
+	X(XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN, "itr: cached more-specific withdrawn by its site") \
 	X(XTR_DROP_ITR_LISP_SEC_MAP_REPLY_WITHOUT_LISP_SEC, "itr: lisp-sec: map-reply without lisp-sec") \
 	X(XTR_DROP_ITR_LISP_SEC_MALFORMED, "itr: lisp-sec: malformed authentication data") \
 	X(XTR_DROP_ITR_LISP_SEC_NO_ONE_TIME_KEY, "itr: lisp-sec: no one-time key for the nonce") \
@@ -130,6 +135,7 @@ struct etr_rl {
 };
 
 struct probe_src;
+struct req_slot;
 struct lsec_otks;
 
 struct xtr {
@@ -168,6 +174,7 @@ struct xtr {
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
+	struct req_slot	*reqrl;			/* itr.c: Map-Requests per EID */
 	struct lsec_otks *otks;			/* lsec.c: LISP-SEC one-time keys */
 };
 
@@ -193,6 +200,8 @@ void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
+/* Map-Registers with Record TTL 0 for dbs to every map-server */
+void	etr_withdraw(struct xtr *, const struct xtr_db *dbs, int n);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */
 int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 
