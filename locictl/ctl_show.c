@@ -303,7 +303,7 @@ cmd_show(int argc, char **argv)
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac < 2) {
-		fprintf(stderr, "usage: locictl show site|stats|map-cache|database|running-config|version ...\n");
+		fprintf(stderr, "usage: locictl show site|stats|metrics|map-cache|database|running-config|version ...\n");
 		return 2;
 	}
 	if (o.json && o.openmetrics) {
@@ -314,6 +314,10 @@ cmd_show(int argc, char **argv)
 		return show_site(&o, ac, argv);
 	if (strcmp(argv[1], "stats") == 0)
 		return show_stats(&o);
+	if (strcmp(argv[1], "metrics") == 0 && !o.json) {
+		o.openmetrics = 1;	/* what metrics-listen serves */
+		return show_stats(&o);
+	}
 	if (strcmp(argv[1], "version") == 0)
 		return show_version(&o);
 	if (strcmp(argv[1], "running-config") == 0)

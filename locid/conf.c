@@ -39,7 +39,7 @@ conf_role_on(const struct conf *c, const struct conf_role_kw *k)
 }
 
 static const char *const block_names[] = {
-	"", "timers", "site", "database-mapping"
+	"", "timers", "site", "database-mapping", "map-cache"
 };
 
 void
@@ -76,6 +76,7 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
 	TAILQ_INIT(&c->decap_allow);
+	TAILQ_INIT(&c->static_mappings);
 	c->tun_name = strdup("lisp0");
 	c->tun_mtu = 0;
 	c->rt_table = 100;
@@ -132,6 +133,11 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->ms_routes, conf_ms_route);
 	while ((m = TAILQ_FIRST(&c->mappings)) != NULL) {
 		TAILQ_REMOVE(&c->mappings, m, entry);
+		rlocs_free(&m->rlocs);
+		free(m);
+	}
+	while ((m = TAILQ_FIRST(&c->static_mappings)) != NULL) {
+		TAILQ_REMOVE(&c->static_mappings, m, entry);
 		rlocs_free(&m->rlocs);
 		free(m);
 	}
@@ -232,8 +238,8 @@ conf_toplevel(struct parse_ctx *ctx, int line, const char *what)
 static int
 inside(struct parse_ctx *ctx, int line, enum conf_block b, const char *what)
 {
-	if (ctx->block == b)
-		return 0;
+	if (ctx->block == b || (b == BLOCK_MAPPING && ctx->block == BLOCK_STATIC))
+		return 0;	/* a static map-cache entry has rlocs as a mapping */
 	if (ctx->block == BLOCK_NONE)
 		conf_error(ctx, line, "%s outside any block", what);
 	else
@@ -650,6 +656,19 @@ conf_listen(struct parse_ctx *ctx, int line, char *s)
 }
 
 void
+conf_metrics_listen(struct parse_ctx *ctx, int line, char *s, uint16_t port)
+{
+	struct lisp_addr a;
+
+	if (conf_toplevel(ctx, line, "metrics-listen") == 0 &&
+	    rloc_parse(ctx, line, "metrics-listen", s, &a) == 0) {
+		ctx->conf->metrics_addr = a;
+		ctx->conf->metrics_port = port;
+	}
+	free(s);
+}
+
+void
 conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
     int *v)
 {
@@ -794,6 +813,68 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 	ctx->block_line = line;
 }
 
+/* map-cache PREFIX { rloc ... } (positive), or map-cache PREFIX ACTION
+ * (negative, no block): a static map-cache entry, never asked for and
+ * never expiring */
+static void
+static_open(struct parse_ctx *ctx, int line, char *pfx, int act, int negative)
+{
+	struct conf_mapping *m, *o;
+	char buf[ADDR_STRLEN];
+
+	if ((m = entry_alloc(ctx, line, sizeof(*m))) == NULL) {
+		free(pfx);
+		return;
+	}
+	TAILQ_INIT(&m->rlocs);
+	m->act = act;
+	m->negative = negative;
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0)
+		TAILQ_FOREACH(o, &ctx->conf->static_mappings, entry)
+			if (o->mlen == m->mlen && addr_equal(&o->eid, &m->eid))
+				conf_error(ctx, line, "map-cache %s defined twice",
+				    pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
+	free(pfx);
+	TAILQ_INSERT_TAIL(&ctx->conf->static_mappings, m, entry);
+	if (negative)
+		return;
+	ctx->mapping = m;
+	ctx->block = BLOCK_STATIC;
+	ctx->block_line = line;
+}
+
+void
+conf_static_negative(struct parse_ctx *ctx, int line, char *pfx, char *act)
+{
+	static const struct {
+		const char	*name;
+		int		 act;
+	} acts[] = {
+		{ "native-forward", ACT_NATIVE_FORWARD },
+		{ "drop", ACT_DROP },
+		{ "send-map-request", ACT_SEND_MAP_REQUEST },
+	};
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "map-cache") == -1) {
+		free(pfx);
+		free(act);
+		return;
+	}
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(act, acts[i].name) == 0)
+			break;
+	if (i == sizeof(acts) / sizeof(acts[0])) {
+		conf_error(ctx, line, "map-cache %s: action must be native-forward, "
+		    "drop or send-map-request, or a { rloc ... } block", pfx);
+		free(pfx);
+		free(act);
+		return;
+	}
+	free(act);
+	static_open(ctx, line, pfx, acts[i].act, 1);
+}
+
 void
 conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
     char *arg)
@@ -817,6 +898,9 @@ conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
 		break;
 	case BLOCK_MAPPING:
 		mapping_open(ctx, line, arg);
+		break;
+	case BLOCK_STATIC:
+		static_open(ctx, line, arg, ACT_NO_ACTION, 0);
 		break;
 	default:
 		free(arg);
@@ -844,9 +928,10 @@ conf_block_close(struct parse_ctx *ctx, int line)
 			    "eid-prefix", ctx->site->name);
 		break;
 	case BLOCK_MAPPING:
+	case BLOCK_STATIC:
 		if (TAILQ_EMPTY(&ctx->mapping->rlocs))
-			conf_error(ctx, ctx->block_line, "database-mapping %s "
-			    "has no rloc", pfx_fmt(&ctx->mapping->eid,
+			conf_error(ctx, ctx->block_line, "%s %s has no rloc",
+			    block_names[ctx->block], pfx_fmt(&ctx->mapping->eid,
 			    ctx->mapping->mlen, buf, sizeof(buf)));
 		break;
 	default:
@@ -1047,6 +1132,11 @@ conf_rloc(struct parse_ctx *ctx, int line, char *addr, char *ifname,
 	if (inside(ctx, line, BLOCK_MAPPING, "rloc") == -1 || opt.bad ||
 	    (ifname != NULL && family == 0))
 		goto out;
+	if (ifname != NULL && ctx->block == BLOCK_STATIC) {
+		conf_error(ctx, line, "rloc interface in a map-cache entry: "
+		    "its RLOCs are another site's addresses");
+		goto out;
+	}
 	if (addr != NULL) {
 		if (rloc_parse(ctx, line, "rloc", addr, &a) == -1)
 			goto out;
@@ -1079,7 +1169,10 @@ out:
 void
 conf_ttl(struct parse_ctx *ctx, int line, uint64_t v)
 {
-	if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
+	if (ctx->block == BLOCK_STATIC)
+		conf_error(ctx, line, "ttl in a map-cache entry: a static entry "
+		    "does not expire");
+	else if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
 	    conf_range(ctx, line, "ttl", v, 1, 525600) == 0)
 		ctx->mapping->ttl = (uint32_t)v;
 }

@@ -67,6 +67,7 @@ struct conf_mapping {
 	int		 mlen;
 	uint32_t	 ttl;		/* minutes, in Map-Replies */
 	struct conf_rlocs rlocs;
+	int		 negative, act;	/* static map-cache: negative, ACT_* */
 	TAILQ_ENTRY(conf_mapping) entry;
 };
 TAILQ_HEAD(conf_mappings, conf_mapping);
@@ -136,6 +137,8 @@ struct conf {
 	uint32_t	 ratelimit_pps;		/* per-source Map-Request limit at MR/MS, 0 = off */
 	int		 strict_register_nonce;
 	int		 withdraw_on_stop;	/* ETR: TTL 0 Map-Register on a clean stop */
+	struct lisp_addr metrics_addr;		/* metrics-listen */
+	uint16_t	 metrics_port;		/* 0: off */
 	struct conf_timers timers;
 	/* Map-Server */
 	struct conf_sites sites;
@@ -143,6 +146,7 @@ struct conf {
 	struct conf_ms_routes ms_routes;
 	/* xTR */
 	struct conf_mappings mappings;
+	struct conf_mappings static_mappings;	/* ITR: map-cache entries */
 	struct conf_map_servers map_servers;
 	struct conf_peers map_resolvers;
 	struct conf_peers petrs;		/* use-petr */

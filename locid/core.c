@@ -942,6 +942,8 @@ locid_start_roles(struct locid *l, struct conf *c, const char *conf_path,
 	}
 	if (core_control_open(l) == -1)
 		return -1;
+	if (metrics_open(l) == -1)
+		return -1;
 	return 0;
 }
 
@@ -956,6 +958,7 @@ locid_stop(struct locid *l)
 {
 	if (l->core != NULL) {
 		l->stopping = 1;
+		metrics_close(l);
 		control_close(l);
 		roles_stop(l);
 		core_close(l);
@@ -1049,6 +1052,9 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 			goto rollback;
 		}
 	}
+	if ((old->metrics_port != nc->metrics_port ||
+	    !addr_equal(&old->metrics_addr, &nc->metrics_addr)) && metrics_open(l) == -1)
+		log_warn("reload: metrics-listen not open (the rest is reloaded)");
 	log_limiter_init(&c->logrl, nc);
 	conf_free(old);
 	log_info("configuration reloaded from %s", path);

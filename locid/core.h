@@ -50,6 +50,7 @@ struct core {
 	enum role_change	 change[ROLES_MAX];
 	char			 change_err[ROLES_MAX][256];
 	struct event		*ev_hup, *ev_term, *ev_int;
+	struct evhttp		*metrics;	/* metrics-listen (metrics.c) */
 	/* this node's addresses (core_addr_local) */
 	struct lisp_addr	 local[CORE_LOCAL_MAX];
 	int			 nlocal;
@@ -90,6 +91,9 @@ uint64_t core_drop_count(const struct locid *, const char *reason);
 /* control socket (control.c) */
 int	control_open(struct locid *, const char *path, const char *ro_path);
 void	control_close(struct locid *);
+/* metrics-listen: (re)open per the conf in force, or close */
+int	metrics_open(struct locid *);
+void	metrics_close(struct locid *);
 int	control_monitoring(const struct locid *);
 void	control_event(struct locid *, const char *kind, json_t *);
 /* the sockets moved to new paths (or group), the clients kept */

@@ -666,7 +666,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	/* an SMR installs nothing: at most it makes us ask the mapping
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
-	    e->state == MC_PENDING) {
+	    e->state == MC_PENDING || e->is_static) {
 		x->drops[XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE]++;
 		log_limited(&x->logrl, "itr: smr from %s ignored: %s not in the map-cache",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -691,7 +691,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
-	if (e->state != MC_PENDING && e->expires_ms <= now) {
+	if (e->state != MC_PENDING && e->expires_ms <= now && !e->is_static) {
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
 			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
@@ -737,7 +737,8 @@ entry_due(const struct mc_entry *e, uint64_t now)
 		due = e->next_try_ms;
 	if (e->smr_defer && !e->requesting && e->smr_ms + 3000 < due)
 		due = e->smr_ms + 3000;
-	if (e->state != MC_PENDING && !e->requesting && mc_entry_used(e) > e->updated_ms &&
+	if (e->state != MC_PENDING && !e->requesting && !e->is_static &&
+	    mc_entry_used(e) > e->updated_ms &&
 	    mc_entry_used(e) + 60000 > now && e->expires_ms > e->updated_ms) {
 		/* a refresh in the last tenth of the TTL, if still used then
 		 * (a first use after this is woken by itr_process) */
@@ -790,6 +791,73 @@ itr_tick_budget(struct xtr *x, uint64_t now, uint64_t budget_us)
 	return 0;
 }
 
+/* the configured map-cache entries (map-cache PREFIX ...): the old ones
+ * go, the conf's come in place of whatever is cached for their prefixes */
+void
+itr_static_load(struct xtr *x)
+{
+	const struct conf_mapping *m;
+	const struct conf_rloc *r;
+	struct mc_entry *e, *next;
+	struct lisp_record rec;
+	struct lisp_rloc loc;
+	struct rbuf b, recs;
+	struct wbuf w;
+	uint8_t buf[1024];
+	uint64_t now = now_ms();
+	int n = 0;
+
+	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->is_static) {
+			itr_entry_del(e, x);
+			mapcache_remove(x->mc, e);
+		}
+	}
+	TAILQ_FOREACH(m, &x->l->conf->static_mappings, entry) {
+		memset(&rec, 0, sizeof(rec));
+		rec.eid = m->eid;
+		rec.eid_mlen = (uint8_t)m->mlen;
+		rec.ttl = x->l->conf->timers.record_ttl_max;
+		rec.act = (uint8_t)(m->negative ? m->act : ACT_NO_ACTION);
+		rec.auth = 1;
+		TAILQ_FOREACH(r, &m->rlocs, entry)
+			rec.nrlocs++;
+		wbuf_init(&w, buf, sizeof(buf));
+		record_encode(&w, &rec);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			memset(&loc, 0, sizeof(loc));
+			loc.addr = r->addr;
+			loc.priority = r->priority;
+			loc.weight = r->weight;
+			loc.mpriority = 255;
+			loc.flags = RLOC_R;
+			rloc_encode(&w, &loc);
+		}
+		rbuf_init(&b, buf, w.len);
+		recs = b;
+		if (w.err || record_next(&recs, &rec) != 1)
+			continue;
+		if ((e = mapcache_exact(x->mc, &m->eid, m->mlen)) != NULL) {
+			itr_entry_del(e, x);
+			mapcache_remove(x->mc, e);
+		}
+		if ((e = mapcache_add(x->mc, &m->eid, m->mlen, now)) == NULL)
+			continue;
+		mc_entry_set(e, &rec, "static", now);
+		e->source = "static";	/* negative ones too */
+		e->is_static = 1;
+		e->expires_ms = UINT64_MAX;
+		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
+		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
+			entry_route(x, e, 1);
+		mc_entry_wake(e, now);
+		n++;
+	}
+	if (n > 0)
+		log_info("itr: %d static map-cache entr%s", n, n == 1 ? "y" : "ies");
+}
+
 int
 itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 {
@@ -798,6 +866,8 @@ itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 
 	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
 		next = TAILQ_NEXT(e, entry);
+		if (e->is_static)
+			continue;	/* configured: only a reload changes them */
 		if (a != NULL && !addr_prefix_covers(a, mlen, &e->eid) &&
 		    !(mlen == addr_bits(a) && addr_prefix_covers(&e->eid, e->mlen, a)))
 			continue;

@@ -1161,17 +1161,17 @@ ms_resolve_sec(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	size_t			 len;
 	int			 rv;
 
-	if (proxy || e->site->cs->force_proxy_reply)
+	if (proxy || e->site->cs->force_proxy_reply) {
+		*forwarded |= RESOLVED_PROXY;
 		rv = send_proxy_reply(ms, p, ecm, mreq, e, now, sr, 0);
-	else if (signers == 0 || pick_etr(ms, e, now, 1, &etr, &by) == -1 ||
-	    (k = reg_key(e, by)) == NULL)
+	} else if (signers == 0 || pick_etr(ms, e, now, 1, &etr, &by) == -1 ||
+	    (k = reg_key(e, by)) == NULL) {
+		*forwarded |= RESOLVED_PROXY;
 		rv = send_proxy_reply(ms, p, ecm, mreq, e, now, sr, 1);
-	else if (*forwarded)
-		rv = 1;
-	else {
+	} else {
 		eid_addr(e, &pfx.eid);
 		pfx.mlen = e->mlen;
-		*forwarded = 1;
+		*forwarded |= RESOLVED_FORWARDED;
 		rv = 1;
 		/* not to ourselves (issue 9, attack 5), as msmr_forward */
 		if (core_addr_local(ms->l, &etr) && !ms->l->conf->etr) {
@@ -1226,6 +1226,11 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 			}
 	}
 	if (e != NULL && alive) {
+		/* a protected request is opened once per message: its one
+		 * answer or forward covers every record */
+		if (ecm != NULL && (ecm->flags & ECM_S) &&
+		    (*forwarded & (RESOLVED_PROXY | RESOLVED_FORWARDED)))
+			return 1;
 		if ((sec = lsec_req_open(ms->l->conf, ecm, mreq->nonce, &sr, &why)) == -1) {
 			msmr_lsec_refused(ms->l, p, why);
 			return 1;
@@ -1233,17 +1238,20 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 		if (sec == 1)
 			return ms_resolve_sec(ms, p, ecm, mreq, e, now, &sr, proxy,
 			    signers, plain, forwarded);
-		if (proxy || e->site->cs->force_proxy_reply)
-			return send_proxy_reply(ms, p, ecm, mreq, e, now, NULL, 0);
-		if (pick_etr(ms, e, now, 0, &etr, &by) == -1) {
-			/* nothing to forward to: answer for the ETRs */
+		/* one proxy reply per message (with nothing to forward to,
+		 * the MS answers for the ETRs) */
+		if (proxy || e->site->cs->force_proxy_reply ||
+		    pick_etr(ms, e, now, 0, &etr, &by) == -1) {
+			if (*forwarded & RESOLVED_PROXY)
+				return 1;
+			*forwarded |= RESOLVED_PROXY;
 			return send_proxy_reply(ms, p, ecm, mreq, e, now, NULL, 0);
 		}
 		/* one ECM per message: the ETR answers every record of it
 		 * that it holds (issue 9: 8 records made 8 copies) */
-		if (!*forwarded)
+		if (!(*forwarded & RESOLVED_FORWARDED))
 			msmr_forward(ms->l, p, ecm, ep, &etr, ECM_E);
-		*forwarded = 1;
+		*forwarded |= RESOLVED_FORWARDED;
 		return 1;
 	}
 	pf = trie_lookup_prefix(t->sites, key, ep->mlen, &cfg_mlen);
@@ -1256,6 +1264,11 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	if ((nl = trie_negative(t->regs, key)) > mlen)
 		mlen = nl;
 	addr_mask(&neg, mlen);
+	/* one negative answer per message from the MS (an 8-record request
+	 * for configured, unregistered space made 8 replies) */
+	if (*forwarded & RESOLVED_NEGATIVE)
+		return 1;
+	*forwarded |= RESOLVED_NEGATIVE;
 	msmr_send_negative(ms->l, p, ecm, mreq, &neg, mlen,
 	    tm->unregistered_ttl, ACT_NATIVE_FORWARD);
 	return 1;

@@ -47,6 +47,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token MRRATELIMIT    "map-request-ratelimit"
 %token STRICTNONCE    "strict-register-nonce"
 %token WITHDRAWSTOP   "withdraw-on-stop"
+%token METRICSLISTEN  "metrics-listen"
 %token TIMERS         "timers"
 %token REGINTERVAL    "register-interval"
 %token REGTTL         "registration-ttl"
@@ -85,6 +86,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
 %token MCLIMIT        "map-cache-limit"
+%token MAPCACHE       "map-cache"
 %token REPLYSHORTEST  "map-reply-shortest-prefix"
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
@@ -137,6 +139,12 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| CONTROLGROUP name	{ conf_control_group(ctx, @1.first_line, $2); }
 	| USER name		{ conf_user(ctx, @1.first_line, $2); }
 	| LISTEN WORD		{ conf_listen(ctx, @1.first_line, $2); }
+	| METRICSLISTEN WORD NUMBER {
+		if (RANGE(@1.first_line, "metrics-listen port", $3, 1, 65535))
+			conf_metrics_listen(ctx, @1.first_line, $2, (uint16_t)$3);
+		else
+			free($2);
+	}
 	| CONTROLPORT NUMBER {
 		if (TOP(@1.first_line, "control-port") &&
 		    RANGE(@1.first_line, "control-port", $2, 1, 65535))
@@ -191,6 +199,12 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| MSROUTE WORD VIA WORD	{ conf_ms_route(ctx, @1.first_line, $2, $4); }
 	| DBMAPPING WORD '{' {
 		conf_block_open(ctx, @1.first_line, BLOCK_MAPPING, $2);
+	}
+	| MAPCACHE WORD '{' {
+		conf_block_open(ctx, @1.first_line, BLOCK_STATIC, $2);
+	}
+	| MAPCACHE WORD WORD {
+		conf_static_negative(ctx, @1.first_line, $2, $3);
 	}
 	| RLOC WORD rlocopts {
 		conf_rloc(ctx, @1.first_line, $2, NULL, 0, $3);

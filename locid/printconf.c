@@ -133,6 +133,11 @@ print_general(FILE *f, const struct conf *c)
 		fputc('\n', f);
 	}
 	fprintf(f, "control-port %u\n", c->control_port);
+	if (c->metrics_port != 0) {
+		fputs("metrics-listen ", f);
+		print_addr(f, &c->metrics_addr);
+		fprintf(f, " %u\n", c->metrics_port);
+	}
 	fprintf(f, "data-port %u\n", c->data_port);
 	fprintf(f, "log-rate %d\n", c->log_rate);
 	fprintf(f, "map-request-ratelimit %u\n", c->ratelimit_pps);
@@ -229,6 +234,23 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 			    r->weight);
 		}
 		fprintf(f, "\tttl %u\n", m->ttl);
+		fputs("}\n", f);
+	}
+	TAILQ_FOREACH(m, &c->static_mappings, entry) {
+		fputs("\nmap-cache ", f);
+		print_prefix(f, &m->eid, m->mlen);
+		if (m->negative) {
+			fprintf(f, " %s\n", m->act == ACT_DROP ? "drop" :
+			    m->act == ACT_SEND_MAP_REQUEST ? "send-map-request" :
+			    "native-forward");
+			continue;
+		}
+		fputs(" {\n", f);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			fputs("\trloc ", f);
+			print_addr(f, &r->addr);
+			fprintf(f, " priority %u weight %u\n", r->priority, r->weight);
+		}
 		fputs("}\n", f);
 	}
 	if (!TAILQ_EMPTY(&c->map_servers) || c->has_xtr_id || c->site_id != 0)

@@ -525,6 +525,8 @@ xtr_new(struct locid *l)
 	pxtr_rules(x, 1);
 	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL)
 		goto fail;
+	if (x->itr)
+		itr_static_load(x);
 	x->armed_ms = UINT64_MAX;
 	mapcache_set_wake(x->mc, mc_wake, x);
 	if (x->etr)
@@ -598,6 +600,8 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
 	pxtr_rules(x, 1);
+	if (x->itr)
+		itr_static_load(x);
 	xtr_timers_rearm(x);
 	if (x->etr)
 		etr_start(x);

@@ -200,6 +200,8 @@ void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
+/* the conf's static map-cache entries in place of the old ones */
+void	itr_static_load(struct xtr *);
 /* Map-Registers with Record TTL 0 for dbs to every map-server */
 void	etr_withdraw(struct xtr *, const struct xtr_db *dbs, int n);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */

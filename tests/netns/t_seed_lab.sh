@@ -151,6 +151,12 @@ MR=$(sed -n 's/^map-resolver \([^ ]*\).*/\1/p' "$NETNS_TMP/lisp1.conf" | head -1
 grep -q "^Send map-request to $MR for 198.18.2.10" "$NETNS_TMP/lig.txt" || fail "lig resolver: $(cat "$NETNS_TMP/lig.txt")"
 grep -q "^198.18.2.0/24, record ttl" "$NETNS_TMP/lig.txt" || fail "lig answer: $(cat "$NETNS_TMP/lig.txt")"
 pass "lig asks the daemon's map-resolver"
+# lig self: our own EID-prefix as the mapping system answers for it
+ctl lisp1 "$S1" lig -c1 self >"$NETNS_TMP/ligself.txt" || fail "lig self: $(cat "$NETNS_TMP/ligself.txt")"
+grep -q "^Send map-request to $MR for 198.18.1.0/24" "$NETNS_TMP/ligself.txt" &&
+    grep -q "^198.18.1.0/24, record ttl" "$NETNS_TMP/ligself.txt" || fail "lig self: $(cat "$NETNS_TMP/ligself.txt")"
+ctl lisp1 "$S1" lig --help | grep -q "^usage: locictl lig" || fail "lig --help"
+pass "lig self: the site's own prefix answered; lig --help"
 
 # the xTR's JSON against the golden schema; map-cache OpenMetrics per locator
 for f in "$NETNS_TMP/mc1.json" "$NETNS_TMP/mc2.json"; do
