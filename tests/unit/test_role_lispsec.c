@@ -245,6 +245,40 @@ test_forward_signed(void **state)
 	assert_int_equal(r, LSEC_R_NO_OTK);
 }
 
+/* an 8-record protected request: opened once, one forward, one signed
+ * proxy reply, one signed negative (issue 9 attack 4 under LISP-SEC),
+ * the answers not larger than the request */
+static void
+test_one_answer_per_message(void **state)
+{
+	uint8_t buf[1500];
+	size_t len;
+	const char *why;
+	const char *eids[] = { "198.18.2.9", "198.18.1.9", "203.0.113.5" };
+	int i;
+
+	do_register("198.18.2.0/24", "192.0.2.77", MREG_S, KEY2, "192.0.2.77");
+	do_register("198.18.1.0/24", "192.0.2.66", MREG_P, KEY1, "192.0.2.66");
+	for (i = 0; i < 3; i++) {
+		len = rm_request_n(eids[i], 0, 8, ITR, 40000, 60 + (uint64_t)i, 0, buf,
+		    sizeof(buf), NULL, NULL);
+		len = lsec_itr_protect(&otks, itr_conf, buf, len, sizeof(buf),
+		    60 + (uint64_t)i, NOW, &why);
+		assert_int_not_equal(len, 0);
+		fake_sent_clear();
+		assert_int_equal(fake_rx(buf, len, ITR, 40000), 1);
+		assert_int_equal(fake_nsent(), 1);
+		/* answers are no larger than the request; the forward to
+		 * the registered ETR grows by 28: the MS's EID-AD (8, the
+		 * 8-octet IPv4 record, the 16-octet HMAC) replaces the
+		 * ITR's 4 octets */
+		if (i == 0)
+			assert_int_equal(fake_sent_get(0)->len, len + 28);
+		else
+			assert_true(fake_sent_get(0)->len <= len);
+	}
+}
+
 /* RFC 9303 Table 1 row 2: E set when an ETR of the prefix lacks S */
 static void
 test_e_bit(void **state)
@@ -414,6 +448,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_forward_signed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_answer_per_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_e_bit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_signed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negative_signed, setup, teardown),
