@@ -146,6 +146,8 @@ conf_free(struct conf *c)
 		free(ms->key.secret);
 		free(ms);
 	}
+	for (i = 0; i < c->nlskeys; i++)
+		free(c->lskeys[i].secret);
 	ENTRIES_FREE(&c->map_resolvers, conf_peer);
 	ENTRIES_FREE(&c->petrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
@@ -955,6 +957,56 @@ conf_description(struct parse_ctx *ctx, int line, char *s)
 }
 
 void
+conf_lisp_sec(struct parse_ctx *ctx, int line, char *s)
+{
+	if (conf_toplevel(ctx, line, "lisp-sec") == 0) {
+		if (strcmp(s, "off") == 0)
+			ctx->conf->lisp_sec = LISPSEC_OFF;
+		else if (strcmp(s, "on") == 0)
+			ctx->conf->lisp_sec = LISPSEC_ON;
+		else if (strcmp(s, "required") == 0)
+			ctx->conf->lisp_sec = LISPSEC_REQUIRED;
+		else
+			conf_error(ctx, line, "lisp-sec must be off, on or required");
+	}
+	free(s);
+}
+
+/* the pre-shared secret an ITR wraps its one-time keys with and a
+ * Map-Resolver / Map-Server unwraps them with (RFC 9303 §6.5) */
+void
+conf_lisp_sec_key(struct parse_ctx *ctx, int line, uint64_t id, char *secret)
+{
+	struct conf *c = ctx->conf;
+	int i;
+
+	if (conf_toplevel(ctx, line, "lisp-sec-key") == -1 ||
+	    conf_range(ctx, line, "lisp-sec-key id", id, 0, 255) == -1)
+		goto out;
+	if (*secret == '\0') {
+		conf_error(ctx, line, "lisp-sec-key secret is empty");
+		goto out;
+	}
+	for (i = 0; i < c->nlskeys; i++)
+		if (c->lskeys[i].key_id == id) {
+			conf_error(ctx, line, "lisp-sec-key %u defined twice",
+			    (unsigned)id);
+			goto out;
+		}
+	if (c->nlskeys == (int)(sizeof(c->lskeys) / sizeof(c->lskeys[0]))) {
+		conf_error(ctx, line, "more than %zu lisp-sec-keys",
+		    sizeof(c->lskeys) / sizeof(c->lskeys[0]));
+		goto out;
+	}
+	c->lskeys[c->nlskeys].key_id = (uint8_t)id;
+	c->lskeys[c->nlskeys].alg = 0;
+	c->lskeys[c->nlskeys++].secret = secret;
+	return;
+out:
+	free(secret);
+}
+
+void
 conf_site_key(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
     char *secret)
 {
@@ -1288,6 +1340,9 @@ role_check(struct parse_ctx *ctx, int role, int line)
 	case ROLE_ITR:
 		if (TAILQ_EMPTY(&c->map_resolvers))
 			conf_error(ctx, line, "role itr needs a map-resolver");
+		if (c->lisp_sec != LISPSEC_OFF && c->nlskeys == 0)
+			conf_error(ctx, line, "role itr with lisp-sec needs a "
+			    "lisp-sec-key");
 		break;
 	case ROLE_PITR:
 		if (TAILQ_EMPTY(&c->pitr_prefixes))

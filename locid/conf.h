@@ -20,6 +20,11 @@ enum decap_check {
 	DECAP_CHECK_MAPPING_SYSTEM,	/* and asks the mapping system on a miss */
 };
 
+/* lisp-sec: what an ITR asks for and accepts (RFC 9303) */
+#define LISPSEC_OFF		0
+#define LISPSEC_ON		1	/* ask, verify signed answers, take unsigned ones */
+#define LISPSEC_REQUIRED	2	/* refuse unsigned answers */
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -157,6 +162,9 @@ struct conf {
 	size_t		 map_cache_limit;	/* ITR: cached entries, 100000 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
 	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
+	int		 lisp_sec;		/* LISPSEC_OFF / _ON / _REQUIRED */
+	int		 nlskeys;
+	struct conf_key	 lskeys[4];		/* lisp-sec-key: ITR/MR OTK wrapping */
 	uint8_t		 xtr_id[16];
 	int		 has_xtr_id;
 	uint64_t	 site_id;

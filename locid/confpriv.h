@@ -107,6 +107,8 @@ void	 conf_peer(struct parse_ctx *, int, const char *, struct conf_peers *,
 void	 conf_tun(struct parse_ctx *, int, char *, int, uint64_t);
 void	 conf_prefix_list(struct parse_ctx *, int, const char *,
 	    struct conf_prefixes *, char *);
+void	 conf_lisp_sec(struct parse_ctx *, int, char *);
+void	 conf_lisp_sec_key(struct parse_ctx *, int, uint64_t, char *);
 int	 conf_toplevel(struct parse_ctx *, int, const char *);
 int	 conf_finish(struct parse_ctx *);
 

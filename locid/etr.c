@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "locid.h"
 #include "smr.h"
+#include "lsec.h"
 #include "xtr.h"
 
 #define QUICK_REGISTERS		3
@@ -95,6 +96,9 @@ send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
 	reg.type = LISP_MAP_REGISTER;
 	reg.flags = (ms->proxy_reply ? MREG_P : 0) |
 	    (ms->want_notify && !withdraw ? MREG_M : 0);
+	/* S: we sign our Map-Replies when the Map-Server asks (RFC 9303 §6.3) */
+	if (x->l->conf->lisp_sec != LISPSEC_OFF)
+		reg.flags |= MREG_S;
 	reg.nonce = ++x->reg_nonce;
 	reg.key_id = ms->key_id;
 	reg.alg_id = ms->alg;
@@ -394,7 +398,12 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	uint8_t buf[1400];
 	struct wbuf w;
 	uint16_t port, lport;
-	int nmatch = 0, i, probe = (q->flags & MREQ_P) != 0;
+	int nmatch = 0, i, probe = (q->flags & MREQ_P) != 0, sec = 0;
+	struct ls_ecm_ad ad;
+	uint8_t ms_otk[LS_OTK_LEN];
+	uint16_t hmac_id = LS_HMAC_SHA256_128;
+	size_t adlen = 0;
+	const char *why;
 
 	if (!x->etr) {
 		x->drops[XTR_DROP_MAP_REQUEST_WITHOUT_ETR_ROLE]++;
@@ -461,10 +470,25 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		return;
 	addr_from_sockaddr(&local, (const struct sockaddr *)&p->dst, &lport);
 	addr_from_sockaddr(&probed, (const struct sockaddr *)&p->src, &port);
+	/* a protected request forwarded by the Map-Server: sign the answer
+	 * with the MS-OTK and pass its EID-AD on (RFC 9303 §6.8) */
+	if (!probe && (sec = lsec_etr_open(x->ms, x->nms, &probed, ecm, q->nonce,
+	    &ad, ms_otk, &why)) == -1) {
+		x->drops[XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED]++;
+		log_limited(&x->logrl, "etr: protected map-request from %s dropped: "
+		    "lisp-sec: %s", sa_fmt((const struct sockaddr *)&p->src,
+		    (char[64]){ 0 }, 64), why);
+		return;
+	}
+	if (sec == 1) {
+		hmac_id = ls_hmac_len(ad.req_hmac_id) > 0 ? ad.req_hmac_id :
+		    LS_HMAC_SHA256_128;
+		adlen = 4 + ad.eid.raw.len + 4 + (size_t)ls_hmac_len(hmac_id);
+	}
 	if (ecm != NULL)
 		port = ecm->sport;
 	memset(&rep, 0, sizeof(rep));
-	rep.flags = probe ? MREP_P : 0;
+	rep.flags = probe ? MREP_P : sec == 1 ? MREP_S : 0;
 	rep.nonce = q->nonce;
 	rep.nrecords = (uint8_t)nmatch;
 	wbuf_init(&w, buf, sizeof(buf));
@@ -476,13 +500,19 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		/* no larger than the request that asked, but for its first
 		 * record's answer (the mapping asked for and the
 		 * more-specifics inside it go back whole: without them the
-		 * ITR would forward their space by the covering entry) */
-		if (i > 0 && first[i] && !w.err && w.len > p->len) {
+		 * ITR would forward their space by the covering entry);
+		 * a signed answer counts its authentication data too */
+		if (i > 0 && first[i] && !w.err && w.len + adlen > p->len) {
 			w.len = len;
 			break;
 		}
 	}
 	buf[3] = (uint8_t)i;	/* Record Count: those that fit */
+	if (sec == 1 && !w.err) {
+		ls_reply_ad_encode(lsec_crypto(), &w, ad.eid.raw.p, ad.eid.raw.len,
+		    hmac_id, ms_otk);
+		explicit_bzero(ms_otk, sizeof(ms_otk));
+	}
 	if (w.err) {
 		x->drops[XTR_DROP_MAP_REPLY_DOES_NOT_FIT]++;
 		return;

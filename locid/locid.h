@@ -129,6 +129,7 @@ struct counters {
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
 	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_LISP_SEC_REQUEST_REFUSED, "lisp-sec: protected map-request refused") \
 	X(CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, "ecm: inner destination is this node") \
 	X(CORE_DROP_FORWARD_TO_OURSELVES, "forward: to this node's own address")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };

@@ -91,6 +91,8 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token LISPSEC        "lisp-sec"
+%token LISPSECKEY     "lisp-sec-key"
 %token DECAPCHECK     "decap-check"
 %token DECAPALLOW     "decap-allow"
 %token NL "newline"
@@ -266,6 +268,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		if (TOP(@1.first_line, "queue-per-destination") &&
 		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))
 			ctx->conf->queue_per_dest = (int)$2;
+	}
+	| LISPSEC WORD		{ conf_lisp_sec(ctx, @1.first_line, $2); }
+	| LISPSECKEY NUMBER STRING {
+		conf_lisp_sec_key(ctx, @1.first_line, $2, $3);
 	}
 	| PITRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "pitr-prefix",

@@ -93,6 +93,7 @@ static void
 print_general(FILE *f, const struct conf *c)
 {
 	const struct conf_role_kw *k;
+	int i;
 
 	for (k = conf_role_kws; k->name != NULL; k++)
 		if (conf_role_on(c, k))
@@ -143,6 +144,15 @@ print_general(FILE *f, const struct conf *c)
 	fprintf(f, "strict-register-nonce %s\n",
 	    c->strict_register_nonce ? "yes" : "no");
 	fprintf(f, "withdraw-on-stop %s\n", c->withdraw_on_stop ? "yes" : "no");
+	/* lisp-sec only when used: configs without it print as before */
+	if (c->lisp_sec != LISPSEC_OFF)
+		fprintf(f, "lisp-sec %s\n", c->lisp_sec == LISPSEC_REQUIRED ?
+		    "required" : "on");
+	for (i = 0; i < c->nlskeys; i++) {
+		fprintf(f, "lisp-sec-key %u ", c->lskeys[i].key_id);
+		print_string(f, c->lskeys[i].secret);
+		fputc('\n', f);
+	}
 	fputc('\n', f);
 	fprintf(f, "timers {\n");
 	fprintf(f, "\tregister-interval %u\n", c->timers.register_interval);

@@ -15,6 +15,7 @@
 #include "mrsel.h"
 #include "probe.h"
 #include "smr.h"
+#include "lsec.h"
 #include "xtr.h"
 
 
@@ -637,6 +638,7 @@ xtr_free(struct xtr *x)
 	free(x->rl);
 	free(x->rl_probe);
 	free(x->psrc);
+	lsec_otks_free(x->otks);
 	free(x->reqrl);
 	free(x);
 }
