@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "lcaf.h"
 #include "msg.h"
 #include "confpriv.h"
 
@@ -72,6 +73,8 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->map_servers);
 	TAILQ_INIT(&c->map_resolvers);
 	TAILQ_INIT(&c->petrs);
+	TAILQ_INIT(&c->nat_rtrs);
+	c->info_interval = 15;
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
 	c->tun_name = strdup("lisp0");
@@ -139,6 +142,7 @@ conf_free(struct conf *c)
 	}
 	ENTRIES_FREE(&c->map_resolvers, conf_peer);
 	ENTRIES_FREE(&c->petrs, conf_peer);
+	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	free(c->path);
@@ -1096,6 +1100,24 @@ conf_peer(struct parse_ctx *ctx, int line, const char *what,
 	TAILQ_INSERT_TAIL(h, p, entry);
 out:
 	free(s);
+}
+
+/* the RTRs a Map-Server names in its Info-Replies: at most as many as
+ * one NAT-Traversal LCAF carries */
+void
+conf_nat_rtr(struct parse_ctx *ctx, int line, char *s)
+{
+	struct conf_peer	*p;
+	int			 n = 0;
+
+	TAILQ_FOREACH(p, &ctx->conf->nat_rtrs, entry)
+		n++;
+	if (n == NAT_RTR_MAX) {
+		conf_error(ctx, line, "more than %d nat-rtr", NAT_RTR_MAX);
+		free(s);
+		return;
+	}
+	conf_peer(ctx, line, "nat-rtr", &ctx->conf->nat_rtrs, s);
 }
 
 void

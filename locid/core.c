@@ -208,6 +208,10 @@ static const enum core_drop untaken[RX__N] = {
 	[RX_SMR] = CORE_DROP_SMR_WITHOUT_ITR,
 	[RX_ECM_REQUEST] = CORE_DROP_REQUEST_NO_ROLE,
 	[RX_ECM_FORWARDED] = CORE_DROP_REQUEST_NO_ROLE,
+	[RX_INFO_REQUEST] = CORE_DROP_INFO_NO_ROLE,
+	[RX_INFO_REPLY] = CORE_DROP_INFO_REPLY_UNEXPECTED,
+	[RX_ECM_REGISTER] = CORE_DROP_ECM_REGISTER_NO_ROLE,
+	[RX_ECM_NOTIFY] = CORE_DROP_ECM_REGISTER_NO_ROLE,
 };
 
 /* 1 if a running role has a hook for kind */
@@ -271,6 +275,7 @@ core_dispatch(struct locid *l, const struct pkt *p)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct lisp_info		 info;
 	struct msg_in			 m;
 	enum rx_kind			 kind;
 
@@ -331,6 +336,25 @@ core_dispatch(struct locid *l, const struct pkt *p)
 			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM, &err);
 			return;
 		}
+		if (ecm.inner.len >= 4 && (ecm.inner.p[0] >> 4 == LISP_MAP_REGISTER ||
+		    ecm.inner.p[0] >> 4 == LISP_MAP_NOTIFY)) {
+			kind = ecm.inner.p[0] >> 4 == LISP_MAP_REGISTER ?
+			    RX_ECM_REGISTER : RX_ECM_NOTIFY;
+			if (!kind_wanted(l, kind)) {
+				drop_dispatch(l, p, untaken[kind], NULL);
+				return;
+			}
+			b = ecm.inner;
+			if (map_register_decode(&b, &reg, &err) == -1) {
+				c->stats.rx_bad++;
+				drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REGISTER, &err);
+				return;
+			}
+			m.ecm = &ecm;
+			m.reg = &reg;
+			deliver(l, kind, &m);
+			return;
+		}
 		if (ecm.inner.len < 4 || ecm.inner.p[0] >> 4 != LISP_MAP_REQUEST) {
 			drop_dispatch(l, p, CORE_DROP_ECM_WITHOUT_REQUEST, NULL);
 			return;
@@ -344,6 +368,20 @@ core_dispatch(struct locid *l, const struct pkt *p)
 		m.ecm = &ecm;
 		m.mreq = &mreq;
 		dispatch_request(l, &m);
+		return;
+	case LISP_INFO:
+		kind = (p->buf[0] & (INFO_R >> 24)) ? RX_INFO_REPLY : RX_INFO_REQUEST;
+		if (!kind_wanted(l, kind)) {
+			drop_dispatch(l, p, untaken[kind], NULL);
+			return;
+		}
+		if (info_decode(&b, &info, &err) == -1) {
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_INFO, &err);
+			return;
+		}
+		m.info = &info;
+		deliver(l, kind, &m);
 		return;
 	default:
 		drop_dispatch(l, p, CORE_DROP_UNSUPPORTED_TYPE, NULL);

@@ -127,7 +127,12 @@ struct counters {
 	X(CORE_DROP_UNSUPPORTED_TYPE, "unsupported message type") \
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
-	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed")
+	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_MALFORMED_INFO, "malformed info message") \
+	X(CORE_DROP_INFO_NO_ROLE, "info-request without map-server or rtr role") \
+	X(CORE_DROP_INFO_REPLY_UNEXPECTED, "info-reply without xtr role") \
+	X(CORE_DROP_MALFORMED_ECM_REGISTER, "malformed map-register in ecm") \
+	X(CORE_DROP_ECM_REGISTER_NO_ROLE, "ecm'd map-register without rtr or map-server role")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
 void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */
@@ -144,13 +149,15 @@ uint16_t core_port(const struct locid *, int family);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */
 
 /* a received control message, decoded once by the core. for a Map-Request
- * in an ECM, ecm is set and mreq is the inner request */
+ * in an ECM, ecm is set and mreq is the inner request; likewise reg for a
+ * Map-Register or Map-Notify in an ECM (NAT traversal) */
 struct msg_in {
 	const struct pkt		*pkt;
 	const struct lisp_ecm		*ecm;
 	const struct lisp_map_request	*mreq;
 	const struct lisp_map_reply	*rep;
 	const struct lisp_map_register	*reg;	/* Map-Register, Notify, Notify-Ack */
+	const struct lisp_info		*info;	/* Info-Request / Info-Reply */
 };
 
 /* the kinds of message a role can take; the core decodes, classifies and
@@ -166,6 +173,10 @@ enum rx_kind {
 	RX_SMR,			/* plain Map-Request with S */
 	RX_ECM_REQUEST,		/* Map-Request in an ECM from an ITR */
 	RX_ECM_FORWARDED,	/* the same with E: forwarded by a Map-Server */
+	RX_INFO_REQUEST,	/* Info-Request (NAT traversal draft) */
+	RX_INFO_REPLY,		/* Info-Reply */
+	RX_ECM_REGISTER,	/* Map-Register in an ECM (from or via an RTR) */
+	RX_ECM_NOTIFY,		/* Map-Notify in an ECM (Map-Server to RTR) */
 	RX__N
 };
 

@@ -87,6 +87,10 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token NATRTR         "nat-rtr"
+%token NATTRAVERSAL   "nat-traversal"
+%token INFOINTERVAL   "info-request-interval"
+%token INFOUNAUTH     "info-request-unauthenticated"
 %token NL "newline"
 %token ERROR "invalid token"
 %token <num> NUMBER "number"
@@ -247,6 +251,20 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PETRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
+	}
+	| NATRTR WORD		{ conf_nat_rtr(ctx, @1.first_line, $2); }
+	| NATTRAVERSAL WORD {
+		conf_yesno(ctx, @1.first_line, "nat-traversal", $2,
+		    &ctx->conf->nat_traversal);
+	}
+	| INFOUNAUTH WORD {
+		conf_yesno(ctx, @1.first_line, "info-request-unauthenticated",
+		    $2, &ctx->conf->info_unauth);
+	}
+	| INFOINTERVAL NUMBER {
+		if (TOP(@1.first_line, "info-request-interval") &&
+		    RANGE(@1.first_line, "info-request-interval", $2, 1, 3600))
+			ctx->conf->info_interval = (uint32_t)$2;
 	}
 	;
 
