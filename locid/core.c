@@ -127,6 +127,67 @@ locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
 	return 0;
 }
 
+/* the same from a given local address (an uplink's, for NAT detection):
+ * not queued, sent at once with IP_PKTINFO / IPV6_PKTINFO */
+int
+locid_send_from(struct locid *l, const struct lisp_addr *src,
+    const struct sockaddr *dst, const void *buf, size_t len)
+{
+	union { struct cmsghdr h; uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; } cb;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	int		 fd;
+
+	if (src == NULL || addr_bytes(src) == NULL)
+		return locid_send(l, dst, buf, len);
+	fd = dst->sa_family == AF_INET ? l->core->sock4 :
+	    dst->sa_family == AF_INET6 ? l->core->sock6 : -1;
+	if (fd == -1 || (dst->sa_family == AF_INET) != (src->afi == AFI_IPV4)) {
+		core_drop(l, CORE_DROP_TX_NO_SOCKET);
+		return -1;
+	}
+	memset(&mh, 0, sizeof(mh));
+	memset(&cb, 0, sizeof(cb));
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	mh.msg_name = (void *)(uintptr_t)dst;
+	mh.msg_namelen = dst->sa_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cb.b;
+	c = &cb.h;
+	if (dst->sa_family == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi_spec_dst, addr_bytes(src), 4);
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi6_addr, addr_bytes(src), 16);
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	if (sendmsg(fd, &mh, 0) == -1) {
+		tx_failed(l, dst, errno);
+		return -1;
+	}
+	if (len > 0)
+		l->core->stats.tx[((const uint8_t *)buf)[0] >> 4]++;
+	return 0;
+}
+
 int
 core_can_send(const struct locid *l, const struct lisp_addr *a)
 {

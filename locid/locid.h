@@ -142,6 +142,9 @@ struct ratelimit *core_logrl(struct locid *);
  * a batch of received messages is dispatched it is queued and the queue
  * goes out with sendmmsg after the batch (0 then means queued) */
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
+/* the same from local address src (NULL: the kernel's choice), sent at once */
+int	locid_send_from(struct locid *, const struct lisp_addr *src,
+	    const struct sockaddr *dst, const void *buf, size_t len);
 /* 1 if a control message to a can be sent (a socket of its family is open) */
 int	core_can_send(const struct locid *, const struct lisp_addr *a);
 /* local port of the IPv4 (4) or IPv6 (6) control socket, 0 if none */

@@ -80,7 +80,10 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_MAP_REQUEST_UNANSWERED, "itr: map-request unanswered") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
-	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce")
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_NAT_INFO_REPLY_UNKNOWN_NONCE, "nat: info-reply with unknown nonce") \
+	X(XTR_DROP_NAT_INFO_REPLY_NOT_FROM_THE_MAP_SERVER, "nat: info-reply not from the map-server asked") \
+	X(XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED, "nat: info-reply authentication failed")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -120,6 +123,7 @@ struct etr_rl {
 };
 
 struct probe_src;
+struct natx;
 
 struct xtr {
 	struct locid	*l;
@@ -157,6 +161,7 @@ struct xtr {
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
+	struct natx	*nat;			/* nat_xtr.c: NAT detection */
 };
 
 /* xtr.c */

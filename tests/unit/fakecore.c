@@ -174,6 +174,13 @@ core_logrl(struct locid *l)
 }
 
 int
+locid_send_from(struct locid *l, const struct lisp_addr *src,
+    const struct sockaddr *dst, const void *buf, size_t len)
+{
+	return locid_send(l, dst, buf, len);
+}
+
+int
 locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
     size_t len)
 {

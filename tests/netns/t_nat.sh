@@ -1,0 +1,150 @@
+#!/bin/sh
+# NAT traversal, detection (issue 12 items 1, 2 and 4): an xTR behind an
+# nftables source NAT (masquerade with random ports) finds out by
+# Info-Request that it is behind a NAT, which address and port the NAT
+# maps it to and which RTRs the Map-Server offers; a lost binding (the
+# NAT's conntrack flushed) is noticed by the periodic Info-Request.
+#
+#  hostA --- xtrA ------------- nat =============== ms
+#  .1.10  .1.1  198.19.0.2/24  .1  203.0.113.1/30  .2
+#  EID 198.18.1.0/24           masquerade          map-server, nat-rtr 203.0.113.9
+#
+# Checks: show nat (JSON against its schema, and text): behind-nat, the
+# global address and port the NAT's conntrack shows, the RTR list; the
+# Info-Request and the signed Info-Reply decoded by tshark on the NAT's
+# outside; the MS's counters; a flushed binding found again with the new
+# port and counted; a forged Info-Reply (unknown nonce) dropped and counted.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/netns/lib.sh
+trap_cleanup
+for c in jq nft conntrack tshark; do
+	command -v $c >/dev/null || { log "skip: no $c"; exit 0; }
+done
+NS_PREFIX=${NS_PREFIX:-nt_}
+T=$NETNS_TMP
+KEY=nat-s3cret
+
+for n in hostA xtrA nat ms; do ns_add $n; done
+link_add hostA eth0 198.18.1.10/24 xtrA eth1 198.18.1.1/24
+link_add xtrA eth0 198.19.0.2/24 nat eth1 198.19.0.1/24
+link_add nat eth0 203.0.113.1/30 ms eth1 203.0.113.2/30
+in_ns hostA ip route add default via 198.18.1.1
+in_ns xtrA ip route add default via 198.19.0.1
+router xtrA; router nat
+# the NAT: every UDP flow leaving eth0 gets the outside address and a
+# random port (so a new binding has a new port)
+in_ns nat nft -f - <<'NFT' || fail "nft"
+table ip nt_nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "eth0" masquerade random
+	}
+}
+NFT
+
+cat >"$T/ms.conf" <<CONF
+role map-server
+role map-resolver
+control "$T/ms.sock"
+log-rate 100
+site natted {
+	key 0 sha1 "$KEY"
+	eid-prefix 198.18.1.0/24
+}
+nat-rtr 203.0.113.9
+CONF
+cat >"$T/xtrA.conf" <<CONF
+role itr
+role etr
+control "$T/xtrA.sock"
+log-rate 100
+tun ntlisp0
+database-mapping 198.18.1.0/24 {
+	rloc 198.19.0.2 priority 1 weight 100
+}
+map-server 203.0.113.2 key 0 sha1 "$KEY" want-map-notify
+map-resolver 203.0.113.2
+nat-traversal yes
+info-request-interval 2
+CONF
+"$LOCID" -n -f "$T/xtrA.conf" 2>/dev/null || fail "locid -n xtrA.conf"
+
+cap_start outside nat eth0 "udp port 4342"
+locid_start ms "$T/ms.conf"
+wait_until 10 "ctl ms $T/ms.sock --json show stats" || fail "ms did not come up: $(cat "$T/ms.log")"
+locid_start xtrA "$T/xtrA.conf"
+wait_until 10 "ctl xtrA $T/xtrA.sock --json show nat | jq -e '.uplinks[0].state == \"behind-nat\"'" ||
+    fail "no NAT detected: $(ctl xtrA "$T/xtrA.sock" --json show nat) $(tail -5 "$T/xtrA.log")"
+
+ctl xtrA "$T/xtrA.sock" --json show nat >"$T/nat1.json"
+sh tests/schema/match.sh tests/schema/show-nat.schema "$T/nat1.json" || fail "show nat JSON off the schema"
+jq -e '.nat_traversal and (.uplinks | length == 1) and .uplinks[0].uplink == "198.19.0.2" and
+    .uplinks[0].map_server == "203.0.113.2" and .uplinks[0].global == "203.0.113.1" and
+    .uplinks[0].local_port == 4342 and .uplinks[0].rtrs == ["203.0.113.9"] and
+    .uplinks[0].replies >= 1' "$T/nat1.json" >/dev/null || fail "show nat: $(cat "$T/nat1.json")"
+# the port is the one the NAT's conntrack gave the flow
+port1=$(jq .uplinks[0].global_port "$T/nat1.json")
+in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4342 2>/dev/null >"$T/ct1.txt"
+grep -q "dst=203.0.113.1 sport=4342 dport=$port1 " "$T/ct1.txt" ||
+    fail "global port $port1 not the NAT's mapping: $(cat "$T/ct1.txt")"
+ctl xtrA "$T/xtrA.sock" show nat >"$T/nat1.txt"
+grep -q "^198.19.0.2  *203.0.113.2  *behind-nat  *203.0.113.1:$port1 .* 203.0.113.9\$" "$T/nat1.txt" ||
+    fail "show nat text: $(cat "$T/nat1.txt")"
+pass "NAT detected: 198.19.0.2 seen as 203.0.113.1:$port1, RTR 203.0.113.9"
+
+# on the wire, outside the NAT: the request from the mapped port, signed,
+# with the site's EID-prefix; the reply back to it with the NAT LCAF
+cap_stop outside
+# the mapped port is random: it may be one tshark gives another dissector
+# (2268 is AMT's), so it is decoded as LISP too
+tshp() {
+	_y=$1; shift; _e=""
+	for _x in "$@"; do _e="$_e -e $_x"; done
+	tshark -r "$T/outside.pcap" -d "udp.port==$port1,lisp" -Y "$_y" -T fields \
+	    -E separator='|' $_e 2>/dev/null
+}
+tshp "lisp.type == 7 && lisp.info.r == 0 && ip.src == 203.0.113.1" \
+    udp.srcport udp.dstport lisp.info.prefix.ipv4 lisp.info.prefix.masklen >"$T/req.txt"
+grep -q "^$port1|4342|198.18.1.0|24\$" "$T/req.txt" || fail "info-request on the wire: $(cat "$T/req.txt")"
+tshp "lisp.type == 7 && lisp.info.r == 1 && ip.dst == 203.0.113.1" \
+    udp.srcport udp.dstport lisp.lcaf.natt.etrport lisp.lcaf.natt.msport lisp.lcaf.natt.rloc.ipv4 >"$T/rep.txt"
+grep -q "^4342|$port1|$port1|4342|203.0.113.1,203.0.113.2,203.0.113.9\$" "$T/rep.txt" ||
+    fail "info-reply on the wire: $(cat "$T/rep.txt")"
+ctl ms "$T/ms.sock" --json show stats >"$T/st.json"
+sh tests/schema/match.sh tests/schema/show-stats.schema "$T/st.json" || fail "show stats JSON off the schema"
+jq -e '.["map-server-nat"].info_replies >= 1 and .["map-server-nat"].info_replies_unauthenticated == 0' \
+    "$T/st.json" >/dev/null || fail "ms info counters: $(cat "$T/st.json")"
+pass "info-request/reply decoded by tshark"
+
+# the NAT forgets the binding: the next periodic Info-Request gets a new
+# one (a new random port), noticed and counted
+in_ns nat conntrack -F >/dev/null 2>&1
+wait_until 15 "ctl xtrA $T/xtrA.sock --json show nat | jq -e '.uplinks[0].binding_changes >= 1 and .uplinks[0].global_port != $port1'" ||
+    fail "binding change not seen: $(ctl xtrA "$T/xtrA.sock" --json show nat)"
+ctl xtrA "$T/xtrA.sock" --json show nat >"$T/nat2.json"
+port2=$(jq .uplinks[0].global_port "$T/nat2.json")
+in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4342 2>/dev/null | grep -q "dport=$port2 " ||
+    fail "new port $port2 not the NAT's mapping"
+grep -q "binding changed from 203.0.113.1:$port1 to 203.0.113.1:$port2" "$T/xtrA.log" || fail "binding change not logged"
+pass "binding lost and found again: port $port1 -> $port2"
+
+# a forged Info-Reply (a nonce the xTR never sent) through the binding,
+# from the Map-Server's address and port (the MS stopped to free it)
+locid_stop ms
+in_ns ms python3 - "$port2" <<'PY' || fail "sending a forged info-reply"
+import socket, struct, sys
+m = struct.pack("!IQHHIBBH", 0x78000000, 0x0123456789abcdef, 0, 0, 15, 0, 0, 0)
+lcaf = struct.pack("!HHH", 4342, int(sys.argv[1]), 1) + bytes([203, 0, 113, 66]) + struct.pack("!HH", 0, 0)
+m += struct.pack("!HBBBBH", 16387, 0, 0, 7, 0, len(lcaf)) + lcaf
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.2", 4342))
+s.sendto(m, ("203.0.113.1", int(sys.argv[1])))
+PY
+wait_until 5 "ctl xtrA $T/xtrA.sock --json show stats | jq -e '.drops[\"nat: info-reply with unknown nonce\"] >= 1'" ||
+    fail "forged info-reply not counted: $(ctl xtrA "$T/xtrA.sock" --json show stats | jq .drops)"
+ctl xtrA "$T/xtrA.sock" --json show nat | jq -e '.uplinks[0].global == "203.0.113.1"' >/dev/null ||
+    fail "forged info-reply changed the state"
+pass "forged info-reply dropped and counted"
+
+locid_stop xtrA
+pass "t_nat"
