@@ -269,6 +269,77 @@ test_rate_unauth_total(void **state)
 	assert_int_equal(fake_role_drops(&role_natms, "info-request: unauthenticated rate limit"), 150);
 }
 
+/* a Map-Register an RTR relays in an ECM (N): registered as if sent
+ * directly, the Map-Notify back in an ECM (R) to the RTR, its inner
+ * header from the MS to the xTR's private address and port */
+static size_t
+relayed_register(uint8_t *buf, size_t cap, uint32_t ecm_flags, uint64_t nonce)
+{
+	struct rm_reg	 r = { .prefix = "198.18.1.0/24", .rloc = "203.0.113.9",
+			    .flags = MREG_M | MREG_P, .nonce = nonce,
+			    .key = KEY1 "-256", .ids = 1, .key_id = 3 };
+	uint8_t		 inner[512];
+	size_t		 n = rm_register(&r, inner, sizeof(inner));
+	struct lisp_addr src, dst;
+	struct wbuf	 w;
+
+	assert_int_equal(addr_parse(&src, "198.19.0.2"), 0);
+	assert_int_equal(addr_parse(&dst, FAKE_LOCAL4), 0);
+	wbuf_init(&w, buf, cap);
+	ecm_encode(&w, ecm_flags, &src, &dst, 33333, 4342, inner, n);
+	assert_false(w.err);
+	return w.len;
+}
+
+static void
+test_ecm_register_via_rtr(void **state)
+{
+	uint8_t				 q[1024];
+	size_t				 qlen = relayed_register(q, sizeof(q), ECM_N, 5);
+	const struct fake_sent		*s;
+	struct rbuf			 b;
+	struct lisp_ecm			 ecm;
+	struct lisp_map_register	 n;
+	struct msg_err			 err;
+	char				 e[128], a[ADDR_STRLEN];
+	json_t				*rows;
+
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	rows = fake_ctl(&role_ms, "show site", NULL, e, sizeof(e));
+	assert_non_null(rows);
+	assert_true(json_is_true(json_object_get(json_array_get(rows, 0), "registered")));
+	json_decref(rows);
+	assert_int_equal(fake_nsent(), 1);
+	s = fake_sent_get(0);
+	assert_string_equal(fake_dst_fmt(s), "203.0.113.9:4342");
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
+	assert_true(ecm.flags & ECM_R);
+	assert_false(ecm.flags & ECM_N);
+	assert_string_equal(addr_fmt(&ecm.src, a, sizeof(a)), FAKE_LOCAL4);
+	assert_string_equal(addr_fmt(&ecm.dst, a, sizeof(a)), "198.19.0.2");
+	assert_int_equal(ecm.sport, 4342);
+	assert_int_equal(ecm.dport, 33333);
+	b = ecm.inner;
+	assert_int_equal(map_register_decode(&b, &n, &err), 0);
+	assert_int_equal(n.type, LISP_MAP_NOTIFY);
+	assert_int_equal(n.nonce, 5);
+	assert_true(n.has_ids);
+	assert_int_equal(auth_verify(ALG_HMAC_SHA256_128, KEY1 "-256",
+	    strlen(KEY1 "-256"), n.msg.p, n.msg.len, n.auth_off, n.auth_len), 1);
+
+	/* from an address that is no nat-rtr: refused, nothing sent */
+	fake_sent_clear();
+	qlen = relayed_register(q, sizeof(q), ECM_N, 6);
+	fake_rx(q, qlen, "203.0.113.66", 4342);
+	assert_int_equal(fake_role_drops(&role_ms, "map-register: ecm not from a nat-rtr"), 1);
+	assert_int_equal(fake_nsent(), 0);
+	/* R without N is for an RTR: the Map-Server does not take it */
+	assert_int_equal(fake_rx(q, relayed_register(q, sizeof(q), ECM_R, 7),
+	    "203.0.113.9", 4342), 0);
+	assert_int_equal(fake_core_drops(CORE_DROP_ECM_REGISTER_NO_ROLE), 1);
+}
+
 int
 main(void)
 {
@@ -278,6 +349,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lispers_unauthenticated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_per_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_unauth_total, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecm_register_via_rtr, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
