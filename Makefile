@@ -115,6 +115,7 @@ $(BUILD)/tests/test_locid_%: tests/unit/test_locid_%.c $(LIBDAEMON) $(LIBLOCID)
 # (tests/unit/fakecore.c implements locid.h): the two roles' objects, the
 # configuration's and liblocid, none of the core, xTR, netlink or TUN
 ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/nat_ms.o \
+	     $(BUILD)/locid/rtr.o \
 	     $(BUILD)/locid/conf.o \
 	     $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o $(BUILD)/tests/unit/fakecore.o
 

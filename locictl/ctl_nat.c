@@ -7,6 +7,43 @@
 #include "ctl.h"
 #include "fields.h"
 
+/* the RTR's view: the xTRs behind NAT it serves */
+static void
+show_rtr(const json_t *res)
+{
+	const struct fld_table	*N = &fld_nat, *X = &fld_nat_xtr;
+	json_t			*x, *e;
+	char			 glob[80], eids[256], exp[32];
+	size_t			 i, j;
+
+	printf("%s: %zu\n", N->f[NAT_XTRS].label,
+	    json_array_size(fld_get(res, N, NAT_XTRS)));
+	printf("%-34s %-8s %-30s %-16s %-8s %s\n", X->f[NX_XTR_ID].label,
+	    X->f[NX_STATE].label, X->f[NX_GLOBAL].label, X->f[NX_PRIVATE].label,
+	    X->f[NX_EXPIRES].label, X->f[NX_EIDS].label);
+	json_array_foreach(fld_get(res, N, NAT_XTRS), i, x) {
+		if (fld_null(x, X, NX_GLOBAL))
+			snprintf(glob, sizeof(glob), "-");
+		else
+			snprintf(glob, sizeof(glob), "%s:%lld",
+			    fld_str(x, X, NX_GLOBAL, "?"),
+			    fld_int(x, X, NX_GLOBAL_PORT, 0));
+		if (fld_null(x, X, NX_EXPIRES))
+			snprintf(exp, sizeof(exp), "-");
+		else
+			ctl_fmt_age(fld_int(x, X, NX_EXPIRES, 0), exp, sizeof(exp));
+		eids[0] = '\0';
+		json_array_foreach(fld_get(x, X, NX_EIDS), j, e)
+			snprintf(eids + strlen(eids), sizeof(eids) - strlen(eids),
+			    "%s%s", j ? "," : "", json_string_value(e) ?
+			    json_string_value(e) : "?");
+		printf("%-34s %-8s %-30s %-16s %-8s %s\n",
+		    fld_str(x, X, NX_XTR_ID, "?"), fld_str(x, X, NX_STATE, "?"),
+		    glob, fld_null(x, X, NX_PRIVATE) ? "-" :
+		    fld_str(x, X, NX_PRIVATE, "?"), exp, eids[0] ? eids : "-");
+	}
+}
+
 int
 show_nat(struct ctl_opts *o)
 {
@@ -21,6 +58,11 @@ show_nat(struct ctl_opts *o)
 	}
 	if (o->json) {
 		ctl_print_json(res);
+		json_decref(res);
+		return 0;
+	}
+	if (fld_bool(res, N, NAT_RTR)) {
+		show_rtr(res);
 		json_decref(res);
 		return 0;
 	}

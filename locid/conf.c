@@ -30,6 +30,7 @@ const struct conf_role_kw conf_role_kws[ROLE_MAX + 1] = {
 	[ROLE_ETR] = { "etr", offsetof(struct conf, etr) },
 	[ROLE_PITR] = { "pitr", offsetof(struct conf, pitr) },
 	[ROLE_PETR] = { "petr", offsetof(struct conf, petr) },
+	[ROLE_RTR] = { "rtr", offsetof(struct conf, rtr) },
 	[ROLE_MAX] = { NULL, 0 },
 };
 
@@ -1186,6 +1187,10 @@ role_check(struct parse_ctx *ctx, int role, int line)
 		if (TAILQ_EMPTY(&c->map_resolvers))
 			conf_error(ctx, line, "role itr needs a map-resolver");
 		break;
+	case ROLE_RTR:
+		if (TAILQ_EMPTY(&c->map_servers))
+			conf_error(ctx, line, "role rtr needs a map-server");
+		break;
 	case ROLE_PITR:
 		if (TAILQ_EMPTY(&c->pitr_prefixes))
 			conf_error(ctx, line, "role pitr needs a pitr-prefix");
@@ -1216,7 +1221,7 @@ conf_finish(struct parse_ctx *ctx)
 		if (m->ttl == 0)
 			m->ttl = c->timers.map_cache_ttl;
 	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
-	    !c->pitr && !c->petr)
+	    !c->pitr && !c->petr && !c->rtr)
 		conf_error(ctx, 0, "no role configured");
 	if (c->control_ro_path == NULL &&
 	    strlen(conf_control_path(c)) + 3 > CONTROL_PATH_MAX)

@@ -106,6 +106,7 @@ struct conf {
 	int		 etr;
 	int		 pitr;
 	int		 petr;
+	int		 rtr;			/* NAT traversal RTR */
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
 	char		*control_ro_path;	/* NULL: control_path + ".ro" */

@@ -22,6 +22,15 @@ void		 natx_conf(struct natx *);
 void		 natx_tick(struct natx *, uint64_t now);
 uint64_t	 natx_next_due(const struct natx *);	/* UINT64_MAX: nothing */
 void		 natx_reply_in(struct natx *, const struct pkt *, const struct lisp_info *);
+/* the RTRs to register with ms through, when an uplink towards it is
+ * behind a NAT: their number (0: register directly), the uplink in
+ * *local and the RTRs in rtr[] */
+int		 natx_rtrs(const struct natx *, const struct lisp_addr *ms,
+		    struct lisp_addr *local, struct lisp_addr *rtr, int max);
+/* 1 while an uplink towards ms has no answer yet (registration waits) */
+int		 natx_probing(const struct natx *, const struct lisp_addr *ms);
+/* the xTR-ID registrations through an RTR carry (configured or random) */
+const uint8_t	*natx_xtr_id(const struct natx *);
 /* "show nat" */
 json_t		*natx_json(struct natx *);
 

@@ -45,9 +45,12 @@ struct natx_link {
 
 struct natx {
 	struct xtr	*x;
+	uint8_t		 xtr_id[XTR_ID_LEN];
 	struct natx_link link[NATX_LINKS];
 	int		 nlinks;
 };
+
+static void	reregister(struct natx *, const struct lisp_addr *);
 
 static const struct xtr_ms *
 link_ms(const struct natx *n, const struct natx_link *k)
@@ -136,6 +139,10 @@ natx_new(struct xtr *x)
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		return NULL;
 	n->x = x;
+	if (x->l->conf->has_xtr_id)
+		memcpy(n->xtr_id, x->l->conf->xtr_id, XTR_ID_LEN);
+	else
+		arc4random_buf(n->xtr_id, XTR_ID_LEN);
 	natx_conf(n);
 	return n;
 }
@@ -241,7 +248,7 @@ natx_reply_in(struct natx *n, const struct pkt *p, const struct lisp_info *r)
 	struct lisp_addr	 src;
 	enum natx_state		 was;
 	uint16_t		 lport;
-	int			 i;
+	int			 i, changed = 0;
 	char			 s[80], a[ADDR_STRLEN], b[ADDR_STRLEN];
 
 	sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s));
@@ -280,6 +287,7 @@ natx_reply_in(struct natx *n, const struct pkt *p, const struct lisp_info *r)
 	if (k->global.afi != AFI_NONE && (!addr_equal(&k->global, &nat.global_etr) ||
 	    k->global_port != nat.etr_port)) {
 		k->binding_changes++;
+		changed = 1;
 		log_info("nat: uplink %s: binding changed from %s:%u to %s:%u",
 		    addr_fmt(&k->local, a, sizeof(a)),
 		    addr_fmt(&k->global, b, sizeof(b)), k->global_port,
@@ -295,10 +303,66 @@ natx_reply_in(struct natx *n, const struct pkt *p, const struct lisp_info *r)
 		k->rtr[i] = nat.rtr[i];
 	k->state = addr_equal(&nat.global_etr, &k->local) && nat.etr_port == lport ?
 	    NS_NO_NAT : NS_NAT;
+	if (k->state != was || changed)
+		reregister(n, &k->ms);
 	if (k->state != was)
 		log_info("nat: uplink %s: %s (seen by %s as %s:%u, %d rtr)",
 		    addr_fmt(&k->local, a, sizeof(a)), natx_state_name[k->state], s,
 		    addr_fmt(&k->global, b, sizeof(b)), k->global_port, k->nrtr);
+}
+
+int
+natx_rtrs(const struct natx *n, const struct lisp_addr *ms,
+    struct lisp_addr *local, struct lisp_addr *rtr, int max)
+{
+	int i, j;
+
+	if (n == NULL || !n->x->l->conf->nat_traversal)
+		return 0;
+	for (i = 0; i < n->nlinks; i++) {
+		const struct natx_link *k = &n->link[i];
+
+		if (k->state != NS_NAT || k->nrtr == 0 || !addr_equal(&k->ms, ms))
+			continue;
+		*local = k->local;
+		for (j = 0; j < k->nrtr && j < max; j++)
+			rtr[j] = k->rtr[j];
+		return j;
+	}
+	return 0;
+}
+
+int
+natx_probing(const struct natx *n, const struct lisp_addr *ms)
+{
+	int i;
+
+	if (n == NULL || !n->x->l->conf->nat_traversal)
+		return 0;
+	for (i = 0; i < n->nlinks; i++)
+		if (n->link[i].state == NS_PROBING && addr_equal(&n->link[i].ms, ms))
+			return 1;
+	return 0;
+}
+
+const uint8_t *
+natx_xtr_id(const struct natx *n)
+{
+	return n->xtr_id;
+}
+
+/* register again at once: the way to reach us changed */
+static void
+reregister(struct natx *n, const struct lisp_addr *ms)
+{
+	int i;
+
+	for (i = 0; i < n->x->nms; i++)
+		if (addr_equal(&n->x->ms[i].addr, ms)) {
+			n->x->ms[i].next_ms = now_ms();
+			n->x->ms[i].quick_left = 3;
+		}
+	xtr_timer_kick(n->x);
 }
 
 json_t *

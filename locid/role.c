@@ -5,12 +5,13 @@
 
 #include "core.h"
 
-extern const struct role role_ms, role_natms, role_mr, role_xtr;
+extern const struct role role_ms, role_natms, role_mr, role_xtr, role_rtr;
 
 const struct role *const role_table[] = {
 	&role_ms,
 	&role_natms,
 	&role_mr,
 	&role_xtr,
+	&role_rtr,
 	NULL,
 };

@@ -390,7 +390,7 @@ static int
 dataplane_open(struct xtr *x)
 {
 	struct conf *c = x->l->conf;
-	struct dp_ctl ctl = { x, itr_miss, xtr_decap_seen };
+	struct dp_ctl ctl = { x, itr_miss, xtr_decap_seen, etr_data_notify_in };
 	int mtu4, mtu6, i, v6 = 0;
 
 	if (dp_open(&x->dp, x->l->base, x->fib, &ctl, &x->logrl,

@@ -83,7 +83,8 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
 	X(XTR_DROP_NAT_INFO_REPLY_UNKNOWN_NONCE, "nat: info-reply with unknown nonce") \
 	X(XTR_DROP_NAT_INFO_REPLY_NOT_FROM_THE_MAP_SERVER, "nat: info-reply not from the map-server asked") \
-	X(XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED, "nat: info-reply authentication failed")
+	X(XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED, "nat: info-reply authentication failed") \
+	X(XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED, "nat: data-map-notify malformed")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -184,6 +185,8 @@ uint64_t etr_next_due(const struct xtr *);	/* next Map-Register (UINT64_MAX: non
 void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 	    const struct lisp_map_request *);
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
+/* a Data-Map-Notify from an RTR (the data plane's control hook) */
+void	etr_data_notify_in(void *xtr, const struct sockaddr *from, const struct decap *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */

@@ -521,6 +521,10 @@ dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *
 			    sa_fmt(from, (char[64]){ 0 }, 64), why);
 		return;
 	}
+	if (d.has_iid && d.iid == DP_CONTROL_IID && dp->ctl.control != NULL) {
+		dp->ctl.control(dp->ctl.arg, from, &d);
+		return;
+	}
 	if (nested_to_us(dp, &d)) {
 		dp->drops[DP_DROP_DECAP_NESTED_LISP_TO_OURSELVES]++;
 		if (log_limited_ok(dp->logrl))

@@ -5,10 +5,15 @@
 # maps it to and which RTRs the Map-Server offers; a lost binding (the
 # NAT's conntrack flushed) is noticed by the periodic Info-Request.
 #
-#  hostA --- xtrA ------------- nat =============== ms
-#  .1.10  .1.1  198.19.0.2/24  .1  203.0.113.1/30  .2
+#  hostA --- xtrA ------------- nat =============== ms ============ rtr
+#  .1.10  .1.1  198.19.0.2/24  .1  203.0.113.1/30  .2  .10  203.0.113.9/30
 #  EID 198.18.1.0/24           masquerade          map-server, nat-rtr 203.0.113.9
 #
+# Then the xTR registers through the RTR: the ECM'd Map-Register (R) from
+# the data port, relayed (N) to the MS, the MS's ECM'd Map-Notify back to
+# the RTR and on to the xTR as a Data-Map-Notify, all decoded by tshark;
+# the MS shows the site registered with the RTR as its locator, the xTR
+# its registration acknowledged, the RTR the xTR's NAT state.
 # Checks: show nat (JSON against its schema, and text): behind-nat, the
 # global address and port the NAT's conntrack shows, the RTR list; the
 # Info-Request and the signed Info-Reply decoded by tshark on the NAT's
@@ -24,13 +29,16 @@ NS_PREFIX=${NS_PREFIX:-nt_}
 T=$NETNS_TMP
 KEY=nat-s3cret
 
-for n in hostA xtrA nat ms; do ns_add $n; done
+for n in hostA xtrA nat ms rtr; do ns_add $n; done
 link_add hostA eth0 198.18.1.10/24 xtrA eth1 198.18.1.1/24
 link_add xtrA eth0 198.19.0.2/24 nat eth1 198.19.0.1/24
 link_add nat eth0 203.0.113.1/30 ms eth1 203.0.113.2/30
+link_add rtr eth0 203.0.113.9/30 ms eth2 203.0.113.10/30
 in_ns hostA ip route add default via 198.18.1.1
 in_ns xtrA ip route add default via 198.19.0.1
-router xtrA; router nat
+in_ns nat ip route add default via 203.0.113.2
+in_ns rtr ip route add default via 203.0.113.10
+router xtrA; router nat; router ms
 # the NAT: every UDP flow leaving eth0 gets the outside address and a
 # random port (so a new binding has a new port)
 in_ns nat nft -f - <<'NFT' || fail "nft"
@@ -67,11 +75,21 @@ map-resolver 203.0.113.2
 nat-traversal yes
 info-request-interval 2
 CONF
+cat >"$T/rtr.conf" <<CONF
+role rtr
+control "$T/rtr.sock"
+log-rate 100
+map-server 203.0.113.2 key 0 sha1 "ms-rtr-s3cret"
+CONF
 "$LOCID" -n -f "$T/xtrA.conf" 2>/dev/null || fail "locid -n xtrA.conf"
+"$LOCID" -n -f "$T/rtr.conf" 2>/dev/null || fail "locid -n rtr.conf"
 
 cap_start outside nat eth0 "udp port 4342"
+cap_start rtrside rtr eth0 "udp"
 locid_start ms "$T/ms.conf"
+locid_start rtr "$T/rtr.conf"
 wait_until 10 "ctl ms $T/ms.sock --json show stats" || fail "ms did not come up: $(cat "$T/ms.log")"
+wait_until 10 "ctl rtr $T/rtr.sock --json show nat" || fail "rtr did not come up: $(cat "$T/rtr.log")"
 locid_start xtrA "$T/xtrA.conf"
 wait_until 10 "ctl xtrA $T/xtrA.sock --json show nat | jq -e '.uplinks[0].state == \"behind-nat\"'" ||
     fail "no NAT detected: $(ctl xtrA "$T/xtrA.sock" --json show nat) $(tail -5 "$T/xtrA.log")"
@@ -116,6 +134,54 @@ jq -e '.["map-server-nat"].info_replies >= 1 and .["map-server-nat"].info_replie
     "$T/st.json" >/dev/null || fail "ms info counters: $(cat "$T/st.json")"
 pass "info-request/reply decoded by tshark"
 
+# registration through the RTR: the MS has the site with the RTR as its
+# locator, the xTR got its Map-Notify (a Data-Map-Notify from the RTR),
+# the RTR verified the xTR's NAT state
+wait_until 15 "ctl xtrA $T/xtrA.sock --json show database | jq -e '.map_servers[0].notifies >= 1'" ||
+    fail "no map-notify through the rtr: $(ctl xtrA "$T/xtrA.sock" --json show database | jq -c .map_servers) $(tail -5 "$T/rtr.log")"
+ctl ms "$T/ms.sock" --json show site --detail >"$T/site.json"
+jq -e '.[] | select(.eid_prefix == "198.18.1.0/24" and .registered) | .details[] |
+    select(.rlocs | map(.address) == ["203.0.113.9"]) | select(.proxy_reply)' "$T/site.json" >/dev/null ||
+    fail "ms site not registered with the rtr as locator: $(cat "$T/site.json")"
+ctl rtr "$T/rtr.sock" --json show nat >"$T/rtr.json"
+sh tests/schema/match.sh tests/schema/show-nat.schema "$T/rtr.json" || fail "rtr show nat JSON off the schema"
+jq -e '.rtr and (.xtrs | length == 1) and .xtrs[0].state == "verified" and
+    .xtrs[0].global == "203.0.113.1" and .xtrs[0].private == "198.19.0.2" and
+    .xtrs[0].eid_prefixes == ["198.18.1.0/24"] and .xtrs[0].map_server == "203.0.113.2"' \
+    "$T/rtr.json" >/dev/null || fail "rtr show nat: $(cat "$T/rtr.json")"
+dport=$(jq .xtrs[0].global_port "$T/rtr.json")
+# that port is the NAT's binding of the xTR's data port 4341
+in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4341 2>/dev/null |
+    grep -q "dst=203.0.113.1 sport=4342 dport=$dport " || fail "rtr's port $dport not the binding of 4341"
+ctl rtr "$T/rtr.sock" show nat | grep -q "verified  *203.0.113.1:$dport  *198.19.0.2 .* 198.18.1.0/24\$" ||
+    fail "rtr show nat text: $(ctl rtr "$T/rtr.sock" show nat)"
+cap_stop rtrside
+tshr() {
+	_y=$1; shift; _e=""
+	for _x in "$@"; do _e="$_e -e $_x"; done
+	tshark -r "$T/rtrside.pcap" -d "udp.port==$dport,lisp" -Y "$_y" -T fields \
+	    -E separator='|' $_e 2>/dev/null
+}
+# in: the ECM (R) from the NAT's binding of 4341, a Map-Register inside
+# from the private address to the MS, its locator the RTR
+tshr "ip.src == 203.0.113.1 && udp.dstport == 4342 && lisp.type == 8" \
+    udp.srcport ip.src ip.dst lisp.type lisp.loc.locator >"$T/ecm-in.txt"
+grep -q "^$dport,4342|203.0.113.1,198.19.0.2|203.0.113.9,203.0.113.2|8,3|203.0.113.9\$" "$T/ecm-in.txt" ||
+    fail "ecm'd map-register at the rtr: $(cat "$T/ecm-in.txt")"
+# relayed to the MS, and the ECM'd Map-Notify back
+tshr "ip.dst == 203.0.113.2 && lisp.type == 8" ip.src ip.dst lisp.type >"$T/ecm-relay.txt"
+grep -q "^203.0.113.9,198.19.0.2|203.0.113.2,203.0.113.2|8,3\$" "$T/ecm-relay.txt" ||
+    fail "relay to the ms: $(cat "$T/ecm-relay.txt")"
+tshr "ip.dst == 203.0.113.9 && udp.srcport == 4342 && lisp.type == 8" ip.dst lisp.type >"$T/ecm-notify.txt"
+grep -q "^203.0.113.9,198.19.0.2|8,4\$" "$T/ecm-notify.txt" ||
+    fail "ecm'd map-notify to the rtr: $(cat "$T/ecm-notify.txt")"
+# out: the Data-Map-Notify from 4342 to the binding, IID 0xFFFFFF
+tshark -r "$T/rtrside.pcap" -d "udp.port==$dport,lisp-data" \
+    -Y "ip.dst == 203.0.113.1 && udp.srcport == 4342 && lisp-data.iid == 0xffffff" \
+    -T fields -e udp.dstport 2>/dev/null | head -1 >"$T/dmn.txt"
+grep -qx "$dport,4342" "$T/dmn.txt" || fail "data-map-notify: $(cat "$T/dmn.txt")"
+pass "registered through the rtr: ecm'd map-register, relay, data-map-notify; rtr holds 203.0.113.1:$dport"
+
 # the NAT forgets the binding: the next periodic Info-Request gets a new
 # one (a new random port), noticed and counted
 in_ns nat conntrack -F >/dev/null 2>&1
@@ -126,7 +192,13 @@ port2=$(jq .uplinks[0].global_port "$T/nat2.json")
 in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4342 2>/dev/null | grep -q "dport=$port2 " ||
     fail "new port $port2 not the NAT's mapping"
 grep -q "binding changed from 203.0.113.1:$port1 to 203.0.113.1:$port2" "$T/xtrA.log" || fail "binding change not logged"
-pass "binding lost and found again: port $port1 -> $port2"
+# and the xTR registered again through the RTR from its new binding
+wait_until 15 "ctl rtr $T/rtr.sock --json show nat | jq -e '.xtrs[0].global_port != $dport and .xtrs[0].state == \"verified\"'" ||
+    fail "rtr did not follow the new binding: $(ctl rtr "$T/rtr.sock" --json show nat)"
+dport2=$(ctl rtr "$T/rtr.sock" --json show nat | jq .xtrs[0].global_port)
+in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4341 2>/dev/null | grep -q "dport=$dport2 " ||
+    fail "rtr's new port $dport2 not the binding of 4341"
+pass "binding lost and found again: port $port1 -> $port2, rtr follows $dport -> $dport2"
 
 # a forged Info-Reply (a nonce the xTR never sent) through the binding,
 # from the Map-Server's address and port (the MS stopped to free it)
