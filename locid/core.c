@@ -235,6 +235,20 @@ core_resolver_set(struct locid *l, const struct resolver *r, void *arg)
 	l->core->resolver_arg = arg;
 }
 
+void
+core_natfib_set(struct locid *l, const struct natfib *f, void *arg)
+{
+	l->core->natfib = f;
+	l->core->natfib_arg = arg;
+}
+
+const struct natfib *
+core_natfib(struct locid *l, void **arg)
+{
+	*arg = l->core->natfib_arg;
+	return l->core->natfib;
+}
+
 const struct resolver *
 core_resolver(struct locid *l, void **arg)
 {

@@ -205,6 +205,18 @@ struct resolver {
 void	core_resolver_set(struct locid *, const struct resolver *, void *);
 const struct resolver *core_resolver(struct locid *, void **arg);
 
+/* the RTR's data plane: where the RTR role (rtr.c) puts the EID-prefixes
+ * of the xTRs behind NAT it verified, with the NAT's binding they are
+ * reached through. the xTR role provides it when role rtr runs beside
+ * its PITR and PETR */
+struct natfib {
+	int	(*publish)(void *, const struct lisp_addr *eid, int mlen,
+		    const struct lisp_addr *global, uint16_t port);
+	void	(*withdraw)(void *, const struct lisp_addr *eid, int mlen);
+};
+void	core_natfib_set(struct locid *, const struct natfib *, void *);
+const struct natfib *core_natfib(struct locid *, void **arg);
+
 /* control commands. fn answers with one JSON value (a new reference), or
  * NULL with err filled. a streamed command (stream set) fills a reply a
  * chunk at a time: stream is called again while it returns 1 and the

@@ -46,11 +46,98 @@ struct natx_link {
 struct natx {
 	struct xtr	*x;
 	uint8_t		 xtr_id[XTR_ID_LEN];
+	int		 defaults;	/* default entries to the RTRs installed */
 	struct natx_link link[NATX_LINKS];
 	int		 nlinks;
 };
 
 static void	reregister(struct natx *, const struct lisp_addr *);
+
+/* a FIB entry of our own: no map-cache entry behind it (ctl NULL), so no
+ * Map-Request, refresh or probe. what the map-cache had inside the prefix
+ * goes first, so that it cannot publish over it later */
+static int
+fib_static(struct xtr *x, const struct lisp_addr *eid, int mlen,
+    const struct lisp_addr *locs, int n, uint16_t port)
+{
+	struct fib_ent	*fe;
+	struct lisp_addr e = *eid;
+	int		 i, k = 0;
+
+	if (n > FIB_MAX_LOCS)
+		n = FIB_MAX_LOCS;
+	addr_mask(&e, mlen);
+	itr_clear(x, &e, mlen);
+	if ((fe = fib_ent_new(n)) == NULL)
+		return -1;
+	fe->kind = FIB_ENCAP;
+	for (i = 0; i < n; i++) {
+		const uint8_t *b = addr_bytes(&locs[i]);
+
+		if (b == NULL || (locs[i].afi != AFI_IPV4 && locs[i].afi != AFI_IPV6))
+			continue;
+		fe->loc[k].fam = locs[i].afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
+		memcpy(fe->loc[k].a, b, locs[i].afi == AFI_IPV6 ? 16 : 4);
+		fe->loc[k].priority = 1;
+		fe->loc[k].weight = 100;
+		fe->loc[k].up = 1;
+		fe->loc[k].port = port;
+		k++;
+	}
+	fe->nlocs = (uint8_t)k;
+	return fib_publish(x->fib, &e, mlen, fe);
+}
+
+static void
+fib_static_del(struct xtr *x, const struct lisp_addr *eid, int mlen)
+{
+	struct lisp_addr e = *eid;
+	struct fib_ent	*fe;
+
+	addr_mask(&e, mlen);
+	if ((fe = fib_exact(x->fib, &e, mlen)) != NULL && fe->ctl == NULL)
+		fib_withdraw(x->fib, &e, mlen);
+}
+
+/* the RTR's side: the xTRs behind NAT rtr.c verified */
+static int
+natfib_publish(void *arg, const struct lisp_addr *eid, int mlen,
+    const struct lisp_addr *global, uint16_t port)
+{
+	return fib_static(arg, eid, mlen, global, 1, port);
+}
+
+static void
+natfib_withdraw(void *arg, const struct lisp_addr *eid, int mlen)
+{
+	fib_static_del(arg, eid, mlen);
+}
+
+static const struct natfib xtr_natfib = { natfib_publish, natfib_withdraw };
+
+/* behind a NAT everything goes to the RTRs (draft §5.1.3): a default
+ * entry per inner family, while some uplink is behind a NAT */
+static void
+default_via_rtrs(struct natx *n)
+{
+	struct lisp_addr	 d4, d6, rtr[NAT_RTR_MAX];
+	int			 i, j, nr = 0;
+
+	for (i = 0; i < n->nlinks && nr == 0; i++)
+		if (n->link[i].state == NS_NAT)
+			for (j = 0; j < n->link[i].nrtr; j++)
+				rtr[nr++] = n->link[i].rtr[j];
+	addr_set_any(&d4, AFI_IPV4);
+	addr_set_any(&d6, AFI_IPV6);
+	if (nr > 0) {
+		fib_static(n->x, &d4, 0, rtr, nr, 0);
+		fib_static(n->x, &d6, 0, rtr, nr, 0);
+	} else if (n->defaults) {
+		fib_static_del(n->x, &d4, 0);
+		fib_static_del(n->x, &d6, 0);
+	}
+	n->defaults = nr > 0;
+}
 
 static const struct xtr_ms *
 link_ms(const struct natx *n, const struct natx_link *k)
@@ -144,12 +231,18 @@ natx_new(struct xtr *x)
 	else
 		arc4random_buf(n->xtr_id, XTR_ID_LEN);
 	natx_conf(n);
+	if (x->l->conf->rtr)
+		core_natfib_set(x->l, &xtr_natfib, x);
 	return n;
 }
 
 void
 natx_free(struct natx *n)
 {
+	void *arg;
+
+	if (n != NULL && core_natfib(n->x->l, &arg) == &xtr_natfib && arg == n->x)
+		core_natfib_set(n->x->l, NULL, NULL);
 	free(n);
 }
 
@@ -305,6 +398,8 @@ natx_reply_in(struct natx *n, const struct pkt *p, const struct lisp_info *r)
 	    NS_NO_NAT : NS_NAT;
 	if (k->state != was || changed)
 		reregister(n, &k->ms);
+	if (k->state != was)
+		default_via_rtrs(n);
 	if (k->state != was)
 		log_info("nat: uplink %s: %s (seen by %s as %s:%u, %d rtr)",
 		    addr_fmt(&k->local, a, sizeof(a)), natx_state_name[k->state], s,

@@ -11,7 +11,7 @@ const struct role *const role_table[] = {
 	&role_ms,
 	&role_natms,
 	&role_mr,
+	&role_rtr,	/* before the xTR: its "show nat" is the one shown */
 	&role_xtr,
-	&role_rtr,
 	NULL,
 };

@@ -100,6 +100,25 @@ xtr_find(struct rtr *r, const uint8_t *id)
 	return NULL;
 }
 
+/* the verified EID-prefixes of x into the data plane's FIB (add 1) or
+ * out of it (add 0) */
+static void
+xtr_fib(struct rtr *r, struct rtr_xtr *x, int add)
+{
+	const struct natfib	*f;
+	void			*arg;
+	int			 i;
+
+	if ((f = core_natfib(r->l, &arg)) == NULL || !x->verified)
+		return;
+	for (i = 0; i < x->neids; i++)
+		if (add)
+			f->publish(arg, &x->eid[i], x->eid_mlen[i], &x->global,
+			    x->global_port);
+		else
+			f->withdraw(arg, &x->eid[i], x->eid_mlen[i]);
+}
+
 static void
 xtr_free(struct rtr *r, struct rtr_xtr *x)
 {
@@ -111,6 +130,7 @@ xtr_free(struct rtr *r, struct rtr_xtr *x)
 			r->nxtrs--;
 			break;
 		}
+	xtr_fib(r, x, 0);
 	locid_timer_free(x->timer);
 	free(x);
 }
@@ -140,6 +160,7 @@ xtr_timer(void *arg)
 	if (x->pending && now >= x->p_until_ms)
 		x->pending = 0;		/* the Map-Server did not accept it */
 	if (x->verified && now >= x->expires_ms) {
+		xtr_fib(x->r, x, 0);
 		x->verified = 0;
 		log_info("rtr: NAT state of %s:%u timed out",
 		    addr_fmt(&x->global, a, sizeof(a)), x->global_port);
@@ -288,6 +309,7 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	was = x->verified;
 	moved = was && (!addr_equal(&x->global, &x->p_global) ||
 	    x->global_port != x->p_global_port);
+	xtr_fib(r, x, 0);	/* prefixes it no longer registers go */
 	x->verified = 1;
 	x->pending = 0;
 	x->global = x->p_global;
@@ -299,6 +321,7 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	memcpy(x->eid_mlen, x->p_eid_mlen, sizeof(x->eid_mlen));
 	x->expires_ms = now_ms() + (uint64_t)r->l->conf->timers.registration_ttl * 1000;
 	x->notifies++;
+	xtr_fib(r, x, 1);
 	xtr_arm(x);
 	if (!was || moved)
 		log_info("rtr: xtr %s behind NAT at %s:%u%s",

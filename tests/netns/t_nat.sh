@@ -7,13 +7,21 @@
 #
 #  hostA --- xtrA ------------- nat =============== ms ============ rtr
 #  .1.10  .1.1  198.19.0.2/24  .1  203.0.113.1/30  .2  .10  203.0.113.9/30
-#  EID 198.18.1.0/24           masquerade          map-server, nat-rtr 203.0.113.9
+#  EID 198.18.1.0/24           masquerade          map-server   (+ pitr, petr)
+#                                                  map-resolver
+#                                                  nat-rtr .9
+#                                                     | .6
+#                                     hostB --- xtrB  203.0.113.5/30
+#                                    .2.10  .2.1   EID 198.18.2.0/24
 #
 # Then the xTR registers through the RTR: the ECM'd Map-Register (R) from
 # the data port, relayed (N) to the MS, the MS's ECM'd Map-Notify back to
 # the RTR and on to the xTR as a Data-Map-Notify, all decoded by tshark;
 # the MS shows the site registered with the RTR as its locator, the xTR
-# its registration acknowledged, the RTR the xTR's NAT state.
+# its registration acknowledged, the RTR the xTR's NAT state. Pings both
+# ways between hostA and hostB cross through the RTR: out, hostA's xTR
+# sends everything to the RTR; in, the MS answers for hostA's EID with the
+# RTR, which sends on through the NAT's binding from UDP 4342.
 # Checks: show nat (JSON against its schema, and text): behind-nat, the
 # global address and port the NAT's conntrack shows, the RTR list; the
 # Info-Request and the signed Info-Reply decoded by tshark on the NAT's
@@ -29,11 +37,16 @@ NS_PREFIX=${NS_PREFIX:-nt_}
 T=$NETNS_TMP
 KEY=nat-s3cret
 
-for n in hostA xtrA nat ms rtr; do ns_add $n; done
+for n in hostA xtrA nat ms rtr xtrB hostB; do ns_add $n; done
 link_add hostA eth0 198.18.1.10/24 xtrA eth1 198.18.1.1/24
 link_add xtrA eth0 198.19.0.2/24 nat eth1 198.19.0.1/24
 link_add nat eth0 203.0.113.1/30 ms eth1 203.0.113.2/30
 link_add rtr eth0 203.0.113.9/30 ms eth2 203.0.113.10/30
+link_add xtrB eth0 203.0.113.5/30 ms eth3 203.0.113.6/30
+link_add hostB eth0 198.18.2.10/24 xtrB eth1 198.18.2.1/24
+in_ns xtrB ip route add default via 203.0.113.6
+in_ns hostB ip route add default via 198.18.2.1
+router xtrB; router rtr
 in_ns hostA ip route add default via 198.18.1.1
 in_ns xtrA ip route add default via 198.19.0.1
 in_ns nat ip route add default via 203.0.113.2
@@ -59,7 +72,26 @@ site natted {
 	key 0 sha1 "$KEY"
 	eid-prefix 198.18.1.0/24
 }
+site plain {
+	key 0 sha256 "plain-s3cret"
+	eid-prefix 198.18.2.0/24
+}
 nat-rtr 203.0.113.9
+CONF
+cat >"$T/xtrB.conf" <<CONF
+role itr
+role etr
+control "$T/xtrB.sock"
+log-rate 100
+tun ntlisp0
+timers {
+	probe-interval 0
+}
+database-mapping 198.18.2.0/24 {
+	rloc 203.0.113.5 priority 1 weight 100
+}
+map-server 203.0.113.2 key 0 sha256 "plain-s3cret" want-map-notify
+map-resolver 203.0.113.2
 CONF
 cat >"$T/xtrA.conf" <<CONF
 role itr
@@ -77,9 +109,14 @@ info-request-interval 2
 CONF
 cat >"$T/rtr.conf" <<CONF
 role rtr
+role pitr
+role petr
 control "$T/rtr.sock"
 log-rate 100
+tun ntrtr0
 map-server 203.0.113.2 key 0 sha1 "ms-rtr-s3cret"
+map-resolver 203.0.113.2
+pitr-prefix 198.18.0.0/15
 CONF
 "$LOCID" -n -f "$T/xtrA.conf" 2>/dev/null || fail "locid -n xtrA.conf"
 "$LOCID" -n -f "$T/rtr.conf" 2>/dev/null || fail "locid -n rtr.conf"
@@ -88,6 +125,7 @@ cap_start outside nat eth0 "udp port 4342"
 cap_start rtrside rtr eth0 "udp"
 locid_start ms "$T/ms.conf"
 locid_start rtr "$T/rtr.conf"
+locid_start xtrB "$T/xtrB.conf"
 wait_until 10 "ctl ms $T/ms.sock --json show stats" || fail "ms did not come up: $(cat "$T/ms.log")"
 wait_until 10 "ctl rtr $T/rtr.sock --json show nat" || fail "rtr did not come up: $(cat "$T/rtr.log")"
 locid_start xtrA "$T/xtrA.conf"
@@ -182,6 +220,29 @@ tshark -r "$T/rtrside.pcap" -d "udp.port==$dport,lisp-data" \
 grep -qx "$dport,4342" "$T/dmn.txt" || fail "data-map-notify: $(cat "$T/dmn.txt")"
 pass "registered through the rtr: ecm'd map-register, relay, data-map-notify; rtr holds 203.0.113.1:$dport"
 
+# data through the RTR, both ways
+wait_until 10 "ctl xtrB $T/xtrB.sock --json show database | jq -e '.map_servers[0].notifies >= 1'" ||
+    fail "xtrB not registered"
+cap_start rtrdata rtr eth0 "udp"
+wait_until 20 "in_ns hostA ping -c1 -W1 -I 198.18.1.10 198.18.2.10" ||
+    fail "hostA -> hostB: no reply $(ctl rtr "$T/rtr.sock" --json show stats | jq -c .drops)"
+in_ns hostA ping -c3 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB: pings lost"
+wait_until 20 "in_ns hostB ping -c1 -W1 -I 198.18.2.10 198.18.1.10" ||
+    fail "hostB -> hostA: no reply $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
+in_ns hostB ping -c3 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostB -> hostA: pings lost"
+cap_stop rtrdata
+# towards hostA the RTR sends from 4342 to the NAT's binding; hostB's
+# xTR has the RTR as hostA's locator
+n=$(tshark -r "$T/rtrdata.pcap" -d "udp.port==$dport,lisp-data" \
+    -Y "ip.src == 203.0.113.9 && ip.dst == 203.0.113.1 && udp.srcport == 4342 && udp.dstport == $dport && icmp.type == 8" \
+    2>/dev/null | wc -l)
+[ "$n" -ge 4 ] || fail "echo requests to hostA through the binding: $n"
+n=$(tshark -r "$T/rtrdata.pcap" -Y "ip.src == 203.0.113.1 && udp.dstport == 4341 && icmp.type == 8" 2>/dev/null | wc -l)
+[ "$n" -ge 4 ] || fail "echo requests from hostA to the rtr: $n"
+ctl xtrB "$T/xtrB.sock" --json show map-cache | jq -e '.[] | select(.prefix == "198.18.1.0/24") |
+    .locators | map(.rloc) == ["203.0.113.9"]' >/dev/null || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
+pass "pings both ways hostA <-> hostB through the rtr"
+
 # the NAT forgets the binding: the next periodic Info-Request gets a new
 # one (a new random port), noticed and counted
 in_ns nat conntrack -F >/dev/null 2>&1
@@ -198,7 +259,9 @@ wait_until 15 "ctl rtr $T/rtr.sock --json show nat | jq -e '.xtrs[0].global_port
 dport2=$(ctl rtr "$T/rtr.sock" --json show nat | jq .xtrs[0].global_port)
 in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4341 2>/dev/null | grep -q "dport=$dport2 " ||
     fail "rtr's new port $dport2 not the binding of 4341"
-pass "binding lost and found again: port $port1 -> $port2, rtr follows $dport -> $dport2"
+in_ns hostB ping -c2 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostB -> hostA after the new binding"
+in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the new binding"
+pass "binding lost and found again: port $port1 -> $port2, rtr follows $dport -> $dport2, pings cross"
 
 # a forged Info-Reply (a nonce the xTR never sent) through the binding,
 # from the Map-Server's address and port (the MS stopped to free it)
@@ -219,4 +282,6 @@ ctl xtrA "$T/xtrA.sock" --json show nat | jq -e '.uplinks[0].global == "203.0.11
 pass "forged info-reply dropped and counted"
 
 locid_stop xtrA
+locid_stop xtrB
+locid_stop rtr
 pass "t_nat"

@@ -260,6 +260,19 @@ core_resolver(struct locid *l, void **arg)
 	return F.res;
 }
 
+/* no data plane in the fake core */
+void
+core_natfib_set(struct locid *l, const struct natfib *f, void *arg)
+{
+}
+
+const struct natfib *
+core_natfib(struct locid *l, void **arg)
+{
+	*arg = NULL;
+	return NULL;
+}
+
 struct locid_timer *
 locid_timer_new(struct locid *l, void (*fn)(void *), void *arg)
 {
