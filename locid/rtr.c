@@ -38,7 +38,9 @@
 	X(RTR_DROP_NOTIFY_WITHOUT_XTR_ID, "rtr: map-notify without xtr-id") \
 	X(RTR_DROP_NOTIFY_UNKNOWN_XTR, "rtr: map-notify for an unknown xtr") \
 	X(RTR_DROP_NOTIFY_NONCE_MISMATCH, "rtr: map-notify nonce mismatch") \
-	X(RTR_DROP_NOTIFY_ENCODE_FAILED, "rtr: data-map-notify encode failed")
+	X(RTR_DROP_NOTIFY_ENCODE_FAILED, "rtr: data-map-notify encode failed") \
+	X(RTR_DROP_PROBE_RATE_LIMIT, "rtr: rloc-probe reply rate limit") \
+	X(RTR_DROP_PROBE_NO_ITR_RLOC, "rtr: rloc-probe without usable itr-rloc")
 enum rtr_drop { RTR_DROPS(DROP_ENUM) RTR_DROP__N };
 static const char *const rtr_drop_names[RTR_DROP__N] = { RTR_DROPS(DROP_NAME) };
 
@@ -73,7 +75,8 @@ struct rtr {
 	struct locid	*l;
 	struct rtr_xtr	*xtrs;
 	int		 nxtrs;
-	uint64_t	 relayed, notified;
+	uint64_t	 relayed, notified, probe_replies;
+	struct ratelimit probe_rl;	/* RLOC-probe replies, in all */
 	uint64_t	 drops[RTR_DROP__N];
 	struct ratelimit logrl;
 };
@@ -347,6 +350,82 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	return 1;
 }
 
+/* ITRs that reach an xTR behind NAT through us probe our RLOC for its
+ * EID-prefix: we answer for the prefixes we hold verified state of, with
+ * the probed address as the locator (an RTR is the ETR they see) */
+#define RTR_PROBE_PPS	200
+static int
+rtr_probe_in(struct rtr *r, const struct pkt *p, const struct lisp_map_request *q)
+{
+	const struct rtr_xtr	*x, *match[8];
+	int			 midx[8], n = 0, i;
+	struct rbuf		 recs = q->records;
+	struct lisp_eid_prefix	 ep;
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	struct lisp_rloc	 loc;
+	struct lisp_addr	 local;
+	const struct lisp_addr	*to = NULL;
+	struct sockaddr_storage	 ss;
+	uint8_t			 buf[1024];
+	struct wbuf		 w;
+	uint16_t		 port;
+
+	while (mreq_record_next(&recs, &ep) == 1 && n < 8)
+		for (x = r->xtrs; x != NULL && n < 8; x = x->next)
+			for (i = 0; x->verified && i < x->neids && n < 8; i++)
+				if (x->eid_mlen[i] <= ep.mlen &&
+				    addr_prefix_covers(&x->eid[i], x->eid_mlen[i], &ep.eid)) {
+					match[n] = x;
+					midx[n++] = i;
+				}
+	if (n == 0)
+		return 0;		/* not one of ours */
+	for (i = 0; i < q->nitr && to == NULL; i++)
+		if ((q->itr[i].afi == AFI_IPV4 || q->itr[i].afi == AFI_IPV6) &&
+		    !q->itr[i].has_iid && core_can_send(r->l, &q->itr[i]))
+			to = &q->itr[i];
+	if (to == NULL) {
+		refuse(r, p, RTR_DROP_PROBE_NO_ITR_RLOC);
+		return 1;
+	}
+	if (!ratelimit_allow(&r->probe_rl, now_ms())) {
+		r->drops[RTR_DROP_PROBE_RATE_LIMIT]++;
+		return 1;
+	}
+	addr_from_sockaddr(&local, (const struct sockaddr *)&p->dst, NULL);
+	addr_from_sockaddr(&rec.eid, (const struct sockaddr *)&p->src, &port);
+	memset(&rep, 0, sizeof(rep));
+	rep.flags = MREP_P;
+	rep.nonce = q->nonce;
+	rep.nrecords = (uint8_t)n;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_reply_encode_hdr(&w, &rep);
+	for (i = 0; i < n; i++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.ttl = r->l->conf->timers.map_cache_ttl;
+		rec.nrlocs = 1;
+		rec.eid_mlen = match[i]->eid_mlen[midx[i]];
+		rec.act = ACT_NO_ACTION;
+		rec.auth = 1;
+		rec.eid = match[i]->eid[midx[i]];
+		record_encode(&w, &rec);
+		memset(&loc, 0, sizeof(loc));
+		loc.priority = 1;
+		loc.weight = 100;
+		loc.mpriority = 255;
+		loc.flags = RLOC_L | RLOC_R | RLOC_p;
+		loc.addr = local;
+		rloc_encode(&w, &loc);
+	}
+	if (w.err)
+		return 1;
+	sockaddr_from_addr(&ss, to, port);
+	if (locid_send(r->l, (struct sockaddr *)&ss, buf, w.len) == 0)
+		r->probe_replies++;
+	return 1;
+}
+
 /* -- show nat ---------------------------------------------------------- */
 
 static json_t *
@@ -416,6 +495,8 @@ rtr_new(struct locid *l)
 	}
 	r->l = l;
 	log_limiter_init(&r->logrl, l->conf);
+	r->probe_rl.window_ms = 1000;
+	r->probe_rl.burst = RTR_PROBE_PPS;
 	log_info("rtr: relaying ECM'd map-registers");
 	return r;
 }
@@ -448,6 +529,12 @@ rtr_rx_ecm_register(void *o, const struct msg_in *m)
 }
 
 static int
+rtr_rx_probe(void *o, const struct msg_in *m)
+{
+	return rtr_probe_in(o, m->pkt, m->mreq);
+}
+
+static int
 rtr_rx_ecm_notify(void *o, const struct msg_in *m)
 {
 	return rtr_notify_in(o, m->pkt, m->ecm, m->reg);
@@ -468,8 +555,9 @@ rtr_stats(void *o)
 {
 	struct rtr *r = o;
 
-	return json_pack("{s:I,s:I,s:I}", "registers_relayed", (json_int_t)r->relayed,
+	return json_pack("{s:I,s:I,s:I,s:I}", "registers_relayed", (json_int_t)r->relayed,
 	    "notifies_relayed", (json_int_t)r->notified,
+	    "probe_replies", (json_int_t)r->probe_replies,
 	    "xtrs", (json_int_t)r->nxtrs);
 }
 
@@ -493,6 +581,7 @@ const struct role role_rtr = {
 	.rx = {
 		[RX_ECM_REGISTER] = { rtr_rx_ecm_register, 5 },
 		[RX_ECM_NOTIFY] = { rtr_rx_ecm_notify, 5 },
+		[RX_PROBE] = { rtr_rx_probe, 5 },
 	},
 	.cmds = rtr_cmds,
 	.counters = rtr_counters,

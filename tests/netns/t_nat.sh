@@ -85,7 +85,7 @@ control "$T/xtrB.sock"
 log-rate 100
 tun ntlisp0
 timers {
-	probe-interval 0
+	probe-interval 2
 }
 database-mapping 198.18.2.0/24 {
 	rloc 203.0.113.5 priority 1 weight 100
@@ -241,7 +241,10 @@ n=$(tshark -r "$T/rtrdata.pcap" -Y "ip.src == 203.0.113.1 && udp.dstport == 4341
 [ "$n" -ge 4 ] || fail "echo requests from hostA to the rtr: $n"
 ctl xtrB "$T/xtrB.sock" --json show map-cache | jq -e '.[] | select(.prefix == "198.18.1.0/24") |
     .locators | map(.rloc) == ["203.0.113.9"]' >/dev/null || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
-pass "pings both ways hostA <-> hostB through the rtr"
+# xtrB probes the RTR's locator for hostA's EID: the RTR answers for it
+wait_until 10 "ctl xtrB $T/xtrB.sock --json show map-cache | jq -e '.[] | select(.prefix == \"198.18.1.0/24\") | .locators[0].probes_answered >= 1 and .locators[0].reachable'" ||
+    fail "rloc-probes of the rtr unanswered: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
+pass "pings both ways hostA <-> hostB through the rtr; the rtr answers rloc-probes"
 
 # the NAT forgets the binding: the next periodic Info-Request gets a new
 # one (a new random port), noticed and counted

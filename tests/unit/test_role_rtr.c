@@ -199,6 +199,39 @@ test_refused(void **state)
 	assert_int_equal(fake_nsent(), 0);
 }
 
+/* RLOC-probes for the EID of a verified xTR are answered, with our
+ * address as the locator; others are left to the core */
+static void
+test_probe(void **state)
+{
+	uint8_t			 q[1024];
+	size_t			 qlen;
+	struct rm_answer	 a;
+	char			 s[ADDR_STRLEN];
+
+	qlen = rm_request("198.18.1.5", 0, "203.0.113.5", 0, 77, 1, q, sizeof(q), NULL, NULL);
+	q[0] |= MREQ_P >> 24;
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.5", 4342), 0);	/* not yet */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	fake_sent_clear();
+	qlen = rm_request("198.18.1.5", 0, "203.0.113.5", 0, 77, 1, q, sizeof(q), NULL, NULL);
+	q[0] |= MREQ_P >> 24;
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.5", 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), "203.0.113.5:4342");
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &a);
+	assert_int_equal(a.nonce, 77);
+	assert_string_equal(a.prefix, "198.18.1.0/24");
+	assert_int_equal(a.nlocs, 1);
+	assert_string_equal(addr_fmt(&a.locs[0].addr, s, sizeof(s)), FAKE_LOCAL4);
+	assert_true(a.locs[0].flags & RLOC_p);
+	/* an EID we hold nothing for */
+	qlen = rm_request("198.18.7.5", 0, "203.0.113.5", 0, 78, 1, q, sizeof(q), NULL, NULL);
+	q[0] |= MREQ_P >> 24;
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.5", 4342), 0);
+}
+
 int
 main(void)
 {
@@ -206,6 +239,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_relay_and_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spoofed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
