@@ -25,6 +25,7 @@
 #define RTR_XTRS_MAX	1024
 #define RTR_EIDS_MAX	4	/* EID-prefixes shown per xTR */
 #define RTR_PENDING_MS	10000	/* a relayed Map-Register waits this long */
+#define RTR_PENDING_MAX	4	/* relayed Map-Registers awaiting per xTR */
 #define RTR_PKT_MAX	2048
 #define DATA_MAP_NOTIFY_IID 0xFFFFFFu
 
@@ -60,14 +61,17 @@ struct rtr_xtr {
 	int		 neids;
 	struct lisp_addr eid[RTR_EIDS_MAX];
 	uint8_t		 eid_mlen[RTR_EIDS_MAX];
-	/* the last Map-Register relayed, awaiting its Map-Notify */
-	int		 pending;
-	uint64_t	 p_nonce, p_until_ms;
-	struct lisp_addr p_global, p_local, p_ms;
-	uint16_t	 p_global_port;
-	int		 p_neids;
-	struct lisp_addr p_eid[RTR_EIDS_MAX];
-	uint8_t		 p_eid_mlen[RTR_EIDS_MAX];
+	/* the last Map-Registers relayed, awaiting their Map-Notify (the
+	 * oldest first; an older one is dropped for a new one) */
+	int		 npend;
+	struct rtr_pend {
+		uint64_t	 nonce, until_ms;
+		struct lisp_addr global, local, ms;
+		uint16_t	 global_port;
+		int		 neids;
+		struct lisp_addr eid[RTR_EIDS_MAX];
+		uint8_t		 eid_mlen[RTR_EIDS_MAX];
+	}		 pend[RTR_PENDING_MAX];
 	uint64_t	 registers, notifies;
 };
 
@@ -143,8 +147,8 @@ xtr_arm(struct rtr_xtr *x)
 {
 	uint64_t at = UINT64_MAX;
 
-	if (x->pending)
-		at = x->p_until_ms;
+	if (x->npend > 0)
+		at = x->pend[0].until_ms;	/* the oldest ends first */
 	if (x->verified && x->expires_ms < at)
 		at = x->expires_ms;
 	if (at == UINT64_MAX)
@@ -160,15 +164,18 @@ xtr_timer(void *arg)
 	uint64_t	 now = now_ms();
 	char		 a[ADDR_STRLEN];
 
-	if (x->pending && now >= x->p_until_ms)
-		x->pending = 0;		/* the Map-Server did not accept it */
+	/* relayed ones the Map-Server did not accept */
+	while (x->npend > 0 && now >= x->pend[0].until_ms) {
+		memmove(&x->pend[0], &x->pend[1], sizeof(x->pend[0]) * (size_t)(x->npend - 1));
+		x->npend--;
+	}
 	if (x->verified && now >= x->expires_ms) {
 		xtr_fib(x->r, x, 0);
 		x->verified = 0;
 		log_info("rtr: NAT state of %s:%u timed out",
 		    addr_fmt(&x->global, a, sizeof(a)), x->global_port);
 	}
-	if (!x->pending && !x->verified) {
+	if (x->npend == 0 && !x->verified) {
 		xtr_free(x->r, x);
 		return;
 	}
@@ -220,6 +227,7 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *reg)
 {
 	struct rtr_xtr		*x;
+	struct rtr_pend		*pd;
 	struct rbuf		 recs = reg->records;
 	struct lisp_record	 rec;
 	struct sockaddr_storage	 ss;
@@ -246,17 +254,21 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 		return 1;
 	}
 	x->site_id = reg->site_id;
-	x->pending = 1;
-	x->p_nonce = reg->nonce;
-	x->p_until_ms = now_ms() + RTR_PENDING_MS;
-	addr_from_sockaddr(&x->p_global, (const struct sockaddr *)&p->src,
-	    &x->p_global_port);
-	x->p_local = ecm->src;
-	x->p_ms = ecm->dst;
-	x->p_neids = 0;
-	while (record_next(&recs, &rec) == 1 && x->p_neids < RTR_EIDS_MAX) {
-		x->p_eid[x->p_neids] = rec.eid;
-		x->p_eid_mlen[x->p_neids++] = rec.eid_mlen;
+	if (x->npend == RTR_PENDING_MAX) {
+		memmove(&x->pend[0], &x->pend[1], sizeof(x->pend[0]) * (RTR_PENDING_MAX - 1));
+		x->npend--;
+	}
+	pd = &x->pend[x->npend++];
+	memset(pd, 0, sizeof(*pd));
+	pd->nonce = reg->nonce;
+	pd->until_ms = now_ms() + RTR_PENDING_MS;
+	addr_from_sockaddr(&pd->global, (const struct sockaddr *)&p->src,
+	    &pd->global_port);
+	pd->local = ecm->src;
+	pd->ms = ecm->dst;
+	while (record_next(&recs, &rec) == 1 && pd->neids < RTR_EIDS_MAX) {
+		pd->eid[pd->neids] = rec.eid;
+		pd->eid_mlen[pd->neids++] = rec.eid_mlen;
 	}
 	x->registers++;
 	xtr_arm(x);
@@ -282,13 +294,14 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *n)
 {
 	struct rtr_xtr		*x;
+	struct rtr_pend		*pd = NULL;
 	struct lisp_addr	 src;
 	struct lisp_data_hdr	 h;
 	struct sockaddr_storage	 ss;
 	uint8_t			 buf[RTR_PKT_MAX];
 	struct wbuf		 w;
 	char			 a[ADDR_STRLEN], b[ADDR_STRLEN];
-	int			 was, moved;
+	int			 was, moved, i;
 
 	/* the Map-Server as the inner source: its packets may leave from
 	 * another of its addresses than the one we relayed to */
@@ -305,23 +318,29 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 		refuse(r, p, RTR_DROP_NOTIFY_UNKNOWN_XTR);
 		return 1;
 	}
-	if (!x->pending || n->nonce != x->p_nonce || !addr_equal(&src, &x->p_ms)) {
+	for (i = 0; i < x->npend && pd == NULL; i++)
+		if (x->pend[i].nonce == n->nonce && addr_equal(&src, &x->pend[i].ms))
+			pd = &x->pend[i];
+	if (pd == NULL) {
 		refuse(r, p, RTR_DROP_NOTIFY_NONCE_MISMATCH);
 		return 1;
 	}
 	was = x->verified;
-	moved = was && (!addr_equal(&x->global, &x->p_global) ||
-	    x->global_port != x->p_global_port);
+	moved = was && (!addr_equal(&x->global, &pd->global) ||
+	    x->global_port != pd->global_port);
 	xtr_fib(r, x, 0);	/* prefixes it no longer registers go */
 	x->verified = 1;
-	x->pending = 0;
-	x->global = x->p_global;
-	x->global_port = x->p_global_port;
-	x->local = x->p_local;
-	x->ms = x->p_ms;
-	x->neids = x->p_neids;
-	memcpy(x->eid, x->p_eid, sizeof(x->eid));
-	memcpy(x->eid_mlen, x->p_eid_mlen, sizeof(x->eid_mlen));
+	x->global = pd->global;
+	x->global_port = pd->global_port;
+	x->local = pd->local;
+	x->ms = pd->ms;
+	x->neids = pd->neids;
+	memcpy(x->eid, pd->eid, sizeof(x->eid));
+	memcpy(x->eid_mlen, pd->eid_mlen, sizeof(x->eid_mlen));
+	/* it and the ones relayed before it are answered */
+	i = (int)(pd - x->pend) + 1;
+	memmove(&x->pend[0], &x->pend[i], sizeof(x->pend[0]) * (size_t)(x->npend - i));
+	x->npend -= i;
 	x->expires_ms = now_ms() + (uint64_t)r->l->conf->timers.registration_ttl * 1000;
 	x->notifies++;
 	xtr_fib(r, x, 1);

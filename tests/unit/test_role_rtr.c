@@ -199,6 +199,31 @@ test_refused(void **state)
 	assert_int_equal(fake_nsent(), 0);
 }
 
+/* two registers in flight (the binding changed between them): each
+ * notify verifies the binding of its own register */
+static void
+test_two_in_flight(void **state)
+{
+	uint8_t	 q[1024];
+	json_t	*o, *x;
+
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 101, 1), NAT, 40002);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	json_decref(o);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 101, 1), MS, 4342);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40002);
+	json_decref(o);
+	/* answered: a second notify of 100 matches nothing */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 1);
+}
+
 /* RLOC-probes for the EID of a verified xTR are answered, with our
  * address as the locator; others are left to the core */
 static void
@@ -240,6 +265,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_spoofed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_in_flight, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
