@@ -26,7 +26,7 @@ ms_now() { date +%s%3N; }
 reg_time() {
 	_t0=$(ms_now)
 	locid_start "$1" "$2"
-	wait_until 30 "ctl $1 $3 --json show database | jq -e '.map_servers[0].notifies >= 1'" ||
+	wait_until 30 "ctlq $1 $3 '.map_servers[0].notifies >= 1' show database" ||
 	    fail "$1 did not register: $(tail -3 "$T/$1.log")"
 	echo $(( $(ms_now) - _t0 ))
 }
@@ -69,8 +69,8 @@ sed -e '/^nat-traversal/d' -e '/^info-request-interval/d' "$T/xtrA.conf" >"$T/xt
 reg_time xtrA "$T/xtrA-direct.conf" "$T/xtrA.sock" >/dev/null
 in_ns xtrB "$LOCICTL" -s "$T/xtrB.sock" clear map-cache >/dev/null
 wait_until 20 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "no direct path hostB -> hostA"
-ctl xtrB "$T/xtrB.sock" --json show map-cache | jq -e '.[] | select(.prefix == "198.18.1.0/24") |
-    .locators | map(.rloc) == ["198.19.0.2"]' >/dev/null || fail "direct path not direct"
+ctlq xtrB "$T/xtrB.sock" '.[] | select(.prefix == "198.18.1.0/24") |
+    .locators | map(.rloc) == ["198.19.0.2"]' show map-cache || fail "direct path not direct"
 dt=$(tcp hostB 198.18.1.10); du=$(udp hostB 198.18.1.10)
 printf 'rtr        TCP 1 stream %6s Mbit/s   UDP 64 B %8s pps\n' "$rt" "$ru"
 printf 'direct     TCP 1 stream %6s Mbit/s   UDP 64 B %8s pps\n' "$dt" "$du"

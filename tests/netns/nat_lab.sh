@@ -11,7 +11,16 @@
 #                                    .2.10  .2.1   EID 198.18.2.0/24
 #
 # configurations ms.conf, rtr.conf, xtrA.conf (nat-traversal yes, Info-
-# Requests every 2 s), xtrB.conf in $T
+# Requests every 2 s, Map-Registers every 5 s), xtrB.conf in $T
+# ctlq NS SOCK JQ-FILTER COMMAND...: locictl --json COMMAND answered and
+# the filter holds (jq -e alone passes on empty input, e.g. before the
+# daemon's socket is there)
+ctlq() {
+	_qn=$1; _qs=$2; _qf=$3; shift 3
+	_qo=$(ctl "$_qn" "$_qs" --json "$@") && [ -n "$_qo" ] &&
+	    printf '%s' "$_qo" | jq -e "$_qf" >/dev/null
+}
+
 topo_nat_lab() {
 	KEY=nat-s3cret
 
@@ -77,6 +86,9 @@ role etr
 control "$T/xtrA.sock"
 log-rate 100
 tun ntlisp0
+timers {
+	register-interval 5
+}
 database-mapping 198.18.1.0/24 {
 	rloc 198.19.0.2 priority 1 weight 100
 }

@@ -48,10 +48,11 @@ locid_start xtrB "$T/xtrB.conf"
 wait_until 10 "ctl ms $T/ms.sock --json show stats" || fail "ms did not come up: $(cat "$T/ms.log")"
 wait_until 10 "ctl rtr $T/rtr.sock --json show nat" || fail "rtr did not come up: $(cat "$T/rtr.log")"
 locid_start xtrA "$T/xtrA.conf"
-wait_until 10 "ctl xtrA $T/xtrA.sock --json show nat | jq -e '.uplinks[0].state == \"behind-nat\"'" ||
+wait_until 10 "ctlq xtrA $T/xtrA.sock '.uplinks[0].state == \"behind-nat\"' show nat" ||
     fail "no NAT detected: $(ctl xtrA "$T/xtrA.sock" --json show nat) $(tail -5 "$T/xtrA.log")"
 
 ctl xtrA "$T/xtrA.sock" --json show nat >"$T/nat1.json"
+[ -s "$T/nat1.json" ] || fail "no answer: ctl xtrA $T/xtrA.sock --json show nat"
 sh tests/schema/match.sh tests/schema/show-nat.schema "$T/nat1.json" || fail "show nat JSON off the schema"
 jq -e '.nat_traversal and (.uplinks | length == 1) and .uplinks[0].uplink == "198.19.0.2" and
     .uplinks[0].map_server == "203.0.113.2" and .uplinks[0].global == "203.0.113.1" and
@@ -86,6 +87,7 @@ tshp "lisp.type == 7 && lisp.info.r == 1 && ip.dst == 203.0.113.1" \
 grep -q "^4342|$port1|$port1|4342|203.0.113.1,203.0.113.2,203.0.113.9\$" "$T/rep.txt" ||
     fail "info-reply on the wire: $(cat "$T/rep.txt")"
 ctl ms "$T/ms.sock" --json show stats >"$T/st.json"
+[ -s "$T/st.json" ] || fail "no answer: ctl ms $T/ms.sock --json show stats"
 sh tests/schema/match.sh tests/schema/show-stats.schema "$T/st.json" || fail "show stats JSON off the schema"
 jq -e '.["map-server-nat"].info_replies >= 1 and .["map-server-nat"].info_replies_unauthenticated == 0' \
     "$T/st.json" >/dev/null || fail "ms info counters: $(cat "$T/st.json")"
@@ -94,13 +96,15 @@ pass "info-request/reply decoded by tshark"
 # registration through the RTR: the MS has the site with the RTR as its
 # locator, the xTR got its Map-Notify (a Data-Map-Notify from the RTR),
 # the RTR verified the xTR's NAT state
-wait_until 15 "ctl xtrA $T/xtrA.sock --json show database | jq -e '.map_servers[0].notifies >= 1'" ||
+wait_until 15 "ctlq xtrA $T/xtrA.sock '.map_servers[0].notifies >= 1' show database" ||
     fail "no map-notify through the rtr: $(ctl xtrA "$T/xtrA.sock" --json show database | jq -c .map_servers) $(tail -5 "$T/rtr.log")"
 ctl ms "$T/ms.sock" --json show site --detail >"$T/site.json"
+[ -s "$T/site.json" ] || fail "no answer: ctl ms $T/ms.sock --json show site --detail"
 jq -e '.[] | select(.eid_prefix == "198.18.1.0/24" and .registered) | .details[] |
     select(.rlocs | map(.address) == ["203.0.113.9"]) | select(.proxy_reply)' "$T/site.json" >/dev/null ||
     fail "ms site not registered with the rtr as locator: $(cat "$T/site.json")"
 ctl rtr "$T/rtr.sock" --json show nat >"$T/rtr.json"
+[ -s "$T/rtr.json" ] || fail "no answer: ctl rtr $T/rtr.sock --json show nat"
 sh tests/schema/match.sh tests/schema/show-nat.schema "$T/rtr.json" || fail "rtr show nat JSON off the schema"
 jq -e '.rtr and (.xtrs | length == 1) and .xtrs[0].state == "verified" and
     .xtrs[0].global == "203.0.113.1" and .xtrs[0].private == "198.19.0.2" and
@@ -140,7 +144,7 @@ grep -qx "$dport,4342" "$T/dmn.txt" || fail "data-map-notify: $(cat "$T/dmn.txt"
 pass "registered through the rtr: ecm'd map-register, relay, data-map-notify; rtr holds 203.0.113.1:$dport"
 
 # data through the RTR, both ways
-wait_until 10 "ctl xtrB $T/xtrB.sock --json show database | jq -e '.map_servers[0].notifies >= 1'" ||
+wait_until 10 "ctlq xtrB $T/xtrB.sock '.map_servers[0].notifies >= 1' show database" ||
     fail "xtrB not registered"
 cap_start rtrdata rtr eth0 "udp"
 wait_until 20 "in_ns hostA ping -c1 -W1 -I 198.18.1.10 198.18.2.10" ||
@@ -158,25 +162,26 @@ n=$(tshark -r "$T/rtrdata.pcap" -d "udp.port==$dport,lisp-data" \
 [ "$n" -ge 4 ] || fail "echo requests to hostA through the binding: $n"
 n=$(tshark -r "$T/rtrdata.pcap" -Y "ip.src == 203.0.113.1 && udp.dstport == 4341 && icmp.type == 8" 2>/dev/null | wc -l)
 [ "$n" -ge 4 ] || fail "echo requests from hostA to the rtr: $n"
-ctl xtrB "$T/xtrB.sock" --json show map-cache | jq -e '.[] | select(.prefix == "198.18.1.0/24") |
-    .locators | map(.rloc) == ["203.0.113.9"]' >/dev/null || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
+ctlq xtrB "$T/xtrB.sock" '.[] | select(.prefix == "198.18.1.0/24") |
+    .locators | map(.rloc) == ["203.0.113.9"]' show map-cache || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
 # xtrB probes the RTR's locator for hostA's EID: the RTR answers for it
-wait_until 10 "ctl xtrB $T/xtrB.sock --json show map-cache | jq -e '.[] | select(.prefix == \"198.18.1.0/24\") | .locators[0].probes_answered >= 1 and .locators[0].reachable'" ||
+wait_until 10 "ctlq xtrB $T/xtrB.sock '.[] | select(.prefix == \"198.18.1.0/24\") | .locators[0].probes_answered >= 1 and .locators[0].reachable' show map-cache" ||
     fail "rloc-probes of the rtr unanswered: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
 pass "pings both ways hostA <-> hostB through the rtr; the rtr answers rloc-probes"
 
 # the NAT forgets the binding: the next periodic Info-Request gets a new
 # one (a new random port), noticed and counted
 in_ns nat conntrack -F >/dev/null 2>&1
-wait_until 15 "ctl xtrA $T/xtrA.sock --json show nat | jq -e '.uplinks[0].binding_changes >= 1 and .uplinks[0].global_port != $port1'" ||
+wait_until 15 "ctlq xtrA $T/xtrA.sock '.uplinks[0].binding_changes >= 1 and .uplinks[0].global_port != $port1' show nat" ||
     fail "binding change not seen: $(ctl xtrA "$T/xtrA.sock" --json show nat)"
 ctl xtrA "$T/xtrA.sock" --json show nat >"$T/nat2.json"
+[ -s "$T/nat2.json" ] || fail "no answer: ctl xtrA $T/xtrA.sock --json show nat"
 port2=$(jq .uplinks[0].global_port "$T/nat2.json")
 in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4342 2>/dev/null | grep -q "dport=$port2 " ||
     fail "new port $port2 not the NAT's mapping"
 grep -q "binding changed from 203.0.113.1:$port1 to 203.0.113.1:$port2" "$T/xtrA.log" || fail "binding change not logged"
 # and the xTR registered again through the RTR from its new binding
-wait_until 15 "ctl rtr $T/rtr.sock --json show nat | jq -e '.xtrs[0].global_port != $dport and .xtrs[0].state == \"verified\"'" ||
+wait_until 15 "ctlq rtr $T/rtr.sock '.xtrs[0].global_port != $dport and .xtrs[0].state == \"verified\"' show nat" ||
     fail "rtr did not follow the new binding: $(ctl rtr "$T/rtr.sock" --json show nat)"
 dport2=$(ctl rtr "$T/rtr.sock" --json show nat | jq .xtrs[0].global_port)
 in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4341 2>/dev/null | grep -q "dport=$dport2 " ||
@@ -184,6 +189,16 @@ in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4341 2>/dev/
 in_ns hostB ping -c2 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostB -> hostA after the new binding"
 in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the new binding"
 pass "binding lost and found again: port $port1 -> $port2, rtr follows $dport -> $dport2, pings cross"
+
+# the RTR restarts and forgets every xTR: the next periodic Map-Register
+# (5 s here) through it brings the state back, and the pings cross again
+locid_stop rtr
+locid_start rtr "$T/rtr.conf"
+wait_until 15 "ctlq rtr $T/rtr.sock '.xtrs[0].state == \"verified\"' show nat" ||
+    fail "rtr state not back after a restart: $(ctl rtr "$T/rtr.sock" --json show nat)"
+wait_until 10 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "hostB -> hostA after the rtr restart"
+in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the rtr restart"
+pass "rtr restart: state back from the next map-register, pings cross"
 
 # a forged Info-Reply (a nonce the xTR never sent) through the binding,
 # from the Map-Server's address and port (the MS stopped to free it)
@@ -197,9 +212,9 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("203.0.113.2", 4342))
 s.sendto(m, ("203.0.113.1", int(sys.argv[1])))
 PY
-wait_until 5 "ctl xtrA $T/xtrA.sock --json show stats | jq -e '.drops[\"nat: info-reply with unknown nonce\"] >= 1'" ||
+wait_until 5 "ctlq xtrA $T/xtrA.sock '.drops[\"nat: info-reply with unknown nonce\"] >= 1' show stats" ||
     fail "forged info-reply not counted: $(ctl xtrA "$T/xtrA.sock" --json show stats | jq .drops)"
-ctl xtrA "$T/xtrA.sock" --json show nat | jq -e '.uplinks[0].global == "203.0.113.1"' >/dev/null ||
+ctlq xtrA "$T/xtrA.sock" '.uplinks[0].global == "203.0.113.1"' show nat ||
     fail "forged info-reply changed the state"
 pass "forged info-reply dropped and counted"
 
