@@ -29,7 +29,7 @@ _locictl()
 	"")
 		COMPREPLY=($(compgen -W "show clear reload lig decode" -- "$cur")) ;;
 	show)
-		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats map-cache database version" -- "$cur"))
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats map-cache database nat version" -- "$cur"))
 		[[ $sub == site ]] && COMPREPLY=($(compgen -W "--detail" -- "$cur")) ;;
 	clear)
 		[[ -z $sub ]] && COMPREPLY=($(compgen -W "map-cache" -- "$cur")) ;;
