@@ -90,7 +90,7 @@ timers {
 	register-interval 5
 }
 database-mapping 198.18.1.0/24 {
-	rloc 198.19.0.2 priority 1 weight 100
+	rloc interface eth0 ipv4 priority 1 weight 100
 }
 map-server 203.0.113.2 key 0 sha1 "$KEY" want-map-notify
 map-resolver 203.0.113.2

@@ -190,6 +190,19 @@ in_ns hostB ping -c2 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostB -> hostA a
 in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the new binding"
 pass "binding lost and found again: port $port1 -> $port2, rtr follows $dport -> $dport2, pings cross"
 
+# the uplink's address changes (a new DHCP lease behind the NAT): a new
+# detection from the new address, a new registration through the RTR
+in_ns xtrA ip addr del 198.19.0.2/24 dev eth0
+in_ns xtrA ip addr add 198.19.0.3/24 dev eth0
+in_ns xtrA ip route replace default via 198.19.0.1 || fail "route via the new address"
+wait_until 15 "ctlq xtrA $T/xtrA.sock '.uplinks | length == 1 and .[0].uplink == \"198.19.0.3\" and .[0].state == \"behind-nat\"' show nat" ||
+    fail "new address not detected: $(ctl xtrA "$T/xtrA.sock" --json show nat)"
+wait_until 15 "ctlq rtr $T/rtr.sock '.xtrs[0].private == \"198.19.0.3\" and .xtrs[0].state == \"verified\"' show nat" ||
+    fail "rtr did not follow the new address: $(ctl rtr "$T/rtr.sock" --json show nat)"
+wait_until 10 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "hostB -> hostA after the address change"
+in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the address change"
+pass "uplink address change: detected from 198.19.0.3, registered again through the rtr, pings cross"
+
 # the RTR restarts and forgets every xTR: the next periodic Map-Register
 # (5 s here) through it brings the state back, and the pings cross again
 locid_stop rtr
@@ -202,8 +215,9 @@ pass "rtr restart: state back from the next map-register, pings cross"
 
 # a forged Info-Reply (a nonce the xTR never sent) through the binding,
 # from the Map-Server's address and port (the MS stopped to free it)
+port3=$(ctl xtrA "$T/xtrA.sock" --json show nat | jq .uplinks[0].global_port)
 locid_stop ms
-in_ns ms python3 - "$port2" <<'PY' || fail "sending a forged info-reply"
+in_ns ms python3 - "$port3" <<'PY' || fail "sending a forged info-reply"
 import socket, struct, sys
 m = struct.pack("!IQHHIBBH", 0x78000000, 0x0123456789abcdef, 0, 0, 15, 0, 0, 0)
 lcaf = struct.pack("!HHH", 4342, int(sys.argv[1]), 1) + bytes([203, 0, 113, 66]) + struct.pack("!HH", 0, 0)
