@@ -337,17 +337,15 @@ etr_data_notify_in(void *arg, const struct sockaddr *from, const struct decap *d
 	struct msg_err			 err;
 	struct rbuf			 b;
 	struct pkt			 p;
-	size_t				 hl;
+	const char			*why;
 
-	hl = d->ip.version == 4 ? (size_t)(d->inner[0] & 0x0f) * 4 : 40;
-	if (d->ip.proto != 17 || d->len < hl + 8 + 4 ||
-	    d->inner[hl + 8] >> 4 != LISP_MAP_NOTIFY) {
+	if (decap_udp_payload(d, &b, &why) == -1 || b.len < 4 ||
+	    b.p[0] >> 4 != LISP_MAP_NOTIFY) {
 		x->drops[XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED]++;
-		log_limited(&x->logrl, "etr: data-map-notify from %s dropped: not "
-		    "a map-notify", sa_fmt(from, (char[64]){ 0 }, 64));
+		log_limited(&x->logrl, "etr: data-map-notify from %s dropped: %s",
+		    sa_fmt(from, (char[64]){ 0 }, 64), b.len < 4 ? why : "not a map-notify");
 		return;
 	}
-	rbuf_init(&b, d->inner + hl + 8, d->len - hl - 8);
 	if (map_register_decode(&b, &n, &err) == -1) {
 		x->drops[XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED]++;
 		log_limited(&x->logrl, "etr: data-map-notify from %s dropped: %s",
