@@ -9,6 +9,8 @@
 #                                                     | .6
 #                                     hostB --- xtrB  203.0.113.5/30
 #                                    .2.10  .2.1   EID 198.18.2.0/24
+#  hostC --- xtrC ------------- nat (eth2): a second site behind the NAT
+#  .3.10  .3.1  198.19.1.2/24  .1   EID 198.18.3.0/24 (xtrC.conf)
 #
 # configurations ms.conf, rtr.conf, xtrA.conf (nat-traversal yes, Info-
 # Requests every 2 s, Map-Registers every 5 s), xtrB.conf in $T
@@ -24,7 +26,12 @@ ctlq() {
 topo_nat_lab() {
 	KEY=nat-s3cret
 
-	for n in hostA xtrA nat ms rtr xtrB hostB; do ns_add $n; done
+	for n in hostA xtrA nat ms rtr xtrB hostB xtrC hostC; do ns_add $n; done
+	link_add hostC eth0 198.18.3.10/24 xtrC eth1 198.18.3.1/24
+	link_add xtrC eth0 198.19.1.2/24 nat eth2 198.19.1.1/24
+	in_ns hostC ip route add default via 198.18.3.1
+	in_ns xtrC ip route add default via 198.19.1.1
+	router xtrC
 	link_add hostA eth0 198.18.1.10/24 xtrA eth1 198.18.1.1/24
 	link_add xtrA eth0 198.19.0.2/24 nat eth1 198.19.0.1/24
 	link_add nat eth0 203.0.113.1/30 ms eth1 203.0.113.2/30
@@ -63,6 +70,10 @@ site plain {
 	key 0 sha256 "plain-s3cret"
 	eid-prefix 198.18.2.0/24
 }
+site natted2 {
+	key 0 sha256 "natted2-s3cret"
+	eid-prefix 198.18.3.0/24
+}
 nat-rtr 203.0.113.9
 CONF
 	cat >"$T/xtrB.conf" <<CONF
@@ -97,6 +108,23 @@ map-resolver 203.0.113.2
 nat-traversal yes
 info-request-interval 2
 xtr-id 0x0123456789abcdef0123456789abcdef
+CONF
+	cat >"$T/xtrC.conf" <<CONF
+role itr
+role etr
+control "$T/xtrC.sock"
+log-rate 100
+tun ntlisp0
+timers {
+	register-interval 5
+}
+database-mapping 198.18.3.0/24 {
+	rloc interface eth0 ipv4 priority 1 weight 100
+}
+map-server 203.0.113.2 key 0 sha256 "natted2-s3cret" want-map-notify
+map-resolver 203.0.113.2
+nat-traversal yes
+info-request-interval 2
 CONF
 	cat >"$T/rtr.conf" <<CONF
 role rtr

@@ -169,6 +169,17 @@ wait_until 10 "ctlq xtrB $T/xtrB.sock '.[] | select(.prefix == \"198.18.1.0/24\"
     fail "rloc-probes of the rtr unanswered: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
 pass "pings both ways hostA <-> hostB through the rtr; the rtr answers rloc-probes"
 
+# a second site behind the same NAT: both register through the RTR (two
+# xTR-IDs, two bindings) and reach each other through it
+locid_start xtrC "$T/xtrC.conf"
+wait_until 15 "ctlq rtr $T/rtr.sock '[.xtrs[] | select(.state == \"verified\")] | length == 2' show nat" ||
+    fail "second NATed site not at the rtr: $(ctl rtr "$T/rtr.sock" --json show nat)"
+ctlq rtr "$T/rtr.sock" '[.xtrs[].global_port] | unique | length == 2' show nat ||
+    fail "the two sites share a binding: $(ctl rtr "$T/rtr.sock" --json show nat)"
+wait_until 15 "in_ns hostA ping -c1 -W1 198.18.3.10" || fail "hostA -> hostC"
+in_ns hostC ping -c3 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostC -> hostA"
+pass "two NATed sites behind one NAT: pings hostA <-> hostC through the rtr"
+
 # the NAT forgets the binding: the next periodic Info-Request gets a new
 # one (a new random port), noticed and counted
 in_ns nat conntrack -F >/dev/null 2>&1
@@ -181,9 +192,9 @@ in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4342 2>/dev/
     fail "new port $port2 not the NAT's mapping"
 grep -q "binding changed from 203.0.113.1:$port1 to 203.0.113.1:$port2" "$T/xtrA.log" || fail "binding change not logged"
 # and the xTR registered again through the RTR from its new binding
-wait_until 15 "ctlq rtr $T/rtr.sock '.xtrs[0].global_port != $dport and .xtrs[0].state == \"verified\"' show nat" ||
+wait_until 15 "ctlq rtr $T/rtr.sock '(.xtrs[] | select(.xtr_id == \"0x0123456789abcdef0123456789abcdef\")).global_port != $dport and (.xtrs[] | select(.xtr_id == \"0x0123456789abcdef0123456789abcdef\")).state == \"verified\"' show nat" ||
     fail "rtr did not follow the new binding: $(ctl rtr "$T/rtr.sock" --json show nat)"
-dport2=$(ctl rtr "$T/rtr.sock" --json show nat | jq .xtrs[0].global_port)
+dport2=$(ctl rtr "$T/rtr.sock" --json show nat | jq '(.xtrs[] | select(.xtr_id == "0x0123456789abcdef0123456789abcdef")).global_port')
 in_ns nat conntrack -L -p udp --orig-src 198.19.0.2 --orig-port-src 4341 2>/dev/null | grep -q "dport=$dport2 " ||
     fail "rtr's new port $dport2 not the binding of 4341"
 in_ns hostB ping -c2 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostB -> hostA after the new binding"
@@ -197,7 +208,7 @@ in_ns xtrA ip addr add 198.19.0.3/24 dev eth0
 in_ns xtrA ip route replace default via 198.19.0.1 || fail "route via the new address"
 wait_until 15 "ctlq xtrA $T/xtrA.sock '.uplinks | length == 1 and .[0].uplink == \"198.19.0.3\" and .[0].state == \"behind-nat\"' show nat" ||
     fail "new address not detected: $(ctl xtrA "$T/xtrA.sock" --json show nat)"
-wait_until 15 "ctlq rtr $T/rtr.sock '.xtrs[0].private == \"198.19.0.3\" and .xtrs[0].state == \"verified\"' show nat" ||
+wait_until 15 "ctlq rtr $T/rtr.sock '(.xtrs[] | select(.xtr_id == \"0x0123456789abcdef0123456789abcdef\")).private == \"198.19.0.3\" and (.xtrs[] | select(.xtr_id == \"0x0123456789abcdef0123456789abcdef\")).state == \"verified\"' show nat" ||
     fail "rtr did not follow the new address: $(ctl rtr "$T/rtr.sock" --json show nat)"
 wait_until 10 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "hostB -> hostA after the address change"
 in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the address change"
@@ -207,7 +218,7 @@ pass "uplink address change: detected from 198.19.0.3, registered again through 
 # (5 s here) through it brings the state back, and the pings cross again
 locid_stop rtr
 locid_start rtr "$T/rtr.conf"
-wait_until 15 "ctlq rtr $T/rtr.sock '.xtrs[0].state == \"verified\"' show nat" ||
+wait_until 15 "ctlq rtr $T/rtr.sock '(.xtrs[] | select(.xtr_id == \"0x0123456789abcdef0123456789abcdef\")).state == \"verified\"' show nat" ||
     fail "rtr state not back after a restart: $(ctl rtr "$T/rtr.sock" --json show nat)"
 wait_until 10 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "hostB -> hostA after the rtr restart"
 in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the rtr restart"
@@ -234,5 +245,6 @@ pass "forged info-reply dropped and counted"
 
 locid_stop xtrA
 locid_stop xtrB
+locid_stop xtrC
 locid_stop rtr
 pass "t_nat"
