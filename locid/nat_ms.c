@@ -374,6 +374,15 @@ natms_stats(void *o)
 	    "info_replies_unauthenticated", (json_int_t)n->replies_unauth);
 }
 
+static void
+natms_clear_stats(void *o)
+{
+	struct natms *n = o;
+
+	memset(n->drops, 0, sizeof(n->drops));
+	n->replies = n->replies_unauth = 0;
+}
+
 static struct ratelimit *
 natms_logrl(void *o)
 {
@@ -391,5 +400,6 @@ const struct role role_natms = {
 	},
 	.counters = natms_counters,
 	.stats = natms_stats,
+	.clear_stats = natms_clear_stats,
 	.logrl = natms_logrl,
 };

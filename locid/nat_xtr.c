@@ -400,6 +400,13 @@ natx_reply_in(struct natx *n, const struct pkt *p, const struct lisp_info *r)
 		reregister(n, &k->ms);
 	if (k->state != was)
 		default_via_rtrs(n);
+	if ((k->state != was || changed) && core_monitoring(x->l))
+		core_event(x->l, "nat", json_pack("{s:s,s:s,s:s,s:s,s:i,s:i}",
+		    "uplink", addr_fmt(&k->local, a, sizeof(a)),
+		    "map_server", addr_fmt(&k->ms, b, sizeof(b)),
+		    "state", natx_state_name[k->state],
+		    "global", addr_fmt(&k->global, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    "global_port", k->global_port, "rtrs", k->nrtr));
 	if (k->state != was)
 		log_info("nat: uplink %s: %s (seen by %s as %s:%u, %d rtr)",
 		    addr_fmt(&k->local, a, sizeof(a)), natx_state_name[k->state], s,

@@ -345,11 +345,16 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	x->notifies++;
 	xtr_fib(r, x, 1);
 	xtr_arm(x);
-	if (!was || moved)
+	if (!was || moved) {
 		log_info("rtr: xtr %s behind NAT at %s:%u%s",
 		    addr_fmt(&x->local, a, sizeof(a)),
 		    addr_fmt(&x->global, b, sizeof(b)), x->global_port,
 		    moved ? " (moved)" : "");
+		if (core_monitoring(r->l))
+			core_event(r->l, "rtr", json_pack("{s:s,s:s,s:i,s:b}",
+			    "private", a, "global", b, "global_port", x->global_port,
+			    "moved", moved));
+	}
 
 	/* Data-Map-Notify: LISP data header, IID 0xFFFFFF, then the inner
 	 * IP packet of the ECM (to the xTR's private address) */
@@ -580,6 +585,15 @@ rtr_stats(void *o)
 	    "xtrs", (json_int_t)r->nxtrs);
 }
 
+static void
+rtr_clear_stats(void *o)
+{
+	struct rtr *r = o;
+
+	memset(r->drops, 0, sizeof(r->drops));
+	r->relayed = r->notified = r->probe_replies = 0;
+}
+
 static struct ratelimit *
 rtr_logrl(void *o)
 {
@@ -605,5 +619,6 @@ const struct role role_rtr = {
 	.cmds = rtr_cmds,
 	.counters = rtr_counters,
 	.stats = rtr_stats,
+	.clear_stats = rtr_clear_stats,
 	.logrl = rtr_logrl,
 };

@@ -27,6 +27,7 @@ struct xtr_rloc {
 	uint8_t		 priority, weight;
 	const char	*ifname;	/* points into the conf */
 	int		 family;
+	int		 local;		/* an address of this node: L bit, source */
 };
 
 /* a database-mapping */
@@ -84,7 +85,11 @@ struct xtr_ms {
 	X(XTR_DROP_NAT_INFO_REPLY_UNKNOWN_NONCE, "nat: info-reply with unknown nonce") \
 	X(XTR_DROP_NAT_INFO_REPLY_NOT_FROM_THE_MAP_SERVER, "nat: info-reply not from the map-server asked") \
 	X(XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED, "nat: info-reply authentication failed") \
-	X(XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED, "nat: data-map-notify malformed")
+	X(XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED, "nat: data-map-notify malformed") \
+	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit") \
+	X(XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED, "itr: map-cache entry evicted (map-cache-limit)") \
+	X(XTR_DROP_ITR_MAP_CACHE_FULL, "itr: map-cache full") \
+	X(XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN, "itr: cached more-specific withdrawn by its site")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -125,6 +130,7 @@ struct etr_rl {
 
 struct probe_src;
 struct natx;
+struct req_slot;
 
 struct xtr {
 	struct locid	*l;
@@ -163,6 +169,7 @@ struct xtr {
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
 	struct natx	*nat;			/* nat_xtr.c: NAT detection */
+	struct req_slot	*reqrl;			/* itr.c: Map-Requests per EID */
 };
 
 /* xtr.c */
@@ -189,6 +196,10 @@ void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_regis
 void	etr_data_notify_in(void *xtr, const struct sockaddr *from, const struct decap *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
+/* the conf's static map-cache entries in place of the old ones */
+void	itr_static_load(struct xtr *);
+/* Map-Registers with Record TTL 0 for dbs to every map-server */
+void	etr_withdraw(struct xtr *, const struct xtr_db *dbs, int n);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */
 int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 

@@ -57,8 +57,9 @@ struct rec_spec {
 	const char	*loc;
 	uint16_t	 flags;		/* locator flags besides R */
 	int		 auth;
-	uint32_t	 ttl;		/* minutes, 0: 1440 */
+	uint32_t	 ttl;		/* minutes, 0: 1440, TTL_ZERO: 0 */
 };
+#define TTL_ZERO	UINT32_MAX	/* Record TTL 0: remove at once */
 
 static void
 mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
@@ -82,7 +83,7 @@ mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
 		memset(&rec, 0, sizeof(rec));
 		assert_int_equal(prefix_parse(r[i].pfx, &rec.eid, &mlen), 0);
 		rec.eid_mlen = (uint8_t)mlen;
-		rec.ttl = r[i].ttl ? r[i].ttl : 1440;
+		rec.ttl = r[i].ttl == TTL_ZERO ? 0 : r[i].ttl ? r[i].ttl : 1440;
 		rec.auth = (uint8_t)r[i].auth;
 		rec.nrlocs = 1;
 		record_encode(&w, &rec);
@@ -332,6 +333,7 @@ fx_teardown(void **state)
 	free(f->x.rl);
 	free(f->x.rl_probe);
 	free(f->x.psrc);
+	free(f->x.reqrl);
 	close(f->mr);
 	close(f->itr);
 	close(f->l.core->sock4);
@@ -610,6 +612,129 @@ test_reply_not_covering(void **state)
 	assert_true(q2.nonce != q.nonce);
 }
 
+
+/* a resolver answering with Record TTL 0 (or anything that leaves no
+ * entry behind) made one Map-Request per packet: now one a second for the
+ * prefix, doubling while it goes on (issue 9 item 8) */
+static void
+test_request_rate_per_eid(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_map_request q;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.10");
+	struct pkt p;
+	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	struct rec_spec zero[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, TTL_ZERO } };
+	const char *deferred = "itr: map-request deferred by the per-eid limit";
+	uint64_t t;
+	int i;
+
+	SKIP_IF_NO_NS(f);
+	tun_in(f, pk, sizeof(pk));
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	pkt_from(&p, "127.0.0.1", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, zero, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	t = now_ms();
+	itr_tick(&f->x, t);		/* TTL 0: gone */
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	/* the next packets: one entry, held, its request deferred */
+	for (i = 0; i < 20; i++)
+		tun_in(f, pk, sizeof(pk));
+	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	assert_true(e->qlen > 0);
+	assert_int_equal(drops(&f->x, deferred), 1);
+	assert_true(e->next_try_ms >= t && e->next_try_ms <= t + 1000 + 50);
+	/* it goes when the second is over; the same answer again... */
+	t = e->next_try_ms;
+	itr_tick(&f->x, t);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, zero, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	itr_tick(&f->x, t + 1);
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	/* ...and the next request waits twice as long */
+	tun_in(f, pk, sizeof(pk));
+	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->next_try_ms, t + 2000);
+	assert_int_equal(drops(&f->x, deferred), 2);
+	/* another prefix is not held back by it */
+	pk[18] = 3;
+	tun_in(f, pk, sizeof(pk));
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	assert_int_equal(drops(&f->x, deferred), 2);
+}
+
+
+/* the records an ETR answers a request for 198.18.1.0/24 with (-1: none) */
+static int
+etr_answer_records(struct fx *f, uint32_t flags, size_t *reqlen, size_t *replen)
+{
+	struct lisp_map_request q;
+	struct lisp_map_reply rep;
+	struct lisp_eid_prefix ep;
+	struct pkt p;
+	uint8_t buf[1500];
+	struct wbuf w;
+	struct rbuf b;
+	struct msg_err err;
+	ssize_t n;
+
+	memset(&q, 0, sizeof(q));
+	q.flags = flags;
+	q.nonce = 77;
+	addr_set_none(&q.seid);
+	q.nitr = 1;
+	q.itr[0] = A("127.0.0.1");
+	q.nrecords = 1;
+	memset(&ep, 0, sizeof(ep));
+	ep.eid = A("198.18.1.0");
+	ep.mlen = 24;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_request_encode_hdr(&w, &q);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, &q);
+	rbuf_init(&b, buf, w.len);
+	assert_int_equal(map_request_decode(&b, &q, &err), 0);
+	*reqlen = w.len;
+	pkt_from(&p, "127.0.0.1", f->itr_port);
+	etr_request_in(&f->x, &p, NULL, &q);
+	if ((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) <= 0)
+		return -1;
+	*replen = (size_t)n;
+	rbuf_init(&b, buf, (size_t)n);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+	return rep.nrecords;
+}
+
+/* an RLOC-probe is answered for the probed prefix only: a more-specific
+ * inside it would make the reply to an unauthenticated probe grow with
+ * the database (issue 9 item 3); a Map-Request gets both */
+static void
+test_probe_reply_probed_prefix_only(void **state)
+{
+	struct fx *f = *state;
+	size_t qlen, rlen;
+
+	SKIP_IF_NO_NS(f);
+	assert_non_null(f->x.db = realloc(f->x.db, 2 * sizeof(*f->x.db)));
+	f->x.db[1] = f->x.db[0];
+	assert_int_equal(prefix_parse("198.18.1.128/25", &f->x.db[1].eid, &f->x.db[1].mlen), 0);
+	f->x.ndb = 2;
+	assert_int_equal(etr_answer_records(f, 0, &qlen, &rlen), 2);
+	assert_int_equal(etr_answer_records(f, MREQ_P, &qlen, &rlen), 1);
+	/* one record with one locator: 40 octets for a 28-octet probe, as
+	 * every peer answers (../shared/captures/peers: 28 -> 40) */
+	assert_int_equal(qlen, 28);
+	assert_int_equal(rlen, 40);
+}
+
 static void
 test_probe_reply_source(void **state)
 {
@@ -778,6 +903,130 @@ test_pending_bound(void **state)
 	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
 }
 
+
+/* map-cache-limit (issue 9 item 5): at the limit a new destination takes
+ * the place of the idlest cached entry; pending ones are never evicted */
+static void
+test_map_cache_limit(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct rbuf recs;
+	struct mc_entry *e;
+	struct lisp_addr a, d;
+	uint8_t buf[256], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 9, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	const char *pfx[] = { "198.18.2.0/24", "198.18.3.0/24", "198.18.4.0/24" };
+	uint64_t now = now_ms();
+	int i, mlen;
+
+	SKIP_IF_NO_NS(f);
+	f->l.conf->map_cache_limit = 3;
+	for (i = 0; i < 3; i++) {
+		struct rec_spec r[] = { { pfx[i], "127.0.0.1", 0, 1, 0 } };
+
+		assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
+		assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now));
+		mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+		recs = rep.records;
+		assert_int_equal(record_next(&recs, &rec), 1);
+		mc_entry_set(e, &rec, "map-reply", now);
+		/* 198.18.3.0/24 was used longest ago */
+		e->used_ms = now - (i == 1 ? 50000 : 1000);
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	tun_in(f, pk, sizeof(pk));		/* to 198.18.9.10 */
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	assert_int_equal(drops(&f->x, "itr: map-cache entry evicted (map-cache-limit)"), 1);
+	d = A("198.18.3.1");
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.2.1");
+	assert_non_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.9.10");
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	/* only pending entries left to take: a new destination is refused */
+	itr_clear(&f->x, NULL, 0);
+	for (i = 0; i < 4; i++) {
+		pk[18] = (uint8_t)(20 + i);
+		tun_in(f, pk, sizeof(pk));
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	assert_int_equal(mapcache_pending(f->x.mc), 3);
+	assert_int_equal(drops(&f->x, "itr: map-cache full"), 1);
+}
+
+
+/* a cached entry for prefix with one locator */
+static struct mc_entry *
+cached(struct fx *f, const char *prefix)
+{
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct lisp_addr a;
+	struct mc_entry *e;
+	struct rbuf recs;
+	uint8_t buf[256];
+	int mlen;
+	const struct rec_spec r[] = { { prefix, "127.0.0.1", 0, 1, 0 } };
+
+	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
+	assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now_ms()));
+	mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	mc_entry_set(e, &rec, "map-reply", now_ms());
+	return e;
+}
+
+/* issue 10's stale more-specific: an ETR's database went /24 -> /25 ->
+ * /24; its SMR makes the ITR ask for the /25, the answer is the /24. the
+ * /25 goes, whether the /24 is cached already or not */
+static void
+test_more_specific_withdrawn(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_request smr, q;
+	struct lisp_map_reply rep;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.130");
+	struct pkt p;
+	uint8_t buf[1500];
+	struct rec_spec r24[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 0 } };
+	int round;
+
+	SKIP_IF_NO_NS(f);
+	for (round = 0; round < 2; round++) {
+		/* the second time without the /24 cached, for the other half
+		 * (the same /25 again would wait for the per-EID limit) */
+		if (round == 0) {
+			cached(f, "198.18.2.0/24");
+			cached(f, "198.18.2.128/25");
+		} else {
+			itr_clear(&f->x, NULL, 0);
+			cached(f, "198.18.2.0/25");
+			d = A("198.18.2.10");
+		}
+		assert_int_equal(mapcache_lookup(f->x.mc, &d)->mlen, 25);
+		memset(&smr, 0, sizeof(smr));
+		smr.flags = MREQ_S;
+		smr.nonce = 42;
+		smr.seid = d;
+		pkt_from(&p, "127.0.0.1", 4342);
+		itr_smr_in(&f->x, &p, &smr);
+		assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+		mkreply(&rep, buf, sizeof(buf), 0, q.nonce, r24, 1);
+		itr_reply_in(&f->x, &p, &rep);
+		assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+		assert_int_equal(e->mlen, 24);
+		assert_int_equal(e->state, MC_POSITIVE);
+		assert_int_equal(mapcache_count(f->x.mc), 1);
+		assert_int_equal(drops(&f->x, "itr: cached more-specific withdrawn by its site"),
+		    round + 1);
+	}
+}
+
 int
 main(void)
 {
@@ -788,9 +1037,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reply_trust, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_not_covering, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_hijack_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_request_rate_per_eid, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_reply_source, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_reply_probed_prefix_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
