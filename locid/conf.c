@@ -822,7 +822,7 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 static void
 static_open(struct parse_ctx *ctx, int line, char *pfx, int act, int negative)
 {
-	struct conf_mapping *m, *o;
+	struct conf_mapping *m;
 	char buf[ADDR_STRLEN];
 
 	if ((m = entry_alloc(ctx, line, sizeof(*m))) == NULL) {
@@ -832,11 +832,13 @@ static_open(struct parse_ctx *ctx, int line, char *pfx, int act, int negative)
 	TAILQ_INIT(&m->rlocs);
 	m->act = act;
 	m->negative = negative;
-	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0)
-		TAILQ_FOREACH(o, &ctx->conf->static_mappings, entry)
-			if (o->mlen == m->mlen && addr_equal(&o->eid, &m->eid))
-				conf_error(ctx, line, "map-cache %s defined twice",
-				    pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
+		if (pfx_find(&ctx->static_pfx, &m->eid, m->mlen) != NULL)
+			conf_error(ctx, line, "map-cache %s defined twice",
+			    pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
+		else if (pfx_add(&ctx->static_pfx, &m->eid, m->mlen, m) == -1)
+			nomem(ctx, line);
+	}
 	free(pfx);
 	TAILQ_INSERT_TAIL(&ctx->conf->static_mappings, m, entry);
 	if (negative)
@@ -1367,6 +1369,7 @@ ctx_done(struct parse_ctx *ctx)
 {
 	pfx_set_free(&ctx->site_pfx);
 	pfx_set_free(&ctx->mapping_pfx);
+	pfx_set_free(&ctx->static_pfx);
 	pfx_set_free(&ctx->ms_route_pfx);
 	pfx_set_free(&ctx->pitr_pfx);
 	pfx_set_free(&ctx->petr_pfx);

@@ -58,6 +58,7 @@ struct parse_ctx {
 	int		 listen4_line, listen6_line;
 	struct pfx_set	 site_pfx;	/* eid-prefix -> its struct conf_site */
 	struct pfx_set	 mapping_pfx;	/* database-mapping prefixes */
+	struct pfx_set	 static_pfx;	/* map-cache (static) prefixes */
 	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
 	struct pfx_set	 pitr_pfx, petr_pfx, decap_pfx;
 };

@@ -523,6 +523,13 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		first[nmatch] = 1;
 		for (i = nmatch + 1; i < 16; i++)
 			first[i] = 0;
+		/* an RLOC-probe with an empty EID record (lispers.net probes
+		 * an RLOC so): answered with our first mapping */
+		if (probe && ep.eid.afi == AFI_NONE && x->ndb > 0) {
+			if (nmatch == 0)
+				match[nmatch++] = &x->db[0];
+			continue;
+		}
 		for (i = 0; i < x->ndb; i++) {
 			const struct xtr_db *c = &x->db[i];
 

@@ -209,14 +209,19 @@ struct role_rx {
 struct resolver {
 	/* 1 if it answered or forwarded the request for prefix, 0 if the EID
 	 * is in no configured site (the MR then answers negatively).
-	 * *forwarded is shared by the records of one message: once one ECM
-	 * went out for it (it carries every record) no other does */
+	 * *forwarded is shared by the records of one message, a set of
+	 * RESOLVED_* bits: once one ECM went out for it (it carries every
+	 * record) no other does, and the backend's own answers are one of a
+	 * kind per message (no reply storm for a request of many records) */
 	int		(*resolve)(void *, const struct pkt *, const struct lisp_ecm *,
 			    const struct lisp_map_request *, const struct lisp_eid_prefix *,
 			    int *forwarded);
 	/* the configured EID space (for the coarsest negative prefix) */
 	struct trie	*(*eid_space)(void *, uint32_t iid, int afi_bits);
 };
+#define RESOLVED_FORWARDED	0x1	/* the ECM went to an ETR or a Map-Server */
+#define RESOLVED_NEGATIVE	0x2	/* a negative answer went back */
+#define RESOLVED_PROXY		0x4	/* a proxy reply went back */
 void	core_resolver_set(struct locid *, const struct resolver *, void *);
 const struct resolver *core_resolver(struct locid *, void **arg);
 

@@ -388,9 +388,9 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		route = rt != NULL ? trie_lookup_prefix(rt->t, key, ep.mlen, &mlen) : NULL;
 		if (route != NULL) {
 			/* one forward per message: the MS answers every record */
-			if (!forwarded)
+			if (!(forwarded & RESOLVED_FORWARDED))
 				msmr_forward(l, p, ecm, &ep, &route->ms, 0);
-			forwarded = 1;
+			forwarded |= RESOLVED_FORWARDED;
 			continue;
 		}
 		/* coarsest prefix around the EID with no known EID-prefix:

@@ -1151,17 +1151,19 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 			}
 	}
 	if (e != NULL && alive) {
-		if (proxy || e->site->cs->force_proxy_reply)
-			return send_proxy_reply(ms, p, ecm, mreq, e, now);
-		if (pick_etr(ms, e, now, &etr) == -1) {
-			/* nothing to forward to: answer for the ETRs */
+		/* one proxy reply per message (with nothing to forward to,
+		 * the MS answers for the ETRs) */
+		if (proxy || e->site->cs->force_proxy_reply || pick_etr(ms, e, now, &etr) == -1) {
+			if (*forwarded & RESOLVED_PROXY)
+				return 1;
+			*forwarded |= RESOLVED_PROXY;
 			return send_proxy_reply(ms, p, ecm, mreq, e, now);
 		}
 		/* one ECM per message: the ETR answers every record of it
 		 * that it holds (issue 9: 8 records made 8 copies) */
-		if (!*forwarded)
+		if (!(*forwarded & RESOLVED_FORWARDED))
 			msmr_forward(ms->l, p, ecm, ep, &etr, ECM_E);
-		*forwarded = 1;
+		*forwarded |= RESOLVED_FORWARDED;
 		return 1;
 	}
 	pf = trie_lookup_prefix(t->sites, key, ep->mlen, &cfg_mlen);
@@ -1174,6 +1176,11 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	if ((nl = trie_negative(t->regs, key)) > mlen)
 		mlen = nl;
 	addr_mask(&neg, mlen);
+	/* one negative answer per message from the MS (an 8-record request
+	 * for configured, unregistered space made 8 replies) */
+	if (*forwarded & RESOLVED_NEGATIVE)
+		return 1;
+	*forwarded |= RESOLVED_NEGATIVE;
 	msmr_send_negative(ms->l, p, ecm, mreq, &neg, mlen,
 	    tm->unregistered_ttl, ACT_NATIVE_FORWARD);
 	return 1;
