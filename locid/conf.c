@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "lcaf.h"
 #include "msg.h"
 #include "confpriv.h"
 
@@ -29,6 +30,7 @@ const struct conf_role_kw conf_role_kws[ROLE_MAX + 1] = {
 	[ROLE_ETR] = { "etr", offsetof(struct conf, etr) },
 	[ROLE_PITR] = { "pitr", offsetof(struct conf, pitr) },
 	[ROLE_PETR] = { "petr", offsetof(struct conf, petr) },
+	[ROLE_RTR] = { "rtr", offsetof(struct conf, rtr) },
 	[ROLE_MAX] = { NULL, 0 },
 };
 
@@ -73,6 +75,8 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->map_servers);
 	TAILQ_INIT(&c->map_resolvers);
 	TAILQ_INIT(&c->petrs);
+	TAILQ_INIT(&c->nat_rtrs);
+	c->info_interval = 15;
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
 	TAILQ_INIT(&c->decap_allow);
@@ -150,6 +154,7 @@ conf_free(struct conf *c)
 		free(c->lskeys[i].secret);
 	ENTRIES_FREE(&c->map_resolvers, conf_peer);
 	ENTRIES_FREE(&c->petrs, conf_peer);
+	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->decap_allow, conf_prefix);
@@ -1275,6 +1280,24 @@ out:
 	free(s);
 }
 
+/* the RTRs a Map-Server names in its Info-Replies: at most as many as
+ * one NAT-Traversal LCAF carries */
+void
+conf_nat_rtr(struct parse_ctx *ctx, int line, char *s)
+{
+	struct conf_peer	*p;
+	int			 n = 0;
+
+	TAILQ_FOREACH(p, &ctx->conf->nat_rtrs, entry)
+		n++;
+	if (n == NAT_RTR_MAX) {
+		conf_error(ctx, line, "more than %d nat-rtr", NAT_RTR_MAX);
+		free(s);
+		return;
+	}
+	conf_peer(ctx, line, "nat-rtr", &ctx->conf->nat_rtrs, s);
+}
+
 void
 conf_tun(struct parse_ctx *ctx, int line, char *name, int has_mtu,
     uint64_t mtu)
@@ -1344,6 +1367,10 @@ role_check(struct parse_ctx *ctx, int role, int line)
 			conf_error(ctx, line, "role itr with lisp-sec needs a "
 			    "lisp-sec-key");
 		break;
+	case ROLE_RTR:
+		if (TAILQ_EMPTY(&c->map_servers))
+			conf_error(ctx, line, "role rtr needs a map-server");
+		break;
 	case ROLE_PITR:
 		if (TAILQ_EMPTY(&c->pitr_prefixes))
 			conf_error(ctx, line, "role pitr needs a pitr-prefix");
@@ -1374,7 +1401,7 @@ conf_finish(struct parse_ctx *ctx)
 		if (m->ttl == 0)
 			m->ttl = c->timers.map_cache_ttl;
 	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
-	    !c->pitr && !c->petr)
+	    !c->pitr && !c->petr && !c->rtr)
 		conf_error(ctx, 0, "no role configured");
 	if (c->control_ro_path == NULL &&
 	    strlen(conf_control_path(c)) + 3 > CONTROL_PATH_MAX)

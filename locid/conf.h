@@ -120,6 +120,7 @@ struct conf {
 	int		 etr;
 	int		 pitr;
 	int		 petr;
+	int		 rtr;			/* NAT traversal RTR */
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
 	char		*control_ro_path;	/* NULL: control_path + ".ro" */
@@ -168,6 +169,11 @@ struct conf {
 	uint8_t		 xtr_id[16];
 	int		 has_xtr_id;
 	uint64_t	 site_id;
+	/* NAT traversal (draft-ermagan-lisp-nat-traversal) */
+	struct conf_peers nat_rtrs;		/* MS: RTRs named in Info-Replies */
+	int		 info_unauth;		/* MS: answer unauthenticated Info-Requests */
+	int		 nat_traversal;		/* ETR: detect NAT by Info-Request */
+	uint32_t	 info_interval;		/* ETR: s between Info-Requests, 15 */
 };
 
 /* parse path; on error return NULL and write "file:line: reason" to err */

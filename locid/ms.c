@@ -63,7 +63,8 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
 	X(MS_DROP_NOTIFY_SIGNING_FAILED, "map-notify: signing failed") \
 	X(MS_DROP_NOTIFY_ACK_UNSOLICITED, "map-notify-ack: unsolicited") \
-	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large")
+	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large") \
+	X(MS_DROP_ECM_REGISTER_NOT_FROM_RTR, "map-register: ecm not from a nat-rtr")
 enum ms_drop { MS_DROPS(DROP_ENUM) MS_DROP__N };
 static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
 
@@ -815,12 +816,16 @@ rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 	return 1;
 }
 
+/* the Map-Notify goes back to the sender; for a Map-Register an RTR
+ * relayed in an ECM (NAT draft §5.2), in an ECM with R set, from the
+ * inner destination to the inner source, for the RTR to pass on */
 static void
-send_notify(struct ms *ms, const struct pkt *p,
+send_notify(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *mr, const struct conf_key *key,
     struct auth_key *ak)
 {
-	uint8_t				 buf[MSMR_PKT_MAX * 2];
+	uint8_t				 buf[MSMR_PKT_MAX * 2], ebuf[MSMR_PKT_MAX * 2 + 64];
+	struct wbuf			 ew;
 	struct wbuf			 w;
 	struct lisp_map_register	 n;
 	int				 alen = auth_len(key->alg);
@@ -852,7 +857,18 @@ send_notify(struct ms *ms, const struct pkt *p,
 		ms->drops[MS_DROP_NOTIFY_SIGNING_FAILED]++;
 		return;
 	}
-	locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
+	if (ecm == NULL) {
+		locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
+		return;
+	}
+	wbuf_init(&ew, ebuf, sizeof(ebuf));
+	ecm_encode(&ew, ECM_R, &ecm->dst, &ecm->src, LISP_CONTROL_PORT,
+	    ecm->sport, buf, w.len);
+	if (ew.err) {
+		ms->drops[MS_DROP_NOTIFY_TOO_LARGE]++;
+		return;
+	}
+	locid_send(ms->l, (const struct sockaddr *)&p->src, ebuf, ew.len);
 }
 
 /* with the site's keyed MAC, or the secret when that could not be made */
@@ -881,7 +897,7 @@ verify(const struct conf_key *k, struct auth_key *ak,
 }
 
 static void
-ms_register_in(struct ms *ms, const struct pkt *p,
+ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *mr)
 {
 	struct conf		*c = ms->l->conf;
@@ -1008,7 +1024,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	if (!(mr->flags & MREG_M))
 		return;
 	if (notify)
-		send_notify(ms, p, mr, key, ak);
+		send_notify(ms, p, ecm, mr, key, ak);
 	else
 		ms->drops[MS_DROP_NOTIFY_RETRANSMIT]++;
 }
@@ -1791,7 +1807,33 @@ ms_stream_site(void *o, json_t *args, struct ctl_stream *st, void **cursor,
 static int
 ms_rx_register(void *o, const struct msg_in *m)
 {
-	ms_register_in(o, m->pkt, m->reg);
+	ms_register_in(o, m->pkt, NULL, m->reg);
+	return 1;
+}
+
+/* a Map-Register relayed by an RTR (ECM with N): only from a nat-rtr */
+static int
+ms_rx_ecm_register(void *o, const struct msg_in *m)
+{
+	struct ms		*ms = o;
+	struct conf_peer	*r;
+	struct lisp_addr	 src;
+	char			 s[80];
+
+	if (!(m->ecm->flags & ECM_N))
+		return 0;	/* for an RTR to relay */
+	addr_from_sockaddr(&src, (const struct sockaddr *)&m->pkt->src, NULL);
+	TAILQ_FOREACH(r, &ms->l->conf->nat_rtrs, entry)
+		if (addr_equal(&r->addr, &src))
+			break;
+	if (r == NULL) {
+		ms->drops[MS_DROP_ECM_REGISTER_NOT_FROM_RTR]++;
+		log_limited(&ms->logrl, "ecm'd map-register from %s dropped: not "
+		    "relayed by a nat-rtr", sa_fmt((const struct sockaddr *)&m->pkt->src,
+		    s, sizeof(s)));
+		return 1;
+	}
+	ms_register_in(ms, m->pkt, m->ecm, m->reg);
 	return 1;
 }
 
@@ -1956,6 +1998,7 @@ const struct role role_ms = {
 	.free = ms_role_free,
 	.rx = {
 		[RX_REGISTER] = { ms_rx_register, 10 },
+		[RX_ECM_REGISTER] = { ms_rx_ecm_register, 10 },
 		[RX_NOTIFY_ACK] = { ms_rx_notify_ack, 10 },
 	},
 	.cmds = ms_cmds,

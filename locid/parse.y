@@ -93,6 +93,10 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token PETRPREFIX     "petr-prefix"
 %token LISPSEC        "lisp-sec"
 %token LISPSECKEY     "lisp-sec-key"
+%token NATRTR         "nat-rtr"
+%token NATTRAVERSAL   "nat-traversal"
+%token INFOINTERVAL   "info-request-interval"
+%token INFOUNAUTH     "info-request-unauthenticated"
 %token DECAPCHECK     "decap-check"
 %token DECAPALLOW     "decap-allow"
 %token NL "newline"
@@ -280,6 +284,20 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PETRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
+	}
+	| NATRTR WORD		{ conf_nat_rtr(ctx, @1.first_line, $2); }
+	| NATTRAVERSAL WORD {
+		conf_yesno(ctx, @1.first_line, "nat-traversal", $2,
+		    &ctx->conf->nat_traversal);
+	}
+	| INFOUNAUTH WORD {
+		conf_yesno(ctx, @1.first_line, "info-request-unauthenticated",
+		    $2, &ctx->conf->info_unauth);
+	}
+	| INFOINTERVAL NUMBER {
+		if (TOP(@1.first_line, "info-request-interval") &&
+		    RANGE(@1.first_line, "info-request-interval", $2, 1, 3600))
+			ctx->conf->info_interval = (uint32_t)$2;
 	}
 	| DECAPCHECK WORD {
 		conf_decap_check(ctx, @1.first_line, $2);

@@ -292,6 +292,22 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 	fprintf(f, "registrants-per-prefix %d\n", c->registrants_per_prefix);
 }
 
+/* NAT traversal: printed only when something is set, so that configs
+ * without it print as before */
+static void
+print_nat(FILE *f, const struct conf *c)
+{
+	if (TAILQ_EMPTY(&c->nat_rtrs) && !c->info_unauth &&
+	    !c->nat_traversal && c->info_interval == 15)
+		return;
+	fputc('\n', f);
+	print_peers(f, "nat-rtr", &c->nat_rtrs);
+	if (c->info_unauth)
+		fputs("info-request-unauthenticated yes\n", f);
+	if (c->nat_traversal)
+		fputs("nat-traversal yes\n", f);
+	fprintf(f, "info-request-interval %u\n", c->info_interval);
+}
 static void print_conf(FILE *, const struct conf *, int);
 
 void
@@ -327,4 +343,5 @@ print_conf(FILE *f, const struct conf *c, int redact)
 		fputc('\n', f);
 	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);
 	print_prefixes(f, "petr-prefix", &c->petr_prefixes);
+	print_nat(f, c);
 }
