@@ -526,8 +526,10 @@ core_dispatch(struct locid *l, const struct pkt *p)
 			return;
 		}
 		/* a request addressed to this node inside the ECM: nothing
-		 * asks for that, a loop or a probe of ours might */
-		if (core_addr_local(l, &ecm.dst)) {
+		 * asks for that, a loop or a probe of ours might. an ETR
+		 * holds EIDs on its own interfaces (the site's gateway
+		 * address): for those it is a request like any other */
+		if (!l->conf->etr && core_addr_local(l, &ecm.dst)) {
 			drop_dispatch(l, p, CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, NULL);
 			return;
 		}

@@ -62,4 +62,9 @@ in_ns hostA ping -c2 -i 0.3 -W2 198.18.2.10 >/dev/null 2>&1 || fail "hostA -> ho
 ctl lisp1 "$S1" --json show map-cache 198.18.2.10 | jq -e '.[0].source == "map-reply"' >/dev/null ||
     fail "198.18.2.0/24 not resolved after the static entry went"
 pass "clear map-cache keeps them; a reload without them removes them; resolution takes over"
+# an EID on the xTR itself (lisp1's site gateway 198.18.1.1): the MS
+# forwards the request to lisp1, whose ETR answers for its own address
+ctl lisp2 "$NETNS_TMP/lisp2.sock" clear map-cache >/dev/null || fail "clear lisp2's map-cache"
+in_ns hostB ping -c2 -i 0.3 -W2 198.18.1.1 >/dev/null 2>&1 || fail "hostB -> lisp1's gateway EID 198.18.1.1"
+pass "an EID held on the xTR's own interface is resolved and reached"
 echo "t_static: all passed"
