@@ -199,6 +199,7 @@ fx_teardown(void **state)
 	free(f->x.rl);
 	free(f->x.rl_probe);
 	free(f->x.psrc);
+	free(f->x.reqrl);
 	close(f->mr);
 	close(f->itr);
 	close(f->l.core->sock4);
