@@ -27,4 +27,22 @@ struct mreq_build {
  * no ITR-RLOC, or ecm with inner addresses of mixed families) */
 size_t	map_request_build(uint8_t *buf, size_t cap, const struct mreq_build *);
 
+/* a Map-Referral (RFC 8111 §6.4) of one record: the referral action, its
+ * TTL (minutes) and I bit, and the referral set (unsigned: no signature) */
+#define REFB_RLOC_MAX	16
+struct referral_build {
+	uint64_t		 nonce;		/* of the DDT Map-Request */
+	struct lisp_addr	 eid;		/* the (delegated, hole, ...) prefix */
+	int			 mlen;
+	uint8_t			 act;		/* REF_* */
+	uint8_t			 incomplete;	/* I */
+	uint32_t		 ttl;
+	const struct lisp_addr	*rlocs;		/* first REFB_RLOC_MAX used */
+	int			 nrlocs;
+};
+
+/* write it to buf; its length, or 0 when it does not fit or the mask
+ * length is longer than the EID's family */
+size_t	map_referral_build(uint8_t *buf, size_t cap, const struct referral_build *);
+
 #endif
