@@ -84,6 +84,18 @@ struct conf_ms_route {
 };
 TAILQ_HEAD(conf_ms_routes, conf_ms_route);
 
+/* DDT node: an EID-prefix delegated to child DDT nodes or Map-Servers */
+#define CONF_DDT_RLOCS	8
+struct conf_ddt_deleg {
+	struct lisp_addr eid;
+	int		 mlen;
+	int		 to_ms;		/* children are Map-Servers: MS-REFERRAL */
+	int		 nrlocs;
+	struct lisp_addr rlocs[CONF_DDT_RLOCS];
+	TAILQ_ENTRY(conf_ddt_deleg) entry;
+};
+TAILQ_HEAD(conf_ddt_delegs, conf_ddt_deleg);
+
 struct conf_timers {
 	uint32_t	 register_interval;	/* s, 60 */
 	uint32_t	 registration_ttl;	/* s, 180: MS expiry without refresh */
@@ -95,6 +107,7 @@ struct conf_timers {
 	uint32_t	 probe_timeout;		/* s, 3 */
 	uint32_t	 map_cache_ttl;		/* min, 1440: TTL of our Map-Replies */
 	uint32_t	 record_ttl_max;	/* min, 1440: longest Record TTL we keep */
+	uint32_t	 referral_ttl_max;	/* s, 86400: longest referral cached */
 };
 
 struct conf {
@@ -106,6 +119,7 @@ struct conf {
 	int		 etr;
 	int		 pitr;
 	int		 petr;
+	int		 ddt_node;
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
 	char		*control_ro_path;	/* NULL: control_path + ".ro" */
@@ -127,6 +141,10 @@ struct conf {
 	struct conf_sites sites;
 	/* Map-Resolver */
 	struct conf_ms_routes ms_routes;
+	struct conf_peers ddt_roots;		/* DDT Map-Resolver: the roots */
+	/* DDT node (and DDT Map-Server: its authoritative prefixes) */
+	struct conf_prefixes ddt_auth;
+	struct conf_ddt_delegs ddt_delegs;
 	/* xTR */
 	struct conf_mappings mappings;
 	struct conf_map_servers map_servers;

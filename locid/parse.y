@@ -32,6 +32,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 	char		*str;
 	int		 flags;
 	struct conf_rlocopt ro;
+	struct conf_words *words;
 }
 
 %token ROLE           "role"
@@ -87,6 +88,10 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token DDTAUTH        "ddt-authoritative-prefix"
+%token DDTDELEG       "ddt-delegation"
+%token DDTROOT        "ddt-root"
+%token REFTTLMAX      "referral-ttl-max"
 %token NL "newline"
 %token ERROR "invalid token"
 %token <num> NUMBER "number"
@@ -97,8 +102,10 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %type <num> family
 %type <flags> prefixopts msopts
 %type <ro> rlocopts
+%type <words> words
 
 %destructor { free($$); } <str>
+%destructor { conf_words_free($$); } <words>
 
 %%
 
@@ -168,6 +175,18 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PROBETIMEOUT NUMBER	{ conf_timer(ctx, @1.first_line, "probe-timeout", $2); }
 	| MAPCACHETTL NUMBER	{ conf_timer(ctx, @1.first_line, "map-cache-ttl", $2); }
 	| RECTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "record-ttl-max", $2); }
+	| REFTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "referral-ttl-max", $2); }
+	| DDTROOT WORD {
+		conf_peer(ctx, @1.first_line, "ddt-root", &ctx->conf->ddt_roots, $2);
+	}
+	| DDTAUTH WORD		{ conf_ddt_auth(ctx, @1.first_line, $2); }
+	| DDTDELEG WORD WORD words {
+		conf_ddt_deleg(ctx, @1.first_line, $2, $3, $4);
+		free($3);
+	}
+	| DDTDELEG WORD MAPSERVER words {
+		conf_ddt_deleg(ctx, @1.first_line, $2, "map-server", $4);
+	}
 	| SITE name '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_SITE, $2); }
 	| DESCRIPTION STRING	{ conf_description(ctx, @1.first_line, $2); }
 	| KEY NUMBER WORD STRING {
@@ -248,6 +267,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
 	}
+	;
+
+words	: WORD			{ $$ = conf_words_add(NULL, $1); }
+	| words WORD		{ $$ = conf_words_add($1, $2); }
 	;
 
 prefixopts : %empty	{ $$ = 0; }

@@ -151,6 +151,8 @@ print_general(FILE *f, const struct conf *c)
 	fprintf(f, "\tprobe-timeout %u\n", c->timers.probe_timeout);
 	fprintf(f, "\tmap-cache-ttl %u\n", c->timers.map_cache_ttl);
 	fprintf(f, "\trecord-ttl-max %u\n", c->timers.record_ttl_max);
+	if (c->timers.referral_ttl_max != 86400)
+		fprintf(f, "\treferral-ttl-max %u\n", c->timers.referral_ttl_max);
 	fprintf(f, "}\n");
 }
 
@@ -256,6 +258,31 @@ print_xtr(FILE *f, const struct conf *c)
 	fprintf(f, "registrants-per-prefix %d\n", c->registrants_per_prefix);
 }
 
+/* DDT: the roots a Map-Resolver walks from, a node's space and delegations */
+static void
+print_ddt(FILE *f, const struct conf *c)
+{
+	const struct conf_ddt_deleg *d;
+	int i;
+
+	if (TAILQ_EMPTY(&c->ddt_roots) && TAILQ_EMPTY(&c->ddt_auth) &&
+	    TAILQ_EMPTY(&c->ddt_delegs))
+		return;
+	fputc('\n', f);
+	print_peers(f, "ddt-root", &c->ddt_roots);
+	print_prefixes(f, "ddt-authoritative-prefix", &c->ddt_auth);
+	TAILQ_FOREACH(d, &c->ddt_delegs, entry) {
+		fputs("ddt-delegation ", f);
+		print_prefix(f, &d->eid, d->mlen);
+		fputs(d->to_ms ? " map-server" : " node", f);
+		for (i = 0; i < d->nrlocs; i++) {
+			fputc(' ', f);
+			print_addr(f, &d->rlocs[i]);
+		}
+		fputc('\n', f);
+	}
+}
+
 void
 conf_print(FILE *f, const struct conf *c)
 {
@@ -277,4 +304,5 @@ conf_print(FILE *f, const struct conf *c)
 		fputc('\n', f);
 	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);
 	print_prefixes(f, "petr-prefix", &c->petr_prefixes);
+	print_ddt(f, c);
 }
