@@ -127,7 +127,10 @@ struct counters {
 	X(CORE_DROP_UNSUPPORTED_TYPE, "unsupported message type") \
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
-	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed")
+	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_MALFORMED_REFERRAL, "malformed map-referral") \
+	X(CORE_DROP_REFERRAL_NO_ROLE, "map-referral without a ddt map-resolver") \
+	X(CORE_DROP_DDT_REQUEST_NO_ROLE, "ddt map-request without a ddt node or map-server")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
 void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */
@@ -151,6 +154,7 @@ struct msg_in {
 	const struct lisp_map_request	*mreq;
 	const struct lisp_map_reply	*rep;
 	const struct lisp_map_register	*reg;	/* Map-Register, Notify, Notify-Ack */
+	const struct lisp_map_referral	*ref;	/* Map-Referral */
 };
 
 /* the kinds of message a role can take; the core decodes, classifies and
@@ -166,6 +170,8 @@ enum rx_kind {
 	RX_SMR,			/* plain Map-Request with S */
 	RX_ECM_REQUEST,		/* Map-Request in an ECM from an ITR */
 	RX_ECM_FORWARDED,	/* the same with E: forwarded by a Map-Server */
+	RX_DDT_REQUEST,		/* Map-Request in an ECM with D (RFC 8111) */
+	RX_REFERRAL,		/* Map-Referral */
 	RX__N
 };
 

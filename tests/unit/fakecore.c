@@ -450,6 +450,7 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct lisp_map_referral	 ref;
 	struct sockaddr_in		*s4 = (struct sockaddr_in *)&p.src;
 	struct sockaddr_in6		*s6 = (struct sockaddr_in6 *)&p.src;
 	struct msg_err			 why;
@@ -506,7 +507,14 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 			return drop(CORE_DROP_PROBE_AT_MAPPING_SYSTEM);
 		m.ecm = &ecm;
 		m.mreq = &mreq;
-		kind = (ecm.flags & ECM_E) ? RX_ECM_FORWARDED : RX_ECM_REQUEST;
+		kind = (ecm.flags & ECM_E) ? RX_ECM_FORWARDED :
+		    (ecm.flags & ECM_D) ? RX_DDT_REQUEST : RX_ECM_REQUEST;
+		break;
+	case LISP_MAP_REFERRAL:
+		if (map_referral_decode(&b, &ref, &why) == -1)
+			return drop(CORE_DROP_MALFORMED_REFERRAL);
+		m.ref = &ref;
+		kind = RX_REFERRAL;
 		break;
 	default:
 		return drop(CORE_DROP_UNSUPPORTED_TYPE);
@@ -514,7 +522,9 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	if (deliver(kind, &m))
 		return 1;
 	return drop(kind == RX_REGISTER || kind == RX_NOTIFY_ACK ?
-	    CORE_DROP_NOT_A_MAP_SERVER : CORE_DROP_REQUEST_NO_ROLE);
+	    CORE_DROP_NOT_A_MAP_SERVER : kind == RX_REFERRAL ?
+	    CORE_DROP_REFERRAL_NO_ROLE : kind == RX_DDT_REQUEST ?
+	    CORE_DROP_DDT_REQUEST_NO_ROLE : CORE_DROP_REQUEST_NO_ROLE);
 }
 
 size_t

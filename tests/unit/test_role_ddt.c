@@ -1,0 +1,189 @@
+/* the DDT roles against the fake core (fakecore.c): the DDT node's
+ * Map-Referrals for delegations, holes and space it does not know; the
+ * Map-Server as a DDT leaf (MS-ACK, MS-NOT-REGISTERED) */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fakecore.h"
+#include "rolemsg.h"
+
+extern const struct role role_ms, role_ddt, role_mr;
+
+#define MR		"192.0.2.9"
+#define ITR		"192.0.2.50"
+
+static const char node_conf[] =
+    "role ddt-node\n"
+    "map-request-ratelimit 20\n"
+    "ddt-authoritative-prefix 198.18.0.0/15\n"
+    "ddt-authoritative-prefix [7]2001:db8::/32\n"
+    "ddt-delegation 198.18.1.0/24 node 203.0.113.11 203.0.113.12\n"
+    "ddt-delegation 198.18.2.0/24 map-server 203.0.113.21\n"
+    "ddt-delegation [7]2001:db8:1::/48 map-server 2001:db8::21\n";
+
+static int
+setup_node(void **state)
+{
+	fake_start(node_conf);
+	fake_role(&role_ddt);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fake_stop();
+	return 0;
+}
+
+struct ref_answer {
+	uint64_t		 nonce;
+	struct lisp_record	 rec;
+	char			 prefix[ADDR_STRLEN];
+	char			 rlocs[8][ADDR_STRLEN];
+	int			 nrlocs;
+};
+
+static void
+ref_decode(const struct fake_sent *s, struct ref_answer *a)
+{
+	struct lisp_map_referral mr;
+	struct lisp_rloc	 rl;
+	struct rbuf		 b, r;
+	struct msg_err		 why;
+
+	memset(a, 0, sizeof(*a));
+	assert_int_equal(s->buf[0] >> 4, LISP_MAP_REFERRAL);
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(map_referral_decode(&b, &mr, &why), 0);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(mr.nrecords, 1);
+	a->nonce = mr.nonce;
+	b = mr.records;
+	assert_int_equal(referral_record_next(&b, &a->rec), 1);
+	prefix_fmt(&a->rec.eid, a->rec.eid_mlen, a->prefix, sizeof(a->prefix));
+	r = a->rec.rlocs;
+	while (a->nrlocs < 8 && rloc_next(&r, &rl) == 1)
+		addr_fmt(&rl.addr, a->rlocs[a->nrlocs++], ADDR_STRLEN);
+}
+
+static uint64_t nonce_seq = 0x7000;
+
+/* a DDT Map-Request (ECM with D) from the MR for eid; its one answer */
+static void
+ddt_request(const char *eid, int mlen, struct ref_answer *a)
+{
+	uint8_t	buf[1024], in[512];
+	size_t	len, n;
+
+	len = rm_request(eid, mlen, ITR, 4342, ++nonce_seq, 0, buf, sizeof(buf),
+	    in, &n);
+	buf[0] |= ECM_D >> 24;
+	fake_sent_clear();
+	assert_int_equal(fake_rx(buf, len, MR, 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), MR ":4342");
+	ref_decode(fake_sent_get(0), a);
+	assert_int_equal(a->nonce, nonce_seq);
+}
+
+static void
+test_node_referrals(void **state)
+{
+	static const struct {
+		const char	*eid;
+		int		 mlen;
+		unsigned	 act;
+		uint32_t	 ttl;
+		int		 incomplete;
+		const char	*prefix;
+		int		 nrlocs;
+		const char	*rloc0, *rloc1;
+	} t[] = {
+		{ "198.18.1.7", 0, REF_NODE_REFERRAL, 1440, 0, "198.18.1.0/24", 2,
+		    "203.0.113.11", "203.0.113.12" },
+		{ "198.18.2.200", 0, REF_MS_REFERRAL, 1440, 0, "198.18.2.0/24", 1,
+		    "203.0.113.21", NULL },
+		{ "[7]2001:db8:1::5", 0, REF_MS_REFERRAL, 1440, 0,
+		    "[7]2001:db8:1::/48", 1, "2001:db8::21", NULL },
+		/* holes: the coarsest part of the authority with no
+		 * delegation; 198.18.0.0/24 borders both delegations */
+		{ "198.19.4.4", 0, REF_DELEGATION_HOLE, 15, 0, "198.19.0.0/16", 0, NULL, NULL },
+		{ "198.18.128.1", 0, REF_DELEGATION_HOLE, 15, 0, "198.18.128.0/17", 0, NULL, NULL },
+		{ "198.18.0.9", 0, REF_DELEGATION_HOLE, 15, 0, "198.18.0.0/24", 0, NULL, NULL },
+		{ "[7]2001:db8:ff::1", 0, REF_DELEGATION_HOLE, 15, 0,
+		    "[7]2001:db8:80::/41", 0, NULL, NULL },
+		/* a request coarser than a delegation: the hole or the
+		 * delegation around its first address */
+		{ "198.18.0.0", 16, REF_DELEGATION_HOLE, 15, 0, "198.18.0.0/24", 0, NULL, NULL },
+		{ "198.18.1.0", 23, REF_NODE_REFERRAL, 1440, 0, "198.18.1.0/24", 2,
+		    "203.0.113.11", "203.0.113.12" },
+		/* outside: the requested prefix, I set, TTL 0 */
+		{ "203.0.113.77", 0, REF_NOT_AUTHORITATIVE, 0, 1, "203.0.113.77/32", 0, NULL, NULL },
+		{ "198.20.1.7", 8, REF_NOT_AUTHORITATIVE, 0, 1, "198.0.0.0/8", 0, NULL, NULL },
+		{ "2001:db8:1::5", 0, REF_NOT_AUTHORITATIVE, 0, 1,
+		    "2001:db8:1::5/128", 0, NULL, NULL },	/* IID 0: not the [7] space */
+	};
+	struct ref_answer a;
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ddt_request(t[i].eid, t[i].mlen, &a);
+		assert_int_equal(a.rec.act, t[i].act);
+		assert_int_equal(a.rec.ttl, t[i].ttl);
+		assert_int_equal(a.rec.incomplete, t[i].incomplete);
+		assert_string_equal(a.prefix, t[i].prefix);
+		assert_int_equal(a.nrlocs, t[i].nrlocs);
+		if (t[i].rloc0 != NULL)
+			assert_string_equal(a.rlocs[0], t[i].rloc0);
+		if (t[i].rloc1 != NULL)
+			assert_string_equal(a.rlocs[1], t[i].rloc1);
+	}
+}
+
+/* a plain ECM (no D) is not the node's, nor a Map-Referral; the per-source
+ * limit holds within a second and frees the next */
+static void
+test_node_refuses(void **state)
+{
+	uint8_t	buf[1024];
+	size_t	len;
+	int	i, answered = 0;
+
+	len = rm_request("198.18.1.1", 0, ITR, 4342, 1, 0, buf, sizeof(buf),
+	    NULL, NULL);
+	fake_sent_clear();
+	assert_int_equal(fake_rx(buf, len, MR, 4342), 0);
+	assert_int_equal(fake_core_drops(CORE_DROP_REQUEST_NO_ROLE), 1);
+	buf[0] |= ECM_D >> 24;
+	for (i = 0; i < 30; i++) {
+		assert_int_equal(fake_rx(buf, len, "192.0.2.77", 4342), 1);
+	}
+	answered = (int)fake_nsent();
+	assert_int_equal(answered, 20);
+	assert_int_equal(fake_role_drops(&role_ddt, "ddt map-request: rate limit"), 10);
+	fake_advance(1000);
+	fake_sent_clear();
+	assert_int_equal(fake_rx(buf, len, "192.0.2.77", 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_node_referrals, setup_node, teardown),
+		cmocka_unit_test_setup_teardown(test_node_refuses, setup_node, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
