@@ -316,7 +316,7 @@ ddt_stats(void *o)
 	for (i = 0; i < REF_ACTS; i++)
 		json_object_set_new(j, referral_act_name(i),
 		    json_integer((json_int_t)d->sent[i]));
-	return json_pack("{s:o}", "ddt_referrals_sent", j);
+	return json_pack("{s:o}", "referrals_sent", j);
 }
 
 static struct ratelimit *

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "ddt.h"
 #include "locid.h"
 #include "msmr.h"
 #include "replay.h"
@@ -176,6 +177,7 @@ struct ms {
 	uint64_t	 armed_ms;	/* ... at this instant, UINT64_MAX: not */
 	uint64_t	 nregs;
 	uint64_t	 drops[MS_DROP__N];
+	uint64_t	 ddt_sent[6];	/* Map-Referrals by action */
 	struct ratelimit logrl;
 };
 
@@ -1125,6 +1127,82 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	return 1;
 }
 
+/* a DDT Map-Request (RFC 8111 §7.3.1): a registered EID is resolved as
+ * from a Map-Resolver and the DDT client gets MS-ACK; a configured one
+ * without registration MS-NOT-REGISTERED (the coarsest unregistered part
+ * of the site prefix); anything else NOT-AUTHORITATIVE. the referral set
+ * is this Map-Server alone, so I is set: the client keeps the parent's
+ * MS-REFERRAL rather than this answer */
+static void
+ms_ddt_answer(struct ms *ms, const struct msg_in *m,
+    const struct lisp_eid_prefix *ep, int *forwarded)
+{
+	struct ms_table		*t = table_of(ms, &ep->eid, 0);
+	struct ms_eid		*e = NULL;
+	struct ms_reg		*r;
+	struct referral_build	 b;
+	struct lisp_addr	 self;
+	const uint8_t		*key = addr_bytes(&ep->eid);
+	uint64_t		 now = now_ms();
+	int			 mlen, cfg_mlen, nl, alive = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.nonce = m->mreq->nonce;
+	b.incomplete = 1;
+	if (addr_from_sockaddr(&self, (const struct sockaddr *)&m->pkt->dst,
+	    NULL) == 0 && (self.afi == AFI_IPV4 || self.afi == AFI_IPV6)) {
+		b.rlocs = &self;
+		b.nrlocs = 1;
+	}
+	if (t != NULL && (e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen)) != NULL)
+		for (r = &e->reg; r != NULL; r = r->next)
+			alive |= reg_alive(r, now);
+	if (e != NULL && alive) {
+		ms_resolve(ms, m->pkt, m->ecm, m->mreq, ep, forwarded);
+		eid_addr(e, &b.eid);
+		b.mlen = e->mlen;
+		b.act = REF_MS_ACK;
+		b.ttl = DDT_TTL_REFERRAL;
+	} else if (t != NULL && trie_lookup_prefix(t->sites, key, ep->mlen,
+	    &cfg_mlen) != NULL) {
+		b.mlen = cfg_mlen;
+		if ((nl = trie_negative(t->regs, key)) > b.mlen)
+			b.mlen = nl;
+		b.eid = ep->eid;
+		addr_mask(&b.eid, b.mlen);
+		b.act = REF_MS_NOT_REGISTERED;
+		b.ttl = ms->l->conf->timers.unregistered_ttl;
+	} else {
+		b.eid = ep->eid;
+		b.mlen = ep->mlen;
+		addr_mask(&b.eid, b.mlen);
+		b.act = REF_NOT_AUTHORITATIVE;
+		b.ttl = DDT_TTL_NOT_AUTH;
+		b.nrlocs = 0;
+	}
+	if (ddt_referral_send(ms->l, (const struct sockaddr *)&m->pkt->src, &b) == 0)
+		ms->ddt_sent[b.act]++;
+}
+
+static int
+ms_rx_ddt(void *o, const struct msg_in *m)
+{
+	struct ms		*ms = o;
+	struct rbuf		 recs = m->mreq->records;
+	struct lisp_eid_prefix	 ep;
+	int			 n = 0, bits, forwarded = 0;
+
+	while (mreq_record_next(&recs, &ep) == 1 && ++n <= DDT_MAX_RECORDS) {
+		if ((bits = addr_bits(&ep.eid)) == 0 || addr_bytes(&ep.eid) == NULL ||
+		    ep.eid.afi == AFI_MAC || ep.eid.afi == AFI_MAC_IEEE)
+			continue;
+		if (ep.mlen > bits)
+			ep.mlen = (uint8_t)bits;
+		ms_ddt_answer(ms, m, &ep, &forwarded);
+	}
+	return 1;
+}
+
 static struct trie *
 ms_site_trie(struct ms *ms, uint32_t iid, int afi_bits)
 {
@@ -1686,6 +1764,21 @@ ms_counters(void *o, struct counters *k)
 	k->n = MS_DROP__N;
 }
 
+/* "show stats": Map-Referrals sent as a DDT Map-Server */
+static json_t *
+ms_stats(void *o)
+{
+	struct ms	*ms = o;
+	json_t		*j = json_object();
+	unsigned	 i;
+
+	for (i = REF_MS_ACK; i <= REF_NOT_AUTHORITATIVE; i++)
+		if (i != REF_DELEGATION_HOLE)
+			json_object_set_new(j, referral_act_name(i),
+			    json_integer((json_int_t)ms->ddt_sent[i]));
+	return json_pack("{s:o}", "ddt_referrals_sent", j);
+}
+
 static struct ratelimit *
 ms_logrl(void *o)
 {
@@ -1793,8 +1886,10 @@ const struct role role_ms = {
 	.rx = {
 		[RX_REGISTER] = { ms_rx_register, 10 },
 		[RX_NOTIFY_ACK] = { ms_rx_notify_ack, 10 },
+		[RX_DDT_REQUEST] = { ms_rx_ddt, 20 },
 	},
 	.cmds = ms_cmds,
 	.counters = ms_counters,
+	.stats = ms_stats,
 	.logrl = ms_logrl,
 };

@@ -177,12 +177,112 @@ test_node_refuses(void **state)
 	assert_int_equal(fake_nsent(), 1);
 }
 
+static const char ms_conf[] =
+    "role map-server\n"
+    "site here {\n"
+    "	key 0 sha256 \"s3cret\"\n"
+    "	eid-prefix 198.18.7.0/24 accept-more-specifics\n"
+    "}\n";
+
+static int
+setup_ms(void **state)
+{
+	fake_start(ms_conf);
+	fake_role(&role_ms);
+	return 0;
+}
+
+static void
+ms_register(const char *prefix, uint32_t flags)
+{
+	struct rm_reg	s = { prefix, "192.0.2.60", flags, 0x55, "s3cret", 0, 0, 0, 0 };
+	uint8_t		buf[512];
+	size_t		len = rm_register(&s, buf, sizeof(buf));
+
+	assert_int_equal(fake_rx(buf, len, "192.0.2.60", 4342), 1);
+}
+
+/* the Map-Server as the DDT leaf: MS-ACK and the request forwarded to the
+ * ETR as an ECM with E (D cleared), or proxy-answered; MS-NOT-REGISTERED
+ * for configured space without a registration; NOT-AUTHORITATIVE outside */
+static void
+test_ms_leaf(void **state)
+{
+	struct ref_answer	 a;
+	struct rm_answer	 rep;
+	const struct fake_sent	*s;
+	uint32_t		 w0;
+	size_t			 i;
+
+	ddt_request("198.18.7.9", 0, &a);
+	assert_int_equal(a.rec.act, REF_MS_NOT_REGISTERED);
+	assert_int_equal(a.rec.ttl, 1);
+	assert_int_equal(a.rec.incomplete, 1);
+	assert_string_equal(a.prefix, "198.18.7.0/24");
+
+	ms_register("198.18.7.128/25", 0);
+	ddt_request("198.18.7.9", 0, &a);	/* beside the registration */
+	assert_int_equal(a.rec.act, REF_MS_NOT_REGISTERED);
+	assert_string_equal(a.prefix, "198.18.7.0/25");
+
+	fake_sent_clear();
+	{
+		uint8_t	buf[1024];
+		size_t	len = rm_request("198.18.7.200", 0, ITR, 4342, 0xabc, 0,
+		    buf, sizeof(buf), NULL, NULL);
+
+		buf[0] |= ECM_D >> 24;
+		assert_int_equal(fake_rx(buf, len, MR, 4342), 1);
+	}
+	assert_int_equal(fake_nsent(), 2);
+	for (i = 0; i < 2; i++) {
+		s = fake_sent_get(i);
+		if (s->buf[0] >> 4 == LISP_ECM) {
+			assert_string_equal(fake_dst_fmt(s), "192.0.2.60:4342");
+			w0 = get_u32(s->buf);
+			assert_true(w0 & ECM_E);
+			assert_false(w0 & ECM_D);
+		} else {
+			assert_string_equal(fake_dst_fmt(s), MR ":4342");
+			ref_decode(s, &a);
+			assert_int_equal(a.nonce, 0xabc);
+			assert_int_equal(a.rec.act, REF_MS_ACK);
+			assert_int_equal(a.rec.ttl, 1440);
+			assert_string_equal(a.prefix, "198.18.7.128/25");
+		}
+	}
+
+	/* proxy-reply: the ITR gets the Map-Reply from the Map-Server */
+	ms_register("198.18.7.0/26", MREG_P);
+	fake_sent_clear();
+	{
+		uint8_t	buf[1024];
+		size_t	len = rm_request("198.18.7.1", 0, ITR, 4342, 0xabd, 0,
+		    buf, sizeof(buf), NULL, NULL);
+
+		buf[0] |= ECM_D >> 24;
+		assert_int_equal(fake_rx(buf, len, MR, 4342), 1);
+	}
+	assert_int_equal(fake_nsent(), 2);
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &rep);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), ITR ":4342");
+	assert_string_equal(rep.prefix, "198.18.7.0/26");
+	ref_decode(fake_sent_get(1), &a);
+	assert_int_equal(a.rec.act, REF_MS_ACK);
+
+	ddt_request("198.51.100.1", 0, &a);
+	assert_int_equal(a.rec.act, REF_NOT_AUTHORITATIVE);
+	assert_int_equal(a.rec.ttl, 0);
+	assert_string_equal(a.prefix, "198.51.100.1/32");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_node_referrals, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_node_refuses, setup_node, teardown),
+		cmocka_unit_test_setup_teardown(test_ms_leaf, setup_ms, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
