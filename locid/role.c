@@ -5,11 +5,12 @@
 
 #include "core.h"
 
-extern const struct role role_ms, role_ddt, role_mr, role_xtr;
+extern const struct role role_ms, role_ddt, role_ddtmr, role_mr, role_xtr;
 
 const struct role *const role_table[] = {
 	&role_ms,
 	&role_ddt,
+	&role_ddtmr,
 	&role_mr,
 	&role_xtr,
 	NULL,

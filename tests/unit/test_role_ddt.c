@@ -14,9 +14,10 @@
 #include <cmocka.h>
 
 #include "fakecore.h"
+#include "msg_build.h"
 #include "rolemsg.h"
 
-extern const struct role role_ms, role_ddt, role_mr;
+extern const struct role role_ms, role_ddt, role_ddtmr, role_mr;
 
 #define MR		"192.0.2.9"
 #define ITR		"192.0.2.50"
@@ -276,6 +277,193 @@ test_ms_leaf(void **state)
 	assert_string_equal(a.prefix, "198.51.100.1/32");
 }
 
+/* -- the DDT Map-Resolver -------------------------------------------- */
+
+#define ROOT	"192.0.2.1"
+#define NODE1	"192.0.2.11"
+#define NODE2	"192.0.2.12"
+#define MSA	"192.0.2.21"
+
+static const char dr_conf[] =
+    "role map-resolver\n"
+    "ddt-root " ROOT "\n"
+    "timers {\n"
+    "	referral-ttl-max 30\n"
+    "}\n";
+
+static int
+setup_dr(void **state)
+{
+	fake_start(dr_conf);
+	fake_role(&role_ddtmr);
+	fake_role(&role_mr);
+	return 0;
+}
+
+/* an ITR's Map-Request to the MR; the one message it made */
+static const struct fake_sent *
+itr_request(const char *eid, uint64_t nonce)
+{
+	uint8_t	buf[1024];
+	size_t	len = rm_request(eid, 0, ITR, 40000, nonce, 0, buf, sizeof(buf),
+	    NULL, NULL);
+
+	fake_sent_clear();
+	assert_int_equal(fake_rx(buf, len, ITR, 40000), 1);
+	assert_int_equal(fake_nsent(), 1);
+	return fake_sent_get(0);
+}
+
+/* a DDT Map-Request (ECM with D) to dst */
+static void
+assert_ddt_to(const struct fake_sent *s, const char *dst)
+{
+	char want[80];
+
+	snprintf(want, sizeof(want), "%s:4342", dst);
+	assert_string_equal(fake_dst_fmt(s), want);
+	assert_int_equal(s->buf[0] >> 4, LISP_ECM);
+	assert_true(get_u32(s->buf) & ECM_D);
+}
+
+/* a Map-Referral of one record from src; what was sent in answer */
+static size_t
+referral(const char *src, uint64_t nonce, const char *pfx, unsigned act,
+    uint32_t ttl, const char *r0, const char *r1)
+{
+	struct referral_build	 b;
+	struct lisp_addr	 rl[2];
+	uint8_t			 buf[512];
+	size_t			 len;
+
+	memset(&b, 0, sizeof(b));
+	b.nonce = nonce;
+	assert_int_equal(prefix_parse(pfx, &b.eid, &b.mlen), 0);
+	b.act = (uint8_t)act;
+	b.ttl = ttl;
+	if (r0 != NULL)
+		assert_int_equal(addr_parse(&rl[b.nrlocs++], r0), 0);
+	if (r1 != NULL)
+		assert_int_equal(addr_parse(&rl[b.nrlocs++], r1), 0);
+	b.rlocs = rl;
+	len = map_referral_build(buf, sizeof(buf), &b);
+	assert_true(len > 0);
+	fake_sent_clear();
+	assert_int_equal(fake_rx(buf, len, src, 4342), 1);
+	return fake_nsent();
+}
+
+static json_int_t
+dr_stat(const char *key)
+{
+	char	 err[128];
+	json_t	*j = fake_ctl(&role_ddtmr, "show referral-cache", NULL, err, sizeof(err));
+	json_int_t n = (json_int_t)json_array_size(j);
+
+	assert_non_null(j);
+	json_decref(j);
+	(void)key;
+	return n;
+}
+
+/* the walk root -> node (timeout, the alternate) -> Map-Server, the cache
+ * short-cutting the next request, a hole answered negatively and then
+ * from the cache, forged and looping referrals refused, expiry */
+static void
+test_dr_walk(void **state)
+{
+	const struct fake_sent	*s;
+	struct rm_answer	 a;
+	uint64_t		 drops;
+
+	s = itr_request("198.18.1.9", 0x100);
+	assert_ddt_to(s, ROOT);
+	assert_int_equal(referral(ROOT, 0x100, "198.18.0.0/16",
+	    REF_NODE_REFERRAL, 1440, NODE1, NODE2), 1);
+	assert_ddt_to(fake_sent_get(0), NODE1);
+	/* NODE1 is down: after the timeout the alternate */
+	fake_sent_clear();
+	fake_advance(1000);
+	assert_int_equal(fake_nsent(), 1);
+	assert_ddt_to(fake_sent_get(0), NODE2);
+	/* a referral from the node that went quiet is not taken now */
+	drops = fake_role_drops(&role_ddtmr, "map-referral: not from the rloc asked");
+	assert_int_equal(referral(NODE1, 0x100, "198.18.1.0/24",
+	    REF_MS_REFERRAL, 1440, "192.0.2.66", NULL), 0);
+	assert_int_equal(fake_role_drops(&role_ddtmr,
+	    "map-referral: not from the rloc asked"), drops + 1);
+	/* nor one no more specific than the last (a loop) */
+	assert_int_equal(referral(NODE2, 0x100, "198.18.0.0/15",
+	    REF_NODE_REFERRAL, 1440, ROOT, NULL), 0);
+	assert_int_equal(fake_role_drops(&role_ddtmr,
+	    "map-referral: not more specific than the last"), 1);
+
+	/* again, through the cache: NODE2 first now */
+	s = itr_request("198.18.1.9", 0x101);
+	assert_ddt_to(s, NODE2);
+	assert_int_equal(referral(NODE2, 0x101, "198.18.1.0/24",
+	    REF_MS_REFERRAL, 1440, MSA, NULL), 1);
+	assert_ddt_to(fake_sent_get(0), MSA);
+	assert_int_equal(referral(MSA, 0x101, "198.18.1.0/24", REF_MS_ACK,
+	    1440, MSA, NULL), 0);
+	/* the next goes straight to the Map-Server */
+	assert_ddt_to(itr_request("198.18.1.10", 0x102), MSA);
+	assert_int_equal(referral(MSA, 0x102, "198.18.1.0/24", REF_MS_ACK,
+	    1440, MSA, NULL), 0);
+	assert_int_equal(dr_stat(NULL), 3);	/* root, /16, /24 */
+
+	/* a hole: negative Map-Reply for its prefix, then from the cache */
+	s = itr_request("198.18.9.9", 0x103);
+	assert_ddt_to(s, NODE2);
+	assert_int_equal(referral(NODE2, 0x103, "198.18.8.0/21",
+	    REF_DELEGATION_HOLE, 15, NULL, NULL), 1);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), ITR ":40000");
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &a);
+	assert_int_equal(a.nonce, 0x103);
+	assert_string_equal(a.prefix, "198.18.8.0/21");
+	assert_int_equal(a.rec.ttl, 15);
+	assert_int_equal(a.rec.act, ACT_NATIVE_FORWARD);
+	s = itr_request("198.18.10.1", 0x104);
+	rm_reply_decode(s->buf, s->len, &a);
+	assert_int_equal(a.nonce, 0x104);
+	assert_string_equal(a.prefix, "198.18.8.0/21");
+
+	/* a hole wider than the node's delegation is its part only */
+	s = itr_request("198.18.200.1", 0x105);
+	assert_ddt_to(s, NODE2);
+	assert_int_equal(referral(NODE2, 0x105, "198.0.0.0/8",
+	    REF_DELEGATION_HOLE, 15, NULL, NULL), 1);
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &a);
+	assert_string_equal(a.prefix, "198.18.0.0/16");
+
+	/* unsolicited */
+	assert_int_equal(referral(NODE2, 0x999, "198.18.1.0/24",
+	    REF_MS_ACK, 1440, NULL, NULL), 0);
+	assert_int_equal(fake_role_drops(&role_ddtmr,
+	    "map-referral: no pending request"), 1);
+
+	/* referral-ttl-max 30 s: all gone but the root after it */
+	fake_advance(31000);
+	assert_int_equal(dr_stat(NULL), 1);
+	assert_ddt_to(itr_request("198.18.1.9", 0x106), ROOT);
+}
+
+/* every RLOC silent: the request is given up, the table does not grow */
+static void
+test_dr_timeout(void **state)
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		assert_ddt_to(itr_request("198.18.1.9", 0x200 + (uint64_t)i), ROOT);
+	fake_sent_clear();
+	fake_advance(1000);
+	assert_int_equal(fake_nsent(), 0);
+	assert_int_equal(fake_role_drops(&role_ddtmr,
+	    "ddt: no answer from any referral rloc"), 5);
+	assert_int_equal(fake_timers_armed(), 0);
+}
+
 int
 main(void)
 {
@@ -283,6 +471,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_node_referrals, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_node_refuses, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_ms_leaf, setup_ms, teardown),
+		cmocka_unit_test_setup_teardown(test_dr_walk, setup_dr, teardown),
+		cmocka_unit_test_setup_teardown(test_dr_timeout, setup_dr, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
