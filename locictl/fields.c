@@ -234,10 +234,22 @@ static const struct fld reload_role_f[RR_NF] = {
 };
 TABLE(fld_reload_role, "reload role", "reload", "roles.*", reload_role_f);
 
+/* show referral-cache: the DDT Map-Resolver's referrals, the roots first */
+static const struct fld refcache_f[RC_NF] = {
+	[RC_PREFIX] =		{ "prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[RC_ACTION] =		{ "action", "Action", FLD_STR, 0, NULL, NULL, 0 },
+	[RC_TTL] =		{ "ttl", "TTL", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_EXPIRES] =		{ "expires_in", "Expires", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_HITS] =		{ "hits", "Hits", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_SET] =		{ "referral_set", "Referral set", FLD_ARR, 0, NULL, NULL, 0 },
+};
+TABLE(fld_refcache, "referral-cache", "show-referral-cache", "[]", refcache_f);
+
 const struct fld_table *const fld_tables[] = {
 	&fld_site, &fld_reg, &fld_reg_rloc, &fld_mc, &fld_mc_loc, &fld_db,
 	&fld_db_map, &fld_db_loc, &fld_db_ms, &fld_stats, &fld_msg_types,
-	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role, NULL
+	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role,
+	&fld_refcache, NULL
 };
 
 json_t *

@@ -13,10 +13,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show,	"show site|stats|map-cache|database|version [args]" },
+	{ "show",	cmd_show,	"show site|stats|map-cache|database|referral-cache|version [args]" },
 	{ "clear",	cmd_clear,	"clear what [args]" },
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },
+	{ "rig",	cmd_rig,	"rig -m DDT-NODE [options] EID" },
 	{ "decode",	cmd_decode,	"decode [--json] [--key SECRET] HEX | -r FILE" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
