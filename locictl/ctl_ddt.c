@@ -237,15 +237,15 @@ int
 cmd_rig(int argc, char **argv)
 {
 	struct rig	 g;
-	struct lisp_addr node;
+	struct lisp_addr node, cand[RIG_HOPS_MAX];
 	const char	*node_s = NULL, *src_s = NULL, *eid_s = NULL, *act;
 	json_t		*hops = json_array(), *h, *set, *out;
 	char		 err[256], a[ADDR_STRLEN];
-	int		 i, json = 0, tries = 0, hop, done = 0;
+	int		 i, json = 0, tries = 0, hop, done = 0, c, ncand;
 	size_t		 j;
 
 	memset(&g, 0, sizeof(g));
-	g.count = 2;
+	g.count = 1;
 	g.port = LISP_CONTROL_PORT;
 	g.fd = -1;
 	for (i = 1; i < argc; i++) {
@@ -295,16 +295,22 @@ cmd_rig(int argc, char **argv)
 		fprintf(stderr, "locictl: rig: %s\n", err);
 		return 2;
 	}
-	/* down the tree: each referral's first RLOC of our family next */
+	/* down the tree: the RLOCs of each referral set (of our family) in
+	 * turn until one answers */
+	cand[0] = node;
+	ncand = 1;
 	for (hop = 0; hop < RIG_HOPS_MAX && !done; hop++) {
-		addr_fmt(&node, a, sizeof(a));
-		if (!json)
-			printf("Send DDT map-request to %s for %s ...\n", a, eid_s);
-		if ((h = rig_ask(&g, &node, &tries)) == NULL) {
+		h = NULL;
+		for (c = 0; c < ncand && h == NULL; c++) {
+			node = cand[c];
+			addr_fmt(&node, a, sizeof(a));
 			if (!json)
+				printf("Send DDT map-request to %s for %s ...\n", a, eid_s);
+			if ((h = rig_ask(&g, &node, &tries)) == NULL && !json)
 				printf("*** No map-referral from %s\n", a);
-			break;
 		}
+		if (h == NULL)
+			break;
 		json_object_set_new(h, "asked", json_string(a));
 		json_array_append(hops, h);
 		act = json_string_value(json_object_get(h, "action"));
@@ -325,13 +331,14 @@ cmd_rig(int argc, char **argv)
 			}
 		}
 		done = 1;
+		ncand = 0;
 		if (strcmp(act, "node-referral") == 0 || strcmp(act, "ms-referral") == 0) {
 			json_array_foreach(json_object_get(h, "referral_set"), j, out)
-				if (addr_parse(&node, json_string_value(out)) == 0 &&
-				    node.afi == g.source.afi) {
-					done = 0;
-					break;
-				}
+				if (ncand < RIG_HOPS_MAX &&
+				    addr_parse(&cand[ncand], json_string_value(out)) == 0 &&
+				    cand[ncand].afi == g.source.afi)
+					ncand++;
+			done = ncand == 0;
 		}
 		json_decref(h);
 	}
