@@ -66,6 +66,7 @@ conf_defaults(struct conf *c)
 	c->timers.probe_interval = 30;
 	c->timers.probe_timeout = 3;
 	c->timers.referral_ttl_max = 86400;
+	c->subscriptions_max = 10000;
 	c->timers.map_cache_ttl = 1440;
 	c->timers.record_ttl_max = 1440;
 	TAILQ_INIT(&c->sites);
@@ -149,6 +150,7 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->ddt_roots, conf_peer);
 	ENTRIES_FREE(&c->ddt_auth, conf_prefix);
 	ENTRIES_FREE(&c->ddt_delegs, conf_ddt_deleg);
+	free(c->pubsub_key.secret);
 	free(c->path);
 	free(c->control_path);
 	free(c->control_ro_path);
@@ -1447,4 +1449,25 @@ conf_ddt_deleg(struct parse_ctx *ctx, int line, char *pfx, const char *kind,
 out:
 	free(pfx);
 	conf_words_free(ws);
+}
+
+/* -- publish/subscribe (RFC 9437) ------------------------------------ */
+
+/* pubsub-key ID ALG "SECRET": the PubSubKey Map-Notifies of publications
+ * and their acknowledgements are signed with */
+void
+conf_pubsub_key(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
+    char *secret)
+{
+	struct conf_key k;
+
+	if (conf_toplevel(ctx, line, "pubsub-key") == -1) {
+		free(alg);
+		free(secret);
+		return;
+	}
+	if (key_make(ctx, line, id, alg, secret, &k) == -1)
+		return;
+	free(ctx->conf->pubsub_key.secret);
+	ctx->conf->pubsub_key = k;
 }

@@ -145,6 +145,10 @@ struct conf {
 	/* DDT node (and DDT Map-Server: its authoritative prefixes) */
 	struct conf_prefixes ddt_auth;
 	struct conf_ddt_delegs ddt_delegs;
+	/* publish/subscribe (RFC 9437): the PubSubKey of ITRs and
+	 * Map-Servers (secret NULL: off) and the Map-Server's bound */
+	struct conf_key	 pubsub_key;
+	uint32_t	 subscriptions_max;	/* 10000 */
 	/* xTR */
 	struct conf_mappings mappings;
 	struct conf_map_servers map_servers;

@@ -114,6 +114,7 @@ struct conf_words {
 struct conf_words *conf_words_add(struct conf_words *, char *);
 void	 conf_words_free(struct conf_words *);
 void	 conf_ddt_auth(struct parse_ctx *, int, char *);
+void	 conf_pubsub_key(struct parse_ctx *, int, uint64_t, char *, char *);
 void	 conf_ddt_deleg(struct parse_ctx *, int, char *, const char *,
 	    struct conf_words *);
 int	 conf_toplevel(struct parse_ctx *, int, const char *);

@@ -92,6 +92,8 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token DDTDELEG       "ddt-delegation"
 %token DDTROOT        "ddt-root"
 %token REFTTLMAX      "referral-ttl-max"
+%token PUBSUBKEY      "pubsub-key"
+%token SUBSMAX        "subscriptions-max"
 %token NL "newline"
 %token ERROR "invalid token"
 %token <num> NUMBER "number"
@@ -180,6 +182,14 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		conf_peer(ctx, @1.first_line, "ddt-root", &ctx->conf->ddt_roots, $2);
 	}
 	| DDTAUTH WORD		{ conf_ddt_auth(ctx, @1.first_line, $2); }
+	| PUBSUBKEY NUMBER WORD STRING {
+		conf_pubsub_key(ctx, @1.first_line, $2, $3, $4);
+	}
+	| SUBSMAX NUMBER {
+		if (TOP(@1.first_line, "subscriptions-max") &&
+		    RANGE(@1.first_line, "subscriptions-max", $2, 0, 1000000))
+			ctx->conf->subscriptions_max = (uint32_t)$2;
+	}
 	| DDTDELEG WORD WORD words {
 		conf_ddt_deleg(ctx, @1.first_line, $2, $3, $4);
 		free($3);

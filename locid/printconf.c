@@ -305,4 +305,14 @@ conf_print(FILE *f, const struct conf *c)
 	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);
 	print_prefixes(f, "petr-prefix", &c->petr_prefixes);
 	print_ddt(f, c);
+	if (c->pubsub_key.secret != NULL || c->subscriptions_max != 10000)
+		fputc('\n', f);
+	if (c->pubsub_key.secret != NULL) {
+		fprintf(f, "pubsub-key %u %s ", c->pubsub_key.key_id,
+		    c->pubsub_key.alg == ALG_HMAC_SHA1_96 ? "sha1" : "sha256");
+		print_string(f, c->pubsub_key.secret);
+		fputc('\n', f);
+	}
+	if (c->subscriptions_max != 10000)
+		fprintf(f, "subscriptions-max %u\n", c->subscriptions_max);
 }
