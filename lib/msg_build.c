@@ -21,7 +21,14 @@ mreq_encode(uint8_t *buf, size_t cap, const struct mreq_build *b)
 	for (i = 0; i < b->nitr && q.nitr < MREQ_ITR_MAX; i++)
 		q.itr[q.nitr++] = b->itr[i];
 	q.nrecords = 1;
+	if (b->has_ids) {
+		q.flags |= MREQ_I;
+		q.has_ids = 1;
+		memcpy(q.xtr_id, b->xtr_id, XTR_ID_LEN);
+		q.site_id = b->site_id;
+	}
 	memset(&ep, 0, sizeof(ep));
+	ep.flags = b->rec_flags;
 	ep.mlen = (uint8_t)b->mlen;
 	ep.eid = b->eid;
 	wbuf_init(&w, buf, cap);

@@ -17,6 +17,11 @@ struct mreq_build {
 	int			 nitr;
 	struct lisp_addr	 eid;
 	int			 mlen;
+	uint8_t			 rec_flags;	/* MREQ_REC_N: subscribe (RFC 9437) */
+	/* has_ids: I set and xTR-ID + Site-ID appended */
+	int			 has_ids;
+	uint8_t			 xtr_id[XTR_ID_LEN];
+	uint64_t		 site_id;
 	/* ecm: wrap it in an ECM from isrc:sport to idst:4342 */
 	int			 ecm;
 	struct lisp_addr	 isrc, idst;

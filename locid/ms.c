@@ -12,6 +12,7 @@
 #include "ddt.h"
 #include "locid.h"
 #include "msmr.h"
+#include "pubsub.h"
 #include "replay.h"
 #include "trie.h"
 
@@ -178,6 +179,7 @@ struct ms {
 	uint64_t	 nregs;
 	uint64_t	 drops[MS_DROP__N];
 	uint64_t	 ddt_sent[6];	/* Map-Referrals by action */
+	struct pubsub	*ps;		/* NULL: no pubsub-key */
 	struct ratelimit logrl;
 };
 
@@ -469,6 +471,8 @@ reg_free(struct ms *ms, struct ms_reg *r)
 		eid_drop(ms, e);
 }
 
+static void	ms_publish(struct ms *, const struct lisp_addr *, int);
+
 /* what is due at now goes; a slot of a refreshed registration is
  * re-keyed. the timer is then armed to the new top, or to now again when
  * the batch ran out with work left */
@@ -478,7 +482,7 @@ ms_expire(struct ms *ms, uint64_t now)
 	struct ms_reg	*r;
 	struct lisp_addr a;
 	char		 p[ADDR_STRLEN];
-	int		 n;
+	int		 n, n2;
 
 	ms->armed_ms = UINT64_MAX;
 	for (n = 0; ms->ndue > 0 && ms->due[0].at <= now; n++) {
@@ -498,7 +502,9 @@ ms_expire(struct ms *ms, uint64_t now)
 		    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
 		    reg_eid(r)->site->name,
 		    (r->flags & RF_TTL) ? " (record ttl)" : "");
+		n2 = reg_eid(r)->mlen;
 		reg_free(ms, r);
+		ms_publish(ms, &a, n2);
 	}
 	due_arm(ms);
 }
@@ -953,12 +959,14 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 						reg_free(ms, r);
 						break;
 					}
+			ms_publish(ms, &rec.eid, rec.eid_mlen);
 			continue;
 		}
 		if (reg_store(ms, site, p, mr, &rec, key, now) == -1) {
 			ms->drops[MS_DROP_REGISTER_NO_MEMORY]++;
 			return;
 		}
+		ms_publish(ms, &rec.eid, rec.eid_mlen);
 	}
 	site->accepted++;
 	if (ms->l->debug)	/* formatting costs as much as the rest */
@@ -977,7 +985,9 @@ static void
 ms_notify_ack_in(struct ms *ms, const struct pkt *p,
     const struct lisp_map_register *mr)
 {
-	/* we send no unsolicited Map-Notify yet: nothing to acknowledge */
+	/* only publications (pubsub.c) are acknowledged */
+	if (pubsub_ack(ms->ps, p, mr))
+		return;
 	ms->drops[MS_DROP_NOTIFY_ACK_UNSOLICITED]++;
 }
 
@@ -990,24 +1000,15 @@ rloc_cmp(const void *a, const void *b)
 	    &((const struct lisp_rloc *)b)->addr);
 }
 
+/* the RLOCs of e's live registrations, each once, in address order */
 static int
-send_proxy_reply(struct ms *ms, const struct pkt *p,
-    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
-    struct ms_eid *e, uint64_t now)
+ms_locs(struct ms_eid *e, uint64_t now, struct lisp_rloc locs[255])
 {
-	struct lisp_rloc	 locs[255];
 	struct lisp_rloc	 loc;
-	struct lisp_record	 rec;
-	struct lisp_map_reply	 rep;
 	struct ms_reg		*r;
 	struct rbuf		 rl;
-	struct sockaddr_storage	 dst;
-	uint8_t			 buf[MSMR_PKT_MAX * 2];
-	struct wbuf		 w;
 	int			 n = 0, i, dup;
 
-	if (msmr_reply_dst(ms->l, p, ecm, mreq, &dst) == -1)
-		return 1;
 	for (r = &e->reg; r != NULL; r = r->next) {
 		if (!reg_alive(r, now))
 			continue;
@@ -1023,6 +1024,25 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 		}
 	}
 	qsort(locs, (size_t)n, sizeof(locs[0]), rloc_cmp);
+	return n;
+}
+
+static int
+send_proxy_reply(struct ms *ms, const struct pkt *p,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
+    struct ms_eid *e, uint64_t now)
+{
+	struct lisp_rloc	 locs[255];
+	struct lisp_record	 rec;
+	struct lisp_map_reply	 rep;
+	struct sockaddr_storage	 dst;
+	uint8_t			 buf[MSMR_PKT_MAX * 2];
+	struct wbuf		 w;
+	int			 n, i;
+
+	if (msmr_reply_dst(ms->l, p, ecm, mreq, &dst) == -1)
+		return 1;
+	n = ms_locs(e, now, locs);
 	memset(&rep, 0, sizeof(rep));
 	rep.nonce = mreq->nonce;
 	rep.nrecords = 1;
@@ -1044,6 +1064,88 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 	}
 	locid_send(ms->l, (struct sockaddr *)&dst, buf, w.len);
 	return 1;
+}
+
+/* -- publish/subscribe (pubsub.c) ------------------------------------ */
+
+/* the EID-record of eid/mlen as it stands: e's live RLOCs, or none
+ * (natively-forward, unregistered-ttl) */
+static size_t
+ms_record(struct ms *ms, const struct lisp_addr *eid, int mlen,
+    struct ms_eid *e, uint64_t now, uint8_t *buf, size_t cap)
+{
+	struct lisp_rloc	 locs[255];
+	struct lisp_record	 rec;
+	struct wbuf		 w;
+	int			 n = e != NULL ? ms_locs(e, now, locs) : 0, i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = n > 0 ? ms->l->conf->timers.map_cache_ttl :
+	    ms->l->conf->timers.unregistered_ttl;
+	rec.nrlocs = (uint8_t)n;
+	rec.eid_mlen = (uint8_t)mlen;
+	rec.act = n == 0 ? ACT_NATIVE_FORWARD : ACT_NO_ACTION;
+	rec.auth = 1;
+	rec.eid = *eid;
+	addr_mask(&rec.eid, mlen);
+	wbuf_init(&w, buf, cap);
+	record_encode(&w, &rec);
+	for (i = 0; i < n; i++)
+		rloc_encode(&w, &locs[i]);
+	return w.err ? 0 : w.len;
+}
+
+/* the mapping of a registered prefix changed (or went) */
+static void
+ms_publish(struct ms *ms, const struct lisp_addr *eid, int mlen)
+{
+	struct ms_table	*t;
+	struct ms_eid	*e = NULL;
+	struct lisp_addr a = *eid;
+	uint8_t		 buf[PUBSUB_REC_MAX];
+	size_t		 n;
+
+	if (ms->ps == NULL)
+		return;
+	addr_mask(&a, mlen);
+	if ((t = table_of(ms, &a, 0)) != NULL)
+		e = trie_exact(t->regs, addr_bytes(&a), mlen);
+	if ((n = ms_record(ms, &a, mlen, e, now_ms(), buf, sizeof(buf))) > 0)
+		pubsub_publish(ms->ps, &a, mlen, buf, n);
+}
+
+/* a request with I and N subscribes to the registered prefix holding the
+ * EID, or to the configured one while nothing is registered there */
+static void
+ms_subscribe(struct ms *ms, const struct pkt *p,
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+{
+	struct ms_table	*t = table_of(ms, &ep->eid, 0);
+	struct ms_eid	*e;
+	struct ms_reg	*r;
+	struct lisp_addr a;
+	uint8_t		 buf[PUBSUB_REC_MAX];
+	uint64_t	 now = now_ms();
+	size_t		 n;
+	int		 mlen, alive = 0;
+
+	if (ms->ps == NULL || !mreq->has_ids || !(ep->flags & MREQ_REC_N) ||
+	    t == NULL)
+		return;
+	if ((e = trie_lookup_prefix(t->regs, addr_bytes(&ep->eid), ep->mlen,
+	    &mlen)) != NULL)
+		for (r = &e->reg; r != NULL; r = r->next)
+			alive |= reg_alive(r, now);
+	if (e == NULL || !alive) {
+		e = NULL;
+		if (trie_lookup_prefix(t->sites, addr_bytes(&ep->eid), ep->mlen,
+		    &mlen) == NULL)
+			return;
+	}
+	a = ep->eid;
+	addr_mask(&a, mlen);
+	if ((n = ms_record(ms, &a, mlen, e, now, buf, sizeof(buf))) > 0)
+		pubsub_subscribe(ms->ps, p, mreq, &a, mlen, buf, n);
 }
 
 /* one registered ETR RLOC to forward to: lowest priority, reachable first */
@@ -1089,6 +1191,7 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 
 	if (t == NULL)
 		return 0;
+	ms_subscribe(ms, p, mreq, ep);
 	key = addr_bytes(&ep->eid);
 	e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen);
 	if (e != NULL) {
@@ -1309,6 +1412,7 @@ ms_new(struct locid *l)
 		ms_free(ms);
 		return NULL;
 	}
+	ms->ps = pubsub_new(l);
 	core_resolver_set(l, &ms_resolver, ms);
 	return ms;
 }
@@ -1407,6 +1511,12 @@ ms_reconf(struct ms *ms, char *err, size_t errlen)
 
 	tables_clear_sites(ms);
 	log_limiter_init(&ms->logrl, ms->l->conf);
+	/* subscriptions stay while a pubsub-key is configured */
+	if (ms->l->conf->pubsub_key.secret == NULL) {
+		pubsub_free(ms->ps);
+		ms->ps = NULL;
+	} else if (ms->ps == NULL)
+		ms->ps = pubsub_new(ms->l);
 	if (sites_load(ms) == -1) {
 		snprintf(err, errlen, "out of memory loading the sites");
 		return -1;
@@ -1464,6 +1574,7 @@ ms_free(struct ms *ms)
 		return;
 	if (core_resolver(ms->l, &cur) == &ms_resolver && cur == ms)
 		core_resolver_set(ms->l, NULL, NULL);
+	pubsub_free(ms->ps);
 	locid_timer_free(ms->timer);
 	free(ms->due);
 	while ((t = ms->tables) != NULL) {
@@ -1776,7 +1887,8 @@ ms_stats(void *o)
 		if (i != REF_DELEGATION_HOLE)
 			json_object_set_new(j, referral_act_name(i),
 			    json_integer((json_int_t)ms->ddt_sent[i]));
-	return json_pack("{s:o}", "ddt_referrals_sent", j);
+	return json_pack("{s:o, s:o}", "ddt_referrals_sent", j,
+	    "pubsub", pubsub_stats(ms->ps));
 }
 
 static struct ratelimit *
@@ -1871,7 +1983,14 @@ ms_clear_site(void *o, json_t *args, char *err, size_t errlen)
 	return json_pack("{s:s, s:I}", "site", name, "cleared", (json_int_t)w.n);
 }
 
+static json_t *
+ms_show_subscriptions(void *o, json_t *args, char *err, size_t errlen)
+{
+	return pubsub_json(((struct ms *)o)->ps);
+}
+
 static const struct ctl_cmd ms_cmds[] = {
+	{ .name = "show subscriptions", .fn = ms_show_subscriptions },
 	{ .name = "show site", .stream = ms_stream_site, .cursor_free = free },
 	{ .name = "clear site", .flags = CTL_PRIV, .fn = ms_clear_site },
 	{ .name = NULL },
