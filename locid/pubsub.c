@@ -210,12 +210,15 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
 		if (memcmp(o->xtr_id, mreq->xtr_id, XTR_ID_LEN) != 0)
 			continue;
 		per++;
-		if (same_prefix(o, &eid, mlen) && !o->confirmed) {
+		if (same_prefix(o, &eid, mlen)) {
 			struct lisp_addr oa;
 
-			/* a pending one for the same RLOC: asked again */
+			/* the same RLOC: subscribed already (a refresh of the
+			 * ITR's cache), or pending and asked again */
 			addr_from_sockaddr(&oa, (const struct sockaddr *)&o->to, NULL);
 			if (addr_equal(&oa, to)) {
+				if (o->confirmed)
+					return;
 				memcpy(o->rec, rec, len);
 				o->reclen = len;
 				sub_notify(o, mreq->nonce, rec, len);
