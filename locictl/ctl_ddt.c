@@ -1,5 +1,6 @@
 /* locictl show referral-cache (the DDT Map-Resolver's referrals), clear
- * referral-cache, and rig (the referral groper): DDT Map-Requests from an
+ * referral-cache, show subscriptions (publish/subscribe at a Map-Server),
+ * and rig (the referral groper): DDT Map-Requests from an
  * ephemeral port to a DDT node, following its referrals down the tree and
  * printing each Map-Referral */
 #include <sys/random.h>
@@ -81,6 +82,37 @@ clear_referral_cache(const struct ctl_opts *o)
 		ctl_print_json(res);
 	else
 		printf("cleared %lld referral-cache entr%s\n", n, n == 1 ? "y" : "ies");
+	json_decref(res);
+	return 0;
+}
+
+#define SB	(&fld_subs)
+
+int
+show_subscriptions(const struct ctl_opts *o)
+{
+	json_t		*res, *e;
+	char		 err[1024];
+	size_t		 i;
+
+	if (ctl_call(o, "show subscriptions", NULL, &res, err, sizeof(err)) == -1) {
+		fprintf(stderr, "locictl: show subscriptions: %s\n", err);
+		return 1;
+	}
+	if (o->json) {
+		ctl_print_json(res);
+		json_decref(res);
+		return 0;
+	}
+	printf("%-24s %-32s %-8s %-24s %-10s %-8s %s\n", SB->f[SB_PREFIX].label,
+	    SB->f[SB_XTR_ID].label, SB->f[SB_SITE_ID].label, SB->f[SB_RLOC].label,
+	    SB->f[SB_STATE].label, SB->f[SB_NOTIFIES].label, SB->f[SB_ACKS].label);
+	json_array_foreach(res, i, e)
+		printf("%-24s %-32s %-8lld %-24s %-10s %-8lld %lld\n",
+		    fld_str(e, SB, SB_PREFIX, "?"), fld_str(e, SB, SB_XTR_ID, "?"),
+		    fld_int(e, SB, SB_SITE_ID, 0), fld_str(e, SB, SB_RLOC, "?"),
+		    fld_str(e, SB, SB_STATE, "?"), fld_int(e, SB, SB_NOTIFIES, 0),
+		    fld_int(e, SB, SB_ACKS, 0));
 	json_decref(res);
 	return 0;
 }

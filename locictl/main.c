@@ -13,7 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show,	"show site|stats|map-cache|database|referral-cache|version [args]" },
+	{ "show",	cmd_show,	"show site|stats|map-cache|database|referral-cache|subscriptions|version [args]" },
 	{ "clear",	cmd_clear,	"clear what [args]" },
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },

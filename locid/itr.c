@@ -599,17 +599,18 @@ itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reg
 		    (unsigned long long)n->nonce);
 		return 1;
 	}
-	if (e == NULL && (e = mapcache_add(x->mc, &eid, rec.eid_mlen, now)) == NULL) {
-		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
-		return 1;
+	/* a cached entry follows; one not cached yet (the confirmation
+	 * overtaking the Map-Reply) is left to the Map-Reply, which
+	 * answers the pending request and its held packets */
+	if (e != NULL && e->state != MC_PENDING) {
+		if (rec.ttl > c->timers.record_ttl_max)
+			rec.ttl = c->timers.record_ttl_max;
+		mc_entry_set(e, &rec, "publication", now);
+		e->pub_nonce = n->nonce;
+		entry_route(x, e, e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
+		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&c->petrs));
+		x->st.publications++;
 	}
-	if (rec.ttl > c->timers.record_ttl_max)
-		rec.ttl = c->timers.record_ttl_max;
-	mc_entry_set(e, &rec, "publication", now);
-	e->pub_nonce = n->nonce;
-	entry_route(x, e, e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
-	    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&c->petrs));
-	x->st.publications++;
 	len = pubsub_msg_build(LISP_MAP_NOTIFY_ACK, n->nonce, &c->pubsub_key,
 	    n->records.p, n->records.len, n->nrecords, buf, sizeof(buf));
 	if (len > 0)
