@@ -1,0 +1,109 @@
+#!/bin/sh
+# resolution latency through a DDT tree against a direct MS/MR, measured
+# in the same run: lig round-trip times (p50, p99) asked of
+#   direct  the MS/MR itself (proxy-reply)
+#   cold    the DDT Map-Resolver with its referral cache emptied before
+#           each request: root -> node -> Map-Server, then the proxy reply
+#   warm    the DDT Map-Resolver with the referral cached: straight to the
+#           Map-Server
+# and their ratios to direct.
+#
+#   root .1   node .5   ms .9 (MS/MR, site 198.18.1.0/24)   mr .13 (ddt-root .1)
+#        \       |      /                                  /
+#         +------ core (router) ------------------------- +
+#        /       |
+#   etr .17    client .21
+#
+# usage: bench/ddt.sh [BUILD]   env: RUNS (30). bounded: 3 x RUNS lig
+# runs of one request each, every one at most 2 s.
+cd "$(dirname "$0")/.." || exit 1
+BUILD=${1:-${BUILD:-build}}
+export BUILD
+NS_PREFIX=${NS_PREFIX:-ddtb-}
+. tests/netns/lib.sh
+trap_cleanup
+RUNS=${RUNS:-30}
+[ "$(id -u)" -eq 0 ] || { echo "ddt: skipped (needs root for network namespaces)"; exit 0; }
+command -v jq >/dev/null || { echo "ddt: skipped (no jq)"; exit 0; }
+T=$NETNS_TMP
+
+ns_add core; router core
+i=0
+for n in root node ms mr etr client; do
+	ns_add $n
+	link_add $n eth0 203.0.113.$((i * 4 + 1))/30 core e$i 203.0.113.$((i * 4 + 2))/30
+	in_ns $n ip route add default via 203.0.113.$((i * 4 + 2))
+	i=$((i + 1))
+done
+cat >"$T/root.conf" <<EOF
+role ddt-node
+control "$T/root.sock"
+ddt-authoritative-prefix 198.18.0.0/15
+ddt-delegation 198.18.0.0/16 node 203.0.113.5
+EOF
+cat >"$T/node.conf" <<EOF
+role ddt-node
+control "$T/node.sock"
+ddt-authoritative-prefix 198.18.0.0/16
+ddt-delegation 198.18.1.0/24 map-server 203.0.113.9
+EOF
+cat >"$T/ms.conf" <<EOF
+role map-server
+role map-resolver
+control "$T/ms.sock"
+map-request-ratelimit 0
+site one {
+	key 0 sha256 "one-s3cret"
+	eid-prefix 198.18.1.0/24
+}
+EOF
+cat >"$T/mr.conf" <<EOF
+role map-resolver
+control "$T/mr.sock"
+map-request-ratelimit 0
+ddt-root 203.0.113.1
+EOF
+cat >"$T/etr.conf" <<EOF
+role etr
+control "$T/etr.sock"
+database-mapping 198.18.1.0/24 {
+	rloc 203.0.113.17 priority 1 weight 100
+}
+map-server 203.0.113.9 key 0 sha256 "one-s3cret" proxy-reply
+tun lisp0
+EOF
+for n in root node ms mr etr; do locid_start $n "$T/$n.conf"; done
+wait_until 10 "ctl ms $T/ms.sock --json show site | jq -e '.[] | select(.registered)'" ||
+    fail "etr did not register: $(cat "$T/etr.log")"
+wait_until 5 "[ -S $T/mr.sock ]" || fail "mr did not start"
+
+lig() {	# lig RESOLVER: one rtt in ms, or nothing
+	in_ns client "$LOCICTL" lig -m "$1" -c 1 --json 198.18.1.7 2>/dev/null |
+	    jq -r 'select(.records != null) | .rtt_ms'
+}
+# p50 p99 of the numbers in FILE
+pct() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { print "- -"; exit }
+	i = int(NR * 0.5 + 0.5); if (i < 1) i = 1; j = int(NR * 0.99 + 0.5); if (j < 1) j = 1;
+	printf "%.3f %.3f\n", v[i], v[j] }'; }
+
+: >"$T/direct"; : >"$T/cold"; : >"$T/warm"
+lig 203.0.113.9 >/dev/null; lig 203.0.113.13 >/dev/null	# ARP, first packets
+r=0
+while [ $r -lt "$RUNS" ]; do
+	lig 203.0.113.9 >>"$T/direct"
+	ctl mr "$T/mr.sock" clear referral-cache >/dev/null
+	lig 203.0.113.13 >>"$T/cold"
+	lig 203.0.113.13 >>"$T/warm"
+	r=$((r + 1))
+done
+set -- $(pct "$T/direct"); d50=$1; d99=$2
+set -- $(pct "$T/cold"); c50=$1; c99=$2
+set -- $(pct "$T/warm"); w50=$1; w99=$2
+[ "$d50" != "-" ] && [ "$c50" != "-" ] && [ "$w50" != "-" ] || fail "no answers: direct $d50 cold $c50 warm $w50"
+printf 'ddt: lig rtt over %d runs (answered: direct %d, cold %d, warm %d)\n' "$RUNS" \
+    "$(wc -l <"$T/direct")" "$(wc -l <"$T/cold")" "$(wc -l <"$T/warm")"
+printf '  direct MS/MR      p50 %8s ms  p99 %8s ms  (baseline)\n' "$d50" "$d99"
+printf '  DDT cold (3 hops) p50 %8s ms  p99 %8s ms  ratio p50 %.2f\n' "$c50" "$c99" \
+    "$(echo "$c50 / $d50" | bc -l)"
+printf '  DDT warm (cached) p50 %8s ms  p99 %8s ms  ratio p50 %.2f\n' "$w50" "$w99" \
+    "$(echo "$w50 / $d50" | bc -l)"
