@@ -1975,8 +1975,14 @@ ms_clear_site(void *o, json_t *args, char *err, size_t errlen)
 	}
 	/* a prefix entry goes with its last registration, after every one
 	 * of it in the list */
-	for (i = 0; i < w.n; i++)
+	for (i = 0; i < w.n; i++) {
+		struct lisp_addr a;
+		int m = reg_eid(w.r[i])->mlen;
+
+		eid_addr(reg_eid(w.r[i]), &a);
 		reg_free(ms, w.r[i]);
+		ms_publish(ms, &a, m);	/* subscribers see it go */
+	}
 	free(w.r);
 	log_info("ms: site %s cleared by the operator: %zu registration(s) removed",
 	    name, w.n);

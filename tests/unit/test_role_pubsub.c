@@ -255,6 +255,18 @@ test_forged_and_bounds(void **state)
 	assert_string_equal(sub_state(j, 0), "confirmed");
 	json_decref(j);
 
+	/* clear site by the operator is published too */
+	{
+		char	 err[128];
+		json_t	*args = json_pack("{s:s}", "site", "here"), *r;
+
+		fake_sent_clear();
+		r = fake_ctl(&role_ms, "clear site", args, err, sizeof(err));
+		assert_non_null(r);
+		json_decref(r);	/* args went with the call */
+		assert_true(find_notify(ITR ":4342", &nonce, &a));
+		assert_int_equal(a.nlocs, 0);
+	}
 	subscribe("192.0.2.51", 2, 0x8000, "198.18.7.1");
 	subscribe("192.0.2.52", 3, 0x8001, "198.18.7.1");
 	subscribe("192.0.2.53", 4, 0x8002, "198.18.7.1");	/* the fourth */
