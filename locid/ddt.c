@@ -200,6 +200,22 @@ ddt_answer(struct ddt *d, const struct pkt *p,
 		d->sent[b.act]++;
 }
 
+/* 1 if a delegation or an authoritative prefix of ours covers ep */
+static int
+ddt_covers(struct ddt *d, const struct lisp_eid_prefix *ep)
+{
+	struct ddt_table	*t;
+	const uint8_t		*key = addr_bytes(&ep->eid);
+	int			 bits = addr_bits(&ep->eid), m;
+
+	if (key == NULL || bits == 0 ||
+	    (t = table_get(d, eid_iid(&ep->eid), bits, 0)) == NULL)
+		return 0;
+	return trie_lookup_prefix(t->deleg, key, ep->mlen > bits ? bits : ep->mlen, &m) != NULL ||
+	    trie_lookup_prefix(t->auth, key, ep->mlen > bits ? bits : ep->mlen, &m) != NULL ||
+	    trie_negative(t->deleg, key) < 0;
+}
+
 static int
 ddt_rx_request(void *o, const struct msg_in *m)
 {
@@ -211,6 +227,12 @@ ddt_rx_request(void *o, const struct msg_in *m)
 	int			 n = 0, bits;
 	char			 s[80];
 
+	/* beside a Map-Server, what the tree here does not cover is the
+	 * Map-Server's to answer (MS-ACK, MS-NOT-REGISTERED) */
+	if (d->l->conf->map_server && mreq_record_next(&recs, &ep) == 1 &&
+	    !ddt_covers(d, &ep))
+		return 0;
+	recs = m->mreq->records;
 	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
 	if (!rl_take(d, &src, d->l->conf->ratelimit_pps)) {
 		d->drops[DDT_DROP_RATE_LIMIT]++;

@@ -464,6 +464,99 @@ test_dr_timeout(void **state)
 	assert_int_equal(fake_timers_armed(), 0);
 }
 
+/* MS-NOT-REGISTERED from every Map-Server of the set: a negative reply
+ * (TTL 1) and a negative cache entry; NOT-AUTHORITATIVE to a request sent
+ * from the cache flushes the entry and starts again at the root */
+static void
+test_dr_not_registered_and_stale(void **state)
+{
+	const struct fake_sent	*s;
+	struct rm_answer	 a;
+	char			 err[128];
+	json_t			*j;
+	size_t			 i;
+	int			 found = 0;
+
+	s = itr_request("198.18.5.5", 0x300);
+	assert_ddt_to(s, ROOT);
+	assert_int_equal(referral(ROOT, 0x300, "198.18.5.0/24",
+	    REF_MS_REFERRAL, 1440, MSA, "192.0.2.22"), 1);
+	assert_ddt_to(fake_sent_get(0), MSA);
+	assert_int_equal(referral(MSA, 0x300, "198.18.5.0/24",
+	    REF_MS_NOT_REGISTERED, 1, MSA, NULL), 1);
+	assert_ddt_to(fake_sent_get(0), "192.0.2.22");	/* the other one */
+	assert_int_equal(referral("192.0.2.22", 0x300, "198.18.5.0/24",
+	    REF_MS_NOT_REGISTERED, 1, NULL, NULL), 1);
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &a);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), ITR ":40000");
+	assert_string_equal(a.prefix, "198.18.5.0/24");
+	assert_int_equal(a.rec.ttl, 1);
+	assert_int_equal(a.nlocs, 0);
+	j = fake_ctl(&role_ddtmr, "show referral-cache", NULL, err, sizeof(err));
+	for (i = 0; i < json_array_size(j); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(j, i),
+		    "action")), "ms-not-registered") == 0)
+			found = 1;
+	json_decref(j);
+	assert_true(found);
+
+	/* a cached node referral gone stale */
+	s = itr_request("198.18.1.9", 0x301);
+	assert_ddt_to(s, ROOT);
+	assert_int_equal(referral(ROOT, 0x301, "198.18.0.0/16",
+	    REF_NODE_REFERRAL, 1440, NODE1, NULL), 1);
+	assert_int_equal(referral(NODE1, 0x301, "198.18.1.0/24",
+	    REF_MS_REFERRAL, 1440, MSA, NULL), 1);
+	assert_int_equal(referral(MSA, 0x301, "198.18.1.0/24", REF_MS_ACK,
+	    1440, MSA, NULL), 0);
+	s = itr_request("198.18.9.1", 0x302);		/* via the cached /16 */
+	assert_ddt_to(s, NODE1);
+	assert_int_equal(referral(NODE1, 0x302, "198.18.9.1/32",
+	    REF_NOT_AUTHORITATIVE, 0, NULL, NULL), 1);
+	assert_ddt_to(fake_sent_get(0), ROOT);		/* from the top again */
+	/* and a second NOT-AUTHORITATIVE, now from the root, ends it */
+	assert_int_equal(referral(ROOT, 0x302, "198.18.9.1/32",
+	    REF_NOT_AUTHORITATIVE, 0, NULL, NULL), 0);
+	assert_int_equal(fake_role_drops(&role_ddtmr, "ddt: not-authoritative answer"), 1);
+}
+
+/* a DDT node beside a Map-Server: its delegations are the node's, the
+ * site's space (outside them) the Map-Server's */
+static const char node_ms_conf[] =
+    "role ddt-node\n"
+    "role map-server\n"
+    "ddt-authoritative-prefix 198.18.0.0/16\n"
+    "ddt-delegation 198.18.1.0/24 map-server 203.0.113.21\n"
+    "site here {\n"
+    "	key 0 sha256 \"s3cret\"\n"
+    "	eid-prefix 198.19.7.0/24\n"
+    "}\n";
+
+static int
+setup_node_ms(void **state)
+{
+	fake_start(node_ms_conf);
+	fake_role(&role_ms);
+	fake_role(&role_ddt);
+	return 0;
+}
+
+static void
+test_node_beside_ms(void **state)
+{
+	struct ref_answer a;
+
+	ddt_request("198.18.1.1", 0, &a);
+	assert_int_equal(a.rec.act, REF_MS_REFERRAL);
+	ddt_request("198.18.9.1", 0, &a);
+	assert_int_equal(a.rec.act, REF_DELEGATION_HOLE);
+	ddt_request("198.19.7.1", 0, &a);
+	assert_int_equal(a.rec.act, REF_MS_NOT_REGISTERED);
+	assert_string_equal(a.prefix, "198.19.7.0/24");
+	ddt_request("203.0.113.1", 0, &a);
+	assert_int_equal(a.rec.act, REF_NOT_AUTHORITATIVE);
+}
+
 int
 main(void)
 {
@@ -471,8 +564,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_node_referrals, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_node_refuses, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_ms_leaf, setup_ms, teardown),
+		cmocka_unit_test_setup_teardown(test_node_beside_ms, setup_node_ms, teardown),
 		cmocka_unit_test_setup_teardown(test_dr_walk, setup_dr, teardown),
 		cmocka_unit_test_setup_teardown(test_dr_timeout, setup_dr, teardown),
+		cmocka_unit_test_setup_teardown(test_dr_not_registered_and_stale, setup_dr, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
