@@ -8,14 +8,18 @@
 #                         /        /     (router)  \       \
 #               ms1 .13  ms2 .17   mr .21        xtr1 .25   xtr2 .29
 #   site 198.18.1.0/24  198.18.2.0/24  ddt-root .1  EID 198.18.1.1  EID 198.18.2.1
+#   (and 3.0/24, unregistered)    ms3 .33 (198.18.3.0/24) - xtr3 .37 EID 198.18.3.1
+#   node1/node2 delegate 198.18.3.0/24 to ms1 then ms3
 #
 # every node on its own /30 to core (node .4n+1, core .4n+2). checks:
 # resolution through root -> node -> Map-Server both ways (the ping
 # crosses, the ETR answers the ITR), the Map-Referrals on the wire decoded
 # by tshark (NODE-REFERRAL, MS-REFERRAL, MS-ACK with TTLs, the ECM D bit),
 # the MR's referral cache, a delegation hole answered negatively (the
-# ITR's cache holds the hole prefix, natively-forward), referral cache
-# expiry (referral-ttl-max), node1 down and node2 taking over, locictl rig.
+# ITR's cache holds the hole prefix, natively-forward), MS-NOT-REGISTERED
+# from the first Map-Server of a set and MS-ACK from the second, referral
+# cache expiry (referral-ttl-max), node1 down and node2 taking over,
+# locictl rig.
 cd "$(dirname "$0")/../.." || exit 1
 NS_PREFIX=${NS_PREFIX:-dd_}
 . tests/netns/lib.sh
@@ -26,14 +30,14 @@ T=$NETNS_TMP
 
 ns_add core; router core
 i=0
-for n in root node1 node2 ms1 ms2 mr xtr1 xtr2; do
+for n in root node1 node2 ms1 ms2 mr xtr1 xtr2 ms3 xtr3; do
 	ns_add $n
 	a=$((i * 4 + 1)); c=$((i * 4 + 2))
 	link_add $n eth0 203.0.113.$a/30 core e$i 203.0.113.$c/30
 	in_ns $n ip route add default via 203.0.113.$c
 	i=$((i + 1))
 done
-for n in 1 2; do in_ns xtr$n ip addr add 198.18.$n.1/32 dev lo; done
+for n in 1 2 3; do in_ns xtr$n ip addr add 198.18.$n.1/32 dev lo; done
 
 conf() {	# conf NAME: writes $T/NAME.conf from stdin, control socket added
 	{ echo "control \"$T/$1.sock\""; echo "log-rate 100"; cat; } >"$T/$1.conf"
@@ -49,14 +53,16 @@ role ddt-node
 ddt-authoritative-prefix 198.18.0.0/16
 ddt-delegation 198.18.1.0/24 map-server 203.0.113.13
 ddt-delegation 198.18.2.0/24 map-server 203.0.113.17
+ddt-delegation 198.18.3.0/24 map-server 203.0.113.13 203.0.113.33
 EOF
 done
-for n in 1 2; do conf ms$n <<EOF
+for n in 1 2 3; do conf ms$n <<EOF
 role map-server
 site site$n {
 	key 0 sha256 "site$n-s3cret"
 	eid-prefix 198.18.$n.0/24
 }
+$([ $n = 1 ] && printf 'site site3 {\n\tkey 0 sha256 "site3-s3cret"\n\teid-prefix 198.18.3.0/24\n}\n')
 EOF
 done
 conf mr <<EOF
@@ -67,26 +73,26 @@ timers {
 	referral-ttl-max 6
 }
 EOF
-for n in 1 2; do conf xtr$n <<EOF
+for n in 1 2 3; do conf xtr$n <<EOF
 role itr
 role etr
 database-mapping 198.18.$n.0/24 {
-	rloc 203.0.113.$((n == 1 ? 25 : 29)) priority 1 weight 100
+	rloc 203.0.113.$(case $n in 1) echo 25 ;; 2) echo 29 ;; 3) echo 37 ;; esac) priority 1 weight 100
 }
-map-server 203.0.113.$((n == 1 ? 13 : 17)) key 0 sha256 "site$n-s3cret"
+map-server 203.0.113.$(case $n in 1) echo 13 ;; 2) echo 17 ;; 3) echo 33 ;; esac) key 0 sha256 "site$n-s3cret"
 map-resolver 203.0.113.21
 tun lisp0
 EOF
 done
-pass "locid -n on the seven configurations"
+pass "locid -n on the ten configurations"
 
-for n in root node1 node2 ms1 ms2 mr xtr1 xtr2; do locid_start $n "$T/$n.conf"; done
-for n in 1 2; do
+for n in root node1 node2 ms1 ms2 mr xtr1 xtr2 ms3 xtr3; do locid_start $n "$T/$n.conf"; done
+for n in 1 2 3; do
 	wait_until 10 "ctl ms$n $T/ms$n.sock --json show site | jq -e '.[] | select(.registered)'" ||
 	    fail "xtr$n registered with ms$n: $(cat "$T/ms$n.log")"
 done
 wait_until 5 "ctl mr $T/mr.sock --json show referral-cache" || fail "mr up: $(cat "$T/mr.log")"
-pass "tree up, both sites registered"
+pass "tree up, the three sites registered"
 
 # 1. xtr1 -> xtr2 through the tree, and the answer back
 cap_start walk core e5 udp
@@ -128,7 +134,26 @@ jq -e '(.[0].prefix == "root") and
     "$T/rc.json" >/dev/null || fail "mr referral cache: $(cat "$T/rc.json")"
 ctl mr "$T/mr.sock" show referral-cache | grep -q "^198.18.0.0/16  *node-referral  *1440 " ||
     fail "show referral-cache text: $(ctl mr "$T/mr.sock" show referral-cache)"
+ctl mr "$T/mr.sock" --json show referral-cache >"$T/rc.json"
+sh tests/schema/match.sh tests/schema/show-referral-cache.schema "$T/rc.json" ||
+    fail "show referral-cache off the schema"
 pass "both map-caches resolved, MR referral cache holds /16 node and both /24 ms referrals"
+
+# 1b. two Map-Servers for 198.18.3.0/24: ms1 has it configured but not
+# registered (MS-NOT-REGISTERED), ms3 has the registration (MS-ACK)
+cap_start two core e5 udp
+in_ns xtr1 ping -c1 -W3 -I 198.18.1.1 198.18.3.1 >/dev/null 2>&1 ||
+    in_ns xtr1 ping -c1 -W3 -I 198.18.1.1 198.18.3.1 >"$T/p3" 2>&1 ||
+    fail "ping xtr1 -> xtr3 past an MS without the registration: $(cat "$T/p3")"
+cap_stop two
+r=$(tsh two 'lisp.type == 6 && ip.dst == 203.0.113.21 && lisp.mapping.eid.ipv4 == 198.18.3.0' ip.src \
+    lisp.mapping.act lisp.mapping.ttl lisp.loc.locator | head -3)
+exp="203.0.113.5|1|1440|203.0.113.13,203.0.113.33
+203.0.113.13|3|1|203.0.113.13
+203.0.113.33|2|1440|203.0.113.33"
+[ "$r" = "$exp" ] || fail "MS-REFERRAL, MS-NOT-REGISTERED from ms1, MS-ACK from ms3: got
+$r"
+pass "MS-NOT-REGISTERED from ms1, the next Map-Server of the set (ms3) answers MS-ACK, ping crosses"
 
 # 2. a delegation hole: negative Map-Reply for the hole prefix
 cap_start hole core e6 udp
