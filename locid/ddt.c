@@ -33,11 +33,15 @@ struct ddt_table {
 	struct trie	*auth;		/* -> struct conf_prefix */
 };
 
-struct ddt_rl {
+struct ddt_rl_slot {
 	uint8_t		 addr[16];
 	uint8_t		 af;
 	uint64_t	 sec;
 	uint32_t	 n;
+};
+
+struct ddt_rl {
+	struct ddt_rl_slot s[DDT_RL_SLOTS];
 };
 
 struct ddt {
@@ -119,24 +123,35 @@ tables_load(struct ddt *d)
 	return 0;
 }
 
-/* one more DDT Map-Request from a in this second, within pps (0: off) */
-static int
-rl_take(struct ddt *d, const struct lisp_addr *a, uint32_t pps)
+struct ddt_rl *
+ddt_rl_new(void)
 {
-	const uint8_t	*b;
-	uint8_t		 af, len;
-	uint32_t	 h = 2166136261u;
-	uint64_t	 sec;
-	struct ddt_rl	*s;
-	unsigned	 i;
+	return calloc(1, sizeof(struct ddt_rl));
+}
 
-	if (pps == 0 || (b = addr_bytes(a)) == NULL)
+void
+ddt_rl_free(struct ddt_rl *rl)
+{
+	free(rl);
+}
+
+int
+ddt_rl_take(struct ddt_rl *rl, const struct lisp_addr *a, uint32_t pps)
+{
+	const uint8_t		*b;
+	uint8_t			 af, len;
+	uint32_t		 h = 2166136261u;
+	uint64_t		 sec;
+	struct ddt_rl_slot	*s;
+	unsigned		 i;
+
+	if (pps == 0 || rl == NULL || (b = addr_bytes(a)) == NULL)
 		return 1;
 	af = a->afi == AFI_IPV4 ? 4 : 6;
 	len = af == 4 ? 4 : 16;
 	for (i = 0; i < len; i++)
 		h = (h ^ b[i]) * 16777619u;
-	s = &d->rl[h % DDT_RL_SLOTS];
+	s = &rl->s[h % DDT_RL_SLOTS];
 	sec = now_ms() / 1000;
 	if (s->af != af || memcmp(s->addr, b, len) != 0 || s->sec != sec) {
 		s->af = af;
@@ -234,7 +249,7 @@ ddt_rx_request(void *o, const struct msg_in *m)
 		return 0;
 	recs = m->mreq->records;
 	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
-	if (!rl_take(d, &src, d->l->conf->ratelimit_pps)) {
+	if (!ddt_rl_take(d->rl, &src, d->l->conf->ratelimit_pps)) {
 		d->drops[DDT_DROP_RATE_LIMIT]++;
 		if (log_limited_ok(&d->logrl))
 			log_warn("ddt map-requests from %s over the rate limit",
@@ -276,7 +291,7 @@ ddt_new(struct locid *l)
 	struct ddt *d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->rl = calloc(DDT_RL_SLOTS, sizeof(*d->rl))) == NULL) {
+	    (d->rl = ddt_rl_new()) == NULL) {
 		free(d);
 		log_warn("ddt-node: out of memory");
 		return NULL;
@@ -313,7 +328,7 @@ ddt_free(void *o)
 	if (d == NULL)
 		return;
 	tables_free(d);
-	free(d->rl);
+	ddt_rl_free(d->rl);
 	free(d);
 }
 

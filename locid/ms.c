@@ -61,7 +61,9 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
 	X(MS_DROP_NOTIFY_SIGNING_FAILED, "map-notify: signing failed") \
 	X(MS_DROP_NOTIFY_ACK_UNSOLICITED, "map-notify-ack: unsolicited") \
-	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large")
+	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large") \
+	X(MS_DROP_DDT_RATE_LIMIT, "ddt map-request: rate limit") \
+	X(MS_DROP_DDT_ITR_RATE_LIMIT, "ddt map-request: rate limit towards the itr-rloc")
 enum ms_drop { MS_DROPS(DROP_ENUM) MS_DROP__N };
 static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
 
@@ -180,6 +182,7 @@ struct ms {
 	uint64_t	 drops[MS_DROP__N];
 	uint64_t	 ddt_sent[6];	/* Map-Referrals by action */
 	struct pubsub	*ps;		/* NULL: no pubsub-key */
+	struct ddt_rl	*ddt_rl, *ddt_rl_itr;	/* DDT Map-Requests per source, answers per ITR-RLOC */
 	struct ratelimit logrl;
 };
 
@@ -1293,7 +1296,25 @@ ms_rx_ddt(void *o, const struct msg_in *m)
 	struct ms		*ms = o;
 	struct rbuf		 recs = m->mreq->records;
 	struct lisp_eid_prefix	 ep;
+	struct lisp_addr	 src;
+	uint32_t		 pps = ms->l->conf->ratelimit_pps;
 	int			 n = 0, bits, forwarded = 0;
+	char			 s[80];
+
+	/* what the Map-Resolver limits for plain requests, per requester
+	 * and per ITR-RLOC answered (forwarded to, proxy-replied to) */
+	addr_from_sockaddr(&src, (const struct sockaddr *)&m->pkt->src, NULL);
+	if (!ddt_rl_take(ms->ddt_rl, &src, pps)) {
+		ms->drops[MS_DROP_DDT_RATE_LIMIT]++;
+		if (log_limited_ok(&ms->logrl))
+			log_warn("ddt map-requests from %s over the rate limit",
+			    sa_fmt((const struct sockaddr *)&m->pkt->src, s, sizeof(s)));
+		return 1;
+	}
+	if (m->mreq->nitr > 0 && !ddt_rl_take(ms->ddt_rl_itr, &m->mreq->itr[0], pps)) {
+		ms->drops[MS_DROP_DDT_ITR_RATE_LIMIT]++;
+		return 1;
+	}
 
 	while (mreq_record_next(&recs, &ep) == 1 && ++n <= DDT_MAX_RECORDS) {
 		if ((bits = addr_bits(&ep.eid)) == 0 || addr_bytes(&ep.eid) == NULL ||
@@ -1413,6 +1434,8 @@ ms_new(struct locid *l)
 		return NULL;
 	}
 	ms->ps = pubsub_new(l);
+	ms->ddt_rl = ddt_rl_new();
+	ms->ddt_rl_itr = ddt_rl_new();
 	core_resolver_set(l, &ms_resolver, ms);
 	return ms;
 }
@@ -1575,6 +1598,8 @@ ms_free(struct ms *ms)
 	if (core_resolver(ms->l, &cur) == &ms_resolver && cur == ms)
 		core_resolver_set(ms->l, NULL, NULL);
 	pubsub_free(ms->ps);
+	ddt_rl_free(ms->ddt_rl);
+	ddt_rl_free(ms->ddt_rl_itr);
 	locid_timer_free(ms->timer);
 	free(ms->due);
 	while ((t = ms->tables) != NULL) {

@@ -191,9 +191,9 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
     const uint8_t *rec, size_t len)
 {
 	struct ps_sub		*s, *o;
-	struct lisp_addr	 eid = *eid0;
+	struct lisp_addr	 eid = *eid0, oa;
 	const struct lisp_addr	*to = NULL;
-	unsigned		 per = 0;
+	unsigned		 per = 0, pending_to = 0;
 	int			 i;
 
 	if (len > PUBSUB_REC_MAX)
@@ -207,12 +207,14 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
 		return;
 	}
 	TAILQ_FOREACH(o, &ps->subs, entry) {
+		if (!o->confirmed) {
+			addr_from_sockaddr(&oa, (const struct sockaddr *)&o->to, NULL);
+			pending_to += addr_equal(&oa, to);
+		}
 		if (memcmp(o->xtr_id, mreq->xtr_id, XTR_ID_LEN) != 0)
 			continue;
 		per++;
 		if (same_prefix(o, &eid, mlen)) {
-			struct lisp_addr oa;
-
 			/* the same RLOC: subscribed already (a refresh of the
 			 * ITR's cache), or pending and asked again */
 			addr_from_sockaddr(&oa, (const struct sockaddr *)&o->to, NULL);
@@ -229,6 +231,14 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
 	if (ps->n >= ps->l->conf->subscriptions_max) {
 		ps->refused_full++;
 		log_limited(&ps->logrl, "pubsub: %u subscriptions: one refused", ps->n);
+		return;
+	}
+	/* unacknowledged Map-Notifies towards one address are bounded: a
+	 * spoofed request must not make us send many to a victim */
+	if (pending_to >= PUBSUB_PENDING_PER_RLOC) {
+		ps->refused_rloc++;
+		log_limited(&ps->logrl, "pubsub: %u subscriptions pending at one "
+		    "ITR-RLOC: one refused", pending_to);
 		return;
 	}
 	if (per >= PUBSUB_PER_XTR) {
@@ -364,6 +374,6 @@ pubsub_stats(struct pubsub *ps)
 	    "unacked_removed", (json_int_t)ps->expired,
 	    "refused_full", (json_int_t)ps->refused_full,
 	    "refused_per_xtr", (json_int_t)ps->refused_xtr,
-	    "refused_no_rloc", (json_int_t)ps->refused_rloc,
+	    "refused_rloc", (json_int_t)ps->refused_rloc,
 	    "ack_bad_auth", (json_int_t)ps->ack_bad_auth);
 }

@@ -7,6 +7,7 @@
 
 #define PUBSUB_REC_MAX		512	/* one EID-record with its RLOCs */
 #define PUBSUB_PER_XTR		256	/* subscriptions of one xTR-ID */
+#define PUBSUB_PENDING_PER_RLOC	8	/* unacknowledged towards one ITR-RLOC */
 #define PUBSUB_RETRIES		3	/* Map-Notify retransmissions */
 #define PUBSUB_RETRY_MS		1000
 

@@ -557,6 +557,37 @@ test_node_beside_ms(void **state)
 	assert_int_equal(a.rec.act, REF_NOT_AUTHORITATIVE);
 }
 
+/* the Map-Server limits DDT Map-Requests per requester like plain ones */
+static int
+setup_ms_limited(void **state)
+{
+	fake_start("role map-server\n"
+	    "map-request-ratelimit 3\n"
+	    "site here {\n"
+	    "	key 0 sha256 \"s3cret\"\n"
+	    "	eid-prefix 198.18.7.0/24\n"
+	    "}\n");
+	fake_role(&role_ms);
+	return 0;
+}
+
+static void
+test_ms_leaf_limited(void **state)
+{
+	uint8_t	buf[1024];
+	size_t	len;
+	int	i;
+
+	len = rm_request("198.18.7.9", 0, ITR, 4342, 0x42, 0, buf, sizeof(buf),
+	    NULL, NULL);
+	buf[0] |= ECM_D >> 24;
+	fake_sent_clear();
+	for (i = 0; i < 5; i++)
+		assert_int_equal(fake_rx(buf, len, MR, 4342), 1);
+	assert_int_equal(fake_nsent(), 3);
+	assert_int_equal(fake_role_drops(&role_ms, "ddt map-request: rate limit"), 2);
+}
+
 int
 main(void)
 {
@@ -564,6 +595,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_node_referrals, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_node_refuses, setup_node, teardown),
 		cmocka_unit_test_setup_teardown(test_ms_leaf, setup_ms, teardown),
+		cmocka_unit_test_setup_teardown(test_ms_leaf_limited, setup_ms_limited, teardown),
 		cmocka_unit_test_setup_teardown(test_node_beside_ms, setup_node_ms, teardown),
 		cmocka_unit_test_setup_teardown(test_dr_walk, setup_dr, teardown),
 		cmocka_unit_test_setup_teardown(test_dr_timeout, setup_dr, teardown),

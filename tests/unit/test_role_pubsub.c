@@ -276,12 +276,53 @@ test_forged_and_bounds(void **state)
 	json_decref(j);
 }
 
+static int
+setup_big(void **state)
+{
+	fake_start("role map-server\n"
+	    "role map-resolver\n"
+	    "pubsub-key 1 sha256 \"" PSKEY "\"\n"
+	    "site here {\n"
+	    "	key 0 sha256 \"s3cret\"\n"
+	    "	eid-prefix 198.18.7.0/24\n"
+	    "}\n");
+	fake_role(&role_ms);
+	fake_role(&role_mr);
+	return 0;
+}
+
+/* spoofed requests naming one ITR-RLOC under many xTR-IDs: at most
+ * PUBSUB_PENDING_PER_RLOC unacknowledged subscriptions towards it */
+static void
+test_pending_per_rloc(void **state)
+{
+	struct rm_answer a;
+	uint64_t	 nonce;
+	json_t		*j;
+	int		 i, notified = 0;
+
+	ms_register("198.18.7.0/24", ETR, 0);
+	for (i = 0; i < PUBSUB_PENDING_PER_RLOC + 4; i++) {
+		subscribe(ITR, (uint8_t)(10 + i), 0x9000 + (uint64_t)i, "198.18.7.9");
+		notified += find_notify(ITR ":4342", &nonce, &a);
+	}
+	assert_int_equal(notified, PUBSUB_PENDING_PER_RLOC);
+	j = subs();
+	assert_int_equal(json_array_size(j), PUBSUB_PENDING_PER_RLOC);
+	json_decref(j);
+	fake_advance(5000);	/* unacknowledged: all gone */
+	j = subs();
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_subscribe_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_and_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_per_rloc, setup_big, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
