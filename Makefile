@@ -35,7 +35,9 @@ LIBLOCID  := $(BUILD)/liblocid.a
 # daemon: everything but main.c goes in a static library the tests link
 D_SRC	  := $(filter-out locid/main.c,$(wildcard locid/*.c locid/dataplane/*.c))
 D_GEN	  := $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o
-D_OBJ	  := $(D_SRC:%.c=$(BUILD)/%.o) $(D_GEN)
+# the metrics endpoint renders OpenMetrics with locictl's own field tables
+D_SHARED  := $(BUILD)/locictl/fields.o $(BUILD)/locictl/out_stats.o
+D_OBJ	  := $(D_SRC:%.c=$(BUILD)/%.o) $(D_GEN) $(D_SHARED)
 LIBDAEMON := $(BUILD)/libdaemon.a
 
 C_SRC	  := $(filter-out locictl/main.c,$(wildcard locictl/*.c))

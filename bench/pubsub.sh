@@ -28,7 +28,7 @@ for i in 1 2; do
 	ns_add xtr$i
 	link_add xtr$i eth0 203.0.113.$((i * 4 - 3))/30 ms e$i 203.0.113.$((i * 4 - 2))/30
 	in_ns xtr$i ip route add default via 203.0.113.$((i * 4 - 2))
-	in_ns xtr$i ip addr add 198.18.$i.1/32 dev lo
+	in_ns xtr$i ip addr add 198.18.$i.1/24 dev lo
 done
 cat >"$T/ms.conf" <<EOF
 role map-server
@@ -64,7 +64,7 @@ done
 locid_start ms "$T/ms.conf"; locid_start xtr1 "$T/xtr1.conf"; locid_start xtr2 "$T/xtr2.conf"
 wait_until 10 "ctl ms $T/ms.sock --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
     fail "sites registered"
-in_ns xtr1 ping -c1 -W2 -I 198.18.1.1 198.18.2.1 >/dev/null 2>&1
+in_ns xtr1 ping -c1 -W2 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1
 wait_until 5 "ctl ms $T/ms.sock --json show subscriptions | jq -e '.[] | select(.state == \"confirmed\")'" ||
     fail "no confirmed subscription"
 

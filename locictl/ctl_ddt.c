@@ -259,9 +259,9 @@ rig_ask(struct rig *g, const struct lisp_addr *node, int *tries)
 }
 
 static void
-rig_usage(void)
+rig_usage(FILE *f)
 {
-	fprintf(stderr, "usage: locictl rig -m DDT-NODE [-p PORT] [-c COUNT] "
+	fprintf(f, "usage: locictl rig -m DDT-NODE [-p PORT] [-c COUNT] "
 	    "[-s SOURCE] [--json] EID\n");
 }
 
@@ -283,7 +283,10 @@ cmd_rig(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
 			json = 1;
-		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			rig_usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
 			node_s = argv[++i];
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			g.count = atoi(argv[++i]);
@@ -295,14 +298,14 @@ cmd_rig(int argc, char **argv)
 		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
 			i++;
 		else if (argv[i][0] == '-' || eid_s != NULL) {
-			rig_usage();
+			rig_usage(stderr);
 			return 2;
 		} else
 			eid_s = argv[i];
 	}
 	if (eid_s == NULL || node_s == NULL || g.count < 1 ||
 	    g.count > RIG_TRIES_MAX) {
-		rig_usage();
+		rig_usage(stderr);
 		return 2;
 	}
 	if (strchr(eid_s, '/') != NULL ? prefix_parse(eid_s, &g.eid, &g.mlen) == -1 :

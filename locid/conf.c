@@ -57,6 +57,7 @@ conf_defaults(struct conf *c)
 	c->log_rate = 10;
 	c->ratelimit_pps = 1000;
 	c->strict_register_nonce = 0;
+	c->withdraw_on_stop = 1;
 	c->timers.register_interval = 60;
 	c->timers.registration_ttl = 180;
 	c->timers.negative_ttl = 15;
@@ -80,11 +81,13 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->ddt_roots);
 	TAILQ_INIT(&c->ddt_auth);
 	TAILQ_INIT(&c->ddt_delegs);
+	TAILQ_INIT(&c->decap_allow);
 	c->tun_name = strdup("lisp0");
 	c->tun_mtu = 0;
 	c->rt_table = 100;
 	c->rule_prio = 100;
 	c->queue_per_dest = 4;
+	c->map_cache_limit = 100000;
 	c->reply_min_len4 = 8;
 	c->reply_min_len6 = 16;
 	c->registrants_per_prefix = 16;
@@ -151,6 +154,7 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->ddt_auth, conf_prefix);
 	ENTRIES_FREE(&c->ddt_delegs, conf_ddt_deleg);
 	free(c->pubsub_key.secret);
+	ENTRIES_FREE(&c->decap_allow, conf_prefix);
 	free(c->path);
 	free(c->control_path);
 	free(c->control_ro_path);
@@ -654,6 +658,19 @@ conf_listen(struct parse_ctx *ctx, int line, char *s)
 }
 
 void
+conf_metrics_listen(struct parse_ctx *ctx, int line, char *s, uint16_t port)
+{
+	struct lisp_addr a;
+
+	if (conf_toplevel(ctx, line, "metrics-listen") == 0 &&
+	    rloc_parse(ctx, line, "metrics-listen", s, &a) == 0) {
+		ctx->conf->metrics_addr = a;
+		ctx->conf->metrics_port = port;
+	}
+	free(s);
+}
+
+void
 conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
     int *v)
 {
@@ -666,6 +683,32 @@ conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
 			conf_error(ctx, line, "%s must be yes or no", what);
 	}
 	free(s);
+}
+
+void
+conf_decap_check(struct parse_ctx *ctx, int line, char *s)
+{
+	static const char *const names[] = { "off", "map-cache", "mapping-system" };
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "decap-check") == 0) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(s, names[i]) == 0)
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			ctx->conf->decap_check = (int)i;
+		else
+			conf_error(ctx, line, "decap-check must be off, map-cache "
+			    "or mapping-system");
+	}
+	free(s);
+}
+
+const char *
+conf_decap_check_name(int v)
+{
+	return v == DECAP_CHECK_MAP_CACHE ? "map-cache" :
+	    v == DECAP_CHECK_MAPPING_SYSTEM ? "mapping-system" : "off";
 }
 
 void
@@ -1129,8 +1172,8 @@ void
 conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
     struct conf_prefixes *h, char *pfx)
 {
-	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ?
-	    &ctx->pitr_pfx : &ctx->petr_pfx;
+	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ? &ctx->pitr_pfx :
+	    h == &ctx->conf->petr_prefixes ? &ctx->petr_pfx : &ctx->decap_pfx;
 	struct conf_prefix *p;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
@@ -1243,6 +1286,7 @@ ctx_done(struct parse_ctx *ctx)
 	pfx_set_free(&ctx->petr_pfx);
 	pfx_set_free(&ctx->ddt_auth_pfx);
 	pfx_set_free(&ctx->ddt_deleg_pfx);
+	pfx_set_free(&ctx->decap_pfx);
 }
 
 static void

@@ -59,7 +59,7 @@ struct parse_ctx {
 	struct pfx_set	 site_pfx;	/* eid-prefix -> its struct conf_site */
 	struct pfx_set	 mapping_pfx;	/* database-mapping prefixes */
 	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
-	struct pfx_set	 pitr_pfx, petr_pfx;
+	struct pfx_set	 pitr_pfx, petr_pfx, decap_pfx;
 	struct pfx_set	 ddt_auth_pfx, ddt_deleg_pfx;
 };
 
@@ -85,6 +85,8 @@ void	 conf_control_group(struct parse_ctx *, int, char *);
 void	 conf_user(struct parse_ctx *, int, char *);
 void	 conf_listen(struct parse_ctx *, int, char *);
 void	 conf_yesno(struct parse_ctx *, int, const char *, char *, int *);
+void	 conf_decap_check(struct parse_ctx *, int, char *);
+void	 conf_metrics_listen(struct parse_ctx *, int, char *, uint16_t);
 void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);
 void	 conf_block_open(struct parse_ctx *, int, enum conf_block, char *);
 void	 conf_block_close(struct parse_ctx *, int);

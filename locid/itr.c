@@ -244,11 +244,27 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	/* map-cache-limit: the idlest of a few cached entries makes room
+	 * (pending ones are bounded above) */
+	if (mapcache_count(x->mc) >= x->l->conf->map_cache_limit) {
+		if ((e = mapcache_idlest(x->mc, 64)) == NULL) {
+			x->drops[XTR_DROP_ITR_MAP_CACHE_FULL]++;
+			dp_pkt_free(m->pkt);
+			return;
+		}
+		x->drops[XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED]++;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
 	if ((e = mapcache_add(x->mc, &m->dst, addr_bits(&m->dst), now)) == NULL) {
 		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	if (core_monitoring(x->l))
+		core_event(x->l, "map-cache", json_pack("{s:s, s:s, s:s}", "event",
+		    "miss", "eid", addr_fmt(&m->dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    "source", addr_fmt(&m->src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	e->seid = m->src;
 	e->asked_us = now_us();
 	e->used_ms = now;
@@ -434,7 +450,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	struct mc_entry *e0, *e, *o;
 	struct lisp_record rec, best;
 	struct lisp_addr req, eid, beid, seid;
-	int reqlen, i, nbest = 0;
+	int reqlen, i, nbest = 0, covered = 0;
 	struct rbuf recs = rep->records;
 	struct dp_pkt *held = NULL;
 	uint64_t now = now_ms(), us = now_us(), asked_us;
@@ -467,6 +483,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			continue;
 		}
 		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
+			/* a less specific prefix we hold already answers for
+			 * a cached more-specific: its ETR no longer has it */
+			if (why == XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE &&
+			    rec.eid_mlen < reqlen)
+				covered = 1;
 			x->drops[why]++;
 			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: %s",
 			    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -491,6 +512,9 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
 		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
+			    "install", "entry", mc_entry_json(e, now)));
 		if (asked_us && !e->resolve_us) {
 			e->resolve_us = us - asked_us;
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
@@ -521,6 +545,25 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		} while (pc.more);
 		if (e == e0)
 			held = list_cat(held, mc_entry_dequeue(e));
+		else if (e0 != NULL && e0->state != MC_PENDING && e0->mlen > e->mlen)
+			covered = 1;
+	}
+	if (covered && e0 != NULL && e0->state != MC_PENDING) {
+		/* a refresh or an SMR-invoked request for a more-specific
+		 * was answered for a prefix around it: the more-specific is
+		 * gone from its site (issue 10: a /25 stayed cached for a day
+		 * after the ETR went back to the /24) */
+		log_info("itr: %s withdrawn: %s answered for a covering prefix",
+		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		x->drops[XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN]++;
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "withdrawn", "prefix", prefix_fmt(&req, reqlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+		itr_entry_del(e0, x);
+		mapcache_remove(x->mc, e0);
+		e0 = NULL;
 	}
 	if (e0 != NULL && e0->state == MC_PENDING) {
 		/* the answer did not cover what we asked (a broken or
@@ -625,6 +668,11 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	uint64_t now = now_ms();
 
 	x->st.smr_in++;
+	if (core_monitoring(x->l))
+		core_event(x->l, "smr", json_pack("{s:s, s:s, s:s}", "event", "received",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    "eid", q->seid.afi == AFI_NONE ? "" : addr_fmt(&q->seid,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	/* an SMR installs nothing: at most it makes us ask the mapping
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
@@ -654,6 +702,10 @@ static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
 	if (e->state != MC_PENDING && e->expires_ms <= now) {
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 		return 1;

@@ -421,6 +421,26 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	return e;
 }
 
+struct mc_entry *
+mapcache_idlest(struct mapcache *mc, int scan)
+{
+	struct mc_entry *e, *next, *best = NULL;
+	int n;
+
+	/* from the oldest: each entry looked at goes to the back, so the
+	 * next call looks at others (a clock over the list) */
+	for (e = TAILQ_FIRST(&mc->entries), n = 0; e != NULL && n < scan; e = next, n++) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->state == MC_PENDING || e->requesting)
+			continue;
+		if (best == NULL || mc_entry_used(e) < mc_entry_used(best))
+			best = e;
+		TAILQ_REMOVE(&mc->entries, e, entry);
+		TAILQ_INSERT_TAIL(&mc->entries, e, entry);
+	}
+	return best;
+}
+
 void
 mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 {

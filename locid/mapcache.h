@@ -125,6 +125,9 @@ int		 mapcache_walk_under(const struct mapcache *, const struct lisp_addr *eid, 
 struct mc_entry	*mapcache_add(struct mapcache *, const struct lisp_addr *eid, int mlen, uint64_t now);
 /* unlink and free an entry with its held packets */
 void		 mapcache_remove(struct mapcache *, struct mc_entry *);
+/* of the next scan entries (oldest first), the least recently used one
+ * that is neither pending nor asking; NULL if none */
+struct mc_entry	*mapcache_idlest(struct mapcache *, int scan);
 /* the entry that sent nonce, or NULL */
 struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
 void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);

@@ -30,6 +30,7 @@ enum refusal {
 	REF_RLOC,
 	REF_TOO_MANY,
 	REF_REPLAY_ELSEWHERE,
+	REF_OWN_RLOC,
 	REF_MAX
 };
 
@@ -43,6 +44,7 @@ static const char *const refusal_name[REF_MAX] = {
 	"rloc not allowed",
 	"too many registrants for the eid-prefix",
 	"replayed: accepted before from another registrant",
+	"rloc is an address of this map-server",
 };
 
 #define MS_DROPS(X) \
@@ -55,6 +57,7 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_RLOC_NOT_ALLOWED, "map-register: rloc not allowed") \
 	X(MS_DROP_TOO_MANY_REGISTRANTS, "map-register: too many registrants for the prefix") \
 	X(MS_DROP_REPLAYED_ELSEWHERE, "map-register: replayed from another registrant") \
+	X(MS_DROP_OWN_RLOC, "map-register: rloc is an address of this node") \
 	X(MS_DROP_NOTIFY_RETRANSMIT, "map-notify: retransmission answered a second ago") \
 	X(MS_DROP_UNKNOWN_SITE, "map-register: unknown site") \
 	X(MS_DROP_REGISTER_NO_MEMORY, "map-register: out of memory") \
@@ -72,7 +75,7 @@ static const enum ms_drop refusal_drop[REF_MAX] = {
 	MS_DROP_UNKNOWN_KEY_ID, MS_DROP_BAD_HMAC, MS_DROP_OUTSIDE_SITE,
 	MS_DROP_MORE_SPECIFIC, MS_DROP_SPANS_SITES, MS_DROP_REPLAYED_NONCE,
 	MS_DROP_RLOC_NOT_ALLOWED, MS_DROP_TOO_MANY_REGISTRANTS,
-	MS_DROP_REPLAYED_ELSEWHERE,
+	MS_DROP_REPLAYED_ELSEWHERE, MS_DROP_OWN_RLOC,
 };
 
 struct ms_site {
@@ -506,6 +509,10 @@ ms_expire(struct ms *ms, uint64_t now)
 		    reg_eid(r)->site->name,
 		    (r->flags & RF_TTL) ? " (record ttl)" : "");
 		n2 = reg_eid(r)->mlen;
+		if (core_monitoring(ms->l))
+			core_event(ms->l, "register", json_pack("{s:s, s:s, s:s}",
+			    "event", "expired", "site", reg_eid(r)->site->name,
+			    "eid_prefix", p));
 		reg_free(ms, r);
 		ms_publish(ms, &a, n2);
 	}
@@ -733,10 +740,15 @@ refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	if (site != NULL)
 		site->refused[why]++;
 	ms->drops[refusal_drop[why]]++;
-	if (!log_limited_ok(&ms->logrl))
-		return;
 	if (rec != NULL)
 		prefix_fmt(&rec->eid, rec->eid_mlen, e, sizeof(e));
+	if (core_monitoring(ms->l))
+		core_event(ms->l, "register", json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		    "event", "refused", "site", site != NULL ? site->name : "",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    "reason", refusal_name[why], "eid_prefix", e));
+	if (!log_limited_ok(&ms->logrl))
+		return;
 	log_warn("map-register from %s refused: site %s: %s%s%s",
 	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 	    site != NULL ? site->name : "(none)", refusal_name[why],
@@ -768,6 +780,23 @@ registrant_fits(struct ms *ms, const struct pkt *p, const struct lisp_map_regist
 		n++;
 	}
 	return n < ms->l->conf->registrants_per_prefix;
+}
+
+/* an RLOC that is one of our own addresses: requests forwarded to it
+ * would come back to us (only an ETR here may register them) */
+static int
+rloc_own(struct ms *ms, const struct lisp_record *rec)
+{
+	struct rbuf		 rl = rec->rlocs;
+	struct lisp_rloc	 loc;
+
+	if (ms->l->conf->etr)
+		return 0;
+	while (rloc_next(&rl, &loc) == 1)
+		if ((loc.addr.afi == AFI_IPV4 || loc.addr.afi == AFI_IPV6) &&
+		    core_addr_local(ms->l, &loc.addr))
+			return 1;
+	return 0;
 }
 
 static int
@@ -936,6 +965,10 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			refuse(ms, site, p, REF_RLOC, &rec);
 			return;
 		}
+		if (rec.ttl != 0 && rloc_own(ms, &rec)) {
+			refuse(ms, site, p, REF_OWN_RLOC, &rec);
+			return;
+		}
 		if (rec.ttl != 0 && !registrant_fits(ms, p, mr, &rec)) {
 			refuse(ms, site, p, REF_TOO_MANY, &rec);
 			return;
@@ -972,6 +1005,11 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		ms_publish(ms, &rec.eid, rec.eid_mlen);
 	}
 	site->accepted++;
+	if (core_monitoring(ms->l))
+		core_event(ms->l, "register", json_pack("{s:s, s:s, s:s, s:i, s:b}",
+		    "event", "accepted", "site", site->name,
+		    "from", sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    "records", mr->nrecords, "retransmission", rv == REPLAY_RETRANSMIT));
 	if (ms->l->debug)	/* formatting costs as much as the rest */
 		log_debug("map-register from %s accepted for site %s (%u records)",
 		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
@@ -1916,6 +1954,20 @@ ms_stats(void *o)
 	    "pubsub", pubsub_stats(ms->ps));
 }
 
+/* the drops and each site's accepted and refused counts */
+static void
+ms_clear_stats(void *o)
+{
+	struct ms	*ms = o;
+	struct ms_site	*s;
+
+	memset(ms->drops, 0, sizeof(ms->drops));
+	TAILQ_FOREACH(s, &ms->sites, entry) {
+		s->accepted = 0;
+		memset(s->refused, 0, sizeof(s->refused));
+	}
+}
+
 static struct ratelimit *
 ms_logrl(void *o)
 {
@@ -2041,5 +2093,6 @@ const struct role role_ms = {
 	.cmds = ms_cmds,
 	.counters = ms_counters,
 	.stats = ms_stats,
+	.clear_stats = ms_clear_stats,
 	.logrl = ms_logrl,
 };

@@ -27,6 +27,7 @@ struct xtr_rloc {
 	uint8_t		 priority, weight;
 	const char	*ifname;	/* points into the conf */
 	int		 family;
+	int		 local;		/* an address of this node: L bit, source */
 };
 
 /* a database-mapping */
@@ -82,6 +83,9 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
 	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit") \
+	X(XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED, "itr: map-cache entry evicted (map-cache-limit)") \
+	X(XTR_DROP_ITR_MAP_CACHE_FULL, "itr: map-cache full") \
+	X(XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN, "itr: cached more-specific withdrawn by its site") \
 	X(XTR_DROP_ITR_PUBLICATION_AUTHENTICATION_FAILED, "itr: publication authentication failed") \
 	X(XTR_DROP_ITR_PUBLICATION_REPLAYED, "itr: publication nonce not newer") \
 	X(XTR_DROP_ITR_PUBLICATION_UNUSABLE, "itr: publication record unusable")
@@ -188,6 +192,8 @@ void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
+/* Map-Registers with Record TTL 0 for dbs to every map-server */
+void	etr_withdraw(struct xtr *, const struct xtr_db *dbs, int n);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */
 int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 

@@ -37,7 +37,9 @@ for n in root node1 node2 ms1 ms2 mr xtr1 xtr2 ms3 xtr3; do
 	in_ns $n ip route add default via 203.0.113.$c
 	i=$((i + 1))
 done
-for n in 1 2 3; do in_ns xtr$n ip addr add 198.18.$n.1/32 dev lo; done
+# the EIDs on lo as /24s, pinged at .7: an address of an interface
+# itself is refused as the inner destination of an ECM (a loop guard)
+for n in 1 2 3; do in_ns xtr$n ip addr add 198.18.$n.1/24 dev lo; done
 
 conf() {	# conf NAME: writes $T/NAME.conf from stdin, control socket added
 	{ echo "control \"$T/$1.sock\""; echo "log-rate 100"; cat; } >"$T/$1.conf"
@@ -96,11 +98,11 @@ pass "tree up, the three sites registered"
 
 # 1. xtr1 -> xtr2 through the tree, and the answer back
 cap_start walk core e5 udp
-in_ns xtr1 ping -c1 -W3 -I 198.18.1.1 198.18.2.1 >/dev/null 2>&1 ||
-    in_ns xtr1 ping -c1 -W3 -I 198.18.1.1 198.18.2.1 >"$T/p1" 2>&1 ||
+in_ns xtr1 ping -c1 -W3 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 ||
+    in_ns xtr1 ping -c1 -W3 -I 198.18.1.7 198.18.2.7 >"$T/p1" 2>&1 ||
     fail "ping xtr1 -> xtr2 through DDT: $(cat "$T/p1")"
 cap_stop walk
-pass "ping 198.18.1.1 -> 198.18.2.1 crosses (resolved through root, node, ms2)"
+pass "ping 198.18.1.7 -> 198.18.2.7 crosses (resolved through root, node, ms2)"
 # the DDT Map-Requests: ECM with D to root, node1, ms2, in that order
 r=$(tsh walk 'lisp.type == 8 && lisp.ecm.flags.ddt == 1 && ip.src == 203.0.113.21' ip.dst | cut -d, -f1 | head -3 | tr '\n' ' ')
 [ "$r" = "203.0.113.1 203.0.113.5 203.0.113.17 " ] || fail "DDT Map-Requests root, node1, ms2 (got '$r')"
@@ -142,8 +144,8 @@ pass "both map-caches resolved, MR referral cache holds /16 node and both /24 ms
 # 1b. two Map-Servers for 198.18.3.0/24: ms1 has it configured but not
 # registered (MS-NOT-REGISTERED), ms3 has the registration (MS-ACK)
 cap_start two core e5 udp
-in_ns xtr1 ping -c1 -W3 -I 198.18.1.1 198.18.3.1 >/dev/null 2>&1 ||
-    in_ns xtr1 ping -c1 -W3 -I 198.18.1.1 198.18.3.1 >"$T/p3" 2>&1 ||
+in_ns xtr1 ping -c1 -W3 -I 198.18.1.7 198.18.3.7 >/dev/null 2>&1 ||
+    in_ns xtr1 ping -c1 -W3 -I 198.18.1.7 198.18.3.7 >"$T/p3" 2>&1 ||
     fail "ping xtr1 -> xtr3 past an MS without the registration: $(cat "$T/p3")"
 cap_stop two
 r=$(tsh two 'lisp.type == 6 && ip.dst == 203.0.113.21 && lisp.mapping.eid.ipv4 == 198.18.3.0' ip.src \
@@ -157,7 +159,7 @@ pass "MS-NOT-REGISTERED from ms1, the next Map-Server of the set (ms3) answers M
 
 # 2. a delegation hole: negative Map-Reply for the hole prefix
 cap_start hole core e6 udp
-in_ns xtr1 ping -c1 -W1 -I 198.18.1.1 198.18.9.1 >/dev/null 2>&1
+in_ns xtr1 ping -c1 -W1 -I 198.18.1.7 198.18.9.1 >/dev/null 2>&1
 wait_until 5 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.9.1 | jq -e '.[0].state == \"negative\"'" ||
     fail "no negative entry for 198.18.9.1"
 cap_stop hole
@@ -181,8 +183,8 @@ pass "referral cache expired after referral-ttl-max"
 locid_stop node1
 ctl xtr1 "$T/xtr1.sock" clear map-cache >/dev/null || fail "clear map-cache"
 cap_start alt core e5 udp
-in_ns xtr1 ping -c1 -W4 -I 198.18.1.1 198.18.2.1 >/dev/null 2>&1 ||
-    in_ns xtr1 ping -c1 -W4 -I 198.18.1.1 198.18.2.1 >"$T/p4" 2>&1 ||
+in_ns xtr1 ping -c1 -W4 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 ||
+    in_ns xtr1 ping -c1 -W4 -I 198.18.1.7 198.18.2.7 >"$T/p4" 2>&1 ||
     fail "ping with node1 down: $(cat "$T/p4")"
 cap_stop alt
 r=$(tsh alt 'lisp.type == 8 && lisp.ecm.flags.ddt == 1 && ip.src == 203.0.113.21' ip.dst | cut -d, -f1 | head -4 | tr '\n' ' ')

@@ -28,8 +28,8 @@ for i in 1 2 3; do
 	link_add xtr$i eth0 203.0.113.$((i * 4 - 3))/30 ms e$i 203.0.113.$((i * 4 - 2))/30
 	in_ns xtr$i ip route add default via 203.0.113.$((i * 4 - 2))
 done
-in_ns xtr1 ip addr add 198.18.1.1/32 dev lo
-in_ns xtr2 ip addr add 198.18.2.1/32 dev lo
+in_ns xtr1 ip addr add 198.18.1.1/24 dev lo
+in_ns xtr2 ip addr add 198.18.2.1/24 dev lo
 
 cat >"$T/ms.conf" <<EOF
 role map-server
@@ -85,7 +85,7 @@ pass "map-server with pubsub-key up, two sites registered"
 
 # 1. resolution subscribes
 cap_start sub ms e1 udp
-in_ns xtr1 ping -c1 -W2 -I 198.18.1.1 198.18.2.1 >/dev/null 2>&1
+in_ns xtr1 ping -c1 -W2 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1
 wait_until 5 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.2.1 | jq -e '.[0].state == \"complete\"'" ||
     fail "xtr1 resolved 198.18.2.1: $(ctl xtr1 "$T/xtr1.sock" --json show map-cache)"
 wait_until 5 "ctl ms $T/ms.sock --json show subscriptions | jq -e '.[] | select(.state == \"confirmed\")'" ||
@@ -170,7 +170,7 @@ pass "forged (bad HMAC) and replayed (old nonce) Map-Notifies refused, counted, 
 locid_stop xtr3
 wait_until 10 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.2.1 | jq -e '.[0].locators | map(.rloc) == [\"203.0.113.5\"]'" ||
     fail "expiry not published: $(ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1)"
-in_ns xtr1 ping -c1 -W2 -I 198.18.1.1 198.18.2.1 >/dev/null 2>&1 || fail "ping after the change"
+in_ns xtr1 ping -c1 -W2 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 || fail "ping after the change"
 ctl ms "$T/ms.sock" --json show stats >"$T/st.json"
 jq -e '."map-server".pubsub | .subscriptions >= 1 and .acks >= 3 and .map_notifies >= 3' "$T/st.json" >/dev/null ||
     fail "pubsub stats: $(jq -c '."map-server".pubsub' "$T/st.json")"

@@ -903,6 +903,130 @@ test_pending_bound(void **state)
 	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
 }
 
+
+/* map-cache-limit (issue 9 item 5): at the limit a new destination takes
+ * the place of the idlest cached entry; pending ones are never evicted */
+static void
+test_map_cache_limit(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct rbuf recs;
+	struct mc_entry *e;
+	struct lisp_addr a, d;
+	uint8_t buf[256], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 9, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	const char *pfx[] = { "198.18.2.0/24", "198.18.3.0/24", "198.18.4.0/24" };
+	uint64_t now = now_ms();
+	int i, mlen;
+
+	SKIP_IF_NO_NS(f);
+	f->l.conf->map_cache_limit = 3;
+	for (i = 0; i < 3; i++) {
+		struct rec_spec r[] = { { pfx[i], "127.0.0.1", 0, 1, 0 } };
+
+		assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
+		assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now));
+		mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+		recs = rep.records;
+		assert_int_equal(record_next(&recs, &rec), 1);
+		mc_entry_set(e, &rec, "map-reply", now);
+		/* 198.18.3.0/24 was used longest ago */
+		e->used_ms = now - (i == 1 ? 50000 : 1000);
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	tun_in(f, pk, sizeof(pk));		/* to 198.18.9.10 */
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	assert_int_equal(drops(&f->x, "itr: map-cache entry evicted (map-cache-limit)"), 1);
+	d = A("198.18.3.1");
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.2.1");
+	assert_non_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.9.10");
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	/* only pending entries left to take: a new destination is refused */
+	itr_clear(&f->x, NULL, 0);
+	for (i = 0; i < 4; i++) {
+		pk[18] = (uint8_t)(20 + i);
+		tun_in(f, pk, sizeof(pk));
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	assert_int_equal(mapcache_pending(f->x.mc), 3);
+	assert_int_equal(drops(&f->x, "itr: map-cache full"), 1);
+}
+
+
+/* a cached entry for prefix with one locator */
+static struct mc_entry *
+cached(struct fx *f, const char *prefix)
+{
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct lisp_addr a;
+	struct mc_entry *e;
+	struct rbuf recs;
+	uint8_t buf[256];
+	int mlen;
+	const struct rec_spec r[] = { { prefix, "127.0.0.1", 0, 1, 0 } };
+
+	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
+	assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now_ms()));
+	mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	mc_entry_set(e, &rec, "map-reply", now_ms());
+	return e;
+}
+
+/* issue 10's stale more-specific: an ETR's database went /24 -> /25 ->
+ * /24; its SMR makes the ITR ask for the /25, the answer is the /24. the
+ * /25 goes, whether the /24 is cached already or not */
+static void
+test_more_specific_withdrawn(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_request smr, q;
+	struct lisp_map_reply rep;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.130");
+	struct pkt p;
+	uint8_t buf[1500];
+	struct rec_spec r24[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 0 } };
+	int round;
+
+	SKIP_IF_NO_NS(f);
+	for (round = 0; round < 2; round++) {
+		/* the second time without the /24 cached, for the other half
+		 * (the same /25 again would wait for the per-EID limit) */
+		if (round == 0) {
+			cached(f, "198.18.2.0/24");
+			cached(f, "198.18.2.128/25");
+		} else {
+			itr_clear(&f->x, NULL, 0);
+			cached(f, "198.18.2.0/25");
+			d = A("198.18.2.10");
+		}
+		assert_int_equal(mapcache_lookup(f->x.mc, &d)->mlen, 25);
+		memset(&smr, 0, sizeof(smr));
+		smr.flags = MREQ_S;
+		smr.nonce = 42;
+		smr.seid = d;
+		pkt_from(&p, "127.0.0.1", 4342);
+		itr_smr_in(&f->x, &p, &smr);
+		assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+		mkreply(&rep, buf, sizeof(buf), 0, q.nonce, r24, 1);
+		itr_reply_in(&f->x, &p, &rep);
+		assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+		assert_int_equal(e->mlen, 24);
+		assert_int_equal(e->state, MC_POSITIVE);
+		assert_int_equal(mapcache_count(f->x.mc), 1);
+		assert_int_equal(drops(&f->x, "itr: cached more-specific withdrawn by its site"),
+		    round + 1);
+	}
+}
+
 int
 main(void)
 {
@@ -918,6 +1042,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_reply_probed_prefix_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -917,6 +917,56 @@ test_replay_lispers_form(void **state)
 	assert_true(is_registered("198.18.1.0/24"));
 }
 
+/* a site registering this Map-Server's own address as its RLOC (issue 9
+ * attack 5: one ECM became ~8,000): refused; a request the MS would
+ * forward to its own address is not forwarded */
+static void
+test_own_rloc(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", "192.0.2.1", MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	uint8_t		 buf[512], inner[512];
+	size_t		 len, ilen;
+
+	fake_local_addr("192.0.2.1");
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_role_drops(&role_ms, "map-register: rloc is an address of this node"), 1);
+	assert_int_equal(site_refused("rloc is an address of this map-server"), 1);
+	assert_false(is_registered("198.18.1.0/24"));
+	assert_int_equal(fake_nsent(), 0);
+	/* registered before the address became ours */
+	s.rloc = "192.0.2.77";
+	s.nonce = 8;
+	assert_int_equal(do_register(&s), 1);
+	assert_true(is_registered("198.18.1.0/24"));
+	fake_local_addr("192.0.2.77");
+	fake_sent_clear();
+	len = rm_request("198.18.1.7", 0, ITR, 40000, 9, 0, buf, sizeof(buf),
+	    inner, &ilen);
+	fake_role(&role_mr);
+	fake_rx(buf, len, ITR, 40000);
+	assert_int_equal(fake_nsent(), 0);
+	assert_int_equal(fake_core_drops(CORE_DROP_FORWARD_TO_OURSELVES), 1);
+}
+
+/* with a monitor watching, registrations accepted and refused are
+ * events; without one none is built */
+static void
+test_register_events(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	struct rm_reg	 bad = { "198.18.1.0/24", ETR, MREG_M, 8, "wrong", 0, 0, 0, 0 };
+
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_events(NULL), 0);
+	fake_monitor(1);
+	s.nonce = 9;
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_events("register"), 1);
+	assert_int_equal(do_register(&bad), 1);
+	assert_int_equal(fake_events("register"), 2);
+	fake_monitor(0);
+}
+
 /* OOR: a random nonce per register, never in order */
 static void
 test_replay_random_nonces(void **state)
@@ -953,6 +1003,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_replay_counting, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_lispers_form, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_random_nonces, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_own_rloc, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_register_events, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_key_revoked_on_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clear_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),
