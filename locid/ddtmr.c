@@ -355,6 +355,13 @@ pending_negative(struct dr_pending *pr, const struct lisp_addr *eid, int mlen,
 		return;
 	}
 	pr->dr->negative++;
+	if (core_monitoring(pr->dr->l)) {
+		char pf[ADDR_STRLEN];
+
+		core_event(pr->dr->l, "ddt", json_pack("{s:s, s:s, s:I}",
+		    "event", "negative", "prefix", prefix_fmt(&rec.eid, mlen, pf,
+		    sizeof(pf)), "ttl", (json_int_t)ttl));
+	}
 	locid_send(pr->dr->l, (struct sockaddr *)&pr->reply_to, buf, w.len);
 }
 
@@ -369,6 +376,10 @@ pending_timeout(void *arg)
 	if (pending_send(pr))
 		return;
 	dr->drops[DR_DROP_TIMEOUT]++;
+	if (core_monitoring(dr->l))
+		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s}", "event",
+		    "unanswered", "eid", prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
+		    "last_asked", addr_fmt(&pr->asked, s, sizeof(s))));
 	log_limited(&dr->logrl, "ddt: no answer for %s (last asked %s)",
 	    prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
 	    addr_fmt(&pr->asked, s, sizeof(s)));
@@ -544,6 +555,16 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 		    dr_drop_names[DR_DROP_LOOP]);
 		pending_free(pr);
 		return;
+	}
+	if (core_monitoring(dr->l)) {
+		char pf[ADDR_STRLEN], e[ADDR_STRLEN], a[ADDR_STRLEN];
+
+		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}",
+		    "event", "referral", "from", addr_fmt(&src, a, sizeof(a)),
+		    "eid", prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
+		    "prefix", prefix_fmt(&rec->eid, rec->eid_mlen, pf, sizeof(pf)),
+		    "action", referral_act_name(rec->act), "ttl", (json_int_t)rec->ttl,
+		    "incomplete", rec->incomplete != 0));
 	}
 	/* an answer about more than the node holds is taken for its part */
 	if (rec->act != REF_NODE_REFERRAL && rec->act != REF_MS_REFERRAL &&

@@ -650,6 +650,11 @@ itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reg
 			rec.ttl = c->timers.record_ttl_max;
 		mc_entry_set(e, &rec, "publication", now);
 		e->pub_nonce = n->nonce;
+		if (core_monitoring(x->l))
+			core_event(x->l, "pubsub", json_pack("{s:s, s:s, s:s, s:i}",
+			    "event", "publication", "from", s, "prefix",
+			    prefix_fmt(&eid, rec.eid_mlen, pf, sizeof(pf)),
+			    "locators", (int)rec.nrlocs));
 		entry_route(x, e, e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
 		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&c->petrs));
 		x->st.publications++;

@@ -128,6 +128,8 @@ sub_send(struct ps_sub *s)
 	locid_timer_at(s->timer, now_ms() + PUBSUB_RETRY_MS);
 }
 
+static void	sub_event(struct ps_sub *, const char *);
+
 static void
 sub_timer(void *arg)
 {
@@ -143,11 +145,31 @@ sub_timer(void *arg)
 		return;
 	}
 	ps->expired++;
+	sub_event(s, "removed");
 	log_limited(&ps->logrl, "pubsub: subscriber %s of %s removed: no "
 	    "map-notify-ack after %d map-notifies",
 	    sa_fmt((const struct sockaddr *)&s->to, a, sizeof(a)),
 	    prefix_fmt(&s->eid, s->mlen, p, sizeof(p)), s->tries);
 	sub_free(s);
+}
+
+/* locictl monitor: what happened to the subscription */
+static void
+sub_event(struct ps_sub *s, const char *what)
+{
+	struct lisp_addr ra;
+	char		 p[ADDR_STRLEN], r[ADDR_STRLEN], x[2 * XTR_ID_LEN + 1];
+	int		 i;
+
+	if (!core_monitoring(s->ps->l))
+		return;
+	for (i = 0; i < XTR_ID_LEN; i++)
+		snprintf(x + 2 * i, 3, "%02x", s->xtr_id[i]);
+	addr_from_sockaddr(&ra, (const struct sockaddr *)&s->to, NULL);
+	core_event(s->ps->l, "pubsub", json_pack("{s:s, s:s, s:s, s:s, s:I}",
+	    "event", what, "prefix", prefix_fmt(&s->eid, s->mlen, p, sizeof(p)),
+	    "xtr_id", x, "itr_rloc", addr_fmt(&ra, r, sizeof(r)),
+	    "nonce", (json_int_t)s->nonce));
 }
 
 /* the outstanding Map-Notify of s becomes rec under a new nonce */
@@ -266,6 +288,7 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
 	ps->n++;
 	/* the confirmation carries the request's nonce (§5) */
 	sub_notify(s, mreq->nonce, rec, len);
+	sub_event(s, "subscribed");
 	(void)p;
 }
 
@@ -289,6 +312,7 @@ pubsub_publish(struct pubsub *ps, const struct lisp_addr *eid0, int mlen,
 			s->reclen = len;
 		}
 		sub_notify(s, s->nonce + 1, rec, len);
+		sub_event(s, "published");
 	}
 }
 
@@ -322,6 +346,7 @@ pubsub_ack(struct pubsub *ps, const struct pkt *p, const struct lisp_map_registe
 	ps->acked++;
 	if (!s->confirmed) {
 		s->confirmed = 1;
+		sub_event(s, "confirmed");
 		/* it replaces what the xTR had for the prefix */
 		for (o = TAILQ_FIRST(&ps->subs); o != NULL; o = n) {
 			n = TAILQ_NEXT(o, entry);

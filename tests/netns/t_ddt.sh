@@ -183,6 +183,10 @@ pass "referral cache expired after referral-ttl-max"
 locid_stop node1
 ctl xtr1 "$T/xtr1.sock" clear map-cache >/dev/null || fail "clear map-cache"
 cap_start alt core e5 udp
+ip netns exec "$(ns mr)" "$LOCICTL" -s "$T/mr.sock" monitor --json -c 3 -t 8 ddt >"$T/mon.json" 2>&1 </dev/null &
+mon=$!
+# attached once its control connection is up
+wait_until 3 "in_ns mr ss -xp | grep -q 'pid=$mon,'" || fail "locictl monitor did not connect"
 in_ns xtr1 ping -c1 -W4 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 ||
     in_ns xtr1 ping -c1 -W4 -I 198.18.1.7 198.18.2.7 >"$T/p4" 2>&1 ||
     fail "ping with node1 down: $(cat "$T/p4")"
@@ -193,7 +197,11 @@ r=$(tsh alt 'lisp.type == 8 && lisp.ecm.flags.ddt == 1 && ip.src == 203.0.113.21
 ctl mr "$T/mr.sock" --json show referral-cache |
     jq -e '.[] | select(.prefix == "198.18.0.0/16") | .referral_set == ["203.0.113.9", "203.0.113.5"]' \
     >/dev/null || fail "silent node1 not moved behind node2: $(ctl mr "$T/mr.sock" --json show referral-cache)"
-pass "node1 down: node2 answered after the timeout, ping crossed, node1 demoted"
+wait $mon
+jq -s -e 'map(select(.kind == "ddt" and .event == "referral")) | map(.from + " " + .action) |
+    . == ["203.0.113.1 node-referral", "203.0.113.9 ms-referral", "203.0.113.17 ms-ack"]' \
+    "$T/mon.json" >/dev/null || fail "locictl monitor ddt: $(cat "$T/mon.json")"
+pass "node1 down: node2 answered after the timeout, ping crossed, node1 demoted; locictl monitor ddt shows the walk"
 
 # 5. rig from the MR's namespace: the walk printed hop by hop
 ctl mr "$T/mr.sock" rig -m 203.0.113.1 --json 198.18.1.7 >"$T/rig.json" || true

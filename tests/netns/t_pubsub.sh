@@ -123,6 +123,10 @@ ctl ms "$T/ms.sock" show subscriptions | grep -q "^198.18.2.0/24  *0000000000000
     fail "show subscriptions text: $(ctl ms "$T/ms.sock" show subscriptions)"
 cap_start chg3 ms e3 udp
 cap_start chg1 ms e1 udp
+ip netns exec "$(ns ms)" "$LOCICTL" -s "$T/ms.sock" monitor --json -c 1 -t 8 pubsub \
+    >"$T/mon.json" 2>&1 </dev/null &
+mon=$!
+wait_until 3 "in_ns ms ss -xp | grep -q 'pid=$mon,'" || fail "locictl monitor did not connect"
 locid_start xtr3 "$T/xtr3.conf"
 wait_until 5 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.2.1 | jq -e '.[0].locators | length == 2'" ||
     fail "xtr1 cache did not follow: $(ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1)"
@@ -140,7 +144,11 @@ r=$(tsh chg1 'lisp.type == 4 && ip.dst == 203.0.113.1' lisp.mapping.eid.ipv4 lis
     lisp.mapping.loccnt | head -1)
 [ "$r" = "198.18.2.0|24|2" ] || fail "published Map-Notify (got '$r')"
 log "  change to subscriber cache: $(printf '%.1f' "$(echo "$dt * 1000" | bc -l)") ms (Map-Register in to Map-Notify-Ack out)"
-pass "xtr3's registration published: xtr1's cache has both RLOCs within 1 s, no SMR, no Map-Request"
+wait $mon
+jq -e '.kind == "pubsub" and .event == "published" and .prefix == "198.18.2.0/24" and
+    .itr_rloc == "203.0.113.1"' "$T/mon.json" >/dev/null || fail "locictl monitor pubsub: $(cat "$T/mon.json")"
+pass "xtr3's registration published: xtr1's cache has both RLOCs within 1 s, no SMR, no Map-Request; locictl monitor pubsub"
+
 
 # 3. forged and replayed Notifies change nothing
 pub=$(tsh chg1 'lisp.type == 4 && ip.dst == 203.0.113.1' udp.payload | head -1)
