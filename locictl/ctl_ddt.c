@@ -274,6 +274,8 @@ cmd_rig(int argc, char **argv)
 	json_t		*hops = json_array(), *h, *set, *out;
 	char		 err[256], a[ADDR_STRLEN];
 	int		 i, json = 0, tries = 0, hop, done = 0, c, ncand;
+	int		 mlen, last_mlen = -1, loop = 0;
+	const char	*pfx;
 	size_t		 j;
 
 	memset(&g, 0, sizeof(g));
@@ -367,6 +369,20 @@ cmd_rig(int argc, char **argv)
 		}
 		done = 1;
 		ncand = 0;
+		/* a referral must narrow the space, as a resolver checks */
+		pfx = json_string_value(json_object_get(h, "prefix"));
+		mlen = pfx != NULL && strchr(pfx, '/') != NULL ? atoi(strchr(pfx, '/') + 1) : -1;
+		if ((strcmp(act, "node-referral") == 0 || strcmp(act, "ms-referral") == 0) &&
+		    mlen <= last_mlen) {
+			if (!json)
+				printf("*** referral loop: %s is not more specific than "
+				    "the last referral\n", pfx);
+			loop = 1;
+			done = 0;
+			json_decref(h);
+			break;
+		}
+		last_mlen = mlen;
 		if (strcmp(act, "node-referral") == 0 || strcmp(act, "ms-referral") == 0) {
 			json_array_foreach(json_object_get(h, "referral_set"), j, out)
 				if (ncand < RIG_HOPS_MAX &&
@@ -382,8 +398,8 @@ cmd_rig(int argc, char **argv)
 	    json_array_size(hops) - 1) : NULL;
 	act = h != NULL ? json_string_value(json_object_get(h, "action")) : NULL;
 	if (json) {
-		out = json_pack("{s:s, s:i, s:O, s:s?}", "eid", eid_s, "tries", tries,
-		    "hops", hops, "result", act);
+		out = json_pack("{s:s, s:i, s:O, s:s?, s:b}", "eid", eid_s, "tries", tries,
+		    "hops", hops, "result", act, "loop", loop);
 		ctl_print_json(out);
 		json_decref(out);
 	}
