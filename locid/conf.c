@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "lcaf.h"
 #include "msg.h"
 #include "confpriv.h"
 
@@ -30,6 +31,7 @@ const struct conf_role_kw conf_role_kws[ROLE_MAX + 1] = {
 	[ROLE_PITR] = { "pitr", offsetof(struct conf, pitr) },
 	[ROLE_PETR] = { "petr", offsetof(struct conf, petr) },
 	[ROLE_DDT] = { "ddt-node", offsetof(struct conf, ddt_node) },
+	[ROLE_RTR] = { "rtr", offsetof(struct conf, rtr) },
 	[ROLE_MAX] = { NULL, 0 },
 };
 
@@ -40,7 +42,7 @@ conf_role_on(const struct conf *c, const struct conf_role_kw *k)
 }
 
 static const char *const block_names[] = {
-	"", "timers", "site", "database-mapping"
+	"", "timers", "site", "database-mapping", "map-cache"
 };
 
 void
@@ -76,12 +78,15 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->map_servers);
 	TAILQ_INIT(&c->map_resolvers);
 	TAILQ_INIT(&c->petrs);
+	TAILQ_INIT(&c->nat_rtrs);
+	c->info_interval = 15;
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
 	TAILQ_INIT(&c->ddt_roots);
 	TAILQ_INIT(&c->ddt_auth);
 	TAILQ_INIT(&c->ddt_delegs);
 	TAILQ_INIT(&c->decap_allow);
+	TAILQ_INIT(&c->static_mappings);
 	c->tun_name = strdup("lisp0");
 	c->tun_mtu = 0;
 	c->rt_table = 100;
@@ -141,13 +146,21 @@ conf_free(struct conf *c)
 		rlocs_free(&m->rlocs);
 		free(m);
 	}
+	while ((m = TAILQ_FIRST(&c->static_mappings)) != NULL) {
+		TAILQ_REMOVE(&c->static_mappings, m, entry);
+		rlocs_free(&m->rlocs);
+		free(m);
+	}
 	while ((ms = TAILQ_FIRST(&c->map_servers)) != NULL) {
 		TAILQ_REMOVE(&c->map_servers, ms, entry);
 		free(ms->key.secret);
 		free(ms);
 	}
+	for (i = 0; i < c->nlskeys; i++)
+		free(c->lskeys[i].secret);
 	ENTRIES_FREE(&c->map_resolvers, conf_peer);
 	ENTRIES_FREE(&c->petrs, conf_peer);
+	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->ddt_roots, conf_peer);
@@ -240,8 +253,8 @@ conf_toplevel(struct parse_ctx *ctx, int line, const char *what)
 static int
 inside(struct parse_ctx *ctx, int line, enum conf_block b, const char *what)
 {
-	if (ctx->block == b)
-		return 0;
+	if (ctx->block == b || (b == BLOCK_MAPPING && ctx->block == BLOCK_STATIC))
+		return 0;	/* a static map-cache entry has rlocs as a mapping */
 	if (ctx->block == BLOCK_NONE)
 		conf_error(ctx, line, "%s outside any block", what);
 	else
@@ -817,6 +830,70 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 	ctx->block_line = line;
 }
 
+/* map-cache PREFIX { rloc ... } (positive), or map-cache PREFIX ACTION
+ * (negative, no block): a static map-cache entry, never asked for and
+ * never expiring */
+static void
+static_open(struct parse_ctx *ctx, int line, char *pfx, int act, int negative)
+{
+	struct conf_mapping *m;
+	char buf[ADDR_STRLEN];
+
+	if ((m = entry_alloc(ctx, line, sizeof(*m))) == NULL) {
+		free(pfx);
+		return;
+	}
+	TAILQ_INIT(&m->rlocs);
+	m->act = act;
+	m->negative = negative;
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
+		if (pfx_find(&ctx->static_pfx, &m->eid, m->mlen) != NULL)
+			conf_error(ctx, line, "map-cache %s defined twice",
+			    pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
+		else if (pfx_add(&ctx->static_pfx, &m->eid, m->mlen, m) == -1)
+			nomem(ctx, line);
+	}
+	free(pfx);
+	TAILQ_INSERT_TAIL(&ctx->conf->static_mappings, m, entry);
+	if (negative)
+		return;
+	ctx->mapping = m;
+	ctx->block = BLOCK_STATIC;
+	ctx->block_line = line;
+}
+
+void
+conf_static_negative(struct parse_ctx *ctx, int line, char *pfx, char *act)
+{
+	static const struct {
+		const char	*name;
+		int		 act;
+	} acts[] = {
+		{ "native-forward", ACT_NATIVE_FORWARD },
+		{ "drop", ACT_DROP },
+		{ "send-map-request", ACT_SEND_MAP_REQUEST },
+	};
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "map-cache") == -1) {
+		free(pfx);
+		free(act);
+		return;
+	}
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(act, acts[i].name) == 0)
+			break;
+	if (i == sizeof(acts) / sizeof(acts[0])) {
+		conf_error(ctx, line, "map-cache %s: action must be native-forward, "
+		    "drop or send-map-request, or a { rloc ... } block", pfx);
+		free(pfx);
+		free(act);
+		return;
+	}
+	free(act);
+	static_open(ctx, line, pfx, acts[i].act, 1);
+}
+
 void
 conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
     char *arg)
@@ -840,6 +917,9 @@ conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
 		break;
 	case BLOCK_MAPPING:
 		mapping_open(ctx, line, arg);
+		break;
+	case BLOCK_STATIC:
+		static_open(ctx, line, arg, ACT_NO_ACTION, 0);
 		break;
 	default:
 		free(arg);
@@ -867,9 +947,10 @@ conf_block_close(struct parse_ctx *ctx, int line)
 			    "eid-prefix", ctx->site->name);
 		break;
 	case BLOCK_MAPPING:
+	case BLOCK_STATIC:
 		if (TAILQ_EMPTY(&ctx->mapping->rlocs))
-			conf_error(ctx, ctx->block_line, "database-mapping %s "
-			    "has no rloc", pfx_fmt(&ctx->mapping->eid,
+			conf_error(ctx, ctx->block_line, "%s %s has no rloc",
+			    block_names[ctx->block], pfx_fmt(&ctx->mapping->eid,
 			    ctx->mapping->mlen, buf, sizeof(buf)));
 		break;
 	default:
@@ -890,6 +971,56 @@ conf_description(struct parse_ctx *ctx, int line, char *s)
 		return;
 	}
 	free(s);
+}
+
+void
+conf_lisp_sec(struct parse_ctx *ctx, int line, char *s)
+{
+	if (conf_toplevel(ctx, line, "lisp-sec") == 0) {
+		if (strcmp(s, "off") == 0)
+			ctx->conf->lisp_sec = LISPSEC_OFF;
+		else if (strcmp(s, "on") == 0)
+			ctx->conf->lisp_sec = LISPSEC_ON;
+		else if (strcmp(s, "required") == 0)
+			ctx->conf->lisp_sec = LISPSEC_REQUIRED;
+		else
+			conf_error(ctx, line, "lisp-sec must be off, on or required");
+	}
+	free(s);
+}
+
+/* the pre-shared secret an ITR wraps its one-time keys with and a
+ * Map-Resolver / Map-Server unwraps them with (RFC 9303 §6.5) */
+void
+conf_lisp_sec_key(struct parse_ctx *ctx, int line, uint64_t id, char *secret)
+{
+	struct conf *c = ctx->conf;
+	int i;
+
+	if (conf_toplevel(ctx, line, "lisp-sec-key") == -1 ||
+	    conf_range(ctx, line, "lisp-sec-key id", id, 0, 255) == -1)
+		goto out;
+	if (*secret == '\0') {
+		conf_error(ctx, line, "lisp-sec-key secret is empty");
+		goto out;
+	}
+	for (i = 0; i < c->nlskeys; i++)
+		if (c->lskeys[i].key_id == id) {
+			conf_error(ctx, line, "lisp-sec-key %u defined twice",
+			    (unsigned)id);
+			goto out;
+		}
+	if (c->nlskeys == (int)(sizeof(c->lskeys) / sizeof(c->lskeys[0]))) {
+		conf_error(ctx, line, "more than %zu lisp-sec-keys",
+		    sizeof(c->lskeys) / sizeof(c->lskeys[0]));
+		goto out;
+	}
+	c->lskeys[c->nlskeys].key_id = (uint8_t)id;
+	c->lskeys[c->nlskeys].alg = 0;
+	c->lskeys[c->nlskeys++].secret = secret;
+	return;
+out:
+	free(secret);
 }
 
 void
@@ -1020,6 +1151,11 @@ conf_rloc(struct parse_ctx *ctx, int line, char *addr, char *ifname,
 	if (inside(ctx, line, BLOCK_MAPPING, "rloc") == -1 || opt.bad ||
 	    (ifname != NULL && family == 0))
 		goto out;
+	if (ifname != NULL && ctx->block == BLOCK_STATIC) {
+		conf_error(ctx, line, "rloc interface in a map-cache entry: "
+		    "its RLOCs are another site's addresses");
+		goto out;
+	}
 	if (addr != NULL) {
 		if (rloc_parse(ctx, line, "rloc", addr, &a) == -1)
 			goto out;
@@ -1052,7 +1188,10 @@ out:
 void
 conf_ttl(struct parse_ctx *ctx, int line, uint64_t v)
 {
-	if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
+	if (ctx->block == BLOCK_STATIC)
+		conf_error(ctx, line, "ttl in a map-cache entry: a static entry "
+		    "does not expire");
+	else if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
 	    conf_range(ctx, line, "ttl", v, 1, 525600) == 0)
 		ctx->mapping->ttl = (uint32_t)v;
 }
@@ -1153,6 +1292,24 @@ out:
 	free(s);
 }
 
+/* the RTRs a Map-Server names in its Info-Replies: at most as many as
+ * one NAT-Traversal LCAF carries */
+void
+conf_nat_rtr(struct parse_ctx *ctx, int line, char *s)
+{
+	struct conf_peer	*p;
+	int			 n = 0;
+
+	TAILQ_FOREACH(p, &ctx->conf->nat_rtrs, entry)
+		n++;
+	if (n == NAT_RTR_MAX) {
+		conf_error(ctx, line, "more than %d nat-rtr", NAT_RTR_MAX);
+		free(s);
+		return;
+	}
+	conf_peer(ctx, line, "nat-rtr", &ctx->conf->nat_rtrs, s);
+}
+
 void
 conf_tun(struct parse_ctx *ctx, int line, char *name, int has_mtu,
     uint64_t mtu)
@@ -1227,6 +1384,13 @@ role_check(struct parse_ctx *ctx, int role, int line)
 	case ROLE_ITR:
 		if (TAILQ_EMPTY(&c->map_resolvers))
 			conf_error(ctx, line, "role itr needs a map-resolver");
+		if (c->lisp_sec != LISPSEC_OFF && c->nlskeys == 0)
+			conf_error(ctx, line, "role itr with lisp-sec needs a "
+			    "lisp-sec-key");
+		break;
+	case ROLE_RTR:
+		if (TAILQ_EMPTY(&c->map_servers))
+			conf_error(ctx, line, "role rtr needs a map-server");
 		break;
 	case ROLE_PITR:
 		if (TAILQ_EMPTY(&c->pitr_prefixes))
@@ -1258,7 +1422,7 @@ conf_finish(struct parse_ctx *ctx)
 		if (m->ttl == 0)
 			m->ttl = c->timers.map_cache_ttl;
 	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
-	    !c->pitr && !c->petr && !c->ddt_node)
+	    !c->pitr && !c->petr && !c->ddt_node && !c->rtr)
 		conf_error(ctx, 0, "no role configured");
 	if (c->control_ro_path == NULL &&
 	    strlen(conf_control_path(c)) + 3 > CONTROL_PATH_MAX)
@@ -1281,6 +1445,7 @@ ctx_done(struct parse_ctx *ctx)
 {
 	pfx_set_free(&ctx->site_pfx);
 	pfx_set_free(&ctx->mapping_pfx);
+	pfx_set_free(&ctx->static_pfx);
 	pfx_set_free(&ctx->ms_route_pfx);
 	pfx_set_free(&ctx->pitr_pfx);
 	pfx_set_free(&ctx->petr_pfx);

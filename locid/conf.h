@@ -20,6 +20,11 @@ enum decap_check {
 	DECAP_CHECK_MAPPING_SYSTEM,	/* and asks the mapping system on a miss */
 };
 
+/* lisp-sec: what an ITR asks for and accepts (RFC 9303) */
+#define LISPSEC_OFF		0
+#define LISPSEC_ON		1	/* ask, verify signed answers, take unsigned ones */
+#define LISPSEC_REQUIRED	2	/* refuse unsigned answers */
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -62,6 +67,7 @@ struct conf_mapping {
 	int		 mlen;
 	uint32_t	 ttl;		/* minutes, in Map-Replies */
 	struct conf_rlocs rlocs;
+	int		 negative, act;	/* static map-cache: negative, ACT_* */
 	TAILQ_ENTRY(conf_mapping) entry;
 };
 TAILQ_HEAD(conf_mappings, conf_mapping);
@@ -128,6 +134,7 @@ struct conf {
 	int		 pitr;
 	int		 petr;
 	int		 ddt_node;
+	int		 rtr;			/* NAT traversal RTR */
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
 	char		*control_ro_path;	/* NULL: control_path + ".ro" */
@@ -162,6 +169,7 @@ struct conf {
 	uint32_t	 subscriptions_max;	/* 10000 */
 	/* xTR */
 	struct conf_mappings mappings;
+	struct conf_mappings static_mappings;	/* ITR: map-cache entries */
 	struct conf_map_servers map_servers;
 	struct conf_peers map_resolvers;
 	struct conf_peers petrs;		/* use-petr */
@@ -177,9 +185,17 @@ struct conf {
 	size_t		 map_cache_limit;	/* ITR: cached entries, 100000 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
 	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
+	int		 lisp_sec;		/* LISPSEC_OFF / _ON / _REQUIRED */
+	int		 nlskeys;
+	struct conf_key	 lskeys[4];		/* lisp-sec-key: ITR/MR OTK wrapping */
 	uint8_t		 xtr_id[16];
 	int		 has_xtr_id;
 	uint64_t	 site_id;
+	/* NAT traversal (draft-ermagan-lisp-nat-traversal) */
+	struct conf_peers nat_rtrs;		/* MS: RTRs named in Info-Replies */
+	int		 info_unauth;		/* MS: answer unauthenticated Info-Requests */
+	int		 nat_traversal;		/* ETR: detect NAT by Info-Request */
+	uint32_t	 info_interval;		/* ETR: s between Info-Requests, 15 */
 };
 
 /* parse path; on error return NULL and write "file:line: reason" to err */

@@ -15,11 +15,12 @@
 
 enum conf_role {
 	ROLE_MS, ROLE_MR, ROLE_ITR, ROLE_ETR, ROLE_PITR, ROLE_PETR, ROLE_DDT,
+	ROLE_RTR,
 	ROLE_MAX
 };
 
 enum conf_block {
-	BLOCK_NONE, BLOCK_TIMERS, BLOCK_SITE, BLOCK_MAPPING
+	BLOCK_NONE, BLOCK_TIMERS, BLOCK_SITE, BLOCK_MAPPING, BLOCK_STATIC
 };
 
 /* prefixes already given, for the duplicate checks in O(1): an open
@@ -58,6 +59,7 @@ struct parse_ctx {
 	int		 listen4_line, listen6_line;
 	struct pfx_set	 site_pfx;	/* eid-prefix -> its struct conf_site */
 	struct pfx_set	 mapping_pfx;	/* database-mapping prefixes */
+	struct pfx_set	 static_pfx;	/* map-cache (static) prefixes */
 	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
 	struct pfx_set	 pitr_pfx, petr_pfx, decap_pfx;
 	struct pfx_set	 ddt_auth_pfx, ddt_deleg_pfx;
@@ -86,6 +88,7 @@ void	 conf_user(struct parse_ctx *, int, char *);
 void	 conf_listen(struct parse_ctx *, int, char *);
 void	 conf_yesno(struct parse_ctx *, int, const char *, char *, int *);
 void	 conf_decap_check(struct parse_ctx *, int, char *);
+void	 conf_static_negative(struct parse_ctx *, int, char *pfx, char *act);
 void	 conf_metrics_listen(struct parse_ctx *, int, char *, uint16_t);
 void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);
 void	 conf_block_open(struct parse_ctx *, int, enum conf_block, char *);
@@ -104,6 +107,7 @@ void	 conf_map_server(struct parse_ctx *, int, char *, uint64_t, char *,
 void	 conf_xtr_id(struct parse_ctx *, int, char *);
 void	 conf_peer(struct parse_ctx *, int, const char *, struct conf_peers *,
 	    char *);
+void	 conf_nat_rtr(struct parse_ctx *, int, char *);
 void	 conf_tun(struct parse_ctx *, int, char *, int, uint64_t);
 void	 conf_prefix_list(struct parse_ctx *, int, const char *,
 	    struct conf_prefixes *, char *);
@@ -119,6 +123,8 @@ void	 conf_ddt_auth(struct parse_ctx *, int, char *);
 void	 conf_pubsub_key(struct parse_ctx *, int, uint64_t, char *, char *);
 void	 conf_ddt_deleg(struct parse_ctx *, int, char *, const char *,
 	    struct conf_words *);
+void	 conf_lisp_sec(struct parse_ctx *, int, char *);
+void	 conf_lisp_sec_key(struct parse_ctx *, int, uint64_t, char *);
 int	 conf_toplevel(struct parse_ctx *, int, const char *);
 int	 conf_finish(struct parse_ctx *);
 

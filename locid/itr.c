@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "locid.h"
+#include "lsec.h"
 #include "msg_build.h"
 #include "mrsel.h"
 #include "probe.h"
@@ -133,6 +134,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	struct req_slot *slot;
 	uint8_t buf[1024];
 	size_t len;
+	const char *why;
 	uint64_t at;
 	int nmr = 0, k;
 
@@ -198,6 +200,12 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	q.sport = LISP_CONTROL_PORT;
 	if ((len = map_request_build(buf, sizeof(buf), &q)) == 0) {
 		log_limited(&x->logrl, "itr: map-request does not fit");
+		return -1;
+	}
+	if (c->lisp_sec != LISPSEC_OFF && (len = lsec_itr_protect(&x->otks, c,
+	    buf, len, sizeof(buf), q.nonce, now, &why)) == 0) {
+		x->drops[XTR_DROP_ITR_LISP_SEC_MAP_REQUEST_NOT_SENT]++;
+		log_limited(&x->logrl, "itr: lisp-sec map-request not sent: %s", why);
 		return -1;
 	}
 	mc_entry_add_nonce(e, q.nonce);
@@ -443,6 +451,51 @@ record_refused(const struct xtr *x, const struct pkt *p, const struct lisp_recor
 	return NULL;
 }
 
+/* the drop counted for each LISP-SEC refusal (lsec.h) */
+static const enum xtr_drop lsec_drop[LSEC_R__N] = {
+	[LSEC_R_NOT_SIGNED] = XTR_DROP_ITR_LISP_SEC_MAP_REPLY_WITHOUT_LISP_SEC,
+	[LSEC_R_MALFORMED] = XTR_DROP_ITR_LISP_SEC_MALFORMED,
+	[LSEC_R_NO_OTK] = XTR_DROP_ITR_LISP_SEC_NO_ONE_TIME_KEY,
+	[LSEC_R_EID_HMAC] = XTR_DROP_ITR_LISP_SEC_EID_HMAC,
+	[LSEC_R_PKT_HMAC] = XTR_DROP_ITR_LISP_SEC_PKT_HMAC,
+	[LSEC_R_ALGORITHM] = XTR_DROP_ITR_LISP_SEC_ALGORITHM,
+};
+
+/* with a verified LISP-SEC answer a record counts only for what the
+ * Map-Server vouched for: cut to its intersection with the EID-AD, or
+ * refused when there is none (RFC 9303 §6.9.1). -1: refused */
+static int
+lsec_clip(struct xtr *x, const struct pkt *p, const struct ls_reply_ad *ad,
+    struct lisp_record *rec, struct lisp_addr *eid)
+{
+	struct lisp_addr c;
+	int clen;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], s[64];
+
+	if (ls_eid_ad_clip(&ad->eid, eid, rec->eid_mlen, &c, &clen) == -1) {
+		x->drops[XTR_DROP_ITR_LISP_SEC_RECORD_OUTSIDE_THE_EID_AD]++;
+		log_limited(&x->logrl, "itr: map-reply from %s: record %s refused: "
+		    "outside the lisp-sec eid-ad",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    prefix_fmt(eid, rec->eid_mlen, a, sizeof(a)));
+		return -1;
+	}
+	if (clen != rec->eid_mlen) {
+		c.has_iid = eid->has_iid;
+		c.iid = eid->iid;
+		addr_mask(&c, clen);
+		x->drops[XTR_DROP_ITR_LISP_SEC_RECORD_TRUNCATED_TO_THE_EID_AD]++;
+		log_limited(&x->logrl, "itr: map-reply from %s: record %s cut to %s, "
+		    "the lisp-sec eid-ad",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    prefix_fmt(eid, rec->eid_mlen, a, sizeof(a)),
+		    prefix_fmt(&c, clen, b, sizeof(b)));
+		*eid = c;
+		rec->eid_mlen = (uint8_t)clen;
+	}
+	return 0;
+}
+
 void
 itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
@@ -456,6 +509,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	uint64_t now = now_ms(), us = now_us(), asked_us;
 	enum xtr_drop why;
 	const char *refused;
+	struct ls_reply_ad sad;
+	enum lsec_verdict sv;
+	enum lsec_refusal sr;
+	struct msg_err serr;
+	char ebuf[MSG_ERR_LEN];
 
 	x->st.map_replies_in++;
 	if (rep->flags & MREP_P) {
@@ -469,6 +527,19 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		    (unsigned long long)rep->nonce);
 		return;
 	}
+	sv = lsec_itr_check(x->otks, x->l->conf, p->buf, p->len, rep, &sad, &sr,
+	    &serr, now);
+	if (sv == LSEC_REFUSED) {
+		/* the request stays outstanding: the real answer may follow */
+		x->drops[lsec_drop[sr]]++;
+		log_limited(&x->logrl, "itr: map-reply from %s dropped: lisp-sec: %s%s%s",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    lsec_refusal_name(sr), serr.reason != NULL ? ": " : "",
+		    serr.reason != NULL ? msg_err_str(&serr, ebuf, sizeof(ebuf)) : "");
+		return;
+	}
+	if (sv == LSEC_VERIFIED)
+		lsec_otk_del(x->otks, rep->nonce);	/* a replay finds none */
 	req = e0->eid;
 	reqlen = e0->mlen;
 	seid = e0->seid;
@@ -482,6 +553,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			x->drops[XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID]++;
 			continue;
 		}
+		if (sv == LSEC_VERIFIED && lsec_clip(x, p, &sad, &rec, &eid) == -1)
+			continue;
 		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
 			/* a less specific prefix we hold already answers for
 			 * a cached more-specific: its ETR no longer has it */
@@ -511,7 +584,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
-		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
+		mc_entry_set(e, &best, sv == LSEC_VERIFIED ? "lisp-sec" :
+		    best.auth ? "map-reply" : "proxy-reply", now);
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
 			    "install", "entry", mc_entry_json(e, now)));
@@ -681,7 +755,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	/* an SMR installs nothing: at most it makes us ask the mapping
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
-	    e->state == MC_PENDING) {
+	    e->state == MC_PENDING || e->is_static) {
 		x->drops[XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE]++;
 		log_limited(&x->logrl, "itr: smr from %s ignored: %s not in the map-cache",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -706,7 +780,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
-	if (e->state != MC_PENDING && e->expires_ms <= now) {
+	if (e->state != MC_PENDING && e->expires_ms <= now && !e->is_static) {
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
 			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
@@ -752,7 +826,8 @@ entry_due(const struct mc_entry *e, uint64_t now)
 		due = e->next_try_ms;
 	if (e->smr_defer && !e->requesting && e->smr_ms + 3000 < due)
 		due = e->smr_ms + 3000;
-	if (e->state != MC_PENDING && !e->requesting && mc_entry_used(e) > e->updated_ms &&
+	if (e->state != MC_PENDING && !e->requesting && !e->is_static &&
+	    mc_entry_used(e) > e->updated_ms &&
 	    mc_entry_used(e) + 60000 > now && e->expires_ms > e->updated_ms) {
 		/* a refresh in the last tenth of the TTL, if still used then
 		 * (a first use after this is woken by itr_process) */
@@ -805,6 +880,73 @@ itr_tick_budget(struct xtr *x, uint64_t now, uint64_t budget_us)
 	return 0;
 }
 
+/* the configured map-cache entries (map-cache PREFIX ...): the old ones
+ * go, the conf's come in place of whatever is cached for their prefixes */
+void
+itr_static_load(struct xtr *x)
+{
+	const struct conf_mapping *m;
+	const struct conf_rloc *r;
+	struct mc_entry *e, *next;
+	struct lisp_record rec;
+	struct lisp_rloc loc;
+	struct rbuf b, recs;
+	struct wbuf w;
+	uint8_t buf[1024];
+	uint64_t now = now_ms();
+	int n = 0;
+
+	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->is_static) {
+			itr_entry_del(e, x);
+			mapcache_remove(x->mc, e);
+		}
+	}
+	TAILQ_FOREACH(m, &x->l->conf->static_mappings, entry) {
+		memset(&rec, 0, sizeof(rec));
+		rec.eid = m->eid;
+		rec.eid_mlen = (uint8_t)m->mlen;
+		rec.ttl = x->l->conf->timers.record_ttl_max;
+		rec.act = (uint8_t)(m->negative ? m->act : ACT_NO_ACTION);
+		rec.auth = 1;
+		TAILQ_FOREACH(r, &m->rlocs, entry)
+			rec.nrlocs++;
+		wbuf_init(&w, buf, sizeof(buf));
+		record_encode(&w, &rec);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			memset(&loc, 0, sizeof(loc));
+			loc.addr = r->addr;
+			loc.priority = r->priority;
+			loc.weight = r->weight;
+			loc.mpriority = 255;
+			loc.flags = RLOC_R;
+			rloc_encode(&w, &loc);
+		}
+		rbuf_init(&b, buf, w.len);
+		recs = b;
+		if (w.err || record_next(&recs, &rec) != 1)
+			continue;
+		if ((e = mapcache_exact(x->mc, &m->eid, m->mlen)) != NULL) {
+			itr_entry_del(e, x);
+			mapcache_remove(x->mc, e);
+		}
+		if ((e = mapcache_add(x->mc, &m->eid, m->mlen, now)) == NULL)
+			continue;
+		mc_entry_set(e, &rec, "static", now);
+		e->source = "static";	/* negative ones too */
+		e->is_static = 1;
+		e->expires_ms = UINT64_MAX;
+		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
+		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
+			entry_route(x, e, 1);
+		mc_entry_wake(e, now);
+		n++;
+	}
+	if (n > 0)
+		log_info("itr: %d static map-cache entr%s", n, n == 1 ? "y" : "ies");
+}
+
 int
 itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 {
@@ -813,6 +955,8 @@ itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 
 	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
 		next = TAILQ_NEXT(e, entry);
+		if (e->is_static)
+			continue;	/* configured: only a reload changes them */
 		if (a != NULL && !addr_prefix_covers(a, mlen, &e->eid) &&
 		    !(mlen == addr_bits(a) && addr_prefix_covers(&e->eid, e->mlen, a)))
 			continue;

@@ -431,7 +431,7 @@ mapcache_idlest(struct mapcache *mc, int scan)
 	 * next call looks at others (a clock over the list) */
 	for (e = TAILQ_FIRST(&mc->entries), n = 0; e != NULL && n < scan; e = next, n++) {
 		next = TAILQ_NEXT(e, entry);
-		if (e->state == MC_PENDING || e->requesting)
+		if (e->state == MC_PENDING || e->requesting || e->is_static)
 			continue;
 		if (best == NULL || mc_entry_used(e) < mc_entry_used(best))
 			best = e;
@@ -614,7 +614,8 @@ mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
 {
 	uint64_t life, left;
 
-	if (e->state == MC_PENDING || e->requesting || e->expires_ms <= now)
+	if (e->state == MC_PENDING || e->requesting || e->expires_ms <= now ||
+	    e->is_static)
 		return 0;
 	life = e->expires_ms - e->updated_ms;
 	left = e->expires_ms - now;
@@ -687,7 +688,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
 	json_object_set_new(o, "source", json_string(e->source));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
-	if (e->state == MC_PENDING)
+	if (e->state == MC_PENDING || e->is_static)
 		json_object_set_new(o, "expires", json_null());
 	else
 		json_object_set_new(o, "expires", json_integer(e->expires_ms > now ?

@@ -89,6 +89,7 @@ struct mc_entry {
 	uint8_t		 nnonces;
 	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
 	uint8_t		 route;		/* a throw route is installed for it */
+	uint8_t		 is_static;	/* from the config: never expires or asked for */
 };
 TAILQ_HEAD(mc_entries, mc_entry);
 

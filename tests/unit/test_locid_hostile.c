@@ -314,7 +314,7 @@ fx_setup(void **state)
 	/* the data plane over the socketpair, forwarding by the map-cache's
 	 * FIB and handing misses to the ITR */
 	assert_int_equal(dp_attach(&f->x.dp, NULL, mapcache_fib(f->x.mc),
-	    &(struct dp_ctl){ &f->x, itr_miss, NULL }, &f->x.logrl, f->tun[0], 1400), 0);
+	    &(struct dp_ctl){ .arg = &f->x, .miss = itr_miss }, &f->x.logrl, f->tun[0], 1400), 0);
 	xtr_policy(&f->x);
 	*state = f;
 	return 0;
@@ -672,37 +672,53 @@ test_request_rate_per_eid(void **state)
 }
 
 
+/* a plain Map-Request for eid/mlen with ITR-RLOC 127.0.0.1, encoded into
+ * buf and decoded into q as the core would hand it over; its length */
+static size_t
+mkrequest(struct lisp_map_request *q, uint8_t *buf, size_t cap, uint32_t flags,
+    uint64_t nonce, const char *seid, const char *eid, int mlen)
+{
+	struct lisp_eid_prefix ep;
+	struct msg_err err;
+	struct wbuf w;
+	struct rbuf b;
+
+	memset(q, 0, sizeof(*q));
+	q->flags = flags;
+	q->nonce = nonce;
+	if (seid != NULL)
+		q->seid = A(seid);
+	else
+		addr_set_none(&q->seid);
+	q->nitr = 1;
+	q->itr[0] = A("127.0.0.1");
+	q->nrecords = 1;
+	memset(&ep, 0, sizeof(ep));
+	ep.eid = A(eid);
+	ep.mlen = (uint8_t)mlen;
+	wbuf_init(&w, buf, cap);
+	map_request_encode_hdr(&w, q);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, q);
+	assert_false(w.err);
+	rbuf_init(&b, buf, w.len);
+	assert_int_equal(map_request_decode(&b, q, &err), 0);
+	return w.len;
+}
+
 /* the records an ETR answers a request for 198.18.1.0/24 with (-1: none) */
 static int
 etr_answer_records(struct fx *f, uint32_t flags, size_t *reqlen, size_t *replen)
 {
 	struct lisp_map_request q;
 	struct lisp_map_reply rep;
-	struct lisp_eid_prefix ep;
 	struct pkt p;
 	uint8_t buf[1500];
-	struct wbuf w;
 	struct rbuf b;
 	struct msg_err err;
 	ssize_t n;
 
-	memset(&q, 0, sizeof(q));
-	q.flags = flags;
-	q.nonce = 77;
-	addr_set_none(&q.seid);
-	q.nitr = 1;
-	q.itr[0] = A("127.0.0.1");
-	q.nrecords = 1;
-	memset(&ep, 0, sizeof(ep));
-	ep.eid = A("198.18.1.0");
-	ep.mlen = 24;
-	wbuf_init(&w, buf, sizeof(buf));
-	map_request_encode_hdr(&w, &q);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &q);
-	rbuf_init(&b, buf, w.len);
-	assert_int_equal(map_request_decode(&b, &q, &err), 0);
-	*reqlen = w.len;
+	*reqlen = mkrequest(&q, buf, sizeof(buf), flags, 77, NULL, "198.18.1.0", 24);
 	pkt_from(&p, "127.0.0.1", f->itr_port);
 	etr_request_in(&f->x, &p, NULL, &q);
 	if ((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) <= 0)
@@ -789,34 +805,16 @@ test_etr_reply_limited(void **state)
 {
 	struct fx *f = *state;
 	struct lisp_map_request q;
-	struct lisp_eid_prefix ep;
 	struct pkt p;
 	uint8_t buf[1500];
-	struct wbuf w;
 	struct rbuf b;
 	struct msg_err err;
 	int i, got = 0, probes = 0;
 
-	SKIP_IF_NO_NS(f);
 	/* 30 Map-Requests from one ITR at once: the burst is answered */
 	for (i = 0; i < 35; i++) {
-		memset(&q, 0, sizeof(q));
-		q.flags = i >= 30 ? MREQ_P : 0;
-		q.nonce = 100 + (uint64_t)i;
-		q.seid = A("198.18.2.10");
-		q.nitr = 1;
-		q.itr[0] = A("127.0.0.1");
-		q.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.eid = A("198.18.1.10");
-		ep.mlen = 32;
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &q);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &q);
-		assert_false(w.err);
-		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &err), 0);
+		mkrequest(&q, buf, sizeof(buf), i >= 30 ? MREQ_P : 0, 100 + (uint64_t)i,
+		    "198.18.2.10", "198.18.1.10", 32);
 		pkt_from(&p, "127.0.0.1", f->itr_port);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
@@ -840,22 +838,8 @@ test_etr_reply_limited(void **state)
 	/* a probe flood with the victim as ITR-RLOC (issue 9's reflection):
 	 * at most the probe burst is answered */
 	for (i = 0; i < 2 * ETR_PROBE_RL_BURST; i++) {
-		memset(&q, 0, sizeof(q));
-		q.flags = MREQ_P;
-		q.nonce = 1000 + (uint64_t)i;
-		addr_set_none(&q.seid);
-		q.nitr = 1;
-		q.itr[0] = A("127.0.0.1");
-		q.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.eid = A("198.18.1.0");
-		ep.mlen = 24;
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &q);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &q);
-		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &err), 0);
+		mkrequest(&q, buf, sizeof(buf), MREQ_P, 1000 + (uint64_t)i, NULL,
+		    "198.18.1.0", 24);
 		pkt_from(&p, "198.51.100.66", 4342);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
@@ -1027,6 +1011,48 @@ test_more_specific_withdrawn(void **state)
 	}
 }
 
+
+/* lispers.net's RLOC-probe with an empty EID record (AFI 0, length 0:
+ * frame 139 of ../shared/captures/peers/lispers-net-interop.pcap, to
+ * 203.0.113.1): answered with our first mapping, P set, one record */
+static void
+test_probe_empty_eid_record(void **state)
+{
+	struct fx *f = *state;
+	static const char hex[] =
+	    "120000015a4699ef71d70db40001c61201000001cb00710400000000";
+	uint8_t pk[64], buf[1500];
+	struct lisp_map_request q;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct msg_err err;
+	struct rbuf b, recs;
+	struct pkt p;
+	ssize_t n;
+	size_t i;
+
+	SKIP_IF_NO_NS(f);
+	for (i = 0; i < sizeof(hex) / 2; i++)
+		sscanf(hex + 2 * i, "%2hhx", &pk[i]);
+	rbuf_init(&b, pk, sizeof(hex) / 2);
+	assert_int_equal(map_request_decode(&b, &q, &err), 0);
+	assert_true(q.flags & MREQ_P);
+	/* answer to our test ITR socket instead of 203.0.113.4 */
+	q.itr[0] = A("127.0.0.1");
+	pkt_from(&p, "127.0.0.1", f->itr_port);
+	etr_request_in(&f->x, &p, NULL, &q);
+	assert_true((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) > 0);
+	rbuf_init(&b, buf, (size_t)n);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+	assert_true(rep.flags & MREP_P);
+	assert_int_equal(rep.nonce, 0x5a4699ef71d70db4ULL);
+	assert_int_equal(rep.nrecords, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	assert_string_equal(prefix_fmt(&rec.eid, rec.eid_mlen, (char[ADDR_STRLEN]){ 0 },
+	    ADDR_STRLEN), "198.18.1.0/24");
+}
+
 int
 main(void)
 {
@@ -1044,6 +1070,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_empty_eid_record, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -671,6 +671,18 @@ test_forward_to_etr(void **state)
 	fake_advance(180000);
 	assert_int_equal(request("198.18.2.9", NULL, NULL, &nonce), 1);
 	assert_int_equal(fake_sent_get(0)->buf[0] >> 4, LISP_MAP_REPLY);
+	/* and 8 records for that configured, unregistered space: one
+	 * negative answer, not 8 (issue 9: 8 x 28 octets for one ECM) */
+	{
+		uint8_t	buf[1024];
+		size_t	len = rm_request_n("198.18.2.9", 0, 8, ITR, 40000, 98, 0,
+			    buf, sizeof(buf), inner, &ilen);
+
+		fake_sent_clear();
+		assert_int_equal(fake_rx(buf, len, ITR, 40000), 1);
+		assert_int_equal(fake_nsent(), 1);
+		assert_true(fake_sent_get(0)->len <= len);
+	}
 	/* an ETR RLOC of a family the core cannot send to: the MS answers
 	 * for it instead */
 	s.nonce = 2;
