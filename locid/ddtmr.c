@@ -98,6 +98,7 @@ struct dr {
 	struct dr_pendings	 pending;
 	unsigned		 npending;
 	struct locid_timer	*sweep;
+	uint64_t		 sweep_at;	/* when it is armed for, 0: not */
 	uint64_t		 drops[DR_DROP__N];
 	uint64_t		 rx_ref[6];	/* Map-Referrals taken, by action */
 	uint64_t		 resolved, negative, sent;
@@ -161,6 +162,11 @@ cache_expire(struct dr *dr, uint64_t now)
 		else if (next == 0 || e->expires < next)
 			next = e->expires;
 	}
+	/* a sweep walks the cache: at most one a second (lookups and show
+	 * skip what expired in between) */
+	if (next != 0 && next < now + 1000)
+		next = now + 1000;
+	dr->sweep_at = next;
 	if (next != 0)
 		locid_timer_at(dr->sweep, next);
 	else
@@ -231,7 +237,11 @@ cache_put(struct dr *dr, const struct lisp_record *rec)
 	}
 	TAILQ_INSERT_TAIL(&dr->cache, e, age);
 	dr->ncache++;
-	cache_expire(dr, now);
+	/* the sweep moves only for an earlier expiry: an insert is O(depth) */
+	if (dr->sweep_at == 0 || e->expires < dr->sweep_at) {
+		dr->sweep_at = e->expires;
+		locid_timer_at(dr->sweep, e->expires);
+	}
 }
 
 /* an RLOC of a cached referral did not answer: the others first next time */
@@ -715,6 +725,7 @@ dr_clear_cache(void *o, json_t *args, char *err, size_t errlen)
 
 	cache_clear(dr);
 	locid_timer_stop(dr->sweep);
+	dr->sweep_at = 0;
 	return json_pack("{s:I}", "cleared", (json_int_t)n);
 }
 
