@@ -86,6 +86,7 @@ lig() {	# lig RESOLVER: one rtt in ms, or nothing
 	in_ns client "$LOCICTL" lig -m "$1" -c 1 --json 198.18.1.7 2>/dev/null |
 	    jq -r 'select(.records != null) | .rtt_ms'
 }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }'; }
 # p50 p99 of the numbers in FILE
 pct() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) { print "- -"; exit }
 	i = int(NR * 0.5 + 0.5); if (i < 1) i = 1; j = int(NR * 0.99 + 0.5); if (j < 1) j = 1;
@@ -122,12 +123,12 @@ printf 'ddt: lig rtt over %d runs (answered: direct %d, cold %d, warm %d)\n' "$R
     "$(wc -l <"$T/direct")" "$(wc -l <"$T/cold")" "$(wc -l <"$T/warm")"
 printf '  direct MS/MR      p50 %8s ms  p99 %8s ms  (baseline)\n' "$d50" "$d99"
 printf '  DDT cold (3 hops) p50 %8s ms  p99 %8s ms  ratio p50 %.2f\n' "$c50" "$c99" \
-    "$(echo "$c50 / $d50" | bc -l)"
+    "$(div "$c50" "$d50")"
 printf '  DDT warm (cached) p50 %8s ms  p99 %8s ms  ratio p50 %.2f\n' "$w50" "$w99" \
-    "$(echo "$w50 / $d50" | bc -l)"
+    "$(div "$w50" "$d50")"
 if [ "$wd50" != "-" ] && [ "$wc50" != "-" ] && [ "$ww50" != "-" ]; then
 	printf '  on the wire (request out to reply in) p50: direct %s ms, cold %s ms (ratio %.2f), warm %s ms (ratio %.2f)\n' \
-	    "$wd50" "$wc50" "$(echo "$wc50 / $wd50" | bc -l)" "$ww50" "$(echo "$ww50 / $wd50" | bc -l)"
+	    "$wd50" "$wc50" "$(div "$wc50" "$wd50")" "$ww50" "$(div "$ww50" "$wd50")"
 fi
 
 # throughput: the same client, the same packets, both resolvers
@@ -187,4 +188,4 @@ td=$(flood 203.0.113.9)
 tw=$(flood 203.0.113.13)
 [ -n "$td" ] && [ "$td" -gt 0 ] && [ -n "$tw" ] || fail "flood: direct '$td' ddt '$tw'"
 printf '  MR throughput: direct %s answers/s, DDT (cached) %s answers/s, ratio %.2f\n' \
-    "$td" "$tw" "$(echo "$tw / $td" | bc -l)"
+    "$td" "$tw" "$(div "$tw" "$td")"

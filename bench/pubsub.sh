@@ -20,7 +20,7 @@ NS_PREFIX=${NS_PREFIX:-psb-}
 trap_cleanup
 RUNS=${RUNS:-10}
 [ "$(id -u)" -eq 0 ] || { echo "pubsub: skipped (needs root for network namespaces)"; exit 0; }
-for c in jq tshark bc; do command -v $c >/dev/null || { echo "pubsub: skipped (no $c)"; exit 0; }; done
+for c in jq tshark; do command -v $c >/dev/null || { echo "pubsub: skipped (no $c)"; exit 0; }; done
 T=$NETNS_TMP
 
 ns_add ms; router ms
@@ -89,7 +89,7 @@ tsh a 'udp.srcport == 4342 && ip.src == 203.0.113.1 && udp.payload[0] == 0x50' f
 while IFS='|' read -r tp nonce; do
 	treg=$(awk -v t="$tp" '$1 <= t { r = $1 } END { print r }' "$T/reg")
 	tack=$(awk -v t="$tp" '$1 >= t { print $1; exit }' "$T/ack")
-	[ -n "$treg" ] && [ -n "$tack" ] && echo "($tack - $treg) * 1000" | bc -l >>"$T/lat"
+	[ -n "$treg" ] && [ -n "$tack" ] && awk -v a="$tack" -v r="$treg" 'BEGIN { printf "%.6f\n", (a - r) * 1000 }' >>"$T/lat"
 done <"$T/pub"
 in_ns ms ping -c "$RUNS" -i 0.05 -q 203.0.113.1 >"$T/ping" 2>&1
 base=$(sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p' "$T/ping")
@@ -100,4 +100,4 @@ p50=$(pct "$T/lat" 0.5); p99=$(pct "$T/lat" 0.99)
 printf 'pubsub: change to subscriber cache over %d changes (of %d runs)\n' "$n" "$RUNS"
 printf '  Map-Register in -> Map-Notify-Ack out  p50 %s ms  p99 %s ms\n' "$p50" "$p99"
 printf '  baseline ping rtt ms <-> xtr1 (avg)     %s ms   ratio p50 %.2f\n' "$base" \
-    "$(echo "$p50 / $base" | bc -l)"
+    "$(awk -v a="$p50" -v b="$base" 'BEGIN { printf "%.4f", a / b }')"
