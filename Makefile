@@ -118,6 +118,7 @@ $(BUILD)/tests/test_locid_%: tests/unit/test_locid_%.c $(LIBDAEMON) $(LIBLOCID)
 # configuration's and liblocid, none of the core, xTR, netlink or TUN
 ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/nat_ms.o \
 	     $(BUILD)/locid/rtr.o $(BUILD)/locid/replay.o $(BUILD)/locid/lsec.o \
+	     $(BUILD)/locid/ddt.o $(BUILD)/locid/ddtmr.o $(BUILD)/locid/pubsub.o \
 	     $(BUILD)/locid/conf.o \
 	     $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o $(BUILD)/tests/unit/fakecore.o
 

@@ -21,7 +21,14 @@ mreq_encode(uint8_t *buf, size_t cap, const struct mreq_build *b)
 	for (i = 0; i < b->nitr && q.nitr < MREQ_ITR_MAX; i++)
 		q.itr[q.nitr++] = b->itr[i];
 	q.nrecords = 1;
+	if (b->has_ids) {
+		q.flags |= MREQ_I;
+		q.has_ids = 1;
+		memcpy(q.xtr_id, b->xtr_id, XTR_ID_LEN);
+		q.site_id = b->site_id;
+	}
 	memset(&ep, 0, sizeof(ep));
+	ep.flags = b->rec_flags;
 	ep.mlen = (uint8_t)b->mlen;
 	ep.eid = b->eid;
 	wbuf_init(&w, buf, cap);
@@ -45,5 +52,43 @@ map_request_build(uint8_t *buf, size_t cap, const struct mreq_build *b)
 	wbuf_init(&w, buf, cap);
 	ecm_encode(&w, 0, &b->isrc, &b->idst, b->sport, LISP_CONTROL_PORT,
 	    inner, len);
+	return w.err ? 0 : w.len;
+}
+
+size_t
+map_referral_build(uint8_t *buf, size_t cap, const struct referral_build *b)
+{
+	struct lisp_map_referral mr;
+	struct lisp_record	 rec;
+	struct lisp_rloc	 rl;
+	struct wbuf		 w;
+	int			 i, n;
+
+	if (b->mlen < 0 || b->mlen > addr_bits(&b->eid))
+		return 0;
+	n = b->nrlocs < REFB_RLOC_MAX ? b->nrlocs : REFB_RLOC_MAX;
+	memset(&mr, 0, sizeof(mr));
+	mr.nonce = b->nonce;
+	mr.nrecords = 1;
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = b->ttl;
+	rec.nrlocs = (uint8_t)n;
+	rec.eid_mlen = (uint8_t)b->mlen;
+	rec.act = b->act;
+	rec.auth = 1;
+	rec.incomplete = b->incomplete != 0;
+	rec.eid = b->eid;
+	wbuf_init(&w, buf, cap);
+	map_referral_encode_hdr(&w, &mr);
+	record_encode(&w, &rec);
+	for (i = 0; i < n; i++) {
+		memset(&rl, 0, sizeof(rl));
+		rl.priority = 1;
+		rl.weight = (uint8_t)(100 / n);
+		rl.mpriority = 255;
+		rl.flags = RLOC_R;
+		rl.addr = b->rlocs[i];
+		rloc_encode(&w, &rl);
+	}
 	return w.err ? 0 : w.len;
 }

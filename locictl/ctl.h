@@ -22,6 +22,10 @@ struct ctl_opts {
  * argv[1..] (anywhere); argv is compacted, the new argc is returned, or -1
  * (message printed) when -s has no value */
 int	ctl_opts_parse(int argc, char **argv, struct ctl_opts *);
+/* ctl_ddt.c */
+int	show_referral_cache(const struct ctl_opts *);
+int	clear_referral_cache(const struct ctl_opts *);
+int	show_subscriptions(const struct ctl_opts *);
 
 /* one connection to the daemon; several requests may follow each other */
 struct ctl_conn {

@@ -303,7 +303,7 @@ cmd_show(int argc, char **argv)
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac < 2) {
-		fprintf(stderr, "usage: locictl show site|stats|metrics|map-cache|database|nat|running-config|version ...\n");
+		fprintf(stderr, "usage: locictl show site|stats|metrics|map-cache|database|nat|running-config|referral-cache|subscriptions|version ...\n");
 		return 2;
 	}
 	if (o.json && o.openmetrics) {
@@ -324,6 +324,10 @@ cmd_show(int argc, char **argv)
 		return show_nat(&o);
 	if (strcmp(argv[1], "running-config") == 0)
 		return show_running_config(&o);
+	if (strcmp(argv[1], "referral-cache") == 0)
+		return show_referral_cache(&o);
+	if (strcmp(argv[1], "subscriptions") == 0)
+		return show_subscriptions(&o);
 	if (strcmp(argv[1], "map-cache") == 0 || strcmp(argv[1], "database") == 0) {
 		/* hand the original options on: argv[0] show, options, rest */
 		char	*av[ac + 5];

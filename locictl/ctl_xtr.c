@@ -367,14 +367,23 @@ cmd_clear(int argc, char **argv)
 	/* options may come before the object: take "map-cache" out */
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "map-cache") == 0 || strcmp(argv[i], "site") == 0 ||
-		    strcmp(argv[i], "stats") == 0)
+		    strcmp(argv[i], "stats") == 0 ||
+		    strcmp(argv[i], "referral-cache") == 0)
 			break;
+	if (i < argc && strcmp(argv[i], "referral-cache") == 0) {
+		memmove(argv + i, argv + i + 1, sizeof(*argv) * (size_t)(argc - i));
+		argc--;
+		memset(&o, 0, sizeof(o));
+		if (ctl_opts_parse(argc, argv, &o) == -1)
+			return 2;
+		return clear_referral_cache(&o);
+	}
 	if (i < argc && strcmp(argv[i], "site") == 0)
 		return clear_site(argc, argv, i);
 	if (i < argc && strcmp(argv[i], "stats") == 0)
 		return clear_stats(argc, argv, i);
 	if (i == argc) {
-		fprintf(stderr, "usage: locictl clear map-cache [PREFIX] | clear site NAME | clear stats\n");
+		fprintf(stderr, "usage: locictl clear map-cache [PREFIX] | clear site NAME | clear stats | clear referral-cache\n");
 		return 2;
 	}
 	memmove(argv + i, argv + i + 1, sizeof(*argv) * (size_t)(argc - i));

@@ -234,6 +234,31 @@ static const struct fld reload_role_f[RR_NF] = {
 };
 TABLE(fld_reload_role, "reload role", "reload", "roles.*", reload_role_f);
 
+/* show referral-cache: the DDT Map-Resolver's referrals, the roots first */
+static const struct fld refcache_f[RC_NF] = {
+	[RC_PREFIX] =		{ "prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[RC_ACTION] =		{ "action", "Action", FLD_STR, 0, NULL, NULL, 0 },
+	[RC_TTL] =		{ "ttl", "TTL", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_EXPIRES] =		{ "expires_in", "Expires", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_HITS] =		{ "hits", "Hits", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_SET] =		{ "referral_set", "Referral set", FLD_ARR, 0, NULL, NULL, 0 },
+};
+TABLE(fld_refcache, "referral-cache", "show-referral-cache", "[]", refcache_f);
+
+/* show subscriptions: the Map-Server's subscribers (RFC 9437) */
+static const struct fld subs_f[SB_NF] = {
+	[SB_PREFIX] =		{ "prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[SB_XTR_ID] =		{ "xtr_id", "xTR-ID", FLD_STR, 0, NULL, NULL, 0 },
+	[SB_SITE_ID] =		{ "site_id", "Site-ID", FLD_INT, 0, NULL, NULL, 0 },
+	[SB_RLOC] =		{ "itr_rloc", "ITR-RLOC", FLD_STR, 0, NULL, NULL, 0 },
+	[SB_STATE] =		{ "state", "State", FLD_STR, 0, NULL, NULL, 0 },
+	[SB_SINCE] =		{ "since", "Since", FLD_INT, 0, NULL, NULL, 0 },
+	[SB_NOTIFIES] =		{ "map_notifies", "Notifies", FLD_INT, 0, NULL, NULL, 0 },
+	[SB_ACKS] =		{ "acks", "Acks", FLD_INT, 0, NULL, NULL, 0 },
+	[SB_UNACKED] =		{ "unacked", "Unacked", FLD_INT, 0, NULL, NULL, 0 },
+};
+TABLE(fld_subs, "subscription", "show-subscriptions", "[]", subs_f);
+
 static const struct fld nat_f[NAT_NF] = {
 	[NAT_ENABLED] =		{ "nat_traversal", "NAT traversal", FLD_BOOL, 0, NULL, NULL, 0 },
 	[NAT_UPLINKS] =		{ "uplinks", "Uplinks", FLD_ARR, 0, NULL, NULL, 0 },
@@ -279,7 +304,7 @@ const struct fld_table *const fld_tables[] = {
 	&fld_site, &fld_reg, &fld_reg_rloc, &fld_mc, &fld_mc_loc, &fld_db,
 	&fld_db_map, &fld_db_loc, &fld_db_ms, &fld_stats, &fld_msg_types,
 	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role,
-	&fld_nat, &fld_nat_uplink, &fld_nat_xtr, NULL
+	&fld_nat, &fld_nat_uplink, &fld_nat_xtr, &fld_refcache, &fld_subs, NULL
 };
 
 json_t *

@@ -76,13 +76,16 @@ enum { NU_UPLINK, NU_MS, NU_STATE, NU_GLOBAL, NU_GLOBAL_PORT, NU_LOCAL_PORT,
 enum { CLR_CLEARED, CLR_NF };
 enum { RL_RELOADED, RL_CONFIG, RL_ROLES, RL_NF };
 enum { RR_RESULT, RR_REASON, RR_NF };
+enum { RC_PREFIX, RC_ACTION, RC_TTL, RC_EXPIRES, RC_HITS, RC_SET, RC_NF };
+enum { SB_PREFIX, SB_XTR_ID, SB_SITE_ID, SB_RLOC, SB_STATE, SB_SINCE, SB_NOTIFIES,
+	SB_ACKS, SB_UNACKED, SB_NF };
 
 extern const struct fld_table	fld_site, fld_reg, fld_reg_rloc, fld_mc,
 				fld_mc_loc, fld_db, fld_db_map, fld_db_loc,
 				fld_db_ms, fld_stats, fld_msg_types, fld_xtr,
 				fld_mr, fld_clear, fld_reload,
 				fld_nat, fld_nat_uplink, fld_nat_xtr,
-				fld_reload_role;
+				fld_reload_role, fld_refcache, fld_subs;
 /* every table, NULL-terminated, for the schema test */
 extern const struct fld_table	*const fld_tables[];
 

@@ -13,6 +13,7 @@
 int	cmd_decode(int argc, char **argv);
 int	cmd_show(int argc, char **argv);
 int	cmd_lig(int argc, char **argv);
+int	cmd_rig(int argc, char **argv);
 int	cmd_reload(int argc, char **argv);
 int	cmd_clear(int argc, char **argv);
 int	cmd_monitor(int argc, char **argv);

@@ -13,10 +13,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show,	"show site|stats|metrics|map-cache|database|running-config|version [args]" },
-	{ "clear",	cmd_clear,	"clear map-cache|site|stats [args]" },
+	{ "show",	cmd_show,	"show site|stats|metrics|map-cache|database|running-config|referral-cache|subscriptions|version [args]" },
+	{ "clear",	cmd_clear,	"clear map-cache|site|stats|referral-cache [args]" },
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },
+	{ "rig",	cmd_rig,	"rig -m DDT-NODE [options] EID" },
 	{ "decode",	cmd_decode,	"decode [--json] [--key SECRET] HEX | -r FILE" },
 	{ "monitor",	cmd_monitor,	"monitor [--json] [-c COUNT] [-t SECONDS] [KIND...]" },
 };
@@ -85,13 +86,16 @@ main(int argc, char **argv)
 	 * sent to the daemon (lig and monitor say more themselves) */
 	for (j = i + 1; j < argc; j++)
 		if ((strcmp(argv[j], "-h") == 0 || strcmp(argv[j], "--help") == 0) &&
-		    strcmp(c->name, "lig") != 0 && strcmp(c->name, "monitor") != 0) {
+		    strcmp(c->name, "lig") != 0 && strcmp(c->name, "monitor") != 0 &&
+		    strcmp(c->name, "rig") != 0) {
 			printf("usage: locictl [-s socket] [--json] %s\n", c->usage);
 			if (strcmp(c->name, "show") == 0)
 				printf("objects: site [NAME] [--detail], stats, metrics, "
-				    "map-cache [PREFIX], database, running-config, version\n");
+				    "map-cache [PREFIX], database, running-config, "
+				    "referral-cache, subscriptions, version\n");
 			else if (strcmp(c->name, "clear") == 0)
-				printf("objects: map-cache [PREFIX], site NAME, stats\n");
+				printf("objects: map-cache [PREFIX], site NAME, stats, "
+				    "referral-cache\n");
 			return 0;
 		}
 

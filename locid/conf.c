@@ -30,6 +30,7 @@ const struct conf_role_kw conf_role_kws[ROLE_MAX + 1] = {
 	[ROLE_ETR] = { "etr", offsetof(struct conf, etr) },
 	[ROLE_PITR] = { "pitr", offsetof(struct conf, pitr) },
 	[ROLE_PETR] = { "petr", offsetof(struct conf, petr) },
+	[ROLE_DDT] = { "ddt-node", offsetof(struct conf, ddt_node) },
 	[ROLE_RTR] = { "rtr", offsetof(struct conf, rtr) },
 	[ROLE_MAX] = { NULL, 0 },
 };
@@ -67,6 +68,8 @@ conf_defaults(struct conf *c)
 	c->timers.map_request_retries = 3;
 	c->timers.probe_interval = 30;
 	c->timers.probe_timeout = 3;
+	c->timers.referral_ttl_max = 86400;
+	c->subscriptions_max = 10000;
 	c->timers.map_cache_ttl = 1440;
 	c->timers.record_ttl_max = 1440;
 	TAILQ_INIT(&c->sites);
@@ -79,6 +82,9 @@ conf_defaults(struct conf *c)
 	c->info_interval = 15;
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
+	TAILQ_INIT(&c->ddt_roots);
+	TAILQ_INIT(&c->ddt_auth);
+	TAILQ_INIT(&c->ddt_delegs);
 	TAILQ_INIT(&c->decap_allow);
 	TAILQ_INIT(&c->static_mappings);
 	c->tun_name = strdup("lisp0");
@@ -157,6 +163,10 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
+	ENTRIES_FREE(&c->ddt_roots, conf_peer);
+	ENTRIES_FREE(&c->ddt_auth, conf_prefix);
+	ENTRIES_FREE(&c->ddt_delegs, conf_ddt_deleg);
+	free(c->pubsub_key.secret);
 	ENTRIES_FREE(&c->decap_allow, conf_prefix);
 	free(c->path);
 	free(c->control_path);
@@ -743,6 +753,8 @@ conf_timer(struct parse_ctx *ctx, int line, const char *what, uint64_t v)
 		    offsetof(struct conf_timers, map_cache_ttl), 1, 525600 },
 		{ "record-ttl-max",
 		    offsetof(struct conf_timers, record_ttl_max), 1, 525600 },
+		{ "referral-ttl-max",
+		    offsetof(struct conf_timers, referral_ttl_max), 1, 604800 },
 	};
 	size_t i;
 	uint32_t u;
@@ -1349,9 +1361,18 @@ role_check(struct parse_ctx *ctx, int role, int line)
 			conf_error(ctx, line, "role map-server needs a site");
 		break;
 	case ROLE_MR:
-		if (!c->map_server && TAILQ_EMPTY(&c->ms_routes))
+		if (!c->map_server && TAILQ_EMPTY(&c->ms_routes) &&
+		    TAILQ_EMPTY(&c->ddt_roots))
 			conf_error(ctx, line, "role map-resolver needs an "
-			    "ms-route (or role map-server)");
+			    "ms-route, a ddt-root or role map-server");
+		if (c->map_server && !TAILQ_EMPTY(&c->ddt_roots))
+			conf_error(ctx, line, "role map-resolver with ddt-root "
+			    "cannot run beside role map-server");
+		break;
+	case ROLE_DDT:
+		if (TAILQ_EMPTY(&c->ddt_auth) && TAILQ_EMPTY(&c->ddt_delegs))
+			conf_error(ctx, line, "role ddt-node needs a "
+			    "ddt-authoritative-prefix or a ddt-delegation");
 		break;
 	case ROLE_ETR:
 		if (TAILQ_EMPTY(&c->mappings))
@@ -1401,7 +1422,7 @@ conf_finish(struct parse_ctx *ctx)
 		if (m->ttl == 0)
 			m->ttl = c->timers.map_cache_ttl;
 	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
-	    !c->pitr && !c->petr && !c->rtr)
+	    !c->pitr && !c->petr && !c->ddt_node && !c->rtr)
 		conf_error(ctx, 0, "no role configured");
 	if (c->control_ro_path == NULL &&
 	    strlen(conf_control_path(c)) + 3 > CONTROL_PATH_MAX)
@@ -1428,6 +1449,8 @@ ctx_done(struct parse_ctx *ctx)
 	pfx_set_free(&ctx->ms_route_pfx);
 	pfx_set_free(&ctx->pitr_pfx);
 	pfx_set_free(&ctx->petr_pfx);
+	pfx_set_free(&ctx->ddt_auth_pfx);
+	pfx_set_free(&ctx->ddt_deleg_pfx);
 	pfx_set_free(&ctx->decap_pfx);
 }
 
@@ -1523,4 +1546,137 @@ fail:
 	close(fd);
 	free(buf);
 	return NULL;
+}
+
+/* -- DDT (RFC 8111) -------------------------------------------------- */
+
+struct conf_words *
+conf_words_add(struct conf_words *ws, char *w)
+{
+	if (ws == NULL && (ws = calloc(1, sizeof(*ws))) == NULL) {
+		free(w);
+		return NULL;
+	}
+	if (ws->n < CONF_DDT_RLOCS)
+		ws->w[ws->n++] = w;
+	else {
+		ws->over = 1;
+		free(w);
+	}
+	return ws;
+}
+
+void
+conf_words_free(struct conf_words *ws)
+{
+	int i;
+
+	if (ws == NULL)
+		return;
+	for (i = 0; i < ws->n; i++)
+		free(ws->w[i]);
+	free(ws);
+}
+
+/* ddt-authoritative-prefix: the space this node answers for; a request
+ * inside it that no delegation covers gets a DELEGATION-HOLE */
+void
+conf_ddt_auth(struct parse_ctx *ctx, int line, char *pfx)
+{
+	struct conf_prefix *p;
+	struct lisp_addr a;
+	char buf[ADDR_STRLEN];
+	int mlen;
+
+	if (conf_toplevel(ctx, line, "ddt-authoritative-prefix") == -1 ||
+	    eid_parse(ctx, line, pfx, &a, &mlen) == -1)
+		goto out;
+	if (pfx_find(&ctx->ddt_auth_pfx, &a, mlen) != NULL)
+		conf_error(ctx, line, "ddt-authoritative-prefix %s given twice",
+		    pfx_fmt(&a, mlen, buf, sizeof(buf)));
+	else if ((p = prefix_append(ctx, line, &ctx->conf->ddt_auth, &a,
+	    mlen)) != NULL && pfx_add(&ctx->ddt_auth_pfx, &p->eid, p->mlen, p) == -1)
+		nomem(ctx, line);
+out:
+	free(pfx);
+}
+
+/* ddt-delegation PREFIX node|map-server RLOC... */
+void
+conf_ddt_deleg(struct parse_ctx *ctx, int line, char *pfx, const char *kind,
+    struct conf_words *ws)
+{
+	struct conf_ddt_deleg	*d;
+	struct lisp_addr	 a, r;
+	char			 buf[ADDR_STRLEN];
+	int			 mlen, i, j, to_ms;
+
+	if (conf_toplevel(ctx, line, "ddt-delegation") == -1 ||
+	    eid_parse(ctx, line, pfx, &a, &mlen) == -1 || ws == NULL)
+		goto out;
+	if (strcmp(kind, "node") == 0)
+		to_ms = 0;
+	else if (strcmp(kind, "map-server") == 0)
+		to_ms = 1;
+	else {
+		conf_error(ctx, line, "ddt-delegation to %s: must be node or "
+		    "map-server", kind);
+		goto out;
+	}
+	if (ws->over) {
+		conf_error(ctx, line, "ddt-delegation %s: more than %d RLOCs",
+		    pfx_fmt(&a, mlen, buf, sizeof(buf)), CONF_DDT_RLOCS);
+		goto out;
+	}
+	if (pfx_find(&ctx->ddt_deleg_pfx, &a, mlen) != NULL) {
+		conf_error(ctx, line, "ddt-delegation %s given twice",
+		    pfx_fmt(&a, mlen, buf, sizeof(buf)));
+		goto out;
+	}
+	if ((d = entry_alloc(ctx, line, sizeof(*d))) == NULL)
+		goto out;
+	for (i = 0; i < ws->n; i++) {
+		if (rloc_parse(ctx, line, "ddt-delegation", ws->w[i], &r) == -1) {
+			free(d);
+			goto out;
+		}
+		for (j = 0; j < d->nrlocs; j++)
+			if (addr_equal(&d->rlocs[j], &r)) {
+				conf_error(ctx, line, "ddt-delegation: RLOC %s "
+				    "given twice", ws->w[i]);
+				free(d);
+				goto out;
+			}
+		d->rlocs[d->nrlocs++] = r;
+	}
+	d->eid = a;
+	d->mlen = mlen;
+	d->to_ms = to_ms;
+	TAILQ_INSERT_TAIL(&ctx->conf->ddt_delegs, d, entry);
+	if (pfx_add(&ctx->ddt_deleg_pfx, &d->eid, d->mlen, d) == -1)
+		nomem(ctx, line);
+out:
+	free(pfx);
+	conf_words_free(ws);
+}
+
+/* -- publish/subscribe (RFC 9437) ------------------------------------ */
+
+/* pubsub-key ID ALG "SECRET": the PubSubKey Map-Notifies of publications
+ * and their acknowledgements are signed with */
+void
+conf_pubsub_key(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
+    char *secret)
+{
+	struct conf_key k;
+
+	if (conf_toplevel(ctx, line, "pubsub-key") == -1) {
+		free(alg);
+		free(secret);
+		return;
+	}
+	if (key_make(ctx, line, id, alg, secret, &k) == -1)
+		return;
+	free(ctx->conf->pubsub_key.secret);
+	ctx->conf->pubsub_key = k;
 }

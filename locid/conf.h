@@ -98,6 +98,18 @@ struct conf_ms_route {
 };
 TAILQ_HEAD(conf_ms_routes, conf_ms_route);
 
+/* DDT node: an EID-prefix delegated to child DDT nodes or Map-Servers */
+#define CONF_DDT_RLOCS	8
+struct conf_ddt_deleg {
+	struct lisp_addr eid;
+	int		 mlen;
+	int		 to_ms;		/* children are Map-Servers: MS-REFERRAL */
+	int		 nrlocs;
+	struct lisp_addr rlocs[CONF_DDT_RLOCS];
+	TAILQ_ENTRY(conf_ddt_deleg) entry;
+};
+TAILQ_HEAD(conf_ddt_delegs, conf_ddt_deleg);
+
 struct conf_timers {
 	uint32_t	 register_interval;	/* s, 60 */
 	uint32_t	 registration_ttl;	/* s, 180: MS expiry without refresh */
@@ -109,6 +121,7 @@ struct conf_timers {
 	uint32_t	 probe_timeout;		/* s, 3 */
 	uint32_t	 map_cache_ttl;		/* min, 1440: TTL of our Map-Replies */
 	uint32_t	 record_ttl_max;	/* min, 1440: longest Record TTL we keep */
+	uint32_t	 referral_ttl_max;	/* s, 86400: longest referral cached */
 };
 
 struct conf {
@@ -120,6 +133,7 @@ struct conf {
 	int		 etr;
 	int		 pitr;
 	int		 petr;
+	int		 ddt_node;
 	int		 rtr;			/* NAT traversal RTR */
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
@@ -145,6 +159,14 @@ struct conf {
 	struct conf_sites sites;
 	/* Map-Resolver */
 	struct conf_ms_routes ms_routes;
+	struct conf_peers ddt_roots;		/* DDT Map-Resolver: the roots */
+	/* DDT node (and DDT Map-Server: its authoritative prefixes) */
+	struct conf_prefixes ddt_auth;
+	struct conf_ddt_delegs ddt_delegs;
+	/* publish/subscribe (RFC 9437): the PubSubKey of ITRs and
+	 * Map-Servers (secret NULL: off) and the Map-Server's bound */
+	struct conf_key	 pubsub_key;
+	uint32_t	 subscriptions_max;	/* 10000 */
 	/* xTR */
 	struct conf_mappings mappings;
 	struct conf_mappings static_mappings;	/* ITR: map-cache entries */

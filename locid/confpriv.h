@@ -14,7 +14,8 @@
 #define CONF_MAXERRORS	10
 
 enum conf_role {
-	ROLE_MS, ROLE_MR, ROLE_ITR, ROLE_ETR, ROLE_PITR, ROLE_PETR, ROLE_RTR,
+	ROLE_MS, ROLE_MR, ROLE_ITR, ROLE_ETR, ROLE_PITR, ROLE_PETR, ROLE_DDT,
+	ROLE_RTR,
 	ROLE_MAX
 };
 
@@ -61,6 +62,7 @@ struct parse_ctx {
 	struct pfx_set	 static_pfx;	/* map-cache (static) prefixes */
 	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
 	struct pfx_set	 pitr_pfx, petr_pfx, decap_pfx;
+	struct pfx_set	 ddt_auth_pfx, ddt_deleg_pfx;
 };
 
 /* rloc options collected by the grammar */
@@ -109,6 +111,18 @@ void	 conf_nat_rtr(struct parse_ctx *, int, char *);
 void	 conf_tun(struct parse_ctx *, int, char *, int, uint64_t);
 void	 conf_prefix_list(struct parse_ctx *, int, const char *,
 	    struct conf_prefixes *, char *);
+/* a list of words after a keyword (ddt-delegation's RLOCs) */
+struct conf_words {
+	int		 n;
+	int		 over;		/* more than CONF_DDT_RLOCS given */
+	char		*w[CONF_DDT_RLOCS];
+};
+struct conf_words *conf_words_add(struct conf_words *, char *);
+void	 conf_words_free(struct conf_words *);
+void	 conf_ddt_auth(struct parse_ctx *, int, char *);
+void	 conf_pubsub_key(struct parse_ctx *, int, uint64_t, char *, char *);
+void	 conf_ddt_deleg(struct parse_ctx *, int, char *, const char *,
+	    struct conf_words *);
 void	 conf_lisp_sec(struct parse_ctx *, int, char *);
 void	 conf_lisp_sec_key(struct parse_ctx *, int, uint64_t, char *);
 int	 conf_toplevel(struct parse_ctx *, int, const char *);

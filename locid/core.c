@@ -367,6 +367,8 @@ static const enum core_drop untaken[RX__N] = {
 	[RX_SMR] = CORE_DROP_SMR_WITHOUT_ITR,
 	[RX_ECM_REQUEST] = CORE_DROP_REQUEST_NO_ROLE,
 	[RX_ECM_FORWARDED] = CORE_DROP_REQUEST_NO_ROLE,
+	[RX_DDT_REQUEST] = CORE_DROP_DDT_REQUEST_NO_ROLE,
+	[RX_REFERRAL] = CORE_DROP_REFERRAL_NO_ROLE,
 	[RX_INFO_REQUEST] = CORE_DROP_INFO_NO_ROLE,
 	[RX_INFO_REPLY] = CORE_DROP_INFO_REPLY_UNEXPECTED,
 	[RX_ECM_REGISTER] = CORE_DROP_ECM_REGISTER_NO_ROLE,
@@ -419,6 +421,8 @@ dispatch_request(struct locid *l, struct msg_in *m)
 		deliver(l, RX_REQUEST, m);
 	else if (m->ecm->flags & ECM_E)
 		deliver(l, RX_ECM_FORWARDED, m);
+	else if (m->ecm->flags & ECM_D)
+		deliver(l, RX_DDT_REQUEST, m);
 	else
 		deliver(l, RX_ECM_REQUEST, m);
 }
@@ -434,6 +438,7 @@ core_dispatch(struct locid *l, const struct pkt *p)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct lisp_map_referral	 ref;
 	struct lisp_info		 info;
 	struct msg_in			 m;
 	enum rx_kind			 kind;
@@ -489,6 +494,19 @@ core_dispatch(struct locid *l, const struct pkt *p)
 		}
 		m.rep = &rep;
 		deliver(l, RX_REPLY, &m);
+		return;
+	case LISP_MAP_REFERRAL:
+		if (!kind_wanted(l, RX_REFERRAL)) {
+			drop_dispatch(l, p, untaken[RX_REFERRAL], NULL);
+			return;
+		}
+		if (map_referral_decode(&b, &ref, &err) == -1) {
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_REFERRAL, &err);
+			return;
+		}
+		m.ref = &ref;
+		deliver(l, RX_REFERRAL, &m);
 		return;
 	case LISP_ECM:
 		if (ecm_decode(&b, &ecm, &err) == -1) {

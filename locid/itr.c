@@ -14,6 +14,7 @@
 #include "msg_build.h"
 #include "mrsel.h"
 #include "probe.h"
+#include "pubsub.h"
 #include "xtr.h"
 
 #define ITR_MAX_PENDING		4096	/* destinations resolving at once */
@@ -176,6 +177,13 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		itr[q.nitr++] = x->rloc6;
 	q.eid = e->eid;
 	q.mlen = e->mlen;
+	/* with a PubSubKey and an xTR-ID: subscribe (RFC 9437 §5) */
+	if (c->pubsub_key.secret != NULL && c->has_xtr_id && c->itr) {
+		q.has_ids = 1;
+		memcpy(q.xtr_id, c->xtr_id, XTR_ID_LEN);
+		q.site_id = c->site_id;
+		q.rec_flags = MREQ_REC_N;
+	}
 	/* inner IP: our RLOC of the EID's family, else the source EID */
 	q.ecm = 1;
 	q.idst = e->eid;
@@ -649,6 +657,87 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		mc_entry_wake(e0, now);
 	}
 	replay(x, held);
+}
+
+/* 1 if eid/mlen is inside one of our database-mappings */
+static int
+eid_local(const struct xtr *x, const struct lisp_addr *eid, int mlen)
+{
+	struct lisp_addr a;
+	int i;
+
+	for (i = 0; i < x->ndb; i++) {
+		if (x->db[i].mlen > mlen || addr_bits(&x->db[i].eid) != addr_bits(eid))
+			continue;
+		a = *eid;
+		addr_mask(&a, x->db[i].mlen);
+		if (addr_equal(&a, &x->db[i].eid))
+			return 1;
+	}
+	return 0;
+}
+
+int
+itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
+{
+	const struct conf	*c = x->l->conf;
+	struct rbuf		 recs = n->records;
+	struct lisp_record	 rec;
+	struct lisp_addr	 eid;
+	struct mc_entry		*e;
+	uint8_t			 buf[1024];
+	size_t			 len;
+	uint64_t		 now = now_ms();
+	char			 s[64], pf[ADDR_STRLEN];
+
+	/* a Map-Notify about space of ours answers our Map-Register */
+	if (c->pubsub_key.secret == NULL || !c->itr ||
+	    record_next(&recs, &rec) != 1 || eid_local(x, &rec.eid, rec.eid_mlen))
+		return 0;
+	sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s));
+	if (!pubsub_msg_verify(&c->pubsub_key, n)) {
+		x->drops[XTR_DROP_ITR_PUBLICATION_AUTHENTICATION_FAILED]++;
+		log_limited(&x->logrl, "itr: publication from %s dropped: "
+		    "authentication failed", s);
+		return 1;
+	}
+	if (n->nrecords != 1 || record_prefix(&rec, &eid) == -1) {
+		x->drops[XTR_DROP_ITR_PUBLICATION_UNUSABLE]++;
+		log_limited(&x->logrl, "itr: publication from %s dropped: "
+		    "not one usable record", s);
+		return 1;
+	}
+	e = mapcache_exact(x->mc, &eid, rec.eid_mlen);
+	if (e != NULL && e->pub_nonce != 0 && n->nonce <= e->pub_nonce) {
+		x->drops[XTR_DROP_ITR_PUBLICATION_REPLAYED]++;
+		log_limited(&x->logrl, "itr: publication from %s for %s dropped: "
+		    "nonce %016llx not newer (replayed?)", s,
+		    prefix_fmt(&eid, rec.eid_mlen, pf, sizeof(pf)),
+		    (unsigned long long)n->nonce);
+		return 1;
+	}
+	/* a cached entry follows; one not cached yet (the confirmation
+	 * overtaking the Map-Reply) is left to the Map-Reply, which
+	 * answers the pending request and its held packets */
+	if (e != NULL && e->state != MC_PENDING) {
+		if (rec.ttl > c->timers.record_ttl_max)
+			rec.ttl = c->timers.record_ttl_max;
+		mc_entry_set(e, &rec, "publication", now);
+		e->pub_nonce = n->nonce;
+		if (core_monitoring(x->l))
+			core_event(x->l, "pubsub", json_pack("{s:s, s:s, s:s, s:i}",
+			    "event", "publication", "from", s, "prefix",
+			    prefix_fmt(&eid, rec.eid_mlen, pf, sizeof(pf)),
+			    "locators", (int)rec.nrlocs));
+		entry_route(x, e, e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
+		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&c->petrs));
+		x->st.publications++;
+	}
+	len = pubsub_msg_build(LISP_MAP_NOTIFY_ACK, n->nonce, &c->pubsub_key,
+	    n->records.p, n->records.len, n->nrecords, buf, sizeof(buf));
+	if (len > 0)
+		locid_send(x->l, (const struct sockaddr *)&p->src, buf, len);
+	return 1;
 }
 
 void

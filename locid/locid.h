@@ -136,7 +136,10 @@ struct counters {
 	X(CORE_DROP_MALFORMED_ECM_REGISTER, "malformed map-register in ecm") \
 	X(CORE_DROP_ECM_REGISTER_NO_ROLE, "ecm'd map-register without rtr or map-server role") \
 	X(CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, "ecm: inner destination is this node") \
-	X(CORE_DROP_FORWARD_TO_OURSELVES, "forward: to this node's own address")
+	X(CORE_DROP_FORWARD_TO_OURSELVES, "forward: to this node's own address") \
+	X(CORE_DROP_MALFORMED_REFERRAL, "malformed map-referral") \
+	X(CORE_DROP_REFERRAL_NO_ROLE, "map-referral without a ddt map-resolver") \
+	X(CORE_DROP_DDT_REQUEST_NO_ROLE, "ddt map-request without a ddt node or map-server")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
 void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */
@@ -176,6 +179,7 @@ struct msg_in {
 	const struct lisp_map_request	*mreq;
 	const struct lisp_map_reply	*rep;
 	const struct lisp_map_register	*reg;	/* Map-Register, Notify, Notify-Ack */
+	const struct lisp_map_referral	*ref;	/* Map-Referral */
 	const struct lisp_info		*info;	/* Info-Request / Info-Reply */
 };
 
@@ -192,6 +196,8 @@ enum rx_kind {
 	RX_SMR,			/* plain Map-Request with S */
 	RX_ECM_REQUEST,		/* Map-Request in an ECM from an ITR */
 	RX_ECM_FORWARDED,	/* the same with E: forwarded by a Map-Server */
+	RX_DDT_REQUEST,		/* Map-Request in an ECM with D (RFC 8111) */
+	RX_REFERRAL,		/* Map-Referral */
 	RX_INFO_REQUEST,	/* Info-Request (NAT traversal draft) */
 	RX_INFO_REPLY,		/* Info-Reply */
 	RX_ECM_REGISTER,	/* Map-Register in an ECM (from or via an RTR) */

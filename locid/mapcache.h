@@ -69,6 +69,7 @@ struct mc_entry {
 	uint64_t	 asked_us;	/* first request of this round */
 	uint64_t	 resolve_us;	/* first packet to mapping, 0 if unknown */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
+	uint64_t	 pub_nonce;	/* last publication taken (RFC 9437), 0: none */
 	/* the entry's one timer: the earliest of its deadlines (expiry,
 	 * retransmission, deferred SMR, refresh, RLOC probes) in a min-heap
 	 * of the map-cache; heap_idx is its slot + 1, 0 when not armed */

@@ -200,7 +200,7 @@ msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 		if (p->len > sizeof(buf))
 			return -1;
 		memcpy(buf, p->buf, p->len);
-		put_u32(buf, get_u32(buf) | ecm_flags);
+		put_u32(buf, (get_u32(buf) & ~ECM_D) | ecm_flags);
 		return locid_send(l, (struct sockaddr *)&dst, buf, p->len);
 	}
 	/* a plain Map-Request: wrap it, inner source = its sender */

@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "auth.h"
+#include "ddt.h"
 #include "locid.h"
 #include "lsec.h"
 #include "msmr.h"
+#include "pubsub.h"
 #include "replay.h"
 #include "trie.h"
 
@@ -64,7 +66,9 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_NOTIFY_SIGNING_FAILED, "map-notify: signing failed") \
 	X(MS_DROP_NOTIFY_ACK_UNSOLICITED, "map-notify-ack: unsolicited") \
 	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large") \
-	X(MS_DROP_ECM_REGISTER_NOT_FROM_RTR, "map-register: ecm not from a nat-rtr")
+	X(MS_DROP_ECM_REGISTER_NOT_FROM_RTR, "map-register: ecm not from a nat-rtr") \
+	X(MS_DROP_DDT_RATE_LIMIT, "ddt map-request: rate limit") \
+	X(MS_DROP_DDT_ITR_RATE_LIMIT, "ddt map-request: rate limit towards the itr-rloc")
 enum ms_drop { MS_DROPS(DROP_ENUM) MS_DROP__N };
 static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
 
@@ -182,6 +186,9 @@ struct ms {
 	uint64_t	 armed_ms;	/* ... at this instant, UINT64_MAX: not */
 	uint64_t	 nregs;
 	uint64_t	 drops[MS_DROP__N];
+	uint64_t	 ddt_sent[6];	/* Map-Referrals by action */
+	struct pubsub	*ps;		/* NULL: no pubsub-key */
+	struct ddt_rl	*ddt_rl, *ddt_rl_itr;	/* DDT Map-Requests per source, answers per ITR-RLOC */
 	struct ratelimit logrl;
 };
 
@@ -473,6 +480,8 @@ reg_free(struct ms *ms, struct ms_reg *r)
 		eid_drop(ms, e);
 }
 
+static void	ms_publish(struct ms *, const struct lisp_addr *, int);
+
 /* what is due at now goes; a slot of a refreshed registration is
  * re-keyed. the timer is then armed to the new top, or to now again when
  * the batch ran out with work left */
@@ -482,7 +491,7 @@ ms_expire(struct ms *ms, uint64_t now)
 	struct ms_reg	*r;
 	struct lisp_addr a;
 	char		 p[ADDR_STRLEN];
-	int		 n;
+	int		 n, n2;
 
 	ms->armed_ms = UINT64_MAX;
 	for (n = 0; ms->ndue > 0 && ms->due[0].at <= now; n++) {
@@ -502,11 +511,13 @@ ms_expire(struct ms *ms, uint64_t now)
 		    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
 		    reg_eid(r)->site->name,
 		    (r->flags & RF_TTL) ? " (record ttl)" : "");
+		n2 = reg_eid(r)->mlen;
 		if (core_monitoring(ms->l))
 			core_event(ms->l, "register", json_pack("{s:s, s:s, s:s}",
 			    "event", "expired", "site", reg_eid(r)->site->name,
 			    "eid_prefix", p));
 		reg_free(ms, r);
+		ms_publish(ms, &a, n2);
 	}
 	due_arm(ms);
 }
@@ -1004,12 +1015,14 @@ ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 						reg_free(ms, r);
 						break;
 					}
+			ms_publish(ms, &rec.eid, rec.eid_mlen);
 			continue;
 		}
 		if (reg_store(ms, site, p, mr, &rec, key, now) == -1) {
 			ms->drops[MS_DROP_REGISTER_NO_MEMORY]++;
 			return;
 		}
+		ms_publish(ms, &rec.eid, rec.eid_mlen);
 	}
 	site->accepted++;
 	if (core_monitoring(ms->l))
@@ -1033,7 +1046,9 @@ static void
 ms_notify_ack_in(struct ms *ms, const struct pkt *p,
     const struct lisp_map_register *mr)
 {
-	/* we send no unsolicited Map-Notify yet: nothing to acknowledge */
+	/* only publications (pubsub.c) are acknowledged */
+	if (pubsub_ack(ms->ps, p, mr))
+		return;
 	ms->drops[MS_DROP_NOTIFY_ACK_UNSOLICITED]++;
 }
 
@@ -1046,26 +1061,15 @@ rloc_cmp(const void *a, const void *b)
 	    &((const struct lisp_rloc *)b)->addr);
 }
 
+/* the RLOCs of e's live registrations, each once, in address order */
 static int
-send_proxy_reply(struct ms *ms, const struct pkt *p,
-    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
-    struct ms_eid *e, uint64_t now, const struct lsec_req *sr, int ebit)
+ms_locs(struct ms_eid *e, uint64_t now, struct lisp_rloc locs[255])
 {
-	struct ls_prefix	 pfx;
-	size_t			 len;
-	struct lisp_rloc	 locs[255];
 	struct lisp_rloc	 loc;
-	struct lisp_record	 rec;
-	struct lisp_map_reply	 rep;
 	struct ms_reg		*r;
 	struct rbuf		 rl;
-	struct sockaddr_storage	 dst;
-	uint8_t			 buf[MSMR_PKT_MAX * 2];
-	struct wbuf		 w;
 	int			 n = 0, i, dup;
 
-	if (msmr_reply_dst(ms->l, p, ecm, mreq, &dst) == -1)
-		return 1;
 	for (r = &e->reg; r != NULL; r = r->next) {
 		if (!reg_alive(r, now))
 			continue;
@@ -1081,6 +1085,27 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 		}
 	}
 	qsort(locs, (size_t)n, sizeof(locs[0]), rloc_cmp);
+	return n;
+}
+
+static int
+send_proxy_reply(struct ms *ms, const struct pkt *p,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
+    struct ms_eid *e, uint64_t now, const struct lsec_req *sr, int ebit)
+{
+	struct ls_prefix	 pfx;
+	size_t			 len;
+	struct lisp_rloc	 locs[255];
+	struct lisp_record	 rec;
+	struct lisp_map_reply	 rep;
+	struct sockaddr_storage	 dst;
+	uint8_t			 buf[MSMR_PKT_MAX * 2];
+	struct wbuf		 w;
+	int			 n, i;
+
+	if (msmr_reply_dst(ms->l, p, ecm, mreq, &dst) == -1)
+		return 1;
+	n = ms_locs(e, now, locs);
 	memset(&rep, 0, sizeof(rep));
 	rep.nonce = mreq->nonce;
 	rep.nrecords = 1;
@@ -1109,6 +1134,88 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 	}
 	locid_send(ms->l, (struct sockaddr *)&dst, buf, len);
 	return 1;
+}
+
+/* -- publish/subscribe (pubsub.c) ------------------------------------ */
+
+/* the EID-record of eid/mlen as it stands: e's live RLOCs, or none
+ * (natively-forward, unregistered-ttl) */
+static size_t
+ms_record(struct ms *ms, const struct lisp_addr *eid, int mlen,
+    struct ms_eid *e, uint64_t now, uint8_t *buf, size_t cap)
+{
+	struct lisp_rloc	 locs[255];
+	struct lisp_record	 rec;
+	struct wbuf		 w;
+	int			 n = e != NULL ? ms_locs(e, now, locs) : 0, i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = n > 0 ? ms->l->conf->timers.map_cache_ttl :
+	    ms->l->conf->timers.unregistered_ttl;
+	rec.nrlocs = (uint8_t)n;
+	rec.eid_mlen = (uint8_t)mlen;
+	rec.act = n == 0 ? ACT_NATIVE_FORWARD : ACT_NO_ACTION;
+	rec.auth = 1;
+	rec.eid = *eid;
+	addr_mask(&rec.eid, mlen);
+	wbuf_init(&w, buf, cap);
+	record_encode(&w, &rec);
+	for (i = 0; i < n; i++)
+		rloc_encode(&w, &locs[i]);
+	return w.err ? 0 : w.len;
+}
+
+/* the mapping of a registered prefix changed (or went) */
+static void
+ms_publish(struct ms *ms, const struct lisp_addr *eid, int mlen)
+{
+	struct ms_table	*t;
+	struct ms_eid	*e = NULL;
+	struct lisp_addr a = *eid;
+	uint8_t		 buf[PUBSUB_REC_MAX];
+	size_t		 n;
+
+	if (ms->ps == NULL)
+		return;
+	addr_mask(&a, mlen);
+	if ((t = table_of(ms, &a, 0)) != NULL)
+		e = trie_exact(t->regs, addr_bytes(&a), mlen);
+	if ((n = ms_record(ms, &a, mlen, e, now_ms(), buf, sizeof(buf))) > 0)
+		pubsub_publish(ms->ps, &a, mlen, buf, n);
+}
+
+/* a request with I and N subscribes to the registered prefix holding the
+ * EID, or to the configured one while nothing is registered there */
+static void
+ms_subscribe(struct ms *ms, const struct pkt *p,
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+{
+	struct ms_table	*t = table_of(ms, &ep->eid, 0);
+	struct ms_eid	*e;
+	struct ms_reg	*r;
+	struct lisp_addr a;
+	uint8_t		 buf[PUBSUB_REC_MAX];
+	uint64_t	 now = now_ms();
+	size_t		 n;
+	int		 mlen, alive = 0;
+
+	if (ms->ps == NULL || !mreq->has_ids || !(ep->flags & MREQ_REC_N) ||
+	    t == NULL)
+		return;
+	if ((e = trie_lookup_prefix(t->regs, addr_bytes(&ep->eid), ep->mlen,
+	    &mlen)) != NULL)
+		for (r = &e->reg; r != NULL; r = r->next)
+			alive |= reg_alive(r, now);
+	if (e == NULL || !alive) {
+		e = NULL;
+		if (trie_lookup_prefix(t->sites, addr_bytes(&ep->eid), ep->mlen,
+		    &mlen) == NULL)
+			return;
+	}
+	a = ep->eid;
+	addr_mask(&a, mlen);
+	if ((n = ms_record(ms, &a, mlen, e, now, buf, sizeof(buf))) > 0)
+		pubsub_subscribe(ms->ps, p, mreq, &a, mlen, buf, n);
 }
 
 /* one registered ETR RLOC to forward to: lowest priority, reachable first */
@@ -1228,6 +1335,7 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 
 	if (t == NULL)
 		return 0;
+	ms_subscribe(ms, p, mreq, ep);
 	key = addr_bytes(&ep->eid);
 	e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen);
 	if (e != NULL) {
@@ -1287,6 +1395,100 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	*forwarded |= RESOLVED_NEGATIVE;
 	msmr_send_negative(ms->l, p, ecm, mreq, &neg, mlen,
 	    tm->unregistered_ttl, ACT_NATIVE_FORWARD);
+	return 1;
+}
+
+/* a DDT Map-Request (RFC 8111 §7.3.1): a registered EID is resolved as
+ * from a Map-Resolver and the DDT client gets MS-ACK; a configured one
+ * without registration MS-NOT-REGISTERED (the coarsest unregistered part
+ * of the site prefix); anything else NOT-AUTHORITATIVE. the referral set
+ * is this Map-Server alone, so I is set: the client keeps the parent's
+ * MS-REFERRAL rather than this answer */
+static void
+ms_ddt_answer(struct ms *ms, const struct msg_in *m,
+    const struct lisp_eid_prefix *ep, int *forwarded)
+{
+	struct ms_table		*t = table_of(ms, &ep->eid, 0);
+	struct ms_eid		*e = NULL;
+	struct ms_reg		*r;
+	struct referral_build	 b;
+	struct lisp_addr	 self;
+	const uint8_t		*key = addr_bytes(&ep->eid);
+	uint64_t		 now = now_ms();
+	int			 mlen, cfg_mlen, nl, alive = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.nonce = m->mreq->nonce;
+	b.incomplete = 1;
+	if (addr_from_sockaddr(&self, (const struct sockaddr *)&m->pkt->dst,
+	    NULL) == 0 && (self.afi == AFI_IPV4 || self.afi == AFI_IPV6)) {
+		b.rlocs = &self;
+		b.nrlocs = 1;
+	}
+	if (t != NULL && (e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen)) != NULL)
+		for (r = &e->reg; r != NULL; r = r->next)
+			alive |= reg_alive(r, now);
+	if (e != NULL && alive) {
+		ms_resolve(ms, m->pkt, m->ecm, m->mreq, ep, forwarded);
+		eid_addr(e, &b.eid);
+		b.mlen = e->mlen;
+		b.act = REF_MS_ACK;
+		b.ttl = DDT_TTL_REFERRAL;
+	} else if (t != NULL && trie_lookup_prefix(t->sites, key, ep->mlen,
+	    &cfg_mlen) != NULL) {
+		b.mlen = cfg_mlen;
+		if ((nl = trie_negative(t->regs, key)) > b.mlen)
+			b.mlen = nl;
+		b.eid = ep->eid;
+		addr_mask(&b.eid, b.mlen);
+		b.act = REF_MS_NOT_REGISTERED;
+		b.ttl = ms->l->conf->timers.unregistered_ttl;
+	} else {
+		b.eid = ep->eid;
+		b.mlen = ep->mlen;
+		addr_mask(&b.eid, b.mlen);
+		b.act = REF_NOT_AUTHORITATIVE;
+		b.ttl = DDT_TTL_NOT_AUTH;
+		b.nrlocs = 0;
+	}
+	if (ddt_referral_send(ms->l, (const struct sockaddr *)&m->pkt->src, &b) == 0)
+		ms->ddt_sent[b.act]++;
+}
+
+static int
+ms_rx_ddt(void *o, const struct msg_in *m)
+{
+	struct ms		*ms = o;
+	struct rbuf		 recs = m->mreq->records;
+	struct lisp_eid_prefix	 ep;
+	struct lisp_addr	 src;
+	uint32_t		 pps = ms->l->conf->ratelimit_pps;
+	int			 n = 0, bits, forwarded = 0;
+	char			 s[80];
+
+	/* what the Map-Resolver limits for plain requests, per requester
+	 * and per ITR-RLOC answered (forwarded to, proxy-replied to) */
+	addr_from_sockaddr(&src, (const struct sockaddr *)&m->pkt->src, NULL);
+	if (!ddt_rl_take(ms->ddt_rl, &src, pps)) {
+		ms->drops[MS_DROP_DDT_RATE_LIMIT]++;
+		if (log_limited_ok(&ms->logrl))
+			log_warn("ddt map-requests from %s over the rate limit",
+			    sa_fmt((const struct sockaddr *)&m->pkt->src, s, sizeof(s)));
+		return 1;
+	}
+	if (m->mreq->nitr > 0 && !ddt_rl_take(ms->ddt_rl_itr, &m->mreq->itr[0], pps)) {
+		ms->drops[MS_DROP_DDT_ITR_RATE_LIMIT]++;
+		return 1;
+	}
+
+	while (mreq_record_next(&recs, &ep) == 1 && ++n <= DDT_MAX_RECORDS) {
+		if ((bits = addr_bits(&ep.eid)) == 0 || addr_bytes(&ep.eid) == NULL ||
+		    ep.eid.afi == AFI_MAC || ep.eid.afi == AFI_MAC_IEEE)
+			continue;
+		if (ep.mlen > bits)
+			ep.mlen = (uint8_t)bits;
+		ms_ddt_answer(ms, m, &ep, &forwarded);
+	}
 	return 1;
 }
 
@@ -1396,6 +1598,9 @@ ms_new(struct locid *l)
 		ms_free(ms);
 		return NULL;
 	}
+	ms->ps = pubsub_new(l);
+	ms->ddt_rl = ddt_rl_new();
+	ms->ddt_rl_itr = ddt_rl_new();
 	core_resolver_set(l, &ms_resolver, ms);
 	return ms;
 }
@@ -1494,6 +1699,12 @@ ms_reconf(struct ms *ms, char *err, size_t errlen)
 
 	tables_clear_sites(ms);
 	log_limiter_init(&ms->logrl, ms->l->conf);
+	/* subscriptions stay while a pubsub-key is configured */
+	if (ms->l->conf->pubsub_key.secret == NULL) {
+		pubsub_free(ms->ps);
+		ms->ps = NULL;
+	} else if (ms->ps == NULL)
+		ms->ps = pubsub_new(ms->l);
 	if (sites_load(ms) == -1) {
 		snprintf(err, errlen, "out of memory loading the sites");
 		return -1;
@@ -1551,6 +1762,9 @@ ms_free(struct ms *ms)
 		return;
 	if (core_resolver(ms->l, &cur) == &ms_resolver && cur == ms)
 		core_resolver_set(ms->l, NULL, NULL);
+	pubsub_free(ms->ps);
+	ddt_rl_free(ms->ddt_rl);
+	ddt_rl_free(ms->ddt_rl_itr);
 	locid_timer_free(ms->timer);
 	free(ms->due);
 	while ((t = ms->tables) != NULL) {
@@ -1878,6 +2092,22 @@ ms_counters(void *o, struct counters *k)
 	k->n = MS_DROP__N;
 }
 
+/* "show stats": Map-Referrals sent as a DDT Map-Server */
+static json_t *
+ms_stats(void *o)
+{
+	struct ms	*ms = o;
+	json_t		*j = json_object();
+	unsigned	 i;
+
+	for (i = REF_MS_ACK; i <= REF_NOT_AUTHORITATIVE; i++)
+		if (i != REF_DELEGATION_HOLE)
+			json_object_set_new(j, referral_act_name(i),
+			    json_integer((json_int_t)ms->ddt_sent[i]));
+	return json_pack("{s:o, s:o}", "ddt_referrals_sent", j,
+	    "pubsub", pubsub_stats(ms->ps));
+}
+
 /* the drops and each site's accepted and refused counts */
 static void
 ms_clear_stats(void *o)
@@ -1976,15 +2206,28 @@ ms_clear_site(void *o, json_t *args, char *err, size_t errlen)
 	}
 	/* a prefix entry goes with its last registration, after every one
 	 * of it in the list */
-	for (i = 0; i < w.n; i++)
+	for (i = 0; i < w.n; i++) {
+		struct lisp_addr a;
+		int m = reg_eid(w.r[i])->mlen;
+
+		eid_addr(reg_eid(w.r[i]), &a);
 		reg_free(ms, w.r[i]);
+		ms_publish(ms, &a, m);	/* subscribers see it go */
+	}
 	free(w.r);
 	log_info("ms: site %s cleared by the operator: %zu registration(s) removed",
 	    name, w.n);
 	return json_pack("{s:s, s:I}", "site", name, "cleared", (json_int_t)w.n);
 }
 
+static json_t *
+ms_show_subscriptions(void *o, json_t *args, char *err, size_t errlen)
+{
+	return pubsub_json(((struct ms *)o)->ps);
+}
+
 static const struct ctl_cmd ms_cmds[] = {
+	{ .name = "show subscriptions", .fn = ms_show_subscriptions },
 	{ .name = "show site", .stream = ms_stream_site, .cursor_free = free },
 	{ .name = "clear site", .flags = CTL_PRIV, .fn = ms_clear_site },
 	{ .name = NULL },
@@ -2000,9 +2243,11 @@ const struct role role_ms = {
 		[RX_REGISTER] = { ms_rx_register, 10 },
 		[RX_ECM_REGISTER] = { ms_rx_ecm_register, 10 },
 		[RX_NOTIFY_ACK] = { ms_rx_notify_ack, 10 },
+		[RX_DDT_REQUEST] = { ms_rx_ddt, 20 },
 	},
 	.cmds = ms_cmds,
 	.counters = ms_counters,
+	.stats = ms_stats,
 	.clear_stats = ms_clear_stats,
 	.logrl = ms_logrl,
 };

@@ -32,6 +32,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 	char		*str;
 	int		 flags;
 	struct conf_rlocopt ro;
+	struct conf_words *words;
 }
 
 %token ROLE           "role"
@@ -91,6 +92,12 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token DDTAUTH        "ddt-authoritative-prefix"
+%token DDTDELEG       "ddt-delegation"
+%token DDTROOT        "ddt-root"
+%token REFTTLMAX      "referral-ttl-max"
+%token PUBSUBKEY      "pubsub-key"
+%token SUBSMAX        "subscriptions-max"
 %token LISPSEC        "lisp-sec"
 %token LISPSECKEY     "lisp-sec-key"
 %token NATRTR         "nat-rtr"
@@ -109,8 +116,10 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %type <num> family
 %type <flags> prefixopts msopts
 %type <ro> rlocopts
+%type <words> words
 
 %destructor { free($$); } <str>
+%destructor { conf_words_free($$); } <words>
 
 %%
 
@@ -190,6 +199,26 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PROBETIMEOUT NUMBER	{ conf_timer(ctx, @1.first_line, "probe-timeout", $2); }
 	| MAPCACHETTL NUMBER	{ conf_timer(ctx, @1.first_line, "map-cache-ttl", $2); }
 	| RECTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "record-ttl-max", $2); }
+	| REFTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "referral-ttl-max", $2); }
+	| DDTROOT WORD {
+		conf_peer(ctx, @1.first_line, "ddt-root", &ctx->conf->ddt_roots, $2);
+	}
+	| DDTAUTH WORD		{ conf_ddt_auth(ctx, @1.first_line, $2); }
+	| PUBSUBKEY NUMBER WORD STRING {
+		conf_pubsub_key(ctx, @1.first_line, $2, $3, $4);
+	}
+	| SUBSMAX NUMBER {
+		if (TOP(@1.first_line, "subscriptions-max") &&
+		    RANGE(@1.first_line, "subscriptions-max", $2, 0, 1000000))
+			ctx->conf->subscriptions_max = (uint32_t)$2;
+	}
+	| DDTDELEG WORD WORD words {
+		conf_ddt_deleg(ctx, @1.first_line, $2, $3, $4);
+		free($3);
+	}
+	| DDTDELEG WORD MAPSERVER words {
+		conf_ddt_deleg(ctx, @1.first_line, $2, "map-server", $4);
+	}
 	| SITE name '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_SITE, $2); }
 	| DESCRIPTION STRING	{ conf_description(ctx, @1.first_line, $2); }
 	| KEY NUMBER WORD STRING {
@@ -306,6 +335,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		conf_prefix_list(ctx, @1.first_line, "decap-allow",
 		    &ctx->conf->decap_allow, $2);
 	}
+	;
+
+words	: WORD			{ $$ = conf_words_add(NULL, $1); }
+	| words WORD		{ $$ = conf_words_add($1, $2); }
 	;
 
 prefixopts : %empty	{ $$ = 0; }

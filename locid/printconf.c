@@ -167,6 +167,8 @@ print_general(FILE *f, const struct conf *c)
 	fprintf(f, "\tprobe-timeout %u\n", c->timers.probe_timeout);
 	fprintf(f, "\tmap-cache-ttl %u\n", c->timers.map_cache_ttl);
 	fprintf(f, "\trecord-ttl-max %u\n", c->timers.record_ttl_max);
+	if (c->timers.referral_ttl_max != 86400)
+		fprintf(f, "\treferral-ttl-max %u\n", c->timers.referral_ttl_max);
 	fprintf(f, "}\n");
 }
 
@@ -292,6 +294,31 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 	fprintf(f, "registrants-per-prefix %d\n", c->registrants_per_prefix);
 }
 
+/* DDT: the roots a Map-Resolver walks from, a node's space and delegations */
+static void
+print_ddt(FILE *f, const struct conf *c)
+{
+	const struct conf_ddt_deleg *d;
+	int i;
+
+	if (TAILQ_EMPTY(&c->ddt_roots) && TAILQ_EMPTY(&c->ddt_auth) &&
+	    TAILQ_EMPTY(&c->ddt_delegs))
+		return;
+	fputc('\n', f);
+	print_peers(f, "ddt-root", &c->ddt_roots);
+	print_prefixes(f, "ddt-authoritative-prefix", &c->ddt_auth);
+	TAILQ_FOREACH(d, &c->ddt_delegs, entry) {
+		fputs("ddt-delegation ", f);
+		print_prefix(f, &d->eid, d->mlen);
+		fputs(d->to_ms ? " map-server" : " node", f);
+		for (i = 0; i < d->nrlocs; i++) {
+			fputc(' ', f);
+			print_addr(f, &d->rlocs[i]);
+		}
+		fputc('\n', f);
+	}
+}
+
 /* NAT traversal: printed only when something is set, so that configs
  * without it print as before */
 static void
@@ -343,5 +370,15 @@ print_conf(FILE *f, const struct conf *c, int redact)
 		fputc('\n', f);
 	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);
 	print_prefixes(f, "petr-prefix", &c->petr_prefixes);
+	print_ddt(f, c);
+	if (c->pubsub_key.secret != NULL || c->subscriptions_max != 10000)
+		fputc('\n', f);
+	if (c->pubsub_key.secret != NULL) {
+		fputs("pubsub-", f);
+		print_key(f, &c->pubsub_key, redact);
+		fputc('\n', f);
+	}
+	if (c->subscriptions_max != 10000)
+		fprintf(f, "subscriptions-max %u\n", c->subscriptions_max);
 	print_nat(f, c);
 }

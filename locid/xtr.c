@@ -673,6 +673,8 @@ xtr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 static void
 xtr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
 {
+	if (itr_publication_in(x, p, n))
+		return;
 	etr_notify_in(x, p, n);
 }
 
@@ -795,6 +797,7 @@ xtr_stats(void *arg)
 	S(queued_pkts); S(queue_sent);
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
 	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
+	S(publications);
 #undef S
 	pxtr_stats_json(x, o);
 	json_object_set_new(o, "map_cache_entries", json_integer((json_int_t)mapcache_count(x->mc)));

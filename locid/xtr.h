@@ -99,7 +99,10 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_LISP_SEC_RECORD_OUTSIDE_THE_EID_AD, "itr: lisp-sec: record outside the eid-ad") \
 	X(XTR_DROP_ITR_LISP_SEC_RECORD_TRUNCATED_TO_THE_EID_AD, "itr: lisp-sec: record truncated to the eid-ad") \
 	X(XTR_DROP_ITR_LISP_SEC_MAP_REQUEST_NOT_SENT, "itr: lisp-sec: map-request not sent") \
-	X(XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED, "etr: lisp-sec map-request refused")
+	X(XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED, "etr: lisp-sec map-request refused") \
+	X(XTR_DROP_ITR_PUBLICATION_AUTHENTICATION_FAILED, "itr: publication authentication failed") \
+	X(XTR_DROP_ITR_PUBLICATION_REPLAYED, "itr: publication nonce not newer") \
+	X(XTR_DROP_ITR_PUBLICATION_UNUSABLE, "itr: publication record unusable")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -112,6 +115,7 @@ struct xtr_stats {
 	uint64_t	 registers, notifies;
 	uint64_t	 probe_replies;
 	uint64_t	 smr_in;
+	uint64_t	 publications;	/* Map-Notifies of subscriptions taken */
 	uint64_t	 resolve_ms_sum, resolve_count;	/* first packet to mapping */
 };
 
@@ -223,6 +227,9 @@ void	itr_tick(struct xtr *, uint64_t now);
  * that are due are left for the next call */
 int	itr_tick_budget(struct xtr *, uint64_t now, uint64_t budget_us);
 void	itr_reply_in(struct xtr *, const struct pkt *, const struct lisp_map_reply *);
+/* a Map-Notify publishing a subscribed mapping (RFC 9437): 1 if it was
+ * one (taken or refused), 0 if it is the ETR's */
+int	itr_publication_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
 void	itr_smr_in(struct xtr *, const struct pkt *, const struct lisp_map_request *);
 void	itr_entry_del(struct mc_entry *, void *);	/* mapcache del callback */
 int	itr_clear(struct xtr *, const struct lisp_addr *, int mlen);

@@ -518,6 +518,7 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct lisp_map_referral	 ref;
 	struct lisp_info		 info;
 	struct sockaddr_in		*s4 = (struct sockaddr_in *)&p.src;
 	struct sockaddr_in		*d4 = (struct sockaddr_in *)&p.dst;
@@ -595,7 +596,14 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 			return drop(CORE_DROP_PROBE_AT_MAPPING_SYSTEM);
 		m.ecm = &ecm;
 		m.mreq = &mreq;
-		kind = (ecm.flags & ECM_E) ? RX_ECM_FORWARDED : RX_ECM_REQUEST;
+		kind = (ecm.flags & ECM_E) ? RX_ECM_FORWARDED :
+		    (ecm.flags & ECM_D) ? RX_DDT_REQUEST : RX_ECM_REQUEST;
+		break;
+	case LISP_MAP_REFERRAL:
+		if (map_referral_decode(&b, &ref, &why) == -1)
+			return drop(CORE_DROP_MALFORMED_REFERRAL);
+		m.ref = &ref;
+		kind = RX_REFERRAL;
 		break;
 	case LISP_INFO:
 		if (info_decode(&b, &info, &why) == -1)
@@ -615,7 +623,9 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	if (kind == RX_ECM_REGISTER || kind == RX_ECM_NOTIFY)
 		return drop(CORE_DROP_ECM_REGISTER_NO_ROLE);
 	return drop(kind == RX_REGISTER || kind == RX_NOTIFY_ACK ?
-	    CORE_DROP_NOT_A_MAP_SERVER : CORE_DROP_REQUEST_NO_ROLE);
+	    CORE_DROP_NOT_A_MAP_SERVER : kind == RX_REFERRAL ?
+	    CORE_DROP_REFERRAL_NO_ROLE : kind == RX_DDT_REQUEST ?
+	    CORE_DROP_DDT_REQUEST_NO_ROLE : CORE_DROP_REQUEST_NO_ROLE);
 }
 
 size_t

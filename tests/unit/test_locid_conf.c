@@ -352,7 +352,7 @@ static const struct {
 	    "t.conf:1: role etr needs a map-server" },
 	{ "\nrole itr\n", "t.conf:2: role itr needs a map-resolver" },
 	{ "role map-resolver\n",
-	    "t.conf:1: role map-resolver needs an ms-route (or role map-server)" },
+	    "t.conf:1: role map-resolver needs an ms-route, a ddt-root or role map-server" },
 	{ "", "t.conf: no role configured" },
 	{ "role petr\ndatabase-mapping 198.18.1.0/24 {\n\trloc 1.2.3.4 "
 	    "priority 256\n}\n",

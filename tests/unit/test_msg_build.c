@@ -14,6 +14,7 @@
 #include "msg.h"
 #include "msg_build.h"
 #include "sockaddr.h"
+#include "vectors.h"
 #include "testlib.h"
 
 static const uint8_t v4a[4] = { 198, 18, 1, 1 };
@@ -229,6 +230,67 @@ test_sockaddr(void **state)
 	assert_int_equal(addr_from_sockaddr(&back, (struct sockaddr *)&ss, NULL), -1);
 }
 
+/* map_referral_build: the bytes are the first record of the hand-built
+ * sample (MS-REFERRAL [5]198.18.0.0/16 to two RLOCs), and every action
+ * decodes back with its TTL, I bit and referral set */
+static void
+test_referral_bytes(void **state)
+{
+	uint8_t			 want[512], got[512];
+	struct referral_build	 b;
+	struct lisp_addr	 rl[2];
+	struct lisp_map_referral mr;
+	struct lisp_record	 rec;
+	struct rbuf		 r, recs;
+	size_t			 n, len;
+
+	(void)state;
+	n = tl_sample("map-referral", want, sizeof(want));
+	/* the first record ends where the second's TTL (0) starts: 12 of
+	 * header, 10 of record, IID LCAF 18, 2 RLOCs 6+6 and 6+18 */
+	len = 12 + 10 + 18 + 12 + 24;
+	assert_true(len < n);
+	want[3] = 1;
+	memset(&b, 0, sizeof(b));
+	b.nonce = 0x0123456789abcdefull;
+	assert_int_equal(addr_parse(&b.eid, "[5]198.18.0.0"), 0);
+	b.mlen = 16;
+	b.act = REF_MS_REFERRAL;
+	b.ttl = 1440;
+	assert_int_equal(addr_parse(&rl[0], "203.0.113.10"), 0);
+	assert_int_equal(addr_parse(&rl[1], "2001:db8::a"), 0);
+	b.rlocs = rl;
+	b.nrlocs = 2;
+	assert_int_equal(map_referral_build(got, sizeof(got), &b), len);
+	assert_memory_equal(got, want, len);
+	/* too small a buffer, too long a mask */
+	assert_int_equal(map_referral_build(got, len - 1, &b), 0);
+	b.mlen = 33;
+	assert_int_equal(map_referral_build(got, sizeof(got), &b), 0);
+
+	/* a DELEGATION-HOLE with no referral set, NOT-AUTHORITATIVE with I */
+	b.mlen = 17;
+	b.act = REF_NOT_AUTHORITATIVE;
+	b.incomplete = 1;
+	b.ttl = 0;
+	b.nrlocs = 0;
+	n = map_referral_build(got, sizeof(got), &b);
+	assert_true(n > 0);
+	rbuf_init(&r, got, n);
+	assert_int_equal(map_referral_decode(&r, &mr, NULL), 0);
+	assert_int_equal(r.len, 0);
+	assert_int_equal(mr.nonce, 0x0123456789abcdefull);
+	recs = mr.records;
+	assert_int_equal(referral_record_next(&recs, &rec), 1);
+	assert_int_equal(rec.act, REF_NOT_AUTHORITATIVE);
+	assert_int_equal(rec.incomplete, 1);
+	assert_int_equal(rec.ttl, 0);
+	assert_int_equal(rec.nrlocs, 0);
+	assert_int_equal(rec.eid_mlen, 17);
+	assert_int_equal(rec.eid.iid, 5);
+	assert_int_equal(referral_record_next(&recs, &rec), 0);
+}
+
 int
 main(void)
 {
@@ -237,6 +299,7 @@ main(void)
 		cmocka_unit_test(test_mreq_decoded),
 		cmocka_unit_test(test_mreq_ecm),
 		cmocka_unit_test(test_sockaddr),
+		cmocka_unit_test(test_referral_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

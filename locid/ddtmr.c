@@ -1,0 +1,853 @@
+/* DDT Map-Resolver (RFC 8111 §7.3): the resolver backend of a
+ * Map-Resolver configured with ddt-root. a Map-Request from an ITR
+ * becomes a pending request that walks the delegation tree: a DDT
+ * Map-Request (the ITR's request in an ECM with D) to an RLOC of the
+ * longest cached referral (or a root), and from each Map-Referral on to
+ * the next, until a Map-Server says MS-ACK (its ETR answers the ITR) or
+ * the tree says there is nothing (negative Map-Reply from here).
+ *
+ * what a referral may teach is bounded by where it came from: it must
+ * come from the RLOC the request went to, cover the EID asked for and be
+ * strictly more specific than the referral that led there, so a node
+ * speaks only for the space delegated to it and a walk ends in at most
+ * DR_DEPTH_MAX steps. state is bounded: DR_PENDING_MAX requests in flight,
+ * DR_CACHE_MAX referrals cached (the oldest goes first), each with its
+ * TTL capped by referral-ttl-max. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "ddt.h"
+#include "msmr.h"
+#include "trie.h"
+
+#define DR_PENDING_MAX	1024
+#define DR_CACHE_MAX	10000
+#define DR_DEPTH_MAX	8	/* referrals followed per request */
+#define DR_SENDS_MAX	16	/* DDT Map-Requests sent per request */
+#define DR_RLOCS	CONF_DDT_RLOCS
+
+#define DR_DROPS(X) \
+	X(DR_DROP_PENDING_FULL, "ddt: pending requests full") \
+	X(DR_DROP_MORE_RECORDS, "ddt: records after the first not followed") \
+	X(DR_DROP_ENCODE, "ddt: map-request too large to encapsulate") \
+	X(DR_DROP_UNSOLICITED, "map-referral: no pending request") \
+	X(DR_DROP_WRONG_SOURCE, "map-referral: not from the rloc asked") \
+	X(DR_DROP_NOT_COVERING, "map-referral: prefix does not cover the eid") \
+	X(DR_DROP_LOOP, "map-referral: not more specific than the last") \
+	X(DR_DROP_DEPTH, "ddt: referral depth limit") \
+	X(DR_DROP_EMPTY_SET, "map-referral: referral without rlocs") \
+	X(DR_DROP_NOT_AUTH, "ddt: not-authoritative answer") \
+	X(DR_DROP_TIMEOUT, "ddt: no answer from any referral rloc") \
+	X(DR_DROP_BAD_ACTION, "map-referral: unknown action")
+enum dr_drop { DR_DROPS(DROP_ENUM) DR_DROP__N };
+static const char *const dr_drop_names[DR_DROP__N] = { DR_DROPS(DROP_NAME) };
+
+struct dr_table {
+	struct dr_table	*next;
+	uint32_t	 iid;
+	int		 bits;
+	struct trie	*t;		/* -> struct dr_entry */
+};
+
+/* a referral-cache entry */
+struct dr_entry {
+	struct dr_table	*tab;
+	struct lisp_addr eid;
+	int		 mlen;
+	uint8_t		 act;		/* REF_* */
+	int		 nrlocs;
+	struct lisp_addr rlocs[DR_RLOCS];
+	uint64_t	 expires;	/* now_ms() */
+	uint32_t	 ttl;		/* as received, minutes */
+	uint64_t	 hits;
+	TAILQ_ENTRY(dr_entry) age;	/* oldest first */
+};
+TAILQ_HEAD(dr_entries, dr_entry);
+
+struct dr;
+
+struct dr_pending {
+	struct dr	*dr;
+	uint64_t	 nonce;
+	struct lisp_addr eid;		/* the EID asked for (IID kept) */
+	int		 mlen;
+	struct sockaddr_storage reply_to;	/* the ITR-RLOC and port */
+	uint8_t		 msg[MSMR_PKT_MAX];	/* the DDT Map-Request */
+	size_t		 len;
+	/* the referral being followed */
+	struct lisp_addr ref_eid;
+	int		 ref_mlen;	/* -1: the roots */
+	int		 ref_cached;	/* it came from the cache */
+	int		 nrlocs, next;
+	struct lisp_addr rlocs[DR_RLOCS];
+	struct lisp_addr asked;		/* where the last request went */
+	int		 depth, sends, restarted;
+	uint64_t	 started;
+	struct locid_timer *timer;
+	TAILQ_ENTRY(dr_pending) entry;
+};
+TAILQ_HEAD(dr_pendings, dr_pending);
+
+struct dr {
+	struct locid		*l;
+	struct dr_table		*tables;
+	struct dr_entries	 cache;
+	unsigned		 ncache;
+	struct dr_pendings	 pending;
+	unsigned		 npending;
+	struct locid_timer	*sweep;
+	uint64_t		 sweep_at;	/* when it is armed for, 0: not */
+	uint64_t		 drops[DR_DROP__N];
+	uint64_t		 rx_ref[6];	/* Map-Referrals taken, by action */
+	uint64_t		 resolved, negative, sent;
+	struct ratelimit	 logrl;
+};
+
+static const struct resolver dr_resolver;
+
+/* -- the referral cache ---------------------------------------------- */
+
+static struct dr_table *
+table_get(struct dr *dr, uint32_t iid, int bits, int create)
+{
+	struct dr_table *t;
+
+	for (t = dr->tables; t != NULL; t = t->next)
+		if (t->iid == iid && t->bits == bits)
+			return t;
+	if (!create || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->t = trie_new(bits)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->iid = iid;
+	t->bits = bits;
+	t->next = dr->tables;
+	dr->tables = t;
+	return t;
+}
+
+static void
+entry_free(struct dr *dr, struct dr_entry *e)
+{
+	trie_remove(e->tab->t, addr_bytes(&e->eid), e->mlen);
+	TAILQ_REMOVE(&dr->cache, e, age);
+	dr->ncache--;
+	free(e);
+}
+
+static void
+cache_clear(struct dr *dr)
+{
+	struct dr_entry *e;
+
+	while ((e = TAILQ_FIRST(&dr->cache)) != NULL)
+		entry_free(dr, e);
+}
+
+/* drop what expired; the sweep timer at the next expiry */
+static void
+cache_expire(struct dr *dr, uint64_t now)
+{
+	struct dr_entry	*e, *n;
+	uint64_t	 next = 0;
+
+	for (e = TAILQ_FIRST(&dr->cache); e != NULL; e = n) {
+		n = TAILQ_NEXT(e, age);
+		if (e->expires <= now)
+			entry_free(dr, e);
+		else if (next == 0 || e->expires < next)
+			next = e->expires;
+	}
+	/* a sweep walks the cache: at most one a second (lookups and show
+	 * skip what expired in between) */
+	if (next != 0 && next < now + 1000)
+		next = now + 1000;
+	dr->sweep_at = next;
+	if (next != 0)
+		locid_timer_at(dr->sweep, next);
+	else
+		locid_timer_stop(dr->sweep);
+}
+
+static void
+sweep_cb(void *arg)
+{
+	cache_expire(arg, now_ms());
+}
+
+/* the longest unexpired referral covering eid */
+static struct dr_entry *
+cache_lookup(struct dr *dr, const struct lisp_addr *eid, int mlen)
+{
+	struct dr_table	*t = table_get(dr, eid_iid(eid), addr_bits(eid), 0);
+	struct dr_entry	*e;
+	int		 m;
+
+	if (t == NULL)
+		return NULL;
+	e = trie_lookup_prefix(t->t, addr_bytes(eid), mlen, &m);
+	if (e != NULL && e->expires <= now_ms()) {
+		cache_expire(dr, now_ms());
+		e = trie_lookup_prefix(t->t, addr_bytes(eid), mlen, &m);
+	}
+	return e;
+}
+
+static void
+cache_put(struct dr *dr, const struct lisp_record *rec)
+{
+	const struct conf	*c = dr->l->conf;
+	struct dr_table		*t;
+	struct dr_entry		*e;
+	struct lisp_rloc	 rl;
+	struct rbuf		 rb = rec->rlocs;
+	uint64_t		 ttl_ms, now = now_ms();
+	void			*old;
+
+	if (rec->ttl == 0)
+		return;
+	ttl_ms = (uint64_t)rec->ttl * 60000;
+	if (ttl_ms > (uint64_t)c->timers.referral_ttl_max * 1000)
+		ttl_ms = (uint64_t)c->timers.referral_ttl_max * 1000;
+	if ((t = table_get(dr, eid_iid(&rec->eid), addr_bits(&rec->eid), 1)) == NULL)
+		return;
+	if ((e = trie_exact(t->t, addr_bytes(&rec->eid), rec->eid_mlen)) != NULL)
+		entry_free(dr, e);
+	else if (dr->ncache >= DR_CACHE_MAX)
+		entry_free(dr, TAILQ_FIRST(&dr->cache));
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return;
+	e->tab = t;
+	e->eid = rec->eid;
+	addr_mask(&e->eid, rec->eid_mlen);
+	e->mlen = rec->eid_mlen;
+	e->act = rec->act;
+	e->ttl = rec->ttl;
+	e->expires = now + ttl_ms;
+	while (e->nrlocs < DR_RLOCS && rloc_next(&rb, &rl) == 1)
+		if (core_can_send(dr->l, &rl.addr))
+			e->rlocs[e->nrlocs++] = rl.addr;
+	if (trie_insert(t->t, addr_bytes(&e->eid), e->mlen, e, &old) == -1) {
+		free(e);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&dr->cache, e, age);
+	dr->ncache++;
+	/* the sweep moves only for an earlier expiry: an insert is O(depth) */
+	if (dr->sweep_at == 0 || e->expires < dr->sweep_at) {
+		dr->sweep_at = e->expires;
+		locid_timer_at(dr->sweep, e->expires);
+	}
+}
+
+/* an RLOC of a cached referral did not answer: the others first next time */
+static void
+cache_demote(struct dr *dr, const struct dr_pending *pr, const struct lisp_addr *rloc)
+{
+	struct dr_table	*t;
+	struct dr_entry	*e;
+	int		 i;
+
+	if (pr->ref_mlen < 0 ||
+	    (t = table_get(dr, eid_iid(&pr->ref_eid), addr_bits(&pr->ref_eid), 0)) == NULL ||
+	    (e = trie_exact(t->t, addr_bytes(&pr->ref_eid), pr->ref_mlen)) == NULL)
+		return;
+	for (i = 0; i < e->nrlocs; i++)
+		if (addr_equal(&e->rlocs[i], rloc)) {
+			memmove(&e->rlocs[i], &e->rlocs[i + 1],
+			    (size_t)(e->nrlocs - i - 1) * sizeof(e->rlocs[0]));
+			e->rlocs[e->nrlocs - 1] = *rloc;
+			return;
+		}
+}
+
+static void
+cache_flush_one(struct dr *dr, const struct lisp_addr *eid, int mlen)
+{
+	struct dr_table	*t = table_get(dr, eid_iid(eid), addr_bits(eid), 0);
+	struct dr_entry	*e;
+
+	if (t != NULL && (e = trie_exact(t->t, addr_bytes(eid), mlen)) != NULL)
+		entry_free(dr, e);
+}
+
+/* -- pending requests ------------------------------------------------ */
+
+static void
+pending_free(struct dr_pending *pr)
+{
+	struct dr *dr = pr->dr;
+
+	TAILQ_REMOVE(&dr->pending, pr, entry);
+	dr->npending--;
+	locid_timer_free(pr->timer);
+	free(pr);
+}
+
+/* follow the roots */
+static void
+pending_roots(struct dr_pending *pr)
+{
+	struct conf_peer *p;
+
+	pr->nrlocs = pr->next = 0;
+	pr->ref_mlen = -1;
+	pr->ref_cached = 0;
+	TAILQ_FOREACH(p, &pr->dr->l->conf->ddt_roots, entry)
+		if (pr->nrlocs < DR_RLOCS && core_can_send(pr->dr->l, &p->addr))
+			pr->rlocs[pr->nrlocs++] = p->addr;
+}
+
+static void
+pending_follow(struct dr_pending *pr, const struct lisp_addr *eid, int mlen,
+    const struct lisp_addr *rlocs, int n, int cached)
+{
+	int i;
+
+	pr->ref_eid = *eid;
+	pr->ref_mlen = mlen;
+	pr->ref_cached = cached;
+	pr->nrlocs = pr->next = 0;
+	for (i = 0; i < n && pr->nrlocs < DR_RLOCS; i++)
+		pr->rlocs[pr->nrlocs++] = rlocs[i];
+}
+
+/* the DDT Map-Request to the next RLOC of the referral; 0 when none is left */
+static int
+pending_send(struct dr_pending *pr)
+{
+	struct dr		*dr = pr->dr;
+	struct sockaddr_storage	 dst;
+
+	while (pr->next < pr->nrlocs && pr->sends < DR_SENDS_MAX) {
+		pr->asked = pr->rlocs[pr->next++];
+		if (!core_can_send(dr->l, &pr->asked))
+			continue;
+		sockaddr_from_addr(&dst, &pr->asked, LISP_CONTROL_PORT);
+		pr->sends++;
+		dr->sent++;
+		locid_send(dr->l, (struct sockaddr *)&dst, pr->msg, pr->len);
+		locid_timer_at(pr->timer, now_ms() + dr->l->conf->timers.map_request_timeout_ms);
+		return 1;
+	}
+	return 0;
+}
+
+/* a negative Map-Reply to the ITR for eid/mlen */
+static void
+pending_negative(struct dr_pending *pr, const struct lisp_addr *eid, int mlen,
+    uint32_t ttl)
+{
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	uint8_t			 buf[256];
+	struct wbuf		 w;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.nonce = pr->nonce;
+	rep.nrecords = 1;
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = ttl;
+	rec.eid_mlen = (uint8_t)mlen;
+	rec.act = ACT_NATIVE_FORWARD;
+	rec.auth = 1;
+	rec.eid = *eid;
+	addr_mask(&rec.eid, mlen);
+	wbuf_init(&w, buf, sizeof(buf));
+	map_reply_encode_hdr(&w, &rep);
+	record_encode(&w, &rec);
+	if (w.err) {
+		core_drop(pr->dr->l, CORE_DROP_REPLY_ENCODE_FAILED);
+		return;
+	}
+	pr->dr->negative++;
+	if (core_monitoring(pr->dr->l)) {
+		char pf[ADDR_STRLEN];
+
+		core_event(pr->dr->l, "ddt", json_pack("{s:s, s:s, s:I}",
+		    "event", "negative", "prefix", prefix_fmt(&rec.eid, mlen, pf,
+		    sizeof(pf)), "ttl", (json_int_t)ttl));
+	}
+	locid_send(pr->dr->l, (struct sockaddr *)&pr->reply_to, buf, w.len);
+}
+
+static void
+pending_timeout(void *arg)
+{
+	struct dr_pending	*pr = arg;
+	struct dr		*dr = pr->dr;
+	char			 s[ADDR_STRLEN], e[ADDR_STRLEN];
+
+	cache_demote(dr, pr, &pr->asked);
+	if (pending_send(pr))
+		return;
+	dr->drops[DR_DROP_TIMEOUT]++;
+	if (core_monitoring(dr->l))
+		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s}", "event",
+		    "unanswered", "eid", prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
+		    "last_asked", addr_fmt(&pr->asked, s, sizeof(s))));
+	log_limited(&dr->logrl, "ddt: no answer for %s (last asked %s)",
+	    prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
+	    addr_fmt(&pr->asked, s, sizeof(s)));
+	pending_free(pr);
+}
+
+/* the DDT Map-Request: the received ECM with D (E and M cleared), or a
+ * plain request wrapped */
+static int
+ddt_msg(struct dr_pending *pr, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_eid_prefix *ep)
+{
+	struct lisp_addr	 src, edst;
+	struct wbuf		 w;
+	uint16_t		 sport;
+
+	if (ecm != NULL) {
+		if (p->len > sizeof(pr->msg))
+			return -1;
+		memcpy(pr->msg, p->buf, p->len);
+		put_u32(pr->msg, (get_u32(pr->msg) & ~(ECM_E | ECM_M)) | ECM_D);
+		pr->len = p->len;
+		return 0;
+	}
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, &sport);
+	edst = ep->eid;
+	edst.has_iid = 0;
+	if (edst.afi != src.afi)
+		addr_set_any(&src, edst.afi);
+	wbuf_init(&w, pr->msg, sizeof(pr->msg));
+	ecm_encode(&w, ECM_D, &src, &edst, sport, LISP_CONTROL_PORT, p->buf, p->len);
+	if (w.err)
+		return -1;
+	pr->len = w.len;
+	return 0;
+}
+
+/* the backend: every EID is the tree's to answer */
+static int
+dr_resolve(void *o, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep,
+    int *forwarded)
+{
+	struct dr		*dr = o;
+	struct dr_pending	*pr;
+	struct dr_entry		*e;
+	struct sockaddr_storage	 to;
+	uint64_t		 now = now_ms(), left;
+
+	if (*forwarded) {
+		dr->drops[DR_DROP_MORE_RECORDS]++;
+		return 1;
+	}
+	*forwarded = 1;
+	if (msmr_reply_dst(dr->l, p, ecm, mreq, &to) == -1)
+		return 1;
+	e = cache_lookup(dr, &ep->eid, ep->mlen);
+	if (e != NULL && (e->act == REF_DELEGATION_HOLE ||
+	    e->act == REF_MS_NOT_REGISTERED)) {
+		/* a known hole: answered from here, for what is left of it */
+		struct dr_pending tmp;
+
+		e->hits++;
+		left = (e->expires - now + 59999) / 60000;
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.dr = dr;
+		tmp.nonce = mreq->nonce;
+		tmp.reply_to = to;
+		pending_negative(&tmp, &e->eid, e->mlen,
+		    (uint32_t)(left < e->ttl ? left : e->ttl));
+		return 1;
+	}
+	if (dr->npending >= DR_PENDING_MAX) {
+		dr->drops[DR_DROP_PENDING_FULL]++;
+		log_limited(&dr->logrl, "ddt: %u requests pending, one refused",
+		    dr->npending);
+		return 1;
+	}
+	if ((pr = calloc(1, sizeof(*pr))) == NULL)
+		return 1;
+	pr->dr = dr;
+	pr->nonce = mreq->nonce;
+	pr->eid = ep->eid;
+	pr->mlen = ep->mlen;
+	pr->reply_to = to;
+	pr->started = now;
+	if (ddt_msg(pr, p, ecm, ep) == -1 ||
+	    (pr->timer = locid_timer_new(dr->l, pending_timeout, pr)) == NULL) {
+		dr->drops[DR_DROP_ENCODE]++;
+		free(pr);
+		return 1;
+	}
+	TAILQ_INSERT_TAIL(&dr->pending, pr, entry);
+	dr->npending++;
+	if (e != NULL) {
+		e->hits++;
+		pending_follow(pr, &e->eid, e->mlen, e->rlocs, e->nrlocs, 1);
+	} else
+		pending_roots(pr);
+	if (!pending_send(pr)) {
+		dr->drops[DR_DROP_TIMEOUT]++;
+		pending_free(pr);
+	}
+	return 1;
+}
+
+static struct trie *
+dr_eid_space(void *o, uint32_t iid, int bits)
+{
+	return NULL;
+}
+
+static const struct resolver dr_resolver = {
+	.resolve = dr_resolve,
+	.eid_space = dr_eid_space,
+};
+
+/* -- Map-Referrals --------------------------------------------------- */
+
+/* p/plen covers a (same IID and family) */
+static int
+covers(const struct lisp_addr *p, int plen, const struct lisp_addr *a)
+{
+	struct lisp_addr x = *a, y = *p;
+
+	if (eid_iid(p) != eid_iid(a) || addr_bits(p) != addr_bits(a) ||
+	    plen > addr_bits(a))
+		return 0;
+	addr_mask(&x, plen);
+	addr_mask(&y, plen);
+	return memcmp(addr_bytes(&x), addr_bytes(&y), (size_t)addr_bits(a) / 8) == 0;
+}
+
+static void
+referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
+    const struct lisp_record *in)
+{
+	struct lisp_record	 r = *in, *rec = &r;
+	struct dr_pending	*pr;
+	struct lisp_addr	 src, rl[DR_RLOCS];
+	struct lisp_rloc	 loc;
+	struct rbuf		 rb;
+	int			 n = 0, any_nonce = 0;
+	char			 s[80];
+
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+	TAILQ_FOREACH(pr, &dr->pending, entry) {
+		if (pr->nonce != nonce)
+			continue;
+		any_nonce = 1;
+		if (addr_equal(&pr->asked, &src) && covers(&rec->eid,
+		    rec->eid_mlen, &pr->eid))
+			break;
+	}
+	if (pr == NULL) {
+		enum dr_drop d = !any_nonce ? DR_DROP_UNSOLICITED :
+		    DR_DROP_WRONG_SOURCE;
+
+		dr->drops[d]++;
+		log_limited(&dr->logrl, "map-referral from %s dropped: %s",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    dr_drop_names[d]);
+		return;
+	}
+	if (rec->act < 6)
+		dr->rx_ref[rec->act]++;
+	/* a node speaks for what it was asked as the holder of */
+	if ((rec->act == REF_NODE_REFERRAL || rec->act == REF_MS_REFERRAL) &&
+	    rec->eid_mlen <= pr->ref_mlen) {
+		dr->drops[DR_DROP_LOOP]++;
+		log_limited(&dr->logrl, "map-referral from %s dropped: %s",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    dr_drop_names[DR_DROP_LOOP]);
+		pending_free(pr);
+		return;
+	}
+	if (core_monitoring(dr->l)) {
+		char pf[ADDR_STRLEN], e[ADDR_STRLEN], a[ADDR_STRLEN];
+
+		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}",
+		    "event", "referral", "from", addr_fmt(&src, a, sizeof(a)),
+		    "eid", prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
+		    "prefix", prefix_fmt(&rec->eid, rec->eid_mlen, pf, sizeof(pf)),
+		    "action", referral_act_name(rec->act), "ttl", (json_int_t)rec->ttl,
+		    "incomplete", rec->incomplete != 0));
+	}
+	/* an answer about more than the node holds is taken for its part */
+	if (rec->act != REF_NODE_REFERRAL && rec->act != REF_MS_REFERRAL &&
+	    rec->eid_mlen < pr->ref_mlen) {
+		rec->eid = pr->ref_eid;
+		rec->eid_mlen = (uint8_t)pr->ref_mlen;
+	}
+	switch (rec->act) {
+	case REF_NODE_REFERRAL:
+	case REF_MS_REFERRAL:
+		rb = rec->rlocs;
+		while (n < DR_RLOCS && rloc_next(&rb, &loc) == 1)
+			rl[n++] = loc.addr;
+		if (n == 0) {
+			dr->drops[DR_DROP_EMPTY_SET]++;
+			pending_free(pr);
+			return;
+		}
+		if (++pr->depth > DR_DEPTH_MAX) {
+			dr->drops[DR_DROP_DEPTH]++;
+			pending_free(pr);
+			return;
+		}
+		if (!rec->incomplete)
+			cache_put(dr, rec);
+		pending_follow(pr, &rec->eid, rec->eid_mlen, rl, n, 0);
+		if (!pending_send(pr)) {
+			dr->drops[DR_DROP_TIMEOUT]++;
+			pending_free(pr);
+		}
+		return;
+	case REF_MS_ACK:
+		dr->resolved++;
+		pending_free(pr);
+		return;
+	case REF_MS_NOT_REGISTERED:
+		/* another Map-Server of the set may hold the registration */
+		locid_timer_stop(pr->timer);
+		if (pending_send(pr))
+			return;
+		cache_put(dr, rec);
+		pending_negative(pr, &rec->eid, rec->eid_mlen, rec->ttl);
+		pending_free(pr);
+		return;
+	case REF_DELEGATION_HOLE:
+		cache_put(dr, rec);
+		pending_negative(pr, &rec->eid, rec->eid_mlen, rec->ttl);
+		pending_free(pr);
+		return;
+	case REF_NOT_AUTHORITATIVE:
+		/* stale cached data: once more from the roots */
+		if (pr->ref_cached && !pr->restarted) {
+			pr->restarted = 1;
+			cache_flush_one(dr, &pr->ref_eid, pr->ref_mlen);
+			pending_roots(pr);
+			if (pending_send(pr))
+				return;
+		}
+		dr->drops[DR_DROP_NOT_AUTH]++;
+		pending_free(pr);
+		return;
+	default:
+		dr->drops[DR_DROP_BAD_ACTION]++;
+		pending_free(pr);
+		return;
+	}
+}
+
+static int
+dr_rx_referral(void *o, const struct msg_in *m)
+{
+	struct dr		*dr = o;
+	struct rbuf		 recs = m->ref->records;
+	struct lisp_record	 rec;
+
+	while (referral_record_next(&recs, &rec) == 1)
+		referral_in(dr, m->pkt, m->ref->nonce, &rec);
+	return 1;
+}
+
+/* -- control ----------------------------------------------------------- */
+
+static json_t *
+entry_json(const struct dr_entry *e, uint64_t now)
+{
+	json_t	*rl = json_array();
+	char	 s[ADDR_STRLEN];
+	int	 i;
+
+	for (i = 0; i < e->nrlocs; i++)
+		json_array_append_new(rl, json_string(addr_fmt(&e->rlocs[i], s,
+		    sizeof(s))));
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}",
+	    "prefix", prefix_fmt(&e->eid, e->mlen, s, sizeof(s)),
+	    "action", referral_act_name(e->act),
+	    "ttl", (json_int_t)e->ttl,
+	    "expires_in", (json_int_t)((e->expires - now) / 1000),
+	    "hits", (json_int_t)e->hits,
+	    "referral_set", rl);
+}
+
+/* show referral-cache: the roots first (never expire), then the cache in
+ * prefix order */
+struct rc_walk {
+	json_t		*a;
+	uint64_t	 now;
+};
+
+static int
+rc_cb(const uint8_t *key, int plen, void *val, void *arg)
+{
+	struct rc_walk	*w = arg;
+	struct dr_entry	*e = val;
+
+	if (e->expires > w->now)
+		json_array_append_new(w->a, entry_json(e, w->now));
+	return 0;
+}
+
+static json_t *
+dr_show_cache(void *o, json_t *args, char *err, size_t errlen)
+{
+	struct dr		*dr = o;
+	struct dr_table		*t;
+	struct conf_peer	*p;
+	struct rc_walk		 w;
+	json_t			*roots = json_array();
+	char			 s[ADDR_STRLEN];
+
+	w.a = json_array();
+	w.now = now_ms();
+	TAILQ_FOREACH(p, &dr->l->conf->ddt_roots, entry)
+		json_array_append_new(roots, json_string(addr_fmt(&p->addr, s,
+		    sizeof(s))));
+	json_array_append_new(w.a, json_pack("{s:s, s:s, s:n, s:n, s:I, s:o}",
+	    "prefix", "root", "action", "node-referral", "ttl", "expires_in",
+	    "hits", (json_int_t)0, "referral_set", roots));
+	for (t = dr->tables; t != NULL; t = t->next)
+		trie_walk(t->t, rc_cb, &w);
+	return w.a;
+}
+
+static json_t *
+dr_clear_cache(void *o, json_t *args, char *err, size_t errlen)
+{
+	struct dr	*dr = o;
+	unsigned	 n = dr->ncache;
+
+	cache_clear(dr);
+	locid_timer_stop(dr->sweep);
+	dr->sweep_at = 0;
+	return json_pack("{s:I}", "cleared", (json_int_t)n);
+}
+
+static const struct ctl_cmd dr_cmds[] = {
+	{ .name = "show referral-cache", .fn = dr_show_cache },
+	{ .name = "clear referral-cache", .flags = CTL_PRIV, .fn = dr_clear_cache },
+	{ .name = NULL },
+};
+
+/* -- the role ---------------------------------------------------------- */
+
+static void	dr_free(void *);
+
+static int
+dr_wanted(const struct conf *c)
+{
+	return c->map_resolver && !TAILQ_EMPTY(&c->ddt_roots);
+}
+
+static void *
+dr_new(struct locid *l)
+{
+	struct dr *dr;
+
+	if ((dr = calloc(1, sizeof(*dr))) == NULL) {
+		log_warn("ddt-resolver: out of memory");
+		return NULL;
+	}
+	dr->l = l;
+	TAILQ_INIT(&dr->cache);
+	TAILQ_INIT(&dr->pending);
+	log_limiter_init(&dr->logrl, l->conf);
+	if ((dr->sweep = locid_timer_new(l, sweep_cb, dr)) == NULL) {
+		log_warn("ddt-resolver: out of memory");
+		free(dr);
+		return NULL;
+	}
+	core_resolver_set(l, &dr_resolver, dr);
+	return dr;
+}
+
+/* roots and limits come from the conf in force; the cache stays (a new
+ * referral-ttl-max applies to what is learnt next) */
+static int
+dr_reconf(void *o, char *err, size_t errlen)
+{
+	struct dr *dr = o;
+
+	log_limiter_init(&dr->logrl, dr->l->conf);
+	core_resolver_set(dr->l, &dr_resolver, dr);
+	return 0;
+}
+
+static void
+dr_free(void *o)
+{
+	struct dr	*dr = o;
+	struct dr_table	*t;
+	void		*cur;
+
+	if (dr == NULL)
+		return;
+	while (!TAILQ_EMPTY(&dr->pending))
+		pending_free(TAILQ_FIRST(&dr->pending));
+	cache_clear(dr);
+	while ((t = dr->tables) != NULL) {
+		dr->tables = t->next;
+		trie_free(t->t, NULL);
+		free(t);
+	}
+	locid_timer_free(dr->sweep);
+	if (core_resolver(dr->l, &cur) == &dr_resolver && cur == dr)
+		core_resolver_set(dr->l, NULL, NULL);
+	free(dr);
+}
+
+static void
+dr_counters(void *o, struct counters *k)
+{
+	struct dr *dr = o;
+
+	k->names = dr_drop_names;
+	k->v = dr->drops;
+	k->n = DR_DROP__N;
+}
+
+static json_t *
+dr_stats(void *o)
+{
+	struct dr	*dr = o;
+	json_t		*j = json_object();
+	unsigned	 i;
+
+	for (i = 0; i < 6; i++)
+		json_object_set_new(j, referral_act_name(i),
+		    json_integer((json_int_t)dr->rx_ref[i]));
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}",
+	    "referrals_in", j,
+	    "ddt_requests_sent", (json_int_t)dr->sent,
+	    "resolved", (json_int_t)dr->resolved,
+	    "negative_replies", (json_int_t)dr->negative,
+	    "pending", (json_int_t)dr->npending,
+	    "referral_cache_entries", (json_int_t)dr->ncache);
+}
+
+static struct ratelimit *
+dr_logrl(void *o)
+{
+	return &((struct dr *)o)->logrl;
+}
+
+const struct role role_ddtmr = {
+	.name = "ddt-resolver",
+	.wanted = dr_wanted,
+	.new = dr_new,
+	.reconf = dr_reconf,
+	.free = dr_free,
+	.rx = {
+		[RX_REFERRAL] = { dr_rx_referral, 10 },
+	},
+	.cmds = dr_cmds,
+	.counters = dr_counters,
+	.stats = dr_stats,
+	.logrl = dr_logrl,
+};
