@@ -97,6 +97,10 @@ struct conf_timers {
 	uint32_t	 record_ttl_max;	/* min, 1440: longest Record TTL we keep */
 };
 
+/* the xTR data plane: the in-kernel fast path when it loads (auto), it
+ * or nothing (ebpf), the TUN path alone (tun) */
+enum { CONF_DP_AUTO, CONF_DP_EBPF, CONF_DP_TUN };
+
 struct conf {
 	char		*path;
 	/* roles */
@@ -136,6 +140,7 @@ struct conf {
 	struct conf_prefixes petr_prefixes;	/* PETR: inner sources it accepts */
 	char		*tun_name;		/* "lisp0" */
 	int		 tun_mtu;		/* 0 = from underlay */
+	int		 dataplane;		/* CONF_DP_*: auto, ebpf or tun */
 	uint32_t	 rt_table;		/* policy routing table, 100 */
 	uint32_t	 rule_prio;		/* ip rule priority, 100 */
 	int		 queue_per_dest;	/* packets held per pending destination, 4 */

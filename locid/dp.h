@@ -117,6 +117,7 @@ struct dp_ops {
 			    const struct fib_ent *);	/* NULL: withdrawn */
 	int		(*policy)(void *, const struct dp_policy *);
 	void		(*close)(void *);
+	void		(*stats)(void *, json_t *);	/* into dp_stats_json's object */
 };
 
 struct dp_txq {

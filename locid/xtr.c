@@ -381,6 +381,35 @@ xtr_decap_seen(void *arg, const struct sockaddr *from, const struct decap *d)
 	smr_decap(arg, from, d);
 }
 
+/* the in-kernel fast path in front of the TUN, as the conf says: auto
+ * takes it when it loads, ebpf insists on it, tun never tries */
+static int
+dataplane_choose(struct xtr *x)
+{
+	char why[128];
+
+	x->dp_conf = x->l->conf->dataplane;
+	if (x->dp_conf == CONF_DP_TUN) {
+		snprintf(x->dp_why, sizeof(x->dp_why), "tun: configured");
+		log_info("xtr: data plane %s", x->dp_why);
+		return 0;
+	}
+	if ((x->ebpf = dp_ebpf_open(&x->dp, why, sizeof(why))) == NULL) {
+		snprintf(x->dp_why, sizeof(x->dp_why), "tun: ebpf unavailable: %s", why);
+		if (x->dp_conf == CONF_DP_EBPF) {
+			log_warn("xtr: dataplane ebpf: %s", why);
+			return -1;
+		}
+		log_info("xtr: data plane %s", x->dp_why);
+		return 0;
+	}
+	dp_set_ops(&x->dp, &dp_ebpf_ops, x->ebpf);
+	snprintf(x->dp_why, sizeof(x->dp_why), "ebpf: tc ingress programs loaded%s",
+	    x->dp_conf == CONF_DP_AUTO ? " (auto)" : "");
+	log_info("xtr: data plane %s, the TUN for the rest", x->dp_why);
+	return 0;
+}
+
 static int
 dataplane_open(struct xtr *x)
 {
@@ -420,6 +449,8 @@ dataplane_open(struct xtr *x)
 	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", x->tun_name, "1");
 	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", x->tun_name, "0");
 	xtr_policy(x);
+	if (dataplane_choose(x) == -1)
+		return -1;
 	dp_start(&x->dp);
 	log_info("xtr: tun %s mtu %d, data port %u", x->tun_name, x->tun_mtu,
 	    x->dp.port);
@@ -536,7 +567,13 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		    c->tun_name != NULL ? c->tun_name : "lisp0");
 		return -1;
 	}
+	if (c->dataplane != x->dp_conf) {
+		snprintf(err, errlen, "dataplane changed");
+		return -1;
+	}
 	log_limiter_init(&x->logrl, c);
+	if (x->ebpf != NULL)
+		dp_ebpf_rescan(x->ebpf);
 	/* keep the map-cache and the TUN; reload mappings, servers, rules */
 	rules_remove(x);
 	x->itr = x->l->conf->itr || x->l->conf->pitr;
@@ -739,6 +776,7 @@ xtr_stats(void *arg)
 	    json_real((double)s->resolve_ms_sum / (double)s->resolve_count) : json_null());
 	json_object_set_new(o, "tun", json_string(x->tun_name));
 	json_object_set_new(o, "tun_mtu", json_integer(x->tun_mtu));
+	json_object_set_new(o, "dataplane_reason", json_string(x->dp_why));
 	if (x->mrsel != NULL)
 		json_object_set_new(o, "map_resolvers", mrsel_json(x->mrsel, now_ms()));
 	if (x->smr != NULL)

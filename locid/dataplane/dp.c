@@ -773,5 +773,9 @@ dp_stats_json(const struct dp *dp, json_t *o)
 	S(encap_pkts); S(encap_bytes); S(decap_pkts); S(decap_bytes);
 	S(native_pkts); S(icmp_too_big);
 #undef S
+	json_object_set_new(o, "dataplane", json_string(dp->ops != NULL ?
+	    dp->ops->name : "tun"));
+	if (dp->ops != NULL && dp->ops->stats != NULL)
+		dp->ops->stats(dp->ops_arg, o);
 	return o;
 }
