@@ -60,6 +60,7 @@ r=$(tsh b 'udp.dstport == 4341 && icmpv6.type == 129' ipv6.src ipv6.dst | head -
     fail "echo reply 6-in-6 lisp2 -> lisp1 (got '$r')"
 [ -z "$(tsh a 'icmpv6.type == 128 && !lisp-data' frame.number)" ] || fail "IPv6 EID traffic leaked natively"
 pass "IPv6 EID -> EID: Map-Request with IPv4+IPv6 ITR-RLOCs, 6-in-6 on 4341 both ways"
+fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
 
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
 jq -e '.[] | select(.prefix == "2001:db8:2::/48") | .state == "complete" and
@@ -118,6 +119,8 @@ ctl lisp1 "$S1" --json show map-cache 2001:db8:2::10 >"$NETNS_TMP/mc3.json"
 jq -e '.[0].locators[] | select(.rloc == "203.0.113.5") | .priority == 1 and .encap_packets == 2' \
     "$NETNS_TMP/mc3.json" >/dev/null || fail "map-cache after the change: $(cat "$NETNS_TMP/mc3.json")"
 pass "6-in-4 and 4-in-6 after lisp2 swapped its RLOC priorities"
+fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 
 # 4. ICMPv6 packet-too-big from the ITR when a packet does not fit the path
 in_ns lisp1 ip link set lisp0 mtu 1500	# larger than the IPv6 underlay allows
