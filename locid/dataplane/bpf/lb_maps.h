@@ -103,6 +103,7 @@ struct lb_seen_key {
 	X(LB_PASS_UNHANDLED, "pass_unhandled") \
 	X(LB_PASS_ADJUST_FAILED, "pass_adjust_failed") \
 	X(LB_DECAP_PASS_HEADER, "decap_pass_header") \
+	X(LB_DECAP_PASS_UDP_CHECKSUM, "decap_pass_udp_checksum") \
 	X(LB_DECAP_PASS_NOT_OUR_EID, "decap_pass_not_our_eid") \
 	X(LB_DECAP_PASS_TTL, "decap_pass_ttl") \
 	X(LB_DECAP_PASS_NESTED, "decap_pass_nested") \

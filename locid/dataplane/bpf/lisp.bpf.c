@@ -126,6 +126,7 @@ struct pinfo {
 	__u16		sport, dport;	/* host order, 0 when ip_parse gives none */
 	__u8		l4hl;		/* TCP header length, 0 if unknown */
 	__u8		later_frag;
+	__u8		sane;		/* what ip_rcv would take: v4 checksum, no options */
 	__u8		src[16], dst[16];
 };
 
@@ -190,6 +191,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 	p->ver = h[0] >> 4;
 	p->l4hl = 0;
 	p->later_frag = 0;
+	p->sane = 0;
 	p->sport = p->dport = 0;
 	if (p->ver == 4) {
 		if (avail < 20 || bpf_skb_load_bytes(skb, off, h, 20) < 0)
@@ -199,6 +201,17 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 		if (p->hl < 20 || p->len < p->hl || p->len > avail)
 			return -1;
 		p->tos = h[1];
+		if (p->hl == 20) {
+			__u32 sum = 0;
+			int i;
+
+#pragma unroll
+			for (i = 0; i < 20; i += 2)
+				sum += (__u32)h[i] << 8 | h[i + 1];
+			sum = (sum & 0xffff) + (sum >> 16);
+			sum = (sum & 0xffff) + (sum >> 16);
+			p->sane = sum == 0xffff;
+		}
 		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
 		p->ttl = h[8];
 		p->proto = h[9];
@@ -214,6 +227,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 		if (p->len > avail)
 			return -1;
 		p->tos = (__u8)((h[0] & 0x0f) << 4 | h[1] >> 4);
+		p->sane = 1;
 		p->proto = h[6];
 		p->ttl = h[7];
 		__builtin_memcpy(p->src, h + 8, 16);
@@ -360,6 +374,27 @@ xmit(struct __sk_buff *skb, const struct bpf_fib_lookup *fl, int rc, __u16 proto
 
 /* -- ETR ---------------------------------------------------------------- */
 
+/* an inner source the kernel would refuse to route (martian): those go
+ * the socket path, which hands them to the kernel, which drops them */
+static __always_inline int
+martian_src(const struct pinfo *p)
+{
+	if (p->ver == 4)
+		return p->src[0] == 0 || p->src[0] == 127 || p->src[0] >= 224;
+	if (p->src[0] == 0xff)
+		return 1;
+	/* :: and ::1 */
+	{
+		__u8 z = 0;
+		int i;
+
+#pragma unroll
+		for (i = 0; i < 15; i++)
+			z |= p->src[i];
+		return z == 0 && p->src[15] <= 1;
+	}
+}
+
 static __always_inline void
 seen(const struct pinfo *o, const struct pinfo *in, __u32 iid)
 {
@@ -399,8 +434,8 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 		if (!cfg->has4 || bpf_skb_load_bytes(skb, ETH_HLEN, h, 1) < 0 ||
 		    h[0] != 0x45)
 			return -1;
-		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || o->proto != 17 ||
-		    !eq4(o->dst, cfg->rloc4))
+		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || !o->sane ||
+		    o->proto != 17 || !eq4(o->dst, cfg->rloc4))
 			return -1;
 		if (bpf_skb_load_bytes(skb, ETH_HLEN + 6, h, 2) < 0 ||
 		    ((h[0] & 0x3f) | h[1]) != 0)	/* a fragment: the stack */
@@ -418,9 +453,12 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	/* LISP data to us from here on: the socket path for anything odd */
 	if (o->len != avail || o->len < olen + 16 + 20)
 		return pass(LB_DECAP_PASS_HEADER);
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen + 4, h, 2) < 0 ||
-	    ((__u32)h[0] << 8 | h[1]) != o->len - olen)
+	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen, h, 8) < 0 ||
+	    ((__u32)h[4] << 8 | h[5]) != o->len - olen)
 		return pass(LB_DECAP_PASS_HEADER);
+	/* a UDP checksum the kernel would verify: the socket path does */
+	if ((h[6] | h[7]) != 0)
+		return pass(LB_DECAP_PASS_UDP_CHECKSUM);
 	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen + 8, lh, 8) < 0 ||
 	    (lh[0] & (0x03 | 0x04)) != 0)	/* key-id, LISP-GPE */
 		return pass(LB_DECAP_PASS_HEADER);
@@ -428,7 +466,7 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 		iid = (__u32)lh[4] << 16 | (__u32)lh[5] << 8 | lh[6];
 	olen += 16;
 	if (parse_ip(skb, ETH_HLEN + olen, avail - olen, in) < 0 ||
-	    in->len != avail - olen)
+	    in->len != avail - olen || !in->sane || martian_src(in))
 		return pass(LB_DECAP_PASS_HEADER);
 	/* LISP inside LISP to our own RLOC: dp_decap refuses it */
 	if (in->proto == 17 && in->dport == cfg->port &&
@@ -487,7 +525,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	__u64 flags;
 	int k, rc, ofam;
 
-	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0)
+	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
 	if (p->ver == 4) {
 		struct lb_skey4 sk = { .plen = 32 };

@@ -1,0 +1,185 @@
+#!/bin/sh
+# the in-kernel fast path (dataplane auto | ebpf | tun) on the seed lab.
+#
+#  hostA --- lisp1 ====== mapserver ====== lisp2 --- hostB
+#  .1.10    .1.1  203.0.113.1/.2  .6/.5  203.0.113.5 .2.1    .2.10
+#                        |  (MS/MR, underlay router; sends the replay)
+#  EID-prefixes: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2
+#
+# 1. dataplane tun: no BPF program attached, show stats says tun.
+# 2. a replay on 4341 of both xTRs from the mapserver (UDP checksum 0, as
+#    ITRs send data): the hostile corpus of t_asan_lab (tests/netns/
+#    hostile.py) and 400 data packets built to be decapsulated, with
+#    header variants (instance-ids, TTL 1, martian and foreign inner
+#    addresses, nested LISP, key-id and GPE bits, trailing octets) and
+#    random mutations, first on the TUN path, then on the eBPF path: the
+#    same inner packets reach hostA and hostB (nothing mis-forwarded),
+#    and the BPF counters show the programs saw the replay.
+# 3. dataplane auto: the programs pass the verifier and load, tc ingress
+#    of eth0 and eth1 (not lo, not lisp0), show stats says ebpf and why;
+#    stopping locid removes the filters and the clsact qdisc it made.
+cd "$(dirname "$0")/../.." || exit 1
+NS_PREFIX=${NS_PREFIX:-eb_}
+. tests/netns/lib.sh
+trap_cleanup
+
+topo_seed_lab
+for n in lisp1 lisp2 mapserver; do
+	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
+done
+S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
+locid_start mapserver "$NETNS_TMP/mapserver.conf"
+wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
+
+# the data packets: valid ones and variants, then mutations (seed 4341)
+cat >"$NETNS_TMP/data.py" <<'PY'
+import random, socket, struct, sys, time
+rnd = random.Random(4341)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, 11, 1)		# SO_NO_CHECK: UDP checksum 0
+def ip4(a): return bytes(int(x) for x in a.split("."))
+def csum(b):
+    t = sum(b[i] << 8 | b[i + 1] for i in range(0, len(b), 2))
+    while t >> 16:
+        t = (t & 0xffff) + (t >> 16)
+    return ~t & 0xffff
+def ipv4(src, dst, proto, payload, ttl=64, tos=0):
+    h = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(payload), rnd.getrandbits(16),
+                              0, ttl, proto, 0, ip4(src), ip4(dst)))
+    h[10:12] = struct.pack("!H", csum(bytes(h)))
+    return bytes(h) + payload
+def echo(seq):
+    b = bytearray(struct.pack("!BBHHH", 8, 0, 0, 0x4c15, seq) + bytes(rnd.getrandbits(8) for _ in range(24)))
+    b[2:4] = struct.pack("!H", csum(bytes(b)))
+    return bytes(b)
+def lisp(flags=0, iid=None):
+    if iid is not None:
+        return struct.pack("!BBBBI", flags | 0x08, 0, 0, 0, iid << 8)
+    return struct.pack("!BBBBI", flags, 0, 0, 0, 0)
+pk = []
+for seq, (a, b, dst) in enumerate([("198.18.1.10", "198.18.2.10", "203.0.113.5"),
+                                   ("198.18.2.10", "198.18.1.10", "203.0.113.1")]):
+    pk += [(dst, lisp() + ipv4(a, b, 1, echo(seq)))]				# delivered
+    pk += [(dst, lisp(iid=0) + ipv4(a, b, 1, echo(seq + 10)))]		# I bit, IID 0
+    pk += [(dst, lisp(iid=7) + ipv4(a, b, 1, echo(seq + 20)))]		# another instance
+    pk += [(dst, lisp(0x80) + ipv4(a, b, 1, echo(seq + 30), tos=0xb8))]	# N bit, DSCP
+    pk += [(dst, lisp() + ipv4(a, b, 1, echo(seq + 40), ttl=1))]		# TTL 1
+    pk += [(dst, lisp() + ipv4(a, b, 1, echo(seq + 50), ttl=2))]		# TTL 2
+    pk += [(dst, lisp() + ipv4("127.0.0.1", b, 1, echo(seq + 60)))]	# martian source
+    pk += [(dst, lisp() + ipv4("224.0.0.5", b, 1, echo(seq + 70)))]
+    pk += [(dst, lisp() + ipv4(a, "198.51.100.1", 1, echo(seq + 80)))]	# not our EID
+    pk += [(dst, lisp(0x01) + ipv4(a, b, 1, echo(seq + 90)))]		# key-id
+    pk += [(dst, lisp(0x04) + ipv4(a, b, 1, echo(seq + 100)))]		# GPE
+    pk += [(dst, lisp() + ipv4(a, b, 1, echo(seq + 110)) + bytes(7))]	# trailing octets
+    pk += [(dst, lisp() + ipv4(a, dst, 17, struct.pack("!HHHH", 4341, 4341, 24, 0) + lisp()
+                                + bytes(8)))]					# LISP in LISP to us
+good = [p for p in pk]
+for i in range(400):					# mutations, half with a fixed checksum
+    dst, m = rnd.choice(good)
+    m = bytearray(m)
+    for _ in range(rnd.randrange(1, 4)):
+        m[rnd.randrange(len(m))] = rnd.getrandbits(8)
+    if rnd.random() < 0.5 and len(m) >= 28 and m[8] >> 4 == 4:
+        m[18:20] = b"\0\0"
+        m[18:20] = struct.pack("!H", csum(bytes(m[8:28])))
+    pk.append((dst, bytes(m)))
+for i, (dst, m) in enumerate(pk):
+    s.sendto(m, (dst, 4341))
+    if i % 16 == 15:		# paced: no loss in the queues of the lab's veths
+        time.sleep(0.002)
+print(len(pk))
+PY
+
+# inner packets delivered to hostA and hostB: everything but what they
+# sent themselves, IP identification and header checksum left out (the
+# hosts' own replies pick theirs)
+delivered() {	# PCAP -> one line per packet
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, out = 24, []
+while off + 16 <= len(d):
+    incl = struct.unpack("<I", d[off + 8:off + 12])[0]
+    p = d[off + 16:off + 16 + incl]
+    off += 16 + incl
+    ip = p[14:]
+    if len(ip) >= 20 and ip[0] >> 4 == 4:
+        out.append((ip[:4] + ip[6:10] + ip[12:]).hex())
+    elif len(ip) >= 40 and ip[0] >> 4 == 6:
+        out.append(ip.hex())
+for l in sorted(out):
+    print(l)
+PY
+}
+
+replay() {	# NAME: the replay with captures at both hosts
+	in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "$1: hostA -> hostB"
+	in_ns hostB ping -c1 -W2 198.18.1.10 >/dev/null || fail "$1: hostB -> hostA"
+	# the hosts stay silent: their answers would be more traffic whose
+	# timing, not the path, decides what is captured
+	in_ns hostA sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	in_ns hostB sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	cap_start "$1-a" hostA eth0 'ip and not src host 198.18.1.10'
+	cap_start "$1-b" hostB eth0 'ip and not src host 198.18.2.10'
+	in_ns mapserver python3 tests/netns/hostile.py --no-check 203.0.113.1:4341 \
+	    203.0.113.5:4341 || fail "$1: hostile replay"
+	n=$(in_ns mapserver python3 "$NETNS_TMP/data.py") || fail "$1: data replay"
+	cap_stop "$1-a"
+	cap_stop "$1-b"
+	in_ns hostA sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+	in_ns hostB sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+	{ delivered "$NETNS_TMP/$1-a.pcap"; delivered "$NETNS_TMP/$1-b.pcap"; } >"$NETNS_TMP/$1.out"
+}
+
+# 1. the TUN path
+for n in lisp1 lisp2; do echo "dataplane tun" >>"$NETNS_TMP/$n.conf"; done
+locid_start lisp1 "$NETNS_TMP/lisp1.conf"
+locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
+    fail "both sites registered"
+ctl lisp1 "$S1" --json show stats | jq -e '.xtr.dataplane == "tun" and .xtr.dataplane_reason == "tun: configured" and
+    (.xtr | has("ebpf") | not)' >/dev/null || fail "show stats: tun ($(ctl lisp1 "$S1" --json show stats | jq -c '.xtr | {dataplane, dataplane_reason}'))"
+[ -z "$(in_ns lisp1 tc filter show dev eth0 ingress)" ] || fail "a tc filter with dataplane tun"
+pass "dataplane tun: no BPF program, show stats says tun (configured)"
+replay tun
+[ "$(wc -l <"$NETNS_TMP/tun.out")" -ge 10 ] ||
+    fail "the TUN path delivered only $(wc -l <"$NETNS_TMP/tun.out") replayed packets"
+locid_stop lisp1
+locid_stop lisp2
+
+# 2. the eBPF path (auto)
+for n in lisp1 lisp2; do sed -i 's/^dataplane tun$/dataplane auto/' "$NETNS_TMP/$n.conf"; done
+locid_start lisp1 "$NETNS_TMP/lisp1.conf"
+locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
+    fail "both sites registered again"
+ctl lisp1 "$S1" --json show stats >"$NETNS_TMP/st1.json"
+jq -e '.xtr.dataplane == "ebpf" and (.xtr.dataplane_reason | startswith("ebpf:")) and
+    (.xtr.dataplane_reason | endswith("(auto)")) and (.xtr.ebpf.interfaces | sort == ["eth0", "eth1"])' \
+    "$NETNS_TMP/st1.json" >/dev/null || fail "show stats: ebpf ($(jq -c '.xtr | {dataplane, dataplane_reason, i: .ebpf.interfaces}' "$NETNS_TMP/st1.json"))"
+for i in eth0 eth1; do
+	in_ns lisp1 tc filter show dev $i ingress | grep -q 'lisp_ingress.*direct-action' ||
+	    fail "no BPF filter at tc ingress of lisp1 $i"
+done
+grep -q 'data plane ebpf' "$NETNS_TMP/lisp1.log" || fail "the log says which data plane"
+ctl lisp1 "$S1" show stats | grep -q 'ebpf' || fail "locictl show stats (text) names the data plane"
+pass "dataplane auto: programs verified and loaded at tc ingress of eth0 and eth1; show stats and the log say ebpf"
+replay ebpf
+ctl lisp2 "$S2" --json show stats >"$NETNS_TMP/st2.json"
+jq -e '.xtr.ebpf | .decap_pkts > 0 and .decap_pass_header > 0 and .decap_pass_not_our_eid > 0 and
+    .decap_pass_ttl > 0 and .decap_pass_nested > 0' "$NETNS_TMP/st2.json" >/dev/null ||
+    fail "BPF counters of the replay at lisp2: $(jq -c .xtr.ebpf "$NETNS_TMP/st2.json")"
+if ! cmp -s "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out"; then
+	diff "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out" | head -20 >&2
+	fail "the eBPF path delivered other packets than the TUN path"
+fi
+pass "replay on 4341 ($(wc -l <"$NETNS_TMP/ebpf.out") inner packets delivered): the same on both paths; BPF decapsulated $(jq .xtr.ebpf.decap_pkts "$NETNS_TMP/st2.json"), passed the rest by reason"
+
+# 3. a clean stop leaves no filter and no qdisc behind
+locid_stop lisp1
+for i in eth0 eth1; do
+	[ -z "$(in_ns lisp1 tc filter show dev $i ingress)" ] || fail "filter left on lisp1 $i"
+	in_ns lisp1 tc qdisc show dev $i | grep -q clsact && fail "clsact left on lisp1 $i"
+done
+pass "locid stop removes its tc filters and clsact qdiscs"
+log "t_ebpf: all passed"
