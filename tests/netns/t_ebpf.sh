@@ -162,7 +162,9 @@ for i in eth0 eth1; do
 	    fail "no BPF filter at tc ingress of lisp1 $i"
 done
 grep -q 'data plane ebpf' "$NETNS_TMP/lisp1.log" || fail "the log says which data plane"
-ctl lisp1 "$S1" show stats | grep -q 'ebpf' || fail "locictl show stats (text) names the data plane"
+ctl lisp1 "$S1" show stats | grep -Eq '^ +dataplane +ebpf$' || fail "locictl show stats (text) names the data plane"
+ctl lisp1 "$S1" --openmetrics show stats | grep -q '^locid_xtr_ebpf.*{counter="decap_pkts"} ' ||
+    fail "ebpf counters in OpenMetrics"
 pass "dataplane auto: programs verified and loaded at tc ingress of eth0 and eth1; show stats and the log say ebpf"
 replay ebpf
 ctl lisp2 "$S2" --json show stats >"$NETNS_TMP/st2.json"
