@@ -115,6 +115,15 @@ PY
 replay() {	# NAME: the replay with captures at both hosts
 	in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "$1: hostA -> hostB"
 	in_ns hostB ping -c1 -W2 198.18.1.10 >/dev/null || fail "$1: hostB -> hostA"
+	# an established flow's outer headers, as lisp1 sends them (DSCP EF,
+	# TTL 9 from hostA): source port from the flow hash, TTL and DSCP
+	# from the inner packet after lisp1's hop, UDP checksum 0, no flags
+	cap_start "$1-u" lisp1 eth0 'udp dst port 4341'
+	in_ns hostA ping -c2 -i0.2 -W2 -Q 0xb8 -t 9 198.18.2.10 >/dev/null || fail "$1: DSCP ping"
+	cap_stop "$1-u"
+	tsh "$1-u" 'icmp.type == 8' ip.src ip.dst ip.dsfield ip.ttl ip.flags.df udp.srcport udp.dstport \
+	    udp.checksum lisp-data.flags ip.len | sort -u >"$NETNS_TMP/$1.outer"
+	[ "$(wc -l <"$NETNS_TMP/$1.outer")" -eq 1 ] || fail "$1: outer headers: $(cat "$NETNS_TMP/$1.outer")"
 	# the hosts stay silent: their answers would be more traffic whose
 	# timing, not the path, decides what is captured
 	in_ns hostA sysctl -qw net.ipv4.icmp_echo_ignore_all=1
@@ -171,6 +180,9 @@ ctl lisp2 "$S2" --json show stats >"$NETNS_TMP/st2.json"
 jq -e '.xtr.ebpf | .decap_pkts > 0 and .decap_pass_header > 0 and .decap_pass_not_our_eid > 0 and
     .decap_pass_ttl > 0 and .decap_pass_nested > 0' "$NETNS_TMP/st2.json" >/dev/null ||
     fail "BPF counters of the replay at lisp2: $(jq -c .xtr.ebpf "$NETNS_TMP/st2.json")"
+cmp -s "$NETNS_TMP/tun.outer" "$NETNS_TMP/ebpf.outer" ||
+    fail "outer headers: TUN path $(cat "$NETNS_TMP/tun.outer"), eBPF path $(cat "$NETNS_TMP/ebpf.outer")"
+pass "the same outer headers as the TUN path: $(cat "$NETNS_TMP/ebpf.outer") (src|dst|dsfield|ttl|df|sport|dport|udp csum|lisp flags|len)"
 if ! cmp -s "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out"; then
 	diff "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out" | head -20 >&2
 	fail "the eBPF path delivered other packets than the TUN path"
