@@ -11,10 +11,13 @@
 # (map-cache cleared each time), as measured by the ITR from the packet's
 # arrival to the installed mapping, and the first ping's RTT.
 # CPU per Gbit/s: cores busy machine-wide during the 1-stream run.
-# usage: bench/dataplane.sh [BUILD]   (root; about 90 s)
+# each throughput figure is the best of BENCH_REPEAT runs (3), CPU from the first.
+# usage: bench/dataplane.sh [BUILD]   (root; about 3 min)
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${1:-${BUILD:-build}}
 T=${BENCH_SECONDS:-4}
+R=${BENCH_REPEAT:-3}	# runs of each measure, the best counts
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b + 0 > a + 0) ? b : a }'; }
 NS_PREFIX=${NS_PREFIX:-bd_}
 . tests/netns/lib.sh
 trap_cleanup
@@ -103,6 +106,13 @@ measure() {	# NAME
 	t1=$(tcp 1)
 	_c1=$(busy); _w1=$(date +%s%N)
 	t4=$(tcp 4); u=$(udp)
+	# the machine is shared: the best of R runs is the path's figure,
+	# the others lost time to someone else's work
+	_r=1
+	while [ $_r -lt "$R" ]; do
+		t1=$(max "$t1" "$(tcp 1)"); t4=$(max "$t4" "$(tcp 4)"); u=$(max "$u" "$(udp)")
+		_r=$((_r + 1))
+	done
 	# cores busy during the 1-stream run (sender, both xTRs, router,
 	# receiver) per Gbit/s it carried
 	cpg=$(awk -v c=$((_c1 - _c0)) -v w=$((_w1 - _w0)) -v g="$t1" -v hz="$(getconf CLK_TCK)" \
