@@ -726,6 +726,7 @@ xtr_stream_map_cache(void *o, json_t *args, struct ctl_stream *st,
 		}
 		ms->filter = r == 1;
 		*cursor = ms;
+		dp_sync(&x->dp);	/* the fast path's counters, up to now */
 	}
 	w.ms = ms;
 	w.st = st;
@@ -764,13 +765,13 @@ xtr_stats(void *arg)
 	struct xtr_stats *s = &x->st;
 	json_t *o = json_object();
 
-	dp_stats_json(&x->dp, o);
 #define S(n)	json_object_set_new(o, #n, json_integer((json_int_t)s->n))
 	S(queued_pkts); S(queue_sent);
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
 	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
 #undef S
 	pxtr_stats_json(x, o);
+	dp_stats_json(&x->dp, o);	/* after the PETR's: the fast path adds to them */
 	json_object_set_new(o, "map_cache_entries", json_integer((json_int_t)mapcache_count(x->mc)));
 	json_object_set_new(o, "resolve_avg_ms", s->resolve_count ?
 	    json_real((double)s->resolve_ms_sum / (double)s->resolve_count) : json_null());

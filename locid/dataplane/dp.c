@@ -137,6 +137,13 @@ dp_set_ops(struct dp *dp, const struct dp_ops *ops, void *arg)
 		ops->policy(arg, &dp->pol);
 }
 
+void
+dp_sync(struct dp *dp)
+{
+	if (dp->ops != NULL && dp->ops->sync != NULL)
+		dp->ops->sync(dp->ops_arg);
+}
+
 static const struct lisp_addr *
 src_rloc(const struct dp *dp, uint16_t afi)
 {

@@ -52,6 +52,12 @@ struct eb_if {
 	char		 name[IF_NAMESIZE];
 };
 
+/* prefixes pushed into a pair of (instance-id, prefix) LPM maps */
+struct pfxset {
+	struct dp_prefix *p;
+	int		 n;
+};
+
 struct dp_ebpf {
 	struct dp	*dp;
 	struct lisp_bpf	*skel;
@@ -67,6 +73,7 @@ struct dp_ebpf {
 	int		 fib_full;	/* an LPM update failed: the ITR side is off */
 	struct dp_prefix *eids;		/* what the EID maps hold */
 	int		 neids;
+	struct pfxset	 pitr, petr;	/* what the PITR and PETR maps hold */
 	struct eb_if	 ifs[EB_MAX_IFS];
 	int		 nifs;
 	struct event	*ev_sync;
@@ -456,6 +463,32 @@ eid_maps(struct dp_ebpf *eb, const struct dp_prefix *p, int add)
 	}
 }
 
+/* make the maps m4/m6 hold the prefixes ps (and the set remember them) */
+static void
+pfx_sync(struct dp_ebpf *eb, struct pfxset *set, const struct dp_prefix *ps, int n,
+    struct bpf_map *m4, struct bpf_map *m6)
+{
+	union { struct lb_key4 k4; struct lb_key6 k6; } key;
+	struct dp_prefix *copy = NULL;
+	uint32_t one = 1;
+	int i, fam;
+
+	for (i = 0; i < n; i++)
+		if (key_of(&ps[i].eid, ps[i].mlen, &key, &fam) == 0 &&
+		    bpf_map_update_elem(bpf_map__fd(fam == 4 ? m4 : m6), &key, &one,
+		    BPF_ANY) == -1)
+			log_warn("ebpf: prefix map: %s", strerror(errno));
+	for (i = 0; i < set->n; i++)
+		if (!prefix_in(ps, n, &set->p[i]) &&
+		    key_of(&set->p[i].eid, set->p[i].mlen, &key, &fam) == 0)
+			bpf_map_delete_elem(bpf_map__fd(fam == 4 ? m4 : m6), &key);
+	if (n > 0 && (copy = calloc((size_t)n, sizeof(*copy))) != NULL)
+		memcpy(copy, ps, (size_t)n * sizeof(*copy));
+	free(set->p);
+	set->p = copy;
+	set->n = copy != NULL ? n : 0;
+}
+
 static int
 mtu_or(int v, int d)
 {
@@ -472,6 +505,8 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	int i, tun = dp->tun_mtu > 0 ? dp->tun_mtu : 1500 - ENCAP_OVERHEAD4, m4, m6;
 
 	eb->cfg.flags = (pol->itr ? LB_F_ITR : 0) | (pol->etr ? LB_F_ETR : 0) |
+	    (pol->pitr ? LB_F_PITR : 0) | (pol->petr ? LB_F_PETR : 0) |
+	    (pol->petr && pol->npetr_pfx == 0 ? LB_F_PETR_ANY : 0) |
 	    (eb->cfg.flags & LB_F_DECAP_L3);
 	eb->cfg.port = dp->port ? dp->port : LISP_DATA_PORT;
 	eb->cfg.has4 = pol->rloc4.afi == AFI_IPV4;
@@ -487,8 +522,10 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	eb->cfg.room6 = (uint32_t)(m6 - ENCAP_OVERHEAD6 < tun ? m6 - ENCAP_OVERHEAD6 : tun);
 	eb->cfg.mtu4 = eb->cfg.room4 + ENCAP_OVERHEAD4;
 	eb->cfg.mtu6 = eb->cfg.room6 + ENCAP_OVERHEAD6;
-	/* the PITR's own encapsulation (sources outside EID space) and
-	 * the PETR stay with the TUN path */
+	pfx_sync(eb, &eb->pitr, pol->pitr_pfx, pol->npitr, eb->skel->maps.lb_pitr4,
+	    eb->skel->maps.lb_pitr6);
+	pfx_sync(eb, &eb->petr, pol->petr_pfx, pol->npetr_pfx, eb->skel->maps.lb_petr4,
+	    eb->skel->maps.lb_petr6);
 	for (i = 0; i < pol->neids; i++)
 		eid_maps(eb, &pol->eids[i], 1);
 	for (i = 0; i < eb->neids; i++)
@@ -549,7 +586,7 @@ seen_poll(struct dp_ebpf *eb)
 }
 
 static void
-sync_cb(evutil_socket_t fd, short ev, void *arg)
+eb_sync(void *arg)
 {
 	struct dp_ebpf *eb = arg;
 	uint64_t now = now_ms();
@@ -562,6 +599,12 @@ sync_cb(evutil_socket_t fd, short ev, void *arg)
 			slot_harvest(eb, (uint32_t)i, fib_exact(eb->dp->fib, &s->eid, s->mlen), now);
 	}
 	seen_poll(eb);
+}
+
+static void
+sync_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	eb_sync(arg);
 }
 
 /* -- attach ------------------------------------------------------------ */
@@ -724,6 +767,8 @@ eb_close(void *arg)
 	free(eb->freeq);
 	free(eb->freeq_ms);
 	free(eb->eids);
+	free(eb->pitr.p);
+	free(eb->petr.p);
 	free(eb);
 }
 
@@ -764,6 +809,10 @@ eb_stats(void *arg, json_t *o)
 	ADD("encap_bytes", LB_ENCAP_BYTES);
 	ADD("decap_pkts", LB_DECAP_PKTS);
 	ADD("decap_bytes", LB_DECAP_BYTES);
+	if (json_object_get(o, "petr_pkts") != NULL) {
+		ADD("petr_pkts", LB_PETR_PKTS);
+		ADD("petr_bytes", LB_PETR_BYTES);
+	}
 #undef ADD
 }
 
@@ -773,4 +822,5 @@ const struct dp_ops dp_ebpf_ops = {
 	.policy = eb_policy,
 	.close = eb_close,
 	.stats = eb_stats,
+	.sync = eb_sync,
 };

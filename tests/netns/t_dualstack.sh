@@ -60,7 +60,6 @@ r=$(tsh b 'udp.dstport == 4341 && icmpv6.type == 129' ipv6.src ipv6.dst | head -
     fail "echo reply 6-in-6 lisp2 -> lisp1 (got '$r')"
 [ -z "$(tsh a 'icmpv6.type == 128 && !lisp-data' frame.number)" ] || fail "IPv6 EID traffic leaked natively"
 pass "IPv6 EID -> EID: Map-Request with IPv4+IPv6 ITR-RLOCs, 6-in-6 on 4341 both ways"
-fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
 
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
 jq -e '.[] | select(.prefix == "2001:db8:2::/48") | .state == "complete" and
@@ -74,6 +73,7 @@ ctl lisp2 "$S2" --json show map-cache 2001:db8:1::10 >"$NETNS_TMP/mc2.json"
 jq -e '.[0] | .prefix == "2001:db8:1::/48" and .state == "complete"' "$NETNS_TMP/mc2.json" >/dev/null ||
     fail "lisp2 map-cache 2001:db8:1::/48: $(cat "$NETNS_TMP/mc2.json")"
 pass "locictl --json show map-cache: 2001:db8:2::/48 with three locators, IPv6 one in use"
+fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
 
 # 2. a negative IPv6 prefix: the non-LISP host goes through the PETR (6-in-4)
 cap_start n mapserver eth1

@@ -64,6 +64,9 @@ struct lb_setstat {
 #define LB_F_ITR	1
 #define LB_F_ETR	2
 #define LB_F_DECAP_L3	4	/* the kernel takes BPF_F_ADJ_ROOM_DECAP_L3_* */
+#define LB_F_PITR	8
+#define LB_F_PETR	16
+#define LB_F_PETR_ANY	32	/* no petr-prefix: any inner source */
 
 struct lb_cfg {
 	__u32		flags;
@@ -93,6 +96,9 @@ struct lb_seen_key {
 	X(LB_ENCAP_BYTES, "encap_bytes") \
 	X(LB_DECAP_PKTS, "decap_pkts") \
 	X(LB_DECAP_BYTES, "decap_bytes") \
+	X(LB_PETR_PKTS, "petr_pkts") \
+	X(LB_PETR_BYTES, "petr_bytes") \
+	X(LB_PITR_PKTS, "pitr_pkts") \
 	X(LB_PASS_NOT_EID_SOURCE, "pass_not_eid_source") \
 	X(LB_PASS_FIB_MISS, "pass_fib_miss") \
 	X(LB_PASS_NOT_ENCAP, "pass_not_encap") \
@@ -105,6 +111,7 @@ struct lb_seen_key {
 	X(LB_DECAP_PASS_HEADER, "decap_pass_header") \
 	X(LB_DECAP_PASS_UDP_CHECKSUM, "decap_pass_udp_checksum") \
 	X(LB_DECAP_PASS_NOT_OUR_EID, "decap_pass_not_our_eid") \
+	X(LB_DECAP_PASS_PETR_SOURCE, "decap_pass_petr_source") \
 	X(LB_DECAP_PASS_TTL, "decap_pass_ttl") \
 	X(LB_DECAP_PASS_NESTED, "decap_pass_nested") \
 	X(LB_DECAP_PASS_NO_ROUTE, "decap_pass_no_route") \

@@ -90,6 +90,39 @@ struct {
 	__type(value, struct lb_src);
 } lb_src6 SEC(".maps");
 
+/* PITR: destinations it encapsulates to; PETR: inner sources it accepts */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_EID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_key4);
+	__type(value, __u32);
+} lb_pitr4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_EID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_key6);
+	__type(value, __u32);
+} lb_pitr6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_EID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_key4);
+	__type(value, __u32);
+} lb_petr4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_EID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_key6);
+	__type(value, __u32);
+} lb_petr6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LB_SLOTS);
@@ -372,6 +405,25 @@ xmit(struct __sk_buff *skb, const struct bpf_fib_lookup *fl, int rc, __u16 proto
 	return bpf_redirect_neigh(fl->ifindex, NULL, 0, 0);
 }
 
+/* a lookup in one of the (instance-id, prefix) LPM maps of the family */
+static __always_inline void *
+lpm_iid(void *m4, void *m6, int ver, __u32 iid, const __u8 *a)
+{
+	if (ver == 4) {
+		struct lb_key4 k = { .plen = 64 };
+
+		k.iid[0] = iid >> 24; k.iid[1] = iid >> 16; k.iid[2] = iid >> 8; k.iid[3] = iid;
+		__builtin_memcpy(k.a, a, 4);
+		return bpf_map_lookup_elem(m4, &k);
+	} else {
+		struct lb_key6 k = { .plen = 160 };
+
+		k.iid[0] = iid >> 24; k.iid[1] = iid >> 16; k.iid[2] = iid >> 8; k.iid[3] = iid;
+		__builtin_memcpy(k.a, a, 16);
+		return bpf_map_lookup_elem(m6, &k);
+	}
+}
+
 /* -- ETR ---------------------------------------------------------------- */
 
 /* an inner source the kernel would refuse to route (martian): those go
@@ -427,7 +479,7 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	__u32 olen, iid = 0, avail, *hit;
 	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
 	__u8 ttl;
-	int rc;
+	int rc, petr;
 
 	avail = skb->len - ETH_HLEN;
 	if (eproto == ETH_P_IP) {
@@ -473,21 +525,17 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	    ((in->ver == 4 && cfg->has4 && eq4(in->dst, cfg->rloc4)) ||
 	    (in->ver == 6 && cfg->has6 && eq16(in->dst, cfg->rloc6))))
 		return pass(LB_DECAP_PASS_NESTED);
-	if (in->ver == 4) {
-		struct lb_key4 k = { .plen = 64 };
-
-		k.iid[0] = iid >> 24; k.iid[1] = iid >> 16; k.iid[2] = iid >> 8; k.iid[3] = iid;
-		__builtin_memcpy(k.a, in->dst, 4);
-		hit = bpf_map_lookup_elem(&lb_eid4, &k);
-	} else {
-		struct lb_key6 k = { .plen = 160 };
-
-		k.iid[0] = iid >> 24; k.iid[1] = iid >> 16; k.iid[2] = iid >> 8; k.iid[3] = iid;
-		__builtin_memcpy(k.a, in->dst, 16);
-		hit = bpf_map_lookup_elem(&lb_eid6, &k);
+	petr = 0;
+	if ((hit = lpm_iid(&lb_eid4, &lb_eid6, in->ver, iid, in->dst)) == NULL) {
+		/* not our EID space: natively forwarded by a PETR, from the
+		 * sources it accepts (dp_petr_decap); else the socket path */
+		if (!(cfg->flags & LB_F_PETR))
+			return pass(LB_DECAP_PASS_NOT_OUR_EID);
+		if (!(cfg->flags & LB_F_PETR_ANY) &&
+		    lpm_iid(&lb_petr4, &lb_petr6, in->ver, iid, in->src) == NULL)
+			return pass(LB_DECAP_PASS_PETR_SOURCE);
+		petr = 1;
 	}
-	if (hit == NULL)	/* the PETR's or nobody's: the socket path */
-		return pass(LB_DECAP_PASS_NOT_OUR_EID);
 	ttl = in->ttl < o->ttl ? in->ttl : o->ttl;
 	if (ttl <= 1)
 		return pass(LB_DECAP_PASS_TTL);
@@ -506,6 +554,10 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	seen(o, in, iid);
 	count(LB_DECAP_PKTS, 1);
 	count(LB_DECAP_BYTES, in->len);
+	if (petr) {
+		count(LB_PETR_PKTS, 1);
+		count(LB_PETR_BYTES, in->len);
+	}
 	return xmit(skb, fl, rc, in->ver == 4 ? ETH_P_IP : ETH_P_IPV6);
 }
 
@@ -523,7 +575,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	__u32 *slot, sl, h, olen, mtu, inner, iid;
 	__u8 *hdr = sc->hdr;
 	__u64 flags;
-	int k, rc, ofam;
+	int k, rc, ofam, set_i, pitr = 0;
 
 	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
@@ -538,22 +590,22 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 		__builtin_memcpy(sk.a, p->src, 16);
 		s = bpf_map_lookup_elem(&lb_src6, &sk);
 	}
-	if (s == NULL)		/* not ours to encapsulate: routed natively */
-		return pass(LB_PASS_NOT_EID_SOURCE);
-	iid = s->iid;
-	if (p->ver == 4) {
-		struct lb_key4 k4 = { .plen = 64 };
-
-		k4.iid[0] = iid >> 24; k4.iid[1] = iid >> 16; k4.iid[2] = iid >> 8; k4.iid[3] = iid;
-		__builtin_memcpy(k4.a, p->dst, 4);
-		slot = bpf_map_lookup_elem(&lb_fib4, &k4);
+	if (s != NULL) {
+		if (!(cfg->flags & LB_F_ITR))
+			return pass(LB_PASS_NOT_EID_SOURCE);
+		iid = s->iid;
+		set_i = s->set_i;
 	} else {
-		struct lb_key6 k6 = { .plen = 160 };
-
-		k6.iid[0] = iid >> 24; k6.iid[1] = iid >> 16; k6.iid[2] = iid >> 8; k6.iid[3] = iid;
-		__builtin_memcpy(k6.a, p->dst, 16);
-		slot = bpf_map_lookup_elem(&lb_fib6, &k6);
+		/* a PITR takes any source towards the EID aggregates it
+		 * serves (no instance-id); else routed natively */
+		if (!(cfg->flags & LB_F_PITR) ||
+		    lpm_iid(&lb_pitr4, &lb_pitr6, p->ver, 0, p->dst) == NULL)
+			return pass(LB_PASS_NOT_EID_SOURCE);
+		iid = 0;
+		set_i = 0;
+		pitr = 1;
 	}
+	slot = lpm_iid(&lb_fib4, &lb_fib6, p->ver, iid, p->dst);
 	if (slot == NULL)	/* a miss: the TUN, the ITR resolves it */
 		return pass(LB_PASS_FIB_MISS);
 	if ((sl = *slot) == LB_PASS)
@@ -639,7 +691,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 		u[3] = cfg->port;
 		u[4] = ulen >> 8;
 		u[5] = ulen;
-		if (s->set_i) {
+		if (set_i) {
 			u[8] = 0x08;
 			u[12] = iid >> 16;
 			u[13] = iid >> 8;
@@ -663,6 +715,8 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	}
 	count(LB_ENCAP_PKTS, 1);
 	count(LB_ENCAP_BYTES, inner);
+	if (pitr)
+		count(LB_PITR_PKTS, 1);
 	return xmit(skb, fl, rc, ofam == 4 ? ETH_P_IP : ETH_P_IPV6);
 }
 
@@ -685,9 +739,9 @@ lisp_ingress(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	if ((sc = bpf_map_lookup_elem(&lb_scratch, &zero)) == NULL)
 		return TC_ACT_OK;
-	if ((cfg->flags & LB_F_ETR) && (r = etr(skb, cfg, eproto, sc)) != -1)
+	if ((cfg->flags & (LB_F_ETR | LB_F_PETR)) && (r = etr(skb, cfg, eproto, sc)) != -1)
 		return r;
-	if (cfg->flags & LB_F_ITR)
+	if (cfg->flags & (LB_F_ITR | LB_F_PITR))
 		return itr(skb, cfg, sc);
 	return TC_ACT_OK;
 }
