@@ -410,6 +410,30 @@ dataplane_choose(struct xtr *x)
 	return 0;
 }
 
+/* a reload changed the dataplane setting: the fast path goes or comes in
+ * place (the map-cache, SMR and registration state stay); a new one is
+ * told every entry the FIB has */
+static int
+dataplane_switch(struct xtr *x, char *err, size_t errlen)
+{
+	struct mc_entry *e;
+
+	if (x->ebpf != NULL) {
+		dp_set_ops(&x->dp, NULL, NULL);
+		dp_ebpf_ops.close(x->ebpf);
+		x->ebpf = NULL;
+	}
+	if (dataplane_choose(x) == -1) {
+		snprintf(err, errlen, "dataplane ebpf: %s", x->dp_why);
+		return -1;
+	}
+	if (x->ebpf != NULL && x->mc != NULL)
+		TAILQ_FOREACH(e, mapcache_entries(x->mc), entry)
+			if (e->fe != NULL)
+				dp_ebpf_ops.fib_sync(x->ebpf, &e->eid, e->mlen, e->fe);
+	return 0;
+}
+
 static int
 dataplane_open(struct xtr *x)
 {
@@ -567,10 +591,6 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		    c->tun_name != NULL ? c->tun_name : "lisp0");
 		return -1;
 	}
-	if (c->dataplane != x->dp_conf) {
-		snprintf(err, errlen, "dataplane changed");
-		return -1;
-	}
 	log_limiter_init(&x->logrl, c);
 	if (x->ebpf != NULL)
 		dp_ebpf_rescan(x->ebpf);
@@ -583,6 +603,8 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		return -1;
 	}
 	xtr_policy(x);
+	if (c->dataplane != x->dp_conf && dataplane_switch(x, err, errlen) == -1)
+		return -1;
 	ms_load(x);
 	smr_reconf(x);
 	mrsel_conf(x);

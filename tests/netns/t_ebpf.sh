@@ -189,7 +189,28 @@ if ! cmp -s "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out"; then
 fi
 pass "replay on 4341 ($(wc -l <"$NETNS_TMP/ebpf.out") inner packets delivered): the same on both paths; BPF decapsulated $(jq .xtr.ebpf.decap_pkts "$NETNS_TMP/st2.json"), passed the rest by reason"
 
-# 3. a clean stop leaves no filter and no qdisc behind
+# 3. a reload switches the data plane in place: to tun (programs
+# detached, the map-cache kept, traffic through the TUN), back to ebpf
+# (the cached mapping pushed into the maps: the flow is on the fast path
+# again without a new resolution); a clean stop leaves no filter and no
+# qdisc behind
+sed -i 's/^dataplane auto$/dataplane tun/' "$NETNS_TMP/lisp1.conf"
+ctl lisp1 "$S1" reload >/dev/null || fail "reload to dataplane tun"
+ctl lisp1 "$S1" --json show stats | jq -e '.xtr.dataplane == "tun"' >/dev/null ||
+    fail "after the reload: $(ctl lisp1 "$S1" --json show stats | jq -c '.xtr.dataplane_reason')"
+[ -z "$(in_ns lisp1 tc filter show dev eth0 ingress)" ] || fail "a tc filter after the reload to tun"
+t0=$(ctl lisp1 "$S1" --json show stats | jq .xtr.encap_pkts)
+in_ns hostA ping -c2 -i0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the reload to tun"
+t1=$(ctl lisp1 "$S1" --json show stats | jq .xtr.encap_pkts)
+[ $((t1 - t0)) -ge 2 ] || fail "the TUN path did not encapsulate after the reload ($t0 -> $t1)"
+ctl lisp1 "$S1" --json show map-cache | jq -e '.[] | select(.prefix == "198.18.2.0/24") |
+    .state == "complete" and .uptime >= 1' >/dev/null || fail "map-cache lost at the reload"
+pass "reload to dataplane tun: in place, programs detached, map-cache kept, TUN encapsulates"
+sed -i 's/^dataplane tun$/dataplane ebpf/' "$NETNS_TMP/lisp1.conf"
+ctl lisp1 "$S1" reload >/dev/null || fail "reload to dataplane ebpf"
+ctl lisp1 "$S1" --json show stats | jq -e '.xtr.dataplane == "ebpf"' >/dev/null || fail "back on ebpf"
+DATAPLANE=ebpf
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 locid_stop lisp1
 for i in eth0 eth1; do
 	[ -z "$(in_ns lisp1 tc filter show dev $i ingress)" ] || fail "filter left on lisp1 $i"
