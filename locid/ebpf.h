@@ -15,6 +15,8 @@ extern const struct dp_ops dp_ebpf_ops;
  * kernel or our privileges do not allow it. install with
  * dp_set_ops(dp, &dp_ebpf_ops, eb); dp_close frees it */
 struct dp_ebpf	*dp_ebpf_open(struct dp *, char *why, size_t whylen);
+/* our RLOCs (all of the database's): decapsulated on as the source RLOC */
+void		 dp_ebpf_local_rlocs(struct dp_ebpf *, const struct lisp_addr *, int n);
 /* interfaces that appeared since: attach there too */
 void		 dp_ebpf_rescan(struct dp_ebpf *);
 

@@ -54,6 +54,21 @@ conf_prefixes_arr(const struct conf_prefixes *ps, int *n)
 	return a;
 }
 
+/* every local RLOC of the database to the fast path's ETR */
+static void
+xtr_ebpf_rlocs(struct xtr *x)
+{
+	struct lisp_addr a[XTR_LOCAL_RLOCS * 8];
+	int i, j, n = 0;
+
+	if (x->ebpf == NULL)
+		return;
+	for (i = 0; i < x->ndb; i++)
+		for (j = 0; j < x->db[i].nrlocs && n < (int)(sizeof(a) / sizeof(a[0])); j++)
+			a[n++] = x->db[i].rlocs[j].addr;
+	dp_ebpf_local_rlocs(x->ebpf, a, n);
+}
+
 void
 xtr_policy(struct xtr *x)
 {
@@ -98,6 +113,7 @@ xtr_policy(struct xtr *x)
 	p.ul_mtu6 = x->ul_mtu6;
 	if (dp_policy_set(&x->dp, &p) == -1)
 		log_warn("xtr: out of memory for the data plane's policy");
+	xtr_ebpf_rlocs(x);
 	free(eids);
 	free(pi);
 	free(pp);
@@ -404,6 +420,7 @@ dataplane_choose(struct xtr *x)
 		return 0;
 	}
 	dp_set_ops(&x->dp, &dp_ebpf_ops, x->ebpf);
+	xtr_ebpf_rlocs(x);
 	snprintf(x->dp_why, sizeof(x->dp_why), "ebpf: tc ingress programs loaded%s",
 	    x->dp_conf == CONF_DP_AUTO ? " (auto)" : "");
 	log_info("xtr: data plane %s, the TUN for the rest", x->dp_why);

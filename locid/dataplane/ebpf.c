@@ -489,6 +489,31 @@ pfx_sync(struct dp_ebpf *eb, struct pfxset *set, const struct dp_prefix *ps, int
 	set->n = copy != NULL ? n : 0;
 }
 
+void
+dp_ebpf_local_rlocs(struct dp_ebpf *eb, const struct lisp_addr *a, int n)
+{
+	int fd = bpf_map__fd(eb->skel->maps.lb_local), i;
+	struct lb_local_key k, next, *prev = NULL;
+	uint32_t one = 1;
+
+	/* empty it, then the new set */
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		bpf_map_delete_elem(fd, &next);
+		prev = NULL;
+	}
+	for (i = 0; i < n && i < LB_LOCAL_MAX; i++) {
+		const uint8_t *b = addr_bytes(&a[i]);
+
+		if (b == NULL || (a[i].afi != AFI_IPV4 && a[i].afi != AFI_IPV6))
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.fam = a[i].afi == AFI_IPV4 ? 4 : 6;
+		memcpy(k.a, b, k.fam == 4 ? 4 : 16);
+		bpf_map_update_elem(fd, &k, &one, BPF_ANY);
+	}
+
+}
+
 static int
 mtu_or(int v, int d)
 {

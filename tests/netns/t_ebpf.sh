@@ -3,8 +3,10 @@
 #
 #  hostA --- lisp1 ====== mapserver ====== lisp2 --- hostB
 #  .1.10    .1.1  203.0.113.1/.2  .6/.5  203.0.113.5 .2.1    .2.10
+#                        |       .14/.13 == 203.0.113.13 (lisp2's second RLOC)
 #                        |  (MS/MR, underlay router; sends the replay)
-#  EID-prefixes: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2
+#  EID-prefixes: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2 (two
+#  locators of priority 1, weights 30 and 70)
 #
 # 1. dataplane tun: no BPF program attached, show stats says tun.
 # 2. a replay on 4341 of both xTRs from the mapserver (UDP checksum 0, as
@@ -14,7 +16,9 @@
 #    addresses, nested LISP, key-id and GPE bits, trailing octets) and
 #    random mutations, first on the TUN path, then on the eBPF path: the
 #    same inner packets reach hostA and hostB (nothing mis-forwarded),
-#    and the BPF counters show the programs saw the replay.
+#    and the BPF counters show the programs saw the replay. 64 UDP flows
+#    hostA -> hostB are split over lisp2's two locators by weight; each
+#    flow takes the same locator and outer source port on both paths.
 # 3. dataplane auto: the programs pass the verifier and load, tc ingress
 #    of eth0 and eth1 (not lo, not lisp0), show stats says ebpf and why;
 #    stopping locid removes the filters and the clsact qdisc it made.
@@ -24,9 +28,13 @@ NS_PREFIX=${NS_PREFIX:-eb_}
 trap_cleanup
 
 topo_seed_lab
+link_add lisp2 eth2 203.0.113.13/30 mapserver eth4 203.0.113.14/30
 for n in lisp1 lisp2 mapserver; do
 	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
 done
+sed -i 's/^\trloc 203.0.113.5 priority 1 weight 100$/\trloc 203.0.113.5 priority 1 weight 30\n\trloc 203.0.113.13 priority 1 weight 70/' \
+    "$NETNS_TMP/lisp2.conf"
+grep -q 'rloc 203.0.113.13 priority 1 weight 70' "$NETNS_TMP/lisp2.conf" || fail "conf edit"
 S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
 locid_start mapserver "$NETNS_TMP/mapserver.conf"
 wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
@@ -124,6 +132,21 @@ replay() {	# NAME: the replay with captures at both hosts
 	tsh "$1-u" 'icmp.type == 8' ip.src ip.dst ip.dsfield ip.ttl ip.flags.df udp.srcport udp.dstport \
 	    udp.checksum lisp-data.flags ip.len | sort -u >"$NETNS_TMP/$1.outer"
 	[ "$(wc -l <"$NETNS_TMP/$1.outer")" -eq 1 ] || fail "$1: outer headers: $(cat "$NETNS_TMP/$1.outer")"
+	# 64 UDP flows (source ports 40000-40063): locator and outer port each
+	cap_start "$1-f" lisp1 eth0 'udp dst port 4341'
+	in_ns hostA python3 -c '
+import socket, time
+for p in range(40000, 40064):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("198.18.1.10", p))
+    for i in range(3):
+        s.sendto(b"flow", ("198.18.2.10", 9))
+    s.close()
+    time.sleep(0.002)' || fail "$1: flows"
+	cap_stop "$1-f"
+	tsh "$1-f" 'udp.dstport == 9 && !icmp' ip.dst udp.srcport | sort -u >"$NETNS_TMP/$1.flows"
+	[ "$(wc -l <"$NETNS_TMP/$1.flows")" -eq 64 ] ||
+	    fail "$1: 64 flows, each on one locator ($(wc -l <"$NETNS_TMP/$1.flows") lines)"
 	# the hosts stay silent: their answers would be more traffic whose
 	# timing, not the path, decides what is captured
 	in_ns hostA sysctl -qw net.ipv4.icmp_echo_ignore_all=1
@@ -180,6 +203,13 @@ ctl lisp2 "$S2" --json show stats >"$NETNS_TMP/st2.json"
 jq -e '.xtr.ebpf | .decap_pkts > 0 and .decap_pass_header > 0 and .decap_pass_not_our_eid > 0 and
     .decap_pass_ttl > 0 and .decap_pass_nested > 0' "$NETNS_TMP/st2.json" >/dev/null ||
     fail "BPF counters of the replay at lisp2: $(jq -c .xtr.ebpf "$NETNS_TMP/st2.json")"
+n5=$(grep -c '^203.0.113.5,' "$NETNS_TMP/ebpf.flows"); n13=$(grep -c '^203.0.113.13,' "$NETNS_TMP/ebpf.flows")
+[ "$n5" -ge 6 ] && [ "$n13" -ge 30 ] || fail "64 flows over weights 30/70: $n5 and $n13"
+cmp -s "$NETNS_TMP/tun.flows" "$NETNS_TMP/ebpf.flows" || {
+	diff "$NETNS_TMP/tun.flows" "$NETNS_TMP/ebpf.flows" | head >&2
+	fail "flows took other locators or ports on the eBPF path"
+}
+pass "64 UDP flows: $n5 on 203.0.113.5 (weight 30), $n13 on 203.0.113.13 (weight 70), each on the same locator and outer port on both paths"
 cmp -s "$NETNS_TMP/tun.outer" "$NETNS_TMP/ebpf.outer" ||
     fail "outer headers: TUN path $(cat "$NETNS_TMP/tun.outer"), eBPF path $(cat "$NETNS_TMP/ebpf.outer")"
 pass "the same outer headers as the TUN path: $(cat "$NETNS_TMP/ebpf.outer") (src|dst|dsfield|ttl|df|sport|dport|udp csum|lisp flags|len)"

@@ -80,6 +80,14 @@ struct lb_cfg {
 	__u8		rloc6[16];
 };
 
+/* our own RLOCs (every database-mapping's), to decapsulate on */
+#define LB_LOCAL_MAX	64
+struct lb_local_key {
+	__u8		fam;
+	__u8		pad[3];
+	__u8		a[16];
+};
+
 /* an ITR whose packets we decapsulated (SMR targets) */
 struct lb_seen_key {
 	__u8		fam;		/* of the outer source */

@@ -145,6 +145,13 @@ struct {
 } lb_stats SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LB_LOCAL_MAX);
+	__type(key, struct lb_local_key);
+	__type(value, __u32);
+} lb_local SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LB_SEEN_MAX);
 	__type(key, struct lb_seen_key);
@@ -469,6 +476,25 @@ seen(const struct pinfo *o, const struct pinfo *in, __u32 iid)
 		bpf_map_update_elem(&lb_seen, &k, &now, BPF_ANY);
 }
 
+/* the outer destination is one of our RLOCs: the source RLOC, or
+ * another of the database's */
+static __always_inline int
+to_us(const struct lb_cfg *cfg, const struct pinfo *o)
+{
+	struct lb_local_key k;
+
+	if (o->ver == 4 && cfg->has4 && eq4(o->dst, cfg->rloc4))
+		return 1;
+	if (o->ver == 6 && cfg->has6 && eq16(o->dst, cfg->rloc6))
+		return 1;
+	__builtin_memset(&k, 0, sizeof(k));
+	k.fam = o->ver;
+	__builtin_memcpy(k.a, o->dst, 16);
+	if (o->ver == 4)
+		__builtin_memset(k.a + 4, 0, 12);
+	return bpf_map_lookup_elem(&lb_local, &k) != NULL;
+}
+
 /* -1: not LISP data to us (the ITR side looks at it) */
 static __always_inline int
 etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratch *sc)
@@ -483,20 +509,18 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 
 	avail = skb->len - ETH_HLEN;
 	if (eproto == ETH_P_IP) {
-		if (!cfg->has4 || bpf_skb_load_bytes(skb, ETH_HLEN, h, 1) < 0 ||
-		    h[0] != 0x45)
+		if (bpf_skb_load_bytes(skb, ETH_HLEN, h, 1) < 0 || h[0] != 0x45)
 			return -1;
 		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || !o->sane ||
-		    o->proto != 17 || !eq4(o->dst, cfg->rloc4))
+		    o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
 			return -1;
 		if (bpf_skb_load_bytes(skb, ETH_HLEN + 6, h, 2) < 0 ||
 		    ((h[0] & 0x3f) | h[1]) != 0)	/* a fragment: the stack */
 			return -1;
 		olen = 20;
 	} else {
-		if (!cfg->has6 || parse_ip(skb, ETH_HLEN, avail, o) < 0 ||
-		    o->ver != 6 || o->proto != 17 ||
-		    !eq16(o->dst, cfg->rloc6))
+		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || o->ver != 6 ||
+		    o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
 			return -1;
 		olen = 40;
 	}
