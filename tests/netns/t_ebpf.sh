@@ -183,6 +183,10 @@ locid_stop lisp2
 for n in lisp1 lisp2; do sed -i 's/^dataplane tun$/dataplane auto/' "$NETNS_TMP/$n.conf"; done
 locid_start lisp1 "$NETNS_TMP/lisp1.conf"
 locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+for n in lisp1 lisp2; do
+	wait_until 10 "ctl $n $NETNS_TMP/$n.sock --json show stats | jq -e '.xtr.dataplane == \"ebpf\"'" ||
+	    fail "$n did not start on ebpf: $(tail -3 "$NETNS_TMP/$n.log")"
+done
 wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
     fail "both sites registered again"
 ctl lisp1 "$S1" --json show stats >"$NETNS_TMP/st1.json"
@@ -218,6 +222,22 @@ if ! cmp -s "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out"; then
 	fail "the eBPF path delivered other packets than the TUN path"
 fi
 pass "replay on 4341 ($(wc -l <"$NETNS_TMP/ebpf.out") inner packets delivered): the same on both paths; BPF decapsulated $(jq .xtr.ebpf.decap_pkts "$NETNS_TMP/st2.json"), passed the rest by reason"
+
+# a TCP transfer: GSO packets stay GSO through the encapsulation (the
+# programs' packets average far above the MTU) and nothing takes the TUN
+in_ns hostB iperf3 -s -1 -D -B 198.18.2.10 --pidfile "$NETNS_TMP/iperf3.pid" >/dev/null 2>&1
+wait_until 5 "[ -s $NETNS_TMP/iperf3.pid ]" || fail "iperf3 server"
+_pids="$_pids $(cat "$NETNS_TMP/iperf3.pid")"
+q='.xtr | [.ebpf.encap_pkts, .ebpf.encap_bytes, .encap_pkts - .ebpf.encap_pkts] | @tsv'
+a=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
+in_ns hostA timeout 20 iperf3 -c 198.18.2.10 -n 200M -J >"$NETNS_TMP/iperf.json" 2>&1 ||
+    fail "TCP transfer of 200 MB: $(jq -r '.error // empty' "$NETNS_TMP/iperf.json")"
+b=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
+gbps=$(jq -r '.end.sum_received.bits_per_second / 1e9 | . * 100 | round / 100' "$NETNS_TMP/iperf.json")
+printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ p[NR] = $1; o[NR] = $2; t[NR] = $3 }
+    END { n = p[2] - p[1]; exit !(o[2] - o[1] >= 200000000 && n > 0 && (o[2] - o[1]) / n > 3000 &&
+    t[2] - t[1] <= 2) }' || fail "TCP through the BPF program (pkts, bytes, TUN pkts): $a -> $b"
+pass "200 MB over TCP at $gbps Gbit/s, encapsulated by the BPF program as GSO packets"
 
 # 3. a reload switches the data plane in place: to tun (programs
 # detached, the map-cache kept, traffic through the TUN), back to ebpf
