@@ -35,7 +35,9 @@ LIBLOCID  := $(BUILD)/liblocid.a
 # daemon: everything but main.c goes in a static library the tests link
 D_SRC	  := $(filter-out locid/main.c,$(wildcard locid/*.c locid/dataplane/*.c))
 D_GEN	  := $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o
-D_OBJ	  := $(D_SRC:%.c=$(BUILD)/%.o) $(D_GEN)
+# the metrics endpoint renders OpenMetrics with locictl's own field tables
+D_SHARED  := $(BUILD)/locictl/fields.o $(BUILD)/locictl/out_stats.o
+D_OBJ	  := $(D_SRC:%.c=$(BUILD)/%.o) $(D_GEN) $(D_SHARED)
 LIBDAEMON := $(BUILD)/libdaemon.a
 
 C_SRC	  := $(filter-out locictl/main.c,$(wildcard locictl/*.c))
@@ -131,7 +133,7 @@ $(BUILD)/tests/test_locid_%: tests/unit/test_locid_%.c $(LIBDAEMON) $(LIBLOCID)
 # tests of the Map-Server and Map-Resolver roles against a fake core
 # (tests/unit/fakecore.c implements locid.h): the two roles' objects, the
 # configuration's and liblocid, none of the core, xTR, netlink or TUN
-ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/conf.o \
+ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/replay.o $(BUILD)/locid/conf.o \
 	     $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o $(BUILD)/tests/unit/fakecore.o
 
 $(BUILD)/tests/unit/fakecore.o: $(BUILD)/locid/parse.c

@@ -27,12 +27,12 @@ _locictl()
 	fi
 	case $cmd in
 	"")
-		COMPREPLY=($(compgen -W "show clear reload lig decode" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "show clear reload lig decode monitor" -- "$cur")) ;;
 	show)
-		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats map-cache database version" -- "$cur"))
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats metrics map-cache database running-config version" -- "$cur"))
 		[[ $sub == site ]] && COMPREPLY=($(compgen -W "--detail" -- "$cur")) ;;
 	clear)
-		[[ -z $sub ]] && COMPREPLY=($(compgen -W "map-cache" -- "$cur")) ;;
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "map-cache site stats" -- "$cur")) ;;
 	decode)
 		COMPREPLY=($(compgen -W "--json --key -r" -- "$cur")) ;;
 	esac

@@ -17,9 +17,11 @@ map_reply_decode(struct rbuf *b, struct lisp_map_reply *mr,
 		    LISP_TYPE(w0), 0);
 	mr->flags = w0 & MREP_KEEP;
 	mr->nrecords = (uint8_t)REC_COUNT(w0);
+	/* zero records is valid: an RLOC-probe reply that carries no
+	 * mapping (some peers send one), or an answer with nothing in it */
 	if (mr->nrecords == 0)
-		return msg_err_set(err, "no records", 0, 0);
-	if (records_decode(&c, mr->nrecords, 0, &mr->records, err) == -1)
+		rbuf_init(&mr->records, c.p, 0);
+	else if (records_decode(&c, mr->nrecords, 0, &mr->records, err) == -1)
 		return -1;
 	/* S: LISP-SEC data follows; kept opaque. otherwise extra octets are
 	 * ignored */

@@ -273,6 +273,26 @@ show_version(const struct ctl_opts *o)
 	return 0;
 }
 
+/* the configuration in force, as `locid -nv` prints it, keys redacted */
+static int
+show_running_config(const struct ctl_opts *o)
+{
+	json_t	*res;
+	char	 err[1024];
+
+	if (ctl_call(o, "show running-config", NULL, &res, err, sizeof(err)) == -1) {
+		fprintf(stderr, "locictl: show running-config: %s\n", err);
+		return 1;
+	}
+	if (o->json)
+		out_json(stdout, res);
+	else
+		fputs(json_string_value(json_object_get(res, "config")) != NULL ?
+		    json_string_value(json_object_get(res, "config")) : "", stdout);
+	json_decref(res);
+	return 0;
+}
+
 int
 cmd_show(int argc, char **argv)
 {
@@ -283,7 +303,7 @@ cmd_show(int argc, char **argv)
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac < 2) {
-		fprintf(stderr, "usage: locictl show site|stats|map-cache|database|version ...\n");
+		fprintf(stderr, "usage: locictl show site|stats|metrics|map-cache|database|running-config|version ...\n");
 		return 2;
 	}
 	if (o.json && o.openmetrics) {
@@ -294,8 +314,14 @@ cmd_show(int argc, char **argv)
 		return show_site(&o, ac, argv);
 	if (strcmp(argv[1], "stats") == 0)
 		return show_stats(&o);
+	if (strcmp(argv[1], "metrics") == 0 && !o.json) {
+		o.openmetrics = 1;	/* what metrics-listen serves */
+		return show_stats(&o);
+	}
 	if (strcmp(argv[1], "version") == 0)
 		return show_version(&o);
+	if (strcmp(argv[1], "running-config") == 0)
+		return show_running_config(&o);
 	if (strcmp(argv[1], "map-cache") == 0 || strcmp(argv[1], "database") == 0) {
 		/* hand the original options on: argv[0] show, options, rest */
 		char	*av[ac + 5];

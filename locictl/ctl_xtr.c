@@ -326,6 +326,35 @@ clear_site(int argc, char **argv, int at)
 	return 0;
 }
 
+/* clear stats: every counter of show stats back to zero */
+static int
+clear_stats(int argc, char **argv, int at)
+{
+	struct ctl_opts o;
+	json_t *res;
+	char err[1024];
+
+	memset(&o, 0, sizeof(o));
+	memmove(argv + at, argv + at + 1, sizeof(*argv) * (size_t)(argc - at));
+	argc--;
+	if ((argc = ctl_opts_parse(argc, argv, &o)) == -1)
+		return 2;
+	if (argc != 1) {
+		fprintf(stderr, "usage: locictl clear stats\n");
+		return 2;
+	}
+	if (ctl_call(&o, "clear stats", NULL, &res, err, sizeof(err)) == -1) {
+		fprintf(stderr, "locictl: clear stats: %s\n", err);
+		return 1;
+	}
+	if (o.json)
+		ctl_print_json(res);
+	else
+		printf("counters cleared\n");
+	json_decref(res);
+	return 0;
+}
+
 int
 cmd_clear(int argc, char **argv)
 {
@@ -337,12 +366,15 @@ cmd_clear(int argc, char **argv)
 
 	/* options may come before the object: take "map-cache" out */
 	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "map-cache") == 0 || strcmp(argv[i], "site") == 0)
+		if (strcmp(argv[i], "map-cache") == 0 || strcmp(argv[i], "site") == 0 ||
+		    strcmp(argv[i], "stats") == 0)
 			break;
 	if (i < argc && strcmp(argv[i], "site") == 0)
 		return clear_site(argc, argv, i);
+	if (i < argc && strcmp(argv[i], "stats") == 0)
+		return clear_stats(argc, argv, i);
 	if (i == argc) {
-		fprintf(stderr, "usage: locictl clear map-cache [PREFIX] | clear site NAME\n");
+		fprintf(stderr, "usage: locictl clear map-cache [PREFIX] | clear site NAME | clear stats\n");
 		return 2;
 	}
 	memmove(argv + i, argv + i + 1, sizeof(*argv) * (size_t)(argc - i));

@@ -24,7 +24,7 @@ struct decode_run {
 static void
 usage(FILE *err)
 {
-	fprintf(err, "usage: locictl decode [--json] [--key secret] hex | -\n"
+	fprintf(err, "usage: locictl decode [--json] [--key secret] [--data] hex | -\n"
 	    "       locictl decode [--json] [--key secret] -r file.pcap\n");
 }
 
@@ -122,8 +122,11 @@ hex_input(int argc, char **argv, FILE *err)
 	return s;
 }
 
+/* hex of a control message, or with data (--data) of a data packet (the
+ * UDP payload to 4341); a hex that does not decode as a control message
+ * is tried as a data packet before it is refused */
 static int
-decode_hex(struct decode_run *run, int argc, char **argv)
+decode_hex(struct decode_run *run, int argc, char **argv, int data)
 {
 	static uint8_t msg[MSG_MAX];
 	const char *why;
@@ -140,8 +143,19 @@ decode_hex(struct decode_run *run, int argc, char **argv)
 		return 2;
 	}
 	free(s);
-	if ((o = decode_control(msg, len, run->opt, 0, reason,
-	    sizeof(reason))) == NULL) {
+	if (data)
+		o = decode_data(msg, len, reason, sizeof(reason));
+	else if ((o = decode_control(msg, len, run->opt, 0, reason,
+	    sizeof(reason))) == NULL && len > 0 &&
+	    ((msg[0] >> 4) == 0 || ((msg[0] >> 4) >= 8 && (msg[0] >> 4) < 15))) {
+		/* not a control message, and its first nibble not one of the
+		 * types 1-7 or 15: the flags of a data header, maybe (N sets
+		 * the same bit as ECM's type 8) */
+		char r2[256];
+
+		o = decode_data(msg, len, r2, sizeof(r2));
+	}
+	if (o == NULL) {
 		fprintf(run->err, "locictl: decode: %s\n", reason);
 		return 1;
 	}
@@ -159,18 +173,22 @@ decode_main(int argc, char **argv, FILE *out, FILE *err)
 		{ "read",	required_argument,	NULL,	'r' },
 		{ "socket",	required_argument,	NULL,	's' },
 		{ "help",	no_argument,		NULL,	'h' },
+		{ "data",	no_argument,		NULL,	'd' },
 		{ NULL,		0,			NULL,	0 }
 	};
 	struct decode_opts opt = { NULL, 0 };
 	struct decode_run run = { &opt, 0, out, err, 0, 0 };
 	const char *file = NULL;
 	char ebuf[512];
-	int ch;
+	int ch, data = 0;
 
 	optind = 0;		/* a fresh scan for every call */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hjk:r:s:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "dhjk:r:s:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'd':
+			data = 1;
+			break;
 		case 'j':
 			run.json = 1;
 			break;
@@ -212,7 +230,7 @@ decode_main(int argc, char **argv, FILE *out, FILE *err)
 		usage(err);
 		return 2;
 	}
-	ch = decode_hex(&run, argc, argv);
+	ch = decode_hex(&run, argc, argv, data);
 	fflush(out);
 	return ch;
 }

@@ -6,6 +6,8 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +90,31 @@ fail:
 	return -1;
 }
 
+/* an address of this host of family afi for the inner IP source when the
+ * EID's family is not the RLOC's (an IPv6 EID asked over IPv4): global
+ * scope, not loopback or link-local; -1 if there is none */
+static int
+local_addr(uint16_t afi, struct lisp_addr *out)
+{
+	struct ifaddrs	*ifa, *i;
+	struct lisp_addr a;
+	int		 rc = -1;
+
+	if (getifaddrs(&ifa) == -1)
+		return -1;
+	for (i = ifa; i != NULL && rc == -1; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || (i->ifa_flags & IFF_LOOPBACK) ||
+		    sockaddr_to_addr(&a, i->ifa_addr, NULL) == -1 || a.afi != afi)
+			continue;
+		if (afi == AFI_IPV6 && a.u.v6[0] == 0xfe && (a.u.v6[1] & 0xc0) == 0x80)
+			continue;	/* link-local */
+		*out = a;
+		rc = 0;
+	}
+	freeifaddrs(ifa);
+	return rc;
+}
+
 static int
 lig_send(struct lig *g, int try)
 {
@@ -114,7 +141,7 @@ lig_send(struct lig *g, int try)
 	mr.idst.has_iid = 0;
 	if (mr.idst.afi == g->source.afi)
 		mr.isrc = g->source;
-	else
+	else if (local_addr(mr.idst.afi, &mr.isrc) == -1)
 		addr_set_any(&mr.isrc, mr.idst.afi);
 	mr.sport = g->lport;
 	if ((len = map_request_build(out, sizeof(out), &mr)) == 0)
@@ -192,10 +219,10 @@ print_records(const json_t *recs, const char *eid)
 }
 
 static void
-usage(void)
+usage_to(FILE *f)
 {
-	fprintf(stderr, "usage: locictl lig [-m RESOLVER] [-p PORT] [-c COUNT] "
-	    "[-s SOURCE] [--json] EID\n");
+	fprintf(f, "usage: locictl lig [-m RESOLVER] [-p PORT] [-c COUNT] "
+	    "[-s SOURCE] [--json] EID | PREFIX | self\n");
 }
 
 /* the daemon's map-resolver in use (the first one up, else the first
@@ -233,14 +260,39 @@ daemon_resolver(const char *sock, char *out, size_t len, char *err, size_t errle
 	return 0;
 }
 
-int
-cmd_lig(int argc, char **argv)
+/* the daemon's own EID-prefixes (show database), for lig self */
+static json_t *
+daemon_prefixes(const char *sock, char *err, size_t errlen)
 {
-	struct lig		 g;
-	const char		*res_s = NULL, *src_s = NULL, *eid_s = NULL, *sock = NULL;
-	char			 dres[ADDR_STRLEN];
+	struct ctl_opts	 o = { .sock = sock };
+	json_t		*db = NULL, *m, *out = json_array();
+	size_t		 i;
+
+	if (o.sock == NULL && (o.sock = getenv("LOCID_SOCKET")) == NULL)
+		o.sock = CTL_DEFAULT_SOCKET;
+	if (ctl_call(&o, "show database", NULL, &db, err, errlen) == -1) {
+		json_decref(out);
+		return NULL;
+	}
+	json_array_foreach(json_object_get(db, "mappings"), i, m)
+		if (json_is_string(json_object_get(m, "prefix")))
+			json_array_append(out, json_object_get(m, "prefix"));
+	json_decref(db);
+	if (json_array_size(out) == 0) {
+		snprintf(err, errlen, "the daemon has no database-mapping");
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* one lig: send up to count tries, print the answer; 0 answered, 1 not,
+ * 2 on an error */
+static int
+lig_one(struct lig *g, const char *eid_s, int json)
+{
 	char			 err[256], a[ADDR_STRLEN], from_s[ADDR_STRLEN];
-	int			 i, json = 0, try, got = 0, ti = -1;
+	int			 i, try, got = 0, ti = -1;
 	uint8_t			 buf[4096];
 	struct sockaddr_storage	 from;
 	socklen_t		 flen;
@@ -253,95 +305,39 @@ cmd_lig(int argc, char **argv)
 	struct pollfd		 pfd;
 	json_t			*out = NULL, *recs = NULL;
 
-	memset(&g, 0, sizeof(g));
-	g.count = 3;
-	g.port = LISP_CONTROL_PORT;
-	g.fd = -1;
-	/* -s is the source here; the control socket (a global -s comes as
-	 * --socket) is asked for the map-resolver when -m is not given */
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
-			res_s = argv[++i];
-		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2] != '\0')
-			res_s = argv[i] + 2;
-		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			g.count = atoi(argv[++i]);
-		else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2] != '\0')
-			g.count = atoi(argv[i] + 2);
-		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
-			g.port = (uint16_t)atoi(argv[++i]);
-		else if ((strcmp(argv[i], "-s") == 0 ||
-		    strcmp(argv[i], "--source") == 0) && i + 1 < argc)
-			src_s = argv[++i];
-		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
-			sock = argv[++i];
-		else if (argv[i][0] == '-' || eid_s != NULL) {
-			usage();
-			return 2;
-		} else
-			eid_s = argv[i];
-	}
-	if (eid_s == NULL || g.count < 1 || g.count > LIG_TRIES_MAX) {
-		usage();
-		return 2;
-	}
 	if (strchr(eid_s, '/') != NULL) {
-		if (prefix_parse(eid_s, &g.eid, &g.mlen) == -1) {
+		if (prefix_parse(eid_s, &g->eid, &g->mlen) == -1) {
 			fprintf(stderr, "locictl: lig: bad EID prefix %s\n", eid_s);
 			return 2;
 		}
 	} else {
-		if (addr_parse(&g.eid, eid_s) == -1 || addr_bits(&g.eid) == 0) {
+		if (addr_parse(&g->eid, eid_s) == -1 || addr_bits(&g->eid) == 0) {
 			fprintf(stderr, "locictl: lig: bad EID %s\n", eid_s);
 			return 2;
 		}
-		g.mlen = addr_bits(&g.eid);
+		g->mlen = addr_bits(&g->eid);
 	}
-	if (res_s == NULL) {
-		if (daemon_resolver(sock, dres, sizeof(dres), err, sizeof(err)) == 0)
-			res_s = dres;
-		else {
-			/* no daemon to ask: the local host, as before */
-			if (!json)
-				fprintf(stderr, "locictl: lig: no map-resolver from the "
-				    "daemon (%s): asking 127.0.0.1\n", err);
-			res_s = "127.0.0.1";
-		}
-	}
-	if (addr_parse(&g.resolver, res_s) == -1 || g.resolver.has_iid ||
-	    (g.resolver.afi != AFI_IPV4 && g.resolver.afi != AFI_IPV6)) {
-		fprintf(stderr, "locictl: lig: bad resolver address %s\n", res_s);
-		return 2;
-	}
-	addr_set_none(&g.source);
-	if (src_s != NULL && (addr_parse(&g.source, src_s) == -1 ||
-	    g.source.has_iid)) {
-		fprintf(stderr, "locictl: lig: bad source address %s\n", src_s);
-		return 2;
-	}
-	if (lig_socket(&g, err, sizeof(err)) == -1) {
+	if (lig_socket(g, err, sizeof(err)) == -1) {
 		fprintf(stderr, "locictl: lig: %s\n", err);
 		return 2;
 	}
-	addr_fmt(&g.resolver, a, sizeof(a));
-	for (try = 0; try < g.count && !got; try++) {
+	addr_fmt(&g->resolver, a, sizeof(a));
+	for (try = 0; try < g->count && !got; try++) {
 		if (!json)
 			printf("Send map-request to %s for %s ...\n", a, eid_s);
-		if (lig_send(&g, try) == -1) {
+		if (lig_send(g, try) == -1) {
 			fprintf(stderr, "locictl: lig: send: %s\n", strerror(errno));
-			close(g.fd);
+			close(g->fd);
 			return 2;
 		}
 		deadline = mono_ms() + LIG_WAIT_MS;
 		while (!got && (now = mono_ms()) < deadline) {
-			pfd.fd = g.fd;
+			pfd.fd = g->fd;
 			pfd.events = POLLIN;
 			if (poll(&pfd, 1, (int)(deadline - now) + 1) <= 0)
 				continue;
 			flen = sizeof(from);
-			n = recvfrom(g.fd, buf, sizeof(buf), 0,
+			n = recvfrom(g->fd, buf, sizeof(buf), 0,
 			    (struct sockaddr *)&from, &flen);
 			now = mono_ms();
 			if (n <= 0)
@@ -350,24 +346,25 @@ cmd_lig(int argc, char **argv)
 			if (map_reply_decode(&b, &rep, NULL) == -1)
 				continue;
 			for (i = 0; i <= try; i++)
-				if (rep.nonce == g.nonce[i])
+				if (rep.nonce == g->nonce[i])
 					ti = i;
 			if (ti == -1)
 				continue;
 			got = 1;
-			rtt = now - g.sent_at[ti];
+			rtt = now - g->sent_at[ti];
 			sockaddr_to_addr(&fa, (struct sockaddr *)&from, &fport);
 			addr_fmt(&fa, from_s, sizeof(from_s));
 			recs = records_json(&rep);
 		}
 	}
-	close(g.fd);
+	close(g->fd);
+	g->fd = -1;
 	if (json) {
 		out = json_object();
 		json_object_set_new(out, "resolver", json_string(a));
 		json_object_set_new(out, "eid", json_string(eid_s));
 		json_object_set_new(out, "source", json_string(
-		    addr_fmt(&g.source, err, sizeof(err))));
+		    addr_fmt(&g->source, err, sizeof(err))));
 		json_object_set_new(out, "tries", json_integer(try));
 		if (got) {
 			json_object_set_new(out, "from", json_string(from_s));
@@ -387,4 +384,94 @@ cmd_lig(int argc, char **argv)
 	print_records(recs, eid_s);
 	json_decref(recs);
 	return 0;
+}
+
+int
+cmd_lig(int argc, char **argv)
+{
+	struct lig		 g;
+	const char		*res_s = NULL, *src_s = NULL, *eid_s = NULL, *sock = NULL;
+	char			 dres[ADDR_STRLEN], err[256];
+	int			 i, json = 0, rc = 0, r;
+	json_t			*self = NULL, *p;
+	size_t			 k;
+
+	memset(&g, 0, sizeof(g));
+	g.count = 3;
+	g.port = LISP_CONTROL_PORT;
+	g.fd = -1;
+	/* -s is the source here; the control socket (a global -s comes as
+	 * --socket) is asked for the map-resolver when -m is not given */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage_to(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "-m") == 0 && i + 1 < argc)
+			res_s = argv[++i];
+		else if (strncmp(argv[i], "-m", 2) == 0 && argv[i][2] != '\0')
+			res_s = argv[i] + 2;
+		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			g.count = atoi(argv[++i]);
+		else if (strncmp(argv[i], "-c", 2) == 0 && argv[i][2] != '\0')
+			g.count = atoi(argv[i] + 2);
+		else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+			g.port = (uint16_t)atoi(argv[++i]);
+		else if ((strcmp(argv[i], "-s") == 0 ||
+		    strcmp(argv[i], "--source") == 0) && i + 1 < argc)
+			src_s = argv[++i];
+		else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
+			sock = argv[++i];
+		else if (argv[i][0] == '-' || eid_s != NULL) {
+			usage_to(stderr);
+			return 2;
+		} else
+			eid_s = argv[i];
+	}
+	if (eid_s == NULL || g.count < 1 || g.count > LIG_TRIES_MAX) {
+		usage_to(stderr);
+		return 2;
+	}
+	/* lig self: the daemon's own EID-prefixes, as the mapping system
+	 * knows them (are we registered?) */
+	if (strcmp(eid_s, "self") == 0 &&
+	    (self = daemon_prefixes(sock, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "locictl: lig self: %s\n", err);
+		return 2;
+	}
+	if (res_s == NULL) {
+		if (daemon_resolver(sock, dres, sizeof(dres), err, sizeof(err)) == 0)
+			res_s = dres;
+		else {
+			/* no daemon to ask: the local host, as before */
+			if (!json)
+				fprintf(stderr, "locictl: lig: no map-resolver from the "
+				    "daemon (%s): asking 127.0.0.1\n", err);
+			res_s = "127.0.0.1";
+		}
+	}
+	if (addr_parse(&g.resolver, res_s) == -1 || g.resolver.has_iid ||
+	    (g.resolver.afi != AFI_IPV4 && g.resolver.afi != AFI_IPV6)) {
+		fprintf(stderr, "locictl: lig: bad resolver address %s\n", res_s);
+		json_decref(self);
+		return 2;
+	}
+	addr_set_none(&g.source);
+	if (src_s != NULL && (addr_parse(&g.source, src_s) == -1 ||
+	    g.source.has_iid)) {
+		fprintf(stderr, "locictl: lig: bad source address %s\n", src_s);
+		json_decref(self);
+		return 2;
+	}
+	if (self == NULL)
+		return lig_one(&g, eid_s, json);
+	json_array_foreach(self, k, p) {
+		if (k > 0 && !json)
+			printf("\n");
+		if ((r = lig_one(&g, json_string_value(p), json)) > rc)
+			rc = r;
+	}
+	json_decref(self);
+	return rc;
 }

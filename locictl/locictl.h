@@ -15,5 +15,6 @@ int	cmd_show(int argc, char **argv);
 int	cmd_lig(int argc, char **argv);
 int	cmd_reload(int argc, char **argv);
 int	cmd_clear(int argc, char **argv);
+int	cmd_monitor(int argc, char **argv);
 
 #endif

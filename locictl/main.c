@@ -13,11 +13,12 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show,	"show site|stats|map-cache|database|version [args]" },
-	{ "clear",	cmd_clear,	"clear what [args]" },
+	{ "show",	cmd_show,	"show site|stats|metrics|map-cache|database|running-config|version [args]" },
+	{ "clear",	cmd_clear,	"clear map-cache|site|stats [args]" },
 	{ "reload",	cmd_reload,	"reload" },
 	{ "lig",	cmd_lig,	"lig [options] EID" },
 	{ "decode",	cmd_decode,	"decode [--json] [--key SECRET] HEX | -r FILE" },
+	{ "monitor",	cmd_monitor,	"monitor [--json] [-c COUNT] [-t SECONDS] [KIND...]" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -80,6 +81,19 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* -h/--help anywhere after the command: its usage, exit 0, nothing
+	 * sent to the daemon (lig and monitor say more themselves) */
+	for (j = i + 1; j < argc; j++)
+		if ((strcmp(argv[j], "-h") == 0 || strcmp(argv[j], "--help") == 0) &&
+		    strcmp(c->name, "lig") != 0 && strcmp(c->name, "monitor") != 0) {
+			printf("usage: locictl [-s socket] [--json] %s\n", c->usage);
+			if (strcmp(c->name, "show") == 0)
+				printf("objects: site [NAME] [--detail], stats, metrics, "
+				    "map-cache [PREFIX], database, running-config, version\n");
+			else if (strcmp(c->name, "clear") == 0)
+				printf("objects: map-cache [PREFIX], site NAME, stats\n");
+			return 0;
+		}
 
 	/* argv for the command: name, global options, its own arguments */
 	if ((av = calloc((size_t)argc + 1, sizeof(*av))) == NULL) {

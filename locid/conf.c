@@ -39,7 +39,7 @@ conf_role_on(const struct conf *c, const struct conf_role_kw *k)
 }
 
 static const char *const block_names[] = {
-	"", "timers", "site", "database-mapping"
+	"", "timers", "site", "database-mapping", "map-cache"
 };
 
 void
@@ -56,6 +56,7 @@ conf_defaults(struct conf *c)
 	c->log_rate = 10;
 	c->ratelimit_pps = 1000;
 	c->strict_register_nonce = 0;
+	c->withdraw_on_stop = 1;
 	c->timers.register_interval = 60;
 	c->timers.registration_ttl = 180;
 	c->timers.negative_ttl = 15;
@@ -74,11 +75,14 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->petrs);
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
+	TAILQ_INIT(&c->decap_allow);
+	TAILQ_INIT(&c->static_mappings);
 	c->tun_name = strdup("lisp0");
 	c->tun_mtu = 0;
 	c->rt_table = 100;
 	c->rule_prio = 100;
 	c->queue_per_dest = 4;
+	c->map_cache_limit = 100000;
 	c->reply_min_len4 = 8;
 	c->reply_min_len6 = 16;
 	c->registrants_per_prefix = 16;
@@ -132,6 +136,11 @@ conf_free(struct conf *c)
 		rlocs_free(&m->rlocs);
 		free(m);
 	}
+	while ((m = TAILQ_FIRST(&c->static_mappings)) != NULL) {
+		TAILQ_REMOVE(&c->static_mappings, m, entry);
+		rlocs_free(&m->rlocs);
+		free(m);
+	}
 	while ((ms = TAILQ_FIRST(&c->map_servers)) != NULL) {
 		TAILQ_REMOVE(&c->map_servers, ms, entry);
 		free(ms->key.secret);
@@ -141,6 +150,7 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->petrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
+	ENTRIES_FREE(&c->decap_allow, conf_prefix);
 	free(c->path);
 	free(c->control_path);
 	free(c->control_ro_path);
@@ -226,8 +236,8 @@ conf_toplevel(struct parse_ctx *ctx, int line, const char *what)
 static int
 inside(struct parse_ctx *ctx, int line, enum conf_block b, const char *what)
 {
-	if (ctx->block == b)
-		return 0;
+	if (ctx->block == b || (b == BLOCK_MAPPING && ctx->block == BLOCK_STATIC))
+		return 0;	/* a static map-cache entry has rlocs as a mapping */
 	if (ctx->block == BLOCK_NONE)
 		conf_error(ctx, line, "%s outside any block", what);
 	else
@@ -644,6 +654,19 @@ conf_listen(struct parse_ctx *ctx, int line, char *s)
 }
 
 void
+conf_metrics_listen(struct parse_ctx *ctx, int line, char *s, uint16_t port)
+{
+	struct lisp_addr a;
+
+	if (conf_toplevel(ctx, line, "metrics-listen") == 0 &&
+	    rloc_parse(ctx, line, "metrics-listen", s, &a) == 0) {
+		ctx->conf->metrics_addr = a;
+		ctx->conf->metrics_port = port;
+	}
+	free(s);
+}
+
+void
 conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
     int *v)
 {
@@ -656,6 +679,32 @@ conf_yesno(struct parse_ctx *ctx, int line, const char *what, char *s,
 			conf_error(ctx, line, "%s must be yes or no", what);
 	}
 	free(s);
+}
+
+void
+conf_decap_check(struct parse_ctx *ctx, int line, char *s)
+{
+	static const char *const names[] = { "off", "map-cache", "mapping-system" };
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "decap-check") == 0) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(s, names[i]) == 0)
+				break;
+		if (i < sizeof(names) / sizeof(names[0]))
+			ctx->conf->decap_check = (int)i;
+		else
+			conf_error(ctx, line, "decap-check must be off, map-cache "
+			    "or mapping-system");
+	}
+	free(s);
+}
+
+const char *
+conf_decap_check_name(int v)
+{
+	return v == DECAP_CHECK_MAP_CACHE ? "map-cache" :
+	    v == DECAP_CHECK_MAPPING_SYSTEM ? "mapping-system" : "off";
 }
 
 void
@@ -762,6 +811,70 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 	ctx->block_line = line;
 }
 
+/* map-cache PREFIX { rloc ... } (positive), or map-cache PREFIX ACTION
+ * (negative, no block): a static map-cache entry, never asked for and
+ * never expiring */
+static void
+static_open(struct parse_ctx *ctx, int line, char *pfx, int act, int negative)
+{
+	struct conf_mapping *m;
+	char buf[ADDR_STRLEN];
+
+	if ((m = entry_alloc(ctx, line, sizeof(*m))) == NULL) {
+		free(pfx);
+		return;
+	}
+	TAILQ_INIT(&m->rlocs);
+	m->act = act;
+	m->negative = negative;
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
+		if (pfx_find(&ctx->static_pfx, &m->eid, m->mlen) != NULL)
+			conf_error(ctx, line, "map-cache %s defined twice",
+			    pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
+		else if (pfx_add(&ctx->static_pfx, &m->eid, m->mlen, m) == -1)
+			nomem(ctx, line);
+	}
+	free(pfx);
+	TAILQ_INSERT_TAIL(&ctx->conf->static_mappings, m, entry);
+	if (negative)
+		return;
+	ctx->mapping = m;
+	ctx->block = BLOCK_STATIC;
+	ctx->block_line = line;
+}
+
+void
+conf_static_negative(struct parse_ctx *ctx, int line, char *pfx, char *act)
+{
+	static const struct {
+		const char	*name;
+		int		 act;
+	} acts[] = {
+		{ "native-forward", ACT_NATIVE_FORWARD },
+		{ "drop", ACT_DROP },
+		{ "send-map-request", ACT_SEND_MAP_REQUEST },
+	};
+	size_t i;
+
+	if (conf_toplevel(ctx, line, "map-cache") == -1) {
+		free(pfx);
+		free(act);
+		return;
+	}
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(act, acts[i].name) == 0)
+			break;
+	if (i == sizeof(acts) / sizeof(acts[0])) {
+		conf_error(ctx, line, "map-cache %s: action must be native-forward, "
+		    "drop or send-map-request, or a { rloc ... } block", pfx);
+		free(pfx);
+		free(act);
+		return;
+	}
+	free(act);
+	static_open(ctx, line, pfx, acts[i].act, 1);
+}
+
 void
 conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
     char *arg)
@@ -785,6 +898,9 @@ conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
 		break;
 	case BLOCK_MAPPING:
 		mapping_open(ctx, line, arg);
+		break;
+	case BLOCK_STATIC:
+		static_open(ctx, line, arg, ACT_NO_ACTION, 0);
 		break;
 	default:
 		free(arg);
@@ -812,9 +928,10 @@ conf_block_close(struct parse_ctx *ctx, int line)
 			    "eid-prefix", ctx->site->name);
 		break;
 	case BLOCK_MAPPING:
+	case BLOCK_STATIC:
 		if (TAILQ_EMPTY(&ctx->mapping->rlocs))
-			conf_error(ctx, ctx->block_line, "database-mapping %s "
-			    "has no rloc", pfx_fmt(&ctx->mapping->eid,
+			conf_error(ctx, ctx->block_line, "%s %s has no rloc",
+			    block_names[ctx->block], pfx_fmt(&ctx->mapping->eid,
 			    ctx->mapping->mlen, buf, sizeof(buf)));
 		break;
 	default:
@@ -965,6 +1082,11 @@ conf_rloc(struct parse_ctx *ctx, int line, char *addr, char *ifname,
 	if (inside(ctx, line, BLOCK_MAPPING, "rloc") == -1 || opt.bad ||
 	    (ifname != NULL && family == 0))
 		goto out;
+	if (ifname != NULL && ctx->block == BLOCK_STATIC) {
+		conf_error(ctx, line, "rloc interface in a map-cache entry: "
+		    "its RLOCs are another site's addresses");
+		goto out;
+	}
 	if (addr != NULL) {
 		if (rloc_parse(ctx, line, "rloc", addr, &a) == -1)
 			goto out;
@@ -997,7 +1119,10 @@ out:
 void
 conf_ttl(struct parse_ctx *ctx, int line, uint64_t v)
 {
-	if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
+	if (ctx->block == BLOCK_STATIC)
+		conf_error(ctx, line, "ttl in a map-cache entry: a static entry "
+		    "does not expire");
+	else if (inside(ctx, line, BLOCK_MAPPING, "ttl") == 0 &&
 	    conf_range(ctx, line, "ttl", v, 1, 525600) == 0)
 		ctx->mapping->ttl = (uint32_t)v;
 }
@@ -1117,8 +1242,8 @@ void
 conf_prefix_list(struct parse_ctx *ctx, int line, const char *what,
     struct conf_prefixes *h, char *pfx)
 {
-	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ?
-	    &ctx->pitr_pfx : &ctx->petr_pfx;
+	struct pfx_set *set = h == &ctx->conf->pitr_prefixes ? &ctx->pitr_pfx :
+	    h == &ctx->conf->petr_prefixes ? &ctx->petr_pfx : &ctx->decap_pfx;
 	struct conf_prefix *p;
 	struct lisp_addr a;
 	char buf[ADDR_STRLEN];
@@ -1217,9 +1342,11 @@ ctx_done(struct parse_ctx *ctx)
 {
 	pfx_set_free(&ctx->site_pfx);
 	pfx_set_free(&ctx->mapping_pfx);
+	pfx_set_free(&ctx->static_pfx);
 	pfx_set_free(&ctx->ms_route_pfx);
 	pfx_set_free(&ctx->pitr_pfx);
 	pfx_set_free(&ctx->petr_pfx);
+	pfx_set_free(&ctx->decap_pfx);
 }
 
 static void

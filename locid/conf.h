@@ -12,6 +12,14 @@
 
 #include "addr.h"
 
+/* decap-check: whether the ETR accepts a packet only from a locator of
+ * its inner source's mapping */
+enum decap_check {
+	DECAP_CHECK_OFF,
+	DECAP_CHECK_MAP_CACHE,		/* the locators cached for the source */
+	DECAP_CHECK_MAPPING_SYSTEM,	/* and asks the mapping system on a miss */
+};
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -54,6 +62,7 @@ struct conf_mapping {
 	int		 mlen;
 	uint32_t	 ttl;		/* minutes, in Map-Replies */
 	struct conf_rlocs rlocs;
+	int		 negative, act;	/* static map-cache: negative, ACT_* */
 	TAILQ_ENTRY(conf_mapping) entry;
 };
 TAILQ_HEAD(conf_mappings, conf_mapping);
@@ -126,6 +135,9 @@ struct conf {
 	int		 log_rate;		/* messages per rate-limit window */
 	uint32_t	 ratelimit_pps;		/* per-source Map-Request limit at MR/MS, 0 = off */
 	int		 strict_register_nonce;
+	int		 withdraw_on_stop;	/* ETR: TTL 0 Map-Register on a clean stop */
+	struct lisp_addr metrics_addr;		/* metrics-listen */
+	uint16_t	 metrics_port;		/* 0: off */
 	struct conf_timers timers;
 	/* Map-Server */
 	struct conf_sites sites;
@@ -133,17 +145,21 @@ struct conf {
 	struct conf_ms_routes ms_routes;
 	/* xTR */
 	struct conf_mappings mappings;
+	struct conf_mappings static_mappings;	/* ITR: map-cache entries */
 	struct conf_map_servers map_servers;
 	struct conf_peers map_resolvers;
 	struct conf_peers petrs;		/* use-petr */
 	struct conf_prefixes pitr_prefixes;	/* PITR: EID aggregates it serves */
 	struct conf_prefixes petr_prefixes;	/* PETR: inner sources it accepts */
+	int		 decap_check;		/* DECAP_CHECK_*: the outer source */
+	struct conf_prefixes decap_allow;	/* outer sources always accepted */
 	char		*tun_name;		/* "lisp0" */
 	int		 tun_mtu;		/* 0 = from underlay */
 	int		 dataplane;		/* CONF_DP_*: auto, ebpf or tun */
 	uint32_t	 rt_table;		/* policy routing table, 100 */
 	uint32_t	 rule_prio;		/* ip rule priority, 100 */
 	int		 queue_per_dest;	/* packets held per pending destination, 4 */
+	size_t		 map_cache_limit;	/* ITR: cached entries, 100000 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
 	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
 	uint8_t		 xtr_id[16];
@@ -158,6 +174,8 @@ struct conf	*conf_load_buf(const char *name, const char *buf, size_t len, char *
 void		 conf_free(struct conf *);
 /* canonical form, re-parseable */
 void		 conf_print(FILE *, const struct conf *);
+/* the same with every key's secret replaced by "<redacted>" */
+void		 conf_print_redacted(FILE *, const struct conf *);
 void		 conf_defaults(struct conf *);
 /* the control sockets: "control" (default /run/locid.sock) and
  * "control-socket-ro" (default the former with ".ro" appended) */
@@ -175,5 +193,6 @@ const char	*conf_control_ro_path(const struct conf *);
 /* "pidfile", default the control socket path with ".sock" replaced by
  * (or else followed by) ".pid"; written to buf */
 const char	*conf_pidfile_path(const struct conf *, char *, size_t);
+const char	*conf_decap_check_name(int);
 
 #endif

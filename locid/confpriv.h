@@ -18,7 +18,7 @@ enum conf_role {
 };
 
 enum conf_block {
-	BLOCK_NONE, BLOCK_TIMERS, BLOCK_SITE, BLOCK_MAPPING
+	BLOCK_NONE, BLOCK_TIMERS, BLOCK_SITE, BLOCK_MAPPING, BLOCK_STATIC
 };
 
 /* prefixes already given, for the duplicate checks in O(1): an open
@@ -57,8 +57,9 @@ struct parse_ctx {
 	int		 listen4_line, listen6_line;
 	struct pfx_set	 site_pfx;	/* eid-prefix -> its struct conf_site */
 	struct pfx_set	 mapping_pfx;	/* database-mapping prefixes */
+	struct pfx_set	 static_pfx;	/* map-cache (static) prefixes */
 	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
-	struct pfx_set	 pitr_pfx, petr_pfx;
+	struct pfx_set	 pitr_pfx, petr_pfx, decap_pfx;
 };
 
 /* rloc options collected by the grammar */
@@ -83,6 +84,9 @@ void	 conf_control_group(struct parse_ctx *, int, char *);
 void	 conf_user(struct parse_ctx *, int, char *);
 void	 conf_listen(struct parse_ctx *, int, char *);
 void	 conf_yesno(struct parse_ctx *, int, const char *, char *, int *);
+void	 conf_decap_check(struct parse_ctx *, int, char *);
+void	 conf_static_negative(struct parse_ctx *, int, char *pfx, char *act);
+void	 conf_metrics_listen(struct parse_ctx *, int, char *, uint16_t);
 void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);
 void	 conf_block_open(struct parse_ctx *, int, enum conf_block, char *);
 void	 conf_block_close(struct parse_ctx *, int);

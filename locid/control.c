@@ -29,6 +29,9 @@
 #define CTL_LOW_WATER	(64 * 1024)
 #define CTL_CHUNK_ITEMS	256		/* items per stream call */
 #define CTL_SLICE_US	2000		/* producing time per turn of the loop */
+#define CTL_MON_MAX	4		/* monitor clients at once */
+#define CTL_MON_RATE	2000		/* events a second per monitor client */
+#define CTL_MON_KINDS	8		/* kinds a monitor may filter on */
 
 struct control;
 
@@ -54,6 +57,12 @@ struct ctl_client {
 	uint64_t		 count;
 	struct event		*ev_more;	/* produce the next chunk */
 	struct evbuffer		*chunk;		/* items before they join the output */
+	/* monitor: events until the client goes (kinds: all when none) */
+	int			 monitor;
+	char			*kinds[CTL_MON_KINDS];
+	int			 nkinds;
+	uint64_t		 mon_sec, mon_n;	/* events in the current second */
+	uint64_t		 mon_dropped;	/* not sent since the last one sent */
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
 
@@ -62,6 +71,7 @@ struct control {
 	struct ctl_listener	 full, ro;
 	struct ctl_clients	 clients;
 	int			 nclients;
+	int			 nmonitors;
 	gid_t			 gid;		/* control-group, or -1 */
 };
 
@@ -94,6 +104,25 @@ cmd_reload(struct locid *l, json_t *args, char *err, size_t errlen)
 	    "roles", core_reload_json(l));
 }
 
+/* every counter of "show stats" back to zero; state is kept */
+static json_t *
+cmd_clear_stats(struct locid *l, json_t *args, char *err, size_t errlen)
+{
+	struct core	*c = l->core;
+	json_t		*mods = json_array();
+	int		 i;
+
+	memset(&c->stats, 0, sizeof(c->stats));
+	json_array_append_new(mods, json_string("core"));
+	for (i = 0; c->roles[i] != NULL; i++)
+		if (c->obj[i] != NULL && c->roles[i]->clear_stats != NULL) {
+			c->roles[i]->clear_stats(c->obj[i]);
+			json_array_append_new(mods, json_string(c->roles[i]->name));
+		}
+	log_info("control: counters cleared");
+	return json_pack("{s:o}", "cleared", mods);
+}
+
 static json_t *
 cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 {
@@ -108,14 +137,38 @@ cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 	    "daemon", "locid", "version", LOCID_VERSION, "roles", roles);
 }
 
+/* the configuration in force, in canonical form, secrets redacted (on
+ * the read-only socket too) */
+static json_t *
+cmd_running_config(struct locid *l, json_t *args, char *err, size_t errlen)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+	json_t	*o;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	conf_print_redacted(f, l->conf);
+	fclose(f);
+	o = json_pack("{s:s, s:s%}", "file", l->core->conf_path != NULL ?
+	    l->core->conf_path : "", "config", buf, len);
+	free(buf);
+	return o;
+}
+
 static const struct {
 	const char	*name;
 	int		 flags;
 	json_t		*(*fn)(struct locid *, json_t *, char *, size_t);
 } core_cmds[] = {
+	{ "show running-config", 0, cmd_running_config },
 	{ "show stats", 0, cmd_show_stats },
 	{ "show version", 0, cmd_version },
 	{ "reload", CTL_PRIV, cmd_reload },
+	{ "clear stats", CTL_PRIV, cmd_clear_stats },
 };
 
 /* -- requests ------------------------------------------------------------ */
@@ -137,7 +190,12 @@ static void
 client_free(struct ctl_client *c)
 {
 	struct control *ctl = c->ctl;
+	int i;
 
+	if (c->monitor)
+		ctl->nmonitors--;
+	for (i = 0; i < c->nkinds; i++)
+		free(c->kinds[i]);
 	stream_forget(c);
 	if (c->ev_more != NULL)
 		event_free(c->ev_more);
@@ -335,6 +393,113 @@ roles_offering(struct control *ctl, const char *name, char *buf, size_t len)
 				    n > 0 ? " or " : "", c->roles[i]->name);
 }
 
+/* -- monitor --------------------------------------------------------------- */
+
+/* "monitor": the reply is a stream that does not end; its items are the
+ * events core_event hands over. args {"kinds":["rx","map-cache",...]}
+ * keeps those only. no idle timeout; requests are no longer read */
+static void
+monitor_start(struct ctl_client *c, json_t *args, char *err, size_t errlen)
+{
+	json_t	*kinds = json_object_get(args, "kinds"), *k;
+	size_t	 i;
+
+	if (c->ctl->nmonitors >= CTL_MON_MAX) {
+		snprintf(err, errlen, "%d monitors already", CTL_MON_MAX);
+		return;
+	}
+	if (kinds != NULL && (!json_is_array(kinds) ||
+	    json_array_size(kinds) > CTL_MON_KINDS)) {
+		snprintf(err, errlen, "kinds: an array of at most %d names", CTL_MON_KINDS);
+		return;
+	}
+	json_array_foreach(kinds, i, k) {
+		if (!json_is_string(k)) {
+			snprintf(err, errlen, "kinds: an array of names");
+			return;
+		}
+		if ((c->kinds[c->nkinds] = strdup(json_string_value(k))) != NULL)
+			c->nkinds++;
+	}
+	c->monitor = 1;
+	c->ctl->nmonitors++;
+	bufferevent_set_timeouts(c->bev, NULL, NULL);
+	evbuffer_add_printf(bufferevent_get_output(c->bev),
+	    "{\"v\":%d,\"ok\":true,\"stream\":true}\n", CTL_PROTOCOL);
+	log_info("control: monitor started (%d watching)", c->ctl->nmonitors);
+}
+
+static int
+monitor_wants(const struct ctl_client *c, const char *kind)
+{
+	int i;
+
+	if (c->nkinds == 0)
+		return 1;
+	for (i = 0; i < c->nkinds; i++)
+		if (strcmp(c->kinds[i], kind) == 0)
+			return 1;
+	return 0;
+}
+
+int
+control_monitoring(const struct locid *l)
+{
+	return l->core != NULL && l->core->ctl != NULL && l->core->ctl->nmonitors > 0;
+}
+
+void
+control_event(struct locid *l, const char *kind, json_t *ev)
+{
+	struct control		*ctl;
+	struct ctl_client	*c;
+	struct evbuffer		*out;
+	uint64_t		 now = now_us(), sec = now / 1000000;
+	char			*s = NULL;
+
+	if (!control_monitoring(l)) {
+		json_decref(ev);
+		return;
+	}
+	ctl = l->core->ctl;
+	json_object_set_new(ev, "kind", json_string(kind));
+	json_object_set_new(ev, "time", json_real((double)wall_s() +
+	    (double)(now % 1000000) / 1e6));
+	TAILQ_FOREACH(c, &ctl->clients, entry) {
+		if (!c->monitor || c->closing || !monitor_wants(c, kind))
+			continue;
+		out = bufferevent_get_output(c->bev);
+		if (c->mon_sec != sec) {
+			c->mon_sec = sec;
+			c->mon_n = 0;
+		}
+		/* a slow reader or a flood: dropped here, counted in the
+		 * next event that goes out */
+		if (c->mon_n >= CTL_MON_RATE || evbuffer_get_length(out) >= CTL_HIGH_WATER) {
+			c->mon_dropped++;
+			continue;
+		}
+		c->mon_n++;
+		if (c->mon_dropped > 0) {
+			json_object_set_new(ev, "dropped_before", json_integer((json_int_t)c->mon_dropped));
+			c->mon_dropped = 0;
+			free(s);
+			s = NULL;
+		} else if (json_object_get(ev, "dropped_before") != NULL) {
+			json_object_del(ev, "dropped_before");
+			free(s);
+			s = NULL;
+		}
+		if (s == NULL && (s = json_dumps(ev, JSON_COMPACT)) == NULL)
+			break;
+		evbuffer_add(out, "{\"item\":", 8);
+		evbuffer_add(out, s, strlen(s));
+		evbuffer_add(out, "}\n", 2);
+	}
+	free(s);
+	json_decref(ev);
+}
+
 /* one request line */
 static void
 client_request(struct ctl_client *c, const char *line)
@@ -351,6 +516,13 @@ client_request(struct ctl_client *c, const char *line)
 	if ((req = ctl_request_parse(line, &name, &args, &v, &jerr, err,
 	    sizeof(err))) == NULL) {
 		reply_error(c, err);
+		return;
+	}
+	if (strcmp(name, "monitor") == 0) {
+		monitor_start(c, args, err, sizeof(err));
+		if (err[0] != '\0')
+			goto fail;
+		json_decref(req);
 		return;
 	}
 	found = cmd_find(ctl, name, &cmd, &ridx, &ci);
@@ -402,7 +574,7 @@ client_requests(struct ctl_client *c)
 	char		*line;
 	size_t		 n;
 
-	while (c->cmd == NULL && !c->closing &&
+	while (c->cmd == NULL && !c->closing && !c->monitor &&
 	    evbuffer_get_length(out) < CTL_HIGH_WATER) {
 		line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
 		if (line == NULL) {
@@ -425,8 +597,11 @@ client_requests(struct ctl_client *c)
 		if (c->cmd != NULL)
 			stream_more(c);
 	}
-	/* read more only while requests can be answered */
-	if (c->cmd == NULL && !c->closing && evbuffer_get_length(out) < CTL_HIGH_WATER)
+	/* read more only while requests can be answered (a monitor's
+	 * socket is still read: its end is how we learn it went) */
+	if (c->monitor)
+		bufferevent_enable(c->bev, EV_READ);
+	else if (c->cmd == NULL && !c->closing && evbuffer_get_length(out) < CTL_HIGH_WATER)
 		bufferevent_enable(c->bev, EV_READ);
 	else
 		bufferevent_disable(c->bev, EV_READ);

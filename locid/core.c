@@ -2,6 +2,7 @@
  * control messages to the roles, sending, role lifecycle and reload */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -85,6 +86,9 @@ core_flush(struct locid *l)
 	q->used = 0;
 }
 
+static void	msg_event(struct locid *, const char *, const char *,
+		    const struct sockaddr *, const uint8_t *, size_t);
+
 int
 locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
     size_t len)
@@ -105,6 +109,7 @@ locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
 		core_drop(l, CORE_DROP_TX_NO_SOCKET);
 		return -1;
 	}
+	msg_event(l, "tx", "to", dst, buf, len);
 	if (q != NULL && q->active && len > 0 && len <= TX_ARENA) {
 		if (q->n == TX_BATCH || TX_ARENA - q->used < len)
 			core_flush(l);
@@ -135,6 +140,85 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 	if (a->afi == AFI_IPV6 && !a->has_iid)
 		return l->core->sock6 != -1;
 	return 0;
+}
+
+int
+core_monitoring(const struct locid *l)
+{
+	return control_monitoring(l);
+}
+
+void
+core_event(struct locid *l, const char *kind, json_t *ev)
+{
+	if (ev != NULL)
+		control_event(l, kind, ev);
+}
+
+/* rx and tx events: the message as hex for locictl to decode */
+static void
+msg_event(struct locid *l, const char *kind, const char *peer_key,
+    const struct sockaddr *peer, const uint8_t *buf, size_t len)
+{
+	static const char hexd[] = "0123456789abcdef";
+	char	 s[80], *hex;
+	size_t	 i;
+
+	if (!core_monitoring(l) || (hex = malloc(len * 2 + 1)) == NULL)
+		return;
+	for (i = 0; i < len; i++) {
+		hex[2 * i] = hexd[buf[i] >> 4];
+		hex[2 * i + 1] = hexd[buf[i] & 15];
+	}
+	hex[2 * len] = '\0';
+	core_event(l, kind, json_pack("{s:s, s:i, s:s}", peer_key,
+	    sa_fmt(peer, s, sizeof(s)), "length", (int)len, "hex", hex));
+	free(hex);
+}
+
+int
+core_addr_node(struct locid *l, const struct lisp_addr *a)
+{
+	struct core	*c = l->core;
+	struct ifaddrs	*ifa, *i;
+	uint64_t	 now = now_ms();
+	int		 k;
+
+	if (c->local_ms == 0 || now - c->local_ms >= CORE_LOCAL_REFRESH_MS) {
+		c->local_ms = now;
+		c->nlocal = 0;
+		if (getifaddrs(&ifa) == 0) {
+			for (i = ifa; i != NULL && c->nlocal < CORE_LOCAL_MAX; i = i->ifa_next)
+				if (i->ifa_addr != NULL && (i->ifa_addr->sa_family == AF_INET ||
+				    i->ifa_addr->sa_family == AF_INET6) &&
+				    addr_from_sockaddr(&c->local[c->nlocal], i->ifa_addr,
+				    NULL) == 0)
+					c->nlocal++;
+			freeifaddrs(ifa);
+		}
+	}
+	for (k = 0; k < c->nlocal; k++)
+		if (addr_equal(&c->local[k], a))
+			return 1;
+	return 0;
+}
+
+int
+core_addr_local(struct locid *l, const struct lisp_addr *a)
+{
+	struct core		*c = l->core;
+	struct sockaddr_storage	 ss;
+	struct lisp_addr	 b;
+	socklen_t		 sl = sizeof(ss);
+	int			 fd = a->afi == AFI_IPV4 ? c->sock4 : c->sock6;
+
+	/* bound to one address (listen): only that one is ourselves, another
+	 * daemon of the node may listen on the others */
+	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    addr_from_sockaddr(&b, (struct sockaddr *)&ss, NULL) == 0 &&
+	    memcmp(addr_bytes(&b), (const uint8_t[16]){ 0 }, b.afi == AFI_IPV6 ? 16 : 4) != 0)
+		return addr_equal(&b, a);
+	return core_addr_node(l, a);
 }
 
 uint16_t
@@ -283,6 +367,7 @@ core_dispatch(struct locid *l, const struct pkt *p)
 	}
 	type = p->buf[0] >> 4;
 	c->stats.rx[type]++;
+	msg_event(l, "rx", "from", (const struct sockaddr *)&p->src, p->buf, p->len);
 	rbuf_init(&b, p->buf, p->len);
 	switch (type) {
 	case LISP_MAP_REGISTER:
@@ -339,6 +424,12 @@ core_dispatch(struct locid *l, const struct pkt *p)
 		if (map_request_decode(&b, &mreq, &err) == -1) {
 			c->stats.rx_bad++;
 			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REQUEST, &err);
+			return;
+		}
+		/* a request addressed to this node inside the ECM: nothing
+		 * asks for that, a loop or a probe of ours might */
+		if (core_addr_local(l, &ecm.dst)) {
+			drop_dispatch(l, p, CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, NULL);
 			return;
 		}
 		m.ecm = &ecm;
@@ -851,6 +942,8 @@ locid_start_roles(struct locid *l, struct conf *c, const char *conf_path,
 	}
 	if (core_control_open(l) == -1)
 		return -1;
+	if (metrics_open(l) == -1)
+		return -1;
 	return 0;
 }
 
@@ -864,6 +957,8 @@ void
 locid_stop(struct locid *l)
 {
 	if (l->core != NULL) {
+		l->stopping = 1;
+		metrics_close(l);
 		control_close(l);
 		roles_stop(l);
 		core_close(l);
@@ -957,6 +1052,9 @@ locid_reload(struct locid *l, char *err, size_t errlen)
 			goto rollback;
 		}
 	}
+	if ((old->metrics_port != nc->metrics_port ||
+	    !addr_equal(&old->metrics_addr, &nc->metrics_addr)) && metrics_open(l) == -1)
+		log_warn("reload: metrics-listen not open (the rest is reloaded)");
 	log_limiter_init(&c->logrl, nc);
 	conf_free(old);
 	log_info("configuration reloaded from %s", path);

@@ -29,6 +29,9 @@ enum role_change {
 	RC_FAILED,		/* could not take the new conf at all */
 };
 
+#define CORE_LOCAL_MAX		64
+#define CORE_LOCAL_REFRESH_MS	5000
+
 struct core {
 	const struct role *const *roles;	/* role_table, or a test's */
 	void			*obj[ROLES_MAX];	/* running roles, NULL if not */
@@ -47,6 +50,11 @@ struct core {
 	enum role_change	 change[ROLES_MAX];
 	char			 change_err[ROLES_MAX][256];
 	struct event		*ev_hup, *ev_term, *ev_int;
+	struct evhttp		*metrics;	/* metrics-listen (metrics.c) */
+	/* this node's addresses (core_addr_local) */
+	struct lisp_addr	 local[CORE_LOCAL_MAX];
+	int			 nlocal;
+	uint64_t		 local_ms;
 };
 
 /* event base, UDP sockets, roles and control socket for conf (owned by l
@@ -83,6 +91,11 @@ uint64_t core_drop_count(const struct locid *, const char *reason);
 /* control socket (control.c) */
 int	control_open(struct locid *, const char *path, const char *ro_path);
 void	control_close(struct locid *);
+/* metrics-listen: (re)open per the conf in force, or close */
+int	metrics_open(struct locid *);
+void	metrics_close(struct locid *);
+int	control_monitoring(const struct locid *);
+void	control_event(struct locid *, const char *kind, json_t *);
 /* the sockets moved to new paths (or group), the clients kept */
 int	control_relisten(struct locid *, const char *path, const char *ro_path);
 

@@ -55,6 +55,9 @@ struct dp_policy {
 	int		 npetrs;
 	struct lisp_addr rloc4, rloc6;	/* source RLOCs (AFI_NONE if none) */
 	int		 ul_mtu4, ul_mtu6;	/* underlay MTU per family, 0 unknown */
+	int		 decap_check;		/* DECAP_CHECK_* (conf.h) */
+	const struct dp_prefix *decap_allow;	/* outer sources always accepted */
+	int		 ndecap_allow;
 };
 
 /* what goes to the control side */
@@ -84,6 +87,8 @@ struct dp_ctl {
 	X(DP_DROP_DECAP_MALFORMED, "decap: malformed") \
 	X(DP_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE, "decap: destination not in our EID space") \
 	X(DP_DROP_DECAP_NESTED_LISP_TO_OURSELVES, "decap: nested lisp to ourselves") \
+	X(DP_DROP_DECAP_OUTER_SOURCE_NOT_A_LOCATOR, "decap: outer source not a locator of the inner source") \
+	X(DP_DROP_DECAP_INNER_SOURCE_NOT_CACHED, "decap: inner source not in the map-cache") \
 	X(DP_DROP_ITR_MALFORMED_PACKET_FROM_TUN, "itr: malformed packet from tun") \
 	X(DP_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE, "itr: source not in our EID space") \
 	X(DP_DROP_ITR_PACKET_ON_TUN_WITHOUT_ITR_ROLE, "itr: packet on tun without itr role") \

@@ -71,7 +71,7 @@ db_record_encode(struct wbuf *w, const struct xtr_db *db, const struct lisp_addr
 		r.weight = xr->weight;
 		r.mpriority = 255;
 		r.mweight = 0;
-		r.flags = RLOC_L | RLOC_R;
+		r.flags = RLOC_R | (xr->local ? RLOC_L : 0);
 		if (probed != NULL && addr_equal(probed, &xr->addr))
 			r.flags |= RLOC_p;
 		r.addr = xr->addr;
@@ -79,8 +79,10 @@ db_record_encode(struct wbuf *w, const struct xtr_db *db, const struct lisp_addr
 	}
 }
 
-int
-etr_send_register(struct xtr *x, struct xtr_ms *ms)
+/* a Map-Register of dbs[0..n) to ms; withdraw: Record TTL 0, no Map-Notify */
+static int
+send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
+    int withdraw)
 {
 	struct conf *c = x->l->conf;
 	struct lisp_map_register reg;
@@ -89,25 +91,16 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 	struct wbuf w;
 	int i, alen;
 
-	if (x->ndb == 0)
-		return -1;
-	for (i = 0; i < x->ndb; i++)
-		if (db_usable_rlocs(&x->db[i]) > 0)
-			break;
-	if (i == x->ndb) {
-		log_limited(&x->logrl, "etr: no usable RLOC yet, map-register to %s postponed",
-		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
-		return -1;
-	}
 	memset(&reg, 0, sizeof(reg));
 	reg.type = LISP_MAP_REGISTER;
-	reg.flags = (ms->proxy_reply ? MREG_P : 0) | (ms->want_notify ? MREG_M : 0);
+	reg.flags = (ms->proxy_reply ? MREG_P : 0) |
+	    (ms->want_notify && !withdraw ? MREG_M : 0);
 	reg.nonce = ++x->reg_nonce;
 	reg.key_id = ms->key_id;
 	reg.alg_id = ms->alg;
 	alen = auth_len(ms->alg);
 	reg.auth_len = (uint16_t)(alen > 0 ? alen : 0);
-	reg.nrecords = (uint8_t)x->ndb;
+	reg.nrecords = (uint8_t)n;
 	if (c->has_xtr_id) {
 		reg.has_ids = 1;
 		memcpy(reg.xtr_id, c->xtr_id, XTR_ID_LEN);
@@ -115,8 +108,13 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 	}
 	wbuf_init(&w, buf, sizeof(buf));
 	map_register_encode_hdr(&w, &reg);
-	for (i = 0; i < x->ndb; i++)
-		db_record_encode(&w, &x->db[i], NULL);
+	for (i = 0; i < n; i++) {
+		struct xtr_db d = dbs[i];
+
+		if (withdraw)
+			d.ttl = 0;
+		db_record_encode(&w, &d, NULL);
+	}
 	map_register_encode_trailer(&w, &reg);
 	if (w.err) {
 		log_warn("etr: map-register does not fit");
@@ -135,10 +133,47 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 	sockaddr_from_addr(&ss, &ms->addr, c->control_port ? c->control_port : LISP_CONTROL_PORT);
 	if (locid_send(x->l, (struct sockaddr *)&ss, buf, w.len) == -1)
 		return -1;
+	if (withdraw)
+		return 0;
 	ms->registers++;
 	ms->last_register_s = wall_s();
 	x->st.registers++;
 	return 0;
+}
+
+int
+etr_send_register(struct xtr *x, struct xtr_ms *ms)
+{
+	int i;
+
+	if (x->ndb == 0)
+		return -1;
+	for (i = 0; i < x->ndb; i++)
+		if (db_usable_rlocs(&x->db[i]) > 0)
+			break;
+	if (i == x->ndb) {
+		log_limited(&x->logrl, "etr: no usable RLOC yet, map-register to %s postponed",
+		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		return -1;
+	}
+	return send_register(x, ms, x->db, x->ndb, 0);
+}
+
+void
+etr_withdraw(struct xtr *x, const struct xtr_db *dbs, int n)
+{
+	char p[ADDR_STRLEN];
+	int i, j;
+
+	for (i = 0; i < x->nms; i++)
+		for (j = 0; j < n; j += 16) {
+			if (send_register(x, &x->ms[i], dbs + j, n - j > 16 ? 16 : n - j, 1) == -1)
+				continue;
+			log_info("etr: %s%s withdrawn from map-server %s",
+			    prefix_fmt(&dbs[j].eid, dbs[j].mlen, p, sizeof(p)),
+			    n - j > 1 ? " and others" : "",
+			    addr_fmt(&x->ms[i].addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		}
 }
 
 void
@@ -349,6 +384,7 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *q)
 {
 	const struct xtr_db *match[16];
+	uint8_t first[16];		/* match[i] answers a new request record */
 	struct lisp_eid_prefix ep;
 	struct lisp_map_reply rep;
 	struct lisp_addr local, probed;
@@ -372,6 +408,16 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	while (mreq_record_next(&recs, &ep) == 1 && nmatch < 16) {
 		const struct xtr_db *d = NULL;
 
+		first[nmatch] = 1;
+		for (i = nmatch + 1; i < 16; i++)
+			first[i] = 0;
+		/* an RLOC-probe with an empty EID record (lispers.net probes
+		 * an RLOC so): answered with our first mapping */
+		if (probe && ep.eid.afi == AFI_NONE && x->ndb > 0) {
+			if (nmatch == 0)
+				match[nmatch++] = &x->db[0];
+			continue;
+		}
 		for (i = 0; i < x->ndb; i++) {
 			const struct xtr_db *c = &x->db[i];
 
@@ -379,16 +425,24 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 			    (d == NULL || c->mlen > d->mlen))
 				d = c;
 		}
+		for (i = 0; d != NULL && i < nmatch; i++)
+			if (match[i] == d)
+				break;
+		if (d != NULL && i < nmatch)
+			continue;	/* answered for an earlier record */
 		if (d != NULL) {
 			match[nmatch++] = d;
-			/* and more-specifics inside it */
-			for (i = 0; i < x->ndb && nmatch < 16; i++)
+			/* and more-specifics inside it; a probe is answered
+			 * for the probed prefix only (an RLOC-probe is sent
+			 * unauthenticated straight to us: the reply must not
+			 * amplify whatever it names) */
+			for (i = 0; i < x->ndb && nmatch < 16 && !probe; i++)
 				if (&x->db[i] != d && x->db[i].mlen > d->mlen &&
 				    addr_prefix_covers(&d->eid, d->mlen, &x->db[i].eid))
 					match[nmatch++] = &x->db[i];
 			continue;
 		}
-		for (i = 0; i < x->ndb && nmatch < 16; i++)
+		for (i = 0; i < x->ndb && nmatch < 16 && !probe; i++)
 			if (x->db[i].mlen > ep.mlen &&
 			    addr_prefix_covers(&ep.eid, ep.mlen, &x->db[i].eid))
 				match[nmatch++] = &x->db[i];
@@ -415,8 +469,20 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	rep.nrecords = (uint8_t)nmatch;
 	wbuf_init(&w, buf, sizeof(buf));
 	map_reply_encode_hdr(&w, &rep);
-	for (i = 0; i < nmatch; i++)
+	for (i = 0; i < nmatch; i++) {
+		size_t len = w.len;
+
 		db_record_encode(&w, match[i], probe ? &local : NULL);
+		/* no larger than the request that asked, but for its first
+		 * record's answer (the mapping asked for and the
+		 * more-specifics inside it go back whole: without them the
+		 * ITR would forward their space by the covering entry) */
+		if (i > 0 && first[i] && !w.err && w.len > p->len) {
+			w.len = len;
+			break;
+		}
+	}
+	buf[3] = (uint8_t)i;	/* Record Count: those that fit */
 	if (w.err) {
 		x->drops[XTR_DROP_MAP_REPLY_DOES_NOT_FIT]++;
 		return;

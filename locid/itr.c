@@ -47,6 +47,78 @@ itr_entry_del(struct mc_entry *e, void *arg)
 		e->fe->drops += (uint64_t)e->qlen;
 }
 
+/* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
+ * one a second, backing off): a resolver answering with TTL 0, with action
+ * send-map-request or with a record that is then refused would otherwise
+ * make one request per packet or per round trip. slots are direct-mapped
+ * by a hash of the prefix, so they outlive the map-cache entry (TTL 0
+ * removes it) and stay bounded; a collision shares a limit */
+#define REQRL_SLOTS	4096
+#define REQRL_MIN_MS	1000
+#define REQRL_MAX_MS	60000
+
+struct req_slot {
+	uint64_t	 key;
+	uint64_t	 last_ms;
+	uint32_t	 interval_ms;
+};
+
+static uint64_t
+req_key(const struct mc_entry *e)
+{
+	uint8_t		 k[24];
+	struct lisp_addr a = e->eid;
+	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a */
+	size_t		 i;
+
+	addr_mask(&a, e->mlen);
+	memset(k, 0, sizeof(k));
+	if (addr_bytes(&a) != NULL)
+		memcpy(k, addr_bytes(&a), a.afi == AFI_IPV6 ? 16 :
+		    a.afi == AFI_IPV4 ? 4 : 6);
+	memcpy(k + 16, &a.iid, 4);
+	k[20] = (uint8_t)e->mlen;
+	k[21] = (uint8_t)a.afi;
+	for (i = 0; i < sizeof(k); i++)
+		h = (h ^ k[i]) * 1099511628211ULL;
+	return h | 1;		/* 0: a free slot */
+}
+
+/* when a request for e may go: now, or later (deferred) */
+static uint64_t
+req_allowed_at(struct xtr *x, const struct mc_entry *e, uint64_t now, struct req_slot **slot)
+{
+	uint64_t key = req_key(e);
+	struct req_slot *s;
+
+	if (x->reqrl == NULL && (x->reqrl = calloc(REQRL_SLOTS, sizeof(*x->reqrl))) == NULL) {
+		*slot = NULL;
+		return now;
+	}
+	s = *slot = &x->reqrl[key % REQRL_SLOTS];
+	if (s->key != key || now >= s->last_ms + s->interval_ms)
+		return now;
+	return s->last_ms + s->interval_ms;
+}
+
+/* a request went for the slot's prefix: asked again within twice the
+ * interval, the interval doubles */
+static void
+req_sent(struct req_slot *s, const struct mc_entry *e, uint64_t now)
+{
+	uint64_t key = req_key(e);
+
+	if (s == NULL)
+		return;
+	if (s->key == key && now < s->last_ms + 2ULL * s->interval_ms)
+		s->interval_ms = s->interval_ms * 2 > REQRL_MAX_MS ? REQRL_MAX_MS :
+		    s->interval_ms * 2;
+	else
+		s->interval_ms = REQRL_MIN_MS;
+	s->key = key;
+	s->last_ms = now;
+}
+
 /* the ECM Map-Request for e to the next Map-Resolver */
 static int
 send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
@@ -57,8 +129,10 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	struct lisp_addr itr[2];
 	struct sockaddr_storage ss;
 	const struct lisp_addr *r;
+	struct req_slot *slot;
 	uint8_t buf[1024];
 	size_t len;
+	uint64_t at;
 	int nmr = 0, k;
 
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
@@ -66,6 +140,17 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	if (nmr == 0) {
 		log_limited(&x->logrl, "itr: no map-resolver configured");
 		return -1;
+	}
+	if ((at = req_allowed_at(x, e, now, &slot)) > now) {
+		/* asked too recently: it goes when the limit allows, as a
+		 * retransmission would (the held packets wait) */
+		x->drops[XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID]++;
+		e->requesting = 1;
+		e->req_flags = flags;
+		if (e->next_try_ms < at || e->next_try_ms > now + REQRL_MAX_MS)
+			e->next_try_ms = at;
+		mc_entry_wake(e, e->next_try_ms);
+		return 0;
 	}
 	/* in order, failing over to the next one that answers (mrsel.c) */
 	k = x->mrsel != NULL ? mrsel_pick(x->mrsel, now) : -1;
@@ -117,6 +202,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		e->backoff_ms = 30000;
 	e->next_try_ms = now + e->backoff_ms;
 	mc_entry_wake(e, e->next_try_ms);
+	req_sent(slot, e, now);
 	if (e->tries > 1)
 		x->st.map_requests_retx++;
 	x->st.map_requests++;
@@ -150,11 +236,27 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	/* map-cache-limit: the idlest of a few cached entries makes room
+	 * (pending ones are bounded above) */
+	if (mapcache_count(x->mc) >= x->l->conf->map_cache_limit) {
+		if ((e = mapcache_idlest(x->mc, 64)) == NULL) {
+			x->drops[XTR_DROP_ITR_MAP_CACHE_FULL]++;
+			dp_pkt_free(m->pkt);
+			return;
+		}
+		x->drops[XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED]++;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
 	if ((e = mapcache_add(x->mc, &m->dst, addr_bits(&m->dst), now)) == NULL) {
 		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
 		dp_pkt_free(m->pkt);
 		return;
 	}
+	if (core_monitoring(x->l))
+		core_event(x->l, "map-cache", json_pack("{s:s, s:s, s:s}", "event",
+		    "miss", "eid", addr_fmt(&m->dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    "source", addr_fmt(&m->src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	e->seid = m->src;
 	e->asked_us = now_us();
 	e->used_ms = now;
@@ -340,7 +442,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	struct mc_entry *e0, *e, *o;
 	struct lisp_record rec, best;
 	struct lisp_addr req, eid, beid, seid;
-	int reqlen, i, nbest = 0;
+	int reqlen, i, nbest = 0, covered = 0;
 	struct rbuf recs = rep->records;
 	struct dp_pkt *held = NULL;
 	uint64_t now = now_ms(), us = now_us(), asked_us;
@@ -352,8 +454,6 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		probe_reply_in(x, p, rep);	/* probe.c */
 		return;
 	}
-	if (x->mrsel != NULL)
-		mrsel_reply(x->mrsel, rep->nonce, now);
 	if ((e0 = mapcache_by_nonce(x->mc, rep->nonce)) == NULL) {
 		x->drops[XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE]++;
 		log_limited(&x->logrl, "itr: map-reply from %s dropped: nonce %016llx not outstanding",
@@ -375,6 +475,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			continue;
 		}
 		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
+			/* a less specific prefix we hold already answers for
+			 * a cached more-specific: its ETR no longer has it */
+			if (why == XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE &&
+			    rec.eid_mlen < reqlen)
+				covered = 1;
 			x->drops[why]++;
 			log_limited(&x->logrl, "itr: map-reply from %s: record %s ignored: %s",
 			    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -391,10 +496,17 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		best = rec;
 		beid = eid;
 	}
+	/* only a usable answer counts for the resolver: one that keeps
+	 * answering with nothing usable times out and is marked down */
+	if (nbest > 0 && x->mrsel != NULL)
+		mrsel_reply(x->mrsel, rep->nonce, now);
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
 		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
+			    "install", "entry", mc_entry_json(e, now)));
 		if (asked_us && !e->resolve_us) {
 			e->resolve_us = us - asked_us;
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
@@ -425,6 +537,25 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		} while (pc.more);
 		if (e == e0)
 			held = list_cat(held, mc_entry_dequeue(e));
+		else if (e0 != NULL && e0->state != MC_PENDING && e0->mlen > e->mlen)
+			covered = 1;
+	}
+	if (covered && e0 != NULL && e0->state != MC_PENDING) {
+		/* a refresh or an SMR-invoked request for a more-specific
+		 * was answered for a prefix around it: the more-specific is
+		 * gone from its site (issue 10: a /25 stayed cached for a day
+		 * after the ETR went back to the /24) */
+		log_info("itr: %s withdrawn: %s answered for a covering prefix",
+		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64));
+		x->drops[XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN]++;
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "withdrawn", "prefix", prefix_fmt(&req, reqlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+		itr_entry_del(e0, x);
+		mapcache_remove(x->mc, e0);
+		e0 = NULL;
 	}
 	if (e0 != NULL && e0->state == MC_PENDING) {
 		/* the answer did not cover what we asked (a broken or
@@ -453,10 +584,15 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	uint64_t now = now_ms();
 
 	x->st.smr_in++;
+	if (core_monitoring(x->l))
+		core_event(x->l, "smr", json_pack("{s:s, s:s, s:s}", "event", "received",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    "eid", q->seid.afi == AFI_NONE ? "" : addr_fmt(&q->seid,
+		    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 	/* an SMR installs nothing: at most it makes us ask the mapping
 	 * system again, for an entry we already have */
 	if (q->seid.afi == AFI_NONE || (e = mapcache_lookup(x->mc, &q->seid)) == NULL ||
-	    e->state == MC_PENDING) {
+	    e->state == MC_PENDING || e->is_static) {
 		x->drops[XTR_DROP_ITR_SMR_FOR_AN_EID_NOT_IN_THE_MAP_CACHE]++;
 		log_limited(&x->logrl, "itr: smr from %s ignored: %s not in the map-cache",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
@@ -481,7 +617,11 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
-	if (e->state != MC_PENDING && e->expires_ms <= now) {
+	if (e->state != MC_PENDING && e->expires_ms <= now && !e->is_static) {
+		if (core_monitoring(x->l))
+			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
+			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 		return 1;
@@ -523,7 +663,8 @@ entry_due(const struct mc_entry *e, uint64_t now)
 		due = e->next_try_ms;
 	if (e->smr_defer && !e->requesting && e->smr_ms + 3000 < due)
 		due = e->smr_ms + 3000;
-	if (e->state != MC_PENDING && !e->requesting && mc_entry_used(e) > e->updated_ms &&
+	if (e->state != MC_PENDING && !e->requesting && !e->is_static &&
+	    mc_entry_used(e) > e->updated_ms &&
 	    mc_entry_used(e) + 60000 > now && e->expires_ms > e->updated_ms) {
 		/* a refresh in the last tenth of the TTL, if still used then
 		 * (a first use after this is woken by itr_process) */
@@ -576,6 +717,73 @@ itr_tick_budget(struct xtr *x, uint64_t now, uint64_t budget_us)
 	return 0;
 }
 
+/* the configured map-cache entries (map-cache PREFIX ...): the old ones
+ * go, the conf's come in place of whatever is cached for their prefixes */
+void
+itr_static_load(struct xtr *x)
+{
+	const struct conf_mapping *m;
+	const struct conf_rloc *r;
+	struct mc_entry *e, *next;
+	struct lisp_record rec;
+	struct lisp_rloc loc;
+	struct rbuf b, recs;
+	struct wbuf w;
+	uint8_t buf[1024];
+	uint64_t now = now_ms();
+	int n = 0;
+
+	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->is_static) {
+			itr_entry_del(e, x);
+			mapcache_remove(x->mc, e);
+		}
+	}
+	TAILQ_FOREACH(m, &x->l->conf->static_mappings, entry) {
+		memset(&rec, 0, sizeof(rec));
+		rec.eid = m->eid;
+		rec.eid_mlen = (uint8_t)m->mlen;
+		rec.ttl = x->l->conf->timers.record_ttl_max;
+		rec.act = (uint8_t)(m->negative ? m->act : ACT_NO_ACTION);
+		rec.auth = 1;
+		TAILQ_FOREACH(r, &m->rlocs, entry)
+			rec.nrlocs++;
+		wbuf_init(&w, buf, sizeof(buf));
+		record_encode(&w, &rec);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			memset(&loc, 0, sizeof(loc));
+			loc.addr = r->addr;
+			loc.priority = r->priority;
+			loc.weight = r->weight;
+			loc.mpriority = 255;
+			loc.flags = RLOC_R;
+			rloc_encode(&w, &loc);
+		}
+		rbuf_init(&b, buf, w.len);
+		recs = b;
+		if (w.err || record_next(&recs, &rec) != 1)
+			continue;
+		if ((e = mapcache_exact(x->mc, &m->eid, m->mlen)) != NULL) {
+			itr_entry_del(e, x);
+			mapcache_remove(x->mc, e);
+		}
+		if ((e = mapcache_add(x->mc, &m->eid, m->mlen, now)) == NULL)
+			continue;
+		mc_entry_set(e, &rec, "static", now);
+		e->source = "static";	/* negative ones too */
+		e->is_static = 1;
+		e->expires_ms = UINT64_MAX;
+		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
+		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
+			entry_route(x, e, 1);
+		mc_entry_wake(e, now);
+		n++;
+	}
+	if (n > 0)
+		log_info("itr: %d static map-cache entr%s", n, n == 1 ? "y" : "ies");
+}
+
 int
 itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 {
@@ -584,6 +792,8 @@ itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 
 	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
 		next = TAILQ_NEXT(e, entry);
+		if (e->is_static)
+			continue;	/* configured: only a reload changes them */
 		if (a != NULL && !addr_prefix_covers(a, mlen, &e->eid) &&
 		    !(mlen == addr_bits(a) && addr_prefix_covers(&e->eid, e->mlen, a)))
 			continue;

@@ -33,6 +33,7 @@ struct locid {
 	struct event_base	*base;
 	struct conf		*conf;
 	int			 debug;		/* -d: foreground, log to stderr */
+	int			 stopping;	/* locid_stop: the daemon ends */
 	struct core		*core;		/* core.c's private state */
 };
 
@@ -127,7 +128,9 @@ struct counters {
 	X(CORE_DROP_UNSUPPORTED_TYPE, "unsupported message type") \
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
-	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed")
+	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, "ecm: inner destination is this node") \
+	X(CORE_DROP_FORWARD_TO_OURSELVES, "forward: to this node's own address")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
 void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */
@@ -139,6 +142,18 @@ struct ratelimit *core_logrl(struct locid *);
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
 /* 1 if a control message to a can be sent (a socket of its family is open) */
 int	core_can_send(const struct locid *, const struct lisp_addr *a);
+/* locictl monitor: 1 while a client watches (build events only then);
+ * core_event hands one event to the watchers: kind ("rx", "tx",
+ * "map-cache", "register", "rloc", "smr", ...) and its fields (the
+ * reference is stolen; "kind" and "time" are added) */
+int	core_monitoring(const struct locid *);
+void	core_event(struct locid *, const char *kind, json_t *);
+/* 1 if control messages to a reach this daemon: the address its socket
+ * is bound to, or with a wildcard socket any address of the node (its
+ * interfaces, read again at most every few seconds) */
+int	core_addr_local(struct locid *, const struct lisp_addr *a);
+/* 1 if a is an address of one of the node's interfaces */
+int	core_addr_node(struct locid *, const struct lisp_addr *a);
 /* local port of the IPv4 (4) or IPv6 (6) control socket, 0 if none */
 uint16_t core_port(const struct locid *, int family);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */
@@ -180,14 +195,19 @@ struct role_rx {
 struct resolver {
 	/* 1 if it answered or forwarded the request for prefix, 0 if the EID
 	 * is in no configured site (the MR then answers negatively).
-	 * *forwarded is shared by the records of one message: once one ECM
-	 * went out for it (it carries every record) no other does */
+	 * *forwarded is shared by the records of one message, a set of
+	 * RESOLVED_* bits: once one ECM went out for it (it carries every
+	 * record) no other does, and the backend's own answers are one of a
+	 * kind per message (no reply storm for a request of many records) */
 	int		(*resolve)(void *, const struct pkt *, const struct lisp_ecm *,
 			    const struct lisp_map_request *, const struct lisp_eid_prefix *,
 			    int *forwarded);
 	/* the configured EID space (for the coarsest negative prefix) */
 	struct trie	*(*eid_space)(void *, uint32_t iid, int afi_bits);
 };
+#define RESOLVED_FORWARDED	0x1	/* the ECM went to an ETR or a Map-Server */
+#define RESOLVED_NEGATIVE	0x2	/* a negative answer went back */
+#define RESOLVED_PROXY		0x4	/* a proxy reply went back */
 void	core_resolver_set(struct locid *, const struct resolver *, void *);
 const struct resolver *core_resolver(struct locid *, void **arg);
 
@@ -225,6 +245,7 @@ struct role {
 	const struct ctl_cmd	*cmds;		/* ends with a NULL name */
 	void			 (*counters)(void *, struct counters *);
 	json_t			*(*stats)(void *);	/* merged into "show stats" */
+	void			 (*clear_stats)(void *);	/* "clear stats": to zero */
 	struct ratelimit	*(*logrl)(void *);
 };
 

@@ -421,6 +421,26 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	return e;
 }
 
+struct mc_entry *
+mapcache_idlest(struct mapcache *mc, int scan)
+{
+	struct mc_entry *e, *next, *best = NULL;
+	int n;
+
+	/* from the oldest: each entry looked at goes to the back, so the
+	 * next call looks at others (a clock over the list) */
+	for (e = TAILQ_FIRST(&mc->entries), n = 0; e != NULL && n < scan; e = next, n++) {
+		next = TAILQ_NEXT(e, entry);
+		if (e->state == MC_PENDING || e->requesting || e->is_static)
+			continue;
+		if (best == NULL || mc_entry_used(e) < mc_entry_used(best))
+			best = e;
+		TAILQ_REMOVE(&mc->entries, e, entry);
+		TAILQ_INSERT_TAIL(&mc->entries, e, entry);
+	}
+	return best;
+}
+
 void
 mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 {
@@ -594,7 +614,8 @@ mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
 {
 	uint64_t life, left;
 
-	if (e->state == MC_PENDING || e->requesting || e->expires_ms <= now)
+	if (e->state == MC_PENDING || e->requesting || e->expires_ms <= now ||
+	    e->is_static)
 		return 0;
 	life = e->expires_ms - e->updated_ms;
 	left = e->expires_ms - now;
@@ -667,7 +688,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
 	json_object_set_new(o, "source", json_string(e->source));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
-	if (e->state == MC_PENDING)
+	if (e->state == MC_PENDING || e->is_static)
 		json_object_set_new(o, "expires", json_null());
 	else
 		json_object_set_new(o, "expires", json_integer(e->expires_ms > now ?

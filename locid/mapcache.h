@@ -88,6 +88,7 @@ struct mc_entry {
 	uint8_t		 nnonces;
 	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
 	uint8_t		 route;		/* a throw route is installed for it */
+	uint8_t		 is_static;	/* from the config: never expires or asked for */
 };
 TAILQ_HEAD(mc_entries, mc_entry);
 
@@ -124,6 +125,9 @@ int		 mapcache_walk_under(const struct mapcache *, const struct lisp_addr *eid, 
 struct mc_entry	*mapcache_add(struct mapcache *, const struct lisp_addr *eid, int mlen, uint64_t now);
 /* unlink and free an entry with its held packets */
 void		 mapcache_remove(struct mapcache *, struct mc_entry *);
+/* of the next scan entries (oldest first), the least recently used one
+ * that is neither pending nor asking; NULL if none */
+struct mc_entry	*mapcache_idlest(struct mapcache *, int scan);
 /* the entry that sent nonce, or NULL */
 struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
 void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);

@@ -84,31 +84,55 @@ msmr_send_negative(struct locid *l, const struct pkt *p,
     const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
     const struct lisp_addr *eid, int mlen, uint32_t ttl, int act)
 {
+	struct msmr_neg n = { *eid, mlen };
+
+	return msmr_send_negatives(l, p, ecm, mreq, &n, 1, ttl, act);
+}
+
+int
+msmr_send_negatives(struct locid *l, const struct pkt *p,
+    const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
+    const struct msmr_neg *negs, int n, uint32_t ttl, int act)
+{
 	struct sockaddr_storage	 dst;
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
-	uint8_t			 buf[256];
+	uint8_t			 buf[MSMR_PKT_MAX];
 	struct wbuf		 w;
+	size_t			 hdr, len;
+	int			 i, nrec = 0;
 
-	if (msmr_reply_dst(l, p, ecm, mreq, &dst) == -1)
+	if (n <= 0 || msmr_reply_dst(l, p, ecm, mreq, &dst) == -1)
 		return -1;
 	memset(&rep, 0, sizeof(rep));
 	rep.nonce = mreq->nonce;
-	rep.nrecords = 1;
-	memset(&rec, 0, sizeof(rec));
-	rec.ttl = ttl;
-	rec.nrlocs = 0;
-	rec.eid_mlen = (uint8_t)mlen;
-	rec.act = (uint8_t)act;
-	rec.auth = 1;
-	rec.eid = *eid;
 	wbuf_init(&w, buf, sizeof(buf));
 	map_reply_encode_hdr(&w, &rep);
-	record_encode(&w, &rec);
-	if (w.err) {
+	hdr = w.len;
+	for (i = 0; i < n; i++) {
+		len = w.len;
+		memset(&rec, 0, sizeof(rec));
+		rec.ttl = ttl;
+		rec.nrlocs = 0;
+		rec.eid_mlen = (uint8_t)negs[i].mlen;
+		rec.act = (uint8_t)act;
+		rec.auth = 1;
+		rec.eid = negs[i].eid;
+		record_encode(&w, &rec);
+		/* never larger than the request that asked (a record or
+		 * more always fits: 28 octets answer the smallest request) */
+		if (w.err || (nrec > 0 && w.len > p->len)) {
+			w.len = len;
+			w.err = 0;
+			break;
+		}
+		nrec++;
+	}
+	if (w.err || nrec == 0 || w.len == hdr) {
 		core_drop(l, CORE_DROP_REPLY_ENCODE_FAILED);
 		return -1;
 	}
+	buf[3] = (uint8_t)nrec;		/* Record Count, last octet of word 0 */
 	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
 }
 
@@ -123,6 +147,16 @@ msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct lisp_addr	 src, edst;
 	uint16_t		 sport;
 
+	/* to ourselves it would come back and go out again (issue 9: a
+	 * site registering the MS's address as RLOC looped): only an ETR
+	 * role here takes a forwarded request */
+	if (core_addr_local(l, to) && !((ecm_flags & ECM_E) && l->conf->etr)) {
+		core_drop(l, CORE_DROP_FORWARD_TO_OURSELVES);
+		log_limited(core_logrl(l), "forward of a map-request to %s refused: "
+		    "an address of this node", addr_fmt(to, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN));
+		return -1;
+	}
 	sockaddr_from_addr(&dst, to, LISP_CONTROL_PORT);
 	if (ecm != NULL) {
 		/* the received ECM unchanged but for the outer flags */
@@ -315,10 +349,10 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct lisp_eid_prefix	 ep;
 	struct mr_route_table	*rt;
 	struct conf_ms_route	*route;
-	struct lisp_addr	 neg;
+	struct msmr_neg		 neg[MR_MAX_RECORDS];
 	const uint8_t		*key;
 	uint32_t		 iid;
-	int			 bits, mlen, a, b, forwarded = 0, nrec = 0, answered = 0;
+	int			 bits, mlen, a, b, forwarded = 0, nrec = 0, nneg = 0;
 	char			 s[80];
 	void			*rarg;
 	const struct resolver	*res = core_resolver(l, &rarg);
@@ -354,9 +388,9 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		route = rt != NULL ? trie_lookup_prefix(rt->t, key, ep.mlen, &mlen) : NULL;
 		if (route != NULL) {
 			/* one forward per message: the MS answers every record */
-			if (!forwarded)
+			if (!(forwarded & RESOLVED_FORWARDED))
 				msmr_forward(l, p, ecm, &ep, &route->ms, 0);
-			forwarded = 1;
+			forwarded |= RESOLVED_FORWARDED;
 			continue;
 		}
 		/* coarsest prefix around the EID with no known EID-prefix:
@@ -366,21 +400,24 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 		mlen = a > b ? a : b;
 		if (mlen < 0)
 			mlen = bits;
-		neg = ep.eid;
-		addr_mask(&neg, mlen);
-		/* answers are limited per ITR-RLOC too, a message at a
-		 * time: spoofed sources naming one victim must not each get
-		 * their own budget */
-		if (!answered++ && !reply_ok(mr, mreq)) {
-			mr->drops[MR_DROP_REPLY_RATE_LIMIT]++;
-			if (log_limited_ok(&mr->logrl))
-				log_warn("map-replies to %s over the rate limit",
-				    addr_fmt(&mreq->itr[0], s, sizeof(s)));
-			break;
-		}
-		msmr_send_negative(l, p, ecm, mreq, &neg, mlen,
-		    l->conf->timers.negative_ttl, ACT_NATIVE_FORWARD);
+		neg[nneg].eid = ep.eid;
+		addr_mask(&neg[nneg].eid, mlen);
+		neg[nneg++].mlen = mlen;
 	}
+	if (nneg == 0)
+		return;
+	/* the negative records of a message go in one Map-Reply, no
+	 * larger than the request; answers are limited per ITR-RLOC too:
+	 * spoofed sources naming one victim must not each get a budget */
+	if (!reply_ok(mr, mreq)) {
+		mr->drops[MR_DROP_REPLY_RATE_LIMIT]++;
+		if (log_limited_ok(&mr->logrl))
+			log_warn("map-replies to %s over the rate limit",
+			    addr_fmt(&mreq->itr[0], s, sizeof(s)));
+		return;
+	}
+	msmr_send_negatives(l, p, ecm, mreq, neg, nneg,
+	    l->conf->timers.negative_ttl, ACT_NATIVE_FORWARD);
 }
 
 /* -- the role ---------------------------------------------------------- */
@@ -428,6 +465,14 @@ mr_counters(void *o, struct counters *k)
 	k->n = MR_DROP__N;
 }
 
+static void
+mr_clear_stats(void *o)
+{
+	struct mr *mr = o;
+
+	memset(mr->drops, 0, sizeof(mr->drops));
+}
+
 static struct ratelimit *
 mr_logrl(void *o)
 {
@@ -447,5 +492,6 @@ const struct role role_mr = {
 		[RX_ECM_REQUEST] = { mr_rx_request, 10 },
 	},
 	.counters = mr_counters,
+	.clear_stats = mr_clear_stats,
 	.logrl = mr_logrl,
 };

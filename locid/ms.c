@@ -11,9 +11,12 @@
 #include "auth.h"
 #include "locid.h"
 #include "msmr.h"
+#include "replay.h"
 #include "trie.h"
 
 #define IDS_LEN		(XTR_ID_LEN + 8)
+/* an identical Map-Register retransmitted gets one Map-Notify a second */
+#define MS_NOTIFY_RETRANSMIT_MS	1000
 
 enum refusal {
 	REF_BAD_KEY_ID,
@@ -24,6 +27,8 @@ enum refusal {
 	REF_REPLAY,
 	REF_RLOC,
 	REF_TOO_MANY,
+	REF_REPLAY_ELSEWHERE,
+	REF_OWN_RLOC,
 	REF_MAX
 };
 
@@ -36,6 +41,8 @@ static const char *const refusal_name[REF_MAX] = {
 	"nonce not increasing",
 	"rloc not allowed",
 	"too many registrants for the eid-prefix",
+	"replayed: accepted before from another registrant",
+	"rloc is an address of this map-server",
 };
 
 #define MS_DROPS(X) \
@@ -47,6 +54,9 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_REPLAYED_NONCE, "map-register: replayed nonce") \
 	X(MS_DROP_RLOC_NOT_ALLOWED, "map-register: rloc not allowed") \
 	X(MS_DROP_TOO_MANY_REGISTRANTS, "map-register: too many registrants for the prefix") \
+	X(MS_DROP_REPLAYED_ELSEWHERE, "map-register: replayed from another registrant") \
+	X(MS_DROP_OWN_RLOC, "map-register: rloc is an address of this node") \
+	X(MS_DROP_NOTIFY_RETRANSMIT, "map-notify: retransmission answered a second ago") \
 	X(MS_DROP_UNKNOWN_SITE, "map-register: unknown site") \
 	X(MS_DROP_REGISTER_NO_MEMORY, "map-register: out of memory") \
 	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
@@ -61,13 +71,7 @@ static const enum ms_drop refusal_drop[REF_MAX] = {
 	MS_DROP_UNKNOWN_KEY_ID, MS_DROP_BAD_HMAC, MS_DROP_OUTSIDE_SITE,
 	MS_DROP_MORE_SPECIFIC, MS_DROP_SPANS_SITES, MS_DROP_REPLAYED_NONCE,
 	MS_DROP_RLOC_NOT_ALLOWED, MS_DROP_TOO_MANY_REGISTRANTS,
-};
-
-struct ms_xtr {			/* last nonce per (xTR-ID, key-id) */
-	struct ms_xtr	*next;
-	uint8_t		 xtr_id[XTR_ID_LEN];
-	uint8_t		 key_id;
-	uint64_t	 nonce;
+	MS_DROP_REPLAYED_ELSEWHERE, MS_DROP_OWN_RLOC,
 };
 
 struct ms_site {
@@ -77,7 +81,7 @@ struct ms_site {
 	struct auth_key	*akeys[4];	/* keyed MACs of cs->keys[] */
 	uint64_t	 accepted;
 	uint64_t	 refused[REF_MAX];
-	struct ms_xtr	*xtrs;
+	struct replay_set replay;	/* per registrant (replay.h) */
 	int		 seen;		/* reconf mark */
 };
 TAILQ_HEAD(ms_sites, ms_site);
@@ -495,6 +499,10 @@ ms_expire(struct ms *ms, uint64_t now)
 		    prefix_fmt(&a, reg_eid(r)->mlen, p, sizeof(p)),
 		    reg_eid(r)->site->name,
 		    (r->flags & RF_TTL) ? " (record ttl)" : "");
+		if (core_monitoring(ms->l))
+			core_event(ms->l, "register", json_pack("{s:s, s:s, s:s}",
+			    "event", "expired", "site", reg_eid(r)->site->name,
+			    "eid_prefix", p));
 		reg_free(ms, r);
 	}
 	due_arm(ms);
@@ -721,10 +729,15 @@ refuse(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	if (site != NULL)
 		site->refused[why]++;
 	ms->drops[refusal_drop[why]]++;
-	if (!log_limited_ok(&ms->logrl))
-		return;
 	if (rec != NULL)
 		prefix_fmt(&rec->eid, rec->eid_mlen, e, sizeof(e));
+	if (core_monitoring(ms->l))
+		core_event(ms->l, "register", json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		    "event", "refused", "site", site != NULL ? site->name : "",
+		    "from", sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    "reason", refusal_name[why], "eid_prefix", e));
+	if (!log_limited_ok(&ms->logrl))
+		return;
 	log_warn("map-register from %s refused: site %s: %s%s%s",
 	    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 	    site != NULL ? site->name : "(none)", refusal_name[why],
@@ -758,25 +771,21 @@ registrant_fits(struct ms *ms, const struct pkt *p, const struct lisp_map_regist
 	return n < ms->l->conf->registrants_per_prefix;
 }
 
-/* the per-xTR-ID nonce state of a site stays bounded: the oldest goes */
-#define MS_XTRS_MAX	4096
-static void
-xtrs_bound(struct ms_site *site)
+/* an RLOC that is one of our own addresses: requests forwarded to it
+ * would come back to us (only an ETR here may register them) */
+static int
+rloc_own(struct ms *ms, const struct lisp_record *rec)
 {
-	struct ms_xtr *x, **pp;
-	int n = 0;
+	struct rbuf		 rl = rec->rlocs;
+	struct lisp_rloc	 loc;
 
-	for (pp = &site->xtrs; (x = *pp) != NULL; pp = &x->next)
-		if (++n > MS_XTRS_MAX) {
-			*pp = NULL;
-			while (x != NULL) {
-				struct ms_xtr *next = x->next;
-
-				free(x);
-				x = next;
-			}
-			return;
-		}
+	if (ms->l->conf->etr)
+		return 0;
+	while (rloc_next(&rl, &loc) == 1)
+		if ((loc.addr.afi == AFI_IPV4 || loc.addr.afi == AFI_IPV6) &&
+		    core_addr_local(ms->l, &loc.addr))
+			return 1;
+	return 0;
 }
 
 static int
@@ -878,9 +887,11 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	struct ms_site		*site = NULL;
 	const struct conf_key	*key = NULL;
 	struct auth_key		*ak = NULL;
-	struct ms_xtr		*x = NULL;
-	uint64_t		 now = now_ms();
-	int			 i, n, cfg_mlen;
+	struct replay_id	 rid;
+	struct lisp_addr	 src;
+	enum replay_verdict	 rv;
+	uint64_t		 now = now_ms(), digest = 0;
+	int			 i, n, cfg_mlen, notify;
 	char			 s[80], eb[ADDR_STRLEN];
 
 	/* 1. the site, from the first record */
@@ -910,15 +921,18 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		refuse(ms, site, p, REF_BAD_HMAC, NULL);
 		return;
 	}
-	if (mr->has_ids && c->strict_register_nonce) {
-		for (x = site->xtrs; x != NULL; x = x->next)
-			if (x->key_id == key->key_id &&
-			    memcmp(x->xtr_id, mr->xtr_id, XTR_ID_LEN) == 0)
-				break;
-		if (x != NULL && mr->nonce <= x->nonce) {
-			refuse(ms, site, p, REF_REPLAY, NULL);
-			return;
-		}
+	/* the authentication data is a MAC of the whole message: its first
+	 * octets tell one message from another */
+	memcpy(&digest, mr->msg.p + mr->auth_off,
+	    mr->auth_len < sizeof(digest) ? mr->auth_len : sizeof(digest));
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+	replay_id_make(&rid, key->key_id, mr->has_ids ? mr->xtr_id : NULL, &src);
+	rv = replay_check(&site->replay, &rid, &src, mr->nonce, digest,
+	    c->strict_register_nonce && mr->has_ids, now);
+	if (rv == REPLAY_NONCE || rv == REPLAY_OTHER_SOURCE) {
+		refuse(ms, site, p, rv == REPLAY_NONCE ? REF_REPLAY :
+		    REF_REPLAY_ELSEWHERE, NULL);
+		return;
 	}
 
 	/* 3. every record inside this site's prefixes */
@@ -940,6 +954,10 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			refuse(ms, site, p, REF_RLOC, &rec);
 			return;
 		}
+		if (rec.ttl != 0 && rloc_own(ms, &rec)) {
+			refuse(ms, site, p, REF_OWN_RLOC, &rec);
+			return;
+		}
 		if (rec.ttl != 0 && !registrant_fits(ms, p, mr, &rec)) {
 			refuse(ms, site, p, REF_TOO_MANY, &rec);
 			return;
@@ -947,17 +965,8 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	}
 
 	/* 4. apply */
-	if (mr->has_ids && c->strict_register_nonce) {
-		if (x == NULL && (x = calloc(1, sizeof(*x))) != NULL) {
-			memcpy(x->xtr_id, mr->xtr_id, XTR_ID_LEN);
-			x->key_id = key->key_id;
-			x->next = site->xtrs;
-			site->xtrs = x;
-			xtrs_bound(site);
-		}
-		if (x != NULL)
-			x->nonce = mr->nonce;
-	}
+	notify = replay_accept(&site->replay, &rid, &src, mr->nonce, digest, rv,
+	    now, MS_NOTIFY_RETRANSMIT_MS);
 	recs = mr->records;
 	while (record_next(&recs, &rec) == 1) {
 		if (rec.ttl == 0 && !(mr->flags & MREG_T)) {
@@ -966,10 +975,8 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 			struct lisp_addr ea = rec.eid;
 			struct ms_eid *e;
 			struct ms_reg *r;
-			struct lisp_addr src;
 
 			addr_mask(&ea, rec.eid_mlen);
-			addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
 			if (t != NULL && (e = trie_exact(t->regs, addr_bytes(&ea),
 			    rec.eid_mlen)) != NULL)
 				for (r = &e->reg; r != NULL; r = r->next)
@@ -985,12 +992,21 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 		}
 	}
 	site->accepted++;
+	if (core_monitoring(ms->l))
+		core_event(ms->l, "register", json_pack("{s:s, s:s, s:s, s:i, s:b}",
+		    "event", "accepted", "site", site->name,
+		    "from", sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    "records", mr->nrecords, "retransmission", rv == REPLAY_RETRANSMIT));
 	if (ms->l->debug)	/* formatting costs as much as the rest */
 		log_debug("map-register from %s accepted for site %s (%u records)",
 		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
 		    site->name, mr->nrecords);
-	if (mr->flags & MREG_M)
+	if (!(mr->flags & MREG_M))
+		return;
+	if (notify)
 		send_notify(ms, p, mr, key, ak);
+	else
+		ms->drops[MS_DROP_NOTIFY_RETRANSMIT]++;
 }
 
 static void
@@ -1119,17 +1135,19 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 			}
 	}
 	if (e != NULL && alive) {
-		if (proxy || e->site->cs->force_proxy_reply)
-			return send_proxy_reply(ms, p, ecm, mreq, e, now);
-		if (pick_etr(ms, e, now, &etr) == -1) {
-			/* nothing to forward to: answer for the ETRs */
+		/* one proxy reply per message (with nothing to forward to,
+		 * the MS answers for the ETRs) */
+		if (proxy || e->site->cs->force_proxy_reply || pick_etr(ms, e, now, &etr) == -1) {
+			if (*forwarded & RESOLVED_PROXY)
+				return 1;
+			*forwarded |= RESOLVED_PROXY;
 			return send_proxy_reply(ms, p, ecm, mreq, e, now);
 		}
 		/* one ECM per message: the ETR answers every record of it
 		 * that it holds (issue 9: 8 records made 8 copies) */
-		if (!*forwarded)
+		if (!(*forwarded & RESOLVED_FORWARDED))
 			msmr_forward(ms->l, p, ecm, ep, &etr, ECM_E);
-		*forwarded = 1;
+		*forwarded |= RESOLVED_FORWARDED;
 		return 1;
 	}
 	pf = trie_lookup_prefix(t->sites, key, ep->mlen, &cfg_mlen);
@@ -1142,6 +1160,11 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	if ((nl = trie_negative(t->regs, key)) > mlen)
 		mlen = nl;
 	addr_mask(&neg, mlen);
+	/* one negative answer per message from the MS (an 8-record request
+	 * for configured, unregistered space made 8 replies) */
+	if (*forwarded & RESOLVED_NEGATIVE)
+		return 1;
+	*forwarded |= RESOLVED_NEGATIVE;
 	msmr_send_negative(ms->l, p, ecm, mreq, &neg, mlen,
 	    tm->unregistered_ttl, ACT_NATIVE_FORWARD);
 	return 1;
@@ -1332,13 +1355,9 @@ collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 static void
 site_free(struct ms_site *s)
 {
-	struct ms_xtr *x, *nx;
 	int i;
 
-	for (x = s->xtrs; x != NULL; x = nx) {
-		nx = x->next;
-		free(x);
-	}
+	replay_free(&s->replay);
 	for (i = 0; i < 4; i++)
 		auth_key_free(s->akeys[i]);
 	free(s->name);
@@ -1712,6 +1731,20 @@ ms_counters(void *o, struct counters *k)
 	k->n = MS_DROP__N;
 }
 
+/* the drops and each site's accepted and refused counts */
+static void
+ms_clear_stats(void *o)
+{
+	struct ms	*ms = o;
+	struct ms_site	*s;
+
+	memset(ms->drops, 0, sizeof(ms->drops));
+	TAILQ_FOREACH(s, &ms->sites, entry) {
+		s->accepted = 0;
+		memset(s->refused, 0, sizeof(s->refused));
+	}
+}
+
 static struct ratelimit *
 ms_logrl(void *o)
 {
@@ -1822,5 +1855,6 @@ const struct role role_ms = {
 	},
 	.cmds = ms_cmds,
 	.counters = ms_counters,
+	.clear_stats = ms_clear_stats,
 	.logrl = ms_logrl,
 };

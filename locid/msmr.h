@@ -14,6 +14,15 @@ int	msmr_reply_dst(struct locid *, const struct pkt *, const struct lisp_ecm *,
 int	msmr_send_negative(struct locid *, const struct pkt *,
 	    const struct lisp_ecm *, const struct lisp_map_request *,
 	    const struct lisp_addr *eid, int mlen, uint32_t ttl, int act);
+/* one negative Map-Reply with a record per prefix, as many as fit in the
+ * size of the request (at least one) */
+struct msmr_neg {
+	struct lisp_addr eid;
+	int		 mlen;
+};
+int	msmr_send_negatives(struct locid *, const struct pkt *,
+	    const struct lisp_ecm *, const struct lisp_map_request *,
+	    const struct msmr_neg *, int n, uint32_t ttl, int act);
 /* forward a request to dst:4342: the received ECM with the extra ECM
  * flags set, or a plain request wrapped in a new ECM */
 int	msmr_forward(struct locid *, const struct pkt *, const struct lisp_ecm *,

@@ -46,6 +46,8 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token LOGRATE        "log-rate"
 %token MRRATELIMIT    "map-request-ratelimit"
 %token STRICTNONCE    "strict-register-nonce"
+%token WITHDRAWSTOP   "withdraw-on-stop"
+%token METRICSLISTEN  "metrics-listen"
 %token TIMERS         "timers"
 %token REGINTERVAL    "register-interval"
 %token REGTTL         "registration-ttl"
@@ -84,10 +86,14 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token RTTABLE        "routing-table"
 %token RULEPRIO       "rule-priority"
 %token QUEUEPERDEST   "queue-per-destination"
+%token MCLIMIT        "map-cache-limit"
+%token MAPCACHE       "map-cache"
 %token REPLYSHORTEST  "map-reply-shortest-prefix"
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token DECAPCHECK     "decap-check"
+%token DECAPALLOW     "decap-allow"
 %token NL "newline"
 %token ERROR "invalid token"
 %token <num> NUMBER "number"
@@ -136,6 +142,12 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| CONTROLGROUP name	{ conf_control_group(ctx, @1.first_line, $2); }
 	| USER name		{ conf_user(ctx, @1.first_line, $2); }
 	| LISTEN WORD		{ conf_listen(ctx, @1.first_line, $2); }
+	| METRICSLISTEN WORD NUMBER {
+		if (RANGE(@1.first_line, "metrics-listen port", $3, 1, 65535))
+			conf_metrics_listen(ctx, @1.first_line, $2, (uint16_t)$3);
+		else
+			free($2);
+	}
 	| CONTROLPORT NUMBER {
 		if (TOP(@1.first_line, "control-port") &&
 		    RANGE(@1.first_line, "control-port", $2, 1, 65535))
@@ -160,6 +172,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| STRICTNONCE WORD {
 		conf_yesno(ctx, @1.first_line, "strict-register-nonce", $2,
 		    &ctx->conf->strict_register_nonce);
+	}
+	| WITHDRAWSTOP WORD {
+		conf_yesno(ctx, @1.first_line, "withdraw-on-stop", $2,
+		    &ctx->conf->withdraw_on_stop);
 	}
 	| TIMERS '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_TIMERS, NULL); }
 	| '}'		{ conf_block_close(ctx, @1.first_line); }
@@ -186,6 +202,12 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| MSROUTE WORD VIA WORD	{ conf_ms_route(ctx, @1.first_line, $2, $4); }
 	| DBMAPPING WORD '{' {
 		conf_block_open(ctx, @1.first_line, BLOCK_MAPPING, $2);
+	}
+	| MAPCACHE WORD '{' {
+		conf_block_open(ctx, @1.first_line, BLOCK_STATIC, $2);
+	}
+	| MAPCACHE WORD WORD {
+		conf_static_negative(ctx, @1.first_line, $2, $3);
 	}
 	| RLOC WORD rlocopts {
 		conf_rloc(ctx, @1.first_line, $2, NULL, 0, $3);
@@ -254,6 +276,11 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		    RANGE(@1.first_line, "registrants-per-prefix", $2, 1, 1024))
 			ctx->conf->registrants_per_prefix = (int)$2;
 	}
+	| MCLIMIT NUMBER {
+		if (TOP(@1.first_line, "map-cache-limit") &&
+		    RANGE(@1.first_line, "map-cache-limit", $2, 1, 16777216))
+			ctx->conf->map_cache_limit = (size_t)$2;
+	}
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&
 		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))
@@ -266,6 +293,13 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PETRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
+	}
+	| DECAPCHECK WORD {
+		conf_decap_check(ctx, @1.first_line, $2);
+	}
+	| DECAPALLOW WORD {
+		conf_prefix_list(ctx, @1.first_line, "decap-allow",
+		    &ctx->conf->decap_allow, $2);
 	}
 	;
 

@@ -58,11 +58,11 @@ print_prefix(FILE *f, const struct lisp_addr *a, int mlen)
 }
 
 static void
-print_key(FILE *f, const struct conf_key *k)
+print_key(FILE *f, const struct conf_key *k, int redact)
 {
 	fprintf(f, "key %u %s ", k->key_id,
 	    k->alg == ALG_HMAC_SHA1_96 ? "sha1" : "sha256");
-	print_string(f, k->secret);
+	print_string(f, redact ? "<redacted>" : k->secret);
 }
 
 static void
@@ -132,11 +132,17 @@ print_general(FILE *f, const struct conf *c)
 		fputc('\n', f);
 	}
 	fprintf(f, "control-port %u\n", c->control_port);
+	if (c->metrics_port != 0) {
+		fputs("metrics-listen ", f);
+		print_addr(f, &c->metrics_addr);
+		fprintf(f, " %u\n", c->metrics_port);
+	}
 	fprintf(f, "data-port %u\n", c->data_port);
 	fprintf(f, "log-rate %d\n", c->log_rate);
 	fprintf(f, "map-request-ratelimit %u\n", c->ratelimit_pps);
 	fprintf(f, "strict-register-nonce %s\n",
 	    c->strict_register_nonce ? "yes" : "no");
+	fprintf(f, "withdraw-on-stop %s\n", c->withdraw_on_stop ? "yes" : "no");
 	fputc('\n', f);
 	fprintf(f, "timers {\n");
 	fprintf(f, "\tregister-interval %u\n", c->timers.register_interval);
@@ -155,7 +161,7 @@ print_general(FILE *f, const struct conf *c)
 }
 
 static void
-print_sites(FILE *f, const struct conf *c)
+print_sites(FILE *f, const struct conf *c, int redact)
 {
 	const struct conf_site *s;
 	const struct conf_prefix *p;
@@ -173,7 +179,7 @@ print_sites(FILE *f, const struct conf *c)
 		}
 		for (i = 0; i < s->nkeys; i++) {
 			fputc('\t', f);
-			print_key(f, &s->keys[i]);
+			print_key(f, &s->keys[i], redact);
 			fputc('\n', f);
 		}
 		TAILQ_FOREACH(p, &s->prefixes, entry) {
@@ -195,7 +201,7 @@ print_sites(FILE *f, const struct conf *c)
 }
 
 static void
-print_xtr(FILE *f, const struct conf *c)
+print_xtr(FILE *f, const struct conf *c, int redact)
 {
 	const struct conf_mapping *m;
 	const struct conf_rloc *r;
@@ -220,13 +226,30 @@ print_xtr(FILE *f, const struct conf *c)
 		fprintf(f, "\tttl %u\n", m->ttl);
 		fputs("}\n", f);
 	}
+	TAILQ_FOREACH(m, &c->static_mappings, entry) {
+		fputs("\nmap-cache ", f);
+		print_prefix(f, &m->eid, m->mlen);
+		if (m->negative) {
+			fprintf(f, " %s\n", m->act == ACT_DROP ? "drop" :
+			    m->act == ACT_SEND_MAP_REQUEST ? "send-map-request" :
+			    "native-forward");
+			continue;
+		}
+		fputs(" {\n", f);
+		TAILQ_FOREACH(r, &m->rlocs, entry) {
+			fputs("\trloc ", f);
+			print_addr(f, &r->addr);
+			fprintf(f, " priority %u weight %u\n", r->priority, r->weight);
+		}
+		fputs("}\n", f);
+	}
 	if (!TAILQ_EMPTY(&c->map_servers) || c->has_xtr_id || c->site_id != 0)
 		fputc('\n', f);
 	TAILQ_FOREACH(ms, &c->map_servers, entry) {
 		fputs("map-server ", f);
 		print_addr(f, &ms->addr);
 		fputc(' ', f);
-		print_key(f, &ms->key);
+		print_key(f, &ms->key, redact);
 		if (ms->proxy_reply)
 			fputs(" proxy-reply", f);
 		if (ms->want_map_notify)
@@ -254,17 +277,34 @@ print_xtr(FILE *f, const struct conf *c)
 	fprintf(f, "routing-table %u\n", c->rt_table);
 	fprintf(f, "rule-priority %u\n", c->rule_prio);
 	fprintf(f, "queue-per-destination %d\n", c->queue_per_dest);
+	fprintf(f, "map-cache-limit %zu\n", c->map_cache_limit);
 	fprintf(f, "map-reply-shortest-prefix %d %d\n", c->reply_min_len4, c->reply_min_len6);
+	fprintf(f, "decap-check %s\n", conf_decap_check_name(c->decap_check));
+	print_prefixes(f, "decap-allow", &c->decap_allow);
 	fprintf(f, "registrants-per-prefix %d\n", c->registrants_per_prefix);
 }
+
+static void print_conf(FILE *, const struct conf *, int);
 
 void
 conf_print(FILE *f, const struct conf *c)
 {
+	print_conf(f, c, 0);
+}
+
+void
+conf_print_redacted(FILE *f, const struct conf *c)
+{
+	print_conf(f, c, 1);
+}
+
+static void
+print_conf(FILE *f, const struct conf *c, int redact)
+{
 	const struct conf_ms_route *r;
 
 	print_general(f, c);
-	print_sites(f, c);
+	print_sites(f, c, redact);
 	if (!TAILQ_EMPTY(&c->ms_routes))
 		fputc('\n', f);
 	TAILQ_FOREACH(r, &c->ms_routes, entry) {
@@ -274,7 +314,7 @@ conf_print(FILE *f, const struct conf *c)
 		print_addr(f, &r->ms);
 		fputc('\n', f);
 	}
-	print_xtr(f, c);
+	print_xtr(f, c, redact);
 	if (!TAILQ_EMPTY(&c->pitr_prefixes) || !TAILQ_EMPTY(&c->petr_prefixes))
 		fputc('\n', f);
 	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);

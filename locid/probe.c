@@ -109,7 +109,7 @@ probe_timers_conf(struct probe_timers *t, const struct conf *c)
 
 /* a locator went up or down: logged, and forwarding follows */
 static void
-log_change(struct mc_entry *e, struct mc_loc *l)
+log_change(struct xtr *x, struct mc_entry *e, struct mc_loc *l)
 {
 	char p[ADDR_STRLEN], a[ADDR_STRLEN];
 
@@ -119,6 +119,9 @@ log_change(struct mc_entry *e, struct mc_loc *l)
 	    prefix_fmt(&e->eid, e->mlen, p, sizeof(p)),
 	    l->probe.state == PROBE_DOWN ? "down" : "up",
 	    l->probe.state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
+	if (core_monitoring(x->l))
+		core_event(x->l, "rloc", json_pack("{s:s, s:s, s:s}", "prefix", p,
+		    "rloc", a, "state", l->probe.state == PROBE_DOWN ? "down" : "up"));
 }
 
 static int
@@ -257,7 +260,7 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 		uint64_t old = l->probe.nonce;
 
 		if (probe_loc_expire(l, t, now))
-			log_change(e, l);
+			log_change(x, e, l);
 		if (old != 0 && l->probe.nonce == 0)
 			mapcache_probe_del(x->mc, old);
 		/* a new locator: the first probe one interval after the
@@ -353,7 +356,7 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 			}
 			mapcache_probe_del(x->mc, rep->nonce);
 			if ((r = probe_loc_reply(&e->loc[i], rep->nonce, now)) == 1)
-				log_change(e, &e->loc[i]);
+				log_change(x, e, &e->loc[i]);
 			return;
 		}
 		mapcache_probe_del(x->mc, rep->nonce);	/* stale */

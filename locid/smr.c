@@ -326,6 +326,9 @@ smr_tick(struct xtr *x, uint64_t now)
 			continue;
 		log_info("smr: solicit-map-request for %s sent to %s",
 		    prefix_fmt(&c->eid, c->mlen, p, sizeof(p)), addr_fmt(&dst, a, sizeof(a)));
+		if (core_monitoring(x->l))
+			core_event(x->l, "smr", json_pack("{s:s, s:s, s:s}", "event", "sent",
+			    "eid_prefix", p, "to", a));
 	}
 }
 

@@ -75,7 +75,7 @@ xtr_policy(struct xtr *x)
 	const struct conf *c = x->l->conf;
 	const struct conf_peer *pe;
 	struct dp_policy p;
-	struct dp_prefix *eids = NULL, *pi, *pp;
+	struct dp_prefix *eids = NULL, *pi, *pp, *da;
 	int i;
 
 	memset(&p, 0, sizeof(p));
@@ -107,6 +107,8 @@ xtr_policy(struct xtr *x)
 		fl->priority = 1;
 		fl->up = 1;
 	}
+	p.decap_check = c->decap_check;
+	p.decap_allow = da = conf_prefixes_arr(&c->decap_allow, &p.ndecap_allow);
 	p.rloc4 = x->rloc4;
 	p.rloc6 = x->rloc6;
 	p.ul_mtu4 = x->ul_mtu4;
@@ -117,6 +119,7 @@ xtr_policy(struct xtr *x)
 	free(eids);
 	free(pi);
 	free(pp);
+	free(da);
 }
 
 /* the database-mappings of the conf, interface RLOCs resolved */
@@ -162,23 +165,46 @@ db_load(struct xtr *x)
 				    &xr->addr) == -1)
 					log_warn("xtr: rloc interface %s has no IPv%d address",
 					    r->ifname, r->family == 6 ? 6 : 4);
+				xr->local = xr->addr.afi != AFI_NONE;
+			} else {
+				/* another xTR of the site lists its own RLOCs
+				 * too: only ours get the L bit (issue 10) */
+				xr->local = core_addr_node(x->l, &xr->addr);
 			}
 		}
 		qsort(db->rlocs, (size_t)db->nrlocs, sizeof(db->rlocs[0]), rloc_sort);
 	}
 	/* the source RLOC per family: the best priority among local RLOCs
-	 * (the first of equal ones, in mapping then address order) */
+	 * (the first of equal ones, in mapping then address order); when
+	 * none is an address of this node, among all of them */
 	for (i = 0, bp4 = bp6 = 256; i < x->ndb; i++) {
 		int j;
 
 		for (j = 0; j < x->db[i].nrlocs; j++) {
 			struct xtr_rloc *xr = &x->db[i].rlocs[j];
 
+			if (!xr->local)
+				continue;
 			if (xr->addr.afi == AFI_IPV4 && xr->priority < bp4) {
 				bp4 = xr->priority;
 				x->rloc4 = xr->addr;
 			} else if (xr->addr.afi == AFI_IPV6 && xr->priority < bp6) {
 				bp6 = xr->priority;
+				x->rloc6 = xr->addr;
+			}
+		}
+	}
+	for (i = 0; i < x->ndb && (bp4 == 256 || bp6 == 256); i++) {
+		int j;
+
+		for (j = 0; j < x->db[i].nrlocs; j++) {
+			struct xtr_rloc *xr = &x->db[i].rlocs[j];
+
+			if (xr->addr.afi == AFI_IPV4 && bp4 == 256) {
+				bp4 = 255;
+				x->rloc4 = xr->addr;
+			} else if (xr->addr.afi == AFI_IPV6 && bp6 == 256) {
+				bp6 = 255;
 				x->rloc6 = xr->addr;
 			}
 		}
@@ -570,6 +596,8 @@ xtr_new(struct locid *l)
 	pxtr_rules(x, 1);
 	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL)
 		goto fail;
+	if (x->itr)
+		itr_static_load(x);
 	x->armed_ms = UINT64_MAX;
 	mapcache_set_wake(x->mc, mc_wake, x);
 	if (x->etr)
@@ -601,6 +629,8 @@ static int
 xtr_reconf(struct xtr *x, char *err, size_t errlen)
 {
 	const struct conf *c = x->l->conf;
+	struct xtr_db *old = NULL, *gone;
+	int nold = 0, ngone = 0, i, j;
 
 	/* the TUN stays: a new name needs a restart of the role */
 	if (strcmp(c->tun_name != NULL ? c->tun_name : "lisp0", x->tun_name) != 0) {
@@ -615,7 +645,12 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	rules_remove(x);
 	x->itr = x->l->conf->itr || x->l->conf->pitr;
 	x->etr = x->l->conf->etr || x->l->conf->petr;
+	if (x->ndb > 0 && (old = malloc((size_t)x->ndb * sizeof(*old))) != NULL) {
+		memcpy(old, x->db, (size_t)x->ndb * sizeof(*old));
+		nold = x->ndb;
+	}
 	if (db_load(x) == -1) {
+		free(old);
 		snprintf(err, errlen, "database-mappings could not be loaded");
 		return -1;
 	}
@@ -623,11 +658,25 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	if (c->dataplane != x->dp_conf && dataplane_switch(x, err, errlen) == -1)
 		return -1;
 	ms_load(x);
+	/* the prefixes the reload removed are withdrawn at once, not left
+	 * registered until the registration expires */
+	for (i = 0, gone = old; i < nold; i++) {
+		for (j = 0; j < x->ndb; j++)
+			if (x->db[j].mlen == old[i].mlen && addr_equal(&x->db[j].eid, &old[i].eid))
+				break;
+		if (j == x->ndb)
+			gone[ngone++] = old[i];
+	}
+	if (ngone > 0 && x->etr)
+		etr_withdraw(x, gone, ngone);
+	free(old);
 	smr_reconf(x);
 	mrsel_conf(x);
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
 	pxtr_rules(x, 1);
+	if (x->itr)
+		itr_static_load(x);
 	xtr_timers_rearm(x);
 	if (x->etr)
 		etr_start(x);
@@ -644,6 +693,9 @@ xtr_free(struct xtr *x)
 
 	if (x == NULL)
 		return;
+	/* a clean stop withdraws what we registered (withdraw-on-stop) */
+	if (x->l->stopping && x->etr && x->ndb > 0 && x->l->conf->withdraw_on_stop)
+		etr_withdraw(x, x->db, x->ndb);
 	locid_timer_free(x->tick);
 	if (x->mc != NULL)
 		mapcache_free(x->mc, itr_entry_del, x);
@@ -661,6 +713,7 @@ xtr_free(struct xtr *x)
 	free(x->rl);
 	free(x->rl_probe);
 	free(x->psrc);
+	free(x->reqrl);
 	free(x);
 }
 
@@ -895,6 +948,17 @@ xtr_counters(void *o, struct counters *k)
 	k->n = XTR_COUNTERS;
 }
 
+static void
+xtr_clear_stats(void *o)
+{
+	struct xtr *x = o;
+
+	memset(&x->st, 0, sizeof(x->st));
+	memset(x->drops, 0, sizeof(x->drops));
+	memset(x->dp.drops, 0, sizeof(x->dp.drops));
+	memset(&x->dp.st, 0, sizeof(x->dp.st));
+}
+
 static struct ratelimit *
 xtr_logrl(void *o)
 {
@@ -926,6 +990,7 @@ const struct role role_xtr = {
 	},
 	.cmds = xtr_cmds,
 	.counters = xtr_counters,
+	.clear_stats = xtr_clear_stats,
 	.stats = xtr_stats,
 	.logrl = xtr_logrl,
 };

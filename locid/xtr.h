@@ -28,6 +28,7 @@ struct xtr_rloc {
 	uint8_t		 priority, weight;
 	const char	*ifname;	/* points into the conf */
 	int		 family;
+	int		 local;		/* an address of this node: L bit, source */
 };
 
 /* a database-mapping */
@@ -81,7 +82,11 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_MAP_REQUEST_UNANSWERED, "itr: map-request unanswered") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
-	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce")
+	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit") \
+	X(XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED, "itr: map-cache entry evicted (map-cache-limit)") \
+	X(XTR_DROP_ITR_MAP_CACHE_FULL, "itr: map-cache full") \
+	X(XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN, "itr: cached more-specific withdrawn by its site")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -121,6 +126,7 @@ struct etr_rl {
 };
 
 struct probe_src;
+struct req_slot;
 
 struct xtr {
 	struct locid	*l;
@@ -161,6 +167,7 @@ struct xtr {
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
+	struct req_slot	*reqrl;			/* itr.c: Map-Requests per EID */
 };
 
 /* xtr.c */
@@ -185,6 +192,10 @@ void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
+/* the conf's static map-cache entries in place of the old ones */
+void	itr_static_load(struct xtr *);
+/* Map-Registers with Record TTL 0 for dbs to every map-server */
+void	etr_withdraw(struct xtr *, const struct xtr_db *dbs, int n);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */
 int	etr_rl_allow(struct etr_rl *, const struct lisp_addr *rloc, uint64_t now);
 

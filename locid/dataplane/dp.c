@@ -89,21 +89,24 @@ policy_free(struct dp_policy *p)
 	free((void *)p->eids);
 	free((void *)p->pitr_pfx);
 	free((void *)p->petr_pfx);
+	free((void *)p->decap_allow);
 }
 
 int
 dp_policy_set(struct dp *dp, const struct dp_policy *p)
 {
-	struct dp_prefix *e, *pi, *pe;
+	struct dp_prefix *e, *pi, *pe, *da;
 
 	e = prefixes_dup(p->eids, p->neids);
 	pi = prefixes_dup(p->pitr_pfx, p->npitr);
 	pe = prefixes_dup(p->petr_pfx, p->npetr_pfx);
+	da = prefixes_dup(p->decap_allow, p->ndecap_allow);
 	if ((p->neids && e == NULL) || (p->npitr && pi == NULL) ||
-	    (p->npetr_pfx && pe == NULL)) {
+	    (p->npetr_pfx && pe == NULL) || (p->ndecap_allow && da == NULL)) {
 		free(e);
 		free(pi);
 		free(pe);
+		free(da);
 		return -1;
 	}
 	policy_free(&dp->pol);
@@ -111,6 +114,7 @@ dp_policy_set(struct dp *dp, const struct dp_policy *p)
 	dp->pol.eids = e;
 	dp->pol.pitr_pfx = pi;
 	dp->pol.petr_pfx = pe;
+	dp->pol.decap_allow = da;
 	dp->fams = (p->rloc4.afi != AFI_NONE ? FAM_V4 : 0) |
 	    (p->rloc6.afi != AFI_NONE ? FAM_V6 : 0);
 	if (dp->ops != NULL && dp->ops->policy != NULL)
@@ -515,6 +519,48 @@ nested_to_us(const struct dp *dp, const struct decap *d)
 	    r != NULL && addr_equal(r, &d->ip.dst);
 }
 
+/* decap-check: the outer source is a locator of the inner source's
+ * mapping (or in decap-allow: PITRs, RTRs). a source with no FIB entry is
+ * asked for (mapping-system) and its packets dropped until it is known */
+static int
+decap_source_ok(struct dp *dp, const struct decap *d, const struct sockaddr *from)
+{
+	struct lisp_addr outer, src = d->ip.src, dst = d->ip.dst, la;
+	struct fib_ent *fe;
+	int i;
+
+	if (dp->pol.decap_check == DECAP_CHECK_OFF)
+		return 1;
+	if (addr_from_sockaddr(&outer, from, NULL) == -1)
+		return 0;
+	if (dp_prefix_cover(dp->pol.decap_allow, dp->pol.ndecap_allow, &outer, 0, 0) != NULL)
+		return 1;
+	src.has_iid = dst.has_iid = d->has_iid;
+	src.iid = dst.iid = d->has_iid ? d->iid : 0;
+	if ((fe = fib_lookup(dp->fib, &src)) == NULL || fe->kind == FIB_PENDING) {
+		if (fe == NULL && dp->pol.decap_check == DECAP_CHECK_MAPPING_SYSTEM)
+			to_ctl(dp, DP_MISS, &dst, &src, NULL, NULL, 0);
+		dp->drops[DP_DROP_DECAP_INNER_SOURCE_NOT_CACHED]++;
+		if (log_limited_ok(dp->logrl))
+			log_warn("etr: data packet from %s dropped: inner source %s "
+			    "not in the map-cache (decap-check)", sa_fmt(from,
+			    (char[64]){ 0 }, 64), addr_fmt(&d->ip.src,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		return 0;
+	}
+	for (i = 0; fe->kind == FIB_ENCAP && i < fe->nlocs; i++) {
+		fib_loc_addr(&fe->loc[i], &la);
+		if (addr_equal(&la, &outer))
+			return 1;
+	}
+	dp->drops[DP_DROP_DECAP_OUTER_SOURCE_NOT_A_LOCATOR]++;
+	if (log_limited_ok(dp->logrl))
+		log_warn("etr: data packet from %s dropped: not a locator of "
+		    "inner source %s (decap-check)", sa_fmt(from, (char[64]){ 0 }, 64),
+		    addr_fmt(&d->ip.src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	return 0;
+}
+
 void
 dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *from)
 {
@@ -547,6 +593,8 @@ dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return;
 	}
+	if (!decap_source_ok(dp, &d, from))
+		return;
 	if (dp_tun_write(dp, d.inner, d.len) == 0) {
 		dp->st.decap_pkts++;
 		dp->st.decap_bytes += d.len;
@@ -601,8 +649,10 @@ udp_read(evutil_socket_t fd, short ev, void *arg)
 			dp_decap(dp, iov[i].iov_base, msg[i].msg_len, ttl,
 			    (struct sockaddr *)&from[i]);
 		}
-		if (n < DP_BATCH)
+		if (n < DP_BATCH) {
+			dp_flush(dp);	/* what decap-check asks for goes now */
 			return;
+		}
 	}
 }
 

@@ -75,5 +75,20 @@ rc=$?
 grep -q '^locictl: decode: map-register: ' "$tmp/e" || bad "truncated message: stderr '$(cat "$tmp/e")'"
 [ -s "$tmp/o" ] && bad "truncated message: something on stdout"
 
+# a data packet from hex (UDP payload to 4341): with --data, and found
+# without it; the inner header agrees with tshark's reading of the capture
+d=$(tshark -r "$CAPS/peers/oor-interop.pcap" -Y 'udp.dstport == 4341 && icmp' -T fields \
+    -e udp.payload -e ip.src -e ip.dst 2>/dev/null | head -1)
+if [ -n "$d" ]; then
+	hex=${d%%	*}
+	inner=$(echo "$d" | cut -f2 | cut -d, -f2)" -> "$(echo "$d" | cut -f3 | cut -d, -f2)
+	for opt in --data ""; do
+		# shellcheck disable=SC2086
+		"$LOCICTL" decode $opt "$hex" >"$tmp/d" 2>"$tmp/e" || bad "decode $opt data: $(cat "$tmp/e")"
+		grep -q '^LISP data$' "$tmp/d" && grep -q "Inner: $inner\$" "$tmp/d" ||
+		    bad "decode $opt data: '$(cat "$tmp/d")' (want inner $inner)"
+	done
+fi
+
 [ $fail = 0 ] && echo "decode-check: passed"
 exit $fail

@@ -157,4 +157,17 @@ r=$(tsh v6c 'udp.dstport == 4341 && icmpv6.type == 128' ipv6.src ipv6.dst | head
 [ "$r" = "2001:db8:ff:1::1,2001:db8:1::10|2001:db8:ff:9::1,2001:db8:ff:100::1" ] ||
     fail "IPv6 to non-LISP 6-in-6 to the PETR's IPv6 RLOC (got '$r')"
 pass "IPv6 control plane: Map-Register and ECM Map-Request over IPv6; use-petr 2001:db8:ff:9::1"
+# lig of an IPv6 EID over IPv4: the inner IPv6 source is an address of
+# this host, not :: (issue 10 item 5)
+cap_start lg mapserver eth1 'udp port 4342'
+ctl lisp1 "$S1" lig -c1 -m 203.0.113.2 2001:db8:2::10 >"$NETNS_TMP/lig6.txt" ||
+    fail "lig 6-over-4: $(cat "$NETNS_TMP/lig6.txt")"
+cap_stop lg
+r=$(tsh lg 'lisp.type == 8 && ip.dst == 203.0.113.2' ipv6.src ipv6.dst | head -1)
+case $r in
+"::|"*|"") fail "lig 6-over-4 inner source (got '$r')" ;;
+*"|2001:db8:2::10") ;;
+*) fail "lig 6-over-4 inner header (got '$r')" ;;
+esac
+pass "lig: an IPv6 EID asked over IPv4 has a real inner IPv6 source (${r%%|*})"
 echo "t_dualstack: all passed"

@@ -56,7 +56,7 @@ site lisp2 {
 $2
 CONF
 }
-write_conf "$T/ms.conf"
+write_conf "$T/ms.conf" 'metrics-listen 203.0.113.10 9400'
 write_conf "$T/bad.conf" 'site lisp3 {
 	eid-prefix 198.18.3.0/33
 }'
@@ -97,6 +97,21 @@ ctl ms "$SOCK" --json show site >"$T/s2.json"
 jq -e '[.[] | select(.registered)] | length == 1' "$T/s2.json" >/dev/null || fail "refused register changed state"
 pass "refusals counted, nothing changed"
 
+# a captured register replayed from another address (issue 9 attack 6):
+# the same bytes from etr2 get no Map-Notify and change nothing
+in_ns etr1 $PEER register 203.0.113.1 203.0.113.2 198.18.1.0/24 203.0.113.1 lisp1-s3cret 5 xtr >/dev/null ||
+    fail "register lisp1 nonce 5"
+in_ns etr2 $PEER register 203.0.113.5 203.0.113.2 198.18.1.0/24 203.0.113.1 lisp1-s3cret 5 xtr >/dev/null &&
+    fail "replay from another address got a map-notify"
+ctl ms "$SOCK" --json show stats >"$T/st.json"
+jq -e '.drops["map-register: replayed from another registrant"] == 1' "$T/st.json" >/dev/null ||
+    fail "replay not counted: $(jq -c .drops "$T/st.json")"
+ctl ms "$SOCK" --json show site lisp1 >"$T/s1.json"
+jq -e '.[] | select(.eid_prefix == "198.18.1.0/24") | .who_last_registered == "203.0.113.1" and .registrations == 1' \
+    "$T/s1.json" >/dev/null || fail "replay changed the site: $(cat "$T/s1.json")"
+grep -q "replayed: accepted before from another registrant" "$T/ms.log" || fail "replay not logged"
+pass "replayed register from another address refused, counted, logged"
+
 # lisp2 registers asking for proxy-reply
 in_ns etr2 $PEER register 203.0.113.5 203.0.113.6 198.18.2.0/24 203.0.113.5 lisp2-s3cret 1 proxy >/dev/null ||
     fail "register lisp2"
@@ -130,6 +145,59 @@ ctl ms "$SOCK.ro" reload 2>"$T/ro.err" && fail "reload accepted on the read-only
 grep -q "permission denied: read-only control socket" "$T/ro.err" || fail "read-only refusal: $(cat "$T/ro.err")"
 pass "JSON matches tests/schema, OpenMetrics well formed, read-only socket refuses reload"
 
+# show running-config: the canonical config, keys redacted, read-only too
+ctl ms "$SOCK.ro" show running-config >"$T/rc.txt" || fail "show running-config"
+grep -q '^	key 0 sha256 "<redacted>"$' "$T/rc.txt" || fail "running-config keys: $(cat "$T/rc.txt")"
+grep -q 's3cret' "$T/rc.txt" && fail "a secret in show running-config"
+"$LOCID" -nv -f "$T/ms.conf" 2>/dev/null | sed 's/^\(	key [0-9]* [a-z0-9]*\) ".*"$/\1 "<redacted>"/' |
+    cmp -s - "$T/rc.txt" || fail "running-config differs from locid -nv"
+pass "show running-config: as locid -nv, secrets redacted, on the read-only socket"
+
+# help at every level, exit 0, without the daemon
+for c in "show" "show map-cache" "clear" "clear site" "reload" "decode" "lig" "monitor"; do
+	# shellcheck disable=SC2086
+	"$LOCICTL" -s /nonexistent $c --help >"$T/help.txt" 2>&1 || fail "locictl $c --help: exit $?"
+	grep -q "^usage: locictl" "$T/help.txt" || fail "locictl $c --help: $(cat "$T/help.txt")"
+done
+"$LOCICTL" show --help | grep -q "^objects: site" || fail "show --help lists no objects"
+pass "help on every command and level, exit 0, no daemon needed"
+
+# clear stats: every counter to zero, registrations kept; privileged
+ctl ms "$SOCK.ro" clear stats 2>/dev/null && fail "clear stats on the read-only socket"
+ctl ms "$SOCK" clear stats | grep -qx "counters cleared" || fail "clear stats"
+ctl ms "$SOCK" --json show stats >"$T/st0.json"
+jq -e '([.drops[]] | add // 0) == 0 and ([.rx[]?] | add // 0) <= 1' "$T/st0.json" >/dev/null ||
+    fail "counters after clear stats: $(cat "$T/st0.json")"
+ctl ms "$SOCK" --json show site lisp2 --detail | jq -e '.[0].registered and (.[0].site_refused | length) == 0' >/dev/null ||
+    fail "registration lost or site counters kept by clear stats"
+pass "clear stats: counters zero, registrations kept, refused read-only"
+
+# metrics-listen: GET /metrics from another host, as show stats
+# --openmetrics prints it; nothing else is served
+in_ns itr python3 - >"$T/http.txt" <<'PY' || fail "metrics endpoint: $(cat "$T/http.txt")"
+import http.client
+c = http.client.HTTPConnection("203.0.113.10", 9400, timeout=5)
+c.request("GET", "/metrics")
+r = c.getresponse()
+body = r.read().decode()
+print(r.status, r.getheader("Content-Type"))
+print(body, end="")
+for method, path in (("GET", "/other"), ("POST", "/metrics")):
+    c = http.client.HTTPConnection("203.0.113.10", 9400, timeout=5)
+    c.request(method, path, body="x" if method == "POST" else None)
+    print("STATUS", method, path, c.getresponse().status)
+PY
+head -1 "$T/http.txt" | grep -q '^200 application/openmetrics-text; version=1.0.0' ||
+    fail "metrics: $(head -1 "$T/http.txt")"
+grep -q '^locid_messages_received_total{type="map-register"} [0-9]' "$T/http.txt" ||
+    fail "metrics body: $(cat "$T/http.txt")"
+sed -n '2,/^# EOF$/p' "$T/http.txt" | tail -1 | grep -qx '# EOF' || fail "metrics not ended by # EOF"
+grep -q '^STATUS GET /other 404$' "$T/http.txt" || fail "metrics: /other not 404"
+grep -q "^STATUS POST /metrics 4[0-9][0-9]$" "$T/http.txt" || fail "metrics: POST not refused: $(grep STATUS "$T/http.txt")"
+ctl ms "$SOCK" --openmetrics show stats | sed -n '/^# TYPE locid_drops/,$p' | head -3 >"$T/om3.txt"
+grep -qF "$(head -1 "$T/om3.txt")" "$T/http.txt" || fail "metrics differ from show stats --openmetrics"
+pass "metrics-listen: GET /metrics in OpenMetrics as show stats prints it; other paths and methods refused"
+
 # 1. forwarded: the ETR gets the ECM (E bit set) and answers lig directly
 # a simple command, so $! is the listener itself (stopped by cleanup)
 ip netns exec "$(ns etr1)" $PEER etr 203.0.113.1 198.18.1.0/24 >"$T/etr.out" 2>&1 &
@@ -152,6 +220,25 @@ jq -e '.from == "203.0.113.10" and .records[0].eid_prefix == "198.18.2.0/24" and
     .records[0].locators[0].priority == 1 and .records[0].locators[0].weight == 100' "$T/lig2.json" >/dev/null ||
     fail "proxy reply: $(cat "$T/lig2.json")"
 pass "lig: proxy reply"
+
+# monitor on the MS during a lig: the ECM in and the proxy reply out,
+# decoded; --json lines and the text view from the same events
+ctl ms "$SOCK.ro" monitor --json -t 3 rx tx >"$T/mon.json" 2>"$T/mon.err" &
+mp=$!
+ctl ms "$SOCK" monitor -c 2 rx tx >"$T/mon.txt" 2>&1 &
+mp2=$!
+sleep 0.5
+in_ns itr "$LOCICTL" lig -m 203.0.113.10 198.18.2.10 >/dev/null || fail "lig during monitor"
+wait $mp || fail "monitor --json: $(cat "$T/mon.err")"
+wait $mp2 || fail "monitor: $(cat "$T/mon.txt")"
+jq -se '[.[] | select(.kind == "rx" and (.hex | startswith("8")))] | length >= 1' "$T/mon.json" >/dev/null ||
+    fail "monitor: no ECM in: $(cat "$T/mon.json")"
+jq -se '[.[] | select(.kind == "tx" and (.hex | startswith("2")) and (.to | startswith("203.0.113.9")))] | length >= 1' \
+    "$T/mon.json" >/dev/null || fail "monitor: no Map-Reply out: $(cat "$T/mon.json")"
+grep -q "^[0-9:.]* in  Encapsulated Control Message 203.0.113.9:" "$T/mon.txt" || fail "monitor text: $(cat "$T/mon.txt")"
+grep -q "^[0-9:.]* out Map-Reply 203.0.113.9:" "$T/mon.txt" || fail "monitor text: $(cat "$T/mon.txt")"
+grep -q "198.18.2.0/24" "$T/mon.txt" || fail "monitor text decodes the records: $(cat "$T/mon.txt")"
+pass "monitor: ECM in and Map-Reply out during a lig, decoded, on the read-only socket too"
 
 # 3. negative: coarse prefix, TTL 15; configured-unregistered: TTL 1
 in_ns itr "$LOCICTL" lig -m 203.0.113.10 198.51.100.1 >"$T/lig3.txt" || fail "lig negative"

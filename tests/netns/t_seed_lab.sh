@@ -151,6 +151,12 @@ MR=$(sed -n 's/^map-resolver \([^ ]*\).*/\1/p' "$NETNS_TMP/lisp1.conf" | head -1
 grep -q "^Send map-request to $MR for 198.18.2.10" "$NETNS_TMP/lig.txt" || fail "lig resolver: $(cat "$NETNS_TMP/lig.txt")"
 grep -q "^198.18.2.0/24, record ttl" "$NETNS_TMP/lig.txt" || fail "lig answer: $(cat "$NETNS_TMP/lig.txt")"
 pass "lig asks the daemon's map-resolver"
+# lig self: our own EID-prefix as the mapping system answers for it
+ctl lisp1 "$S1" lig -c1 self >"$NETNS_TMP/ligself.txt" || fail "lig self: $(cat "$NETNS_TMP/ligself.txt")"
+grep -q "^Send map-request to $MR for 198.18.1.0/24" "$NETNS_TMP/ligself.txt" &&
+    grep -q "^198.18.1.0/24, record ttl" "$NETNS_TMP/ligself.txt" || fail "lig self: $(cat "$NETNS_TMP/ligself.txt")"
+ctl lisp1 "$S1" lig --help | grep -q "^usage: locictl lig" || fail "lig --help"
+pass "lig self: the site's own prefix answered; lig --help"
 
 # the xTR's JSON against the golden schema; map-cache OpenMetrics per locator
 for f in "$NETNS_TMP/mc1.json" "$NETNS_TMP/mc2.json"; do
@@ -210,8 +216,38 @@ in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "first ping after clear"
 pass "clear map-cache; first ping after it answered"
 fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 
-# 6. stopping locid removes the TUN, rules and routes
+# 5b. a prefix a reload removes is withdrawn at once (not left registered
+# for the 180 s of the registration)
+sed -i 's|^\(\s*eid-prefix 198.18.2.0/24\)$|\1\n\teid-prefix 198.18.22.0/24|' "$NETNS_TMP/mapserver.conf"
+ctl mapserver "$SM" reload >/dev/null || fail "reload mapserver"
+cp "$NETNS_TMP/lisp2.conf" "$NETNS_TMP/lisp2.orig"
+cat >>"$NETNS_TMP/lisp2.conf" <<'CONF'
+database-mapping 198.18.22.0/24 {
+	rloc 203.0.113.5 priority 1 weight 100
+}
+CONF
+ctl lisp2 "$S2" reload >/dev/null || fail "reload lisp2 with 198.18.22.0/24"
+wait_until 5 "ctl mapserver $SM --json show site lisp2 | jq -e '.[] | select(.eid_prefix == \"198.18.22.0/24\") | .registered'" ||
+    fail "198.18.22.0/24 not registered after the reload"
+cp "$NETNS_TMP/lisp2.orig" "$NETNS_TMP/lisp2.conf"
+ctl lisp2 "$S2" reload >/dev/null || fail "reload lisp2 without 198.18.22.0/24"
+wait_until 2 "ctl mapserver $SM --json show site lisp2 | jq -e '.[] | select(.eid_prefix == \"198.18.22.0/24\") | .registered == false'" ||
+    fail "198.18.22.0/24 still registered after the reload removed it"
+ctl mapserver "$SM" --json show site lisp2 | jq -e '.[] | select(.eid_prefix == "198.18.2.0/24") | .registered' >/dev/null ||
+    fail "198.18.2.0/24 went with it"
+grep -q "198.18.22.0/24 withdrawn from map-server 203.0.113.6" "$NETNS_TMP/lisp2.log" || fail "withdrawal not logged"
+pass "reload: the removed 198.18.22.0/24 withdrawn at once, 198.18.2.0/24 kept"
+
+# 6. stopping locid withdraws its prefix (Record TTL 0, seen on the wire
+# and at the MS at once) and removes the TUN, rules and routes
+cap_start wd mapserver eth1 'udp port 4342'
 locid_stop lisp1
+cap_stop wd
+r=$(tsh wd 'lisp.type == 3 && ip.src == 203.0.113.1' lisp.mapping.eid.ipv4 lisp.mapping.ttl lisp.mreg.flags.wmn | tail -1)
+[ "$r" = "198.18.1.0|0|0" ] || fail "withdrawal Map-Register on stop (got '$r')"
+ctl mapserver "$SM" --json show site lisp1 | jq -e '.[0].registered == false' >/dev/null ||
+    fail "lisp1 still registered after its clean stop"
+pass "clean stop: 198.18.1.0/24 withdrawn (Record TTL 0), the MS drops it at once"
 in_ns lisp1 ip rule | grep -q 'lookup 100\|suppress_prefixlength' && fail "ip rules left: $(in_ns lisp1 ip rule)"
 [ -z "$(in_ns lisp1 ip route show table 100 2>/dev/null)" ] || fail "routes left in table 100"
 in_ns lisp1 ip link show lisp0 >/dev/null 2>&1 && fail "lisp0 left"

@@ -47,6 +47,11 @@ static struct fake {
 	struct fake_sent	*sent;
 	size_t			 nsent, capsent;
 	int			 no4, no6;
+	struct lisp_addr	 local[8];	/* core_addr_local */
+	int			 nlocal;
+	int			 monitoring;	/* core_monitoring */
+	unsigned		 events;
+	char			 last_event[32];
 	uint64_t		 drops[CORE_DROP__N];
 	struct ratelimit	 logrl;
 	const struct resolver	*res;
@@ -210,6 +215,49 @@ core_can_send(const struct locid *l, const struct lisp_addr *a)
 		return !F.no4;
 	if (a->afi == AFI_IPV6)
 		return !F.no6;
+	return 0;
+}
+
+int
+core_monitoring(const struct locid *l)
+{
+	return F.monitoring;
+}
+
+void
+core_event(struct locid *l, const char *kind, json_t *ev)
+{
+	F.events++;
+	snprintf(F.last_event, sizeof(F.last_event), "%s", kind);
+	json_decref(ev);
+}
+
+void
+fake_monitor(int on)
+{
+	F.monitoring = on;
+}
+
+unsigned
+fake_events(const char *kind)
+{
+	return kind == NULL || strcmp(kind, F.last_event) == 0 ? F.events : 0;
+}
+
+int
+core_addr_node(struct locid *l, const struct lisp_addr *a)
+{
+	return core_addr_local(l, a);
+}
+
+int
+core_addr_local(struct locid *l, const struct lisp_addr *a)
+{
+	int i;
+
+	for (i = 0; i < F.nlocal; i++)
+		if (addr_equal(&F.local[i], a))
+			return 1;
 	return 0;
 }
 
@@ -542,6 +590,14 @@ fake_dst_fmt(const struct fake_sent *s)
 	static char buf[80];
 
 	return sa_fmt((const struct sockaddr *)&s->dst, buf, sizeof(buf));
+}
+
+void
+fake_local_addr(const char *a)
+{
+	assert_true(F.nlocal < 8);
+	assert_int_equal(addr_parse(&F.local[F.nlocal], a), 0);
+	F.nlocal++;
 }
 
 void

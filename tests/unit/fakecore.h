@@ -48,6 +48,11 @@ const char	*fake_dst_fmt(const struct fake_sent *);
 
 /* whether a control socket of the family is open (core_can_send) */
 void		 fake_can_send(int family, int on);
+/* a monitor watching: core_event counts events (the last one's kind) */
+void		 fake_monitor(int on);
+unsigned	 fake_events(const char *kind);
+/* an address of "this node" for core_addr_local */
+void		 fake_local_addr(const char *);
 
 uint64_t	 fake_core_drops(enum core_drop);
 /* a typed counter of a started role by its name, e.g. "map-register: bad hmac" */

@@ -4,6 +4,7 @@
  * that the queue stays bounded when the control side keeps sending
  * packets back, what it forwards natively by the FIB alone, and that a
  * second implementation is told of every FIB change and policy. */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -293,6 +294,87 @@ test_decap_nested(void **state)
 	assert_int_equal(r->dp.st.decap_pkts, 1);
 }
 
+
+/* decap-check (issue 9 attack 9: a non-LISP host's 4341 packet carrying
+ * hostA's address as inner source was delivered): only from a locator of
+ * the inner source's mapping, or a decap-allow prefix; with
+ * mapping-system a source not cached is asked for */
+static void
+test_decap_check(void **state)
+{
+	struct rec *r = *state;
+	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(4341) };
+	struct dp_prefix eid, allow;
+	struct dp_policy p;
+	struct fib_ent *fe;
+	struct lisp_addr a;
+	uint8_t buf[128], out[128];
+	size_t n;
+	int mlen;
+
+	/* off (the default): anything for our EID space goes in */
+	inet_pton(AF_INET, "198.51.100.66", &from.sin_addr);
+	n = mklisp(buf, "198.18.2.10", "198.18.1.10", 53);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(read(r->pipe[0], out, sizeof(out)), 28);
+	/* map-cache: 198.18.2.0/24 is cached with locator 203.0.113.5 */
+	memset(&p, 0, sizeof(p));
+	memset(&eid, 0, sizeof(eid));
+	memset(&allow, 0, sizeof(allow));
+	assert_int_equal(prefix_parse("198.18.1.0/24", &eid.eid, &eid.mlen), 0);
+	addr_set_iid(&eid.eid, 7);
+	assert_int_equal(prefix_parse("192.0.2.0/24", &allow.eid, &allow.mlen), 0);
+	p.itr = p.etr = 1;
+	p.eids = &eid;
+	p.neids = 1;
+	p.rloc4 = A("203.0.113.1");
+	addr_set_none(&p.rloc6);
+	p.decap_check = DECAP_CHECK_MAP_CACHE;
+	p.decap_allow = &allow;
+	p.ndecap_allow = 1;
+	assert_int_equal(dp_policy_set(&r->dp, &p), 0);
+	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
+	addr_set_iid(&a, 7);
+	assert_non_null(fe = fib_ent_new(1));
+	fe->kind = FIB_ENCAP;
+	fe->nlocs = 1;
+	fe->loc[0].fam = FIB_V4;
+	fe->loc[0].up = 1;
+	inet_pton(AF_INET, "203.0.113.5", fe->loc[0].a);
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe), 0);
+	/* the spoofer: refused, counted */
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_true(read(r->pipe[0], out, sizeof(out)) == -1 && errno == EAGAIN);
+	assert_int_equal(r->dp.drops[DP_DROP_DECAP_OUTER_SOURCE_NOT_A_LOCATOR], 1);
+	/* the site's own locator: delivered */
+	inet_pton(AF_INET, "203.0.113.5", &from.sin_addr);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(read(r->pipe[0], out, sizeof(out)), 28);
+	/* an inner source nobody cached: dropped, not asked for */
+	n = mklisp(buf, "198.18.9.10", "198.18.1.10", 53);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(r->dp.drops[DP_DROP_DECAP_INNER_SOURCE_NOT_CACHED], 1);
+	dp_flush(&r->dp);
+	assert_int_equal(r->n[DP_MISS], 0);
+	/* a PITR in decap-allow: any inner source */
+	inet_pton(AF_INET, "192.0.2.7", &from.sin_addr);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(read(r->pipe[0], out, sizeof(out)), 28);
+	/* mapping-system: the uncached source is asked for (our EID as the
+	 * Map-Request's source), its packet dropped */
+	p.decap_check = DECAP_CHECK_MAPPING_SYSTEM;
+	assert_int_equal(dp_policy_set(&r->dp, &p), 0);
+	inet_pton(AF_INET, "198.51.100.66", &from.sin_addr);
+	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
+	assert_true(read(r->pipe[0], out, sizeof(out)) == -1 && errno == EAGAIN);
+	assert_int_equal(r->dp.drops[DP_DROP_DECAP_INNER_SOURCE_NOT_CACHED], 2);
+	dp_flush(&r->dp);
+	assert_int_equal(r->n[DP_MISS], 1);
+	assert_string_equal(addr_fmt(&r->last_dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	    "[7]198.18.9.10");
+	assert_int_equal(r->last_len, 0);
+}
+
 int
 main(void)
 {
@@ -303,6 +385,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bounce_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_implementation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decap_nested, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decap_check, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

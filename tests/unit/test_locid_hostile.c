@@ -57,8 +57,9 @@ struct rec_spec {
 	const char	*loc;
 	uint16_t	 flags;		/* locator flags besides R */
 	int		 auth;
-	uint32_t	 ttl;		/* minutes, 0: 1440 */
+	uint32_t	 ttl;		/* minutes, 0: 1440, TTL_ZERO: 0 */
 };
+#define TTL_ZERO	UINT32_MAX	/* Record TTL 0: remove at once */
 
 static void
 mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
@@ -82,7 +83,7 @@ mkreply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint32_t flags,
 		memset(&rec, 0, sizeof(rec));
 		assert_int_equal(prefix_parse(r[i].pfx, &rec.eid, &mlen), 0);
 		rec.eid_mlen = (uint8_t)mlen;
-		rec.ttl = r[i].ttl ? r[i].ttl : 1440;
+		rec.ttl = r[i].ttl == TTL_ZERO ? 0 : r[i].ttl ? r[i].ttl : 1440;
 		rec.auth = (uint8_t)r[i].auth;
 		rec.nrlocs = 1;
 		record_encode(&w, &rec);
@@ -332,6 +333,7 @@ fx_teardown(void **state)
 	free(f->x.rl);
 	free(f->x.rl_probe);
 	free(f->x.psrc);
+	free(f->x.reqrl);
 	close(f->mr);
 	close(f->itr);
 	close(f->l.core->sock4);
@@ -610,6 +612,145 @@ test_reply_not_covering(void **state)
 	assert_true(q2.nonce != q.nonce);
 }
 
+
+/* a resolver answering with Record TTL 0 (or anything that leaves no
+ * entry behind) made one Map-Request per packet: now one a second for the
+ * prefix, doubling while it goes on (issue 9 item 8) */
+static void
+test_request_rate_per_eid(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_map_request q;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.10");
+	struct pkt p;
+	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	struct rec_spec zero[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, TTL_ZERO } };
+	const char *deferred = "itr: map-request deferred by the per-eid limit";
+	uint64_t t;
+	int i;
+
+	SKIP_IF_NO_NS(f);
+	tun_in(f, pk, sizeof(pk));
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	pkt_from(&p, "127.0.0.1", 4342);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, zero, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	t = now_ms();
+	itr_tick(&f->x, t);		/* TTL 0: gone */
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	/* the next packets: one entry, held, its request deferred */
+	for (i = 0; i < 20; i++)
+		tun_in(f, pk, sizeof(pk));
+	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	assert_true(e->qlen > 0);
+	assert_int_equal(drops(&f->x, deferred), 1);
+	assert_true(e->next_try_ms >= t && e->next_try_ms <= t + 1000 + 50);
+	/* it goes when the second is over; the same answer again... */
+	t = e->next_try_ms;
+	itr_tick(&f->x, t);
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	mkreply(&rep, buf, sizeof(buf), 0, q.nonce, zero, 1);
+	itr_reply_in(&f->x, &p, &rep);
+	itr_tick(&f->x, t + 1);
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	/* ...and the next request waits twice as long */
+	tun_in(f, pk, sizeof(pk));
+	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->next_try_ms, t + 2000);
+	assert_int_equal(drops(&f->x, deferred), 2);
+	/* another prefix is not held back by it */
+	pk[18] = 3;
+	tun_in(f, pk, sizeof(pk));
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	assert_int_equal(drops(&f->x, deferred), 2);
+}
+
+
+/* a plain Map-Request for eid/mlen with ITR-RLOC 127.0.0.1, encoded into
+ * buf and decoded into q as the core would hand it over; its length */
+static size_t
+mkrequest(struct lisp_map_request *q, uint8_t *buf, size_t cap, uint32_t flags,
+    uint64_t nonce, const char *seid, const char *eid, int mlen)
+{
+	struct lisp_eid_prefix ep;
+	struct msg_err err;
+	struct wbuf w;
+	struct rbuf b;
+
+	memset(q, 0, sizeof(*q));
+	q->flags = flags;
+	q->nonce = nonce;
+	if (seid != NULL)
+		q->seid = A(seid);
+	else
+		addr_set_none(&q->seid);
+	q->nitr = 1;
+	q->itr[0] = A("127.0.0.1");
+	q->nrecords = 1;
+	memset(&ep, 0, sizeof(ep));
+	ep.eid = A(eid);
+	ep.mlen = (uint8_t)mlen;
+	wbuf_init(&w, buf, cap);
+	map_request_encode_hdr(&w, q);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, q);
+	assert_false(w.err);
+	rbuf_init(&b, buf, w.len);
+	assert_int_equal(map_request_decode(&b, q, &err), 0);
+	return w.len;
+}
+
+/* the records an ETR answers a request for 198.18.1.0/24 with (-1: none) */
+static int
+etr_answer_records(struct fx *f, uint32_t flags, size_t *reqlen, size_t *replen)
+{
+	struct lisp_map_request q;
+	struct lisp_map_reply rep;
+	struct pkt p;
+	uint8_t buf[1500];
+	struct rbuf b;
+	struct msg_err err;
+	ssize_t n;
+
+	*reqlen = mkrequest(&q, buf, sizeof(buf), flags, 77, NULL, "198.18.1.0", 24);
+	pkt_from(&p, "127.0.0.1", f->itr_port);
+	etr_request_in(&f->x, &p, NULL, &q);
+	if ((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) <= 0)
+		return -1;
+	*replen = (size_t)n;
+	rbuf_init(&b, buf, (size_t)n);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+	return rep.nrecords;
+}
+
+/* an RLOC-probe is answered for the probed prefix only: a more-specific
+ * inside it would make the reply to an unauthenticated probe grow with
+ * the database (issue 9 item 3); a Map-Request gets both */
+static void
+test_probe_reply_probed_prefix_only(void **state)
+{
+	struct fx *f = *state;
+	size_t qlen, rlen;
+
+	SKIP_IF_NO_NS(f);
+	assert_non_null(f->x.db = realloc(f->x.db, 2 * sizeof(*f->x.db)));
+	f->x.db[1] = f->x.db[0];
+	assert_int_equal(prefix_parse("198.18.1.128/25", &f->x.db[1].eid, &f->x.db[1].mlen), 0);
+	f->x.ndb = 2;
+	assert_int_equal(etr_answer_records(f, 0, &qlen, &rlen), 2);
+	assert_int_equal(etr_answer_records(f, MREQ_P, &qlen, &rlen), 1);
+	/* one record with one locator: 40 octets for a 28-octet probe, as
+	 * every peer answers (../shared/captures/peers: 28 -> 40) */
+	assert_int_equal(qlen, 28);
+	assert_int_equal(rlen, 40);
+}
+
 static void
 test_probe_reply_source(void **state)
 {
@@ -664,34 +805,16 @@ test_etr_reply_limited(void **state)
 {
 	struct fx *f = *state;
 	struct lisp_map_request q;
-	struct lisp_eid_prefix ep;
 	struct pkt p;
 	uint8_t buf[1500];
-	struct wbuf w;
 	struct rbuf b;
 	struct msg_err err;
 	int i, got = 0, probes = 0;
 
-	SKIP_IF_NO_NS(f);
 	/* 30 Map-Requests from one ITR at once: the burst is answered */
 	for (i = 0; i < 35; i++) {
-		memset(&q, 0, sizeof(q));
-		q.flags = i >= 30 ? MREQ_P : 0;
-		q.nonce = 100 + (uint64_t)i;
-		q.seid = A("198.18.2.10");
-		q.nitr = 1;
-		q.itr[0] = A("127.0.0.1");
-		q.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.eid = A("198.18.1.10");
-		ep.mlen = 32;
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &q);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &q);
-		assert_false(w.err);
-		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &err), 0);
+		mkrequest(&q, buf, sizeof(buf), i >= 30 ? MREQ_P : 0, 100 + (uint64_t)i,
+		    "198.18.2.10", "198.18.1.10", 32);
 		pkt_from(&p, "127.0.0.1", f->itr_port);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
@@ -715,22 +838,8 @@ test_etr_reply_limited(void **state)
 	/* a probe flood with the victim as ITR-RLOC (issue 9's reflection):
 	 * at most the probe burst is answered */
 	for (i = 0; i < 2 * ETR_PROBE_RL_BURST; i++) {
-		memset(&q, 0, sizeof(q));
-		q.flags = MREQ_P;
-		q.nonce = 1000 + (uint64_t)i;
-		addr_set_none(&q.seid);
-		q.nitr = 1;
-		q.itr[0] = A("127.0.0.1");
-		q.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.eid = A("198.18.1.0");
-		ep.mlen = 24;
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &q);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &q);
-		rbuf_init(&b, buf, w.len);
-		assert_int_equal(map_request_decode(&b, &q, &err), 0);
+		mkrequest(&q, buf, sizeof(buf), MREQ_P, 1000 + (uint64_t)i, NULL,
+		    "198.18.1.0", 24);
 		pkt_from(&p, "198.51.100.66", 4342);
 		etr_request_in(&f->x, &p, NULL, &q);
 	}
@@ -778,6 +887,172 @@ test_pending_bound(void **state)
 	assert_int_equal(mapcache_nonce_count(f->x.mc), 0);
 }
 
+
+/* map-cache-limit (issue 9 item 5): at the limit a new destination takes
+ * the place of the idlest cached entry; pending ones are never evicted */
+static void
+test_map_cache_limit(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct rbuf recs;
+	struct mc_entry *e;
+	struct lisp_addr a, d;
+	uint8_t buf[256], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 9, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	const char *pfx[] = { "198.18.2.0/24", "198.18.3.0/24", "198.18.4.0/24" };
+	uint64_t now = now_ms();
+	int i, mlen;
+
+	SKIP_IF_NO_NS(f);
+	f->l.conf->map_cache_limit = 3;
+	for (i = 0; i < 3; i++) {
+		struct rec_spec r[] = { { pfx[i], "127.0.0.1", 0, 1, 0 } };
+
+		assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
+		assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now));
+		mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+		recs = rep.records;
+		assert_int_equal(record_next(&recs, &rec), 1);
+		mc_entry_set(e, &rec, "map-reply", now);
+		/* 198.18.3.0/24 was used longest ago */
+		e->used_ms = now - (i == 1 ? 50000 : 1000);
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	tun_in(f, pk, sizeof(pk));		/* to 198.18.9.10 */
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	assert_int_equal(drops(&f->x, "itr: map-cache entry evicted (map-cache-limit)"), 1);
+	d = A("198.18.3.1");
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.2.1");
+	assert_non_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.9.10");
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	/* only pending entries left to take: a new destination is refused */
+	itr_clear(&f->x, NULL, 0);
+	for (i = 0; i < 4; i++) {
+		pk[18] = (uint8_t)(20 + i);
+		tun_in(f, pk, sizeof(pk));
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 3);
+	assert_int_equal(mapcache_pending(f->x.mc), 3);
+	assert_int_equal(drops(&f->x, "itr: map-cache full"), 1);
+}
+
+
+/* a cached entry for prefix with one locator */
+static struct mc_entry *
+cached(struct fx *f, const char *prefix)
+{
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct lisp_addr a;
+	struct mc_entry *e;
+	struct rbuf recs;
+	uint8_t buf[256];
+	int mlen;
+	const struct rec_spec r[] = { { prefix, "127.0.0.1", 0, 1, 0 } };
+
+	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
+	assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now_ms()));
+	mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	mc_entry_set(e, &rec, "map-reply", now_ms());
+	return e;
+}
+
+/* issue 10's stale more-specific: an ETR's database went /24 -> /25 ->
+ * /24; its SMR makes the ITR ask for the /25, the answer is the /24. the
+ * /25 goes, whether the /24 is cached already or not */
+static void
+test_more_specific_withdrawn(void **state)
+{
+	struct fx *f = *state;
+	struct lisp_map_request smr, q;
+	struct lisp_map_reply rep;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.130");
+	struct pkt p;
+	uint8_t buf[1500];
+	struct rec_spec r24[] = { { "198.18.2.0/24", "127.0.0.1", 0, 1, 0 } };
+	int round;
+
+	SKIP_IF_NO_NS(f);
+	for (round = 0; round < 2; round++) {
+		/* the second time without the /24 cached, for the other half
+		 * (the same /25 again would wait for the per-EID limit) */
+		if (round == 0) {
+			cached(f, "198.18.2.0/24");
+			cached(f, "198.18.2.128/25");
+		} else {
+			itr_clear(&f->x, NULL, 0);
+			cached(f, "198.18.2.0/25");
+			d = A("198.18.2.10");
+		}
+		assert_int_equal(mapcache_lookup(f->x.mc, &d)->mlen, 25);
+		memset(&smr, 0, sizeof(smr));
+		smr.flags = MREQ_S;
+		smr.nonce = 42;
+		smr.seid = d;
+		pkt_from(&p, "127.0.0.1", 4342);
+		itr_smr_in(&f->x, &p, &smr);
+		assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+		mkreply(&rep, buf, sizeof(buf), 0, q.nonce, r24, 1);
+		itr_reply_in(&f->x, &p, &rep);
+		assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+		assert_int_equal(e->mlen, 24);
+		assert_int_equal(e->state, MC_POSITIVE);
+		assert_int_equal(mapcache_count(f->x.mc), 1);
+		assert_int_equal(drops(&f->x, "itr: cached more-specific withdrawn by its site"),
+		    round + 1);
+	}
+}
+
+
+/* lispers.net's RLOC-probe with an empty EID record (AFI 0, length 0:
+ * frame 139 of ../shared/captures/peers/lispers-net-interop.pcap, to
+ * 203.0.113.1): answered with our first mapping, P set, one record */
+static void
+test_probe_empty_eid_record(void **state)
+{
+	struct fx *f = *state;
+	static const char hex[] =
+	    "120000015a4699ef71d70db40001c61201000001cb00710400000000";
+	uint8_t pk[64], buf[1500];
+	struct lisp_map_request q;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct msg_err err;
+	struct rbuf b, recs;
+	struct pkt p;
+	ssize_t n;
+	size_t i;
+
+	SKIP_IF_NO_NS(f);
+	for (i = 0; i < sizeof(hex) / 2; i++)
+		sscanf(hex + 2 * i, "%2hhx", &pk[i]);
+	rbuf_init(&b, pk, sizeof(hex) / 2);
+	assert_int_equal(map_request_decode(&b, &q, &err), 0);
+	assert_true(q.flags & MREQ_P);
+	/* answer to our test ITR socket instead of 203.0.113.4 */
+	q.itr[0] = A("127.0.0.1");
+	pkt_from(&p, "127.0.0.1", f->itr_port);
+	etr_request_in(&f->x, &p, NULL, &q);
+	assert_true((n = recv(f->itr, buf, sizeof(buf), MSG_DONTWAIT)) > 0);
+	rbuf_init(&b, buf, (size_t)n);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+	assert_true(rep.flags & MREP_P);
+	assert_int_equal(rep.nonce, 0x5a4699ef71d70db4ULL);
+	assert_int_equal(rep.nrecords, 1);
+	recs = rep.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	assert_string_equal(prefix_fmt(&rec.eid, rec.eid_mlen, (char[ADDR_STRLEN]){ 0 },
+	    ADDR_STRLEN), "198.18.1.0/24");
+}
+
 int
 main(void)
 {
@@ -788,9 +1063,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reply_trust, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_not_covering, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_hijack_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_request_rate_per_eid, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_reply_source, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_reply_probed_prefix_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_probe_empty_eid_record, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -238,7 +238,6 @@ test_record_cap(void **state)
 	struct lisp_map_request	 mr;
 	struct lisp_eid_prefix	 ep;
 	struct wbuf		 w;
-	struct rm_answer	 a;
 	uint8_t			 buf[1500];
 	char			 eid[32];
 	size_t			 i;
@@ -262,12 +261,28 @@ test_record_cap(void **state)
 	assert_false(w.err);
 	fake_sent_clear();
 	assert_int_equal(fake_rx(buf, w.len, ITR, 40000), 1);
-	/* the limit counts messages: the 5 a second allows this one */
-	assert_int_equal(fake_nsent(), 8);
-	for (i = 0; i < 8; i++) {
-		rm_reply_decode(fake_sent_get(i)->buf, fake_sent_get(i)->len, &a);
-		assert_int_equal(a.nonce, 0x7777);
-		assert_string_equal(a.prefix, "0.0.0.0/1");
+	/* the limit counts messages: the 5 a second allows this one. the
+	 * 8 records answered go in one Map-Reply, no larger than the
+	 * request (issue 9: 8 replies for 8 records) */
+	assert_int_equal(fake_nsent(), 1);
+	assert_int_equal(fake_sent_get(0)->buf[3], 8);
+	assert_true(fake_sent_get(0)->len <= w.len);
+	{
+		struct lisp_map_reply	 rep;
+		struct lisp_record	 rec;
+		struct msg_err		 err;
+		struct rbuf		 b, recs;
+
+		rbuf_init(&b, fake_sent_get(0)->buf, fake_sent_get(0)->len);
+		assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+		assert_int_equal(rep.nonce, 0x7777);
+		recs = rep.records;
+		for (i = 0; i < 8; i++) {
+			assert_int_equal(record_next(&recs, &rec), 1);
+			assert_int_equal(rec.eid_mlen, 1);
+			assert_int_equal(rec.act, ACT_NATIVE_FORWARD);
+		}
+		assert_int_equal(record_next(&recs, &rec), 0);
 	}
 	assert_int_equal(fake_role_drops(&role_mr, "map-request: too many records"), 1);
 }

