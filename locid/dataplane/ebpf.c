@@ -74,6 +74,7 @@ struct dp_ebpf {
 	struct dp_prefix *eids;		/* what the EID maps hold */
 	int		 neids;
 	struct pfxset	 pitr, petr;	/* what the PITR and PETR maps hold */
+	struct pfxset	 dallow;	/* decap-allow */
 	struct eb_if	 ifs[EB_MAX_IFS];
 	int		 nifs;
 	struct event	*ev_sync;
@@ -162,6 +163,12 @@ set_build(const struct fib_ent *fe, unsigned fams, struct lb_set *s)
 	uint32_t sumw = 0;
 
 	memset(s, 0, sizeof(*s));
+	for (i = 0; i < fe->nlocs && i < LB_MAX_LOCS; i++) {
+		struct lb_loc *a = &s->all[s->nall++];
+
+		a->fam = fe->loc[i].fam == FIB_V6 ? 6 : 4;
+		memcpy(a->a, fe->loc[i].a, a->fam == 6 ? 16 : 4);
+	}
 	for (i = 0; i < fe->nlocs; i++) {
 		const struct fib_loc *l = &fe->loc[i];
 
@@ -532,6 +539,7 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	eb->cfg.flags = (pol->itr ? LB_F_ITR : 0) | (pol->etr ? LB_F_ETR : 0) |
 	    (pol->pitr ? LB_F_PITR : 0) | (pol->petr ? LB_F_PETR : 0) |
 	    (pol->petr && pol->npetr_pfx == 0 ? LB_F_PETR_ANY : 0) |
+	    (pol->decap_check != DECAP_CHECK_OFF ? LB_F_DECAP_CHECK : 0) |
 	    (eb->cfg.flags & LB_F_DECAP_L3);
 	eb->cfg.port = dp->port ? dp->port : LISP_DATA_PORT;
 	eb->cfg.has4 = pol->rloc4.afi == AFI_IPV4;
@@ -551,6 +559,8 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	    eb->skel->maps.lb_pitr6);
 	pfx_sync(eb, &eb->petr, pol->petr_pfx, pol->npetr_pfx, eb->skel->maps.lb_petr4,
 	    eb->skel->maps.lb_petr6);
+	pfx_sync(eb, &eb->dallow, pol->decap_allow, pol->ndecap_allow,
+	    eb->skel->maps.lb_dallow4, eb->skel->maps.lb_dallow6);
 	for (i = 0; i < pol->neids; i++)
 		eid_maps(eb, &pol->eids[i], 1);
 	for (i = 0; i < eb->neids; i++)
@@ -794,6 +804,7 @@ eb_close(void *arg)
 	free(eb->eids);
 	free(eb->pitr.p);
 	free(eb->petr.p);
+	free(eb->dallow.p);
 	free(eb);
 }
 

@@ -46,12 +46,18 @@ struct lb_cand {
 	__u16		cumw;
 	__u8		a[16];
 };
+struct lb_loc {
+	__u8		fam;		/* 4 or 6 */
+	__u8		pad[3];
+	__u8		a[16];
+};
 struct lb_set {
 	__u8		ncand;
-	__u8		pad;
+	__u8		nall;
 	__u16		sumw;
 	__u32		gen;
 	struct lb_cand	c[LB_MAX_LOCS];
+	struct lb_loc	all[LB_MAX_LOCS];	/* every locator (decap-check) */
 };
 
 /* per-CPU counters of a locator set */
@@ -67,6 +73,7 @@ struct lb_setstat {
 #define LB_F_PITR	8
 #define LB_F_PETR	16
 #define LB_F_PETR_ANY	32	/* no petr-prefix: any inner source */
+#define LB_F_DECAP_CHECK 64	/* decap-check: outer source a locator of the inner's */
 
 struct lb_cfg {
 	__u32		flags;
@@ -120,6 +127,7 @@ struct lb_seen_key {
 	X(LB_DECAP_PASS_UDP_CHECKSUM, "decap_pass_udp_checksum") \
 	X(LB_DECAP_PASS_NOT_OUR_EID, "decap_pass_not_our_eid") \
 	X(LB_DECAP_PASS_PETR_SOURCE, "decap_pass_petr_source") \
+	X(LB_DECAP_PASS_DECAP_CHECK, "decap_pass_decap_check") \
 	X(LB_DECAP_PASS_TTL, "decap_pass_ttl") \
 	X(LB_DECAP_PASS_NESTED, "decap_pass_nested") \
 	X(LB_DECAP_PASS_NO_ROUTE, "decap_pass_no_route") \

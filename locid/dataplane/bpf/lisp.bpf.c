@@ -123,6 +123,23 @@ struct {
 	__type(value, __u32);
 } lb_petr6 SEC(".maps");
 
+/* decap-check: outer sources always accepted (decap-allow) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_EID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_key4);
+	__type(value, __u32);
+} lb_dallow4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_EID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_key6);
+	__type(value, __u32);
+} lb_dallow6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LB_SLOTS);
@@ -495,6 +512,34 @@ to_us(const struct lb_cfg *cfg, const struct pinfo *o)
 	return bpf_map_lookup_elem(&lb_local, &k) != NULL;
 }
 
+/* decap-check (decap_source_ok of dp.c): the outer source is in
+ * decap-allow or a locator of the inner source's mapping. 0 for anything
+ * else, a miss and a pending entry too: the socket path then drops,
+ * counts and, with mapping-system, asks */
+static __always_inline int
+decap_src_ok(const struct pinfo *o, const struct pinfo *in, __u32 iid)
+{
+	struct lb_set *set;
+	__u32 *slot, sl;
+	int i;
+
+	if (lpm_iid(&lb_dallow4, &lb_dallow6, o->ver, 0, o->src) != NULL)
+		return 1;
+	if ((slot = lpm_iid(&lb_fib4, &lb_fib6, in->ver, iid, in->src)) == NULL ||
+	    (sl = *slot) == LB_PASS || (set = bpf_map_lookup_elem(&lb_sets, &sl)) == NULL)
+		return 0;
+#pragma unroll
+	for (i = 0; i < LB_MAX_LOCS; i++) {
+		const struct lb_loc *l = &set->all[i];
+
+		if (i >= set->nall || l->fam != o->ver)
+			continue;
+		if (o->ver == 4 ? eq4(l->a, o->src) : eq16(l->a, o->src))
+			return 1;
+	}
+	return 0;
+}
+
 /* -1: not LISP data to us (the ITR side looks at it) */
 static __always_inline int
 etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratch *sc)
@@ -560,6 +605,8 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 			return pass(LB_DECAP_PASS_PETR_SOURCE);
 		petr = 1;
 	}
+	if (!petr && (cfg->flags & LB_F_DECAP_CHECK) && !decap_src_ok(o, in, iid))
+		return pass(LB_DECAP_PASS_DECAP_CHECK);
 	ttl = in->ttl < o->ttl ? in->ttl : o->ttl;
 	if (ttl <= 1)
 		return pass(LB_DECAP_PASS_TTL);
