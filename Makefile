@@ -133,7 +133,9 @@ $(BUILD)/tests/test_locid_%: tests/unit/test_locid_%.c $(LIBDAEMON) $(LIBLOCID)
 # tests of the Map-Server and Map-Resolver roles against a fake core
 # (tests/unit/fakecore.c implements locid.h): the two roles' objects, the
 # configuration's and liblocid, none of the core, xTR, netlink or TUN
-ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/replay.o $(BUILD)/locid/conf.o \
+ROLE_OBJ  := $(BUILD)/locid/ms.o $(BUILD)/locid/mr.o $(BUILD)/locid/nat_ms.o \
+	     $(BUILD)/locid/rtr.o $(BUILD)/locid/replay.o $(BUILD)/locid/lsec.o \
+	     $(BUILD)/locid/conf.o \
 	     $(BUILD)/locid/parse.o $(BUILD)/locid/lex.o $(BUILD)/tests/unit/fakecore.o
 
 $(BUILD)/tests/unit/fakecore.o: $(BUILD)/locid/parse.c

@@ -6,7 +6,11 @@
  * Map-Notify), then floods ECM Map-Requests with sendmmsg/recvmmsg: a third
  * for proxy-replied prefixes, a third for prefixes the MS forwards to an
  * ETR (a socket of this process receives them), a third for non-LISP
- * space (negative replies). Then the same client runs against a minimal
+ * space (negative replies); then the same requests protected with
+ * LISP-SEC (RFC 9303: the ETRs register with S, so the MS opens each
+ * request, signs its proxy and negative answers and re-signs what it
+ * forwards), whose rate is printed as a ratio to the plain one. Then the
+ * same client runs against a minimal
  * recvmmsg/sendmmsg UDP echo with the same packets (requests, then
  * registers), and prints the ratios.
  * Every phase is bounded by a count and a time limit.
@@ -34,6 +38,7 @@
 #include "auth.h"
 #include "core.h"
 #include "locid.h"
+#include "lsec.h"
 
 #define MS_ADDR		"127.0.0.1"
 #define ETR_ADDR	"127.0.0.2"
@@ -41,6 +46,7 @@
 #define CLIENT_ADDR	"127.0.0.10"
 #define ECHO_PORT	5342
 #define KEY		"bench-s3cret"
+#define OTKKEY		"bench-otk-s3cret"
 #define PKT_MAX		256
 #define BATCH		64
 
@@ -167,7 +173,7 @@ build_registers(struct pkts *p, size_t n4, size_t n6)
 	for (i = 0; i < p->n; i++) {
 		memset(&mr, 0, sizeof(mr));
 		mr.type = LISP_MAP_REGISTER;
-		mr.flags = MREG_M;
+		mr.flags = MREG_M | MREG_S;
 		mr.nonce = i;
 		mr.alg_id = ALG_HMAC_SHA256_128;
 		mr.auth_len = 32;
@@ -196,8 +202,13 @@ build_registers(struct pkts *p, size_t n4, size_t n6)
 
 /* Map-Request i: nonce i; a third each proxy / forwarded / negative */
 static void
-build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport)
+build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec)
 {
+	struct lsec_otks	*otks = NULL;
+	struct conf		 c;
+	const char		*why;
+	size_t			 len;
+
 	struct lisp_map_request	 mr;
 	struct lisp_eid_prefix	 ep;
 	struct lisp_addr	 src, dst;
@@ -244,8 +255,19 @@ build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport)
 			ecm_encode(&w, 0, &src, &dst, sport, LISP_CONTROL_PORT,
 			    inner, ilen);
 		}
-		p->len[i] = (uint16_t)w.len;
+		len = w.len;
+		if (sec) {
+			/* what an ITR with lisp-sec on sends */
+			memset(&c, 0, sizeof(c));
+			c.nlskeys = 1;
+			c.lskeys[0].key_id = 1;
+			c.lskeys[0].secret = (char *)OTKKEY;
+			len = lsec_itr_protect(&otks, &c, p->buf + i * PKT_MAX, len,
+			    PKT_MAX, mr.nonce, 0, &why);
+		}
+		p->len[i] = (uint16_t)len;
 	}
+	lsec_otks_free(otks);
 }
 
 static int
@@ -270,7 +292,16 @@ answer_id(const uint8_t *b, size_t len, uint64_t *id)
 		return 0;
 	}
 	if (t == LISP_ECM && len >= 44) {	/* forwarded request: inner nonce */
-		*id = get_u32(b + 40) | (uint64_t)get_u32(b + 36) << 32;
+		size_t off = 0;
+
+		if (b[0] & 0x08) {	/* S: the LISP-SEC AD comes first */
+			if (len < 38)
+				return -1;
+			off = 32 + get_u16(b + 36);
+		}
+		if (len < off + 44)
+			return -1;
+		*id = get_u32(b + off + 40) | (uint64_t)get_u32(b + off + 36) << 32;
 		return 0;
 	}
 	/* the echo returns our own packets */
@@ -415,6 +446,7 @@ static const char *bench_conf =
     "listen " MS_ADDR "\n"
     "log-rate 5\n"
     "map-request-ratelimit 0\n"
+    "lisp-sec-key 1 \"" OTKKEY "\"\n"
     "timers {\n"
     "	registration-ttl 3600\n"
     "}\n"
@@ -466,9 +498,9 @@ main(int argc, char **argv)
 {
 	size_t			 n4 = 100000, n6 = 10000, nreq = 300000, window = 512;
 	double			 max_s = 10;
-	struct pkts		 regs, reqs;
+	struct pkts		 regs, reqs, sreqs;
 	struct sockaddr_in	 ms, echo;
-	struct result		 rr, rq, re, rre;
+	struct result		 rr, rq, rs, re, rre;
 	pid_t			 locid_pid, echo_pid;
 	long			 rss0, rss1;
 	int			 ch, cl, etr, rx[2];
@@ -507,7 +539,8 @@ main(int argc, char **argv)
 		socklen_t		len = sizeof(sin);
 
 		getsockname(cl, (struct sockaddr *)&sin, &len);
-		build_requests(&reqs, nreq, n4, ntohs(sin.sin_port));
+		build_requests(&reqs, nreq, n4, ntohs(sin.sin_port), 0);
+		build_requests(&sreqs, nreq, n4, ntohs(sin.sin_port), 1);
 	}
 	memset(&ms, 0, sizeof(ms));
 	ms.sin_family = AF_INET;
@@ -526,6 +559,7 @@ main(int argc, char **argv)
 	rx[0] = cl;
 	rx[1] = etr;
 	rq = run(&reqs, cl, rx, 2, &ms, window, max_s);
+	rs = run(&sreqs, cl, rx, 2, &ms, window, max_s);
 	kill(locid_pid, SIGKILL);
 	waitpid(locid_pid, NULL, 0);
 	unlink(sock);
@@ -541,6 +575,7 @@ main(int argc, char **argv)
 
 	print_result("map-register -> map-notify", &rr);
 	print_result("map-request (ecm) answered", &rq);
+	print_result("lisp-sec map-request answered", &rs);
 	print_result("udp echo baseline", &re);
 	print_result("udp echo of the registers", &rre);
 	printf("map-registers accepted/s:   %.0f (target >= 100000)\n",
@@ -550,6 +585,11 @@ main(int argc, char **argv)
 	    ((double)rr.answered / rr.secs) / ((double)rre.answered / rre.secs) : 0);
 	printf("map-requests answered/s:    %.0f (target >= 150000)\n",
 	    rq.secs > 0 ? (double)rq.answered / rq.secs : 0);
+	printf("lisp-sec map-requests/s:    %.0f\n",
+	    rs.secs > 0 ? (double)rs.answered / rs.secs : 0);
+	printf("lisp-sec / plain ratio:     %.2f (target >= 0.7)\n",
+	    rq.answered > 0 && rq.secs > 0 && rs.secs > 0 ?
+	    ((double)rs.answered / rs.secs) / ((double)rq.answered / rq.secs) : 0);
 	printf("echo/s:                     %.0f\n",
 	    re.secs > 0 ? (double)re.answered / re.secs : 0);
 	printf("resolution / echo ratio:    %.2f (target >= 0.6)\n",
@@ -563,5 +603,7 @@ main(int argc, char **argv)
 	free(regs.len);
 	free(reqs.buf);
 	free(reqs.len);
+	free(sreqs.buf);
+	free(sreqs.len);
 	return 0;
 }

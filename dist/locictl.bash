@@ -29,7 +29,7 @@ _locictl()
 	"")
 		COMPREPLY=($(compgen -W "show clear reload lig decode monitor" -- "$cur")) ;;
 	show)
-		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats metrics map-cache database running-config version" -- "$cur"))
+		[[ -z $sub ]] && COMPREPLY=($(compgen -W "site stats metrics map-cache database nat running-config version" -- "$cur"))
 		[[ $sub == site ]] && COMPREPLY=($(compgen -W "--detail" -- "$cur")) ;;
 	clear)
 		[[ -z $sub ]] && COMPREPLY=($(compgen -W "map-cache site stats" -- "$cur")) ;;

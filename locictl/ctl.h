@@ -89,5 +89,6 @@ char	*ctl_fmt_age(long long secs, char *buf, size_t len);
 /* ctl_xtr.c; cmd_show dispatches to them */
 int	show_map_cache(int argc, char **argv);
 int	show_database(int argc, char **argv);
+int	show_nat(struct ctl_opts *);
 
 #endif

@@ -303,7 +303,7 @@ cmd_show(int argc, char **argv)
 	if ((ac = ctl_opts_parse(argc, argv, &o)) == -1)
 		return 2;
 	if (ac < 2) {
-		fprintf(stderr, "usage: locictl show site|stats|metrics|map-cache|database|running-config|version ...\n");
+		fprintf(stderr, "usage: locictl show site|stats|metrics|map-cache|database|nat|running-config|version ...\n");
 		return 2;
 	}
 	if (o.json && o.openmetrics) {
@@ -320,6 +320,8 @@ cmd_show(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "version") == 0)
 		return show_version(&o);
+	if (strcmp(argv[1], "nat") == 0)
+		return show_nat(&o);
 	if (strcmp(argv[1], "running-config") == 0)
 		return show_running_config(&o);
 	if (strcmp(argv[1], "map-cache") == 0 || strcmp(argv[1], "database") == 0) {

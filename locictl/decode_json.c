@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "decode.h"
 #include "lcaf.h"
+#include "lispsec.h"
 #include "msg.h"
 #include "pcap_in.h"
 
@@ -456,9 +457,61 @@ map_request_json(struct rbuf *b, struct msg_err *err)
 	return o;
 }
 
+/* a LISP-SEC EID-AD: what the Map-Server vouches for */
+static void
+lisp_sec_eid_json(json_t *o, const struct ls_eid_ad *ea)
+{
+	char buf[ADDR_STRLEN];
+	json_t *a;
+	int i;
+
+	jset(o, "kdf", json_string(ls_kdf_name(ea->kdf_id)));
+	if (!ea->signed_)
+		return;
+	a = json_array();
+	for (i = 0; i < ea->nrecords; i++)
+		json_array_append_new(a, json_string(prefix_fmt(&ea->pfx[i].eid,
+		    ea->pfx[i].mlen, buf, sizeof(buf))));
+	jset(o, "eid_ad", a);
+	jset(o, "etr_cant_sign", json_boolean(ea->e));
+	jset(o, "eid_hmac", json_string(ls_hmac_name(ea->hmac_id)));
+}
+
+/* the RFC 9303 authentication data of an ECM (sec) or of a Map-Reply
+ * (msg: the whole reply); NULL sec.p: not LISP-SEC */
+static json_t *
+lisp_sec_json(const struct rbuf *sec, const struct rbuf *msg)
+{
+	struct ls_ecm_ad ad;
+	struct ls_reply_ad rad;
+	struct msg_err e;
+	char why[MSG_ERR_LEN];
+	json_t *o = json_object();
+
+	if (msg == NULL) {
+		if (ls_ecm_ad_decode(sec, &ad, &e) == -1) {
+			jset(o, "error", json_string(msg_err_str(&e, why, sizeof(why))));
+			return o;
+		}
+		jset(o, "requested_hmac", json_string(ls_hmac_name(ad.req_hmac_id)));
+		jset(o, "key_id", json_integer(ad.key_id));
+		jset(o, "otk_wrap", json_string(ls_wrap_name(ad.wrap_id)));
+		lisp_sec_eid_json(o, &ad.eid);
+		return o;
+	}
+	if (ls_reply_ad_decode(msg, sec, &rad, &e) == -1) {
+		jset(o, "error", json_string(msg_err_str(&e, why, sizeof(why))));
+		return o;
+	}
+	lisp_sec_eid_json(o, &rad.eid);
+	jset(o, "pkt_hmac", json_string(ls_hmac_name(rad.pkt_hmac_id)));
+	return o;
+}
+
 static json_t *
 map_reply_json(struct rbuf *b, struct msg_err *err)
 {
+	struct rbuf whole = *b;
 	struct lisp_map_reply mr;
 	json_t *o;
 
@@ -470,8 +523,10 @@ map_reply_json(struct rbuf *b, struct msg_err *err)
 	jset(o, "record_count", json_integer(mr.nrecords));
 	jset(o, "nonce", jx64(mr.nonce, 16));
 	jset(o, "records", records_json(mr.records, 0));
-	if (mr.flags & MREP_S)
+	if (mr.flags & MREP_S) {
 		jset(o, "lisp_sec_len", json_integer((json_int_t)mr.sec.len));
+		jset(o, "lisp_sec", lisp_sec_json(&mr.sec, &whole));
+	}
 	return o;
 }
 
@@ -577,8 +632,11 @@ ecm_json(struct rbuf *b, const struct decode_opts *opt, int depth,
 	o = json_object();
 	jset(o, "type", json_string("ecm"));
 	jset(o, "flags", jflags(ecm.flags, ecm_flags));
-	if (ecm.flags & ECM_S)
+	if (ecm.flags & ECM_S) {
 		jset(o, "sec_len", json_integer((json_int_t)ecm.sec.len));
+		if (ecm.sec.len > 0 && ecm.sec.p[0] == LS_AD_LISPSEC)
+			jset(o, "lisp_sec", lisp_sec_json(&ecm.sec, NULL));
+	}
 	in = json_object();
 	jset(in, "ip_version", json_integer(ecm.ip_version));
 	jset(in, "ip_src", jaddr_str(&ecm.src));

@@ -239,10 +239,52 @@ static const struct fld reload_role_f[RR_NF] = {
 };
 TABLE(fld_reload_role, "reload role", "reload", "roles.*", reload_role_f);
 
+static const struct fld nat_f[NAT_NF] = {
+	[NAT_ENABLED] =		{ "nat_traversal", "NAT traversal", FLD_BOOL, 0, NULL, NULL, 0 },
+	[NAT_UPLINKS] =		{ "uplinks", "Uplinks", FLD_ARR, 0, NULL, NULL, 0 },
+	[NAT_RTR] =		{ "rtr", "RTR", FLD_BOOL, 0, NULL, NULL, 0 },
+	[NAT_XTRS] =		{ "xtrs", "xTRs behind NAT", FLD_ARR, 0, NULL, NULL, 0 },
+};
+TABLE(fld_nat, "nat", "show-nat", "", nat_f);
+
+static const struct fld nat_uplink_f[NU_NF] = {
+	[NU_UPLINK] =		{ "uplink", "Uplink", FLD_STR, 0, NULL, NULL, 0 },
+	[NU_MS] =		{ "map_server", "Map-Server", FLD_STR, 0, NULL, NULL, 0 },
+	[NU_STATE] =		{ "state", "State", FLD_STR, 0, NULL, NULL, 0 },
+	[NU_GLOBAL] =		{ "global", "Global RLOC", FLD_STR, 0, NULL, NULL, 0 },
+	[NU_GLOBAL_PORT] =	{ "global_port", "Port", FLD_INT, 0, NULL, NULL, 0 },
+	[NU_LOCAL_PORT] =	{ "local_port", "Local port", FLD_INT, 0, NULL, NULL, 0 },
+	[NU_RTRS] =		{ "rtrs", "RTRs", FLD_ARR, 0, NULL, NULL, 0 },
+	[NU_REQUESTS] =		{ "requests", "Info-Requests", FLD_INT, OM_COUNTER,
+	    "locid_nat_info_requests", "Info-Requests sent per uplink and map-server", 0 },
+	[NU_REPLIES] =		{ "replies", "Info-Replies", FLD_INT, OM_COUNTER,
+	    "locid_nat_info_replies", "Info-Replies accepted per uplink and map-server", 0 },
+	[NU_CHANGES] =		{ "binding_changes", "Binding changes", FLD_INT, OM_COUNTER,
+	    "locid_nat_binding_changes", "Changes of the NAT's mapping seen", 0 },
+	[NU_LAST_REPLY] =	{ "last_reply_s_ago", "Last reply", FLD_INT, 0, NULL, NULL, 0 },
+};
+TABLE(fld_nat_uplink, "nat uplink", "show-nat", "uplinks[]", nat_uplink_f);
+
+static const struct fld nat_xtr_f[NX_NF] = {
+	[NX_XTR_ID] =		{ "xtr_id", "xTR-ID", FLD_STR, 0, NULL, NULL, 0 },
+	[NX_SITE_ID] =		{ "site_id", "Site-ID", FLD_INT, 0, NULL, NULL, 0 },
+	[NX_STATE] =		{ "state", "State", FLD_STR, 0, NULL, NULL, 0 },
+	[NX_EIDS] =		{ "eid_prefixes", "EID-prefixes", FLD_ARR, 0, NULL, NULL, 0 },
+	[NX_GLOBAL] =		{ "global", "Global RLOC", FLD_STR, 0, NULL, NULL, 0 },
+	[NX_GLOBAL_PORT] =	{ "global_port", "Port", FLD_INT, 0, NULL, NULL, 0 },
+	[NX_PRIVATE] =		{ "private", "Private RLOC", FLD_STR, 0, NULL, NULL, 0 },
+	[NX_MS] =		{ "map_server", "Map-Server", FLD_STR, 0, NULL, NULL, 0 },
+	[NX_EXPIRES] =		{ "expires_in", "Expires", FLD_INT, 0, NULL, NULL, 0 },
+	[NX_REGISTERS] =	{ "registers", "Registers", FLD_INT, 0, NULL, NULL, 0 },
+	[NX_NOTIFIES] =		{ "notifies", "Notifies", FLD_INT, 0, NULL, NULL, 0 },
+};
+TABLE(fld_nat_xtr, "rtr xtr", "show-nat", "xtrs[]", nat_xtr_f);
+
 const struct fld_table *const fld_tables[] = {
 	&fld_site, &fld_reg, &fld_reg_rloc, &fld_mc, &fld_mc_loc, &fld_db,
 	&fld_db_map, &fld_db_loc, &fld_db_ms, &fld_stats, &fld_msg_types,
-	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role, NULL
+	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role,
+	&fld_nat, &fld_nat_uplink, &fld_nat_xtr, NULL
 };
 
 json_t *

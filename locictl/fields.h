@@ -69,6 +69,11 @@ enum { XTR_ENCAP_PKTS, XTR_ENCAP_BYTES, XTR_DECAP_PKTS, XTR_DECAP_BYTES,
 	XTR_EBPF, XTR_MAP_RESOLVERS, XTR_SMR, XTR_NF };
 enum { MR_ADDR, MR_STATE, MR_REQUESTS, MR_ANSWERED, MR_TIMEOUTS, MR_RETRY,
 	MR_NF };
+enum { NAT_ENABLED, NAT_UPLINKS, NAT_RTR, NAT_XTRS, NAT_NF };
+enum { NX_XTR_ID, NX_SITE_ID, NX_STATE, NX_EIDS, NX_GLOBAL, NX_GLOBAL_PORT,
+	NX_PRIVATE, NX_MS, NX_EXPIRES, NX_REGISTERS, NX_NOTIFIES, NX_NF };
+enum { NU_UPLINK, NU_MS, NU_STATE, NU_GLOBAL, NU_GLOBAL_PORT, NU_LOCAL_PORT,
+	NU_RTRS, NU_REQUESTS, NU_REPLIES, NU_CHANGES, NU_LAST_REPLY, NU_NF };
 enum { CLR_CLEARED, CLR_NF };
 enum { RL_RELOADED, RL_CONFIG, RL_ROLES, RL_NF };
 enum { RR_RESULT, RR_REASON, RR_NF };
@@ -77,6 +82,7 @@ extern const struct fld_table	fld_site, fld_reg, fld_reg_rloc, fld_mc,
 				fld_mc_loc, fld_db, fld_db_map, fld_db_loc,
 				fld_db_ms, fld_stats, fld_msg_types, fld_xtr,
 				fld_mr, fld_clear, fld_reload,
+				fld_nat, fld_nat_uplink, fld_nat_xtr,
 				fld_reload_role;
 /* every table, NULL-terminated, for the schema test */
 extern const struct fld_table	*const fld_tables[];

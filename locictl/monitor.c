@@ -161,7 +161,7 @@ cmd_monitor(int argc, char **argv)
 				goto usage;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			printf("usage: locictl monitor [--json] [-c COUNT] [-t SECONDS] [KIND...]\n"
-			    "kinds: rx tx map-cache register rloc smr\n");
+			    "kinds: rx tx map-cache register rloc map-resolver smr\n");
 			json_decref(kinds);
 			return 0;
 		} else if (argv[i][0] == '-') {

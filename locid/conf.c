@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "lcaf.h"
 #include "msg.h"
 #include "confpriv.h"
 
@@ -29,6 +30,7 @@ const struct conf_role_kw conf_role_kws[ROLE_MAX + 1] = {
 	[ROLE_ETR] = { "etr", offsetof(struct conf, etr) },
 	[ROLE_PITR] = { "pitr", offsetof(struct conf, pitr) },
 	[ROLE_PETR] = { "petr", offsetof(struct conf, petr) },
+	[ROLE_RTR] = { "rtr", offsetof(struct conf, rtr) },
 	[ROLE_MAX] = { NULL, 0 },
 };
 
@@ -73,6 +75,8 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->map_servers);
 	TAILQ_INIT(&c->map_resolvers);
 	TAILQ_INIT(&c->petrs);
+	TAILQ_INIT(&c->nat_rtrs);
+	c->info_interval = 15;
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
 	TAILQ_INIT(&c->decap_allow);
@@ -146,8 +150,11 @@ conf_free(struct conf *c)
 		free(ms->key.secret);
 		free(ms);
 	}
+	for (i = 0; i < c->nlskeys; i++)
+		free(c->lskeys[i].secret);
 	ENTRIES_FREE(&c->map_resolvers, conf_peer);
 	ENTRIES_FREE(&c->petrs, conf_peer);
+	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->decap_allow, conf_prefix);
@@ -955,6 +962,56 @@ conf_description(struct parse_ctx *ctx, int line, char *s)
 }
 
 void
+conf_lisp_sec(struct parse_ctx *ctx, int line, char *s)
+{
+	if (conf_toplevel(ctx, line, "lisp-sec") == 0) {
+		if (strcmp(s, "off") == 0)
+			ctx->conf->lisp_sec = LISPSEC_OFF;
+		else if (strcmp(s, "on") == 0)
+			ctx->conf->lisp_sec = LISPSEC_ON;
+		else if (strcmp(s, "required") == 0)
+			ctx->conf->lisp_sec = LISPSEC_REQUIRED;
+		else
+			conf_error(ctx, line, "lisp-sec must be off, on or required");
+	}
+	free(s);
+}
+
+/* the pre-shared secret an ITR wraps its one-time keys with and a
+ * Map-Resolver / Map-Server unwraps them with (RFC 9303 §6.5) */
+void
+conf_lisp_sec_key(struct parse_ctx *ctx, int line, uint64_t id, char *secret)
+{
+	struct conf *c = ctx->conf;
+	int i;
+
+	if (conf_toplevel(ctx, line, "lisp-sec-key") == -1 ||
+	    conf_range(ctx, line, "lisp-sec-key id", id, 0, 255) == -1)
+		goto out;
+	if (*secret == '\0') {
+		conf_error(ctx, line, "lisp-sec-key secret is empty");
+		goto out;
+	}
+	for (i = 0; i < c->nlskeys; i++)
+		if (c->lskeys[i].key_id == id) {
+			conf_error(ctx, line, "lisp-sec-key %u defined twice",
+			    (unsigned)id);
+			goto out;
+		}
+	if (c->nlskeys == (int)(sizeof(c->lskeys) / sizeof(c->lskeys[0]))) {
+		conf_error(ctx, line, "more than %zu lisp-sec-keys",
+		    sizeof(c->lskeys) / sizeof(c->lskeys[0]));
+		goto out;
+	}
+	c->lskeys[c->nlskeys].key_id = (uint8_t)id;
+	c->lskeys[c->nlskeys].alg = 0;
+	c->lskeys[c->nlskeys++].secret = secret;
+	return;
+out:
+	free(secret);
+}
+
+void
 conf_site_key(struct parse_ctx *ctx, int line, uint64_t id, char *alg,
     char *secret)
 {
@@ -1223,6 +1280,24 @@ out:
 	free(s);
 }
 
+/* the RTRs a Map-Server names in its Info-Replies: at most as many as
+ * one NAT-Traversal LCAF carries */
+void
+conf_nat_rtr(struct parse_ctx *ctx, int line, char *s)
+{
+	struct conf_peer	*p;
+	int			 n = 0;
+
+	TAILQ_FOREACH(p, &ctx->conf->nat_rtrs, entry)
+		n++;
+	if (n == NAT_RTR_MAX) {
+		conf_error(ctx, line, "more than %d nat-rtr", NAT_RTR_MAX);
+		free(s);
+		return;
+	}
+	conf_peer(ctx, line, "nat-rtr", &ctx->conf->nat_rtrs, s);
+}
+
 void
 conf_tun(struct parse_ctx *ctx, int line, char *name, int has_mtu,
     uint64_t mtu)
@@ -1288,6 +1363,13 @@ role_check(struct parse_ctx *ctx, int role, int line)
 	case ROLE_ITR:
 		if (TAILQ_EMPTY(&c->map_resolvers))
 			conf_error(ctx, line, "role itr needs a map-resolver");
+		if (c->lisp_sec != LISPSEC_OFF && c->nlskeys == 0)
+			conf_error(ctx, line, "role itr with lisp-sec needs a "
+			    "lisp-sec-key");
+		break;
+	case ROLE_RTR:
+		if (TAILQ_EMPTY(&c->map_servers))
+			conf_error(ctx, line, "role rtr needs a map-server");
 		break;
 	case ROLE_PITR:
 		if (TAILQ_EMPTY(&c->pitr_prefixes))
@@ -1319,7 +1401,7 @@ conf_finish(struct parse_ctx *ctx)
 		if (m->ttl == 0)
 			m->ttl = c->timers.map_cache_ttl;
 	if (!c->map_server && !c->map_resolver && !c->itr && !c->etr &&
-	    !c->pitr && !c->petr)
+	    !c->pitr && !c->petr && !c->rtr)
 		conf_error(ctx, 0, "no role configured");
 	if (c->control_ro_path == NULL &&
 	    strlen(conf_control_path(c)) + 3 > CONTROL_PATH_MAX)

@@ -20,6 +20,11 @@ enum decap_check {
 	DECAP_CHECK_MAPPING_SYSTEM,	/* and asks the mapping system on a miss */
 };
 
+/* lisp-sec: what an ITR asks for and accepts (RFC 9303) */
+#define LISPSEC_OFF		0
+#define LISPSEC_ON		1	/* ask, verify signed answers, take unsigned ones */
+#define LISPSEC_REQUIRED	2	/* refuse unsigned answers */
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -119,6 +124,7 @@ struct conf {
 	int		 etr;
 	int		 pitr;
 	int		 petr;
+	int		 rtr;			/* NAT traversal RTR */
 	/* general */
 	char		*control_path;		/* /run/locid.sock */
 	char		*control_ro_path;	/* NULL: control_path + ".ro" */
@@ -162,9 +168,17 @@ struct conf {
 	size_t		 map_cache_limit;	/* ITR: cached entries, 100000 */
 	int		 reply_min_len4, reply_min_len6;	/* shortest positive record, 8 / 16 */
 	int		 registrants_per_prefix;	/* MS: ETRs registering one prefix, 16 */
+	int		 lisp_sec;		/* LISPSEC_OFF / _ON / _REQUIRED */
+	int		 nlskeys;
+	struct conf_key	 lskeys[4];		/* lisp-sec-key: ITR/MR OTK wrapping */
 	uint8_t		 xtr_id[16];
 	int		 has_xtr_id;
 	uint64_t	 site_id;
+	/* NAT traversal (draft-ermagan-lisp-nat-traversal) */
+	struct conf_peers nat_rtrs;		/* MS: RTRs named in Info-Replies */
+	int		 info_unauth;		/* MS: answer unauthenticated Info-Requests */
+	int		 nat_traversal;		/* ETR: detect NAT by Info-Request */
+	uint32_t	 info_interval;		/* ETR: s between Info-Requests, 15 */
 };
 
 /* parse path; on error return NULL and write "file:line: reason" to err */

@@ -14,7 +14,8 @@
 #define CONF_MAXERRORS	10
 
 enum conf_role {
-	ROLE_MS, ROLE_MR, ROLE_ITR, ROLE_ETR, ROLE_PITR, ROLE_PETR, ROLE_MAX
+	ROLE_MS, ROLE_MR, ROLE_ITR, ROLE_ETR, ROLE_PITR, ROLE_PETR, ROLE_RTR,
+	ROLE_MAX
 };
 
 enum conf_block {
@@ -104,9 +105,12 @@ void	 conf_map_server(struct parse_ctx *, int, char *, uint64_t, char *,
 void	 conf_xtr_id(struct parse_ctx *, int, char *);
 void	 conf_peer(struct parse_ctx *, int, const char *, struct conf_peers *,
 	    char *);
+void	 conf_nat_rtr(struct parse_ctx *, int, char *);
 void	 conf_tun(struct parse_ctx *, int, char *, int, uint64_t);
 void	 conf_prefix_list(struct parse_ctx *, int, const char *,
 	    struct conf_prefixes *, char *);
+void	 conf_lisp_sec(struct parse_ctx *, int, char *);
+void	 conf_lisp_sec_key(struct parse_ctx *, int, uint64_t, char *);
 int	 conf_toplevel(struct parse_ctx *, int, const char *);
 int	 conf_finish(struct parse_ctx *);
 

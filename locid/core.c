@@ -132,6 +132,67 @@ locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
 	return 0;
 }
 
+/* the same from a given local address (an uplink's, for NAT detection):
+ * not queued, sent at once with IP_PKTINFO / IPV6_PKTINFO */
+int
+locid_send_from(struct locid *l, const struct lisp_addr *src,
+    const struct sockaddr *dst, const void *buf, size_t len)
+{
+	union { struct cmsghdr h; uint8_t b[CMSG_SPACE(sizeof(struct in6_pktinfo))]; } cb;
+	struct msghdr	 mh;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	int		 fd;
+
+	if (src == NULL || addr_bytes(src) == NULL)
+		return locid_send(l, dst, buf, len);
+	fd = dst->sa_family == AF_INET ? l->core->sock4 :
+	    dst->sa_family == AF_INET6 ? l->core->sock6 : -1;
+	if (fd == -1 || (dst->sa_family == AF_INET) != (src->afi == AFI_IPV4)) {
+		core_drop(l, CORE_DROP_TX_NO_SOCKET);
+		return -1;
+	}
+	memset(&mh, 0, sizeof(mh));
+	memset(&cb, 0, sizeof(cb));
+	iov.iov_base = (void *)(uintptr_t)buf;
+	iov.iov_len = len;
+	mh.msg_name = (void *)(uintptr_t)dst;
+	mh.msg_namelen = dst->sa_family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cb.b;
+	c = &cb.h;
+	if (dst->sa_family == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi_spec_dst, addr_bytes(src), 4);
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	} else {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi6_addr, addr_bytes(src), 16);
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	if (sendmsg(fd, &mh, 0) == -1) {
+		tx_failed(l, dst, errno);
+		return -1;
+	}
+	if (len > 0)
+		l->core->stats.tx[((const uint8_t *)buf)[0] >> 4]++;
+	return 0;
+}
+
 int
 core_can_send(const struct locid *l, const struct lisp_addr *a)
 {
@@ -258,6 +319,20 @@ core_resolver_set(struct locid *l, const struct resolver *r, void *arg)
 	l->core->resolver_arg = arg;
 }
 
+void
+core_natfib_set(struct locid *l, const struct natfib *f, void *arg)
+{
+	l->core->natfib = f;
+	l->core->natfib_arg = arg;
+}
+
+const struct natfib *
+core_natfib(struct locid *l, void **arg)
+{
+	*arg = l->core->natfib_arg;
+	return l->core->natfib;
+}
+
 const struct resolver *
 core_resolver(struct locid *l, void **arg)
 {
@@ -292,6 +367,10 @@ static const enum core_drop untaken[RX__N] = {
 	[RX_SMR] = CORE_DROP_SMR_WITHOUT_ITR,
 	[RX_ECM_REQUEST] = CORE_DROP_REQUEST_NO_ROLE,
 	[RX_ECM_FORWARDED] = CORE_DROP_REQUEST_NO_ROLE,
+	[RX_INFO_REQUEST] = CORE_DROP_INFO_NO_ROLE,
+	[RX_INFO_REPLY] = CORE_DROP_INFO_REPLY_UNEXPECTED,
+	[RX_ECM_REGISTER] = CORE_DROP_ECM_REGISTER_NO_ROLE,
+	[RX_ECM_NOTIFY] = CORE_DROP_ECM_REGISTER_NO_ROLE,
 };
 
 /* 1 if a running role has a hook for kind */
@@ -355,6 +434,7 @@ core_dispatch(struct locid *l, const struct pkt *p)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct lisp_info		 info;
 	struct msg_in			 m;
 	enum rx_kind			 kind;
 
@@ -416,6 +496,25 @@ core_dispatch(struct locid *l, const struct pkt *p)
 			drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM, &err);
 			return;
 		}
+		if (ecm.inner.len >= 4 && (ecm.inner.p[0] >> 4 == LISP_MAP_REGISTER ||
+		    ecm.inner.p[0] >> 4 == LISP_MAP_NOTIFY)) {
+			kind = ecm.inner.p[0] >> 4 == LISP_MAP_REGISTER ?
+			    RX_ECM_REGISTER : RX_ECM_NOTIFY;
+			if (!kind_wanted(l, kind)) {
+				drop_dispatch(l, p, untaken[kind], NULL);
+				return;
+			}
+			b = ecm.inner;
+			if (map_register_decode(&b, &reg, &err) == -1) {
+				c->stats.rx_bad++;
+				drop_dispatch(l, p, CORE_DROP_MALFORMED_ECM_REGISTER, &err);
+				return;
+			}
+			m.ecm = &ecm;
+			m.reg = &reg;
+			deliver(l, kind, &m);
+			return;
+		}
 		if (ecm.inner.len < 4 || ecm.inner.p[0] >> 4 != LISP_MAP_REQUEST) {
 			drop_dispatch(l, p, CORE_DROP_ECM_WITHOUT_REQUEST, NULL);
 			return;
@@ -435,6 +534,20 @@ core_dispatch(struct locid *l, const struct pkt *p)
 		m.ecm = &ecm;
 		m.mreq = &mreq;
 		dispatch_request(l, &m);
+		return;
+	case LISP_INFO:
+		kind = (p->buf[0] & (INFO_R >> 24)) ? RX_INFO_REPLY : RX_INFO_REQUEST;
+		if (!kind_wanted(l, kind)) {
+			drop_dispatch(l, p, untaken[kind], NULL);
+			return;
+		}
+		if (info_decode(&b, &info, &err) == -1) {
+			c->stats.rx_bad++;
+			drop_dispatch(l, p, CORE_DROP_MALFORMED_INFO, &err);
+			return;
+		}
+		m.info = &info;
+		deliver(l, kind, &m);
 		return;
 	default:
 		drop_dispatch(l, p, CORE_DROP_UNSUPPORTED_TYPE, NULL);
@@ -827,10 +940,14 @@ core_stats_json(struct locid *l)
 	d = json_object();
 	dm = json_object();
 	lim = json_object();
+	/* every message type of the protocol, zero or not (the text view
+	 * shows them all); the reserved numbers only when something came */
 	for (i = 0; i < 16; i++) {
-		if (c->stats.rx[i] != 0)
+		int known = (i >= LISP_MAP_REQUEST && i <= LISP_ECM) || i == 15;
+
+		if (known || c->stats.rx[i] != 0)
 			json_object_set_new(rx, type_key(i), json_integer((json_int_t)c->stats.rx[i]));
-		if (c->stats.tx[i] != 0)
+		if (known || c->stats.tx[i] != 0)
 			json_object_set_new(tx, type_key(i), json_integer((json_int_t)c->stats.tx[i]));
 	}
 	sup = c->logrl.suppressed;

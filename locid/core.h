@@ -46,6 +46,8 @@ struct core {
 	uint8_t			*rxbuf;		/* receive batch buffers */
 	const struct resolver	*resolver;
 	void			*resolver_arg;
+	const struct natfib	*natfib;
+	void			*natfib_arg;
 	/* the last reload, for its reply */
 	enum role_change	 change[ROLES_MAX];
 	char			 change_err[ROLES_MAX][256];

@@ -62,6 +62,10 @@ struct decap {
  * inner packet). checks the header and the inner IP header, trims to the
  * inner length and sets inner TTL = min(inner, outer_ttl). */
 int	decap_parse(uint8_t *p, size_t len, int outer_ttl, struct decap *, const char **why);
+/* the UDP payload of a decapsulated packet (a control message carried in
+ * a data packet: the NAT draft's Data-Map-Notify), within the UDP length;
+ * -1 with a reason when it is not UDP or does not fit */
+int	decap_udp_payload(const struct decap *, struct rbuf *, const char **why);
 
 /* an ICMP fragmentation-needed (IPv4) or packet-too-big (IPv6) message back
  * to the source of pkt, from the address from, announcing mtu. returns its

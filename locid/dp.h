@@ -79,7 +79,11 @@ struct dp_ctl {
 	void		(*miss)(void *arg, struct dp_miss *);
 	/* a decapsulated packet was delivered to our EID space */
 	void		(*decap)(void *arg, const struct sockaddr *from, const struct decap *);
+	/* a control message in a data packet (instance-id 0xFFFFFF: the
+	 * Data-Map-Notify of the NAT traversal draft); NULL: not wanted */
+	void		(*control)(void *arg, const struct sockaddr *from, const struct decap *);
 };
+#define DP_CONTROL_IID	0xFFFFFFu
 
 /* the drops of the data plane */
 #define DP_DROPS(X) \

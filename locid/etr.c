@@ -11,7 +11,9 @@
 
 #include "auth.h"
 #include "locid.h"
+#include "nat.h"
 #include "smr.h"
+#include "lsec.h"
 #include "xtr.h"
 
 #define QUICK_REGISTERS		3
@@ -79,6 +81,62 @@ db_record_encode(struct wbuf *w, const struct xtr_db *db, const struct lisp_addr
 	}
 }
 
+/* one EID-record whose locators are the RTRs we register through (R
+ * set, as the NAT draft §5.1.1 says; not local) */
+static void
+db_record_rtrs(struct wbuf *w, const struct xtr_db *db,
+    const struct lisp_addr *rtr, int nrtr, int withdraw)
+{
+	struct lisp_record rec;
+	struct lisp_rloc r;
+	int i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = withdraw ? 0 : db->ttl;
+	rec.nrlocs = (uint8_t)nrtr;
+	rec.eid_mlen = (uint8_t)db->mlen;
+	rec.act = ACT_NO_ACTION;
+	rec.auth = 1;
+	rec.eid = db->eid;
+	record_encode(w, &rec);
+	for (i = 0; i < nrtr; i++) {
+		memset(&r, 0, sizeof(r));
+		r.priority = 1;
+		r.weight = (uint8_t)(100 / nrtr);
+		r.mpriority = 255;
+		r.flags = RLOC_R;
+		r.addr = rtr[i];
+		rloc_encode(w, &r);
+	}
+}
+
+/* the Map-Register in an ECM (R) to the first RTR, from the data port so
+ * that the NAT's binding for it is the one the RTR sends data to */
+static int
+send_via_rtr(struct xtr *x, const struct xtr_ms *ms, const struct lisp_addr *local,
+    const struct lisp_addr *rtr, const uint8_t *msg, size_t len)
+{
+	uint8_t buf[4096 + 64];
+	struct wbuf w;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd = rtr->afi == AFI_IPV6 ? x->dp.udp6 : x->dp.udp4;
+
+	wbuf_init(&w, buf, sizeof(buf));
+	ecm_encode(&w, ECM_R, local, &ms->addr, LISP_CONTROL_PORT,
+	    LISP_CONTROL_PORT, msg, len);
+	if (w.err || fd == -1 || local->afi != ms->addr.afi)
+		return -1;
+	sl = sockaddr_from_addr(&ss, rtr, LISP_CONTROL_PORT);
+	if (sendto(fd, buf, w.len, 0, (struct sockaddr *)&ss, sl) == -1) {
+		log_limited(&x->logrl, "etr: map-register via rtr %s: %s",
+		    addr_fmt(rtr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* a Map-Register of dbs[0..n) to ms; withdraw: Record TTL 0, no Map-Notify */
 static int
 send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
@@ -87,14 +145,18 @@ send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
 	struct conf *c = x->l->conf;
 	struct lisp_map_register reg;
 	struct sockaddr_storage ss;
+	struct lisp_addr local, rtr[NAT_RTR_MAX];
 	uint8_t buf[4096];
 	struct wbuf w;
-	int i, alen;
+	int i, alen, nrtr;
 
 	memset(&reg, 0, sizeof(reg));
 	reg.type = LISP_MAP_REGISTER;
 	reg.flags = (ms->proxy_reply ? MREG_P : 0) |
 	    (ms->want_notify && !withdraw ? MREG_M : 0);
+	/* S: we sign our Map-Replies when the Map-Server asks (RFC 9303 §6.3) */
+	if (x->l->conf->lisp_sec != LISPSEC_OFF)
+		reg.flags |= MREG_S;
 	reg.nonce = ++x->reg_nonce;
 	reg.key_id = ms->key_id;
 	reg.alg_id = ms->alg;
@@ -106,6 +168,15 @@ send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
 		memcpy(reg.xtr_id, c->xtr_id, XTR_ID_LEN);
 		reg.site_id = c->site_id;
 	}
+	/* behind a NAT: the RTRs are our locators, proxy-reply and
+	 * Map-Notify asked for, through the first RTR */
+	if ((nrtr = natx_rtrs(x->nat, &ms->addr, &local, rtr, NAT_RTR_MAX)) > 0)
+		reg.flags |= MREG_P | (withdraw ? 0 : MREG_M);
+	if (c->nat_traversal) {	/* one xTR-ID, direct or through an RTR */
+		reg.has_ids = 1;
+		memcpy(reg.xtr_id, natx_xtr_id(x->nat), XTR_ID_LEN);
+		reg.site_id = c->site_id;
+	}
 	wbuf_init(&w, buf, sizeof(buf));
 	map_register_encode_hdr(&w, &reg);
 	for (i = 0; i < n; i++) {
@@ -113,7 +184,10 @@ send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
 
 		if (withdraw)
 			d.ttl = 0;
-		db_record_encode(&w, &d, NULL);
+		if (nrtr > 0)
+			db_record_rtrs(&w, &d, rtr, nrtr, withdraw);
+		else
+			db_record_encode(&w, &d, NULL);
 	}
 	map_register_encode_trailer(&w, &reg);
 	if (w.err) {
@@ -130,9 +204,14 @@ send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
 		ms->nnonces--;
 	}
 	ms->nonces[ms->nnonces++] = reg.nonce;
-	sockaddr_from_addr(&ss, &ms->addr, c->control_port ? c->control_port : LISP_CONTROL_PORT);
-	if (locid_send(x->l, (struct sockaddr *)&ss, buf, w.len) == -1)
-		return -1;
+	if (nrtr > 0) {
+		if (send_via_rtr(x, ms, &local, &rtr[0], buf, w.len) == -1)
+			return -1;
+	} else {
+		sockaddr_from_addr(&ss, &ms->addr, c->control_port ? c->control_port : LISP_CONTROL_PORT);
+		if (locid_send(x->l, (struct sockaddr *)&ss, buf, w.len) == -1)
+			return -1;
+	}
 	if (withdraw)
 		return 0;
 	ms->registers++;
@@ -156,6 +235,10 @@ etr_send_register(struct xtr *x, struct xtr_ms *ms)
 		    addr_fmt(&ms->addr, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return -1;
 	}
+	/* with nat-traversal, not before we know whether we are behind a
+	 * NAT (else a private RLOC would be registered first) */
+	if (natx_probing(x->nat, &ms->addr))
+		return -1;
 	return send_register(x, ms, x->db, x->ndb, 0);
 }
 
@@ -283,6 +366,39 @@ etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register
 	    (char[64]){ 0 }, 64));
 }
 
+/* a Data-Map-Notify: the inner packet is IP + UDP + Map-Notify; it is
+ * then checked as any Map-Notify (our nonce, the Map-Server's key) */
+void
+etr_data_notify_in(void *arg, const struct sockaddr *from, const struct decap *d)
+{
+	struct xtr			*x = arg;
+	struct lisp_map_register	 n;
+	struct msg_err			 err;
+	struct rbuf			 b;
+	struct pkt			 p;
+	const char			*why;
+
+	if (decap_udp_payload(d, &b, &why) == -1 || b.len < 4 ||
+	    b.p[0] >> 4 != LISP_MAP_NOTIFY) {
+		x->drops[XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED]++;
+		log_limited(&x->logrl, "etr: data-map-notify from %s dropped: %s",
+		    sa_fmt(from, (char[64]){ 0 }, 64), b.len < 4 ? why : "not a map-notify");
+		return;
+	}
+	if (map_register_decode(&b, &n, &err) == -1) {
+		x->drops[XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED]++;
+		log_limited(&x->logrl, "etr: data-map-notify from %s dropped: %s",
+		    sa_fmt(from, (char[64]){ 0 }, 64), err.reason);
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	memcpy(&p.src, from, from->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	p.buf = n.msg.p;
+	p.len = n.msg.len;
+	etr_notify_in(x, &p, &n);
+}
+
 static unsigned
 rl_hash(const struct lisp_addr *a)
 {
@@ -394,7 +510,12 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 	uint8_t buf[1400];
 	struct wbuf w;
 	uint16_t port, lport;
-	int nmatch = 0, i, probe = (q->flags & MREQ_P) != 0;
+	int nmatch = 0, i, probe = (q->flags & MREQ_P) != 0, sec = 0;
+	struct ls_ecm_ad ad;
+	uint8_t ms_otk[LS_OTK_LEN];
+	uint16_t hmac_id = LS_HMAC_SHA256_128;
+	size_t adlen = 0;
+	const char *why;
 
 	if (!x->etr) {
 		x->drops[XTR_DROP_MAP_REQUEST_WITHOUT_ETR_ROLE]++;
@@ -461,10 +582,25 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		return;
 	addr_from_sockaddr(&local, (const struct sockaddr *)&p->dst, &lport);
 	addr_from_sockaddr(&probed, (const struct sockaddr *)&p->src, &port);
+	/* a protected request forwarded by the Map-Server: sign the answer
+	 * with the MS-OTK and pass its EID-AD on (RFC 9303 §6.8) */
+	if (!probe && (sec = lsec_etr_open(x->ms, x->nms, &probed, ecm, q->nonce,
+	    &ad, ms_otk, &why)) == -1) {
+		x->drops[XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED]++;
+		log_limited(&x->logrl, "etr: protected map-request from %s dropped: "
+		    "lisp-sec: %s", sa_fmt((const struct sockaddr *)&p->src,
+		    (char[64]){ 0 }, 64), why);
+		return;
+	}
+	if (sec == 1) {
+		hmac_id = ls_hmac_len(ad.req_hmac_id) > 0 ? ad.req_hmac_id :
+		    LS_HMAC_SHA256_128;
+		adlen = 4 + ad.eid.raw.len + 4 + (size_t)ls_hmac_len(hmac_id);
+	}
 	if (ecm != NULL)
 		port = ecm->sport;
 	memset(&rep, 0, sizeof(rep));
-	rep.flags = probe ? MREP_P : 0;
+	rep.flags = probe ? MREP_P : sec == 1 ? MREP_S : 0;
 	rep.nonce = q->nonce;
 	rep.nrecords = (uint8_t)nmatch;
 	wbuf_init(&w, buf, sizeof(buf));
@@ -476,13 +612,19 @@ etr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
 		/* no larger than the request that asked, but for its first
 		 * record's answer (the mapping asked for and the
 		 * more-specifics inside it go back whole: without them the
-		 * ITR would forward their space by the covering entry) */
-		if (i > 0 && first[i] && !w.err && w.len > p->len) {
+		 * ITR would forward their space by the covering entry);
+		 * a signed answer counts its authentication data too */
+		if (i > 0 && first[i] && !w.err && w.len + adlen > p->len) {
 			w.len = len;
 			break;
 		}
 	}
 	buf[3] = (uint8_t)i;	/* Record Count: those that fit */
+	if (sec == 1 && !w.err) {
+		ls_reply_ad_encode(lsec_crypto(), &w, ad.eid.raw.p, ad.eid.raw.len,
+		    hmac_id, ms_otk);
+		explicit_bzero(ms_otk, sizeof(ms_otk));
+	}
 	if (w.err) {
 		x->drops[XTR_DROP_MAP_REPLY_DOES_NOT_FIT]++;
 		return;

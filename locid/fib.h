@@ -32,6 +32,7 @@ struct fib_loc {
 	uint8_t		 priority, weight;
 	uint8_t		 up;		/* usable: R bit and not probed down */
 	uint8_t		 a[16];		/* address, network order */
+	uint16_t	 port;		/* 0: 4341; else an xTR behind NAT, from 4342 */
 	uint64_t	 pkts, bytes;	/* encapsulated to it */
 };
 

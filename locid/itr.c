@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "locid.h"
+#include "lsec.h"
 #include "msg_build.h"
 #include "mrsel.h"
 #include "probe.h"
@@ -132,6 +133,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	struct req_slot *slot;
 	uint8_t buf[1024];
 	size_t len;
+	const char *why;
 	uint64_t at;
 	int nmr = 0, k;
 
@@ -190,6 +192,12 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	q.sport = LISP_CONTROL_PORT;
 	if ((len = map_request_build(buf, sizeof(buf), &q)) == 0) {
 		log_limited(&x->logrl, "itr: map-request does not fit");
+		return -1;
+	}
+	if (c->lisp_sec != LISPSEC_OFF && (len = lsec_itr_protect(&x->otks, c,
+	    buf, len, sizeof(buf), q.nonce, now, &why)) == 0) {
+		x->drops[XTR_DROP_ITR_LISP_SEC_MAP_REQUEST_NOT_SENT]++;
+		log_limited(&x->logrl, "itr: lisp-sec map-request not sent: %s", why);
 		return -1;
 	}
 	mc_entry_add_nonce(e, q.nonce);
@@ -435,6 +443,51 @@ record_refused(const struct xtr *x, const struct pkt *p, const struct lisp_recor
 	return NULL;
 }
 
+/* the drop counted for each LISP-SEC refusal (lsec.h) */
+static const enum xtr_drop lsec_drop[LSEC_R__N] = {
+	[LSEC_R_NOT_SIGNED] = XTR_DROP_ITR_LISP_SEC_MAP_REPLY_WITHOUT_LISP_SEC,
+	[LSEC_R_MALFORMED] = XTR_DROP_ITR_LISP_SEC_MALFORMED,
+	[LSEC_R_NO_OTK] = XTR_DROP_ITR_LISP_SEC_NO_ONE_TIME_KEY,
+	[LSEC_R_EID_HMAC] = XTR_DROP_ITR_LISP_SEC_EID_HMAC,
+	[LSEC_R_PKT_HMAC] = XTR_DROP_ITR_LISP_SEC_PKT_HMAC,
+	[LSEC_R_ALGORITHM] = XTR_DROP_ITR_LISP_SEC_ALGORITHM,
+};
+
+/* with a verified LISP-SEC answer a record counts only for what the
+ * Map-Server vouched for: cut to its intersection with the EID-AD, or
+ * refused when there is none (RFC 9303 §6.9.1). -1: refused */
+static int
+lsec_clip(struct xtr *x, const struct pkt *p, const struct ls_reply_ad *ad,
+    struct lisp_record *rec, struct lisp_addr *eid)
+{
+	struct lisp_addr c;
+	int clen;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], s[64];
+
+	if (ls_eid_ad_clip(&ad->eid, eid, rec->eid_mlen, &c, &clen) == -1) {
+		x->drops[XTR_DROP_ITR_LISP_SEC_RECORD_OUTSIDE_THE_EID_AD]++;
+		log_limited(&x->logrl, "itr: map-reply from %s: record %s refused: "
+		    "outside the lisp-sec eid-ad",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    prefix_fmt(eid, rec->eid_mlen, a, sizeof(a)));
+		return -1;
+	}
+	if (clen != rec->eid_mlen) {
+		c.has_iid = eid->has_iid;
+		c.iid = eid->iid;
+		addr_mask(&c, clen);
+		x->drops[XTR_DROP_ITR_LISP_SEC_RECORD_TRUNCATED_TO_THE_EID_AD]++;
+		log_limited(&x->logrl, "itr: map-reply from %s: record %s cut to %s, "
+		    "the lisp-sec eid-ad",
+		    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+		    prefix_fmt(eid, rec->eid_mlen, a, sizeof(a)),
+		    prefix_fmt(&c, clen, b, sizeof(b)));
+		*eid = c;
+		rec->eid_mlen = (uint8_t)clen;
+	}
+	return 0;
+}
+
 void
 itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
 {
@@ -448,6 +501,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	uint64_t now = now_ms(), us = now_us(), asked_us;
 	enum xtr_drop why;
 	const char *refused;
+	struct ls_reply_ad sad;
+	enum lsec_verdict sv;
+	enum lsec_refusal sr;
+	struct msg_err serr;
+	char ebuf[MSG_ERR_LEN];
 
 	x->st.map_replies_in++;
 	if (rep->flags & MREP_P) {
@@ -461,6 +519,19 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		    (unsigned long long)rep->nonce);
 		return;
 	}
+	sv = lsec_itr_check(x->otks, x->l->conf, p->buf, p->len, rep, &sad, &sr,
+	    &serr, now);
+	if (sv == LSEC_REFUSED) {
+		/* the request stays outstanding: the real answer may follow */
+		x->drops[lsec_drop[sr]]++;
+		log_limited(&x->logrl, "itr: map-reply from %s dropped: lisp-sec: %s%s%s",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    lsec_refusal_name(sr), serr.reason != NULL ? ": " : "",
+		    serr.reason != NULL ? msg_err_str(&serr, ebuf, sizeof(ebuf)) : "");
+		return;
+	}
+	if (sv == LSEC_VERIFIED)
+		lsec_otk_del(x->otks, rep->nonce);	/* a replay finds none */
 	req = e0->eid;
 	reqlen = e0->mlen;
 	seid = e0->seid;
@@ -474,6 +545,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			x->drops[XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID]++;
 			continue;
 		}
+		if (sv == LSEC_VERIFIED && lsec_clip(x, p, &sad, &rec, &eid) == -1)
+			continue;
 		if ((refused = record_refused(x, p, &rec, &eid, &req, reqlen, e0, &why)) != NULL) {
 			/* a less specific prefix we hold already answers for
 			 * a cached more-specific: its ETR no longer has it */
@@ -503,7 +576,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
-		mc_entry_set(e, &best, best.auth ? "map-reply" : "proxy-reply", now);
+		mc_entry_set(e, &best, sv == LSEC_VERIFIED ? "lisp-sec" :
+		    best.auth ? "map-reply" : "proxy-reply", now);
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
 			    "install", "entry", mc_entry_json(e, now)));

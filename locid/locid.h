@@ -129,6 +129,12 @@ struct counters {
 	X(CORE_DROP_REQUEST_NO_USABLE_ITR_RLOC, "map-request: no usable itr-rloc") \
 	X(CORE_DROP_REPLY_ENCODE_FAILED, "map-reply: encode failed") \
 	X(CORE_DROP_ECM_ENCODE_FAILED, "ecm: encode failed") \
+	X(CORE_DROP_LISP_SEC_REQUEST_REFUSED, "lisp-sec: protected map-request refused") \
+	X(CORE_DROP_MALFORMED_INFO, "malformed info message") \
+	X(CORE_DROP_INFO_NO_ROLE, "info-request without map-server or rtr role") \
+	X(CORE_DROP_INFO_REPLY_UNEXPECTED, "info-reply without xtr role") \
+	X(CORE_DROP_MALFORMED_ECM_REGISTER, "malformed map-register in ecm") \
+	X(CORE_DROP_ECM_REGISTER_NO_ROLE, "ecm'd map-register without rtr or map-server role") \
 	X(CORE_DROP_ECM_INNER_DESTINATION_OURSELVES, "ecm: inner destination is this node") \
 	X(CORE_DROP_FORWARD_TO_OURSELVES, "forward: to this node's own address")
 enum core_drop { CORE_DROPS(DROP_ENUM) CORE_DROP__N };
@@ -140,6 +146,9 @@ struct ratelimit *core_logrl(struct locid *);
  * a batch of received messages is dispatched it is queued and the queue
  * goes out with sendmmsg after the batch (0 then means queued) */
 int	locid_send(struct locid *, const struct sockaddr *dst, const void *buf, size_t len);
+/* the same from local address src (NULL: the kernel's choice), sent at once */
+int	locid_send_from(struct locid *, const struct lisp_addr *src,
+	    const struct sockaddr *dst, const void *buf, size_t len);
 /* 1 if a control message to a can be sent (a socket of its family is open) */
 int	core_can_send(const struct locid *, const struct lisp_addr *a);
 /* locictl monitor: 1 while a client watches (build events only then);
@@ -159,13 +168,15 @@ uint16_t core_port(const struct locid *, int family);
 char	*sa_fmt(const struct sockaddr *, char *buf, size_t len);	/* "203.0.113.1:4342" */
 
 /* a received control message, decoded once by the core. for a Map-Request
- * in an ECM, ecm is set and mreq is the inner request */
+ * in an ECM, ecm is set and mreq is the inner request; likewise reg for a
+ * Map-Register or Map-Notify in an ECM (NAT traversal) */
 struct msg_in {
 	const struct pkt		*pkt;
 	const struct lisp_ecm		*ecm;
 	const struct lisp_map_request	*mreq;
 	const struct lisp_map_reply	*rep;
 	const struct lisp_map_register	*reg;	/* Map-Register, Notify, Notify-Ack */
+	const struct lisp_info		*info;	/* Info-Request / Info-Reply */
 };
 
 /* the kinds of message a role can take; the core decodes, classifies and
@@ -181,6 +192,10 @@ enum rx_kind {
 	RX_SMR,			/* plain Map-Request with S */
 	RX_ECM_REQUEST,		/* Map-Request in an ECM from an ITR */
 	RX_ECM_FORWARDED,	/* the same with E: forwarded by a Map-Server */
+	RX_INFO_REQUEST,	/* Info-Request (NAT traversal draft) */
+	RX_INFO_REPLY,		/* Info-Reply */
+	RX_ECM_REGISTER,	/* Map-Register in an ECM (from or via an RTR) */
+	RX_ECM_NOTIFY,		/* Map-Notify in an ECM (Map-Server to RTR) */
 	RX__N
 };
 
@@ -210,6 +225,18 @@ struct resolver {
 #define RESOLVED_PROXY		0x4	/* a proxy reply went back */
 void	core_resolver_set(struct locid *, const struct resolver *, void *);
 const struct resolver *core_resolver(struct locid *, void **arg);
+
+/* the RTR's data plane: where the RTR role (rtr.c) puts the EID-prefixes
+ * of the xTRs behind NAT it verified, with the NAT's binding they are
+ * reached through. the xTR role provides it when role rtr runs beside
+ * its PITR and PETR */
+struct natfib {
+	int	(*publish)(void *, const struct lisp_addr *eid, int mlen,
+		    const struct lisp_addr *global, uint16_t port);
+	void	(*withdraw)(void *, const struct lisp_addr *eid, int mlen);
+};
+void	core_natfib_set(struct locid *, const struct natfib *, void *);
+const struct natfib *core_natfib(struct locid *, void **arg);
 
 /* control commands. fn answers with one JSON value (a new reference), or
  * NULL with err filled. a streamed command (stream set) fills a reply a

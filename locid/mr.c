@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "locid.h"
+#include "lsec.h"
 #include "msmr.h"
 #include "trie.h"
 
@@ -97,19 +98,32 @@ msmr_send_negatives(struct locid *l, const struct pkt *p,
 	struct sockaddr_storage	 dst;
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
+	struct lsec_req		 sr;
+	struct ls_prefix	 pfx[LS_EID_MAX];
 	uint8_t			 buf[MSMR_PKT_MAX];
 	struct wbuf		 w;
-	size_t			 hdr, len;
-	int			 i, nrec = 0;
+	size_t			 hdr, len, adlen = 0;
+	const char		*why;
+	int			 i, nrec = 0, sec;
 
 	if (n <= 0 || msmr_reply_dst(l, p, ecm, mreq, &dst) == -1)
 		return -1;
+	/* a protected request gets a signed answer (RFC 9303 §6.7.2) */
+	if ((sec = lsec_req_open(l->conf, ecm, mreq->nonce, &sr, &why)) == -1) {
+		msmr_lsec_refused(l, p, why);
+		return -1;
+	}
 	memset(&rep, 0, sizeof(rep));
 	rep.nonce = mreq->nonce;
 	wbuf_init(&w, buf, sizeof(buf));
 	map_reply_encode_hdr(&w, &rep);
 	hdr = w.len;
+	/* a signed answer carries each record's prefix in its EID-AD too */
+	if (sec == 1)
+		adlen = 4 + 8 + 4 + 2 * (size_t)ls_hmac_len(sr.hmac_id);
 	for (i = 0; i < n; i++) {
+		if (sec == 1 && nrec == LS_EID_MAX)
+			break;
 		len = w.len;
 		memset(&rec, 0, sizeof(rec));
 		rec.ttl = ttl;
@@ -119,12 +133,18 @@ msmr_send_negatives(struct locid *l, const struct pkt *p,
 		rec.auth = 1;
 		rec.eid = negs[i].eid;
 		record_encode(&w, &rec);
+		if (sec == 1)
+			adlen += 2 + addr_wire_len(&rec.eid);
 		/* never larger than the request that asked (a record or
 		 * more always fits: 28 octets answer the smallest request) */
-		if (w.err || (nrec > 0 && w.len > p->len)) {
+		if (w.err || (nrec > 0 && w.len + adlen > p->len)) {
 			w.len = len;
 			w.err = 0;
 			break;
+		}
+		if (sec == 1) {
+			pfx[nrec].eid = rec.eid;
+			pfx[nrec].mlen = rec.eid_mlen;
 		}
 		nrec++;
 	}
@@ -133,7 +153,24 @@ msmr_send_negatives(struct locid *l, const struct pkt *p,
 		return -1;
 	}
 	buf[3] = (uint8_t)nrec;		/* Record Count, last octet of word 0 */
-	return locid_send(l, (struct sockaddr *)&dst, buf, w.len);
+	len = w.len;
+	if (sec == 1) {
+		len = lsec_reply_sign(&sr, buf, len, sizeof(buf), pfx, nrec, 0);
+		explicit_bzero(&sr, sizeof(sr));
+		if (len == 0) {
+			core_drop(l, CORE_DROP_REPLY_ENCODE_FAILED);
+			return -1;
+		}
+	}
+	return locid_send(l, (struct sockaddr *)&dst, buf, len);
+}
+
+void
+msmr_lsec_refused(struct locid *l, const struct pkt *p, const char *why)
+{
+	core_drop(l, CORE_DROP_LISP_SEC_REQUEST_REFUSED);
+	log_limited(core_logrl(l), "protected map-request from %s dropped: lisp-sec: %s",
+	    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64), why);
 }
 
 int

@@ -59,9 +59,12 @@ set_state(struct mrsel *s, struct mrsel_mr *m, int st, uint64_t now)
 {
 	char a[ADDR_STRLEN];
 
-	if (m->state != st && (st == MRSEL_UP || m->state == MRSEL_UP))
+	if (m->state != st && (st == MRSEL_UP || m->state == MRSEL_UP)) {
 		log_info("map-resolver %s is %s", addr_fmt(&m->addr, a, sizeof(a)),
 		    st == MRSEL_UP ? "answering again" : "down: map-request unanswered");
+		if (s->changed != NULL)
+			s->changed(s->changed_arg, &m->addr, st == MRSEL_UP);
+	}
 	if (st == MRSEL_DOWN)
 		m->retry_ms = now + s->holddown_ms;
 	if (st != MRSEL_TESTING)
@@ -219,6 +222,17 @@ mrsel_json(const struct mrsel *s, uint64_t now)
 	return arr;
 }
 
+static void
+mr_changed(void *arg, const struct lisp_addr *a, int up)
+{
+	struct xtr *x = arg;
+
+	if (core_monitoring(x->l))
+		core_event(x->l, "map-resolver", json_pack("{s:s, s:s}", "address",
+		    addr_fmt(a, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), "state",
+		    up ? "up" : "down"));
+}
+
 void
 mrsel_conf(struct xtr *x)
 {
@@ -230,6 +244,8 @@ mrsel_conf(struct xtr *x)
 
 	if (x->mrsel == NULL)
 		return;
+	x->mrsel->changed = mr_changed;
+	x->mrsel->changed_arg = x;
 	TAILQ_FOREACH(p, &c->map_resolvers, entry)
 		if (n < MRSEL_MAX)
 			a[n++] = p->addr;

@@ -42,6 +42,9 @@ struct mrsel {
 	struct mrsel_req req[MRSEL_PENDING];
 	int		 next;		/* ring position of the next request */
 	uint64_t	 timeout_ms, holddown_ms;
+	/* told when a resolver goes down or comes back (monitor events) */
+	void		(*changed)(void *, const struct lisp_addr *, int up);
+	void		*changed_arg;
 };
 
 struct mrsel	*mrsel_new(void);

@@ -10,6 +10,7 @@
 
 #include "auth.h"
 #include "locid.h"
+#include "lsec.h"
 #include "msmr.h"
 #include "replay.h"
 #include "trie.h"
@@ -62,7 +63,8 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_NOTIFY_TOO_LARGE, "map-notify: too large") \
 	X(MS_DROP_NOTIFY_SIGNING_FAILED, "map-notify: signing failed") \
 	X(MS_DROP_NOTIFY_ACK_UNSOLICITED, "map-notify-ack: unsolicited") \
-	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large")
+	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large") \
+	X(MS_DROP_ECM_REGISTER_NOT_FROM_RTR, "map-register: ecm not from a nat-rtr")
 enum ms_drop { MS_DROPS(DROP_ENUM) MS_DROP__N };
 static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
 
@@ -104,6 +106,7 @@ TAILQ_HEAD(ms_sites, ms_site);
 #define RF_PROXY	0x10	/* P */
 #define RF_TTL		0x20	/* T: expires after Record TTL */
 #define RF_NOTIFY	0x40	/* M */
+#define RF_SEC		0x80	/* S: the ETR signs (LISP-SEC) */
 
 #define IDS_DATA	(XTR_ID_LEN + 8)
 
@@ -693,6 +696,8 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 		r->flags |= RF_PROXY;
 	if (mr->flags & MREG_M)
 		r->flags |= RF_NOTIFY;
+	if (mr->flags & MREG_S)
+		r->flags |= RF_SEC;
 	if (mr->has_ids)
 		r->flags |= RF_IDS;
 	if (srclen == 16)
@@ -811,12 +816,16 @@ rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 	return 1;
 }
 
+/* the Map-Notify goes back to the sender; for a Map-Register an RTR
+ * relayed in an ECM (NAT draft §5.2), in an ECM with R set, from the
+ * inner destination to the inner source, for the RTR to pass on */
 static void
-send_notify(struct ms *ms, const struct pkt *p,
+send_notify(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *mr, const struct conf_key *key,
     struct auth_key *ak)
 {
-	uint8_t				 buf[MSMR_PKT_MAX * 2];
+	uint8_t				 buf[MSMR_PKT_MAX * 2], ebuf[MSMR_PKT_MAX * 2 + 64];
+	struct wbuf			 ew;
 	struct wbuf			 w;
 	struct lisp_map_register	 n;
 	int				 alen = auth_len(key->alg);
@@ -848,7 +857,18 @@ send_notify(struct ms *ms, const struct pkt *p,
 		ms->drops[MS_DROP_NOTIFY_SIGNING_FAILED]++;
 		return;
 	}
-	locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
+	if (ecm == NULL) {
+		locid_send(ms->l, (const struct sockaddr *)&p->src, buf, w.len);
+		return;
+	}
+	wbuf_init(&ew, ebuf, sizeof(ebuf));
+	ecm_encode(&ew, ECM_R, &ecm->dst, &ecm->src, LISP_CONTROL_PORT,
+	    ecm->sport, buf, w.len);
+	if (ew.err) {
+		ms->drops[MS_DROP_NOTIFY_TOO_LARGE]++;
+		return;
+	}
+	locid_send(ms->l, (const struct sockaddr *)&p->src, ebuf, ew.len);
 }
 
 /* with the site's keyed MAC, or the secret when that could not be made */
@@ -877,7 +897,7 @@ verify(const struct conf_key *k, struct auth_key *ak,
 }
 
 static void
-ms_register_in(struct ms *ms, const struct pkt *p,
+ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *mr)
 {
 	struct conf		*c = ms->l->conf;
@@ -1004,7 +1024,7 @@ ms_register_in(struct ms *ms, const struct pkt *p,
 	if (!(mr->flags & MREG_M))
 		return;
 	if (notify)
-		send_notify(ms, p, mr, key, ak);
+		send_notify(ms, p, ecm, mr, key, ak);
 	else
 		ms->drops[MS_DROP_NOTIFY_RETRANSMIT]++;
 }
@@ -1029,8 +1049,10 @@ rloc_cmp(const void *a, const void *b)
 static int
 send_proxy_reply(struct ms *ms, const struct pkt *p,
     const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
-    struct ms_eid *e, uint64_t now)
+    struct ms_eid *e, uint64_t now, const struct lsec_req *sr, int ebit)
 {
+	struct ls_prefix	 pfx;
+	size_t			 len;
 	struct lisp_rloc	 locs[255];
 	struct lisp_rloc	 loc;
 	struct lisp_record	 rec;
@@ -1074,17 +1096,25 @@ send_proxy_reply(struct ms *ms, const struct pkt *p,
 	record_encode(&w, &rec);
 	for (i = 0; i < n; i++)
 		rloc_encode(&w, &locs[i]);
-	if (w.err) {
+	len = w.len;
+	if (!w.err && sr != NULL) {
+		/* LISP-SEC: the Map-Server signs for the registered prefix */
+		pfx.eid = rec.eid;
+		pfx.mlen = rec.eid_mlen;
+		len = lsec_reply_sign(sr, buf, len, sizeof(buf), &pfx, 1, ebit);
+	}
+	if (w.err || len == 0) {
 		ms->drops[MS_DROP_REPLY_TOO_LARGE]++;
 		return 1;
 	}
-	locid_send(ms->l, (struct sockaddr *)&dst, buf, w.len);
+	locid_send(ms->l, (struct sockaddr *)&dst, buf, len);
 	return 1;
 }
 
 /* one registered ETR RLOC to forward to: lowest priority, reachable first */
 static int
-pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
+pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, int sec,
+    struct lisp_addr *out, struct ms_reg **by)
 {
 	struct ms_reg		*r;
 	struct rbuf		 rl;
@@ -1092,7 +1122,7 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
 	int			 best = -1, score;
 
 	for (r = &e->reg; r != NULL; r = r->next) {
-		if (!reg_alive(r, now))
+		if (!reg_alive(r, now) || (sec && !(r->flags & RF_SEC)))
 			continue;
 		rbuf_init(&rl, reg_rlocs(r), r->rlen);
 		while (rloc_next(&rl, &loc) == 1) {
@@ -1102,10 +1132,79 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, struct lisp_addr *out)
 			if (best == -1 || score < best) {
 				best = score;
 				*out = loc.addr;
+				*by = r;
 			}
 		}
 	}
 	return best == -1 ? -1 : 0;
+}
+
+/* the site key a registration was made with */
+static const struct conf_key *
+reg_key(const struct ms_eid *e, const struct ms_reg *r)
+{
+	const struct conf_site *cs = e->site->cs;
+	int i;
+
+	for (i = 0; i < cs->nkeys; i++)
+		if (key_fp(&cs->keys[i]) == r->key_fp)
+			return &cs->keys[i];
+	return NULL;
+}
+
+/*
+ * a protected (LISP-SEC) Map-Request for a registered prefix, RFC 9303
+ * Table 1: an ETR that registered with P is answered for by us, signed
+ * (E clear); else the request goes, re-signed with the EID-AD and the
+ * MS-OTK wrapped with the site key, to an ETR that registered with S (E
+ * set when others did not). where no registered ETR signs, the RFC
+ * sends a signed negative answer with E set so that the ITR asks again
+ * without LISP-SEC; we answer for the registered mapping instead,
+ * signed, with E set: the same information one round trip sooner, and
+ * still vouched for by the Map-Server.
+ */
+static int
+ms_resolve_sec(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
+    const struct lisp_map_request *mreq, struct ms_eid *e, uint64_t now,
+    struct lsec_req *sr, int proxy, int signers, int plain, int *forwarded)
+{
+	const struct conf_key	*k;
+	struct ls_prefix	 pfx;
+	struct lisp_addr	 etr;
+	struct ms_reg		*by = NULL;
+	struct sockaddr_storage	 dst;
+	uint8_t			 buf[MSMR_PKT_MAX * 2];
+	size_t			 len;
+	int			 rv;
+
+	if (proxy || e->site->cs->force_proxy_reply) {
+		*forwarded |= RESOLVED_PROXY;
+		rv = send_proxy_reply(ms, p, ecm, mreq, e, now, sr, 0);
+	} else if (signers == 0 || pick_etr(ms, e, now, 1, &etr, &by) == -1 ||
+	    (k = reg_key(e, by)) == NULL) {
+		*forwarded |= RESOLVED_PROXY;
+		rv = send_proxy_reply(ms, p, ecm, mreq, e, now, sr, 1);
+	} else {
+		eid_addr(e, &pfx.eid);
+		pfx.mlen = e->mlen;
+		*forwarded |= RESOLVED_FORWARDED;
+		rv = 1;
+		/* not to ourselves (issue 9, attack 5), as msmr_forward */
+		if (core_addr_local(ms->l, &etr) && !ms->l->conf->etr) {
+			core_drop(ms->l, CORE_DROP_FORWARD_TO_OURSELVES);
+			log_limited(core_logrl(ms->l), "forward of a map-request to %s "
+			    "refused: an address of this node", addr_fmt(&etr,
+			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		} else if ((len = lsec_forward_build(sr, ecm, ECM_E, k, &pfx, 1,
+		    plain > 0, buf, sizeof(buf))) == 0)
+			core_drop(ms->l, CORE_DROP_ECM_ENCODE_FAILED);
+		else {
+			sockaddr_from_addr(&dst, &etr, LISP_CONTROL_PORT);
+			locid_send(ms->l, (struct sockaddr *)&dst, buf, len);
+		}
+	}
+	explicit_bzero(sr, sizeof(*sr));
+	return rv;
 }
 
 static int
@@ -1121,7 +1220,11 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct lisp_addr etr, neg;
 	const uint8_t	*key;
 	uint64_t	 now = now_ms();
-	int		 mlen, cfg_mlen, proxy = 0, alive = 0, nl;
+	int		 mlen, cfg_mlen, proxy = 0, alive = 0, nl, sec, signers = 0,
+			 plain = 0;
+	struct lsec_req	 sr;
+	struct ms_reg	*by = NULL;
+	const char	*why;
 
 	if (t == NULL)
 		return 0;
@@ -1132,16 +1235,33 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 			if (reg_alive(r, now)) {
 				alive = 1;
 				proxy |= (r->flags & RF_PROXY) != 0;
+				if (r->flags & RF_SEC)
+					signers++;
+				else
+					plain++;
 			}
 	}
 	if (e != NULL && alive) {
+		/* a protected request is opened once per message: its one
+		 * answer or forward covers every record */
+		if (ecm != NULL && (ecm->flags & ECM_S) &&
+		    (*forwarded & (RESOLVED_PROXY | RESOLVED_FORWARDED)))
+			return 1;
+		if ((sec = lsec_req_open(ms->l->conf, ecm, mreq->nonce, &sr, &why)) == -1) {
+			msmr_lsec_refused(ms->l, p, why);
+			return 1;
+		}
+		if (sec == 1)
+			return ms_resolve_sec(ms, p, ecm, mreq, e, now, &sr, proxy,
+			    signers, plain, forwarded);
 		/* one proxy reply per message (with nothing to forward to,
 		 * the MS answers for the ETRs) */
-		if (proxy || e->site->cs->force_proxy_reply || pick_etr(ms, e, now, &etr) == -1) {
+		if (proxy || e->site->cs->force_proxy_reply ||
+		    pick_etr(ms, e, now, 0, &etr, &by) == -1) {
 			if (*forwarded & RESOLVED_PROXY)
 				return 1;
 			*forwarded |= RESOLVED_PROXY;
-			return send_proxy_reply(ms, p, ecm, mreq, e, now);
+			return send_proxy_reply(ms, p, ecm, mreq, e, now, NULL, 0);
 		}
 		/* one ECM per message: the ETR answers every record of it
 		 * that it holds (issue 9: 8 records made 8 copies) */
@@ -1476,6 +1596,7 @@ reg_json(struct ms_reg *r, uint64_t now)
 	}
 	json_object_set_new(o, "proxy_reply", json_boolean(r->flags & RF_PROXY));
 	json_object_set_new(o, "want_map_notify", json_boolean(r->flags & RF_NOTIFY));
+	json_object_set_new(o, "lisp_sec", json_boolean(r->flags & RF_SEC));
 	json_object_set_new(o, "ttl_is_lifetime", json_boolean(r->flags & RF_TTL));
 	json_object_set_new(o, "ttl", json_integer(r->ttl));
 	json_object_set_new(o, "expires_in", json_integer(
@@ -1686,7 +1807,33 @@ ms_stream_site(void *o, json_t *args, struct ctl_stream *st, void **cursor,
 static int
 ms_rx_register(void *o, const struct msg_in *m)
 {
-	ms_register_in(o, m->pkt, m->reg);
+	ms_register_in(o, m->pkt, NULL, m->reg);
+	return 1;
+}
+
+/* a Map-Register relayed by an RTR (ECM with N): only from a nat-rtr */
+static int
+ms_rx_ecm_register(void *o, const struct msg_in *m)
+{
+	struct ms		*ms = o;
+	struct conf_peer	*r;
+	struct lisp_addr	 src;
+	char			 s[80];
+
+	if (!(m->ecm->flags & ECM_N))
+		return 0;	/* for an RTR to relay */
+	addr_from_sockaddr(&src, (const struct sockaddr *)&m->pkt->src, NULL);
+	TAILQ_FOREACH(r, &ms->l->conf->nat_rtrs, entry)
+		if (addr_equal(&r->addr, &src))
+			break;
+	if (r == NULL) {
+		ms->drops[MS_DROP_ECM_REGISTER_NOT_FROM_RTR]++;
+		log_limited(&ms->logrl, "ecm'd map-register from %s dropped: not "
+		    "relayed by a nat-rtr", sa_fmt((const struct sockaddr *)&m->pkt->src,
+		    s, sizeof(s)));
+		return 1;
+	}
+	ms_register_in(ms, m->pkt, m->ecm, m->reg);
 	return 1;
 }
 
@@ -1851,6 +1998,7 @@ const struct role role_ms = {
 	.free = ms_role_free,
 	.rx = {
 		[RX_REGISTER] = { ms_rx_register, 10 },
+		[RX_ECM_REGISTER] = { ms_rx_ecm_register, 10 },
 		[RX_NOTIFY_ACK] = { ms_rx_notify_ack, 10 },
 	},
 	.cmds = ms_cmds,

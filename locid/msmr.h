@@ -28,6 +28,8 @@ int	msmr_send_negatives(struct locid *, const struct pkt *,
 int	msmr_forward(struct locid *, const struct pkt *, const struct lisp_ecm *,
 	    const struct lisp_eid_prefix *, const struct lisp_addr *dst,
 	    uint32_t ecm_flags);
+/* a protected (LISP-SEC) request that cannot be opened: counted, logged */
+void	msmr_lsec_refused(struct locid *, const struct pkt *, const char *why);
 /* trie key helpers: IID (0 when absent) and family bits of an EID */
 uint32_t eid_iid(const struct lisp_addr *);
 

@@ -92,6 +92,12 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token REGSPERPFX     "registrants-per-prefix"
 %token PITRPREFIX     "pitr-prefix"
 %token PETRPREFIX     "petr-prefix"
+%token LISPSEC        "lisp-sec"
+%token LISPSECKEY     "lisp-sec-key"
+%token NATRTR         "nat-rtr"
+%token NATTRAVERSAL   "nat-traversal"
+%token INFOINTERVAL   "info-request-interval"
+%token INFOUNAUTH     "info-request-unauthenticated"
 %token DECAPCHECK     "decap-check"
 %token DECAPALLOW     "decap-allow"
 %token NL "newline"
@@ -286,6 +292,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))
 			ctx->conf->queue_per_dest = (int)$2;
 	}
+	| LISPSEC WORD		{ conf_lisp_sec(ctx, @1.first_line, $2); }
+	| LISPSECKEY NUMBER STRING {
+		conf_lisp_sec_key(ctx, @1.first_line, $2, $3);
+	}
 	| PITRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "pitr-prefix",
 		    &ctx->conf->pitr_prefixes, $2);
@@ -293,6 +303,20 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| PETRPREFIX WORD {
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
+	}
+	| NATRTR WORD		{ conf_nat_rtr(ctx, @1.first_line, $2); }
+	| NATTRAVERSAL WORD {
+		conf_yesno(ctx, @1.first_line, "nat-traversal", $2,
+		    &ctx->conf->nat_traversal);
+	}
+	| INFOUNAUTH WORD {
+		conf_yesno(ctx, @1.first_line, "info-request-unauthenticated",
+		    $2, &ctx->conf->info_unauth);
+	}
+	| INFOINTERVAL NUMBER {
+		if (TOP(@1.first_line, "info-request-interval") &&
+		    RANGE(@1.first_line, "info-request-interval", $2, 1, 3600))
+			ctx->conf->info_interval = (uint32_t)$2;
 	}
 	| DECAPCHECK WORD {
 		conf_decap_check(ctx, @1.first_line, $2);

@@ -93,6 +93,7 @@ static void
 print_general(FILE *f, const struct conf *c)
 {
 	const struct conf_role_kw *k;
+	int i;
 
 	for (k = conf_role_kws; k->name != NULL; k++)
 		if (conf_role_on(c, k))
@@ -143,6 +144,15 @@ print_general(FILE *f, const struct conf *c)
 	fprintf(f, "strict-register-nonce %s\n",
 	    c->strict_register_nonce ? "yes" : "no");
 	fprintf(f, "withdraw-on-stop %s\n", c->withdraw_on_stop ? "yes" : "no");
+	/* lisp-sec only when used: configs without it print as before */
+	if (c->lisp_sec != LISPSEC_OFF)
+		fprintf(f, "lisp-sec %s\n", c->lisp_sec == LISPSEC_REQUIRED ?
+		    "required" : "on");
+	for (i = 0; i < c->nlskeys; i++) {
+		fprintf(f, "lisp-sec-key %u ", c->lskeys[i].key_id);
+		print_string(f, c->lskeys[i].secret);
+		fputc('\n', f);
+	}
 	fputc('\n', f);
 	fprintf(f, "timers {\n");
 	fprintf(f, "\tregister-interval %u\n", c->timers.register_interval);
@@ -284,6 +294,22 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 	fprintf(f, "registrants-per-prefix %d\n", c->registrants_per_prefix);
 }
 
+/* NAT traversal: printed only when something is set, so that configs
+ * without it print as before */
+static void
+print_nat(FILE *f, const struct conf *c)
+{
+	if (TAILQ_EMPTY(&c->nat_rtrs) && !c->info_unauth &&
+	    !c->nat_traversal && c->info_interval == 15)
+		return;
+	fputc('\n', f);
+	print_peers(f, "nat-rtr", &c->nat_rtrs);
+	if (c->info_unauth)
+		fputs("info-request-unauthenticated yes\n", f);
+	if (c->nat_traversal)
+		fputs("nat-traversal yes\n", f);
+	fprintf(f, "info-request-interval %u\n", c->info_interval);
+}
 static void print_conf(FILE *, const struct conf *, int);
 
 void
@@ -319,4 +345,5 @@ print_conf(FILE *f, const struct conf *c, int redact)
 		fputc('\n', f);
 	print_prefixes(f, "pitr-prefix", &c->pitr_prefixes);
 	print_prefixes(f, "petr-prefix", &c->petr_prefixes);
+	print_nat(f, c);
 }

@@ -5,11 +5,13 @@
 
 #include "core.h"
 
-extern const struct role role_ms, role_mr, role_xtr;
+extern const struct role role_ms, role_natms, role_mr, role_xtr, role_rtr;
 
 const struct role *const role_table[] = {
 	&role_ms,
+	&role_natms,
 	&role_mr,
+	&role_rtr,	/* before the xTR: its "show nat" is the one shown */
 	&role_xtr,
 	NULL,
 };

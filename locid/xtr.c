@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "mrsel.h"
+#include "nat.h"
 #include "probe.h"
 #include "smr.h"
+#include "lsec.h"
 #include "xtr.h"
 
 
@@ -284,6 +286,8 @@ next_due(const struct xtr *x)
 		due = d;
 	if (x->etr && x->smr != NULL && (d = smr_next_due(x->smr)) < due)
 		due = d;
+	if (x->etr && (d = natx_next_due(x->nat)) < due)
+		due = d;
 	return due;
 }
 
@@ -333,6 +337,8 @@ tick_cb(void *arg)
 	 * again at the next turn of the loop */
 	more = x->itr && itr_tick_budget(x, now, XTR_TICK_BUDGET_US);
 	smr_tick(x, now);
+	if (x->etr)
+		natx_tick(x->nat, now);
 	x->in_tick = 0;
 	arm(x, more ? now : next_due(x));
 }
@@ -481,7 +487,7 @@ static int
 dataplane_open(struct xtr *x)
 {
 	struct conf *c = x->l->conf;
-	struct dp_ctl ctl = { x, itr_miss, xtr_decap_seen };
+	struct dp_ctl ctl = { x, itr_miss, xtr_decap_seen, etr_data_notify_in };
 	int mtu4, mtu6, i, v6 = 0;
 
 	if (dp_open(&x->dp, x->l->base, x->fib, &ctl, &x->logrl,
@@ -594,7 +600,8 @@ xtr_new(struct locid *l)
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
 	pxtr_rules(x, 1);
-	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL)
+	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL ||
+	    (x->nat = natx_new(x)) == NULL)
 		goto fail;
 	if (x->itr)
 		itr_static_load(x);
@@ -678,6 +685,7 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	if (x->itr)
 		itr_static_load(x);
 	xtr_timers_rearm(x);
+	natx_conf(x->nat);
 	if (x->etr)
 		etr_start(x);
 	xtr_timer_kick(x);	/* registrations and SMRs due now */
@@ -713,6 +721,8 @@ xtr_free(struct xtr *x)
 	free(x->rl);
 	free(x->rl_probe);
 	free(x->psrc);
+	lsec_otks_free(x->otks);
+	natx_free(x->nat);
 	free(x->reqrl);
 	free(x);
 }
@@ -914,6 +924,23 @@ xtr_rx_notify(void *o, const struct msg_in *m)
 }
 
 static int
+xtr_rx_info_reply(void *o, const struct msg_in *m)
+{
+	struct xtr *x = o;
+
+	if (!x->etr || !x->l->conf->nat_traversal)
+		return 0;
+	natx_reply_in(x->nat, m->pkt, m->info);
+	return 1;
+}
+
+static json_t *
+xtr_show_nat(void *o, json_t *args, char *err, size_t errlen)
+{
+	return natx_json(((struct xtr *)o)->nat);
+}
+
+static int
 xtr_wanted(const struct conf *c)
 {
 	return c->itr || c->etr || c->pitr || c->petr;
@@ -969,6 +996,7 @@ static const struct ctl_cmd xtr_cmds[] = {
 	{ .name = "show map-cache",
 	  .stream = xtr_stream_map_cache, .cursor_free = free },
 	{ .name = "show database", .fn = xtr_show_database },
+	{ .name = "show nat", .fn = xtr_show_nat },
 	{ .name = "clear map-cache", .flags = CTL_PRIV, .fn = xtr_clear_map_cache },
 	{ .name = NULL },
 };
@@ -987,6 +1015,7 @@ const struct role role_xtr = {
 		[RX_SMR] = { xtr_rx_smr, 10 },
 		[RX_ECM_REQUEST] = { xtr_rx_request, 20 },
 		[RX_ECM_FORWARDED] = { xtr_rx_request, 10 },
+		[RX_INFO_REPLY] = { xtr_rx_info_reply, 10 },
 	},
 	.cmds = xtr_cmds,
 	.counters = xtr_counters,

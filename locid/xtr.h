@@ -83,10 +83,24 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_AUTHORITATIVE, "itr: rloc-probe reply not authoritative") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC, "itr: rloc-probe reply not from the probed rloc") \
 	X(XTR_DROP_ITR_RLOC_PROBE_REPLY_WITH_UNKNOWN_NONCE, "itr: rloc-probe reply with unknown nonce") \
+	X(XTR_DROP_NAT_INFO_REPLY_UNKNOWN_NONCE, "nat: info-reply with unknown nonce") \
+	X(XTR_DROP_NAT_INFO_REPLY_NOT_FROM_THE_MAP_SERVER, "nat: info-reply not from the map-server asked") \
+	X(XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED, "nat: info-reply authentication failed") \
+	X(XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED, "nat: data-map-notify malformed") \
 	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit") \
 	X(XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED, "itr: map-cache entry evicted (map-cache-limit)") \
 	X(XTR_DROP_ITR_MAP_CACHE_FULL, "itr: map-cache full") \
-	X(XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN, "itr: cached more-specific withdrawn by its site")
+	X(XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN, "itr: cached more-specific withdrawn by its site") \
+	X(XTR_DROP_ITR_LISP_SEC_MAP_REPLY_WITHOUT_LISP_SEC, "itr: lisp-sec: map-reply without lisp-sec") \
+	X(XTR_DROP_ITR_LISP_SEC_MALFORMED, "itr: lisp-sec: malformed authentication data") \
+	X(XTR_DROP_ITR_LISP_SEC_NO_ONE_TIME_KEY, "itr: lisp-sec: no one-time key for the nonce") \
+	X(XTR_DROP_ITR_LISP_SEC_EID_HMAC, "itr: lisp-sec: eid-ad hmac does not verify") \
+	X(XTR_DROP_ITR_LISP_SEC_PKT_HMAC, "itr: lisp-sec: pkt-ad hmac does not verify") \
+	X(XTR_DROP_ITR_LISP_SEC_ALGORITHM, "itr: lisp-sec: kdf or hmac not supported") \
+	X(XTR_DROP_ITR_LISP_SEC_RECORD_OUTSIDE_THE_EID_AD, "itr: lisp-sec: record outside the eid-ad") \
+	X(XTR_DROP_ITR_LISP_SEC_RECORD_TRUNCATED_TO_THE_EID_AD, "itr: lisp-sec: record truncated to the eid-ad") \
+	X(XTR_DROP_ITR_LISP_SEC_MAP_REQUEST_NOT_SENT, "itr: lisp-sec: map-request not sent") \
+	X(XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED, "etr: lisp-sec map-request refused")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -126,7 +140,9 @@ struct etr_rl {
 };
 
 struct probe_src;
+struct natx;
 struct req_slot;
+struct lsec_otks;
 
 struct xtr {
 	struct locid	*l;
@@ -167,7 +183,9 @@ struct xtr {
 	struct etr_rl	*rl;			/* etr.c: Map-Reply limiter */
 	struct etr_rl	*rl_probe;		/* etr.c: RLOC-probe reply limiter */
 	struct probe_src *psrc;			/* probe.c: source address per RLOC */
+	struct natx	*nat;			/* nat_xtr.c: NAT detection */
 	struct req_slot	*reqrl;			/* itr.c: Map-Requests per EID */
+	struct lsec_otks *otks;			/* lsec.c: LISP-SEC one-time keys */
 };
 
 /* xtr.c */
@@ -190,6 +208,8 @@ uint64_t etr_next_due(const struct xtr *);	/* next Map-Register (UINT64_MAX: non
 void	etr_request_in(struct xtr *, const struct pkt *, const struct lisp_ecm *,
 	    const struct lisp_map_request *);
 void	etr_notify_in(struct xtr *, const struct pkt *, const struct lisp_map_register *);
+/* a Data-Map-Notify from an RTR (the data plane's control hook) */
+void	etr_data_notify_in(void *xtr, const struct sockaddr *from, const struct decap *);
 json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
 /* the conf's static map-cache entries in place of the old ones */

@@ -3,8 +3,9 @@
 # idempotent when everything is there.
 set -e
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libssl-dev libevent-dev
-libmnl-dev libjansson-dev libpcap-dev libcmocka-dev bison flex tshark
-liburcu-dev libcap-ng-dev libbpf-dev bpftool iproute2 iputils-ping jq iperf3 tcpdump procps"
+libmnl-dev libjansson-dev libpcap-dev libcmocka-dev bison flex tshark python3-cryptography
+liburcu-dev libcap-ng-dev libbpf-dev bpftool iproute2 iputils-ping jq iperf3 tcpdump procps
+nftables conntrack"
 missing=""
 for p in $PKGS; do
 	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -324,6 +324,16 @@ encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
 	}
 	o = encap_build(p, len, ENCAP_HEADROOM, ip, src, &dst, flow_sport(h),
 	    db != NULL && db->eid.has_iid && db->eid.iid != 0, db ? db->eid.iid : 0, &olen);
+	if (o != NULL && loc[i].port != 0) {
+		/* through a NAT's binding (NAT traversal draft §5.3.1): to the
+		 * port it mapped, from the control port it was made towards */
+		uint8_t *u = o + (dst.afi == AFI_IPV6 ? 40 : 20);
+
+		u[0] = LISP_CONTROL_PORT >> 8;
+		u[1] = LISP_CONTROL_PORT & 0xff;
+		u[2] = (uint8_t)(loc[i].port >> 8);
+		u[3] = (uint8_t)(loc[i].port & 0xff);
+	}
 	if (o == NULL || send_raw(dp, o, olen, &dst) == -1) {
 		drop(dp, fe, DP_DROP_ITR_ENCAPSULATION_FAILED);
 		return;
@@ -572,6 +582,10 @@ dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *
 		if (log_limited_ok(dp->logrl))
 			log_warn("etr: data packet from %s dropped: %s",
 			    sa_fmt(from, (char[64]){ 0 }, 64), why);
+		return;
+	}
+	if (d.has_iid && d.iid == DP_CONTROL_IID && dp->ctl.control != NULL) {
+		dp->ctl.control(dp->ctl.arg, from, &d);
 		return;
 	}
 	if (nested_to_us(dp, &d)) {

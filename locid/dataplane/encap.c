@@ -284,6 +284,29 @@ decap_parse(uint8_t *p, size_t len, int outer_ttl, struct decap *d, const char *
 	return 0;
 }
 
+int
+decap_udp_payload(const struct decap *d, struct rbuf *out, const char **why)
+{
+	size_t hl, ulen;
+
+	if (d->ip.proto != 17) {
+		*why = "not UDP";
+		return -1;
+	}
+	hl = d->ip.version == 4 ? (size_t)(d->inner[0] & 0x0f) * 4 : 40;
+	if (d->len < hl + 8) {
+		*why = "short UDP header";
+		return -1;
+	}
+	ulen = get_u16(d->inner + hl + 4);
+	if (ulen < 8 || ulen > d->len - hl) {
+		*why = "bad UDP length";
+		return -1;
+	}
+	rbuf_init(out, d->inner + hl + 8, ulen - 8);
+	return 0;
+}
+
 size_t
 icmp_too_big(uint8_t *out, size_t cap, const uint8_t *pkt, size_t len,
     const struct lisp_addr *from, int mtu)

@@ -1,4 +1,5 @@
-/* the ETR's decapsulation of UDP 4341 payloads and the ITR's parsing of
+/* the ETR's decapsulation of UDP 4341 payloads (and of the control
+ * message a Data-Map-Notify carries) and the ITR's parsing of
  * packets from the TUN: no crash, and what decap accepts is consistent
  * (inner inside the input, TTL lowered to the outer one, IPv4 header
  * checksum still valid); ICMP too-big over the same bytes stays in bounds */
@@ -27,6 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *p, out[1600];
 	struct decap d;
+	struct rbuf u;
+	struct lisp_map_register reg;
 	struct ip_info ip;
 	struct lisp_addr from4, from6;
 	const char *why;
@@ -49,6 +52,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d.ip.ttl > ttl || d.ip.ttl == 0)
 			abort();
 		if (d.ip.version == 4 && v4ok && sum(d.inner, (size_t)(d.inner[0] & 0xf) * 4) != 0xffff)
+			abort();
+		/* a control message inside (Data-Map-Notify): within the inner
+		 * packet, and the Map-Notify decoder over it */
+		why = NULL;
+		if (decap_udp_payload(&d, &u, &why) == 0) {
+			if (u.p < d.inner || u.p + u.len > d.inner + d.len)
+				abort();
+			(void)map_register_decode(&u, &reg, NULL);
+		} else if (why == NULL)
 			abort();
 	} else if (why == NULL)
 		abort();

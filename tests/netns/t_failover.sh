@@ -186,6 +186,10 @@ last=$(sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' "$NETNS_TMP/flow.txt" | tail -1)
 log "flow (1 echo per 100 ms) during failover and back: $got of ${last:-?} echoes answered"
 
 # 4. the first Map-Server/Map-Resolver stops: lisp1 resolves through ms2
+# (a monitor on lisp1 sees it go down and come back)
+ctl lisp1 "$S1" monitor --json -t 60 map-resolver >"$NETNS_TMP/mon.json" 2>&1 &
+monp=$!
+sleep 0.3
 locid_stop mapserver
 ctl lisp1 "$S1" clear map-cache >/dev/null || fail "clear map-cache"
 in_ns hostA ping -c1 -W5 198.18.2.10 >/dev/null || fail "hostB resolved with 203.0.113.2 down"
@@ -210,5 +214,8 @@ in_ns hostA ping -c1 -W5 198.18.2.10 >/dev/null || fail "ping after mapserver re
 ctl lisp1 "$S1" --json show stats >"$NETNS_TMP/st.json"
 jq -e ".xtr.map_resolvers[0].state == \"up\" and .xtr.map_resolvers[0].answered > $a0" \
     "$NETNS_TMP/st.json" >/dev/null || { cat "$NETNS_TMP/st.json" >&2; fail "back to 203.0.113.2"; }
-pass "203.0.113.2 answers again and is used first"
+kill $monp 2>/dev/null; wait $monp 2>/dev/null
+jq -se '[.[] | select(.kind == "map-resolver" and .address == "203.0.113.2") | .state] == ["down", "up"]' \
+    "$NETNS_TMP/mon.json" >/dev/null || fail "monitor map-resolver events: $(cat "$NETNS_TMP/mon.json")"
+pass "203.0.113.2 answers again and is used first; monitor saw it go down and come back"
 log "PASS t_failover"

@@ -179,6 +179,13 @@ core_logrl(struct locid *l)
 }
 
 int
+locid_send_from(struct locid *l, const struct lisp_addr *src,
+    const struct sockaddr *dst, const void *buf, size_t len)
+{
+	return locid_send(l, dst, buf, len);
+}
+
+int
 locid_send(struct locid *l, const struct sockaddr *dst, const void *buf,
     size_t len)
 {
@@ -299,6 +306,19 @@ core_resolver(struct locid *l, void **arg)
 {
 	*arg = F.resarg;
 	return F.res;
+}
+
+/* no data plane in the fake core */
+void
+core_natfib_set(struct locid *l, const struct natfib *f, void *arg)
+{
+}
+
+const struct natfib *
+core_natfib(struct locid *l, void **arg)
+{
+	*arg = NULL;
+	return NULL;
 }
 
 struct locid_timer *
@@ -498,7 +518,10 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	struct lisp_map_request		 mreq;
 	struct lisp_map_reply		 rep;
 	struct lisp_ecm			 ecm;
+	struct lisp_info		 info;
 	struct sockaddr_in		*s4 = (struct sockaddr_in *)&p.src;
+	struct sockaddr_in		*d4 = (struct sockaddr_in *)&p.dst;
+	struct sockaddr_in6		*d6 = (struct sockaddr_in6 *)&p.dst;
 	struct sockaddr_in6		*s6 = (struct sockaddr_in6 *)&p.src;
 	struct msg_err			 why;
 	enum rx_kind			 kind;
@@ -507,13 +530,20 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	memset(&m, 0, sizeof(m));
 	p.buf = buf;
 	p.len = len;
+	/* the local address it arrived on: FAKE_LOCAL4 / FAKE_LOCAL6 */
 	if (inet_pton(AF_INET, src, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons(sport);
+		d4->sin_family = AF_INET;
+		d4->sin_port = htons(4342);
+		inet_pton(AF_INET, FAKE_LOCAL4, &d4->sin_addr);
 	} else {
 		assert_int_equal(inet_pton(AF_INET6, src, &s6->sin6_addr), 1);
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(sport);
+		d6->sin6_family = AF_INET6;
+		d6->sin6_port = htons(4342);
+		inet_pton(AF_INET6, FAKE_LOCAL6, &d6->sin6_addr);
 	}
 	m.pkt = &p;
 	if (len < 4)
@@ -545,6 +575,17 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 	case LISP_ECM:
 		if (ecm_decode(&b, &ecm, &why) == -1)
 			return drop(CORE_DROP_MALFORMED_ECM);
+		if (ecm.inner.len >= 4 && (ecm.inner.p[0] >> 4 == LISP_MAP_REGISTER ||
+		    ecm.inner.p[0] >> 4 == LISP_MAP_NOTIFY)) {
+			b = ecm.inner;
+			if (map_register_decode(&b, &reg, &why) == -1)
+				return drop(CORE_DROP_MALFORMED_ECM_REGISTER);
+			m.ecm = &ecm;
+			m.reg = &reg;
+			kind = ecm.inner.p[0] >> 4 == LISP_MAP_REGISTER ?
+			    RX_ECM_REGISTER : RX_ECM_NOTIFY;
+			break;
+		}
 		if (ecm.inner.len < 4 || ecm.inner.p[0] >> 4 != LISP_MAP_REQUEST)
 			return drop(CORE_DROP_ECM_WITHOUT_REQUEST);
 		b = ecm.inner;
@@ -556,11 +597,23 @@ fake_rx(const void *buf, size_t len, const char *src, uint16_t sport)
 		m.mreq = &mreq;
 		kind = (ecm.flags & ECM_E) ? RX_ECM_FORWARDED : RX_ECM_REQUEST;
 		break;
+	case LISP_INFO:
+		if (info_decode(&b, &info, &why) == -1)
+			return drop(CORE_DROP_MALFORMED_INFO);
+		m.info = &info;
+		kind = info.reply ? RX_INFO_REPLY : RX_INFO_REQUEST;
+		break;
 	default:
 		return drop(CORE_DROP_UNSUPPORTED_TYPE);
 	}
 	if (deliver(kind, &m))
 		return 1;
+	if (kind == RX_INFO_REQUEST)
+		return drop(CORE_DROP_INFO_NO_ROLE);
+	if (kind == RX_INFO_REPLY)
+		return drop(CORE_DROP_INFO_REPLY_UNEXPECTED);
+	if (kind == RX_ECM_REGISTER || kind == RX_ECM_NOTIFY)
+		return drop(CORE_DROP_ECM_REGISTER_NO_ROLE);
 	return drop(kind == RX_REGISTER || kind == RX_NOTIFY_ACK ?
 	    CORE_DROP_NOT_A_MAP_SERVER : CORE_DROP_REQUEST_NO_ROLE);
 }

@@ -14,6 +14,9 @@
 #include "locid.h"
 
 #define FAKE_PKT_MAX	4096
+/* the local address a message arrives on (struct pkt dst, port 4342) */
+#define FAKE_LOCAL4	"192.0.2.1"
+#define FAKE_LOCAL6	"2001:db8::1"
 
 struct fake_sent {
 	struct sockaddr_storage	 dst;

@@ -68,7 +68,7 @@ setup(void **state)
 	assert_int_equal(pipe2(r->pipe, O_NONBLOCK), 0);
 	assert_non_null(r->fib = fib_new());
 	assert_int_equal(dp_attach(&r->dp, NULL, r->fib,
-	    &(struct dp_ctl){ r, rec_miss, NULL }, &r->rl, r->pipe[1], 1400), 0);
+	    &(struct dp_ctl){ .arg = r, .miss = rec_miss }, &r->rl, r->pipe[1], 1400), 0);
 	memset(&p, 0, sizeof(p));
 	memset(&eid, 0, sizeof(eid));
 	assert_int_equal(prefix_parse("198.18.1.0/24", &eid.eid, &eid.mlen), 0);

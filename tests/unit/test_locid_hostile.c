@@ -314,7 +314,7 @@ fx_setup(void **state)
 	/* the data plane over the socketpair, forwarding by the map-cache's
 	 * FIB and handing misses to the ITR */
 	assert_int_equal(dp_attach(&f->x.dp, NULL, mapcache_fib(f->x.mc),
-	    &(struct dp_ctl){ &f->x, itr_miss, NULL }, &f->x.logrl, f->tun[0], 1400), 0);
+	    &(struct dp_ctl){ .arg = &f->x, .miss = itr_miss }, &f->x.logrl, f->tun[0], 1400), 0);
 	xtr_policy(&f->x);
 	*state = f;
 	return 0;

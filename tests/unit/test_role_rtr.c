@@ -1,0 +1,272 @@
+/* the RTR role's control side against the fake core: an xTR's ECM'd
+ * Map-Register relayed to its Map-Server unchanged but for the N bit, the
+ * Map-Notify passed on as a Data-Map-Notify to the address and port the
+ * register came from; spoofed registers (another source, the same xTR-ID)
+ * change nothing until a Map-Notify with their nonce verifies them;
+ * refusals counted; no relay to an unconfigured Map-Server; the state
+ * times out */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fakecore.h"
+#include "rolemsg.h"
+
+extern const struct role role_rtr;
+
+#define MS	"203.0.113.2"
+#define XTR	"198.19.0.2"		/* private */
+#define NAT	"203.0.113.1"		/* the NAT's outside */
+
+static const char conf_text[] =
+    "role rtr\n"
+    "log-rate 1000\n"
+    "timers {\n"
+    "	registration-ttl 60\n"
+    "}\n"
+    "map-server " MS " key 0 sha1 \"ms-rtr\"\n";
+
+static int
+setup(void **state)
+{
+	fake_start(conf_text);
+	fake_role(&role_rtr);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	fake_stop();
+	return 0;
+}
+
+/* an ECM around a Map-Register or Map-Notify: inner src -> dst */
+static size_t
+ecm_msg(uint8_t *buf, size_t cap, uint32_t flags, const char *src, const char *dst,
+    int notify, uint64_t nonce, int ids)
+{
+	struct rm_reg	 r = { .prefix = "198.18.1.0/24", .rloc = "203.0.113.9",
+			    .flags = MREG_M | MREG_P, .nonce = nonce, .key = "k",
+			    .ids = ids };
+	uint8_t		 inner[512];
+	size_t		 n = rm_register(&r, inner, sizeof(inner));
+	struct lisp_addr s, d;
+	struct wbuf	 w;
+
+	if (notify)
+		inner[0] = LISP_MAP_NOTIFY << 4;
+	assert_int_equal(addr_parse(&s, src), 0);
+	assert_int_equal(addr_parse(&d, dst), 0);
+	wbuf_init(&w, buf, cap);
+	ecm_encode(&w, flags, &s, &d, 4342, 4342, inner, n);
+	assert_false(w.err);
+	return w.len;
+}
+
+static json_t *
+xtr0(void)
+{
+	char	 err[128];
+	json_t	*o = fake_ctl(&role_rtr, "show nat", NULL, err, sizeof(err));
+
+	assert_non_null(o);
+	return o;
+}
+
+static void
+test_relay_and_notify(void **state)
+{
+	uint8_t			 q[1024];
+	size_t			 qlen = ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1);
+	const struct fake_sent	*s;
+	struct rbuf		 b;
+	struct lisp_ecm		 ecm;
+	struct lisp_data_hdr	 h;
+	struct msg_err		 err;
+	const char		*why;
+	json_t			*o, *x;
+
+	assert_int_equal(fake_rx(q, qlen, NAT, 40001), 1);
+	/* relayed: the same inner packet, N instead of R, to the MS */
+	assert_int_equal(fake_nsent(), 1);
+	s = fake_sent_get(0);
+	assert_string_equal(fake_dst_fmt(s), MS ":4342");
+	assert_int_equal(s->len, qlen);
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
+	assert_true(ecm.flags & ECM_N);
+	assert_false(ecm.flags & ECM_R);
+	assert_memory_equal(s->buf + 4, q + 4, qlen - 4);
+	/* pending until the MS says yes */
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "state")), "pending");
+	assert_true(json_is_null(json_object_get(x, "global")));
+	json_decref(o);
+
+	/* the MS's ECM'd Map-Notify (from another of its addresses) */
+	fake_sent_clear();
+	qlen = ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1);
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.10", 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	s = fake_sent_get(0);
+	assert_string_equal(fake_dst_fmt(s), NAT ":40001");
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(data_hdr_decode(&b, &h, &why), 0);
+	assert_true(h.flags & LD_I);
+	assert_int_equal(h.iid, 0xFFFFFF);
+	/* then the inner IP packet of the ECM: the Map-Notify to the xTR */
+	assert_int_equal(b.len, qlen - 4);
+	assert_memory_equal(b.p, q + 4, b.len);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "state")), "verified");
+	assert_string_equal(json_string_value(json_object_get(x, "global")), NAT);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	assert_string_equal(json_string_value(json_object_get(x, "private")), XTR);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(x,
+	    "eid_prefixes"), 0)), "198.18.1.0/24");
+	json_decref(o);
+}
+
+/* a spoofed register for the same xTR-ID from elsewhere: relayed (the MS
+ * judges it), but the verified state stays until a Map-Notify of its
+ * nonce; a notify with another nonce or not from the MS does nothing */
+static void
+test_spoofed(void **state)
+{
+	uint8_t		 q[1024];
+	size_t		 qlen;
+	json_t		*o, *x;
+
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	fake_sent_clear();
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 101, 1), "198.51.100.66", 666);
+	assert_int_equal(fake_nsent(), 1);	/* relayed, the same size */
+	/* a forged notify: wrong nonce */
+	qlen = ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 999, 1);
+	fake_rx(q, qlen, MS, 4342);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 1);
+	/* not from a configured MS (inner source) */
+	qlen = ecm_msg(q, sizeof(q), ECM_R, "203.0.113.77", XTR, 1, 101, 1);
+	fake_rx(q, qlen, "203.0.113.77", 4342);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify not from a map-server"), 1);
+	assert_int_equal(fake_nsent(), 1);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "global")), NAT);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	json_decref(o);
+	/* the pending one lapses; the verified one after registration-ttl */
+	fake_advance(11000);
+	fake_sent_clear();
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 101, 1), MS, 4342);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 2);
+	assert_int_equal(fake_nsent(), 0);
+	fake_advance(50000);
+	o = xtr0();
+	assert_int_equal(json_array_size(json_object_get(o, "xtrs")), 0);
+	json_decref(o);
+}
+
+static void
+test_refused(void **state)
+{
+	uint8_t	q[1024];
+
+	/* to a Map-Server we do not relay to: no open relay */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, "203.0.113.200", 0, 1, 1), NAT, 1);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-register for an unknown map-server"), 1);
+	/* without xTR-ID */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 2, 0), NAT, 1);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-register without xtr-id"), 1);
+	/* without R */
+	fake_rx(q, ecm_msg(q, sizeof(q), 0, XTR, MS, 0, 3, 1), NAT, 1);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: ecm'd map-register without r bit"), 1);
+	/* a notify for an xTR we never saw */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 4, 1), MS, 4342);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify for an unknown xtr"), 1);
+	assert_int_equal(fake_nsent(), 0);
+}
+
+/* two registers in flight (the binding changed between them): each
+ * notify verifies the binding of its own register */
+static void
+test_two_in_flight(void **state)
+{
+	uint8_t	 q[1024];
+	json_t	*o, *x;
+
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 101, 1), NAT, 40002);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	json_decref(o);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 101, 1), MS, 4342);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40002);
+	json_decref(o);
+	/* answered: a second notify of 100 matches nothing */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 1);
+}
+
+/* RLOC-probes for the EID of a verified xTR are answered, with our
+ * address as the locator; others are left to the core */
+static void
+test_probe(void **state)
+{
+	uint8_t			 q[1024];
+	size_t			 qlen;
+	struct rm_answer	 a;
+	char			 s[ADDR_STRLEN];
+
+	qlen = rm_request("198.18.1.5", 0, "203.0.113.5", 0, 77, 1, q, sizeof(q), NULL, NULL);
+	q[0] |= MREQ_P >> 24;
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.5", 4342), 0);	/* not yet */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	fake_sent_clear();
+	qlen = rm_request("198.18.1.5", 0, "203.0.113.5", 0, 77, 1, q, sizeof(q), NULL, NULL);
+	q[0] |= MREQ_P >> 24;
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.5", 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), "203.0.113.5:4342");
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &a);
+	assert_int_equal(a.nonce, 77);
+	assert_string_equal(a.prefix, "198.18.1.0/24");
+	assert_int_equal(a.nlocs, 1);
+	assert_string_equal(addr_fmt(&a.locs[0].addr, s, sizeof(s)), FAKE_LOCAL4);
+	assert_true(a.locs[0].flags & RLOC_p);
+	/* an EID we hold nothing for */
+	qlen = rm_request("198.18.7.5", 0, "203.0.113.5", 0, 78, 1, q, sizeof(q), NULL, NULL);
+	q[0] |= MREQ_P >> 24;
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.5", 4342), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_relay_and_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spoofed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_in_flight, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
