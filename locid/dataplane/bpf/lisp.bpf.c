@@ -585,6 +585,8 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 		return pass(LB_DECAP_PASS_HEADER);
 	if (lh[0] & 0x08)
 		iid = (__u32)lh[4] << 16 | (__u32)lh[5] << 8 | lh[6];
+	if (iid == 0xffffff)	/* a control message in a data packet (NAT traversal) */
+		return pass(LB_DECAP_PASS_HEADER);
 	olen += 16;
 	if (parse_ip(skb, ETH_HLEN + olen, avail - olen, in) < 0 ||
 	    in->len != avail - olen || !in->sane || martian_src(in))
