@@ -7,16 +7,17 @@
 #   vxlan   a kernel VXLAN tunnel between lisp1 and lisp2 (FOU is not
 #           available in every kernel; VXLAN is)
 # each: iperf3 TCP 1 and 4 streams, UDP with 64-octet IP packets from a
-# sendmmsg sender (pps arriving at hostB's interface). then first-packet-to-mapping time over 100 fresh resolutions
+# sendmmsg sender (pps arriving at hostB's interface). then first-packet-to-mapping time over BENCH_RESOLUTIONS (10) fresh resolutions
 # (map-cache cleared each time), as measured by the ITR from the packet's
 # arrival to the installed mapping, and the first ping's RTT.
 # CPU per Gbit/s: cores busy machine-wide during the 1-stream run.
 # each throughput figure is the best of BENCH_REPEAT runs (3), CPU from the first.
-# usage: bench/dataplane.sh [BUILD]   (root; about 3 min)
+# usage: bench/dataplane.sh [BUILD]   (root; about 4 min)
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${1:-${BUILD:-build}}
 T=${BENCH_SECONDS:-4}
 R=${BENCH_REPEAT:-3}	# runs of each measure, the best counts
+NRES=${BENCH_RESOLUTIONS:-10}	# first-packet resolutions per path
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b + 0 > a + 0) ? b : a }'; }
 NS_PREFIX=${NS_PREFIX:-bd_}
 . tests/netns/lib.sh
@@ -142,10 +143,13 @@ for dp in tun ebpf; do
 	    fail "registration"
 	measure "lisp-$dp"
 
-	# first packet to mapping, 100 fresh resolutions
+	# first packet to mapping, fresh resolutions: the ITR asks for an
+	# EID-prefix at most once a second, the interval doubling while it
+	# asks again within twice that (locid.conf(5)), so 2.1 s apart
 	: >"$NETNS_TMP/res"; : >"$NETNS_TMP/rtt"
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt "$NRES" ]; do
+		[ $i -gt 0 ] && sleep 2.1
 		ctl lisp1 "$S1" clear map-cache >/dev/null
 		in_ns hostA ping -c1 -W1 198.18.2.10 2>/dev/null |
 		    sed -n 's/.*time=\([0-9.]*\) ms/\1/p' >>"$NETNS_TMP/rtt"
