@@ -22,7 +22,7 @@ LDFLAGS	+= $(SANFLAGS)
 # and `locictl show version` print it
 VERSION	:= $(shell cat VERSION)
 CFLAGS	+= -DLOCID_VERSION='"$(VERSION)"'
-PKGS	 = libcrypto libevent libmnl jansson libpcap libcap-ng
+PKGS	 = libcrypto libevent libmnl jansson libpcap libcap-ng libbpf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
@@ -82,6 +82,23 @@ $(BUILD)/locid/parse.o: $(BUILD)/locid/parse.c
 
 $(BUILD)/locid/lex.o: $(BUILD)/locid/lex.c
 	$(CC) $(CFLAGS) -Wno-missing-prototypes -Wno-unused-function -Wno-sign-compare -c -o $@ $<
+
+# the in-kernel fast path: the BPF object (clang -target bpf; asm/types.h
+# lives under the multiarch include directory) and its bpftool skeleton,
+# which ebpf.c includes
+BPF_CLANG ?= clang
+BPFTOOL	?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
+BPF_CFLAGS = -target bpf -O2 -g -Wall -I/usr/include/$(shell gcc -print-multiarch) \
+	     -Ilocid/dataplane/bpf
+
+$(BUILD)/locid/dataplane/lisp.bpf.o: locid/dataplane/bpf/lisp.bpf.c locid/dataplane/bpf/lb_maps.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+$(BUILD)/locid/lisp.skel.h: $(BUILD)/locid/dataplane/lisp.bpf.o
+	$(BPFTOOL) gen skeleton $< name lisp_bpf >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/locid/dataplane/ebpf.o: $(BUILD)/locid/lisp.skel.h
 
 $(LIBLOCID): $(LIB_OBJ)
 	@rm -f $@

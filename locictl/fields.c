@@ -196,6 +196,11 @@ static const struct fld xtr_f[XTR_NF] = {
 	[XTR_TUN] = { "tun", "tun", FLD_STR, 0, NULL, NULL, 0 },
 	[XTR_TUN_MTU] = { "tun_mtu", "tun_mtu", FLD_INT, OM_GAUGE, "locid_xtr_tun_mtu",
 	    "MTU of the TUN device", 0 },
+	[XTR_DATAPLANE] = { "dataplane", "dataplane", FLD_STR, 0, NULL, NULL, 0 },
+	[XTR_DATAPLANE_REASON] = { "dataplane_reason", "dataplane_reason", FLD_STR, 0,
+	    NULL, NULL, 0 },
+	[XTR_EBPF] = { "ebpf", "ebpf", FLD_OBJ, OM_COUNTER, "locid_xtr_ebpf",
+	    "In-kernel fast path: packets by what it did with them", 0 },
 	[XTR_MAP_RESOLVERS] = { "map_resolvers", "map_resolvers", FLD_ARR, 0, NULL, NULL, 0 },
 	[XTR_SMR] = { "smr", "smr", FLD_OBJ, 0, NULL, NULL, 0 },
 };

@@ -161,6 +161,13 @@ stats_openmetrics(FILE *f, const json_t *st)
 			    sizeof(name)), OM_UNKNOWN, NULL);
 			om_sample(&m, json_number_value(v), NULL);
 		}
+	if ((v = fld_get(xtr, X, XTR_EBPF)) != NULL) {
+		om_family(&m, X->f[XTR_EBPF].om_name, X->f[XTR_EBPF].om,
+		    X->f[XTR_EBPF].om_help);
+		json_object_foreach((json_t *)v, k, r)
+			if (json_is_integer(r))
+				om_sample(&m, (double)json_integer_value(r), "counter", k, NULL);
+	}
 	mrs = fld_get(xtr, X, XTR_MAP_RESOLVERS);
 	for (j = 0; j < M->n; j++) {
 		if (M->f[j].om == OM_NONE || json_array_size(mrs) == 0)

@@ -124,6 +124,10 @@ struct conf_timers {
 	uint32_t	 referral_ttl_max;	/* s, 86400: longest referral cached */
 };
 
+/* the xTR data plane: the in-kernel fast path when it loads (auto), it
+ * or nothing (ebpf), the TUN path alone (tun) */
+enum { CONF_DP_AUTO, CONF_DP_EBPF, CONF_DP_TUN };
+
 struct conf {
 	char		*path;
 	/* roles */
@@ -179,6 +183,7 @@ struct conf {
 	struct conf_prefixes decap_allow;	/* outer sources always accepted */
 	char		*tun_name;		/* "lisp0" */
 	int		 tun_mtu;		/* 0 = from underlay */
+	int		 dataplane;		/* CONF_DP_*: auto, ebpf or tun */
 	uint32_t	 rt_table;		/* policy routing table, 100 */
 	uint32_t	 rule_prio;		/* ip rule priority, 100 */
 	int		 queue_per_dest;	/* packets held per pending destination, 4 */

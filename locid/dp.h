@@ -126,6 +126,8 @@ struct dp_ops {
 			    const struct fib_ent *);	/* NULL: withdrawn */
 	int		(*policy)(void *, const struct dp_policy *);
 	void		(*close)(void *);
+	void		(*stats)(void *, json_t *);	/* into dp_stats_json's object */
+	void		(*sync)(void *);	/* its counters into the FIB entries now */
 };
 
 struct dp_txq {
@@ -184,6 +186,9 @@ void	dp_start(struct dp *);
 void	dp_set_mtu(struct dp *, int tun_mtu);
 int	dp_policy_set(struct dp *, const struct dp_policy *);
 void	dp_set_ops(struct dp *, const struct dp_ops *, void *);
+/* the second implementation's counters into the FIB entries (before
+ * they are shown) */
+void	dp_sync(struct dp *);
 
 /* send packets through the FIB again (held ones, now resolved): the list
  * is freed */

@@ -82,6 +82,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token MAPRESOLVER    "map-resolver"
 %token USEPETR        "use-petr"
 %token TUN            "tun"
+%token DATAPLANE      "dataplane"
 %token MTU            "mtu"
 %token RTTABLE        "routing-table"
 %token RULEPRIO       "rule-priority"
@@ -112,7 +113,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token <str> WORD "word"
 %token <str> STRING "string"
 
-%type <str> name rolename
+%type <str> name rolename dpname
 %type <num> family
 %type <flags> prefixopts msopts
 %type <ro> rlocopts
@@ -138,6 +139,10 @@ line	: NL
 
 name	: WORD
 	| STRING
+	;
+
+dpname	: name
+	| TUN		{ $$ = strdup("tun"); }
 	;
 
 rolename : WORD
@@ -262,6 +267,20 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		conf_peer(ctx, @1.first_line, "use-petr", &ctx->conf->petrs, $2);
 	}
 	| TUN name		{ conf_tun(ctx, @1.first_line, $2, 0, 0); }
+	| DATAPLANE dpname {
+		if (TOP(@1.first_line, "dataplane")) {
+			if (strcmp($2, "auto") == 0)
+				ctx->conf->dataplane = CONF_DP_AUTO;
+			else if (strcmp($2, "ebpf") == 0)
+				ctx->conf->dataplane = CONF_DP_EBPF;
+			else if (strcmp($2, "tun") == 0)
+				ctx->conf->dataplane = CONF_DP_TUN;
+			else
+				conf_error(ctx, @1.first_line,
+				    "dataplane must be auto, ebpf or tun");
+		}
+		free($2);
+	}
 	| TUN name MTU NUMBER	{ conf_tun(ctx, @1.first_line, $2, 1, $4); }
 	| RTTABLE NUMBER {
 		if (TOP(@1.first_line, "routing-table") &&

@@ -284,6 +284,8 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 	if (c->tun_mtu != 0)
 		fprintf(f, " mtu %d", c->tun_mtu);
 	fputc('\n', f);
+	if (c->dataplane != CONF_DP_AUTO)
+		fprintf(f, "dataplane %s\n", c->dataplane == CONF_DP_EBPF ? "ebpf" : "tun");
 	fprintf(f, "routing-table %u\n", c->rt_table);
 	fprintf(f, "rule-priority %u\n", c->rule_prio);
 	fprintf(f, "queue-per-destination %d\n", c->queue_per_dest);

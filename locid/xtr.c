@@ -56,6 +56,21 @@ conf_prefixes_arr(const struct conf_prefixes *ps, int *n)
 	return a;
 }
 
+/* every local RLOC of the database to the fast path's ETR */
+static void
+xtr_ebpf_rlocs(struct xtr *x)
+{
+	struct lisp_addr a[XTR_LOCAL_RLOCS * 8];
+	int i, j, n = 0;
+
+	if (x->ebpf == NULL)
+		return;
+	for (i = 0; i < x->ndb; i++)
+		for (j = 0; j < x->db[i].nrlocs && n < (int)(sizeof(a) / sizeof(a[0])); j++)
+			a[n++] = x->db[i].rlocs[j].addr;
+	dp_ebpf_local_rlocs(x->ebpf, a, n);
+}
+
 void
 xtr_policy(struct xtr *x)
 {
@@ -102,6 +117,7 @@ xtr_policy(struct xtr *x)
 	p.ul_mtu6 = x->ul_mtu6;
 	if (dp_policy_set(&x->dp, &p) == -1)
 		log_warn("xtr: out of memory for the data plane's policy");
+	xtr_ebpf_rlocs(x);
 	free(eids);
 	free(pi);
 	free(pp);
@@ -413,6 +429,60 @@ xtr_decap_seen(void *arg, const struct sockaddr *from, const struct decap *d)
 	smr_decap(arg, from, d);
 }
 
+/* the in-kernel fast path in front of the TUN, as the conf says: auto
+ * takes it when it loads, ebpf insists on it, tun never tries */
+static int
+dataplane_choose(struct xtr *x)
+{
+	char why[128];
+
+	x->dp_conf = x->l->conf->dataplane;
+	if (x->dp_conf == CONF_DP_TUN) {
+		snprintf(x->dp_why, sizeof(x->dp_why), "tun: configured");
+		log_info("xtr: data plane %s", x->dp_why);
+		return 0;
+	}
+	if ((x->ebpf = dp_ebpf_open(&x->dp, why, sizeof(why))) == NULL) {
+		snprintf(x->dp_why, sizeof(x->dp_why), "tun: ebpf unavailable: %s", why);
+		if (x->dp_conf == CONF_DP_EBPF) {
+			log_warn("xtr: dataplane ebpf: %s", why);
+			return -1;
+		}
+		log_info("xtr: data plane %s", x->dp_why);
+		return 0;
+	}
+	dp_set_ops(&x->dp, &dp_ebpf_ops, x->ebpf);
+	xtr_ebpf_rlocs(x);
+	snprintf(x->dp_why, sizeof(x->dp_why), "ebpf: tc ingress programs loaded%s",
+	    x->dp_conf == CONF_DP_AUTO ? " (auto)" : "");
+	log_info("xtr: data plane %s, the TUN for the rest", x->dp_why);
+	return 0;
+}
+
+/* a reload changed the dataplane setting: the fast path goes or comes in
+ * place (the map-cache, SMR and registration state stay); a new one is
+ * told every entry the FIB has */
+static int
+dataplane_switch(struct xtr *x, char *err, size_t errlen)
+{
+	struct mc_entry *e;
+
+	if (x->ebpf != NULL) {
+		dp_set_ops(&x->dp, NULL, NULL);
+		dp_ebpf_ops.close(x->ebpf);
+		x->ebpf = NULL;
+	}
+	if (dataplane_choose(x) == -1) {
+		snprintf(err, errlen, "dataplane ebpf: %s", x->dp_why);
+		return -1;
+	}
+	if (x->ebpf != NULL && x->mc != NULL)
+		TAILQ_FOREACH(e, mapcache_entries(x->mc), entry)
+			if (e->fe != NULL)
+				dp_ebpf_ops.fib_sync(x->ebpf, &e->eid, e->mlen, e->fe);
+	return 0;
+}
+
 static int
 dataplane_open(struct xtr *x)
 {
@@ -452,6 +522,8 @@ dataplane_open(struct xtr *x)
 	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", x->tun_name, "1");
 	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", x->tun_name, "0");
 	xtr_policy(x);
+	if (dataplane_choose(x) == -1)
+		return -1;
 	dp_start(&x->dp);
 	log_info("xtr: tun %s mtu %d, data port %u", x->tun_name, x->tun_mtu,
 	    x->dp.port);
@@ -574,6 +646,8 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		return -1;
 	}
 	log_limiter_init(&x->logrl, c);
+	if (x->ebpf != NULL)
+		dp_ebpf_rescan(x->ebpf);
 	/* keep the map-cache and the TUN; reload mappings, servers, rules */
 	rules_remove(x);
 	x->itr = x->l->conf->itr || x->l->conf->pitr;
@@ -588,6 +662,8 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		return -1;
 	}
 	xtr_policy(x);
+	if (c->dataplane != x->dp_conf && dataplane_switch(x, err, errlen) == -1)
+		return -1;
 	ms_load(x);
 	/* the prefixes the reload removed are withdrawn at once, not left
 	 * registered until the registration expires */
@@ -754,6 +830,7 @@ xtr_stream_map_cache(void *o, json_t *args, struct ctl_stream *st,
 		}
 		ms->filter = r == 1;
 		*cursor = ms;
+		dp_sync(&x->dp);	/* the fast path's counters, up to now */
 	}
 	w.ms = ms;
 	w.st = st;
@@ -792,7 +869,6 @@ xtr_stats(void *arg)
 	struct xtr_stats *s = &x->st;
 	json_t *o = json_object();
 
-	dp_stats_json(&x->dp, o);
 #define S(n)	json_object_set_new(o, #n, json_integer((json_int_t)s->n))
 	S(queued_pkts); S(queue_sent);
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
@@ -800,11 +876,13 @@ xtr_stats(void *arg)
 	S(publications);
 #undef S
 	pxtr_stats_json(x, o);
+	dp_stats_json(&x->dp, o);	/* after the PETR's: the fast path adds to them */
 	json_object_set_new(o, "map_cache_entries", json_integer((json_int_t)mapcache_count(x->mc)));
 	json_object_set_new(o, "resolve_avg_ms", s->resolve_count ?
 	    json_real((double)s->resolve_ms_sum / (double)s->resolve_count) : json_null());
 	json_object_set_new(o, "tun", json_string(x->tun_name));
 	json_object_set_new(o, "tun_mtu", json_integer(x->tun_mtu));
+	json_object_set_new(o, "dataplane_reason", json_string(x->dp_why));
 	if (x->mrsel != NULL)
 		json_object_set_new(o, "map_resolvers", mrsel_json(x->mrsel, now_ms()));
 	if (x->smr != NULL)

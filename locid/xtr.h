@@ -11,6 +11,7 @@
 
 #include "dataplane.h"
 #include "dp.h"
+#include "ebpf.h"
 #include "locid.h"
 #include "mapcache.h"
 #include "pxtr.h"
@@ -170,6 +171,9 @@ struct xtr {
 	int		 rules_up;
 	uint32_t	 rt_table, rule_prio;
 	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
+	struct dp_ebpf	*ebpf;			/* the fast path, NULL: TUN alone */
+	int		 dp_conf;		/* the conf's dataplane (CONF_DP_*) */
+	char		 dp_why[160];		/* which path and why */
 
 	struct locid_timer *tick;		/* one timer: the earliest deadline */
 	uint64_t	 armed_ms;		/* when it fires (UINT64_MAX: not armed) */

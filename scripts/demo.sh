@@ -81,6 +81,12 @@ run "ip netns exec mapserver locictl -s /run/locid-mapserver.sock show site"
 say "each xTR steers only packets sourced from its EID-prefix into the TUN:"
 run "ip netns exec lisp1 ip rule show"
 run "ip netns exec lisp1 ip route show table 100"
+for n in lisp1 lisp2; do
+	say "$n data plane: $(ip netns exec $n locictl -s /run/locid-$n.sock --json show stats |
+	    jq -r '.xtr.dataplane_reason')"
+done
+say "(ebpf: established flows are encapsulated and decapsulated by a TC program in the"
+say " kernel; first packets and misses still take the TUN to locid)"
 
 step "2. a ping that is not sourced from EID space is forwarded natively and never triggers LISP"
 cap_start s2 lisp1 eth0

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libssl-dev libevent-dev
 libmnl-dev libjansson-dev libpcap-dev libcmocka-dev bison flex tshark python3-cryptography
-liburcu-dev libcap-ng-dev iproute2 iputils-ping jq iperf3 tcpdump procps
+liburcu-dev libcap-ng-dev libbpf-dev bpftool iproute2 iputils-ping jq iperf3 tcpdump procps
 nftables conntrack"
 missing=""
 for p in $PKGS; do

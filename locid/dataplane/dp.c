@@ -141,6 +141,13 @@ dp_set_ops(struct dp *dp, const struct dp_ops *ops, void *arg)
 		ops->policy(arg, &dp->pol);
 }
 
+void
+dp_sync(struct dp *dp)
+{
+	if (dp->ops != NULL && dp->ops->sync != NULL)
+		dp->ops->sync(dp->ops_arg);
+}
+
 static const struct lisp_addr *
 src_rloc(const struct dp *dp, uint16_t afi)
 {
@@ -837,5 +844,9 @@ dp_stats_json(const struct dp *dp, json_t *o)
 	S(encap_pkts); S(encap_bytes); S(decap_pkts); S(decap_bytes);
 	S(native_pkts); S(icmp_too_big);
 #undef S
+	json_object_set_new(o, "dataplane", json_string(dp->ops != NULL ?
+	    dp->ops->name : "tun"));
+	if (dp->ops != NULL && dp->ops->stats != NULL)
+		dp->ops->stats(dp->ops_arg, o);
 	return o;
 }

@@ -7,6 +7,10 @@ case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
 LOCID=${LOCID:-$BUILD/bin/locid}
 LOCICTL=${LOCICTL:-$BUILD/bin/locictl}
 NS_PREFIX=${NS_PREFIX:-}
+# the xTR data plane the scenarios run on (locid.conf(5) dataplane):
+# tun by default, DATAPLANE=ebpf for the second run of the data-plane
+# scenarios (scripts/run-netns.sh); locid_start adds it to each config
+DATAPLANE=${DATAPLANE:-tun}
 NETNS_TMP=${NETNS_TMP:-$(mktemp -d /tmp/locid-netns.XXXXXX)}
 mkdir -p "$NETNS_TMP"
 _ns_list=""
@@ -67,6 +71,7 @@ wait_until() {
 # $NETNS_TMP/NS.log, pid in $NETNS_TMP/NS.pid
 locid_start() {
 	_n=$1; _c=$2; shift 2
+	grep -q '^dataplane' "$_c" 2>/dev/null || echo "dataplane $DATAPLANE" >>"$_c"
 	# a simple command, so $! is the daemon itself (ip netns exec execs it)
 	ip netns exec "$(ns "$_n")" "$LOCID" -d -f "$_c" "$@" \
 	    >>"$NETNS_TMP/$_n.log" 2>&1 </dev/null &
@@ -84,6 +89,40 @@ locid_stop() {
 
 # ctl NS SOCKET args...: locictl in a namespace
 ctl() { _n=$1; _s=$2; shift 2; in_ns "$_n" "$LOCICTL" -s "$_s" "$@"; }
+
+# fastpath_check SRC DST ITR ITR-SOCKET ETR ETR-SOCKET [ping options]:
+# with DATAPLANE=ebpf, an established flow from SRC to DST crosses in the
+# BPF programs alone: 5 pings counted by the ITR's and the ETR's BPF
+# encapsulation and decapsulation (both ways), the TUN path's counters
+# (the totals less the BPF ones) unchanged. nothing to do with tun.
+fastpath_check() {
+	[ "$DATAPLANE" = ebpf ] || return 0
+	_fs=$1; _fd=$2; _fi=$3; _fis=$4; _fe=$5; _fes=$6; shift 6
+	in_ns "$_fs" ping -c1 -W2 "$@" "$_fd" >/dev/null || fail "fastpath: first ping to $_fd"
+	_fq='.xtr | [.dataplane, .ebpf.encap_pkts, .encap_pkts - .ebpf.encap_pkts,
+	    .ebpf.decap_pkts, .decap_pkts - .ebpf.decap_pkts] | @tsv'
+	_fa=$(ctl "$_fi" "$_fis" --json show stats | jq -r "$_fq")
+	_fb=$(ctl "$_fe" "$_fes" --json show stats | jq -r "$_fq")
+	in_ns "$_fs" ping -c5 -i0.2 -W2 "$@" "$_fd" >/dev/null || fail "fastpath: pings to $_fd"
+	_fa2=$(ctl "$_fi" "$_fis" --json show stats | jq -r "$_fq")
+	_fb2=$(ctl "$_fe" "$_fes" --json show stats | jq -r "$_fq")
+	echo "$_fa
+$_fa2
+$_fb
+$_fb2" | awk -F'\t' '
+	    $1 != "ebpf" { print "data plane " $1 " at node " NR; bad = 1 }
+	    { e[NR] = $2; te[NR] = $3; d[NR] = $4; td[NR] = $5 }
+	    END {
+		if (bad) exit 1
+		if (e[2] - e[1] < 5 || d[2] - d[1] < 5 || e[4] - e[3] < 5 || d[4] - d[3] < 5) {
+			print "BPF counters: ITR encap " e[2] - e[1] " decap " d[2] - d[1] \
+			    ", ETR encap " e[4] - e[3] " decap " d[4] - d[3]; exit 1 }
+		if (te[2] != te[1] || td[2] != td[1] || te[4] != te[3] || td[4] != td[3]) {
+			print "TUN counters moved: ITR encap " te[2] - te[1] " decap " td[2] - td[1] \
+			    ", ETR encap " te[4] - te[3] " decap " td[4] - td[3]; exit 1 }
+	    }' >"$NETNS_TMP/fastpath.err" || fail "fastpath $_fs -> $_fd: $(cat "$NETNS_TMP/fastpath.err")"
+	pass "ebpf: $_fs -> $_fd encapsulated and decapsulated in the BPF programs, TUN counters unchanged"
+}
 
 cleanup() {
 	for _p in $_pids; do kill "$_p" 2>/dev/null; done

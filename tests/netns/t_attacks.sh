@@ -75,6 +75,7 @@ got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$NETNS_TMP/ping")
 ctl lisp2 "$S2" --json show map-cache 198.18.1.10 | jq -e '.[0].prefix == "198.18.1.0/24"' >/dev/null ||
     fail "lisp2 did not learn 198.18.1.0/24"
 pass "decap-check mapping-system: first packets dropped while asking, then $got of 6 echoes"
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 
 # 9. spoofed decapsulation
 cap_start b lisp2 eth1 'icmp'
@@ -87,6 +88,10 @@ cap_stop b
     fail "spoofed decapsulation not counted"
 grep -q "not a locator of inner source 198.18.1.10 (decap-check)" "$NETNS_TMP/lisp2.log" ||
     fail "spoofed decapsulation not logged"
+if [ "$DATAPLANE" = ebpf ]; then
+	ctl lisp2 "$S2" --json show stats | jq -e '.xtr.ebpf.decap_pass_decap_check >= 2' >/dev/null ||
+	    fail "the BPF program decapsulated a spoofed packet: $(ctl lisp2 "$S2" --json show stats | jq -c .xtr.ebpf)"
+fi
 pass "9: spoofed 4341 from a non-locator refused, counted, logged; nothing reached hostB"
 
 # 3. MR reflection: 1500 ECMs of 8 records, random spoofed sources (over

@@ -73,6 +73,7 @@ ctl lisp2 "$S2" --json show map-cache 2001:db8:1::10 >"$NETNS_TMP/mc2.json"
 jq -e '.[0] | .prefix == "2001:db8:1::/48" and .state == "complete"' "$NETNS_TMP/mc2.json" >/dev/null ||
     fail "lisp2 map-cache 2001:db8:1::/48: $(cat "$NETNS_TMP/mc2.json")"
 pass "locictl --json show map-cache: 2001:db8:2::/48 with three locators, IPv6 one in use"
+fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
 
 # 2. a negative IPv6 prefix: the non-LISP host goes through the PETR (6-in-4)
 cap_start n mapserver eth1
@@ -118,6 +119,8 @@ ctl lisp1 "$S1" --json show map-cache 2001:db8:2::10 >"$NETNS_TMP/mc3.json"
 jq -e '.[0].locators[] | select(.rloc == "203.0.113.5") | .priority == 1 and .encap_packets == 2' \
     "$NETNS_TMP/mc3.json" >/dev/null || fail "map-cache after the change: $(cat "$NETNS_TMP/mc3.json")"
 pass "6-in-4 and 4-in-6 after lisp2 swapped its RLOC priorities"
+fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 
 # 4. ICMPv6 packet-too-big from the ITR when a packet does not fit the path
 in_ns lisp1 ip link set lisp0 mtu 1500	# larger than the IPv6 underlay allows

@@ -178,6 +178,7 @@ cap_stop primary
 n=$(tsh primary 'ip.dst == 203.0.113.5 && udp.dstport == 4341 && icmp.type == 8' frame.number | wc -l)
 [ "$n" -ge 1 ] || fail "encapsulated echo requests to 203.0.113.5 again (saw $n)"
 pass "203.0.113.5 answers again: flow back on it ($n packets captured)"
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 kill "$FLOW" 2>/dev/null
 wait "$FLOW" 2>/dev/null
 got=$(grep -c 'bytes from' "$NETNS_TMP/flow.txt")

@@ -99,6 +99,19 @@ jq -e '.xtr.decap_pkts == 4 and .xtr.petr_pkts == 4 and .xtr.encap_pkts == 4 and
     "$NETNS_TMP/pst.json" >/dev/null ||
     fail "pxtr stats: $(jq -c .xtr "$NETNS_TMP/pst.json")"
 pass "map-caches: pxtr 198.18.1.0/24 -> 203.0.113.1; lisp1 198.32.0.0/11 to the PETR, no throw route"
+if [ "$DATAPLANE" = ebpf ]; then
+	# the established flow: the PITR's encapsulation and the PETR's
+	# decapsulation in the BPF program, the TUN path's counters still
+	q='.xtr | [.ebpf.pitr_pkts, .ebpf.petr_pkts, .encap_pkts - .ebpf.encap_pkts,
+	    .petr_pkts - .ebpf.petr_pkts] | @tsv'
+	a=$(ctl pxtr "$SP" --json show stats | jq -r "$q")
+	in_ns nonlisp ping -c5 -i 0.2 -W2 198.18.1.10 >/dev/null 2>&1 || fail "pings nonlisp -> hostA"
+	b=$(ctl pxtr "$SP" --json show stats | jq -r "$q")
+	printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ p[NR] = $1; e[NR] = $2; t[NR] = $3; u[NR] = $4 }
+	    END { exit !(p[2] - p[1] >= 5 && e[2] - e[1] >= 5 && t[2] == t[1] && u[2] == u[1]) }' ||
+	    fail "pxtr BPF counters (pitr, petr, tun encap, tun petr): $a -> $b"
+	pass "ebpf: PITR encapsulation and PETR decapsulation in the BPF program, TUN counters unchanged"
+fi
 
 # 2. the same over IPv6: 6-in-6 from the PITR, 6-in-4 to the PETR
 cap_start l1v6 mapserver eth1

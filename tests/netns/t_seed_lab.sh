@@ -214,6 +214,7 @@ ctl lisp1 "$S1" --json show map-cache | jq -e 'map(select(.prefix == "198.18.2.0
     >/dev/null || fail "entry gone after clear"
 in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "first ping after clear"
 pass "clear map-cache; first ping after it answered"
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 
 # 5b. a prefix a reload removes is withdrawn at once (not left registered
 # for the 180 s of the registration)

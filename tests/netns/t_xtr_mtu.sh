@@ -58,4 +58,5 @@ in_ns hostA ping -c1 -W2 -M do -s 1436 198.18.2.10 >/dev/null || fail "1464-octe
 in_ns hostB ping -c1 -W2 -M do -s 1472 198.18.1.10 >"$NETNS_TMP/big2" 2>&1
 grep -q 'mtu = 1464\|mtu=1464' "$NETNS_TMP/big2" || fail "kernel frag-needed at lisp2: $(cat "$NETNS_TMP/big2")"
 pass "1464-octet packets pass; the kernel enforces the default TUN MTU"
+fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$NETNS_TMP/lisp2.sock" -M do -s 1436
 echo "t_xtr_mtu: all passed"

@@ -1,0 +1,862 @@
+/* the daemon side of the in-kernel fast path (see ebpf.h): loads
+ * bpf/lisp.bpf.c through its bpftool skeleton, attaches it at TC ingress,
+ * and keeps its maps what the FIB and the policy say. a FIB change is
+ * pushed locator set first, then the LPM key that points to it, so the
+ * program never sees a key without its set; a set replaced or withdrawn
+ * is reused only a second later (a program still running on it finishes
+ * long before). once a second the per-CPU counters of the sets go into
+ * the FIB entries (packets, bytes, per locator, first use: what dp.c
+ * reports as DP_USED), and the ITRs whose packets were decapsulated to
+ * the SMR bookkeeping. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <net/if.h>
+#include <sys/utsname.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/lb_maps.h"
+#include "ebpf.h"
+#include "lisp.skel.h"
+#include "sockaddr.h"
+
+#define EB_MAX_IFS	64
+#define EB_TC_HANDLE	0x4c15
+#define EB_TC_PRIO	1
+#define EB_REUSE_MS	1000
+#define EB_SYNC_MS	1000
+
+static const char *const lb_counter_names[LB__N] = {
+#define LB_NAME(id, s)	[id] = s,
+	LB_COUNTERS(LB_NAME)
+#undef LB_NAME
+};
+
+struct eb_slot {
+	int		 used;
+	struct lisp_addr eid;		/* the FIB prefix it serves */
+	int		 mlen;
+	struct lb_set	 set;
+	struct lb_setstat got;		/* summed over CPUs, already in the FIB */
+};
+
+struct eb_if {
+	int		 ifindex;
+	int		 created;	/* we made its clsact qdisc */
+	char		 name[IF_NAMESIZE];
+};
+
+/* prefixes pushed into a pair of (instance-id, prefix) LPM maps */
+struct pfxset {
+	struct dp_prefix *p;
+	int		 n;
+};
+
+struct dp_ebpf {
+	struct dp	*dp;
+	struct lisp_bpf	*skel;
+	int		 ncpu;
+	struct lb_setstat *pcpu;	/* ncpu values, a read buffer */
+	struct lb_cfg	 cfg;
+	struct eb_slot	*slots;
+	int		 hwm;		/* slots ever used */
+	int		 nused;
+	uint32_t	*freeq;		/* released slots, oldest first */
+	uint64_t	*freeq_ms;
+	int		 fq_head, fq_n;
+	int		 fib_full;	/* an LPM update failed: the ITR side is off */
+	struct dp_prefix *eids;		/* what the EID maps hold */
+	int		 neids;
+	struct pfxset	 pitr, petr;	/* what the PITR and PETR maps hold */
+	struct pfxset	 dallow;	/* decap-allow */
+	struct eb_if	 ifs[EB_MAX_IFS];
+	int		 nifs;
+	struct event	*ev_sync;
+	uint64_t	 seen_ns;	/* the last SMR poll */
+	uint64_t	 gen;
+};
+
+static int
+eb_libbpf_log(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	char buf[256];
+	size_t n;
+
+	if (lvl == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if ((n = strlen(buf)) > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	log_debug("ebpf: libbpf: %s", buf);
+	return 0;
+}
+
+/* -- keys -------------------------------------------------------------- */
+
+static uint32_t
+eid_iid(const struct lisp_addr *a)
+{
+	return a->has_iid ? a->iid : 0;
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* the FIB/EID key of a prefix (instance-id first); -1 if not IP */
+static int
+key_of(const struct lisp_addr *eid, int mlen, void *k, int *fam)
+{
+	const uint8_t *b = addr_bytes(eid);
+
+	if (b == NULL)
+		return -1;
+	if (eid->afi == AFI_IPV4 && mlen >= 0 && mlen <= 32) {
+		struct lb_key4 *k4 = k;
+
+		memset(k4, 0, sizeof(*k4));
+		k4->plen = 32 + (uint32_t)mlen;
+		put_be32(k4->iid, eid_iid(eid));
+		memcpy(k4->a, b, 4);
+		*fam = 4;
+		return 0;
+	}
+	if (eid->afi == AFI_IPV6 && mlen >= 0 && mlen <= 128) {
+		struct lb_key6 *k6 = k;
+
+		memset(k6, 0, sizeof(*k6));
+		k6->plen = 32 + (uint32_t)mlen;
+		put_be32(k6->iid, eid_iid(eid));
+		memcpy(k6->a, b, 16);
+		*fam = 6;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+fib_fd(struct dp_ebpf *eb, int fam)
+{
+	return bpf_map__fd(fam == 4 ? eb->skel->maps.lb_fib4 : eb->skel->maps.lb_fib6);
+}
+
+/* -- locator sets ------------------------------------------------------ */
+
+/* the candidates rloc_select() chooses among (encap.c), prepared: the
+ * usable locators of the best priority; with weights, those of weight
+ * > 0 with cumulative weights */
+static void
+set_build(const struct fib_ent *fe, unsigned fams, struct lb_set *s)
+{
+	int i, best = 256;
+	uint32_t sumw = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < fe->nlocs && i < LB_MAX_LOCS; i++) {
+		struct lb_loc *a = &s->all[s->nall++];
+
+		a->fam = fe->loc[i].fam == FIB_V6 ? 6 : 4;
+		memcpy(a->a, fe->loc[i].a, a->fam == 6 ? 16 : 4);
+	}
+	for (i = 0; i < fe->nlocs; i++) {
+		const struct fib_loc *l = &fe->loc[i];
+
+		if (l->up && l->priority != 255 && (l->fam & fams) && l->priority < best)
+			best = l->priority;
+	}
+	if (best == 256)
+		return;
+	for (i = 0; i < fe->nlocs; i++) {
+		const struct fib_loc *l = &fe->loc[i];
+
+		if (l->up && l->priority == best && (l->fam & fams))
+			sumw += l->weight;
+	}
+	for (i = 0; i < fe->nlocs && i < LB_MAX_LOCS; i++) {
+		const struct fib_loc *l = &fe->loc[i];
+		struct lb_cand *c;
+
+		if (!l->up || l->priority != best || !(l->fam & fams) ||
+		    (sumw > 0 && l->weight == 0))
+			continue;
+		c = &s->c[s->ncand++];
+		c->fam = l->fam == FIB_V6 ? 6 : 4;
+		c->idx = (uint8_t)i;
+		memcpy(c->a, l->a, c->fam == 6 ? 16 : 4);
+		s->sumw = (uint16_t)(s->sumw + l->weight);
+		c->cumw = s->sumw;
+	}
+	if (sumw == 0)
+		s->sumw = 0;
+}
+
+static int
+slot_alloc(struct dp_ebpf *eb, uint64_t now)
+{
+	uint32_t i;
+
+	if (eb->fq_n > 0 && eb->freeq_ms[eb->fq_head] + EB_REUSE_MS <= now) {
+		i = eb->freeq[eb->fq_head];
+		eb->fq_head = (eb->fq_head + 1) % LB_SLOTS;
+		eb->fq_n--;
+		return (int)i;
+	}
+	if (eb->hwm < LB_SLOTS)
+		return eb->hwm++;
+	return -1;
+}
+
+static void
+slot_release(struct dp_ebpf *eb, uint32_t i, uint64_t now)
+{
+	int tail;
+
+	if (i >= (uint32_t)eb->hwm || !eb->slots[i].used)
+		return;
+	eb->slots[i].used = 0;
+	eb->nused--;
+	tail = (eb->fq_head + eb->fq_n) % LB_SLOTS;
+	eb->freeq[tail] = i;
+	eb->freeq_ms[tail] = now;
+	eb->fq_n++;
+}
+
+/* the per-CPU counters of a slot, summed; -1 on error */
+static int
+slot_read(struct dp_ebpf *eb, uint32_t i, struct lb_setstat *sum)
+{
+	int c, j;
+
+	memset(sum, 0, sizeof(*sum));
+	if (bpf_map_lookup_elem(bpf_map__fd(eb->skel->maps.lb_setstats), &i, eb->pcpu) == -1)
+		return -1;
+	for (c = 0; c < eb->ncpu; c++) {
+		const struct lb_setstat *v = &eb->pcpu[c];
+
+		sum->pkts += v->pkts;
+		sum->bytes += v->bytes;
+		if (v->used_ns > sum->used_ns)
+			sum->used_ns = v->used_ns;
+		for (j = 0; j < LB_MAX_LOCS; j++) {
+			sum->lpkts[j] += v->lpkts[j];
+			sum->lbytes[j] += v->lbytes[j];
+		}
+	}
+	return 0;
+}
+
+/* what the program counted on slot i since the last look, into fe (its
+ * locators matched by address: fe may be the entry that replaced the
+ * slot's). reports a first use to the control side as dp.c does */
+static void
+slot_harvest(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, uint64_t now)
+{
+	struct eb_slot *s = &eb->slots[i];
+	struct lb_setstat cur;
+	int j, k;
+
+	if (slot_read(eb, i, &cur) == -1 || fe == NULL)
+		return;
+	fe->pkts += cur.pkts - s->got.pkts;
+	fe->bytes += cur.bytes - s->got.bytes;
+	for (j = 0; j < s->set.ncand; j++) {
+		const struct lb_cand *c = &s->set.c[j];
+		int li = c->idx;
+
+		for (k = 0; k < fe->nlocs; k++) {
+			struct fib_loc *l = &fe->loc[k];
+
+			if ((l->fam == FIB_V6 ? 6 : 4) == c->fam &&
+			    memcmp(l->a, c->a, c->fam == 6 ? 16 : 4) == 0) {
+				l->pkts += cur.lpkts[li] - s->got.lpkts[li];
+				l->bytes += cur.lbytes[li] - s->got.lbytes[li];
+				break;
+			}
+		}
+	}
+	if (cur.used_ns > s->got.used_ns) {
+		uint64_t used = cur.used_ns / 1000000;
+
+		if ((fe->used_ms + 60000 <= used || fe->used_ms <= fe->mark_ms) &&
+		    eb->dp->ctl.miss != NULL) {
+			struct dp_miss m;
+
+			memset(&m, 0, sizeof(m));
+			m.kind = DP_USED;
+			m.src = s->eid;
+			m.dst = s->eid;
+			m.ctl = fe->ctl;
+			eb->dp->ctl.miss(eb->dp->ctl.arg, &m);
+		}
+		if (used > fe->used_ms)
+			fe->used_ms = used;
+	}
+	s->got = cur;
+	(void)now;
+}
+
+/* the slot the FIB key points to, when it is this prefix's; -1 if none */
+static int
+slot_of(struct dp_ebpf *eb, const void *key, int fam, const struct lisp_addr *eid, int mlen)
+{
+	uint32_t v;
+
+	if (bpf_map_lookup_elem(fib_fd(eb, fam), key, &v) == -1 || v == LB_PASS ||
+	    v >= (uint32_t)eb->hwm || !eb->slots[v].used)
+		return -1;
+	if (eb->slots[v].mlen != mlen || !addr_equal(&eb->slots[v].eid, eid))
+		return -1;
+	return (int)v;
+}
+
+static unsigned
+eb_fams(const struct dp_ebpf *eb)
+{
+	return (eb->cfg.has4 ? FIB_V4 : 0) | (eb->cfg.has6 ? FIB_V6 : 0);
+}
+
+static void
+cfg_push(struct dp_ebpf *eb)
+{
+	uint32_t zero = 0;
+	struct lb_cfg c = eb->cfg;
+
+	if (eb->fib_full)
+		c.flags &= ~(uint32_t)LB_F_ITR;
+	if (bpf_map_update_elem(bpf_map__fd(eb->skel->maps.lb_cfg), &zero, &c, BPF_ANY) == -1)
+		log_warn("ebpf: config map: %s", strerror(errno));
+}
+
+static int
+eb_fib_sync(void *arg, const struct lisp_addr *eid, int mlen, const struct fib_ent *fe)
+{
+	struct dp_ebpf *eb = arg;
+	union { struct lb_key4 k4; struct lb_key6 k6; } key;
+	uint64_t now = now_ms();
+	uint32_t v = LB_PASS;
+	int fam, old, slot = -1;
+	struct lb_set set;
+
+	if (key_of(eid, mlen, &key, &fam) == -1)
+		return 0;
+	old = slot_of(eb, &key, fam, eid, mlen);
+	if (fe == NULL) {
+		bpf_map_delete_elem(fib_fd(eb, fam), &key);
+		if (old >= 0)
+			slot_release(eb, (uint32_t)old, now);
+		return 0;
+	}
+	if (fe->kind == FIB_ENCAP) {
+		set_build(fe, eb_fams(eb), &set);
+		if (set.ncand > 0 && (slot = slot_alloc(eb, now)) >= 0) {
+			struct eb_slot *s = &eb->slots[slot];
+			uint32_t i = (uint32_t)slot;
+
+			set.gen = (uint32_t)++eb->gen;
+			memset(eb->pcpu, 0, sizeof(*eb->pcpu) * (size_t)eb->ncpu);
+			if (bpf_map_update_elem(bpf_map__fd(eb->skel->maps.lb_setstats), &i,
+			    eb->pcpu, BPF_ANY) == -1 ||
+			    bpf_map_update_elem(bpf_map__fd(eb->skel->maps.lb_sets), &i,
+			    &set, BPF_ANY) == -1) {
+				log_warn("ebpf: locator set: %s", strerror(errno));
+				slot = -1;
+			} else {
+				s->used = 1;
+				s->eid = *eid;
+				s->mlen = mlen;
+				s->set = set;
+				memset(&s->got, 0, sizeof(s->got));
+				eb->nused++;
+				v = i;
+			}
+		}
+	}
+	if (bpf_map_update_elem(fib_fd(eb, fam), &key, &v, BPF_ANY) == -1) {
+		/* a prefix the program does not know could let a shorter
+		 * one it knows take its packets: the ITR side stops */
+		if (!eb->fib_full)
+			log_warn("ebpf: FIB map full (%s): encapsulation goes the TUN "
+			    "way from now on", strerror(errno));
+		eb->fib_full = 1;
+		cfg_push(eb);
+		if (slot >= 0)
+			slot_release(eb, (uint32_t)slot, now);
+		return -1;
+	}
+	if (old >= 0) {
+		/* what the program counted on the old set, into the new entry */
+		slot_harvest(eb, (uint32_t)old, (struct fib_ent *)fe, now);
+		slot_release(eb, (uint32_t)old, now);
+	}
+	return 0;
+}
+
+/* the fams changed: every set again from its FIB entry */
+static void
+sets_rebuild(struct dp_ebpf *eb)
+{
+	int i;
+
+	for (i = 0; i < eb->hwm; i++) {
+		struct eb_slot *s = &eb->slots[i];
+		struct fib_ent *fe;
+
+		if (!s->used || (fe = fib_exact(eb->dp->fib, &s->eid, s->mlen)) == NULL)
+			continue;
+		eb_fib_sync(eb, &s->eid, s->mlen, fe);
+	}
+}
+
+/* -- policy ------------------------------------------------------------ */
+
+static int
+prefix_in(const struct dp_prefix *ps, int n, const struct dp_prefix *p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ps[i].mlen == p->mlen && addr_equal(&ps[i].eid, &p->eid))
+			return 1;
+	return 0;
+}
+
+/* the EID key (instance-id and prefix) and the source key (prefix) */
+static void
+eid_maps(struct dp_ebpf *eb, const struct dp_prefix *p, int add)
+{
+	union { struct lb_key4 k4; struct lb_key6 k6; } key;
+	union { struct lb_skey4 s4; struct lb_skey6 s6; } sk;
+	struct lb_src src;
+	uint32_t one = 1;
+	int fam, efd, sfd;
+
+	if (key_of(&p->eid, p->mlen, &key, &fam) == -1)
+		return;
+	memset(&sk, 0, sizeof(sk));
+	if (fam == 4) {
+		sk.s4.plen = (uint32_t)p->mlen;
+		memcpy(sk.s4.a, key.k4.a, 4);
+		efd = bpf_map__fd(eb->skel->maps.lb_eid4);
+		sfd = bpf_map__fd(eb->skel->maps.lb_src4);
+	} else {
+		sk.s6.plen = (uint32_t)p->mlen;
+		memcpy(sk.s6.a, key.k6.a, 16);
+		efd = bpf_map__fd(eb->skel->maps.lb_eid6);
+		sfd = bpf_map__fd(eb->skel->maps.lb_src6);
+	}
+	if (!add) {
+		bpf_map_delete_elem(efd, &key);
+		bpf_map_delete_elem(sfd, &sk);
+		return;
+	}
+	memset(&src, 0, sizeof(src));
+	src.iid = eid_iid(&p->eid);
+	src.set_i = p->eid.has_iid && p->eid.iid != 0;
+	if (bpf_map_update_elem(efd, &key, &one, BPF_ANY) == -1 ||
+	    bpf_map_update_elem(sfd, &sk, &src, BPF_NOEXIST) == -1) {
+		if (errno != EEXIST)	/* the same prefix in two instances: the first */
+			log_warn("ebpf: EID map: %s", strerror(errno));
+	}
+}
+
+/* make the maps m4/m6 hold the prefixes ps (and the set remember them) */
+static void
+pfx_sync(struct dp_ebpf *eb, struct pfxset *set, const struct dp_prefix *ps, int n,
+    struct bpf_map *m4, struct bpf_map *m6)
+{
+	union { struct lb_key4 k4; struct lb_key6 k6; } key;
+	struct dp_prefix *copy = NULL;
+	uint32_t one = 1;
+	int i, fam;
+
+	for (i = 0; i < n; i++)
+		if (key_of(&ps[i].eid, ps[i].mlen, &key, &fam) == 0 &&
+		    bpf_map_update_elem(bpf_map__fd(fam == 4 ? m4 : m6), &key, &one,
+		    BPF_ANY) == -1)
+			log_warn("ebpf: prefix map: %s", strerror(errno));
+	for (i = 0; i < set->n; i++)
+		if (!prefix_in(ps, n, &set->p[i]) &&
+		    key_of(&set->p[i].eid, set->p[i].mlen, &key, &fam) == 0)
+			bpf_map_delete_elem(bpf_map__fd(fam == 4 ? m4 : m6), &key);
+	if (n > 0 && (copy = calloc((size_t)n, sizeof(*copy))) != NULL)
+		memcpy(copy, ps, (size_t)n * sizeof(*copy));
+	free(set->p);
+	set->p = copy;
+	set->n = copy != NULL ? n : 0;
+}
+
+void
+dp_ebpf_local_rlocs(struct dp_ebpf *eb, const struct lisp_addr *a, int n)
+{
+	int fd = bpf_map__fd(eb->skel->maps.lb_local), i;
+	struct lb_local_key k, next, *prev = NULL;
+	uint32_t one = 1;
+
+	/* empty it, then the new set */
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		bpf_map_delete_elem(fd, &next);
+		prev = NULL;
+	}
+	for (i = 0; i < n && i < LB_LOCAL_MAX; i++) {
+		const uint8_t *b = addr_bytes(&a[i]);
+
+		if (b == NULL || (a[i].afi != AFI_IPV4 && a[i].afi != AFI_IPV6))
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.fam = a[i].afi == AFI_IPV4 ? 4 : 6;
+		memcpy(k.a, b, k.fam == 4 ? 4 : 16);
+		bpf_map_update_elem(fd, &k, &one, BPF_ANY);
+	}
+
+}
+
+static int
+mtu_or(int v, int d)
+{
+	return v > 0 ? v : d;
+}
+
+static int
+eb_policy(void *arg, const struct dp_policy *pol)
+{
+	struct dp_ebpf *eb = arg;
+	struct dp *dp = eb->dp;
+	struct dp_prefix *copy = NULL;
+	unsigned fams = eb_fams(eb);
+	int i, tun = dp->tun_mtu > 0 ? dp->tun_mtu : 1500 - ENCAP_OVERHEAD4, m4, m6;
+
+	eb->cfg.flags = (pol->itr ? LB_F_ITR : 0) | (pol->etr ? LB_F_ETR : 0) |
+	    (pol->pitr ? LB_F_PITR : 0) | (pol->petr ? LB_F_PETR : 0) |
+	    (pol->petr && pol->npetr_pfx == 0 ? LB_F_PETR_ANY : 0) |
+	    (pol->decap_check != DECAP_CHECK_OFF ? LB_F_DECAP_CHECK : 0) |
+	    (eb->cfg.flags & LB_F_DECAP_L3);
+	eb->cfg.port = dp->port ? dp->port : LISP_DATA_PORT;
+	eb->cfg.has4 = pol->rloc4.afi == AFI_IPV4;
+	eb->cfg.has6 = pol->rloc6.afi == AFI_IPV6;
+	if (eb->cfg.has4)
+		memcpy(eb->cfg.rloc4, addr_bytes(&pol->rloc4), 4);
+	if (eb->cfg.has6)
+		memcpy(eb->cfg.rloc6, addr_bytes(&pol->rloc6), 16);
+	/* the TUN path's limits: the tunnel MTU and the underlay's room */
+	m4 = mtu_or(pol->ul_mtu4, 1500);
+	m6 = mtu_or(pol->ul_mtu6, 1500);
+	eb->cfg.room4 = (uint32_t)(m4 - ENCAP_OVERHEAD4 < tun ? m4 - ENCAP_OVERHEAD4 : tun);
+	eb->cfg.room6 = (uint32_t)(m6 - ENCAP_OVERHEAD6 < tun ? m6 - ENCAP_OVERHEAD6 : tun);
+	eb->cfg.mtu4 = eb->cfg.room4 + ENCAP_OVERHEAD4;
+	eb->cfg.mtu6 = eb->cfg.room6 + ENCAP_OVERHEAD6;
+	pfx_sync(eb, &eb->pitr, pol->pitr_pfx, pol->npitr, eb->skel->maps.lb_pitr4,
+	    eb->skel->maps.lb_pitr6);
+	pfx_sync(eb, &eb->petr, pol->petr_pfx, pol->npetr_pfx, eb->skel->maps.lb_petr4,
+	    eb->skel->maps.lb_petr6);
+	pfx_sync(eb, &eb->dallow, pol->decap_allow, pol->ndecap_allow,
+	    eb->skel->maps.lb_dallow4, eb->skel->maps.lb_dallow6);
+	for (i = 0; i < pol->neids; i++)
+		eid_maps(eb, &pol->eids[i], 1);
+	for (i = 0; i < eb->neids; i++)
+		if (!prefix_in(pol->eids, pol->neids, &eb->eids[i]))
+			eid_maps(eb, &eb->eids[i], 0);
+	if (pol->neids > 0 && (copy = calloc((size_t)pol->neids, sizeof(*copy))) != NULL)
+		memcpy(copy, pol->eids, (size_t)pol->neids * sizeof(*copy));
+	free(eb->eids);
+	eb->eids = copy;
+	eb->neids = copy != NULL ? pol->neids : 0;
+	cfg_push(eb);
+	if (fams != eb_fams(eb))
+		sets_rebuild(eb);
+	return 0;
+}
+
+/* -- the periodic look at the counters --------------------------------- */
+
+static void
+seen_poll(struct dp_ebpf *eb)
+{
+	int fd = bpf_map__fd(eb->skel->maps.lb_seen);
+	struct lb_seen_key k, next, *prev = NULL;
+	uint64_t t, newest = eb->seen_ns;
+	int n = 0;
+
+	if (eb->dp->ctl.decap == NULL)
+		return;
+	while (n++ < LB_SEEN_MAX && bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &t) == -1 || t <= eb->seen_ns)
+			continue;
+		if (t > newest)
+			newest = t;
+		{
+			struct sockaddr_storage ss;
+			struct lisp_addr rloc;
+			struct decap d;
+
+			memset(&d, 0, sizeof(d));
+			if (k.fam == 4)
+				addr_set_v4(&rloc, k.rloc);
+			else
+				addr_set_v6(&rloc, k.rloc);
+			if (k.efam == 4)
+				addr_set_v4(&d.ip.src, k.eid);
+			else
+				addr_set_v6(&d.ip.src, k.eid);
+			d.ip.version = k.efam;
+			d.has_iid = k.iid != 0;
+			d.iid = k.iid;
+			sockaddr_from_addr(&ss, &rloc, LISP_DATA_PORT);
+			eb->dp->ctl.decap(eb->dp->ctl.arg, (struct sockaddr *)&ss, &d);
+		}
+	}
+	eb->seen_ns = newest;
+}
+
+static void
+eb_sync(void *arg)
+{
+	struct dp_ebpf *eb = arg;
+	uint64_t now = now_ms();
+	int i;
+
+	for (i = 0; i < eb->hwm; i++) {
+		struct eb_slot *s = &eb->slots[i];
+
+		if (s->used)
+			slot_harvest(eb, (uint32_t)i, fib_exact(eb->dp->fib, &s->eid, s->mlen), now);
+	}
+	seen_poll(eb);
+}
+
+static void
+sync_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	eb_sync(arg);
+}
+
+/* -- attach ------------------------------------------------------------ */
+
+static int
+if_attach(struct dp_ebpf *eb, int ifindex, const char *name)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+	    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = EB_TC_HANDLE,
+	    .priority = EB_TC_PRIO, .flags = BPF_TC_F_REPLACE);
+	struct eb_if *e;
+	int r, created = 0;
+
+	if (eb->nifs == EB_MAX_IFS)
+		return -1;
+	r = bpf_tc_hook_create(&hook);
+	if (r == 0)
+		created = 1;
+	else if (r != -EEXIST)
+		return r;
+	opts.prog_fd = bpf_program__fd(eb->skel->progs.lisp_ingress);
+	if ((r = bpf_tc_attach(&hook, &opts)) < 0) {
+		if (created) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+		return r;
+	}
+	e = &eb->ifs[eb->nifs++];
+	e->ifindex = ifindex;
+	e->created = created;
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	return 0;
+}
+
+static void
+if_detach(struct eb_if *e)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = e->ifindex,
+	    .attach_point = BPF_TC_INGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = EB_TC_HANDLE,
+	    .priority = EB_TC_PRIO);
+
+	bpf_tc_detach(&hook, &opts);
+	if (e->created) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+}
+
+void
+dp_ebpf_rescan(struct dp_ebpf *eb)
+{
+	struct if_nameindex *ni, *p;
+	int i, r, have;
+
+	if ((ni = if_nameindex()) == NULL)
+		return;
+	for (p = ni; p->if_index != 0; p++) {
+		if (strcmp(p->if_name, "lo") == 0 || strcmp(p->if_name, eb->dp->tun_name) == 0)
+			continue;
+		for (i = 0, have = 0; i < eb->nifs; i++)
+			if (eb->ifs[i].ifindex == (int)p->if_index)
+				have = 1;
+		if (have)
+			continue;
+		if ((r = if_attach(eb, (int)p->if_index, p->if_name)) < 0)
+			log_warn("ebpf: attach to %s: %s", p->if_name, strerror(-r));
+		else
+			log_info("ebpf: attached at tc ingress of %s", p->if_name);
+	}
+	if_freenameindex(ni);
+}
+
+/* the kernel takes BPF_F_ADJ_ROOM_DECAP_L3_* from 6.3 on */
+static int
+kernel_decap_l3(void)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) == -1 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > 6 || (ma == 6 && mi >= 3);
+}
+
+static void	eb_close(void *);
+
+struct dp_ebpf *
+dp_ebpf_open(struct dp *dp, char *why, size_t whylen)
+{
+	struct dp_ebpf *eb;
+	int r;
+
+	libbpf_set_print(eb_libbpf_log);
+	if ((eb = calloc(1, sizeof(*eb))) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return NULL;
+	}
+	eb->dp = dp;
+	if ((eb->ncpu = libbpf_num_possible_cpus()) <= 0) {
+		snprintf(why, whylen, "number of CPUs: %s", strerror(-eb->ncpu));
+		goto fail;
+	}
+	eb->pcpu = calloc((size_t)eb->ncpu, sizeof(*eb->pcpu));
+	eb->slots = calloc(LB_SLOTS, sizeof(*eb->slots));
+	eb->freeq = calloc(LB_SLOTS, sizeof(*eb->freeq));
+	eb->freeq_ms = calloc(LB_SLOTS, sizeof(*eb->freeq_ms));
+	if (eb->pcpu == NULL || eb->slots == NULL || eb->freeq == NULL || eb->freeq_ms == NULL) {
+		snprintf(why, whylen, "out of memory");
+		goto fail;
+	}
+	if ((eb->skel = lisp_bpf__open()) == NULL) {
+		snprintf(why, whylen, "open BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	if ((r = lisp_bpf__load(eb->skel)) != 0) {
+		snprintf(why, whylen, "load BPF programs: %s", strerror(r < 0 ? -r : errno));
+		goto fail;
+	}
+	if (kernel_decap_l3())
+		eb->cfg.flags |= LB_F_DECAP_L3;
+	eb->cfg.port = dp->port ? dp->port : LISP_DATA_PORT;
+	cfg_push(eb);		/* flags 0 until the policy: everything passes */
+	dp_ebpf_rescan(eb);
+	if (eb->nifs == 0) {
+		snprintf(why, whylen, "attached to no interface");
+		goto fail;
+	}
+	if (dp->base != NULL) {
+		struct timeval tv = { EB_SYNC_MS / 1000, (EB_SYNC_MS % 1000) * 1000 };
+
+		eb->ev_sync = event_new(dp->base, -1, EV_PERSIST, sync_cb, eb);
+		if (eb->ev_sync != NULL)
+			event_add(eb->ev_sync, &tv);
+	}
+	return eb;
+fail:
+	eb_close(eb);
+	return NULL;
+}
+
+static void
+eb_close(void *arg)
+{
+	struct dp_ebpf *eb = arg;
+	int i;
+
+	if (eb == NULL)
+		return;
+	if (eb->ev_sync != NULL)
+		event_free(eb->ev_sync);
+	for (i = 0; i < eb->nifs; i++)
+		if_detach(&eb->ifs[i]);
+	if (eb->skel != NULL)
+		lisp_bpf__destroy(eb->skel);
+	free(eb->pcpu);
+	free(eb->slots);
+	free(eb->freeq);
+	free(eb->freeq_ms);
+	free(eb->eids);
+	free(eb->pitr.p);
+	free(eb->petr.p);
+	free(eb->dallow.p);
+	free(eb);
+}
+
+/* -- stats ------------------------------------------------------------- */
+
+static void
+eb_stats(void *arg, json_t *o)
+{
+	struct dp_ebpf *eb = arg;
+	uint64_t v[LB__N], *pc;
+	json_t *e = json_object(), *ifs = json_array();
+	uint32_t i;
+	int c;
+
+	memset(v, 0, sizeof(v));
+	if ((pc = calloc((size_t)eb->ncpu, sizeof(uint64_t))) != NULL) {
+		for (i = 0; i < LB__N; i++) {
+			if (bpf_map_lookup_elem(bpf_map__fd(eb->skel->maps.lb_stats), &i, pc) == -1)
+				continue;
+			for (c = 0; c < eb->ncpu; c++)
+				v[i] += pc[c];
+		}
+		free(pc);
+	}
+	for (i = 0; i < LB__N; i++)
+		json_object_set_new(e, lb_counter_names[i], json_integer((json_int_t)v[i]));
+	json_object_set_new(e, "fib_prefixes", json_integer((json_int_t)fib_count(eb->dp->fib)));
+	json_object_set_new(e, "locator_sets", json_integer(eb->nused));
+	json_object_set_new(e, "fib_full", json_boolean(eb->fib_full));
+	for (c = 0; c < eb->nifs; c++)
+		json_array_append_new(ifs, json_string(eb->ifs[c].name));
+	json_object_set_new(e, "interfaces", ifs);
+	json_object_set_new(o, "ebpf", e);
+	/* the totals: both paths */
+#define ADD(k, id) json_object_set_new(o, k, json_integer( \
+	json_integer_value(json_object_get(o, k)) + (json_int_t)v[id]))
+	ADD("encap_pkts", LB_ENCAP_PKTS);
+	ADD("encap_bytes", LB_ENCAP_BYTES);
+	ADD("decap_pkts", LB_DECAP_PKTS);
+	ADD("decap_bytes", LB_DECAP_BYTES);
+	if (json_object_get(o, "petr_pkts") != NULL) {
+		ADD("petr_pkts", LB_PETR_PKTS);
+		ADD("petr_bytes", LB_PETR_BYTES);
+	}
+#undef ADD
+}
+
+const struct dp_ops dp_ebpf_ops = {
+	.name = "ebpf",
+	.fib_sync = eb_fib_sync,
+	.policy = eb_policy,
+	.close = eb_close,
+	.stats = eb_stats,
+	.sync = eb_sync,
+};
