@@ -233,7 +233,8 @@ ops_policy(void *arg, const struct dp_policy *p)
 static void
 test_second_implementation(void **state)
 {
-	static const struct dp_ops ops = { "test", ops_sync, ops_policy, NULL };
+	static const struct dp_ops ops = { .name = "test", .fib_sync = ops_sync,
+	    .policy = ops_policy };
 	struct rec *r = *state;
 	struct lisp_addr a;
 	int mlen, ctl;
