@@ -1165,3 +1165,36 @@ trie_walk_after(const struct trie *t, const uint8_t *key, int plen,
 	key_mask(&k, plen);
 	return walk_after(&w, t->root, &k, plen);
 }
+
+struct trie_set *
+trie_set_get(struct trie_set **head, uint32_t iid, int bits, int create)
+{
+	struct trie_set *t;
+
+	for (t = *head; t != NULL; t = t->next)
+		if (t->iid == iid && t->bits == bits)
+			return t;
+	if (!create || (t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->t = trie_new(bits)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->iid = iid;
+	t->bits = bits;
+	t->next = *head;
+	*head = t;
+	return t;
+}
+
+void
+trie_set_free(struct trie_set **head, void (*free_val)(void *))
+{
+	struct trie_set *t;
+
+	while ((t = *head) != NULL) {
+		*head = t->next;
+		trie_free(t->t, free_val);
+		free(t);
+	}
+}

@@ -11,6 +11,20 @@ struct trie;
 
 struct trie	*trie_new(int bits);		/* 32 for IPv4, 128 for IPv6, 48 for MAC */
 void		 trie_free(struct trie *, void (*free_val)(void *));
+
+/* one trie per (instance-id, family bits), in a list: what the roles keep
+ * their prefixes in */
+struct trie_set {
+	struct trie_set	*next;
+	uint32_t	 iid;
+	int		 bits;
+	struct trie	*t;
+};
+/* the trie of (iid, bits); with create a new one when there is none;
+ * NULL when there is none or no memory */
+struct trie_set	*trie_set_get(struct trie_set **, uint32_t iid, int bits, int create);
+/* every trie of the set, values through free_val (NULL: not owned) */
+void		 trie_set_free(struct trie_set **, void (*free_val)(void *));
 size_t		 trie_count(const struct trie *);
 /* key: bits/8 octets, network order; host bits beyond plen are ignored.
  * insert replaces the value of an existing prefix and returns the old one

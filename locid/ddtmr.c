@@ -44,16 +44,9 @@
 enum dr_drop { DR_DROPS(DROP_ENUM) DR_DROP__N };
 static const char *const dr_drop_names[DR_DROP__N] = { DR_DROPS(DROP_NAME) };
 
-struct dr_table {
-	struct dr_table	*next;
-	uint32_t	 iid;
-	int		 bits;
-	struct trie	*t;		/* -> struct dr_entry */
-};
-
 /* a referral-cache entry */
 struct dr_entry {
-	struct dr_table	*tab;
+	struct trie_set	*tab;
 	struct lisp_addr eid;
 	int		 mlen;
 	uint8_t		 act;		/* REF_* */
@@ -92,7 +85,7 @@ TAILQ_HEAD(dr_pendings, dr_pending);
 
 struct dr {
 	struct locid		*l;
-	struct dr_table		*tables;
+	struct trie_set		*tables;
 	struct dr_entries	 cache;
 	unsigned		 ncache;
 	struct dr_pendings	 pending;
@@ -109,25 +102,10 @@ static const struct resolver dr_resolver;
 
 /* -- the referral cache ---------------------------------------------- */
 
-static struct dr_table *
+static struct trie_set *
 table_get(struct dr *dr, uint32_t iid, int bits, int create)
 {
-	struct dr_table *t;
-
-	for (t = dr->tables; t != NULL; t = t->next)
-		if (t->iid == iid && t->bits == bits)
-			return t;
-	if (!create || (t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	if ((t->t = trie_new(bits)) == NULL) {
-		free(t);
-		return NULL;
-	}
-	t->iid = iid;
-	t->bits = bits;
-	t->next = dr->tables;
-	dr->tables = t;
-	return t;
+	return trie_set_get(&dr->tables, iid, bits, create);
 }
 
 static void
@@ -183,7 +161,7 @@ sweep_cb(void *arg)
 static struct dr_entry *
 cache_lookup(struct dr *dr, const struct lisp_addr *eid, int mlen)
 {
-	struct dr_table	*t = table_get(dr, eid_iid(eid), addr_bits(eid), 0);
+	struct trie_set	*t = table_get(dr, eid_iid(eid), addr_bits(eid), 0);
 	struct dr_entry	*e;
 	int		 m;
 
@@ -201,7 +179,7 @@ static void
 cache_put(struct dr *dr, const struct lisp_record *rec)
 {
 	const struct conf	*c = dr->l->conf;
-	struct dr_table		*t;
+	struct trie_set		*t;
 	struct dr_entry		*e;
 	struct lisp_rloc	 rl;
 	struct rbuf		 rb = rec->rlocs;
@@ -248,7 +226,7 @@ cache_put(struct dr *dr, const struct lisp_record *rec)
 static void
 cache_demote(struct dr *dr, const struct dr_pending *pr, const struct lisp_addr *rloc)
 {
-	struct dr_table	*t;
+	struct trie_set	*t;
 	struct dr_entry	*e;
 	int		 i;
 
@@ -268,7 +246,7 @@ cache_demote(struct dr *dr, const struct dr_pending *pr, const struct lisp_addr 
 static void
 cache_flush_one(struct dr *dr, const struct lisp_addr *eid, int mlen)
 {
-	struct dr_table	*t = table_get(dr, eid_iid(eid), addr_bits(eid), 0);
+	struct trie_set	*t = table_get(dr, eid_iid(eid), addr_bits(eid), 0);
 	struct dr_entry	*e;
 
 	if (t != NULL && (e = trie_exact(t->t, addr_bytes(eid), mlen)) != NULL)
@@ -698,7 +676,7 @@ static json_t *
 dr_show_cache(void *o, json_t *args, char *err, size_t errlen)
 {
 	struct dr		*dr = o;
-	struct dr_table		*t;
+	struct trie_set		*t;
 	struct conf_peer	*p;
 	struct rc_walk		 w;
 	json_t			*roots = json_array();
@@ -783,7 +761,6 @@ static void
 dr_free(void *o)
 {
 	struct dr	*dr = o;
-	struct dr_table	*t;
 	void		*cur;
 
 	if (dr == NULL)
@@ -791,11 +768,7 @@ dr_free(void *o)
 	while (!TAILQ_EMPTY(&dr->pending))
 		pending_free(TAILQ_FIRST(&dr->pending));
 	cache_clear(dr);
-	while ((t = dr->tables) != NULL) {
-		dr->tables = t->next;
-		trie_free(t->t, NULL);
-		free(t);
-	}
+	trie_set_free(&dr->tables, NULL);
 	locid_timer_free(dr->sweep);
 	if (core_resolver(dr->l, &cur) == &dr_resolver && cur == dr)
 		core_resolver_set(dr->l, NULL, NULL);

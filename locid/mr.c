@@ -15,13 +15,6 @@
  * per-source rate limit (in messages) would otherwise amplify up to 255x */
 #define MR_MAX_RECORDS	8
 
-struct mr_route_table {
-	struct mr_route_table *next;
-	uint32_t	 iid;
-	int		 bits;
-	struct trie	*t;		/* -> struct conf_ms_route */
-};
-
 struct rl_slot {			/* per-source Map-Request counter */
 	uint8_t		 addr[16];
 	uint8_t		 af;
@@ -40,7 +33,7 @@ static const char *const mr_drop_names[MR_DROP__N] = { MR_DROPS(DROP_NAME) };
 
 struct mr {
 	struct locid		*l;
-	struct mr_route_table	*routes;
+	struct trie_set	*routes;
 	struct rl_slot		*rl;		/* per source of requests */
 	struct rl_slot		*rl_dst;	/* per ITR-RLOC answered */
 	uint64_t		 drops[MR_DROP__N];
@@ -222,44 +215,23 @@ msmr_forward(struct locid *l, const struct pkt *p, const struct lisp_ecm *ecm,
 
 /* -- the Map-Resolver ------------------------------------------------ */
 
-static struct mr_route_table *
+static struct trie_set *
 route_table(struct mr *mr, uint32_t iid, int bits, int create)
 {
-	struct mr_route_table *t;
-
-	for (t = mr->routes; t != NULL; t = t->next)
-		if (t->iid == iid && t->bits == bits)
-			return t;
-	if (!create || (t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	if ((t->t = trie_new(bits)) == NULL) {
-		free(t);
-		return NULL;
-	}
-	t->iid = iid;
-	t->bits = bits;
-	t->next = mr->routes;
-	mr->routes = t;
-	return t;
+	return trie_set_get(&mr->routes, iid, bits, create);
 }
 
 static void
 routes_free(struct mr *mr)
 {
-	struct mr_route_table *t;
-
-	while ((t = mr->routes) != NULL) {
-		mr->routes = t->next;
-		trie_free(t->t, NULL);
-		free(t);
-	}
+	trie_set_free(&mr->routes, NULL);
 }
 
 static int
 routes_load(struct mr *mr)
 {
 	struct conf_ms_route	*r;
-	struct mr_route_table	*t;
+	struct trie_set	*t;
 	void			*old;
 	int			 bits;
 
@@ -384,7 +356,7 @@ mr_request_in(struct mr *mr, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct locid		*l = mr->l;
 	struct rbuf		 recs = mreq->records;
 	struct lisp_eid_prefix	 ep;
-	struct mr_route_table	*rt;
+	struct trie_set	*rt;
 	struct conf_ms_route	*route;
 	struct msmr_neg		 neg[MR_MAX_RECORDS];
 	const uint8_t		*key;

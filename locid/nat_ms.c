@@ -40,13 +40,6 @@
 enum natms_drop { NATMS_DROPS(DROP_ENUM) NATMS_DROP__N };
 static const char *const natms_drop_names[NATMS_DROP__N] = { NATMS_DROPS(DROP_NAME) };
 
-struct natms_table {		/* the sites' prefixes of one (IID, family) */
-	struct natms_table *next;
-	uint32_t	 iid;
-	int		 bits;
-	struct trie	*t;		/* -> struct conf_site (not owned) */
-};
-
 struct natms_slot {		/* replies to one source address this second */
 	uint8_t		 addr[16];
 	uint8_t		 af;
@@ -56,7 +49,7 @@ struct natms_slot {		/* replies to one source address this second */
 
 struct natms {
 	struct locid	*l;
-	struct natms_table *tables;
+	struct trie_set *tables;
 	struct natms_slot *rl;
 	struct ratelimit unauth;
 	uint64_t	 replies, replies_unauth;
@@ -67,34 +60,13 @@ struct natms {
 static void
 tables_free(struct natms *n)
 {
-	struct natms_table *t;
-
-	while ((t = n->tables) != NULL) {
-		n->tables = t->next;
-		trie_free(t->t, NULL);
-		free(t);
-	}
+	trie_set_free(&n->tables, NULL);
 }
 
-static struct natms_table *
+static struct trie_set *
 table_get(struct natms *n, uint32_t iid, int bits, int create)
 {
-	struct natms_table *t;
-
-	for (t = n->tables; t != NULL; t = t->next)
-		if (t->iid == iid && t->bits == bits)
-			return t;
-	if (!create || (t = calloc(1, sizeof(*t))) == NULL)
-		return NULL;
-	if ((t->t = trie_new(bits)) == NULL) {
-		free(t);
-		return NULL;
-	}
-	t->iid = iid;
-	t->bits = bits;
-	t->next = n->tables;
-	n->tables = t;
-	return t;
+	return trie_set_get(&n->tables, iid, bits, create);
 }
 
 static int
@@ -102,7 +74,7 @@ tables_load(struct natms *n)
 {
 	struct conf_site	*cs;
 	struct conf_prefix	*cp;
-	struct natms_table	*t;
+	struct trie_set	*t;
 	void			*old;
 
 	tables_free(n);
@@ -122,7 +94,7 @@ tables_load(struct natms *n)
 static struct conf_site *
 site_of(struct natms *n, const struct lisp_addr *eid, int mlen)
 {
-	struct natms_table	*t;
+	struct trie_set	*t;
 	int			 m;
 
 	if (addr_bytes(eid) == NULL || addr_bits(eid) == 0 ||
