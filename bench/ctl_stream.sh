@@ -22,9 +22,9 @@ open(path + ".ready", "w").close()
 c, _ = s.accept()
 f = c.makefile("rwb", buffering=1 << 20)
 f.readline()
-ent = ('{"prefix":"198.%d.%d.0/24","iid":0,"state":"complete","source":"map-reply",'
-       '"uptime":65,"expires":86335,"ttl":1440,"authoritative":true,"packets":4,'
-       '"bytes":336,"drops":0,"locators":[{"rloc":"203.0.113.5","state":"up",'
+ent = ('{"eid_prefix":"198.%d.%d.0/24","iid":0,"state":"complete","source":"map-reply",'
+       '"uptime":65,"expires_in":86335,"ttl":1440,"authoritative":true,"packets":4,'
+       '"bytes":336,"drops":0,"locators":[{"address":"203.0.113.5","state":"up",'
        '"priority":1,"weight":100,"reachable":true,"local":false,"encap_packets":4,'
        '"encap_bytes":336,"probe":"up","rtt_ms":0.25,"probes_sent":1,"probes_answered":1}]}')
 if mode == "stream":

@@ -59,7 +59,7 @@ wait_until 5 "[ -S $NETNS_TMP/pxtr.sock ]" || fail "pxtr"
 measure v6-lisp hostA 2001:db8:2::10 16 0
 measure px-lisp nonlisp 198.18.2.10 36 1
 ctl pxtr "$NETNS_TMP/pxtr.sock" --json show stats |
-    jq -r '"pxtr: encap \(.xtr.encap_pkts) decap \(.xtr.decap_pkts) packets, drops \(.drops)"'
+    jq -r '"pxtr: encap \(.xtr.encap_packets) decap \(.xtr.decap_packets) packets, drops \(.drops)"'
 for n in pxtr lisp1 lisp2 mapserver; do locid_stop $n; done
 
 # 2. native IPv6 over the same path

@@ -154,14 +154,14 @@ for dp in tun ebpf; do
 		in_ns hostA ping -c1 -W1 198.18.2.10 2>/dev/null |
 		    sed -n 's/.*time=\([0-9.]*\) ms/\1/p' >>"$NETNS_TMP/rtt"
 		ctl lisp1 "$S1" --json show map-cache 198.18.2.10 |
-		    jq -r '.[] | select(.prefix == "198.18.2.0/24") | .resolve_us // empty' >>"$NETNS_TMP/res"
+		    jq -r '.[] | select(.eid_prefix == "198.18.2.0/24") | .resolve_us // empty' >>"$NETNS_TMP/res"
 		i=$((i + 1))
 	done
 	r50=$(pct "$NETNS_TMP/res" 50); r99=$(pct "$NETNS_TMP/res" 99)
 	p50=$(pct "$NETNS_TMP/rtt" 50); p99=$(pct "$NETNS_TMP/rtt" 99)
 	echo "lisp-$dp first packet to mapping ($(wc -l <"$NETNS_TMP/res") resolutions): p50 ${r50} us, p99 ${r99} us;" \
 	    "first ping RTT p50 ${p50} ms, p99 ${p99} ms"
-	ctl lisp1 "$S1" --json show stats | jq -c '.xtr | {dataplane, encap_pkts, ebpf_encap: .ebpf.encap_pkts}'
+	ctl lisp1 "$S1" --json show stats | jq -c '.xtr | {dataplane, encap_packets, ebpf_encap: .ebpf.encap_packets}'
 	locid_stop lisp1
 	locid_stop lisp2
 done

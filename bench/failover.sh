@@ -69,8 +69,8 @@ wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.regist
 
 loc() {	# RLOC JQ-EXPR on lisp1's entry for 198.18.2.0/24
 	ctl lisp1 "$S1" --json show map-cache |
-	    jq -e ".[] | select(.prefix == \"198.18.2.0/24\") | .locators[] |
-	    select(.rloc == \"$1\") | $2"
+	    jq -e ".[] | select(.eid_prefix == \"198.18.2.0/24\") | .locators[] |
+	    select(.address == \"$1\") | $2"
 }
 
 in_ns hostA ping -c1 -W3 198.18.2.10 >/dev/null || fail "first ping"

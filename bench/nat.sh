@@ -57,7 +57,7 @@ printf 'register   behind NAT via RTR %6d ms   direct (xtrB) %6d ms   ratio %s\n
 wait_until 20 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "no path hostB -> hostA"
 rt=$(tcp hostB 198.18.1.10); ru=$(udp hostB 198.18.1.10)
 ctl rtr "$T/rtr.sock" --json show stats |
-    jq -r '"rtr: encap \(.xtr.encap_pkts) decap \(.xtr.decap_pkts) packets"'
+    jq -r '"rtr: encap \(.xtr.encap_packets) decap \(.xtr.decap_packets) packets"'
 
 # the same hosts, xTR to xTR: no NAT rules, xtrA's RLOC routed, registered
 # directly
@@ -69,8 +69,8 @@ sed -e '/^nat-traversal/d' -e '/^info-request-interval/d' "$T/xtrA.conf" >"$T/xt
 reg_time xtrA "$T/xtrA-direct.conf" "$T/xtrA.sock" >/dev/null
 in_ns xtrB "$LOCICTL" -s "$T/xtrB.sock" clear map-cache >/dev/null
 wait_until 20 "in_ns hostB ping -c1 -W1 198.18.1.10" || fail "no direct path hostB -> hostA"
-ctlq xtrB "$T/xtrB.sock" '.[] | select(.prefix == "198.18.1.0/24") |
-    .locators | map(.rloc) == ["198.19.0.2"]' show map-cache || fail "direct path not direct"
+ctlq xtrB "$T/xtrB.sock" '.[] | select(.eid_prefix == "198.18.1.0/24") |
+    .locators | map(.address) == ["198.19.0.2"]' show map-cache || fail "direct path not direct"
 dt=$(tcp hostB 198.18.1.10); du=$(udp hostB 198.18.1.10)
 printf 'rtr        TCP 1 stream %6s Mbit/s   UDP 64 B %8s pps\n' "$rt" "$ru"
 printf 'direct     TCP 1 stream %6s Mbit/s   UDP 64 B %8s pps\n' "$dt" "$du"

@@ -27,6 +27,10 @@ int	show_referral_cache(const struct ctl_opts *);
 int	clear_referral_cache(const struct ctl_opts *);
 int	show_subscriptions(const struct ctl_opts *);
 
+/* the JSON schema this locictl reads (the daemon's CTL_SCHEMA): a newer
+ * daemon's text views may miss what it renamed */
+#define LOCICTL_SCHEMA	1
+
 /* one connection to the daemon; several requests may follow each other */
 struct ctl_conn {
 	int		 fd;
@@ -36,6 +40,8 @@ struct ctl_conn {
 	int		 timeout_ms;	/* CTL_TIMEOUT_MS */
 	/* what the last reply was, for callers and tests */
 	int		 version;	/* 0: no "v" in the reply */
+	int		 schema;	/* 0: no "schema" (before v1) */
+	int		 warned;	/* the schema warning was printed */
 	int		 streamed;
 	long long	 items;		/* items handed to the callback */
 	size_t		 cap_peak;	/* largest line buffer held */

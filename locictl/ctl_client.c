@@ -280,6 +280,13 @@ ctl_conn_call(struct ctl_conn *c, const char *cmd, json_t *args,
 	if ((rep = conn_json(c, err, errlen, "without a reply")) == NULL)
 		return -1;
 	c->version = (int)json_integer_value(json_object_get(rep, "v"));
+	c->schema = (int)json_integer_value(json_object_get(rep, "schema"));
+	if (c->schema > LOCICTL_SCHEMA && !c->warned) {
+		fprintf(stderr, "locictl: the daemon answers in JSON schema %d, this "
+		    "locictl reads %d: text output may be incomplete\n",
+		    c->schema, LOCICTL_SCHEMA);
+		c->warned = 1;
+	}
 	if (!json_is_true(json_object_get(rep, "ok"))) {
 		e = json_string_value(json_object_get(rep, "error"));
 		snprintf(err, errlen, "%s", e != NULL ? e : "failed");

@@ -247,7 +247,7 @@ rig_ask(struct rig *g, const struct lisp_addr *node, int *tries)
 			return json_pack("{s:s, s:f, s:s, s:s, s:I, s:b, s:o}",
 			    "from", addr_fmt(&fa, a, sizeof(a)),
 			    "rtt_ms", mono_ms() - t0,
-			    "prefix", prefix_fmt(&rec.eid, rec.eid_mlen,
+			    "eid_prefix", prefix_fmt(&rec.eid, rec.eid_mlen,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 			    "action", referral_act_name(rec.act),
 			    "ttl", (json_int_t)rec.ttl,
@@ -355,7 +355,7 @@ cmd_rig(int argc, char **argv)
 			printf("Map-Referral from %s, rtt %.3f ms: %s %s, ttl %lld min%s\n",
 			    json_string_value(json_object_get(h, "from")),
 			    json_real_value(json_object_get(h, "rtt_ms")),
-			    json_string_value(json_object_get(h, "prefix")), act,
+			    json_string_value(json_object_get(h, "eid_prefix")), act,
 			    (long long)json_integer_value(json_object_get(h, "ttl")),
 			    json_is_true(json_object_get(h, "incomplete")) ?
 			    ", incomplete" : "");
@@ -370,7 +370,7 @@ cmd_rig(int argc, char **argv)
 		done = 1;
 		ncand = 0;
 		/* a referral must narrow the space, as a resolver checks */
-		pfx = json_string_value(json_object_get(h, "prefix"));
+		pfx = json_string_value(json_object_get(h, "eid_prefix"));
 		mlen = pfx != NULL && strchr(pfx, '/') != NULL ? atoi(strchr(pfx, '/') + 1) : -1;
 		if ((strcmp(act, "node-referral") == 0 || strcmp(act, "ms-referral") == 0) &&
 		    mlen <= last_mlen) {

@@ -49,7 +49,7 @@ site_row_text(struct site_out *so, const json_t *r)
 	printf("%-16s %-10s %-4s %-28s %-8lld %s%s\n", first ? site : "",
 	    ctl_fmt_age(fld_null(r, S, SITE_LAST) ? -1 :
 	    fld_int(r, S, SITE_LAST_AGO, 0), age, sizeof(age)),
-	    fld_str(r, S, SITE_UP, "no"), fld_str(r, S, SITE_WHO, "--"),
+	    fld_bool(r, S, SITE_REGISTERED) ? "yes" : "no", fld_str(r, S, SITE_WHO, "--"),
 	    fld_int(r, S, SITE_IID, 0), fld_str(r, S, SITE_PREFIX, "?"),
 	    fld_bool(r, S, SITE_CONFIGURED) ? "" : " (more-specific)");
 }
@@ -78,7 +78,7 @@ site_row_detail(struct site_out *so, const json_t *r)
 	    fld_int(r, S, SITE_IID, 0), fld_bool(r, S, SITE_CONFIGURED) ?
 	    "" : ", registered more-specific");
 	printf("    Up: %s, accept more-specifics: %s, registrations: %lld\n",
-	    fld_str(r, S, SITE_UP, "no"),
+	    fld_bool(r, S, SITE_REGISTERED) ? "yes" : "no",
 	    fld_bool(r, S, SITE_MORE_SPECIFICS) ? "yes" : "no",
 	    fld_int(r, S, SITE_REGISTRATIONS, 0));
 	json_array_foreach(fld_get(r, S, SITE_DETAILS), j, g) {
@@ -261,11 +261,11 @@ show_version(const struct ctl_opts *o)
 		out_json(stdout, res);	/* the daemon's reply, as its schema says */
 	else {
 		printf("locictl %s\n", LOCID_VERSION);
-		printf("locid %s, control protocol %lld, roles:",
-		    json_string_value(json_object_get(res, "version")) != NULL ?
-		    json_string_value(json_object_get(res, "version")) : "unknown",
-		    (long long)json_integer_value(json_object_get(res, "protocol")));
-		json_array_foreach(json_object_get(res, "roles"), i, r)
+		printf("locid %s, control protocol %lld, JSON schema %lld, roles:",
+		    fld_str(res, &fld_version, VER_VERSION, "unknown"),
+		    fld_int(res, &fld_version, VER_PROTOCOL, 0),
+		    fld_int(res, &fld_version, VER_SCHEMA, 0));
+		json_array_foreach(fld_get(res, &fld_version, VER_ROLES), i, r)
 			printf(" %s", json_string_value(r));
 		printf("\n");
 	}

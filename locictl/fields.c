@@ -16,7 +16,6 @@ static const struct fld site_f[SITE_NF] = {
 	[SITE_CONFIGURED] =	{ "configured", "Configured", FLD_BOOL, 0, NULL, NULL, 0 },
 	[SITE_REGISTERED] =	{ "registered", "Registered", FLD_BOOL, OM_GAUGE,
 	    "locid_site_registered_prefixes", "EID-prefixes with a live registration, per site", 0 },
-	[SITE_UP] =		{ "up", "Up", FLD_STR, 0, NULL, NULL, 0 },
 	[SITE_REGISTRATIONS] =	{ "registrations", "Registrations", FLD_INT, 0, NULL, NULL, 0 },
 	[SITE_LAST] =		{ "last_register", "Last Register", FLD_INT, 0, NULL, NULL, 0 },
 	[SITE_LAST_AGO] =	{ "last_register_ago", "Last Register", FLD_INT, 0, NULL, NULL, 0 },
@@ -44,7 +43,7 @@ static const struct fld reg_f[REG_NF] = {
 	[REG_LAST] =		{ "last_register", "last registered", FLD_INT, 0, NULL, NULL, 0 },
 	[REG_LAST_AGO] =	{ "last_register_ago", "last registered", FLD_INT, 0, NULL, NULL, 0 },
 	[REG_REGISTERS] =	{ "registers", "registers", FLD_INT, 0, NULL, NULL, 0 },
-	[REG_RLOCS] =		{ "rlocs", "Locator", FLD_ARR, 0, NULL, NULL, 0 },
+	[REG_RLOCS] =		{ "locators", "Locator", FLD_ARR, 0, NULL, NULL, 0 },
 };
 TABLE(fld_reg, "site registration", "show-site", "[].details[]", reg_f);
 
@@ -57,15 +56,15 @@ static const struct fld reg_rloc_f[RRLOC_NF] = {
 	[RRLOC_REACH] =		{ "reachable", "State", FLD_BOOL, 0, NULL, NULL, 0 },
 	[RRLOC_LOCAL] =		{ "local", "Local", FLD_BOOL, 0, NULL, NULL, 0 },
 };
-TABLE(fld_reg_rloc, "registered locator", "show-site", "[].details[].rlocs[]", reg_rloc_f);
+TABLE(fld_reg_rloc, "registered locator", "show-site", "[].details[].locators[]", reg_rloc_f);
 
 static const struct fld mc_f[MC_NF] = {
-	[MC_PREFIX] =		{ "prefix", "EID Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[MC_PREFIX] =		{ "eid_prefix", "EID Prefix", FLD_STR, 0, NULL, NULL, 0 },
 	[MC_IID] =		{ "iid", "Inst ID", FLD_INT, 0, NULL, NULL, 0 },
 	[MC_STATE] =		{ "state", "State", FLD_STR, 0, NULL, NULL, 0 },
 	[MC_SOURCE] =		{ "source", "via", FLD_STR, 0, NULL, NULL, 0 },
 	[MC_UPTIME] =		{ "uptime", "uptime", FLD_INT, 0, NULL, NULL, 0 },
-	[MC_EXPIRES] =		{ "expires", "expires", FLD_INT, 0, NULL, NULL, 0 },
+	[MC_EXPIRES] =		{ "expires_in", "expires", FLD_INT, 0, NULL, NULL, 0 },
 	[MC_TTL] =		{ "ttl", "TTL", FLD_INT, 0, NULL, NULL, 0 },
 	[MC_AUTH] =		{ "authoritative", "authoritative", FLD_BOOL, 0, NULL, NULL, 0 },
 	[MC_ACTION] =		{ "action", "action", FLD_STR, 0, NULL, NULL, 0 },
@@ -80,7 +79,7 @@ static const struct fld mc_f[MC_NF] = {
 TABLE(fld_mc, "map-cache entry", "show-map-cache", "[]", mc_f);
 
 static const struct fld mc_loc_f[ML_NF] = {
-	[ML_RLOC] =		{ "rloc", "Locator", FLD_STR, 0, NULL, NULL, 0 },
+	[ML_RLOC] =		{ "address", "Locator", FLD_STR, 0, NULL, NULL, 0 },
 	[ML_STATE] =		{ "state", "State", FLD_STR, 0, NULL, NULL, 0 },
 	[ML_PRI] =		{ "priority", "Pri", FLD_INT, 0, NULL, NULL, 0 },
 	[ML_WGT] =		{ "weight", "Wgt", FLD_INT, 0, NULL, NULL, 0 },
@@ -106,7 +105,7 @@ static const struct fld db_f[DB_NF] = {
 TABLE(fld_db, "database", "show-database", "", db_f);
 
 static const struct fld db_map_f[DM_NF] = {
-	[DM_PREFIX] =		{ "prefix", "EID Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[DM_PREFIX] =		{ "eid_prefix", "EID Prefix", FLD_STR, 0, NULL, NULL, 0 },
 	[DM_IID] =		{ "iid", "Inst ID", FLD_INT, 0, NULL, NULL, 0 },
 	[DM_TTL] =		{ "ttl", "ttl", FLD_INT, 0, NULL, NULL, 0 },
 	[DM_LOCATORS] =		{ "locators", "locator-set", FLD_ARR, 0, NULL, NULL, 0 },
@@ -114,7 +113,7 @@ static const struct fld db_map_f[DM_NF] = {
 TABLE(fld_db_map, "database mapping", "show-database", "mappings[]", db_map_f);
 
 static const struct fld db_loc_f[DL_NF] = {
-	[DL_RLOC] =		{ "rloc", "Locator", FLD_STR, 0, NULL, NULL, 0 },
+	[DL_RLOC] =		{ "address", "Locator", FLD_STR, 0, NULL, NULL, 0 },
 	[DL_IFACE] =		{ "interface", "Interface", FLD_STR, 0, NULL, NULL, 0 },
 	[DL_PRI] =		{ "priority", "Pri", FLD_INT, 0, NULL, NULL, 0 },
 	[DL_WGT] =		{ "weight", "Wgt", FLD_INT, 0, NULL, NULL, 0 },
@@ -158,12 +157,12 @@ TABLE(fld_stats, "stats", "show-stats", "", stats_f);
 
 /* the message types, in the order the text table lists them */
 static const struct fld msg_types_f[] = {
-	{ "map-request", "map-request", FLD_INT, 0, NULL, NULL, 0 },
-	{ "map-reply", "map-reply", FLD_INT, 0, NULL, NULL, 0 },
-	{ "map-register", "map-register", FLD_INT, 0, NULL, NULL, 0 },
-	{ "map-notify", "map-notify", FLD_INT, 0, NULL, NULL, 0 },
-	{ "map-notify-ack", "map-notify-ack", FLD_INT, 0, NULL, NULL, 0 },
-	{ "map-referral", "map-referral", FLD_INT, 0, NULL, NULL, 0 },
+	{ "map_request", "map-request", FLD_INT, 0, NULL, NULL, 0 },
+	{ "map_reply", "map-reply", FLD_INT, 0, NULL, NULL, 0 },
+	{ "map_register", "map-register", FLD_INT, 0, NULL, NULL, 0 },
+	{ "map_notify", "map-notify", FLD_INT, 0, NULL, NULL, 0 },
+	{ "map_notify_ack", "map-notify-ack", FLD_INT, 0, NULL, NULL, 0 },
+	{ "map_referral", "map-referral", FLD_INT, 0, NULL, NULL, 0 },
 	{ "info", "info", FLD_INT, 0, NULL, NULL, 0 },
 	{ "ecm", "ecm", FLD_INT, 0, NULL, NULL, 0 },
 };
@@ -171,12 +170,12 @@ TABLE(fld_msg_types, "message type", "show-stats", "rx", msg_types_f);
 
 #define XC(e, k, help)	[e] = { #k, #k, FLD_INT, OM_COUNTER, "locid_xtr_" #k, help, 0 }
 static const struct fld xtr_f[XTR_NF] = {
-	XC(XTR_ENCAP_PKTS, encap_pkts, "Packets encapsulated"),
+	XC(XTR_ENCAP_PKTS, encap_packets, "Packets encapsulated"),
 	XC(XTR_ENCAP_BYTES, encap_bytes, "Octets encapsulated"),
-	XC(XTR_DECAP_PKTS, decap_pkts, "Packets decapsulated"),
+	XC(XTR_DECAP_PKTS, decap_packets, "Packets decapsulated"),
 	XC(XTR_DECAP_BYTES, decap_bytes, "Octets decapsulated"),
-	XC(XTR_NATIVE_PKTS, native_pkts, "Packets forwarded natively"),
-	XC(XTR_QUEUED_PKTS, queued_pkts, "Packets held while resolving"),
+	XC(XTR_NATIVE_PKTS, native_packets, "Packets forwarded natively"),
+	XC(XTR_QUEUED_PKTS, queued_packets, "Packets held while resolving"),
 	XC(XTR_QUEUE_SENT, queue_sent, "Held packets sent once resolved"),
 	XC(XTR_ICMP_TOO_BIG, icmp_too_big, "ICMP too-big messages sent"),
 	XC(XTR_MAP_REQUESTS, map_requests, "Map-Requests sent"),
@@ -187,7 +186,7 @@ static const struct fld xtr_f[XTR_NF] = {
 	XC(XTR_NOTIFIES, notifies, "Map-Notifies received"),
 	XC(XTR_PROBE_REPLIES, probe_replies, "RLOC-probe replies received"),
 	XC(XTR_SMR_IN, smr_in, "Solicit-Map-Requests received"),
-	XC(XTR_PETR_PKTS, petr_pkts, "Packets decapsulated as PETR"),
+	XC(XTR_PETR_PKTS, petr_packets, "Packets decapsulated as PETR"),
 	XC(XTR_PETR_BYTES, petr_bytes, "Octets decapsulated as PETR"),
 	[XTR_MAP_CACHE_ENTRIES] = { "map_cache_entries", "map_cache_entries", FLD_INT, OM_GAUGE,
 	    "locid_map_cache_entries", "Entries in the map-cache", 0 },
@@ -220,6 +219,31 @@ static const struct fld mr_f[MR_NF] = {
 };
 TABLE(fld_mr, "map-resolver", "show-stats", "xtr.map_resolvers[]", mr_f);
 
+/* the ETR's Solicit-Map-Request bookkeeping */
+static const struct fld smr_f[SMR_NF] = {
+	[SMR_SENT] =		{ "sent", "SMRs sent", FLD_INT, 0, NULL, NULL, 0 },
+	[SMR_CHANGES] =		{ "changes", "Database changes", FLD_INT, 0, NULL, NULL, 0 },
+	[SMR_RECENT] =		{ "recent_itrs", "Recent ITRs", FLD_ARR, 0, NULL, NULL, 0 },
+};
+TABLE(fld_smr, "smr", "show-stats", "xtr.smr", smr_f);
+
+static const struct fld smr_itr_f[SI_NF] = {
+	[SI_RLOC] =		{ "rloc", "ITR RLOC", FLD_STR, 0, NULL, NULL, 0 },
+	[SI_EID] =		{ "eid", "EID", FLD_STR, 0, NULL, NULL, 0 },
+	[SI_SENT] =		{ "smr_sent", "SMRs", FLD_INT, 0, NULL, NULL, 0 },
+	[SI_PENDING] =		{ "pending", "Pending", FLD_INT, 0, NULL, NULL, 0 },
+};
+TABLE(fld_smr_itr, "smr itr", "show-stats", "xtr.smr.recent_itrs[]", smr_itr_f);
+
+static const struct fld version_f[VER_NF] = {
+	[VER_PROTOCOL] =	{ "protocol", "control protocol", FLD_INT, 0, NULL, NULL, 0 },
+	[VER_SCHEMA] =		{ "schema", "JSON schema", FLD_INT, 0, NULL, NULL, 0 },
+	[VER_DAEMON] =		{ "daemon", "daemon", FLD_STR, 0, NULL, NULL, 0 },
+	[VER_VERSION] =		{ "version", "version", FLD_STR, 0, NULL, NULL, 0 },
+	[VER_ROLES] =		{ "roles", "roles", FLD_ARR, 0, NULL, NULL, 0 },
+};
+TABLE(fld_version, "version", "show-version", "", version_f);
+
 static const struct fld clear_f[CLR_NF] = {
 	[CLR_CLEARED] =		{ "cleared", "cleared", FLD_INT, 0, NULL, NULL, 0 },
 };
@@ -241,7 +265,7 @@ TABLE(fld_reload_role, "reload role", "reload", "roles.*", reload_role_f);
 
 /* show referral-cache: the DDT Map-Resolver's referrals, the roots first */
 static const struct fld refcache_f[RC_NF] = {
-	[RC_PREFIX] =		{ "prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[RC_PREFIX] =		{ "eid_prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
 	[RC_ACTION] =		{ "action", "Action", FLD_STR, 0, NULL, NULL, 0 },
 	[RC_TTL] =		{ "ttl", "TTL", FLD_INT, 0, NULL, NULL, 0 },
 	[RC_EXPIRES] =		{ "expires_in", "Expires", FLD_INT, 0, NULL, NULL, 0 },
@@ -252,7 +276,7 @@ TABLE(fld_refcache, "referral-cache", "show-referral-cache", "[]", refcache_f);
 
 /* show subscriptions: the Map-Server's subscribers (RFC 9437) */
 static const struct fld subs_f[SB_NF] = {
-	[SB_PREFIX] =		{ "prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
+	[SB_PREFIX] =		{ "eid_prefix", "Prefix", FLD_STR, 0, NULL, NULL, 0 },
 	[SB_XTR_ID] =		{ "xtr_id", "xTR-ID", FLD_STR, 0, NULL, NULL, 0 },
 	[SB_SITE_ID] =		{ "site_id", "Site-ID", FLD_INT, 0, NULL, NULL, 0 },
 	[SB_RLOC] =		{ "itr_rloc", "ITR-RLOC", FLD_STR, 0, NULL, NULL, 0 },
@@ -286,7 +310,7 @@ static const struct fld nat_uplink_f[NU_NF] = {
 	    "locid_nat_info_replies", "Info-Replies accepted per uplink and map-server", 0 },
 	[NU_CHANGES] =		{ "binding_changes", "Binding changes", FLD_INT, OM_COUNTER,
 	    "locid_nat_binding_changes", "Changes of the NAT's mapping seen", 0 },
-	[NU_LAST_REPLY] =	{ "last_reply_s_ago", "Last reply", FLD_INT, 0, NULL, NULL, 0 },
+	[NU_LAST_REPLY] =	{ "last_reply_ago", "Last reply", FLD_INT, 0, NULL, NULL, 0 },
 };
 TABLE(fld_nat_uplink, "nat uplink", "show-nat", "uplinks[]", nat_uplink_f);
 
@@ -309,7 +333,8 @@ const struct fld_table *const fld_tables[] = {
 	&fld_site, &fld_reg, &fld_reg_rloc, &fld_mc, &fld_mc_loc, &fld_db,
 	&fld_db_map, &fld_db_loc, &fld_db_ms, &fld_stats, &fld_msg_types,
 	&fld_xtr, &fld_mr, &fld_clear, &fld_reload, &fld_reload_role,
-	&fld_nat, &fld_nat_uplink, &fld_nat_xtr, &fld_refcache, &fld_subs, NULL
+	&fld_nat, &fld_nat_uplink, &fld_nat_xtr, &fld_refcache, &fld_subs,
+	&fld_smr, &fld_smr_itr, &fld_version, NULL
 };
 
 json_t *

@@ -39,7 +39,7 @@ struct fld_table {
 
 /* the objects; an enum per table indexes its fields */
 enum { SITE_SITE, SITE_PREFIX, SITE_IID, SITE_CONFIGURED, SITE_REGISTERED,
-	SITE_UP, SITE_REGISTRATIONS, SITE_LAST, SITE_LAST_AGO, SITE_WHO,
+	SITE_REGISTRATIONS, SITE_LAST, SITE_LAST_AGO, SITE_WHO,
 	SITE_DETAILS, SITE_ACCEPTED, SITE_REFUSED, SITE_DESCR, SITE_FORCE_PROXY,
 	SITE_MORE_SPECIFICS, SITE_NF };
 enum { REG_SOURCE, REG_PORT, REG_XTR_ID, REG_SITE_ID, REG_PROXY, REG_NOTIFY,
@@ -69,6 +69,9 @@ enum { XTR_ENCAP_PKTS, XTR_ENCAP_BYTES, XTR_DECAP_PKTS, XTR_DECAP_BYTES,
 	XTR_EBPF, XTR_MAP_RESOLVERS, XTR_SMR, XTR_NF };
 enum { MR_ADDR, MR_STATE, MR_REQUESTS, MR_ANSWERED, MR_TIMEOUTS, MR_RETRY,
 	MR_NF };
+enum { SMR_SENT, SMR_CHANGES, SMR_RECENT, SMR_NF };
+enum { SI_RLOC, SI_EID, SI_SENT, SI_PENDING, SI_NF };
+enum { VER_PROTOCOL, VER_SCHEMA, VER_DAEMON, VER_VERSION, VER_ROLES, VER_NF };
 enum { NAT_ENABLED, NAT_UPLINKS, NAT_RTR, NAT_XTRS, NAT_NF };
 enum { NX_XTR_ID, NX_SITE_ID, NX_STATE, NX_EIDS, NX_GLOBAL, NX_GLOBAL_PORT,
 	NX_PRIVATE, NX_MS, NX_EXPIRES, NX_REGISTERS, NX_NOTIFIES, NX_NF };
@@ -86,7 +89,8 @@ extern const struct fld_table	fld_site, fld_reg, fld_reg_rloc, fld_mc,
 				fld_db_ms, fld_stats, fld_msg_types, fld_xtr,
 				fld_mr, fld_clear, fld_reload,
 				fld_nat, fld_nat_uplink, fld_nat_xtr,
-				fld_reload_role, fld_refcache, fld_subs;
+				fld_reload_role, fld_refcache, fld_subs,
+				fld_smr, fld_smr_itr, fld_version;
 /* every table, NULL-terminated, for the schema test */
 extern const struct fld_table	*const fld_tables[];
 

@@ -275,8 +275,8 @@ daemon_prefixes(const char *sock, char *err, size_t errlen)
 		return NULL;
 	}
 	json_array_foreach(json_object_get(db, "mappings"), i, m)
-		if (json_is_string(json_object_get(m, "prefix")))
-			json_array_append(out, json_object_get(m, "prefix"));
+		if (json_is_string(json_object_get(m, "eid_prefix")))
+			json_array_append(out, json_object_get(m, "eid_prefix"));
 	json_decref(db);
 	if (json_array_size(out) == 0) {
 		snprintf(err, errlen, "the daemon has no database-mapping");

@@ -87,11 +87,11 @@ print_event(const json_t *ev, const char *kind)
 		json_t *l;
 		size_t i;
 
-		printf(" %s %s", json_string_value(json_object_get(v, "prefix")),
+		printf(" %s %s", json_string_value(json_object_get(v, "eid_prefix")),
 		    json_string_value(json_object_get(v, "state")));
 		json_array_foreach(json_object_get(v, "locators"), i, l)
 			printf("%s%s p%lld w%lld", i == 0 ? " ->" : ",",
-			    json_string_value(json_object_get(l, "rloc")),
+			    json_string_value(json_object_get(l, "address")),
 			    (long long)json_integer_value(json_object_get(l, "priority")),
 			    (long long)json_integer_value(json_object_get(l, "weight")));
 	}

@@ -29,11 +29,58 @@ out_json(FILE *f, const json_t *j)
 }
 
 static void
-msg_row(FILE *f, const char *type, const json_t *rx, const json_t *tx)
+msg_row(FILE *f, const char *type, const char *label, const json_t *rx,
+    const json_t *tx)
 {
-	fprintf(f, "%-18s %12lld %12lld\n", type,
+	fprintf(f, "%-18s %12lld %12lld\n", label,
 	    (long long)json_integer_value(json_object_get(rx, type)),
 	    (long long)json_integer_value(json_object_get(tx, type)));
+}
+
+/* the map-resolvers the ITR uses, a row each */
+static void
+mr_table(FILE *f, const json_t *mrs)
+{
+	const struct fld_table	*M = &fld_mr;
+	const json_t		*r;
+	char			 retry[32];
+	size_t			 i;
+
+	fprintf(f, "\n%-40s %-8s %10s %10s %10s %s\n", M->f[MR_ADDR].label,
+	    M->f[MR_STATE].label, M->f[MR_REQUESTS].label, M->f[MR_ANSWERED].label,
+	    M->f[MR_TIMEOUTS].label, M->f[MR_RETRY].label);
+	json_array_foreach(mrs, i, r) {
+		if (fld_null(r, M, MR_RETRY) || fld_get(r, M, MR_RETRY) == NULL)
+			snprintf(retry, sizeof(retry), "-");
+		else
+			snprintf(retry, sizeof(retry), "%lld ms", fld_int(r, M, MR_RETRY, 0));
+		fprintf(f, "%-40s %-8s %10lld %10lld %10lld %s\n",
+		    fld_str(r, M, MR_ADDR, "?"), fld_str(r, M, MR_STATE, "?"),
+		    fld_int(r, M, MR_REQUESTS, 0), fld_int(r, M, MR_ANSWERED, 0),
+		    fld_int(r, M, MR_TIMEOUTS, 0), retry);
+	}
+}
+
+/* SMRs the ETR sent, and the ITRs it still solicits */
+static void
+smr_block(FILE *f, const json_t *smr)
+{
+	const struct fld_table	*S = &fld_smr, *I = &fld_smr_itr;
+	const json_t		*r;
+	size_t			 i;
+
+	fprintf(f, "\nSolicit-Map-Request:\n");
+	fprintf(f, "  %-46s %12lld\n", S->f[SMR_SENT].label, fld_int(smr, S, SMR_SENT, 0));
+	fprintf(f, "  %-46s %12lld\n", S->f[SMR_CHANGES].label,
+	    fld_int(smr, S, SMR_CHANGES, 0));
+	if (json_array_size(fld_get(smr, S, SMR_RECENT)) == 0)
+		return;
+	fprintf(f, "  %-40s %-40s %6s %7s\n", I->f[SI_RLOC].label, I->f[SI_EID].label,
+	    I->f[SI_SENT].label, I->f[SI_PENDING].label);
+	json_array_foreach(fld_get(smr, S, SMR_RECENT), i, r)
+		fprintf(f, "  %-40s %-40s %6lld %7lld\n", fld_str(r, I, SI_RLOC, "?"),
+		    fld_str(r, I, SI_EID, "?"), fld_int(r, I, SI_SENT, 0),
+		    fld_int(r, I, SI_PENDING, 0));
 }
 
 void
@@ -48,14 +95,14 @@ stats_text(FILE *f, const json_t *st)
 	fprintf(f, "%-18s %12s %12s\n", "Message", T->f[ST_RX].label,
 	    T->f[ST_TX].label);
 	for (i = 0; i < fld_msg_types.n; i++)
-		msg_row(f, fld_msg_types.f[i].key, rx, tx);
+		msg_row(f, fld_msg_types.f[i].key, fld_msg_types.f[i].label, rx, tx);
 	/* a type this locictl does not know yet still gets its row */
 	json_object_foreach((json_t *)rx, k, v)
 		if (!in_table(&fld_msg_types, k))
-			msg_row(f, k, rx, tx);
+			msg_row(f, k, k, rx, tx);
 	json_object_foreach((json_t *)tx, k, v)
 		if (!in_table(&fld_msg_types, k) && json_object_get(rx, k) == NULL)
-			msg_row(f, k, rx, tx);
+			msg_row(f, k, k, rx, tx);
 	fprintf(f, "%-18s %12lld\n", T->f[ST_RX_BAD].label,
 	    fld_int(st, T, ST_RX_BAD, 0));
 	if (fld_get(st, T, ST_LOG_SUPPRESSED) != NULL)
@@ -79,11 +126,16 @@ stats_text(FILE *f, const json_t *st)
 		fprintf(f, "\n%s:\n", T->f[ST_XTR].label);
 		/* known fields in table order, then whatever else came */
 		for (i = 0; i < X->n; i++)
-			if ((v = fld_get(xtr, X, (int)i)) != NULL)
+			if (i != XTR_MAP_RESOLVERS && i != XTR_SMR &&
+			    (v = fld_get(xtr, X, (int)i)) != NULL)
 				out_generic(f, 2, X->f[i].label, v);
 		json_object_foreach((json_t *)xtr, k, v)
 			if (!in_table(X, k))
 				out_generic(f, 2, k, v);
+		if (json_array_size(fld_get(xtr, X, XTR_MAP_RESOLVERS)) > 0)
+			mr_table(f, fld_get(xtr, X, XTR_MAP_RESOLVERS));
+		if (json_is_object(fld_get(xtr, X, XTR_SMR)))
+			smr_block(f, fld_get(xtr, X, XTR_SMR));
 	}
 	json_object_foreach((json_t *)st, k, v)
 		if (!in_table(T, k)) {

@@ -133,8 +133,8 @@ cmd_version(struct locid *l, json_t *args, char *err, size_t errlen)
 	for (i = 0; c->roles[i] != NULL; i++)
 		if (c->obj[i] != NULL)
 			json_array_append_new(roles, json_string(c->roles[i]->name));
-	return json_pack("{s:i, s:s, s:s, s:o}", "protocol", CTL_PROTOCOL,
-	    "daemon", "locid", "version", LOCID_VERSION, "roles", roles);
+	return json_pack("{s:i, s:i, s:s, s:s, s:o}", "protocol", CTL_PROTOCOL,
+	    "schema", CTL_SCHEMA, "daemon", "locid", "version", LOCID_VERSION, "roles", roles);
 }
 
 /* the configuration in force, in canonical form, secrets redacted (on
@@ -285,8 +285,9 @@ stream_start(struct ctl_client *c, const struct ctl_cmd *cmd, int ridx,
 		stream_forget(c);
 		return -1;
 	}
-	evbuffer_add_printf(out, "{\"v\":%d,\"ok\":true,\"stream\":true}\n",
-	    CTL_PROTOCOL);
+	evbuffer_add_printf(out,
+	    "{\"v\":%d,\"schema\":%d,\"ok\":true,\"stream\":true}\n",
+	    CTL_PROTOCOL, CTL_SCHEMA);
 	evbuffer_add_buffer(out, c->chunk);
 	if (rc == 0)
 		stream_end(c, NULL);
@@ -425,7 +426,8 @@ monitor_start(struct ctl_client *c, json_t *args, char *err, size_t errlen)
 	c->ctl->nmonitors++;
 	bufferevent_set_timeouts(c->bev, NULL, NULL);
 	evbuffer_add_printf(bufferevent_get_output(c->bev),
-	    "{\"v\":%d,\"ok\":true,\"stream\":true}\n", CTL_PROTOCOL);
+	    "{\"v\":%d,\"schema\":%d,\"ok\":true,\"stream\":true}\n",
+	    CTL_PROTOCOL, CTL_SCHEMA);
 	log_info("control: monitor started (%d watching)", c->ctl->nmonitors);
 }
 
@@ -555,8 +557,8 @@ client_request(struct ctl_client *c, const char *line)
 		reply_error(c, err);
 		return;
 	}
-	reply_json(c, json_pack("{s:i, s:b, s:o}", "v", CTL_PROTOCOL, "ok", 1,
-	    "result", res));
+	reply_json(c, json_pack("{s:i, s:i, s:b, s:o}", "v", CTL_PROTOCOL,
+	    "schema", CTL_SCHEMA, "ok", 1, "result", res));
 	return;
 fail:
 	json_decref(req);

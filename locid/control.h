@@ -6,6 +6,10 @@
 #include <jansson.h>
 
 #define CTL_PROTOCOL	1
+/* the version of the JSON the commands answer with (tests/schema,
+ * locictl(8) JSON FIELDS): a key renamed, retyped or removed bumps it, a
+ * key added does not */
+#define CTL_SCHEMA	1
 #define CTL_LINE_MAX	65536
 
 /* parse one request line {"v":1,"cmd":"...","args":{...}}: the request

@@ -878,13 +878,26 @@ static const char *
 type_key(unsigned t)
 {
 	static const char *const names[16] = {
-		"reserved-0", "map-request", "map-reply", "map-register",
-		"map-notify", "map-notify-ack", "map-referral", "info",
-		"ecm", "type-9", "type-10", "type-11", "type-12", "type-13",
-		"type-14", "shared-extension",
+		"reserved_0", "map_request", "map_reply", "map_register",
+		"map_notify", "map_notify_ack", "map_referral", "info",
+		"ecm", "type_9", "type_10", "type_11", "type_12", "type_13",
+		"type_14", "shared_extension",
 	};
 
 	return names[t & 15];
+}
+
+/* a role's name as a JSON key of show stats (schema: keys are snake_case):
+ * "map-server" -> "map_server" */
+static const char *
+stats_key(const char *name, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i + 1 < len; i++)
+		buf[i] = name[i] == '-' ? '_' : name[i];
+	buf[i] = '\0';
+	return buf;
 }
 
 static void
@@ -893,6 +906,7 @@ counters_add(json_t *drops, json_t *by_module, const struct counters *k)
 	json_t		*m = json_object();
 	unsigned	 i;
 	json_int_t	 prev;
+	char		 key[64];
 
 	for (i = 0; i < k->n; i++) {
 		if (k->names[i] == NULL)
@@ -903,7 +917,7 @@ counters_add(json_t *drops, json_t *by_module, const struct counters *k)
 		    json_integer(prev + (json_int_t)k->v[i]));
 		json_object_set_new(m, k->names[i], json_integer((json_int_t)k->v[i]));
 	}
-	json_object_set_new(by_module, k->module, m);
+	json_object_set_new(by_module, stats_key(k->module, key, sizeof(key)), m);
 }
 
 /* every counter set: the core's and each running role's */
@@ -953,6 +967,7 @@ core_stats_json(struct locid *l)
 	json_t			*o, *rx, *tx, *d, *dm, *lim;
 	uint64_t		 sup;
 	int			 i;
+	char			 key[64];
 
 	o = json_object();
 	rx = json_object();
@@ -979,11 +994,13 @@ core_stats_json(struct locid *l)
 			continue;
 		r = c->roles[i];
 		if (r->logrl != NULL && (rl = r->logrl(c->obj[i])) != NULL) {
-			json_object_set_new(lim, r->name, json_integer((json_int_t)rl->suppressed));
+			json_object_set_new(lim, stats_key(r->name, key, sizeof(key)),
+			    json_integer((json_int_t)rl->suppressed));
 			sup += rl->suppressed;
 		}
 		if (r->stats != NULL)
-			json_object_set_new(o, r->name, r->stats(c->obj[i]));
+			json_object_set_new(o, stats_key(r->name, key, sizeof(key)),
+			    r->stats(c->obj[i]));
 	}
 	json_object_set_new(o, "rx", rx);
 	json_object_set_new(o, "tx", tx);

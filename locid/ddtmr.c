@@ -347,7 +347,7 @@ pending_negative(struct dr_pending *pr, const struct lisp_addr *eid, int mlen,
 		char pf[ADDR_STRLEN];
 
 		core_event(pr->dr->l, "ddt", json_pack("{s:s, s:s, s:I}",
-		    "event", "negative", "prefix", prefix_fmt(&rec.eid, mlen, pf,
+		    "event", "negative", "eid_prefix", prefix_fmt(&rec.eid, mlen, pf,
 		    sizeof(pf)), "ttl", (json_int_t)ttl));
 	}
 	locid_send(pr->dr->l, (struct sockaddr *)&pr->reply_to, buf, w.len);
@@ -550,7 +550,7 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}",
 		    "event", "referral", "from", addr_fmt(&src, a, sizeof(a)),
 		    "eid", prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
-		    "prefix", prefix_fmt(&rec->eid, rec->eid_mlen, pf, sizeof(pf)),
+		    "eid_prefix", prefix_fmt(&rec->eid, rec->eid_mlen, pf, sizeof(pf)),
 		    "action", referral_act_name(rec->act), "ttl", (json_int_t)rec->ttl,
 		    "incomplete", rec->incomplete != 0));
 	}
@@ -646,7 +646,7 @@ entry_json(const struct dr_entry *e, uint64_t now)
 		json_array_append_new(rl, json_string(addr_fmt(&e->rlocs[i], s,
 		    sizeof(s))));
 	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}",
-	    "prefix", prefix_fmt(&e->eid, e->mlen, s, sizeof(s)),
+	    "eid_prefix", prefix_fmt(&e->eid, e->mlen, s, sizeof(s)),
 	    "action", referral_act_name(e->act),
 	    "ttl", (json_int_t)e->ttl,
 	    "expires_in", (json_int_t)((e->expires - now) / 1000),
@@ -688,7 +688,7 @@ dr_show_cache(void *o, json_t *args, char *err, size_t errlen)
 		json_array_append_new(roots, json_string(addr_fmt(&p->addr, s,
 		    sizeof(s))));
 	json_array_append_new(w.a, json_pack("{s:s, s:s, s:n, s:n, s:I, s:o}",
-	    "prefix", "root", "action", "node-referral", "ttl", "expires_in",
+	    "eid_prefix", "root", "action", "node-referral", "ttl", "expires_in",
 	    "hits", (json_int_t)0, "referral_set", roots));
 	for (t = dr->tables; t != NULL; t = t->next)
 		trie_walk(t->t, rc_cb, &w);

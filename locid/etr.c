@@ -651,7 +651,7 @@ etr_database_json(struct xtr *x)
 		const struct xtr_db *d = &x->db[i];
 
 		r = json_object();
-		json_object_set_new(r, "prefix", json_string(prefix_fmt(&d->eid, d->mlen,
+		json_object_set_new(r, "eid_prefix", json_string(prefix_fmt(&d->eid, d->mlen,
 		    buf, sizeof(buf))));
 		json_object_set_new(r, "iid", json_integer(d->eid.has_iid ? d->eid.iid : 0));
 		json_object_set_new(r, "ttl", json_integer(d->ttl));
@@ -660,7 +660,7 @@ etr_database_json(struct xtr *x)
 			const struct xtr_rloc *xr = &d->rlocs[j];
 			json_t *lo = json_object();
 
-			json_object_set_new(lo, "rloc", xr->addr.afi == AFI_NONE ? json_null() :
+			json_object_set_new(lo, "address", xr->addr.afi == AFI_NONE ? json_null() :
 			    json_string(addr_fmt(&xr->addr, buf, sizeof(buf))));
 			if (xr->ifname != NULL)
 				json_object_set_new(lo, "interface", json_string(xr->ifname));

@@ -633,7 +633,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		x->drops[XTR_DROP_ITR_MORE_SPECIFIC_WITHDRAWN]++;
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
-			    "withdrawn", "prefix", prefix_fmt(&req, reqlen,
+			    "withdrawn", "eid_prefix", prefix_fmt(&req, reqlen,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e0, x);
 		mapcache_remove(x->mc, e0);
@@ -726,7 +726,7 @@ itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reg
 		e->pub_nonce = n->nonce;
 		if (core_monitoring(x->l))
 			core_event(x->l, "pubsub", json_pack("{s:s, s:s, s:s, s:i}",
-			    "event", "publication", "from", s, "prefix",
+			    "event", "publication", "from", s, "eid_prefix",
 			    prefix_fmt(&eid, rec.eid_mlen, pf, sizeof(pf)),
 			    "locators", (int)rec.nrlocs));
 		entry_route(x, e, e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
@@ -783,7 +783,7 @@ entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 	if (e->state != MC_PENDING && e->expires_ms <= now && !e->is_static) {
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
-			    "expired", "prefix", prefix_fmt(&e->eid, e->mlen,
+			    "expired", "eid_prefix", prefix_fmt(&e->eid, e->mlen,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);

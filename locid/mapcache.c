@@ -682,16 +682,16 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	int i;
 
 	o = json_object();
-	json_object_set_new(o, "prefix", json_string(prefix_fmt(&e->eid, e->mlen,
+	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(&e->eid, e->mlen,
 	    buf, sizeof(buf))));
 	json_object_set_new(o, "iid", json_integer(e->eid.has_iid ? e->eid.iid : 0));
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
 	json_object_set_new(o, "source", json_string(e->source));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
 	if (e->state == MC_PENDING || e->is_static)
-		json_object_set_new(o, "expires", json_null());
+		json_object_set_new(o, "expires_in", json_null());
 	else
-		json_object_set_new(o, "expires", json_integer(e->expires_ms > now ?
+		json_object_set_new(o, "expires_in", json_integer(e->expires_ms > now ?
 		    (json_int_t)((e->expires_ms - now + 999) / 1000) : 0));
 	json_object_set_new(o, "ttl", json_integer(e->ttl));
 	json_object_set_new(o, "authoritative", json_boolean(e->auth));
@@ -713,7 +713,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		    &e->fe->loc[i] : NULL;
 
 		lo = json_object();
-		json_object_set_new(lo, "rloc", json_string(addr_fmt(&l->addr, buf, sizeof(buf))));
+		json_object_set_new(lo, "address", json_string(addr_fmt(&l->addr, buf, sizeof(buf))));
 		json_object_set_new(lo, "state", json_string(l->up ? "up" : "down"));
 		json_object_set_new(lo, "priority", json_integer(l->priority));
 		json_object_set_new(lo, "weight", json_integer(l->weight));

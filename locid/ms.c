@@ -1830,7 +1830,7 @@ reg_json(struct ms_reg *r, uint64_t now)
 		    "reachable", (loc.flags & RLOC_R) != 0,
 		    "local", (loc.flags & RLOC_L) != 0));
 	}
-	json_object_set_new(o, "rlocs", locs);
+	json_object_set_new(o, "locators", locs);
 	return o;
 }
 
@@ -1860,7 +1860,6 @@ row_json(struct ms_site *s, const struct lisp_addr *eid, int mlen,
 			json_array_append_new(regs, reg_json(r, now));
 	}
 	json_object_set_new(o, "registered", json_boolean(n > 0));
-	json_object_set_new(o, "up", json_string(n > 0 ? "yes" : "no"));
 	json_object_set_new(o, "registrations", json_integer(n));
 	if (last != NULL) {
 		reg_src(last, &src);

@@ -500,7 +500,7 @@ natx_json(struct natx *n)
 		json_object_set_new(l, "replies", json_integer((json_int_t)k->replies));
 		json_object_set_new(l, "binding_changes",
 		    json_integer((json_int_t)k->binding_changes));
-		json_object_set_new(l, "last_reply_s_ago", k->last_reply_s == 0 ?
+		json_object_set_new(l, "last_reply_ago", k->last_reply_s == 0 ?
 		    json_null() : json_integer((json_int_t)(now - k->last_reply_s)));
 		json_array_append_new(links, l);
 	}

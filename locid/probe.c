@@ -120,7 +120,7 @@ log_change(struct xtr *x, struct mc_entry *e, struct mc_loc *l)
 	    l->probe.state == PROBE_DOWN ? "down" : "up",
 	    l->probe.state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
 	if (core_monitoring(x->l))
-		core_event(x->l, "rloc", json_pack("{s:s, s:s, s:s}", "prefix", p,
+		core_event(x->l, "rloc", json_pack("{s:s, s:s, s:s}", "eid_prefix", p,
 		    "rloc", a, "state", l->probe.state == PROBE_DOWN ? "down" : "up"));
 }
 

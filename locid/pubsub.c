@@ -167,7 +167,7 @@ sub_event(struct ps_sub *s, const char *what)
 		snprintf(x + 2 * i, 3, "%02x", s->xtr_id[i]);
 	addr_from_sockaddr(&ra, (const struct sockaddr *)&s->to, NULL);
 	core_event(s->ps->l, "pubsub", json_pack("{s:s, s:s, s:s, s:s, s:I}",
-	    "event", what, "prefix", prefix_fmt(&s->eid, s->mlen, p, sizeof(p)),
+	    "event", what, "eid_prefix", prefix_fmt(&s->eid, s->mlen, p, sizeof(p)),
 	    "xtr_id", x, "itr_rloc", addr_fmt(&ra, r, sizeof(r)),
 	    "nonce", (json_int_t)s->nonce));
 }
@@ -374,7 +374,7 @@ pubsub_json(struct pubsub *ps)
 			snprintf(x + 2 * i, 3, "%02x", s->xtr_id[i]);
 		addr_from_sockaddr(&ra, (const struct sockaddr *)&s->to, NULL);
 		json_array_append_new(a, json_pack("{s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:I}",
-		    "prefix", prefix_fmt(&s->eid, s->mlen, p, sizeof(p)),
+		    "eid_prefix", prefix_fmt(&s->eid, s->mlen, p, sizeof(p)),
 		    "xtr_id", x, "site_id", (json_int_t)s->site_id,
 		    "itr_rloc", addr_fmt(&ra, r, sizeof(r)),
 		    "state", s->confirmed ? "confirmed" : "pending",

@@ -193,7 +193,7 @@ pxtr_stats_json(struct xtr *x, json_t *o)
 {
 	if (!x->l->conf->petr)
 		return;
-	json_object_set_new(o, "petr_pkts", json_integer((json_int_t)x->dp.st.petr_pkts));
+	json_object_set_new(o, "petr_packets", json_integer((json_int_t)x->dp.st.petr_pkts));
 	json_object_set_new(o, "petr_bytes", json_integer((json_int_t)x->dp.st.petr_bytes));
 }
 

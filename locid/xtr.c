@@ -870,7 +870,8 @@ xtr_stats(void *arg)
 	json_t *o = json_object();
 
 #define S(n)	json_object_set_new(o, #n, json_integer((json_int_t)s->n))
-	S(queued_pkts); S(queue_sent);
+	json_object_set_new(o, "queued_packets", json_integer((json_int_t)s->queued_pkts));
+	S(queue_sent);
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
 	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
 	S(publications);

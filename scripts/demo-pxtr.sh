@@ -93,7 +93,7 @@ probes='lisp.mreq.flags.probe == 1 || lisp.mrep.flags.probe == 1'
 control_only="lisp && !lisp-data && lisp.type != 3 && lisp.type != 4 && !($probes)"
 loc() {	# RLOC JQ-EXPR: on that locator of lisp1's entry for 198.18.2.0/24
 	$(C lisp1) --json show map-cache 198.18.2.0/24 | jq -e ".[] |
-	    select(.prefix == \"198.18.2.0/24\") | .locators[] | select(.rloc == \"$1\") | $2"
+	    select(.eid_prefix == \"198.18.2.0/24\") | .locators[] | select(.address == \"$1\") | $2"
 }
 
 step "6. the lab grows: a PxTR beside the mapserver, IPv6 EIDs and RLOCs, a second uplink for lisp2"
@@ -149,7 +149,7 @@ for i in range(3):
 PY
 sleep 0.3
 say "(the other drops are the kernel's own IPv6 chatter on the TUN, outside the pitr-prefixes)"
-run "$(C pxtr) --json show stats | jq '{drops, decap: .xtr.decap_pkts, encap: .xtr.encap_pkts}'"
+run "$(C pxtr) --json show stats | jq '{drops, decap: .xtr.decap_packets, encap: .xtr.encap_packets}'"
 
 step "9. IPv6: hostA 2001:db8:1::10 pings hostB 2001:db8:2::10 (IPv6 RLOCs preferred: 6-in-6)"
 cap_start v6a mapserver eth1
@@ -237,7 +237,7 @@ say "EID-prefix, at most one every 3 s to the same ITR RLOC (RFC 9301 rate limit
 wait_until 15 "loc 2001:db8:ff:2::1 '.priority == 1'" || say "(lisp1's cache has not changed yet)"
 if $(C lisp1) --json show map-cache 2001:db8:2::/48 | jq -e 'length > 0' >/dev/null 2>&1; then
 	wait_until 15 "$(C lisp1) --json show map-cache 2001:db8:2::/48 | jq -e '.[] | .locators[] |
-	    select(.rloc == \"203.0.113.5\") | .priority == 1'" ||
+	    select(.address == \"203.0.113.5\") | .priority == 1'" ||
 	    say "(lisp1's IPv6 entry has not changed yet)"
 fi
 cap_stop smr; cap_stop smr2

@@ -840,9 +840,10 @@ dp_stats_json(const struct dp *dp, json_t *o)
 {
 	const struct dp_stats *s = &dp->st;
 
-#define S(n)	json_object_set_new(o, #n, json_integer((json_int_t)s->n))
-	S(encap_pkts); S(encap_bytes); S(decap_pkts); S(decap_bytes);
-	S(native_pkts); S(icmp_too_big);
+#define S(k, n)	json_object_set_new(o, k, json_integer((json_int_t)s->n))
+	S("encap_packets", encap_pkts); S("encap_bytes", encap_bytes);
+	S("decap_packets", decap_pkts); S("decap_bytes", decap_bytes);
+	S("native_packets", native_pkts); S("icmp_too_big", icmp_too_big);
 #undef S
 	json_object_set_new(o, "dataplane", json_string(dp->ops != NULL ?
 	    dp->ops->name : "tun"));

@@ -841,12 +841,12 @@ eb_stats(void *arg, json_t *o)
 	/* the totals: both paths */
 #define ADD(k, id) json_object_set_new(o, k, json_integer( \
 	json_integer_value(json_object_get(o, k)) + (json_int_t)v[id]))
-	ADD("encap_pkts", LB_ENCAP_PKTS);
+	ADD("encap_packets", LB_ENCAP_PKTS);
 	ADD("encap_bytes", LB_ENCAP_BYTES);
-	ADD("decap_pkts", LB_DECAP_PKTS);
+	ADD("decap_packets", LB_DECAP_PKTS);
 	ADD("decap_bytes", LB_DECAP_BYTES);
-	if (json_object_get(o, "petr_pkts") != NULL) {
-		ADD("petr_pkts", LB_PETR_PKTS);
+	if (json_object_get(o, "petr_packets") != NULL) {
+		ADD("petr_packets", LB_PETR_PKTS);
 		ADD("petr_bytes", LB_PETR_BYTES);
 	}
 #undef ADD

@@ -99,8 +99,8 @@ fastpath_check() {
 	[ "$DATAPLANE" = ebpf ] || return 0
 	_fs=$1; _fd=$2; _fi=$3; _fis=$4; _fe=$5; _fes=$6; shift 6
 	in_ns "$_fs" ping -c1 -W2 "$@" "$_fd" >/dev/null || fail "fastpath: first ping to $_fd"
-	_fq='.xtr | [.dataplane, .ebpf.encap_pkts, .encap_pkts - .ebpf.encap_pkts,
-	    .ebpf.decap_pkts, .decap_pkts - .ebpf.decap_pkts] | @tsv'
+	_fq='.xtr | [.dataplane, .ebpf.encap_packets, .encap_packets - .ebpf.encap_packets,
+	    .ebpf.decap_packets, .decap_packets - .ebpf.decap_packets] | @tsv'
 	_fa=$(ctl "$_fi" "$_fis" --json show stats | jq -r "$_fq")
 	_fb=$(ctl "$_fe" "$_fes" --json show stats | jq -r "$_fq")
 	in_ns "$_fs" ping -c5 -i0.2 -W2 "$@" "$_fd" >/dev/null || fail "fastpath: pings to $_fd"

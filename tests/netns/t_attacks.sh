@@ -72,7 +72,7 @@ got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$NETNS_TMP/ping")
 [ "${got:-0}" -ge 3 ] || fail "hostA -> hostB with decap-check on: $(cat "$NETNS_TMP/ping")"
 [ "$(drops lisp2 "$S2" 'decap: inner source not in the map-cache')" -ge 1 ] ||
     fail "the first packet from an uncached source was not held back"
-ctl lisp2 "$S2" --json show map-cache 198.18.1.10 | jq -e '.[0].prefix == "198.18.1.0/24"' >/dev/null ||
+ctl lisp2 "$S2" --json show map-cache 198.18.1.10 | jq -e '.[0].eid_prefix == "198.18.1.0/24"' >/dev/null ||
     fail "lisp2 did not learn 198.18.1.0/24"
 pass "decap-check mapping-system: first packets dropped while asking, then $got of 6 echoes"
 fastpath_check hostA 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
@@ -145,11 +145,11 @@ in_ns hostA ping -c1 -W1 198.18.3.10 >/dev/null 2>&1
 wait $ep
 jq -e '.records == 3' "$NETNS_TMP/evil" >/dev/null || fail "the evil ETR did not answer: $(cat "$NETNS_TMP/evil")"
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
-jq -e '[.[] | select(.prefix == "198.18.3.0/24")] | length == 1' "$NETNS_TMP/mc1.json" >/dev/null ||
+jq -e '[.[] | select(.eid_prefix == "198.18.3.0/24")] | length == 1' "$NETNS_TMP/mc1.json" >/dev/null ||
     fail "198.18.3.0/24 not cached: $(cat "$NETNS_TMP/mc1.json")"
-jq -e '[.[] | select(.prefix == "0.0.0.0/0")] | length == 0' "$NETNS_TMP/mc1.json" >/dev/null ||
+jq -e '[.[] | select(.eid_prefix == "0.0.0.0/0")] | length == 0' "$NETNS_TMP/mc1.json" >/dev/null ||
     fail "0.0.0.0/0 cached from the hijacker"
-jq -e '.[] | select(.prefix == "198.18.2.0/24") | [.locators[].rloc] == ["203.0.113.5", "203.0.113.99"]' \
+jq -e '.[] | select(.eid_prefix == "198.18.2.0/24") | [.locators[].address] == ["203.0.113.5", "203.0.113.99"]' \
     "$NETNS_TMP/mc1.json" >/dev/null || fail "lisp2's entry changed: $(cat "$NETNS_TMP/mc1.json")"
 in_ns hostA ping -c2 -i 0.3 -W1 198.18.2.10 >/dev/null 2>&1 || fail "hostA -> hostB after the hijack"
 [ "$(drops lisp1 "$S1" 'itr: map-reply record coarser than allowed')" -ge 1 ] ||
@@ -178,7 +178,7 @@ in_ns nonlisp $PEER register 198.51.100.1 198.51.100.254 198.18.3.0/24 203.0.113
 [ "$(drops mapserver "$SM" 'map-register: rloc is an address of this node')" = 1 ] ||
     fail "own-address register not counted"
 ctl mapserver "$SM" --json show site lisp3 --detail >"$NETNS_TMP/s3.json"
-jq -e '.[0].details | [.[].rlocs[]?.address] | index("203.0.113.2") == null' "$NETNS_TMP/s3.json" \
+jq -e '.[0].details | [.[].locators[]?.address] | index("203.0.113.2") == null' "$NETNS_TMP/s3.json" \
     >/dev/null || fail "the MS's address was registered: $(cat "$NETNS_TMP/s3.json")"
 pass "5: registration of the Map-Server's own address refused"
 

@@ -121,18 +121,18 @@ n2=$(tsh walk 'lisp.type == 6 && ip.src == 203.0.113.1' lisp.nonce | head -1)
 pass "NODE-REFERRAL, MS-REFERRAL, MS-ACK on the wire (tshark), nonces copied"
 
 ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1 >"$T/mc1.json"
-jq -e '.[0] | .prefix == "198.18.2.0/24" and .state != "negative" and
-    (.locators | map(.rloc) | index("203.0.113.29")) != null' "$T/mc1.json" >/dev/null ||
+jq -e '.[0] | .eid_prefix == "198.18.2.0/24" and .state != "negative" and
+    (.locators | map(.address) | index("203.0.113.29")) != null' "$T/mc1.json" >/dev/null ||
     fail "xtr1 map-cache 198.18.2.0/24 -> 203.0.113.29: $(cat "$T/mc1.json")"
 ctl xtr2 "$T/xtr2.sock" --json show map-cache 198.18.1.1 >"$T/mc2.json"
-jq -e '.[0] | .prefix == "198.18.1.0/24" and .state != "negative"' "$T/mc2.json" >/dev/null ||
+jq -e '.[0] | .eid_prefix == "198.18.1.0/24" and .state != "negative"' "$T/mc2.json" >/dev/null ||
     fail "xtr2 resolved the way back: $(cat "$T/mc2.json")"
 ctl mr "$T/mr.sock" --json show referral-cache >"$T/rc.json"
-jq -e '(.[0].prefix == "root") and
-    ([.[] | select(.prefix == "198.18.0.0/16" and .action == "node-referral" and
+jq -e '(.[0].eid_prefix == "root") and
+    ([.[] | select(.eid_prefix == "198.18.0.0/16" and .action == "node-referral" and
 	.referral_set == ["203.0.113.5", "203.0.113.9"])] | length == 1) and
-    ([.[] | select(.prefix == "198.18.2.0/24" and .action == "ms-referral")] | length == 1) and
-    ([.[] | select(.prefix == "198.18.1.0/24" and .action == "ms-referral")] | length == 1)' \
+    ([.[] | select(.eid_prefix == "198.18.2.0/24" and .action == "ms-referral")] | length == 1) and
+    ([.[] | select(.eid_prefix == "198.18.1.0/24" and .action == "ms-referral")] | length == 1)' \
     "$T/rc.json" >/dev/null || fail "mr referral cache: $(cat "$T/rc.json")"
 ctl mr "$T/mr.sock" show referral-cache | grep -q "^198.18.0.0/16  *node-referral  *1440 " ||
     fail "show referral-cache text: $(ctl mr "$T/mr.sock" show referral-cache)"
@@ -164,13 +164,13 @@ wait_until 5 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.9.1 | jq -e '.[
     fail "no negative entry for 198.18.9.1"
 cap_stop hole
 ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.9.1 >"$T/mch.json"
-jq -e '.[0] | .prefix == "198.18.8.0/21" and .action == "natively-forward" and .ttl == 15' \
+jq -e '.[0] | .eid_prefix == "198.18.8.0/21" and .action == "natively-forward" and .ttl == 15' \
     "$T/mch.json" >/dev/null || fail "hole in xtr1 cache: $(cat "$T/mch.json")"
 r=$(tsh hole 'lisp.type == 2 && ip.src == 203.0.113.21' lisp.mapping.eid.ipv4 lisp.mapping.eid.masklen \
     lisp.mapping.act lisp.mapping.ttl lisp.mapping.loccnt | head -1)
 [ "$r" = "198.18.8.0|21|1|15|0" ] || fail "negative Map-Reply from the MR (got '$r')"
 ctl mr "$T/mr.sock" --json show referral-cache |
-    jq -e '.[] | select(.prefix == "198.18.8.0/21" and .action == "delegation-hole")' >/dev/null ||
+    jq -e '.[] | select(.eid_prefix == "198.18.8.0/21" and .action == "delegation-hole")' >/dev/null ||
     fail "hole not in the referral cache"
 pass "DELEGATION-HOLE: negative 198.18.8.0/21 natively-forward TTL 15 at the ITR"
 
@@ -195,7 +195,7 @@ r=$(tsh alt 'lisp.type == 8 && lisp.ecm.flags.ddt == 1 && ip.src == 203.0.113.21
 [ "$r" = "203.0.113.1 203.0.113.5 203.0.113.9 203.0.113.17 " ] ||
     fail "DDT Map-Requests root, node1 (silent), node2, ms2 (got '$r')"
 ctl mr "$T/mr.sock" --json show referral-cache |
-    jq -e '.[] | select(.prefix == "198.18.0.0/16") | .referral_set == ["203.0.113.9", "203.0.113.5"]' \
+    jq -e '.[] | select(.eid_prefix == "198.18.0.0/16") | .referral_set == ["203.0.113.9", "203.0.113.5"]' \
     >/dev/null || fail "silent node1 not moved behind node2: $(ctl mr "$T/mr.sock" --json show referral-cache)"
 wait $mon
 jq -s -e 'map(select(.kind == "ddt" and .event == "referral")) | map(.from + " " + .action) |
@@ -206,7 +206,7 @@ pass "node1 down: node2 answered after the timeout, ping crossed, node1 demoted;
 # 5. rig from the MR's namespace: the walk printed hop by hop
 ctl mr "$T/mr.sock" rig -m 203.0.113.1 --json 198.18.1.7 >"$T/rig.json" || true
 jq -e '.result == "ms-ack" and (.hops | map(.action)) == ["node-referral", "ms-referral", "ms-ack"] and
-    .hops[0].asked == "203.0.113.1" and .hops[1].asked == "203.0.113.9" and .hops[2].prefix == "198.18.1.0/24"' \
+    .hops[0].asked == "203.0.113.1" and .hops[1].asked == "203.0.113.9" and .hops[2].eid_prefix == "198.18.1.0/24"' \
     "$T/rig.json" >/dev/null || fail "rig: $(cat "$T/rig.json")"
 in_ns mr "$LOCICTL" rig -m 203.0.113.1 198.19.3.3 >"$T/rig.txt"
 grep -q "198.19.0.0/16 delegation-hole, ttl 15 min" "$T/rig.txt" || fail "rig of a root hole: $(cat "$T/rig.txt")"

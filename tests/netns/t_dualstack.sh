@@ -28,9 +28,8 @@ locid_start pxtr "$NETNS_TMP/pxtr.conf"
 wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 4'" ||
     fail "both sites registered with both prefixes"
 ctl mapserver "$SM" --json show site >"$NETNS_TMP/site.json"
-jq -e '[.[] | select(.registered) | .eid_prefix // .prefix] | index("2001:db8:2::/48") != null' \
-    "$NETNS_TMP/site.json" >/dev/null 2>&1 ||
-    grep -q '2001:db8:2::/48' "$NETNS_TMP/site.json" || fail "IPv6 EID-prefix registered: $(cat "$NETNS_TMP/site.json")"
+jq -e '[.[] | select(.registered) | .eid_prefix] | index("2001:db8:2::/48") != null' \
+    "$NETNS_TMP/site.json" >/dev/null || fail "IPv6 EID-prefix registered: $(cat "$NETNS_TMP/site.json")"
 pass "IPv4 and IPv6 EID-prefixes registered"
 
 in_ns lisp1 ip -6 rule | grep -q 'from 2001:db8:1::/48 lookup 100' || fail "IPv6 from-EID rule: $(in_ns lisp1 ip -6 rule)"
@@ -62,15 +61,15 @@ r=$(tsh b 'udp.dstport == 4341 && icmpv6.type == 129' ipv6.src ipv6.dst | head -
 pass "IPv6 EID -> EID: Map-Request with IPv4+IPv6 ITR-RLOCs, 6-in-6 on 4341 both ways"
 
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
-jq -e '.[] | select(.prefix == "2001:db8:2::/48") | .state == "complete" and
+jq -e '.[] | select(.eid_prefix == "2001:db8:2::/48") | .state == "complete" and
     .source == "map-reply" and .authoritative and (.locators | length) == 3 and
-    (.locators[] | select(.rloc == "2001:db8:ff:2::1") | .priority == 1 and .state == "up" and
+    (.locators[] | select(.address == "2001:db8:ff:2::1") | .priority == 1 and .state == "up" and
     .encap_packets == 4) and
-    (.locators[] | select(.rloc == "203.0.113.5") | .priority == 2 and .encap_packets == 0) and
-    (.locators[] | select(.rloc == "203.0.113.13") | .priority == 3)' "$NETNS_TMP/mc1.json" >/dev/null ||
+    (.locators[] | select(.address == "203.0.113.5") | .priority == 2 and .encap_packets == 0) and
+    (.locators[] | select(.address == "203.0.113.13") | .priority == 3)' "$NETNS_TMP/mc1.json" >/dev/null ||
     fail "lisp1 map-cache 2001:db8:2::/48: $(cat "$NETNS_TMP/mc1.json")"
 ctl lisp2 "$S2" --json show map-cache 2001:db8:1::10 >"$NETNS_TMP/mc2.json"
-jq -e '.[0] | .prefix == "2001:db8:1::/48" and .state == "complete"' "$NETNS_TMP/mc2.json" >/dev/null ||
+jq -e '.[0] | .eid_prefix == "2001:db8:1::/48" and .state == "complete"' "$NETNS_TMP/mc2.json" >/dev/null ||
     fail "lisp2 map-cache 2001:db8:1::/48: $(cat "$NETNS_TMP/mc2.json")"
 pass "locictl --json show map-cache: 2001:db8:2::/48 with three locators, IPv6 one in use"
 fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6
@@ -84,7 +83,7 @@ r=$(tsh n 'lisp.type == 2 && lisp.mrep.flags.probe == 0 && ip.dst == 203.0.113.1
 [ "$r" = "203.0.113.2|2001:db8:80::|41|1|15|0" ] ||
     fail "negative Map-Reply 2001:db8:80::/41 natively-forward TTL 15 (got '$r')"
 ctl lisp1 "$S1" --json show map-cache 2001:db8:ff:100::1 >"$NETNS_TMP/neg.json"
-jq -e '.[0] | .prefix == "2001:db8:80::/41" and .state == "negative" and
+jq -e '.[0] | .eid_prefix == "2001:db8:80::/41" and .state == "negative" and
     .action == "natively-forward" and .packets == 2' "$NETNS_TMP/neg.json" >/dev/null ||
     fail "negative IPv6 entry: $(cat "$NETNS_TMP/neg.json")"
 r=$(tsh n 'udp.dstport == 4341 && icmpv6.type == 128' ip.src ip.dst ipv6.src ipv6.dst | head -1)
@@ -100,8 +99,8 @@ sed -e 's/203.0.113.5 priority 1/203.0.113.5 priority P2/' \
     -e 's/priority P/priority /' "$NETNS_TMP/lisp2.conf" >"$NETNS_TMP/lisp2.new"
 mv "$NETNS_TMP/lisp2.new" "$NETNS_TMP/lisp2.conf"
 ctl lisp2 "$S2" reload >/dev/null || fail "reload lisp2"
-wait_until 10 "ctl lisp2 $S2 --json show database | jq -e '.mappings[] | select(.prefix == \"2001:db8:2::/48\") |
-    .locators[] | select(.rloc == \"203.0.113.5\") | .priority == 1'" ||
+wait_until 10 "ctl lisp2 $S2 --json show database | jq -e '.mappings[] | select(.eid_prefix == \"2001:db8:2::/48\") |
+    .locators[] | select(.address == \"203.0.113.5\") | .priority == 1'" ||
     fail "lisp2 reloaded with swapped priorities"
 sleep 0.5	# the quick Map-Register after the reload
 ctl lisp1 "$S1" clear map-cache >/dev/null || fail "clear map-cache"
@@ -116,7 +115,7 @@ r=$(tsh c 'udp.dstport == 4341 && icmp.type == 8' ipv6.src ipv6.dst ip.src ip.ds
 [ "$r" = "2001:db8:ff:1::1|2001:db8:ff:2::1|198.18.1.10|198.18.2.10" ] ||
     fail "4-in-6: IPv4 echo request in IPv6 lisp1 -> lisp2 (got '$r')"
 ctl lisp1 "$S1" --json show map-cache 2001:db8:2::10 >"$NETNS_TMP/mc3.json"
-jq -e '.[0].locators[] | select(.rloc == "203.0.113.5") | .priority == 1 and .encap_packets == 2' \
+jq -e '.[0].locators[] | select(.address == "203.0.113.5") | .priority == 1 and .encap_packets == 2' \
     "$NETNS_TMP/mc3.json" >/dev/null || fail "map-cache after the change: $(cat "$NETNS_TMP/mc3.json")"
 pass "6-in-4 and 4-in-6 after lisp2 swapped its RLOC priorities"
 fastpath_check hostA 2001:db8:2::10 lisp1 "$S1" lisp2 "$S2" -6

@@ -199,12 +199,12 @@ for i in eth0 eth1; do
 done
 grep -q 'data plane ebpf' "$NETNS_TMP/lisp1.log" || fail "the log says which data plane"
 ctl lisp1 "$S1" show stats | grep -Eq '^ +dataplane +ebpf$' || fail "locictl show stats (text) names the data plane"
-ctl lisp1 "$S1" --openmetrics show stats | grep -q '^locid_xtr_ebpf.*{counter="decap_pkts"} ' ||
+ctl lisp1 "$S1" --openmetrics show stats | grep -q '^locid_xtr_ebpf.*{counter="decap_packets"} ' ||
     fail "ebpf counters in OpenMetrics"
 pass "dataplane auto: programs verified and loaded at tc ingress of eth0 and eth1; show stats and the log say ebpf"
 replay ebpf
 ctl lisp2 "$S2" --json show stats >"$NETNS_TMP/st2.json"
-jq -e '.xtr.ebpf | .decap_pkts > 0 and .decap_pass_header > 0 and .decap_pass_not_our_eid > 0 and
+jq -e '.xtr.ebpf | .decap_packets > 0 and .decap_pass_header > 0 and .decap_pass_not_our_eid > 0 and
     .decap_pass_ttl > 0 and .decap_pass_nested > 0' "$NETNS_TMP/st2.json" >/dev/null ||
     fail "BPF counters of the replay at lisp2: $(jq -c .xtr.ebpf "$NETNS_TMP/st2.json")"
 n5=$(grep -c '^203.0.113.5,' "$NETNS_TMP/ebpf.flows"); n13=$(grep -c '^203.0.113.13,' "$NETNS_TMP/ebpf.flows")
@@ -221,14 +221,14 @@ if ! cmp -s "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out"; then
 	diff "$NETNS_TMP/tun.out" "$NETNS_TMP/ebpf.out" | head -20 >&2
 	fail "the eBPF path delivered other packets than the TUN path"
 fi
-pass "replay on 4341 ($(wc -l <"$NETNS_TMP/ebpf.out") inner packets delivered): the same on both paths; BPF decapsulated $(jq .xtr.ebpf.decap_pkts "$NETNS_TMP/st2.json"), passed the rest by reason"
+pass "replay on 4341 ($(wc -l <"$NETNS_TMP/ebpf.out") inner packets delivered): the same on both paths; BPF decapsulated $(jq .xtr.ebpf.decap_packets "$NETNS_TMP/st2.json"), passed the rest by reason"
 
 # a TCP transfer: GSO packets stay GSO through the encapsulation (the
 # programs' packets average far above the MTU) and nothing takes the TUN
 in_ns hostB iperf3 -s -1 -D -B 198.18.2.10 --pidfile "$NETNS_TMP/iperf3.pid" >/dev/null 2>&1
 wait_until 5 "[ -s $NETNS_TMP/iperf3.pid ]" || fail "iperf3 server"
 _pids="$_pids $(cat "$NETNS_TMP/iperf3.pid")"
-q='.xtr | [.ebpf.encap_pkts, .ebpf.encap_bytes, .encap_pkts - .ebpf.encap_pkts] | @tsv'
+q='.xtr | [.ebpf.encap_packets, .ebpf.encap_bytes, .encap_packets - .ebpf.encap_packets] | @tsv'
 a=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
 in_ns hostA timeout 20 iperf3 -c 198.18.2.10 -n 200M -J >"$NETNS_TMP/iperf.json" 2>&1 ||
     fail "TCP transfer of 200 MB: $(jq -r '.error // empty' "$NETNS_TMP/iperf.json")"
@@ -249,11 +249,11 @@ ctl lisp1 "$S1" reload >/dev/null || fail "reload to dataplane tun"
 ctl lisp1 "$S1" --json show stats | jq -e '.xtr.dataplane == "tun"' >/dev/null ||
     fail "after the reload: $(ctl lisp1 "$S1" --json show stats | jq -c '.xtr.dataplane_reason')"
 [ -z "$(in_ns lisp1 tc filter show dev eth0 ingress)" ] || fail "a tc filter after the reload to tun"
-t0=$(ctl lisp1 "$S1" --json show stats | jq .xtr.encap_pkts)
+t0=$(ctl lisp1 "$S1" --json show stats | jq .xtr.encap_packets)
 in_ns hostA ping -c2 -i0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB after the reload to tun"
-t1=$(ctl lisp1 "$S1" --json show stats | jq .xtr.encap_pkts)
+t1=$(ctl lisp1 "$S1" --json show stats | jq .xtr.encap_packets)
 [ $((t1 - t0)) -ge 2 ] || fail "the TUN path did not encapsulate after the reload ($t0 -> $t1)"
-ctl lisp1 "$S1" --json show map-cache | jq -e '.[] | select(.prefix == "198.18.2.0/24") |
+ctl lisp1 "$S1" --json show map-cache | jq -e '.[] | select(.eid_prefix == "198.18.2.0/24") |
     .state == "complete" and .uptime >= 1' >/dev/null || fail "map-cache lost at the reload"
 pass "reload to dataplane tun: in place, programs detached, map-cache kept, TUN encapsulates"
 sed -i 's/^dataplane tun$/dataplane ebpf/' "$NETNS_TMP/lisp1.conf"

@@ -109,8 +109,8 @@ pass "show database: registered with both map-servers"
 
 loc() {	# RLOC JQ-EXPR: on lisp1's entry for 198.18.2.0/24
 	ctl lisp1 "$S1" --json show map-cache |
-	    jq -e ".[] | select(.prefix == \"198.18.2.0/24\") | .locators[] |
-	    select(.rloc == \"$1\") | $2"
+	    jq -e ".[] | select(.eid_prefix == \"198.18.2.0/24\") | .locators[] |
+	    select(.address == \"$1\") | $2"
 }
 
 # 1. the flow and probing of both locators

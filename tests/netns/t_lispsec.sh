@@ -94,8 +94,8 @@ jq -s -e '[.[] | select(.type == "map-reply" and .ip_src == "203.0.113.5")][0].l
     .eid_ad == ["198.18.2.0/24"] and .pkt_hmac == "hmac-sha256-128"' "$NETNS_TMP/dec.json" >/dev/null ||
     fail "decode of the Map-Reply's AD"
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
-jq -e '[.[] | select(.prefix == "198.18.2.0/24" and .source == "lisp-sec" and
-    .locators[0].rloc == "203.0.113.5")] | length == 1' "$NETNS_TMP/mc1.json" >/dev/null ||
+jq -e '[.[] | select(.eid_prefix == "198.18.2.0/24" and .source == "lisp-sec" and
+    .locators[0].address == "203.0.113.5")] | length == 1' "$NETNS_TMP/mc1.json" >/dev/null ||
     fail "lisp1 map-cache 198.18.2.0/24 via lisp-sec: $(cat "$NETNS_TMP/mc1.json")"
 pass "protected resolution: ping crosses, S on ECM, forwarded ECM and Map-Reply, AD on the wire, cached via lisp-sec"
 
@@ -120,9 +120,9 @@ grep -q "record 198.18.2.0/24 refused: outside the lisp-sec eid-ad" "$NETNS_TMP/
     fail "the refusal logged"
 grep -q "record 0.0.0.0/0 cut to 198.18.3.0/24" "$NETNS_TMP/lisp1.log" || fail "the cut logged"
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc2.json"
-jq -e '[.[] | select(.prefix == "198.18.2.0/24")][0].locators[0].rloc == "203.0.113.5" and
-    ([.[] | select(.prefix == "0.0.0.0/0")] | length == 0) and
-    ([.[] | select(.prefix == "198.18.3.0/24")][0].locators[0].rloc == "203.0.113.9")' \
+jq -e '[.[] | select(.eid_prefix == "198.18.2.0/24")][0].locators[0].address == "203.0.113.5" and
+    ([.[] | select(.eid_prefix == "0.0.0.0/0")] | length == 0) and
+    ([.[] | select(.eid_prefix == "198.18.3.0/24")][0].locators[0].address == "203.0.113.9")' \
     "$NETNS_TMP/mc2.json" >/dev/null || fail "map-cache after the attack: $(cat "$NETNS_TMP/mc2.json")"
 in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "hostA -> hostB after the attack"
 pass "attack 1 under lisp-sec: 198.18.2.0/24 refused, 0.0.0.0/0 cut to 198.18.3.0/24, counted, logged; hostB still via lisp2"

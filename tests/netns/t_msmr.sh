@@ -189,7 +189,7 @@ for method, path in (("GET", "/other"), ("POST", "/metrics")):
 PY
 head -1 "$T/http.txt" | grep -q '^200 application/openmetrics-text; version=1.0.0' ||
     fail "metrics: $(head -1 "$T/http.txt")"
-grep -q '^locid_messages_received_total{type="map-register"} [0-9]' "$T/http.txt" ||
+grep -q '^locid_messages_received_total{type="map_register"} [0-9]' "$T/http.txt" ||
     fail "metrics body: $(cat "$T/http.txt")"
 sed -n '2,/^# EOF$/p' "$T/http.txt" | tail -1 | grep -qx '# EOF' || fail "metrics not ended by # EOF"
 grep -q '^STATUS GET /other 404$' "$T/http.txt" || fail "metrics: /other not 404"

@@ -89,7 +89,7 @@ grep -q "^4342|$port1|$port1|4342|203.0.113.1,203.0.113.2,203.0.113.9\$" "$T/rep
 ctl ms "$T/ms.sock" --json show stats >"$T/st.json"
 [ -s "$T/st.json" ] || fail "no answer: ctl ms $T/ms.sock --json show stats"
 sh tests/schema/match.sh tests/schema/show-stats.schema "$T/st.json" || fail "show stats JSON off the schema"
-jq -e '.["map-server-nat"].info_replies >= 1 and .["map-server-nat"].info_replies_unauthenticated == 0' \
+jq -e '.map_server_nat.info_replies >= 1 and .map_server_nat.info_replies_unauthenticated == 0' \
     "$T/st.json" >/dev/null || fail "ms info counters: $(cat "$T/st.json")"
 pass "info-request/reply decoded by tshark"
 
@@ -101,7 +101,7 @@ wait_until 15 "ctlq xtrA $T/xtrA.sock '.map_servers[0].notifies >= 1' show datab
 ctl ms "$T/ms.sock" --json show site --detail >"$T/site.json"
 [ -s "$T/site.json" ] || fail "no answer: ctl ms $T/ms.sock --json show site --detail"
 jq -e '.[] | select(.eid_prefix == "198.18.1.0/24" and .registered) | .details[] |
-    select(.rlocs | map(.address) == ["203.0.113.9"]) | select(.proxy_reply)' "$T/site.json" >/dev/null ||
+    select(.locators | map(.address) == ["203.0.113.9"]) | select(.proxy_reply)' "$T/site.json" >/dev/null ||
     fail "ms site not registered with the rtr as locator: $(cat "$T/site.json")"
 ctl rtr "$T/rtr.sock" --json show nat >"$T/rtr.json"
 [ -s "$T/rtr.json" ] || fail "no answer: ctl rtr $T/rtr.sock --json show nat"
@@ -162,10 +162,10 @@ n=$(tshark -r "$T/rtrdata.pcap" -d "udp.port==$dport,lisp-data" \
 [ "$n" -ge 4 ] || fail "echo requests to hostA through the binding: $n"
 n=$(tshark -r "$T/rtrdata.pcap" -Y "ip.src == 203.0.113.1 && udp.dstport == 4341 && icmp.type == 8" 2>/dev/null | wc -l)
 [ "$n" -ge 4 ] || fail "echo requests from hostA to the rtr: $n"
-ctlq xtrB "$T/xtrB.sock" '.[] | select(.prefix == "198.18.1.0/24") |
-    .locators | map(.rloc) == ["203.0.113.9"]' show map-cache || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
+ctlq xtrB "$T/xtrB.sock" '.[] | select(.eid_prefix == "198.18.1.0/24") |
+    .locators | map(.address) == ["203.0.113.9"]' show map-cache || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
 # xtrB probes the RTR's locator for hostA's EID: the RTR answers for it
-wait_until 10 "ctlq xtrB $T/xtrB.sock '.[] | select(.prefix == \"198.18.1.0/24\") | .locators[0].probes_answered >= 1 and .locators[0].reachable' show map-cache" ||
+wait_until 10 "ctlq xtrB $T/xtrB.sock '.[] | select(.eid_prefix == \"198.18.1.0/24\") | .locators[0].probes_answered >= 1 and .locators[0].reachable' show map-cache" ||
     fail "rloc-probes of the rtr unanswered: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
 pass "pings both ways hostA <-> hostB through the rtr; the rtr answers rloc-probes"
 

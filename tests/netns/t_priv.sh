@@ -87,8 +87,8 @@ pass "lisp1 and lisp2 registered with the map-server"
 in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "first ping hostA -> hostB lost"
 in_ns hostA ping -c3 -i 0.2 -W1 198.18.2.10 >/dev/null 2>&1 || fail "pings hostA -> hostB"
 v1 lisp1 "$S1" 'show map-cache' >"$NETNS_TMP/mc1.json"
-jq -e '.[] | select(.prefix == "198.18.2.0/24") | .state == "complete" and
-    .locators[0].rloc == "203.0.113.5" and .locators[0].encap_packets >= 4' \
+jq -e '.[] | select(.eid_prefix == "198.18.2.0/24") | .state == "complete" and
+    .locators[0].address == "203.0.113.5" and .locators[0].encap_packets >= 4' \
     "$NETNS_TMP/mc1.json" >/dev/null || fail "lisp1 map-cache: $(cat "$NETNS_TMP/mc1.json")"
 pass "EID-to-EID ping answered; map-cache complete over the control socket"
 # locictl itself (it reads protocol v1 streams): checked now, failed at
@@ -99,7 +99,7 @@ grep -q '^198.18.2.0/24, uptime: .*via map-reply, complete' "$NETNS_TMP/mc1.txt"
     late="locictl show map-cache as root against a daemon running as nobody: $(head -c 200 "$NETNS_TMP/mc1.txt")"
 
 in_ns lisp1 ping -c1 -W1 -I 198.18.1.1 198.51.100.1 >/dev/null 2>&1
-wait_until 5 "v1 lisp1 $S1 'show map-cache' | jq -e '.[] | select(.prefix == \"198.32.0.0/11\") | .state == \"negative\"'" ||
+wait_until 5 "v1 lisp1 $S1 'show map-cache' | jq -e '.[] | select(.eid_prefix == \"198.32.0.0/11\") | .state == \"negative\"'" ||
     fail "negative entry: $(v1 lisp1 "$S1" 'show map-cache')"
 in_ns lisp1 ip route show table 100 | grep -q '^throw 198.32.0.0/11' ||
     fail "throw route for 198.32.0.0/11 (installed as nobody)"

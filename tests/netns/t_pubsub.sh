@@ -110,7 +110,7 @@ PY
 ctl ms "$T/ms.sock" --json show subscriptions >"$T/subs.json"
 sh tests/schema/match.sh tests/schema/show-subscriptions.schema "$T/subs.json" ||
     fail "show subscriptions off the schema"
-jq -e '.[0] | .prefix == "198.18.2.0/24" and .xtr_id == "00000000000000000000000000000001" and
+jq -e '.[0] | .eid_prefix == "198.18.2.0/24" and .xtr_id == "00000000000000000000000000000001" and
     .site_id == 1 and .itr_rloc == "203.0.113.1" and .acks >= 1' "$T/subs.json" >/dev/null ||
     fail "subscription: $(cat "$T/subs.json")"
 pass "Map-Request with I and N, subscription of xtr1 to 198.18.2.0/24 confirmed"
@@ -145,7 +145,7 @@ r=$(tsh chg1 'lisp.type == 4 && ip.dst == 203.0.113.1' lisp.mapping.eid.ipv4 lis
 [ "$r" = "198.18.2.0|24|2" ] || fail "published Map-Notify (got '$r')"
 log "  change to subscriber cache: $(awk -v d="$dt" 'BEGIN { printf "%.1f", d * 1000 }') ms (Map-Register in to Map-Notify-Ack out)"
 wait $mon
-jq -e '.kind == "pubsub" and .event == "published" and .prefix == "198.18.2.0/24" and
+jq -e '.kind == "pubsub" and .event == "published" and .eid_prefix == "198.18.2.0/24" and
     .itr_rloc == "203.0.113.1"' "$T/mon.json" >/dev/null || fail "locictl monitor pubsub: $(cat "$T/mon.json")"
 pass "xtr3's registration published: xtr1's cache has both RLOCs within 1 s, no SMR, no Map-Request; locictl monitor pubsub"
 
@@ -169,14 +169,14 @@ wait_until 3 "ctl xtr1 $T/xtr1.sock --json show stats | jq -e '.drops[\"itr: pub
     .drops[\"itr: publication nonce not newer\"] == 1'" ||
     fail "forged/replayed not counted: $(ctl xtr1 "$T/xtr1.sock" --json show stats | jq -c .drops)"
 ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1 |
-    jq -e '.[0].locators | map(.rloc) | sort == ["203.0.113.5", "203.0.113.9"]' >/dev/null ||
+    jq -e '.[0].locators | map(.address) | sort == ["203.0.113.5", "203.0.113.9"]' >/dev/null ||
     fail "cache changed by a forged notify: $(ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1)"
 pass "forged (bad HMAC) and replayed (old nonce) Map-Notifies refused, counted, cache unchanged"
 
 # 4. xtr3 goes: its registration expires (registration-ttl 4) and that is
 # published too
 locid_stop xtr3
-wait_until 10 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.2.1 | jq -e '.[0].locators | map(.rloc) == [\"203.0.113.5\"]'" ||
+wait_until 10 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.2.1 | jq -e '.[0].locators | map(.address) == [\"203.0.113.5\"]'" ||
     fail "expiry not published: $(ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1)"
 in_ns xtr1 ping -c1 -W2 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 || fail "ping after the change"
 ctl ms "$T/ms.sock" --json show stats >"$T/st.json"

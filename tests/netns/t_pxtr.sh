@@ -86,24 +86,24 @@ r=$(tsh px 'icmp.type == 0 && !lisp-data' ip.src ip.dst | sort -u)
 pass "encapsulated pxtr -> lisp1 on 4341; reply lisp1 -> PETR on 4341, then native to nonlisp"
 
 ctl pxtr "$SP" --json show map-cache >"$NETNS_TMP/pmc.json"
-jq -e '.[] | select(.prefix == "198.18.1.0/24") | .state == "complete" and
-    .locators[0].rloc == "203.0.113.1" and .locators[0].encap_packets == 4' "$NETNS_TMP/pmc.json" >/dev/null ||
+jq -e '.[] | select(.eid_prefix == "198.18.1.0/24") | .state == "complete" and
+    .locators[0].address == "203.0.113.1" and .locators[0].encap_packets == 4' "$NETNS_TMP/pmc.json" >/dev/null ||
     fail "pxtr map-cache: $(cat "$NETNS_TMP/pmc.json")"
 ctl lisp1 "$S1" --json show map-cache 198.51.100.1 >"$NETNS_TMP/neg.json"
-jq -e '.[0] | .prefix == "198.32.0.0/11" and .state == "negative" and
+jq -e '.[0] | .eid_prefix == "198.32.0.0/11" and .state == "negative" and
     .action == "natively-forward" and .packets == 4' "$NETNS_TMP/neg.json" >/dev/null ||
     fail "lisp1 negative entry: $(cat "$NETNS_TMP/neg.json")"
 in_ns lisp1 ip route show table 100 | grep -q '^throw' && fail "throw route with use-petr"
 ctl pxtr "$SP" --json show stats >"$NETNS_TMP/pst.json"
-jq -e '.xtr.decap_pkts == 4 and .xtr.petr_pkts == 4 and .xtr.encap_pkts == 4 and .tx.ecm >= 1' \
+jq -e '.xtr.decap_packets == 4 and .xtr.petr_packets == 4 and .xtr.encap_packets == 4 and .tx.ecm >= 1' \
     "$NETNS_TMP/pst.json" >/dev/null ||
     fail "pxtr stats: $(jq -c .xtr "$NETNS_TMP/pst.json")"
 pass "map-caches: pxtr 198.18.1.0/24 -> 203.0.113.1; lisp1 198.32.0.0/11 to the PETR, no throw route"
 if [ "$DATAPLANE" = ebpf ]; then
 	# the established flow: the PITR's encapsulation and the PETR's
 	# decapsulation in the BPF program, the TUN path's counters still
-	q='.xtr | [.ebpf.pitr_pkts, .ebpf.petr_pkts, .encap_pkts - .ebpf.encap_pkts,
-	    .petr_pkts - .ebpf.petr_pkts] | @tsv'
+	q='.xtr | [.ebpf.pitr_packets, .ebpf.petr_packets, .encap_packets - .ebpf.encap_packets,
+	    .petr_packets - .ebpf.petr_packets] | @tsv'
 	a=$(ctl pxtr "$SP" --json show stats | jq -r "$q")
 	in_ns nonlisp ping -c5 -i 0.2 -W2 198.18.1.10 >/dev/null 2>&1 || fail "pings nonlisp -> hostA"
 	b=$(ctl pxtr "$SP" --json show stats | jq -r "$q")
@@ -150,7 +150,7 @@ wait_until 5 "ctl pxtr $SP --json show stats | jq -e '.drops[\"pitr: no LISP sit
 ctl pxtr "$SP" --json show map-cache 198.18.77.1 >"$NETNS_TMP/pneg.json"
 jq -e '.[0] | .state == "negative" and .action == "natively-forward"' "$NETNS_TMP/pneg.json" >/dev/null ||
     fail "pxtr negative entry: $(cat "$NETNS_TMP/pneg.json")"
-pass "PITR: unregistered EID $(jq -r '.[0].prefix' "$NETNS_TMP/pneg.json") negative, dropped, not looped"
+pass "PITR: unregistered EID $(jq -r '.[0].eid_prefix' "$NETNS_TMP/pneg.json") negative, dropped, not looped"
 
 # 5. a reload re-installs the same kernel state, once, and traffic goes on
 ctl pxtr "$SP" reload >/dev/null || fail "reload pxtr"

@@ -76,8 +76,8 @@ r=$(tsh neg 'lisp.type == 2 && lisp.mrep.flags.probe == 0 && ip.dst == 203.0.113
 n=$(tsh neg 'icmp.type == 8 && ip.src == 198.18.1.1 && ip.dst == 198.51.100.1 && !lisp-data' frame.number | wc -l)
 [ "$n" -eq 2 ] || fail "both echo requests forwarded natively (saw $n)"
 ctl lisp1 "$S1" --json show map-cache 198.51.100.1 >"$NETNS_TMP/neg.json"
-jq -e '.[0] | .prefix == "198.32.0.0/11" and .state == "negative" and
-    .action == "natively-forward" and .ttl == 15 and .expires > 800' "$NETNS_TMP/neg.json" >/dev/null ||
+jq -e '.[0] | .eid_prefix == "198.32.0.0/11" and .state == "negative" and
+    .action == "natively-forward" and .ttl == 15 and .expires_in > 800' "$NETNS_TMP/neg.json" >/dev/null ||
     fail "map-cache negative entry: $(cat "$NETNS_TMP/neg.json")"
 in_ns lisp1 ip route show table 100 | grep -q '^throw 198.32.0.0/11' || fail "throw route for 198.32.0.0/11"
 pass "EID -> non-LISP: negative 198.32.0.0/11 natively-forward TTL 15, cached, throw route, native"
@@ -130,15 +130,15 @@ esac
 pass "ECM Map-Request -> MR -> lisp2 unchanged, Map-Reply lisp2 -> lisp1 direct, ICMP in 4341"
 
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
-jq -e '.[] | select(.prefix == "198.18.2.0/24") | .state == "complete" and
+jq -e '.[] | select(.eid_prefix == "198.18.2.0/24") | .state == "complete" and
     .source == "map-reply" and .authoritative and .ttl == 1440 and
-    .locators[0].rloc == "203.0.113.5" and .locators[0].state == "up" and
+    .locators[0].address == "203.0.113.5" and .locators[0].state == "up" and
     .locators[0].priority == 1 and .locators[0].weight == 100 and
     .locators[0].encap_packets >= 4' "$NETNS_TMP/mc1.json" >/dev/null ||
     fail "lisp1 map-cache: $(cat "$NETNS_TMP/mc1.json")"
 ctl lisp2 "$S2" --json show map-cache >"$NETNS_TMP/mc2.json"
-jq -e '.[] | select(.prefix == "198.18.1.0/24") | .state == "complete" and
-    .locators[0].rloc == "203.0.113.1"' "$NETNS_TMP/mc2.json" >/dev/null ||
+jq -e '.[] | select(.eid_prefix == "198.18.1.0/24") | .state == "complete" and
+    .locators[0].address == "203.0.113.1"' "$NETNS_TMP/mc2.json" >/dev/null ||
     fail "lisp2 map-cache: $(cat "$NETNS_TMP/mc2.json")"
 ctl lisp1 "$S1" show map-cache | grep -q '^198.18.2.0/24, uptime: .*via map-reply, complete' ||
     fail "text map-cache"
@@ -169,7 +169,7 @@ ctl lisp1 "$S1" --json show stats >"$NETNS_TMP/st1.json" &&
 ctl lisp1 "$S1" --openmetrics show map-cache >"$NETNS_TMP/mc1.om" || fail "show map-cache --openmetrics"
 grep -Eq '^locid_map_cache_locator_encap_packets_total\{eid_prefix="198.18.2.0/24",iid="0",rloc="203.0.113.5"\} [0-9]+$' \
     "$NETNS_TMP/mc1.om" && [ "$(tail -1 "$NETNS_TMP/mc1.om")" = "# EOF" ] || fail "map-cache openmetrics: $(cat "$NETNS_TMP/mc1.om")"
-ctl lisp1 "$S1" --openmetrics show stats | grep -q '^locid_xtr_encap_pkts_total [1-9]' || fail "xtr openmetrics"
+ctl lisp1 "$S1" --openmetrics show stats | grep -q '^locid_xtr_encap_packets_total [1-9]' || fail "xtr openmetrics"
 pass "xTR JSON matches tests/schema; map-cache and stats in OpenMetrics"
 
 # 4. malformed and foreign packets on 4341 are dropped and counted
@@ -210,7 +210,7 @@ pass "Map-Notify with a bad MAC or a foreign nonce dropped and counted"
 
 # 5. clear map-cache, then the next ping resolves again and is answered
 ctl lisp1 "$S1" clear map-cache 198.18.2.0/24 | grep -q 'cleared 1' || fail "clear map-cache"
-ctl lisp1 "$S1" --json show map-cache | jq -e 'map(select(.prefix == "198.18.2.0/24")) | length == 0' \
+ctl lisp1 "$S1" --json show map-cache | jq -e 'map(select(.eid_prefix == "198.18.2.0/24")) | length == 0' \
     >/dev/null || fail "entry gone after clear"
 in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "first ping after clear"
 pass "clear map-cache; first ping after it answered"

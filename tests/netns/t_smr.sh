@@ -56,7 +56,7 @@ wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.regist
 
 cache2() {	# JQ-EXPR on lisp1's entry for 198.18.2.0/24
 	ctl lisp1 "$S1" --json show map-cache |
-	    jq -e ".[] | select(.prefix == \"198.18.2.0/24\") | $1"
+	    jq -e ".[] | select(.eid_prefix == \"198.18.2.0/24\") | $1"
 }
 
 # 1. traffic both ways: lisp1 caches lisp2's prefix, lisp2 has seen lisp1
@@ -69,7 +69,7 @@ cap_start smr lisp1 eth0 'udp'
 xtr_conf lisp2 198.18.2.0/24 "	rloc 203.0.113.5 priority 1 weight 100
 	rloc 203.0.113.13 priority 2 weight 100" >"$NETNS_TMP/lisp2.conf"
 ctl lisp2 "$S2" reload >/dev/null || fail "reload lisp2"
-wait_until 10 "cache2 '[.locators[] | select(.rloc == \"203.0.113.13\" and .priority == 2)] | length == 1'" ||
+wait_until 10 "cache2 '[.locators[] | select(.address == \"203.0.113.13\" and .priority == 2)] | length == 1'" ||
     fail "lisp1's cache shows 203.0.113.13"
 cap_stop smr
 cache2 '.locators | length == 2' >/dev/null || fail "two locators in lisp1's cache"
@@ -108,7 +108,7 @@ for prio in 3 4; do
 	rloc 203.0.113.13 priority $prio weight 100" >"$NETNS_TMP/lisp2.conf"
 	ctl lisp2 "$S2" reload >/dev/null || fail "reload lisp2 ($prio)"
 	# the second change comes right after the first one was announced
-	wait_until 10 "cache2 '[.locators[] | select(.rloc == \"203.0.113.13\" and .priority == $prio)] | length == 1'" ||
+	wait_until 10 "cache2 '[.locators[] | select(.address == \"203.0.113.13\" and .priority == $prio)] | length == 1'" ||
 	    fail "lisp1's cache follows the change to priority $prio"
 done
 cap_stop rate

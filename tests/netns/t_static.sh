@@ -33,7 +33,7 @@ wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.regist
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc0.json"
 jq -e '[.[] | select(.source == "static")] | length == 2' "$NETNS_TMP/mc0.json" >/dev/null ||
     fail "static entries not in the map-cache: $(cat "$NETNS_TMP/mc0.json")"
-jq -e '.[] | select(.prefix == "198.18.2.0/24") | .expires == null and .locators[0].rloc == "203.0.113.5"' \
+jq -e '.[] | select(.eid_prefix == "198.18.2.0/24") | .expires_in == null and .locators[0].address == "203.0.113.5"' \
     "$NETNS_TMP/mc0.json" >/dev/null || fail "static positive entry: $(cat "$NETNS_TMP/mc0.json")"
 in_ns lisp1 ip route show table 100 | grep -q '^throw 198.51.100.0/24' || fail "no throw route for the static negative"
 pass "static entries installed: positive and natively-forward, no expiry"

@@ -41,7 +41,7 @@ in_ns lisp2 ip link show lisp0 | grep -q 'mtu 1464' || fail "default TUN MTU 150
 in_ns lisp1 ip link show lisp0 | grep -q 'mtu 1500' || fail "configured TUN MTU"
 pass "TUN MTU: default underlay - 36, configured as given"
 wait_until 10 "ctl lisp2 $NETNS_TMP/lisp2.sock --json show database | jq -e '.mappings[0].locators[0] |
-    .rloc == \"203.0.113.5\" and .interface == \"eth0\" and .state == \"up\"'" ||
+    .address == \"203.0.113.5\" and .interface == \"eth0\" and .state == \"up\"'" ||
     fail "RLOC by interface resolved: $(ctl lisp2 "$NETNS_TMP/lisp2.sock" --json show database)"
 pass "RLOC given by interface: down without an address, resolved when it appears"
 

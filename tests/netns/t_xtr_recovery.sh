@@ -25,7 +25,7 @@ done
 S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
 registered() { ctl mapserver "$SM" --json show site | jq -e '[.[] | select(.registered)] | length == 2'; }
 entry() {	# NS SOCK PREFIX JQ-CONDITION
-	ctl "$1" "$2" --json show map-cache | jq -e ".[] | select(.prefix == \"$3\") | $4"
+	ctl "$1" "$2" --json show map-cache | jq -e ".[] | select(.eid_prefix == \"$3\") | $4"
 }
 
 locid_start mapserver "$NETNS_TMP/mapserver.conf"
@@ -36,7 +36,7 @@ wait_until 10 registered || fail "both sites registered"
 
 in_ns hostA ping -c1 -W2 198.18.2.10 >/dev/null || fail "first ping"
 in_ns lisp1 ping -c1 -W1 -I 198.18.1.1 198.51.100.1 >/dev/null 2>&1
-entry lisp1 "$S1" 198.18.2.0/24 '.ttl == 1 and .expires <= 60' >/dev/null || fail "TTL 1 min entry"
+entry lisp1 "$S1" 198.18.2.0/24 '.ttl == 1 and .expires_in <= 60' >/dev/null || fail "TTL 1 min entry"
 entry lisp1 "$S1" 198.32.0.0/11 '.ttl == 1 and .action == "natively-forward"' >/dev/null ||
     fail "negative entry with TTL 1 min"
 in_ns lisp1 ip route show table 100 | grep -q 'throw 198.32.0.0/11' || fail "throw route"
@@ -54,7 +54,7 @@ wait_until 20 "! kill -0 $busy"
 sent=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$NETNS_TMP/busy.ping")
 set -- $sent
 [ -n "$1" ] && [ "$2" -ge $(($1 - 1)) ] || fail "busy flow lost packets across the refresh: $sent"
-entry lisp1 "$S1" 198.18.2.0/24 '.uptime >= 60 and .expires > 30' >/dev/null ||
+entry lisp1 "$S1" 198.18.2.0/24 '.uptime >= 60 and .expires_in > 30' >/dev/null ||
     fail "busy entry refreshed in place: $(ctl lisp1 "$S1" --json show map-cache)"
 pass "busy entry refreshed before expiry without losing the flow ($2/$1 answered)"
 

@@ -89,8 +89,8 @@ r=$(tsh l2 'ip.dst == 203.0.113.5 && icmpv6.type == 128' ip.src ipv6.src | head 
 pass "4-in-6 and 6-in-4 encapsulation on the wire, pings answered"
 
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc.json"
-jq -e '(.[] | select(.prefix == "2001:db8:2::/48") | .locators[0].rloc == "203.0.113.5") and
-    (.[] | select(.prefix == "198.18.2.0/24") | .locators[0].rloc == "2001:db8:ff:2::5")' \
+jq -e '(.[] | select(.eid_prefix == "2001:db8:2::/48") | .locators[0].address == "203.0.113.5") and
+    (.[] | select(.eid_prefix == "198.18.2.0/24") | .locators[0].address == "2001:db8:ff:2::5")' \
     "$NETNS_TMP/mc.json" >/dev/null || fail "map-cache: $(cat "$NETNS_TMP/mc.json")"
 ctl lisp1 "$S1" show map-cache | grep -q 'LISP IPv6 Mapping Cache, 1 entries' || fail "text view IPv6 section"
 pass "map-cache holds both families"

@@ -238,6 +238,17 @@ s_two_requests(int fd)
 		put(fd, "{\"v\":1,\"ok\":true,\"result\":{\"cleared\":4}}\n");
 }
 
+/* a daemon newer than this locictl: schema 2, twice on one connection */
+static void
+s_newer_schema(int fd)
+{
+	char req[4096];
+
+	put(fd, "{\"v\":1,\"schema\":2,\"ok\":true,\"result\":{\"cleared\":1}}\n");
+	if (req_read(fd, req, sizeof(req)) == 0)
+		put(fd, "{\"v\":1,\"schema\":2,\"ok\":true,\"result\":{\"cleared\":2}}\n");
+}
+
 static void
 s_silent(int fd)
 {
@@ -447,6 +458,39 @@ test_two_requests(void **state)
 	fake_end(&f);
 }
 
+/* the schema version is read from each reply; a newer one is warned about
+ * once per connection and the reply still used */
+static void
+test_schema_version(void **state)
+{
+	struct fake	 f;
+	json_t		*res;
+	char		 err[256];
+
+	fake_start(&f, s_single);
+	assert_int_equal(ctl_conn_call(&f.c, "reload", NULL, NULL, NULL, &res,
+	    err, sizeof(err)), 0);
+	assert_int_equal(f.c.schema, 0);	/* before schema 1: none given */
+	assert_false(f.c.warned);
+	json_decref(res);
+	fake_end(&f);
+
+	fake_start(&f, s_newer_schema);
+	assert_int_equal(ctl_conn_call(&f.c, "clear map-cache", NULL, NULL, NULL,
+	    &res, err, sizeof(err)), 0);
+	assert_int_equal(f.c.schema, 2);
+	assert_true(f.c.warned);
+	assert_int_equal(json_integer_value(json_object_get(res, "cleared")), 1);
+	json_decref(res);
+	f.c.warned = 2;			/* not set again: printed once */
+	assert_int_equal(ctl_conn_call(&f.c, "clear map-cache", NULL, NULL, NULL,
+	    &res, err, sizeof(err)), 0);
+	assert_int_equal(f.c.warned, 2);
+	assert_int_equal(json_integer_value(json_object_get(res, "cleared")), 2);
+	json_decref(res);
+	fake_end(&f);
+}
+
 static void
 test_timeout_and_bad_json(void **state)
 {
@@ -509,6 +553,7 @@ main(void)
 		cmocka_unit_test(test_protocol0),
 		cmocka_unit_test(test_stream_as_single),
 		cmocka_unit_test(test_two_requests),
+		cmocka_unit_test(test_schema_version),
 		cmocka_unit_test(test_timeout_and_bad_json),
 		cmocka_unit_test(test_jarray_same_as_dump),
 	};

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../locictl/fields.h"
+#include "../../locictl/ctl.h"
 
 #define GOLDEN	"tests/unit/golden/"
 
@@ -94,7 +95,12 @@ test_stats_text(void **state)
 	assert_non_null(strstr(s, "  map-request: \"quoted\" reason"));
 	assert_non_null(strstr(s, "\nrtr-hello "));
 	assert_non_null(strstr(s, "  future_counter "));
-	assert_non_null(strstr(s, "\n      map_resolver                                203.0.113.2\n"));
+	/* the map-resolvers and the SMR bookkeeping as tables, the message
+	 * types by their names */
+	assert_non_null(strstr(s, "\n203.0.113.2                              up                5          4          1 -\n"));
+	assert_non_null(strstr(s, "  203.0.113.9                              198.18.9.1                                    3       1\n"));
+	assert_non_null(strstr(s, "\nmap-register "));
+	assert_null(strstr(s, "map_register"));
 	assert_null(strchr(s, '{'));
 	assert_null(strstr(s, "[\""));
 	assert_null(strstr(s, "\":"));
@@ -410,6 +416,120 @@ test_fields_metric_names(void **state)
 		}
 }
 
+/* -- every field documented ---------------------------------------------- */
+
+/* the text of locictl(8)'s ".Ss NAME" section, up to the next .Ss or .Sh
+ * (NULL when the page has no such section); free it */
+static char *
+man_section(const char *man, const char *name)
+{
+	char		 head[128];
+	const char	*p = man, *e;
+	size_t		 n;
+
+	n = (size_t)snprintf(head, sizeof(head), ".Ss %s\n", name);
+	for (;;) {
+		if ((p = strstr(p, head)) == NULL)
+			return NULL;
+		if (p == man || p[-1] == '\n')
+			break;
+		p++;
+	}
+	p += n;
+	for (e = p; *e != '\0'; e++)
+		if (e[-1] == '\n' && (strncmp(e, ".Ss ", 4) == 0 ||
+		    strncmp(e, ".Sh ", 4) == 0))
+			break;
+	return strndup(p, (size_t)(e - p));
+}
+
+/* is word w one of the words of a macro line (.Li, .Ql, .It Li ...) of
+ * the section: how the page names a JSON member */
+static int
+man_names(const char *sec, const char *w)
+{
+	const char	*l, *q;
+	size_t		 n = strlen(w);
+
+	for (l = sec; l != NULL && *l != '\0'; l = strchr(l, '\n') ?
+	    strchr(l, '\n') + 1 : NULL) {
+		const char *end = strchr(l, '\n') ? strchr(l, '\n') : l + strlen(l);
+
+		if (*l != '.' || (strncmp(l, ".Li ", 4) != 0 &&
+		    strncmp(l, ".Ql ", 4) != 0 && strncmp(l, ".It Li ", 7) != 0 &&
+		    strncmp(l, ".It Ql ", 7) != 0))
+			continue;
+		for (q = l; (q = strstr(q, w)) != NULL && q < end; q += n)
+			if (!(isalnum((unsigned char)q[-1]) || q[-1] == '_') &&
+			    !(isalnum((unsigned char)q[n]) || q[n] == '_'))
+				return 1;
+	}
+	return 0;
+}
+
+/* each member of every schema file is named in the section of locictl(8)
+ * for its command ("show-map-cache.schema" -> ".Ss show map-cache") */
+static void
+test_schema_documented(void **state)
+{
+	static const char *const files[] = { "show-site", "show-map-cache",
+	    "show-database", "show-stats", "show-nat", "show-referral-cache",
+	    "show-subscriptions", "show-version", "clear-map-cache", "reload" };
+	char	*man = slurp("man/locictl.8"), *sec, line[512], name[64], *k, *dash;
+	size_t	 i;
+	int	 missing = 0, n = 0;
+	FILE	*f;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(name, sizeof(name), "%s", files[i]);
+		if ((dash = strchr(name, '-')) != NULL)
+			*dash = ' ';
+		if ((sec = man_section(man, name)) == NULL) {
+			fprintf(stderr, "locictl.8: no section .Ss %s\n", name);
+			missing++;
+			continue;
+		}
+		snprintf(line, sizeof(line), "tests/schema/%s.schema", files[i]);
+		assert_non_null(f = fopen(line, "r"));
+		while (fgets(line, sizeof(line), f) != NULL) {
+			line[strcspn(line, " \n")] = '\0';
+			if (line[0] == '#' || line[0] == '\0' || strcmp(line, ".") == 0)
+				continue;
+			/* the member: the last name of the path */
+			while ((k = strstr(line, "[]")) != NULL && k[2] == '\0')
+				*k = '\0';
+			k = strrchr(line, '.') != NULL ? strrchr(line, '.') + 1 : line;
+			if (*k == '\0' || strcmp(k, "*") == 0 || strcmp(k, "[]") == 0)
+				continue;
+			if ((dash = strstr(k, "[]")) != NULL)
+				*dash = '\0';
+			n++;
+			if (!man_names(sec, k)) {
+				fprintf(stderr, "locictl.8 .Ss %s: %s (%s.schema) not named\n",
+				    name, k, files[i]);
+				missing++;
+			}
+		}
+		fclose(f);
+		free(sec);
+	}
+	assert_true(n > 150);
+	assert_int_equal(missing, 0);
+	/* and the check can fail */
+	sec = man_section(man, "show map-cache");
+	assert_non_null(sec);
+	assert_false(man_names(sec, "eid_prefx"));
+	assert_false(man_names(sec, "eid"));	/* a word, not a prefix of one */
+	free(sec);
+	assert_null(man_section(man, "show nothing"));
+	free(man);
+	/* the daemon (locid/control.h) and locictl agree on the schema version */
+	man = slurp("locid/control.h");
+	assert_non_null(sec = strstr(man, "#define CTL_SCHEMA\t"));
+	assert_int_equal(atoi(sec + strlen("#define CTL_SCHEMA\t")), LOCICTL_SCHEMA);
+	free(man);
+}
+
 int
 main(void)
 {
@@ -420,6 +540,7 @@ main(void)
 		cmocka_unit_test(test_om_parser),
 		cmocka_unit_test(test_fields_in_schema),
 		cmocka_unit_test(test_fields_metric_names),
+		cmocka_unit_test(test_schema_documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,19 +133,19 @@ run_show(const struct srv *s, char **out, char **err, ...)
 	return rc;
 }
 
-#define ENTRY4A "{\"prefix\":\"198.18.2.0/24\",\"iid\":0,\"state\":\"complete\"," \
-	"\"source\":\"map-reply\",\"uptime\":65,\"expires\":86335,\"ttl\":1440," \
+#define ENTRY4A "{\"eid_prefix\":\"198.18.2.0/24\",\"iid\":0,\"state\":\"complete\"," \
+	"\"source\":\"map-reply\",\"uptime\":65,\"expires_in\":86335,\"ttl\":1440," \
 	"\"authoritative\":true,\"packets\":4,\"bytes\":336,\"drops\":0," \
-	"\"locators\":[{\"rloc\":\"203.0.113.5\",\"state\":\"up\",\"priority\":1," \
+	"\"locators\":[{\"address\":\"203.0.113.5\",\"state\":\"up\",\"priority\":1," \
 	"\"weight\":100,\"reachable\":true,\"local\":false,\"encap_packets\":4," \
 	"\"encap_bytes\":336,\"probe\":\"up\",\"rtt_ms\":0.25,\"probes_sent\":1," \
 	"\"probes_answered\":1}]}"
-#define ENTRY6 "{\"prefix\":\"2001:db8:2::/48\",\"iid\":0,\"state\":\"pending\"," \
-	"\"source\":\"miss\",\"uptime\":1,\"expires\":0,\"ttl\":0," \
+#define ENTRY6 "{\"eid_prefix\":\"2001:db8:2::/48\",\"iid\":0,\"state\":\"pending\"," \
+	"\"source\":\"miss\",\"uptime\":1,\"expires_in\":0,\"ttl\":0," \
 	"\"authoritative\":false,\"packets\":1,\"bytes\":80,\"drops\":0," \
 	"\"requests\":2,\"queued\":1,\"locators\":[]}"
-#define ENTRY4B "{\"prefix\":\"198.51.100.0/24\",\"iid\":0,\"state\":\"negative\"," \
-	"\"source\":\"map-reply\",\"uptime\":3,\"expires\":897,\"ttl\":15," \
+#define ENTRY4B "{\"eid_prefix\":\"198.51.100.0/24\",\"iid\":0,\"state\":\"negative\"," \
+	"\"source\":\"map-reply\",\"uptime\":3,\"expires_in\":897,\"ttl\":15," \
 	"\"authoritative\":true,\"action\":\"natively-forward\",\"packets\":2," \
 	"\"bytes\":168,\"drops\":0,\"locators\":[]}"
 #define MC_STREAM "{\"v\":1,\"ok\":true,\"stream\":true}\n" \
@@ -254,7 +254,7 @@ test_map_cache_cut_short(void **state)
 }
 
 #define ROW(etrs) "{\"site\":\"lisp1\",\"eid_prefix\":\"198.18.1.0/24\",\"iid\":0," \
-	"\"configured\":true,\"registered\":true,\"up\":\"yes\",\"registrations\":2," \
+	"\"configured\":true,\"registered\":true,\"registrations\":2," \
 	"\"last_register\":1764680000,\"last_register_ago\":7," \
 	"\"who_last_registered\":\"203.0.113.1\",\"details\":[" etrs "]," \
 	"\"site_registers_accepted\":9,\"site_refused\":{\"bad hmac\":1}," \
@@ -262,7 +262,7 @@ test_map_cache_cut_short(void **state)
 #define ETR(a, ago) "{\"source\":\"" a "\",\"source_port\":4342,\"proxy_reply\":false," \
 	"\"want_map_notify\":true,\"ttl_is_lifetime\":false,\"ttl\":1440," \
 	"\"expires_in\":170,\"first_register\":1764679000,\"last_register\":0," \
-	"\"last_register_ago\":" #ago ",\"registers\":3,\"rlocs\":[{\"address\":\"" a "\"," \
+	"\"last_register_ago\":" #ago ",\"registers\":3,\"locators\":[{\"address\":\"" a "\"," \
 	"\"priority\":1,\"weight\":100,\"mpriority\":255,\"mweight\":0," \
 	"\"reachable\":true,\"local\":false}]}"
 

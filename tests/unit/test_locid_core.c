@@ -440,7 +440,7 @@ test_readonly_socket(void **state)
 	fd = connect_to(sock);
 	send_line(fd, "{\"v\":1,\"cmd\":\"poke\"}");
 	assert_int_equal(read_lines(fd, buf, sizeof(buf), 1, &eof), 1);
-	assert_string_equal(buf, "{\"v\":1,\"ok\":true,\"result\":\"poked\"}\n");
+	assert_string_equal(buf, "{\"v\":1,\"schema\":1,\"ok\":true,\"result\":\"poked\"}\n");
 	close(fd);
 	pump(5);
 }
@@ -462,7 +462,7 @@ test_stream_whole(void **state)
 	/* the connection carries the next request */
 	send_line(fd, "{\"cmd\":\"show things\",\"args\":{\"n\":0}}");
 	assert_int_equal(read_lines(fd, buf, sizeof(buf), 2, &eof), 2);
-	assert_string_equal(buf, "{\"v\":1,\"ok\":true,\"stream\":true}\n{\"end\":true,\"count\":0}\n");
+	assert_string_equal(buf, "{\"v\":1,\"schema\":1,\"ok\":true,\"stream\":true}\n{\"end\":true,\"count\":0}\n");
 	close(fd);
 	pump(5);
 }

@@ -297,13 +297,13 @@ test_json(void **state)
 	assert_ptr_equal(e->fe->ctl, e);
 	o = mc_entry_json(e, 61000);
 	assert_int_equal(json_integer_value(json_object_get(o, "packets")), 3);
-	assert_string_equal(json_string_value(json_object_get(o, "prefix")), "198.18.2.0/24");
+	assert_string_equal(json_string_value(json_object_get(o, "eid_prefix")), "198.18.2.0/24");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "complete");
 	assert_string_equal(json_string_value(json_object_get(o, "source")), "map-reply");
 	assert_int_equal(json_integer_value(json_object_get(o, "uptime")), 61);
-	assert_int_equal(json_integer_value(json_object_get(o, "expires")), 1440 * 60 - 60);
+	assert_int_equal(json_integer_value(json_object_get(o, "expires_in")), 1440 * 60 - 60);
 	l = json_array_get(json_object_get(o, "locators"), 0);
-	assert_string_equal(json_string_value(json_object_get(l, "rloc")), "203.0.113.5");
+	assert_string_equal(json_string_value(json_object_get(l, "address")), "203.0.113.5");
 	assert_string_equal(json_string_value(json_object_get(l, "state")), "up");
 	assert_int_equal(json_integer_value(json_object_get(l, "priority")), 1);
 	assert_int_equal(json_integer_value(json_object_get(l, "weight")), 100);
@@ -318,14 +318,14 @@ test_json(void **state)
 	o = mc_entry_json(e, 0);
 	assert_string_equal(json_string_value(json_object_get(o, "action")), "natively-forward");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "negative");
-	assert_int_equal(json_integer_value(json_object_get(o, "expires")), 900);
+	assert_int_equal(json_integer_value(json_object_get(o, "expires_in")), 900);
 	assert_int_equal(json_array_size(json_object_get(o, "locators")), 0);
 	json_decref(o);
 	e = add(mc, "198.18.5.5/32", 0);
 	assert_int_equal(e->fe->kind, FIB_PENDING);
 	o = mc_entry_json(e, 0);
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "pending");
-	assert_true(json_is_null(json_object_get(o, "expires")));
+	assert_true(json_is_null(json_object_get(o, "expires_in")));
 	json_decref(o);
 	mapcache_free(mc, NULL, NULL);
 }

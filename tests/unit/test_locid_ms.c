@@ -469,7 +469,7 @@ test_register_valid_and_notify(void **state)
 	assert_string_equal(json_string_value(json_object_get(r, "xtr_id")),
 	    "0x11111111111111111111111111111111");
 	assert_string_equal(json_string_value(json_object_get(
-	    json_array_get(json_object_get(r, "rlocs"), 0), "address")), ETR_RLOC);
+	    json_array_get(json_object_get(r, "locators"), 0), "address")), ETR_RLOC);
 	json_decref(rows);
 }
 
@@ -741,7 +741,7 @@ test_several_etrs(void **state)
 	for (i = 0; i < 3; i++) {
 		json_t *e = json_array_get(d, (size_t)i);
 		const char *rl = json_string_value(json_object_get(json_array_get(
-		    json_object_get(e, "rlocs"), 0), "address"));
+		    json_object_get(e, "locators"), 0), "address"));
 
 		if (strcmp(rl, "127.0.0.8") == 0) {
 			assert_string_equal(json_string_value(json_object_get(e,

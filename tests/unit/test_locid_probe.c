@@ -257,7 +257,7 @@ test_json(void **state)
 	o = mc_entry_json(e, 0);
 	l0 = json_array_get(json_object_get(o, "locators"), 0);
 	l1 = json_array_get(json_object_get(o, "locators"), 1);
-	assert_string_equal(json_string_value(json_object_get(l0, "rloc")), "203.0.113.5");
+	assert_string_equal(json_string_value(json_object_get(l0, "address")), "203.0.113.5");
 	assert_string_equal(json_string_value(json_object_get(l0, "state")), "down");
 	assert_string_equal(json_string_value(json_object_get(l0, "probe")), "down");
 	assert_true(json_is_null(json_object_get(l0, "rtt_ms")));

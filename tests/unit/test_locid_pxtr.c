@@ -324,7 +324,7 @@ test_proxy_rlocs_and_v6(void **state)
 		f->x.dp.st.petr_bytes = 84;
 		pxtr_stats_json(&f->x, s);
 		st = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS);
-		assert_string_equal(st, "{\"petr_bytes\":84,\"petr_pkts\":3}");
+		assert_string_equal(st, "{\"petr_bytes\":84,\"petr_packets\":3}");
 		free(txt);
 		free(st);
 		json_decref(o);

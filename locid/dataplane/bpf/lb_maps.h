@@ -107,13 +107,13 @@ struct lb_seen_key {
 
 /* the global per-CPU counters */
 #define LB_COUNTERS(X) \
-	X(LB_ENCAP_PKTS, "encap_pkts") \
+	X(LB_ENCAP_PKTS, "encap_packets") \
 	X(LB_ENCAP_BYTES, "encap_bytes") \
-	X(LB_DECAP_PKTS, "decap_pkts") \
+	X(LB_DECAP_PKTS, "decap_packets") \
 	X(LB_DECAP_BYTES, "decap_bytes") \
-	X(LB_PETR_PKTS, "petr_pkts") \
+	X(LB_PETR_PKTS, "petr_packets") \
 	X(LB_PETR_BYTES, "petr_bytes") \
-	X(LB_PITR_PKTS, "pitr_pkts") \
+	X(LB_PITR_PKTS, "pitr_packets") \
 	X(LB_PASS_NOT_EID_SOURCE, "pass_not_eid_source") \
 	X(LB_PASS_FIB_MISS, "pass_fib_miss") \
 	X(LB_PASS_NOT_ENCAP, "pass_not_encap") \
