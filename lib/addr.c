@@ -728,6 +728,16 @@ sb_lcaf(struct sbuf *sb, const struct lisp_addr *a, int depth)
 		sb_addr(sb, &kv.value, depth + 1);
 		break;
 	}
+	case LCAF_APPDATA: {
+		struct lcaf_app x;
+
+		if (lcaf_app_decode(a, &x) == -1)
+			break;
+		sb_printf(sb, "proto %u,tos 0x%06x,lport %u-%u,rport %u-%u,",
+		    x.proto, x.tos, x.lport_lo, x.lport_hi, x.rport_lo, x.rport_hi);
+		sb_addr(sb, &x.addr, depth + 1);
+		break;
+	}
 	default:
 		break;
 	}

@@ -262,6 +262,23 @@ parse_kv(struct rbuf b, int depth, struct lcaf_kv *kv, const char **why)
 	return body_end(&b, why);
 }
 
+static int
+parse_app(struct rbuf b, int depth, struct lcaf_app *x, const char **why)
+{
+	uint8_t tos[3];
+
+	if (rbuf_bytes(&b, tos, 3) == -1 || rbuf_u8(&b, &x->proto) == -1 ||
+	    rbuf_u16(&b, &x->lport_lo) == -1 || rbuf_u16(&b, &x->lport_hi) == -1 ||
+	    rbuf_u16(&b, &x->rport_lo) == -1 || rbuf_u16(&b, &x->rport_hi) == -1)
+		return fail(why, "short application-data LCAF");
+	x->tos = (uint32_t)tos[0] << 16 | (uint32_t)tos[1] << 8 | tos[2];
+	if (x->lport_lo > x->lport_hi || x->rport_lo > x->rport_hi)
+		return fail(why, "application-data port range reversed");
+	if (addr_decode(&b, &x->addr, depth + 1, why) == -1)
+		return -1;
+	return body_end(&b, why);
+}
+
 /* validation hooks of the lcaf_kinds table over the parsers above that
  * fill a decoded value, which is thrown away (the list-shaped parsers have
  * the hook's signature already) */
@@ -335,6 +352,14 @@ v_kv(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 	return parse_kv(b, depth, &x, why);
 }
 
+static int
+v_app(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+{
+	struct lcaf_app x;
+
+	return parse_app(b, depth, &x, why);
+}
+
 /* every LCAF type this library names, by type number: its name in text
  * and JSON, and the hook that validates its body (NULL: the body is kept
  * opaque; Instance-ID is unwrapped by addr.c itself) */
@@ -347,7 +372,7 @@ static const struct lcaf_kind {
 	[LCAF_AFI_LIST]		= { "afi-list",		parse_list },
 	[LCAF_IID]		= { "iid",		NULL },
 	[LCAF_ASN]		= { "asn",		v_asn },
-	[LCAF_APPDATA]		= { "appdata",		NULL },
+	[LCAF_APPDATA]		= { "appdata",		v_app },
 	[LCAF_GEO]		= { "geo",		v_geo },
 	[LCAF_OPAQUE_KEY]	= { "opaque-key",	NULL },
 	[LCAF_NAT]		= { "nat",		v_nat },
@@ -537,6 +562,16 @@ lcaf_kv_decode(const struct lisp_addr *a, struct lcaf_kv *kv)
 	return parse_kv(b, 0, kv, NULL);
 }
 
+int
+lcaf_app_decode(const struct lisp_addr *a, struct lcaf_app *x)
+{
+	struct rbuf b;
+
+	if (lcaf_body(a, LCAF_APPDATA, &b) == -1)
+		return -1;
+	return parse_app(b, 0, x, NULL);
+}
+
 /* encoders: AFI, header with a zero Length, body, then patch Length */
 static size_t
 lcaf_begin(struct wbuf *w, uint8_t type, uint8_t rsvd2)
@@ -724,5 +759,22 @@ lcaf_kv_encode(struct wbuf *w, const struct lcaf_kv *kv)
 
 	addr_encode(w, &kv->key);
 	addr_encode(w, &kv->value);
+	lcaf_end(w, off);
+}
+
+void
+lcaf_app_encode(struct wbuf *w, const struct lcaf_app *x)
+{
+	size_t off = lcaf_begin(w, LCAF_APPDATA, 0);
+
+	wbuf_u8(w, (uint8_t)(x->tos >> 16));
+	wbuf_u8(w, (uint8_t)(x->tos >> 8));
+	wbuf_u8(w, (uint8_t)x->tos);
+	wbuf_u8(w, x->proto);
+	wbuf_u16(w, x->lport_lo);
+	wbuf_u16(w, x->lport_hi);
+	wbuf_u16(w, x->rport_lo);
+	wbuf_u16(w, x->rport_hi);
+	addr_encode(w, &x->addr);
 	lcaf_end(w, off);
 }

@@ -93,6 +93,15 @@ struct lcaf_json {
 /* Key/Value (15) */
 struct lcaf_kv { struct lisp_addr key, value; };
 
+/* Application Data (4, RFC 8060 §4.3): the flow an address stands for */
+struct lcaf_app {
+	uint32_t	 tos;		/* IPv4 TOS / IPv6 TC and flow label, 24 bits */
+	uint8_t		 proto;
+	uint16_t	 lport_lo, lport_hi;	/* local port range */
+	uint16_t	 rport_lo, rport_hi;	/* remote port range */
+	struct lisp_addr addr;
+};
+
 /* decode a typed body from an address with afi == AFI_LCAF and that type;
  * -1 when the type does not match or the body is invalid */
 int	lcaf_asn_decode(const struct lisp_addr *, struct lcaf_asn *);
@@ -105,6 +114,7 @@ int	lcaf_srcdst_decode(const struct lisp_addr *, struct lcaf_srcdst *);
 int	lcaf_rle_decode(const struct lisp_addr *, struct lcaf_rle *);
 int	lcaf_json_decode(const struct lisp_addr *, struct lcaf_json *);
 int	lcaf_kv_decode(const struct lisp_addr *, struct lcaf_kv *);
+int	lcaf_app_decode(const struct lisp_addr *, struct lcaf_app *);
 
 /* encoders write AFI 16387 + header + body into w. to put the result in a
  * lisp_addr (e.g. as a locator) decode it back with addr_decode. */
@@ -119,5 +129,6 @@ void	lcaf_srcdst_encode(struct wbuf *, const struct lcaf_srcdst *);
 void	lcaf_rle_encode(struct wbuf *, const struct lcaf_rle_entry *e, int n);
 void	lcaf_json_encode(struct wbuf *, const struct lcaf_json *);
 void	lcaf_kv_encode(struct wbuf *, const struct lcaf_kv *);
+void	lcaf_app_encode(struct wbuf *, const struct lcaf_app *);
 
 #endif

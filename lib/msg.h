@@ -60,13 +60,15 @@ enum lisp_type {
 #define MREG_P		0x08000000u
 #define MREG_S		0x04000000u
 #define MREG_I		0x02000000u
-#define MREG_R		0x01000000u	/* built for RTR (NAT draft) */
+#define MREG_RTR	0x01000000u	/* bit 7, reserved in RFC 9301: "R, built
+					 * for an RTR" in the NAT drafts */
 #define MREG_E		0x00001000u
 #define MREG_T		0x00000800u
 #define MREG_a		0x00000400u
-#define MREG_m		0x00000200u
+#define MREG_R		0x00000200u	/* bit 22, RFC 9301's reserved R
+					 * (lispers.net: "m", mobile node) */
 #define MREG_M		0x00000100u
-#define MREG_FLAGS	(MREG_P|MREG_S|MREG_I|MREG_R|MREG_E|MREG_T|MREG_a|MREG_m|MREG_M)
+#define MREG_FLAGS	(MREG_P|MREG_S|MREG_I|MREG_RTR|MREG_E|MREG_T|MREG_a|MREG_R|MREG_M)
 
 /* Map-Notify word 0 (NAT draft; reserved in RFC 9301) */
 #define MNOT_I		0x08000000u
@@ -126,6 +128,13 @@ struct lisp_rloc {
 	uint8_t		 priority, weight, mpriority, mweight;
 	uint16_t	 flags;		/* RLOC_L | RLOC_p | RLOC_R, other bits as received */
 	struct lisp_addr addr;
+	/* a locator whose address is a well-framed LCAF of a known type with
+	 * a body that does not validate (lispers.net's draft Geo layout, a
+	 * JSON length past its AFI list): skipped as unusable, not a reason
+	 * to refuse the message. addr then holds the LCAF opaquely (known 0)
+	 * and why the validator's reason */
+	uint8_t		 malformed;
+	const char	*why;
 };
 
 /* an EID-record (also a Map-Referral record) with its RLOC-records */
@@ -141,13 +150,18 @@ struct lisp_record {
 	struct lisp_addr eid;
 	struct rbuf	 rlocs;		/* nrlocs RLOC-records, validated */
 	struct rbuf	 sigs;		/* Map-Referral: sigcnt signature sections */
+	uint8_t		 nbad;		/* of nrlocs, malformed (rloc_next skips them) */
+	const char	*bad_why;	/* the first one's reason */
 };
 
 /* walk records of a validated list. return 1 with *out filled, 0 at the end,
- * -1 on error (cannot happen after a successful message decode). */
+ * -1 on error (cannot happen after a successful message decode).
+ * rloc_next skips malformed locators (see struct lisp_rloc; rec->nbad
+ * counts them); rloc_next_all returns them too, for dissectors */
 int	record_next(struct rbuf *records, struct lisp_record *out);
 int	referral_record_next(struct rbuf *records, struct lisp_record *out);
 int	rloc_next(struct rbuf *rlocs, struct lisp_rloc *out);
+int	rloc_next_all(struct rbuf *rlocs, struct lisp_rloc *out);
 
 /* decode one EID-record and its RLOC-records (validation) */
 int	record_decode(struct rbuf *, struct lisp_record *, struct msg_err *);

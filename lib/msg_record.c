@@ -3,6 +3,7 @@
  * once by the message decoder and then walked without allocation. */
 #include <string.h>
 
+#include "lcaf.h"
 #include "msg.h"
 
 #define RLOC_MIN	8	/* fixed part + Loc-AFI */
@@ -19,6 +20,35 @@ addr_fail(struct msg_err *err, const char *w, const struct lisp_addr *a)
 	return msg_err_set(err, w, 0, 0);
 }
 
+/* the locator address at c did not decode: when it is an LCAF of a known
+ * type whose header and Length fit, take it whole as a malformed locator
+ * (0, c advanced past it); anything else breaks the framing (-1) */
+static int
+rloc_malformed_lcaf(struct rbuf *c, struct lisp_rloc *rl, const char *w)
+{
+	struct rbuf	d = *c, body;
+	uint16_t	afi, len;
+	uint8_t		rsvd1, flags, type, rsvd2;
+
+	if (rbuf_u16(&d, &afi) == -1 || afi != AFI_LCAF ||
+	    rbuf_u8(&d, &rsvd1) == -1 || rbuf_u8(&d, &flags) == -1 ||
+	    rbuf_u8(&d, &type) == -1 || rbuf_u8(&d, &rsvd2) == -1 ||
+	    rbuf_u16(&d, &len) == -1 || rbuf_sub(&d, len, &body) == -1 ||
+	    !(lcaf_type_known(type) || type == LCAF_IID))
+		return -1;
+	memset(&rl->addr, 0, sizeof(rl->addr));
+	rl->addr.afi = AFI_LCAF;
+	rl->addr.lcaf_type = type;
+	rl->addr.lcaf_flags = flags;
+	rl->addr.lcaf_rsvd2 = rsvd2;
+	rl->addr.body = body.p;
+	rl->addr.body_len = len;
+	rl->malformed = 1;
+	rl->why = w;
+	*c = d;
+	return 0;
+}
+
 static int
 rloc_decode_at(struct rbuf *b, struct lisp_rloc *rl, unsigned rec, unsigned idx,
     struct msg_err *err)
@@ -26,6 +56,8 @@ rloc_decode_at(struct rbuf *b, struct lisp_rloc *rl, unsigned rec, unsigned idx,
 	struct rbuf c = *b;
 	const char *w = "";
 
+	rl->malformed = 0;
+	rl->why = NULL;
 	if (c.len < RLOC_MIN)
 		msg_err_set(err, "short locator record", 0, 0);
 	else {
@@ -34,7 +66,8 @@ rloc_decode_at(struct rbuf *b, struct lisp_rloc *rl, unsigned rec, unsigned idx,
 		rbuf_u8(&c, &rl->mpriority);
 		rbuf_u8(&c, &rl->mweight);
 		rbuf_u16(&c, &rl->flags);
-		if (addr_decode(&c, &rl->addr, 0, &w) == 0) {
+		if (addr_decode(&c, &rl->addr, 0, &w) == 0 ||
+		    rloc_malformed_lcaf(&c, rl, w) == 0) {
 			*b = c;
 			return 0;
 		}
@@ -127,9 +160,14 @@ record_decode_at(struct rbuf *b, struct lisp_record *r, int referral,
 		return rec_fail(err, rec, NULL, 0);
 	}
 	r->rlocs = c;
-	for (i = 0; i < r->nrlocs; i++)
+	r->nbad = 0;
+	r->bad_why = NULL;
+	for (i = 0; i < r->nrlocs; i++) {
 		if (rloc_decode_at(&c, &rl, rec, i + 1, err) == -1)
 			return -1;
+		if (rl.malformed && r->nbad++ == 0)
+			r->bad_why = rl.why;
+	}
 	r->rlocs.len -= c.len;
 	if ((size_t)r->sigcnt * SIG_FIXED > c.len) {
 		msg_err_set(err, "signature count %u exceeds packet", r->sigcnt,
@@ -197,11 +235,21 @@ referral_record_next(struct rbuf *records, struct lisp_record *out)
 }
 
 int
-rloc_next(struct rbuf *rlocs, struct lisp_rloc *out)
+rloc_next_all(struct rbuf *rlocs, struct lisp_rloc *out)
 {
 	if (rlocs->len == 0)
 		return 0;
 	return rloc_decode_at(rlocs, out, 1, 1, NULL) == -1 ? -1 : 1;
+}
+
+int
+rloc_next(struct rbuf *rlocs, struct lisp_rloc *out)
+{
+	int rc;
+
+	while ((rc = rloc_next_all(rlocs, out)) == 1 && out->malformed)
+		;
+	return rc;
 }
 
 int

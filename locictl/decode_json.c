@@ -28,8 +28,8 @@ static const struct flagname mrep_flags[] = {
 	{ MREP_P, "P" }, { MREP_E, "E" }, { MREP_S, "S" }, { 0, NULL }
 };
 static const struct flagname mreg_flags[] = {
-	{ MREG_P, "P" }, { MREG_S, "S" }, { MREG_I, "I" }, { MREG_R, "R" },
-	{ MREG_E, "E" }, { MREG_T, "T" }, { MREG_a, "a" }, { MREG_m, "m" },
+	{ MREG_P, "P" }, { MREG_S, "S" }, { MREG_I, "I" }, { MREG_RTR, "rtr" },
+	{ MREG_E, "E" }, { MREG_T, "T" }, { MREG_a, "a" }, { MREG_R, "R" },
 	{ MREG_M, "M" }, { 0, NULL }
 };
 static const struct flagname mnot_flags[] = {
@@ -150,8 +150,10 @@ jeid(json_t *o, const struct lisp_addr *eid, int mlen, int depth)
 	else
 		prefix_fmt(&a, mlen, buf, sizeof(buf));
 	jset(o, "eid", json_string(buf));
-	if (eid->has_iid)
+	if (eid->has_iid) {
 		jset(o, "instance_id", json_integer(eid->iid));
+		jset(o, "instance_id_mask_len", json_integer(eid->iid_mlen));
+	}
 	if (a.afi == AFI_LCAF)
 		jset(o, "eid_lcaf", lcaf_detail(&a, depth + 1));
 }
@@ -193,6 +195,7 @@ lcaf_detail(const struct lisp_addr *a, int depth)
 	struct lcaf_rle_entry re;
 	struct lcaf_json js;
 	struct lcaf_kv kv;
+	struct lcaf_app app;
 	struct lisp_addr item;
 	json_t *e;
 	int i, ok = 0;
@@ -329,6 +332,18 @@ lcaf_detail(const struct lisp_addr *a, int depth)
 		jaddr(o, "value", &kv.value, depth);
 		ok = 1;
 		break;
+	case LCAF_APPDATA:
+		if (lcaf_app_decode(a, &app) == -1)
+			break;
+		jset(o, "tos", json_integer(app.tos));
+		jset(o, "protocol", json_integer(app.proto));
+		jset(o, "local_port_low", json_integer(app.lport_lo));
+		jset(o, "local_port_high", json_integer(app.lport_hi));
+		jset(o, "remote_port_low", json_integer(app.rport_lo));
+		jset(o, "remote_port_high", json_integer(app.rport_hi));
+		jaddr(o, "address", &app.addr, depth);
+		ok = 1;
+		break;
 	}
 	if (ok)
 		return o;
@@ -351,6 +366,8 @@ rloc_json(const struct lisp_rloc *l, int depth)
 	jset(o, "local", json_boolean(l->flags & RLOC_L));
 	jset(o, "probed", json_boolean(l->flags & RLOC_p));
 	jset(o, "reachable", json_boolean(l->flags & RLOC_R));
+	if (l->malformed)	/* the daemon skips such a locator */
+		jset(o, "malformed", json_string(l->why != NULL ? l->why : "?"));
 	return o;
 }
 
@@ -373,7 +390,7 @@ record_json(const struct lisp_record *r, int referral, int depth)
 	jset(o, "map_version", json_integer(r->version));
 	jset(o, "locator_count", json_integer(r->nrlocs));
 	arr = json_array();
-	while (rloc_next(&rl, &l) == 1)
+	while (rloc_next_all(&rl, &l) == 1)
 		json_array_append_new(arr, rloc_json(&l, depth));
 	jset(o, referral ? "referrals" : "locators", arr);
 	return o;

@@ -577,6 +577,15 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		best = rec;
 		beid = eid;
 	}
+	if (nbest > 0 && best.nbad > 0) {
+		/* mc_entry_set walks with rloc_next, which leaves them out */
+		x->drops[XTR_DROP_ITR_MAP_REPLY_MALFORMED_LOCATOR] += best.nbad;
+		log_limited(&x->logrl, "itr: map-reply from %s for %s: %u locator(s) "
+		    "skipped: malformed LCAF (%s)",
+		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
+		    prefix_fmt(&beid, best.eid_mlen, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN), best.nbad, best.bad_why);
+	}
 	/* only a usable answer counts for the resolver: one that keeps
 	 * answering with nothing usable times out and is marked down */
 	if (nbest > 0 && x->mrsel != NULL)

@@ -68,7 +68,8 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large") \
 	X(MS_DROP_ECM_REGISTER_NOT_FROM_RTR, "map-register: ecm not from a nat-rtr") \
 	X(MS_DROP_DDT_RATE_LIMIT, "ddt map-request: rate limit") \
-	X(MS_DROP_DDT_ITR_RATE_LIMIT, "ddt map-request: rate limit towards the itr-rloc")
+	X(MS_DROP_DDT_ITR_RATE_LIMIT, "ddt map-request: rate limit towards the itr-rloc") \
+	X(MS_DROP_MALFORMED_LOCATOR, "map-register: malformed lcaf locator skipped")
 enum ms_drop { MS_DROPS(DROP_ENUM) MS_DROP__N };
 static const char *const ms_drop_names[MS_DROP__N] = { MS_DROPS(DROP_NAME) };
 
@@ -1017,6 +1018,19 @@ ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 					}
 			ms_publish(ms, &rec.eid, rec.eid_mlen);
 			continue;
+		}
+		if (rec.nbad > 0) {
+			/* an LCAF we know that does not validate (a peer's
+			 * draft layout): that locator is unusable, the rest
+			 * of the registration stands */
+			ms->drops[MS_DROP_MALFORMED_LOCATOR] += rec.nbad;
+			if (log_limited_ok(&ms->logrl))
+				log_warn("map-register from %s for %s: "
+				    "%u locator(s) skipped: malformed LCAF (%s)",
+				    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+				    prefix_fmt(&rec.eid, rec.eid_mlen,
+				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+				    rec.nbad, rec.bad_why);
 		}
 		if (reg_store(ms, site, p, mr, &rec, key, now) == -1) {
 			ms->drops[MS_DROP_REGISTER_NO_MEMORY]++;

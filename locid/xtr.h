@@ -73,6 +73,7 @@ struct xtr_ms {
 	X(XTR_DROP_ITR_OUT_OF_MEMORY, "itr: out of memory") \
 	X(XTR_DROP_ITR_MAP_REPLY_WITH_UNKNOWN_NONCE, "itr: map-reply with unknown nonce") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_WITH_AN_UNUSABLE_EID, "itr: map-reply record with an unusable eid") \
+	X(XTR_DROP_ITR_MAP_REPLY_MALFORMED_LOCATOR, "itr: map-reply malformed lcaf locator skipped") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_NOT_ASKED_FOR, "itr: map-reply record not asked for") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_COARSER_THAN_ALLOWED, "itr: map-reply record coarser than allowed") \
 	X(XTR_DROP_ITR_MAP_REPLY_RECORD_FOR_A_PREFIX_LEARNED_ELSEWHERE, "itr: map-reply record for a prefix learned elsewhere") \

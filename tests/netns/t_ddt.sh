@@ -213,6 +213,6 @@ grep -q "198.19.0.0/16 delegation-hole, ttl 15 min" "$T/rig.txt" || fail "rig of
 pass "locictl rig: root -> node2 -> ms1 MS-ACK; root hole 198.19.0.0/16"
 
 ctl mr "$T/mr.sock" --json show stats >"$T/st.json"
-jq -e '."ddt-resolver".resolved >= 3 and ."ddt-resolver".negative_replies >= 1 and ."ddt-resolver".pending == 0' \
-    "$T/st.json" >/dev/null || fail "mr stats: $(jq -c '."ddt-resolver"' "$T/st.json")"
+jq -e '.ddt_resolver.resolved >= 3 and .ddt_resolver.negative_replies >= 1 and .ddt_resolver.pending == 0' \
+    "$T/st.json" >/dev/null || fail "mr stats: $(jq -c '.ddt_resolver' "$T/st.json")"
 pass "ddt-resolver stats"

@@ -180,7 +180,7 @@ wait_until 10 "ctl xtr1 $T/xtr1.sock --json show map-cache 198.18.2.1 | jq -e '.
     fail "expiry not published: $(ctl xtr1 "$T/xtr1.sock" --json show map-cache 198.18.2.1)"
 in_ns xtr1 ping -c1 -W2 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 || fail "ping after the change"
 ctl ms "$T/ms.sock" --json show stats >"$T/st.json"
-jq -e '."map-server".pubsub | .subscriptions >= 1 and .acks >= 3 and .map_notifies >= 3' "$T/st.json" >/dev/null ||
-    fail "pubsub stats: $(jq -c '."map-server".pubsub' "$T/st.json")"
+jq -e '.map_server.pubsub | .subscriptions >= 1 and .acks >= 3 and .map_notifies >= 3' "$T/st.json" >/dev/null ||
+    fail "pubsub stats: $(jq -c '.map_server.pubsub' "$T/st.json")"
 sh tests/schema/match.sh tests/schema/show-stats.schema "$T/st.json" || fail "show stats off the schema"
 pass "expiry of xtr3's registration published; ping crosses; counters"

@@ -21,8 +21,22 @@ struct rm_reg {
 	uint8_t		 key_id;
 };
 
+/* the locator lispers.net sends (peers capture, frame 381): an AFI list of
+ * 203.0.113.4 and a Geo LCAF in the draft layout, which does not validate
+ * as RFC 8060 Geo */
+static const uint8_t rm_bad_loc[] = {
+	0x01, 0x64, 0xff, 0x00, 0x00, 0x05,		/* 1/100 255/0, L R */
+	0x40, 0x03, 0x00, 0x00, 0x01, 0x00, 0x00, 0x24,	/* AFI list, 36 */
+	0x00, 0x01, 0xcb, 0x00, 0x71, 0x04,		/* 203.0.113.4 */
+	0x40, 0x03, 0x00, 0x00, 0x05, 0x00, 0x00, 0x16,	/* Geo, 22 */
+	0x50, 0x00, 0x00, 0x00, 0x25, 0x15, 0xd1, 0xf0, 0x79, 0x35, 0xfc, 0x50,
+	0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* with extra (a whole RLOC-record as octets) as a second locator */
 static inline size_t
-rm_register(const struct rm_reg *s, uint8_t *buf, size_t cap)
+rm_register_x(const struct rm_reg *s, const uint8_t *extra, size_t extra_len,
+    uint8_t *buf, size_t cap)
 {
 	struct lisp_map_register	 mr;
 	struct lisp_record		 rec;
@@ -46,7 +60,7 @@ rm_register(const struct rm_reg *s, uint8_t *buf, size_t cap)
 	rec.eid_mlen = (uint8_t)mlen;
 	rec.ttl = s->withdraw ? 0 : s->ttl ? s->ttl : 1440;
 	rec.auth = 1;
-	rec.nrlocs = 1;
+	rec.nrlocs = extra != NULL ? 2 : 1;
 	memset(&loc, 0, sizeof(loc));
 	loc.priority = 1;
 	loc.weight = 100;
@@ -57,11 +71,19 @@ rm_register(const struct rm_reg *s, uint8_t *buf, size_t cap)
 	map_register_encode_hdr(&w, &mr);
 	record_encode(&w, &rec);
 	rloc_encode(&w, &loc);
+	if (extra != NULL)
+		wbuf_bytes(&w, extra, extra_len);
 	map_register_encode_trailer(&w, &mr);
 	assert_false(w.err);
 	assert_int_equal(auth_sign(ALG_HMAC_SHA256_128, s->key, strlen(s->key),
 	    buf, w.len, MREG_AUTH_OFF, 32), 0);
 	return w.len;
+}
+
+static inline size_t
+rm_register(const struct rm_reg *s, uint8_t *buf, size_t cap)
+{
+	return rm_register_x(s, NULL, 0, buf, cap);
 }
 
 /* a Map-Request for eid (host route unless mlen) with ITR-RLOC itr; in an

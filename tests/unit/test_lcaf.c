@@ -209,6 +209,58 @@ test_geo(void **state)
 	assert_fmt(&a, "lcaf-geo(90-0-0-N,180-0-0-E,none)");
 }
 
+/* Application Data (RFC 8060 §4.3): fields, text, and refusals */
+static void
+test_appdata(void **state)
+{
+	struct lcaf_app x = { 0 }, y;
+	struct lisp_addr a;
+	uint8_t buf[128];
+	struct wbuf w;
+	struct rbuf b;
+	const char *why = NULL;
+	size_t n;
+
+	x.tos = 0x2e1234;
+	x.proto = 6;
+	x.lport_lo = 1024;
+	x.lport_hi = 2047;
+	x.rport_lo = 443;
+	x.rport_hi = 443;
+	x.addr = A("198.18.1.1");
+	wbuf_init(&w, buf, sizeof(buf));
+	lcaf_app_encode(&w, &x);
+	n = w.len;
+	encoded(buf, sizeof(buf), &w, LCAF_APPDATA, &a,
+	    "4003 00 00 04 00 0012 2e1234 06 0400 07ff 01bb 01bb 0001 c6120101");
+	assert_int_equal(lcaf_app_decode(&a, &y), 0);
+	assert_int_equal(y.tos, 0x2e1234);
+	assert_int_equal(y.proto, 6);
+	assert_int_equal(y.lport_lo, 1024);
+	assert_int_equal(y.lport_hi, 2047);
+	assert_int_equal(y.rport_lo, 443);
+	assert_int_equal(y.rport_hi, 443);
+	assert_true(addr_equal(&y.addr, &x.addr));
+	assert_fmt(&a, "lcaf-appdata(proto 6,tos 0x2e1234,lport 1024-2047,"
+	    "rport 443-443,198.18.1.1)");
+	/* a reversed port range and octets past the address are refused */
+	put_u16(buf + 12, 3000);
+	rbuf_init(&b, buf, n);
+	assert_int_equal(addr_decode(&b, &a, 0, &why), -1);
+	assert_string_equal(why, "application-data port range reversed");
+	put_u16(buf + 12, 1024);
+	buf[n] = 0;
+	put_u16(buf + 6, (uint16_t)(get_u16(buf + 6) + 1));
+	rbuf_init(&b, buf, n + 1);
+	assert_int_equal(addr_decode(&b, &a, 0, &why), -1);
+	assert_string_equal(why, "trailing octets in LCAF body");
+	/* short */
+	put_u16(buf + 6, 6);
+	rbuf_init(&b, buf, 14);
+	assert_int_equal(addr_decode(&b, &a, 0, &why), -1);
+	assert_string_equal(why, "short application-data LCAF");
+}
+
 /* degree, minute and second ranges */
 static void
 test_geo_ranges(void **state)
@@ -784,6 +836,7 @@ main(void)
 		cmocka_unit_test(test_asn),
 		cmocka_unit_test(test_geo),
 		cmocka_unit_test(test_geo_ranges),
+		cmocka_unit_test(test_appdata),
 		cmocka_unit_test(test_nat),
 		cmocka_unit_test(test_mcast),
 		cmocka_unit_test(test_elp),

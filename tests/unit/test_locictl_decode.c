@@ -198,6 +198,10 @@ test_json_map_reply(void **state)
 	assert_true(json_is_true(json_object_get(loc, "local")));
 	assert_true(json_is_false(json_object_get(loc, "probed")));
 	assert_true(json_is_true(json_object_get(loc, "reachable")));
+	assert_null(json_object_get(loc, "malformed"));
+	/* the IID LCAF's mask length octet, as received */
+	assert_int_equal(json_integer_value(json_object_get(rec,
+	    "instance_id_mask_len")), 0);
 	json_decref(o);
 	result_free(&r);
 
@@ -206,6 +210,7 @@ test_json_map_reply(void **state)
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.out,
 	    "    Record 1: EID [5]198.18.2.0/24\n"
+	    "        Instance ID mask length: 0\n"
 	    "        TTL: 1440\n"
 	    "        Action: natively-forward\n"
 	    "        Authoritative: yes\n"));
@@ -274,6 +279,43 @@ auth_of(const char *out)
 	    json_string_value(a));
 	json_decref(o);
 	return v;
+}
+
+/* lispers.net's Map-Register with a draft-layout Geo LCAF in its locator
+ * (peers capture, frame 381): decoded whole, the locator marked as the one
+ * the daemon skips; the flag bits by their RFC 9301 names */
+static void
+test_peer_malformed_locator(void **state)
+{
+	const char *hex =
+	    "30000101887766554433221100020020636487eb18251bee532338dc176814753a92"
+	    "19838aecef43005731bb38d20ce2000005a00118100000000001c61202000164ff00"
+	    "000540030000010000240001cb0071044003000005000016500000002515d1f07935"
+	    "fc5000000064000000000000";
+	struct result r = run("--json", hex, NULL);
+	json_t *o, *loc, *fl;
+	json_error_t je;
+
+	assert_int_equal(r.rc, 0);
+	assert_non_null(o = json_loads(r.out, 0, &je));
+	fl = json_object_get(o, "flags");
+	assert_true(json_is_true(json_object_get(fl, "M")));
+	assert_true(json_is_false(json_object_get(fl, "R")));	/* bit 22 */
+	assert_true(json_is_false(json_object_get(fl, "rtr")));	/* bit 7 */
+	assert_null(json_object_get(fl, "m"));
+	loc = json_array_get(json_object_get(json_array_get(json_object_get(o,
+	    "records"), 0), "locators"), 0);
+	assert_string_equal(json_string_value(json_object_get(loc, "malformed")),
+	    "geo coordinate out of range");
+	assert_int_equal(json_integer_value(json_object_get(loc, "weight")), 100);
+	json_decref(o);
+	result_free(&r);
+	r = run(hex, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Flags: P=0 S=0 I=0 rtr=0 E=0 T=0 a=0 R=0 M=1\n"));
+	assert_non_null(strstr(r.out, "            Malformed LCAF, locator skipped: "
+	    "geo coordinate out of range\n"));
+	result_free(&r);
 }
 
 static void
@@ -615,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_text_map_request),
 		cmocka_unit_test(test_json_map_reply),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_peer_malformed_locator),
 		cmocka_unit_test(test_hex_parse),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_stdin),

@@ -573,6 +573,71 @@ test_reply_hijack_refused(void **state)
 	assert_int_equal(e->mlen, 24);
 }
 
+/* a Map-Reply whose second locator is lispers.net's AFI list with a
+ * draft-layout Geo LCAF (peers capture, frame 381): installed with the
+ * locator that validates, the other skipped and counted */
+static void
+test_reply_malformed_locator(void **state)
+{
+	static const uint8_t bad[] = {
+		0x01, 0x64, 0xff, 0x00, 0x00, 0x05,
+		0x40, 0x03, 0x00, 0x00, 0x01, 0x00, 0x00, 0x24,
+		0x00, 0x01, 0xcb, 0x00, 0x71, 0x04,
+		0x40, 0x03, 0x00, 0x00, 0x05, 0x00, 0x00, 0x16,
+		0x50, 0x00, 0x00, 0x00, 0x25, 0x15, 0xd1, 0xf0, 0x79, 0x35,
+		0xfc, 0x50, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x00,
+	};
+	struct fx *f = *state;
+	struct lisp_map_reply rep, h;
+	struct lisp_map_request q;
+	struct lisp_record rec;
+	struct lisp_rloc lo;
+	struct mc_entry *e;
+	struct lisp_addr d = A("198.18.2.10");
+	struct msg_err err;
+	struct pkt p;
+	struct rbuf b;
+	struct wbuf w;
+	uint8_t buf[1500], pk[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 2, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	int mlen;
+
+	SKIP_IF_NO_NS(f);
+	tun_in(f, pk, sizeof(pk));
+	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
+	memset(&h, 0, sizeof(h));
+	h.nonce = q.nonce;
+	h.nrecords = 1;
+	wbuf_init(&w, buf, sizeof(buf));
+	map_reply_encode_hdr(&w, &h);
+	memset(&rec, 0, sizeof(rec));
+	assert_int_equal(prefix_parse("198.18.2.0/24", &rec.eid, &mlen), 0);
+	rec.eid_mlen = (uint8_t)mlen;
+	rec.ttl = 1440;
+	rec.auth = 1;
+	rec.nrlocs = 2;
+	record_encode(&w, &rec);
+	memset(&lo, 0, sizeof(lo));
+	lo.addr = A("127.0.0.1");
+	lo.priority = 1;
+	lo.weight = 100;
+	lo.mpriority = 255;
+	lo.flags = RLOC_R;
+	rloc_encode(&w, &lo);
+	wbuf_bytes(&w, bad, sizeof(bad));
+	assert_false(w.err);
+	rbuf_init(&b, buf, w.len);
+	assert_int_equal(map_reply_decode(&b, &rep, &err), 0);
+	pkt_from(&p, "127.0.0.1", 4342);
+	itr_reply_in(&f->x, &p, &rep);
+	assert_int_equal(drops(&f->x, "itr: map-reply malformed lcaf locator skipped"), 1);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_POSITIVE);
+	assert_int_equal(e->nlocs, 1);
+	assert_true(addr_equal(&e->loc[0].addr, &lo.addr));
+}
+
 static void
 test_reply_not_covering(void **state)
 {
@@ -1063,6 +1128,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reply_trust, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_not_covering, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_reply_hijack_refused, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_reply_malformed_locator, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_request_rate_per_eid, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_reply_source, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_etr_reply_limited, fx_setup, fx_teardown),

@@ -211,6 +211,83 @@ test_ack_count_zero(void **state)
 	assert_string_equal(TL_ERR_STR(&err), "no records");
 }
 
+/* lispers.net Map-Registers from the peers capture (frames 381 and 382 of
+ * ../shared/captures/peers/lispers-net-interop.pcap): the one locator is an
+ * AFI list of the RLOC and a Geo LCAF in the draft layout, or a JSON LCAF
+ * whose length runs 2 octets past its list. The message decodes; that
+ * locator is malformed, skipped by rloc_next and counted in the record */
+#define LISPERS_GEO_REGISTER \
+	"30000101887766554433221100020020636487eb18251bee532338dc176814753a92" \
+	"19838aecef43005731bb38d20ce2000005a00118100000000001c61202000164ff00" \
+	"000540030000010000240001cb0071044003000005000016500000002515d1f07935" \
+	"fc5000000064000000000000"
+#define LISPERS_JSON_REGISTER \
+	"3000010188776655443322110002002001b0d55195dc3238abc698d22599553a98ad" \
+	"3e72198aa9e92344fc88762141a8000005a00118100000000001c61202000164ff00" \
+	"0005400300000100001c0001cb007104400300000e000010000a7b226b223a202276" \
+	"227d0000"
+
+static void
+peer_malformed(const char *hex, const char *why)
+{
+	uint8_t buf[512];
+	struct lisp_map_register m;
+	struct lisp_record rec;
+	struct lisp_rloc loc;
+	struct rbuf b, recs, rl;
+	struct msg_err err;
+	size_t n = tl_unhex(hex, buf, sizeof(buf));
+
+	rbuf_init(&b, buf, n);
+	assert_int_equal(map_register_decode(&b, &m, &err), 0);
+	assert_int_equal(m.nrecords, 1);
+	recs = m.records;
+	assert_int_equal(record_next(&recs, &rec), 1);
+	assert_int_equal(rec.nrlocs, 1);
+	assert_int_equal(rec.nbad, 1);
+	assert_string_equal(rec.bad_why, why);
+	rl = rec.rlocs;
+	assert_int_equal(rloc_next(&rl, &loc), 0);	/* nothing usable */
+	rl = rec.rlocs;
+	assert_int_equal(rloc_next_all(&rl, &loc), 1);
+	assert_true(loc.malformed);
+	assert_int_equal(loc.addr.afi, AFI_LCAF);
+	assert_int_equal(loc.addr.lcaf_type, LCAF_AFI_LIST);
+	assert_false(loc.addr.known);
+	assert_int_equal(loc.priority, 1);
+	assert_int_equal(loc.weight, 100);
+	assert_int_equal(rloc_next_all(&rl, &loc), 0);
+	assert_int_equal(record_next(&recs, &rec), 0);
+}
+
+static void
+test_peer_malformed_lcaf_locator(void **state)
+{
+	uint8_t buf[512];
+	struct lisp_map_register m;
+	struct rbuf b;
+	struct msg_err err;
+	size_t n;
+
+	peer_malformed(LISPERS_GEO_REGISTER, "geo coordinate out of range");
+	peer_malformed(LISPERS_JSON_REGISTER, "LCAF length exceeds data");
+	/* what breaks the framing still refuses the message: the list's own
+	 * Length past the record (the locator's AFI at offset 70, after 16 of
+	 * header, 32 of authentication data, 16 of record and 6 of locator;
+	 * its LCAF Length at 76) */
+	n = tl_unhex(LISPERS_GEO_REGISTER, buf, sizeof(buf));
+	assert_int_equal(get_u16(buf + 76), 36);
+	put_u16(buf + 76, 37);
+	rbuf_init(&b, buf, n);
+	assert_int_equal(map_register_decode(&b, &m, &err), -1);
+	/* and an unknown AFI in the locator itself */
+	n = tl_unhex(LISPERS_GEO_REGISTER, buf, sizeof(buf));
+	assert_int_equal(get_u16(buf + 70), AFI_LCAF);
+	put_u16(buf + 70, 100);
+	rbuf_init(&b, buf, n);
+	assert_int_equal(map_register_decode(&b, &m, &err), -1);
+}
+
 static void
 test_reasons(void **state)
 {
@@ -383,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_sample_vectors),
 		cmocka_unit_test(test_ack_count_zero),
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_peer_malformed_lcaf_locator),
 		cmocka_unit_test(test_roundtrip_combinations),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_mutations),

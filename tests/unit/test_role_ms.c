@@ -742,6 +742,42 @@ test_proxy_reply(void **state)
 	assert_int_equal(fake_timers_armed(), 0);	/* ... and then rests */
 }
 
+/* a peer's locator that does not validate (lispers.net's draft Geo in an
+ * AFI list) is skipped and counted; the registration with the other
+ * locator stands, and that is what a proxy reply gives */
+static void
+test_register_malformed_locator(void **state)
+{
+	struct rm_reg		 s = { "198.18.1.0/24", ETR, MREG_P | MREG_M, 1, KEY1,
+				    0, 0, 0, 0 };
+	struct rm_answer	 a;
+	json_t			*r, *locs;
+	uint8_t			 msg[512];
+	char			 buf[ADDR_STRLEN];
+	uint64_t		 nonce;
+	size_t			 n = rm_register_x(&s, rm_bad_loc, sizeof(rm_bad_loc),
+				    msg, sizeof(msg));
+
+	assert_int_equal(fake_rx(msg, n, ETR, 4342), 1);
+	assert_int_equal(fake_role_drops(&role_ms,
+	    "map-register: malformed lcaf locator skipped"), 1);
+	assert_int_equal(fake_log_count("1 locator(s) skipped: malformed LCAF "
+	    "(geo coordinate out of range)"), 1);
+	assert_non_null(r = site_row("198.18.1.0/24"));
+	assert_true(json_is_true(json_object_get(r, "registered")));
+	locs = json_object_get(json_array_get(json_object_get(r, "details"), 0),
+	    "locators");
+	assert_int_equal(json_array_size(locs), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(locs, 0),
+	    "address")), ETR);
+	json_decref(r);
+	assert_int_equal(request("198.18.1.5", NULL, NULL, &nonce), 1);
+	rm_reply_decode(fake_sent_get(0)->buf, fake_sent_get(0)->len, &a);
+	assert_int_equal(a.nonce, nonce);
+	assert_int_equal(a.nlocs, 1);
+	assert_string_equal(addr_fmt(&a.locs[0].addr, buf, sizeof(buf)), ETR);
+}
+
 /* the MS answers Map-Requests only as the resolver backend of the MR:
  * without a Map-Resolver hook, the core drops them */
 static void
@@ -1025,6 +1061,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_negative_unregistered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_to_etr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proxy_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_malformed_locator, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolution_via_backend, setup, teardown),
 	};
 
