@@ -153,7 +153,7 @@ da_records(struct rbuf recs, unsigned n, int referral)
 	struct lisp_rloc	 rl;
 	struct lisp_ref_sig	 sg;
 	struct rbuf		 rls, sigs;
-	unsigned		 i, k;
+	unsigned		 i, k, bad;
 	int			 e;
 	const char		*err;
 
@@ -165,14 +165,21 @@ da_records(struct rbuf recs, unsigned n, int referral)
 		if ((err = da_addr(&r.eid, 0)) != NULL)
 			return err;
 		rls = r.rlocs;
+		bad = 0;
 		for (k = 0; k < r.nrlocs; k++) {
-			if (rloc_next(&rls, &rl) != 1)
+			if (rloc_next_all(&rls, &rl) != 1)
 				return "rloc iterator failed after decode";
+			if (rl.malformed) {	/* kept opaque, skipped by rloc_next */
+				bad++;
+				continue;
+			}
 			if ((err = da_addr(&rl.addr, 0)) != NULL)
 				return err;
 		}
-		if (rloc_next(&rls, &rl) != 0)
+		if (rloc_next_all(&rls, &rl) != 0)
 			return "rloc list longer than its count";
+		if (bad != r.nbad)
+			return "malformed locators miscounted";
 		sigs = r.sigs;
 		for (k = 0; k < r.sigcnt; k++)
 			if (ref_sig_next(&sigs, &sg) != 1)
