@@ -262,6 +262,7 @@ run "$(X hostA) ping -6 -c2 -W2 2001:db8:2::10; $(X hostA) ping -c2 -W2 198.18.2
 cap_stop x
 show_cap x 'lisp-data'
 
+[ -n "$SEED_ONLY" ] || [ ! -x scripts/demo-ddt.sh ] || scripts/demo-ddt.sh "$BUILD"
 step "the lab keeps running"
 say "explore:   $(C lisp1) show map-cache"
 say "           $(C lisp2) show database"

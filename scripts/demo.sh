@@ -22,6 +22,7 @@ down() {
 	rm -f /run/locid-lisp1.sock /run/locid-lisp2.sock /run/locid-mapserver.sock
 	# the story's continuation (PxTR, dual stack) when it ran
 	[ -x scripts/demo-pxtr.sh ] && scripts/demo-pxtr.sh down >/dev/null 2>&1
+	[ -x scripts/demo-ddt.sh ] && scripts/demo-ddt.sh down >/dev/null 2>&1	# DDT, pub/sub
 	return 0
 }
 
