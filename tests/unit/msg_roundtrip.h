@@ -34,7 +34,7 @@ rt_records_encode(struct wbuf *w, struct rbuf recs)
 	while (record_next(&recs, &r) == 1) {
 		record_encode(w, &r);
 		rls = r.rlocs;
-		while (rloc_next(&rls, &rl) == 1)
+		while (rloc_next_all(&rls, &rl) == 1)
 			rloc_encode(w, &rl);
 	}
 }
@@ -63,8 +63,8 @@ rt_records_same(struct rbuf a, struct rbuf b)
 		pa = ra.rlocs;
 		pb = rb.rlocs;
 		for (;;) {
-			fa = rloc_next(&pa, &la);
-			fb = rloc_next(&pb, &lb);
+			fa = rloc_next_all(&pa, &la);
+			fb = rloc_next_all(&pb, &lb);
 			if (fa != fb)
 				return "rloc list";
 			if (fa != 1)
@@ -277,7 +277,7 @@ rt_map_referral_encode(const struct lisp_map_referral *mr, uint8_t *out,
 	while (referral_record_next(&recs, &rec) == 1) {
 		record_encode(&w, &rec);
 		rlocs = rec.rlocs;
-		while (rloc_next(&rlocs, &rl) == 1)
+		while (rloc_next_all(&rlocs, &rl) == 1)
 			rloc_encode(&w, &rl);
 		sigs = rec.sigs;
 		while (ref_sig_next(&sigs, &sg) == 1)
