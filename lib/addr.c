@@ -24,10 +24,18 @@ fail(const char **why, const char *reason)
 	return -1;
 }
 
-/* the LCAF after its AFI: header and payload; fills a (afi already set) */
+static int	addr_decode_at(struct rbuf *, struct lisp_addr *, int,
+		    const char **, int *);
+static int	lcaf_body_decode(struct rbuf body, struct lisp_addr *a, int depth,
+		    const char **why, uint8_t type, uint8_t flags, uint8_t rsvd2);
+
+/* the LCAF after its AFI: header and payload; fills a (afi already set).
+ * framed != NULL: a body that does not decode after a header and Length
+ * that fit sets *framed, leaves a holding the LCAF opaquely (known 0) and
+ * b past it; still -1 */
 static int
 addr_decode_lcaf(struct rbuf *b, struct lisp_addr *a, int depth,
-    const char **why)
+    const char **why, int *framed)
 {
 	struct rbuf body;
 	uint8_t rsvd1, flags, type, rsvd2;
@@ -39,7 +47,25 @@ addr_decode_lcaf(struct rbuf *b, struct lisp_addr *a, int depth,
 		return fail(why, "short LCAF header");
 	if (rbuf_sub(b, len, &body) == -1)
 		return fail(why, "LCAF length exceeds data");
+	if (lcaf_body_decode(body, a, depth, why, type, flags, rsvd2) == 0)
+		return 0;
+	if (framed != NULL) {
+		memset(a, 0, sizeof(*a));
+		a->afi = AFI_LCAF;
+		a->lcaf_type = type;
+		a->lcaf_flags = flags;
+		a->lcaf_rsvd2 = rsvd2;
+		a->body = body.p;
+		a->body_len = len;
+		*framed = 1;
+	}
+	return -1;
+}
 
+static int
+lcaf_body_decode(struct rbuf body, struct lisp_addr *a, int depth,
+    const char **why, uint8_t type, uint8_t flags, uint8_t rsvd2)
+{
 	if (type == LCAF_IID) {
 		uint32_t iid;
 
@@ -63,7 +89,7 @@ addr_decode_lcaf(struct rbuf *b, struct lisp_addr *a, int depth,
 	a->lcaf_flags = flags;
 	a->lcaf_rsvd2 = rsvd2;
 	a->body = body.p;
-	a->body_len = len;
+	a->body_len = (uint16_t)body.len;
 	if (lcaf_type_known(type)) {
 		if (lcaf_validate(type, rsvd2, body.p, body.len, depth,
 		    why) == -1) {
@@ -79,6 +105,23 @@ addr_decode_lcaf(struct rbuf *b, struct lisp_addr *a, int depth,
 
 int
 addr_decode(struct rbuf *b, struct lisp_addr *a, int depth, const char **why)
+{
+	return addr_decode_at(b, a, depth, why, NULL);
+}
+
+int
+addr_decode_framed(struct rbuf *b, struct lisp_addr *a, const char **why)
+{
+	int framed = 0;
+
+	if (addr_decode_at(b, a, 0, why, &framed) == 0)
+		return 0;
+	return framed ? 1 : -1;
+}
+
+static int
+addr_decode_at(struct rbuf *b, struct lisp_addr *a, int depth, const char **why,
+    int *framed)
 {
 	struct rbuf c = *b;
 	uint16_t afi;
@@ -120,8 +163,11 @@ addr_decode(struct rbuf *b, struct lisp_addr *a, int depth, const char **why)
 		(void)rbuf_skip(&c, a->body_len);
 		break;
 	case AFI_LCAF:
-		if (addr_decode_lcaf(&c, a, depth, why) == -1)
+		if (addr_decode_lcaf(&c, a, depth, why, framed) == -1) {
+			if (framed != NULL && *framed)
+				*b = c;
 			return -1;
+		}
 		break;
 	default:
 		/* afi stays set so a caller can report the number */

@@ -64,6 +64,11 @@ struct lisp_addr {
  * unknown AFIs are refused; an LCAF of unknown type is carried opaquely
  * (known = 0). */
 int	addr_decode(struct rbuf *, struct lisp_addr *, int depth, const char **why);
+/* addr_decode at depth 0, and 1 for an LCAF whose header and Length fit
+ * but whose body does not decode: *a holds it opaquely (known 0), the
+ * cursor is past it and *why says what is wrong (a locator a peer's
+ * layout broke); -1 when the framing itself is broken */
+int	addr_decode_framed(struct rbuf *, struct lisp_addr *, const char **why);
 /* encode; sets w->err on overflow */
 void	addr_encode(struct wbuf *, const struct lisp_addr *);
 /* octets addr_encode will write */

@@ -3,7 +3,6 @@
  * once by the message decoder and then walked without allocation. */
 #include <string.h>
 
-#include "lcaf.h"
 #include "msg.h"
 
 #define RLOC_MIN	8	/* fixed part + Loc-AFI */
@@ -20,41 +19,13 @@ addr_fail(struct msg_err *err, const char *w, const struct lisp_addr *a)
 	return msg_err_set(err, w, 0, 0);
 }
 
-/* the locator address at c did not decode: when it is an LCAF of a known
- * type whose header and Length fit, take it whole as a malformed locator
- * (0, c advanced past it); anything else breaks the framing (-1) */
-static int
-rloc_malformed_lcaf(struct rbuf *c, struct lisp_rloc *rl, const char *w)
-{
-	struct rbuf	d = *c, body;
-	uint16_t	afi, len;
-	uint8_t		rsvd1, flags, type, rsvd2;
-
-	if (rbuf_u16(&d, &afi) == -1 || afi != AFI_LCAF ||
-	    rbuf_u8(&d, &rsvd1) == -1 || rbuf_u8(&d, &flags) == -1 ||
-	    rbuf_u8(&d, &type) == -1 || rbuf_u8(&d, &rsvd2) == -1 ||
-	    rbuf_u16(&d, &len) == -1 || rbuf_sub(&d, len, &body) == -1 ||
-	    !(lcaf_type_known(type) || type == LCAF_IID))
-		return -1;
-	memset(&rl->addr, 0, sizeof(rl->addr));
-	rl->addr.afi = AFI_LCAF;
-	rl->addr.lcaf_type = type;
-	rl->addr.lcaf_flags = flags;
-	rl->addr.lcaf_rsvd2 = rsvd2;
-	rl->addr.body = body.p;
-	rl->addr.body_len = len;
-	rl->malformed = 1;
-	rl->why = w;
-	*c = d;
-	return 0;
-}
-
 static int
 rloc_decode_at(struct rbuf *b, struct lisp_rloc *rl, unsigned rec, unsigned idx,
     struct msg_err *err)
 {
 	struct rbuf c = *b;
 	const char *w = "";
+	int rc;
 
 	rl->malformed = 0;
 	rl->why = NULL;
@@ -66,8 +37,9 @@ rloc_decode_at(struct rbuf *b, struct lisp_rloc *rl, unsigned rec, unsigned idx,
 		rbuf_u8(&c, &rl->mpriority);
 		rbuf_u8(&c, &rl->mweight);
 		rbuf_u16(&c, &rl->flags);
-		if (addr_decode(&c, &rl->addr, 0, &w) == 0 ||
-		    rloc_malformed_lcaf(&c, rl, w) == 0) {
+		if ((rc = addr_decode_framed(&c, &rl->addr, &w)) >= 0) {
+			rl->malformed = (uint8_t)rc;
+			rl->why = rc ? w : NULL;
 			*b = c;
 			return 0;
 		}
