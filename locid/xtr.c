@@ -521,6 +521,15 @@ dataplane_open(struct xtr *x)
 	sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter", x->tun_name, "0");
 	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", x->tun_name, "1");
 	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", x->tun_name, "0");
+	/* an RTR routes what it decapsulates back into the TUN to
+	 * re-encapsulate it: in and out the same interface, which the kernel
+	 * answers with an ICMP redirect to the inner source unless sending
+	 * them is off both for the interface and for "all" (an interface's
+	 * own setting still rules the others) */
+	if (c->rtr) {
+		sysctl_set("/proc/sys/net/ipv4/conf/%s/send_redirects", x->tun_name, "0");
+		sysctl_set("/proc/sys/net/ipv4/conf/%s/send_redirects", "all", "0");
+	}
 	xtr_policy(x);
 	if (dataplane_choose(x) == -1)
 		return -1;

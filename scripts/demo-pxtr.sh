@@ -263,6 +263,7 @@ cap_stop x
 show_cap x 'lisp-data'
 
 [ -n "$SEED_ONLY" ] || [ ! -x scripts/demo-ddt.sh ] || scripts/demo-ddt.sh "$BUILD"
+[ -n "$SEED_ONLY" ] || [ ! -x scripts/demo-nat.sh ] || scripts/demo-nat.sh "$BUILD"
 step "the lab keeps running"
 say "explore:   $(C lisp1) show map-cache"
 say "           $(C lisp2) show database"

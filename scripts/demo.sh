@@ -23,6 +23,7 @@ down() {
 	# the story's continuation (PxTR, dual stack) when it ran
 	[ -x scripts/demo-pxtr.sh ] && scripts/demo-pxtr.sh down >/dev/null 2>&1
 	[ -x scripts/demo-ddt.sh ] && scripts/demo-ddt.sh down >/dev/null 2>&1	# DDT, pub/sub
+	[ -x scripts/demo-nat.sh ] && scripts/demo-nat.sh down >/dev/null 2>&1	# NAT traversal
 	return 0
 }
 

@@ -162,6 +162,9 @@ n=$(tshark -r "$T/rtrdata.pcap" -d "udp.port==$dport,lisp-data" \
 [ "$n" -ge 4 ] || fail "echo requests to hostA through the binding: $n"
 n=$(tshark -r "$T/rtrdata.pcap" -Y "ip.src == 203.0.113.1 && udp.dstport == 4341 && icmp.type == 8" 2>/dev/null | wc -l)
 [ "$n" -ge 4 ] || fail "echo requests from hostA to the rtr: $n"
+# re-encapsulating goes back out the TUN it came in by: no ICMP redirect
+n=$(tshark -r "$T/rtrdata.pcap" -Y "icmp.type == 5" 2>/dev/null | wc -l)
+[ "$n" -eq 0 ] || fail "the rtr sent $n icmp redirects"
 ctlq xtrB "$T/xtrB.sock" '.[] | select(.eid_prefix == "198.18.1.0/24") |
     .locators | map(.address) == ["203.0.113.9"]' show map-cache || fail "xtrB's mapping of hostA: $(ctl xtrB "$T/xtrB.sock" --json show map-cache)"
 # xtrB probes the RTR's locator for hostA's EID: the RTR answers for it
