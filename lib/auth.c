@@ -40,10 +40,11 @@ auth_len(unsigned alg)
 	return (int)full;
 }
 
-int
-auth_compute(unsigned alg, const void *key, size_t keylen,
-    const uint8_t *msg, size_t len, size_t auth_off, size_t alen,
-    uint8_t *out)
+/* the MAC of msg with zlen octets at auth_off fed as zeros, alen octets
+ * of it into out */
+static int
+auth_hmac(unsigned alg, const void *key, size_t keylen, const uint8_t *msg,
+    size_t len, size_t auth_off, size_t zlen, size_t alen, uint8_t *out)
 {
 	static const uint8_t zeros[AUTH_MAX_LEN];
 	uint8_t mac[EVP_MAX_MD_SIZE];
@@ -58,7 +59,7 @@ auth_compute(unsigned alg, const void *key, size_t keylen,
 		return -1;
 	if (alen != full && alen != trunc)
 		return -1;
-	if (auth_off > len || len - auth_off < alen)
+	if (auth_off > len || len - auth_off < zlen)
 		return -1;
 	if (key == NULL)
 		key = "";		/* EVP_MAC_init wants a pointer even for "" */
@@ -72,8 +73,8 @@ auth_compute(unsigned alg, const void *key, size_t keylen,
 	params[1] = OSSL_PARAM_construct_end();
 	if (!EVP_MAC_init(ctx, key, keylen, params) ||
 	    !EVP_MAC_update(ctx, msg, auth_off) ||
-	    !EVP_MAC_update(ctx, zeros, alen) ||
-	    !EVP_MAC_update(ctx, msg + auth_off + alen, len - auth_off - alen) ||
+	    !EVP_MAC_update(ctx, zeros, zlen) ||
+	    !EVP_MAC_update(ctx, msg + auth_off + zlen, len - auth_off - zlen) ||
 	    !EVP_MAC_final(ctx, mac, &maclen, sizeof(mac)) || maclen != full)
 		goto done;
 	memcpy(out, mac, alen);
@@ -83,6 +84,21 @@ done:
 	EVP_MAC_CTX_free(ctx);
 	EVP_MAC_free(m);
 	return rv;
+}
+
+int
+auth_compute(unsigned alg, const void *key, size_t keylen,
+    const uint8_t *msg, size_t len, size_t auth_off, size_t alen,
+    uint8_t *out)
+{
+	return auth_hmac(alg, key, keylen, msg, len, auth_off, alen, alen, out);
+}
+
+int
+auth_mac(unsigned alg, const void *key, size_t keylen, const uint8_t *msg,
+    size_t len, size_t alen, uint8_t *out)
+{
+	return auth_hmac(alg, key, keylen, msg, len, 0, 0, alen, out);
 }
 
 int

@@ -18,6 +18,11 @@ int	auth_compute(unsigned alg, const void *key, size_t keylen,
 	    const uint8_t *msg, size_t len, size_t auth_off, size_t auth_len,
 	    uint8_t *out);
 
+/* the MAC of all of msg (nothing zeroed), alen octets of it (the whole
+ * output or its truncation) into out */
+int	auth_mac(unsigned alg, const void *key, size_t keylen, const uint8_t *msg,
+	    size_t len, size_t alen, uint8_t *out);
+
 /* sign in place: msg is writable, its auth field is overwritten */
 int	auth_sign(unsigned alg, const void *key, size_t keylen, uint8_t *msg,
 	    size_t len, size_t auth_off, size_t auth_len);

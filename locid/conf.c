@@ -80,6 +80,7 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->petrs);
 	TAILQ_INIT(&c->nat_rtrs);
 	c->info_interval = 15;
+	c->ms_rtr_auth = MSRTR_AUTH_ON;
 	TAILQ_INIT(&c->pitr_prefixes);
 	TAILQ_INIT(&c->petr_prefixes);
 	TAILQ_INIT(&c->ddt_roots);
@@ -126,6 +127,7 @@ conf_free(struct conf *c)
 	struct conf_site *s;
 	struct conf_mapping *m;
 	struct conf_map_server *ms;
+	struct conf_nat_rtr *nr;
 	int i;
 
 	if (c == NULL)
@@ -160,7 +162,11 @@ conf_free(struct conf *c)
 		free(c->lskeys[i].secret);
 	ENTRIES_FREE(&c->map_resolvers, conf_peer);
 	ENTRIES_FREE(&c->petrs, conf_peer);
-	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
+	while ((nr = TAILQ_FIRST(&c->nat_rtrs)) != NULL) {
+		TAILQ_REMOVE(&c->nat_rtrs, nr, entry);
+		free(nr->key.secret);
+		free(nr);
+	}
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->ddt_roots, conf_peer);
@@ -1295,19 +1301,57 @@ out:
 /* the RTRs a Map-Server names in its Info-Replies: at most as many as
  * one NAT-Traversal LCAF carries */
 void
-conf_nat_rtr(struct parse_ctx *ctx, int line, char *s)
+conf_nat_rtr(struct parse_ctx *ctx, int line, char *s, int has_key,
+    uint64_t id, char *alg, char *secret)
 {
-	struct conf_peer	*p;
+	struct conf_nat_rtr	*p, *o;
+	struct lisp_addr	 a;
+	struct conf_key		 k;
 	int			 n = 0;
 
-	TAILQ_FOREACH(p, &ctx->conf->nat_rtrs, entry)
+	memset(&k, 0, sizeof(k));
+	if (has_key && key_make(ctx, line, id, alg, secret, &k) == -1)
+		goto out;
+	TAILQ_FOREACH(o, &ctx->conf->nat_rtrs, entry)
 		n++;
 	if (n == NAT_RTR_MAX) {
 		conf_error(ctx, line, "more than %d nat-rtr", NAT_RTR_MAX);
-		free(s);
-		return;
+		goto out;
 	}
-	conf_peer(ctx, line, "nat-rtr", &ctx->conf->nat_rtrs, s);
+	if (conf_toplevel(ctx, line, "nat-rtr") == -1 ||
+	    rloc_parse(ctx, line, "nat-rtr", s, &a) == -1)
+		goto out;
+	TAILQ_FOREACH(o, &ctx->conf->nat_rtrs, entry)
+		if (addr_equal(&o->addr, &a)) {
+			conf_error(ctx, line, "nat-rtr %s given twice", s);
+			goto out;
+		}
+	if ((p = entry_alloc(ctx, line, sizeof(*p))) == NULL)
+		goto out;
+	p->addr = a;
+	p->key = k;
+	p->line = line;
+	k.secret = NULL;
+	TAILQ_INSERT_TAIL(&ctx->conf->nat_rtrs, p, entry);
+out:
+	free(k.secret);
+	free(s);
+}
+
+void
+conf_ms_rtr_auth(struct parse_ctx *ctx, int line, char *s)
+{
+	if (conf_toplevel(ctx, line, "ms-rtr-auth") == 0) {
+		if (strcmp(s, "off") == 0)
+			ctx->conf->ms_rtr_auth = MSRTR_AUTH_OFF;
+		else if (strcmp(s, "on") == 0)
+			ctx->conf->ms_rtr_auth = MSRTR_AUTH_ON;
+		else if (strcmp(s, "required") == 0)
+			ctx->conf->ms_rtr_auth = MSRTR_AUTH_REQUIRED;
+		else
+			conf_error(ctx, line, "ms-rtr-auth must be off, on or required");
+	}
+	free(s);
 }
 
 void
@@ -1359,6 +1403,16 @@ role_check(struct parse_ctx *ctx, int role, int line)
 	case ROLE_MS:
 		if (TAILQ_EMPTY(&c->sites))
 			conf_error(ctx, line, "role map-server needs a site");
+		if (c->ms_rtr_auth == MSRTR_AUTH_REQUIRED) {
+			struct conf_nat_rtr	*nr;
+			char			 a[ADDR_STRLEN];
+
+			TAILQ_FOREACH(nr, &c->nat_rtrs, entry)
+				if (nr->key.secret == NULL)
+					conf_error(ctx, nr->line, "ms-rtr-auth required: "
+					    "nat-rtr %s has no key",
+					    addr_fmt(&nr->addr, a, sizeof(a)));
+		}
 		break;
 	case ROLE_MR:
 		if (!c->map_server && TAILQ_EMPTY(&c->ms_routes) &&

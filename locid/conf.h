@@ -25,6 +25,12 @@ enum decap_check {
 #define LISPSEC_ON		1	/* ask, verify signed answers, take unsigned ones */
 #define LISPSEC_REQUIRED	2	/* refuse unsigned answers */
 
+/* MS-RTR authentication (NAT draft §4.4, §6) between a Map-Server and an
+ * RTR that share a key */
+#define MSRTR_AUTH_OFF		0	/* neither sent nor checked */
+#define MSRTR_AUTH_ON		1	/* sent, checked when present */
+#define MSRTR_AUTH_REQUIRED	2	/* sent, and refused without it */
+
 struct conf_key {
 	uint8_t		 key_id;
 	uint8_t		 alg;		/* ALG_HMAC_SHA1_96 / ALG_HMAC_SHA256_128 */
@@ -81,6 +87,16 @@ struct conf_map_server {
 	TAILQ_ENTRY(conf_map_server) entry;
 };
 TAILQ_HEAD(conf_map_servers, conf_map_server);
+
+/* MS: an RTR that relays Map-Registers, and the key it shares with us
+ * (key.secret NULL: none; NAT draft §6) */
+struct conf_nat_rtr {
+	struct lisp_addr addr;
+	struct conf_key	 key;
+	int		 line;		/* for ms-rtr-auth required's check */
+	TAILQ_ENTRY(conf_nat_rtr) entry;
+};
+TAILQ_HEAD(conf_nat_rtrs, conf_nat_rtr);
 
 /* ITR / MR: an address to send Map-Requests to */
 struct conf_peer {
@@ -197,7 +213,8 @@ struct conf {
 	int		 has_xtr_id;
 	uint64_t	 site_id;
 	/* NAT traversal (draft-ermagan-lisp-nat-traversal) */
-	struct conf_peers nat_rtrs;		/* MS: RTRs named in Info-Replies */
+	struct conf_nat_rtrs nat_rtrs;		/* MS: RTRs named in Info-Replies */
+	int		 ms_rtr_auth;		/* MSRTR_AUTH_OFF / _ON / _REQUIRED */
 	int		 info_unauth;		/* MS: answer unauthenticated Info-Requests */
 	int		 nat_traversal;		/* ETR: detect NAT by Info-Request */
 	uint32_t	 info_interval;		/* ETR: s between Info-Requests, 15 */

@@ -107,7 +107,9 @@ void	 conf_map_server(struct parse_ctx *, int, char *, uint64_t, char *,
 void	 conf_xtr_id(struct parse_ctx *, int, char *);
 void	 conf_peer(struct parse_ctx *, int, const char *, struct conf_peers *,
 	    char *);
-void	 conf_nat_rtr(struct parse_ctx *, int, char *);
+void	 conf_nat_rtr(struct parse_ctx *, int, char *, int, uint64_t, char *,
+	    char *);
+void	 conf_ms_rtr_auth(struct parse_ctx *, int, char *);
 void	 conf_tun(struct parse_ctx *, int, char *, int, uint64_t);
 void	 conf_prefix_list(struct parse_ctx *, int, const char *,
 	    struct conf_prefixes *, char *);

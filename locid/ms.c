@@ -11,7 +11,9 @@
 #include "auth.h"
 #include "ddt.h"
 #include "locid.h"
+#include "lispsec.h"
 #include "lsec.h"
+#include "msrtr.h"
 #include "msmr.h"
 #include "pubsub.h"
 #include "replay.h"
@@ -67,6 +69,8 @@ static const char *const refusal_name[REF_MAX] = {
 	X(MS_DROP_NOTIFY_ACK_UNSOLICITED, "map-notify-ack: unsolicited") \
 	X(MS_DROP_REPLY_TOO_LARGE, "map-reply: too large") \
 	X(MS_DROP_ECM_REGISTER_NOT_FROM_RTR, "map-register: ecm not from a nat-rtr") \
+	X(MS_DROP_RELAY_WITHOUT_MSRTR_AUTH, "map-register: relayed without ms-rtr auth data") \
+	X(MS_DROP_RELAY_MSRTR_AUTH_INVALID, "map-register: relayed with invalid ms-rtr auth data") \
 	X(MS_DROP_DDT_RATE_LIMIT, "ddt map-request: rate limit") \
 	X(MS_DROP_DDT_ITR_RATE_LIMIT, "ddt map-request: rate limit towards the itr-rloc") \
 	X(MS_DROP_MALFORMED_LOCATOR, "map-register: malformed lcaf locator skipped")
@@ -828,6 +832,20 @@ rloc_allowed(const struct conf_site *cs, const struct lisp_record *rec)
 	return 1;
 }
 
+/* the nat-rtr a packet came from, NULL if none */
+static const struct conf_nat_rtr *
+nat_rtr_of(const struct ms *ms, const struct pkt *p)
+{
+	const struct conf_nat_rtr	*r;
+	struct lisp_addr		 src;
+
+	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+	TAILQ_FOREACH(r, &ms->l->conf->nat_rtrs, entry)
+		if (addr_equal(&r->addr, &src))
+			return r;
+	return NULL;
+}
+
 /* the Map-Notify goes back to the sender; for a Map-Register an RTR
  * relayed in an ECM (NAT draft §5.2), in an ECM with R set, from the
  * inner destination to the inner source, for the RTR to pass on */
@@ -840,6 +858,9 @@ send_notify(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct wbuf			 ew;
 	struct wbuf			 w;
 	struct lisp_map_register	 n;
+	const struct conf_nat_rtr	*r;
+	uint8_t				 ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
+	size_t				 adlen, len;
 	int				 alen = auth_len(key->alg);
 
 	if (alen < 0)
@@ -880,7 +901,20 @@ send_notify(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 		ms->drops[MS_DROP_NOTIFY_TOO_LARGE]++;
 		return;
 	}
-	locid_send(ms->l, (const struct sockaddr *)&p->src, ebuf, ew.len);
+	len = ew.len;
+	/* with a key shared with the RTR: S and the MS-RTR authentication
+	 * data over the Map-Notify (NAT draft §4.4) */
+	if ((r = nat_rtr_of(ms, p)) != NULL && r->key.secret != NULL &&
+	    ms->l->conf->ms_rtr_auth != MSRTR_AUTH_OFF) {
+		adlen = msrtr_ad_build(ad, sizeof(ad), r->key.key_id, r->key.alg,
+		    r->key.secret, strlen(r->key.secret), buf, w.len);
+		if (adlen == 0 || (len = ls_ecm_insert_ad(ebuf, ew.len,
+		    sizeof(ebuf), ad, adlen)) == 0) {
+			ms->drops[MS_DROP_NOTIFY_SIGNING_FAILED]++;
+			return;
+		}
+	}
+	locid_send(ms->l, (const struct sockaddr *)&p->src, ebuf, len);
 }
 
 /* with the site's keyed MAC, or the secret when that could not be made */
@@ -2039,27 +2073,55 @@ ms_rx_register(void *o, const struct msg_in *m)
 }
 
 /* a Map-Register relayed by an RTR (ECM with N): only from a nat-rtr */
+/* the MS-RTR authentication data of a Map-Register an RTR relayed, when
+ * we share a key with it: checked when present (ms-rtr-auth on), and
+ * required (ms-rtr-auth required); 0 refused */
+static int
+relay_auth_ok(struct ms *ms, const struct msg_in *m, const struct conf_nat_rtr *r)
+{
+	const struct lisp_ecm	*ecm = m->ecm;
+	struct msrtr_ad		 ad;
+	const char		*why = "invalid mac";
+	char			 s[80];
+	enum ms_drop		 d;
+
+	if (r->key.secret == NULL || ms->l->conf->ms_rtr_auth == MSRTR_AUTH_OFF)
+		return 1;
+	if (!(ecm->flags & ECM_S) || ecm->sec.len == 0) {
+		if (ms->l->conf->ms_rtr_auth != MSRTR_AUTH_REQUIRED)
+			return 1;
+		d = MS_DROP_RELAY_WITHOUT_MSRTR_AUTH;
+		why = "no ms-rtr auth data (ms-rtr-auth required)";
+	} else if (msrtr_ad_decode(&ecm->sec, &ad, &why) == 0 &&
+	    msrtr_ad_verify(&ad, r->key.key_id, r->key.alg, r->key.secret,
+	    strlen(r->key.secret), ecm->inner.p, ecm->inner.len) == 1)
+		return 1;
+	else
+		d = MS_DROP_RELAY_MSRTR_AUTH_INVALID;
+	ms->drops[d]++;
+	log_limited(&ms->logrl, "relayed map-register from %s dropped: %s",
+	    sa_fmt((const struct sockaddr *)&m->pkt->src, s, sizeof(s)), why);
+	return 0;
+}
+
 static int
 ms_rx_ecm_register(void *o, const struct msg_in *m)
 {
-	struct ms		*ms = o;
-	struct conf_peer	*r;
-	struct lisp_addr	 src;
-	char			 s[80];
+	struct ms			*ms = o;
+	const struct conf_nat_rtr	*r;
+	char				 s[80];
 
 	if (!(m->ecm->flags & ECM_N))
 		return 0;	/* for an RTR to relay */
-	addr_from_sockaddr(&src, (const struct sockaddr *)&m->pkt->src, NULL);
-	TAILQ_FOREACH(r, &ms->l->conf->nat_rtrs, entry)
-		if (addr_equal(&r->addr, &src))
-			break;
-	if (r == NULL) {
+	if ((r = nat_rtr_of(ms, m->pkt)) == NULL) {
 		ms->drops[MS_DROP_ECM_REGISTER_NOT_FROM_RTR]++;
 		log_limited(&ms->logrl, "ecm'd map-register from %s dropped: not "
 		    "relayed by a nat-rtr", sa_fmt((const struct sockaddr *)&m->pkt->src,
 		    s, sizeof(s)));
 		return 1;
 	}
+	if (!relay_auth_ok(ms, m, r))
+		return 1;
 	ms_register_in(ms, m->pkt, m->ecm, m->reg);
 	return 1;
 }

@@ -148,7 +148,7 @@ nat_lcaf(struct natms *n, const struct pkt *p, uint8_t *buf, size_t cap,
     struct lisp_addr *out)
 {
 	struct lcaf_nat		 nat;
-	struct conf_peer	*r;
+	struct conf_nat_rtr	*r;
 	struct wbuf		 w;
 	struct rbuf		 b;
 	const char		*why;

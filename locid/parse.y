@@ -102,6 +102,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token LISPSEC        "lisp-sec"
 %token LISPSECKEY     "lisp-sec-key"
 %token NATRTR         "nat-rtr"
+%token MSRTRAUTH      "ms-rtr-auth"
 %token NATTRAVERSAL   "nat-traversal"
 %token INFOINTERVAL   "info-request-interval"
 %token INFOUNAUTH     "info-request-unauthenticated"
@@ -333,7 +334,11 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		conf_prefix_list(ctx, @1.first_line, "petr-prefix",
 		    &ctx->conf->petr_prefixes, $2);
 	}
-	| NATRTR WORD		{ conf_nat_rtr(ctx, @1.first_line, $2); }
+	| NATRTR WORD		{ conf_nat_rtr(ctx, @1.first_line, $2, 0, 0, NULL, NULL); }
+	| NATRTR WORD KEY NUMBER WORD STRING {
+		conf_nat_rtr(ctx, @1.first_line, $2, 1, $4, $5, $6);
+	}
+	| MSRTRAUTH WORD	{ conf_ms_rtr_auth(ctx, @1.first_line, $2); }
 	| NATTRAVERSAL WORD {
 		conf_yesno(ctx, @1.first_line, "nat-traversal", $2,
 		    &ctx->conf->nat_traversal);

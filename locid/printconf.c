@@ -324,13 +324,27 @@ print_ddt(FILE *f, const struct conf *c)
 /* NAT traversal: printed only when something is set, so that configs
  * without it print as before */
 static void
-print_nat(FILE *f, const struct conf *c)
+print_nat(FILE *f, const struct conf *c, int redact)
 {
+	const struct conf_nat_rtr *r;
+	char a[ADDR_STRLEN];
+
 	if (TAILQ_EMPTY(&c->nat_rtrs) && !c->info_unauth &&
-	    !c->nat_traversal && c->info_interval == 15)
+	    !c->nat_traversal && c->info_interval == 15 &&
+	    c->ms_rtr_auth == MSRTR_AUTH_ON)
 		return;
 	fputc('\n', f);
-	print_peers(f, "nat-rtr", &c->nat_rtrs);
+	TAILQ_FOREACH(r, &c->nat_rtrs, entry) {
+		fprintf(f, "nat-rtr %s", addr_fmt(&r->addr, a, sizeof(a)));
+		if (r->key.secret != NULL) {
+			fputc(' ', f);
+			print_key(f, &r->key, redact);
+		}
+		fputc('\n', f);
+	}
+	if (c->ms_rtr_auth != MSRTR_AUTH_ON)
+		fprintf(f, "ms-rtr-auth %s\n", c->ms_rtr_auth == MSRTR_AUTH_OFF ?
+		    "off" : "required");
 	if (c->info_unauth)
 		fputs("info-request-unauthenticated yes\n", f);
 	if (c->nat_traversal)
@@ -382,5 +396,5 @@ print_conf(FILE *f, const struct conf *c, int redact)
 	}
 	if (c->subscriptions_max != 10000)
 		fprintf(f, "subscriptions-max %u\n", c->subscriptions_max);
-	print_nat(f, c);
+	print_nat(f, c, redact);
 }

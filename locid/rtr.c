@@ -13,13 +13,22 @@
  * same nonce and xTR-ID comes back, and it lapses registration-ttl after
  * the last verified one. a spoofed Map-Register therefore changes nothing
  * a Map-Server did not accept. the relay goes only to configured
- * map-servers and is the size of what came in; the table is bounded. */
+ * map-servers and is the size of what came in (plus the MS-RTR
+ * authentication data); the table is bounded.
+ *
+ * MS-RTR authentication (§4.4, §6; ms-rtr-auth): with the key of the
+ * map-server line the relay carries S and an AD of type 2 over the
+ * Map-Register, and a Map-Notify's AD is checked before its nonce;
+ * required refuses a Map-Notify without one. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "lcaf.h"
+#include "lispsec.h"
 #include "locid.h"
+#include "msrtr.h"
 #include "sockaddr.h"
 
 #define RTR_XTRS_MAX	1024
@@ -39,6 +48,8 @@
 	X(RTR_DROP_NOTIFY_WITHOUT_XTR_ID, "rtr: map-notify without xtr-id") \
 	X(RTR_DROP_NOTIFY_UNKNOWN_XTR, "rtr: map-notify for an unknown xtr") \
 	X(RTR_DROP_NOTIFY_NONCE_MISMATCH, "rtr: map-notify nonce mismatch") \
+	X(RTR_DROP_NOTIFY_WITHOUT_MSRTR_AUTH, "rtr: map-notify without ms-rtr auth data") \
+	X(RTR_DROP_NOTIFY_MSRTR_AUTH_INVALID, "rtr: map-notify with invalid ms-rtr auth data") \
 	X(RTR_DROP_NOTIFY_ENCODE_FAILED, "rtr: data-map-notify encode failed") \
 	X(RTR_DROP_PROBE_RATE_LIMIT, "rtr: rloc-probe reply rate limit") \
 	X(RTR_DROP_PROBE_NO_ITR_RLOC, "rtr: rloc-probe without usable itr-rloc")
@@ -79,21 +90,21 @@ struct rtr {
 	struct locid	*l;
 	struct rtr_xtr	*xtrs;
 	int		 nxtrs;
-	uint64_t	 relayed, notified, probe_replies;
+	uint64_t	 relayed, notified, notified_auth, probe_replies;
 	struct ratelimit probe_rl;	/* RLOC-probe replies, in all */
 	uint64_t	 drops[RTR_DROP__N];
 	struct ratelimit logrl;
 };
 
-static int
+static const struct conf_map_server *
 ms_known(struct rtr *r, const struct lisp_addr *a)
 {
-	struct conf_map_server *m;
+	const struct conf_map_server *m;
 
 	TAILQ_FOREACH(m, &r->l->conf->map_servers, entry)
 		if (addr_equal(&m->addr, a))
-			return 1;
-	return 0;
+			return m;
+	return NULL;
 }
 
 static struct rtr_xtr *
@@ -226,13 +237,15 @@ static int
 rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *reg)
 {
+	const struct conf_map_server *ms;
 	struct rtr_xtr		*x;
 	struct rtr_pend		*pd;
 	struct rbuf		 recs = reg->records;
 	struct lisp_record	 rec;
 	struct sockaddr_storage	 ss;
-	uint8_t			 buf[RTR_PKT_MAX];
+	uint8_t			 buf[RTR_PKT_MAX], ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
 	struct wbuf		 w;
+	size_t			 len, adlen;
 
 	if (ecm->flags & ECM_N)
 		return 0;		/* relayed: for a Map-Server */
@@ -240,7 +253,7 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 		refuse(r, p, RTR_DROP_REGISTER_WITHOUT_R);
 		return 1;
 	}
-	if (!ms_known(r, &ecm->dst)) {
+	if ((ms = ms_known(r, &ecm->dst)) == NULL) {
 		refuse(r, p, RTR_DROP_REGISTER_UNKNOWN_MAP_SERVER);
 		return 1;
 	}
@@ -273,16 +286,24 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	x->registers++;
 	xtr_arm(x);
 
-	/* the same inner packet in a new ECM, N set, to the Map-Server */
+	/* the same inner packet in a new ECM, N set, to the Map-Server;
+	 * signed with the key of our map-server line (S and MS-RTR
+	 * authentication data over the Map-Register) unless ms-rtr-auth off */
 	wbuf_init(&w, buf, sizeof(buf));
 	ecm_encode(&w, ECM_N, &ecm->src, &ecm->dst, ecm->sport, ecm->dport,
 	    reg->msg.p, reg->msg.len);
+	len = w.len;
+	if (!w.err && r->l->conf->ms_rtr_auth != MSRTR_AUTH_OFF &&
+	    ((adlen = msrtr_ad_build(ad, sizeof(ad), ms->key.key_id, ms->key.alg,
+	    ms->key.secret, strlen(ms->key.secret), reg->msg.p, reg->msg.len)) == 0 ||
+	    (len = ls_ecm_insert_ad(buf, w.len, sizeof(buf), ad, adlen)) == 0))
+		w.err = 1;
 	if (w.err) {
 		refuse(r, p, RTR_DROP_RELAY_ENCODE_FAILED);
 		return 1;
 	}
 	sockaddr_from_addr(&ss, &ecm->dst, LISP_CONTROL_PORT);
-	if (locid_send(r->l, (struct sockaddr *)&ss, buf, w.len) == 0)
+	if (locid_send(r->l, (struct sockaddr *)&ss, buf, len) == 0)
 		r->relayed++;
 	return 1;
 }
@@ -293,9 +314,13 @@ static int
 rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *n)
 {
+	const struct conf_map_server *ms;
 	struct rtr_xtr		*x;
 	struct rtr_pend		*pd = NULL;
 	struct lisp_addr	 src;
+	struct msrtr_ad		 ad;
+	const char		*why;
+	int			 authed = 0;
 	struct lisp_data_hdr	 h;
 	struct sockaddr_storage	 ss;
 	uint8_t			 buf[RTR_PKT_MAX];
@@ -306,9 +331,27 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	/* the Map-Server as the inner source: its packets may leave from
 	 * another of its addresses than the one we relayed to */
 	src = ecm->src;
-	if (!ms_known(r, &src)) {
+	if ((ms = ms_known(r, &src)) == NULL) {
 		refuse(r, p, RTR_DROP_NOTIFY_NOT_FROM_MAP_SERVER);
 		return 1;
+	}
+	/* the MS-RTR authentication data (NAT draft §5.3): checked when
+	 * present, required with ms-rtr-auth required; without it only the
+	 * nonce below vouches for the Map-Notify */
+	if (r->l->conf->ms_rtr_auth != MSRTR_AUTH_OFF) {
+		if ((ecm->flags & ECM_S) && ecm->sec.len > 0) {
+			if (msrtr_ad_decode(&ecm->sec, &ad, &why) == -1 ||
+			    msrtr_ad_verify(&ad, ms->key.key_id, ms->key.alg,
+			    ms->key.secret, strlen(ms->key.secret), ecm->inner.p,
+			    ecm->inner.len) != 1) {
+				refuse(r, p, RTR_DROP_NOTIFY_MSRTR_AUTH_INVALID);
+				return 1;
+			}
+			authed = 1;
+		} else if (r->l->conf->ms_rtr_auth == MSRTR_AUTH_REQUIRED) {
+			refuse(r, p, RTR_DROP_NOTIFY_WITHOUT_MSRTR_AUTH);
+			return 1;
+		}
 	}
 	if (!n->has_ids) {
 		refuse(r, p, RTR_DROP_NOTIFY_WITHOUT_XTR_ID);
@@ -343,6 +386,8 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	x->npend -= i;
 	x->expires_ms = now_ms() + (uint64_t)r->l->conf->timers.registration_ttl * 1000;
 	x->notifies++;
+	if (authed)
+		r->notified_auth++;
 	xtr_fib(r, x, 1);
 	xtr_arm(x);
 	if (!was || moved) {
@@ -579,8 +624,9 @@ rtr_stats(void *o)
 {
 	struct rtr *r = o;
 
-	return json_pack("{s:I,s:I,s:I,s:I}", "registers_relayed", (json_int_t)r->relayed,
+	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "registers_relayed", (json_int_t)r->relayed,
 	    "notifies_relayed", (json_int_t)r->notified,
+	    "notifies_authenticated", (json_int_t)r->notified_auth,
 	    "probe_replies", (json_int_t)r->probe_replies,
 	    "xtrs", (json_int_t)r->nxtrs);
 }
@@ -591,7 +637,7 @@ rtr_clear_stats(void *o)
 	struct rtr *r = o;
 
 	memset(r->drops, 0, sizeof(r->drops));
-	r->relayed = r->notified = r->probe_replies = 0;
+	r->relayed = r->notified = r->notified_auth = r->probe_replies = 0;
 }
 
 static struct ratelimit *

@@ -12,6 +12,8 @@
 #  hostC --- xtrC ------------- nat (eth2): a second site behind the NAT
 #  .3.10  .3.1  198.19.1.2/24  .1   EID 198.18.3.0/24 (xtrC.conf)
 #
+# the MS and the RTR share a key (nat-rtr ... key, the RTR's map-server
+# line) and require MS-RTR authentication both ways.
 # configurations ms.conf, rtr.conf, xtrA.conf (nat-traversal yes, Info-
 # Requests every 2 s, Map-Registers every 5 s), xtrB.conf in $T
 # ctlq NS SOCK JQ-FILTER COMMAND...: locictl --json COMMAND answered and
@@ -74,7 +76,8 @@ site natted2 {
 	key 0 sha256 "natted2-s3cret"
 	eid-prefix 198.18.3.0/24
 }
-nat-rtr 203.0.113.9
+nat-rtr 203.0.113.9 key 0 sha1 "ms-rtr-s3cret"
+ms-rtr-auth required
 CONF
 	cat >"$T/xtrB.conf" <<CONF
 role itr
@@ -134,6 +137,7 @@ control "$T/rtr.sock"
 log-rate 100
 tun ntrtr0
 map-server 203.0.113.2 key 0 sha1 "ms-rtr-s3cret"
+ms-rtr-auth required
 map-resolver 203.0.113.2
 pitr-prefix 198.18.0.0/15
 CONF

@@ -129,19 +129,27 @@ tshr "ip.src == 203.0.113.1 && udp.dstport == 4342 && lisp.type == 8" \
     udp.srcport ip.src ip.dst lisp.type lisp.loc.locator >"$T/ecm-in.txt"
 grep -q "^$dport,4342|203.0.113.1,198.19.0.2|203.0.113.9,203.0.113.2|8,3|203.0.113.9\$" "$T/ecm-in.txt" ||
     fail "ecm'd map-register at the rtr: $(cat "$T/ecm-in.txt")"
-# relayed to the MS, and the ECM'd Map-Notify back
-tshr "ip.dst == 203.0.113.2 && lisp.type == 8" ip.src ip.dst lisp.type >"$T/ecm-relay.txt"
-grep -q "^203.0.113.9,198.19.0.2|203.0.113.2,203.0.113.2|8,3\$" "$T/ecm-relay.txt" ||
-    fail "relay to the ms: $(cat "$T/ecm-relay.txt")"
-tshr "ip.dst == 203.0.113.9 && udp.srcport == 4342 && lisp.type == 8" ip.dst lisp.type >"$T/ecm-notify.txt"
-grep -q "^203.0.113.9,198.19.0.2|8,4\$" "$T/ecm-notify.txt" ||
-    fail "ecm'd map-notify to the rtr: $(cat "$T/ecm-notify.txt")"
+# relayed to the MS, and the ECM'd Map-Notify back, both with S and the
+# MS-RTR authentication data (ms-rtr-auth required): tshark stops at the
+# AD, so msrtr_check.py decodes them and checks the HMAC with the key
+tshr "ip.src == 203.0.113.9 && ip.dst == 203.0.113.2 && lisp.type == 8 && lisp.ecm.flags.sec == 1" \
+    udp.payload >"$T/ecm-relay.txt"
+[ -s "$T/ecm-relay.txt" ] || fail "no signed relay to the ms: $(tshr "ip.dst == 203.0.113.2" ip.src lisp.type)"
+python3 tests/netns/msrtr_check.py ms-rtr-s3cret 3 $(cat "$T/ecm-relay.txt") >"$T/relay-ad.txt" ||
+    fail "relay to the ms: $(cat "$T/relay-ad.txt")"
+tshr "ip.src == 203.0.113.10 && ip.dst == 203.0.113.9 && udp.srcport == 4342 && lisp.type == 8 && lisp.ecm.flags.sec == 1" \
+    udp.payload >"$T/ecm-notify.txt"
+[ -s "$T/ecm-notify.txt" ] || fail "no signed map-notify to the rtr"
+python3 tests/netns/msrtr_check.py ms-rtr-s3cret 4 $(cat "$T/ecm-notify.txt") >"$T/notify-ad.txt" ||
+    fail "ecm'd map-notify to the rtr: $(cat "$T/notify-ad.txt")"
+ctlq rtr "$T/rtr.sock" '.rtr.notifies_authenticated >= 1 and .rtr.notifies_authenticated == .rtr.notifies_relayed' show stats ||
+    fail "rtr authenticated notifies: $(ctl rtr "$T/rtr.sock" --json show stats | jq -c .rtr)"
 # out: the Data-Map-Notify from 4342 to the binding, IID 0xFFFFFF
 tshark -r "$T/rtrside.pcap" -d "udp.port==$dport,lisp-data" \
     -Y "ip.dst == 203.0.113.1 && udp.srcport == 4342 && lisp-data.iid == 0xffffff" \
     -T fields -e udp.dstport 2>/dev/null | head -1 >"$T/dmn.txt"
 grep -qx "$dport,4342" "$T/dmn.txt" || fail "data-map-notify: $(cat "$T/dmn.txt")"
-pass "registered through the rtr: ecm'd map-register, relay, data-map-notify; rtr holds 203.0.113.1:$dport"
+pass "registered through the rtr: ecm'd map-register, relay and map-notify signed (ms-rtr auth), data-map-notify; rtr holds 203.0.113.1:$dport"
 
 # data through the RTR, both ways
 wait_until 10 "ctlq xtrB $T/xtrB.sock '.map_servers[0].notifies >= 1' show database" ||

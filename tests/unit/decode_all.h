@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "lcaf.h"
 #include "msg.h"
+#include "msrtr.h"
 #include "msg_roundtrip.h"
 
 #define DA_BUF		4096
@@ -207,6 +208,17 @@ da_ecm(const uint8_t *p, size_t n, int depth, struct da_stats *st)
 	if (ecm_decode(&b, &e, NULL) == -1)
 		return NULL;
 	st->ok[LISP_ECM]++;
+	/* MS-RTR authentication data: what the decoder took stays inside
+	 * the AD the ECM decoder framed */
+	if (e.sec.len > 0) {
+		struct msrtr_ad	 ad;
+		const char	*why;
+
+		if (msrtr_ad_decode(&e.sec, &ad, &why) == 0 &&
+		    (ad.auth.p < e.sec.p ||
+		    ad.auth.p + ad.auth.len > e.sec.p + e.sec.len))
+			return "ms-rtr auth data outside the ecm's";
+	}
 	if (e.inner.len > DA_BUF - 100)
 		return NULL;
 	wbuf_init(&w, out, sizeof(out));

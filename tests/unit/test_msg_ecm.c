@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "msg.h"
+#include "msrtr.h"
 #include "testlib.h"
 
 static const uint8_t v4a[4] = { 198, 18, 1, 1 };
@@ -258,6 +259,59 @@ test_decode_msrtr(void **state)
 	assert_int_equal(ecm.inner.p[0], 0x40);
 }
 
+/* the MS-RTR AD on its own: fields, and what is refused */
+static void
+test_msrtr_ad(void **state)
+{
+	static const uint8_t ok[] = { 0x02, 0, 0, 0, 0x03, 0x02, 0x00, 0x02, 0xaa, 0xbb };
+	static const uint8_t lisp_sec[] = { 0x01, 0, 0, 0, 0x00, 0x01, 0x00, 0x00 };
+	static const uint8_t beyond[] = { 0x02, 0, 0, 0, 0x00, 0x01, 0x00, 0x03, 0xaa, 0xbb };
+	struct msrtr_ad	 ad;
+	struct rbuf	 b;
+	const char	*why;
+	uint8_t		 out[64];
+	size_t		 n;
+
+	rbuf_init(&b, ok, sizeof(ok));
+	assert_int_equal(msrtr_ad_decode(&b, &ad, &why), 0);
+	assert_int_equal(ad.key_id, 3);
+	assert_int_equal(ad.alg, 2);
+	assert_int_equal(ad.auth.len, 2);
+	assert_ptr_equal(ad.auth.p, ok + 8);
+	rbuf_init(&b, ok, 7);
+	assert_int_equal(msrtr_ad_decode(&b, &ad, &why), -1);
+	assert_string_equal(why, "short ms-rtr auth data");
+	rbuf_init(&b, lisp_sec, sizeof(lisp_sec));
+	assert_int_equal(msrtr_ad_decode(&b, &ad, &why), -1);
+	assert_string_equal(why, "not ms-rtr auth data");
+	rbuf_init(&b, beyond, sizeof(beyond));
+	assert_int_equal(msrtr_ad_decode(&b, &ad, &why), -1);
+	assert_string_equal(why, "ms-rtr auth length beyond the data");
+	/* built, decoded, verified; a changed octet of the message or
+	 * another key-id does not verify; an unknown algorithm builds nothing */
+	n = msrtr_ad_build(out, sizeof(out), 3, ALG_HMAC_SHA256_128, "k", 1,
+	    (const uint8_t *)"message", 7);
+	assert_int_equal(n, MSRTR_AD_HDR + 32);
+	rbuf_init(&b, out, n);
+	assert_int_equal(msrtr_ad_decode(&b, &ad, &why), 0);
+	assert_int_equal(msrtr_ad_verify(&ad, 3, ALG_HMAC_SHA256_128, "k", 1,
+	    (const uint8_t *)"message", 7), 1);
+	assert_int_equal(msrtr_ad_verify(&ad, 3, ALG_HMAC_SHA256_128, "k", 1,
+	    (const uint8_t *)"messagf", 7), 0);
+	assert_int_equal(msrtr_ad_verify(&ad, 2, ALG_HMAC_SHA256_128, "k", 1,
+	    (const uint8_t *)"message", 7), 0);
+	/* truncated to HMAC-SHA-256-128: still the same MAC */
+	out[7] = 16;
+	rbuf_init(&b, out, MSRTR_AD_HDR + 16);
+	assert_int_equal(msrtr_ad_decode(&b, &ad, &why), 0);
+	assert_int_equal(msrtr_ad_verify(&ad, 3, ALG_HMAC_SHA256_128, "k", 1,
+	    (const uint8_t *)"message", 7), 1);
+	assert_int_equal(msrtr_ad_build(out, sizeof(out), 0, 9, "k", 1,
+	    (const uint8_t *)"m", 1), 0);
+	assert_int_equal(msrtr_ad_build(out, 20, 0, ALG_HMAC_SHA1_96, "k", 1,
+	    (const uint8_t *)"m", 1), 0);
+}
+
 static void
 test_truncated(void **state)
 {
@@ -325,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_decode_lispsec),
 		cmocka_unit_test(test_decode_msrtr),
+		cmocka_unit_test(test_msrtr_ad),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_refused),
 	};

@@ -3,7 +3,12 @@
  * EID-prefix; lispers.net's, unsigned with EID AFI 0 and a hostname), what
  * the reply carries field by field, its authentication, refusals with
  * their counters, and the bounds on what is answered (per source, and in
- * all for unauthenticated requests) */
+ * all for unauthenticated requests). Map-Registers an RTR relays: from a
+ * nat-rtr only; with a key shared with it (MS-RTR authentication, NAT
+ * draft §4.4, §6) the relay's authentication data is checked and the
+ * Map-Notify signed; ms-rtr-auth on takes unsigned relays, required
+ * refuses them, off neither checks nor signs; an RTR without a key is
+ * served as before */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -20,6 +25,8 @@
 #include "fakecore.h"
 #include "rolemsg.h"
 #include "lcaf.h"
+#include "lispsec.h"
+#include "msrtr.h"
 #include "vectors.h"
 
 extern const struct role role_ms, role_natms;
@@ -47,6 +54,50 @@ setup(void **state)
 	fake_start(conf_text);
 	fake_role(&role_ms);
 	fake_role(&role_natms);
+	return 0;
+}
+
+#define CONF_MSRTR_REQUIRED \
+    "role map-server\n" \
+    "log-rate 1000\n" \
+    "site natted {\n" \
+    "	key 3 sha256 \"" KEY1 "-256\"\n" \
+    "	eid-prefix 198.18.1.0/24\n" \
+    "}\n" \
+    "nat-rtr 203.0.113.9 key 0 sha1 \"ms-rtr\"\n" \
+    "ms-rtr-auth required\n"
+
+#define CONF_MSRTR \
+    "role map-server\n" \
+    "log-rate 1000\n" \
+    "site natted {\n" \
+    "	key 3 sha256 \"" KEY1 "-256\"\n" \
+    "	eid-prefix 198.18.1.0/24\n" \
+    "}\n" \
+    "nat-rtr 203.0.113.9 key 0 sha1 \"ms-rtr\"\n" \
+    "nat-rtr 203.0.113.19\n"
+
+static int
+setup_msrtr(void **state)
+{
+	fake_start(CONF_MSRTR);
+	fake_role(&role_ms);
+	return 0;
+}
+
+static int
+setup_msrtr_required(void **state)
+{
+	fake_start(CONF_MSRTR_REQUIRED);
+	fake_role(&role_ms);
+	return 0;
+}
+
+static int
+setup_msrtr_off(void **state)
+{
+	fake_start(CONF_MSRTR "ms-rtr-auth off\n");
+	fake_role(&role_ms);
 	return 0;
 }
 
@@ -340,6 +391,144 @@ test_ecm_register_via_rtr(void **state)
 	assert_int_equal(fake_core_drops(CORE_DROP_ECM_REGISTER_NO_ROLE), 1);
 }
 
+/* relayed_register with the RTR's MS-RTR authentication data */
+static size_t
+signed_register(uint8_t *buf, size_t cap, uint64_t nonce, const char *key)
+{
+	size_t		 len = relayed_register(buf, cap, ECM_N, nonce);
+	struct rbuf	 b;
+	struct lisp_ecm	 ecm;
+	struct msg_err	 err;
+	uint8_t		 ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
+	size_t		 adlen;
+
+	rbuf_init(&b, buf, len);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
+	adlen = msrtr_ad_build(ad, sizeof(ad), 0, ALG_HMAC_SHA1_96, key,
+	    strlen(key), ecm.inner.p, ecm.inner.len);
+	assert_int_not_equal(adlen, 0);
+	len = ls_ecm_insert_ad(buf, len, cap, ad, adlen);
+	assert_int_not_equal(len, 0);
+	return len;
+}
+
+static int
+registered(void)
+{
+	char	 e[128];
+	json_t	*rows = fake_ctl(&role_ms, "show site", NULL, e, sizeof(e));
+	int	 r;
+
+	assert_non_null(rows);
+	r = json_is_true(json_object_get(json_array_get(rows, 0), "registered"));
+	json_decref(rows);
+	return r;
+}
+
+/* the one Map-Notify sent: 1 when it carries S and MS-RTR authentication
+ * data that the RTR's key verifies over the Map-Notify, 0 when it has no
+ * S; fails on anything else */
+static int
+notify_signed(uint64_t nonce)
+{
+	const struct fake_sent		*s;
+	struct rbuf			 b;
+	struct lisp_ecm			 ecm;
+	struct lisp_map_register	 n;
+	struct msrtr_ad			 ad;
+	struct msg_err			 err;
+	const char			*why;
+
+	assert_int_equal(fake_nsent(), 1);
+	s = fake_sent_get(0);
+	assert_string_equal(fake_dst_fmt(s), "203.0.113.9:4342");
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
+	assert_true(ecm.flags & ECM_R);
+	b = ecm.inner;
+	assert_int_equal(map_register_decode(&b, &n, &err), 0);
+	assert_int_equal(n.type, LISP_MAP_NOTIFY);
+	assert_int_equal(n.nonce, nonce);
+	if (!(ecm.flags & ECM_S))
+		return 0;
+	assert_int_equal(msrtr_ad_decode(&ecm.sec, &ad, &why), 0);
+	assert_int_equal(ad.key_id, 0);
+	assert_int_equal(ad.alg, ALG_HMAC_SHA1_96);
+	assert_int_equal(ad.auth.len, 20);
+	assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtr", 6,
+	    ecm.inner.p, ecm.inner.len), 1);
+	return 1;
+}
+
+/* a keyed RTR under ms-rtr-auth on: a signed relay registers and the
+ * Map-Notify is signed; a relay signed with another key is refused; an
+ * unsigned one is taken (a peer that does not sign), the notify signed
+ * all the same; an RTR without a key gets what it always got */
+static void
+test_msrtr_on(void **state)
+{
+	uint8_t	q[1024];
+	size_t	qlen;
+
+	qlen = signed_register(q, sizeof(q), 10, "wrong");
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	assert_int_equal(fake_role_drops(&role_ms,
+	    "map-register: relayed with invalid ms-rtr auth data"), 1);
+	assert_int_equal(fake_nsent(), 0);
+	assert_false(registered());
+
+	qlen = signed_register(q, sizeof(q), 11, "ms-rtr");
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	assert_true(registered());
+	assert_int_equal(notify_signed(11), 1);
+
+	fake_sent_clear();
+	qlen = relayed_register(q, sizeof(q), ECM_N, 12);
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	assert_int_equal(notify_signed(12), 1);
+
+	/* an RTR without a key: unsigned both ways, as before */
+	fake_sent_clear();
+	qlen = relayed_register(q, sizeof(q), ECM_N, 13);
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.19", 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_false(fake_sent_get(0)->buf[0] & (ECM_S >> 24));
+	assert_int_equal(fake_role_drops(&role_ms,
+	    "map-register: relayed without ms-rtr auth data"), 0);
+}
+
+static void
+test_msrtr_required(void **state)
+{
+	uint8_t	q[1024];
+	size_t	qlen;
+
+	qlen = relayed_register(q, sizeof(q), ECM_N, 20);
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	assert_int_equal(fake_role_drops(&role_ms,
+	    "map-register: relayed without ms-rtr auth data"), 1);
+	assert_int_equal(fake_nsent(), 0);
+	assert_false(registered());
+	assert_int_equal(fake_log_count("relayed map-register from 203.0.113.9"), 1);
+	qlen = signed_register(q, sizeof(q), 21, "ms-rtr");
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	assert_true(registered());
+	assert_int_equal(notify_signed(21), 1);
+}
+
+/* ms-rtr-auth off: nothing checked (another key passes), nothing signed */
+static void
+test_msrtr_off(void **state)
+{
+	uint8_t	q[1024];
+	size_t	qlen;
+
+	qlen = signed_register(q, sizeof(q), 30, "wrong");
+	assert_int_equal(fake_rx(q, qlen, "203.0.113.9", 4342), 1);
+	assert_true(registered());
+	assert_int_equal(notify_signed(30), 0);
+}
+
 int
 main(void)
 {
@@ -350,6 +539,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rate_per_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_unauth_total, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ecm_register_via_rtr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msrtr_on, setup_msrtr, teardown),
+		cmocka_unit_test_setup_teardown(test_msrtr_required, setup_msrtr_required, teardown),
+		cmocka_unit_test_setup_teardown(test_msrtr_off, setup_msrtr_off, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,10 @@
  * register came from; spoofed registers (another source, the same xTR-ID)
  * change nothing until a Map-Notify with their nonce verifies them;
  * refusals counted; no relay to an unconfigured Map-Server; the state
- * times out */
+ * times out. MS-RTR authentication (NAT draft §4.4, §5.3): relays signed
+ * with the map-server line's key, a signed Map-Notify checked, an
+ * unsigned one taken (ms-rtr-auth on) or refused (required); off sends
+ * and checks nothing */
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -17,7 +20,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "auth.h"
 #include "fakecore.h"
+#include "lispsec.h"
+#include "msrtr.h"
 #include "rolemsg.h"
 
 extern const struct role role_rtr;
@@ -34,12 +40,46 @@ static const char conf_text[] =
     "}\n"
     "map-server " MS " key 0 sha1 \"ms-rtr\"\n";
 
+static void *rtr;
+
 static int
 setup(void **state)
 {
 	fake_start(conf_text);
-	fake_role(&role_rtr);
+	rtr = fake_role(&role_rtr);
 	return 0;
+}
+
+static int
+setup_required(void **state)
+{
+	char c[512];
+
+	snprintf(c, sizeof(c), "%sms-rtr-auth required\n", conf_text);
+	fake_start(c);
+	rtr = fake_role(&role_rtr);
+	return 0;
+}
+
+static int
+setup_off(void **state)
+{
+	char c[512];
+
+	snprintf(c, sizeof(c), "%sms-rtr-auth off\n", conf_text);
+	fake_start(c);
+	rtr = fake_role(&role_rtr);
+	return 0;
+}
+
+static json_int_t
+stat(const char *k)
+{
+	json_t		*o = role_rtr.stats(rtr);
+	json_int_t	 v = json_integer_value(json_object_get(o, k));
+
+	json_decref(o);
+	return v;
 }
 
 static int
@@ -72,6 +112,28 @@ ecm_msg(uint8_t *buf, size_t cap, uint32_t flags, const char *src, const char *d
 	return w.len;
 }
 
+/* the ECM of ecm_msg signed as a Map-Server sharing key with us */
+static size_t
+ecm_signed(uint8_t *buf, size_t cap, uint32_t flags, const char *src,
+    const char *dst, int notify, uint64_t nonce, const char *key)
+{
+	size_t		 len = ecm_msg(buf, cap, flags, src, dst, notify, nonce, 1);
+	struct rbuf	 b;
+	struct lisp_ecm	 ecm;
+	struct msg_err	 err;
+	uint8_t		 ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
+	size_t		 adlen;
+
+	rbuf_init(&b, buf, len);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
+	adlen = msrtr_ad_build(ad, sizeof(ad), 0, ALG_HMAC_SHA1_96, key,
+	    strlen(key), ecm.inner.p, ecm.inner.len);
+	assert_int_equal(adlen, MSRTR_AD_HDR + 20);
+	len = ls_ecm_insert_ad(buf, len, cap, ad, adlen);
+	assert_int_not_equal(len, 0);
+	return len;
+}
+
 static json_t *
 xtr0(void)
 {
@@ -96,16 +158,31 @@ test_relay_and_notify(void **state)
 	json_t			*o, *x;
 
 	assert_int_equal(fake_rx(q, qlen, NAT, 40001), 1);
-	/* relayed: the same inner packet, N instead of R, to the MS */
+	/* relayed: the same inner packet, N instead of R, to the MS, with
+	 * S and the MS-RTR authentication data of the map-server's key
+	 * (type 2, key-id 0, HMAC-SHA-1, 20 octets) over the Map-Register */
 	assert_int_equal(fake_nsent(), 1);
 	s = fake_sent_get(0);
 	assert_string_equal(fake_dst_fmt(s), MS ":4342");
-	assert_int_equal(s->len, qlen);
+	assert_int_equal(s->len, qlen + MSRTR_AD_HDR + 20);
 	rbuf_init(&b, s->buf, s->len);
 	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
 	assert_true(ecm.flags & ECM_N);
+	assert_true(ecm.flags & ECM_S);
 	assert_false(ecm.flags & ECM_R);
-	assert_memory_equal(s->buf + 4, q + 4, qlen - 4);
+	assert_int_equal(s->buf[4], MSRTR_AD_TYPE);
+	assert_int_equal(s->buf[8] << 8 | s->buf[9], ALG_HMAC_SHA1_96);
+	assert_int_equal(s->buf[10] << 8 | s->buf[11], 20);
+	{
+		struct msrtr_ad ad;
+
+		assert_int_equal(msrtr_ad_decode(&ecm.sec, &ad, &why), 0);
+		assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtr",
+		    6, ecm.inner.p, ecm.inner.len), 1);
+		assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtx",
+		    6, ecm.inner.p, ecm.inner.len), 0);
+	}
+	assert_memory_equal(s->buf + 4 + MSRTR_AD_HDR + 20, q + 4, qlen - 4);
 	/* pending until the MS says yes */
 	o = xtr0();
 	x = json_array_get(json_object_get(o, "xtrs"), 0);
@@ -136,6 +213,96 @@ test_relay_and_notify(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(x,
 	    "eid_prefixes"), 0)), "198.18.1.0/24");
 	json_decref(o);
+	/* unsigned (ms-rtr-auth on): taken on the nonce alone */
+	assert_int_equal(stat("notifies_relayed"), 1);
+	assert_int_equal(stat("notifies_authenticated"), 0);
+}
+
+/* a Map-Notify signed by the MS: checked, then passed on without the AD
+ * (the Data-Map-Notify carries the inner IP packet); a wrong key is
+ * refused and verifies nothing */
+static void
+test_notify_signed(void **state)
+{
+	uint8_t			 q[1024], ip[1024];
+	size_t			 qlen, iplen;
+	const struct fake_sent	*s;
+	struct rbuf		 b;
+	struct lisp_data_hdr	 h;
+	const char		*why;
+	json_t			*o;
+
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	fake_sent_clear();
+	qlen = ecm_signed(q, sizeof(q), ECM_R, MS, XTR, 1, 100, "wrong");
+	assert_int_equal(fake_rx(q, qlen, MS, 4342), 1);
+	assert_int_equal(fake_role_drops(&role_rtr,
+	    "rtr: map-notify with invalid ms-rtr auth data"), 1);
+	assert_int_equal(fake_nsent(), 0);
+	o = xtr0();
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "xtrs"), 0), "state")), "pending");
+	json_decref(o);
+
+	iplen = ecm_msg(ip, sizeof(ip), ECM_R, MS, XTR, 1, 100, 1) - 4;
+	memmove(ip, ip + 4, iplen);
+	qlen = ecm_signed(q, sizeof(q), ECM_R, MS, XTR, 1, 100, "ms-rtr");
+	assert_int_equal(fake_rx(q, qlen, MS, 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	s = fake_sent_get(0);
+	assert_string_equal(fake_dst_fmt(s), NAT ":40001");
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(data_hdr_decode(&b, &h, &why), 0);
+	assert_int_equal(b.len, iplen);
+	assert_memory_equal(b.p, ip, iplen);
+	assert_int_equal(stat("notifies_authenticated"), 1);
+	o = xtr0();
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    json_object_get(o, "xtrs"), 0), "state")), "verified");
+	json_decref(o);
+}
+
+/* ms-rtr-auth required: an unsigned Map-Notify is refused even with the
+ * right nonce; the signed one verifies */
+static void
+test_required(void **state)
+{
+	uint8_t	 q[1024];
+	size_t	 qlen;
+
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	assert_true(fake_sent_get(0)->buf[0] & (ECM_S >> 24));
+	fake_sent_clear();
+	qlen = ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1);
+	assert_int_equal(fake_rx(q, qlen, MS, 4342), 1);
+	assert_int_equal(fake_role_drops(&role_rtr,
+	    "rtr: map-notify without ms-rtr auth data"), 1);
+	assert_int_equal(fake_nsent(), 0);
+	qlen = ecm_signed(q, sizeof(q), ECM_R, MS, XTR, 1, 100, "ms-rtr");
+	assert_int_equal(fake_rx(q, qlen, MS, 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_int_equal(stat("notifies_authenticated"), 1);
+}
+
+/* ms-rtr-auth off: the relay is the old one (no S, the same size), and
+ * an AD is not looked at */
+static void
+test_off(void **state)
+{
+	uint8_t			 q[1024];
+	size_t			 qlen = ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1);
+	const struct fake_sent	*s;
+
+	fake_rx(q, qlen, NAT, 40001);
+	s = fake_sent_get(0);
+	assert_int_equal(s->len, qlen);
+	assert_false(s->buf[0] & (ECM_S >> 24));
+	assert_memory_equal(s->buf + 4, q + 4, qlen - 4);
+	fake_sent_clear();
+	qlen = ecm_signed(q, sizeof(q), ECM_R, MS, XTR, 1, 100, "wrong");
+	assert_int_equal(fake_rx(q, qlen, MS, 4342), 1);
+	assert_int_equal(fake_nsent(), 1);
+	assert_int_equal(stat("notifies_authenticated"), 0);
 }
 
 /* a spoofed register for the same xTR-ID from elsewhere: relayed (the MS
@@ -266,6 +433,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_signed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_required, setup_required, teardown),
+		cmocka_unit_test_setup_teardown(test_off, setup_off, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
