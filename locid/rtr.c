@@ -34,7 +34,8 @@
 #define RTR_XTRS_MAX	1024
 #define RTR_EIDS_MAX	4	/* EID-prefixes shown per xTR */
 #define RTR_PENDING_MS	10000	/* a relayed Map-Register waits this long */
-#define RTR_PENDING_MAX	4	/* relayed Map-Registers awaiting per xTR */
+#define RTR_PENDING_MAX	8	/* relayed Map-Registers awaiting per xTR */
+#define RTR_PENDING_PER_SRC 2	/* of them from one address and port */
 #define RTR_PKT_MAX	2048
 #define DATA_MAP_NOTIFY_IID 0xFFFFFFu
 
@@ -43,6 +44,7 @@
 	X(RTR_DROP_REGISTER_UNKNOWN_MAP_SERVER, "rtr: map-register for an unknown map-server") \
 	X(RTR_DROP_REGISTER_WITHOUT_XTR_ID, "rtr: map-register without xtr-id") \
 	X(RTR_DROP_TOO_MANY_XTRS, "rtr: too many xtrs") \
+	X(RTR_DROP_PENDING_PUSHED_OUT, "rtr: pending map-register pushed out") \
 	X(RTR_DROP_RELAY_ENCODE_FAILED, "rtr: relay encode failed") \
 	X(RTR_DROP_NOTIFY_NOT_FROM_MAP_SERVER, "rtr: map-notify not from a map-server") \
 	X(RTR_DROP_NOTIFY_WITHOUT_XTR_ID, "rtr: map-notify without xtr-id") \
@@ -73,7 +75,7 @@ struct rtr_xtr {
 	struct lisp_addr eid[RTR_EIDS_MAX];
 	uint8_t		 eid_mlen[RTR_EIDS_MAX];
 	/* the last Map-Registers relayed, awaiting their Map-Notify (the
-	 * oldest first; an older one is dropped for a new one) */
+	 * oldest first; pend_slot says which goes for a new one) */
 	int		 npend;
 	struct rtr_pend {
 		uint64_t	 nonce, until_ms;
@@ -221,6 +223,59 @@ xtr_new(struct rtr *r, const uint8_t *id)
 	return x;
 }
 
+static int
+pend_from(const struct rtr_pend *pd, const struct lisp_addr *g, uint16_t port)
+{
+	return pd->global_port == port && addr_equal(&pd->global, g);
+}
+
+/* a slot for a Map-Register from g:port, fair to every source, for
+ * anyone may send one with any xTR-ID and only the Map-Server's answer
+ * tells: a source holds at most RTR_PENDING_PER_SRC (its oldest goes for
+ * its new one); in a full list the source holding the most loses its
+ * oldest, and the source of the verified binding (the xTR's own periodic
+ * registers) loses nothing to another. registers spoofed from one
+ * address, however many, cannot push out a genuine one awaiting its
+ * Map-Notify, nor spoofs from any number of addresses the re-registration
+ * of a verified xTR. *pushed: 1 when one waiting was dropped */
+static struct rtr_pend *
+pend_slot(struct rtr_xtr *x, const struct lisp_addr *g, uint16_t port,
+    int *pushed)
+{
+	struct rtr_pend	*pd;
+	int		 i, j, n, victim = -1, most = 0, mine = 0;
+
+	for (i = 0; i < x->npend; i++)
+		if (pend_from(&x->pend[i], g, port) && mine++ == 0)
+			victim = i;
+	if (mine < RTR_PENDING_PER_SRC) {
+		victim = -1;
+		for (i = 0; x->npend == RTR_PENDING_MAX && i < x->npend; i++) {
+			if (x->verified && pend_from(&x->pend[i], &x->global,
+			    x->global_port))
+				continue;
+			for (j = 0, n = 0; j < x->npend; j++)
+				n += pend_from(&x->pend[j], &x->pend[i].global,
+				    x->pend[i].global_port);
+			if (n > most) {		/* the first: its oldest */
+				most = n;
+				victim = i;
+			}
+		}
+	}
+	*pushed = victim >= 0;
+	if (victim >= 0) {
+		memmove(&x->pend[victim], &x->pend[victim + 1],
+		    sizeof(x->pend[0]) * (size_t)(x->npend - victim - 1));
+		x->npend--;
+	}
+	if (x->npend == RTR_PENDING_MAX)
+		return NULL;	/* not reached: the verified source holds at most 2 */
+	pd = &x->pend[x->npend++];
+	memset(pd, 0, sizeof(*pd));
+	return pd;
+}
+
 static void
 refuse(struct rtr *r, const struct pkt *p, enum rtr_drop d)
 {
@@ -246,6 +301,9 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	uint8_t			 buf[RTR_PKT_MAX], ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
 	struct wbuf		 w;
 	size_t			 len, adlen;
+	struct lisp_addr	 g;
+	uint16_t		 gport;
+	int			 pushed;
 
 	if (ecm->flags & ECM_N)
 		return 0;		/* relayed: for a Map-Server */
@@ -267,16 +325,15 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 		return 1;
 	}
 	x->site_id = reg->site_id;
-	if (x->npend == RTR_PENDING_MAX) {
-		memmove(&x->pend[0], &x->pend[1], sizeof(x->pend[0]) * (RTR_PENDING_MAX - 1));
-		x->npend--;
-	}
-	pd = &x->pend[x->npend++];
-	memset(pd, 0, sizeof(*pd));
+	addr_from_sockaddr(&g, (const struct sockaddr *)&p->src, &gport);
+	if ((pd = pend_slot(x, &g, gport, &pushed)) == NULL)
+		return 1;
+	if (pushed)
+		r->drops[RTR_DROP_PENDING_PUSHED_OUT]++;
 	pd->nonce = reg->nonce;
 	pd->until_ms = now_ms() + RTR_PENDING_MS;
-	addr_from_sockaddr(&pd->global, (const struct sockaddr *)&p->src,
-	    &pd->global_port);
+	pd->global = g;
+	pd->global_port = gport;
 	pd->local = ecm->src;
 	pd->ms = ecm->dst;
 	while (record_next(&recs, &rec) == 1 && pd->neids < RTR_EIDS_MAX) {

@@ -8,7 +8,8 @@
 # Map-Server, the Map-Notify back as a Data-Map-Notify), all decoded by
 # tshark; the Map-Server has the site with the RTR as its locator; pings
 # cross both ways between the NATed site and an ordinary one through the
-# RTR; a second site behind the same NAT; the NAT loses its binding and
+# RTR; the Map-Server and the RTR authenticate the relay and the
+# Map-Notify with a shared key; a second site behind the same NAT; the NAT loses its binding and
 # the xTR finds the new one. `scripts/demo-nat.sh down` removes it.
 #
 #  hostA --- xtrA ------------- nat =============== ms ============ rtr
@@ -135,15 +136,28 @@ say "to the RTR in an ECM, and the RTR sends it on to xtrA through the binding a
 say "Data-Map-Notify (a LISP data packet with instance-id 0xFFFFFF, from 4342):"
 show_cap rtrside "lisp.type == 8" | head -3
 tshark -r "$DEMO/rtrside.pcap" $DA -Y 'lisp.type == 8 && ip.src == 203.0.113.1' -T fields \
-    -E separator='|' -e lisp.mreg.flags.rtr -e lisp.loc.locator -e lisp.mapping.eid.ipv4 \
+    -E separator='|' -e udp.payload -e lisp.loc.locator -e lisp.mapping.eid.ipv4 \
     -e lisp.mapping.eid.masklen 2>/dev/null | head -1 | awk -F'|' '{
-	printf "   decoded: inner Map-Register with R bit (built for an RTR) %s, for %s/%s, locator %s\n", $1, $3, $4, $2 }'
+	printf "   decoded: ECM header 0x%s (R: for an RTR), inner Map-Register for %s/%s, locator %s\n",
+	    substr($1, 1, 8), $3, $4, $2 }'
 [ -n "$dport" ] && tshark -r "$DEMO/rtrside.pcap" -d "udp.port==$dport,lisp-data" \
     -Y "ip.dst == 203.0.113.1 && lisp-data.iid == 0xffffff" -T fields -e frame.time_relative \
     -e udp.srcport -e udp.dstport -e lisp-data.iid 2>/dev/null | head -1 | awk '{
 	split($2, s, ","); split($3, d, ",")
 	printf "   %7.3fs  %-20s -> %-20s Data-Map-Notify (LISP data, IID %s)\n", $1,
 	    "203.0.113.9:" s[1], "203.0.113.1:" d[1], $4 }'
+say "the Map-Server and the RTR share a key and require MS-RTR authentication both ways:"
+run "grep -e nat-rtr -e ms-rtr-auth $DEMO/ms.conf; grep -e map-server -e ms-rtr-auth $DEMO/rtr.conf"
+say "so the relay and the Map-Notify carry the S bit and authentication data of type 2 (an"
+say "HMAC over the inner message) before the inner IP header. tshark does not decode it;"
+say "tests/netns/msrtr_check.py does, and checks the HMAC with the key:"
+for t in "203.0.113.2 3 relayed Map-Register" "203.0.113.9 4 Map-Notify"; do
+	set -- $t
+	hex=$(tshark -r "$DEMO/rtrside.pcap" -Y "ip.dst == $1 && lisp.type == 8 && lisp.ecm.flags.sec == 1" \
+	    -T fields -e udp.payload 2>/dev/null | head -1)
+	printf '   ECM header 0x%s, %s: ' "$(printf %.8s "$hex")" "$3${4:+ $4}"
+	python3 tests/netns/msrtr_check.py ms-rtr-s3cret "$2" $hex
+done
 say "the Map-Server has the NATed site registered with the RTR as its locator (the RTR asked"
 say "for proxy-reply: it answers Map-Requests for xtrA, which cannot be reached):"
 run "$(C ms) show site"

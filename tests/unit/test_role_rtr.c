@@ -391,6 +391,59 @@ test_two_in_flight(void **state)
 	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 1);
 }
 
+/* registers spoofed for a genuine xTR's xTR-ID, whatever their number,
+ * do not push out its register waiting for the Map-Notify: one source
+ * holds at most two pending, the one with most loses its oldest, and the
+ * verified binding's re-registrations lose nothing to other sources */
+static void
+test_pending_fair(void **state)
+{
+	uint8_t	 q[1024];
+	char	 src[32];
+	json_t	*o, *x;
+	int	 i;
+
+	/* a first registration, then ten spoofed from one address */
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
+	for (i = 0; i < 10; i++)
+		fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 200 + i, 1),
+		    "198.51.100.66", 666);
+	assert_int_equal(fake_nsent(), 11);	/* each relayed: the MS judges */
+	assert_int_equal(fake_role_drops(&role_rtr,
+	    "rtr: pending map-register pushed out"), 8);
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1), MS, 4342);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "state")), "verified");
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	json_decref(o);
+
+	/* verified: spoofs from eight addresses around the xTR's periodic
+	 * register from its binding; its Map-Notify still finds it */
+	for (i = 0; i < 8; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", 100 + i);
+		fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 300 + i, 1), src, 666);
+	}
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 101, 1), NAT, 40001);
+	for (i = 0; i < 16; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", 120 + i);
+		fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 400 + i, 1), src, 666);
+	}
+	fake_sent_clear();
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 101, 1), MS, 4342);
+	assert_int_equal(fake_nsent(), 1);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), NAT ":40001");
+	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 0);
+
+	/* a spoofed register the MS accepted nothing of stays pending and
+	 * lapses; the verified state is unchanged */
+	fake_advance(11000);
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	json_decref(o);
+}
+
 /* RLOC-probes for the EID of a verified xTR are answered, with our
  * address as the locator; others are left to the core */
 static void
@@ -434,6 +487,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_signed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_fair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required, setup_required, teardown),
 		cmocka_unit_test_setup_teardown(test_off, setup_off, teardown),
 	};
