@@ -229,6 +229,7 @@ struct conf {
 	int		 ms_rtr_auth;		/* MSRTR_AUTH_OFF / _ON / _REQUIRED */
 	int		 info_unauth;		/* MS: answer unauthenticated Info-Requests */
 	int		 nat_traversal;		/* ETR: detect NAT by Info-Request */
+	int		 nat_shortcut;		/* RTR: hint, xTR: take, the same-NAT short-cut */
 	uint32_t	 info_interval;		/* ETR: s between Info-Requests, 15 */
 };
 

@@ -378,6 +378,11 @@ etr_data_notify_in(void *arg, const struct sockaddr *from, const struct decap *d
 	struct pkt			 p;
 	const char			*why;
 
+	if (decap_udp_payload(d, &b, &why) == 0 && b.len >= 4 &&
+	    b.p[0] >> 4 == LISP_MAP_REPLY && x->l->conf->nat_shortcut) {
+		natx_shortcut_in(x->nat, from, &b);	/* the same-NAT short-cut */
+		return;
+	}
 	if (decap_udp_payload(d, &b, &why) == -1 || b.len < 4 ||
 	    b.p[0] >> 4 != LISP_MAP_NOTIFY) {
 		x->drops[XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED]++;

@@ -1023,6 +1023,56 @@ itr_static_load(struct xtr *x)
 		log_info("itr: %d static map-cache entr%s", n, n == 1 ? "y" : "ies");
 }
 
+#define SHORTCUT_SOURCE	"nat-shortcut"
+
+static int
+is_shortcut(const struct mc_entry *e)
+{
+	return e->is_static && e->source != NULL &&
+	    strcmp(e->source, SHORTCUT_SOURCE) == 0;
+}
+
+int
+itr_shortcut_set(struct xtr *x, const struct lisp_record *rec)
+{
+	struct mc_entry		*e;
+	struct rbuf		 locs = rec->rlocs;
+	struct lisp_rloc	 loc;
+	uint64_t		 now = now_ms();
+	int			 i = 0, same;
+
+	if ((e = mapcache_exact(x->mc, &rec->eid, rec->eid_mlen)) != NULL) {
+		if (e->is_static && !is_shortcut(e))
+			return -1;		/* configured: it stays */
+		same = is_shortcut(e) && e->nlocs == rec->nrlocs;
+		while (same && rloc_next(&locs, &loc) == 1 && i < e->nlocs)
+			same = addr_equal(&e->loc[i++].addr, &loc.addr);
+		if (same)
+			return 0;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
+	if ((e = mapcache_add(x->mc, &rec->eid, rec->eid_mlen, now)) == NULL)
+		return -1;
+	mc_entry_set(e, rec, SHORTCUT_SOURCE, now);
+	e->source = SHORTCUT_SOURCE;
+	e->is_static = 1;
+	e->expires_ms = UINT64_MAX;
+	mc_entry_wake(e, now);
+	return 0;
+}
+
+void
+itr_shortcut_del(struct xtr *x, const struct lisp_addr *eid, int mlen)
+{
+	struct mc_entry *e = mapcache_exact(x->mc, eid, mlen);
+
+	if (e != NULL && is_shortcut(e)) {
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
+}
+
 int
 itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 {

@@ -22,6 +22,10 @@ void		 natx_conf(struct natx *);
 void		 natx_tick(struct natx *, uint64_t now);
 uint64_t	 natx_next_due(const struct natx *);	/* UINT64_MAX: nothing */
 void		 natx_reply_in(struct natx *, const struct pkt *, const struct lisp_info *);
+/* the same-NAT short-cut (nat-shortcut): a Map-Reply an RTR sent in the
+ * frame of a Data-Map-Notify (b: the message), from `from` */
+void		 natx_shortcut_in(struct natx *, const struct sockaddr *from,
+		    struct rbuf *b);
 /* the RTRs to register with ms through, when an uplink towards it is
  * behind a NAT: their number (0: register directly), the uplink in
  * *local and the RTRs in rtr[] */

@@ -19,6 +19,8 @@
 #include "xtr.h"
 
 #define NATX_LINKS	16
+#define NATX_SHORTCUTS	16	/* same-NAT short-cut entries */
+#define NATX_SHORTCUT_TTL_MAX 60	/* minutes */
 #define NATX_RETX_MS	1000
 #define NATX_RETRIES	3
 
@@ -49,6 +51,15 @@ struct natx {
 	int		 defaults;	/* default entries to the RTRs installed */
 	struct natx_link link[NATX_LINKS];
 	int		 nlinks;
+	/* the short-cut entries installed, until they lapse (a new hint,
+	 * sent with each registration through the RTR, extends them) */
+	struct natx_sc {
+		struct lisp_addr eid;
+		int		 mlen;
+		uint64_t	 until_ms;
+	}		 sc[NATX_SHORTCUTS];
+	int		 nsc;
+	uint64_t	 shortcuts;	/* hints taken */
 };
 
 static void	reregister(struct natx *, const struct lisp_addr *);
@@ -286,6 +297,11 @@ natx_tick(struct natx *n, uint64_t now)
 
 	if (n == NULL || !n->x->l->conf->nat_traversal)
 		return;
+	for (i = 0; i < n->nsc; i++)
+		if (now >= n->sc[i].until_ms) {
+			itr_shortcut_del(n->x, &n->sc[i].eid, n->sc[i].mlen);
+			n->sc[i--] = n->sc[--n->nsc];
+		}
 	for (i = 0; i < n->nlinks; i++)
 		if (now >= n->link[i].next_ms)
 			due = 1;
@@ -328,7 +344,115 @@ natx_next_due(const struct natx *n)
 	for (i = 0; i < n->nlinks; i++)
 		if (n->link[i].next_ms < due)
 			due = n->link[i].next_ms;
+	for (i = 0; i < n->nsc; i++)
+		if (n->sc[i].until_ms < due)
+			due = n->sc[i].until_ms;
 	return due;
+}
+
+static int
+own_eid(const struct xtr *x, const struct lisp_addr *eid, int mlen)
+{
+	int i;
+
+	for (i = 0; i < x->ndb; i++)
+		if ((x->db[i].mlen <= mlen &&
+		    addr_prefix_covers(&x->db[i].eid, x->db[i].mlen, eid)) ||
+		    (mlen <= x->db[i].mlen && addr_prefix_covers(eid, mlen, &x->db[i].eid)))
+			return 1;
+	return 0;
+}
+
+/* an RTR we register through tells us the EID-prefixes of an xTR behind
+ * the same NAT, at its private address first and the RTR second. taken
+ * from the RTR address and control port of an uplink behind a NAT, with
+ * the nonce of one of our last Map-Registers (only we, the RTR and the
+ * Map-Server saw it); each record exactly those two locators, not one
+ * of our own EID-prefixes, the private one not the RTR's nor ours. at
+ * most NATX_SHORTCUTS entries, for at most an hour each unless told
+ * again: the RLOC-probes of the entry fall back to the RTR when the
+ * private address does not answer */
+void
+natx_shortcut_in(struct natx *n, const struct sockaddr *from, struct rbuf *b)
+{
+	struct xtr		*x = n->x;
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	struct lisp_rloc	 loc[2];
+	struct lisp_addr	 src;
+	struct rbuf		 recs, locs;
+	struct msg_err		 err;
+	uint64_t		 now = now_ms();
+	uint16_t		 sport;
+	uint32_t		 ttl;
+	char			 s[64];
+	int			 i, j, ok = 0;
+
+	if (n == NULL || !x->l->conf->nat_shortcut)
+		return;
+	sa_fmt(from, s, sizeof(s));
+	addr_from_sockaddr(&src, from, &sport);
+	for (i = 0; i < n->nlinks && !ok; i++)
+		for (j = 0; n->link[i].state == NS_NAT && j < n->link[i].nrtr; j++)
+			if (addr_equal(&n->link[i].rtr[j], &src))
+				ok = 1;
+	if (!ok || sport != LISP_CONTROL_PORT) {
+		x->drops[XTR_DROP_NAT_SHORTCUT_NOT_FROM_AN_RTR]++;
+		log_limited(&x->logrl, "nat: short-cut from %s dropped: not an rtr "
+		    "we register through", s);
+		return;
+	}
+	if (map_reply_decode(b, &rep, &err) == -1) {
+		x->drops[XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED]++;
+		log_limited(&x->logrl, "nat: short-cut from %s dropped: %s", s,
+		    err.reason);
+		return;
+	}
+	for (i = 0, ok = 0; i < x->nms && !ok; i++)
+		for (j = 0; j < x->ms[i].nnonces; j++)
+			if (x->ms[i].nonces[j] == rep.nonce)
+				ok = 1;
+	if (!ok) {
+		x->drops[XTR_DROP_NAT_SHORTCUT_UNKNOWN_NONCE]++;
+		log_limited(&x->logrl, "nat: short-cut from %s dropped: nonce "
+		    "%016llx not of a map-register of ours", s,
+		    (unsigned long long)rep.nonce);
+		return;
+	}
+	recs = rep.records;
+	while (record_next(&recs, &rec) == 1) {
+		locs = rec.rlocs;
+		ok = rec.nrlocs == 2 && rec.act == ACT_NO_ACTION &&
+		    !own_eid(x, &rec.eid, rec.eid_mlen) &&
+		    rloc_next(&locs, &loc[0]) == 1 && rloc_next(&locs, &loc[1]) == 1 &&
+		    (loc[0].addr.afi == AFI_IPV4 || loc[0].addr.afi == AFI_IPV6) &&
+		    !addr_equal(&loc[0].addr, &src) && addr_equal(&loc[1].addr, &src) &&
+		    !core_addr_local(x->l, &loc[0].addr);
+		for (i = 0; ok && i < n->nsc; i++)
+			if (n->sc[i].mlen == rec.eid_mlen &&
+			    addr_equal(&n->sc[i].eid, &rec.eid))
+				break;
+		if (ok && i == n->nsc && n->nsc == NATX_SHORTCUTS)
+			ok = 0;
+		if (!ok || itr_shortcut_set(x, &rec) == -1) {
+			x->drops[XTR_DROP_NAT_SHORTCUT_UNUSABLE]++;
+			log_limited(&x->logrl, "nat: short-cut record from %s "
+			    "dropped: unusable", s);
+			continue;
+		}
+		if (i == n->nsc) {
+			n->sc[n->nsc].eid = rec.eid;
+			n->sc[n->nsc++].mlen = rec.eid_mlen;
+			log_info("nat: short-cut to %s at %s",
+			    prefix_fmt(&rec.eid, rec.eid_mlen, (char[ADDR_STRLEN]){ 0 },
+			    ADDR_STRLEN), addr_fmt(&loc[0].addr, (char[ADDR_STRLEN]){ 0 },
+			    ADDR_STRLEN));
+		}
+		ttl = rec.ttl < NATX_SHORTCUT_TTL_MAX ? rec.ttl : NATX_SHORTCUT_TTL_MAX;
+		n->sc[i].until_ms = now + (uint64_t)(ttl > 0 ? ttl : 1) * 60000;
+		n->shortcuts++;
+	}
+	xtr_timer_kick(x);
 }
 
 void

@@ -105,6 +105,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token NATRTR         "nat-rtr"
 %token MSRTRAUTH      "ms-rtr-auth"
 %token NATTRAVERSAL   "nat-traversal"
+%token NATSHORTCUT    "nat-shortcut"
 %token INFOINTERVAL   "info-request-interval"
 %token INFOUNAUTH     "info-request-unauthenticated"
 %token DECAPCHECK     "decap-check"
@@ -347,6 +348,10 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		conf_nat_rtr(ctx, @1.first_line, $2, 1, $4, $5, $6);
 	}
 	| MSRTRAUTH WORD	{ conf_ms_rtr_auth(ctx, @1.first_line, $2); }
+	| NATSHORTCUT WORD {
+		conf_yesno(ctx, @1.first_line, "nat-shortcut", $2,
+		    &ctx->conf->nat_shortcut);
+	}
 	| NATTRAVERSAL WORD {
 		conf_yesno(ctx, @1.first_line, "nat-traversal", $2,
 		    &ctx->conf->nat_traversal);

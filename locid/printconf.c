@@ -342,7 +342,7 @@ print_nat(FILE *f, const struct conf *c, int redact)
 	char a[ADDR_STRLEN];
 
 	if (TAILQ_EMPTY(&c->nat_rtrs) && !c->info_unauth &&
-	    !c->nat_traversal && c->info_interval == 15 &&
+	    !c->nat_traversal && !c->nat_shortcut && c->info_interval == 15 &&
 	    c->ms_rtr_auth == MSRTR_AUTH_ON)
 		return;
 	fputc('\n', f);
@@ -359,6 +359,8 @@ print_nat(FILE *f, const struct conf *c, int redact)
 		    "off" : "required");
 	if (c->info_unauth)
 		fputs("info-request-unauthenticated yes\n", f);
+	if (c->nat_shortcut)
+		fputs("nat-shortcut yes\n", f);
 	if (c->nat_traversal)
 		fputs("nat-traversal yes\n", f);
 	fprintf(f, "info-request-interval %u\n", c->info_interval);

@@ -74,12 +74,14 @@ struct rtr_xtr {
 	int		 neids;
 	struct lisp_addr eid[RTR_EIDS_MAX];
 	uint8_t		 eid_mlen[RTR_EIDS_MAX];
+	struct lisp_addr rtr;		/* our address its registers reach */
+	uint64_t	 nonce;		/* of the last verified register */
 	/* the last Map-Registers relayed, awaiting their Map-Notify (the
 	 * oldest first; pend_slot says which goes for a new one) */
 	int		 npend;
 	struct rtr_pend {
 		uint64_t	 nonce, until_ms;
-		struct lisp_addr global, local, ms;
+		struct lisp_addr global, local, ms, rtr;
 		uint16_t	 global_port;
 		int		 neids;
 		struct lisp_addr eid[RTR_EIDS_MAX];
@@ -92,7 +94,7 @@ struct rtr {
 	struct locid	*l;
 	struct rtr_xtr	*xtrs;
 	int		 nxtrs;
-	uint64_t	 relayed, notified, notified_auth, probe_replies;
+	uint64_t	 relayed, notified, notified_auth, probe_replies, hints;
 	struct ratelimit probe_rl;	/* RLOC-probe replies, in all */
 	uint64_t	 drops[RTR_DROP__N];
 	struct ratelimit logrl;
@@ -334,6 +336,7 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	pd->until_ms = now_ms() + RTR_PENDING_MS;
 	pd->global = g;
 	pd->global_port = gport;
+	addr_from_sockaddr(&pd->rtr, (const struct sockaddr *)&p->dst, NULL);
 	pd->local = ecm->src;
 	pd->ms = ecm->dst;
 	while (record_next(&recs, &rec) == 1 && pd->neids < RTR_EIDS_MAX) {
@@ -365,8 +368,96 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	return 1;
 }
 
-/* the Map-Server accepted an xTR's registration: verify our state and
- * pass the Map-Notify on through the NAT */
+/* the same-NAT short-cut (nat-shortcut): to xTR `to`, the EID-prefixes
+ * of xTR `of`, which sits behind the same NAT (the same global address),
+ * at its private address first and at us second (a fallback the xTR's
+ * RLOC-probes choose when the private address does not answer). a
+ * Map-Reply whose nonce is that of to's last verified Map-Register (what
+ * it takes it by: only it, we and the Map-Server saw it), in the frame
+ * of a Data-Map-Notify (LISP data header with instance-id 0xFFFFFF, an
+ * inner IP and UDP header to its private address) from 4342 to its
+ * binding. both were verified by the Map-Server's Map-Notify */
+static void
+shortcut_send(struct rtr *r, const struct rtr_xtr *to, const struct rtr_xtr *of)
+{
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	struct lisp_rloc	 loc;
+	struct lisp_data_hdr	 h;
+	struct sockaddr_storage	 ss;
+	uint8_t			 m[512], e[640], buf[700];
+	struct wbuf		 w;
+	uint32_t		 ttl = r->l->conf->timers.registration_ttl / 60;
+	size_t			 mlen, elen;
+	int			 i, j;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.nonce = to->nonce;
+	rep.nrecords = (uint8_t)of->neids;
+	wbuf_init(&w, m, sizeof(m));
+	map_reply_encode_hdr(&w, &rep);
+	for (i = 0; i < of->neids; i++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.ttl = ttl > 0 ? ttl : 1;
+		rec.nrlocs = 2;
+		rec.eid_mlen = of->eid_mlen[i];
+		rec.act = ACT_NO_ACTION;
+		rec.eid = of->eid[i];
+		record_encode(&w, &rec);
+		for (j = 0; j < 2; j++) {
+			memset(&loc, 0, sizeof(loc));
+			loc.priority = (uint8_t)(j + 1);
+			loc.weight = 100;
+			loc.mpriority = 255;
+			loc.flags = RLOC_R;
+			loc.addr = j == 0 ? of->local : to->rtr;
+			rloc_encode(&w, &loc);
+		}
+	}
+	if (w.err)
+		return;
+	mlen = w.len;
+	/* the inner IP and UDP headers as an ECM would carry them, less
+	 * the ECM's own 4-octet header */
+	wbuf_init(&w, e, sizeof(e));
+	ecm_encode(&w, 0, &to->rtr, &to->local, LISP_CONTROL_PORT,
+	    LISP_CONTROL_PORT, m, mlen);
+	if (w.err || w.len < 4)
+		return;
+	elen = w.len;
+	memset(&h, 0, sizeof(h));
+	h.flags = LD_I;
+	h.iid = DATA_MAP_NOTIFY_IID;
+	wbuf_init(&w, buf, sizeof(buf));
+	data_hdr_encode(&w, &h);
+	wbuf_bytes(&w, e + 4, elen - 4);
+	if (w.err)
+		return;
+	sockaddr_from_addr(&ss, &to->global, to->global_port);
+	if (locid_send(r->l, (struct sockaddr *)&ss, buf, w.len) == 0)
+		r->hints++;
+}
+
+/* x was just verified: it and each other verified xTR behind the same
+ * NAT learn each other's EID-prefixes (at most RTR_SHORTCUT_PEERS) */
+#define RTR_SHORTCUT_PEERS 8
+static void
+shortcut_hints(struct rtr *r, const struct rtr_xtr *x)
+{
+	const struct rtr_xtr	*y;
+	int			 n = 0;
+
+	for (y = r->xtrs; y != NULL && n < RTR_SHORTCUT_PEERS; y = y->next) {
+		if (y == x || !y->verified || y->global.afi != x->global.afi ||
+		    !addr_equal(&y->global, &x->global) ||
+		    addr_equal(&y->local, &x->local))
+			continue;
+		shortcut_send(r, x, y);
+		shortcut_send(r, y, x);
+		n++;
+	}
+}
+
 static int
 rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_register *n)
@@ -434,6 +525,8 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	x->global_port = pd->global_port;
 	x->local = pd->local;
 	x->ms = pd->ms;
+	x->rtr = pd->rtr;
+	x->nonce = n->nonce;
 	x->neids = pd->neids;
 	memcpy(x->eid, pd->eid, sizeof(x->eid));
 	memcpy(x->eid_mlen, pd->eid_mlen, sizeof(x->eid_mlen));
@@ -473,6 +566,8 @@ rtr_notify_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	sockaddr_from_addr(&ss, &x->global, x->global_port);
 	if (locid_send(r->l, (struct sockaddr *)&ss, buf, w.len) == 0)
 		r->notified++;
+	if (r->l->conf->nat_shortcut)
+		shortcut_hints(r, x);
 	return 1;
 }
 
@@ -490,7 +585,7 @@ rtr_probe_in(struct rtr *r, const struct pkt *p, const struct lisp_map_request *
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
 	struct lisp_rloc	 loc;
-	struct lisp_addr	 local;
+	struct lisp_addr	 local, srca;
 	const struct lisp_addr	*to = NULL;
 	struct sockaddr_storage	 ss;
 	uint8_t			 buf[1024];
@@ -507,6 +602,13 @@ rtr_probe_in(struct rtr *r, const struct pkt *p, const struct lisp_map_request *
 				}
 	if (n == 0)
 		return 0;		/* not one of ours */
+	/* from an xTR behind a NAT we serve (the same-NAT short-cut's
+	 * fallback): its ITR-RLOC is private, the answer goes back through
+	 * the NAT's binding the probe came by */
+	addr_from_sockaddr(&srca, (const struct sockaddr *)&p->src, NULL);
+	for (x = r->xtrs; x != NULL && to == NULL; x = x->next)
+		if (x->verified && addr_equal(&x->global, &srca))
+			to = &srca;
 	for (i = 0; i < q->nitr && to == NULL; i++)
 		if ((q->itr[i].afi == AFI_IPV4 || q->itr[i].afi == AFI_IPV6) &&
 		    !q->itr[i].has_iid && core_can_send(r->l, &q->itr[i]))
@@ -681,10 +783,11 @@ rtr_stats(void *o)
 {
 	struct rtr *r = o;
 
-	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "registers_relayed", (json_int_t)r->relayed,
+	return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "registers_relayed", (json_int_t)r->relayed,
 	    "notifies_relayed", (json_int_t)r->notified,
 	    "notifies_authenticated", (json_int_t)r->notified_auth,
 	    "probe_replies", (json_int_t)r->probe_replies,
+	    "shortcut_hints", (json_int_t)r->hints,
 	    "xtrs", (json_int_t)r->nxtrs);
 }
 
@@ -694,7 +797,7 @@ rtr_clear_stats(void *o)
 	struct rtr *r = o;
 
 	memset(r->drops, 0, sizeof(r->drops));
-	r->relayed = r->notified = r->notified_auth = r->probe_replies = 0;
+	r->relayed = r->notified = r->notified_auth = r->probe_replies = r->hints = 0;
 }
 
 static struct ratelimit *

@@ -88,6 +88,9 @@ struct xtr_ms {
 	X(XTR_DROP_NAT_INFO_REPLY_NOT_FROM_THE_MAP_SERVER, "nat: info-reply not from the map-server asked") \
 	X(XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED, "nat: info-reply authentication failed") \
 	X(XTR_DROP_NAT_DATA_MAP_NOTIFY_MALFORMED, "nat: data-map-notify malformed") \
+	X(XTR_DROP_NAT_SHORTCUT_NOT_FROM_AN_RTR, "nat: short-cut not from an rtr") \
+	X(XTR_DROP_NAT_SHORTCUT_UNKNOWN_NONCE, "nat: short-cut with unknown nonce") \
+	X(XTR_DROP_NAT_SHORTCUT_UNUSABLE, "nat: short-cut record unusable") \
 	X(XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID, "itr: map-request deferred by the per-eid limit") \
 	X(XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED, "itr: map-cache entry evicted (map-cache-limit)") \
 	X(XTR_DROP_ITR_MAP_CACHE_FULL, "itr: map-cache full") \
@@ -241,5 +244,11 @@ int	itr_publication_in(struct xtr *, const struct pkt *, const struct lisp_map_r
 void	itr_smr_in(struct xtr *, const struct pkt *, const struct lisp_map_request *);
 void	itr_entry_del(struct mc_entry *, void *);	/* mapcache del callback */
 int	itr_clear(struct xtr *, const struct lisp_addr *, int mlen);
+/* the same-NAT short-cut's entries (nat_xtr.c): kept as static ones are
+ * (never asked for, refreshed or expired by the map-cache), probed as
+ * any; set leaves an entry of the same locators alone, del removes only
+ * its own kind */
+int	itr_shortcut_set(struct xtr *, const struct lisp_record *);
+void	itr_shortcut_del(struct xtr *, const struct lisp_addr *, int mlen);
 
 #endif

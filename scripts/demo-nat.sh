@@ -177,13 +177,24 @@ say "xtrB's mapping of hostA's EID is the RTR (xtrB probes it, the RTR answers f
 run "$(C xtrB) show map-cache 198.18.1.10"
 run "$(C rtr) --json show stats | jq -c '{encap: .xtr.encap_packets, decap: .xtr.decap_packets, rtr}'"
 
-step "NAT 5. a second site behind the same NAT: xtrC registers through the RTR too"
+step "NAT 5. a second site behind the same NAT: the short-cut, xtrA and xtrC talk directly"
 locid_start xtrC "$DEMO/xtrC.conf"
 wait_until 15 "ctlq rtr $T/rtr.sock '[.xtrs[] | select(.state == \"verified\")] | length == 2' show nat" ||
     say "(xtrC is not registered through the RTR yet)"
-say "the RTR tells the two apart by xTR-ID and by their NAT bindings:"
+say "xtrC registers through the RTR too; the RTR tells the two apart by xTR-ID and by their"
+say "NAT bindings, and sees both behind the same global address 203.0.113.1:"
 run "$(C rtr) show nat"
+say "with 'nat-shortcut yes' (the RTR, xtrA, xtrC; a locid extension) the RTR tells each the"
+say "other's EID-prefix at its private address, the RTR second (the fallback when the private"
+say "address does not answer RLOC-probes):"
+wait_until 10 "ctlq xtrA $T/xtrA.sock '.[] | select(.source == \"nat-shortcut\")' show map-cache" ||
+    say "(no short-cut yet)"
+run "$(C xtrA) show map-cache 198.18.3.10"
+cap_start inside nat eth2 udp
 run "$(X hostC) ping -c2 -W2 198.18.1.10"
+cap_stop inside
+say "xtrC's side of the NAT: LISP data between the private addresses, no RTR, no translation:"
+show_cap inside "lisp-data && icmp"
 
 step "NAT 6. the NAT forgets its bindings: the next Info-Request finds the new one"
 run "$(X nat) conntrack -F"

@@ -13,7 +13,8 @@
 #  .3.10  .3.1  198.19.1.2/24  .1   EID 198.18.3.0/24 (xtrC.conf)
 #
 # the MS and the RTR share a key (nat-rtr ... key, the RTR's map-server
-# line) and require MS-RTR authentication both ways.
+# line) and require MS-RTR authentication both ways; the RTR, xtrA and
+# xtrC take the same-NAT short-cut (nat-shortcut yes).
 # configurations ms.conf, rtr.conf, xtrA.conf (nat-traversal yes, Info-
 # Requests every 2 s, Map-Registers every 5 s), xtrB.conf in $T
 # ctlq NS SOCK JQ-FILTER COMMAND...: locictl --json COMMAND answered and
@@ -102,6 +103,7 @@ log-rate 100
 tun ntlisp0
 timers {
 	register-interval 5
+	probe-interval 2
 }
 database-mapping 198.18.1.0/24 {
 	rloc interface eth0 ipv4 priority 1 weight 100
@@ -109,6 +111,7 @@ database-mapping 198.18.1.0/24 {
 map-server 203.0.113.2 key 0 sha1 "$KEY" want-map-notify
 map-resolver 203.0.113.2
 nat-traversal yes
+nat-shortcut yes
 info-request-interval 2
 xtr-id 0x0123456789abcdef0123456789abcdef
 CONF
@@ -120,6 +123,7 @@ log-rate 100
 tun ntlisp0
 timers {
 	register-interval 5
+	probe-interval 2
 }
 database-mapping 198.18.3.0/24 {
 	rloc interface eth0 ipv4 priority 1 weight 100
@@ -127,6 +131,7 @@ database-mapping 198.18.3.0/24 {
 map-server 203.0.113.2 key 0 sha256 "natted2-s3cret" want-map-notify
 map-resolver 203.0.113.2
 nat-traversal yes
+nat-shortcut yes
 info-request-interval 2
 CONF
 	cat >"$T/rtr.conf" <<CONF
@@ -138,6 +143,7 @@ log-rate 100
 tun ntrtr0
 map-server 203.0.113.2 key 0 sha1 "ms-rtr-s3cret"
 ms-rtr-auth required
+nat-shortcut yes
 map-resolver 203.0.113.2
 pitr-prefix 198.18.0.0/15
 CONF

@@ -181,15 +181,60 @@ wait_until 10 "ctlq xtrB $T/xtrB.sock '.[] | select(.eid_prefix == \"198.18.1.0/
 pass "pings both ways hostA <-> hostB through the rtr; the rtr answers rloc-probes"
 
 # a second site behind the same NAT: both register through the RTR (two
-# xTR-IDs, two bindings) and reach each other through it
+# xTR-IDs, two bindings). with nat-shortcut the RTR, seeing the two
+# verified behind the same global address, tells each the other's
+# EID-prefix at its private address (then at the RTR, the fallback):
+# they talk directly inside the NAT, the RTR carries none of it
 locid_start xtrC "$T/xtrC.conf"
 wait_until 15 "ctlq rtr $T/rtr.sock '[.xtrs[] | select(.state == \"verified\")] | length == 2' show nat" ||
     fail "second NATed site not at the rtr: $(ctl rtr "$T/rtr.sock" --json show nat)"
 ctlq rtr "$T/rtr.sock" '[.xtrs[].global_port] | unique | length == 2' show nat ||
     fail "the two sites share a binding: $(ctl rtr "$T/rtr.sock" --json show nat)"
+wait_until 10 "ctlq xtrA $T/xtrA.sock '.[] | select(.eid_prefix == \"198.18.3.0/24\") |
+    .source == \"nat-shortcut\" and (.locators | map(.address) == [\"198.19.1.2\", \"203.0.113.9\"])' show map-cache" ||
+    fail "xtrA has no short-cut to hostC: $(ctl xtrA "$T/xtrA.sock" --json show map-cache) $(grep short-cut "$T/xtrA.log")"
+wait_until 10 "ctlq xtrC $T/xtrC.sock '.[] | select(.eid_prefix == \"198.18.1.0/24\") |
+    .source == \"nat-shortcut\" and (.locators | map(.address) == [\"198.19.0.2\", \"203.0.113.9\"])' show map-cache" ||
+    fail "xtrC has no short-cut to hostA: $(ctl xtrC "$T/xtrC.sock" --json show map-cache)"
+ctlq rtr "$T/rtr.sock" '.rtr.shortcut_hints >= 2' show stats || fail "rtr hints not counted"
+rd0=$(ctl rtr "$T/rtr.sock" --json show stats | jq .xtr.decap_packets)
+cap_start inside nat eth2 "udp"
 wait_until 15 "in_ns hostA ping -c1 -W1 198.18.3.10" || fail "hostA -> hostC"
+in_ns hostA ping -c3 -i 0.2 -W2 198.18.3.10 >/dev/null || fail "hostA -> hostC: pings lost"
 in_ns hostC ping -c3 -i 0.2 -W2 198.18.1.10 >/dev/null || fail "hostC -> hostA"
-pass "two NATed sites behind one NAT: pings hostA <-> hostC through the rtr"
+cap_stop inside
+# on xtrC's side of the NAT: LISP data from xtrA's private address to
+# xtrC's, both ways, no NAT between them
+n=$(tsh inside "ip.src == 198.19.0.2 && ip.dst == 198.19.1.2 && udp.dstport == 4341 && icmp.type == 8" frame.number | wc -l)
+[ "$n" -ge 4 ] || fail "echo requests hostA -> hostC not direct: $n"
+n=$(tsh inside "ip.src == 198.19.1.2 && ip.dst == 198.19.0.2 && udp.dstport == 4341 && icmp.type == 8" frame.number | wc -l)
+[ "$n" -ge 3 ] || fail "echo requests hostC -> hostA not direct: $n"
+rd1=$(ctl rtr "$T/rtr.sock" --json show stats | jq .xtr.decap_packets)
+[ "$rd1" = "$rd0" ] || fail "the rtr decapsulated $((rd1 - rd0)) packets of the short-cut"
+# the private locators answer RLOC-probes directly
+wait_until 10 "ctlq xtrA $T/xtrA.sock '.[] | select(.eid_prefix == \"198.18.3.0/24\") | .locators[0].probes_answered >= 1 and .locators[0].reachable' show map-cache" ||
+    fail "short-cut locator not probed: $(ctl xtrA "$T/xtrA.sock" --json show map-cache)"
+pass "two NATed sites behind one NAT: the rtr's short-cut, pings hostA <-> hostC directly 198.19.0.2 <-> 198.19.1.2"
+# the inside path breaks (the NAT stops forwarding between its inside
+# ports): the probes judge the private locators down and the sites reach
+# each other through the RTR, the entries' second locator
+in_ns nat nft -f - <<'NFT' || fail "nft block"
+table ip nt_block {
+	chain inside {
+		type filter hook forward priority 0; policy accept;
+		iifname "eth1" oifname "eth2" drop
+		iifname "eth2" oifname "eth1" drop
+	}
+}
+NFT
+wait_until 15 "ctlq xtrA $T/xtrA.sock '.[] | select(.eid_prefix == \"198.18.3.0/24\") | .locators[0].state == \"down\"' show map-cache &&
+    ctlq xtrC $T/xtrC.sock '.[] | select(.eid_prefix == \"198.18.1.0/24\") | .locators[0].state == \"down\"' show map-cache" ||
+    fail "private locators not judged down: $(ctl xtrA "$T/xtrA.sock" --json show map-cache)"
+in_ns hostA ping -c2 -i 0.2 -W2 198.18.3.10 >/dev/null || fail "hostA -> hostC through the rtr: $(ctl xtrA "$T/xtrA.sock" --json show map-cache | jq -c .) $(ctl xtrC "$T/xtrC.sock" --json show map-cache | jq -c .) $(ctl rtr "$T/rtr.sock" --json show stats | jq -c "{drops, x: .xtr}")"
+rd2=$(ctl rtr "$T/rtr.sock" --json show stats | jq .xtr.decap_packets)
+[ "$rd2" -ge $((rd1 + 4)) ] || fail "the fallback did not go through the rtr: decap $rd1 -> $rd2"
+in_ns nat nft delete table ip nt_block
+pass "short-cut path broken: the probes fall back to the rtr, pings cross"
 
 # the NAT forgets the binding: the next periodic Info-Request gets a new
 # one (a new random port), noticed and counted
@@ -226,8 +271,35 @@ in_ns hostA ping -c2 -i 0.2 -W2 198.18.2.10 >/dev/null || fail "hostA -> hostB a
 pass "uplink address change: detected from 198.19.0.3, registered again through the rtr, pings cross"
 
 # the RTR restarts and forgets every xTR: the next periodic Map-Register
-# (5 s here) through it brings the state back, and the pings cross again
+# (5 s here) through it brings the state back, and the pings cross again.
+# while it is down, a forged short-cut from its address and port through
+# xtrA's binding (a Map-Reply whose nonce xtrA never sent, sending
+# 198.18.2.0/24 to 198.19.0.66) is dropped and counted, hostB's mapping
+# unchanged
+bport=$(ctl rtr "$T/rtr.sock" --json show nat | jq '(.xtrs[] | select(.xtr_id == "0x0123456789abcdef0123456789abcdef")).global_port')
 locid_stop rtr
+in_ns rtr python3 - "$bport" <<'PY' || fail "sending a forged short-cut"
+import socket, struct, sys
+def ck(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xffff)
+    return ~(s + (s >> 16)) & 0xffff
+loc = lambda p, a: struct.pack("!BBBBHH", p, 100, 255, 0, 1, 1) + bytes(a)
+rec = struct.pack("!IBBHHH", 3, 2, 24, 0, 0, 1) + bytes([198, 18, 2, 0]) + \
+    loc(1, [198, 19, 0, 66]) + loc(2, [203, 0, 113, 9])
+msg = struct.pack("!IQ", 0x20000001, 0x0badc0ffee) + rec
+udp = struct.pack("!HHHH", 4342, 4342, 8 + len(msg), 0) + msg
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+    bytes([203, 0, 113, 9]), bytes([198, 19, 0, 3]))
+ip = ip[:10] + struct.pack("!H", ck(ip)) + ip[12:]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("203.0.113.9", 4342))
+s.sendto(struct.pack("!II", 0x08000000, 0xffffff00) + ip + udp, ("203.0.113.1", int(sys.argv[1])))
+PY
+wait_until 5 "ctlq xtrA $T/xtrA.sock '.drops[\"nat: short-cut with unknown nonce\"] >= 1' show stats" ||
+    fail "forged short-cut not counted: $(ctl xtrA "$T/xtrA.sock" --json show stats | jq -c .drops) $(tail -3 "$T/xtrA.log")"
+ctlq xtrA "$T/xtrA.sock" '[.[] | select(.source == "nat-shortcut")] | length == 1' show map-cache ||
+    fail "forged short-cut installed: $(ctl xtrA "$T/xtrA.sock" --json show map-cache)"
 locid_start rtr "$T/rtr.conf"
 wait_until 15 "ctlq rtr $T/rtr.sock '(.xtrs[] | select(.xtr_id == \"0x0123456789abcdef0123456789abcdef\")).state == \"verified\"' show nat" ||
     fail "rtr state not back after a restart: $(ctl rtr "$T/rtr.sock" --json show nat)"

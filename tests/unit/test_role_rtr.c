@@ -7,9 +7,13 @@
  * times out. MS-RTR authentication (NAT draft §4.4, §5.3): relays signed
  * with the map-server line's key, a signed Map-Notify checked, an
  * unsigned one taken (ms-rtr-auth on) or refused (required); off sends
- * and checks nothing */
+ * and checks nothing. the same-NAT short-cut (nat-shortcut): two xTRs
+ * verified behind one global address are told each other's prefixes at
+ * their private addresses, others not; probes from behind the NAT are
+ * answered through it */
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,6 +76,17 @@ setup_off(void **state)
 	return 0;
 }
 
+static int
+setup_shortcut(void **state)
+{
+	char c[512];
+
+	snprintf(c, sizeof(c), "%snat-shortcut yes\n", conf_text);
+	fake_start(c);
+	rtr = fake_role(&role_rtr);
+	return 0;
+}
+
 static json_int_t
 stat(const char *k)
 {
@@ -110,6 +125,127 @@ ecm_msg(uint8_t *buf, size_t cap, uint32_t flags, const char *src, const char *d
 	ecm_encode(&w, flags, &s, &d, 4342, 4342, inner, n);
 	assert_false(w.err);
 	return w.len;
+}
+
+/* ecm_msg for another xTR: its prefix, the last octet of its xTR-ID, its
+ * private address */
+static size_t
+ecm_xtr(uint8_t *buf, size_t cap, int notify, uint64_t nonce,
+    const char *prefix, uint8_t id, const char *priv)
+{
+	struct rm_reg	 r = { .prefix = prefix, .rloc = "203.0.113.9",
+			    .flags = MREG_M | MREG_P, .nonce = nonce, .key = "k",
+			    .ids = 1 };
+	uint8_t		 inner[512];
+	size_t		 n = rm_register(&r, inner, sizeof(inner));
+	struct lisp_addr s, d;
+	struct wbuf	 w;
+
+	inner[n - 9] = id;		/* xTR-ID (16), Site-ID (8) at the end */
+	if (notify)
+		inner[0] = LISP_MAP_NOTIFY << 4;
+	assert_int_equal(addr_parse(&s, notify ? MS : priv), 0);
+	assert_int_equal(addr_parse(&d, notify ? priv : MS), 0);
+	wbuf_init(&w, buf, cap);
+	ecm_encode(&w, ECM_R, &s, &d, 4342, 4342, inner, n);
+	assert_false(w.err);
+	return w.len;
+}
+
+/* the Map-Reply of a short-cut sent to dst: LISP data header with
+ * instance-id 0xFFFFFF, inner IPv4 to priv, UDP 4342 */
+static const struct fake_sent *
+hint_to(const char *dst, const char *priv, struct rm_answer *a)
+{
+	const struct fake_sent	*s;
+	struct rbuf		 b;
+	struct lisp_data_hdr	 h;
+	const char		*why;
+	char			 ip[ADDR_STRLEN];
+	size_t			 i;
+
+	for (i = 0; i < fake_nsent(); i++) {
+		s = fake_sent_get(i);
+		if (strcmp(fake_dst_fmt(s), dst) != 0)
+			continue;
+		rbuf_init(&b, s->buf, s->len);
+		assert_int_equal(data_hdr_decode(&b, &h, &why), 0);
+		assert_int_equal(h.iid, 0xFFFFFF);
+		assert_true(b.len > 28);
+		if (b.p[28] >> 4 != LISP_MAP_REPLY)
+			continue;	/* the Data-Map-Notify */
+		assert_int_equal(b.p[0], 0x45);
+		inet_ntop(AF_INET, b.p + 16, ip, sizeof(ip));
+		assert_string_equal(ip, priv);
+		assert_int_equal(b.p[22] << 8 | b.p[23], 4342);
+		rm_reply_decode(b.p + 28, b.len - 28, a);
+		return s;
+	}
+	return NULL;
+}
+
+static void
+test_shortcut(void **state)
+{
+	uint8_t			 q[1024];
+	struct rm_answer	 a;
+	char			 s[ADDR_STRLEN];
+
+	fake_rx(q, ecm_xtr(q, sizeof(q), 0, 100, "198.18.1.0/24", 0x11, XTR), NAT, 40001);
+	fake_rx(q, ecm_xtr(q, sizeof(q), 1, 100, "198.18.1.0/24", 0x11, XTR), MS, 4342);
+	fake_rx(q, ecm_xtr(q, sizeof(q), 0, 200, "198.18.3.0/24", 0x22, "198.19.1.2"), NAT, 40002);
+	fake_sent_clear();
+	fake_rx(q, ecm_xtr(q, sizeof(q), 1, 200, "198.18.3.0/24", 0x22, "198.19.1.2"), MS, 4342);
+	/* the Data-Map-Notify and one short-cut each way */
+	assert_int_equal(fake_nsent(), 3);
+	assert_non_null(hint_to(NAT ":40001", XTR, &a));
+	assert_int_equal(a.nonce, 100);		/* the receiver's own */
+	assert_string_equal(a.prefix, "198.18.3.0/24");
+	assert_int_equal(a.nlocs, 2);
+	assert_string_equal(addr_fmt(&a.locs[0].addr, s, sizeof(s)), "198.19.1.2");
+	assert_int_equal(a.locs[0].priority, 1);
+	assert_string_equal(addr_fmt(&a.locs[1].addr, s, sizeof(s)), FAKE_LOCAL4);
+	assert_int_equal(a.locs[1].priority, 2);
+	assert_non_null(hint_to(NAT ":40002", "198.19.1.2", &a));
+	assert_int_equal(a.nonce, 200);
+	assert_string_equal(a.prefix, "198.18.1.0/24");
+	assert_string_equal(addr_fmt(&a.locs[0].addr, s, sizeof(s)), XTR);
+	assert_int_equal(stat("shortcut_hints"), 2);
+
+	/* behind another NAT: no short-cut */
+	fake_rx(q, ecm_xtr(q, sizeof(q), 0, 300, "198.18.4.0/24", 0x33, "198.19.2.2"),
+	    "203.0.113.77", 40003);
+	fake_sent_clear();
+	fake_rx(q, ecm_xtr(q, sizeof(q), 1, 300, "198.18.4.0/24", 0x33, "198.19.2.2"), MS, 4342);
+	assert_int_equal(fake_nsent(), 1);
+	assert_null(hint_to("203.0.113.77:40003", "198.19.2.2", &a));
+
+	/* an RLOC-probe from behind the NAT (its ITR-RLOC private): answered
+	 * to where it came from, through the NAT's binding */
+	fake_sent_clear();
+	{
+		size_t qlen = rm_request("198.18.3.5", 0, XTR, 0, 78, 1, q, sizeof(q), NULL, NULL);
+
+		q[0] |= MREQ_P >> 24;
+		assert_int_equal(fake_rx(q, qlen, NAT, 40001), 1);
+		assert_int_equal(fake_nsent(), 1);
+		assert_string_equal(fake_dst_fmt(fake_sent_get(0)), NAT ":40001");
+	}
+}
+
+/* without nat-shortcut: two xTRs behind one NAT get no short-cut */
+static void
+test_no_shortcut(void **state)
+{
+	uint8_t	q[1024];
+
+	fake_rx(q, ecm_xtr(q, sizeof(q), 0, 100, "198.18.1.0/24", 0x11, XTR), NAT, 40001);
+	fake_rx(q, ecm_xtr(q, sizeof(q), 1, 100, "198.18.1.0/24", 0x11, XTR), MS, 4342);
+	fake_rx(q, ecm_xtr(q, sizeof(q), 0, 200, "198.18.3.0/24", 0x22, "198.19.1.2"), NAT, 40002);
+	fake_sent_clear();
+	fake_rx(q, ecm_xtr(q, sizeof(q), 1, 200, "198.18.3.0/24", 0x22, "198.19.1.2"), MS, 4342);
+	assert_int_equal(fake_nsent(), 1);
+	assert_int_equal(stat("shortcut_hints"), 0);
 }
 
 /* the ECM of ecm_msg signed as a Map-Server sharing key with us */
@@ -488,6 +624,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_signed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_fair, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shortcut, setup_shortcut, teardown),
+		cmocka_unit_test_setup_teardown(test_no_shortcut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_required, setup_required, teardown),
 		cmocka_unit_test_setup_teardown(test_off, setup_off, teardown),
 	};
