@@ -16,10 +16,10 @@
  * map-servers and is the size of what came in (plus the MS-RTR
  * authentication data); the table is bounded.
  *
- * MS-RTR authentication (§4.4, §6; ms-rtr-auth): with the key of the
- * map-server line the relay carries S and an AD of type 2 over the
- * Map-Register, and a Map-Notify's AD is checked before its nonce;
- * required refuses a Map-Notify without one. */
+ * MS-RTR authentication (§4.4, §6; ms-rtr-auth): a Map-Notify's AD is
+ * checked with the key of the map-server line before its nonce; with
+ * required a Map-Notify without one is refused and the relay carries S
+ * and an AD of type 2 over the Map-Register. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,13 +347,15 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	xtr_arm(x);
 
 	/* the same inner packet in a new ECM, N set, to the Map-Server;
-	 * signed with the key of our map-server line (S and MS-RTR
-	 * authentication data over the Map-Register) unless ms-rtr-auth off */
+	 * with ms-rtr-auth required signed with the key of our map-server
+	 * line (S and MS-RTR authentication data over the Map-Register):
+	 * the draft leaves the relay unsigned, and a Map-Server that does
+	 * not know this may take an S bit for LISP-SEC, so only when asked */
 	wbuf_init(&w, buf, sizeof(buf));
 	ecm_encode(&w, ECM_N, &ecm->src, &ecm->dst, ecm->sport, ecm->dport,
 	    reg->msg.p, reg->msg.len);
 	len = w.len;
-	if (!w.err && r->l->conf->ms_rtr_auth != MSRTR_AUTH_OFF &&
+	if (!w.err && r->l->conf->ms_rtr_auth == MSRTR_AUTH_REQUIRED &&
 	    ((adlen = msrtr_ad_build(ad, sizeof(ad), ms->key.key_id, ms->key.alg,
 	    ms->key.secret, strlen(ms->key.secret), reg->msg.p, reg->msg.len)) == 0 ||
 	    (len = ls_ecm_insert_ad(buf, w.len, sizeof(buf), ad, adlen)) == 0))

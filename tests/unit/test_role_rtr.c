@@ -4,10 +4,10 @@
  * register came from; spoofed registers (another source, the same xTR-ID)
  * change nothing until a Map-Notify with their nonce verifies them;
  * refusals counted; no relay to an unconfigured Map-Server; the state
- * times out. MS-RTR authentication (NAT draft §4.4, §5.3): relays signed
- * with the map-server line's key, a signed Map-Notify checked, an
- * unsigned one taken (ms-rtr-auth on) or refused (required); off sends
- * and checks nothing. the same-NAT short-cut (nat-shortcut): two xTRs
+ * times out. MS-RTR authentication (NAT draft §4.4, §5.3): a signed
+ * Map-Notify checked with the map-server line's key, an unsigned one
+ * taken (ms-rtr-auth on) or refused (required, which also signs the
+ * relay); off sends and checks nothing. the same-NAT short-cut (nat-shortcut): two xTRs
  * verified behind one global address are told each other's prefixes at
  * their private addresses, others not; probes from behind the NAT are
  * answered through it */
@@ -294,31 +294,18 @@ test_relay_and_notify(void **state)
 	json_t			*o, *x;
 
 	assert_int_equal(fake_rx(q, qlen, NAT, 40001), 1);
-	/* relayed: the same inner packet, N instead of R, to the MS, with
-	 * S and the MS-RTR authentication data of the map-server's key
-	 * (type 2, key-id 0, HMAC-SHA-1, 20 octets) over the Map-Register */
+	/* relayed: the same inner packet, N instead of R, to the MS
+	 * (unsigned under ms-rtr-auth on, as the draft has it) */
 	assert_int_equal(fake_nsent(), 1);
 	s = fake_sent_get(0);
 	assert_string_equal(fake_dst_fmt(s), MS ":4342");
-	assert_int_equal(s->len, qlen + MSRTR_AD_HDR + 20);
+	assert_int_equal(s->len, qlen);
 	rbuf_init(&b, s->buf, s->len);
 	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
 	assert_true(ecm.flags & ECM_N);
-	assert_true(ecm.flags & ECM_S);
+	assert_false(ecm.flags & ECM_S);
 	assert_false(ecm.flags & ECM_R);
-	assert_int_equal(s->buf[4], MSRTR_AD_TYPE);
-	assert_int_equal(s->buf[8] << 8 | s->buf[9], ALG_HMAC_SHA1_96);
-	assert_int_equal(s->buf[10] << 8 | s->buf[11], 20);
-	{
-		struct msrtr_ad ad;
-
-		assert_int_equal(msrtr_ad_decode(&ecm.sec, &ad, &why), 0);
-		assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtr",
-		    6, ecm.inner.p, ecm.inner.len), 1);
-		assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtx",
-		    6, ecm.inner.p, ecm.inner.len), 0);
-	}
-	assert_memory_equal(s->buf + 4 + MSRTR_AD_HDR + 20, q + 4, qlen - 4);
+	assert_memory_equal(s->buf + 4, q + 4, qlen - 4);
 	/* pending until the MS says yes */
 	o = xtr0();
 	x = json_array_get(json_object_get(o, "xtrs"), 0);
@@ -398,16 +385,41 @@ test_notify_signed(void **state)
 	json_decref(o);
 }
 
-/* ms-rtr-auth required: an unsigned Map-Notify is refused even with the
- * right nonce; the signed one verifies */
+/* ms-rtr-auth required: the relay is signed; an unsigned Map-Notify is
+ * refused even with the right nonce; the signed one verifies */
 static void
 test_required(void **state)
 {
-	uint8_t	 q[1024];
-	size_t	 qlen;
+	uint8_t			 q[1024];
+	size_t			 qlen = ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1);
+	const struct fake_sent	*s;
+	struct rbuf		 b;
+	struct lisp_ecm		 ecm;
+	struct msg_err		 err;
+	struct msrtr_ad		 ad;
+	const char		*why;
 
-	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, XTR, MS, 0, 100, 1), NAT, 40001);
-	assert_true(fake_sent_get(0)->buf[0] & (ECM_S >> 24));
+	fake_rx(q, qlen, NAT, 40001);
+	/* the same inner packet, N, with S and the MS-RTR authentication
+	 * data of the map-server's key (type 2, key-id 0, HMAC-SHA-1, 20
+	 * octets) over the Map-Register */
+	assert_int_equal(fake_nsent(), 1);
+	s = fake_sent_get(0);
+	assert_int_equal(s->len, qlen + MSRTR_AD_HDR + 20);
+	rbuf_init(&b, s->buf, s->len);
+	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
+	assert_true(ecm.flags & ECM_N);
+	assert_true(ecm.flags & ECM_S);
+	assert_false(ecm.flags & ECM_R);
+	assert_int_equal(s->buf[4], MSRTR_AD_TYPE);
+	assert_int_equal(s->buf[8] << 8 | s->buf[9], ALG_HMAC_SHA1_96);
+	assert_int_equal(s->buf[10] << 8 | s->buf[11], 20);
+	assert_int_equal(msrtr_ad_decode(&ecm.sec, &ad, &why), 0);
+	assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtr",
+	    6, ecm.inner.p, ecm.inner.len), 1);
+	assert_int_equal(msrtr_ad_verify(&ad, 0, ALG_HMAC_SHA1_96, "ms-rtx",
+	    6, ecm.inner.p, ecm.inner.len), 0);
+	assert_memory_equal(s->buf + 4 + MSRTR_AD_HDR + 20, q + 4, qlen - 4);
 	fake_sent_clear();
 	qlen = ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 100, 1);
 	assert_int_equal(fake_rx(q, qlen, MS, 4342), 1);
