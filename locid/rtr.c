@@ -231,39 +231,58 @@ pend_from(const struct rtr_pend *pd, const struct lisp_addr *g, uint16_t port)
 	return pd->global_port == port && addr_equal(&pd->global, g);
 }
 
+/* how much a pending register looks like the verified xTR's own: 2 from
+ * the verified binding (its periodic registers), 1 from another binding
+ * but the verified private address (the NAT made a new binding; an
+ * off-path spoofer does not see the private address), 0 otherwise */
+static int
+pend_kin(const struct rtr_xtr *x, const struct rtr_pend *pd)
+{
+	if (!x->verified)
+		return 0;
+	if (pend_from(pd, &x->global, x->global_port))
+		return 2;
+	return addr_equal(&pd->local, &x->local);
+}
+
 /* a slot for a Map-Register from g:port, fair to every source, for
  * anyone may send one with any xTR-ID and only the Map-Server's answer
  * tells: a source holds at most RTR_PENDING_PER_SRC (its oldest goes for
  * its new one); in a full list the source holding the most loses its
- * oldest, and the source of the verified binding (the xTR's own periodic
- * registers) loses nothing to another. registers spoofed from one
+ * oldest, looked for first among the registers least like the verified
+ * xTR's (pend_kin): the verified binding loses nothing to another
+ * source, and a register from a new binding with the verified private
+ * address nothing to ones without it. registers spoofed from one
  * address, however many, cannot push out a genuine one awaiting its
- * Map-Notify, nor spoofs from any number of addresses the re-registration
- * of a verified xTR. *pushed: 1 when one waiting was dropped */
+ * Map-Notify, nor spoofs from any number of addresses the register of a
+ * verified xTR from its binding or its private address. (a first
+ * registration has nothing to be like: spoofs from 8 addresses and more
+ * can push it out, until the xTR's next register.) *pushed: 1 when one
+ * waiting was dropped */
 static struct rtr_pend *
 pend_slot(struct rtr_xtr *x, const struct lisp_addr *g, uint16_t port,
     int *pushed)
 {
 	struct rtr_pend	*pd;
-	int		 i, j, n, victim = -1, most = 0, mine = 0;
+	int		 i, j, n, k, victim = -1, most = 0, mine = 0;
 
 	for (i = 0; i < x->npend; i++)
 		if (pend_from(&x->pend[i], g, port) && mine++ == 0)
 			victim = i;
 	if (mine < RTR_PENDING_PER_SRC) {
 		victim = -1;
-		for (i = 0; x->npend == RTR_PENDING_MAX && i < x->npend; i++) {
-			if (x->verified && pend_from(&x->pend[i], &x->global,
-			    x->global_port))
-				continue;
-			for (j = 0, n = 0; j < x->npend; j++)
-				n += pend_from(&x->pend[j], &x->pend[i].global,
-				    x->pend[i].global_port);
-			if (n > most) {		/* the first: its oldest */
-				most = n;
-				victim = i;
+		for (k = 0; x->npend == RTR_PENDING_MAX && victim < 0 && k <= 2; k++)
+			for (i = 0; i < x->npend; i++) {
+				if (pend_kin(x, &x->pend[i]) != k)
+					continue;
+				for (j = 0, n = 0; j < x->npend; j++)
+					n += pend_from(&x->pend[j], &x->pend[i].global,
+					    x->pend[i].global_port);
+				if (n > most) {		/* the first: its oldest */
+					most = n;
+					victim = i;
+				}
 			}
-		}
 	}
 	*pushed = victim >= 0;
 	if (victim >= 0) {
@@ -271,8 +290,6 @@ pend_slot(struct rtr_xtr *x, const struct lisp_addr *g, uint16_t port,
 		    sizeof(x->pend[0]) * (size_t)(x->npend - victim - 1));
 		x->npend--;
 	}
-	if (x->npend == RTR_PENDING_MAX)
-		return NULL;	/* not reached: the verified source holds at most 2 */
 	pd = &x->pend[x->npend++];
 	memset(pd, 0, sizeof(*pd));
 	return pd;
@@ -328,8 +345,7 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	}
 	x->site_id = reg->site_id;
 	addr_from_sockaddr(&g, (const struct sockaddr *)&p->src, &gport);
-	if ((pd = pend_slot(x, &g, gport, &pushed)) == NULL)
-		return 1;
+	pd = pend_slot(x, &g, gport, &pushed);
 	if (pushed)
 		r->drops[RTR_DROP_PENDING_PUSHED_OUT]++;
 	pd->nonce = reg->nonce;

@@ -583,12 +583,30 @@ test_pending_fair(void **state)
 	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), NAT ":40001");
 	assert_int_equal(fake_role_drops(&role_rtr, "rtr: map-notify nonce mismatch"), 0);
 
+	/* the NAT makes a new binding: the xTR's register from it (its
+	 * private address as before) among 16 spoofs from 16 addresses
+	 * with another private address; its Map-Notify still finds it */
+	fake_rx(q, ecm_xtr(q, sizeof(q), 0, 102, "198.18.1.0/24", 0x11, XTR), NAT, 40009);
+	for (i = 0; i < 16; i++) {
+		snprintf(src, sizeof(src), "198.51.100.%d", 140 + i);
+		fake_rx(q, ecm_xtr(q, sizeof(q), 0, 500 + i, "198.18.1.0/24", 0x11,
+		    "198.19.7.7"), src, 666);
+	}
+	fake_sent_clear();
+	fake_rx(q, ecm_msg(q, sizeof(q), ECM_R, MS, XTR, 1, 102, 1), MS, 4342);
+	assert_int_equal(fake_nsent(), 1);
+	assert_string_equal(fake_dst_fmt(fake_sent_get(0)), NAT ":40009");
+	o = xtr0();
+	x = json_array_get(json_object_get(o, "xtrs"), 0);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40009);
+	json_decref(o);
+
 	/* a spoofed register the MS accepted nothing of stays pending and
 	 * lapses; the verified state is unchanged */
 	fake_advance(11000);
 	o = xtr0();
 	x = json_array_get(json_object_get(o, "xtrs"), 0);
-	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40001);
+	assert_int_equal(json_integer_value(json_object_get(x, "global_port")), 40009);
 	json_decref(o);
 }
 
