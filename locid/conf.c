@@ -1521,6 +1521,11 @@ tenants_check(struct parse_ctx *ctx)
 
 	if (TAILQ_EMPTY(&c->tenants))
 		return;
+	i = 0;
+	TAILQ_FOREACH(t, &c->tenants, entry)
+		if (++i == CONF_TENANTS_MAX + 1)
+			conf_error(ctx, t->line, "more than %d instance-id blocks",
+			    CONF_TENANTS_MAX);
 	if (!c->itr && !c->etr)
 		conf_error(ctx, TAILQ_FIRST(&c->tenants)->line, "instance-id "
 		    "blocks need role itr or etr");

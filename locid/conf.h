@@ -115,6 +115,7 @@ TAILQ_HEAD(conf_ddt_delegs, conf_ddt_deleg);
  * map-cache entries of instance-id N, its EID-facing interfaces, the
  * routing table their ip rules select and the TUN its packets take */
 #define CONF_TENANT_IFS	8
+#define CONF_TENANTS_MAX 64
 #define CONF_TENANT_TABLE_BASE 1000	/* default routing table: this + N */
 struct conf_tenant {
 	uint32_t	 iid;

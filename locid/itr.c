@@ -28,6 +28,9 @@ entry_route(struct xtr *x, struct mc_entry *e, int add)
 
 	if (!x->rules_up || e->route == add)
 		return;
+	/* a tenant's table has no native path to throw to (native()) */
+	if (add && conf_tenant_eid(x->l->conf, &e->eid) != NULL)
+		return;
 	a.has_iid = 0;
 	if (nl_route(x->nl, add, NL_RT_THROW, x->rt_table, &a, e->mlen, 0) == -1) {
 		log_limited(&x->logrl, "itr: throw route %s %s: %s", add ? "add" : "delete",

@@ -105,6 +105,18 @@ struct lb_seen_key {
 	__u8		eid[16];
 };
 
+/* tenants (instance-id blocks): an EID-facing interface of a tenant
+ * (keyed by ifindex) and the TUN a tenant's decapsulated packets are
+ * routed as coming in on (keyed by instance-id, host order) */
+#define LB_TENANTS	64
+#define LB_TENANT_IFS	(LB_TENANTS * 8)
+struct lb_tif {
+	__u32		iid;		/* host order */
+};
+struct lb_ttun {
+	__u32		tun_ifindex;
+};
+
 /* the global per-CPU counters */
 #define LB_COUNTERS(X) \
 	X(LB_ENCAP_PKTS, "encap_packets") \
@@ -115,6 +127,8 @@ struct lb_seen_key {
 	X(LB_PETR_BYTES, "petr_bytes") \
 	X(LB_PITR_PKTS, "pitr_packets") \
 	X(LB_PASS_NOT_EID_SOURCE, "pass_not_eid_source") \
+	X(LB_TENANT_ENCAP_PKTS, "tenant_encap_packets") \
+	X(LB_TENANT_DECAP_PKTS, "tenant_decap_packets") \
 	X(LB_PASS_FIB_MISS, "pass_fib_miss") \
 	X(LB_PASS_NOT_ENCAP, "pass_not_encap") \
 	X(LB_PASS_NO_LOCATOR, "pass_no_locator") \

@@ -1,0 +1,199 @@
+#!/bin/sh
+# tenants by instance-id (locid.conf(5) TENANTS): the seed lab with two
+# tenants whose EID space is the same, side by side at both sites.
+#
+#  hostA100 .1.10 --eth1-- lisp1 ====== mapserver ====== lisp2 --eth1-- .2.10 hostB100
+#  hostA200 .1.10 --eth2--   .1.1 203.0.113.1/.2  .6/.5   .2.1 --eth2-- .2.10 hostB200
+#  instance-id 100: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2 (eth1)
+#  instance-id 200: the same prefixes (eth2); same host addresses
+#
+# asserted: both tenants register separately (IID LCAF in the
+# Map-Register, two entries per site at the MS); a ping crosses within
+# each tenant, with the tenant's IID in the LISP data header and the IID
+# LCAF in the Map-Request; nothing of tenant 100 arrives on tenant 200's
+# EID side and the other way round (tcpdump there); each map-cache holds
+# the prefix once per instance-id; the kernel state (rules, tables, TUNs)
+# goes with the daemon.
+cd "$(dirname "$0")/../.." || exit 1
+NS_PREFIX=${NS_PREFIX:-tn_}
+. tests/netns/lib.sh
+trap_cleanup
+
+for n in hostA100 hostA200 lisp1 mapserver lisp2 hostB100 hostB200; do ns_add $n; done
+link_add hostA100 eth0 198.18.1.10/24 lisp1 eth1 198.18.1.1/24
+link_add hostA200 eth0 198.18.1.10/24 lisp1 eth2 198.18.1.1/24
+link_add lisp1 eth0 203.0.113.1/30 mapserver eth1 203.0.113.2/30
+link_add lisp2 eth0 203.0.113.5/30 mapserver eth2 203.0.113.6/30
+link_add hostB100 eth0 198.18.2.10/24 lisp2 eth1 198.18.2.1/24
+link_add hostB200 eth0 198.18.2.10/24 lisp2 eth2 198.18.2.1/24
+for h in hostA100 hostA200; do in_ns $h ip route add default via 198.18.1.1; done
+for h in hostB100 hostB200; do in_ns $h ip route add default via 198.18.2.1; done
+in_ns lisp1 ip route add default via 203.0.113.2
+in_ns lisp2 ip route add default via 203.0.113.6
+router lisp1; router lisp2; router mapserver
+
+S1="$NETNS_TMP/lisp1.sock"; S2="$NETNS_TMP/lisp2.sock"; SM="$NETNS_TMP/mapserver.sock"
+cat >"$NETNS_TMP/mapserver.conf" <<EOF
+role map-server
+role map-resolver
+control "$SM"
+site lisp1 {
+	key 0 sha256 "lisp1-s3cret"
+	eid-prefix [100]198.18.1.0/24
+	eid-prefix [200]198.18.1.0/24
+}
+site lisp2 {
+	key 0 sha256 "lisp2-s3cret"
+	eid-prefix [100]198.18.2.0/24
+	eid-prefix [200]198.18.2.0/24
+}
+EOF
+# xtr NAME SOCKET EID RLOC MS-KEY
+xtr_conf() {
+	cat <<EOF
+role itr
+role etr
+control "$2"
+instance-id 100 {
+	interface eth1
+	database-mapping $3 {
+		rloc $4 priority 1 weight 100
+	}
+}
+instance-id 200 {
+	interface eth2
+	database-mapping $3 {
+		rloc $4 priority 1 weight 100
+	}
+}
+map-server 203.0.113.2 key 0 sha256 "$5" want-map-notify
+map-resolver 203.0.113.2
+EOF
+}
+xtr_conf lisp1 "$S1" 198.18.1.0/24 203.0.113.1 lisp1-s3cret >"$NETNS_TMP/lisp1.conf"
+xtr_conf lisp2 "$S2" 198.18.2.0/24 203.0.113.5 lisp2-s3cret >"$NETNS_TMP/lisp2.conf"
+
+# ctlq NS SOCKET JQ args...: the jq filter holds on locictl --json's answer
+# (an empty answer fails: jq -e passes on no input)
+ctlq() {
+	_q=$3; _a=$(ctl "$1" "$2" --json "$4" "$5" ${6:+"$6"}) || return 1
+	[ -n "$_a" ] && printf '%s' "$_a" | jq -e "$_q" >/dev/null
+}
+
+locid_start mapserver "$NETNS_TMP/mapserver.conf"
+wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
+cap_start reg mapserver eth1 'udp port 4342'
+locid_start lisp1 "$NETNS_TMP/lisp1.conf"
+locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+wait_until 15 "ctlq mapserver $SM '[.[] | select(.registered)] | length == 4' show site" ||
+    fail "four registrations: $(ctl mapserver "$SM" --json show site)"
+cap_stop reg
+ctl mapserver "$SM" --json show site >"$NETNS_TMP/site.json"
+for iid in 100 200; do
+	for p in 198.18.1.0/24:lisp1:203.0.113.1 198.18.2.0/24:lisp2:203.0.113.5; do
+		pfx=${p%%:*}; r=${p#*:}; site=${r%%:*}; rloc=${r#*:}
+		jq -e --arg p "[$iid]$pfx" --arg s "$site" --arg r "$rloc" --argjson i $iid \
+		    '[.[] | select(.eid_prefix == $p and .iid == $i and .site == $s and .registered)] |
+		    length == 1' "$NETNS_TMP/site.json" >/dev/null ||
+		    fail "MS: [$iid]$pfx of $site registered: $(cat "$NETNS_TMP/site.json")"
+	done
+done
+pass "the map-server shows each prefix registered once per instance-id"
+# on the wire: lisp1's Map-Registers carry each prefix in an IID LCAF
+for iid in 100 200; do
+	[ -n "$(tsh reg "lisp.type == 3 && ip.src == 203.0.113.1 && lisp.lcaf.iid == $iid &&
+	    lisp.lcaf.iid.ipv4 == 198.18.1.0" frame.number)" ] ||
+	    fail "Map-Register with IID LCAF $iid for 198.18.1.0/24: $(tsh reg 'lisp.type == 3' lisp.lcaf.iid lisp.lcaf.iid.ipv4)"
+done
+pass "Map-Registers carry 198.18.1.0/24 in an Instance-ID LCAF, 100 and 200"
+
+# the kernel side of a tenant: iid rules before main's, its own table
+for t in 100:eth1:1100 200:eth2:1200; do
+	iid=${t%%:*}; r=${t#*:}; ifn=${r%%:*}; tab=${r#*:}
+	in_ns lisp1 ip rule show | grep -q "^98:.*iif $ifn lookup $tab" ||
+	    fail "lisp1: rule iif $ifn lookup $tab: $(in_ns lisp1 ip rule show)"
+	in_ns lisp1 ip rule show | grep -q "^98:.*iif lisp$iid lookup $tab" ||
+	    fail "lisp1: rule iif lisp$iid lookup $tab"
+	in_ns lisp1 ip route show table $tab | grep -q "^default dev lisp$iid" ||
+	    fail "lisp1: table $tab default via lisp$iid: $(in_ns lisp1 ip route show table $tab)"
+	in_ns lisp1 ip route show table $tab | grep -q "^198.18.1.0/24 dev $ifn" ||
+	    fail "lisp1: table $tab on-link 198.18.1.0/24 dev $ifn"
+done
+pass "tenant rules at priority 98 (iif interface, iif TUN), tables 1100/1200"
+
+# pings within each tenant; each destination tenant's EID side sees its
+# own and nothing of the other
+cap_start ul mapserver eth1 'udp'
+cap_start b100 lisp2 eth1 'icmp'
+cap_start b200 lisp2 eth2 'icmp'
+in_ns hostA100 ping -c1 -W3 198.18.2.10 >/dev/null 2>&1 ||
+    in_ns hostA100 ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "tenant 100: first ping"
+in_ns hostA100 ping -c3 -i0.2 -W2 -p 64 198.18.2.10 >/dev/null 2>&1 || fail "tenant 100: pings"
+cap_stop b200
+n=$(tsh b200 'icmp' frame.number | wc -l)
+[ "$n" -eq 0 ] || fail "tenant 100's pings reached tenant 200's hostB ($n packets on lisp2 eth2)"
+n=$(tsh b100 'icmp.type == 8 && ip.src == 198.18.1.10 && ip.dst == 198.18.2.10' frame.number | wc -l)
+[ "$n" -ge 3 ] || fail "tenant 100's pings on lisp2 eth1 ($n)"
+pass "tenant 100: hostA100 -> hostB100 crosses; nothing arrives on tenant 200's side"
+cap_stop b100
+cap_start b100 lisp2 eth1 'icmp'
+cap_start b200 lisp2 eth2 'icmp'
+in_ns hostA200 ping -c1 -W3 198.18.2.10 >/dev/null 2>&1 ||
+    in_ns hostA200 ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "tenant 200: first ping"
+in_ns hostA200 ping -c3 -i0.2 -W2 -p c8 198.18.2.10 >/dev/null 2>&1 || fail "tenant 200: pings"
+cap_stop b100
+cap_stop b200
+n=$(tsh b100 'icmp' frame.number | wc -l)
+[ "$n" -eq 0 ] || fail "tenant 200's pings reached tenant 100's hostB ($n packets on lisp2 eth1)"
+n=$(tsh b200 'icmp.type == 8 && ip.src == 198.18.1.10 && ip.dst == 198.18.2.10' frame.number | wc -l)
+[ "$n" -ge 3 ] || fail "tenant 200's pings on lisp2 eth2 ($n)"
+pass "tenant 200: hostA200 -> hostB200 crosses; nothing arrives on tenant 100's side"
+# and back from site B: hostB200's answer reaches hostA200 only
+cap_start a100 lisp1 eth1 'icmp'
+in_ns hostB200 ping -c2 -i0.2 -W2 198.18.1.10 >/dev/null 2>&1 || fail "tenant 200: hostB200 -> hostA200"
+cap_stop a100
+[ "$(tsh a100 'icmp' frame.number | wc -l)" -eq 0 ] || fail "hostB200's pings reached hostA100"
+pass "tenant 200: hostB200 -> hostA200 crosses, not to hostA100"
+cap_stop ul
+
+# on the wire: the I bit and each tenant's IID in the data header (the
+# payload pattern of the pings tells which tenant sent them); the
+# Map-Request's EIDs in IID LCAFs
+for t in 100:64 200:c8; do
+	iid=${t%%:*}; b=${t#*:}
+	r=$(tsh ul "lisp-data && icmp.type == 8 && ip.src == 203.0.113.1 && data.data contains $b:$b:$b:$b:$b:$b:$b:$b" \
+	    lisp-data.flags.iid lisp-data.iid | sort -u)
+	[ "$r" = "1|$iid" ] || fail "tenant $iid's echo requests: I bit and IID $iid in the data header (got '$r')"
+	[ -n "$(tsh ul "lisp.type == 8 && ip.src == 203.0.113.1 && lisp.lcaf.iid == $iid" frame.number)" ] ||
+	    fail "ECM Map-Request for tenant $iid with an IID LCAF"
+done
+pass "data header I=1 with IID 100 / 200 per tenant; Map-Requests in IID LCAFs"
+
+# the map-cache and database: the same prefix once per instance-id
+ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc1.json"
+jq -e '[.[] | select((.eid_prefix | endswith("]198.18.2.0/24")) and .state == "complete" and
+    .locators[0].address == "203.0.113.5") | .iid] | sort == [100, 200]' "$NETNS_TMP/mc1.json" >/dev/null ||
+    fail "lisp1 map-cache: 198.18.2.0/24 in 100 and 200: $(cat "$NETNS_TMP/mc1.json")"
+ctl lisp1 "$S1" --json show database >"$NETNS_TMP/db1.json"
+jq -e '[.mappings[] | select(.eid_prefix | endswith("]198.18.1.0/24")) | .iid] | sort == [100, 200]' \
+    "$NETNS_TMP/db1.json" >/dev/null || fail "lisp1 database: $(cat "$NETNS_TMP/db1.json")"
+pass "show map-cache and show database: the prefix once per instance-id"
+fastpath_check hostA100 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
+fastpath_check hostA200 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
+if [ "$DATAPLANE" = ebpf ]; then
+	# the tenants' share of what the programs did, on both xTRs
+	for x in lisp1:$S1 lisp2:$S2; do
+		ctlq ${x%%:*} ${x#*:} '.xtr.ebpf.tenant_encap_packets >= 10 and
+		    .xtr.ebpf.tenant_decap_packets >= 10' show stats ||
+		    fail "${x%%:*}: tenant BPF counters: $(ctl ${x%%:*} ${x#*:} --json show stats | jq -c .xtr.ebpf)"
+	done
+	pass "ebpf: tenant_encap_packets and tenant_decap_packets count both tenants' packets"
+fi
+
+# the kernel state goes with the daemon
+locid_stop lisp1
+in_ns lisp1 ip rule show | grep -q 'lookup 1[12]00' && fail "tenant rules left after stop"
+in_ns lisp1 ip route show table 1100 2>/dev/null | grep -q . && fail "table 1100 left after stop"
+in_ns lisp1 ip link show lisp100 >/dev/null 2>&1 && fail "tun lisp100 left after stop"
+pass "rules, tables and TUNs removed on stop"
+exit 0
