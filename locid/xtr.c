@@ -552,7 +552,8 @@ tenants_rules(struct xtr *x, int add)
 }
 
 /* the tenants' TUNs stay for the life of the role: a reload may change
- * their interfaces and tables, not which there are */
+ * their interfaces and tables in place; one that changes which there are
+ * is refused here, and the core restarts the role on it */
 static int
 tenants_same(const struct xtr *x, char *err, size_t errlen)
 {
@@ -568,7 +569,7 @@ tenants_same(const struct xtr *x, char *err, size_t errlen)
 	if (t == NULL && i == x->ntn)
 		return 0;
 	snprintf(err, errlen, "instance-id blocks added, removed or their tun "
-	    "renamed: restart locid");
+	    "renamed");
 	return -1;
 }
 

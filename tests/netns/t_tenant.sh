@@ -4,8 +4,9 @@
 #
 #  hostA100 .1.10 --eth1-- lisp1 ====== mapserver ====== lisp2 --eth1-- .2.10 hostB100
 #  hostA200 .1.10 --eth2--   .1.1 203.0.113.1/.2  .6/.5   .2.1 --eth2-- .2.10 hostB200
-#  instance-id 100: 198.18.1.0/24 at lisp1, 198.18.2.0/24 at lisp2 (eth1)
-#  instance-id 200: the same prefixes (eth2); same host addresses
+#  instance-id 100: 198.18.1.0/24 + 2001:db8:1::/48 at lisp1, 198.18.2.0/24 +
+#  2001:db8:2::/48 at lisp2 (eth1); instance-id 200: the same prefixes
+#  (eth2), the same host addresses (.10, ::10); IPv4 RLOCs
 #
 # asserted: both tenants register separately (IID LCAF in the
 # Map-Register, two entries per site at the MS); a ping crosses within
@@ -26,8 +27,17 @@ link_add lisp1 eth0 203.0.113.1/30 mapserver eth1 203.0.113.2/30
 link_add lisp2 eth0 203.0.113.5/30 mapserver eth2 203.0.113.6/30
 link_add hostB100 eth0 198.18.2.10/24 lisp2 eth1 198.18.2.1/24
 link_add hostB200 eth0 198.18.2.10/24 lisp2 eth2 198.18.2.1/24
-for h in hostA100 hostA200; do in_ns $h ip route add default via 198.18.1.1; done
-for h in hostB100 hostB200; do in_ns $h ip route add default via 198.18.2.1; done
+for h in hostA100 hostA200; do
+	in_ns $h ip route add default via 198.18.1.1
+	link6 $h eth0 2001:db8:1::10/64
+	in_ns $h ip -6 route add default via 2001:db8:1::1
+done
+for h in hostB100 hostB200; do
+	in_ns $h ip route add default via 198.18.2.1
+	link6 $h eth0 2001:db8:2::10/64
+	in_ns $h ip -6 route add default via 2001:db8:2::1
+done
+for i in eth1 eth2; do link6 lisp1 $i 2001:db8:1::1/64; link6 lisp2 $i 2001:db8:2::1/64; done
 in_ns lisp1 ip route add default via 203.0.113.2
 in_ns lisp2 ip route add default via 203.0.113.6
 router lisp1; router lisp2; router mapserver
@@ -41,37 +51,45 @@ site lisp1 {
 	key 0 sha256 "lisp1-s3cret"
 	eid-prefix [100]198.18.1.0/24
 	eid-prefix [200]198.18.1.0/24
+	eid-prefix [100]2001:db8:1::/48
+	eid-prefix [200]2001:db8:1::/48
 }
 site lisp2 {
 	key 0 sha256 "lisp2-s3cret"
 	eid-prefix [100]198.18.2.0/24
 	eid-prefix [200]198.18.2.0/24
+	eid-prefix [100]2001:db8:2::/48
+	eid-prefix [200]2001:db8:2::/48
 }
 EOF
-# xtr NAME SOCKET EID RLOC MS-KEY
+# tenant_conf IID INTERFACE EID4 EID6 RLOC
+tenant_conf() {
+	cat <<EOF
+instance-id $1 {
+	interface $2
+	database-mapping $3 {
+		rloc $5 priority 1 weight 100
+	}
+	database-mapping $4 {
+		rloc $5 priority 1 weight 100
+	}
+}
+EOF
+}
+# xtr_conf SOCKET EID4 EID6 RLOC MS-KEY
 xtr_conf() {
 	cat <<EOF
 role itr
 role etr
-control "$2"
-instance-id 100 {
-	interface eth1
-	database-mapping $3 {
-		rloc $4 priority 1 weight 100
-	}
-}
-instance-id 200 {
-	interface eth2
-	database-mapping $3 {
-		rloc $4 priority 1 weight 100
-	}
-}
+control "$1"
 map-server 203.0.113.2 key 0 sha256 "$5" want-map-notify
 map-resolver 203.0.113.2
 EOF
+	tenant_conf 100 eth1 "$2" "$3" "$4"
+	tenant_conf 200 eth2 "$2" "$3" "$4"
 }
-xtr_conf lisp1 "$S1" 198.18.1.0/24 203.0.113.1 lisp1-s3cret >"$NETNS_TMP/lisp1.conf"
-xtr_conf lisp2 "$S2" 198.18.2.0/24 203.0.113.5 lisp2-s3cret >"$NETNS_TMP/lisp2.conf"
+xtr_conf "$S1" 198.18.1.0/24 2001:db8:1::/48 203.0.113.1 lisp1-s3cret >"$NETNS_TMP/lisp1.conf"
+xtr_conf "$S2" 198.18.2.0/24 2001:db8:2::/48 203.0.113.5 lisp2-s3cret >"$NETNS_TMP/lisp2.conf"
 
 # ctlq NS SOCKET JQ args...: the jq filter holds on locictl --json's answer
 # (an empty answer fails: jq -e passes on no input)
@@ -85,13 +103,14 @@ wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
 cap_start reg mapserver eth1 'udp port 4342'
 locid_start lisp1 "$NETNS_TMP/lisp1.conf"
 locid_start lisp2 "$NETNS_TMP/lisp2.conf"
-wait_until 15 "ctlq mapserver $SM '[.[] | select(.registered)] | length == 4' show site" ||
-    fail "four registrations: $(ctl mapserver "$SM" --json show site)"
+wait_until 15 "ctlq mapserver $SM '[.[] | select(.registered)] | length == 8' show site" ||
+    fail "eight registrations: $(ctl mapserver "$SM" --json show site)"
 cap_stop reg
 ctl mapserver "$SM" --json show site >"$NETNS_TMP/site.json"
 for iid in 100 200; do
-	for p in 198.18.1.0/24:lisp1:203.0.113.1 198.18.2.0/24:lisp2:203.0.113.5; do
-		pfx=${p%%:*}; r=${p#*:}; site=${r%%:*}; rloc=${r#*:}
+	for p in 198.18.1.0/24,lisp1,203.0.113.1 198.18.2.0/24,lisp2,203.0.113.5 \
+	    2001:db8:1::/48,lisp1,203.0.113.1 2001:db8:2::/48,lisp2,203.0.113.5; do
+		pfx=${p%%,*}; r=${p#*,}; site=${r%%,*}; rloc=${r#*,}
 		jq -e --arg p "[$iid]$pfx" --arg s "$site" --arg r "$rloc" --argjson i $iid \
 		    '[.[] | select(.eid_prefix == $p and .iid == $i and .site == $s and .registered)] |
 		    length == 1' "$NETNS_TMP/site.json" >/dev/null ||
@@ -118,8 +137,12 @@ for t in 100:eth1:1100 200:eth2:1200; do
 	    fail "lisp1: table $tab default via lisp$iid: $(in_ns lisp1 ip route show table $tab)"
 	in_ns lisp1 ip route show table $tab | grep -q "^198.18.1.0/24 dev $ifn" ||
 	    fail "lisp1: table $tab on-link 198.18.1.0/24 dev $ifn"
+	in_ns lisp1 ip -6 rule show | grep -q "^98:.*iif $ifn lookup $tab" ||
+	    fail "lisp1: IPv6 rule iif $ifn lookup $tab: $(in_ns lisp1 ip -6 rule show)"
+	in_ns lisp1 ip -6 route show table $tab | grep -q "^2001:db8:1::/64 dev $ifn" ||
+	    fail "lisp1: table $tab on-link 2001:db8:1::/64 dev $ifn: $(in_ns lisp1 ip -6 route show table $tab)"
 done
-pass "tenant rules at priority 98 (iif interface, iif TUN), tables 1100/1200"
+pass "tenant rules at priority 98 (iif interface, iif TUN), tables 1100/1200, both families"
 
 # pings within each tenant; each destination tenant's EID side sees its
 # own and nothing of the other
@@ -148,6 +171,22 @@ n=$(tsh b100 'icmp' frame.number | wc -l)
 n=$(tsh b200 'icmp.type == 8 && ip.src == 198.18.1.10 && ip.dst == 198.18.2.10' frame.number | wc -l)
 [ "$n" -ge 3 ] || fail "tenant 200's pings on lisp2 eth2 ($n)"
 pass "tenant 200: hostA200 -> hostB200 crosses; nothing arrives on tenant 100's side"
+# IPv6 EIDs over the IPv4 RLOCs, the same separation
+for t in 100,eth1,eth2 200,eth2,eth1; do
+	iid=${t%%,*}; r=${t#*,}; own=${r%%,*}; other=${r#*,}
+	cap_start own6 lisp2 $own 'icmp6'
+	cap_start oth6 lisp2 $other 'icmp6'
+	in_ns hostA$iid ping -6 -c1 -W3 2001:db8:2::10 >/dev/null 2>&1 ||
+	    in_ns hostA$iid ping -6 -c1 -W2 2001:db8:2::10 >/dev/null 2>&1 || fail "tenant $iid: first ping6"
+	in_ns hostA$iid ping -6 -c3 -i0.2 -W2 2001:db8:2::10 >/dev/null 2>&1 || fail "tenant $iid: pings6"
+	cap_stop own6
+	cap_stop oth6
+	n=$(tsh oth6 'icmpv6.type == 128' frame.number | wc -l)
+	[ "$n" -eq 0 ] || fail "tenant $iid's IPv6 pings reached the other tenant's hostB ($n on lisp2 $other)"
+	n=$(tsh own6 'icmpv6.type == 128 && ipv6.src == 2001:db8:1::10' frame.number | wc -l)
+	[ "$n" -ge 3 ] || fail "tenant $iid's IPv6 pings on lisp2 $own ($n)"
+done
+pass "IPv6 over IPv4 RLOCs: each tenant's pings cross to its own hostB only"
 # and back from site B: hostB200's answer reaches hostA200 only
 cap_start a100 lisp1 eth1 'icmp'
 in_ns hostB200 ping -c2 -i0.2 -W2 198.18.1.10 >/dev/null 2>&1 || fail "tenant 200: hostB200 -> hostA200"
@@ -189,6 +228,27 @@ if [ "$DATAPLANE" = ebpf ]; then
 	done
 	pass "ebpf: tenant_encap_packets and tenant_decap_packets count both tenants' packets"
 fi
+
+# a reload keeps the tenants (same TUNs) and puts their rules back;
+# one adding a tenant restarts the xTR role with it, and one taking it
+# away again removes its TUN; traffic crosses after each
+ctl lisp1 "$S1" reload >"$NETNS_TMP/reload.out" 2>&1 || fail "reload lisp1"
+grep -q "restarted" "$NETNS_TMP/reload.out" && fail "same tenants: role restarted: $(cat "$NETNS_TMP/reload.out")"
+in_ns lisp1 ip rule show | grep -q "^98:.*iif eth1 lookup 1100" || fail "tenant rule after reload"
+in_ns hostA100 ping -c2 -i0.2 -W2 198.18.2.10 >/dev/null 2>&1 || fail "tenant 100 ping after reload"
+cp "$NETNS_TMP/lisp1.conf" "$NETNS_TMP/lisp1.good"
+tenant_conf 300 eth3 198.18.3.0/24 2001:db8:3::/48 203.0.113.1 >>"$NETNS_TMP/lisp1.conf"
+ctl lisp1 "$S1" reload >"$NETNS_TMP/reload.out" 2>&1 || fail "reload adding a tenant: $(cat "$NETNS_TMP/reload.out")"
+grep -q "xtr: restarted (instance-id blocks added, removed or their tun renamed)" "$NETNS_TMP/reload.out" ||
+    fail "reload adding a tenant restarts the role and says why: $(cat "$NETNS_TMP/reload.out")"
+in_ns lisp1 ip link show lisp300 >/dev/null 2>&1 || fail "tun lisp300 after the reload adding tenant 300"
+in_ns hostA200 ping -c1 -W3 198.18.2.10 >/dev/null 2>&1 ||
+    in_ns hostA200 ping -c2 -W2 198.18.2.10 >/dev/null 2>&1 || fail "tenant 200 ping after the restart"
+cp "$NETNS_TMP/lisp1.good" "$NETNS_TMP/lisp1.conf"
+ctl lisp1 "$S1" reload >/dev/null 2>&1 || fail "reload back"
+in_ns lisp1 ip link show lisp300 >/dev/null 2>&1 && fail "tun lisp300 left after the reload removing tenant 300"
+in_ns lisp1 ip rule show | grep -q "lookup 1300" && fail "tenant 300's rules left"
+pass "reload: same tenants in place; adding or removing one restarts the role (TUN and rules follow)"
 
 # the kernel state goes with the daemon
 locid_stop lisp1
