@@ -1410,6 +1410,20 @@ conf_rt_table(struct parse_ctx *ctx, int line, uint64_t v)
 }
 
 void
+conf_mc_limit(struct parse_ctx *ctx, int line, uint64_t v)
+{
+	if (ctx->block != BLOCK_NONE &&
+	    conf_toplevel(ctx, line, "map-cache-limit") == -1)
+		return;
+	if (conf_range(ctx, line, "map-cache-limit", v, 1, 16777216) == -1)
+		return;
+	if (ctx->tenant != NULL)
+		ctx->tenant->map_cache_limit = (size_t)v;
+	else
+		ctx->conf->map_cache_limit = (size_t)v;
+}
+
+void
 conf_tenant_open(struct parse_ctx *ctx, int line, uint64_t iid)
 {
 	struct conf_tenant *t;

@@ -121,6 +121,7 @@ struct conf_tenant {
 	uint32_t	 iid;
 	uint32_t	 rt_table;
 	char		*tun_name;	/* default "lisp" N */
+	size_t		 map_cache_limit;	/* its entries, 0: the global limit alone */
 	int		 nifs;
 	char		*ifs[CONF_TENANT_IFS];
 	int		 line;

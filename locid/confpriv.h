@@ -99,6 +99,8 @@ void	 conf_tenant_open(struct parse_ctx *, int, uint64_t);
 void	 conf_tenant_if(struct parse_ctx *, int, char *);
 /* routing-table: top level or a tenant's; 0 when taken */
 void	 conf_rt_table(struct parse_ctx *, int, uint64_t);
+/* map-cache-limit: top level or a tenant's */
+void	 conf_mc_limit(struct parse_ctx *, int, uint64_t);
 void	 conf_description(struct parse_ctx *, int, char *);
 void	 conf_site_key(struct parse_ctx *, int, uint64_t, char *, char *);
 void	 conf_eid_prefix(struct parse_ctx *, int, char *, int);

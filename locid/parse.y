@@ -304,11 +304,7 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		    RANGE(@1.first_line, "registrants-per-prefix", $2, 1, 1024))
 			ctx->conf->registrants_per_prefix = (int)$2;
 	}
-	| MCLIMIT NUMBER {
-		if (TOP(@1.first_line, "map-cache-limit") &&
-		    RANGE(@1.first_line, "map-cache-limit", $2, 1, 16777216))
-			ctx->conf->map_cache_limit = (size_t)$2;
-	}
+	| MCLIMIT NUMBER	{ conf_mc_limit(ctx, @1.first_line, $2); }
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&
 		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))

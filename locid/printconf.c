@@ -271,6 +271,8 @@ print_xtr(FILE *f, const struct conf *c, int redact)
 		fputs("\ttun ", f);
 		print_name(f, t->tun_name);
 		fputc('\n', f);
+		if (t->map_cache_limit != 0)
+			fprintf(f, "\tmap-cache-limit %zu\n", t->map_cache_limit);
 		TAILQ_FOREACH(m, &c->mappings, entry)
 			if (conf_tenant_eid(c, &m->eid) == t)
 				print_mapping(f, m, 0, "\t");
