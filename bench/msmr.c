@@ -15,7 +15,15 @@
  * registers), and prints the ratios.
  * Every phase is bounded by a count and a time limit.
  *
- * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-M]
+ * With -D the IPv4 prefixes are then registered again, spread over three
+ * Map-Servers under a DDT tree (RFC 8111: a root authoritative for
+ * 0.0.0.0/0 delegating 10/8 and 11/8 to a node, which delegates each /16
+ * to one of the three Map-Servers), and the same Map-Requests are sent to
+ * a DDT Map-Resolver rooted there: its rate, p50 and p99 as ratios to the
+ * direct MS/MR of the first phase, and what the walk cost (DDT
+ * Map-Requests per resolution, referral-cache entries).
+ *
+ * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-M] [-D]
  *        -M: 1M IPv4 + 100k IPv6 prefixes */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -158,9 +166,22 @@ pkts_alloc(struct pkts *p, size_t n)
 	}
 }
 
-/* Map-Register i carries nonce i (at offset 4, for matching the notify) */
+/* under the DDT tree (-D): the Map-Server of prefix i, by its /16 */
+static int
+ddt_ms_of(size_t i, size_t n4)
+{
+	struct lisp_addr a;
+	int		 mlen, fwd;
+
+	prefix_of(i, n4, &a, &mlen, &fwd);
+	return a.u.v4[1] % 3;
+}
+
+/* the Map-Registers of the prefixes (part < 0) or of those of one
+ * Map-Server under the DDT tree (IPv4 only); the j-th carries nonce j (at
+ * offset 4, for matching the notify) */
 static void
-build_registers(struct pkts *p, size_t n4, size_t n6)
+build_registers(struct pkts *p, size_t n4, size_t n6, int part)
 {
 	struct lisp_map_register	 mr;
 	struct lisp_record		 rec;
@@ -169,12 +190,16 @@ build_registers(struct pkts *p, size_t n4, size_t n6)
 	size_t				 i;
 	int				 mlen, fwd;
 
+	size_t				 j = 0;
+
 	pkts_alloc(p, n4 + n6);
-	for (i = 0; i < p->n; i++) {
+	for (i = 0; i < n4 + n6; i++) {
+		if (part >= 0 && (i >= n4 || ddt_ms_of(i, n4) != part))
+			continue;
 		memset(&mr, 0, sizeof(mr));
 		mr.type = LISP_MAP_REGISTER;
 		mr.flags = MREG_M | MREG_S;
-		mr.nonce = i;
+		mr.nonce = j;
 		mr.alg_id = ALG_HMAC_SHA256_128;
 		mr.auth_len = 32;
 		mr.nrecords = 1;
@@ -190,14 +215,15 @@ build_registers(struct pkts *p, size_t n4, size_t n6)
 		loc.mpriority = 255;
 		loc.flags = RLOC_L | RLOC_R;
 		addr_parse(&loc.addr, fwd ? ETR_ADDR : PROXY_RLOC);
-		wbuf_init(&w, p->buf + i * PKT_MAX, PKT_MAX);
+		wbuf_init(&w, p->buf + j * PKT_MAX, PKT_MAX);
 		map_register_encode_hdr(&w, &mr);
 		record_encode(&w, &rec);
 		rloc_encode(&w, &loc);
 		auth_sign(ALG_HMAC_SHA256_128, KEY, strlen(KEY), w.p, w.len,
 		    MREG_AUTH_OFF, 32);
-		p->len[i] = (uint16_t)w.len;
+		p->len[j++] = (uint16_t)w.len;
 	}
+	p->n = j;
 }
 
 /* Map-Request i: nonce i; a third each proxy / forwarded / negative */
@@ -461,15 +487,15 @@ static const char *bench_conf =
     "	eid-prefix 11.0.0.0/8 accept-more-specifics\n"
     "}\n";
 
+/* a locid of config text in a child process */
 static pid_t
-start_locid(void)
+spawn(const char *text)
 {
-	char		 text[2048], err[256];
+	char		 err[256];
 	struct conf	*c;
 	struct locid	 l;
 	pid_t		 pid;
 
-	snprintf(text, sizeof(text), bench_conf, (int)getpid());
 	if ((pid = fork()) != 0)
 		return pid;
 	log_init(0, "bench-msmr");
@@ -482,6 +508,124 @@ start_locid(void)
 		_exit(1);
 	event_base_dispatch(l.base);
 	_exit(0);
+}
+
+static pid_t
+start_locid(void)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text), bench_conf, (int)getpid());
+	return spawn(text);
+}
+
+/* -D: the DDT tree. three Map-Servers 127.0.1.1-3 (the sites of the
+ * direct MS/MR), the root 127.0.1.20, the node 127.0.1.21 delegating each
+ * registered /16 to the Map-Server ddt_ms_of() names, and the DDT
+ * Map-Resolver 127.0.1.10 */
+#define DDT_MR		"127.0.1.10"
+#define DDT_NSERV	6		/* three MSes, root, node, MR */
+#define DDT_CONF_MAX	65536
+
+struct ddt_lab {
+	pid_t		 pid[DDT_NSERV];
+	char		 mrsock[64];
+};
+
+static const char *ddt_common =
+    "control \"/tmp/bench-msmr.%d.%s.sock\"\n"
+    "listen %s\n"
+    "log-rate 5\n"
+    "map-request-ratelimit 0\n";
+
+static void
+ddt_start(struct ddt_lab *lab, size_t n4)
+{
+	char	*t = malloc(DDT_CONF_MAX);
+	char	 name[16], addr[16];
+	size_t	 o, n, top;
+	int	 i, k = 0;
+
+	if (t == NULL) {
+		fprintf(stderr, "out of memory\n");
+		exit(1);
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "ms%d", i + 1);
+		snprintf(addr, sizeof(addr), "127.0.1.%d", i + 1);
+		n = (size_t)snprintf(t, DDT_CONF_MAX, "role map-server\n");
+		n += (size_t)snprintf(t + n, DDT_CONF_MAX - n, ddt_common,
+		    (int)getpid(), name, addr);
+		snprintf(t + n, DDT_CONF_MAX - n, "%s", strstr(bench_conf, "timers"));
+		lab->pid[k++] = spawn(t);
+	}
+	n = (size_t)snprintf(t, DDT_CONF_MAX, "role ddt-node\n");
+	n += (size_t)snprintf(t + n, DDT_CONF_MAX - n, ddt_common, (int)getpid(),
+	    "root", "127.0.1.20");
+	snprintf(t + n, DDT_CONF_MAX - n, "ddt-authoritative-prefix 0.0.0.0/0\n"
+	    "ddt-delegation 10.0.0.0/8 node 127.0.1.21\n"
+	    "ddt-delegation 11.0.0.0/8 node 127.0.1.21\n");
+	lab->pid[k++] = spawn(t);
+	n = (size_t)snprintf(t, DDT_CONF_MAX, "role ddt-node\n");
+	n += (size_t)snprintf(t + n, DDT_CONF_MAX - n, ddt_common, (int)getpid(),
+	    "node", "127.0.1.21");
+	n += (size_t)snprintf(t + n, DDT_CONF_MAX - n,
+	    "ddt-authoritative-prefix 10.0.0.0/8\n"
+	    "ddt-authoritative-prefix 11.0.0.0/8\n");
+	top = ((n4 / 2) >> 12) + 1;	/* the /16s prefix_of() uses */
+	for (o = 0; o < top && o < 256; o++) {
+		n += (size_t)snprintf(t + n, DDT_CONF_MAX - n,
+		    "ddt-delegation 10.%zu.0.0/16 map-server 127.0.1.%zu\n"
+		    "ddt-delegation 11.%zu.0.0/16 map-server 127.0.1.%zu\n",
+		    o, o % 3 + 1, o, o % 3 + 1);
+	}
+	lab->pid[k++] = spawn(t);
+	n = (size_t)snprintf(t, DDT_CONF_MAX, "role map-resolver\n");
+	n += (size_t)snprintf(t + n, DDT_CONF_MAX - n, ddt_common, (int)getpid(),
+	    "mr", DDT_MR);
+	snprintf(t + n, DDT_CONF_MAX - n, "ddt-root 127.0.1.20\n");
+	lab->pid[k++] = spawn(t);
+	snprintf(lab->mrsock, sizeof(lab->mrsock), "/tmp/bench-msmr.%d.mr.sock",
+	    (int)getpid());
+	free(t);
+}
+
+static void
+ddt_stop(struct ddt_lab *lab)
+{
+	static const char *names[DDT_NSERV] = { "ms1", "ms2", "ms3", "root", "node", "mr" };
+	char	 sock[64];
+	int	 i;
+
+	for (i = 0; i < DDT_NSERV; i++) {
+		kill(lab->pid[i], SIGKILL);
+		waitpid(lab->pid[i], NULL, 0);
+		snprintf(sock, sizeof(sock), "/tmp/bench-msmr.%d.%s.sock",
+		    (int)getpid(), names[i]);
+		unlink(sock);
+	}
+}
+
+/* a counter of the DDT Map-Resolver's show stats, by locictl beside us */
+static long
+ddt_stat(const char *self, const char *sock, const char *key)
+{
+	char	 cmd[512], dir[256], *sl;
+	FILE	*f;
+	long	 v = -1;
+
+	snprintf(dir, sizeof(dir), "%s", self);
+	if ((sl = strrchr(dir, '/')) == NULL)
+		return -1;
+	*sl = 0;
+	snprintf(cmd, sizeof(cmd), "%s/../bin/locictl -s %s --json show stats 2>/dev/null | "
+	    "jq '.ddt_resolver.%s' 2>/dev/null", dir, sock, key);
+	if ((f = popen(cmd, "r")) == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	pclose(f);
+	return v;
 }
 
 static void
@@ -500,13 +644,18 @@ main(int argc, char **argv)
 	double			 max_s = 10;
 	struct pkts		 regs, reqs, sreqs;
 	struct sockaddr_in	 ms, echo;
-	struct result		 rr, rq, rs, re, rre;
+	struct result		 rr, rq, rs, re, rre, rd[3], rdq;
+	struct pkts		 dregs[3];
+	struct sockaddr_in	 dms, dmr;
+	struct ddt_lab		 lab;
+	long			 dsent = -1, dcache = -1;
+	int			 ddt = 0, i;
 	pid_t			 locid_pid, echo_pid;
 	long			 rss0, rss1;
 	int			 ch, cl, etr, rx[2];
 	char			 sock[64];
 
-	while ((ch = getopt(argc, argv, "n:6:r:t:w:M")) != -1) {
+	while ((ch = getopt(argc, argv, "n:6:r:t:w:MD")) != -1) {
 		switch (ch) {
 		case 'n': n4 = strtoul(optarg, NULL, 10) & ~(size_t)1; break;
 		case '6': n6 = strtoul(optarg, NULL, 10); break;
@@ -514,9 +663,10 @@ main(int argc, char **argv)
 		case 't': max_s = atof(optarg); break;
 		case 'w': window = strtoul(optarg, NULL, 10); break;
 		case 'M': n4 = 1000000; n6 = 100000; break;
+		case 'D': ddt = 1; break;
 		default:
 			fprintf(stderr, "usage: msmr [-n N] [-6 N6] [-r REQUESTS] "
-			    "[-t SECONDS] [-w WINDOW] [-M]\n");
+			    "[-t SECONDS] [-w WINDOW] [-M] [-D]\n");
 			return 2;
 		}
 	}
@@ -531,7 +681,7 @@ main(int argc, char **argv)
 	}
 	printf("msmr: %zu IPv4 + %zu IPv6 prefixes, %zu map-requests, window %zu, "
 	    "%.0f s per phase max\n", n4, n6, nreq, window, max_s);
-	build_registers(&regs, n4, n6);
+	build_registers(&regs, n4, n6, -1);
 	cl = udp_bind(CLIENT_ADDR, 0);
 	etr = udp_bind(ETR_ADDR, LISP_CONTROL_PORT);
 	{
@@ -563,6 +713,24 @@ main(int argc, char **argv)
 	kill(locid_pid, SIGKILL);
 	waitpid(locid_pid, NULL, 0);
 	unlink(sock);
+
+	if (ddt) {
+		ddt_start(&lab, n4);
+		usleep(500000);
+		dms = ms;
+		for (i = 0; i < 3; i++) {
+			build_registers(&dregs[i], n4, 0, i);
+			inet_pton(AF_INET, i == 0 ? "127.0.1.1" : i == 1 ?
+			    "127.0.1.2" : "127.0.1.3", &dms.sin_addr);
+			rd[i] = run(&dregs[i], cl, &cl, 1, &dms, window, max_s * 3);
+		}
+		dmr = ms;
+		inet_pton(AF_INET, DDT_MR, &dmr.sin_addr);
+		rdq = run(&reqs, cl, rx, 2, &dmr, window, max_s);
+		dsent = ddt_stat(argv[0], lab.mrsock, "ddt_requests_sent");
+		dcache = ddt_stat(argv[0], lab.mrsock, "referral_cache_entries");
+		ddt_stop(&lab);
+	}
 
 	echo_pid = fork();
 	if (echo_pid == 0)
@@ -599,6 +767,32 @@ main(int argc, char **argv)
 	    "%.0f bytes per registered prefix (target <= 300)\n", rss0, rss1,
 	    rr.answered, rr.answered > 0 ?
 	    (double)(rss1 - rss0) * 1024.0 / (double)rr.answered : 0);
+	if (ddt) {
+		size_t nreg = 0, nacc = 0;
+
+		for (i = 0; i < 3; i++) {
+			nreg += dregs[i].n;
+			nacc += rd[i].answered;
+			printf("ddt: map-server %d: %zu registrations sent, %zu acknowledged\n",
+			    i + 1, dregs[i].n, rd[i].answered);
+			free(dregs[i].buf);
+			free(dregs[i].len);
+		}
+		print_result("map-request through ddt", &rdq);
+		printf("ddt: %zu of %zu registrations on three map-servers; "
+		    "resolution through the tree %.0f /s, ratio to the direct MS/MR %.2f\n",
+		    nacc, nreg, rdq.secs > 0 ? (double)rdq.answered / rdq.secs : 0,
+		    rq.answered > 0 && rq.secs > 0 && rdq.secs > 0 ?
+		    ((double)rdq.answered / rdq.secs) / ((double)rq.answered / rq.secs) : 0);
+		printf("ddt: latency p50 %.1f us (ratio %.2f), p99 %.1f us (ratio %.2f) "
+		    "to the direct MS/MR\n", rdq.p50_us,
+		    rq.p50_us > 0 ? rdq.p50_us / rq.p50_us : 0, rdq.p99_us,
+		    rq.p99_us > 0 ? rdq.p99_us / rq.p99_us : 0);
+		printf("ddt: %ld DDT map-requests sent by the resolver (%.2f per answered "
+		    "request), %ld referrals cached at the end\n", dsent,
+		    rdq.answered > 0 && dsent >= 0 ? (double)dsent / (double)rdq.answered : 0,
+		    dcache);
+	}
 	free(regs.buf);
 	free(regs.len);
 	free(reqs.buf);

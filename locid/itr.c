@@ -124,6 +124,71 @@ req_sent(struct req_slot *s, const struct mc_entry *e, uint64_t now)
 	s->last_ms = now;
 }
 
+/* RFC 9437 §5: the entry of a subscribed prefix goes away (expiry, clear
+ * map-cache, eviction), so does the subscription: a Map-Request with the
+ * I and N bits, our xTR-ID and one ITR-RLOC of AFI 0, through the
+ * Map-Resolver as any request. the Map-Server removes the subscription
+ * whose ITR-RLOC is this request's source. at most UNSUB_BURST a second
+ * (a clear of a large cache must not become a flood); those over it are
+ * counted and the subscription ends at the Map-Server when its next
+ * publication goes unanswered by a cached entry */
+#define UNSUB_BURST	64
+static void
+itr_unsubscribe(struct xtr *x, const struct mc_entry *e, uint64_t now)
+{
+	struct conf		*c = x->l->conf;
+	struct conf_peer	*mr;
+	struct mreq_build	 q;
+	struct lisp_addr	 none;
+	struct sockaddr_storage	 ss;
+	const struct lisp_addr	*r;
+	uint8_t			 buf[512];
+	size_t			 len;
+
+	if (c->pubsub_key.secret == NULL || !c->has_xtr_id || !c->itr ||
+	    e->is_static || e->state != MC_POSITIVE ||
+	    (mr = TAILQ_FIRST(&c->map_resolvers)) == NULL ||
+	    (r = xtr_src_rloc(x, e->eid.afi == AFI_IPV6 ? AFI_IPV6 : AFI_IPV4)) == NULL)
+		return;
+	if (x->unsub_rl.window_ms == 0) {
+		x->unsub_rl.window_ms = 1000;
+		x->unsub_rl.burst = UNSUB_BURST;
+	}
+	if (!ratelimit_allow(&x->unsub_rl, now)) {
+		x->drops[XTR_DROP_ITR_UNSUBSCRIBE_RATE_LIMIT]++;
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.nonce = xtr_nonce();
+	addr_set_none(&q.seid);
+	addr_set_none(&none);
+	q.itr = &none;
+	q.nitr = 1;
+	q.eid = e->eid;
+	q.mlen = e->mlen;
+	q.has_ids = 1;
+	memcpy(q.xtr_id, c->xtr_id, XTR_ID_LEN);
+	q.site_id = c->site_id;
+	q.rec_flags = MREQ_REC_N;
+	q.ecm = 1;
+	q.isrc = *r;
+	q.isrc.has_iid = 0;
+	q.idst = e->eid;
+	q.idst.has_iid = 0;
+	if (q.idst.afi != q.isrc.afi)	/* an LCAF EID: the inner header's family is ours */
+		q.idst = q.isrc;
+	q.sport = LISP_CONTROL_PORT;
+	if ((len = map_request_build(buf, sizeof(buf), &q)) == 0)
+		return;
+	x->st.unsubscribes++;
+	if (core_monitoring(x->l))
+		core_event(x->l, "pubsub", json_pack("{s:s, s:s}", "event", "unsubscribe",
+		    "eid_prefix", prefix_fmt(&e->eid, e->mlen, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN)));
+	sockaddr_from_addr(&ss, &mr->addr, LISP_CONTROL_PORT);
+	locid_send(x->l, (struct sockaddr *)&ss, buf, len);
+}
+
 /* the ECM Map-Request for e to the next Map-Resolver */
 static int
 send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
@@ -278,6 +343,7 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 			return;
 		}
 		x->drops[XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED]++;
+		itr_unsubscribe(x, e, now);
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 	}
@@ -811,6 +877,7 @@ entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
 			    "expired", "eid_prefix", prefix_fmt(&e->eid, e->mlen,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
+		itr_unsubscribe(x, e, now);
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 		return 1;
@@ -986,6 +1053,7 @@ itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 		if (a != NULL && !addr_prefix_covers(a, mlen, &e->eid) &&
 		    !(mlen == addr_bits(a) && addr_prefix_covers(&e->eid, e->mlen, a)))
 			continue;
+		itr_unsubscribe(x, e, now_ms());
 		itr_entry_del(e, x);
 		mapcache_remove(x->mc, e);
 		n++;

@@ -1200,14 +1200,22 @@ ms_publish(struct ms *ms, const struct lisp_addr *eid, int mlen)
 
 /* a request with I and N subscribes to the registered prefix holding the
  * EID, or to the configured one while nothing is registered there */
+/* RFC 9437 §5: I, N and a single ITR-RLOC of AFI 0 end a subscription */
+static int
+is_unsubscribe(const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
+{
+	return mreq->has_ids && (ep->flags & MREQ_REC_N) && mreq->nitr == 1 &&
+	    mreq->itr[0].afi == AFI_NONE;
+}
+
 static void
-ms_subscribe(struct ms *ms, const struct pkt *p,
+ms_subscribe(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
     const struct lisp_map_request *mreq, const struct lisp_eid_prefix *ep)
 {
 	struct ms_table	*t = table_of(ms, &ep->eid, 0);
 	struct ms_eid	*e;
 	struct ms_reg	*r;
-	struct lisp_addr a;
+	struct lisp_addr a, src;
 	uint8_t		 buf[PUBSUB_REC_MAX];
 	uint64_t	 now = now_ms();
 	size_t		 n;
@@ -1228,6 +1236,15 @@ ms_subscribe(struct ms *ms, const struct pkt *p,
 	}
 	a = ep->eid;
 	addr_mask(&a, mlen);
+	if (is_unsubscribe(mreq, ep)) {
+		/* the source RLOC: inside the ECM, the ITR's own */
+		if (ecm != NULL)
+			src = ecm->src;
+		else
+			addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
+		pubsub_unsubscribe(ms->ps, &src, mreq, &a, mlen);
+		return;
+	}
 	if ((n = ms_record(ms, &a, mlen, e, now, buf, sizeof(buf))) > 0)
 		pubsub_subscribe(ms->ps, p, mreq, &a, mlen, buf, n);
 }
@@ -1349,7 +1366,9 @@ ms_resolve(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 
 	if (t == NULL)
 		return 0;
-	ms_subscribe(ms, p, mreq, ep);
+	ms_subscribe(ms, p, ecm, mreq, ep);
+	if (is_unsubscribe(mreq, ep))
+		return 1;	/* nobody to answer: the removal's Map-Notify is the answer */
 	key = addr_bytes(&ep->eid);
 	e = trie_lookup_prefix(t->regs, key, ep->mlen, &mlen);
 	if (e != NULL) {

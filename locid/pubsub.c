@@ -11,7 +11,14 @@
  * (proof of the key, received at that RLOC) replaces the older entry. a
  * pending entry that is never acknowledged is gone after the
  * retransmissions. entries are bounded in all (subscriptions-max) and per
- * xTR-ID (PUBSUB_PER_XTR). */
+ * xTR-ID (PUBSUB_PER_XTR).
+ *
+ * a request with I, N and one ITR-RLOC of AFI 0 unsubscribes (§5): the
+ * subscription of that xTR-ID and prefix whose ITR-RLOC is the request's
+ * source (the inner source of the ECM), so nobody ends another ITR's
+ * subscription from elsewhere. it stops being published at once; one
+ * signed Map-Notify goes to that RLOC, and the entry is gone on its ack or
+ * a second later. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +37,7 @@ struct ps_sub {
 	struct sockaddr_storage to;	/* ITR-RLOC, port 4342 */
 	uint64_t	 nonce;		/* of the last Map-Notify */
 	int		 confirmed;
+	int		 leaving;	/* unsubscribed: its last Map-Notify out */
 	int		 tries;		/* sends of the outstanding one, 0: none */
 	uint8_t		 rec[PUBSUB_REC_MAX];	/* last record published */
 	size_t		 reclen;
@@ -47,6 +55,7 @@ struct pubsub {
 	unsigned	 n;
 	uint64_t	 sent, retx, acked, expired;
 	uint64_t	 refused_full, refused_xtr, refused_rloc, ack_bad_auth;
+	uint64_t	 unsubscribed, unsub_unknown;
 	struct ratelimit logrl;
 };
 
@@ -139,6 +148,10 @@ sub_timer(void *arg)
 
 	if (s->tries == 0)
 		return;
+	if (s->leaving) {	/* its one Map-Notify went unanswered */
+		sub_free(s);
+		return;
+	}
 	if (s->tries <= PUBSUB_RETRIES) {
 		ps->retx++;
 		sub_send(s);
@@ -229,6 +242,8 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
 		return;
 	}
 	TAILQ_FOREACH(o, &ps->subs, entry) {
+		if (o->leaving)
+			continue;
 		if (!o->confirmed) {
 			addr_from_sockaddr(&oa, (const struct sockaddr *)&o->to, NULL);
 			pending_to += addr_equal(&oa, to);
@@ -292,6 +307,41 @@ pubsub_subscribe(struct pubsub *ps, const struct pkt *p,
 	(void)p;
 }
 
+int
+pubsub_unsubscribe(struct pubsub *ps, const struct lisp_addr *src,
+    const struct lisp_map_request *mreq, const struct lisp_addr *eid0, int mlen)
+{
+	struct ps_sub		*s;
+	struct lisp_addr	 eid = *eid0, sa;
+	int			 n = 0;
+
+	if (ps == NULL)
+		return 0;
+	addr_mask(&eid, mlen);
+	TAILQ_FOREACH(s, &ps->subs, entry) {
+		addr_from_sockaddr(&sa, (const struct sockaddr *)&s->to, NULL);
+		if (s->leaving || memcmp(s->xtr_id, mreq->xtr_id, XTR_ID_LEN) != 0 ||
+		    !same_prefix(s, &eid, mlen) || !addr_equal(&sa, src))
+			continue;
+		locid_timer_stop(s->timer);
+		s->leaving = 1;
+		s->confirmed = 0;
+		/* the one Map-Notify of the removal carries the request's
+		 * nonce, as the confirmation of a subscription does */
+		sub_notify(s, mreq->nonce, s->rec, s->reclen);
+		sub_event(s, "unsubscribed");
+		ps->unsubscribed++;
+		n++;
+	}
+	if (n == 0) {
+		ps->unsub_unknown++;
+		log_limited(&ps->logrl, "pubsub: unsubscribe of %s from %s: no such "
+		    "subscription", prefix_fmt(&eid, mlen, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN), addr_fmt(src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	}
+	return n;
+}
+
 void
 pubsub_publish(struct pubsub *ps, const struct lisp_addr *eid0, int mlen,
     const uint8_t *rec, size_t len)
@@ -303,7 +353,7 @@ pubsub_publish(struct pubsub *ps, const struct lisp_addr *eid0, int mlen,
 		return;
 	addr_mask(&eid, mlen);
 	TAILQ_FOREACH(s, &ps->subs, entry) {
-		if (!covers(&s->eid, s->mlen, &eid, mlen))
+		if (s->leaving || !covers(&s->eid, s->mlen, &eid, mlen))
 			continue;
 		if (same_prefix(s, &eid, mlen)) {
 			if (s->reclen == len && memcmp(s->rec, rec, len) == 0)
@@ -344,6 +394,10 @@ pubsub_ack(struct pubsub *ps, const struct pkt *p, const struct lisp_map_registe
 	s->tries = 0;
 	s->acks++;
 	ps->acked++;
+	if (s->leaving) {
+		sub_free(s);
+		return 1;
+	}
 	if (!s->confirmed) {
 		s->confirmed = 1;
 		sub_event(s, "confirmed");
@@ -377,7 +431,8 @@ pubsub_json(struct pubsub *ps)
 		    "eid_prefix", prefix_fmt(&s->eid, s->mlen, p, sizeof(p)),
 		    "xtr_id", x, "site_id", (json_int_t)s->site_id,
 		    "itr_rloc", addr_fmt(&ra, r, sizeof(r)),
-		    "state", s->confirmed ? "confirmed" : "pending",
+		    "state", s->leaving ? "unsubscribed" : s->confirmed ?
+		    "confirmed" : "pending",
 		    "since", (json_int_t)s->since_s,
 		    "map_notifies", (json_int_t)s->notifies,
 		    "acks", (json_int_t)s->acks,
@@ -391,7 +446,7 @@ pubsub_stats(struct pubsub *ps)
 {
 	if (ps == NULL)
 		return json_null();
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "subscriptions", (json_int_t)ps->n,
 	    "map_notifies", (json_int_t)ps->sent,
 	    "retransmissions", (json_int_t)ps->retx,
@@ -400,5 +455,7 @@ pubsub_stats(struct pubsub *ps)
 	    "refused_full", (json_int_t)ps->refused_full,
 	    "refused_per_xtr", (json_int_t)ps->refused_xtr,
 	    "refused_rloc", (json_int_t)ps->refused_rloc,
-	    "ack_bad_auth", (json_int_t)ps->ack_bad_auth);
+	    "ack_bad_auth", (json_int_t)ps->ack_bad_auth,
+	    "unsubscribed", (json_int_t)ps->unsubscribed,
+	    "unsubscribe_unknown", (json_int_t)ps->unsub_unknown);
 }

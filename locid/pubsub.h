@@ -30,6 +30,12 @@ void		 pubsub_free(struct pubsub *);
 void		 pubsub_subscribe(struct pubsub *, const struct pkt *,
 		    const struct lisp_map_request *, const struct lisp_addr *eid,
 		    int mlen, const uint8_t *rec, size_t len);
+/* a Map-Request with I, N and one ITR-RLOC of AFI 0 from src (the inner
+ * source of its ECM): the subscriptions of its xTR-ID to eid/mlen at src
+ * end. how many did */
+int		 pubsub_unsubscribe(struct pubsub *, const struct lisp_addr *src,
+		    const struct lisp_map_request *, const struct lisp_addr *eid,
+		    int mlen);
 /* the mapping of eid/mlen is now rec: every subscriber of it, or of the
  * longest subscribed prefix covering it, whose last record differs gets
  * a Map-Notify */

@@ -1085,7 +1085,7 @@ xtr_stats(void *arg)
 	S(queue_sent);
 	S(map_requests); S(map_requests_retx); S(map_replies_in);
 	S(map_replies_out); S(registers); S(notifies); S(probe_replies); S(smr_in);
-	S(publications);
+	S(publications); S(unsubscribes);
 #undef S
 	pxtr_stats_json(x, o);
 	dp_stats_json(&x->dp, o);	/* after the PETR's: the fast path adds to them */

@@ -122,7 +122,8 @@ struct xtr_ms {
 	X(XTR_DROP_ETR_LISP_SEC_MAP_REQUEST_REFUSED, "etr: lisp-sec map-request refused") \
 	X(XTR_DROP_ITR_PUBLICATION_AUTHENTICATION_FAILED, "itr: publication authentication failed") \
 	X(XTR_DROP_ITR_PUBLICATION_REPLAYED, "itr: publication nonce not newer") \
-	X(XTR_DROP_ITR_PUBLICATION_UNUSABLE, "itr: publication record unusable")
+	X(XTR_DROP_ITR_PUBLICATION_UNUSABLE, "itr: publication record unusable") \
+	X(XTR_DROP_ITR_UNSUBSCRIBE_RATE_LIMIT, "itr: unsubscribe not sent: rate limit")
 enum xtr_drop { XTR_DROPS(DROP_ENUM) XTR_DROP__N };
 /* the role's counters: its own, then the data plane's */
 #define XTR_COUNTERS	(XTR_DROP__N + DP_DROP__N)
@@ -136,6 +137,7 @@ struct xtr_stats {
 	uint64_t	 probe_replies;
 	uint64_t	 smr_in;
 	uint64_t	 publications;	/* Map-Notifies of subscriptions taken */
+	uint64_t	 unsubscribes;	/* subscriptions ended (RFC 9437 §5) */
 	uint64_t	 resolve_ms_sum, resolve_count;	/* first packet to mapping */
 };
 
@@ -202,6 +204,7 @@ struct xtr {
 	struct xtr_stats st;
 	uint64_t	 drops[XTR_COUNTERS];	/* the tail: a copy of dp.drops */
 	struct ratelimit logrl;		/* the xTR's drop and refusal lines */
+	struct ratelimit unsub_rl;	/* unsubscribe Map-Requests a second (itr.c) */
 	struct pxtr	*px;			/* pxtr.c: PITR kernel state */
 	struct smr	*smr;			/* smr.c: SMRs on a database change */
 	struct mrsel	*mrsel;			/* mrsel.c: map-resolver failover */

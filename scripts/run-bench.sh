@@ -33,6 +33,9 @@ for b in "$build"/bench/*; do
 	esac
 	run "${b##*/}" "$b"
 done
+# issue 13: 100k registrations over three Map-Servers under a DDT tree,
+# resolved through a DDT Map-Resolver, against the direct MS/MR
+[ ! -x "$build/bench/msmr" ] || run msmr-ddt "$build/bench/msmr" -n 100000 -6 0 -r 60000 -t 5 -D
 for s in bench/*.sh; do
 	[ -f "$s" ] || continue
 	run "${s##*/}" env BUILD="$build" sh "$s" "$build"

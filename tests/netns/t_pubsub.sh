@@ -184,3 +184,49 @@ jq -e '.map_server.pubsub | .subscriptions >= 1 and .acks >= 3 and .map_notifies
     fail "pubsub stats: $(jq -c '.map_server.pubsub' "$T/st.json")"
 sh tests/schema/match.sh tests/schema/show-stats.schema "$T/st.json" || fail "show stats off the schema"
 pass "expiry of xtr3's registration published; ping crosses; counters"
+
+# 5. clear map-cache on xtr1 unsubscribes (RFC 9437 §5): an ECM'd
+# Map-Request with I, N and one ITR-RLOC of AFI 0, one Map-Notify back with
+# its nonce, acked; the subscription is gone and a change of the mapping is
+# not published to xtr1 any more
+cap_start uns ms e1 udp
+ctl xtr1 "$T/xtr1.sock" clear map-cache >/dev/null || fail "clear map-cache"
+wait_until 5 "ctl ms $T/ms.sock --json show subscriptions | jq -e 'map(select(.xtr_id == \"00000000000000000000000000000001\")) == []'" ||
+    fail "subscription still there: $(ctl ms "$T/ms.sock" --json show subscriptions)"
+sleep 0.3
+cap_stop uns
+r=$(tsh uns 'lisp.type == 1 && ip.src == 203.0.113.1' udp.payload | head -1)
+[ -n "$r" ] || fail "no unsubscribe Map-Request from xtr1"
+cat >"$T/unsub.py" <<'PY'
+import sys, struct
+m = bytes.fromhex(sys.argv[1].replace(':', ''))
+w0 = struct.unpack('!I', m[:4])[0]
+alen = {0: 0, 1: 4, 2: 16}
+o = 12
+afi = struct.unpack('!H', m[o:o + 2])[0]; o += 2 + alen[afi]
+irc = (w0 >> 8) & 0x1f
+itr = struct.unpack('!H', m[o:o + 2])[0]; o += 2
+ok = (w0 >> 28) == 1 and w0 & 0x00100000 and irc == 0 and itr == 0 and m[o] & 0x80
+print(m[4:12].hex())
+sys.exit(0 if ok else 1)
+PY
+n=$(python3 "$T/unsub.py" "${r##*,}") || fail "unsubscribe Map-Request not I+N with one AFI-0 ITR-RLOC: $r"
+nn=$(tsh uns 'lisp.type == 4 && ip.src == 203.0.113.2 && ip.dst == 203.0.113.1' lisp.nonce)
+[ "$(echo "$nn" | wc -l)" = 1 ] && [ "$(echo "$nn" | tr -d ':' | sed 's/^0x//')" = "$n" ] ||
+    fail "one Map-Notify with the unsubscribe's nonce $n (got '$nn')"
+[ -n "$(tsh uns 'lisp.type == 5 && ip.src == 203.0.113.1' frame.number)" ] || fail "its Map-Notify-Ack"
+jq -e '.xtr.unsubscribes >= 1' <<EOF >/dev/null || fail "xtr unsubscribes counter"
+$(ctl xtr1 "$T/xtr1.sock" --json show stats)
+EOF
+jq -e '.map_server.pubsub.unsubscribed == 1' <<EOF >/dev/null || fail "ms unsubscribed counter"
+$(ctl ms "$T/ms.sock" --json show stats)
+EOF
+cap_start gone ms e1 udp
+locid_start xtr3 "$T/xtr3.conf"
+wait_until 10 "ctl ms $T/ms.sock --json show site site2 --detail | jq -e '.[0].registrations == 2'" ||
+    fail "xtr3 registered again: $(ctl ms "$T/ms.sock" --json show site site2 --detail)"
+sleep 1
+cap_stop gone
+[ -z "$(tsh gone 'lisp.type == 4 && ip.dst == 203.0.113.1' frame.number)" ] ||
+    fail "a publication to xtr1 after it unsubscribed"
+pass "clear map-cache: unsubscribe on the wire (I+N, AFI-0 ITR-RLOC), one Map-Notify with its nonce, acked; nothing published after"

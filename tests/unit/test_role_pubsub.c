@@ -4,7 +4,8 @@
  * a change of the mapping is published (nonce + 1), a refresh is not;
  * Map-Notifies are retransmitted until a signed Map-Notify-Ack, and the
  * unacknowledged are removed; a forged ack or request changes nothing;
- * subscriptions-max holds */
+ * subscriptions-max holds; a request with one ITR-RLOC of AFI 0 ends the
+ * subscription of its xTR-ID at its source RLOC, and only that one */
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -96,6 +97,37 @@ subscribe(const char *itr, uint8_t id, uint64_t nonce, const char *eid)
 	assert_true((len = map_request_build(buf, sizeof(buf), &b)) > 0);
 	fake_sent_clear();
 	assert_int_equal(fake_rx(buf, len, itr, 4342), 1);
+}
+
+/* the unsubscribe of RFC 9437 §5: I, N, one ITR-RLOC of AFI 0, in an ECM
+ * whose inner source (and outer) is src */
+static void
+unsubscribe(const char *src, uint8_t id, uint64_t nonce, const char *eid)
+{
+	struct mreq_build	 b;
+	struct lisp_addr	 none;
+	uint8_t			 buf[1024];
+	size_t			 len;
+
+	memset(&b, 0, sizeof(b));
+	b.nonce = nonce;
+	addr_set_none(&b.seid);
+	addr_set_none(&none);
+	b.itr = &none;
+	b.nitr = 1;
+	assert_int_equal(addr_parse(&b.eid, eid), 0);
+	b.mlen = 32;
+	b.rec_flags = MREQ_REC_N;
+	b.has_ids = 1;
+	memset(b.xtr_id, 0xaa, XTR_ID_LEN);
+	b.xtr_id[15] = id;
+	b.ecm = 1;
+	assert_int_equal(addr_parse(&b.isrc, src), 0);
+	b.idst = b.eid;
+	b.sport = 4342;
+	assert_true((len = map_request_build(buf, sizeof(buf), &b)) > 0);
+	fake_sent_clear();
+	assert_int_equal(fake_rx(buf, len, src, 4342), 1);
 }
 
 /* the Map-Notify among what was sent to dst; its nonce and first record */
@@ -230,6 +262,67 @@ test_subscribe_publish(void **state)
 	json_decref(j);
 }
 
+static void
+test_unsubscribe(void **state)
+{
+	struct rm_answer a, b;
+	uint64_t	 nonce;
+	json_t		*j;
+
+	ms_register("198.18.7.0/24", ETR, 0);
+	subscribe(ITR, 1, 0x6000, "198.18.7.9");
+	assert_true(find_notify(ITR ":4342", &nonce, &a));
+	assert_int_equal(ack(ITR, 0x6000, &a, PSKEY), 1);
+
+	/* from another RLOC, or for another xTR-ID: nothing ends, nothing
+	 * is sent (no Map-Reply: there is no ITR-RLOC to send it to) */
+	unsubscribe("192.0.2.77", 1, 0x6100, "198.18.7.9");
+	assert_int_equal(fake_nsent(), 0);
+	unsubscribe(ITR, 2, 0x6101, "198.18.7.9");
+	assert_int_equal(fake_nsent(), 0);
+	j = subs();
+	assert_int_equal(json_array_size(j), 1);
+	assert_string_equal(sub_state(j, 0), "confirmed");
+	json_decref(j);
+
+	/* the ITR itself: one signed Map-Notify with the request's nonce to
+	 * it, nothing else (no forward to the ETR), published no more */
+	unsubscribe(ITR, 1, 0x6200, "198.18.7.9");
+	assert_int_equal(fake_nsent(), 1);
+	assert_true(find_notify(ITR ":4342", &nonce, &b));
+	assert_int_equal(nonce, 0x6200);
+	assert_string_equal(b.prefix, "198.18.7.0/24");
+	j = subs();
+	assert_string_equal(sub_state(j, 0), "unsubscribed");
+	json_decref(j);
+	fake_sent_clear();
+	ms_register("198.18.7.0/24", ETR, 1);	/* a change */
+	assert_false(find_notify(ITR ":4342", &nonce, &a));
+	/* its ack removes it */
+	assert_int_equal(ack(ITR, 0x6200, &b, PSKEY), 1);
+	j = subs();
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+
+	/* unacknowledged: gone a second later, not retransmitted */
+	ms_register("198.18.7.0/24", ETR, 0);
+	subscribe(ITR, 1, 0x7000, "198.18.7.9");
+	assert_true(find_notify(ITR ":4342", &nonce, &a));
+	assert_int_equal(ack(ITR, 0x7000, &a, PSKEY), 1);
+	unsubscribe(ITR, 1, 0x7100, "198.18.7.9");
+	assert_int_equal(fake_nsent(), 1);
+	fake_sent_clear();
+	fake_advance(1000);
+	fake_advance(1000);
+	assert_int_equal(fake_nsent(), 0);
+	j = subs();
+	assert_int_equal(json_array_size(j), 0);
+	json_decref(j);
+	/* and one with nothing to end changes nothing */
+	unsubscribe(ITR, 1, 0x7200, "198.18.7.9");
+	assert_int_equal(fake_nsent(), 0);
+}
+
 /* a request naming the xTR-ID from another RLOC does not move the
  * confirmed subscription; the bound holds */
 static void
@@ -322,6 +415,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_subscribe_publish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_and_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsubscribe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_per_rloc, setup_big, teardown),
 	};
 
