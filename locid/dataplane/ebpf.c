@@ -465,6 +465,7 @@ eid_maps(struct dp_ebpf *eb, const struct dp_prefix *p, int add)
 	src.iid = eid_iid(&p->eid);
 	src.set_i = p->eid.has_iid && p->eid.iid != 0;
 	/* a tenant's prefix is a source on its interfaces only (lb_tifs) */
+	one = p->tenant ? LB_EID_TENANT : 1;
 	if (bpf_map_update_elem(efd, &key, &one, BPF_ANY) == -1 ||
 	    (!p->tenant && bpf_map_update_elem(sfd, &sk, &src, BPF_NOEXIST) == -1)) {
 		if (errno != EEXIST)	/* the same prefix in two instances: the first */

@@ -11,6 +11,7 @@
 #define LB_EID_MAX	1024	/* database-mapping prefixes per family */
 #define LB_SEEN_MAX	1024	/* remote ITRs remembered for SMRs */
 #define LB_PASS		0xffffffffu	/* FIB value: not ours, the TUN path */
+#define LB_EID_TENANT	2	/* EID map value of a tenant's prefix (else 1) */
 
 /* FIB and EID keys: prefix length counts the 32 bits of instance-id */
 struct lb_key4 {

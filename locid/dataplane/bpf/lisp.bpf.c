@@ -635,6 +635,10 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 
 		if (tt != NULL)
 			rif = tt->tun_ifindex;
+		else if (hit != NULL && *hit == LB_EID_TENANT)
+			/* a tenant's without its TUN known: the main table
+			 * could hand it to another tenant; the socket path */
+			return pass(LB_DECAP_PASS_NO_ROUTE);
 		rc = route(skb, fl, in->ver, in->src, in->dst, rif, 0);
 		if (rc < 0)
 			return pass(LB_DECAP_PASS_NO_ROUTE);
