@@ -216,7 +216,14 @@ jq -e '[.[] | select((.eid_prefix | endswith("]198.18.2.0/24")) and .state == "c
 ctl lisp1 "$S1" --json show database >"$NETNS_TMP/db1.json"
 jq -e '[.mappings[] | select(.eid_prefix | endswith("]198.18.1.0/24")) | .iid] | sort == [100, 200]' \
     "$NETNS_TMP/db1.json" >/dev/null || fail "lisp1 database: $(cat "$NETNS_TMP/db1.json")"
-pass "show map-cache and show database: the prefix once per instance-id"
+jq -e '[.tenants[] | [.iid, .tun, .routing_table, .interfaces[0], .on_link_routes]] ==
+    [[100, "lisp100", 1100, "eth1", 2], [200, "lisp200", 1200, "eth2", 2]]' "$NETNS_TMP/db1.json" >/dev/null ||
+    fail "lisp1 database tenants: $(jq -c .tenants "$NETNS_TMP/db1.json")"
+sh tests/schema/match.sh tests/schema/show-database.schema "$NETNS_TMP/db1.json" ||
+    fail "show database JSON off the schema"
+ctl lisp1 "$S1" show database >"$NETNS_TMP/db1.txt" && grep -q '^\[200\]198.18.1.0/24, ttl' "$NETNS_TMP/db1.txt" ||
+    fail "text show database: $(cat "$NETNS_TMP/db1.txt")"
+pass "show map-cache and show database: the prefix once per instance-id; the tenants' TUN, table, interfaces"
 fastpath_check hostA100 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 fastpath_check hostA200 198.18.2.10 lisp1 "$S1" lisp2 "$S2"
 if [ "$DATAPLANE" = ebpf ]; then
