@@ -205,7 +205,6 @@ void	dp_close(struct dp *);
  * the caller keeps (tests); -1 on failure */
 int	dp_tenant_open(struct dp *, uint32_t iid, char *name, size_t namelen);
 int	dp_tenant_attach(struct dp *, uint32_t iid, int fd);
-const struct dp_tenant *dp_tenant_of(const struct dp *, uint32_t iid);
 /* start reading (after the TUN is configured) */
 void	dp_start(struct dp *);
 void	dp_set_mtu(struct dp *, int tun_mtu);

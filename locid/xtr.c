@@ -484,8 +484,9 @@ tenant_install(struct xtr *x, struct xtr_tenant *xt, const struct conf_tenant *t
 		}
 		for (i = 0; i < xt->nifs; i++) {
 			if ((ifi = nl_ifindex(x->nl, xt->ifs[i])) == 0) {
-				log_warn("xtr: instance-id %u: no interface %s",
-				    xt->iid, xt->ifs[i]);
+				if (fam == 4 || !(xt->fams & FAM_V4))	/* once */
+					log_warn("xtr: instance-id %u: no interface %s",
+					    xt->iid, xt->ifs[i]);
 				continue;
 			}
 			/* the same prefixes are on-link elsewhere too */

@@ -218,14 +218,6 @@ send_raw(struct dp *dp, uint8_t *pkt, size_t len, const struct lisp_addr *dst)
 	return 0;
 }
 
-static int	fd_write(struct dp *, int, const uint8_t *, size_t);
-
-int
-dp_tun_write(struct dp *dp, const uint8_t *p, size_t len)
-{
-	return fd_write(dp, dp->tun_fd, p, len);
-}
-
 static int
 fd_write(struct dp *dp, int fd, const uint8_t *p, size_t len)
 {
@@ -237,6 +229,12 @@ fd_write(struct dp *dp, int fd, const uint8_t *p, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int
+dp_tun_write(struct dp *dp, const uint8_t *p, size_t len)
+{
+	return fd_write(dp, dp->tun_fd, p, len);
 }
 
 /* into the TUN of tenant tn (0: the default one) */
@@ -260,14 +258,6 @@ tn_of(const struct dp *dp, int has_iid, uint32_t iid)
 		if (dp->tenants[i].iid == iid)
 			return i + 1;
 	return 0;
-}
-
-const struct dp_tenant *
-dp_tenant_of(const struct dp *dp, uint32_t iid)
-{
-	int tn = tn_of(dp, 1, iid);
-
-	return tn > 0 ? &dp->tenants[tn - 1] : NULL;
 }
 
 /* -- the control side's queue ------------------------------------------ */
