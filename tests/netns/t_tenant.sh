@@ -236,6 +236,38 @@ if [ "$DATAPLANE" = ebpf ]; then
 	pass "ebpf: tenant_encap_packets and tenant_decap_packets count both tenants' packets"
 fi
 
+# the instance-id alone picks the tenant: data packets made up on the
+# underlay (from the mapserver) for 198.18.2.10 with IID 200 reach
+# hostB200 only, with IID 100 hostB100 only; with an IID that is no
+# tenant's, or none, nobody: dropped and counted
+ATT="python3 $(pwd)/tests/netns/attack.py"
+drops() { ctl "$1" "$2" --json show stats | jq -r --arg k "$3" '.drops[$k] // 0'; }
+d0=$(drops lisp2 "$S2" 'decap: destination not in our EID space')
+for t in 200,eth2,eth1 100,eth1,eth2; do
+	iid=${t%%,*}; r=${t#*,}; own=${r%%,*}; other=${r#*,}
+	cap_start sown lisp2 $own 'icmp'
+	cap_start soth lisp2 $other 'icmp'
+	in_ns mapserver $ATT decap 203.0.113.5 198.18.1.77 198.18.2.10 $iid >/dev/null
+	wait_until 3 "[ -n \"\$(tsh sown 'icmp.type == 8 && ip.src == 198.18.1.77' frame.number)\" ]"
+	cap_stop sown
+	cap_stop soth
+	[ -n "$(tsh sown 'icmp.type == 8 && ip.src == 198.18.1.77' frame.number)" ] ||
+	    fail "a data packet with IID $iid not delivered on lisp2 $own"
+	[ -z "$(tsh soth 'ip.src == 198.18.1.77' frame.number)" ] ||
+	    fail "a data packet with IID $iid delivered on lisp2 $other"
+done
+cap_start s1 lisp2 eth1 'icmp'
+cap_start s2 lisp2 eth2 'icmp'
+in_ns mapserver $ATT decap 203.0.113.5 198.18.1.77 198.18.2.10 300 >/dev/null
+in_ns mapserver $ATT decap 203.0.113.5 198.18.1.77 198.18.2.10 >/dev/null
+wait_until 3 "[ \$(drops lisp2 $S2 'decap: destination not in our EID space') -ge $((d0 + 2)) ]" ||
+    fail "IID 300 and no IID: not counted as outside our EID space"
+cap_stop s1
+cap_stop s2
+[ -z "$(tsh s1 'ip.src == 198.18.1.77' frame.number)$(tsh s2 'ip.src == 198.18.1.77' frame.number)" ] ||
+    fail "a data packet with IID 300 or none was delivered"
+pass "made-up data packets: IID 200 -> hostB200 only, IID 100 -> hostB100 only, IID 300 / none dropped and counted"
+
 # a reload keeps the tenants (same TUNs) and puts their rules back;
 # one adding a tenant restarts the xTR role with it, and one taking it
 # away again removes its TUN; traffic crosses after each
