@@ -150,6 +150,7 @@ struct lisp_record {
 	struct lisp_addr eid;
 	struct rbuf	 rlocs;		/* nrlocs RLOC-records, validated */
 	struct rbuf	 sigs;		/* Map-Referral: sigcnt signature sections */
+	struct rbuf	 raw;		/* the whole record as received (signatures) */
 	uint8_t		 nbad;		/* of nrlocs, malformed (rloc_next skips them) */
 	const char	*bad_why;	/* the first one's reason */
 };

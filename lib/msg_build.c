@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ddtsig.h"
+#include "lcaf.h"
 #include "msg_build.h"
 
 #define MREQ_INNER_MAX	512	/* an ECM'd Map-Request, before the ECM */
@@ -61,10 +63,13 @@ map_referral_build(uint8_t *buf, size_t cap, const struct referral_build *b)
 	struct lisp_map_referral mr;
 	struct lisp_record	 rec;
 	struct lisp_rloc	 rl;
+	struct lcaf_seckey	 k;
 	struct wbuf		 w;
+	size_t			 at;
 	int			 i, n;
 
-	if (b->mlen < 0 || b->mlen > addr_bits(&b->eid))
+	if (b->mlen < 0 || b->mlen > addr_bits(&b->eid) ||
+	    (b->rloc_key != NULL && b->rloc_key_len > UINT16_MAX))
 		return 0;
 	n = b->nrlocs < REFB_RLOC_MAX ? b->nrlocs : REFB_RLOC_MAX;
 	memset(&mr, 0, sizeof(mr));
@@ -78,8 +83,10 @@ map_referral_build(uint8_t *buf, size_t cap, const struct referral_build *b)
 	rec.auth = 1;
 	rec.incomplete = b->incomplete != 0;
 	rec.eid = b->eid;
+	rec.sigcnt = b->sign != NULL;
 	wbuf_init(&w, buf, cap);
 	map_referral_encode_hdr(&w, &mr);
+	at = w.len;
 	record_encode(&w, &rec);
 	for (i = 0; i < n; i++) {
 		memset(&rl, 0, sizeof(rl));
@@ -87,8 +94,24 @@ map_referral_build(uint8_t *buf, size_t cap, const struct referral_build *b)
 		rl.weight = (uint8_t)(100 / n);
 		rl.mpriority = 255;
 		rl.flags = RLOC_R;
-		rl.addr = b->rlocs[i];
+		if (b->rloc_key == NULL) {
+			rl.addr = b->rlocs[i];
+			rloc_encode(&w, &rl);
+			continue;
+		}
+		/* the fixed part, then the locator inside the key LCAF */
+		addr_set_none(&rl.addr);
 		rloc_encode(&w, &rl);
+		w.len -= 2;	/* AFI 0 */
+		memset(&k, 0, sizeof(k));
+		k.nkeys = 1;
+		k.alg = DDTSIG_RSA_SHA256;
+		k.key[0].len = (uint16_t)b->rloc_key_len;
+		k.key[0].material = b->rloc_key;
+		k.addr = b->rlocs[i];
+		lcaf_seckey_encode(&w, &k);
 	}
+	if (b->sign != NULL && ddtsig_sign(&w, at, b->sign, b->sign_tag, b->now, b->sig_valid_s) == -1)
+		return 0;
 	return w.err ? 0 : w.len;
 }

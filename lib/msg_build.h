@@ -33,8 +33,11 @@ struct mreq_build {
 size_t	map_request_build(uint8_t *buf, size_t cap, const struct mreq_build *);
 
 /* a Map-Referral (RFC 8111 §6.4) of one record: the referral action, its
- * TTL (minutes) and I bit, and the referral set (unsigned: no signature) */
+ * TTL (minutes) and I bit, and the referral set; signed (§6.4.1) when
+ * sign is set, each RLOC in a Security Key LCAF with the child's key
+ * (§10.1) when rloc_key is (see ddtsig.h) */
 #define REFB_RLOC_MAX	16
+struct evp_pkey_st;
 struct referral_build {
 	uint64_t		 nonce;		/* of the DDT Map-Request */
 	struct lisp_addr	 eid;		/* the (delegated, hole, ...) prefix */
@@ -44,6 +47,12 @@ struct referral_build {
 	uint32_t		 ttl;
 	const struct lisp_addr	*rlocs;		/* first REFB_RLOC_MAX used */
 	int			 nrlocs;
+	const uint8_t		*rloc_key;	/* DER public key of the children */
+	size_t			 rloc_key_len;
+	struct evp_pkey_st	*sign;		/* private key: sign the record */
+	uint16_t		 sign_tag;	/* its Key Tag (ddtsig_key_tag) */
+	uint32_t		 now;		/* Unix time, for the signature */
+	uint32_t		 sig_valid_s;
 };
 
 /* write it to buf; its length, or 0 when it does not fit or the mask

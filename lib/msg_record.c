@@ -154,6 +154,8 @@ record_decode_at(struct rbuf *b, struct lisp_record *r, int referral,
 		}
 	sigs.len -= c.len;
 	r->sigs = sigs;
+	r->raw = *b;
+	r->raw.len -= c.len;
 	*b = c;
 	return 0;
 }

@@ -44,9 +44,9 @@ show_referral_cache(const struct ctl_opts *o)
 		json_decref(res);
 		return 0;
 	}
-	printf("%-28s %-18s %-6s %-8s %-6s %s\n", RC->f[RC_PREFIX].label,
+	printf("%-28s %-18s %-6s %-8s %-6s %-6s %s\n", RC->f[RC_PREFIX].label,
 	    RC->f[RC_ACTION].label, RC->f[RC_TTL].label, RC->f[RC_EXPIRES].label,
-	    RC->f[RC_HITS].label, RC->f[RC_SET].label);
+	    RC->f[RC_HITS].label, RC->f[RC_VERIFIED].label, RC->f[RC_SET].label);
 	json_array_foreach(res, i, e) {
 		if (fld_null(e, RC, RC_EXPIRES))
 			snprintf(exp, sizeof(exp), "never");
@@ -56,8 +56,9 @@ show_referral_cache(const struct ctl_opts *o)
 			snprintf(ttl, sizeof(ttl), "--");
 		else
 			snprintf(ttl, sizeof(ttl), "%lld", fld_int(e, RC, RC_TTL, 0));
-		printf("%-28s %-18s %-6s %-8s %-6lld", fld_str(e, RC, RC_PREFIX, "?"),
-		    fld_str(e, RC, RC_ACTION, "?"), ttl, exp, fld_int(e, RC, RC_HITS, 0));
+		printf("%-28s %-18s %-6s %-8s %-6lld %-6s", fld_str(e, RC, RC_PREFIX, "?"),
+		    fld_str(e, RC, RC_ACTION, "?"), ttl, exp, fld_int(e, RC, RC_HITS, 0),
+		    fld_bool(e, RC, RC_VERIFIED) ? "yes" : "no");
 		json_array_foreach(fld_get(e, RC, RC_SET), j, r)
 			printf(" %s", json_string_value(r));
 		printf("\n");

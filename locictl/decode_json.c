@@ -393,6 +393,23 @@ record_json(const struct lisp_record *r, int referral, int depth)
 	while (rloc_next_all(&rl, &l) == 1)
 		json_array_append_new(arr, rloc_json(&l, depth));
 	jset(o, referral ? "referrals" : "locators", arr);
+	if (referral && r->sigcnt > 0) {
+		struct rbuf		 sg = r->sigs;
+		struct lisp_ref_sig	 s;
+
+		/* RFC 8111 §6.4.1 signature sections (not checked here) */
+		arr = json_array();
+		while (ref_sig_next(&sg, &s) == 1)
+			json_array_append_new(arr, json_pack("{s:I, s:I, s:I, s:i, s:s, s:i}",
+			    "original_ttl", (json_int_t)s.orig_ttl,
+			    "sig_expiration", (json_int_t)s.expiration,
+			    "sig_inception", (json_int_t)s.inception,
+			    "key_tag", (int)s.key_tag,
+			    "sig_algorithm", s.alg == 2 ? "rsa-sha256" : s.alg == 1 ?
+			    "rsa-sha1" : "unknown",
+			    "sig_length", (int)s.sig_len));
+		jset(o, "signatures", arr);
+	}
 	return o;
 }
 

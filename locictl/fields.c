@@ -270,6 +270,7 @@ static const struct fld refcache_f[RC_NF] = {
 	[RC_TTL] =		{ "ttl", "TTL", FLD_INT, 0, NULL, NULL, 0 },
 	[RC_EXPIRES] =		{ "expires_in", "Expires", FLD_INT, 0, NULL, NULL, 0 },
 	[RC_HITS] =		{ "hits", "Hits", FLD_INT, 0, NULL, NULL, 0 },
+	[RC_VERIFIED] =		{ "verified", "Signed", FLD_BOOL, 0, NULL, NULL, 0 },
 	[RC_SET] =		{ "referral_set", "Referral set", FLD_ARR, 0, NULL, NULL, 0 },
 };
 TABLE(fld_refcache, "referral-cache", "show-referral-cache", "[]", refcache_f);

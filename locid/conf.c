@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "ddtsig.h"
 #include "lcaf.h"
 #include "msg.h"
 #include "confpriv.h"
@@ -128,6 +129,8 @@ conf_free(struct conf *c)
 	struct conf_mapping *m;
 	struct conf_map_server *ms;
 	struct conf_tenant *t;
+	struct conf_peer *pr;
+	struct conf_ddt_deleg *dd;
 	int i;
 
 	if (c == NULL)
@@ -172,9 +175,23 @@ conf_free(struct conf *c)
 	ENTRIES_FREE(&c->nat_rtrs, conf_peer);
 	ENTRIES_FREE(&c->pitr_prefixes, conf_prefix);
 	ENTRIES_FREE(&c->petr_prefixes, conf_prefix);
-	ENTRIES_FREE(&c->ddt_roots, conf_peer);
+	while ((pr = TAILQ_FIRST(&c->ddt_roots)) != NULL) {
+		TAILQ_REMOVE(&c->ddt_roots, pr, entry);
+		ddtsig_free(pr->key);
+		free(pr->key_path);
+		free(pr->key_der);
+		free(pr);
+	}
+	while ((dd = TAILQ_FIRST(&c->ddt_delegs)) != NULL) {
+		TAILQ_REMOVE(&c->ddt_delegs, dd, entry);
+		ddtsig_free(dd->key);
+		free(dd->key_path);
+		free(dd->key_der);
+		free(dd);
+	}
+	ddtsig_free(c->ddt_sign_key);
+	free(c->ddt_sign_key_path);
 	ENTRIES_FREE(&c->ddt_auth, conf_prefix);
-	ENTRIES_FREE(&c->ddt_delegs, conf_ddt_deleg);
 	free(c->pubsub_key.secret);
 	ENTRIES_FREE(&c->decap_allow, conf_prefix);
 	free(c->path);
@@ -1732,6 +1749,9 @@ conf_finish(struct parse_ctx *ctx)
 	else
 		snprintf(c->control_ro_default, sizeof(c->control_ro_default),
 		    "%s.ro", conf_control_path(c));
+	if (c->ddt_sign_key != NULL && !c->ddt_node && !c->map_server)
+		conf_error(ctx, ctx->ddt_sign_line, "ddt-signing-key needs role "
+		    "ddt-node or role map-server: it signs their Map-Referrals");
 	/* roles in the order of their lines */
 	for (line = 1; line <= ctx->line; line++)
 		for (i = 0; i < ROLE_MAX; i++)
@@ -1901,13 +1921,85 @@ out:
 	free(pfx);
 }
 
-/* ddt-delegation PREFIX node|map-server RLOC... */
+/* a key file named in the config: relative to the config file's
+ * directory. the key, or NULL after the error */
+static struct evp_pkey_st *
+key_load(struct parse_ctx *ctx, int line, const char *what, const char *file,
+    int priv, char **pathp)
+{
+	struct evp_pkey_st	*k;
+	const char		*slash = strrchr(ctx->name, '/');
+	char			 path[4096], why[512];
+
+	if (file[0] == '\0') {
+		conf_error(ctx, line, "%s: empty file name", what);
+		return NULL;
+	}
+	if (file[0] == '/' || slash == NULL)
+		snprintf(path, sizeof(path), "%s", file);
+	else
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - ctx->name),
+		    ctx->name, file);
+	if ((k = ddtsig_load(path, priv, why, sizeof(why))) == NULL) {
+		conf_error(ctx, line, "%s %s", what, why);
+		return NULL;
+	}
+	if ((*pathp = strdup(file)) == NULL) {
+		ddtsig_free(k);
+		nomem(ctx, line);
+		return NULL;
+	}
+	return k;
+}
+
+/* ddt-root RLOC [key "PUBLIC-KEY-FILE"]: a root, and its trust anchor */
 void
-conf_ddt_deleg(struct parse_ctx *ctx, int line, char *pfx, const char *kind,
-    struct conf_words *ws)
+conf_ddt_root(struct parse_ctx *ctx, int line, char *rloc, char *file)
+{
+	struct conf_peer *last = TAILQ_LAST(&ctx->conf->ddt_roots, conf_peers), *p;
+	uint8_t		  der[DDTSIG_DER_MAX];
+
+	conf_peer(ctx, line, "ddt-root", &ctx->conf->ddt_roots, rloc);
+	p = TAILQ_LAST(&ctx->conf->ddt_roots, conf_peers);
+	if (file != NULL && p != NULL && p != last &&	/* this line's root */
+	    (p->key = key_load(ctx, line, "ddt-root key", file, 0, &p->key_path)) != NULL &&
+	    ((p->key_der_len = ddtsig_der(p->key, der, sizeof(der))) == 0 ||
+	    (p->key_der = malloc(p->key_der_len)) == NULL))
+		nomem(ctx, line);
+	else if (p != NULL && p->key_der != NULL)
+		memcpy(p->key_der, der, p->key_der_len);
+	free(file);
+}
+
+/* ddt-signing-key "PRIVATE-KEY-FILE": a DDT node's or Map-Server's
+ * Map-Referrals are signed (RFC 8111 §10.2, §10.3) */
+void
+conf_ddt_sign_key(struct parse_ctx *ctx, int line, char *file)
+{
+	struct conf *c = ctx->conf;
+
+	if (conf_toplevel(ctx, line, "ddt-signing-key") == -1)
+		;
+	else if (c->ddt_sign_key != NULL)
+		conf_error(ctx, line, "ddt-signing-key given twice");
+	else {
+		c->ddt_sign_key = key_load(ctx, line, "ddt-signing-key", file, 1,
+		    &c->ddt_sign_key_path);
+		if (c->ddt_sign_key != NULL)
+			c->ddt_sign_tag = ddtsig_key_tag(c->ddt_sign_key);
+		ctx->ddt_sign_line = line;
+	}
+	free(file);
+}
+
+/* ddt-delegation PREFIX node|map-server RLOC... [key "PUBLIC-KEY-FILE"] */
+void
+conf_ddt_deleg(struct parse_ctx *ctx, int line, char *pfx, char *keyfile,
+    const char *kind, struct conf_words *ws)
 {
 	struct conf_ddt_deleg	*d;
 	struct lisp_addr	 a, r;
+	uint8_t			 der[DDTSIG_DER_MAX];
 	char			 buf[ADDR_STRLEN];
 	int			 mlen, i, j, to_ms;
 
@@ -1952,11 +2044,41 @@ conf_ddt_deleg(struct parse_ctx *ctx, int line, char *pfx, const char *kind,
 	d->eid = a;
 	d->mlen = mlen;
 	d->to_ms = to_ms;
+	if (keyfile != NULL) {
+		if ((d->key = key_load(ctx, line, "ddt-delegation key", keyfile, 0,
+		    &d->key_path)) == NULL) {
+			free(d);
+			goto out;
+		}
+		if ((d->key_der_len = ddtsig_der(d->key, der, sizeof(der))) == 0 ||
+		    (d->key_der = malloc(d->key_der_len)) == NULL) {
+			ddtsig_free(d->key);
+			free(d->key_path);
+			free(d);
+			nomem(ctx, line);
+			goto out;
+		}
+		memcpy(d->key_der, der, d->key_der_len);
+		/* header, record, each RLOC in its key LCAF, a signature of
+		 * up to 4096 bits: within the 2048 octets of DDT_REFERRAL_MAX */
+		if (12 + 40 + (size_t)d->nrlocs * (d->key_der_len + 32) + 20 + 512 > 2048) {
+			conf_error(ctx, line, "ddt-delegation %s: %d RLOCs with a "
+			    "%zu-octet key make a signed Map-Referral larger than "
+			    "2048 octets", pfx_fmt(&a, mlen, buf, sizeof(buf)),
+			    d->nrlocs, d->key_der_len);
+			ddtsig_free(d->key);
+			free(d->key_path);
+			free(d->key_der);
+			free(d);
+			goto out;
+		}
+	}
 	TAILQ_INSERT_TAIL(&ctx->conf->ddt_delegs, d, entry);
 	if (pfx_add(&ctx->ddt_deleg_pfx, &d->eid, d->mlen, d) == -1)
 		nomem(ctx, line);
 out:
 	free(pfx);
+	free(keyfile);
 	conf_words_free(ws);
 }
 

@@ -84,8 +84,13 @@ struct conf_map_server {
 TAILQ_HEAD(conf_map_servers, conf_map_server);
 
 /* ITR / MR: an address to send Map-Requests to */
+struct evp_pkey_st;
 struct conf_peer {
 	struct lisp_addr addr;
+	struct evp_pkey_st *key;	/* ddt-root: the trust anchor (RFC 8111 §10) */
+	char		*key_path;
+	uint8_t		*key_der;	/* its DER SubjectPublicKeyInfo */
+	size_t		 key_der_len;
 	TAILQ_ENTRY(conf_peer) entry;
 };
 TAILQ_HEAD(conf_peers, conf_peer);
@@ -107,6 +112,10 @@ struct conf_ddt_deleg {
 	int		 to_ms;		/* children are Map-Servers: MS-REFERRAL */
 	int		 nrlocs;
 	struct lisp_addr rlocs[CONF_DDT_RLOCS];
+	struct evp_pkey_st *key;	/* the children's public key: in signed */
+	char		*key_path;	/* referrals, as Security Key LCAFs */
+	uint8_t		*key_der;
+	size_t		 key_der_len;
 	TAILQ_ENTRY(conf_ddt_deleg) entry;
 };
 TAILQ_HEAD(conf_ddt_delegs, conf_ddt_deleg);
@@ -186,6 +195,9 @@ struct conf {
 	/* DDT node (and DDT Map-Server: its authoritative prefixes) */
 	struct conf_prefixes ddt_auth;
 	struct conf_ddt_delegs ddt_delegs;
+	struct evp_pkey_st *ddt_sign_key;	/* ddt-signing-key: Map-Referrals signed */
+	char		*ddt_sign_key_path;
+	uint16_t	 ddt_sign_tag;		/* its Key Tag */
 	/* publish/subscribe (RFC 9437): the PubSubKey of ITRs and
 	 * Map-Servers (secret NULL: off) and the Map-Server's bound */
 	struct conf_key	 pubsub_key;

@@ -65,6 +65,7 @@ struct parse_ctx {
 	struct pfx_set	 ms_route_pfx;	/* ms-route prefixes */
 	struct pfx_set	 pitr_pfx, petr_pfx, decap_pfx;
 	struct pfx_set	 ddt_auth_pfx, ddt_deleg_pfx;
+	int		 ddt_sign_line;
 };
 
 /* rloc options collected by the grammar */
@@ -129,7 +130,9 @@ struct conf_words *conf_words_add(struct conf_words *, char *);
 void	 conf_words_free(struct conf_words *);
 void	 conf_ddt_auth(struct parse_ctx *, int, char *);
 void	 conf_pubsub_key(struct parse_ctx *, int, uint64_t, char *, char *);
-void	 conf_ddt_deleg(struct parse_ctx *, int, char *, const char *,
+void	 conf_ddt_root(struct parse_ctx *, int, char *, char *);
+void	 conf_ddt_sign_key(struct parse_ctx *, int, char *);
+void	 conf_ddt_deleg(struct parse_ctx *, int, char *, char *, const char *,
 	    struct conf_words *);
 void	 conf_lisp_sec(struct parse_ctx *, int, char *);
 void	 conf_lisp_sec_key(struct parse_ctx *, int, uint64_t, char *);

@@ -26,6 +26,11 @@ int		 ddt_rl_take(struct ddt_rl *, const struct lisp_addr *a, uint32_t pps);
 
 /* send a Map-Referral of one record to dst; 0 sent or queued, -1 not
  * (it does not fit: CORE_DROP_REPLY_ENCODE_FAILED) */
+/* a Map-Referral fits the receive buffers of the peers (RX_BUFSZ); a
+ * signed one with keyed RLOCs is the largest */
+#define DDT_REFERRAL_MAX	2048
+/* Map-Referral records signed, and answered from the signature cache */
+extern uint64_t ddt_signatures, ddt_signature_hits;
 int	ddt_referral_send(struct locid *, const struct sockaddr *dst,
 	    const struct referral_build *);
 

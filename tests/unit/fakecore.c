@@ -730,6 +730,17 @@ fake_log_last(void)
 }
 
 json_t *
+fake_stats(const struct role *r)
+{
+	int j;
+
+	for (j = 0; j < F.nroles; j++)
+		if (F.roles[j].r == r && r->stats != NULL)
+			return r->stats(F.roles[j].obj);
+	return NULL;
+}
+
+json_t *
 fake_ctl(const struct role *r, const char *cmd, json_t *args, char *err,
     size_t errlen)
 {

@@ -72,5 +72,7 @@ const char	*fake_log_last(void);
  * items per chunk); its JSON (an array for streams), NULL with err */
 json_t		*fake_ctl(const struct role *, const char *cmd, json_t *args,
 		    char *err, size_t errlen);
+/* a started role's own show stats block (role->stats) */
+json_t		*fake_stats(const struct role *);
 
 #endif

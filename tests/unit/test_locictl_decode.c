@@ -12,8 +12,12 @@
 
 #include <jansson.h>
 
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include "addr.h"
 #include "auth.h"
+#include "ddtsig.h"
+#include "msg_build.h"
 #include "buf.h"
 #include "lcaf.h"
 #include "msg.h"
@@ -284,6 +288,69 @@ auth_of(const char *out)
 /* lispers.net's Map-Register with a draft-layout Geo LCAF in its locator
  * (peers capture, frame 381): decoded whole, the locator marked as the one
  * the daemon skips; the flag bits by their RFC 9301 names */
+/* a signed Map-Referral (RFC 8111): the signature section's fields and
+ * the children's key in the Security Key LCAF around each RLOC */
+static void
+test_signed_referral(void **state)
+{
+	struct referral_build	 b;
+	struct lisp_addr	 rl;
+	EVP_PKEY		*k = EVP_RSA_gen(1024);
+	uint8_t			 buf[1024], der[DDTSIG_DER_MAX];
+	struct result		 r;
+	json_t			*o, *rec, *sig, *loc;
+	json_error_t		 je;
+	char			*hex, *hex2;
+	size_t			 len;
+
+	assert_non_null(k);
+	memset(&b, 0, sizeof(b));
+	b.nonce = 0x42;
+	assert_int_equal(prefix_parse("198.18.0.0/16", &b.eid, &b.mlen), 0);
+	b.act = REF_NODE_REFERRAL;
+	b.ttl = 1440;
+	v4(&rl, "203.0.113.5");
+	b.rlocs = &rl;
+	b.nrlocs = 1;
+	b.rloc_key = der;
+	b.rloc_key_len = ddtsig_der(k, der, sizeof(der));
+	b.sign = k;
+	b.sign_tag = ddtsig_key_tag(k);
+	b.now = 1800000000;
+	b.sig_valid_s = 3600;
+	assert_true((len = map_referral_build(buf, sizeof(buf), &b)) > 0);
+	hex = to_hex(buf, len);
+	r = run("--json", hex, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(o = json_loads(r.out, 0, &je));
+	rec = json_array_get(json_object_get(o, "records"), 0);
+	assert_int_equal(json_integer_value(json_object_get(rec, "signature_count")), 1);
+	sig = json_array_get(json_object_get(rec, "signatures"), 0);
+	assert_non_null(sig);
+	assert_int_equal(json_integer_value(json_object_get(sig, "original_ttl")), 1440);
+	assert_int_equal(json_integer_value(json_object_get(sig, "sig_inception")),
+	    1800000000 - DDTSIG_SKEW);
+	assert_int_equal(json_integer_value(json_object_get(sig, "sig_expiration")),
+	    1800000000 + 3600);
+	assert_int_equal(json_integer_value(json_object_get(sig, "key_tag")), b.sign_tag);
+	assert_string_equal(json_string_value(json_object_get(sig, "sig_algorithm")),
+	    "rsa-sha256");
+	assert_int_equal(json_integer_value(json_object_get(sig, "sig_length")), 128);
+	loc = json_array_get(json_object_get(rec, "referrals"), 0);
+	hex2 = json_dumps(loc, 0);
+	assert_non_null(strstr(hex2, "203.0.113.5"));
+	free(hex2);
+	json_decref(o);
+	result_free(&r);
+	r = run(hex, NULL);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Key Tag: "));
+	assert_non_null(strstr(r.out, "Algorithm: rsa-sha256"));
+	result_free(&r);
+	free(hex);
+	EVP_PKEY_free(k);
+}
+
 static void
 test_peer_malformed_locator(void **state)
 {
@@ -658,6 +725,7 @@ main(void)
 		cmocka_unit_test(test_json_map_reply),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_peer_malformed_locator),
+		cmocka_unit_test(test_signed_referral),
 		cmocka_unit_test(test_hex_parse),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_stdin),
