@@ -240,6 +240,7 @@ db_load(struct xtr *x)
 }
 
 static int underlay_mtu(struct xtr *, const struct lisp_addr *);
+static void	tenants_refresh(struct xtr *);
 
 /* RLOCs given by interface: reload the mappings when an address changed
  * (so the next Map-Register carries it); 1 when something changed */
@@ -262,6 +263,7 @@ xtr_rlocs_refresh(struct xtr *x)
 			if (!addr_equal(&a, &xr->addr))
 				changed = 1;
 		}
+	tenants_refresh(x);
 	if (!changed)
 		return 0;
 	log_info("xtr: an interface RLOC changed address, reloading the database");
@@ -449,6 +451,80 @@ tenant_fams(const struct xtr *x, uint32_t iid)
 	return f;
 }
 
+static int
+route_in(const struct xtr_tenant *xt, const struct lisp_addr *dst, int plen, int oif)
+{
+	int i;
+
+	for (i = 0; i < xt->nroutes; i++)
+		if (xt->routes[i].plen == plen && xt->routes[i].oif == oif &&
+		    addr_equal(&xt->routes[i].dst, dst))
+			return 1;
+	return 0;
+}
+
+/* the on-link prefixes of the tenant's interfaces as routes in its
+ * table, put there again each time (the kernel flushes them when an
+ * interface goes down and does not bring them back); those gone since
+ * are deleted. 1 when an interface's index changed */
+static int
+tenant_routes_sync(struct xtr *x, struct xtr_tenant *xt, int quiet)
+{
+	struct xtr_tenant now;
+	struct lisp_addr pfx[XTR_TENANT_ROUTES];
+	int plen[XTR_TENANT_ROUTES], fam, i, j, n, ifi, moved = 0;
+
+	now.nroutes = 0;
+	for (i = 0; i < xt->nifs; i++) {
+		if ((ifi = nl_ifindex(x->nl, xt->ifs[i])) != xt->ifidx[i])
+			moved = 1;
+		xt->ifidx[i] = ifi;
+		if (ifi == 0) {
+			if (!quiet)
+				log_warn("xtr: instance-id %u: no interface %s",
+				    xt->iid, xt->ifs[i]);
+			continue;
+		}
+		for (fam = 4; fam <= 6; fam += 2) {
+			if (!(xt->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
+				continue;
+			/* the same prefixes are on-link elsewhere too */
+			if (fam == 4)
+				sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter",
+				    xt->ifs[i], "0");
+			n = nl_if_prefixes(x->nl, ifi, fam, pfx, plen,
+			    XTR_TENANT_ROUTES - now.nroutes);
+			for (j = 0; j < n; j++) {
+				if (nl_route(x->nl, 1, NL_RT_DEV, xt->table, &pfx[j],
+				    plen[j], ifi) == -1) {
+					if (!quiet)
+						log_warn("xtr: instance-id %u: route %s dev %s: %s",
+						    xt->iid, prefix_fmt(&pfx[j], plen[j],
+						    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+						    xt->ifs[i], nl_error(x->nl));
+					continue;
+				}
+				if (!quiet && !route_in(xt, &pfx[j], plen[j], ifi))
+					log_info("xtr: instance-id %u: route %s dev %s "
+					    "in table %u", xt->iid, prefix_fmt(&pfx[j],
+					    plen[j], (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+					    xt->ifs[i], xt->table);
+				now.routes[now.nroutes].dst = pfx[j];
+				now.routes[now.nroutes].plen = plen[j];
+				now.routes[now.nroutes++].oif = ifi;
+			}
+		}
+	}
+	for (i = 0; i < xt->nroutes; i++)
+		if (!route_in(&now, &xt->routes[i].dst, xt->routes[i].plen,
+		    xt->routes[i].oif))
+			nl_route(x->nl, 0, NL_RT_DEV, xt->table, &xt->routes[i].dst,
+			    xt->routes[i].plen, xt->routes[i].oif);
+	memcpy(xt->routes, now.routes, (size_t)now.nroutes * sizeof(now.routes[0]));
+	xt->nroutes = now.nroutes;
+	return moved;
+}
+
 /* a tenant's kernel side (instance-id blocks, no VRF devices): at
  * rule-priority - 2, before the main table's rule, `iif <interface>
  * lookup <table>` for its interfaces and its TUN; in the table a
@@ -458,15 +534,17 @@ tenant_fams(const struct xtr *x, uint32_t iid)
 static void
 tenant_install(struct xtr *x, struct xtr_tenant *xt, const struct conf_tenant *t)
 {
-	struct lisp_addr any, pfx[XTR_TENANT_ROUTES];
-	int plen[XTR_TENANT_ROUTES], fam, i, j, n, ifi;
+	struct lisp_addr any;
+	int fam, i;
 
 	xt->table = t->rt_table;
 	xt->prio = x->l->conf->rule_prio > 2 ? x->l->conf->rule_prio - 2 : 1;
 	xt->fams = tenant_fams(x, t->iid);
 	xt->nifs = t->nifs;
-	for (i = 0; i < t->nifs; i++)
+	for (i = 0; i < t->nifs; i++) {
 		snprintf(xt->ifs[i], sizeof(xt->ifs[i]), "%s", t->ifs[i]);
+		xt->ifidx[i] = -1;
+	}
 	for (fam = 4; fam <= 6; fam += 2) {
 		if (!(xt->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
 			continue;
@@ -482,34 +560,8 @@ tenant_install(struct xtr *x, struct xtr_tenant *xt, const struct conf_tenant *t
 				log_warn("xtr: instance-id %u: rule iif %s IPv%d: %s",
 				    xt->iid, ifn, fam, nl_error(x->nl));
 		}
-		for (i = 0; i < xt->nifs; i++) {
-			if ((ifi = nl_ifindex(x->nl, xt->ifs[i])) == 0) {
-				if (fam == 4 || !(xt->fams & FAM_V4))	/* once */
-					log_warn("xtr: instance-id %u: no interface %s",
-					    xt->iid, xt->ifs[i]);
-				continue;
-			}
-			/* the same prefixes are on-link elsewhere too */
-			if (fam == 4)
-				sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter",
-				    xt->ifs[i], "0");
-			n = nl_if_prefixes(x->nl, ifi, fam, pfx, plen,
-			    XTR_TENANT_ROUTES - xt->nroutes);
-			for (j = 0; j < n; j++) {
-				if (nl_route(x->nl, 1, NL_RT_DEV, xt->table, &pfx[j],
-				    plen[j], ifi) == -1) {
-					log_warn("xtr: instance-id %u: route %s dev %s: %s",
-					    xt->iid, prefix_fmt(&pfx[j], plen[j],
-					    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
-					    xt->ifs[i], nl_error(x->nl));
-					continue;
-				}
-				xt->routes[xt->nroutes].dst = pfx[j];
-				xt->routes[xt->nroutes].plen = plen[j];
-				xt->routes[xt->nroutes++].oif = ifi;
-			}
-		}
 	}
+	tenant_routes_sync(x, xt, 0);
 	log_info("xtr: instance-id %u: tun %s, table %u, %d interface(s), %d "
 	    "on-link route(s)", xt->iid, xt->tun, xt->table, xt->nifs, xt->nroutes);
 }
@@ -550,6 +602,21 @@ tenants_rules(struct xtr *x, int add)
 		if (add && (t = conf_tenant_of(x->l->conf, x->tn[i].iid)) != NULL)
 			tenant_install(x, &x->tn[i], t);
 	}
+}
+
+/* the tenants' on-link routes again (with the registrations' refresh of
+ * the interface RLOCs), and their interfaces to the fast path when one
+ * came back with another index */
+static void
+tenants_refresh(struct xtr *x)
+{
+	int i, moved = 0;
+
+	for (i = 0; i < x->ntn; i++)
+		if (x->tn[i].table != 0 && tenant_routes_sync(x, &x->tn[i], 1))
+			moved = 1;
+	if (moved && x->ebpf != NULL)
+		xtr_ebpf_tenants(x);
 }
 
 /* the tenants' TUNs stay for the life of the role: a reload may change

@@ -51,6 +51,7 @@ struct xtr_tenant {
 	int		 fams;		/* FAM_V4 | FAM_V6 of its EID-prefixes */
 	int		 nifs;
 	char		 ifs[CONF_TENANT_IFS][IFNAMSIZ];
+	int		 ifidx[CONF_TENANT_IFS];	/* as last seen, 0 none */
 	int		 nroutes;
 	struct {
 		struct lisp_addr dst;

@@ -90,6 +90,9 @@ EOF
 }
 xtr_conf "$S1" 198.18.1.0/24 2001:db8:1::/48 203.0.113.1 lisp1-s3cret >"$NETNS_TMP/lisp1.conf"
 xtr_conf "$S2" 198.18.2.0/24 2001:db8:2::/48 203.0.113.5 lisp2-s3cret >"$NETNS_TMP/lisp2.conf"
+# lisp2 registers (and looks at its interfaces) every 2 s: the
+# interface flap step below waits for that
+printf 'timers {\n\tregister-interval 2\n}\n' >>"$NETNS_TMP/lisp2.conf"
 
 # ctlq NS SOCKET JQ args...: the jq filter holds on locictl --json's answer
 # (an empty answer fails: jq -e passes on no input)
@@ -267,6 +270,17 @@ cap_stop s2
 [ -z "$(tsh s1 'ip.src == 198.18.1.77' frame.number)$(tsh s2 'ip.src == 198.18.1.77' frame.number)" ] ||
     fail "a data packet with IID 300 or none was delivered"
 pass "made-up data packets: IID 200 -> hostB200 only, IID 100 -> hostB100 only, IID 300 / none dropped and counted"
+
+# a tenant interface down and up: the kernel flushes the on-link route
+# from the tenant's table; locid puts it back at its next look
+in_ns lisp2 ip link set eth1 down
+in_ns lisp2 ip route show table 1100 | grep -q '^198.18.2.0/24' &&
+    fail "the kernel kept the route through a down interface (the step's premise)"
+in_ns lisp2 ip link set eth1 up
+wait_until 10 "in_ns lisp2 ip route show table 1100 | grep -q '^198.18.2.0/24 dev eth1'" ||
+    fail "lisp2: on-link route of eth1 not back in table 1100: $(in_ns lisp2 ip route show table 1100)"
+wait_until 10 "in_ns hostA100 ping -c1 -W1 198.18.2.10" || fail "tenant 100 ping after lisp2's eth1 flapped"
+pass "a tenant interface down and up: its route back in the tenant's table, traffic crosses"
 
 # a reload keeps the tenants (same TUNs) and puts their rules back;
 # one adding a tenant restarts the xTR role with it, and one taking it
