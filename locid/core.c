@@ -264,37 +264,55 @@ core_addr_node(struct locid *l, const struct lisp_addr *a)
 	return 0;
 }
 
+/* the address and port the control socket of a family is bound to; NULL
+ * without one */
+static const struct lisp_addr *
+core_bound(struct core *c, int v6, uint16_t *port)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	int			 fd = v6 ? c->sock6 : c->sock4;
+
+	if (fd == -1)
+		return NULL;
+	if (!c->bound_ok[v6]) {
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1 ||
+		    addr_from_sockaddr(&c->bound[v6], (struct sockaddr *)&ss,
+		    &c->bound_port[v6]) == -1)
+			return NULL;
+		c->bound_ok[v6] = 1;
+	}
+	if (port != NULL)
+		*port = c->bound_port[v6];
+	return &c->bound[v6];
+}
+
+/* the sockets changed: what they are bound to is asked again */
+static void
+core_bound_reset(struct core *c)
+{
+	c->bound_ok[0] = c->bound_ok[1] = 0;
+}
+
 int
 core_addr_local(struct locid *l, const struct lisp_addr *a)
 {
-	struct core		*c = l->core;
-	struct sockaddr_storage	 ss;
-	struct lisp_addr	 b;
-	socklen_t		 sl = sizeof(ss);
-	int			 fd = a->afi == AFI_IPV4 ? c->sock4 : c->sock6;
+	const struct lisp_addr	*b = core_bound(l->core, a->afi != AFI_IPV4, NULL);
 
 	/* bound to one address (listen): only that one is ourselves, another
 	 * daemon of the node may listen on the others */
-	if (fd != -1 && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
-	    addr_from_sockaddr(&b, (struct sockaddr *)&ss, NULL) == 0 &&
-	    memcmp(addr_bytes(&b), (const uint8_t[16]){ 0 }, b.afi == AFI_IPV6 ? 16 : 4) != 0)
-		return addr_equal(&b, a);
+	if (b != NULL && memcmp(addr_bytes(b), (const uint8_t[16]){ 0 },
+	    b->afi == AFI_IPV6 ? 16 : 4) != 0)
+		return addr_equal(b, a);
 	return core_addr_node(l, a);
 }
 
 uint16_t
 core_port(const struct locid *l, int family)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 slen = sizeof(ss);
-	int			 fd = family == 4 ? l->core->sock4 : l->core->sock6;
-	uint16_t		 port = 0;
-	struct lisp_addr	 a;
+	uint16_t port = 0;
 
-	if (fd == -1 || getsockname(fd, (struct sockaddr *)&ss, &slen) == -1)
-		return 0;
-	addr_from_sockaddr(&a, (struct sockaddr *)&ss, &port);
-	return port;
+	return core_bound(l->core, family != 4, &port) != NULL ? port : 0;
 }
 
 static const char *const core_drop_names[CORE_DROP__N] = { CORE_DROPS(DROP_NAME) };
@@ -711,6 +729,7 @@ core_open(struct locid *l)
 	want4 = c->listen_v4.afi != AFI_NONE || c->listen_v6.afi == AFI_NONE;
 	want6 = c->listen_v6.afi != AFI_NONE || c->listen_v4.afi == AFI_NONE;
 	l->core->sock4 = l->core->sock6 = -1;
+	core_bound_reset(l->core);
 	if (want4)
 		l->core->sock4 = sock_open(l, AF_INET, &c->listen_v4, port);
 	if (want6) {
@@ -755,6 +774,7 @@ core_close(struct locid *l)
 	if (l->core->sock6 != -1)
 		close(l->core->sock6);
 	l->core->sock4 = l->core->sock6 = -1;
+	core_bound_reset(l->core);
 	free(l->core->txq);
 	l->core->txq = NULL;
 }
@@ -1059,6 +1079,7 @@ core_attach(struct locid *l, int sock4, int sock6)
 		return -1;
 	l->core->sock4 = sock4;
 	l->core->sock6 = sock6;
+	core_bound_reset(l->core);
 	return 0;
 }
 

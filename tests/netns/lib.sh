@@ -154,6 +154,26 @@ topo_seed_lab() {
 	router lisp1; router lisp2; router mapserver
 }
 
+# the seed lab's configurations from examples/seed-lab in $NETNS_TMP, their
+# control sockets there too
+seed_lab_confs() {
+	for _sn in lisp1 lisp2 mapserver; do
+		sed "s|/run/locid-$_sn.sock|$NETNS_TMP/$_sn.sock|" examples/seed-lab/$_sn.conf \
+		    >"$NETNS_TMP/$_sn.conf"
+	done
+}
+
+# start the seed lab's daemons from $NETNS_TMP/{mapserver,lisp1,lisp2}.conf
+# and wait until both sites are registered
+seed_lab_start() {
+	locid_start mapserver "$NETNS_TMP/mapserver.conf"
+	wait_until 5 "[ -S $NETNS_TMP/mapserver.sock ]" || fail "mapserver did not start"
+	locid_start lisp1 "$NETNS_TMP/lisp1.conf"
+	locid_start lisp2 "$NETNS_TMP/lisp2.conf"
+	wait_until 10 "ctl mapserver $NETNS_TMP/mapserver.sock --json show site |
+	    jq -e '[.[] | select(.registered)] | length == 2'" || fail "both sites registered"
+}
+
 # packet captures. cap_start NAME NS IF [FILTER]: tcpdump on IF in NS
 # into $NETNS_TMP/NAME.pcap, started before it returns. tcpdump runs as a
 # simple command in the background (ip netns exec execs it), so $! is

@@ -30,9 +30,7 @@ command -v python3 >/dev/null || { log "skip: no python3"; exit 0; }
 ATT="python3 tests/netns/attack.py"
 
 topo_seed_lab
-for n in lisp1 lisp2 mapserver; do
-	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
-done
+seed_lab_confs
 cat >>"$NETNS_TMP/mapserver.conf" <<'CONF'
 site lisp3 {
 	description "the attacker's own site"
@@ -41,12 +39,7 @@ site lisp3 {
 }
 CONF
 S1="$NETNS_TMP/lisp1.sock"; SM="$NETNS_TMP/mapserver.sock"
-locid_start mapserver "$NETNS_TMP/mapserver.conf"
-wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
-locid_start lisp1 "$NETNS_TMP/lisp1.conf"
-locid_start lisp2 "$NETNS_TMP/lisp2.conf"
-wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
-    fail "both sites registered"
+seed_lab_start
 pass "seed lab up"
 
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$NETNS_TMP/$1.pid")/status"; }

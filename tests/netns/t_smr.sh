@@ -47,12 +47,7 @@ sed "s|/run/locid-mapserver.sock|$SM|" examples/seed-lab/mapserver.conf >"$NETNS
 xtr_conf lisp1 198.18.1.0/24 "	rloc 203.0.113.1 priority 1 weight 100" >"$NETNS_TMP/lisp1.conf"
 xtr_conf lisp2 198.18.2.0/24 "	rloc 203.0.113.5 priority 1 weight 100" >"$NETNS_TMP/lisp2.conf"
 
-locid_start mapserver "$NETNS_TMP/mapserver.conf"
-wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
-locid_start lisp1 "$NETNS_TMP/lisp1.conf"
-locid_start lisp2 "$NETNS_TMP/lisp2.conf"
-wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
-    fail "both sites registered"
+seed_lab_start
 
 cache2() {	# JQ-EXPR on lisp1's entry for 198.18.2.0/24
 	ctl lisp1 "$S1" --json show map-cache |

@@ -10,9 +10,7 @@ NS_PREFIX=${NS_PREFIX:-st_}
 trap_cleanup
 
 topo_seed_lab
-for n in lisp1 lisp2 mapserver; do
-	sed "s|/run/locid-$n.sock|$NETNS_TMP/$n.sock|" examples/seed-lab/$n.conf >"$NETNS_TMP/$n.conf"
-done
+seed_lab_confs
 cp "$NETNS_TMP/lisp1.conf" "$NETNS_TMP/lisp1.plain"
 cat >>"$NETNS_TMP/lisp1.conf" <<'CONF'
 map-cache 198.18.2.0/24 {
@@ -24,12 +22,7 @@ S1="$NETNS_TMP/lisp1.sock"; SM="$NETNS_TMP/mapserver.sock"
 "$LOCID" -nv -f "$NETNS_TMP/lisp1.conf" 2>/dev/null | grep -q "^map-cache 198.51.100.0/24 native-forward$" ||
     fail "locid -nv does not print the static entries"
 
-locid_start mapserver "$NETNS_TMP/mapserver.conf"
-wait_until 5 "[ -S $SM ]" || fail "mapserver did not start"
-locid_start lisp1 "$NETNS_TMP/lisp1.conf"
-locid_start lisp2 "$NETNS_TMP/lisp2.conf"
-wait_until 10 "ctl mapserver $SM --json show site | jq -e '[.[] | select(.registered)] | length == 2'" ||
-    fail "both sites registered"
+seed_lab_start
 ctl lisp1 "$S1" --json show map-cache >"$NETNS_TMP/mc0.json"
 jq -e '[.[] | select(.source == "static")] | length == 2' "$NETNS_TMP/mc0.json" >/dev/null ||
     fail "static entries not in the map-cache: $(cat "$NETNS_TMP/mc0.json")"

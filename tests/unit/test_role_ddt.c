@@ -22,6 +22,8 @@ extern const struct role role_ms, role_ddt, role_ddtmr, role_mr;
 #define MR		"192.0.2.9"
 #define ITR		"192.0.2.50"
 
+#include "ddtmsg.h"
+
 static const char node_conf[] =
     "role ddt-node\n"
     "map-request-ratelimit 20\n"
@@ -300,31 +302,6 @@ setup_dr(void **state)
 	return 0;
 }
 
-/* an ITR's Map-Request to the MR; the one message it made */
-static const struct fake_sent *
-itr_request(const char *eid, uint64_t nonce)
-{
-	uint8_t	buf[1024];
-	size_t	len = rm_request(eid, 0, ITR, 40000, nonce, 0, buf, sizeof(buf),
-	    NULL, NULL);
-
-	fake_sent_clear();
-	assert_int_equal(fake_rx(buf, len, ITR, 40000), 1);
-	assert_int_equal(fake_nsent(), 1);
-	return fake_sent_get(0);
-}
-
-/* a DDT Map-Request (ECM with D) to dst */
-static void
-assert_ddt_to(const struct fake_sent *s, const char *dst)
-{
-	char want[80];
-
-	snprintf(want, sizeof(want), "%s:4342", dst);
-	assert_string_equal(fake_dst_fmt(s), want);
-	assert_int_equal(s->buf[0] >> 4, LISP_ECM);
-	assert_true(get_u32(s->buf) & ECM_D);
-}
 
 /* a Map-Referral of one record from src; what was sent in answer */
 static size_t

@@ -68,9 +68,12 @@ ms_register(const char *prefix, const char *rloc, int withdraw)
 	assert_int_equal(fake_rx(buf, len, ETR, 4342), 1);
 }
 
-/* an ECM'd Map-Request with I and N from itr (xTR-ID 0xAA.. + id) */
+/* an ECM'd Map-Request with I and N from src (xTR-ID 0xAA.. + id): a
+ * subscription with src as its ITR-RLOC, or the unsubscribe of RFC 9437
+ * §5 (unsub: one ITR-RLOC of AFI 0, src the inner source alone) */
 static void
-subscribe(const char *itr, uint8_t id, uint64_t nonce, const char *eid)
+pubsub_request(const char *src, uint8_t id, uint64_t nonce, const char *eid,
+    int unsub)
 {
 	struct mreq_build	 b;
 	struct lisp_addr	 rloc;
@@ -80,7 +83,11 @@ subscribe(const char *itr, uint8_t id, uint64_t nonce, const char *eid)
 	memset(&b, 0, sizeof(b));
 	b.nonce = nonce;
 	addr_set_none(&b.seid);
-	assert_int_equal(addr_parse(&rloc, itr), 0);
+	assert_int_equal(addr_parse(&b.isrc, src), 0);
+	if (unsub)
+		addr_set_none(&rloc);
+	else
+		rloc = b.isrc;
 	b.itr = &rloc;
 	b.nitr = 1;
 	assert_int_equal(addr_parse(&b.eid, eid), 0);
@@ -89,45 +96,25 @@ subscribe(const char *itr, uint8_t id, uint64_t nonce, const char *eid)
 	b.has_ids = 1;
 	memset(b.xtr_id, 0xaa, XTR_ID_LEN);
 	b.xtr_id[15] = id;
-	b.site_id = 9;
+	b.site_id = unsub ? 0 : 9;
 	b.ecm = 1;
-	b.isrc = rloc;
-	b.idst = b.eid;
-	b.sport = 4342;
-	assert_true((len = map_request_build(buf, sizeof(buf), &b)) > 0);
-	fake_sent_clear();
-	assert_int_equal(fake_rx(buf, len, itr, 4342), 1);
-}
-
-/* the unsubscribe of RFC 9437 §5: I, N, one ITR-RLOC of AFI 0, in an ECM
- * whose inner source (and outer) is src */
-static void
-unsubscribe(const char *src, uint8_t id, uint64_t nonce, const char *eid)
-{
-	struct mreq_build	 b;
-	struct lisp_addr	 none;
-	uint8_t			 buf[1024];
-	size_t			 len;
-
-	memset(&b, 0, sizeof(b));
-	b.nonce = nonce;
-	addr_set_none(&b.seid);
-	addr_set_none(&none);
-	b.itr = &none;
-	b.nitr = 1;
-	assert_int_equal(addr_parse(&b.eid, eid), 0);
-	b.mlen = 32;
-	b.rec_flags = MREQ_REC_N;
-	b.has_ids = 1;
-	memset(b.xtr_id, 0xaa, XTR_ID_LEN);
-	b.xtr_id[15] = id;
-	b.ecm = 1;
-	assert_int_equal(addr_parse(&b.isrc, src), 0);
 	b.idst = b.eid;
 	b.sport = 4342;
 	assert_true((len = map_request_build(buf, sizeof(buf), &b)) > 0);
 	fake_sent_clear();
 	assert_int_equal(fake_rx(buf, len, src, 4342), 1);
+}
+
+static void
+subscribe(const char *itr, uint8_t id, uint64_t nonce, const char *eid)
+{
+	pubsub_request(itr, id, nonce, eid, 0);
+}
+
+static void
+unsubscribe(const char *src, uint8_t id, uint64_t nonce, const char *eid)
+{
+	pubsub_request(src, id, nonce, eid, 1);
 }
 
 /* the Map-Notify among what was sent to dst; its nonce and first record */
