@@ -77,6 +77,7 @@ conf_defaults(struct conf *c)
 	TAILQ_INIT(&c->ms_routes);
 	TAILQ_INIT(&c->mappings);
 	TAILQ_INIT(&c->map_servers);
+	TAILQ_INIT(&c->tenants);
 	TAILQ_INIT(&c->map_resolvers);
 	TAILQ_INIT(&c->petrs);
 	TAILQ_INIT(&c->nat_rtrs);
@@ -129,6 +130,7 @@ conf_free(struct conf *c)
 	struct conf_mapping *m;
 	struct conf_map_server *ms;
 	struct conf_nat_rtr *nr;
+	struct conf_tenant *t;
 	struct conf_peer *pr;
 	struct conf_ddt_deleg *dd;
 	int i;
@@ -155,6 +157,13 @@ conf_free(struct conf *c)
 		TAILQ_REMOVE(&c->static_mappings, m, entry);
 		rlocs_free(&m->rlocs);
 		free(m);
+	}
+	while ((t = TAILQ_FIRST(&c->tenants)) != NULL) {
+		TAILQ_REMOVE(&c->tenants, t, entry);
+		for (i = 0; i < t->nifs; i++)
+			free(t->ifs[i]);
+		free(t->tun_name);
+		free(t);
 	}
 	while ((ms = TAILQ_FIRST(&c->map_servers)) != NULL) {
 		TAILQ_REMOVE(&c->map_servers, ms, entry);
@@ -266,6 +275,11 @@ conf_range(struct parse_ctx *ctx, int line, const char *what, uint64_t v,
 int
 conf_toplevel(struct parse_ctx *ctx, int line, const char *what)
 {
+	if (ctx->block == BLOCK_NONE && ctx->tenant != NULL) {
+		conf_error(ctx, line, "%s not allowed in an instance-id block",
+		    what);
+		return -1;
+	}
 	if (ctx->block == BLOCK_NONE)
 		return 0;
 	conf_error(ctx, line, "%s not allowed in a %s block", what,
@@ -356,6 +370,27 @@ static const char *
 pfx_fmt(const struct lisp_addr *a, int mlen, char *buf, size_t len)
 {
 	return prefix_fmt(a, mlen, buf, len);
+}
+
+/* a prefix inside an instance-id block takes its instance-id; one that
+ * names another is refused */
+static int
+tenant_iid(struct parse_ctx *ctx, int line, const char *what,
+    struct lisp_addr *a, int mlen)
+{
+	char buf[ADDR_STRLEN];
+
+	if (ctx->tenant == NULL)
+		return 0;
+	if (a->has_iid && a->iid != ctx->tenant->iid) {
+		conf_error(ctx, line, "%s %s inside the instance-id %u block "
+		    "(line %d)", what, pfx_fmt(a, mlen, buf, sizeof(buf)),
+		    ctx->tenant->iid, ctx->tenant->line);
+		return -1;
+	}
+	a->has_iid = 1;
+	a->iid = ctx->tenant->iid;
+	return 0;
 }
 
 static int
@@ -837,7 +872,9 @@ mapping_open(struct parse_ctx *ctx, int line, char *pfx)
 		return;
 	}
 	TAILQ_INIT(&m->rlocs);
-	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
+	m->line = line;
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0 &&
+	    tenant_iid(ctx, line, "database-mapping", &m->eid, m->mlen) == 0) {
 		if (pfx_find(&ctx->mapping_pfx, &m->eid, m->mlen) != NULL)
 			conf_error(ctx, line, "database-mapping %s defined "
 			    "twice", pfx_fmt(&m->eid, m->mlen, buf,
@@ -869,7 +906,8 @@ static_open(struct parse_ctx *ctx, int line, char *pfx, int act, int negative)
 	TAILQ_INIT(&m->rlocs);
 	m->act = act;
 	m->negative = negative;
-	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0) {
+	if (eid_parse(ctx, line, pfx, &m->eid, &m->mlen) == 0 &&
+	    tenant_iid(ctx, line, "map-cache", &m->eid, m->mlen) == 0) {
 		if (pfx_find(&ctx->static_pfx, &m->eid, m->mlen) != NULL)
 			conf_error(ctx, line, "map-cache %s defined twice",
 			    pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
@@ -898,7 +936,7 @@ conf_static_negative(struct parse_ctx *ctx, int line, char *pfx, char *act)
 	};
 	size_t i;
 
-	if (conf_toplevel(ctx, line, "map-cache") == -1) {
+	if (ctx->block != BLOCK_NONE && conf_toplevel(ctx, line, "map-cache") == -1) {
 		free(pfx);
 		free(act);
 		return;
@@ -925,6 +963,13 @@ conf_block_open(struct parse_ctx *ctx, int line, enum conf_block b,
 		conf_error(ctx, line, "%s block inside a %s block (line %d); "
 		    "blocks do not nest", block_names[b],
 		    block_names[ctx->block], ctx->block_line);
+		free(arg);
+		return;
+	}
+	if (ctx->tenant != NULL && b != BLOCK_MAPPING && b != BLOCK_STATIC) {
+		conf_error(ctx, line, "%s block inside the instance-id %u block "
+		    "(line %d)", block_names[b], ctx->tenant->iid,
+		    ctx->tenant->line);
 		free(arg);
 		return;
 	}
@@ -955,6 +1000,13 @@ conf_block_close(struct parse_ctx *ctx, int line)
 {
 	char buf[ADDR_STRLEN];
 
+	if (ctx->block == BLOCK_NONE && ctx->tenant != NULL) {
+		if (ctx->nerrors == ctx->tenant_errors && ctx->tenant->nifs == 0)
+			conf_error(ctx, ctx->tenant->line, "instance-id %u has no "
+			    "interface", ctx->tenant->iid);
+		ctx->tenant = NULL;
+		return;
+	}
 	if (ctx->block == BLOCK_NONE) {
 		conf_error(ctx, line, "\"}\" without an open block");
 		return;
@@ -1375,6 +1427,19 @@ void
 conf_tun(struct parse_ctx *ctx, int line, char *name, int has_mtu,
     uint64_t mtu)
 {
+	if (ctx->tenant != NULL && ctx->block == BLOCK_NONE) {
+		/* a tenant's own TUN; the MTU is the one of every TUN */
+		if (has_mtu)
+			conf_error(ctx, line, "tun mtu not allowed in an "
+			    "instance-id block");
+		else if (ifname_check(ctx, line, "tun", name) == 0) {
+			free(ctx->tenant->tun_name);
+			ctx->tenant->tun_name = name;
+			return;
+		}
+		free(name);
+		return;
+	}
 	if (conf_toplevel(ctx, line, "tun") == -1 ||
 	    ifname_check(ctx, line, "tun", name) == -1 ||
 	    (has_mtu && conf_range(ctx, line, "mtu", mtu, 576, 65535) == -1)) {
@@ -1384,6 +1449,238 @@ conf_tun(struct parse_ctx *ctx, int line, char *name, int has_mtu,
 	free(ctx->conf->tun_name);
 	ctx->conf->tun_name = name;
 	ctx->conf->tun_mtu = has_mtu ? (int)mtu : 0;
+}
+
+void
+conf_rt_table(struct parse_ctx *ctx, int line, uint64_t v)
+{
+	if (ctx->block != BLOCK_NONE &&
+	    conf_toplevel(ctx, line, "routing-table") == -1)
+		return;
+	if (conf_range(ctx, line, "routing-table", v, 1, 0xffffffffULL) == -1)
+		return;
+	if (v >= 253 && v <= 255) {
+		conf_error(ctx, line, "routing-table %llu is reserved",
+		    (unsigned long long)v);
+		return;
+	}
+	if (ctx->tenant != NULL)
+		ctx->tenant->rt_table = (uint32_t)v;
+	else
+		ctx->conf->rt_table = (uint32_t)v;
+}
+
+void
+conf_mc_limit(struct parse_ctx *ctx, int line, uint64_t v)
+{
+	if (ctx->block != BLOCK_NONE &&
+	    conf_toplevel(ctx, line, "map-cache-limit") == -1)
+		return;
+	if (conf_range(ctx, line, "map-cache-limit", v, 1, 16777216) == -1)
+		return;
+	if (ctx->tenant != NULL)
+		ctx->tenant->map_cache_limit = (size_t)v;
+	else
+		ctx->conf->map_cache_limit = (size_t)v;
+}
+
+void
+conf_tenant_open(struct parse_ctx *ctx, int line, uint64_t iid)
+{
+	struct conf_tenant *t;
+
+	if (ctx->tenant != NULL) {
+		conf_error(ctx, line, "instance-id block inside the instance-id "
+		    "%u block (line %d); blocks do not nest", ctx->tenant->iid,
+		    ctx->tenant->line);
+		return;
+	}
+	if (ctx->block != BLOCK_NONE) {
+		conf_error(ctx, line, "instance-id block inside a %s block "
+		    "(line %d); blocks do not nest", block_names[ctx->block],
+		    ctx->block_line);
+		return;
+	}
+	/* 0 is no instance-id, 0xFFFFFF the control messages' */
+	if (conf_range(ctx, line, "instance-id", iid, 1, 0xfffffe) == -1)
+		iid = 0;
+	else
+		TAILQ_FOREACH(t, &ctx->conf->tenants, entry)
+			if (t->iid == iid) {
+				conf_error(ctx, line, "instance-id %u defined twice "
+				    "(line %d)", t->iid, t->line);
+				break;
+			}
+	/* opened even when wrong, so the block's lines make sense */
+	if ((t = entry_alloc(ctx, line, sizeof(*t))) == NULL)
+		return;
+	t->iid = (uint32_t)iid;
+	t->line = line;
+	TAILQ_INSERT_TAIL(&ctx->conf->tenants, t, entry);
+	ctx->tenant = t;
+	ctx->tenant_errors = ctx->nerrors;
+}
+
+void
+conf_tenant_if(struct parse_ctx *ctx, int line, char *name)
+{
+	struct conf_tenant *t = ctx->tenant, *o;
+	int i;
+
+	if (ctx->block != BLOCK_NONE || t == NULL) {
+		if (ctx->block != BLOCK_NONE)
+			conf_error(ctx, line, "interface not allowed in a %s "
+			    "block", block_names[ctx->block]);
+		else
+			conf_error(ctx, line, "interface outside an instance-id "
+			    "block");
+		free(name);
+		return;
+	}
+	if (ifname_check(ctx, line, "interface", name) == -1) {
+		free(name);
+		return;
+	}
+	TAILQ_FOREACH(o, &ctx->conf->tenants, entry)
+		for (i = 0; i < o->nifs; i++)
+			if (strcmp(o->ifs[i], name) == 0) {
+				if (o == t)
+					conf_error(ctx, line, "interface %s given "
+					    "twice", name);
+				else
+					conf_error(ctx, line, "interface %s is "
+					    "already in instance-id %u (line %d)",
+					    name, o->iid, o->line);
+				free(name);
+				return;
+			}
+	if (t->nifs == CONF_TENANT_IFS) {
+		conf_error(ctx, line, "more than %d interfaces in an instance-id",
+		    CONF_TENANT_IFS);
+		free(name);
+		return;
+	}
+	t->ifs[t->nifs++] = name;
+}
+
+const struct conf_tenant *
+conf_tenant_of(const struct conf *c, uint32_t iid)
+{
+	const struct conf_tenant *t;
+
+	if (iid == 0)
+		return NULL;
+	TAILQ_FOREACH(t, &c->tenants, entry)
+		if (t->iid == iid)
+			return t;
+	return NULL;
+}
+
+const struct conf_tenant *
+conf_tenant_eid(const struct conf *c, const struct lisp_addr *a)
+{
+	return a->has_iid ? conf_tenant_of(c, a->iid) : NULL;
+}
+
+/* instance-id blocks, after the last line: defaults, then what must not
+ * be shared (tables, TUNs, interfaces) and what must not overlap */
+static void
+tenants_check(struct parse_ctx *ctx)
+{
+	struct conf *c = ctx->conf;
+	struct conf_tenant *t, *o;
+	struct conf_mapping *m, *n;
+	struct conf_rloc *r;
+	char buf[ADDR_STRLEN], buf2[ADDR_STRLEN], name[32];
+	int i, has;
+
+	if (TAILQ_EMPTY(&c->tenants))
+		return;
+	i = 0;
+	TAILQ_FOREACH(t, &c->tenants, entry)
+		if (++i == CONF_TENANTS_MAX + 1)
+			conf_error(ctx, t->line, "more than %d instance-id blocks",
+			    CONF_TENANTS_MAX);
+	if (!c->itr && !c->etr)
+		conf_error(ctx, TAILQ_FIRST(&c->tenants)->line, "instance-id "
+		    "blocks need role itr or etr");
+	if (c->rule_prio < 3)
+		conf_error(ctx, TAILQ_FIRST(&c->tenants)->line, "rule-priority "
+		    "must be at least 3 with instance-id blocks (their rules "
+		    "go 2 before it)");
+	TAILQ_FOREACH(t, &c->tenants, entry) {
+		if (t->rt_table == 0)
+			t->rt_table = CONF_TENANT_TABLE_BASE + t->iid;
+		if (t->tun_name == NULL) {
+			snprintf(name, sizeof(name), "lisp%u", t->iid);
+			if ((t->tun_name = strdup(name)) == NULL)
+				nomem(ctx, t->line);
+		}
+	}
+	TAILQ_FOREACH(t, &c->tenants, entry) {
+		if (t->rt_table == c->rt_table)
+			conf_error(ctx, t->line, "instance-id %u: routing-table %u "
+			    "is the one of the default instance", t->iid,
+			    t->rt_table);
+		if (t->tun_name != NULL && strcmp(t->tun_name, c->tun_name) == 0)
+			conf_error(ctx, t->line, "instance-id %u: tun %s is the "
+			    "one of the default instance", t->iid, t->tun_name);
+		for (o = TAILQ_FIRST(&c->tenants); o != t; o = TAILQ_NEXT(o, entry)) {
+			if (o->rt_table == t->rt_table)
+				conf_error(ctx, t->line, "instance-id %u: "
+				    "routing-table %u is the one of instance-id %u "
+				    "(line %d)", t->iid, t->rt_table, o->iid, o->line);
+			if (o->tun_name != NULL && t->tun_name != NULL &&
+			    strcmp(o->tun_name, t->tun_name) == 0)
+				conf_error(ctx, t->line, "instance-id %u: tun %s is "
+				    "the one of instance-id %u (line %d)", t->iid,
+				    t->tun_name, o->iid, o->line);
+		}
+		for (i = 0; i < t->nifs; i++) {
+			TAILQ_FOREACH(o, &c->tenants, entry)
+				if (o->tun_name != NULL &&
+				    strcmp(o->tun_name, t->ifs[i]) == 0)
+					break;
+			if (o != NULL || strcmp(c->tun_name, t->ifs[i]) == 0)
+				conf_error(ctx, t->line, "instance-id %u: interface "
+				    "%s is a tun of locid", t->iid, t->ifs[i]);
+			TAILQ_FOREACH(m, &c->mappings, entry)
+				TAILQ_FOREACH(r, &m->rlocs, entry)
+					if (r->ifname != NULL &&
+					    strcmp(r->ifname, t->ifs[i]) == 0)
+						goto rloc_if;
+			continue;
+rloc_if:
+			conf_error(ctx, t->line, "instance-id %u: interface %s "
+			    "is an rloc interface of database-mapping %s", t->iid,
+			    t->ifs[i], pfx_fmt(&m->eid, m->mlen, buf, sizeof(buf)));
+		}
+		has = 0;
+		TAILQ_FOREACH(m, &c->mappings, entry)
+			if (m->eid.has_iid && m->eid.iid == t->iid)
+				has = 1;
+		if (!has)
+			conf_error(ctx, t->line, "instance-id %u has no "
+			    "database-mapping", t->iid);
+	}
+	/* a tenant's EID space is one set of prefixes: none inside another */
+	TAILQ_FOREACH(m, &c->mappings, entry) {
+		if (conf_tenant_eid(c, &m->eid) == NULL)
+			continue;
+		for (n = TAILQ_NEXT(m, entry); n != NULL; n = TAILQ_NEXT(n, entry)) {
+			const struct conf_mapping *wide = m->mlen <= n->mlen ? m : n;
+			const struct conf_mapping *narrow = wide == m ? n : m;
+
+			if (!n->eid.has_iid || n->eid.iid != m->eid.iid ||
+			    n->eid.afi != m->eid.afi ||
+			    !addr_prefix_covers(&wide->eid, wide->mlen, &narrow->eid))
+				continue;
+			conf_error(ctx, n->line, "instance-id %u: database-mapping %s "
+			    "overlaps %s", m->eid.iid, pfx_fmt(&narrow->eid,
+			    narrow->mlen, buf, sizeof(buf)), pfx_fmt(&wide->eid,
+			    wide->mlen, buf2, sizeof(buf2)));
+		}
+	}
 }
 
 void
@@ -1487,8 +1784,11 @@ conf_finish(struct parse_ctx *ctx)
 	if (ctx->block != BLOCK_NONE)
 		conf_error(ctx, ctx->block_line, "%s block not closed",
 		    block_names[ctx->block]);
+	if (ctx->tenant != NULL)
+		conf_error(ctx, ctx->tenant->line, "instance-id block not closed");
 	if (ctx->nerrors > 0)
 		return -1;
+	tenants_check(ctx);
 	TAILQ_FOREACH(m, &c->mappings, entry)
 		if (m->ttl == 0)
 			m->ttl = c->timers.map_cache_ttl;

@@ -74,6 +74,7 @@ struct conf_mapping {
 	uint32_t	 ttl;		/* minutes, in Map-Replies */
 	struct conf_rlocs rlocs;
 	int		 negative, act;	/* static map-cache: negative, ACT_* */
+	int		 line;		/* where it was given */
 	TAILQ_ENTRY(conf_mapping) entry;
 };
 TAILQ_HEAD(conf_mappings, conf_mapping);
@@ -134,6 +135,24 @@ struct conf_ddt_deleg {
 	TAILQ_ENTRY(conf_ddt_deleg) entry;
 };
 TAILQ_HEAD(conf_ddt_delegs, conf_ddt_deleg);
+
+/* a tenant (instance-id N { ... }): the database-mappings and static
+ * map-cache entries of instance-id N, its EID-facing interfaces, the
+ * routing table their ip rules select and the TUN its packets take */
+#define CONF_TENANT_IFS	8
+#define CONF_TENANTS_MAX 64
+#define CONF_TENANT_TABLE_BASE 1000	/* default routing table: this + N */
+struct conf_tenant {
+	uint32_t	 iid;
+	uint32_t	 rt_table;
+	char		*tun_name;	/* default "lisp" N */
+	size_t		 map_cache_limit;	/* its entries, 0: the global limit alone */
+	int		 nifs;
+	char		*ifs[CONF_TENANT_IFS];
+	int		 line;
+	TAILQ_ENTRY(conf_tenant) entry;
+};
+TAILQ_HEAD(conf_tenants, conf_tenant);
 
 struct conf_timers {
 	uint32_t	 register_interval;	/* s, 60 */
@@ -203,6 +222,7 @@ struct conf {
 	struct conf_mappings mappings;
 	struct conf_mappings static_mappings;	/* ITR: map-cache entries */
 	struct conf_map_servers map_servers;
+	struct conf_tenants tenants;		/* instance-id blocks */
 	struct conf_peers map_resolvers;
 	struct conf_peers petrs;		/* use-petr */
 	struct conf_prefixes pitr_prefixes;	/* PITR: EID aggregates it serves */
@@ -260,5 +280,9 @@ const char	*conf_control_ro_path(const struct conf *);
  * (or else followed by) ".pid"; written to buf */
 const char	*conf_pidfile_path(const struct conf *, char *, size_t);
 const char	*conf_decap_check_name(int);
+/* the tenant of instance-id iid, NULL if none (iid 0: never) */
+const struct conf_tenant *conf_tenant_of(const struct conf *, uint32_t iid);
+/* the tenant an EID-prefix belongs to, by its instance-id */
+const struct conf_tenant *conf_tenant_eid(const struct conf *, const struct lisp_addr *);
 
 #endif

@@ -55,6 +55,8 @@ struct parse_ctx {
 	int		 block_errors;	/* nerrors when the block opened */
 	struct conf_site *site;
 	struct conf_mapping *mapping;
+	struct conf_tenant *tenant;	/* an open instance-id block */
+	int		 tenant_errors;	/* nerrors when it opened */
 	int		 role_line[ROLE_MAX];
 	int		 listen4_line, listen6_line;
 	struct pfx_set	 site_pfx;	/* eid-prefix -> its struct conf_site */
@@ -94,6 +96,12 @@ void	 conf_metrics_listen(struct parse_ctx *, int, char *, uint16_t);
 void	 conf_timer(struct parse_ctx *, int, const char *, uint64_t);
 void	 conf_block_open(struct parse_ctx *, int, enum conf_block, char *);
 void	 conf_block_close(struct parse_ctx *, int);
+void	 conf_tenant_open(struct parse_ctx *, int, uint64_t);
+void	 conf_tenant_if(struct parse_ctx *, int, char *);
+/* routing-table: top level or a tenant's; 0 when taken */
+void	 conf_rt_table(struct parse_ctx *, int, uint64_t);
+/* map-cache-limit: top level or a tenant's */
+void	 conf_mc_limit(struct parse_ctx *, int, uint64_t);
 void	 conf_description(struct parse_ctx *, int, char *);
 void	 conf_site_key(struct parse_ctx *, int, uint64_t, char *, char *);
 void	 conf_eid_prefix(struct parse_ctx *, int, char *, int);

@@ -99,6 +99,13 @@ int	nl_route(struct nl *, int add, int type, uint32_t table,
  * suppress >= 0: `ip rule lookup table suppress_prefixlength suppress` */
 int	nl_rule(struct nl *, int add, int family, const struct lisp_addr *src,
 	    int plen, uint32_t table, uint32_t prio, int suppress);
+/* `ip rule iif ifname lookup table priority prio` */
+int	nl_rule_iif(struct nl *, int add, int family, const char *ifname,
+	    uint32_t table, uint32_t prio);
+/* the on-link prefixes of ifindex's addresses of family (4/6), host bits
+ * clear, global scope only; up to max, their number (-1 on error) */
+int	nl_if_prefixes(struct nl *, int ifindex, int family, struct lisp_addr *,
+	    int *plen, int max);
 const char *nl_error(struct nl *);
 
 #endif

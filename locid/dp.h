@@ -31,6 +31,7 @@
 struct dp_pkt {
 	struct dp_pkt	*next;
 	size_t		 len;
+	int		 tn;		/* the TUN it came from: 0 default, else tenant + 1 */
 	uint8_t		 data[];
 };
 struct dp_pkt	*dp_pkt_new(const uint8_t *, size_t);
@@ -40,6 +41,7 @@ void		 dp_pkt_free(struct dp_pkt *);	/* a list */
 struct dp_prefix {
 	struct lisp_addr eid;
 	int		 mlen;
+	int		 tenant;	/* its instance-id is a tenant's: its TUN only */
 };
 
 /* what the data plane is told about the site, copied by dp_policy_set */
@@ -102,6 +104,7 @@ struct dp_ctl {
 	X(DP_DROP_ITR_NEGATIVE_ENTRY_SEND_MAP_REQUEST, "itr: negative entry, send-map-request") \
 	X(DP_DROP_ITR_NEGATIVE_ENTRY_DROP_ACTION, "itr: negative entry, drop action") \
 	X(DP_DROP_ITR_MISS_QUEUE_FULL, "itr: miss queue full") \
+	X(DP_DROP_ITR_NATIVE_FORWARD_IN_A_TENANT, "itr: native forward in a tenant without use-petr") \
 	X(DP_DROP_PETR_INNER_SOURCE_NOT_IN_PETR_PREFIX_EID_SPACE, "petr: inner source not in petr-prefix EID space") \
 	X(DP_DROP_PITR_NO_LISP_SITE_FOR_THE_DESTINATION, "pitr: no LISP site for the destination") \
 	X(DP_DROP_PITR_DESTINATION_OUTSIDE_THE_PITR_PREFIXES, "pitr: destination outside the pitr-prefixes") \
@@ -128,6 +131,19 @@ struct dp_ops {
 	void		(*close)(void *);
 	void		(*stats)(void *, json_t *);	/* into dp_stats_json's object */
 	void		(*sync)(void *);	/* its counters into the FIB entries now */
+};
+
+/* a tenant's TUN (instance-id blocks): what the ITR reads there is of
+ * that instance-id only, what the ETR decapsulates for it is written
+ * there */
+#define DP_TENANTS	CONF_TENANTS_MAX
+struct dp_tenant {
+	struct dp	*dp;
+	uint32_t	 iid;
+	int		 fd;
+	int		 own;		/* dp_tenant_open made it */
+	struct event	*ev;
+	char		 name[IFNAMSIZ];
 };
 
 struct dp_txq {
@@ -169,6 +185,10 @@ struct dp {
 
 	const struct dp_ops *ops;
 	void		*ops_arg;
+
+	struct dp_tenant tenants[DP_TENANTS];
+	int		 ntenants;
+	int		 started;
 };
 
 /* open the TUN (name, updated to the kernel's), UDP port on both families
@@ -181,6 +201,10 @@ int	dp_open(struct dp *, struct event_base *, struct fib *, const struct dp_ctl 
 int	dp_attach(struct dp *, struct event_base *, struct fib *, const struct dp_ctl *,
 	    struct ratelimit *, int tun_fd, int tun_mtu);
 void	dp_close(struct dp *);
+/* a tenant's TUN: created (name updated to the kernel's), or a given fd
+ * the caller keeps (tests); -1 on failure */
+int	dp_tenant_open(struct dp *, uint32_t iid, char *name, size_t namelen);
+int	dp_tenant_attach(struct dp *, uint32_t iid, int fd);
 /* start reading (after the TUN is configured) */
 void	dp_start(struct dp *);
 void	dp_set_mtu(struct dp *, int tun_mtu);
@@ -195,7 +219,8 @@ void	dp_sync(struct dp *);
 void	dp_replay(struct dp *, struct dp_pkt *);
 /* write a packet into the TUN (towards the site or the kernel) */
 int	dp_tun_write(struct dp *, const uint8_t *, size_t);
-/* the longest policy EID-prefix covering a: any_iid matches every one,
+/* the longest policy EID-prefix covering a: any_iid matches every one
+ * but a tenant's (dp_prefix.tenant),
  * else only those whose instance-id (0 when none) is iid; NULL if none */
 const struct dp_prefix *dp_prefix_cover(const struct dp_prefix *, int n,
 	    const struct lisp_addr *a, int any_iid, uint32_t iid);
@@ -207,6 +232,8 @@ void	dp_tun_read(evutil_socket_t, short, void *);
  * as the read callback handles it; dp_flush sends what is queued and
  * runs the control side's queue */
 void	dp_forward(struct dp *, uint8_t *p, size_t len, uint64_t now);
+/* the same for a packet read from the TUN of tenant tn (0: the default) */
+void	dp_forward_tn(struct dp *, int tn, uint8_t *p, size_t len, uint64_t now);
 void	dp_flush(struct dp *);
 /* a decapsulated packet the PETR may take: 1 when it did (forwarded
  * natively or dropped), 0 when it is not the PETR's (the ETR's) */

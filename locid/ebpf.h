@@ -17,6 +17,15 @@ extern const struct dp_ops dp_ebpf_ops;
 struct dp_ebpf	*dp_ebpf_open(struct dp *, char *why, size_t whylen);
 /* our RLOCs (all of the database's): decapsulated on as the source RLOC */
 void		 dp_ebpf_local_rlocs(struct dp_ebpf *, const struct lisp_addr *, int n);
+/* the tenants (instance-id blocks): their EID-facing interfaces and
+ * TUN by ifindex (0: not there); replaces what was given before */
+struct dp_ebpf_tenant {
+	uint32_t	 iid;
+	int		 tun_if;
+	int		 nifs;
+	int		 ifs[CONF_TENANT_IFS];
+};
+void		 dp_ebpf_tenants(struct dp_ebpf *, const struct dp_ebpf_tenant *, int n);
 /* interfaces that appeared since: attach there too */
 void		 dp_ebpf_rescan(struct dp_ebpf *);
 

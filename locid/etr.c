@@ -704,5 +704,21 @@ etr_database_json(struct xtr *x)
 		json_array_append_new(arr, ms);
 	}
 	json_object_set_new(o, "map_servers", arr);
+	/* the tenants (instance-id blocks) and their kernel side */
+	if (x->ntn > 0) {
+		arr = json_array();
+		for (i = 0; i < x->ntn; i++) {
+			const struct xtr_tenant *t = &x->tn[i];
+			json_t *ifs = json_array();
+
+			for (j = 0; j < t->nifs; j++)
+				json_array_append_new(ifs, json_string(t->ifs[j]));
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:I, s:o, s:I}",
+			    "iid", (json_int_t)t->iid, "tun", t->tun,
+			    "routing_table", (json_int_t)t->table, "interfaces", ifs,
+			    "on_link_routes", (json_int_t)t->nroutes));
+		}
+		json_object_set_new(o, "tenants", arr);
+	}
 	return o;
 }

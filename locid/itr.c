@@ -28,6 +28,9 @@ entry_route(struct xtr *x, struct mc_entry *e, int add)
 
 	if (!x->rules_up || e->route == add)
 		return;
+	/* a tenant's table has no native path to throw to (native()) */
+	if (add && conf_tenant_eid(x->l->conf, &e->eid) != NULL)
+		return;
 	a.has_iid = 0;
 	if (nl_route(x->nl, add, NL_RT_THROW, x->rt_table, &a, e->mlen, 0) == -1) {
 		log_limited(&x->logrl, "itr: throw route %s %s: %s", add ? "add" : "delete",
@@ -306,6 +309,7 @@ drop(struct xtr *x, struct mc_entry *e, enum xtr_drop reason)
 static void
 miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 {
+	const struct conf_tenant *t;
 	struct mc_entry *e;
 
 	if (mapcache_pending(x->mc) >= ITR_MAX_PENDING) {
@@ -316,6 +320,19 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), ITR_MAX_PENDING);
 		dp_pkt_free(m->pkt);
 		return;
+	}
+	/* a tenant's own map-cache-limit: the idlest of its entries makes
+	 * room, so one tenant's destinations never evict another's */
+	if ((t = conf_tenant_eid(x->l->conf, &m->dst)) != NULL && t->map_cache_limit != 0 &&
+	    mapcache_count_iid(x->mc, t->iid) >= t->map_cache_limit) {
+		if ((e = mapcache_idlest_iid(x->mc, 64, t->iid)) == NULL) {
+			x->drops[XTR_DROP_ITR_MAP_CACHE_FULL]++;
+			dp_pkt_free(m->pkt);
+			return;
+		}
+		x->drops[XTR_DROP_ITR_MAP_CACHE_ENTRY_EVICTED]++;
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
 	}
 	/* map-cache-limit: the idlest of a few cached entries makes room
 	 * (pending ones are bounded above) */

@@ -20,6 +20,11 @@ struct mapcache {
 	int		 own_fib;
 	struct mc_entries entries;
 	size_t		 count, npending, nnonce;
+	struct {
+		uint32_t iid;
+		size_t	 n;		/* 0 and iid 0: a free slot after the first */
+	}		 iidn[MC_IIDS];
+	int		 niidn;
 	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
 	struct mc_entry	**heap;		/* timers: min-heap on due_ms */
 	size_t		 nheap, capheap;
@@ -332,6 +337,36 @@ mapcache_count(const struct mapcache *mc)
 	return mc->count;
 }
 
+static uint32_t
+entry_iid(const struct mc_entry *e)
+{
+	return e->eid.has_iid ? e->eid.iid : 0;
+}
+
+/* the count slot of iid, made when make and there is room; NULL if none */
+static size_t *
+iid_slot(struct mapcache *mc, uint32_t iid, int make)
+{
+	int i;
+
+	for (i = 0; i < mc->niidn; i++)
+		if (mc->iidn[i].iid == iid)
+			return &mc->iidn[i].n;
+	if (!make || mc->niidn == MC_IIDS)
+		return NULL;
+	mc->iidn[mc->niidn].iid = iid;
+	mc->iidn[mc->niidn].n = 0;
+	return &mc->iidn[mc->niidn++].n;
+}
+
+size_t
+mapcache_count_iid(const struct mapcache *mc, uint32_t iid)
+{
+	size_t *n = iid_slot((struct mapcache *)mc, iid, 0);
+
+	return n != NULL ? *n : 0;
+}
+
 size_t
 mapcache_pending(const struct mapcache *mc)
 {
@@ -394,6 +429,7 @@ struct mc_entry *
 mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_t now)
 {
 	struct mc_entry *e;
+	size_t *n;
 
 	if (mlen < 0 || mlen > addr_bits(eid) || addr_bytes(eid) == NULL)
 		return NULL;
@@ -416,21 +452,30 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	}
 	TAILQ_INSERT_TAIL(&mc->entries, e, entry);
 	mc->count++;
+	if ((n = iid_slot(mc, entry_iid(e), 1)) != NULL)
+		(*n)++;
 	mc->npending++;
 	mapcache_sched(mc, e, now);	/* its owner sets the real deadlines */
 	return e;
 }
 
-struct mc_entry *
-mapcache_idlest(struct mapcache *mc, int scan)
+static struct mc_entry *
+idlest(struct mapcache *mc, int scan, int any, uint32_t iid)
 {
 	struct mc_entry *e, *next, *best = NULL;
-	int n;
+	int n, other = 0;
 
 	/* from the oldest: each entry looked at goes to the back, so the
-	 * next call looks at others (a clock over the list) */
+	 * next call looks at others (a clock over the list); another
+	 * instance's entries are passed over, a bounded number of them */
 	for (e = TAILQ_FIRST(&mc->entries), n = 0; e != NULL && n < scan; e = next, n++) {
 		next = TAILQ_NEXT(e, entry);
+		if (!any && entry_iid(e) != iid) {
+			n--;
+			if (++other > 64 * scan)
+				break;
+			continue;
+		}
 		if (e->state == MC_PENDING || e->requesting || e->is_static)
 			continue;
 		if (best == NULL || mc_entry_used(e) < mc_entry_used(best))
@@ -441,15 +486,31 @@ mapcache_idlest(struct mapcache *mc, int scan)
 	return best;
 }
 
+struct mc_entry *
+mapcache_idlest(struct mapcache *mc, int scan)
+{
+	return idlest(mc, scan, 1, 0);
+}
+
+struct mc_entry *
+mapcache_idlest_iid(struct mapcache *mc, int scan, uint32_t iid)
+{
+	return idlest(mc, scan, 0, iid);
+}
+
 void
 mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 {
+	size_t *n;
+
 	fib_withdraw(mc->fib, &e->eid, e->mlen);
 	e->fe = NULL;
 	nonce_del_entry(mc, e);
 	heap_del(mc, e);
 	TAILQ_REMOVE(&mc->entries, e, entry);
 	mc->count--;
+	if ((n = iid_slot(mc, entry_iid(e), 0)) != NULL && *n > 0)
+		(*n)--;
 	if (e->state == MC_PENDING)
 		mc->npending--;
 	entry_free(e);

@@ -112,6 +112,10 @@ mc_entry_used(const struct mc_entry *e)
 /* del is called for every entry before it is freed (remove routes) */
 void		 mapcache_free(struct mapcache *, void (*del)(struct mc_entry *, void *), void *);
 size_t		 mapcache_count(const struct mapcache *);
+/* the entries of instance-id iid (0: none); counted for the first
+ * MC_IIDS instance-ids seen, 0 for any later one */
+#define MC_IIDS		128
+size_t		 mapcache_count_iid(const struct mapcache *, uint32_t iid);
 struct mc_entries *mapcache_entries(struct mapcache *);
 
 /* longest match of a full address (IID taken from a->has_iid/iid) */
@@ -129,6 +133,9 @@ void		 mapcache_remove(struct mapcache *, struct mc_entry *);
 /* of the next scan entries (oldest first), the least recently used one
  * that is neither pending nor asking; NULL if none */
 struct mc_entry	*mapcache_idlest(struct mapcache *, int scan);
+/* the same among the entries of instance-id iid: scan of those, looking
+ * at no more than 64 times that many entries of others */
+struct mc_entry	*mapcache_idlest_iid(struct mapcache *, int scan, uint32_t iid);
 /* the entry that sent nonce, or NULL */
 struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
 void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);

@@ -72,6 +72,7 @@ static void yyerror(YYLTYPE *, void *, struct parse_ctx *, const char *);
 %token DBMAPPING      "database-mapping"
 %token RLOC           "rloc"
 %token INTERFACE      "interface"
+%token INSTANCEID     "instance-id"
 %token PRIORITY       "priority"
 %token WEIGHT         "weight"
 %token TTL            "ttl"
@@ -292,17 +293,9 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		free($2);
 	}
 	| TUN name MTU NUMBER	{ conf_tun(ctx, @1.first_line, $2, 1, $4); }
-	| RTTABLE NUMBER {
-		if (TOP(@1.first_line, "routing-table") &&
-		    RANGE(@1.first_line, "routing-table", $2, 1, 0xffffffffULL)) {
-			if ($2 >= 253 && $2 <= 255)
-				conf_error(ctx, @1.first_line,
-				    "routing-table %llu is reserved",
-				    (unsigned long long)$2);
-			else
-				ctx->conf->rt_table = (uint32_t)$2;
-		}
-	}
+	| RTTABLE NUMBER	{ conf_rt_table(ctx, @1.first_line, $2); }
+	| INSTANCEID NUMBER '{' { conf_tenant_open(ctx, @1.first_line, $2); }
+	| INTERFACE name	{ conf_tenant_if(ctx, @1.first_line, $2); }
 	| RULEPRIO NUMBER {
 		if (TOP(@1.first_line, "rule-priority") &&
 		    RANGE(@1.first_line, "rule-priority", $2, 1, 32765))
@@ -321,11 +314,7 @@ stmt	: ROLE rolename		{ conf_role(ctx, @1.first_line, $2); }
 		    RANGE(@1.first_line, "registrants-per-prefix", $2, 1, 1024))
 			ctx->conf->registrants_per_prefix = (int)$2;
 	}
-	| MCLIMIT NUMBER {
-		if (TOP(@1.first_line, "map-cache-limit") &&
-		    RANGE(@1.first_line, "map-cache-limit", $2, 1, 16777216))
-			ctx->conf->map_cache_limit = (size_t)$2;
-	}
+	| MCLIMIT NUMBER	{ conf_mc_limit(ctx, @1.first_line, $2); }
 	| QUEUEPERDEST NUMBER {
 		if (TOP(@1.first_line, "queue-per-destination") &&
 		    RANGE(@1.first_line, "queue-per-destination", $2, 0, 1024))

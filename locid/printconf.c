@@ -212,47 +212,73 @@ print_sites(FILE *f, const struct conf *c, int redact)
 	}
 }
 
+/* a database-mapping or static map-cache entry; in a tenant's block
+ * (ind "\t") without the instance-id it takes from the block */
+static void
+print_mapping(FILE *f, const struct conf_mapping *m, int is_static, const char *ind)
+{
+	const struct conf_rloc *r;
+	struct lisp_addr e = m->eid;
+
+	if (*ind != '\0')
+		e.has_iid = 0;
+	fprintf(f, "\n%s%s ", ind, is_static ? "map-cache" : "database-mapping");
+	print_prefix(f, &e, m->mlen);
+	if (is_static && m->negative) {
+		fprintf(f, " %s\n", m->act == ACT_DROP ? "drop" :
+		    m->act == ACT_SEND_MAP_REQUEST ? "send-map-request" :
+		    "native-forward");
+		return;
+	}
+	fputs(" {\n", f);
+	TAILQ_FOREACH(r, &m->rlocs, entry) {
+		fprintf(f, "%s\trloc ", ind);
+		if (r->ifname != NULL) {
+			fputs("interface ", f);
+			print_name(f, r->ifname);
+			fprintf(f, " ipv%d", r->family);
+		} else
+			print_addr(f, &r->addr);
+		fprintf(f, " priority %u weight %u\n", r->priority, r->weight);
+	}
+	if (!is_static)
+		fprintf(f, "%s\tttl %u\n", ind, m->ttl);
+	fprintf(f, "%s}\n", ind);
+}
+
 static void
 print_xtr(FILE *f, const struct conf *c, int redact)
 {
 	const struct conf_mapping *m;
-	const struct conf_rloc *r;
+	const struct conf_tenant *t;
 	const struct conf_map_server *ms;
 	int i;
 
-	TAILQ_FOREACH(m, &c->mappings, entry) {
-		fputs("\ndatabase-mapping ", f);
-		print_prefix(f, &m->eid, m->mlen);
-		fputs(" {\n", f);
-		TAILQ_FOREACH(r, &m->rlocs, entry) {
-			fputs("\trloc ", f);
-			if (r->ifname != NULL) {
-				fputs("interface ", f);
-				print_name(f, r->ifname);
-				fprintf(f, " ipv%d", r->family);
-			} else
-				print_addr(f, &r->addr);
-			fprintf(f, " priority %u weight %u\n", r->priority,
-			    r->weight);
+	TAILQ_FOREACH(m, &c->mappings, entry)
+		if (conf_tenant_eid(c, &m->eid) == NULL)
+			print_mapping(f, m, 0, "");
+	TAILQ_FOREACH(m, &c->static_mappings, entry)
+		if (conf_tenant_eid(c, &m->eid) == NULL)
+			print_mapping(f, m, 1, "");
+	TAILQ_FOREACH(t, &c->tenants, entry) {
+		fprintf(f, "\ninstance-id %u {\n", t->iid);
+		for (i = 0; i < t->nifs; i++) {
+			fputs("\tinterface ", f);
+			print_name(f, t->ifs[i]);
+			fputc('\n', f);
 		}
-		fprintf(f, "\tttl %u\n", m->ttl);
-		fputs("}\n", f);
-	}
-	TAILQ_FOREACH(m, &c->static_mappings, entry) {
-		fputs("\nmap-cache ", f);
-		print_prefix(f, &m->eid, m->mlen);
-		if (m->negative) {
-			fprintf(f, " %s\n", m->act == ACT_DROP ? "drop" :
-			    m->act == ACT_SEND_MAP_REQUEST ? "send-map-request" :
-			    "native-forward");
-			continue;
-		}
-		fputs(" {\n", f);
-		TAILQ_FOREACH(r, &m->rlocs, entry) {
-			fputs("\trloc ", f);
-			print_addr(f, &r->addr);
-			fprintf(f, " priority %u weight %u\n", r->priority, r->weight);
-		}
+		fprintf(f, "\trouting-table %u\n", t->rt_table);
+		fputs("\ttun ", f);
+		print_name(f, t->tun_name);
+		fputc('\n', f);
+		if (t->map_cache_limit != 0)
+			fprintf(f, "\tmap-cache-limit %zu\n", t->map_cache_limit);
+		TAILQ_FOREACH(m, &c->mappings, entry)
+			if (conf_tenant_eid(c, &m->eid) == t)
+				print_mapping(f, m, 0, "\t");
+		TAILQ_FOREACH(m, &c->static_mappings, entry)
+			if (conf_tenant_eid(c, &m->eid) == t)
+				print_mapping(f, m, 1, "\t");
 		fputs("}\n", f);
 	}
 	if (!TAILQ_EMPTY(&c->map_servers) || c->has_xtr_id || c->site_id != 0)

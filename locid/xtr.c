@@ -56,6 +56,26 @@ conf_prefixes_arr(const struct conf_prefixes *ps, int *n)
 	return a;
 }
 
+/* the tenants' interfaces and TUNs to the fast path */
+static void
+xtr_ebpf_tenants(struct xtr *x)
+{
+	struct dp_ebpf_tenant t[DP_TENANTS];
+	const struct conf_tenant *ct;
+	int i, j;
+
+	for (i = 0; i < x->ntn; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		t[i].iid = x->tn[i].iid;
+		t[i].tun_if = x->tn[i].tun_if;
+		if ((ct = conf_tenant_of(x->l->conf, x->tn[i].iid)) == NULL)
+			continue;
+		for (j = 0; j < ct->nifs; j++)
+			t[i].ifs[t[i].nifs++] = nl_ifindex(x->nl, ct->ifs[j]);
+	}
+	dp_ebpf_tenants(x->ebpf, t, x->ntn);
+}
+
 /* every local RLOC of the database to the fast path's ETR */
 static void
 xtr_ebpf_rlocs(struct xtr *x)
@@ -69,6 +89,7 @@ xtr_ebpf_rlocs(struct xtr *x)
 		for (j = 0; j < x->db[i].nrlocs && n < (int)(sizeof(a) / sizeof(a[0])); j++)
 			a[n++] = x->db[i].rlocs[j].addr;
 	dp_ebpf_local_rlocs(x->ebpf, a, n);
+	xtr_ebpf_tenants(x);
 }
 
 void
@@ -89,6 +110,7 @@ xtr_policy(struct xtr *x)
 		for (i = 0; i < x->ndb; i++) {
 			eids[i].eid = x->db[i].eid;
 			eids[i].mlen = x->db[i].mlen;
+			eids[i].tenant = conf_tenant_eid(c, &x->db[i].eid) != NULL;
 		}
 		p.neids = x->ndb;
 	}
@@ -148,6 +170,7 @@ db_load(struct xtr *x)
 		db->eid = m->eid;
 		db->mlen = m->mlen;
 		db->ttl = m->ttl ? m->ttl : c->timers.map_cache_ttl;
+		db->tenant = conf_tenant_eid(c, &m->eid) != NULL;
 		TAILQ_FOREACH(r, &m->rlocs, entry) {
 			struct xtr_rloc *xr;
 
@@ -217,6 +240,7 @@ db_load(struct xtr *x)
 }
 
 static int underlay_mtu(struct xtr *, const struct lisp_addr *);
+static void	tenants_refresh(struct xtr *);
 
 /* RLOCs given by interface: reload the mappings when an address changed
  * (so the next Map-Register carries it); 1 when something changed */
@@ -239,6 +263,7 @@ xtr_rlocs_refresh(struct xtr *x)
 			if (!addr_equal(&a, &xr->addr))
 				changed = 1;
 		}
+	tenants_refresh(x);
 	if (!changed)
 		return 0;
 	log_info("xtr: an interface RLOC changed address, reloading the database");
@@ -356,7 +381,8 @@ rules_install(struct xtr *x)
 	x->rule_prio = x->l->conf->rule_prio ? x->l->conf->rule_prio : 100;
 	x->fam_rules = 0;
 	for (i = 0; i < x->ndb; i++)
-		x->fam_rules |= x->db[i].eid.afi == AFI_IPV6 ? FAM_V6 : FAM_V4;
+		if (!x->db[i].tenant)
+			x->fam_rules |= x->db[i].eid.afi == AFI_IPV6 ? FAM_V6 : FAM_V4;
 	for (fam = 4; fam <= 6; fam += 2) {
 		if (!(x->fam_rules & (fam == 4 ? FAM_V4 : FAM_V6)))
 			continue;
@@ -373,6 +399,8 @@ rules_install(struct xtr *x)
 		struct lisp_addr e = x->db[i].eid;
 		int f = e.afi == AFI_IPV6 ? 6 : 4;
 
+		if (x->db[i].tenant)
+			continue;
 		e.has_iid = 0;
 		nl_rule(x->nl, 0, f, &e, x->db[i].mlen, x->rt_table, x->rule_prio, -1);
 		if (nl_rule(x->nl, 1, f, &e, x->db[i].mlen, x->rt_table, x->rule_prio,
@@ -395,6 +423,8 @@ rules_remove(struct xtr *x)
 	for (i = 0; i < x->ndb; i++) {
 		struct lisp_addr e = x->db[i].eid;
 
+		if (x->db[i].tenant)
+			continue;
 		e.has_iid = 0;
 		nl_rule(x->nl, 0, e.afi == AFI_IPV6 ? 6 : 4, &e, x->db[i].mlen,
 		    x->rt_table, x->rule_prio, -1);
@@ -407,6 +437,208 @@ rules_remove(struct xtr *x)
 		nl_route(x->nl, 0, NL_RT_DEV, x->rt_table, &any, 0, x->tun_if);
 	}
 	x->rules_up = 0;
+}
+
+/* the families of the EID-prefixes of instance-id iid */
+static int
+tenant_fams(const struct xtr *x, uint32_t iid)
+{
+	int i, f = 0;
+
+	for (i = 0; i < x->ndb; i++)
+		if (x->db[i].eid.has_iid && x->db[i].eid.iid == iid)
+			f |= x->db[i].eid.afi == AFI_IPV6 ? FAM_V6 : FAM_V4;
+	return f;
+}
+
+static int
+route_in(const struct xtr_tenant *xt, const struct lisp_addr *dst, int plen, int oif)
+{
+	int i;
+
+	for (i = 0; i < xt->nroutes; i++)
+		if (xt->routes[i].plen == plen && xt->routes[i].oif == oif &&
+		    addr_equal(&xt->routes[i].dst, dst))
+			return 1;
+	return 0;
+}
+
+/* the on-link prefixes of the tenant's interfaces as routes in its
+ * table, put there again each time (the kernel flushes them when an
+ * interface goes down and does not bring them back); those gone since
+ * are deleted. 1 when an interface's index changed */
+static int
+tenant_routes_sync(struct xtr *x, struct xtr_tenant *xt, int quiet)
+{
+	struct xtr_tenant now;
+	struct lisp_addr pfx[XTR_TENANT_ROUTES];
+	int plen[XTR_TENANT_ROUTES], fam, i, j, n, ifi, moved = 0;
+
+	now.nroutes = 0;
+	for (i = 0; i < xt->nifs; i++) {
+		if ((ifi = nl_ifindex(x->nl, xt->ifs[i])) != xt->ifidx[i])
+			moved = 1;
+		xt->ifidx[i] = ifi;
+		if (ifi == 0) {
+			if (!quiet)
+				log_warn("xtr: instance-id %u: no interface %s",
+				    xt->iid, xt->ifs[i]);
+			continue;
+		}
+		for (fam = 4; fam <= 6; fam += 2) {
+			if (!(xt->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
+				continue;
+			/* the same prefixes are on-link elsewhere too */
+			if (fam == 4)
+				sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter",
+				    xt->ifs[i], "0");
+			n = nl_if_prefixes(x->nl, ifi, fam, pfx, plen,
+			    XTR_TENANT_ROUTES - now.nroutes);
+			for (j = 0; j < n; j++) {
+				if (nl_route(x->nl, 1, NL_RT_DEV, xt->table, &pfx[j],
+				    plen[j], ifi) == -1) {
+					if (!quiet)
+						log_warn("xtr: instance-id %u: route %s dev %s: %s",
+						    xt->iid, prefix_fmt(&pfx[j], plen[j],
+						    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+						    xt->ifs[i], nl_error(x->nl));
+					continue;
+				}
+				if (!quiet && !route_in(xt, &pfx[j], plen[j], ifi))
+					log_info("xtr: instance-id %u: route %s dev %s "
+					    "in table %u", xt->iid, prefix_fmt(&pfx[j],
+					    plen[j], (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+					    xt->ifs[i], xt->table);
+				now.routes[now.nroutes].dst = pfx[j];
+				now.routes[now.nroutes].plen = plen[j];
+				now.routes[now.nroutes++].oif = ifi;
+			}
+		}
+	}
+	for (i = 0; i < xt->nroutes; i++)
+		if (!route_in(&now, &xt->routes[i].dst, xt->routes[i].plen,
+		    xt->routes[i].oif))
+			nl_route(x->nl, 0, NL_RT_DEV, xt->table, &xt->routes[i].dst,
+			    xt->routes[i].plen, xt->routes[i].oif);
+	memcpy(xt->routes, now.routes, (size_t)now.nroutes * sizeof(now.routes[0]));
+	xt->nroutes = now.nroutes;
+	return moved;
+}
+
+/* a tenant's kernel side (instance-id blocks, no VRF devices): at
+ * rule-priority - 2, before the main table's rule, `iif <interface>
+ * lookup <table>` for its interfaces and its TUN; in the table a
+ * default route to its TUN and the on-link prefixes of its interfaces.
+ * what the ITR reads from that TUN is the tenant's, what the ETR writes
+ * into it is routed in the tenant's table */
+static void
+tenant_install(struct xtr *x, struct xtr_tenant *xt, const struct conf_tenant *t)
+{
+	struct lisp_addr any;
+	int fam, i;
+
+	xt->table = t->rt_table;
+	xt->prio = x->l->conf->rule_prio > 2 ? x->l->conf->rule_prio - 2 : 1;
+	xt->fams = tenant_fams(x, t->iid);
+	xt->nifs = t->nifs;
+	for (i = 0; i < t->nifs; i++) {
+		snprintf(xt->ifs[i], sizeof(xt->ifs[i]), "%s", t->ifs[i]);
+		xt->ifidx[i] = -1;
+	}
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (!(xt->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
+			continue;
+		addr_set_any(&any, fam == 4 ? AFI_IPV4 : AFI_IPV6);
+		if (nl_route(x->nl, 1, NL_RT_DEV, xt->table, &any, 0, xt->tun_if) == -1)
+			log_warn("xtr: instance-id %u: default route IPv%d in table "
+			    "%u: %s", xt->iid, fam, xt->table, nl_error(x->nl));
+		for (i = 0; i <= xt->nifs; i++) {
+			const char *ifn = i < xt->nifs ? xt->ifs[i] : xt->tun;
+
+			nl_rule_iif(x->nl, 0, fam, ifn, xt->table, xt->prio);
+			if (nl_rule_iif(x->nl, 1, fam, ifn, xt->table, xt->prio) == -1)
+				log_warn("xtr: instance-id %u: rule iif %s IPv%d: %s",
+				    xt->iid, ifn, fam, nl_error(x->nl));
+		}
+	}
+	tenant_routes_sync(x, xt, 0);
+	log_info("xtr: instance-id %u: tun %s, table %u, %d interface(s), %d "
+	    "on-link route(s)", xt->iid, xt->tun, xt->table, xt->nifs, xt->nroutes);
+}
+
+static void
+tenant_remove(struct xtr *x, struct xtr_tenant *xt)
+{
+	struct lisp_addr any;
+	int fam, i;
+
+	if (xt->table == 0)
+		return;
+	for (i = 0; i < xt->nroutes; i++)
+		nl_route(x->nl, 0, NL_RT_DEV, xt->table, &xt->routes[i].dst,
+		    xt->routes[i].plen, xt->routes[i].oif);
+	for (fam = 4; fam <= 6; fam += 2) {
+		if (!(xt->fams & (fam == 4 ? FAM_V4 : FAM_V6)))
+			continue;
+		for (i = 0; i <= xt->nifs; i++)
+			nl_rule_iif(x->nl, 0, fam, i < xt->nifs ? xt->ifs[i] : xt->tun,
+			    xt->table, xt->prio);
+		addr_set_any(&any, fam == 4 ? AFI_IPV4 : AFI_IPV6);
+		nl_route(x->nl, 0, NL_RT_DEV, xt->table, &any, 0, xt->tun_if);
+	}
+	xt->nroutes = 0;
+	xt->nifs = 0;
+	xt->table = 0;
+}
+
+static void
+tenants_rules(struct xtr *x, int add)
+{
+	const struct conf_tenant *t;
+	int i;
+
+	for (i = 0; i < x->ntn; i++) {
+		tenant_remove(x, &x->tn[i]);
+		if (add && (t = conf_tenant_of(x->l->conf, x->tn[i].iid)) != NULL)
+			tenant_install(x, &x->tn[i], t);
+	}
+}
+
+/* the tenants' on-link routes again (with the registrations' refresh of
+ * the interface RLOCs), and their interfaces to the fast path when one
+ * came back with another index */
+static void
+tenants_refresh(struct xtr *x)
+{
+	int i, moved = 0;
+
+	for (i = 0; i < x->ntn; i++)
+		if (x->tn[i].table != 0 && tenant_routes_sync(x, &x->tn[i], 1))
+			moved = 1;
+	if (moved && x->ebpf != NULL)
+		xtr_ebpf_tenants(x);
+}
+
+/* the tenants' TUNs stay for the life of the role: a reload may change
+ * their interfaces and tables in place; one that changes which there are
+ * is refused here, and the core restarts the role on it */
+static int
+tenants_same(const struct xtr *x, char *err, size_t errlen)
+{
+	const struct conf_tenant *t;
+	int i = 0;
+
+	TAILQ_FOREACH(t, &x->l->conf->tenants, entry) {
+		if (i == x->ntn || x->tn[i].iid != t->iid ||
+		    strcmp(x->tn[i].tun, t->tun_name) != 0)
+			break;
+		i++;
+	}
+	if (t == NULL && i == x->ntn)
+		return 0;
+	snprintf(err, errlen, "instance-id blocks added, removed or their tun "
+	    "renamed");
+	return -1;
 }
 
 static int
@@ -483,6 +715,62 @@ dataplane_switch(struct xtr *x, char *err, size_t errlen)
 	return 0;
 }
 
+/* a TUN up at the tunnel MTU; without v6 no link-local chatter into
+ * the ITR */
+static void
+tun_setup(struct xtr *x, const char *name, int ifi, int v6)
+{
+	if (!v6)
+		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", name, "1");
+	/* the kernel queues towards the ITR while it encapsulates a batch */
+	nl_link_txqlen(x->nl, ifi, 4096);
+	if (nl_link_set(x->nl, ifi, x->tun_mtu, 1) == -1)
+		log_warn("xtr: tun %s up, mtu %d: %s", name, x->tun_mtu,
+		    nl_error(x->nl));
+	/* decapsulated packets come from remote EIDs and, for natively
+	 * forwarded ones, from our own: no reverse-path check on the TUN */
+	sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter", name, "0");
+	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", name, "1");
+	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", name, "0");
+	/* an RTR routes what it decapsulates back into the TUN to
+	 * re-encapsulate it: in and out the same interface, which the kernel
+	 * answers with an ICMP redirect to the inner source unless sending
+	 * them is off both for the interface and for "all" (an interface's
+	 * own setting still rules the others) */
+	if (x->l->conf->rtr) {
+		sysctl_set("/proc/sys/net/ipv4/conf/%s/send_redirects", name, "0");
+		sysctl_set("/proc/sys/net/ipv4/conf/%s/send_redirects", "all", "0");
+	}
+}
+
+/* a TUN per tenant beside the default one (dp_tenant_open) */
+static int
+tenants_open(struct xtr *x)
+{
+	const struct conf_tenant *t;
+	struct xtr_tenant *xt;
+
+	if (TAILQ_EMPTY(&x->l->conf->tenants))
+		return 0;
+	if ((x->tn = calloc(DP_TENANTS, sizeof(*x->tn))) == NULL) {
+		log_warn("xtr: out of memory for the tenants");
+		return -1;
+	}
+	TAILQ_FOREACH(t, &x->l->conf->tenants, entry) {
+		if (x->ntn == DP_TENANTS)
+			return -1;
+		xt = &x->tn[x->ntn];
+		xt->iid = t->iid;
+		snprintf(xt->tun, sizeof(xt->tun), "%s", t->tun_name);
+		if (dp_tenant_open(&x->dp, t->iid, xt->tun, sizeof(xt->tun)) == -1)
+			return -1;
+		x->ntn++;
+		xt->tun_if = nl_ifindex(x->nl, xt->tun);
+		tun_setup(x, xt->tun, xt->tun_if, (tenant_fams(x, t->iid) & FAM_V6) != 0);
+	}
+	return 0;
+}
+
 static int
 dataplane_open(struct xtr *x)
 {
@@ -507,29 +795,12 @@ dataplane_open(struct xtr *x)
 		x->tun_mtu = 576;
 	dp_set_mtu(&x->dp, x->tun_mtu);
 	for (i = 0; i < x->ndb; i++)
-		if (x->db[i].eid.afi == AFI_IPV6)
+		if (x->db[i].eid.afi == AFI_IPV6 &&
+		    conf_tenant_eid(c, &x->db[i].eid) == NULL)
 			v6 = 1;
-	if (!v6 && !pxtr_wants_v6(x))	/* no link-local chatter into the ITR */
-		sysctl_set("/proc/sys/net/ipv6/conf/%s/disable_ipv6", x->tun_name, "1");
-	/* the kernel queues towards the ITR while it encapsulates a batch */
-	nl_link_txqlen(x->nl, x->tun_if, 4096);
-	if (nl_link_set(x->nl, x->tun_if, x->tun_mtu, 1) == -1)
-		log_warn("xtr: tun %s up, mtu %d: %s", x->tun_name, x->tun_mtu,
-		    nl_error(x->nl));
-	/* decapsulated packets come from remote EIDs and, for natively
-	 * forwarded ones, from our own: no reverse-path check on the TUN */
-	sysctl_set("/proc/sys/net/ipv4/conf/%s/rp_filter", x->tun_name, "0");
-	sysctl_set("/proc/sys/net/ipv4/conf/%s/accept_local", x->tun_name, "1");
-	sysctl_set("/proc/sys/net/ipv6/conf/%s/accept_ra", x->tun_name, "0");
-	/* an RTR routes what it decapsulates back into the TUN to
-	 * re-encapsulate it: in and out the same interface, which the kernel
-	 * answers with an ICMP redirect to the inner source unless sending
-	 * them is off both for the interface and for "all" (an interface's
-	 * own setting still rules the others) */
-	if (c->rtr) {
-		sysctl_set("/proc/sys/net/ipv4/conf/%s/send_redirects", x->tun_name, "0");
-		sysctl_set("/proc/sys/net/ipv4/conf/%s/send_redirects", "all", "0");
-	}
+	tun_setup(x, x->tun_name, x->tun_if, v6 || pxtr_wants_v6(x));
+	if (tenants_open(x) == -1)
+		return -1;
 	xtr_policy(x);
 	if (dataplane_choose(x) == -1)
 		return -1;
@@ -608,6 +879,7 @@ xtr_new(struct locid *l)
 		goto fail;
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
+	tenants_rules(x, 1);
 	pxtr_rules(x, 1);
 	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL ||
 	    (x->nat = natx_new(x)) == NULL)
@@ -654,11 +926,14 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		    c->tun_name != NULL ? c->tun_name : "lisp0");
 		return -1;
 	}
+	if (tenants_same(x, err, errlen) == -1)
+		return -1;
 	log_limiter_init(&x->logrl, c);
 	if (x->ebpf != NULL)
 		dp_ebpf_rescan(x->ebpf);
 	/* keep the map-cache and the TUN; reload mappings, servers, rules */
 	rules_remove(x);
+	tenants_rules(x, 0);
 	x->itr = x->l->conf->itr || x->l->conf->pitr;
 	x->etr = x->l->conf->etr || x->l->conf->petr;
 	if (x->ndb > 0 && (old = malloc((size_t)x->ndb * sizeof(*old))) != NULL) {
@@ -690,6 +965,7 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 	mrsel_conf(x);
 	if (x->itr && x->ndb > 0)
 		rules_install(x);
+	tenants_rules(x, 1);
 	pxtr_rules(x, 1);
 	if (x->itr)
 		itr_static_load(x);
@@ -716,9 +992,12 @@ xtr_free(struct xtr *x)
 	locid_timer_free(x->tick);
 	if (x->mc != NULL)
 		mapcache_free(x->mc, itr_entry_del, x);
-	if (x->nl != NULL)
+	if (x->nl != NULL) {
 		rules_remove(x);
+		tenants_rules(x, 0);
+	}
 	dp_close(&x->dp);
+	free(x->tn);
 	fib_free(x->fib, NULL, NULL);
 	nl_close(x->nl);
 	for (i = 0; i < x->nms; i++)

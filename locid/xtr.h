@@ -36,8 +36,27 @@ struct xtr_db {
 	struct lisp_addr eid;
 	int		 mlen;
 	uint32_t	 ttl;		/* minutes */
+	int		 tenant;	/* in an instance-id block: its rules, not these */
 	int		 nrlocs;
 	struct xtr_rloc	 rlocs[XTR_LOCAL_RLOCS];	/* sorted by address */
+};
+
+/* a tenant's kernel state (instance-id blocks), as rules_install made it
+ * (removed from this, not from a conf that may have changed) */
+#define XTR_TENANT_ROUTES	32
+struct xtr_tenant {
+	uint32_t	 iid, table, prio;	/* table 0: nothing installed */
+	char		 tun[IFNAMSIZ];
+	int		 tun_if;
+	int		 fams;		/* FAM_V4 | FAM_V6 of its EID-prefixes */
+	int		 nifs;
+	char		 ifs[CONF_TENANT_IFS][IFNAMSIZ];
+	int		 ifidx[CONF_TENANT_IFS];	/* as last seen, 0 none */
+	int		 nroutes;
+	struct {
+		struct lisp_addr dst;
+		int	 plen, oif;
+	}		 routes[XTR_TENANT_ROUTES];
 };
 
 /* registration state with one Map-Server */
@@ -178,6 +197,8 @@ struct xtr {
 	uint32_t	 rt_table, rule_prio;
 	int		 fam_rules;		/* FAM_V4 | FAM_V6 rules installed */
 	struct dp_ebpf	*ebpf;			/* the fast path, NULL: TUN alone */
+	struct xtr_tenant *tn;			/* DP_TENANTS, the TUNs' order */
+	int		 ntn;
 	int		 dp_conf;		/* the conf's dataplane (CONF_DP_*) */
 	char		 dp_why[160];		/* which path and why */
 

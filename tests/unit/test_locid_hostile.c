@@ -1007,6 +1007,108 @@ test_map_cache_limit(void **state)
 }
 
 
+/* a tenant's map-cache-limit (instance-id block): at its limit a new
+ * destination of the tenant takes the place of the tenant's idlest
+ * entry, never another tenant's, however idle those are */
+static void
+test_tenant_map_cache_limit(void **state)
+{
+	static const char *text =
+	    "role itr\nrole etr\n"
+	    "map-resolver 127.0.0.1\n"
+	    "map-server 127.0.0.2 key 0 sha256 \"k\"\n"
+	    "instance-id 100 {\n\tinterface t100\n\tmap-cache-limit 2\n"
+	    "\tdatabase-mapping 198.18.1.0/24 {\n\t\trloc 127.0.0.1\n\t}\n}\n"
+	    "instance-id 200 {\n\tinterface t200\n"
+	    "\tdatabase-mapping 198.18.1.0/24 {\n\t\trloc 127.0.0.1\n\t}\n}\n";
+	struct fx *f = *state;
+	struct lisp_map_reply rep;
+	struct lisp_record rec;
+	struct rbuf recs;
+	struct mc_entry *e;
+	struct lisp_addr a, d;
+	uint8_t buf[256], pk[ENCAP_HEADROOM + 28];
+	const uint8_t ip[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0,
+	    198, 18, 1, 10, 198, 18, 9, 10, 0, 1, 0, 2, 0, 8, 0, 0 };
+	const char *pfx[] = { "198.18.2.0/24", "198.18.3.0/24", "198.18.4.0/24" };
+	char err[512] = "";
+	uint64_t now = now_ms();
+	int i, k, mlen;
+
+	SKIP_IF_NO_NS(f);
+	conf_free(f->l.conf);
+	f->l.conf = conf_load_buf("tenant.conf", text, strlen(text), err, sizeof(err));
+	if (f->l.conf == NULL)
+		fail_msg("conf: %s", err);
+	free(f->x.db);
+	assert_non_null(f->x.db = calloc(2, sizeof(*f->x.db)));
+	f->x.ndb = 2;
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(prefix_parse("198.18.1.0/24", &f->x.db[k].eid,
+		    &f->x.db[k].mlen), 0);
+		addr_set_iid(&f->x.db[k].eid, k == 0 ? 100 : 200);
+		f->x.db[k].tenant = 1;
+		f->x.db[k].ttl = 1440;
+		f->x.db[k].nrlocs = 1;
+		f->x.db[k].rlocs[0].addr = A("127.0.0.1");
+	}
+	assert_int_equal(dp_tenant_attach(&f->x.dp, 100, -1), 0);
+	assert_int_equal(dp_tenant_attach(&f->x.dp, 200, -1), 0);
+	xtr_policy(&f->x);
+	/* two cached entries in 100 (at its limit), three in 200, those of
+	 * 200 the idlest of all */
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < (k == 0 ? 2 : 3); i++) {
+			struct rec_spec r[] = { { pfx[i], "127.0.0.1", 0, 1, 0 } };
+
+			assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
+			addr_set_iid(&a, k == 0 ? 100 : 200);
+			assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now));
+			mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
+			recs = rep.records;
+			assert_int_equal(record_next(&recs, &rec), 1);
+			mc_entry_set(e, &rec, "map-reply", now);
+			e->used_ms = now - (k == 1 ? 90000 : i == 1 ? 50000 : 1000);
+		}
+	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 3);
+	/* tenant 100 to a new destination: its own idlest (198.18.3.0/24) goes */
+	memcpy(pk + ENCAP_HEADROOM, ip, sizeof(ip));
+	dp_forward_tn(&f->x.dp, 1, pk + ENCAP_HEADROOM, sizeof(ip), now);
+	dp_flush(&f->x.dp);
+	assert_int_equal(drops(&f->x, "itr: map-cache entry evicted (map-cache-limit)"), 1);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 3);
+	d = A("198.18.3.1");
+	addr_set_iid(&d, 100);
+	assert_null(mapcache_lookup(f->x.mc, &d));
+	addr_set_iid(&d, 200);
+	assert_non_null(mapcache_lookup(f->x.mc, &d));
+	d = A("198.18.9.10");
+	addr_set_iid(&d, 100);
+	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
+	assert_int_equal(e->state, MC_PENDING);
+	/* tenant 200 has no limit of its own: a new destination adds */
+	memcpy(pk + ENCAP_HEADROOM, ip, sizeof(ip));
+	dp_forward_tn(&f->x.dp, 2, pk + ENCAP_HEADROOM, sizeof(ip), now);
+	dp_flush(&f->x.dp);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 4);
+	assert_int_equal(drops(&f->x, "itr: map-cache entry evicted (map-cache-limit)"), 1);
+	/* with only pending entries of its own left, tenant 100 is refused */
+	pk[ENCAP_HEADROOM + 18] = 8;		/* evicts 198.18.2.0/24 */
+	dp_forward_tn(&f->x.dp, 1, pk + ENCAP_HEADROOM, sizeof(ip), now);
+	dp_flush(&f->x.dp);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
+	assert_int_equal(drops(&f->x, "itr: map-cache entry evicted (map-cache-limit)"), 2);
+	pk[ENCAP_HEADROOM + 18] = 7;
+	dp_forward_tn(&f->x.dp, 1, pk + ENCAP_HEADROOM, sizeof(ip), now);
+	dp_flush(&f->x.dp);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
+	assert_int_equal(drops(&f->x, "itr: map-cache full"), 1);
+	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 4);
+}
+
+
 /* a cached entry for prefix with one locator */
 static struct mc_entry *
 cached(struct fx *f, const char *prefix)
@@ -1135,6 +1237,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_probe_reply_probed_prefix_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_tenant_map_cache_limit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_empty_eid_record, fx_setup, fx_teardown),
 	};

@@ -11,6 +11,7 @@
 #define LB_EID_MAX	1024	/* database-mapping prefixes per family */
 #define LB_SEEN_MAX	1024	/* remote ITRs remembered for SMRs */
 #define LB_PASS		0xffffffffu	/* FIB value: not ours, the TUN path */
+#define LB_EID_TENANT	2	/* EID map value of a tenant's prefix (else 1) */
 
 /* FIB and EID keys: prefix length counts the 32 bits of instance-id */
 struct lb_key4 {
@@ -105,6 +106,18 @@ struct lb_seen_key {
 	__u8		eid[16];
 };
 
+/* tenants (instance-id blocks): an EID-facing interface of a tenant
+ * (keyed by ifindex) and the TUN a tenant's decapsulated packets are
+ * routed as coming in on (keyed by instance-id, host order) */
+#define LB_TENANTS	64
+#define LB_TENANT_IFS	(LB_TENANTS * 8)
+struct lb_tif {
+	__u32		iid;		/* host order */
+};
+struct lb_ttun {
+	__u32		tun_ifindex;
+};
+
 /* the global per-CPU counters */
 #define LB_COUNTERS(X) \
 	X(LB_ENCAP_PKTS, "encap_packets") \
@@ -115,6 +128,8 @@ struct lb_seen_key {
 	X(LB_PETR_BYTES, "petr_bytes") \
 	X(LB_PITR_PKTS, "pitr_packets") \
 	X(LB_PASS_NOT_EID_SOURCE, "pass_not_eid_source") \
+	X(LB_TENANT_ENCAP_PKTS, "tenant_encap_packets") \
+	X(LB_TENANT_DECAP_PKTS, "tenant_decap_packets") \
 	X(LB_PASS_FIB_MISS, "pass_fib_miss") \
 	X(LB_PASS_NOT_ENCAP, "pass_not_encap") \
 	X(LB_PASS_NO_LOCATOR, "pass_no_locator") \

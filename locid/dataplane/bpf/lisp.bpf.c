@@ -169,6 +169,20 @@ struct {
 } lb_local SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LB_TENANT_IFS);
+	__type(key, __u32);
+	__type(value, struct lb_tif);
+} lb_tifs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LB_TENANTS);
+	__type(key, __u32);
+	__type(value, struct lb_ttun);
+} lb_ttuns SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LB_SEEN_MAX);
 	__type(key, struct lb_seen_key);
@@ -389,15 +403,17 @@ set_ttl(struct __sk_buff *skb, __u32 off, int ver, __u8 old, __u8 ttl)
 		bpf_skb_store_bytes(skb, off + 7, &ttl, 1, 0);
 }
 
-/* the kernel's route to dst (ingress view), before anything is changed */
+/* the kernel's route to dst (ingress view, as if the packet came in on
+ * ifindex: the ip rules of that interface apply; DIRECT: the main table
+ * alone), before anything is changed */
 static __always_inline int
 route(struct __sk_buff *skb, struct bpf_fib_lookup *fl, int ver,
-    const __u8 *src, const __u8 *dst)
+    const __u8 *src, const __u8 *dst, __u32 ifindex, __u32 lflags)
 {
 	int rc;
 
 	__builtin_memset(fl, 0, sizeof(*fl));
-	fl->ifindex = skb->ingress_ifindex;
+	fl->ifindex = ifindex;
 	if (ver == 4) {
 		fl->family = AF_INET;
 		__builtin_memcpy(&fl->ipv4_src, src, 4);
@@ -407,7 +423,7 @@ route(struct __sk_buff *skb, struct bpf_fib_lookup *fl, int ver,
 		__builtin_memcpy(fl->ipv6_src, src, 16);
 		__builtin_memcpy(fl->ipv6_dst, dst, 16);
 	}
-	rc = bpf_fib_lookup(skb, fl, sizeof(*fl), 0);
+	rc = bpf_fib_lookup(skb, fl, sizeof(*fl), lflags);
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH)
 		return rc;
 	return -1;
@@ -547,7 +563,7 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	struct pinfo *o = &sc->o, *in = &sc->in;
 	struct bpf_fib_lookup *fl = &sc->fl;
 	__u8 h[8], lh[8];
-	__u32 olen, iid = 0, avail, *hit;
+	__u32 olen, iid = 0, avail, *hit, rif = skb->ingress_ifindex;
 	__u64 flags = BPF_F_ADJ_ROOM_FIXED_GSO;
 	__u8 ttl;
 	int rc, petr;
@@ -612,8 +628,23 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	ttl = in->ttl < o->ttl ? in->ttl : o->ttl;
 	if (ttl <= 1)
 		return pass(LB_DECAP_PASS_TTL);
-	if ((rc = route(skb, fl, in->ver, in->src, in->dst)) < 0)
-		return pass(LB_DECAP_PASS_NO_ROUTE);
+	/* a tenant's packet is routed as the TUN path routes it: in on the
+	 * tenant's TUN, whose rule picks the tenant's table */
+	{
+		struct lb_ttun *tt = iid != 0 ? bpf_map_lookup_elem(&lb_ttuns, &iid) : NULL;
+
+		if (tt != NULL)
+			rif = tt->tun_ifindex;
+		else if (hit != NULL && *hit == LB_EID_TENANT)
+			/* a tenant's without its TUN known: the main table
+			 * could hand it to another tenant; the socket path */
+			return pass(LB_DECAP_PASS_NO_ROUTE);
+		rc = route(skb, fl, in->ver, in->src, in->dst, rif, 0);
+		if (rc < 0)
+			return pass(LB_DECAP_PASS_NO_ROUTE);
+		if (tt != NULL)
+			count(LB_TENANT_DECAP_PKTS, 1);
+	}
 	if (in->ver != o->ver) {
 		if (!(cfg->flags & LB_F_DECAP_L3))
 			return pass(LB_DECAP_PASS_ADJUST_FAILED);
@@ -648,10 +679,25 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	__u32 *slot, sl, h, olen, mtu, inner, iid;
 	__u8 *hdr = sc->hdr;
 	__u64 flags;
+	__u32 ifi = skb->ingress_ifindex, lflags = 0;
+	struct lb_tif *ti;
 	int k, rc, ofam, set_i, pitr = 0;
 
 	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
+	if ((ti = bpf_map_lookup_elem(&lb_tifs, &ifi)) != NULL) {
+		/* a tenant's interface: its instance-id and EID space only;
+		 * the outer packet is routed in the main table (its rules
+		 * would send it to the tenant's TUN) */
+		if (!(cfg->flags & LB_F_ITR) ||
+		    lpm_iid(&lb_eid4, &lb_eid6, p->ver, ti->iid, p->src) == NULL)
+			return pass(LB_PASS_NOT_EID_SOURCE);
+		iid = ti->iid;
+		set_i = 1;
+		lflags = BPF_FIB_LOOKUP_DIRECT;
+		s = NULL;
+		goto lookup;
+	}
 	if (p->ver == 4) {
 		struct lb_skey4 sk = { .plen = 32 };
 
@@ -678,6 +724,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 		set_i = 0;
 		pitr = 1;
 	}
+lookup:
 	slot = lpm_iid(&lb_fib4, &lb_fib6, p->ver, iid, p->dst);
 	if (slot == NULL)	/* a miss: the TUN, the ITR resolves it */
 		return pass(LB_PASS_FIB_MISS);
@@ -706,7 +753,8 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 			return pass(LB_PASS_TOO_BIG);
 	} else if (inner > (ofam == 4 ? cfg->room4 : cfg->room6))
 		return pass(LB_PASS_TOO_BIG);	/* ICMP too-big from the TUN path */
-	if ((rc = route(skb, fl, ofam, ofam == 4 ? cfg->rloc4 : cfg->rloc6, c->a)) < 0)
+	if ((rc = route(skb, fl, ofam, ofam == 4 ? cfg->rloc4 : cfg->rloc6, c->a,
+	    ifi, lflags)) < 0)
 		return pass(LB_PASS_NO_ROUTE);
 
 	flags = (ofam == 4 ? BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 : BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) |
@@ -790,6 +838,8 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	count(LB_ENCAP_BYTES, inner);
 	if (pitr)
 		count(LB_PITR_PKTS, 1);
+	if (lflags)
+		count(LB_TENANT_ENCAP_PKTS, 1);
 	return xmit(skb, fl, rc, ofam == 4 ? ETH_P_IP : ETH_P_IPV6);
 }
 
