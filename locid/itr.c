@@ -48,8 +48,8 @@ itr_entry_del(struct mc_entry *e, void *arg)
 	struct xtr *x = arg;
 
 	entry_route(x, e, 0);
-	if (e->qlen && e->fe != NULL)
-		e->fe->drops += (uint64_t)e->qlen;
+	if (mc_entry_qlen(e) && e->fe != NULL)
+		e->fe->drops += (uint64_t)mc_entry_qlen(e);
 }
 
 /* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
@@ -191,7 +191,8 @@ itr_unsubscribe(struct xtr *x, const struct mc_entry *e, uint64_t now)
 
 /* the ECM Map-Request for e to the next Map-Resolver */
 static int
-send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
+request_out(struct xtr *x, struct mc_entry *e, struct mc_res *res, uint32_t flags,
+    uint64_t now)
 {
 	struct conf *c = x->l->conf;
 	struct conf_peer *mr, *pick = NULL;
@@ -217,7 +218,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		 * retransmission would (the held packets wait) */
 		x->drops[XTR_DROP_ITR_MAP_REQUEST_DEFERRED_PER_EID]++;
 		e->requesting = 1;
-		e->req_flags = flags;
+		res->req_flags = flags;
 		if (e->next_try_ms < at || e->next_try_ms > now + REQRL_MAX_MS)
 			e->next_try_ms = at;
 		mc_entry_wake(e, e->next_try_ms);
@@ -226,7 +227,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	/* in order, failing over to the next one that answers (mrsel.c) */
 	k = x->mrsel != NULL ? mrsel_pick(x->mrsel, now) : -1;
 	if (k == -1)
-		k = e->tries % nmr;
+		k = res->tries % nmr;
 	TAILQ_FOREACH(mr, &c->map_resolvers, entry)
 		if (k-- == 0)
 			pick = mr;
@@ -234,8 +235,8 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	q.flags = flags | (c->pitr && !c->itr ? MREQ_p : 0);
 	q.nonce = xtr_nonce();
 	/* a refresh (or SMR-invoked request) of a cached entry has no Source-EID */
-	if (e->seid.afi != AFI_NONE && e->state == MC_PENDING && !(flags & MREQ_s))
-		q.seid = e->seid;
+	if (res->seid.afi != AFI_NONE && e->state == MC_PENDING && !(flags & MREQ_s))
+		q.seid = res->seid;
 	else
 		addr_set_none(&q.seid);
 	q.itr = itr;
@@ -258,8 +259,8 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	q.idst.has_iid = 0;
 	if ((r = xtr_src_rloc(x, q.idst.afi)) != NULL)
 		q.isrc = *r;
-	else if (e->seid.afi == q.idst.afi)
-		q.isrc = e->seid;
+	else if (res->seid.afi == q.idst.afi)
+		q.isrc = res->seid;
 	else if (x->ndb > 0 && x->db[0].eid.afi == q.idst.afi)
 		q.isrc = x->db[0].eid;
 	else
@@ -278,22 +279,40 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 	}
 	mc_entry_add_nonce(e, q.nonce);
 	e->requesting = 1;
-	e->req_flags = flags;	/* a retransmission asks the same way */
-	e->tries++;
-	e->backoff_ms = e->tries == 1 ? (c->timers.map_request_timeout_ms ?
-	    c->timers.map_request_timeout_ms : 1000) : e->backoff_ms * 2;
-	if (e->backoff_ms > 30000)
-		e->backoff_ms = 30000;
-	e->next_try_ms = now + e->backoff_ms;
+	res->req_flags = flags;	/* a retransmission asks the same way */
+	res->tries++;
+	res->backoff_ms = res->tries == 1 ? (c->timers.map_request_timeout_ms ?
+	    c->timers.map_request_timeout_ms : 1000) : res->backoff_ms * 2;
+	if (res->backoff_ms > 30000)
+		res->backoff_ms = 30000;
+	e->next_try_ms = now + res->backoff_ms;
 	mc_entry_wake(e, e->next_try_ms);
 	req_sent(slot, e, now);
-	if (e->tries > 1)
+	if (res->tries > 1)
 		x->st.map_requests_retx++;
 	x->st.map_requests++;
 	if (x->mrsel != NULL)
 		mrsel_sent(x->mrsel, mrsel_index(x->mrsel, &pick->addr), q.nonce, now);
 	sockaddr_from_addr(&ss, &pick->addr, LISP_CONTROL_PORT);
 	return locid_send(x->l, (struct sockaddr *)&ss, buf, len);
+}
+
+/* request_out with e's resolution state, which goes again if nothing
+ * came of it */
+static int
+send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
+{
+	struct mc_res *res;
+	int rv;
+
+	if ((res = mc_entry_res(e)) == NULL) {
+		x->drops[XTR_DROP_ITR_OUT_OF_MEMORY]++;
+		log_limited(&x->logrl, "itr: map-request not sent: out of memory");
+		return -1;
+	}
+	rv = request_out(x, e, res, flags, now);
+	mc_entry_settle(e);
+	return rv;
 }
 
 static void
@@ -356,8 +375,10 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		core_event(x->l, "map-cache", json_pack("{s:s, s:s, s:s}", "event",
 		    "miss", "eid", addr_fmt(&m->dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 		    "source", addr_fmt(&m->src, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
-	e->seid = m->src;
-	e->asked_us = now_us();
+	if (mc_entry_res(e) != NULL) {
+		e->res->seid = m->src;
+		e->res->asked_us = now_us();
+	}
 	e->used_ms = now;
 	if (mc_entry_queue_pkt(e, m->pkt, x->l->conf->queue_per_dest) == 0)
 		x->st.queued_pkts++;
@@ -393,7 +414,7 @@ itr_miss(void *arg, struct dp_miss *m)
 		return;
 	case DP_ASK:
 		if (!e->requesting) {
-			e->tries = 0;
+			mc_entry_new_round(e);
 			send_request(x, e, 0, now);
 		}
 		return;
@@ -585,7 +606,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	struct pending_under pc;
 	struct mc_entry *e0, *e, *o;
 	struct lisp_record rec, best;
-	struct lisp_addr req, eid, beid, seid;
+	struct lisp_addr req, eid, beid;
 	int reqlen, i, nbest = 0, covered = 0;
 	struct rbuf recs = rep->records;
 	struct dp_pkt *held = NULL;
@@ -625,8 +646,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		lsec_otk_del(x->otks, rep->nonce);	/* a replay finds none */
 	req = e0->eid;
 	reqlen = e0->mlen;
-	seid = e0->seid;
-	asked_us = e0->asked_us;
+	asked_us = e0->res != NULL ? e0->res->asked_us : 0;
 	/* one Map-Reply sets one entry: the most specific record that covers
 	 * what we asked. without LISP-SEC nothing vouches for the rest of an
 	 * answer, so records about other prefixes (a site's ETR answering
@@ -687,8 +707,6 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			x->st.resolve_count++;
 		}
 		mc_entry_clear_nonces(e);
-		if (e->seid.afi == AFI_NONE)
-			e->seid = seid;
 		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
 		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
 			entry_route(x, e, 1);
@@ -864,7 +882,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 	}
 	e->smr_defer = 0;
 	e->smr_ms = now;
-	e->tries = 0;
+	mc_entry_new_round(e);
 	send_request(x, e, MREQ_s, now);
 }
 
@@ -883,7 +901,7 @@ entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 		return 1;
 	}
 	if (e->requesting && now >= e->next_try_ms) {
-		if ((uint32_t)e->tries > retries) {
+		if (mc_entry_tries(e) > retries) {
 			if (e->state == MC_PENDING) {
 				drop(x, e, XTR_DROP_ITR_MAP_REQUEST_UNANSWERED);
 				itr_entry_del(e, x);
@@ -892,16 +910,17 @@ entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 			}
 			e->requesting = 0;
 			e->next_try_ms = now + 30000;
+			mc_entry_settle(e);
 			return 0;
 		}
-		send_request(x, e, e->req_flags, now);
+		send_request(x, e, e->res != NULL ? e->res->req_flags : 0, now);
 	} else if (e->smr_defer && !e->requesting && now >= e->smr_ms + 3000) {
 		e->smr_defer = 0;	/* a deferred SMR (itr_smr_in) */
 		e->smr_ms = now;
-		e->tries = 0;
+		mc_entry_new_round(e);
 		send_request(x, e, MREQ_s, now);
 	} else if (now >= e->next_try_ms && mc_entry_wants_refresh(e, now)) {
-		e->tries = 0;
+		mc_entry_new_round(e);
 		send_request(x, e, 0, now);
 	}
 	return 0;

@@ -210,8 +210,9 @@ nonce_del_entry(struct mapcache *mc, struct mc_entry *e)
 {
 	int i;
 
-	for (i = 0; i < e->nnonces; i++)
-		nonce_del(mc, e->nonces[i], NK_REQUEST, e);
+	if (e->res != NULL)
+		for (i = 0; i < e->res->nnonces; i++)
+			nonce_del(mc, e->res->nonces[i], NK_REQUEST, e);
 	for (i = 0; i < e->nlocs; i++)
 		if (e->loc[i].probe.nonce != 0)
 			nonce_del(mc, e->loc[i].probe.nonce, NK_PROBE, e);
@@ -296,9 +297,49 @@ mc_entry_publish(struct mc_entry *e)
 static void
 entry_free(struct mc_entry *e)
 {
-	dp_pkt_free(mc_entry_dequeue(e));
+	if (e->res != NULL) {
+		dp_pkt_free(e->res->qhead);
+		free(e->res);
+	}
 	free(e->loc);
 	free(e);
+}
+
+struct mc_res *
+mc_entry_res(struct mc_entry *e)
+{
+	struct mc_res *r;
+
+	if (e->res != NULL)
+		return e->res;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	addr_set_none(&r->seid);
+	r->qtail = &r->qhead;
+	return e->res = r;
+}
+
+void
+mc_entry_settle(struct mc_entry *e)
+{
+	struct mc_res *r = e->res;
+
+	int i;
+
+	if (r == NULL || e->state == MC_PENDING || e->requesting || r->qlen != 0)
+		return;
+	if (e->mc != NULL)
+		for (i = 0; i < r->nnonces; i++)
+			nonce_del(e->mc, r->nonces[i], NK_REQUEST, e);
+	free(r);
+	e->res = NULL;
+}
+
+void
+mc_entry_new_round(struct mc_entry *e)
+{
+	if (e->res != NULL)
+		e->res->tries = 0;
 }
 
 void
@@ -444,9 +485,9 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->state = MC_PENDING;
 	e->source = "pending";
 	e->created_ms = e->updated_ms = e->used_ms = now;
-	e->qtail = &e->qhead;
 	e->mc = mc;
-	if (mc_entry_publish(e) == -1) {
+	if (mc_entry_res(e) == NULL || mc_entry_publish(e) == -1) {
+		free(e->res);
 		free(e);
 		return NULL;
 	}
@@ -529,15 +570,19 @@ mapcache_by_nonce(const struct mapcache *mc, uint64_t nonce)
 void
 mc_entry_add_nonce(struct mc_entry *e, uint64_t nonce)
 {
-	if (e->nnonces == MC_NONCES) {
+	struct mc_res *r;
+
+	if ((r = mc_entry_res(e)) == NULL)
+		return;		/* out of memory: the reply will not match */
+	if (r->nnonces == MC_NONCES) {
 		if (e->mc != NULL)
-			nonce_del(e->mc, e->nonces[0], NK_REQUEST, e);
-		memmove(e->nonces, e->nonces + 1, sizeof(e->nonces[0]) * (MC_NONCES - 1));
-		e->nnonces--;
+			nonce_del(e->mc, r->nonces[0], NK_REQUEST, e);
+		memmove(r->nonces, r->nonces + 1, sizeof(r->nonces[0]) * (MC_NONCES - 1));
+		r->nnonces--;
 	}
 	if (e->mc != NULL && nonce_add(e->mc, e, nonce, NK_REQUEST) == -1)
 		return;		/* out of memory: the reply will not match */
-	e->nonces[e->nnonces++] = nonce;
+	r->nonces[r->nnonces++] = nonce;
 }
 
 void
@@ -545,10 +590,13 @@ mc_entry_clear_nonces(struct mc_entry *e)
 {
 	int i;
 
+	if (e->res == NULL)
+		return;
 	if (e->mc != NULL)
-		for (i = 0; i < e->nnonces; i++)
-			nonce_del(e->mc, e->nonces[i], NK_REQUEST, e);
-	e->nnonces = 0;
+		for (i = 0; i < e->res->nnonces; i++)
+			nonce_del(e->mc, e->res->nonces[i], NK_REQUEST, e);
+	e->res->nnonces = 0;
+	mc_entry_settle(e);
 }
 
 int
@@ -644,10 +692,11 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		e->source = source;
 	}
 	e->requesting = 0;
-	e->tries = 0;
+	mc_entry_new_round(e);
 	/* no memory for the new FIB entry: forward by the old one until
 	 * the next change */
 	mc_entry_publish(e);
+	mc_entry_settle(e);	/* answered: unless packets are held */
 	mc_entry_wake(e, now);	/* new deadlines: let the owner set them */
 }
 
@@ -689,23 +738,25 @@ mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
 int
 mc_entry_queue_pkt(struct mc_entry *e, struct dp_pkt *q, int max)
 {
+	struct mc_res *r;
+
 	if (q == NULL)
 		return -1;
-	if (e->qlen >= max) {
+	if ((r = mc_entry_res(e)) == NULL || r->qlen >= max) {
 		free(q);
 		return -1;
 	}
 	q->next = NULL;
-	*e->qtail = q;
-	e->qtail = &q->next;
-	e->qlen++;
+	*r->qtail = q;
+	r->qtail = &q->next;
+	r->qlen++;
 	return 0;
 }
 
 int
 mc_entry_queue(struct mc_entry *e, const uint8_t *p, size_t len, int max)
 {
-	if (e->qlen >= max)
+	if (mc_entry_qlen(e) >= (unsigned)max)
 		return -1;
 	return mc_entry_queue_pkt(e, dp_pkt_new(p, len), max);
 }
@@ -713,11 +764,16 @@ mc_entry_queue(struct mc_entry *e, const uint8_t *p, size_t len, int max)
 struct dp_pkt *
 mc_entry_dequeue(struct mc_entry *e)
 {
-	struct dp_pkt *q = e->qhead;
+	struct mc_res *r = e->res;
+	struct dp_pkt *q;
 
-	e->qhead = NULL;
-	e->qtail = &e->qhead;
-	e->qlen = 0;
+	if (r == NULL)
+		return NULL;
+	q = r->qhead;
+	r->qhead = NULL;
+	r->qtail = &r->qhead;
+	r->qlen = 0;
+	mc_entry_settle(e);
 	return q;
 }
 
@@ -764,8 +820,8 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	if (e->resolve_us)
 		json_object_set_new(o, "resolve_us", json_integer((json_int_t)e->resolve_us));
 	if (e->state == MC_PENDING) {
-		json_object_set_new(o, "requests", json_integer(e->tries));
-		json_object_set_new(o, "queued", json_integer(e->qlen));
+		json_object_set_new(o, "requests", json_integer(mc_entry_tries(e)));
+		json_object_set_new(o, "queued", json_integer(mc_entry_qlen(e)));
 	}
 	locs = json_array();
 	for (i = 0; i < e->nlocs; i++) {

@@ -51,22 +51,35 @@ struct mc_loc {
 };
 
 
+/* what only resolution needs: allocated while an entry is pending or a
+ * Map-Request for it is outstanding (or packets are held), freed when
+ * none of these holds (mc_entry_settle), so a settled entry pays a
+ * pointer for it */
+struct mc_res {
+	struct lisp_addr seid;		/* source EID of the triggering packet */
+	struct dp_pkt	*qhead, **qtail;	/* held while pending */
+	uint64_t	 nonces[MC_NONCES];
+	uint64_t	 asked_us;	/* first request of this round */
+	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
+	uint32_t	 backoff_ms;
+	uint16_t	 qlen;
+	uint16_t	 tries;
+	uint8_t		 nnonces;
+};
+
 /* laid out by size: pointers, addresses and 64-bit times first, the
  * narrow fields packed at the end */
 struct mc_entry {
 	TAILQ_ENTRY(mc_entry) entry;
 	struct lisp_addr eid;		/* normalised, with IID when has_iid */
-	struct lisp_addr seid;		/* source EID of the triggering packet */
 	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
 	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS), allocated to size */
 	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
-	struct dp_pkt	*qhead, **qtail;	/* held while pending */
+	struct mc_res	*res;		/* while resolving, else NULL */
 	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
-	/* resolution and refresh */
-	uint64_t	 nonces[MC_NONCES];
-	uint64_t	 next_try_ms;
-	uint64_t	 asked_us;	/* first request of this round */
+	/* refresh */
+	uint64_t	 next_try_ms;	/* no request before this */
 	uint64_t	 resolve_us;	/* first packet to mapping, 0 if unknown */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
 	uint64_t	 pub_nonce;	/* last publication taken (RFC 9437), 0: none */
@@ -76,17 +89,12 @@ struct mc_entry {
 	uint64_t	 due_ms;
 	uint32_t	 heap_idx;
 	uint32_t	 ttl;		/* minutes, as received */
-	uint32_t	 req_flags;	/* MREQ_* of this round, kept on retransmission */
-	uint32_t	 backoff_ms;
-	uint16_t	 qlen;
-	uint16_t	 tries;
 	uint8_t		 mlen;
 	uint8_t		 state;		/* enum mc_state */
 	uint8_t		 act;		/* negative: ACT_* */
 	uint8_t		 auth;		/* A bit of the record */
 	uint8_t		 nlocs;
 	uint8_t		 requesting;	/* a Map-Request is outstanding */
-	uint8_t		 nnonces;
 	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
 	uint8_t		 route;		/* a throw route is installed for it */
 	uint8_t		 is_static;	/* from the config: never expires or asked for */
@@ -139,6 +147,24 @@ struct mc_entry	*mapcache_idlest_iid(struct mapcache *, int scan, uint32_t iid);
 /* the entry that sent nonce, or NULL */
 struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
 void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);
+/* e's resolution state, made when it has none; NULL on allocation
+ * failure */
+struct mc_res	*mc_entry_res(struct mc_entry *);
+/* free e's resolution state once it is neither pending nor requesting
+ * and holds no packets (its request nonces leave the index) */
+void		 mc_entry_settle(struct mc_entry *);
+/* a new round of requests: retransmissions are counted from 0 */
+void		 mc_entry_new_round(struct mc_entry *);
+static inline unsigned
+mc_entry_qlen(const struct mc_entry *e)
+{
+	return e->res != NULL ? e->res->qlen : 0;
+}
+static inline unsigned
+mc_entry_tries(const struct mc_entry *e)
+{
+	return e->res != NULL ? e->res->tries : 0;
+}
 /* forget the request nonces of e (and their index entries) */
 void		 mc_entry_clear_nonces(struct mc_entry *);
 /* entries still pending (bounded by the ITR) */

@@ -470,7 +470,7 @@ test_reply_trust(void **state)
 	tun_in(f, pk, sizeof(pk));
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_PENDING);
-	assert_int_equal(e->qlen, 1);
+	assert_int_equal(mc_entry_qlen(e), 1);
 	assert_int_equal(mr_recv(f, &q, buf, sizeof(buf)), 0);
 	assert_false(q.flags & MREQ_s);
 	/* a reply with a nonce we never sent: dropped, nothing installed */
@@ -661,7 +661,7 @@ test_reply_not_covering(void **state)
 	assert_int_equal(drops(&f->x, "itr: map-reply did not cover the requested eid"), 1);
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_PENDING);
-	assert_int_equal(e->qlen, 1);
+	assert_int_equal(mc_entry_qlen(e), 1);
 	/* the same answer again matches nothing now */
 	itr_reply_in(&f->x, &p, &rep);
 	assert_int_equal(drops(&f->x, "itr: map-reply with unknown nonce"), 1);
@@ -670,7 +670,7 @@ test_reply_not_covering(void **state)
 		tun_in(f, pk, sizeof(pk));
 	}
 	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
-	assert_int_equal(e->qlen, f->l.conf->queue_per_dest);
+	assert_int_equal(mc_entry_qlen(e), f->l.conf->queue_per_dest);
 	/* the retransmission goes out on the backoff, with a fresh nonce */
 	itr_tick(&f->x, e->next_try_ms);
 	assert_int_equal(mr_recv(f, &q2, buf, sizeof(buf)), 0);
@@ -712,7 +712,7 @@ test_request_rate_per_eid(void **state)
 	assert_true(recv(f->mr, buf, sizeof(buf), MSG_DONTWAIT) == -1);
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_PENDING);
-	assert_true(e->qlen > 0);
+	assert_true(mc_entry_qlen(e) > 0);
 	assert_int_equal(drops(&f->x, deferred), 1);
 	assert_true(e->next_try_ms >= t && e->next_try_ms <= t + 1000 + 50);
 	/* it goes when the second is over; the same answer again... */
@@ -944,7 +944,7 @@ test_pending_bound(void **state)
 		tun_in(f, pk, sizeof(pk));
 	d = A("10.0.0.1");
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
-	assert_int_equal(e->qlen, 4);
+	assert_int_equal(mc_entry_qlen(e), 4);
 	assert_int_equal(drops(&f->x, "itr: resolution queue full"), 10 - 3);
 	/* the pending count follows removals */
 	itr_clear(&f->x, NULL, 0);

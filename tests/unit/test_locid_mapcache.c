@@ -136,9 +136,9 @@ test_pending_nonces_queue(void **state)
 		memset(pkt, i, sizeof(pkt));
 		assert_int_equal(mc_entry_queue(e, pkt, 10 + (size_t)i, 4), i < 4 ? 0 : -1);
 	}
-	assert_int_equal(e->qlen, 4);
+	assert_int_equal(mc_entry_qlen(e), 4);
 	q = mc_entry_dequeue(e);
-	assert_int_equal(e->qlen, 0);
+	assert_int_equal(mc_entry_qlen(e), 0);
 	for (i = 0; i < 4; i++) {
 		struct dp_pkt *next = q->next;
 
@@ -152,6 +152,56 @@ test_pending_nonces_queue(void **state)
 	assert_int_equal(mapcache_expire(mc, UINT64_MAX, NULL, NULL), 0);
 	/* held packets are freed with the entry (checked by ASan) */
 	mc_entry_queue(e, pkt, 50, 4);
+	mapcache_free(mc, NULL, NULL);
+}
+
+/* resolution state lives while an entry resolves: a settled entry has
+ * none, its request nonces have left the index, and a refresh makes it
+ * again */
+static void
+test_res_lifetime(void **state)
+{
+	struct mapcache *mc = mapcache_new(NULL);
+	struct lisp_record rec;
+	struct mc_entry *e;
+	uint8_t pkt[60] = { 0x45 };
+
+	e = add(mc, "198.18.3.0/24", 1000);
+	assert_non_null(e->res);
+	e->requesting = 1;
+	mc_entry_add_nonce(e, 21);
+	mc_entry_add_nonce(e, 22);
+	assert_int_equal(mc_entry_queue(e, pkt, sizeof(pkt), 4), 0);
+	assert_int_equal(mapcache_nonce_count(mc), 2);
+	mkrec(&rec, "198.18.3.0/24", 10, 0, 1, "192.0.2.1", 1, 100, RLOC_R);
+	mc_entry_set(e, &rec, "map-reply", 2000);
+	assert_int_equal(e->state, MC_POSITIVE);
+	/* answered, but packets still held: the state stays */
+	mc_entry_clear_nonces(e);
+	assert_non_null(e->res);
+	assert_int_equal(mapcache_nonce_count(mc), 0);
+	assert_null(mapcache_by_nonce(mc, 21));
+	dp_pkt_free(mc_entry_dequeue(e));
+	assert_null(e->res);
+	assert_int_equal(mc_entry_qlen(e), 0);
+	assert_int_equal(mc_entry_tries(e), 0);
+	/* a refresh round: made again, and settled when it gives up */
+	assert_non_null(mc_entry_res(e));
+	e->requesting = 1;
+	mc_entry_add_nonce(e, 23);
+	assert_ptr_equal(mapcache_by_nonce(mc, 23), e);
+	e->requesting = 0;
+	mc_entry_settle(e);
+	assert_null(e->res);
+	assert_int_equal(mapcache_nonce_count(mc), 0);
+	assert_null(mapcache_by_nonce(mc, 23));
+	/* removing an entry that resolves frees its state and packets */
+	e = add(mc, "198.18.4.0/24", 3000);
+	e->requesting = 1;
+	mc_entry_add_nonce(e, 24);
+	assert_int_equal(mc_entry_queue(e, pkt, sizeof(pkt), 4), 0);
+	mapcache_remove(mc, e);
+	assert_int_equal(mapcache_nonce_count(mc), 0);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -434,6 +484,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_pending_nonces_queue),
+		cmocka_unit_test(test_res_lifetime),
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_expire_refresh),
 		cmocka_unit_test(test_json),
