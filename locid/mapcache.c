@@ -279,19 +279,45 @@ mc_entry_publish(struct mc_entry *e)
 	for (i = 0; i < n; i++) {
 		const struct mc_loc *l = &e->loc[i];
 		struct fib_loc *f = &fe->loc[i];
-		const uint8_t *b = addr_bytes(&l->addr);
 
-		f->fam = l->addr.afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
+		f->fam = l->fam;
 		f->priority = l->priority;
 		f->weight = l->weight;
 		f->up = l->up && (l->flags & RLOC_R);
-		if (b != NULL)
-			memcpy(f->a, b, l->addr.afi == AFI_IPV6 ? 16 : 4);
+		memcpy(f->a, l->a, sizeof(f->a));
 	}
 	if (fib_publish(e->mc->fib, &e->eid, e->mlen, fe) == -1)
 		return -1;
 	e->fe = fe;
 	return 0;
+}
+
+void
+mc_loc_addr(const struct mc_loc *l, struct lisp_addr *a)
+{
+	if (l->fam == FIB_V6)
+		addr_set_v6(a, l->a);
+	else
+		addr_set_v4(a, l->a);
+}
+
+int
+mc_loc_is(const struct mc_loc *l, const struct lisp_addr *a)
+{
+	if (a->afi == AFI_IPV4)
+		return l->fam == FIB_V4 && memcmp(l->a, a->u.v4, 4) == 0;
+	if (a->afi == AFI_IPV6)
+		return l->fam == FIB_V6 && memcmp(l->a, a->u.v6, 16) == 0;
+	return 0;
+}
+
+const char *
+mc_loc_fmt(const struct mc_loc *l, char *buf, size_t len)
+{
+	struct lisp_addr a;
+
+	mc_loc_addr(l, &a);
+	return addr_fmt(&a, buf, len);
 }
 
 static void
@@ -654,8 +680,13 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 			break;
 		l = &e->loc[e->nlocs++];
 		memset(l, 0, sizeof(*l));
-		l->addr = r.addr;
-		l->addr.body = NULL;
+		if (r.addr.afi == AFI_IPV6) {
+			l->fam = FIB_V6;
+			memcpy(l->a, r.addr.u.v6, 16);
+		} else {
+			l->fam = FIB_V4;
+			memcpy(l->a, r.addr.u.v4, 4);
+		}
 		l->priority = r.priority;
 		l->weight = r.weight;
 		l->flags = r.flags;
@@ -665,7 +696,8 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	 * the outstanding probes of those that left are forgotten */
 	for (j = 0; j < nold; j++) {
 		for (i = 0; i < e->nlocs; i++)
-			if (addr_equal(&e->loc[i].addr, &old[j].addr))
+			if (e->loc[i].fam == old[j].fam &&
+			    memcmp(e->loc[i].a, old[j].a, sizeof(old[j].a)) == 0)
 				break;
 		if (i < e->nlocs) {
 			/* a duplicate address: the earlier copy's probe goes */
@@ -830,7 +862,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		    &e->fe->loc[i] : NULL;
 
 		lo = json_object();
-		json_object_set_new(lo, "address", json_string(addr_fmt(&l->addr, buf, sizeof(buf))));
+		json_object_set_new(lo, "address", json_string(mc_loc_fmt(l, buf, sizeof(buf))));
 		json_object_set_new(lo, "state", json_string(l->up ? "up" : "down"));
 		json_object_set_new(lo, "priority", json_integer(l->priority));
 		json_object_set_new(lo, "weight", json_integer(l->weight));

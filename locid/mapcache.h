@@ -34,21 +34,29 @@ enum mc_state {
 #define PROBE_UP	1
 #define PROBE_DOWN	2
 struct mc_probe {
-	uint8_t		 state;		/* PROBE_* */
-	uint8_t		 miss;		/* consecutive unanswered probes */
 	uint64_t	 nonce;		/* outstanding probe, 0 if none */
-	uint64_t	 sent_us, next_us, reply_us, change_us;
+	uint64_t	 sent_us, next_us;
 	uint32_t	 rtt_us;	/* last measured round trip, 0 if none */
 	uint32_t	 sent, answered;
+	uint8_t		 state;		/* PROBE_* */
+	uint8_t		 miss;		/* consecutive unanswered probes */
 };
 
+/* a locator: IPv4 or IPv6 (the only families kept), without an
+ * instance-id (forwarding has none for locators) */
 struct mc_loc {
-	struct lisp_addr addr;
+	uint8_t		 a[16];		/* network order, IPv4 in the first 4 */
+	uint8_t		 fam;		/* FIB_V4 / FIB_V6 */
 	uint8_t		 priority, weight;
-	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
 	uint8_t		 up;		/* locally judged usable */
+	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
 	struct mc_probe	 probe;
 };
+/* the locator as an address, and whether a (IPv4/IPv6, its instance-id
+ * ignored) is it */
+void		 mc_loc_addr(const struct mc_loc *, struct lisp_addr *);
+int		 mc_loc_is(const struct mc_loc *, const struct lisp_addr *);
+const char	*mc_loc_fmt(const struct mc_loc *, char *, size_t);
 
 
 /* what only resolution needs: allocated while an entry is pending or a

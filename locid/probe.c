@@ -35,7 +35,6 @@ static void
 set_state(struct mc_loc *l, uint8_t st, uint64_t now)
 {
 	l->probe.state = st;
-	l->probe.change_us = now;
 	l->up = st != PROBE_DOWN && (l->flags & RLOC_R) != 0;
 }
 
@@ -49,7 +48,6 @@ probe_loc_reply(struct mc_loc *l, uint64_t nonce, uint64_t now)
 	l->probe.nonce = 0;
 	l->probe.miss = 0;
 	l->probe.answered++;
-	l->probe.reply_us = now;
 	l->probe.rtt_us = now > l->probe.sent_us ?
 	    (uint32_t)(now - l->probe.sent_us) : 1;
 	changed = l->probe.state == PROBE_DOWN;
@@ -115,7 +113,7 @@ log_change(struct xtr *x, struct mc_entry *e, struct mc_loc *l)
 
 	mc_entry_publish(e);
 
-	log_info("probe: locator %s of %s is %s%s", addr_fmt(&l->addr, a, sizeof(a)),
+	log_info("probe: locator %s of %s is %s%s", mc_loc_fmt(l, a, sizeof(a)),
 	    prefix_fmt(&e->eid, e->mlen, p, sizeof(p)),
 	    l->probe.state == PROBE_DOWN ? "down" : "up",
 	    l->probe.state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
@@ -225,8 +223,7 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	size_t len;
 	int nitr;
 
-	dst = l->addr;
-	dst.has_iid = 0;
+	mc_loc_addr(l, &dst);
 	nitr = itr_rlocs(x, l, &dst, t, now, itr);
 	if (nitr == 0 || (len = probe_encode(buf, sizeof(buf), e, nonce, itr, nitr)) == 0)
 		return -1;
@@ -249,6 +246,7 @@ uint64_t
 probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
     uint64_t now, int *burst)
 {
+	struct lisp_addr la;
 	uint64_t due = UINT64_MAX, d;
 	int i, inuse;
 
@@ -269,9 +267,10 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 			l->probe.next_us = now + t->interval_us;
 		if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
 		    probe_loc_due(l, t, now)) {
+			mc_loc_addr(l, &la);
 			if (*burst == 0)	/* the next tick then */
 				d = now + XTR_TICK_MS * 1000ULL;
-			else if (!can_send(x, &l->addr))
+			else if (!can_send(x, &la))
 				d = now + 1000000;	/* no source yet: ask again in 1 s */
 			else {
 				probe_send(x, e, l, t, now);
@@ -343,8 +342,7 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 		for (i = 0; i < e->nlocs; i++) {
 			if (e->loc[i].probe.nonce != rep->nonce)
 				continue;
-			probed = e->loc[i].addr;
-			probed.has_iid = 0;
+			mc_loc_addr(&e->loc[i], &probed);
 			if (addr_from_sockaddr(&src, (const struct sockaddr *)&p->src,
 			    &port) == -1 || !reply_from_probed(&src, rep, &probed)) {
 				x->drops[XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC]++;

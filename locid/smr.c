@@ -267,6 +267,7 @@ smr_reconf(struct xtr *x)
 	struct smr *s = x->smr;
 	struct smr_change c[SMR_CHANGES];
 	struct mc_entry *e;
+	struct lisp_addr la;
 	uint64_t now = now_ms();
 	char buf[ADDR_STRLEN];
 	int n, i;
@@ -281,9 +282,12 @@ smr_reconf(struct xtr *x)
 	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
 		if (e->state != MC_POSITIVE || mc_entry_used(e) + SMR_RECENT_MS < now)
 			continue;
-		for (i = 0; i < e->nlocs; i++)
-			if ((e->loc[i].flags & RLOC_R) && e->loc[i].priority != 255)
-				smr_note(s, &e->loc[i].addr, &e->eid, e->mlen, mc_entry_used(e));
+		for (i = 0; i < e->nlocs; i++) {
+			if (!(e->loc[i].flags & RLOC_R) || e->loc[i].priority == 255)
+				continue;
+			mc_loc_addr(&e->loc[i], &la);
+			smr_note(s, &la, &e->eid, e->mlen, mc_entry_used(e));
+		}
 	}
 	smr_changed(s, c, n, now, SMR_DELAY_MS);
 	for (i = 0; i < n; i++)

@@ -222,7 +222,7 @@ test_records(void **state)
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_string_equal(e->source, "map-reply");
 	assert_int_equal(e->nlocs, 3);
-	assert_string_equal(addr_fmt(&e->loc[0].addr, buf, sizeof(buf)), "203.0.113.5");
+	assert_string_equal(mc_loc_fmt(&e->loc[0], buf, sizeof(buf)), "203.0.113.5");
 	assert_int_equal(e->loc[0].priority, 1);
 	assert_int_equal(e->loc[0].weight, 100);
 	assert_true(e->loc[0].up);
@@ -259,7 +259,7 @@ test_records(void **state)
 	mc_entry_set(e, &rec, "map-reply", 2000);
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->nlocs, 1);
-	assert_string_equal(addr_fmt(&e->loc[0].addr, buf, sizeof(buf)), "203.0.113.8");
+	assert_string_equal(mc_loc_fmt(&e->loc[0], buf, sizeof(buf)), "203.0.113.8");
 	/* TTL 0xffffffff: receiver decides (a day) */
 	e = add(mc, "198.18.9.0/24", 0);
 	mkrec(&rec, "198.18.9.0/24", 0xffffffff, 0, 1, "203.0.113.5", 1, 1, RLOC_R);
