@@ -214,8 +214,8 @@ nonce_del_entry(struct mapcache *mc, struct mc_entry *e)
 		for (i = 0; i < e->res->nnonces; i++)
 			nonce_del(mc, e->res->nonces[i], NK_REQUEST, e);
 	for (i = 0; i < e->nlocs; i++)
-		if (e->loc[i].probe.nonce != 0)
-			nonce_del(mc, e->loc[i].probe.nonce, NK_PROBE, e);
+		if (e->loc[i].probe != NULL && e->loc[i].probe->nonce != 0)
+			nonce_del(mc, e->loc[i].probe->nonce, NK_PROBE, e);
 }
 
 struct mapcache *
@@ -320,6 +320,32 @@ mc_loc_fmt(const struct mc_loc *l, char *buf, size_t len)
 	return addr_fmt(&a, buf, len);
 }
 
+static const struct mc_probe no_probe;
+
+const struct mc_probe *
+mc_loc_probe(const struct mc_loc *l)
+{
+	return l->probe != NULL ? l->probe : &no_probe;
+}
+
+struct mc_probe *
+mc_loc_probe_make(struct mc_loc *l)
+{
+	if (l->probe == NULL)
+		l->probe = calloc(1, sizeof(*l->probe));
+	return l->probe;
+}
+
+static void
+locs_free(struct mc_loc *loc, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(loc[i].probe);
+	free(loc);
+}
+
 static void
 entry_free(struct mc_entry *e)
 {
@@ -327,7 +353,7 @@ entry_free(struct mc_entry *e)
 		dp_pkt_free(e->res->qhead);
 		free(e->res);
 	}
-	free(e->loc);
+	locs_free(e->loc, e->nlocs);
 	free(e);
 }
 
@@ -699,18 +725,24 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 			if (e->loc[i].fam == old[j].fam &&
 			    memcmp(e->loc[i].a, old[j].a, sizeof(old[j].a)) == 0)
 				break;
+		if (old[j].probe == NULL)
+			continue;
 		if (i < e->nlocs) {
 			/* a duplicate address: the earlier copy's probe goes */
-			if (e->loc[i].probe.nonce != 0 && e->mc != NULL &&
-			    e->loc[i].probe.nonce != old[j].probe.nonce)
-				nonce_del(e->mc, e->loc[i].probe.nonce, NK_PROBE, e);
+			if (e->loc[i].probe != NULL) {
+				if (e->loc[i].probe->nonce != 0 && e->mc != NULL &&
+				    e->loc[i].probe->nonce != old[j].probe->nonce)
+					nonce_del(e->mc, e->loc[i].probe->nonce, NK_PROBE, e);
+				free(e->loc[i].probe);
+			}
 			e->loc[i].probe = old[j].probe;
-			if (old[j].probe.state == PROBE_DOWN)
+			old[j].probe = NULL;
+			if (e->loc[i].probe->state == PROBE_DOWN)
 				e->loc[i].up = 0;
-		} else if (old[j].probe.nonce != 0 && e->mc != NULL)
-			nonce_del(e->mc, old[j].probe.nonce, NK_PROBE, e);
+		} else if (old[j].probe->nonce != 0 && e->mc != NULL)
+			nonce_del(e->mc, old[j].probe->nonce, NK_PROBE, e);
 	}
-	free(old);
+	locs_free(old, nold);
 	if (e->state == MC_PENDING && e->mc != NULL)
 		e->mc->npending--;
 	if (rec->nrlocs == 0 || e->nlocs == 0) {
@@ -858,6 +890,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	locs = json_array();
 	for (i = 0; i < e->nlocs; i++) {
 		const struct mc_loc *l = &e->loc[i];
+		const struct mc_probe *pr = mc_loc_probe(l);
 		const struct fib_loc *fl = e->fe != NULL && i < e->fe->nlocs ?
 		    &e->fe->loc[i] : NULL;
 
@@ -870,13 +903,13 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
 		json_object_set_new(lo, "encap_packets", json_integer(fl ? (json_int_t)fl->pkts : 0));
 		json_object_set_new(lo, "encap_bytes", json_integer(fl ? (json_int_t)fl->bytes : 0));
-		json_object_set_new(lo, "probe", json_string(l->probe.state == PROBE_UP ? "up" :
-		    l->probe.state == PROBE_DOWN ? "down" : "unknown"));
-		json_object_set_new(lo, "rtt_ms", l->probe.rtt_us ?
-		    json_real((double)l->probe.rtt_us / 1000.0) : json_null());
-		json_object_set_new(lo, "probes_sent", json_integer((json_int_t)l->probe.sent));
+		json_object_set_new(lo, "probe", json_string(pr->state == PROBE_UP ? "up" :
+		    pr->state == PROBE_DOWN ? "down" : "unknown"));
+		json_object_set_new(lo, "rtt_ms", pr->rtt_us ?
+		    json_real((double)pr->rtt_us / 1000.0) : json_null());
+		json_object_set_new(lo, "probes_sent", json_integer((json_int_t)pr->sent));
 		json_object_set_new(lo, "probes_answered",
-		    json_integer((json_int_t)l->probe.answered));
+		    json_integer((json_int_t)pr->answered));
 		json_array_append_new(locs, lo);
 	}
 	json_object_set_new(o, "locators", locs);

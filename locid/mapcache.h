@@ -29,7 +29,9 @@ enum mc_state {
 	MC_NEGATIVE,
 };
 
-/* RLOC-probe state of one locator (probe.c); kept across refreshes */
+/* RLOC-probe state of one locator (probe.c); kept across refreshes.
+ * made when the locator is first probed: an entry nobody sends to has
+ * none (mc_loc_probe reads a zeroed one then) */
 #define PROBE_UNKNOWN	0
 #define PROBE_UP	1
 #define PROBE_DOWN	2
@@ -50,8 +52,12 @@ struct mc_loc {
 	uint8_t		 priority, weight;
 	uint8_t		 up;		/* locally judged usable */
 	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
-	struct mc_probe	 probe;
+	struct mc_probe	*probe;		/* NULL until probed */
 };
+/* l's probe state, a zeroed one (never written) when it has none */
+const struct mc_probe *mc_loc_probe(const struct mc_loc *);
+/* l's probe state, made when it has none; NULL on allocation failure */
+struct mc_probe	*mc_loc_probe_make(struct mc_loc *);
 /* the locator as an address, and whether a (IPv4/IPv6, its instance-id
  * ignored) is it */
 void		 mc_loc_addr(const struct mc_loc *, struct lisp_addr *);

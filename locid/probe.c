@@ -16,62 +16,71 @@
 int
 probe_loc_due(const struct mc_loc *l, const struct probe_timers *t, uint64_t now)
 {
-	return t->interval_us != 0 && l->probe.nonce == 0 && now >= l->probe.next_us;
+	const struct mc_probe *p = mc_loc_probe(l);
+
+	return t->interval_us != 0 && p->nonce == 0 && now >= p->next_us;
 }
 
-void
+int
 probe_loc_sent(struct mc_loc *l, const struct probe_timers *t, uint64_t nonce,
     uint64_t now, uint64_t jitter)
 {
-	l->probe.nonce = nonce ? nonce : 1;
-	l->probe.sent_us = now;
-	l->probe.sent++;
+	struct mc_probe *p;
+
+	if ((p = mc_loc_probe_make(l)) == NULL)
+		return -1;
+	p->nonce = nonce ? nonce : 1;
+	p->sent_us = now;
+	p->sent++;
 	if (jitter >= t->interval_us)
 		jitter = 0;
-	l->probe.next_us = now + t->interval_us - jitter;
+	p->next_us = now + t->interval_us - jitter;
+	return 0;
 }
 
 static void
-set_state(struct mc_loc *l, uint8_t st, uint64_t now)
+set_state(struct mc_loc *l, uint8_t st)
 {
-	l->probe.state = st;
+	l->probe->state = st;
 	l->up = st != PROBE_DOWN && (l->flags & RLOC_R) != 0;
 }
 
 int
 probe_loc_reply(struct mc_loc *l, uint64_t nonce, uint64_t now)
 {
+	struct mc_probe *p = l->probe;
 	int changed;
 
-	if (l->probe.nonce == 0 || l->probe.nonce != nonce)
+	if (p == NULL || p->nonce == 0 || p->nonce != nonce)
 		return -1;
-	l->probe.nonce = 0;
-	l->probe.miss = 0;
-	l->probe.answered++;
-	l->probe.rtt_us = now > l->probe.sent_us ?
-	    (uint32_t)(now - l->probe.sent_us) : 1;
-	changed = l->probe.state == PROBE_DOWN;
-	if (l->probe.state != PROBE_UP)
-		set_state(l, PROBE_UP, now);
+	p->nonce = 0;
+	p->miss = 0;
+	p->answered++;
+	p->rtt_us = now > p->sent_us ? (uint32_t)(now - p->sent_us) : 1;
+	changed = p->state == PROBE_DOWN;
+	if (p->state != PROBE_UP)
+		set_state(l, PROBE_UP);
 	return changed;
 }
 
 int
 probe_loc_expire(struct mc_loc *l, const struct probe_timers *t, uint64_t now)
 {
-	if (l->probe.nonce == 0 || now < l->probe.sent_us + t->timeout_us)
+	struct mc_probe *p = l->probe;
+
+	if (p == NULL || p->nonce == 0 || now < p->sent_us + t->timeout_us)
 		return 0;
-	l->probe.nonce = 0;
-	if (l->probe.miss < 255)
-		l->probe.miss++;
-	if (l->probe.miss > t->retries) {
-		if (l->probe.state == PROBE_DOWN)
+	p->nonce = 0;
+	if (p->miss < 255)
+		p->miss++;
+	if (p->miss > t->retries) {
+		if (p->state == PROBE_DOWN)
 			return 0;
-		set_state(l, PROBE_DOWN, now);
+		set_state(l, PROBE_DOWN);
 		return 1;
 	}
 	/* a miss within the retries: ask again at once to decide quickly */
-	l->probe.next_us = now;
+	p->next_us = now;
 	return 0;
 }
 
@@ -115,11 +124,11 @@ log_change(struct xtr *x, struct mc_entry *e, struct mc_loc *l)
 
 	log_info("probe: locator %s of %s is %s%s", mc_loc_fmt(l, a, sizeof(a)),
 	    prefix_fmt(&e->eid, e->mlen, p, sizeof(p)),
-	    l->probe.state == PROBE_DOWN ? "down" : "up",
-	    l->probe.state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
+	    mc_loc_probe(l)->state == PROBE_DOWN ? "down" : "up",
+	    mc_loc_probe(l)->state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
 	if (core_monitoring(x->l))
 		core_event(x->l, "rloc", json_pack("{s:s, s:s, s:s}", "eid_prefix", p,
-		    "rloc", a, "state", l->probe.state == PROBE_DOWN ? "down" : "up"));
+		    "rloc", a, "state", mc_loc_probe(l)->state == PROBE_DOWN ? "down" : "up"));
 }
 
 static int
@@ -169,7 +178,7 @@ route_src(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
 
 	if ((ps = src_slot(x, dst)) == NULL)
 		return 0;
-	if (!addr_equal(&ps->dst, dst) || now >= ps->until_us || l->probe.miss > 0) {
+	if (!addr_equal(&ps->dst, dst) || now >= ps->until_us || mc_loc_probe(l)->miss > 0) {
 		ps->dst = *dst;
 		addr_set_none(&ps->src);
 		sockaddr_from_addr(&ss, dst, LISP_CONTROL_PORT);
@@ -233,9 +242,10 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	jitter = 2 * XTR_TICK_MS * 1000ULL + (t->interval_us >= 8 ?
 	    (uint64_t)arc4random_uniform((uint32_t)(t->interval_us / 8 > UINT32_MAX ?
 	    UINT32_MAX : t->interval_us / 8)) : 0);
-	probe_loc_sent(l, t, nonce, now, jitter);
-	if (mapcache_probe_add(x->mc, e, l->probe.nonce) == -1) {
-		l->probe.nonce = 0;	/* unmatchable: try again next interval */
+	if (probe_loc_sent(l, t, nonce, now, jitter) == -1)
+		return -1;
+	if (mapcache_probe_add(x->mc, e, l->probe->nonce) == -1) {
+		l->probe->nonce = 0;	/* unmatchable: try again next interval */
 		return -1;
 	}
 	sockaddr_from_addr(&ss, &dst, port);
@@ -255,18 +265,18 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 	inuse = mc_entry_used(e) * 1000 + t->idle_us > now;
 	for (i = 0; i < e->nlocs; i++) {
 		struct mc_loc *l = &e->loc[i];
-		uint64_t old = l->probe.nonce;
+		uint64_t old = mc_loc_probe(l)->nonce, next;
 
 		if (probe_loc_expire(l, t, now))
 			log_change(x, e, l);
-		if (old != 0 && l->probe.nonce == 0)
+		if (old != 0 && l->probe->nonce == 0)
 			mapcache_probe_del(x->mc, old);
-		/* a new locator: the first probe one interval after the
-		 * Map-Reply that brought it */
-		if (l->probe.next_us == 0 && l->probe.sent == 0)
-			l->probe.next_us = now + t->interval_us;
+		/* a locator never probed (it has no state yet): the first
+		 * probe one interval after the entry was made */
+		next = l->probe != NULL ? l->probe->next_us :
+		    e->created_ms * 1000 + t->interval_us;
 		if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
-		    probe_loc_due(l, t, now)) {
+		    t->interval_us != 0 && mc_loc_probe(l)->nonce == 0 && now >= next) {
 			mc_loc_addr(l, &la);
 			if (*burst == 0)	/* the next tick then */
 				d = now + XTR_TICK_MS * 1000ULL;
@@ -282,11 +292,11 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 		}
 		/* the locator's own timer: its probe's timeout, or (in use)
 		 * its next probe; an unused entry's probes lapse */
-		if (l->probe.nonce != 0)
-			d = l->probe.sent_us + t->timeout_us;
+		if (mc_loc_probe(l)->nonce != 0)
+			d = l->probe->sent_us + t->timeout_us;
 		else if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
 		    t->interval_us != 0)
-			d = l->probe.next_us;
+			d = l->probe != NULL ? l->probe->next_us : next;
 		else
 			d = UINT64_MAX;
 		if (d < due)
@@ -340,7 +350,7 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 		}
 	if (rep->nonce != 0 && (e = mapcache_probe_find(x->mc, rep->nonce)) != NULL) {
 		for (i = 0; i < e->nlocs; i++) {
-			if (e->loc[i].probe.nonce != rep->nonce)
+			if (mc_loc_probe(&e->loc[i])->nonce != rep->nonce)
 				continue;
 			mc_loc_addr(&e->loc[i], &probed);
 			if (addr_from_sockaddr(&src, (const struct sockaddr *)&p->src,

@@ -27,8 +27,9 @@ struct probe_timers {
 
 /* a probe is due now (nothing outstanding, next time reached) */
 int	probe_loc_due(const struct mc_loc *, const struct probe_timers *, uint64_t now);
-/* a probe with nonce went out at now; next_us = now + interval - jitter */
-void	probe_loc_sent(struct mc_loc *, const struct probe_timers *, uint64_t nonce,
+/* a probe with nonce went out at now; next_us = now + interval - jitter.
+ * -1 when there is no memory for the locator's probe state (nothing sent) */
+int	probe_loc_sent(struct mc_loc *, const struct probe_timers *, uint64_t nonce,
 	    uint64_t now, uint64_t jitter);
 /* a P=1 Map-Reply with nonce: -1 if it is not this locator's outstanding
  * probe; else the locator is up, its RTT measured, and 1 is returned when

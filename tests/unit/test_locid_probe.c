@@ -97,18 +97,18 @@ test_up_rtt(void **state)
 	struct mc_entry *e = lisp2_entry(mc);
 	struct mc_loc *l = &e->loc[0];
 
-	assert_int_equal(l->probe.state, PROBE_UNKNOWN);
+	assert_int_equal(mc_loc_probe(l)->state, PROBE_UNKNOWN);
 	assert_true(l->up);
 	assert_true(probe_loc_due(l, &T, 0));
 	probe_loc_sent(l, &T, 0xabc, 10 * MS, 0);
 	assert_false(probe_loc_due(l, &T, 11 * MS));
-	assert_int_equal(l->probe.sent, 1);
+	assert_int_equal(mc_loc_probe(l)->sent, 1);
 	/* the reply 1.5 ms later: up, rtt measured, not a change from down */
 	assert_int_equal(probe_loc_reply(l, 0xabc, 10 * MS + 1500), 0);
-	assert_int_equal(l->probe.state, PROBE_UP);
-	assert_int_equal(l->probe.rtt_us, 1500);
-	assert_int_equal(l->probe.answered, 1);
-	assert_int_equal(l->probe.nonce, 0);
+	assert_int_equal(mc_loc_probe(l)->state, PROBE_UP);
+	assert_int_equal(mc_loc_probe(l)->rtt_us, 1500);
+	assert_int_equal(mc_loc_probe(l)->answered, 1);
+	assert_int_equal(mc_loc_probe(l)->nonce, 0);
 	/* a second copy of the reply matches nothing */
 	assert_int_equal(probe_loc_reply(l, 0xabc, 10 * MS + 1600), -1);
 	/* no timeout once answered; the next probe after the interval */
@@ -117,7 +117,7 @@ test_up_rtt(void **state)
 	assert_true(probe_loc_due(l, &T, 10 * MS + 2 * S));
 	/* jitter only brings it earlier */
 	probe_loc_sent(l, &T, 0xdef, 3 * S, 250 * MS);
-	assert_int_equal(l->probe.next_us, 3 * S + 2 * S - 250 * MS);
+	assert_int_equal(mc_loc_probe(l)->next_us, 3 * S + 2 * S - 250 * MS);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -140,12 +140,12 @@ test_failover(void **state)
 			probe_loc_expire(&e->loc[i], &T, now);
 			if (probe_loc_due(&e->loc[i], &T, now))
 				probe_loc_sent(&e->loc[i], &T, 100 + now, now, 0);
-			else if (e->loc[i].probe.nonce && now >= e->loc[i].probe.sent_us + 2 * MS)
-				assert_int_equal(probe_loc_reply(&e->loc[i], e->loc[i].probe.nonce,
+			else if (mc_loc_probe(&e->loc[i])->nonce && now >= mc_loc_probe(&e->loc[i])->sent_us + 2 * MS)
+				assert_int_equal(probe_loc_reply(&e->loc[i], mc_loc_probe(&e->loc[i])->nonce,
 				    now), 0);
 		}
 	}
-	assert_int_equal(l0->probe.state, PROBE_UP);
+	assert_int_equal(mc_loc_probe(l0)->state, PROBE_UP);
 	assert_int_equal(pick(e), 0);
 	/* 203.0.113.5 dies just after it answered: worst case */
 	fail_at = now;
@@ -159,7 +159,7 @@ test_failover(void **state)
 	}
 	assert_true(down_at > fail_at);
 	assert_true(down_at - fail_at <= T.interval_us + T.timeout_us);
-	assert_int_equal(l0->probe.state, PROBE_DOWN);
+	assert_int_equal(mc_loc_probe(l0)->state, PROBE_DOWN);
 	assert_false(l0->up);
 	assert_true(l1->up);
 	assert_int_equal(pick(e), 1);
@@ -171,14 +171,14 @@ test_failover(void **state)
 	assert_true(probe_loc_due(l0, &T, now));
 	probe_loc_sent(l0, &T, 999, now, 0);
 	assert_int_equal(probe_loc_expire(l0, &T, now + T.timeout_us), 0);
-	assert_int_equal(l0->probe.state, PROBE_DOWN);
+	assert_int_equal(mc_loc_probe(l0)->state, PROBE_DOWN);
 	/* the link is back: the next probe is answered, traffic moves back */
 	now += T.interval_us + T.timeout_us;
 	assert_true(probe_loc_due(l0, &T, now));
 	probe_loc_sent(l0, &T, 1000, now, 0);
 	assert_int_equal(probe_loc_reply(l0, 1000, now + 800), 1);
-	assert_int_equal(l0->probe.state, PROBE_UP);
-	assert_int_equal(l0->probe.rtt_us, 800);
+	assert_int_equal(mc_loc_probe(l0)->state, PROBE_UP);
+	assert_int_equal(mc_loc_probe(l0)->rtt_us, 800);
 	assert_true(l0->up);
 	assert_int_equal(pick(e), 0);
 	mapcache_free(mc, NULL, NULL);
@@ -196,10 +196,10 @@ test_retries(void **state)
 	probe_loc_sent(l, &t, 1, 0, 0);
 	/* not yet timed out */
 	assert_int_equal(probe_loc_expire(l, &t, t.timeout_us - 1), 0);
-	assert_int_equal(l->probe.nonce, 1);
+	assert_int_equal(mc_loc_probe(l)->nonce, 1);
 	/* first miss: still usable, asked again at once */
 	assert_int_equal(probe_loc_expire(l, &t, t.timeout_us), 0);
-	assert_int_equal(l->probe.miss, 1);
+	assert_int_equal(mc_loc_probe(l)->miss, 1);
 	assert_true(l->up);
 	assert_true(probe_loc_due(l, &t, t.timeout_us));
 	probe_loc_sent(l, &t, 2, t.timeout_us, 0);
@@ -228,18 +228,55 @@ test_refresh_keeps_state(void **state)
 	e->fe->loc[1].pkts = 42;
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
 	mc_entry_set(e, &rec, "map-reply", 60 * S / MS);
-	assert_int_equal(e->loc[0].probe.state, PROBE_DOWN);
+	assert_int_equal(mc_loc_probe(&e->loc[0])->state, PROBE_DOWN);
 	assert_false(e->loc[0].up);
-	assert_int_equal(e->loc[1].probe.rtt_us, 2500);
+	assert_int_equal(mc_loc_probe(&e->loc[1])->rtt_us, 2500);
 	assert_int_equal(e->fe->loc[1].pkts, 42);
 	assert_int_equal(pick(e), 1);
 	/* a new locator set (SMR after a change): a new locator starts unknown */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.17", 1, 100);
 	mc_entry_set(e, &rec, "map-reply", 61 * S / MS);
-	assert_int_equal(e->loc[0].probe.rtt_us, 2500);
-	assert_int_equal(e->loc[1].probe.state, PROBE_UNKNOWN);
+	assert_int_equal(mc_loc_probe(&e->loc[0])->rtt_us, 2500);
+	assert_int_equal(mc_loc_probe(&e->loc[1])->state, PROBE_UNKNOWN);
 	assert_true(e->loc[1].up);
 	assert_int_equal(pick(e), 1);
+	mapcache_free(mc, NULL, NULL);
+}
+
+/* probe state is made when a locator is first probed: an entry that was
+ * never probed has none and shows "unknown"; a refresh passes it on to
+ * the locator that stays and drops the one that went */
+static void
+test_state_lazy(void **state)
+{
+	struct mapcache *mc = mapcache_new(NULL);
+	struct mc_entry *e = lisp2_entry(mc);
+	struct lisp_record rec;
+	struct mc_probe *p;
+	json_t *o, *l0;
+
+	assert_null(e->loc[0].probe);
+	assert_null(e->loc[1].probe);
+	assert_int_equal(mc_loc_probe(&e->loc[0])->state, PROBE_UNKNOWN);
+	o = mc_entry_json(e, 0);
+	l0 = json_array_get(json_object_get(o, "locators"), 0);
+	assert_string_equal(json_string_value(json_object_get(l0, "probe")), "unknown");
+	assert_int_equal(json_integer_value(json_object_get(l0, "probes_sent")), 0);
+	assert_true(json_is_null(json_object_get(l0, "rtt_ms")));
+	json_decref(o);
+	assert_int_equal(probe_loc_expire(&e->loc[0], &T, 100 * S), 0);
+	assert_null(e->loc[0].probe);
+	assert_int_equal(probe_loc_reply(&e->loc[0], 1, 0), -1);
+	assert_int_equal(probe_loc_sent(&e->loc[1], &T, 9, 0, 0), 0);
+	p = e->loc[1].probe;
+	assert_non_null(p);
+	assert_int_equal(probe_loc_reply(&e->loc[1], 9, 700), 0);
+	/* 203.0.113.13 stays (now first), 203.0.113.5 goes */
+	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.21", 1, 100);
+	mc_entry_set(e, &rec, "map-reply", 1000);
+	assert_ptr_equal(e->loc[0].probe, p);
+	assert_int_equal(mc_loc_probe(&e->loc[0])->rtt_us, 700);
+	assert_null(e->loc[1].probe);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -318,6 +355,7 @@ main(void)
 		cmocka_unit_test(test_failover),
 		cmocka_unit_test(test_retries),
 		cmocka_unit_test(test_refresh_keeps_state),
+		cmocka_unit_test(test_state_lazy),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_encode),
 	};
