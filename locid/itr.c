@@ -702,7 +702,8 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
 			    "install", "entry", mc_entry_json(e, now)));
 		if (asked_us && !e->resolve_us) {
-			e->resolve_us = us - asked_us;
+			e->resolve_us = us - asked_us > UINT32_MAX ? UINT32_MAX :
+			    (uint32_t)(us - asked_us);
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
 			x->st.resolve_count++;
 		}

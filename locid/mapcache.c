@@ -337,13 +337,14 @@ mc_loc_probe_make(struct mc_loc *l)
 }
 
 static void
-locs_free(struct mc_loc *loc, int n)
+locs_free(struct mc_entry *e)
 {
 	int i;
 
-	for (i = 0; i < n; i++)
-		free(loc[i].probe);
-	free(loc);
+	for (i = 0; i < e->nlocs; i++)
+		free(e->loc[i].probe);
+	if (e->loc != e->inl)
+		free(e->loc);
 }
 
 static void
@@ -353,7 +354,7 @@ entry_free(struct mc_entry *e)
 		dp_pkt_free(e->res->qhead);
 		free(e->res);
 	}
-	locs_free(e->loc, e->nlocs);
+	locs_free(e);
 	free(e);
 }
 
@@ -530,6 +531,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		return e;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
+	e->loc = e->inl;
 	e->eid = *eid;
 	e->eid.body = NULL;
 	addr_mask(&e->eid, mlen);
@@ -675,9 +677,14 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
-	struct mc_loc *old = e->loc;
+	struct mc_loc old[MC_MAX_LOCS];
 	uint32_t ttl = rec->ttl;
 	int nold = e->nlocs, i, j, n = 0;
+
+	/* the old set aside (its probe state goes with it) */
+	memcpy(old, e->loc, (size_t)nold * sizeof(old[0]));
+	if (e->loc != e->inl)
+		free(e->loc);
 
 	/* the locators we keep (IPv4/IPv6, at most MC_MAX_LOCS), counted
 	 * first so the set is allocated to size */
@@ -686,9 +693,11 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 			n++;
 	rl = rec->rlocs;
 	/* no memory: no locators, so the entry is negative (record's ACT) */
-	e->loc = n > 0 ? calloc((size_t)n, sizeof(*e->loc)) : NULL;
-	if (e->loc == NULL)
+	e->loc = n > MC_INLINE_LOCS ? calloc((size_t)n, sizeof(*e->loc)) : e->inl;
+	if (e->loc == NULL) {
+		e->loc = e->inl;
 		n = 0;
+	}
 	if (ttl == 0xffffffff)
 		ttl = 1440;
 	e->ttl = ttl;
@@ -742,7 +751,8 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		} else if (old[j].probe->nonce != 0 && e->mc != NULL)
 			nonce_del(e->mc, old[j].probe->nonce, NK_PROBE, e);
 	}
-	locs_free(old, nold);
+	for (j = 0; j < nold; j++)
+		free(old[j].probe);	/* those not passed on */
 	if (e->state == MC_PENDING && e->mc != NULL)
 		e->mc->npending--;
 	if (rec->nrlocs == 0 || e->nlocs == 0) {

@@ -20,6 +20,7 @@
 #include "msg.h"
 
 #define MC_MAX_LOCS	8
+#define MC_INLINE_LOCS	2	/* held in the entry; more are allocated */
 #define MC_NONCES	4	/* nonces of retransmissions still accepted */
 #define MC_NONCE_BUCKETS 1024	/* nonce index (requests and RLOC probes) */
 
@@ -87,14 +88,13 @@ struct mc_entry {
 	TAILQ_ENTRY(mc_entry) entry;
 	struct lisp_addr eid;		/* normalised, with IID when has_iid */
 	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
-	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS), allocated to size */
+	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS): inl, or allocated to size */
 	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	struct mc_res	*res;		/* while resolving, else NULL */
 	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
 	/* refresh */
 	uint64_t	 next_try_ms;	/* no request before this */
-	uint64_t	 resolve_us;	/* first packet to mapping, 0 if unknown */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
 	uint64_t	 pub_nonce;	/* last publication taken (RFC 9437), 0: none */
 	/* the entry's one timer: the earliest of its deadlines (expiry,
@@ -103,15 +103,18 @@ struct mc_entry {
 	uint64_t	 due_ms;
 	uint32_t	 heap_idx;
 	uint32_t	 ttl;		/* minutes, as received */
+	uint32_t	 resolve_us;	/* first packet to mapping, 0 if unknown (at most
+					 * UINT32_MAX) */
 	uint8_t		 mlen;
-	uint8_t		 state;		/* enum mc_state */
-	uint8_t		 act;		/* negative: ACT_* */
-	uint8_t		 auth;		/* A bit of the record */
-	uint8_t		 nlocs;
-	uint8_t		 requesting;	/* a Map-Request is outstanding */
-	uint8_t		 smr_defer;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
-	uint8_t		 route;		/* a throw route is installed for it */
-	uint8_t		 is_static;	/* from the config: never expires or asked for */
+	unsigned	 nlocs:4;
+	unsigned	 state:2;	/* enum mc_state */
+	unsigned	 act:3;		/* negative: ACT_* */
+	unsigned	 auth:1;	/* A bit of the record */
+	unsigned	 requesting:1;	/* a Map-Request is outstanding */
+	unsigned	 smr_defer:1;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
+	unsigned	 route:1;	/* a throw route is installed for it */
+	unsigned	 is_static:1;	/* from the config: never expires or asked for */
+	struct mc_loc	 inl[MC_INLINE_LOCS];
 };
 TAILQ_HEAD(mc_entries, mc_entry);
 
