@@ -231,6 +231,18 @@ main(int argc, char **argv)
 		    "mapping by RSS delta, %.0f by heap in use (entry struct %zu B)\n", n,
 		    nused, now_s() - t0, (double)(rss1 - rss0) / n,
 		    (double)(heap1 - heap0) / n, sizeof(struct mc_entry));
+		/* where the bytes are: the entry and its FIB entry as malloc
+		 * chunks (usable size + the 8-octet header), the rest is the
+		 * FIB's trie and index, the timer heap and probe state */
+		if ((e = TAILQ_FIRST(mapcache_entries(x.mc))) != NULL && e->fe != NULL) {
+			size_t ce = malloc_usable_size(e) + 8, cf = malloc_usable_size(e->fe) + 8;
+
+			printf("idle: per mapping: map-cache entry %zu B (struct %zu, %d locators "
+			    "inside), FIB entry %zu B (struct %zu + %d x %zu), trie/index/heap/"
+			    "probe state %.0f B\n", ce, sizeof(*e), MC_INLINE_LOCS, cf,
+			    sizeof(struct fib_ent), e->fe->nlocs, sizeof(struct fib_loc),
+			    (double)(heap1 - heap0) / n - (double)(ce + cf));
+		}
 		cpu = run_loop(&l, &x, secs);
 		printf("idle: %u entries: %.3f%% of a core (baseline %.3f%%, ratio %.1f, "
 		    "+%.3f points); %zu left\n", n, cpu, base_cpu,
