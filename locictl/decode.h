@@ -28,6 +28,10 @@ json_t	*decode_control(const uint8_t *, size_t, const struct decode_opts *,
 /* a LISP data packet (UDP payload to port 4341) */
 json_t	*decode_data(const uint8_t *, size_t, char *whybuf, size_t whylen);
 
+/* whether the JSON model renders the typed body of this LCAF type; a unit
+ * test holds it equal to lcaf_type_known for every type */
+int	decode_lcaf_renders(uint8_t type);
+
 /* render a decoded packet as indented text */
 void	decode_text(FILE *, const json_t *);
 /* "Map-Request" for "map-request" */

@@ -717,6 +717,24 @@ test_pkt_udp_find(void **state)
 	assert_int_equal(pkt_udp_find(1, fr, 10, &u), 0);
 }
 
+/* the JSON model renders the typed body of exactly the LCAF types lib
+ * validates: a type added to lib without a JSON renderer fails here */
+static void
+test_lcaf_renderers(void **state)
+{
+	int t;
+
+	for (t = 0; t < 256; t++)
+		if (decode_lcaf_renders((uint8_t)t) !=
+		    lcaf_type_known((uint8_t)t))
+			fail_msg("lcaf type %d (%s): lib %s it, locictl %s",
+			    t, lcaf_type_name((uint8_t)t),
+			    lcaf_type_known((uint8_t)t) ? "validates" :
+			    "does not validate",
+			    decode_lcaf_renders((uint8_t)t) ?
+			    "renders it" : "does not render it");
+}
+
 int
 main(void)
 {
@@ -733,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_elp_text),
 		cmocka_unit_test(test_data),
 		cmocka_unit_test(test_pkt_udp_find),
+		cmocka_unit_test(test_lcaf_renderers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
