@@ -188,13 +188,24 @@ jbody(json_t *o, const struct lisp_addr *a)
 
 /* JSON renderers of the typed LCAF bodies, one per row of LCAF_KINDS:
  * fields added to o after "lcaf_type"; -1 when the typed decoder refuses
- * the body (nothing added, lcaf_detail shows it as hex) */
+ * the body (nothing added, lcaf_detail shows it as hex). each comes after
+ * the text labels of the keys it adds ("flags", "instance_id", "address",
+ * "length" and "body" are labelled with every message's keys) */
+static const struct decode_label l_null[] = {
+	{ NULL,			NULL }
+};
+
 static int
 j_null(json_t *o, const struct lisp_addr *a, int depth)
 {
 	jbody(o, a);	/* an empty body, shown the way opaque ones are */
 	return 0;
 }
+
+static const struct decode_label l_list[] = {
+	{ "items",		"Item" },
+	{ NULL,			NULL }
+};
 
 static int
 j_list(json_t *o, const struct lisp_addr *a, int depth)
@@ -212,6 +223,11 @@ j_list(json_t *o, const struct lisp_addr *a, int depth)
 	return 0;
 }
 
+static const struct decode_label l_asn[] = {
+	{ "asn",		"AS number" },
+	{ NULL,			NULL }
+};
+
 static int
 j_asn(json_t *o, const struct lisp_addr *a, int depth)
 {
@@ -223,6 +239,13 @@ j_asn(json_t *o, const struct lisp_addr *a, int depth)
 	jaddr(o, "address", &asn.addr, depth);
 	return 0;
 }
+
+static const struct decode_label l_geo[] = {
+	{ "latitude",		"Latitude" },
+	{ "longitude",		"Longitude" },
+	{ "altitude",		"Altitude (m)" },
+	{ NULL,			NULL }
+};
 
 static int
 j_geo(json_t *o, const struct lisp_addr *a, int depth)
@@ -240,6 +263,16 @@ j_geo(json_t *o, const struct lisp_addr *a, int depth)
 	jaddr(o, "address", &geo.addr, depth);
 	return 0;
 }
+
+static const struct decode_label l_nat[] = {
+	{ "ms_port",		"MS port" },
+	{ "etr_port",		"ETR port" },
+	{ "global_etr_rloc",	"Global ETR RLOC" },
+	{ "ms_rloc",		"MS RLOC" },
+	{ "private_etr_rloc",	"Private ETR RLOC" },
+	{ "rtrs",		"RTR" },
+	{ NULL,			NULL }
+};
 
 static int
 j_nat(json_t *o, const struct lisp_addr *a, int depth)
@@ -262,6 +295,12 @@ j_nat(json_t *o, const struct lisp_addr *a, int depth)
 	return 0;
 }
 
+static const struct decode_label l_mcast[] = {
+	{ "source",		"Source" },
+	{ "group",		"Group" },
+	{ NULL,			NULL }
+};
+
 static int
 j_mcast(json_t *o, const struct lisp_addr *a, int depth)
 {
@@ -278,6 +317,11 @@ j_mcast(json_t *o, const struct lisp_addr *a, int depth)
 	    sizeof(buf))));
 	return 0;
 }
+
+static const struct decode_label l_elp[] = {
+	{ "hops",		"Hop" },
+	{ NULL,			NULL }
+};
 
 static int
 j_elp(json_t *o, const struct lisp_addr *a, int depth)
@@ -297,6 +341,14 @@ j_elp(json_t *o, const struct lisp_addr *a, int depth)
 	jset(o, "hops", arr);
 	return 0;
 }
+
+static const struct decode_label l_seckey[] = {
+	{ "cipher_suite",	"Cipher suite" },
+	{ "revoke",		"Revoke" },
+	{ "keys",		"Key" },
+	{ "material",		"Material" },
+	{ NULL,			NULL }
+};
 
 static int
 j_seckey(json_t *o, const struct lisp_addr *a, int depth)
@@ -321,6 +373,12 @@ j_seckey(json_t *o, const struct lisp_addr *a, int depth)
 	return 0;
 }
 
+static const struct decode_label l_srcdst[] = {
+	{ "source",		"Source" },
+	{ "destination",	"Destination" },
+	{ NULL,			NULL }
+};
+
 static int
 j_srcdst(json_t *o, const struct lisp_addr *a, int depth)
 {
@@ -335,6 +393,12 @@ j_srcdst(json_t *o, const struct lisp_addr *a, int depth)
 	    buf, sizeof(buf))));
 	return 0;
 }
+
+static const struct decode_label l_rle[] = {
+	{ "entries",		"Entry" },
+	{ "level",		"Level" },
+	{ NULL,			NULL }
+};
 
 static int
 j_rle(json_t *o, const struct lisp_addr *a, int depth)
@@ -355,6 +419,12 @@ j_rle(json_t *o, const struct lisp_addr *a, int depth)
 	return 0;
 }
 
+static const struct decode_label l_json[] = {
+	{ "binary",		"Binary" },
+	{ "json",		"JSON" },
+	{ NULL,			NULL }
+};
+
 static int
 j_json(json_t *o, const struct lisp_addr *a, int depth)
 {
@@ -370,6 +440,12 @@ j_json(json_t *o, const struct lisp_addr *a, int depth)
 	return 0;
 }
 
+static const struct decode_label l_kv[] = {
+	{ "key",		"Key" },
+	{ "value",		"Value" },
+	{ NULL,			NULL }
+};
+
 static int
 j_kv(json_t *o, const struct lisp_addr *a, int depth)
 {
@@ -381,6 +457,16 @@ j_kv(json_t *o, const struct lisp_addr *a, int depth)
 	jaddr(o, "value", &kv.value, depth);
 	return 0;
 }
+
+static const struct decode_label l_app[] = {
+	{ "tos",		"TOS / flow label" },
+	{ "protocol",		"Protocol" },
+	{ "local_port_low",	"Local port from" },
+	{ "local_port_high",	"Local port to" },
+	{ "remote_port_low",	"Remote port from" },
+	{ "remote_port_high",	"Remote port to" },
+	{ NULL,			NULL }
+};
 
 static int
 j_app(json_t *o, const struct lisp_addr *a, int depth)
@@ -399,12 +485,15 @@ j_app(json_t *o, const struct lisp_addr *a, int depth)
 	return 0;
 }
 
-/* the JSON renderer of each LCAF type lib validates, by type number, from
- * the same list as lib's table (a row without its j_ renderer does not
- * build); the other types have none and show their body as hex */
-static int (*const lcaf_json[256])(json_t *, const struct lisp_addr *,
-    int) = {
-#define JSON_ROW(type, name, id)	[type] = j_##id,
+/* the JSON renderer of each LCAF type lib validates and the labels of
+ * its keys, by type number, from the same list as lib's table (a row
+ * without its j_ renderer or l_ labels does not build); the other types
+ * have none and show their body as hex */
+static const struct lcaf_json_kind {
+	int	(*render)(json_t *, const struct lisp_addr *, int depth);
+	const struct decode_label *labels;
+} lcaf_json[256] = {
+#define JSON_ROW(type, name, id)	[type] = { j_##id, l_##id },
 	LCAF_KINDS(JSON_ROW)
 #undef JSON_ROW
 };
@@ -412,7 +501,26 @@ static int (*const lcaf_json[256])(json_t *, const struct lisp_addr *,
 int
 decode_lcaf_renders(uint8_t type)
 {
-	return lcaf_json[type] != NULL;
+	return lcaf_json[type].render != NULL;
+}
+
+const struct decode_label *
+decode_lcaf_labels(uint8_t type)
+{
+	return lcaf_json[type].labels;
+}
+
+const char *
+decode_lcaf_label(const char *key)
+{
+	const struct decode_label *l;
+	int t;
+
+	for (t = 0; t < 256; t++)
+		for (l = lcaf_json[t].labels; l != NULL && l->key != NULL; l++)
+			if (strcmp(l->key, key) == 0)
+				return l->text;
+	return NULL;
 }
 
 /* the typed body of an LCAF address; opaque types as hex */
@@ -423,8 +531,8 @@ lcaf_detail(const struct lisp_addr *a, int depth)
 
 	jset(o, "lcaf_type", json_string(lcaf_type_name(a->lcaf_type)));
 	if (depth > ADDR_DEPTH_MAX + 1 || !a->known ||
-	    lcaf_json[a->lcaf_type] == NULL ||
-	    lcaf_json[a->lcaf_type](o, a, depth) == -1)
+	    lcaf_json[a->lcaf_type].render == NULL ||
+	    lcaf_json[a->lcaf_type].render(o, a, depth) == -1)
 		jbody(o, a);
 	return o;
 }
