@@ -79,9 +79,9 @@ v4(struct lisp_addr *a, const char *s)
 	assert_int_equal(addr_parse(a, s), 0);
 }
 
-/* the Map-Request of the issue text */
+/* the Map-Request of the issue text, from the given source EID */
 static size_t
-build_request(uint8_t *buf, size_t cap)
+build_request_from(const struct lisp_addr *seid, uint8_t *buf, size_t cap)
 {
 	struct lisp_map_request mr;
 	struct lisp_eid_prefix ep;
@@ -89,7 +89,7 @@ build_request(uint8_t *buf, size_t cap)
 
 	memset(&mr, 0, sizeof(mr));
 	mr.nonce = 0x1a2b3c4d5e6f7081ULL;
-	v4(&mr.seid, "198.18.1.10");
+	mr.seid = *seid;
 	mr.nitr = 1;
 	v4(&mr.itr[0], "203.0.113.1");
 	mr.nrecords = 1;
@@ -102,6 +102,15 @@ build_request(uint8_t *buf, size_t cap)
 	map_request_encode_trailer(&w, &mr);
 	assert_false(w.err);
 	return w.len;
+}
+
+static size_t
+build_request(uint8_t *buf, size_t cap)
+{
+	struct lisp_addr seid;
+
+	v4(&seid, "198.18.1.10");
+	return build_request_from(&seid, buf, cap);
 }
 
 static void
@@ -794,10 +803,8 @@ test_lcaf_renderers(void **state)
 {
 	uint8_t raw[128], buf[512];
 	const struct decode_label *l, *m;
-	struct lisp_map_request mr;
-	struct lisp_eid_prefix ep;
+	struct lisp_addr seid;
 	struct rbuf b;
-	struct wbuf w;
 	const char *why;
 	char whybuf[128];
 	size_t n, i;
@@ -830,24 +837,13 @@ test_lcaf_renderers(void **state)
 	for (i = 0; i < sizeof(lcaf_samples) / sizeof(lcaf_samples[0]); i++) {
 		assert_int_equal(hex_parse(lcaf_samples[i].hex, raw,
 		    sizeof(raw), &n, &why), 0);
-		memset(&mr, 0, sizeof(mr));
 		rbuf_init(&b, raw, n);
-		assert_int_equal(addr_decode(&b, &mr.seid, 0, &why), 0);
+		assert_int_equal(addr_decode(&b, &seid, 0, &why), 0);
 		assert_int_equal(b.len, 0);
-		assert_int_equal(mr.seid.lcaf_type, lcaf_samples[i].type);
-		assert_true(mr.seid.known);
-		mr.nitr = 1;
-		v4(&mr.itr[0], "203.0.113.1");
-		mr.nrecords = 1;
-		memset(&ep, 0, sizeof(ep));
-		ep.mlen = 32;
-		v4(&ep.eid, "198.18.2.10");
-		wbuf_init(&w, buf, sizeof(buf));
-		map_request_encode_hdr(&w, &mr);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &mr);
-		assert_false(w.err);
-		o = decode_control(buf, w.len, &(struct decode_opts){ NULL, 0 },
+		assert_int_equal(seid.lcaf_type, lcaf_samples[i].type);
+		assert_true(seid.known);
+		n = build_request_from(&seid, buf, sizeof(buf));
+		o = decode_control(buf, n, &(struct decode_opts){ NULL, 0 },
 		    0, whybuf, sizeof(whybuf));
 		assert_non_null(o);
 		lc = json_object_get(o, "source_eid_lcaf");
