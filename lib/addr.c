@@ -6,13 +6,13 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "lcaf.h"
+#include "sbuf.h"
 
 #define LCAF_HDR_LEN	6	/* Rsvd1, Flags, Type, Rsvd2, Length after the AFI */
 
@@ -580,260 +580,51 @@ afi_name(uint16_t afi)
 	}
 }
 
-
-/* text output: an appender that truncates and always NUL-terminates */
-struct sbuf {
-	char	*p;
-	size_t	 cap;
-	size_t	 len;
-};
-
-static void sb_addr(struct sbuf *, const struct lisp_addr *, int);
-
-static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (sb->len + 1 >= sb->cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(sb->p + sb->len, sb->cap - sb->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sb->cap - sb->len)
-		sb->len = sb->cap - 1;
-	else
-		sb->len += (size_t)n;
-}
-
-static void
-sb_lcaf(struct sbuf *sb, const struct lisp_addr *a, int depth)
-{
-	const char *name = lcaf_type_name(a->lcaf_type);
-	int i;
-
-	if (!a->known || depth > ADDR_DEPTH_MAX + 1) {
-		if (strcmp(name, "unknown") == 0)
-			sb_printf(sb, "lcaf-type-%u(%u octets)",
-			    a->lcaf_type, a->body_len);
-		else
-			sb_printf(sb, "lcaf-%s(%u octets)", name, a->body_len);
-		return;
-	}
-	sb_printf(sb, "lcaf-%s(", name);
-	switch (a->lcaf_type) {
-	case LCAF_AFI_LIST: {
-		struct lcaf_list l;
-		struct lisp_addr it;
-		const char *sep = "";
-
-		if (lcaf_list_decode(a, &l) == -1)
-			break;
-		while (lcaf_list_next(&l, &it) == 1) {
-			sb_printf(sb, "%s", sep);
-			sb_addr(sb, &it, depth + 1);
-			sep = ",";
-		}
-		break;
-	}
-	case LCAF_ASN: {
-		struct lcaf_asn x;
-
-		if (lcaf_asn_decode(a, &x) == -1)
-			break;
-		sb_printf(sb, "AS%u,", x.asn);
-		sb_addr(sb, &x.addr, depth + 1);
-		break;
-	}
-	case LCAF_GEO: {
-		struct lcaf_geo g;
-
-		if (lcaf_geo_decode(a, &g) == -1)
-			break;
-		sb_printf(sb, "%u-%u-%u-%c,%u-%u-%u-%c", g.lat_deg, g.lat_min,
-		    g.lat_sec, g.north ? 'N' : 'S', g.lon_deg, g.lon_min,
-		    g.lon_sec, g.east ? 'E' : 'W');
-		if (g.alt != GEO_ALT_NONE)
-			sb_printf(sb, ",%dm", g.alt);
-		sb_printf(sb, ",");
-		sb_addr(sb, &g.addr, depth + 1);
-		break;
-	}
-	case LCAF_NAT: {
-		struct lcaf_nat n;
-
-		if (lcaf_nat_decode(a, &n) == -1)
-			break;
-		sb_addr(sb, &n.global_etr, depth + 1);
-		sb_printf(sb, ":%u,ms ", n.etr_port);
-		sb_addr(sb, &n.ms_rloc, depth + 1);
-		sb_printf(sb, ":%u,private ", n.ms_port);
-		sb_addr(sb, &n.private_etr, depth + 1);
-		for (i = 0; i < n.nrtr; i++) {
-			sb_printf(sb, ",rtr ");
-			sb_addr(sb, &n.rtr[i], depth + 1);
-		}
-		break;
-	}
-	case LCAF_MCAST: {
-		struct lcaf_mcast m;
-
-		if (lcaf_mcast_decode(a, &m) == -1)
-			break;
-		sb_printf(sb, "[%u]", m.iid);
-		sb_addr(sb, &m.src, depth + 1);
-		sb_printf(sb, "/%u,", m.src_mlen);
-		sb_addr(sb, &m.grp, depth + 1);
-		sb_printf(sb, "/%u", m.grp_mlen);
-		if (m.flags != 0)
-			sb_printf(sb, ",%s%s%s", m.flags & 4 ? "R" : "",
-			    m.flags & 2 ? "L" : "", m.flags & 1 ? "J" : "");
-		break;
-	}
-	case LCAF_ELP: {
-		struct lcaf_elp e;
-		struct lcaf_elp_hop h;
-		const char *sep = "";
-
-		if (lcaf_elp_decode(a, &e) == -1)
-			break;
-		while (lcaf_elp_next(&e, &h) == 1) {
-			sb_printf(sb, "%s", sep);
-			sb_addr(sb, &h.addr, depth + 1);
-			if (h.flags & (ELP_L | ELP_P | ELP_S))
-				sb_printf(sb, "/%s%s%s",
-				    h.flags & ELP_L ? "L" : "",
-				    h.flags & ELP_P ? "P" : "",
-				    h.flags & ELP_S ? "S" : "");
-			sep = "->";
-		}
-		break;
-	}
-	case LCAF_SECKEY: {
-		struct lcaf_seckey k;
-
-		if (lcaf_seckey_decode(a, &k) == -1)
-			break;
-		sb_printf(sb, "%u keys,cs %u%s,", k.nkeys, k.alg,
-		    k.revoke ? ",revoke" : "");
-		sb_addr(sb, &k.addr, depth + 1);
-		break;
-	}
-	case LCAF_SRCDST: {
-		struct lcaf_srcdst sd;
-
-		if (lcaf_srcdst_decode(a, &sd) == -1)
-			break;
-		sb_addr(sb, &sd.src, depth + 1);
-		sb_printf(sb, "/%u->", sd.src_mlen);
-		sb_addr(sb, &sd.dst, depth + 1);
-		sb_printf(sb, "/%u", sd.dst_mlen);
-		break;
-	}
-	case LCAF_RLE: {
-		struct lcaf_rle r;
-		struct lcaf_rle_entry e;
-		const char *sep = "";
-
-		if (lcaf_rle_decode(a, &r) == -1)
-			break;
-		while (lcaf_rle_next(&r, &e) == 1) {
-			sb_printf(sb, "%s", sep);
-			sb_addr(sb, &e.addr, depth + 1);
-			sb_printf(sb, "(L%u)", e.level);
-			sep = ",";
-		}
-		break;
-	}
-	case LCAF_JSON: {
-		struct lcaf_json j;
-
-		if (lcaf_json_decode(a, &j) == -1)
-			break;
-		sb_printf(sb, "%u octets%s", j.len, j.binary ? " binary" : "");
-		if (j.addr.afi != AFI_NONE || j.addr.has_iid) {
-			sb_printf(sb, ",");
-			sb_addr(sb, &j.addr, depth + 1);
-		}
-		break;
-	}
-	case LCAF_KV: {
-		struct lcaf_kv kv;
-
-		if (lcaf_kv_decode(a, &kv) == -1)
-			break;
-		sb_addr(sb, &kv.key, depth + 1);
-		sb_printf(sb, "=");
-		sb_addr(sb, &kv.value, depth + 1);
-		break;
-	}
-	case LCAF_APPDATA: {
-		struct lcaf_app x;
-
-		if (lcaf_app_decode(a, &x) == -1)
-			break;
-		sb_printf(sb, "proto %u,tos 0x%06x,lport %u-%u,rport %u-%u,",
-		    x.proto, x.tos, x.lport_lo, x.lport_hi, x.rport_lo, x.rport_hi);
-		sb_addr(sb, &x.addr, depth + 1);
-		break;
-	}
-	default:
-		break;
-	}
-	sb_printf(sb, ")");
-}
-
-static void
-sb_addr(struct sbuf *sb, const struct lisp_addr *a, int depth)
+/* text output */
+void
+addr_sbuf(struct sbuf *sb, const struct lisp_addr *a, int depth)
 {
 	char tmp[INET6_ADDRSTRLEN];
 	uint16_t i;
 
 	if (a->has_iid) {
 		if (a->afi == AFI_NONE && a->iid_mlen != 32)
-			sb_printf(sb, "[%u/%u]", a->iid, a->iid_mlen);
+			sbuf_printf(sb, "[%u/%u]", a->iid, a->iid_mlen);
 		else
-			sb_printf(sb, "[%u]", a->iid);
+			sbuf_printf(sb, "[%u]", a->iid);
 	}
 	switch (a->afi) {
 	case AFI_NONE:
 		if (!a->has_iid)
-			sb_printf(sb, "none");
+			sbuf_printf(sb, "none");
 		break;
 	case AFI_IPV4:
 		inet_ntop(AF_INET, a->u.v4, tmp, sizeof(tmp));
-		sb_printf(sb, "%s", tmp);
+		sbuf_printf(sb, "%s", tmp);
 		break;
 	case AFI_IPV6:
 		inet_ntop(AF_INET6, a->u.v6, tmp, sizeof(tmp));
-		sb_printf(sb, "%s", tmp);
+		sbuf_printf(sb, "%s", tmp);
 		break;
 	case AFI_MAC_IEEE:
 	case AFI_MAC:
-		sb_printf(sb, "%02x:%02x:%02x:%02x:%02x:%02x", a->u.mac[0],
+		sbuf_printf(sb, "%02x:%02x:%02x:%02x:%02x:%02x", a->u.mac[0],
 		    a->u.mac[1], a->u.mac[2], a->u.mac[3], a->u.mac[4],
 		    a->u.mac[5]);
 		break;
 	case AFI_DN:
-		sb_printf(sb, "'");
+		sbuf_printf(sb, "'");
 		for (i = 0; a->body != NULL && i < a->body_len &&
 		    a->body[i] != '\0'; i++)
-			sb_printf(sb, "%c", isprint(a->body[i]) &&
+			sbuf_printf(sb, "%c", isprint(a->body[i]) &&
 			    a->body[i] != '\'' ? a->body[i] : '?');
-		sb_printf(sb, "'");
+		sbuf_printf(sb, "'");
 		break;
 	case AFI_LCAF:
-		sb_lcaf(sb, a, depth);
+		lcaf_sbuf(sb, a, depth);
 		break;
 	default:
-		sb_printf(sb, "afi-%u", a->afi);
+		sbuf_printf(sb, "afi-%u", a->afi);
 		break;
 	}
 }
@@ -846,7 +637,7 @@ addr_fmt(const struct lisp_addr *a, char *buf, size_t len)
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
-	sb_addr(&sb, a, 0);
+	addr_sbuf(&sb, a, 0);
 	return buf;
 }
 
@@ -858,8 +649,8 @@ prefix_fmt(const struct lisp_addr *a, int mlen, char *buf, size_t len)
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
-	sb_addr(&sb, a, 0);
-	sb_printf(&sb, "/%d", mlen);
+	addr_sbuf(&sb, a, 0);
+	sbuf_printf(&sb, "/%d", mlen);
 	return buf;
 }
 

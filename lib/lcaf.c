@@ -1,10 +1,12 @@
-/* RFC 8060 LCAF bodies: validation, typed decoders, iterators, encoders.
- * one parser per type reads a body at a given nesting depth; lcaf_validate
- * (called by addr_decode) and the typed decoders share it. */
+/* RFC 8060 LCAF bodies: validation, text, typed decoders, iterators,
+ * encoders. one parser per type reads a body at a given nesting depth;
+ * lcaf_validate (called by addr_decode) and the typed decoders share it.
+ * each type is one row of the lcaf_kinds table, built from LCAF_KINDS. */
 #include <string.h>
 
 #include "addr.h"
 #include "lcaf.h"
+#include "sbuf.h"
 
 #define GEO_N		0x8000
 #define GEO_DEG		0x7fff
@@ -34,7 +36,7 @@ mlen_check(const struct lisp_addr *a, uint8_t mlen)
 }
 
 static int
-parse_list(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+v_list(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lisp_addr it;
 
@@ -144,7 +146,7 @@ elp_hop(struct rbuf *b, int depth, struct lcaf_elp_hop *h, const char **why)
 }
 
 static int
-parse_elp(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+v_elp(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_elp_hop h;
 
@@ -226,7 +228,7 @@ rle_entry(struct rbuf *b, int depth, struct lcaf_rle_entry *e,
 }
 
 static int
-parse_rle(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
+v_rle(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 {
 	struct lcaf_rle_entry e;
 
@@ -360,32 +362,209 @@ v_app(struct rbuf b, uint8_t rsvd2, int depth, const char **why)
 	return parse_app(b, depth, &x, why);
 }
 
+/* text renderers (addr_fmt) of the typed bodies, inside "lcaf-<name>(...)";
+ * a body the typed decoder refuses renders as nothing */
+static void
+t_null(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+}
+
+static void
+t_list(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_list l;
+	struct lisp_addr it;
+	const char *sep = "";
+
+	if (lcaf_list_decode(a, &l) == -1)
+		return;
+	while (lcaf_list_next(&l, &it) == 1) {
+		sbuf_printf(sb, "%s", sep);
+		addr_sbuf(sb, &it, depth + 1);
+		sep = ",";
+	}
+}
+
+static void
+t_asn(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_asn x;
+
+	if (lcaf_asn_decode(a, &x) == -1)
+		return;
+	sbuf_printf(sb, "AS%u,", x.asn);
+	addr_sbuf(sb, &x.addr, depth + 1);
+}
+
+static void
+t_geo(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_geo g;
+
+	if (lcaf_geo_decode(a, &g) == -1)
+		return;
+	sbuf_printf(sb, "%u-%u-%u-%c,%u-%u-%u-%c", g.lat_deg, g.lat_min,
+	    g.lat_sec, g.north ? 'N' : 'S', g.lon_deg, g.lon_min,
+	    g.lon_sec, g.east ? 'E' : 'W');
+	if (g.alt != GEO_ALT_NONE)
+		sbuf_printf(sb, ",%dm", g.alt);
+	sbuf_printf(sb, ",");
+	addr_sbuf(sb, &g.addr, depth + 1);
+}
+
+static void
+t_nat(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_nat n;
+	int i;
+
+	if (lcaf_nat_decode(a, &n) == -1)
+		return;
+	addr_sbuf(sb, &n.global_etr, depth + 1);
+	sbuf_printf(sb, ":%u,ms ", n.etr_port);
+	addr_sbuf(sb, &n.ms_rloc, depth + 1);
+	sbuf_printf(sb, ":%u,private ", n.ms_port);
+	addr_sbuf(sb, &n.private_etr, depth + 1);
+	for (i = 0; i < n.nrtr; i++) {
+		sbuf_printf(sb, ",rtr ");
+		addr_sbuf(sb, &n.rtr[i], depth + 1);
+	}
+}
+
+static void
+t_mcast(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_mcast m;
+
+	if (lcaf_mcast_decode(a, &m) == -1)
+		return;
+	sbuf_printf(sb, "[%u]", m.iid);
+	addr_sbuf(sb, &m.src, depth + 1);
+	sbuf_printf(sb, "/%u,", m.src_mlen);
+	addr_sbuf(sb, &m.grp, depth + 1);
+	sbuf_printf(sb, "/%u", m.grp_mlen);
+	if (m.flags != 0)
+		sbuf_printf(sb, ",%s%s%s", m.flags & 4 ? "R" : "",
+		    m.flags & 2 ? "L" : "", m.flags & 1 ? "J" : "");
+}
+
+static void
+t_elp(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_elp e;
+	struct lcaf_elp_hop h;
+	const char *sep = "";
+
+	if (lcaf_elp_decode(a, &e) == -1)
+		return;
+	while (lcaf_elp_next(&e, &h) == 1) {
+		sbuf_printf(sb, "%s", sep);
+		addr_sbuf(sb, &h.addr, depth + 1);
+		if (h.flags & (ELP_L | ELP_P | ELP_S))
+			sbuf_printf(sb, "/%s%s%s",
+			    h.flags & ELP_L ? "L" : "",
+			    h.flags & ELP_P ? "P" : "",
+			    h.flags & ELP_S ? "S" : "");
+		sep = "->";
+	}
+}
+
+static void
+t_seckey(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_seckey k;
+
+	if (lcaf_seckey_decode(a, &k) == -1)
+		return;
+	sbuf_printf(sb, "%u keys,cs %u%s,", k.nkeys, k.alg,
+	    k.revoke ? ",revoke" : "");
+	addr_sbuf(sb, &k.addr, depth + 1);
+}
+
+static void
+t_srcdst(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_srcdst sd;
+
+	if (lcaf_srcdst_decode(a, &sd) == -1)
+		return;
+	addr_sbuf(sb, &sd.src, depth + 1);
+	sbuf_printf(sb, "/%u->", sd.src_mlen);
+	addr_sbuf(sb, &sd.dst, depth + 1);
+	sbuf_printf(sb, "/%u", sd.dst_mlen);
+}
+
+static void
+t_rle(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_rle r;
+	struct lcaf_rle_entry e;
+	const char *sep = "";
+
+	if (lcaf_rle_decode(a, &r) == -1)
+		return;
+	while (lcaf_rle_next(&r, &e) == 1) {
+		sbuf_printf(sb, "%s", sep);
+		addr_sbuf(sb, &e.addr, depth + 1);
+		sbuf_printf(sb, "(L%u)", e.level);
+		sep = ",";
+	}
+}
+
+static void
+t_json(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_json j;
+
+	if (lcaf_json_decode(a, &j) == -1)
+		return;
+	sbuf_printf(sb, "%u octets%s", j.len, j.binary ? " binary" : "");
+	if (j.addr.afi != AFI_NONE || j.addr.has_iid) {
+		sbuf_printf(sb, ",");
+		addr_sbuf(sb, &j.addr, depth + 1);
+	}
+}
+
+static void
+t_kv(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_kv kv;
+
+	if (lcaf_kv_decode(a, &kv) == -1)
+		return;
+	addr_sbuf(sb, &kv.key, depth + 1);
+	sbuf_printf(sb, "=");
+	addr_sbuf(sb, &kv.value, depth + 1);
+}
+
+static void
+t_app(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_app x;
+
+	if (lcaf_app_decode(a, &x) == -1)
+		return;
+	sbuf_printf(sb, "proto %u,tos 0x%06x,lport %u-%u,rport %u-%u,",
+	    x.proto, x.tos, x.lport_lo, x.lport_hi, x.rport_lo, x.rport_hi);
+	addr_sbuf(sb, &x.addr, depth + 1);
+}
+
 /* every LCAF type this library names, by type number: its name in text
- * and JSON, and the hook that validates its body (NULL: the body is kept
- * opaque; Instance-ID is unwrapped by addr.c itself) */
+ * and JSON, the hook that validates its body and the one that renders it
+ * as text (both NULL: the body is kept opaque) */
 static const struct lcaf_kind {
 	const char	*name;
 	int		(*validate)(struct rbuf, uint8_t rsvd2, int depth,
 			    const char **why);
+	void		(*text)(struct sbuf *, const struct lisp_addr *,
+			    int depth);
 } lcaf_kinds[256] = {
-	[LCAF_NULL]		= { "null",		v_null },
-	[LCAF_AFI_LIST]		= { "afi-list",		parse_list },
-	[LCAF_IID]		= { "iid",		NULL },
-	[LCAF_ASN]		= { "asn",		v_asn },
-	[LCAF_APPDATA]		= { "appdata",		v_app },
-	[LCAF_GEO]		= { "geo",		v_geo },
-	[LCAF_OPAQUE_KEY]	= { "opaque-key",	NULL },
-	[LCAF_NAT]		= { "nat",		v_nat },
-	[LCAF_NONCE_LOC]	= { "nonce-loc",	NULL },
-	[LCAF_MCAST]		= { "mcast",		v_mcast },
-	[LCAF_ELP]		= { "elp",		parse_elp },
-	[LCAF_SECKEY]		= { "seckey",		v_seckey },
-	[LCAF_SRCDST]		= { "srcdst",		v_srcdst },
-	[LCAF_RLE]		= { "rle",		parse_rle },
-	[LCAF_JSON]		= { "json",		v_json },
-	[LCAF_KV]		= { "kv",		v_kv },
-	[LCAF_ENCAP]		= { "encap",		NULL },
-	[LCAF_VENDOR]		= { "vendor",		NULL },
+#define KIND_ROW(type, name, id)	[type] = { name, v_##id, t_##id },
+#define OPAQUE_ROW(type, name)		[type] = { name, NULL, NULL },
+	LCAF_KINDS(KIND_ROW)
+	LCAF_OPAQUE_KINDS(OPAQUE_ROW)
+#undef KIND_ROW
+#undef OPAQUE_ROW
 };
 
 const char *
@@ -413,6 +592,25 @@ lcaf_validate(uint8_t type, uint8_t rsvd2, const uint8_t *body, size_t len,
 	return lcaf_kinds[type].validate(b, rsvd2, depth, why);
 }
 
+void
+lcaf_sbuf(struct sbuf *sb, const struct lisp_addr *a, int depth)
+{
+	const struct lcaf_kind *k = &lcaf_kinds[a->lcaf_type];
+
+	if (!a->known || k->text == NULL || depth > ADDR_DEPTH_MAX + 1) {
+		if (k->name == NULL)
+			sbuf_printf(sb, "lcaf-type-%u(%u octets)",
+			    a->lcaf_type, a->body_len);
+		else
+			sbuf_printf(sb, "lcaf-%s(%u octets)", k->name,
+			    a->body_len);
+		return;
+	}
+	sbuf_printf(sb, "lcaf-%s(", k->name);
+	k->text(sb, a, depth);
+	sbuf_printf(sb, ")");
+}
+
 /* the typed decoders re-read a body; nested addresses sit at depth 1 */
 static int
 lcaf_body(const struct lisp_addr *a, uint8_t type, struct rbuf *b)
@@ -430,7 +628,7 @@ lcaf_list_decode(const struct lisp_addr *a, struct lcaf_list *l)
 	struct rbuf b;
 
 	if (lcaf_body(a, LCAF_AFI_LIST, &b) == -1 ||
-	    parse_list(b, 0, 0, NULL) == -1)
+	    v_list(b, 0, 0, NULL) == -1)
 		return -1;
 	l->items = b;
 	return 0;
@@ -489,7 +687,7 @@ lcaf_elp_decode(const struct lisp_addr *a, struct lcaf_elp *e)
 {
 	struct rbuf b;
 
-	if (lcaf_body(a, LCAF_ELP, &b) == -1 || parse_elp(b, 0, 0, NULL) == -1)
+	if (lcaf_body(a, LCAF_ELP, &b) == -1 || v_elp(b, 0, 0, NULL) == -1)
 		return -1;
 	e->hops = b;
 	return 0;
@@ -528,7 +726,7 @@ lcaf_rle_decode(const struct lisp_addr *a, struct lcaf_rle *r)
 {
 	struct rbuf b;
 
-	if (lcaf_body(a, LCAF_RLE, &b) == -1 || parse_rle(b, 0, 0, NULL) == -1)
+	if (lcaf_body(a, LCAF_RLE, &b) == -1 || v_rle(b, 0, 0, NULL) == -1)
 		return -1;
 	r->entries = b;
 	return 0;

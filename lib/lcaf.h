@@ -8,7 +8,36 @@
 
 #include "addr.h"
 
-/* whether this library validates and decodes bodies of this LCAF type */
+/* the LCAF types this library validates, decodes and renders, one row
+ * each: X(type number, name in text and JSON, suffix of its hooks). lcaf.c
+ * builds its table from it (v_<suffix> validates a body, t_<suffix>
+ * renders it as text) and so do other renderers (locictl's JSON:
+ * j_<suffix>), so a type added here without all its hooks does not build */
+#define LCAF_KINDS(X)					\
+	X(LCAF_NULL,		"null",		null)	\
+	X(LCAF_AFI_LIST,	"afi-list",	list)	\
+	X(LCAF_ASN,		"asn",		asn)	\
+	X(LCAF_APPDATA,		"appdata",	app)	\
+	X(LCAF_GEO,		"geo",		geo)	\
+	X(LCAF_NAT,		"nat",		nat)	\
+	X(LCAF_MCAST,		"mcast",	mcast)	\
+	X(LCAF_ELP,		"elp",		elp)	\
+	X(LCAF_SECKEY,		"seckey",	seckey)	\
+	X(LCAF_SRCDST,		"srcdst",	srcdst)	\
+	X(LCAF_RLE,		"rle",		rle)	\
+	X(LCAF_JSON,		"json",		json)	\
+	X(LCAF_KV,		"kv",		kv)
+/* types that are named but whose body is kept opaque (Instance-ID is
+ * unwrapped by addr.c itself): X(type number, name) */
+#define LCAF_OPAQUE_KINDS(X)				\
+	X(LCAF_IID,		"iid")			\
+	X(LCAF_OPAQUE_KEY,	"opaque-key")		\
+	X(LCAF_NONCE_LOC,	"nonce-loc")		\
+	X(LCAF_ENCAP,		"encap")		\
+	X(LCAF_VENDOR,		"vendor")
+
+/* whether this library validates and decodes bodies of this LCAF type
+ * (a row of LCAF_KINDS) */
 int	lcaf_type_known(uint8_t type);
 /* validate the body of a known LCAF type (called by addr_decode).
  * returns 0 when valid, -1 with a reason. */

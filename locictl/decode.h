@@ -28,6 +28,22 @@ json_t	*decode_control(const uint8_t *, size_t, const struct decode_opts *,
 /* a LISP data packet (UDP payload to port 4341) */
 json_t	*decode_data(const uint8_t *, size_t, char *whybuf, size_t whylen);
 
+/* a key of the JSON model and its label in the text rendering (of a
+ * field, or of each item of a list); tables end with a NULL key */
+struct decode_label {
+	const char	*key;
+	const char	*text;
+};
+
+/* whether the JSON model renders the typed body of this LCAF type; a unit
+ * test holds it equal to lcaf_type_known for every type */
+int	decode_lcaf_renders(uint8_t type);
+/* the labels of the keys the typed LCAF renderers add, by type (NULL for
+ * a type without a renderer) */
+const struct decode_label *decode_lcaf_labels(uint8_t type);
+/* the text label of a key some LCAF renderer adds, or NULL */
+const char *decode_lcaf_label(const char *key);
+
 /* render a decoded packet as indented text */
 void	decode_text(FILE *, const json_t *);
 /* "Map-Request" for "map-request" */

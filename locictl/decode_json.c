@@ -177,179 +177,363 @@ jgeo_coord(unsigned deg, unsigned min, unsigned sec, char hemi)
 	return json_string(buf);
 }
 
+/* the body of an LCAF as hex: opaque types, and known ones whose typed
+ * decoder refuses the body */
+static void
+jbody(json_t *o, const struct lisp_addr *a)
+{
+	jset(o, "body", jhex(a->body != NULL ? a->body : (const uint8_t *)"",
+	    a->body_len));
+}
+
+/* JSON renderers of the typed LCAF bodies, one per row of LCAF_KINDS:
+ * fields added to o after "lcaf_type"; -1 when the typed decoder refuses
+ * the body (nothing added, lcaf_detail shows it as hex). each comes after
+ * the text labels of the keys it adds ("flags", "instance_id", "address",
+ * "length" and "body" are labelled with every message's keys) */
+static const struct decode_label l_null[] = {
+	{ NULL,			NULL }
+};
+
+static int
+j_null(json_t *o, const struct lisp_addr *a, int depth)
+{
+	jbody(o, a);	/* an empty body, shown the way opaque ones are */
+	return 0;
+}
+
+static const struct decode_label l_list[] = {
+	{ "items",		"Item" },
+	{ NULL,			NULL }
+};
+
+static int
+j_list(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_list list;
+	struct lisp_addr item;
+	json_t *arr;
+
+	if (lcaf_list_decode(a, &list) == -1)
+		return -1;
+	arr = json_array();
+	while (lcaf_list_next(&list, &item) == 1)
+		json_array_append_new(arr, jaddr_obj(&item, depth));
+	jset(o, "items", arr);
+	return 0;
+}
+
+static const struct decode_label l_asn[] = {
+	{ "asn",		"AS number" },
+	{ NULL,			NULL }
+};
+
+static int
+j_asn(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_asn asn;
+
+	if (lcaf_asn_decode(a, &asn) == -1)
+		return -1;
+	jset(o, "asn", json_integer(asn.asn));
+	jaddr(o, "address", &asn.addr, depth);
+	return 0;
+}
+
+static const struct decode_label l_geo[] = {
+	{ "latitude",		"Latitude" },
+	{ "longitude",		"Longitude" },
+	{ "altitude",		"Altitude (m)" },
+	{ NULL,			NULL }
+};
+
+static int
+j_geo(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_geo geo;
+
+	if (lcaf_geo_decode(a, &geo) == -1)
+		return -1;
+	jset(o, "latitude", jgeo_coord(geo.lat_deg, geo.lat_min,
+	    geo.lat_sec, geo.north ? 'N' : 'S'));
+	jset(o, "longitude", jgeo_coord(geo.lon_deg, geo.lon_min,
+	    geo.lon_sec, geo.east ? 'E' : 'W'));
+	if (geo.alt != GEO_ALT_NONE)
+		jset(o, "altitude", json_integer(geo.alt));
+	jaddr(o, "address", &geo.addr, depth);
+	return 0;
+}
+
+static const struct decode_label l_nat[] = {
+	{ "ms_port",		"MS port" },
+	{ "etr_port",		"ETR port" },
+	{ "global_etr_rloc",	"Global ETR RLOC" },
+	{ "ms_rloc",		"MS RLOC" },
+	{ "private_etr_rloc",	"Private ETR RLOC" },
+	{ "rtrs",		"RTR" },
+	{ NULL,			NULL }
+};
+
+static int
+j_nat(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_nat nat;
+	json_t *arr;
+	int i;
+
+	if (lcaf_nat_decode(a, &nat) == -1)
+		return -1;
+	jset(o, "ms_port", json_integer(nat.ms_port));
+	jset(o, "etr_port", json_integer(nat.etr_port));
+	jaddr(o, "global_etr_rloc", &nat.global_etr, depth);
+	jaddr(o, "ms_rloc", &nat.ms_rloc, depth);
+	jaddr(o, "private_etr_rloc", &nat.private_etr, depth);
+	arr = json_array();
+	for (i = 0; i < nat.nrtr && i < NAT_RTR_MAX; i++)
+		json_array_append_new(arr, jaddr_str(&nat.rtr[i]));
+	jset(o, "rtrs", arr);
+	return 0;
+}
+
+static const struct decode_label l_mcast[] = {
+	{ "source",		"Source" },
+	{ "group",		"Group" },
+	{ NULL,			NULL }
+};
+
+static int
+j_mcast(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_mcast mc;
+	char buf[ADDR_STRLEN];
+
+	if (lcaf_mcast_decode(a, &mc) == -1)
+		return -1;
+	jset(o, "flags", jflags(mc.flags, mcast_flags));
+	jset(o, "instance_id", json_integer(mc.iid));
+	jset(o, "source", json_string(prefix_fmt(&mc.src, mc.src_mlen, buf,
+	    sizeof(buf))));
+	jset(o, "group", json_string(prefix_fmt(&mc.grp, mc.grp_mlen, buf,
+	    sizeof(buf))));
+	return 0;
+}
+
+static const struct decode_label l_elp[] = {
+	{ "hops",		"Hop" },
+	{ NULL,			NULL }
+};
+
+static int
+j_elp(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_elp elp;
+	struct lcaf_elp_hop hop;
+	json_t *arr, *e;
+
+	if (lcaf_elp_decode(a, &elp) == -1)
+		return -1;
+	arr = json_array();
+	while (lcaf_elp_next(&elp, &hop) == 1) {
+		e = jaddr_obj(&hop.addr, depth);
+		jset(e, "flags", jflags(hop.flags, elp_flags));
+		json_array_append_new(arr, e);
+	}
+	jset(o, "hops", arr);
+	return 0;
+}
+
+static const struct decode_label l_seckey[] = {
+	{ "cipher_suite",	"Cipher suite" },
+	{ "revoke",		"Revoke" },
+	{ "keys",		"Key" },
+	{ "material",		"Material" },
+	{ NULL,			NULL }
+};
+
+static int
+j_seckey(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_seckey sk;
+	json_t *arr, *e;
+	int i;
+
+	if (lcaf_seckey_decode(a, &sk) == -1)
+		return -1;
+	jset(o, "cipher_suite", json_integer(sk.alg));
+	jset(o, "revoke", json_boolean(sk.revoke));
+	arr = json_array();
+	for (i = 0; i < sk.nkeys && i < SECKEY_MAX; i++) {
+		e = json_object();
+		jset(e, "length", json_integer(sk.key[i].len));
+		jset(e, "material", jhex(sk.key[i].material, sk.key[i].len));
+		json_array_append_new(arr, e);
+	}
+	jset(o, "keys", arr);
+	jaddr(o, "address", &sk.addr, depth);
+	return 0;
+}
+
+static const struct decode_label l_srcdst[] = {
+	{ "source",		"Source" },
+	{ "destination",	"Destination" },
+	{ NULL,			NULL }
+};
+
+static int
+j_srcdst(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_srcdst sd;
+	char buf[ADDR_STRLEN];
+
+	if (lcaf_srcdst_decode(a, &sd) == -1)
+		return -1;
+	jset(o, "source", json_string(prefix_fmt(&sd.src, sd.src_mlen, buf,
+	    sizeof(buf))));
+	jset(o, "destination", json_string(prefix_fmt(&sd.dst, sd.dst_mlen,
+	    buf, sizeof(buf))));
+	return 0;
+}
+
+static const struct decode_label l_rle[] = {
+	{ "entries",		"Entry" },
+	{ "level",		"Level" },
+	{ NULL,			NULL }
+};
+
+static int
+j_rle(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_rle rle;
+	struct lcaf_rle_entry re;
+	json_t *arr, *e;
+
+	if (lcaf_rle_decode(a, &rle) == -1)
+		return -1;
+	arr = json_array();
+	while (lcaf_rle_next(&rle, &re) == 1) {
+		e = jaddr_obj(&re.addr, depth);
+		jset(e, "level", json_integer(re.level));
+		json_array_append_new(arr, e);
+	}
+	jset(o, "entries", arr);
+	return 0;
+}
+
+static const struct decode_label l_json[] = {
+	{ "binary",		"Binary" },
+	{ "json",		"JSON" },
+	{ NULL,			NULL }
+};
+
+static int
+j_json(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_json js;
+
+	if (lcaf_json_decode(a, &js) == -1)
+		return -1;
+	jset(o, "binary", json_boolean(js.binary));
+	jset(o, "json", js.binary ? jhex(js.text, js.len) :
+	    jtext(js.text, js.len));
+	if (js.addr.afi != AFI_NONE || js.addr.has_iid)
+		jaddr(o, "address", &js.addr, depth);
+	return 0;
+}
+
+static const struct decode_label l_kv[] = {
+	{ "key",		"Key" },
+	{ "value",		"Value" },
+	{ NULL,			NULL }
+};
+
+static int
+j_kv(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_kv kv;
+
+	if (lcaf_kv_decode(a, &kv) == -1)
+		return -1;
+	jaddr(o, "key", &kv.key, depth);
+	jaddr(o, "value", &kv.value, depth);
+	return 0;
+}
+
+static const struct decode_label l_app[] = {
+	{ "tos",		"TOS / flow label" },
+	{ "protocol",		"Protocol" },
+	{ "local_port_low",	"Local port from" },
+	{ "local_port_high",	"Local port to" },
+	{ "remote_port_low",	"Remote port from" },
+	{ "remote_port_high",	"Remote port to" },
+	{ NULL,			NULL }
+};
+
+static int
+j_app(json_t *o, const struct lisp_addr *a, int depth)
+{
+	struct lcaf_app app;
+
+	if (lcaf_app_decode(a, &app) == -1)
+		return -1;
+	jset(o, "tos", json_integer(app.tos));
+	jset(o, "protocol", json_integer(app.proto));
+	jset(o, "local_port_low", json_integer(app.lport_lo));
+	jset(o, "local_port_high", json_integer(app.lport_hi));
+	jset(o, "remote_port_low", json_integer(app.rport_lo));
+	jset(o, "remote_port_high", json_integer(app.rport_hi));
+	jaddr(o, "address", &app.addr, depth);
+	return 0;
+}
+
+/* the JSON renderer of each LCAF type lib validates and the labels of
+ * its keys, by type number, from the same list as lib's table (a row
+ * without its j_ renderer or l_ labels does not build); the other types
+ * have none and show their body as hex */
+static const struct lcaf_json_kind {
+	int	(*render)(json_t *, const struct lisp_addr *, int depth);
+	const struct decode_label *labels;
+} lcaf_json[256] = {
+#define JSON_ROW(type, name, id)	[type] = { j_##id, l_##id },
+	LCAF_KINDS(JSON_ROW)
+#undef JSON_ROW
+};
+
+int
+decode_lcaf_renders(uint8_t type)
+{
+	return lcaf_json[type].render != NULL;
+}
+
+const struct decode_label *
+decode_lcaf_labels(uint8_t type)
+{
+	return lcaf_json[type].labels;
+}
+
+const char *
+decode_lcaf_label(const char *key)
+{
+	const struct decode_label *l;
+	int t;
+
+	for (t = 0; t < 256; t++)
+		for (l = lcaf_json[t].labels; l != NULL && l->key != NULL; l++)
+			if (strcmp(l->key, key) == 0)
+				return l->text;
+	return NULL;
+}
+
 /* the typed body of an LCAF address; opaque types as hex */
 static json_t *
 lcaf_detail(const struct lisp_addr *a, int depth)
 {
-	json_t *o = json_object(), *arr;
-	struct lcaf_list list;
-	struct lcaf_asn asn;
-	struct lcaf_geo geo;
-	struct lcaf_nat nat;
-	struct lcaf_mcast mc;
-	struct lcaf_elp elp;
-	struct lcaf_elp_hop hop;
-	struct lcaf_seckey sk;
-	struct lcaf_srcdst sd;
-	struct lcaf_rle rle;
-	struct lcaf_rle_entry re;
-	struct lcaf_json js;
-	struct lcaf_kv kv;
-	struct lcaf_app app;
-	struct lisp_addr item;
-	json_t *e;
-	int i, ok = 0;
+	json_t *o = json_object();
 
 	jset(o, "lcaf_type", json_string(lcaf_type_name(a->lcaf_type)));
-	if (depth > ADDR_DEPTH_MAX + 1 || !a->known)
-		goto opaque;
-	switch (a->lcaf_type) {
-	case LCAF_AFI_LIST:
-		if (lcaf_list_decode(a, &list) == -1)
-			break;
-		arr = json_array();
-		while (lcaf_list_next(&list, &item) == 1)
-			json_array_append_new(arr, jaddr_obj(&item, depth));
-		jset(o, "items", arr);
-		ok = 1;
-		break;
-	case LCAF_ASN:
-		if (lcaf_asn_decode(a, &asn) == -1)
-			break;
-		jset(o, "asn", json_integer(asn.asn));
-		jaddr(o, "address", &asn.addr, depth);
-		ok = 1;
-		break;
-	case LCAF_GEO:
-		if (lcaf_geo_decode(a, &geo) == -1)
-			break;
-		jset(o, "latitude", jgeo_coord(geo.lat_deg, geo.lat_min,
-		    geo.lat_sec, geo.north ? 'N' : 'S'));
-		jset(o, "longitude", jgeo_coord(geo.lon_deg, geo.lon_min,
-		    geo.lon_sec, geo.east ? 'E' : 'W'));
-		if (geo.alt != GEO_ALT_NONE)
-			jset(o, "altitude", json_integer(geo.alt));
-		jaddr(o, "address", &geo.addr, depth);
-		ok = 1;
-		break;
-	case LCAF_NAT:
-		if (lcaf_nat_decode(a, &nat) == -1)
-			break;
-		jset(o, "ms_port", json_integer(nat.ms_port));
-		jset(o, "etr_port", json_integer(nat.etr_port));
-		jaddr(o, "global_etr_rloc", &nat.global_etr, depth);
-		jaddr(o, "ms_rloc", &nat.ms_rloc, depth);
-		jaddr(o, "private_etr_rloc", &nat.private_etr, depth);
-		arr = json_array();
-		for (i = 0; i < nat.nrtr && i < NAT_RTR_MAX; i++)
-			json_array_append_new(arr, jaddr_str(&nat.rtr[i]));
-		jset(o, "rtrs", arr);
-		ok = 1;
-		break;
-	case LCAF_MCAST:
-		if (lcaf_mcast_decode(a, &mc) == -1)
-			break;
-		jset(o, "flags", jflags(mc.flags, mcast_flags));
-		jset(o, "instance_id", json_integer(mc.iid));
-		{
-			char b1[ADDR_STRLEN];
-
-			jset(o, "source", json_string(prefix_fmt(&mc.src,
-			    mc.src_mlen, b1, sizeof(b1))));
-			jset(o, "group", json_string(prefix_fmt(&mc.grp,
-			    mc.grp_mlen, b1, sizeof(b1))));
-		}
-		ok = 1;
-		break;
-	case LCAF_ELP:
-		if (lcaf_elp_decode(a, &elp) == -1)
-			break;
-		arr = json_array();
-		while (lcaf_elp_next(&elp, &hop) == 1) {
-			e = jaddr_obj(&hop.addr, depth);
-			jset(e, "flags", jflags(hop.flags, elp_flags));
-			json_array_append_new(arr, e);
-		}
-		jset(o, "hops", arr);
-		ok = 1;
-		break;
-	case LCAF_SECKEY:
-		if (lcaf_seckey_decode(a, &sk) == -1)
-			break;
-		jset(o, "cipher_suite", json_integer(sk.alg));
-		jset(o, "revoke", json_boolean(sk.revoke));
-		arr = json_array();
-		for (i = 0; i < sk.nkeys && i < SECKEY_MAX; i++) {
-			e = json_object();
-			jset(e, "length", json_integer(sk.key[i].len));
-			jset(e, "material", jhex(sk.key[i].material,
-			    sk.key[i].len));
-			json_array_append_new(arr, e);
-		}
-		jset(o, "keys", arr);
-		jaddr(o, "address", &sk.addr, depth);
-		ok = 1;
-		break;
-	case LCAF_SRCDST:
-		if (lcaf_srcdst_decode(a, &sd) == -1)
-			break;
-		{
-			char b1[ADDR_STRLEN];
-
-			jset(o, "source", json_string(prefix_fmt(&sd.src,
-			    sd.src_mlen, b1, sizeof(b1))));
-			jset(o, "destination", json_string(prefix_fmt(&sd.dst,
-			    sd.dst_mlen, b1, sizeof(b1))));
-		}
-		ok = 1;
-		break;
-	case LCAF_RLE:
-		if (lcaf_rle_decode(a, &rle) == -1)
-			break;
-		arr = json_array();
-		while (lcaf_rle_next(&rle, &re) == 1) {
-			e = jaddr_obj(&re.addr, depth);
-			jset(e, "level", json_integer(re.level));
-			json_array_append_new(arr, e);
-		}
-		jset(o, "entries", arr);
-		ok = 1;
-		break;
-	case LCAF_JSON:
-		if (lcaf_json_decode(a, &js) == -1)
-			break;
-		jset(o, "binary", json_boolean(js.binary));
-		jset(o, "json", js.binary ? jhex(js.text, js.len) :
-		    jtext(js.text, js.len));
-		if (js.addr.afi != AFI_NONE || js.addr.has_iid)
-			jaddr(o, "address", &js.addr, depth);
-		ok = 1;
-		break;
-	case LCAF_KV:
-		if (lcaf_kv_decode(a, &kv) == -1)
-			break;
-		jaddr(o, "key", &kv.key, depth);
-		jaddr(o, "value", &kv.value, depth);
-		ok = 1;
-		break;
-	case LCAF_APPDATA:
-		if (lcaf_app_decode(a, &app) == -1)
-			break;
-		jset(o, "tos", json_integer(app.tos));
-		jset(o, "protocol", json_integer(app.proto));
-		jset(o, "local_port_low", json_integer(app.lport_lo));
-		jset(o, "local_port_high", json_integer(app.lport_hi));
-		jset(o, "remote_port_low", json_integer(app.rport_lo));
-		jset(o, "remote_port_high", json_integer(app.rport_hi));
-		jaddr(o, "address", &app.addr, depth);
-		ok = 1;
-		break;
-	}
-	if (ok)
-		return o;
-opaque:
-	jset(o, "body", jhex(a->body != NULL ? a->body : (const uint8_t *)"",
-	    a->body_len));
+	if (depth > ADDR_DEPTH_MAX + 1 || !a->known ||
+	    lcaf_json[a->lcaf_type].render == NULL ||
+	    lcaf_json[a->lcaf_type].render(o, a, depth) == -1)
+		jbody(o, a);
 	return o;
 }
 

@@ -9,12 +9,9 @@
 
 #define INDENT	4
 
-struct label {
-	const char	*key;
-	const char	*text;		/* field label, or the item label of a list */
-};
-
-static const struct label labels[] = {
+/* the keys every message may hold; those an LCAF body adds come with its
+ * JSON renderer (decode_lcaf_label) */
+static const struct decode_label labels[] = {
 	{ "frame",		"Frame" },
 	{ "flags",		"Flags" },
 	{ "itr_rloc_count",	"ITR-RLOC count" },
@@ -59,12 +56,6 @@ static const struct label labels[] = {
 	{ "instance_id",	"Instance ID" },
 	{ "instance_id_mask_len", "Instance ID mask length" },
 	{ "malformed",		"Malformed LCAF, locator skipped" },
-	{ "local_port_low",	"Local port from" },
-	{ "local_port_high",	"Local port to" },
-	{ "remote_port_low",	"Remote port from" },
-	{ "remote_port_high",	"Remote port to" },
-	{ "protocol",		"Protocol" },
-	{ "tos",		"TOS / flow label" },
 	{ "eid_lcaf",		"EID LCAF" },
 	{ "lcaf",		"LCAF" },
 	{ "lisp_sec_len",	"LISP-SEC data length" },
@@ -88,36 +79,11 @@ static const struct label labels[] = {
 	{ "lsb",		"Locator-Status-Bits" },
 	{ "next_protocol",	"Next protocol" },
 	{ "nat",		"NAT-Traversal" },
-	{ "items",		"Item" },
-	{ "asn",		"AS number" },
-	{ "latitude",		"Latitude" },
-	{ "longitude",		"Longitude" },
-	{ "altitude",		"Altitude (m)" },
-	{ "ms_port",		"MS port" },
-	{ "etr_port",		"ETR port" },
-	{ "global_etr_rloc",	"Global ETR RLOC" },
-	{ "ms_rloc",		"MS RLOC" },
-	{ "private_etr_rloc",	"Private ETR RLOC" },
-	{ "rtrs",		"RTR" },
-	{ "hops",		"Hop" },
-	{ "cipher_suite",	"Cipher suite" },
-	{ "revoke",		"Revoke" },
-	{ "keys",		"Key" },
-	{ "material",		"Material" },
-	{ "source",		"Source" },
-	{ "destination",	"Destination" },
-	{ "group",		"Group" },
-	{ "entries",		"Entry" },
-	{ "level",		"Level" },
-	{ "binary",		"Binary" },
-	{ "json",		"JSON" },
-	{ "key",		"Key" },
-	{ "value",		"Value" },
 	{ "body",		"Body" },
 	{ NULL,			NULL }
 };
 
-static const struct label titles[] = {
+static const struct decode_label titles[] = {
 	{ "map-request",	"Map-Request" },
 	{ "map-reply",		"Map-Reply" },
 	{ "map-register",	"Map-Register" },
@@ -143,7 +109,7 @@ static void	fields(FILE *, const json_t *, int, struct skip *);
 const char *
 decode_type_title(const char *type)
 {
-	const struct label *l;
+	const struct decode_label *l;
 
 	for (l = titles; l->key != NULL; l++)
 		if (strcmp(l->key, type) == 0)
@@ -154,12 +120,15 @@ decode_type_title(const char *type)
 static const char *
 label(const char *key, char *buf, size_t len)
 {
-	const struct label *l;
+	const struct decode_label *l;
+	const char *text;
 	size_t i;
 
 	for (l = labels; l->key != NULL; l++)
 		if (strcmp(l->key, key) == 0)
 			return l->text;
+	if ((text = decode_lcaf_label(key)) != NULL)
+		return text;
 	snprintf(buf, len, "%s", key);
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == '_')

@@ -24,14 +24,10 @@ DEMO=/tmp/locid-demo-ddt${NS_PREFIX:+-$NS_PREFIX}
 NS_PREFIX=${NS_PREFIX}ddt-
 NS_LIST="core root node ms1 ms2 ms3 mr xtr1 xtr2 xtr2b"
 
+. scripts/demo-lib.sh
 down() {
-	for f in "$DEMO"/*.pid "$DEMO"/*.cpid; do	# daemons, captures
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null
-		rm -f "$f"
-	done
-	sleep 0.5
-	for n in $NS_LIST; do ip netns del "$NS_PREFIX$n" 2>/dev/null; done
+	demo_kill "$DEMO"/*.pid "$DEMO"/*.cpid	# daemons, captures
+	demo_netns_del
 }
 
 if [ "$1" = down ]; then
@@ -39,27 +35,7 @@ if [ "$1" = down ]; then
 	echo "ddt lab removed"
 	exit 0
 fi
-[ "$(id -u)" -eq 0 ] || { echo "demo-ddt.sh: needs root (network namespaces)" >&2; exit 1; }
-command -v tshark >/dev/null && command -v jq >/dev/null ||
-    { echo "demo-ddt.sh: needs tshark and jq (sh scripts/deps.sh)" >&2; exit 1; }
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-down
-rm -rf "$DEMO"
-mkdir -p "$DEMO"
-NETNS_TMP=$DEMO
-export NETNS_TMP
-. tests/netns/lib.sh
-KEEP_TMP=1
-PATH=$BUILD/bin:$PATH
-export PATH
-
-B=$(printf '\033[1m'); N=$(printf '\033[0m')
-[ -t 1 ] || { B=""; N=""; }
-step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
-say() { printf '   %s\n' "$*"; }
-run() { printf '%s$ %s%s\n' "$B" "$*" "$N"; sh -c "$*" 2>&1 | sed 's/^/   /'; }
-X() { printf 'ip netns exec %s' "$(ns "$1")"; }		# X mr: the prefix to run in mr
+demo_setup demo-ddt.sh "$1" tshark jq
 C() { printf '%s locictl -s %s/%s.sock' "$(X "$1")" "$DEMO" "$1"; }	# locictl for it
 # the LISP control messages of a capture, one a line: time, who -> whom, what
 show_cap() {	# NAME [FILTER]

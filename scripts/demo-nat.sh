@@ -28,14 +28,10 @@ DEMO=/tmp/locid-demo-nat${NS_PREFIX:+-$NS_PREFIX}
 NS_PREFIX=${NS_PREFIX}nat-
 NS_LIST="hostA xtrA nat ms rtr xtrB hostB xtrC hostC"
 
+. scripts/demo-lib.sh
 down() {
-	for f in "$DEMO"/*.pid "$DEMO"/*.cpid; do	# daemons, captures
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null
-		rm -f "$f"
-	done
-	sleep 0.5
-	for n in $NS_LIST; do ip netns del "$NS_PREFIX$n" 2>/dev/null; done
+	demo_kill "$DEMO"/*.pid "$DEMO"/*.cpid	# daemons, captures
+	demo_netns_del
 }
 
 if [ "$1" = down ]; then
@@ -43,30 +39,9 @@ if [ "$1" = down ]; then
 	echo "nat lab removed"
 	exit 0
 fi
-[ "$(id -u)" -eq 0 ] || { echo "demo-nat.sh: needs root (network namespaces)" >&2; exit 1; }
-for c in tshark jq nft conntrack; do
-	command -v $c >/dev/null || { echo "demo-nat.sh: needs $c (sh scripts/deps.sh)" >&2; exit 1; }
-done
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-down
-rm -rf "$DEMO"
-mkdir -p "$DEMO"
-NETNS_TMP=$DEMO
-export NETNS_TMP
-. tests/netns/lib.sh
-KEEP_TMP=1
-PATH=$BUILD/bin:$PATH
-export PATH
+demo_setup demo-nat.sh "$1" tshark jq nft conntrack
 T=$DEMO
 . tests/netns/nat_lab.sh
-
-B=$(printf '\033[1m'); N=$(printf '\033[0m')
-[ -t 1 ] || { B=""; N=""; }
-step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
-say() { printf '   %s\n' "$*"; }
-run() { printf '%s$ %s%s\n' "$B" "$*" "$N"; sh -c "$*" 2>&1 | sed 's/^/   /'; }
-X() { printf 'ip netns exec %s' "$(ns "$1")"; }		# X xtrA: the prefix to run in xtrA
 C() { printf '%s locictl -s %s/%s.sock' "$(X "$1")" "$DEMO" "$1"; }	# locictl for it
 # the NAT's ports are random, so tshark is told which are LISP: DA holds
 # "-d udp.port==P,lisp ..." once they are known

@@ -25,16 +25,12 @@ SOCKDIR=/run
 NS_LIST="hostA lisp1 mapserver lisp2 hostB nonlisp pxtr"
 SOCKS="lisp1 lisp2 mapserver pxtr"
 
+. scripts/demo-lib.sh
 down() {
 	_seed=""
 	[ -z "$NS_PREFIX" ] && _seed=/tmp/locid-demo/*.pid	# the seed demo's lab
-	for f in "$DEMO"/*.pid "$DEMO"/*.cap $_seed; do	# daemons, the ping flow, captures
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null
-		rm -f "$f"
-	done
-	sleep 0.5
-	for n in $NS_LIST; do ip netns del "$NS_PREFIX$n" 2>/dev/null; done
+	demo_kill "$DEMO"/*.pid "$DEMO"/*.cap $_seed	# daemons, the ping flow, captures
+	demo_netns_del
 	for s in $SOCKS; do rm -f "$SOCKDIR/locid-$s.sock"; done
 }
 
@@ -43,25 +39,7 @@ if [ "$1" = down ]; then
 	echo "pxtr lab removed"
 	exit 0
 fi
-[ "$(id -u)" -eq 0 ] || { echo "demo-pxtr.sh: needs root (network namespaces)" >&2; exit 1; }
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-down
-rm -rf "$DEMO"
-mkdir -p "$DEMO"
-NETNS_TMP=$DEMO
-export NETNS_TMP
-. tests/netns/lib.sh
-KEEP_TMP=1
-PATH=$BUILD/bin:$PATH
-export PATH
-
-B=$(printf '\033[1m'); N=$(printf '\033[0m')
-[ -t 1 ] || { B=""; N=""; }
-step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
-say() { printf '   %s\n' "$*"; }
-run() { printf '%s$ %s%s\n' "$B" "$*" "$N"; sh -c "$*" 2>&1 | sed 's/^/   /'; }
-X() { printf 'ip netns exec %s' "$(ns "$1")"; }		# X lisp1: the prefix to run in lisp1
+demo_setup demo-pxtr.sh "$1"
 C() { printf '%s locictl -s %s/locid-%s.sock' "$(X "$1")" "$SOCKDIR" "$1"; }	# locictl for it
 cap_start() {	# NAME NS IF
 	ip netns exec "$(ns "$2")" tcpdump -Z root --immediate-mode -i "$3" -U -w "$DEMO/$1.pcap" \

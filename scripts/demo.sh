@@ -11,14 +11,11 @@ cd "$(dirname "$0")/.." || exit 1
 DEMO=/tmp/locid-demo
 NS_LIST="hostA lisp1 mapserver lisp2 hostB nonlisp"
 
+NS_PREFIX=""
+. scripts/demo-lib.sh
 down() {
-	for f in "$DEMO"/*.pid; do
-		[ -f "$f" ] || continue
-		kill "$(cat "$f")" 2>/dev/null
-		rm -f "$f"
-	done
-	sleep 0.5
-	for n in $NS_LIST; do ip netns del "$n" 2>/dev/null; done
+	demo_kill "$DEMO"/*.pid
+	demo_netns_del
 	rm -f /run/locid-lisp1.sock /run/locid-lisp2.sock /run/locid-mapserver.sock
 	# the story's continuation (PxTR, dual stack) when it ran
 	[ -x scripts/demo-pxtr.sh ] && scripts/demo-pxtr.sh down >/dev/null 2>&1
@@ -32,23 +29,7 @@ if [ "$1" = down ]; then
 	echo "seed lab removed"
 	exit 0
 fi
-[ "$(id -u)" -eq 0 ] || { echo "demo.sh: needs root (network namespaces)" >&2; exit 1; }
-BUILD=${1:-build}
-down
-rm -rf "$DEMO"
-NS_PREFIX="" NETNS_TMP=$DEMO
-export NETNS_TMP
-. tests/netns/lib.sh
-KEEP_TMP=1
-case $BUILD in /*) ;; *) BUILD=$(pwd)/$BUILD ;; esac
-PATH=$BUILD/bin:$PATH
-export PATH
-
-B=$(printf '\033[1m'); N=$(printf '\033[0m')
-[ -t 1 ] || { B=""; N=""; }
-step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
-say() { printf '   %s\n' "$*"; }
-run() { printf '%s$ %s%s\n' "$B" "$*" "$N"; sh -c "$*" 2>&1 | sed 's/^/   /'; }
+demo_setup demo.sh "$1"
 cap_start() {	# NAME NS IF
 	ip netns exec "$2" tcpdump -Z root --immediate-mode -i "$3" -U -w "$DEMO/$1.pcap" \
 	    udp or icmp >/dev/null 2>"$DEMO/$1.err" </dev/null &

@@ -11,11 +11,9 @@ FLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sa
 PKG="$(pkg-config --cflags --libs libcrypto jansson libevent libmnl libpcap) -lm"
 libsrc=$(ls lib/*.c)
 # the config parser's generated sources, for fuzz_conf
-if [ -e locid/parse.y ] && [ -e locid/lex.l ]; then
-	mkdir -p $out/locid
-	bison --defines=$out/locid/parse.h -o $out/locid/parse.c locid/parse.y
-	flex -o $out/locid/lex.c locid/lex.l
-fi
+mkdir -p $out/locid
+bison --defines=$out/locid/parse.h -o $out/locid/parse.c locid/parse.y
+flex -o $out/locid/lex.c locid/lex.l
 for f in tests/fuzz/fuzz_*.c; do
 	[ -e "$f" ] || continue
 	name=$(basename "$f" .c)

@@ -320,11 +320,11 @@ nl_route(struct nl *nl, int add, int type, uint32_t table,
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
-int
-nl_rule(struct nl *nl, int add, int family, const struct lisp_addr *src, int plen,
-    uint32_t table, uint32_t prio, int suppress)
+/* a rule message to the table at prio, its selectors left to the caller */
+static struct nlmsghdr *
+rule_msg(char *buf, int add, int family, uint32_t table, uint32_t prio,
+    struct fib_rule_hdr **frhp)
 {
-	char buf[256];
 	struct nlmsghdr *nlh;
 	struct fib_rule_hdr *frh;
 
@@ -336,6 +336,18 @@ nl_rule(struct nl *nl, int add, int family, const struct lisp_addr *src, int ple
 	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	mnl_attr_put_u32(nlh, FRA_TABLE, table);
 	mnl_attr_put_u32(nlh, FRA_PRIORITY, prio);
+	*frhp = frh;
+	return nlh;
+}
+
+int
+nl_rule(struct nl *nl, int add, int family, const struct lisp_addr *src, int plen,
+    uint32_t table, uint32_t prio, int suppress)
+{
+	char buf[256];
+	struct fib_rule_hdr *frh;
+	struct nlmsghdr *nlh = rule_msg(buf, add, family, table, prio, &frh);
+
 	if (src != NULL) {
 		frh->src_len = (uint8_t)plen;
 		if (plen > 0)
@@ -351,17 +363,9 @@ nl_rule_iif(struct nl *nl, int add, int family, const char *ifname,
     uint32_t table, uint32_t prio)
 {
 	char buf[256];
-	struct nlmsghdr *nlh;
 	struct fib_rule_hdr *frh;
+	struct nlmsghdr *nlh = rule_msg(buf, add, family, table, prio, &frh);
 
-	frh = nl_request(buf, add ? RTM_NEWRULE : RTM_DELRULE,
-	    NLM_F_ACK | (add ? NLM_F_CREATE | NLM_F_EXCL : 0),
-	    sizeof(*frh), &nlh);
-	frh->family = family == 6 ? AF_INET6 : AF_INET;
-	frh->action = FR_ACT_TO_TBL;
-	frh->table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
-	mnl_attr_put_u32(nlh, FRA_TABLE, table);
-	mnl_attr_put_u32(nlh, FRA_PRIORITY, prio);
 	mnl_attr_put_strz(nlh, FRA_IIFNAME, ifname);
 	return nl_talk(nl, nlh, NULL, NULL);
 }

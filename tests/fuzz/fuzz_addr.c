@@ -28,6 +28,7 @@ check_typed(const struct lisp_addr *a)
 		struct lcaf_srcdst srcdst;
 		struct lcaf_json json;
 		struct lcaf_kv kv;
+		struct lcaf_app app;
 	} u;
 	int rc = 0, n;
 
@@ -80,7 +81,15 @@ check_typed(const struct lisp_addr *a)
 	case LCAF_KV:
 		rc = lcaf_kv_decode(a, &u.kv);
 		break;
+	case LCAF_APPDATA:
+		rc = lcaf_app_decode(a, &u.app);
+		break;
+	case LCAF_NULL:		/* no body to decode */
+		break;
 	default:
+		/* a type lib validates that this target does not check */
+		if (lcaf_type_known(a->lcaf_type))
+			abort();
 		break;
 	}
 	/* addr_decode validated the body, so the typed decoder must agree */

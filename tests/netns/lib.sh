@@ -21,6 +21,24 @@ fail() { log "FAIL: $*"; exit 1; }
 pass() { log "ok: $*"; }
 
 ns() { printf '%s%s' "$NS_PREFIX" "$1"; }
+
+# jq 1.6 with -e exits 0 on empty input, so `ctl ... | jq -e '...'` would
+# pass when the daemon did not answer at all: with -e and input from a
+# pipe (no file named last), no input at all fails (status 4)
+jq() {
+	case " $* " in
+	*" -e "*|*" -"[a-z]*e[a-z]*" "*) ;;
+	*) command jq "$@"; return ;;
+	esac
+	for _jl in "$@"; do :; done
+	if [ -f "$_jl" ]; then
+		command jq "$@"
+		return
+	fi
+	_jin=$(cat)
+	[ -n "$_jin" ] || return 4
+	printf '%s\n' "$_jin" | command jq "$@"
+}
 in_ns() { _n=$(ns "$1"); shift; ip netns exec "$_n" "$@"; }
 
 ns_add() {

@@ -140,8 +140,18 @@ da_addr(const struct lisp_addr *a, int depth)
 			return "known key/value refused";
 		return da_addr2(&x.key, &x.value, depth + 1);
 	}
-	default:
+	case LCAF_APPDATA: {
+		struct lcaf_app x;
+
+		if (lcaf_app_decode(a, &x) == -1)
+			return "known application data refused";
+		return da_addr(&x.addr, depth + 1);
+	}
+	case LCAF_NULL:		/* no body to decode */
 		return NULL;
+	default:
+		return lcaf_type_known(a->lcaf_type) ?
+		    "known LCAF type not walked here" : NULL;
 	}
 }
 

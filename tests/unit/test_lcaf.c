@@ -828,6 +828,40 @@ test_unknown_type(void **state)
 	assert_int_equal(lcaf_validate(200, 0, buf + 8, 5, 0, &why), -1);
 }
 
+/* every type number: a type lib validates has a name and a text renderer
+ * (an empty body it cannot decode prints as "lcaf-<name>()"), any other
+ * prints its octet count */
+static void
+test_kinds_text(void **state)
+{
+	char want[64], got[ADDR_STRLEN];
+	struct lisp_addr a;
+	const char *name;
+	int t, nknown = 0;
+
+	for (t = 0; t < 256; t++) {
+		memset(&a, 0, sizeof(a));
+		a.afi = AFI_LCAF;
+		a.lcaf_type = (uint8_t)t;
+		a.known = (uint8_t)lcaf_type_known((uint8_t)t);
+		name = lcaf_type_name((uint8_t)t);
+		if (a.known) {
+			assert_string_not_equal(name, "unknown");
+			snprintf(want, sizeof(want), "lcaf-%s()", name);
+			nknown++;
+		} else if (strcmp(name, "unknown") == 0)
+			snprintf(want, sizeof(want), "lcaf-type-%d(0 octets)", t);
+		else
+			snprintf(want, sizeof(want), "lcaf-%s(0 octets)", name);
+		assert_string_equal(addr_fmt(&a, got, sizeof(got)), want);
+	}
+	/* null, afi-list, asn, appdata, geo, nat, mcast, elp, seckey,
+	 * srcdst, rle, json, kv */
+	assert_int_equal(nknown, 13);
+	assert_false(lcaf_type_known(LCAF_IID));
+	assert_false(lcaf_type_known(LCAF_VENDOR));
+}
+
 int
 main(void)
 {
@@ -850,6 +884,7 @@ main(void)
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_unknown_type),
+		cmocka_unit_test(test_kinds_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,9 +79,9 @@ v4(struct lisp_addr *a, const char *s)
 	assert_int_equal(addr_parse(a, s), 0);
 }
 
-/* the Map-Request of the issue text */
+/* the Map-Request of the issue text, from the given source EID */
 static size_t
-build_request(uint8_t *buf, size_t cap)
+build_request_from(const struct lisp_addr *seid, uint8_t *buf, size_t cap)
 {
 	struct lisp_map_request mr;
 	struct lisp_eid_prefix ep;
@@ -89,7 +89,7 @@ build_request(uint8_t *buf, size_t cap)
 
 	memset(&mr, 0, sizeof(mr));
 	mr.nonce = 0x1a2b3c4d5e6f7081ULL;
-	v4(&mr.seid, "198.18.1.10");
+	mr.seid = *seid;
 	mr.nitr = 1;
 	v4(&mr.itr[0], "203.0.113.1");
 	mr.nrecords = 1;
@@ -102,6 +102,15 @@ build_request(uint8_t *buf, size_t cap)
 	map_request_encode_trailer(&w, &mr);
 	assert_false(w.err);
 	return w.len;
+}
+
+static size_t
+build_request(uint8_t *buf, size_t cap)
+{
+	struct lisp_addr seid;
+
+	v4(&seid, "198.18.1.10");
+	return build_request_from(&seid, buf, cap);
 }
 
 static void
@@ -717,6 +726,138 @@ test_pkt_udp_find(void **state)
 	assert_int_equal(pkt_udp_find(1, fr, 10, &u), 0);
 }
 
+/* one valid address of each LCAF type lib validates */
+static const struct {
+	uint8_t		 type;
+	const char	*hex;
+} lcaf_samples[] = {
+	{ LCAF_NULL,	"4003 00 00 00 00 0000" },
+	{ LCAF_AFI_LIST, "4003 00 00 01 00 0018 0001 c6120101 "
+	    "0002 20010db8000000000000000000000001" },
+	{ LCAF_ASN,	"4003 00 00 03 00 000a 0000fc00 0001 c6336407" },
+	{ LCAF_APPDATA,	"4003 00 00 04 00 0012 2e1234 06 0400 07ff 01bb 01bb "
+	    "0001 c6120101" },
+	{ LCAF_GEO,	"4003 00 00 05 00 0012 8025 17 3b 007a 05 00 00000064 "
+	    "0001 c6120101" },
+	{ LCAF_NAT,	"4003 00 00 07 00 001c 10f6 10f5 0001 cb007101 "
+	    "0001 cb007102 0001 c6120101 0001 c6336401" },
+	{ LCAF_MCAST,	"4003 00 00 09 05 0014 000003e8 0000 20 20 "
+	    "0001 c6120101 0001 e0000001" },
+	{ LCAF_ELP,	"4003 00 00 0a 00 0010 0007 0001 c6120101 "
+	    "0000 0001 c6120102" },
+	{ LCAF_SECKEY,	"4003 00 00 0b 00 0010 01 00 01 00 0004 01020304 "
+	    "0001 c6120101" },
+	{ LCAF_SRCDST,	"4003 00 00 0c 00 0010 0000 18 18 0001 c6120100 "
+	    "0001 c6120200" },
+	{ LCAF_RLE,	"4003 00 00 0d 00 0014 000000 01 0001 c6120101 "
+	    "000000 02 0001 c6120102" },
+	{ LCAF_JSON,	"4003 00 00 0e 00 000e 000a 7b22727474223a31327d 0000" },
+	{ LCAF_KV,	"4003 00 00 0f 00 000a 0001 c6120101 0011 6100" },
+};
+
+/* keys of every message, labelled by decode_text.c's own table */
+static int
+common_key(const char *k)
+{
+	static const char *const ks[] = { "lcaf_type", "address", "lcaf",
+	    "flags", "instance_id", "length", "body", NULL };
+	int i;
+
+	for (i = 0; ks[i] != NULL; i++)
+		if (strcmp(ks[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+/* every key the renderer of type t added (in o and in the objects of its
+ * lists) has a text label in that type's row */
+static void
+labelled(const json_t *o, uint8_t t)
+{
+	const struct decode_label *l;
+	const char *k;
+	json_t *v, *e;
+	size_t i;
+
+	json_object_foreach((json_t *)o, k, v) {
+		if (json_is_array(v))
+			json_array_foreach(v, i, e)
+				if (json_is_object(e))
+					labelled(e, t);
+		if (common_key(k))
+			continue;
+		for (l = decode_lcaf_labels(t); l->key != NULL; l++)
+			if (strcmp(l->key, k) == 0)
+				break;
+		if (l->key == NULL)
+			fail_msg("lcaf %s: key %s has no label",
+			    lcaf_type_name(t), k);
+	}
+}
+
+/* the JSON model renders the typed body of exactly the LCAF types lib
+ * validates, with a label for each key it adds: a type added to lib
+ * without a JSON renderer, its labels or a sample here fails */
+static void
+test_lcaf_renderers(void **state)
+{
+	uint8_t raw[128], buf[512];
+	const struct decode_label *l, *m;
+	struct lisp_addr seid;
+	struct rbuf b;
+	const char *why;
+	char whybuf[128];
+	size_t n, i;
+	json_t *o, *lc;
+	int t, u, known = 0;
+
+	for (t = 0; t < 256; t++) {
+		if (decode_lcaf_renders((uint8_t)t) !=
+		    lcaf_type_known((uint8_t)t))
+			fail_msg("lcaf type %d (%s): lib %s it, locictl %s",
+			    t, lcaf_type_name((uint8_t)t),
+			    lcaf_type_known((uint8_t)t) ? "validates" :
+			    "does not validate",
+			    decode_lcaf_renders((uint8_t)t) ?
+			    "renders it" : "does not render it");
+		known += lcaf_type_known((uint8_t)t);
+		/* a key two types add is labelled the same by both */
+		for (u = 0; u < t && decode_lcaf_labels((uint8_t)t) != NULL; u++)
+			for (l = decode_lcaf_labels((uint8_t)t); l->key != NULL;
+			    l++)
+				for (m = decode_lcaf_labels((uint8_t)u);
+				    m != NULL && m->key != NULL; m++)
+					if (strcmp(l->key, m->key) == 0)
+						assert_string_equal(l->text,
+						    m->text);
+	}
+	assert_int_equal(known, (int)(sizeof(lcaf_samples) /
+	    sizeof(lcaf_samples[0])));
+
+	for (i = 0; i < sizeof(lcaf_samples) / sizeof(lcaf_samples[0]); i++) {
+		assert_int_equal(hex_parse(lcaf_samples[i].hex, raw,
+		    sizeof(raw), &n, &why), 0);
+		rbuf_init(&b, raw, n);
+		assert_int_equal(addr_decode(&b, &seid, 0, &why), 0);
+		assert_int_equal(b.len, 0);
+		assert_int_equal(seid.lcaf_type, lcaf_samples[i].type);
+		assert_true(seid.known);
+		n = build_request_from(&seid, buf, sizeof(buf));
+		o = decode_control(buf, n, &(struct decode_opts){ NULL, 0 },
+		    0, whybuf, sizeof(whybuf));
+		assert_non_null(o);
+		lc = json_object_get(o, "source_eid_lcaf");
+		assert_non_null(lc);
+		assert_string_equal(json_string_value(json_object_get(lc,
+		    "lcaf_type")), lcaf_type_name(lcaf_samples[i].type));
+		/* rendered by type, not as octets (null has none to type) */
+		if (lcaf_samples[i].type != LCAF_NULL)
+			assert_null(json_object_get(lc, "body"));
+		labelled(lc, lcaf_samples[i].type);
+		json_decref(o);
+	}
+}
+
 int
 main(void)
 {
@@ -733,6 +874,7 @@ main(void)
 		cmocka_unit_test(test_elp_text),
 		cmocka_unit_test(test_data),
 		cmocka_unit_test(test_pkt_udp_find),
+		cmocka_unit_test(test_lcaf_renderers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
