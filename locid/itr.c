@@ -891,7 +891,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 static int
 entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 {
-	if (e->state != MC_PENDING && e->expires_ms <= now && !e->is_static) {
+	if (e->state != MC_PENDING && mc_entry_expires(e) <= now && !e->is_static) {
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
 			    "expired", "eid_prefix", prefix_fmt(&e->eid, e->mlen,
@@ -934,17 +934,17 @@ entry_due(const struct mc_entry *e, uint64_t now)
 	uint64_t due = UINT64_MAX, d;
 
 	if (e->state != MC_PENDING)
-		due = e->expires_ms;
+		due = mc_entry_expires(e);
 	if (e->requesting && e->next_try_ms < due)
 		due = e->next_try_ms;
 	if (e->smr_defer && !e->requesting && e->smr_ms + 3000 < due)
 		due = e->smr_ms + 3000;
 	if (e->state != MC_PENDING && !e->requesting && !e->is_static &&
 	    mc_entry_used(e) > e->updated_ms &&
-	    mc_entry_used(e) + 60000 > now && e->expires_ms > e->updated_ms) {
+	    mc_entry_used(e) + 60000 > now && mc_entry_expires(e) > e->updated_ms) {
 		/* a refresh in the last tenth of the TTL, if still used then
 		 * (a first use after this is woken by itr_process) */
-		d = e->expires_ms - (e->expires_ms - e->updated_ms) / 10;
+		d = mc_entry_expires(e) - (mc_entry_expires(e) - e->updated_ms) / 10;
 		if (d < e->next_try_ms)
 			d = e->next_try_ms;
 		if (d < due)
@@ -1047,9 +1047,8 @@ itr_static_load(struct xtr *x)
 		if ((e = mapcache_add(x->mc, &m->eid, m->mlen, now)) == NULL)
 			continue;
 		mc_entry_set(e, &rec, "static", now);
-		e->source = "static";	/* negative ones too */
-		e->is_static = 1;
-		e->expires_ms = UINT64_MAX;
+		mc_entry_set_source(e, "static");	/* negative ones too */
+		e->is_static = 1;	/* never expires */
 		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
 		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
 			entry_route(x, e, 1);
@@ -1065,8 +1064,7 @@ itr_static_load(struct xtr *x)
 static int
 is_shortcut(const struct mc_entry *e)
 {
-	return e->is_static && e->source != NULL &&
-	    strcmp(e->source, SHORTCUT_SOURCE) == 0;
+	return e->is_static && strcmp(mc_entry_source(e), SHORTCUT_SOURCE) == 0;
 }
 
 int
@@ -1092,9 +1090,8 @@ itr_shortcut_set(struct xtr *x, const struct lisp_record *rec)
 	if ((e = mapcache_add(x->mc, &rec->eid, rec->eid_mlen, now)) == NULL)
 		return -1;
 	mc_entry_set(e, rec, SHORTCUT_SOURCE, now);
-	e->source = SHORTCUT_SOURCE;
-	e->is_static = 1;
-	e->expires_ms = UINT64_MAX;
+	mc_entry_set_source(e, SHORTCUT_SOURCE);
+	e->is_static = 1;	/* never expires */
 	mc_entry_wake(e, now);
 	return 0;
 }

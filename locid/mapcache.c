@@ -537,7 +537,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	addr_mask(&e->eid, mlen);
 	e->mlen = mlen;
 	e->state = MC_PENDING;
-	e->source = "pending";
+	mc_entry_set_source(e, "pending");
 	e->created_ms = e->updated_ms = e->used_ms = now;
 	e->mc = mc;
 	if (mc_entry_res(e) == NULL || mc_entry_publish(e) == -1) {
@@ -703,7 +703,6 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	e->ttl = ttl;
 	e->auth = rec->auth;
 	e->updated_ms = now;
-	e->expires_ms = now + (uint64_t)ttl * 60000;
 	e->nlocs = 0;
 	e->act = rec->act;
 	while (rloc_next(&rl, &r) == 1) {
@@ -759,11 +758,11 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		/* no locators, or none we can use (all non-IP): negative,
 		 * acting per the record's ACT */
 		e->state = MC_NEGATIVE;
-		e->source = "negative";
+		mc_entry_set_source(e, "negative");
 	} else {
 		e->state = MC_POSITIVE;
 		e->act = ACT_NO_ACTION;
-		e->source = source;
+		mc_entry_set_source(e, source);
 	}
 	e->requesting = 0;
 	mc_entry_new_round(e);
@@ -783,7 +782,7 @@ mapcache_expire(struct mapcache *mc, uint64_t now,
 
 	for (e = TAILQ_FIRST(&mc->entries); e != NULL; e = next) {
 		next = TAILQ_NEXT(e, entry);
-		if (e->state == MC_PENDING || e->expires_ms > now)
+		if (e->state == MC_PENDING || mc_entry_expires(e) > now)
 			continue;
 		if (del != NULL)
 			del(e, arg);
@@ -796,13 +795,13 @@ mapcache_expire(struct mapcache *mc, uint64_t now,
 int
 mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
 {
-	uint64_t life, left;
+	uint64_t life, left, exp = mc_entry_expires(e);
 
-	if (e->state == MC_PENDING || e->requesting || e->expires_ms <= now ||
+	if (e->state == MC_PENDING || e->requesting || exp <= now ||
 	    e->is_static)
 		return 0;
-	life = e->expires_ms - e->updated_ms;
-	left = e->expires_ms - now;
+	life = exp - e->updated_ms;
+	left = exp - now;
 	if (left * 10 > life)
 		return 0;
 	/* traffic in the last minute (or the last tenth of a short TTL) */
@@ -851,6 +850,29 @@ mc_entry_dequeue(struct mc_entry *e)
 	return q;
 }
 
+/* the names of MC_SRC_*: the source bit-field indexes them */
+static const char *const sources[] = {
+	"?", "pending", "map-reply", "proxy-reply", "lisp-sec", "negative",
+	"publication", "static", "nat-shortcut",
+};
+
+const char *
+mc_entry_source(const struct mc_entry *e)
+{
+	return e->source < sizeof(sources) / sizeof(sources[0]) ? sources[e->source] : "?";
+}
+
+void
+mc_entry_set_source(struct mc_entry *e, const char *name)
+{
+	unsigned i;
+
+	e->source = 0;
+	for (i = 1; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (name != NULL && strcmp(name, sources[i]) == 0)
+			e->source = i;
+}
+
 const char *
 mc_state_name(enum mc_state s)
 {
@@ -877,13 +899,13 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	    buf, sizeof(buf))));
 	json_object_set_new(o, "iid", json_integer(e->eid.has_iid ? e->eid.iid : 0));
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
-	json_object_set_new(o, "source", json_string(e->source));
+	json_object_set_new(o, "source", json_string(mc_entry_source(e)));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
 	if (e->state == MC_PENDING || e->is_static)
 		json_object_set_new(o, "expires_in", json_null());
 	else
-		json_object_set_new(o, "expires_in", json_integer(e->expires_ms > now ?
-		    (json_int_t)((e->expires_ms - now + 999) / 1000) : 0));
+		json_object_set_new(o, "expires_in", json_integer(mc_entry_expires(e) > now ?
+		    (json_int_t)((mc_entry_expires(e) - now + 999) / 1000) : 0));
 	json_object_set_new(o, "ttl", json_integer(e->ttl));
 	json_object_set_new(o, "authoritative", json_boolean(e->auth));
 	if (e->state == MC_NEGATIVE)

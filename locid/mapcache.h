@@ -87,12 +87,11 @@ struct mc_res {
 struct mc_entry {
 	TAILQ_ENTRY(mc_entry) entry;
 	struct lisp_addr eid;		/* normalised, with IID when has_iid */
-	const char	*source;	/* "map-reply", "proxy-reply", "negative" */
 	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS): inl, or allocated to size */
 	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	struct mc_res	*res;		/* while resolving, else NULL */
-	uint64_t	 created_ms, updated_ms, expires_ms, used_ms;
+	uint64_t	 created_ms, updated_ms, used_ms;	/* expiry: mc_entry_expires */
 	/* refresh */
 	uint64_t	 next_try_ms;	/* no request before this */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
@@ -114,9 +113,23 @@ struct mc_entry {
 	unsigned	 smr_defer:1;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
 	unsigned	 route:1;	/* a throw route is installed for it */
 	unsigned	 is_static:1;	/* from the config: never expires or asked for */
+	unsigned	 source:4;	/* MC_SRC_*: mc_entry_source */
 	struct mc_loc	 inl[MC_INLINE_LOCS];
 };
 TAILQ_HEAD(mc_entries, mc_entry);
+
+/* when e expires: its last Map-Reply + TTL, never when static (a pending
+ * entry has no TTL yet) */
+static inline uint64_t
+mc_entry_expires(const struct mc_entry *e)
+{
+	return e->is_static ? UINT64_MAX : e->updated_ms + (uint64_t)e->ttl * 60000;
+}
+/* where e's mapping came from: "pending", "map-reply", "proxy-reply",
+ * "lisp-sec", "negative", "publication", "static", "nat-shortcut" */
+const char	*mc_entry_source(const struct mc_entry *);
+/* set it (one of those names; any other shows as "?") */
+void		 mc_entry_set_source(struct mc_entry *, const char *);
 
 struct mapcache;
 

@@ -377,7 +377,7 @@ test_itr_protected(void **state)
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->mlen, 24);
-	assert_string_equal(e->source, "lisp-sec");
+	assert_string_equal(mc_entry_source(e), "lisp-sec");
 	d = A("198.18.3.1");
 	assert_null(mapcache_lookup(f->x.mc, &d));
 	d = A("198.18.9.1");

@@ -220,14 +220,14 @@ test_records(void **state)
 	    "2001:db8::5", 1, 50, RLOC_R);
 	mc_entry_set(e, &rec, "map-reply", 5000);
 	assert_int_equal(e->state, MC_POSITIVE);
-	assert_string_equal(e->source, "map-reply");
+	assert_string_equal(mc_entry_source(e), "map-reply");
 	assert_int_equal(e->nlocs, 3);
 	assert_string_equal(mc_loc_fmt(&e->loc[0], buf, sizeof(buf)), "203.0.113.5");
 	assert_int_equal(e->loc[0].priority, 1);
 	assert_int_equal(e->loc[0].weight, 100);
 	assert_true(e->loc[0].up);
 	assert_false(e->loc[1].up);	/* R=0: not usable */
-	assert_int_equal(e->expires_ms, 5000 + 1440ull * 60000);
+	assert_int_equal(mc_entry_expires(e), 5000 + 1440ull * 60000);
 	assert_int_equal(e->ttl, 1440);
 	assert_false(e->requesting);
 	/* negative: no locators, the action kept */
@@ -236,8 +236,8 @@ test_records(void **state)
 	mc_entry_set(e, &rec, "map-reply", 1000);
 	assert_int_equal(e->state, MC_NEGATIVE);
 	assert_int_equal(e->act, ACT_NATIVE_FORWARD);
-	assert_string_equal(e->source, "negative");
-	assert_int_equal(e->expires_ms, 1000 + 15 * 60000);
+	assert_string_equal(mc_entry_source(e), "negative");
+	assert_int_equal(mc_entry_expires(e), 1000 + 15 * 60000);
 	/* locators none of which is IP (here MACs): negative, not a
 	 * positive entry with nothing to encapsulate to; the ACT is kept */
 	e = add(mc, "198.18.7.0/24", 0);
@@ -248,8 +248,8 @@ test_records(void **state)
 	assert_int_equal(e->state, MC_NEGATIVE);
 	assert_int_equal(e->nlocs, 0);
 	assert_int_equal(e->act, ACT_SEND_MAP_REQUEST);
-	assert_string_equal(e->source, "negative");
-	assert_int_equal(e->expires_ms, 2000 + 10 * 60000);
+	assert_string_equal(mc_entry_source(e), "negative");
+	assert_int_equal(mc_entry_expires(e), 2000 + 10 * 60000);
 	assert_int_equal(mapcache_pending(mc), 0);	/* answered */
 	/* one IP locator among non-IP ones: positive with that one */
 	e = add(mc, "198.18.8.0/24", 0);
