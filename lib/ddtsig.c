@@ -92,13 +92,28 @@ ddtsig_der(EVP_PKEY *k, uint8_t *buf, size_t cap)
 static EVP_MD *sha256;
 
 int
-ddtsig_sha256(const void *p, size_t len, uint8_t md[32])
+ddtsig_sha256_2(const void *a, size_t alen, const void *b, size_t blen, uint8_t md[32])
 {
-	unsigned mdlen = 0;
+	EVP_MD_CTX	*ctx;
+	unsigned	 mdlen = 0;
+	int		 ok;
 
 	if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
 		return -1;
-	return EVP_Digest(p, len, md, &mdlen, sha256, NULL) == 1 && mdlen == 32 ? 0 : -1;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestInit_ex(ctx, sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, a, alen) == 1 &&
+	    (blen == 0 || EVP_DigestUpdate(ctx, b, blen) == 1) &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+int
+ddtsig_sha256(const void *p, size_t len, uint8_t md[32])
+{
+	return ddtsig_sha256_2(p, len, NULL, 0, md);
 }
 
 uint16_t

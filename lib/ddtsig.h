@@ -36,6 +36,9 @@ uint16_t	 ddtsig_der_tag(const uint8_t *der, size_t len);
 void		 ddtsig_free(struct evp_pkey_st *);
 /* SHA-256 with a digest fetched once (OpenSSL 3 fetches per call else) */
 int		 ddtsig_sha256(const void *, size_t, uint8_t md[32]);
+/* of a then b, without joining them first */
+int		 ddtsig_sha256_2(const void *a, size_t alen, const void *b, size_t blen,
+		    uint8_t md[32]);
 
 /* sign the record w->p[rec..w->len) (encoded with SigCnt 1): append its
  * signature section with Key Tag tag, valid from now - DDTSIG_SKEW for

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "lispsec.h"
 #include "msrtr.h"
 
 int
@@ -51,6 +52,20 @@ msrtr_ad_build(uint8_t *out, size_t cap, uint8_t key_id, uint8_t alg,
 	    auth_mac(alg, key, keylen, msg, len, (size_t)alen, mac) == -1)
 		return 0;
 	return w.len;
+}
+
+size_t
+msrtr_ecm_sign(uint8_t *buf, size_t len, size_t cap, uint8_t key_id, uint8_t alg,
+    const void *key, size_t keylen, const uint8_t *msg, size_t msglen)
+{
+	uint8_t	ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
+	size_t	adlen;
+
+	/* the MAC is made before the insertion moves msg */
+	if ((adlen = msrtr_ad_build(ad, sizeof(ad), key_id, alg, key, keylen,
+	    msg, msglen)) == 0)
+		return 0;
+	return ls_ecm_insert_ad(buf, len, cap, ad, adlen);
 }
 
 int

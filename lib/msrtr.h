@@ -39,6 +39,12 @@ int	msrtr_ad_decode(const struct rbuf *sec, struct msrtr_ad *, const char **why)
  * the algorithm is unknown or it does not fit */
 size_t	msrtr_ad_build(uint8_t *out, size_t cap, uint8_t key_id, uint8_t alg,
 	    const void *key, size_t keylen, const uint8_t *msg, size_t len);
+/* sign the ECM buf[0..len) (cap octets of room): S set and the AD over
+ * msg (its inner message, which may lie inside buf) inserted after the
+ * ECM header; the new length, 0 when it cannot be made or does not fit */
+size_t	msrtr_ecm_sign(uint8_t *buf, size_t len, size_t cap, uint8_t key_id,
+	    uint8_t alg, const void *key, size_t keylen, const uint8_t *msg,
+	    size_t msglen);
 /* 1 when the AD is made with that key over msg, 0 otherwise */
 int	msrtr_ad_verify(const struct msrtr_ad *, uint8_t key_id, uint8_t alg,
 	    const void *key, size_t keylen, const uint8_t *msg, size_t len);

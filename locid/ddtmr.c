@@ -229,15 +229,13 @@ static int
 record_verify(struct dr *dr, int k, const struct lisp_record *rec, const char **why)
 {
 	struct dr_vslot	*v = NULL;
-	uint8_t		 buf[32 + 2048], md[32];
+	uint8_t		 md[32];
 	uint64_t	 now = now_ms();
 
 	if (dr->vcache == NULL)
 		dr->vcache = calloc(DR_VCACHE, sizeof(*dr->vcache));
-	if (dr->vcache != NULL && rec->raw.len <= sizeof(buf) - 32) {
-		memcpy(buf, dr->keys[k].md, 32);
-		memcpy(buf + 32, rec->raw.p, rec->raw.len);
-		if (ddtsig_sha256(buf, 32 + rec->raw.len, md) == 0) {
+	if (dr->vcache != NULL) {
+		if (ddtsig_sha256_2(dr->keys[k].md, 32, rec->raw.p, rec->raw.len, md) == 0) {
 			v = &dr->vcache[(md[0] << 8 | md[1]) % DR_VCACHE];
 			if (v->until > now && memcmp(v->md, md, sizeof(md)) == 0) {
 				dr->vcache_hits++;

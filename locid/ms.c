@@ -859,8 +859,7 @@ send_notify(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct wbuf			 w;
 	struct lisp_map_register	 n;
 	const struct conf_nat_rtr	*r;
-	uint8_t				 ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
-	size_t				 adlen, len;
+	size_t				 len;
 	int				 alen = auth_len(key->alg);
 
 	if (alen < 0)
@@ -906,10 +905,8 @@ send_notify(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	 * data over the Map-Notify (NAT draft §4.4) */
 	if ((r = nat_rtr_of(ms, p)) != NULL && r->key.secret != NULL &&
 	    ms->l->conf->ms_rtr_auth != MSRTR_AUTH_OFF) {
-		adlen = msrtr_ad_build(ad, sizeof(ad), r->key.key_id, r->key.alg,
-		    r->key.secret, strlen(r->key.secret), buf, w.len);
-		if (adlen == 0 || (len = ls_ecm_insert_ad(ebuf, ew.len,
-		    sizeof(ebuf), ad, adlen)) == 0) {
+		if ((len = msrtr_ecm_sign(ebuf, ew.len, sizeof(ebuf), r->key.key_id,
+		    r->key.alg, r->key.secret, strlen(r->key.secret), buf, w.len)) == 0) {
 			ms->drops[MS_DROP_NOTIFY_SIGNING_FAILED]++;
 			return;
 		}

@@ -317,9 +317,9 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct rbuf		 recs = reg->records;
 	struct lisp_record	 rec;
 	struct sockaddr_storage	 ss;
-	uint8_t			 buf[RTR_PKT_MAX], ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
+	uint8_t			 buf[RTR_PKT_MAX];
 	struct wbuf		 w;
-	size_t			 len, adlen;
+	size_t			 len;
 	struct lisp_addr	 g;
 	uint16_t		 gport;
 	int			 pushed;
@@ -372,9 +372,8 @@ rtr_register_in(struct rtr *r, const struct pkt *p, const struct lisp_ecm *ecm,
 	    reg->msg.p, reg->msg.len);
 	len = w.len;
 	if (!w.err && r->l->conf->ms_rtr_auth == MSRTR_AUTH_REQUIRED &&
-	    ((adlen = msrtr_ad_build(ad, sizeof(ad), ms->key.key_id, ms->key.alg,
-	    ms->key.secret, strlen(ms->key.secret), reg->msg.p, reg->msg.len)) == 0 ||
-	    (len = ls_ecm_insert_ad(buf, w.len, sizeof(buf), ad, adlen)) == 0))
+	    (len = msrtr_ecm_sign(buf, w.len, sizeof(buf), ms->key.key_id, ms->key.alg,
+	    ms->key.secret, strlen(ms->key.secret), reg->msg.p, reg->msg.len)) == 0)
 		w.err = 1;
 	if (w.err) {
 		refuse(r, p, RTR_DROP_RELAY_ENCODE_FAILED);

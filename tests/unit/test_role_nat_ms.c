@@ -399,15 +399,11 @@ signed_register(uint8_t *buf, size_t cap, uint64_t nonce, const char *key)
 	struct rbuf	 b;
 	struct lisp_ecm	 ecm;
 	struct msg_err	 err;
-	uint8_t		 ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
-	size_t		 adlen;
 
 	rbuf_init(&b, buf, len);
 	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
-	adlen = msrtr_ad_build(ad, sizeof(ad), 0, ALG_HMAC_SHA1_96, key,
-	    strlen(key), ecm.inner.p, ecm.inner.len);
-	assert_int_not_equal(adlen, 0);
-	len = ls_ecm_insert_ad(buf, len, cap, ad, adlen);
+	len = msrtr_ecm_sign(buf, len, cap, 0, ALG_HMAC_SHA1_96, key, strlen(key),
+	    ecm.inner.p, ecm.inner.len);
 	assert_int_not_equal(len, 0);
 	return len;
 }

@@ -253,20 +253,16 @@ static size_t
 ecm_signed(uint8_t *buf, size_t cap, uint32_t flags, const char *src,
     const char *dst, int notify, uint64_t nonce, const char *key)
 {
-	size_t		 len = ecm_msg(buf, cap, flags, src, dst, notify, nonce, 1);
+	size_t		 len0 = ecm_msg(buf, cap, flags, src, dst, notify, nonce, 1), len;
 	struct rbuf	 b;
 	struct lisp_ecm	 ecm;
 	struct msg_err	 err;
-	uint8_t		 ad[MSRTR_AD_HDR + AUTH_MAX_LEN];
-	size_t		 adlen;
 
-	rbuf_init(&b, buf, len);
+	rbuf_init(&b, buf, len0);
 	assert_int_equal(ecm_decode(&b, &ecm, &err), 0);
-	adlen = msrtr_ad_build(ad, sizeof(ad), 0, ALG_HMAC_SHA1_96, key,
-	    strlen(key), ecm.inner.p, ecm.inner.len);
-	assert_int_equal(adlen, MSRTR_AD_HDR + 20);
-	len = ls_ecm_insert_ad(buf, len, cap, ad, adlen);
-	assert_int_not_equal(len, 0);
+	len = msrtr_ecm_sign(buf, len0, cap, 0, ALG_HMAC_SHA1_96, key, strlen(key),
+	    ecm.inner.p, ecm.inner.len);
+	assert_int_equal(len, len0 + MSRTR_AD_HDR + 20);
 	return len;
 }
 
