@@ -100,6 +100,7 @@ struct trie {
 	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
 	uintptr_t	*idx;		/* IPv4: IDX_SLOTS tagged words */
 	size_t		 idx_retry;	/* count to try again after ENOMEM */
+	int		 bulk;		/* trie_bulk: the IPv4 index waits */
 };
 
 static inline int
@@ -577,7 +578,7 @@ idx_build(struct trie *t)
 	uint32_t h;
 
 	if (t->bits != 32 || t->count < TRIE_DIR_MIN || t->idx != NULL ||
-	    t->count < t->idx_retry)
+	    t->count < t->idx_retry || t->bulk)
 		return;
 	if ((t->idx = calloc(IDX_SLOTS, sizeof(*t->idx))) == NULL)
 		goto fail;
@@ -787,6 +788,20 @@ trie_free(struct trie *t, void (*free_val)(void *))
 	free(t->dir);
 	idx_drop(t);
 	free(t);
+}
+
+/* a bulk load rebuilds each touched block once per change: building the
+ * index once at the end is cheaper. lookups meanwhile walk the tree */
+void
+trie_bulk(struct trie *t, int on)
+{
+	if (t == NULL || t->bulk == (on != 0))
+		return;
+	t->bulk = on != 0;
+	if (t->bulk)
+		idx_drop(t);
+	else
+		idx_build(t);
 }
 
 size_t

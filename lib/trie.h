@@ -26,6 +26,9 @@ struct trie_set	*trie_set_get(struct trie_set **, uint32_t iid, int bits, int cr
 /* every trie of the set, values through free_val (NULL: not owned) */
 void		 trie_set_free(struct trie_set **, void (*free_val)(void *));
 size_t		 trie_count(const struct trie *);
+/* on: many changes follow; the IPv4 lookup index is dropped and built
+ * once when turned off again (lookups stay right meanwhile, only slower) */
+void		 trie_bulk(struct trie *, int on);
 /* key: bits/8 octets, network order; host bits beyond plen are ignored.
  * insert replaces the value of an existing prefix and returns the old one
  * in *old (NULL if new); returns -1 on allocation failure. */

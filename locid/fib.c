@@ -15,6 +15,7 @@ struct fib {
 	struct fib_table *tab;
 	int		 ntab;
 	size_t		 count;
+	int		 bulk;		/* fib_bulk */
 	void		(*hook)(void *, const struct lisp_addr *, int, const struct fib_ent *);
 	void		*hook_arg;
 };
@@ -66,11 +67,22 @@ table_make(struct fib *f, const struct lisp_addr *a)
 	f->tab = nt;
 	if ((t = trie_new(bits)) == NULL)
 		return NULL;
+	trie_bulk(t, f->bulk);
 	f->tab[f->ntab].iid = key_iid(a);
 	f->tab[f->ntab].bits = bits;
 	f->tab[f->ntab].t = t;
 	f->ntab++;
 	return t;
+}
+
+void
+fib_bulk(struct fib *f, int on)
+{
+	int i;
+
+	f->bulk = on != 0;
+	for (i = 0; i < f->ntab; i++)
+		trie_bulk(f->tab[i].t, on);
 }
 
 struct free_walk {

@@ -52,6 +52,9 @@ struct fib	*fib_new(void);
 /* cb is called with every entry's ctl before the index goes */
 void		 fib_free(struct fib *, void (*cb)(void *ctl, void *), void *);
 size_t		 fib_count(const struct fib *);
+/* around many publishes (the config's static entries): the lookup index
+ * is built once at the end (trie_bulk) */
+void		 fib_bulk(struct fib *, int on);
 
 /* an entry with room for nlocs locators, zeroed */
 struct fib_ent	*fib_ent_new(int nlocs);

@@ -1009,6 +1009,7 @@ itr_static_load(struct xtr *x)
 	uint64_t now = now_ms();
 	int n = 0;
 
+	fib_bulk(mapcache_fib(x->mc), 1);
 	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
 		next = TAILQ_NEXT(e, entry);
 		if (e->is_static) {
@@ -1055,6 +1056,7 @@ itr_static_load(struct xtr *x)
 		mc_entry_wake(e, now);
 		n++;
 	}
+	fib_bulk(mapcache_fib(x->mc), 0);
 	if (n > 0)
 		log_info("itr: %d static map-cache entr%s", n, n == 1 ? "y" : "ies");
 }

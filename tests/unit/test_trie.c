@@ -1020,6 +1020,61 @@ test_index_v4(void **state)
 	free(vals);
 }
 
+/* a bulk load: no index while it runs, lookups the same as a trie built
+ * one change at a time, during and after; the index comes back at the end */
+static void
+test_bulk(void **state)
+{
+	static const uint32_t h16[] = { 0xc633, 0x0a00, 0x0a01 };
+	struct trie *t, *ref;
+	uint8_t k[4];
+	uint32_t a, *vals;
+	int i, j, pl, pr, plen;
+	void *v, *w;
+
+	(void)state;
+	rng_state = 0x2545f4914f6cdd1dULL;
+	assert_non_null(vals = calloc(20000, sizeof(*vals)));
+	assert_non_null(t = trie_new(32));
+	assert_non_null(ref = trie_new(32));
+	trie_bulk(t, 1);
+	for (i = 0; i < 20000; i++) {
+		plen = 16 + (int)(rng() % 17);
+		a = h16[rng() % 3] << 16 | (uint32_t)(rng() & 0xffff);
+		k[0] = (uint8_t)(a >> 24);
+		k[1] = (uint8_t)(a >> 16);
+		k[2] = (uint8_t)(a >> 8);
+		k[3] = (uint8_t)a;
+		assert_int_equal(trie_insert(t, k, plen, &vals[i], NULL), 0);
+		assert_int_equal(trie_insert(ref, k, plen, &vals[i], NULL), 0);
+		if (i % 5000 == 4999) {
+			assert_null(t->idx);
+			assert_non_null(ref->idx);
+		}
+	}
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < 50000; i++) {
+			a = h16[rng() % 3] << 16 | (uint32_t)(rng() & 0xffff);
+			k[0] = (uint8_t)(a >> 24);
+			k[1] = (uint8_t)(a >> 16);
+			k[2] = (uint8_t)(a >> 8);
+			k[3] = (uint8_t)a;
+			v = trie_lookup(t, k, &pl);
+			w = trie_lookup(ref, k, &pr);
+			assert_ptr_equal(v, w);
+			if (v != NULL)
+				assert_int_equal(pl, pr);
+		}
+		trie_bulk(t, 0);	/* the second pass reads the index */
+	}
+	assert_non_null(t->idx);
+	for (i = 0; i < 3; i++)
+		assert_true(index_check16(t, h16[i]) > 0);
+	trie_free(t, NULL);
+	trie_free(ref, NULL);
+	free(vals);
+}
+
 /* an allocation failing anywhere in an update or a build leaves a correct
  * trie: the index is dropped (lookups use the tree) and built again once
  * the trie has doubled */
@@ -1186,6 +1241,7 @@ main(void)
 		cmocka_unit_test(test_random_v4),
 		cmocka_unit_test(test_random_v6),
 		cmocka_unit_test(test_index_v4),
+		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_index_nomem),
 	};
 
