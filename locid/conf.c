@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "hash.h"
 #include "ddtsig.h"
 #include "lcaf.h"
 #include "msg.h"
@@ -421,13 +422,7 @@ pfx_hash(const struct lisp_addr *a, int mlen)
 		for (i = 0; i < n; i++)
 			MIX(b[i]);
 #undef MIX
-	/* splitmix64 finaliser: the low bits index the table */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
+	return hash_mix64(h);	/* the low bits index the table */
 }
 
 /* the slot of a/mlen (hash h): the one holding it, or the free one it

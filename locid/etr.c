@@ -775,10 +775,9 @@ const struct role role_etr = {
 	.free = xtr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { etr_rx_notify, 11 },
-		[RX_REPLY] = { xtr_rx_reply, 11 },	/* decap-check mapping-system */
+		XTR_RX_MAPCACHE(11),	/* decap-check mapping-system */
 		[RX_REQUEST] = { etr_rx_request, 10 },
 		[RX_PROBE] = { etr_rx_request, 10 },
-		[RX_SMR] = { xtr_rx_smr, 11 },
 		[RX_ECM_REQUEST] = { etr_rx_request, 20 },
 		[RX_ECM_FORWARDED] = { etr_rx_request, 10 },
 		[RX_INFO_REPLY] = { etr_rx_info_reply, 10 },

@@ -1146,7 +1146,6 @@ const struct role role_itr = {
 	.free = xtr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { xtr_rx_publication, 10 },
-		[RX_REPLY] = { xtr_rx_reply, 10 },
-		[RX_SMR] = { xtr_rx_smr, 10 },
+		XTR_RX_MAPCACHE(10),
 	},
 };

@@ -261,8 +261,7 @@ const struct role role_pitr = {
 	.free = xtr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { xtr_rx_publication, 10 },
-		[RX_REPLY] = { xtr_rx_reply, 10 },
-		[RX_SMR] = { xtr_rx_smr, 10 },
+		XTR_RX_MAPCACHE(10),
 	},
 };
 
@@ -275,7 +274,6 @@ const struct role role_petr = {
 	.reconf = xtr_row_reconf,
 	.free = xtr_row_free,
 	.rx = {
-		[RX_REPLY] = { xtr_rx_reply, 11 },
-		[RX_SMR] = { xtr_rx_smr, 11 },
+		XTR_RX_MAPCACHE(11),
 	},
 };

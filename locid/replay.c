@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "replay.h"
 
 struct replay_dig {			/* one ring slot, chained by digest */
@@ -36,17 +37,6 @@ struct replay_ent {
 static uint64_t replay_seed;
 
 static uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return h;
-}
-
-static uint64_t
 seed(void)
 {
 	while (replay_seed == 0)
@@ -60,13 +50,13 @@ id_slot(const struct replay_set *rs, const struct replay_id *id)
 	uint64_t w[3] = { 0, 0, 0 };
 
 	memcpy(w, id, sizeof(*id) < sizeof(w) ? sizeof(*id) : sizeof(w));
-	return mix(mix(mix(seed() ^ w[0]) ^ w[1]) ^ w[2]) & (rs->nb - 1);
+	return hash_mix64(hash_mix64(hash_mix64(seed() ^ w[0]) ^ w[1]) ^ w[2]) & (rs->nb - 1);
 }
 
 static size_t
 dig_slot(const struct replay_set *rs, uint64_t digest)
 {
-	return mix(seed() ^ digest) & (rs->nb * MS_REPLAY_RING - 1);
+	return hash_mix64(seed() ^ digest) & (rs->nb * MS_REPLAY_RING - 1);
 }
 
 void

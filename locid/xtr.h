@@ -241,6 +241,9 @@ void		 xtr_row_free(void *);
 int		 xtr_rx_reply(void *, const struct msg_in *);
 int		 xtr_rx_smr(void *, const struct msg_in *);
 int		 xtr_rx_publication(void *, const struct msg_in *);	/* 1: was one */
+/* the hooks of a row with a map-cache: replies and SMRs */
+#define XTR_RX_MAPCACHE(prio) \
+	[RX_REPLY] = { xtr_rx_reply, prio }, [RX_SMR] = { xtr_rx_smr, prio }
 
 /* etr.c */
 void	etr_start(struct xtr *);
