@@ -11,7 +11,9 @@
  * and the median's ratio to each baseline. A call that fails stops the
  * bench: a fast failure is no figure.
  *
- * usage: lispsec [-t seconds-per-case] [-r rounds] [-c] */
+ * usage: lispsec [-t seconds-per-case] [-r rounds] [-c] [-o substring]
+ *        -c: also the calls without a crypto context; -o: only the cases
+ *        whose name has substring (and the baselines), for perf */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -416,6 +418,17 @@ kase_of(int (*fn)(struct fix *))
 	return i;
 }
 
+/* the two baselines always, the others as asked */
+static int
+wanted(const struct kase *c, size_t i, int all, const char *only)
+{
+	if (i < 2)
+		return 1;
+	if (only != NULL)
+		return strstr(c->name, only) != NULL;
+	return all || !c->noctx;
+}
+
 static int
 dcmp(const void *a, const void *b)
 {
@@ -445,17 +458,19 @@ main(int argc, char **argv)
 {
 	static struct fix f;
 	double secs = 0.6, r[ROUNDS_MAX], med[NKASES], mn[NKASES];
+	const char *only = NULL;
 	int rounds = 5, all = 0, ch, k;
 	size_t i;
 
-	while ((ch = getopt(argc, argv, "t:r:c")) != -1) {
+	while ((ch = getopt(argc, argv, "t:r:co:")) != -1) {
 		switch (ch) {
 		case 't': secs = atof(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		case 'c': all = 1; break;
+		case 'o': only = optarg; break;
 		default:
 			fprintf(stderr, "usage: lispsec [-t seconds-per-case] "
-			    "[-r rounds] [-c]\n");
+			    "[-r rounds] [-c] [-o substring]\n");
 			return 2;
 		}
 	}
@@ -474,7 +489,7 @@ main(int argc, char **argv)
 			die("calloc");
 		for (k = 0; k < rounds; k++)
 			for (i = 0; i < NKASES; i++)
-				if (all || !kases[i].noctx)
+				if (wanted(&kases[i], i, all, only))
 					all_r[i][k] = round_us(&f, kases[i].fn,
 					    secs / rounds);
 		for (i = 0; i < NKASES; i++) {
@@ -490,14 +505,14 @@ main(int argc, char **argv)
 	printf("%-42s %9s %9s %9s %9s\n", "operation", "min us", "med us",
 	    "/sha256", "/decode");
 	for (i = 0; i < NKASES; i++) {
-		if (!all && kases[i].noctx)
+		if (!wanted(&kases[i], i, all, only))
 			continue;
 		printf("%-42s %9.3f %9.3f %9.2f %9.2f\n", kases[i].name, mn[i],
 		    med[i], med[i] / med[0], med[i] / med[1]);
 	}
 	/* the crypto the MS adds to one protected request, against the 0.7
 	 * budget: plain request cost p => crypto <= p * (1/0.7 - 1) */
-	{
+	if (only == NULL) {
 		double p = med[kase_of(op_ms_proxy)], w = med[kase_of(op_ms_forward)];
 
 		printf("ms lisp-sec work per protected request: proxy %.2f us, "
