@@ -6,7 +6,7 @@
 
 #include "locid.h"
 
-#define ROLES_MAX	8
+#define ROLES_MAX	16
 
 /* the role table (role.c): rows in start order (the Map-Server before the
  * Map-Resolver that resolves through it), NULL-terminated */
@@ -88,8 +88,6 @@ const char *role_change_name(enum role_change);
 /* dispatch of one received control message to the roles */
 void	core_dispatch(struct locid *, const struct pkt *);
 
-/* the running role whose row has name, NULL if none */
-void	*core_role(const struct locid *, const char *name);
 /* every counter of the core and the running roles, and the rest of
  * "show stats" */
 json_t	*core_stats_json(struct locid *);

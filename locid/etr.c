@@ -722,3 +722,65 @@ etr_database_json(struct xtr *x)
 	}
 	return o;
 }
+
+/* -- the row --------------------------------------------------------------- */
+
+/* requests for our EIDs: forwarded ones (E), RLOC-probes, plain ones before
+ * the Map-Resolver, and ECM'd ones from ITRs only when no MR runs */
+static int
+etr_rx_request(void *o, const struct msg_in *m)
+{
+	struct xtr *x = xtr_of(o);
+
+	if (x == NULL)
+		return 0;
+	etr_request_in(x, m->pkt, m->ecm, m->mreq);
+	return 1;
+}
+
+/* after the ITR's publications (xtr_rx_publication): the rest are ours */
+static int
+etr_rx_notify(void *o, const struct msg_in *m)
+{
+	struct xtr *x = xtr_of(o);
+
+	if (x == NULL)
+		return 0;
+	etr_notify_in(x, m->pkt, m->reg);
+	return 1;
+}
+
+static int
+etr_rx_info_reply(void *o, const struct msg_in *m)
+{
+	struct xtr *x = xtr_of(o);
+
+	if (x == NULL || !x->l->conf->nat_traversal)
+		return 0;
+	natx_reply_in(x->nat, m->pkt, m->info);
+	return 1;
+}
+
+static int
+etr_wanted(const struct conf *c)
+{
+	return c->etr;
+}
+
+const struct role role_etr = {
+	.name = "etr",
+	.wanted = etr_wanted,
+	.new = xtr_row_new,
+	.reconf = xtr_row_reconf,
+	.free = xtr_row_free,
+	.rx = {
+		[RX_NOTIFY] = { etr_rx_notify, 11 },
+		[RX_REPLY] = { xtr_rx_reply, 11 },	/* decap-check mapping-system */
+		[RX_REQUEST] = { etr_rx_request, 10 },
+		[RX_PROBE] = { etr_rx_request, 10 },
+		[RX_SMR] = { xtr_rx_smr, 11 },
+		[RX_ECM_REQUEST] = { etr_rx_request, 20 },
+		[RX_ECM_FORWARDED] = { etr_rx_request, 10 },
+		[RX_INFO_REPLY] = { etr_rx_info_reply, 10 },
+	},
+};

@@ -1127,3 +1127,24 @@ itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 	}
 	return n;
 }
+
+/* -- the row --------------------------------------------------------------- */
+
+static int
+itr_wanted(const struct conf *c)
+{
+	return c->itr;
+}
+
+const struct role role_itr = {
+	.name = "itr",
+	.wanted = itr_wanted,
+	.new = xtr_row_new,
+	.reconf = xtr_row_reconf,
+	.free = xtr_row_free,
+	.rx = {
+		[RX_NOTIFY] = { xtr_rx_publication, 10 },
+		[RX_REPLY] = { xtr_rx_reply, 10 },
+		[RX_SMR] = { xtr_rx_smr, 10 },
+	},
+};

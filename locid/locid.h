@@ -145,6 +145,10 @@ void	core_drop(struct locid *, enum core_drop);
 /* the core's limiter for lines about messages no role took */
 struct ratelimit *core_logrl(struct locid *);
 
+/* the object of the running role whose row has name, NULL if none: for
+ * rows that work on another row's state (the xTR's function rows) */
+void	*core_role(const struct locid *, const char *name);
+
 /* send a control message from UDP port 4342 to dst (address + port); while
  * a batch of received messages is dispatched it is queued and the queue
  * goes out with sendmmsg after the batch (0 then means queued) */

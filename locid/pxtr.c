@@ -237,3 +237,45 @@ pxtr_database_json(struct xtr *x, json_t *o)
 	json_object_set_new(o, "proxy", p);
 	return o;
 }
+
+/* -- the rows -------------------------------------------------------------- */
+
+static int
+pitr_wanted(const struct conf *c)
+{
+	return c->pitr;
+}
+
+static int
+petr_wanted(const struct conf *c)
+{
+	return c->petr;
+}
+
+/* a PITR resolves and keeps a map-cache as an ITR does */
+const struct role role_pitr = {
+	.name = "pitr",
+	.wanted = pitr_wanted,
+	.new = xtr_row_new,
+	.reconf = xtr_row_reconf,
+	.free = xtr_row_free,
+	.rx = {
+		[RX_NOTIFY] = { xtr_rx_publication, 10 },
+		[RX_REPLY] = { xtr_rx_reply, 10 },
+		[RX_SMR] = { xtr_rx_smr, 10 },
+	},
+};
+
+/* a PETR decapsulates (the data plane); Map-Replies come only to its
+ * decapsulation check's requests */
+const struct role role_petr = {
+	.name = "petr",
+	.wanted = petr_wanted,
+	.new = xtr_row_new,
+	.reconf = xtr_row_reconf,
+	.free = xtr_row_free,
+	.rx = {
+		[RX_REPLY] = { xtr_rx_reply, 11 },
+		[RX_SMR] = { xtr_rx_smr, 11 },
+	},
+};

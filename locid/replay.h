@@ -27,6 +27,7 @@
 #ifndef LOCID_REPLAY_H
 #define LOCID_REPLAY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "addr.h"
@@ -50,8 +51,12 @@ struct replay_id {
 };
 
 struct replay_ent;
+struct replay_dig;
 struct replay_set {
-	struct replay_ent	*head;	/* most recently accepted first */
+	struct replay_ent	*head, *tail;	/* most recently accepted first */
+	struct replay_ent	**ids;		/* nb buckets, by id */
+	struct replay_dig	**digs;		/* nb * MS_REPLAY_RING, by digest */
+	size_t			 nb;
 	int			 n;
 };
 

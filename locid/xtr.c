@@ -1015,33 +1015,6 @@ xtr_free(struct xtr *x)
 	free(x);
 }
 
-static void
-xtr_request_in(struct xtr *x, const struct pkt *p, const struct lisp_ecm *ecm,
-    const struct lisp_map_request *mreq)
-{
-	etr_request_in(x, p, ecm, mreq);
-}
-
-static void
-xtr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *mreq)
-{
-	itr_smr_in(x, p, mreq);
-}
-
-static void
-xtr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *rep)
-{
-	itr_reply_in(x, p, rep);
-}
-
-static void
-xtr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register *n)
-{
-	if (itr_publication_in(x, p, n))
-		return;
-	etr_notify_in(x, p, n);
-}
-
 /* args {"prefix": "198.18.2.0/24"} (optional): the entries inside it, or
  * the one that covers it */
 static int
@@ -1181,49 +1154,69 @@ xtr_stats(void *arg)
 
 /* -- the role ---------------------------------------------------------- */
 
-/* requests for our EIDs: an ETR answers them; forwarded ones (E) and plain
- * ones before the Map-Resolver, those from ITRs only when no MR runs */
-static int
-xtr_rx_request(void *o, const struct msg_in *m)
+/* the rows of the site's functions (itr.c, etr.c, pxtr.c) hold no state
+ * of their own: their object is the daemon, and each message they take
+ * goes to the xtr row's object, the shared map-cache, database and data
+ * plane. NULL while the xtr row is not running. */
+struct xtr *
+xtr_of(void *l)
 {
-	struct xtr *x = o;
-
-	if (!x->l->conf->etr)
-		return 0;
-	xtr_request_in(x, m->pkt, m->ecm, m->mreq);
-	return 1;
+	return core_role(l, "xtr");
 }
 
-static int
-xtr_rx_smr(void *o, const struct msg_in *m)
+void *
+xtr_row_new(struct locid *l)
 {
-	xtr_smr_in(o, m->pkt, m->mreq);
-	return 1;
+	return l;
 }
 
-static int
+int
+xtr_row_reconf(void *o, char *err, size_t errlen)
+{
+	(void)o;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+void
+xtr_row_free(void *o)
+{
+	(void)o;
+}
+
+/* a Map-Reply: to a request of the ITR or PITR, or of the ETR's or PETR's
+ * decapsulation check */
+int
 xtr_rx_reply(void *o, const struct msg_in *m)
 {
-	xtr_reply_in(o, m->pkt, m->rep);
-	return 1;
-}
+	struct xtr *x = xtr_of(o);
 
-static int
-xtr_rx_notify(void *o, const struct msg_in *m)
-{
-	xtr_notify_in(o, m->pkt, m->reg);
-	return 1;
-}
-
-static int
-xtr_rx_info_reply(void *o, const struct msg_in *m)
-{
-	struct xtr *x = o;
-
-	if (!x->etr || !x->l->conf->nat_traversal)
+	if (x == NULL)
 		return 0;
-	natx_reply_in(x->nat, m->pkt, m->info);
+	itr_reply_in(x, m->pkt, m->rep);
 	return 1;
+}
+
+int
+xtr_rx_smr(void *o, const struct msg_in *m)
+{
+	struct xtr *x = xtr_of(o);
+
+	if (x == NULL)
+		return 0;
+	itr_smr_in(x, m->pkt, m->mreq);
+	return 1;
+}
+
+/* a Map-Notify publishing a subscribed mapping; the ETR's own Map-Notifies
+ * are left to the ETR row */
+int
+xtr_rx_publication(void *o, const struct msg_in *m)
+{
+	struct xtr *x = xtr_of(o);
+
+	return x != NULL && itr_publication_in(x, m->pkt, m->reg);
 }
 
 static json_t *
@@ -1232,6 +1225,7 @@ xtr_show_nat(void *o, json_t *args, char *err, size_t errlen)
 	return natx_json(((struct xtr *)o)->nat);
 }
 
+/* the state the four rows share: wanted when one of them is */
 static int
 xtr_wanted(const struct conf *c)
 {
@@ -1299,16 +1293,6 @@ const struct role role_xtr = {
 	.new = xtr_role_new,
 	.reconf = xtr_role_reconf,
 	.free = xtr_role_free,
-	.rx = {
-		[RX_NOTIFY] = { xtr_rx_notify, 10 },
-		[RX_REPLY] = { xtr_rx_reply, 10 },
-		[RX_REQUEST] = { xtr_rx_request, 10 },
-		[RX_PROBE] = { xtr_rx_request, 10 },
-		[RX_SMR] = { xtr_rx_smr, 10 },
-		[RX_ECM_REQUEST] = { xtr_rx_request, 20 },
-		[RX_ECM_FORWARDED] = { xtr_rx_request, 10 },
-		[RX_INFO_REPLY] = { xtr_rx_info_reply, 10 },
-	},
 	.cmds = xtr_cmds,
 	.counters = xtr_counters,
 	.clear_stats = xtr_clear_stats,

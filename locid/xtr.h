@@ -232,6 +232,16 @@ void		 xtr_policy(struct xtr *);
 int		 xtr_rlocs_refresh(struct xtr *);
 const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
 
+/* the function rows (itr, etr, pitr, petr): no state of their own, their
+ * object is the daemon and xtr_of() finds the state they share */
+struct xtr	*xtr_of(void *row);
+void		*xtr_row_new(struct locid *);
+int		 xtr_row_reconf(void *, char *err, size_t errlen);
+void		 xtr_row_free(void *);
+int		 xtr_rx_reply(void *, const struct msg_in *);
+int		 xtr_rx_smr(void *, const struct msg_in *);
+int		 xtr_rx_publication(void *, const struct msg_in *);	/* 1: was one */
+
 /* etr.c */
 void	etr_start(struct xtr *);
 void	etr_stop(struct xtr *);

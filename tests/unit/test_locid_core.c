@@ -535,6 +535,59 @@ test_limits(void **state)
 	pump(5);
 }
 
+/* the real table: a row per role keyword, named as the keyword and
+ * wanted when it is set and not for another keyword (the xTR's shared state when any of its
+ * four is); the message kinds each xTR row takes */
+static const struct role *
+row(const char *name)
+{
+	int i;
+
+	for (i = 0; role_table[i] != NULL; i++)
+		if (strcmp(role_table[i]->name, name) == 0)
+			return role_table[i];
+	return NULL;
+}
+
+static void
+test_role_table_rows(void **state)
+{
+	const struct conf_role_kw *k, *o;
+	const struct role *r;
+	struct conf c;
+	int i;
+
+	(void)state;
+	for (i = 0; role_table[i] != NULL; i++)
+		;
+	assert_true(i <= ROLES_MAX);
+	for (k = conf_role_kws; k->name != NULL; k++) {
+		assert_non_null(r = row(k->name));
+		memset(&c, 0, sizeof(c));
+		*(int *)(void *)((char *)&c + k->off) = 1;
+		/* a Map-Server takes ECM'd requests as a Map-Resolver does */
+		for (o = conf_role_kws; o->name != NULL; o++)
+			assert_int_equal(row(o->name)->wanted(&c), o == k ||
+			    (c.map_server && strcmp(o->name, "map-resolver") == 0));
+		assert_int_equal(row("xtr")->wanted(&c),
+		    c.itr || c.etr || c.pitr || c.petr);
+	}
+	/* the shared state takes no message; requests and probes go to the
+	 * ETR only, SMRs and replies to every row with a map-cache */
+	for (i = 0; i < RX__N; i++)
+		assert_null(row("xtr")->rx[i].fn);
+	assert_non_null(row("etr")->rx[RX_REQUEST].fn);
+	assert_non_null(row("etr")->rx[RX_PROBE].fn);
+	assert_non_null(row("etr")->rx[RX_INFO_REPLY].fn);
+	assert_null(row("itr")->rx[RX_REQUEST].fn);
+	assert_null(row("pitr")->rx[RX_PROBE].fn);
+	assert_null(row("petr")->rx[RX_REQUEST].fn);
+	assert_non_null(row("itr")->rx[RX_SMR].fn);
+	assert_non_null(row("pitr")->rx[RX_REPLY].fn);
+	/* publications before the ETR's own Map-Notifies */
+	assert_true(row("itr")->rx[RX_NOTIFY].prio < row("etr")->rx[RX_NOTIFY].prio);
+}
+
 int
 main(void)
 {
@@ -547,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_stream_whole),
 		cmocka_unit_test(test_stream_backpressure),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_role_table_rows),
 	};
 
 	signal(SIGPIPE, SIG_IGN);	/* as main.c: a client may go away */
