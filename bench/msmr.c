@@ -9,7 +9,11 @@
  * space (negative replies); then the same requests protected with
  * LISP-SEC (RFC 9303: the ETRs register with S, so the MS opens each
  * request, signs its proxy and negative answers and re-signs what it
- * forwards), whose rate is printed as a ratio to the plain one. Then the
+ * forwards), whose rate is printed as a ratio to the plain one: -R
+ * repetitions (default 3) of the plain and the protected run alternately,
+ * the first of each pair swapped every time, with the median and min/max
+ * of the ratios, the answers by kind (the same mix on and off) and the
+ * MS's CPU per answer in each (its run time from /proc). Then the
  * same client runs against a minimal
  * recvmmsg/sendmmsg UDP echo with the same packets (requests, then
  * registers), and prints the ratios.
@@ -31,7 +35,8 @@
  * signature) and warm (from the caches), against the unsigned tree asked
  * for the same 6000.
  *
- * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-M] [-D]
+ * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-R REPS]
+ *        [-M] [-D]
  *        -M: 1M IPv4 + 100k IPv6 prefixes */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -70,6 +75,7 @@
 #define OTKKEY		"bench-otk-s3cret"
 #define PKT_MAX		256
 #define BATCH		64
+#define REPS_MAX	16
 
 struct pkts {
 	uint8_t		*buf;		/* n * PKT_MAX */
@@ -77,10 +83,16 @@ struct pkts {
 	size_t		 n;
 };
 
+/* what came back, by kind: the same mix on and off is the point of the
+ * lisp-sec ratio */
+enum { A_POSITIVE, A_NEGATIVE, A_FORWARDED, A_OTHER, A__N };
+
 struct result {
 	size_t		 sent, answered;
 	double		 secs;
 	double		 p50_us, p99_us;
+	size_t		 kind[A__N];
+	size_t		 signed_;	/* answers with S */
 };
 
 static int
@@ -118,6 +130,37 @@ udp_bind(const char *addr, uint16_t port)
 		exit(1);
 	}
 	return fd;
+}
+
+/* CPU time of process pid, seconds (its main thread's run time in ns
+ * from schedstat, else user + system ticks from stat); -1 if unknown */
+static double
+proc_cpu_s(pid_t pid)
+{
+	char			 path[64], line[1024], *p;
+	unsigned long long	 ns;
+	unsigned long		 ut, st;
+	FILE			*f;
+	int			 ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		ok = fscanf(f, "%llu", &ns) == 1;
+		fclose(f);
+		if (ok && ns > 0)
+			return (double)ns / 1e9;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	ok = fgets(line, sizeof(line), f) != NULL;
+	fclose(f);
+	/* after the command name's ")": state is field 3, utime 14, stime 15 */
+	if (!ok || (p = strrchr(line, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 static long
@@ -353,6 +396,23 @@ answer_id(const uint8_t *b, size_t len, uint64_t *id)
 	return -1;
 }
 
+/* count an answer by kind: a Map-Reply by its first record's locator
+ * count (octet 16), a forwarded ECM; with S or not */
+static void
+answer_kind(struct result *r, const uint8_t *b, size_t len)
+{
+	unsigned t = b[0] >> 4;
+
+	if (t == LISP_MAP_REPLY && len >= 17) {
+		r->kind[b[16] > 0 ? A_POSITIVE : A_NEGATIVE]++;
+		r->signed_ += (get_u32(b) & MREP_S) != 0;
+	} else if (t == LISP_ECM) {
+		r->kind[A_FORWARDED]++;
+		r->signed_ += (get_u32(b) & ECM_S) != 0;
+	} else
+		r->kind[A_OTHER]++;
+}
+
 /* send every packet of p to dst with at most window outstanding; answers
  * arrive on the sockets in rx[]. stops after max_s seconds or when 1 s
  * passes without an answer. */
@@ -368,7 +428,7 @@ run(struct pkts *p, int tx, const int *rx, int nrx,
 	double		*lat = malloc(p->n * sizeof(double));
 	double		 t0 = now_s(), last = t0, t;
 	size_t		 next = 0, nlat = 0, outstanding = 0;
-	struct result	 r = { 0, 0, 0, 0, 0 };
+	struct result	 r = { 0 };
 	struct pollfd	 pfd[4];
 	int		 i, k, n;
 	uint64_t	 id;
@@ -422,6 +482,7 @@ run(struct pkts *p, int tx, const int *rx, int nrx,
 						continue;
 					done[id] = 1;
 					r.answered++;
+					answer_kind(&r, rb[k], mm[k].msg_len);
 					lat[nlat++] = t - sent_at[id];
 					if (outstanding > 0)
 						outstanding--;
@@ -771,6 +832,36 @@ rate(const struct result *r)
 	return r->secs > 0 ? (double)r->answered / r->secs : 0;
 }
 
+/* us of MS CPU per answered request, 0 if unknown */
+static double
+ms_cpu_us(double secs, const struct result *r)
+{
+	return secs > 0 && r->answered > 0 ? secs * 1e6 / (double)r->answered : 0;
+}
+
+/* the index of the median of v[0..n) */
+static int
+median_at(const double *v, int n)
+{
+	int i, j, below;
+
+	for (i = 0; i < n; i++) {
+		for (below = 0, j = 0; j < n; j++)
+			below += v[j] < v[i] || (v[j] == v[i] && j < i);
+		if (below == n / 2)
+			return i;
+	}
+	return 0;
+}
+
+static void
+print_kinds(const char *what, const struct result *r)
+{
+	printf("%s %zu positive, %zu negative, %zu forwarded, %zu other; "
+	    "%zu with S\n", what, r->kind[A_POSITIVE], r->kind[A_NEGATIVE],
+	    r->kind[A_FORWARDED], r->kind[A_OTHER], r->signed_);
+}
+
 static void
 print_result(const char *what, const struct result *r)
 {
@@ -788,6 +879,9 @@ main(int argc, char **argv)
 	struct pkts		 regs, reqs, sreqs, wreqs;
 	struct sockaddr_in	 ms, echo;
 	struct result		 rr, rq, rs, re, rre;
+	struct result		 rqs[REPS_MAX], rss[REPS_MAX];
+	double			 cq[REPS_MAX], cs[REPS_MAX], ratio[REPS_MAX], t[REPS_MAX];
+	int			 reps = 3, k;
 	struct pkts		 dregs[3];
 	struct ddt_lab		 lab;
 	struct ddt_run		 du, ds;
@@ -797,7 +891,7 @@ main(int argc, char **argv)
 	int			 ch, cl, etr, rx[2];
 	char			 sock[64];
 
-	while ((ch = getopt(argc, argv, "n:6:r:t:w:MD")) != -1) {
+	while ((ch = getopt(argc, argv, "n:6:r:t:w:R:MD")) != -1) {
 		switch (ch) {
 		case 'n': n4 = strtoul(optarg, NULL, 10) & ~(size_t)1; break;
 		case '6': n6 = strtoul(optarg, NULL, 10); break;
@@ -806,14 +900,17 @@ main(int argc, char **argv)
 		case 'w': window = strtoul(optarg, NULL, 10); break;
 		case 'M': n4 = 1000000; n6 = 100000; break;
 		case 'D': ddt = 1; break;
+		case 'R': reps = atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: msmr [-n N] [-6 N6] [-r REQUESTS] "
-			    "[-t SECONDS] [-w WINDOW] [-M] [-D]\n");
+			    "[-t SECONDS] [-w WINDOW] [-R REPS] [-M] [-D]\n");
 			return 2;
 		}
 	}
-	if (n4 < 2 || n4 > 2000000 || window < BATCH) {
-		fprintf(stderr, "msmr: -n between 2 and 2000000, -w at least %d\n", BATCH);
+	if (n4 < 2 || n4 > 2000000 || window < BATCH || reps < 1 ||
+	    reps > REPS_MAX) {
+		fprintf(stderr, "msmr: -n between 2 and 2000000, -w at least %d, "
+		    "-R between 1 and %d\n", BATCH, REPS_MAX);
 		return 2;
 	}
 	if (unshare(CLONE_NEWNET) == -1 || lo_up() == -1) {
@@ -853,8 +950,33 @@ main(int argc, char **argv)
 	rss1 = rss_kb(locid_pid);
 	rx[0] = cl;
 	rx[1] = etr;
-	rq = run(&reqs, cl, rx, 2, &ms, window, max_s);
-	rs = run(&sreqs, cl, rx, 2, &ms, window, max_s);
+	/* plain and protected alternately, the first of each pair swapped
+	 * every repetition: a slow moment of the machine falls on both */
+	for (k = 0; k < reps; k++) {
+		double c0, c1, c2;
+
+		c0 = proc_cpu_s(locid_pid);
+		if (k % 2 == 0)
+			rqs[k] = run(&reqs, cl, rx, 2, &ms, window, max_s);
+		else
+			rss[k] = run(&sreqs, cl, rx, 2, &ms, window, max_s);
+		c1 = proc_cpu_s(locid_pid);
+		if (k % 2 == 0)
+			rss[k] = run(&sreqs, cl, rx, 2, &ms, window, max_s);
+		else
+			rqs[k] = run(&reqs, cl, rx, 2, &ms, window, max_s);
+		c2 = proc_cpu_s(locid_pid);
+		cq[k] = ms_cpu_us(k % 2 == 0 ? c1 - c0 : c2 - c1, &rqs[k]);
+		cs[k] = ms_cpu_us(k % 2 == 0 ? c2 - c1 : c1 - c0, &rss[k]);
+		ratio[k] = rate(&rqs[k]) > 0 ? rate(&rss[k]) / rate(&rqs[k]) : 0;
+	}
+	/* the median repetition's plain run stands for the MS/MR below */
+	for (k = 0; k < reps; k++)
+		t[k] = rate(&rqs[k]);
+	rq = rqs[median_at(t, reps)];
+	for (k = 0; k < reps; k++)
+		t[k] = rate(&rss[k]);
+	rs = rss[median_at(t, reps)];
 	kill(locid_pid, SIGKILL);
 	waitpid(locid_pid, NULL, 0);
 	unlink(sock);
@@ -901,9 +1023,29 @@ main(int argc, char **argv)
 	    rq.secs > 0 ? (double)rq.answered / rq.secs : 0);
 	printf("lisp-sec map-requests/s:    %.0f\n",
 	    rs.secs > 0 ? (double)rs.answered / rs.secs : 0);
-	printf("lisp-sec / plain ratio:     %.2f (target >= 0.7)\n",
-	    rq.answered > 0 && rq.secs > 0 && rs.secs > 0 ?
-	    ((double)rs.answered / rs.secs) / ((double)rq.answered / rq.secs) : 0);
+	for (k = 0; k < reps; k++)
+		printf("lisp-sec rep %d: plain %.0f /s (ms cpu %.2f us/answer), "
+		    "lisp-sec %.0f /s (ms cpu %.2f us/answer), ratio %.2f\n", k + 1,
+		    rate(&rqs[k]), cq[k], rate(&rss[k]), cs[k], ratio[k]);
+	print_kinds("plain answers:   ", &rq);
+	print_kinds("lisp-sec answers:", &rs);
+	memcpy(t, ratio, sizeof(t));
+	qsort(t, (size_t)reps, sizeof(double), dcmp);
+	printf("lisp-sec / plain ratio:     %.2f (median of %d; min %.2f, max %.2f) "
+	    "(target >= 0.7)\n", t[reps / 2], reps, t[0], t[reps - 1]);
+	{
+		double mq, mcs;
+
+		memcpy(t, cq, sizeof(t));
+		qsort(t, (size_t)reps, sizeof(double), dcmp);
+		mq = t[reps / 2];
+		memcpy(t, cs, sizeof(t));
+		qsort(t, (size_t)reps, sizeof(double), dcmp);
+		mcs = t[reps / 2];
+		printf("ms cpu per answer (median): plain %.2f us, lisp-sec %.2f us: "
+		    "lisp-sec adds %.2f us (ratio of cpu %.2f)\n", mq, mcs, mcs - mq,
+		    mcs > 0 ? mq / mcs : 0);
+	}
 	printf("echo/s:                     %.0f\n",
 	    re.secs > 0 ? (double)re.answered / re.secs : 0);
 	printf("resolution / echo ratio:    %.2f (target >= 0.6)\n",

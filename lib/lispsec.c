@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <openssl/modes.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
@@ -18,6 +19,7 @@
 #define LS_PKTAD_HDR	4
 
 static const char ls_wrap_label[] = "OTK-Key-Wrap";
+static const uint8_t ls_zeros[32];	/* the HKDF salt when there is none */
 
 int
 ls_hmac_len(unsigned id)
@@ -268,8 +270,10 @@ ls_ecm_insert_ad(uint8_t *buf, size_t len, size_t cap, const uint8_t *ad,
  * the same per call */
 struct ls_crypto {
 	EVP_MAC_CTX	*mac[2];	/* HMAC-SHA1, HMAC-SHA256, re-keyed per use */
-	EVP_CIPHER	*wrap;		/* AES-128-WRAP */
-	EVP_CIPHER_CTX	*cctx;
+	EVP_MAC_CTX	*ext[2];	/* the same keyed once with HashLen zeros:
+					 * the HKDF extract without a salt */
+	EVP_CIPHER	*ecb;		/* AES-128-ECB */
+	EVP_CIPHER_CTX	*aes[2];	/* decrypt, encrypt: re-keyed per use */
 };
 
 static EVP_KDF_CTX *
@@ -323,17 +327,29 @@ ls_crypto_new(void)
 		return NULL;
 	c->mac[0] = hmac_new("SHA1");
 	c->mac[1] = hmac_new("SHA256");
-	c->wrap = EVP_CIPHER_fetch(NULL, "AES-128-WRAP", NULL);
-	c->cctx = EVP_CIPHER_CTX_new();
-	if (c->mac[0] == NULL || c->mac[1] == NULL || c->wrap == NULL ||
-	    c->cctx == NULL) {
+	c->ext[0] = hmac_new("SHA1");
+	c->ext[1] = hmac_new("SHA256");
+	c->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+	c->aes[0] = EVP_CIPHER_CTX_new();
+	c->aes[1] = EVP_CIPHER_CTX_new();
+	if (c->mac[0] == NULL || c->mac[1] == NULL || c->ext[0] == NULL ||
+	    c->ext[1] == NULL ||
+	    EVP_MAC_init(c->ext[0], ls_zeros, 20, NULL) != 1 ||
+	    EVP_MAC_init(c->ext[1], ls_zeros, 32, NULL) != 1 ||
+	    c->ecb == NULL ||
+	    c->aes[0] == NULL || c->aes[1] == NULL ||
+	    EVP_CipherInit_ex2(c->aes[0], c->ecb, NULL, NULL, 0, NULL) != 1 ||
+	    EVP_CipherInit_ex2(c->aes[1], c->ecb, NULL, NULL, 1, NULL) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(c->aes[0], 0) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(c->aes[1], 0) != 1) {
 		ls_crypto_free(c);
 		return NULL;
 	}
 	return c;
 }
 
-/* one HMAC with a prepared context: key, then the pieces */
+/* one HMAC with a prepared context: key (NULL: the one it has, which
+ * OpenSSL restores without hashing it again), then the pieces */
 static int
 hmac_ctx(EVP_MAC_CTX *ctx, const void *key, size_t keylen, const uint8_t *a,
     size_t alen, const uint8_t *b, size_t blen, const uint8_t *c, size_t clen,
@@ -353,8 +369,11 @@ ls_crypto_free(struct ls_crypto *c)
 		return;
 	EVP_MAC_CTX_free(c->mac[0]);
 	EVP_MAC_CTX_free(c->mac[1]);
-	EVP_CIPHER_free(c->wrap);
-	EVP_CIPHER_CTX_free(c->cctx);
+	EVP_MAC_CTX_free(c->ext[0]);
+	EVP_MAC_CTX_free(c->ext[1]);
+	EVP_CIPHER_free(c->ecb);
+	EVP_CIPHER_CTX_free(c->aes[0]);
+	EVP_CIPHER_CTX_free(c->aes[1]);
 	OPENSSL_free(c);
 }
 
@@ -372,17 +391,20 @@ ls_kdf(struct ls_crypto *cr, unsigned kdf_id, const void *ikm, size_t len,
 		/*
 		 * RFC 5869 on the context's HMAC: OpenSSL's HKDF fetches an
 		 * HMAC per call (4 us of a 4.3 us derive here). no salt: a
-		 * key of HashLen zeros; PRK = HMAC(zeros, IKM); no info and
-		 * 16 <= HashLen octets: OKM = HMAC(PRK, 0x01), truncated.
-		 * test_lispsec checks it against EVP_KDF on RFC 5869's vectors.
+		 * key of HashLen zeros (a context keyed once); PRK =
+		 * HMAC(zeros, IKM); no info and 16 <= HashLen octets: OKM =
+		 * HMAC(PRK, 0x01), truncated. test_lispsec checks it against
+		 * EVP_KDF on RFC 5869's vectors.
 		 */
-		static const uint8_t zeros[32], one[1] = { 1 };
-		EVP_MAC_CTX *m = cr->mac[kdf_id == LS_KDF_HKDF_SHA256];
+		static const uint8_t one[1] = { 1 };
+		int i = kdf_id == LS_KDF_HKDF_SHA256;
 		uint8_t prk[EVP_MAX_MD_SIZE], okm[EVP_MAX_MD_SIZE];
-		size_t hl = kdf_id == LS_KDF_HKDF_SHA256 ? 32 : 20, pl, ol;
+		size_t pl, ol;
 
-		if (hmac_ctx(m, zeros, hl, ikm, len, NULL, 0, NULL, 0, prk, &pl) == 0 &&
-		    hmac_ctx(m, prk, pl, one, 1, NULL, 0, NULL, 0, okm, &ol) == 0 &&
+		if (hmac_ctx(cr->ext[i], NULL, 0, ikm, len, NULL, 0, NULL, 0, prk,
+		    &pl) == 0 &&
+		    hmac_ctx(cr->mac[i], prk, pl, one, 1, NULL, 0, NULL, 0, okm,
+		    &ol) == 0 &&
 		    ol >= LS_OTK_LEN) {
 			memcpy(out, okm, LS_OTK_LEN);
 			rv = 0;
@@ -434,26 +456,60 @@ msg_key(struct ls_crypto *cr, const void *psk, size_t psklen, uint64_t nonce,
 	return rv;
 }
 
+/* one AES block for OpenSSL's RFC 3394 code (CRYPTO_128_wrap): the
+ * keyed ECB context of the direction, an error remembered */
+struct kw_block {
+	EVP_CIPHER_CTX	*ctx;
+	int		 err;
+};
+
+static void
+kw_block(const unsigned char in[16], unsigned char out[16], const void *arg)
+{
+	struct kw_block *b = (struct kw_block *)(uintptr_t)arg;
+
+	if (EVP_Cipher(b->ctx, out, in, 16) <= 0)
+		b->err = 1;
+}
+
 int
 ls_aes_kw(struct ls_crypto *cr, int enc, const uint8_t key[LS_OTK_LEN],
     const uint8_t *in, size_t inlen, uint8_t *out, size_t outlen)
 {
 	EVP_CIPHER_CTX	*ctx;
-	int		 n = 0, f = 0, rv = -1;
+	struct kw_block	 b;
+	size_t		 n;
+	int		 m = 0, f = 0, rv = -1;
 
-	if (cr != NULL)
-		ctx = cr->cctx;
-	else if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
+	if (cr != NULL) {
+		/*
+		 * OpenSSL 3.0's AES-128-WRAP runs on AES_encrypt/AES_decrypt
+		 * (tables, no AES-NI: 1.3 us a wrap here, more once the
+		 * daemon's other work has the tables out of cache); its own
+		 * RFC 3394 code over the context's AES-128-ECB, which has
+		 * AES-NI, gives the same octets (test_lispsec)
+		 */
+		if (inlen < 16 || inlen % 8 != 0 ||
+		    outlen != (enc ? inlen + 8 : inlen - 8))
+			return -1;
+		b.ctx = cr->aes[enc != 0];
+		b.err = 0;
+		if (EVP_CipherInit_ex2(b.ctx, NULL, key, NULL, -1, NULL) != 1)
+			return -1;
+		/* the default IV (NULL); unwrap: 0 also when it does not match */
+		n = enc ? CRYPTO_128_wrap(&b, NULL, out, in, inlen, kw_block) :
+		    CRYPTO_128_unwrap(&b, NULL, out, in, inlen, kw_block);
+		return n == outlen && !b.err ? 0 : -1;
+	}
+	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
 		return -1;
 	EVP_CIPHER_CTX_set_flags(ctx, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
-	if (EVP_CipherInit_ex(ctx, cr != NULL ? cr->wrap : EVP_aes_128_wrap(),
-	    NULL, key, NULL, enc) == 1 &&
-	    EVP_CipherUpdate(ctx, out, &n, in, (int)inlen) == 1 && n > 0 &&
-	    EVP_CipherFinal_ex(ctx, out + n, &f) == 1 &&
-	    (size_t)(n + f) == outlen)
+	if (EVP_CipherInit_ex(ctx, EVP_aes_128_wrap(), NULL, key, NULL, enc) == 1 &&
+	    EVP_CipherUpdate(ctx, out, &m, in, (int)inlen) == 1 && m > 0 &&
+	    EVP_CipherFinal_ex(ctx, out + m, &f) == 1 &&
+	    (size_t)(m + f) == outlen)
 		rv = 0;
-	if (cr == NULL)
-		EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_CTX_free(ctx);
 	return rv;
 }
 

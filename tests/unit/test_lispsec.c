@@ -38,6 +38,29 @@ test_aes_kw_rfc3394(void **state)
 		tl_assert_hex(out, 24, "1FA68B0A8112B447 AEF34BD8FB5A7B82 9D3E862371D2CFE5");
 		assert_int_equal(ls_aes_kw(cr, 0, kek, out, 24, back, 16), 0);
 		assert_memory_equal(back, key, 16);
+		/* the context's wrap (RFC 3394 over AES-128-ECB) and OpenSSL's
+		 * AES-128-WRAP agree on other keys and lengths, both ways */
+		{
+			uint8_t in[32], a[40], b[40], k2[16], c[32];
+			size_t n;
+			int i;
+
+			for (i = 0; i < 8; i++) {
+				n = 16 + 8 * (size_t)(i % 3);
+				memset(k2, 0x11 * i, sizeof(k2));
+				memset(in, 0xa5 ^ i, sizeof(in));
+				assert_int_equal(ls_aes_kw(NULL, 1, k2, in, n, a, n + 8), 0);
+				assert_int_equal(ls_aes_kw(cr, 1, k2, in, n, b, n + 8), 0);
+				assert_memory_equal(a, b, n + 8);
+				assert_int_equal(ls_aes_kw(cr, 0, k2, a, n + 8, c, n), 0);
+				assert_memory_equal(c, in, n);
+			}
+			/* lengths RFC 3394 has no wrap for, or a wrong output size */
+			assert_int_equal(ls_aes_kw(cr, 1, kek, key, 8, a, 16), -1);
+			assert_int_equal(ls_aes_kw(cr, 1, kek, key, 12, a, 20), -1);
+			assert_int_equal(ls_aes_kw(cr, 1, kek, key, 16, a, 16), -1);
+			assert_int_equal(ls_aes_kw(cr, 0, kek, out, 24, back, 24), -1);
+		}
 		ls_crypto_free(cr);
 	}
 }

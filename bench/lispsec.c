@@ -1,0 +1,525 @@
+/* bench/lispsec: what each LISP-SEC (RFC 9303) operation of lib/lispsec.c
+ * costs per call, and what the Map-Server pays per protected Map-Request
+ * (locid/lsec.c: open the request, then sign the answer or build the
+ * forward), with the process's crypto context as the daemon uses it.
+ *
+ * Two baselines measured in the same run: one SHA-256 of 64 octets
+ * through EVP (a fetched EVP_MD and a reused EVP_MD_CTX), and the plain
+ * decode of the ECM Map-Request bench/msmr sends (ecm_decode and
+ * map_request_decode). Each case runs for a bounded time in several
+ * rounds; it prints the min and the median of the rounds in us per call
+ * and the median's ratio to each baseline. A call that fails stops the
+ * bench: a fast failure is no figure.
+ *
+ * usage: lispsec [-t seconds-per-case] [-r rounds] [-c] [-o substring]
+ *        -c: also the calls without a crypto context; -o: only the cases
+ *        whose name has substring (and the baselines), for perf */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "lispsec.h"
+#include "lsec.h"
+#include "msg.h"
+
+#define PKT_MAX		512
+#define PSK		"bench-otk-s3cret"
+#define SITE_PSK	"bench-s3cret"
+#define NONCE		0x0123456789abcdefULL
+#define ROUNDS_MAX	32
+
+struct fix {
+	struct ls_crypto	*cr;
+	EVP_MD			*sha256;
+	EVP_MD_CTX		*mdctx;
+	uint8_t			 blk[64];
+	/* the plain ECM Map-Request and the protected one */
+	uint8_t			 plain[PKT_MAX], prot[PKT_MAX];
+	size_t			 plain_len, prot_len;
+	struct lisp_ecm		 ecm;		/* of prot */
+	struct conf		 conf;		/* one lisp-sec-key */
+	struct conf_key		 site;
+	struct lsec_req		 req;
+	/* keys and signed pieces the verifiers check */
+	uint8_t			 otk[LS_OTK_LEN], ms_otk[LS_OTK_LEN];
+	uint8_t			 wrapped[LS_WRAPPED_LEN];
+	struct ls_prefix	 pfx;
+	uint8_t			 eidad[128];
+	size_t			 eidlen;
+	struct ls_eid_ad	 ea;
+	uint8_t			 rep0[PKT_MAX];	/* the unsigned Map-Reply */
+	size_t			 rep0_len;
+	uint8_t			 rep[PKT_MAX];	/* signed */
+	size_t			 rep_len;
+	struct ls_reply_ad	 rad;
+	uint8_t			 out[PKT_MAX];
+	uint64_t		 sink;
+};
+
+static void
+die(const char *what)
+{
+	fprintf(stderr, "lispsec: %s failed\n", what);
+	exit(1);
+}
+
+/* ---- the operations: each returns 0, -1 on failure ---- */
+
+static int
+op_sha256(struct fix *f)
+{
+	unsigned n;
+
+	if (EVP_DigestInit_ex(f->mdctx, f->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(f->mdctx, f->blk, sizeof(f->blk)) != 1 ||
+	    EVP_DigestFinal_ex(f->mdctx, f->out, &n) != 1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_parse(struct fix *f)
+{
+	struct lisp_ecm ecm;
+	struct lisp_map_request mr;
+	struct rbuf b;
+
+	rbuf_init(&b, f->plain, f->plain_len);
+	if (ecm_decode(&b, &ecm, NULL) == -1 ||
+	    map_request_decode(&ecm.inner, &mr, NULL) == -1)
+		return -1;
+	f->sink += mr.nonce;
+	return 0;
+}
+
+static int
+op_kdf(struct fix *f)
+{
+	if (ls_kdf(f->cr, LS_KDF_HKDF_SHA256, f->otk, LS_OTK_LEN, f->out) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_kdf_noctx(struct fix *f)
+{
+	if (ls_kdf(NULL, LS_KDF_HKDF_SHA256, f->otk, LS_OTK_LEN, f->out) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_kw(struct fix *f)
+{
+	if (ls_aes_kw(f->cr, 1, f->ms_otk, f->otk, LS_OTK_LEN, f->out,
+	    LS_WRAPPED_LEN) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_wrap(struct fix *f)
+{
+	if (ls_otk_wrap(f->cr, PSK, strlen(PSK), NONCE, f->otk, f->out) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_unwrap(struct fix *f)
+{
+	if (ls_otk_unwrap(f->cr, PSK, strlen(PSK), NONCE, f->wrapped,
+	    f->out) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_unwrap_noctx(struct fix *f)
+{
+	if (ls_otk_unwrap(NULL, PSK, strlen(PSK), NONCE, f->wrapped,
+	    f->out) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+static int
+op_eid_sign(struct fix *f)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, f->out, sizeof(f->out));
+	if (ls_eid_ad_encode(f->cr, &w, LS_KDF_HKDF_SHA256, 0,
+	    LS_HMAC_SHA256_128, &f->pfx, 1, f->otk) == 0)
+		return -1;
+	f->sink += f->out[w.len - 1];
+	return 0;
+}
+
+static int
+op_eid_verify(struct fix *f)
+{
+	return ls_eid_ad_verify(f->cr, &f->ea, f->otk) ? 0 : -1;
+}
+
+static int
+op_pkt_sign(struct fix *f)
+{
+	struct wbuf w;
+
+	memcpy(f->out, f->rep0, f->rep0_len);
+	wbuf_init(&w, f->out, sizeof(f->out));
+	w.len = f->rep0_len;
+	ls_reply_ad_encode(f->cr, &w, f->eidad, f->eidlen, LS_HMAC_SHA256_128,
+	    f->ms_otk);
+	if (w.err)
+		return -1;
+	f->sink += f->out[w.len - 1];
+	return 0;
+}
+
+static int
+op_pkt_verify(struct fix *f)
+{
+	struct rbuf m;
+
+	rbuf_init(&m, f->rep, f->rep_len);
+	return ls_pkt_ad_verify(f->cr, &m, &f->rad, f->ms_otk) ? 0 : -1;
+}
+
+static int
+op_otk_new(struct fix *f)
+{
+	if (ls_otk_new(f->out) == -1)
+		return -1;
+	f->sink += f->out[0];
+	return 0;
+}
+
+/* the Map-Server's share of a protected request, as ms.c / mr.c call it */
+static int
+op_ms_open(struct fix *f)
+{
+	const char *why;
+
+	if (lsec_req_open(&f->conf, &f->ecm, NONCE, &f->req, &why) != 1)
+		return -1;
+	f->sink += f->req.ms_otk[0];
+	return 0;
+}
+
+static int
+op_ms_proxy(struct fix *f)
+{
+	const char *why;
+	size_t n;
+
+	if (lsec_req_open(&f->conf, &f->ecm, NONCE, &f->req, &why) != 1)
+		return -1;
+	memcpy(f->out, f->rep0, f->rep0_len);
+	if ((n = lsec_reply_sign(&f->req, f->out, f->rep0_len, sizeof(f->out),
+	    &f->pfx, 1, 0)) == 0)
+		return -1;
+	f->sink += f->out[n - 1];
+	return 0;
+}
+
+static int
+op_ms_forward(struct fix *f)
+{
+	const char *why;
+	size_t n;
+
+	if (lsec_req_open(&f->conf, &f->ecm, NONCE, &f->req, &why) != 1)
+		return -1;
+	if ((n = lsec_forward_build(&f->req, &f->ecm, ECM_E, &f->site, &f->pfx,
+	    1, 0, f->out, sizeof(f->out))) == 0)
+		return -1;
+	f->sink += f->out[n - 1];
+	return 0;
+}
+
+struct kase {
+	const char	*name;
+	int		 (*fn)(struct fix *);
+	int		 noctx;		/* only with -c */
+};
+
+static const struct kase kases[] = {
+	{ "baseline: sha256 of 64 octets (EVP)", op_sha256, 0 },
+	{ "baseline: plain ecm map-request decode", op_parse, 0 },
+	{ "ls_kdf (hkdf-sha256 of an otk)", op_kdf, 0 },
+	{ "ls_kdf, no context", op_kdf_noctx, 1 },
+	{ "ls_aes_kw (wrap 16 octets)", op_kw, 0 },
+	{ "ls_otk_wrap (msg key + key wrap)", op_wrap, 0 },
+	{ "ls_otk_unwrap (msg key + key unwrap)", op_unwrap, 0 },
+	{ "ls_otk_unwrap, no context", op_unwrap_noctx, 1 },
+	{ "ls_eid_ad_encode (1 prefix, sign)", op_eid_sign, 0 },
+	{ "ls_eid_ad_verify", op_eid_verify, 0 },
+	{ "ls_reply_ad_encode (pkt-ad sign)", op_pkt_sign, 0 },
+	{ "ls_pkt_ad_verify", op_pkt_verify, 0 },
+	{ "ls_otk_new (RAND_bytes)", op_otk_new, 0 },
+	{ "ms: lsec_req_open", op_ms_open, 0 },
+	{ "ms: open + proxy reply signed", op_ms_proxy, 0 },
+	{ "ms: open + forward re-signed", op_ms_forward, 0 },
+};
+#define NKASES	(sizeof(kases) / sizeof(kases[0]))
+
+/* ---- the fixtures, made with the same calls the daemon makes ---- */
+
+static void
+setup(struct fix *f)
+{
+	struct lisp_map_request	 mr;
+	struct lisp_eid_prefix	 ep;
+	struct lisp_map_reply	 rep;
+	struct lisp_record	 rec;
+	struct lisp_rloc	 loc;
+	struct lisp_addr	 src;
+	struct lsec_otks	*otks = NULL;
+	struct msg_err		 err;
+	struct rbuf		 b;
+	struct wbuf		 w;
+	uint8_t			 inner[PKT_MAX];
+	const char		*why;
+	size_t			 ilen;
+
+	if ((f->cr = lsec_crypto()) == NULL)
+		die("lsec_crypto");
+	if ((f->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (f->mdctx = EVP_MD_CTX_new()) == NULL)
+		die("EVP_MD_fetch");
+	memset(f->blk, 0x5c, sizeof(f->blk));
+
+	/* the ECM Map-Request of bench/msmr: one record, one ITR-RLOC */
+	addr_parse(&src, "127.0.0.10");
+	memset(&ep, 0, sizeof(ep));
+	addr_parse(&ep.eid, "10.0.1.5");
+	ep.mlen = 32;
+	memset(&mr, 0, sizeof(mr));
+	mr.nonce = NONCE;
+	addr_set_none(&mr.seid);
+	mr.nitr = 1;
+	mr.itr[0] = src;
+	mr.nrecords = 1;
+	wbuf_init(&w, inner, sizeof(inner));
+	map_request_encode_hdr(&w, &mr);
+	mreq_record_encode(&w, &ep);
+	map_request_encode_trailer(&w, &mr);
+	ilen = w.len;
+	wbuf_init(&w, f->plain, sizeof(f->plain));
+	ecm_encode(&w, 0, &src, &ep.eid, 40000, LISP_CONTROL_PORT, inner, ilen);
+	if (w.err)
+		die("ecm_encode");
+	f->plain_len = w.len;
+
+	/* protected as an ITR does it */
+	f->conf.nlskeys = 1;
+	f->conf.lskeys[0].key_id = 1;
+	f->conf.lskeys[0].secret = (char *)PSK;
+	f->site.key_id = 0;
+	f->site.secret = (char *)SITE_PSK;
+	memcpy(f->prot, f->plain, f->plain_len);
+	if ((f->prot_len = lsec_itr_protect(&otks, &f->conf, f->prot,
+	    f->plain_len, sizeof(f->prot), NONCE, 0, &why)) == 0)
+		die("lsec_itr_protect");
+	if (lsec_otk_get(otks, NONCE, f->otk, 0) == -1)
+		die("lsec_otk_get");
+	lsec_otks_free(otks);
+	rbuf_init(&b, f->prot, f->prot_len);
+	if (ecm_decode(&b, &f->ecm, &err) == -1)
+		die("ecm_decode");
+	if (ls_kdf(f->cr, LS_KDF_HKDF_SHA256, f->otk, LS_OTK_LEN, f->ms_otk) == -1 ||
+	    ls_otk_wrap(f->cr, PSK, strlen(PSK), NONCE, f->otk, f->wrapped) == -1)
+		die("ls_kdf");
+
+	/* the EID-AD the MS signs, decoded as a verifier sees it */
+	addr_parse(&f->pfx.eid, "10.0.1.0");
+	f->pfx.mlen = 24;
+	wbuf_init(&w, f->eidad, sizeof(f->eidad));
+	if ((f->eidlen = ls_eid_ad_encode(f->cr, &w, LS_KDF_HKDF_SHA256, 0,
+	    LS_HMAC_SHA256_128, &f->pfx, 1, f->otk)) == 0)
+		die("ls_eid_ad_encode");
+
+	/* a Map-Reply of one record with two locators, unsigned and signed */
+	memset(&rep, 0, sizeof(rep));
+	rep.flags = MREP_S;	/* ls_reply_ad_encode expects it set */
+	rep.nonce = NONCE;
+	rep.nrecords = 1;
+	wbuf_init(&w, f->rep0, sizeof(f->rep0));
+	map_reply_encode_hdr(&w, &rep);
+	memset(&rec, 0, sizeof(rec));
+	rec.ttl = 1440;
+	rec.nrlocs = 2;
+	rec.eid_mlen = 24;
+	rec.auth = 1;
+	rec.eid = f->pfx.eid;
+	record_encode(&w, &rec);
+	memset(&loc, 0, sizeof(loc));
+	loc.priority = 1;
+	loc.weight = 50;
+	loc.flags = RLOC_R;
+	addr_parse(&loc.addr, "127.0.0.2");
+	rloc_encode(&w, &loc);
+	addr_parse(&loc.addr, "127.0.0.3");
+	rloc_encode(&w, &loc);
+	if (w.err)
+		die("map-reply encode");
+	f->rep0_len = w.len;
+	memcpy(f->rep, f->rep0, f->rep0_len);
+	wbuf_init(&w, f->rep, sizeof(f->rep));
+	w.len = f->rep0_len;
+	ls_reply_ad_encode(f->cr, &w, f->eidad, f->eidlen, LS_HMAC_SHA256_128,
+	    f->ms_otk);
+	if (w.err)
+		die("ls_reply_ad_encode");
+	f->rep_len = w.len;
+	{
+		struct lisp_map_reply d;
+
+		rbuf_init(&b, f->rep, f->rep_len);
+		if (map_reply_decode(&b, &d, &err) == -1)
+			die("map_reply_decode");
+		rbuf_init(&b, f->rep, f->rep_len);
+		if (ls_reply_ad_decode(&b, &d.sec, &f->rad, &err) == -1)
+			die("ls_reply_ad_decode");
+		f->ea = f->rad.eid;
+	}
+	/* every case once: all of them must succeed */
+	{
+		size_t i;
+
+		for (i = 0; i < NKASES; i++)
+			if (kases[i].fn(f) == -1)
+				die(kases[i].name);
+	}
+}
+
+static size_t
+kase_of(int (*fn)(struct fix *))
+{
+	size_t i;
+
+	for (i = 0; i < NKASES; i++)
+		if (kases[i].fn == fn)
+			break;
+	return i;
+}
+
+/* the two baselines always, the others as asked */
+static int
+wanted(const struct kase *c, size_t i, int all, const char *only)
+{
+	if (i < 2)
+		return 1;
+	if (only != NULL)
+		return strstr(c->name, only) != NULL;
+	return all || !c->noctx;
+}
+
+static int
+dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* us per call of one round of about secs seconds */
+static double
+round_us(struct fix *f, int (*fn)(struct fix *), double secs)
+{
+	double t0 = now_s(), t;
+	size_t n = 0, i;
+
+	do {
+		for (i = 0; i < 256; i++)
+			if (fn(f) == -1)
+				die("a call");
+		n += 256;
+	} while ((t = now_s()) - t0 < secs);
+	return (t - t0) * 1e6 / (double)n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct fix f;
+	double secs = 0.6, r[ROUNDS_MAX], med[NKASES], mn[NKASES];
+	const char *only = NULL;
+	int rounds = 5, all = 0, ch, k;
+	size_t i;
+
+	while ((ch = getopt(argc, argv, "t:r:co:")) != -1) {
+		switch (ch) {
+		case 't': secs = atof(optarg); break;
+		case 'r': rounds = atoi(optarg); break;
+		case 'c': all = 1; break;
+		case 'o': only = optarg; break;
+		default:
+			fprintf(stderr, "usage: lispsec [-t seconds-per-case] "
+			    "[-r rounds] [-c] [-o substring]\n");
+			return 2;
+		}
+	}
+	if (secs <= 0 || secs > 10 || rounds < 1 || rounds > ROUNDS_MAX) {
+		fprintf(stderr, "lispsec: -t in (0, 10], -r in [1, %d]\n",
+		    ROUNDS_MAX);
+		return 2;
+	}
+	setup(&f);
+	/* rounds interleaved across the cases: a slow moment of the
+	 * machine lands on every case alike */
+	{
+		double (*all_r)[ROUNDS_MAX] = calloc(NKASES, sizeof(*all_r));
+
+		if (all_r == NULL)
+			die("calloc");
+		for (k = 0; k < rounds; k++)
+			for (i = 0; i < NKASES; i++)
+				if (wanted(&kases[i], i, all, only))
+					all_r[i][k] = round_us(&f, kases[i].fn,
+					    secs / rounds);
+		for (i = 0; i < NKASES; i++) {
+			memcpy(r, all_r[i], sizeof(r));
+			qsort(r, (size_t)rounds, sizeof(double), dcmp);
+			mn[i] = r[0];
+			med[i] = r[rounds / 2];
+		}
+		free(all_r);
+	}
+	printf("lispsec: %d rounds of %.2f s per case, %s\n", rounds,
+	    secs / rounds, OpenSSL_version(OPENSSL_VERSION));
+	printf("%-42s %9s %9s %9s %9s\n", "operation", "min us", "med us",
+	    "/sha256", "/decode");
+	for (i = 0; i < NKASES; i++) {
+		if (!wanted(&kases[i], i, all, only))
+			continue;
+		printf("%-42s %9.3f %9.3f %9.2f %9.2f\n", kases[i].name, mn[i],
+		    med[i], med[i] / med[0], med[i] / med[1]);
+	}
+	/* the crypto the MS adds to one protected request, against the 0.7
+	 * budget: plain request cost p => crypto <= p * (1/0.7 - 1) */
+	if (only == NULL) {
+		double p = med[kase_of(op_ms_proxy)], w = med[kase_of(op_ms_forward)];
+
+		printf("ms lisp-sec work per protected request: proxy %.2f us, "
+		    "forward %.2f us (%.1f and %.1f plain decodes)\n", p, w,
+		    p / med[1], w / med[1]);
+	}
+	if (f.sink == 42)
+		printf("\n");
+	return 0;
+}
