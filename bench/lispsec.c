@@ -39,9 +39,12 @@ struct fix {
 	EVP_MD_CTX		*mdctx;
 	uint8_t			 blk[64];
 	/* the plain ECM Map-Request and the protected one */
-	uint8_t			 plain[PKT_MAX], prot[PKT_MAX];
-	size_t			 plain_len, prot_len;
-	struct lisp_ecm		 ecm;		/* of prot */
+	uint8_t			 plain[PKT_MAX], prot[2][PKT_MAX];
+	size_t			 plain_len, prot_len[2];
+	/* two protected requests (nonces NONCE, NONCE + 1) taken in turn:
+	 * lsec.c keeps the last open, and each open here must be a new one */
+	struct lisp_ecm		 ecm[2];
+	int			 turn;
 	struct conf		 conf;		/* one lisp-sec-key */
 	struct conf_key		 site;
 	struct lsec_req		 req;
@@ -214,7 +217,9 @@ op_ms_open(struct fix *f)
 {
 	const char *why;
 
-	if (lsec_req_open(&f->conf, &f->ecm, NONCE, &f->req, &why) != 1)
+	f->turn ^= 1;
+	if (lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
+	    &f->req, &why) != 1)
 		return -1;
 	f->sink += f->req.ms_otk[0];
 	return 0;
@@ -226,7 +231,9 @@ op_ms_proxy(struct fix *f)
 	const char *why;
 	size_t n;
 
-	if (lsec_req_open(&f->conf, &f->ecm, NONCE, &f->req, &why) != 1)
+	f->turn ^= 1;
+	if (lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
+	    &f->req, &why) != 1)
 		return -1;
 	memcpy(f->out, f->rep0, f->rep0_len);
 	if ((n = lsec_reply_sign(&f->req, f->out, f->rep0_len, sizeof(f->out),
@@ -242,9 +249,11 @@ op_ms_forward(struct fix *f)
 	const char *why;
 	size_t n;
 
-	if (lsec_req_open(&f->conf, &f->ecm, NONCE, &f->req, &why) != 1)
+	f->turn ^= 1;
+	if (lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
+	    &f->req, &why) != 1)
 		return -1;
-	if ((n = lsec_forward_build(&f->req, &f->ecm, ECM_E, &f->site, &f->pfx,
+	if ((n = lsec_forward_build(&f->req, &f->ecm[f->turn], ECM_E, &f->site, &f->pfx,
 	    1, 0, f->out, sizeof(f->out))) == 0)
 		return -1;
 	f->sink += f->out[n - 1];
@@ -294,7 +303,7 @@ setup(struct fix *f)
 	struct wbuf		 w;
 	uint8_t			 inner[PKT_MAX];
 	const char		*why;
-	size_t			 ilen;
+	size_t			 ilen, i;
 
 	if ((f->cr = lsec_crypto()) == NULL)
 		die("lsec_crypto");
@@ -331,16 +340,19 @@ setup(struct fix *f)
 	f->conf.lskeys[0].secret = (char *)PSK;
 	f->site.key_id = 0;
 	f->site.secret = (char *)SITE_PSK;
-	memcpy(f->prot, f->plain, f->plain_len);
-	if ((f->prot_len = lsec_itr_protect(&otks, &f->conf, f->prot,
-	    f->plain_len, sizeof(f->prot), NONCE, 0, &why)) == 0)
-		die("lsec_itr_protect");
+	for (i = 0; i < 2; i++) {
+		memcpy(f->prot[i], f->plain, f->plain_len);
+		if ((f->prot_len[i] = lsec_itr_protect(&otks, &f->conf, f->prot[i],
+		    f->plain_len, sizeof(f->prot[i]), NONCE + (uint64_t)i, 0,
+		    &why)) == 0)
+			die("lsec_itr_protect");
+		rbuf_init(&b, f->prot[i], f->prot_len[i]);
+		if (ecm_decode(&b, &f->ecm[i], &err) == -1)
+			die("ecm_decode");
+	}
 	if (lsec_otk_get(otks, NONCE, f->otk, 0) == -1)
 		die("lsec_otk_get");
 	lsec_otks_free(otks);
-	rbuf_init(&b, f->prot, f->prot_len);
-	if (ecm_decode(&b, &f->ecm, &err) == -1)
-		die("ecm_decode");
 	if (ls_kdf(f->cr, LS_KDF_HKDF_SHA256, f->otk, LS_OTK_LEN, f->ms_otk) == -1 ||
 	    ls_otk_wrap(f->cr, PSK, strlen(PSK), NONCE, f->otk, f->wrapped) == -1)
 		die("ls_kdf");
@@ -399,8 +411,6 @@ setup(struct fix *f)
 	}
 	/* every case once: all of them must succeed */
 	{
-		size_t i;
-
 		for (i = 0; i < NKASES; i++)
 			if (kases[i].fn(f) == -1)
 				die(kases[i].name);

@@ -262,12 +262,40 @@ supported_kdf(unsigned id)
 	return id == LS_KDF_HKDF_SHA1_128 || id == LS_KDF_HKDF_SHA256;
 }
 
+/* the last request opened: a message with several answers (a proxy
+ * reply, the MS's negative reply, the MR's) is unwrapped and derived
+ * once. what is kept is the whole input of the open, the key's secret
+ * included, so a hit gives exactly what the open would have */
+#define LSEC_MEMO_SECRET	64
+static struct {
+	int		 valid;
+	uint64_t	 nonce;
+	uint8_t		 key_id;
+	uint8_t		 wrapped[LS_WRAPPED_LEN];
+	uint16_t	 kdf_id, hmac_id;	/* as asked */
+	size_t		 slen;
+	char		 secret[LSEC_MEMO_SECRET];
+	struct lsec_req	 r;
+} lsec_memo;
+
+static int
+memo_hit(const struct conf_key *k, size_t slen, uint64_t nonce,
+    const struct ls_ecm_ad *ad)
+{
+	return lsec_memo.valid && lsec_memo.nonce == nonce &&
+	    lsec_memo.key_id == ad->key_id && lsec_memo.kdf_id == ad->eid.kdf_id &&
+	    lsec_memo.hmac_id == ad->req_hmac_id && lsec_memo.slen == slen &&
+	    CRYPTO_memcmp(lsec_memo.wrapped, ad->otk, LS_WRAPPED_LEN) == 0 &&
+	    CRYPTO_memcmp(lsec_memo.secret, k->secret, slen) == 0;
+}
+
 int
 lsec_req_open(const struct conf *c, const struct lisp_ecm *ecm, uint64_t nonce,
     struct lsec_req *r, const char **why)
 {
 	const struct conf_key *k = NULL;
 	struct ls_ecm_ad ad;
+	size_t slen;
 	int i, rv = -1;
 
 	if (ecm == NULL || !(ecm->flags & ECM_S) || ecm->sec.len == 0 ||
@@ -293,7 +321,13 @@ lsec_req_open(const struct conf *c, const struct lisp_ecm *ecm, uint64_t nonce,
 		*why = "unknown lisp-sec-key id";
 		return -1;
 	}
-	if (ls_otk_unwrap(lsec_crypto(), k->secret, strlen(k->secret), nonce, ad.otk,
+	slen = strlen(k->secret);
+	if (memo_hit(k, slen, nonce, &ad)) {
+		*r = lsec_memo.r;
+		OPENSSL_cleanse(ad.otk, sizeof(ad.otk));
+		return 1;
+	}
+	if (ls_otk_unwrap(lsec_crypto(), k->secret, slen, nonce, ad.otk,
 	    r->itr_otk) == -1) {
 		*why = "one-time key does not unwrap (wrong key or changed)";
 		goto out;
@@ -308,6 +342,18 @@ lsec_req_open(const struct conf *c, const struct lisp_ecm *ecm, uint64_t nonce,
 		goto out;
 	}
 	rv = 1;
+	lsec_memo.valid = 0;
+	if (slen <= LSEC_MEMO_SECRET) {
+		lsec_memo.nonce = nonce;
+		lsec_memo.key_id = ad.key_id;
+		memcpy(lsec_memo.wrapped, ad.otk, LS_WRAPPED_LEN);
+		lsec_memo.kdf_id = ad.eid.kdf_id;
+		lsec_memo.hmac_id = ad.req_hmac_id;
+		lsec_memo.slen = slen;
+		memcpy(lsec_memo.secret, k->secret, slen);
+		lsec_memo.r = *r;
+		lsec_memo.valid = 1;
+	}
 out:
 	OPENSSL_cleanse(ad.otk, sizeof(ad.otk));
 	if (rv == -1)

@@ -339,6 +339,21 @@ test_itr_protected(void **state)
 	assert_int_equal(lsec_otks_count(f->x.otks), 1);
 	assert_int_equal(lsec_req_open(f->l.conf, &ecm, q.nonce, &sr, &why), 1);
 	assert_memory_equal(sr.itr_otk, otk, LS_OTK_LEN);
+	/* opened again (another answer to the same message): the same
+	 * keys (lsec.c keeps the last open); with the key's secret changed
+	 * in place, refused: the kept open is not reused */
+	{
+		struct lsec_req sr2;
+		char *old = f->l.conf->lskeys[0].secret;
+
+		assert_int_equal(lsec_req_open(f->l.conf, &ecm, q.nonce, &sr2, &why), 1);
+		assert_memory_equal(&sr2, &sr, sizeof(sr));
+		f->l.conf->lskeys[0].secret = (char *)"bench-otk-s3cre7";
+		assert_int_equal(lsec_req_open(f->l.conf, &ecm, q.nonce, &sr2, &why), -1);
+		f->l.conf->lskeys[0].secret = old;
+		assert_int_equal(lsec_req_open(f->l.conf, &ecm, q.nonce, &sr2, &why), 1);
+		assert_memory_equal(&sr2, &sr, sizeof(sr));
+	}
 
 	/* unsigned: refused under required, still pending */
 	pkt_from(&p, "127.0.0.1", 4342);
