@@ -767,12 +767,62 @@ etr_wanted(const struct conf *c)
 	return c->etr;
 }
 
+/* what the ETR function does on a start or reload (the PETR's too when
+ * no etr row runs): withdraw the prefixes the reload removed, at once
+ * rather than leaving them registered until they expire, and register
+ * the rest now */
+void
+etr_setup(struct xtr *x)
+{
+	if (x->ngone > 0)
+		etr_withdraw(x, x->gone, x->ngone);
+	free(x->gone);
+	x->gone = NULL;
+	x->ngone = 0;
+	etr_start(x);
+	xtr_timer_kick(x);
+}
+
+/* a clean stop withdraws what we registered (withdraw-on-stop) */
+void
+etr_teardown(struct xtr *x)
+{
+	if (x->l->stopping && x->ndb > 0 && x->l->conf->withdraw_on_stop)
+		etr_withdraw(x, x->db, x->ndb);
+}
+
+static void *
+etr_row_new(struct locid *l)
+{
+	struct xtr *x = xtr_of(l);
+
+	if (x != NULL)
+		etr_setup(x);
+	return l;
+}
+
+static int
+etr_row_reconf(void *o, char *err, size_t errlen)
+{
+	etr_row_new(o);
+	return 0;
+}
+
+static void
+etr_row_free(void *o)
+{
+	struct xtr *x = xtr_of(o);
+
+	if (x != NULL)
+		etr_teardown(x);
+}
+
 const struct role role_etr = {
 	.name = "etr",
 	.wanted = etr_wanted,
-	.new = xtr_row_new,
-	.reconf = xtr_row_reconf,
-	.free = xtr_row_free,
+	.new = etr_row_new,
+	.reconf = etr_row_reconf,
+	.free = etr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { etr_rx_notify, 11 },
 		XTR_RX_MAPCACHE(11),	/* decap-check mapping-system */

@@ -1138,12 +1138,48 @@ itr_wanted(const struct conf *c)
 	return c->itr;
 }
 
+/* what the ITR function puts in the shared state: the source-EID policy
+ * rules of the database and the config's static map-cache entries (the
+ * PITR's as well when no itr row runs). the xtr row's reconf took the
+ * rules away before reloading the database */
+void
+itr_setup(struct xtr *x)
+{
+	if (x->ndb > 0)
+		xtr_rules_install(x);
+	itr_static_load(x);
+}
+
+static void *
+itr_row_new(struct locid *l)
+{
+	struct xtr *x = xtr_of(l);
+
+	if (x != NULL)
+		itr_setup(x);
+	return l;
+}
+
+static int
+itr_row_reconf(void *o, char *err, size_t errlen)
+{
+	itr_row_new(o);
+	return 0;
+}
+
+/* the rules go with the shared state (xtr_reconf, xtr_free) */
+static void
+itr_row_free(void *o)
+{
+	(void)o;
+}
+
 const struct role role_itr = {
 	.name = "itr",
 	.wanted = itr_wanted,
-	.new = xtr_row_new,
-	.reconf = xtr_row_reconf,
-	.free = xtr_row_free,
+	.new = itr_row_new,
+	.reconf = itr_row_reconf,
+	.free = itr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { xtr_rx_publication, 10 },
 		XTR_RX_MAPCACHE(10),

@@ -252,13 +252,72 @@ petr_wanted(const struct conf *c)
 	return c->petr;
 }
 
+/* the PITR's routes for its prefixes, and the ITR's set-up when no itr
+ * row does it */
+static void *
+pitr_row_new(struct locid *l)
+{
+	struct xtr *x = xtr_of(l);
+
+	if (x != NULL) {
+		pxtr_rules(x, 1);
+		if (!l->conf->itr)
+			itr_setup(x);
+	}
+	return l;
+}
+
+static int
+pitr_row_reconf(void *o, char *err, size_t errlen)
+{
+	pitr_row_new(o);
+	return 0;
+}
+
+static void
+pitr_row_free(void *o)
+{
+	struct xtr *x = xtr_of(o);
+
+	if (x != NULL)
+		pxtr_rules(x, 0);
+}
+
+/* the ETR's registrations when no etr row runs (a PETR with a database) */
+static void *
+petr_row_new(struct locid *l)
+{
+	struct xtr *x = xtr_of(l);
+
+	if (x != NULL && !l->conf->etr)
+		etr_setup(x);
+	return l;
+}
+
+static int
+petr_row_reconf(void *o, char *err, size_t errlen)
+{
+	petr_row_new(o);
+	return 0;
+}
+
+static void
+petr_row_free(void *o)
+{
+	struct locid *l = o;
+	struct xtr *x = xtr_of(o);
+
+	if (x != NULL && !l->conf->etr)
+		etr_teardown(x);
+}
+
 /* a PITR resolves and keeps a map-cache as an ITR does */
 const struct role role_pitr = {
 	.name = "pitr",
 	.wanted = pitr_wanted,
-	.new = xtr_row_new,
-	.reconf = xtr_row_reconf,
-	.free = xtr_row_free,
+	.new = pitr_row_new,
+	.reconf = pitr_row_reconf,
+	.free = pitr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { xtr_rx_publication, 10 },
 		XTR_RX_MAPCACHE(10),
@@ -270,9 +329,9 @@ const struct role role_pitr = {
 const struct role role_petr = {
 	.name = "petr",
 	.wanted = petr_wanted,
-	.new = xtr_row_new,
-	.reconf = xtr_row_reconf,
-	.free = xtr_row_free,
+	.new = petr_row_new,
+	.reconf = petr_row_reconf,
+	.free = petr_row_free,
 	.rx = {
 		XTR_RX_MAPCACHE(11),
 	},

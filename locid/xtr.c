@@ -371,8 +371,8 @@ tick_cb(void *arg)
 /* policy routing: `lookup main suppress_prefixlength 0` at prio - 1, then
  * `from <EID-prefix> lookup table` at prio, and a default route to the TUN
  * in table */
-static void
-rules_install(struct xtr *x)
+void
+xtr_rules_install(struct xtr *x)
 {
 	struct lisp_addr any;
 	int i, fam;
@@ -877,19 +877,14 @@ xtr_new(struct locid *l)
 	mrsel_conf(x);
 	if (dataplane_open(x) == -1)
 		goto fail;
-	if (x->itr && x->ndb > 0)
-		rules_install(x);
 	tenants_rules(x, 1);
-	pxtr_rules(x, 1);
 	if ((x->tick = locid_timer_new(l, tick_cb, x)) == NULL ||
 	    (x->nat = natx_new(x)) == NULL)
 		goto fail;
-	if (x->itr)
-		itr_static_load(x);
 	x->armed_ms = UINT64_MAX;
 	mapcache_set_wake(x->mc, mc_wake, x);
-	if (x->etr)
-		etr_start(x);
+	/* what each function needs (source rules, static entries, PxTR
+	 * routes, registrations) its row sets up: itr.c, etr.c, pxtr.c */
 	xtr_timer_kick(x);
 	log_info("xtr: %s%s%s with %d database-mapping(s), %d map-server(s)",
 	    x->itr ? "itr" : "", x->itr && x->etr ? "+" : "", x->etr ? "etr" : "",
@@ -958,22 +953,21 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 		if (j == x->ndb)
 			gone[ngone++] = old[i];
 	}
-	if (ngone > 0 && x->etr)
-		etr_withdraw(x, gone, ngone);
-	free(old);
+	/* the ETR row withdraws them (xtr_gone) */
+	free(x->gone);
+	x->gone = NULL;
+	x->ngone = 0;
+	if (ngone > 0) {
+		x->gone = gone;
+		x->ngone = ngone;
+	} else
+		free(old);
 	smr_reconf(x);
 	mrsel_conf(x);
-	if (x->itr && x->ndb > 0)
-		rules_install(x);
 	tenants_rules(x, 1);
-	pxtr_rules(x, 1);
-	if (x->itr)
-		itr_static_load(x);
 	xtr_timers_rearm(x);
 	natx_conf(x->nat);
-	if (x->etr)
-		etr_start(x);
-	xtr_timer_kick(x);	/* registrations and SMRs due now */
+	xtr_timer_kick(x);	/* SMRs due now; the rows that follow set up the rest */
 	log_info("xtr: reconfigured: %d database-mapping(s), %d map-server(s)",
 	    x->ndb, x->nms);
 	return 0;
@@ -986,9 +980,6 @@ xtr_free(struct xtr *x)
 
 	if (x == NULL)
 		return;
-	/* a clean stop withdraws what we registered (withdraw-on-stop) */
-	if (x->l->stopping && x->etr && x->ndb > 0 && x->l->conf->withdraw_on_stop)
-		etr_withdraw(x, x->db, x->ndb);
 	locid_timer_free(x->tick);
 	if (x->mc != NULL)
 		mapcache_free(x->mc, itr_entry_del, x);
@@ -1004,6 +995,7 @@ xtr_free(struct xtr *x)
 		free(x->ms[i].secret);
 	free(x->ms);
 	free(x->db);
+	free(x->gone);
 	smr_free(x->smr);
 	mrsel_free(x->mrsel);
 	free(x->rl);
@@ -1162,27 +1154,6 @@ struct xtr *
 xtr_of(void *l)
 {
 	return core_role(l, "xtr");
-}
-
-void *
-xtr_row_new(struct locid *l)
-{
-	return l;
-}
-
-int
-xtr_row_reconf(void *o, char *err, size_t errlen)
-{
-	(void)o;
-	(void)err;
-	(void)errlen;
-	return 0;
-}
-
-void
-xtr_row_free(void *o)
-{
-	(void)o;
 }
 
 /* a Map-Reply: to a request of the ITR or PITR, or of the ETR's or PETR's

@@ -181,6 +181,8 @@ struct xtr {
 
 	struct xtr_db	*db;
 	int		 ndb;
+	struct xtr_db	*gone;		/* removed by the last reload: the ETR row withdraws them */
+	int		 ngone;
 	struct lisp_addr rloc4, rloc6;	/* source RLOCs (AFI_NONE if none) */
 
 	struct xtr_ms	*ms;
@@ -233,11 +235,14 @@ int		 xtr_rlocs_refresh(struct xtr *);
 const struct lisp_addr *xtr_src_rloc(const struct xtr *, uint16_t afi);
 
 /* the function rows (itr, etr, pitr, petr): no state of their own, their
- * object is the daemon and xtr_of() finds the state they share */
+ * object is the daemon and xtr_of() finds the state they share. the xtr
+ * row comes first in the table, so each function row's new and reconf
+ * run after the shared state is (re)loaded, and set up what is theirs:
+ * source-EID rules and static entries (itr, pitr), PxTR routes (pitr),
+ * registrations and withdrawals (etr, petr) */
 struct xtr	*xtr_of(void *row);
-void		*xtr_row_new(struct locid *);
-int		 xtr_row_reconf(void *, char *err, size_t errlen);
-void		 xtr_row_free(void *);
+/* the ITR's policy rules for the database's EID-prefixes (xtr.c) */
+void		 xtr_rules_install(struct xtr *);
 int		 xtr_rx_reply(void *, const struct msg_in *);
 int		 xtr_rx_smr(void *, const struct msg_in *);
 int		 xtr_rx_publication(void *, const struct msg_in *);	/* 1: was one */
@@ -247,6 +252,9 @@ int		 xtr_rx_publication(void *, const struct msg_in *);	/* 1: was one */
 
 /* etr.c */
 void	etr_start(struct xtr *);
+/* a start or reload of the etr (or petr) row; a stop of it */
+void	etr_setup(struct xtr *);
+void	etr_teardown(struct xtr *);
 void	etr_stop(struct xtr *);
 void	etr_tick(struct xtr *, uint64_t now);
 uint64_t etr_next_due(const struct xtr *);	/* next Map-Register (UINT64_MAX: none) */
@@ -259,6 +267,8 @@ json_t	*etr_database_json(struct xtr *);
 int	etr_send_register(struct xtr *, struct xtr_ms *);
 /* the conf's static map-cache entries in place of the old ones */
 void	itr_static_load(struct xtr *);
+/* a start or reload of the itr (or pitr) row */
+void	itr_setup(struct xtr *);
 /* Map-Registers with Record TTL 0 for dbs to every map-server */
 void	etr_withdraw(struct xtr *, const struct xtr_db *dbs, int n);
 /* 1 if a Map-Reply to rloc may go out now (a token taken), 0 if not */

@@ -159,6 +159,25 @@ ctl pxtr "$SP" reload >/dev/null || fail "reload pxtr"
 in_ns nonlisp ping -c1 -W2 198.18.2.10 >/dev/null 2>&1 || fail "nonlisp -> hostB after the reload"
 pass "reload: rules and routes re-installed once; nonlisp -> hostB through the PxTR"
 
+# 5b. the PITR is a row of its own: a reload without it stops only that
+# row and takes its routes away; a reload with it starts it and puts them back
+cp "$NETNS_TMP/pxtr.conf" "$NETNS_TMP/pxtr.orig"
+sed -i 's|^role pitr$|# role pitr|' "$NETNS_TMP/pxtr.conf"
+ctl pxtr "$SP" --json reload >"$NETNS_TMP/rl1.json" || fail "reload pxtr without pitr"
+jq -e '.roles.pitr == "stopped" and .roles.petr == "reconfigured" and .roles.xtr == "reconfigured"' \
+    "$NETNS_TMP/rl1.json" >/dev/null || fail "reload without pitr: $(cat "$NETNS_TMP/rl1.json")"
+[ -z "$(in_ns pxtr ip route show table 100 2>/dev/null)" ] ||
+    fail "pitr-prefix routes left after the pitr row stopped: $(in_ns pxtr ip route show table 100)"
+in_ns pxtr ip rule | grep -q 'from all lookup 100' && fail "from-all rule left: $(in_ns pxtr ip rule)"
+cp "$NETNS_TMP/pxtr.orig" "$NETNS_TMP/pxtr.conf"
+ctl pxtr "$SP" --json reload >"$NETNS_TMP/rl2.json" || fail "reload pxtr with pitr"
+jq -e '.roles.pitr == "started"' "$NETNS_TMP/rl2.json" >/dev/null ||
+    fail "reload with pitr: $(cat "$NETNS_TMP/rl2.json")"
+[ "$(in_ns pxtr ip route show table 100 | grep -c '^198.18.0.0/15 dev lisp0')" -eq 1 ] ||
+    fail "pitr-prefix route after the pitr row started again"
+wait_until 5 "in_ns nonlisp ping -c1 -W1 198.18.2.10 >/dev/null 2>&1" || fail "nonlisp -> hostB after pitr came back"
+pass "reload: the pitr row stopped (routes gone, petr kept) and started again (routes back, traffic flows)"
+
 # 6. stopping the proxy removes its rules and routes
 locid_stop pxtr
 in_ns pxtr ip rule | grep -q 'lookup 100\|suppress_prefixlength' && fail "ip rules left: $(in_ns pxtr ip rule)"
