@@ -237,9 +237,9 @@ main(int argc, char **argv)
 		if ((e = TAILQ_FIRST(mapcache_entries(x.mc))) != NULL && e->fe != NULL) {
 			size_t ce = malloc_usable_size(e) + 8, cf = malloc_usable_size(e->fe) + 8;
 
-			printf("idle: per mapping: map-cache entry %zu B (struct %zu, %d locators "
-			    "inside), FIB entry %zu B (struct %zu + %d x %zu), trie/index/heap/"
-			    "probe state %.0f B\n", ce, sizeof(*e), MC_INLINE_LOCS, cf,
+			printf("idle: per mapping: map-cache entry %zu B (struct %zu; the "
+			    "locators are the FIB's), FIB entry %zu B (struct %zu + %d x %zu), "
+			    "trie/index/heap/probe state %.0f B\n", ce, sizeof(*e), cf,
 			    sizeof(struct fib_ent), e->fe->nlocs, sizeof(struct fib_loc),
 			    (double)(heap1 - heap0) / n - (double)(ce + cf));
 		}

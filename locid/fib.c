@@ -317,3 +317,22 @@ fib_loc_addr(const struct fib_loc *l, struct lisp_addr *a)
 	else
 		addr_set_v4(a, l->a);
 }
+
+int
+fib_loc_is(const struct fib_loc *l, const struct lisp_addr *a)
+{
+	if (a->afi == AFI_IPV4)
+		return l->fam == FIB_V4 && memcmp(l->a, a->u.v4, 4) == 0;
+	if (a->afi == AFI_IPV6)
+		return l->fam == FIB_V6 && memcmp(l->a, a->u.v6, 16) == 0;
+	return 0;
+}
+
+const char *
+fib_loc_fmt(const struct fib_loc *l, char *buf, size_t len)
+{
+	struct lisp_addr a;
+
+	fib_loc_addr(l, &a);
+	return addr_fmt(&a, buf, len);
+}

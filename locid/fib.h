@@ -33,6 +33,7 @@ struct fib_loc {
 	uint8_t		 up;		/* usable: R bit and not probed down */
 	uint8_t		 a[16];		/* address, network order */
 	uint16_t	 port;		/* 0: 4341; else an xTR behind NAT, from 4342 */
+	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
 	uint64_t	 pkts, bytes;	/* encapsulated to it */
 };
 
@@ -92,7 +93,10 @@ void		 fib_cursor_set(struct fib_cursor *, const struct lisp_addr *eid, int mlen
 int		 fib_walk_after(const struct fib *, struct fib_cursor *,
 		    int (*cb)(struct fib_ent *, void *), void *);
 
-/* a locator's address as a lisp_addr */
+/* a locator's address as a lisp_addr; whether it is a (IPv4/IPv6, its
+ * instance-id ignored); as text */
 void		 fib_loc_addr(const struct fib_loc *, struct lisp_addr *);
+int		 fib_loc_is(const struct fib_loc *, const struct lisp_addr *a);
+const char	*fib_loc_fmt(const struct fib_loc *, char *, size_t);
 
 #endif

@@ -1083,7 +1083,7 @@ itr_shortcut_set(struct xtr *x, const struct lisp_record *rec)
 			return -1;		/* configured: it stays */
 		same = is_shortcut(e) && e->nlocs == rec->nrlocs;
 		while (same && rloc_next(&locs, &loc) == 1 && i < e->nlocs)
-			same = mc_loc_is(&e->loc[i++], &loc.addr);
+			same = fib_loc_is(mc_entry_loc(e, i++), &loc.addr);
 		if (same)
 			return 0;
 		itr_entry_del(e, x);

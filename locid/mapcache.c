@@ -213,9 +213,9 @@ nonce_del_entry(struct mapcache *mc, struct mc_entry *e)
 	if (e->res != NULL)
 		for (i = 0; i < e->res->nnonces; i++)
 			nonce_del(mc, e->res->nonces[i], NK_REQUEST, e);
-	for (i = 0; i < e->nlocs; i++)
-		if (e->loc[i].probe != NULL && e->loc[i].probe->nonce != 0)
-			nonce_del(mc, e->loc[i].probe->nonce, NK_PROBE, e);
+	for (i = 0; e->probe != NULL && i < e->nlocs; i++)
+		if (e->probe[i].nonce != 0)
+			nonce_del(mc, e->probe[i].nonce, NK_PROBE, e);
 }
 
 struct mapcache *
@@ -264,87 +264,57 @@ fib_kind_of(const struct mc_entry *e)
 	}
 }
 
-int
-mc_entry_publish(struct mc_entry *e)
+/* make fe, its nlocs locators filled as received, e's forwarding entry:
+ * kind from e's state, a locator usable when its R bit is set and probe
+ * (the state of fe's locators in their order, NULL: none) does not have
+ * it down. -1 (fe freed, e->fe unchanged) on allocation failure */
+static int
+entry_publish(struct mc_entry *e, struct fib_ent *fe, const struct mc_probe *probe)
 {
-	struct fib_ent *fe;
-	int i, n = e->state == MC_POSITIVE ? e->nlocs : 0;
+	int i;
 
-	if (e->mc == NULL || (fe = fib_ent_new(n)) == NULL)
-		return -1;
 	fe->ctl = e;
 	fe->kind = (uint8_t)fib_kind_of(e);
 	fe->mark_ms = e->updated_ms;
-	fe->nlocs = (uint8_t)n;
-	for (i = 0; i < n; i++) {
-		const struct mc_loc *l = &e->loc[i];
-		struct fib_loc *f = &fe->loc[i];
-
-		f->fam = l->fam;
-		f->priority = l->priority;
-		f->weight = l->weight;
-		f->up = l->up && (l->flags & RLOC_R);
-		memcpy(f->a, l->a, sizeof(f->a));
-	}
+	for (i = 0; i < fe->nlocs; i++)
+		fe->loc[i].up = (fe->loc[i].flags & RLOC_R) &&
+		    (probe == NULL || probe[i].state != PROBE_DOWN);
 	if (fib_publish(e->mc->fib, &e->eid, e->mlen, fe) == -1)
 		return -1;
 	e->fe = fe;
 	return 0;
 }
 
-void
-mc_loc_addr(const struct mc_loc *l, struct lisp_addr *a)
-{
-	if (l->fam == FIB_V6)
-		addr_set_v6(a, l->a);
-	else
-		addr_set_v4(a, l->a);
-}
-
 int
-mc_loc_is(const struct mc_loc *l, const struct lisp_addr *a)
+mc_entry_publish(struct mc_entry *e)
 {
-	if (a->afi == AFI_IPV4)
-		return l->fam == FIB_V4 && memcmp(l->a, a->u.v4, 4) == 0;
-	if (a->afi == AFI_IPV6)
-		return l->fam == FIB_V6 && memcmp(l->a, a->u.v6, 16) == 0;
-	return 0;
-}
+	struct fib_ent *fe;
+	int n = e->state == MC_POSITIVE ? e->nlocs : 0;
 
-const char *
-mc_loc_fmt(const struct mc_loc *l, char *buf, size_t len)
-{
-	struct lisp_addr a;
-
-	mc_loc_addr(l, &a);
-	return addr_fmt(&a, buf, len);
+	if (e->mc == NULL || (fe = fib_ent_new(n)) == NULL)
+		return -1;
+	fe->nlocs = (uint8_t)n;
+	if (n > 0)	/* the same locators (their counters are carried) */
+		memcpy(fe->loc, e->fe->loc, (size_t)n * sizeof(fe->loc[0]));
+	return entry_publish(e, fe, e->probe);
 }
 
 static const struct mc_probe no_probe;
 
 const struct mc_probe *
-mc_loc_probe(const struct mc_loc *l)
+mc_entry_probe(const struct mc_entry *e, int i)
 {
-	return l->probe != NULL ? l->probe : &no_probe;
+	return e->probe != NULL && i < e->nlocs ? &e->probe[i] : &no_probe;
 }
 
 struct mc_probe *
-mc_loc_probe_make(struct mc_loc *l)
+mc_entry_probe_make(struct mc_entry *e, int i)
 {
-	if (l->probe == NULL)
-		l->probe = calloc(1, sizeof(*l->probe));
-	return l->probe;
-}
-
-static void
-locs_free(struct mc_entry *e)
-{
-	int i;
-
-	for (i = 0; i < e->nlocs; i++)
-		free(e->loc[i].probe);
-	if (e->loc != e->inl)
-		free(e->loc);
+	if (i < 0 || i >= e->nlocs)
+		return NULL;
+	if (e->probe == NULL)
+		e->probe = calloc((size_t)e->nlocs, sizeof(*e->probe));
+	return e->probe != NULL ? &e->probe[i] : NULL;
 }
 
 static void
@@ -354,7 +324,7 @@ entry_free(struct mc_entry *e)
 		dp_pkt_free(e->res->qhead);
 		free(e->res);
 	}
-	locs_free(e);
+	free(e->probe);
 	free(e);
 }
 
@@ -531,7 +501,6 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		return e;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
-	e->loc = e->inl;
 	e->eid = *eid;
 	e->eid.body = NULL;
 	addr_mask(&e->eid, mlen);
@@ -677,43 +646,33 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
-	struct mc_loc old[MC_MAX_LOCS];
+	struct fib_ent *fe, *ofe = e->fe;
+	struct mc_probe *np = NULL;
+	uint8_t taken[MC_MAX_LOCS];
 	uint32_t ttl = rec->ttl;
-	int nold = e->nlocs, i, j, n = 0;
-
-	/* the old set aside (its probe state goes with it) */
-	memcpy(old, e->loc, (size_t)nold * sizeof(old[0]));
-	if (e->loc != e->inl)
-		free(e->loc);
+	int nold = e->nlocs, i, j, n = 0, positive;
 
 	/* the locators we keep (IPv4/IPv6, at most MC_MAX_LOCS), counted
-	 * first so the set is allocated to size */
+	 * first so the FIB entry is allocated to size */
 	while (rloc_next(&rl, &r) == 1)
 		if ((r.addr.afi == AFI_IPV4 || r.addr.afi == AFI_IPV6) && n < MC_MAX_LOCS)
 			n++;
 	rl = rec->rlocs;
-	/* no memory: no locators, so the entry is negative (record's ACT) */
-	e->loc = n > MC_INLINE_LOCS ? calloc((size_t)n, sizeof(*e->loc)) : e->inl;
-	if (e->loc == NULL) {
-		e->loc = e->inl;
+	/* no locators, or none we can use (all non-IP): negative, acting
+	 * per the record's ACT; no memory for them: the same */
+	positive = rec->nrlocs != 0 && n != 0;
+	if (!positive || (fe = fib_ent_new(n)) == NULL) {
+		positive = 0;
 		n = 0;
+		if ((fe = fib_ent_new(0)) == NULL)
+			return;	/* the old state stays; the request times out */
 	}
-	if (ttl == 0xffffffff)
-		ttl = 1440;
-	e->ttl = ttl;
-	e->auth = rec->auth;
-	e->updated_ms = now;
-	e->nlocs = 0;
-	e->act = rec->act;
-	while (rloc_next(&rl, &r) == 1) {
-		struct mc_loc *l;
+	fe->nlocs = (uint8_t)n;
+	for (i = 0; i < n && rloc_next(&rl, &r) == 1;) {
+		struct fib_loc *l = &fe->loc[i];
 
 		if (r.addr.afi != AFI_IPV4 && r.addr.afi != AFI_IPV6)
 			continue;
-		if (e->nlocs == n)
-			break;
-		l = &e->loc[e->nlocs++];
-		memset(l, 0, sizeof(*l));
 		if (r.addr.afi == AFI_IPV6) {
 			l->fam = FIB_V6;
 			memcpy(l->a, r.addr.u.v6, 16);
@@ -724,51 +683,62 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		l->priority = r.priority;
 		l->weight = r.weight;
 		l->flags = r.flags;
-		l->up = (r.flags & RLOC_R) != 0;
+		i++;
 	}
-	/* locators that stay keep their counters and what probing learnt;
-	 * the outstanding probes of those that left are forgotten */
-	for (j = 0; j < nold; j++) {
-		for (i = 0; i < e->nlocs; i++)
-			if (e->loc[i].fam == old[j].fam &&
-			    memcmp(e->loc[i].a, old[j].a, sizeof(old[j].a)) == 0)
-				break;
-		if (old[j].probe == NULL)
-			continue;
-		if (i < e->nlocs) {
-			/* a duplicate address: the earlier copy's probe goes */
-			if (e->loc[i].probe != NULL) {
-				if (e->loc[i].probe->nonce != 0 && e->mc != NULL &&
-				    e->loc[i].probe->nonce != old[j].probe->nonce)
-					nonce_del(e->mc, e->loc[i].probe->nonce, NK_PROBE, e);
-				free(e->loc[i].probe);
-			}
-			e->loc[i].probe = old[j].probe;
-			old[j].probe = NULL;
-			if (e->loc[i].probe->state == PROBE_DOWN)
-				e->loc[i].up = 0;
-		} else if (old[j].probe->nonce != 0 && e->mc != NULL)
-			nonce_del(e->mc, old[j].probe->nonce, NK_PROBE, e);
+	/* locators that stay keep what probing learnt (their counters the
+	 * FIB carries), each old one passed to the first new one of its
+	 * address */
+	memset(taken, 0, sizeof(taken));
+	if (e->probe != NULL && n > 0 && (np = calloc((size_t)n, sizeof(*np))) != NULL) {
+		int carried = 0;
+
+		for (i = 0; i < n; i++)
+			for (j = 0; j < nold; j++)
+				if (!taken[j] && ofe->loc[j].fam == fe->loc[i].fam &&
+				    memcmp(ofe->loc[j].a, fe->loc[i].a, 16) == 0) {
+					np[i] = e->probe[j];
+					taken[j] = carried = 1;
+					break;
+				}
+		if (!carried) {		/* none stays: none is kept */
+			free(np);
+			np = NULL;
+		}
 	}
-	for (j = 0; j < nold; j++)
-		free(old[j].probe);	/* those not passed on */
+	if (ttl == 0xffffffff)
+		ttl = 1440;
+	e->ttl = ttl;
+	e->auth = rec->auth;
+	e->updated_ms = now;
+	e->act = rec->act;
 	if (e->state == MC_PENDING && e->mc != NULL)
 		e->mc->npending--;
-	if (rec->nrlocs == 0 || e->nlocs == 0) {
-		/* no locators, or none we can use (all non-IP): negative,
-		 * acting per the record's ACT */
-		e->state = MC_NEGATIVE;
-		mc_entry_set_source(e, "negative");
-	} else {
+	if (positive) {
 		e->state = MC_POSITIVE;
 		e->act = ACT_NO_ACTION;
 		mc_entry_set_source(e, source);
+	} else {
+		e->state = MC_NEGATIVE;
+		mc_entry_set_source(e, "negative");
 	}
 	e->requesting = 0;
 	mc_entry_new_round(e);
-	/* no memory for the new FIB entry: forward by the old one until
-	 * the next change */
-	mc_entry_publish(e);
+	if (e->mc == NULL || entry_publish(e, fe, np) == -1) {
+		/* no memory for the new FIB entry: forward by the old one
+		 * (and keep its locators' probe state) until the next change */
+		if (e->mc == NULL)
+			free(fe);
+		free(np);
+	} else {
+		/* the outstanding probes of the locators that left are
+		 * forgotten */
+		for (j = 0; e->probe != NULL && j < nold; j++)
+			if (!taken[j] && e->probe[j].nonce != 0)
+				nonce_del(e->mc, e->probe[j].nonce, NK_PROBE, e);
+		free(e->probe);
+		e->probe = np;
+		e->nlocs = (unsigned)n;
+	}
 	mc_entry_settle(e);	/* answered: unless packets are held */
 	mc_entry_wake(e, now);	/* new deadlines: let the owner set them */
 }
@@ -921,20 +891,18 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	}
 	locs = json_array();
 	for (i = 0; i < e->nlocs; i++) {
-		const struct mc_loc *l = &e->loc[i];
-		const struct mc_probe *pr = mc_loc_probe(l);
-		const struct fib_loc *fl = e->fe != NULL && i < e->fe->nlocs ?
-		    &e->fe->loc[i] : NULL;
+		const struct fib_loc *l = mc_entry_loc(e, i);
+		const struct mc_probe *pr = mc_entry_probe(e, i);
 
 		lo = json_object();
-		json_object_set_new(lo, "address", json_string(mc_loc_fmt(l, buf, sizeof(buf))));
+		json_object_set_new(lo, "address", json_string(fib_loc_fmt(l, buf, sizeof(buf))));
 		json_object_set_new(lo, "state", json_string(l->up ? "up" : "down"));
 		json_object_set_new(lo, "priority", json_integer(l->priority));
 		json_object_set_new(lo, "weight", json_integer(l->weight));
 		json_object_set_new(lo, "reachable", json_boolean(l->flags & RLOC_R));
 		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
-		json_object_set_new(lo, "encap_packets", json_integer(fl ? (json_int_t)fl->pkts : 0));
-		json_object_set_new(lo, "encap_bytes", json_integer(fl ? (json_int_t)fl->bytes : 0));
+		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)l->pkts));
+		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)l->bytes));
 		json_object_set_new(lo, "probe", json_string(pr->state == PROBE_UP ? "up" :
 		    pr->state == PROBE_DOWN ? "down" : "unknown"));
 		json_object_set_new(lo, "rtt_ms", pr->rtt_us ?

@@ -20,7 +20,6 @@
 #include "msg.h"
 
 #define MC_MAX_LOCS	8
-#define MC_INLINE_LOCS	2	/* held in the entry; more are allocated */
 #define MC_NONCES	4	/* nonces of retransmissions still accepted */
 #define MC_NONCE_BUCKETS 1024	/* nonce index (requests and RLOC probes) */
 
@@ -31,8 +30,8 @@ enum mc_state {
 };
 
 /* RLOC-probe state of one locator (probe.c); kept across refreshes.
- * made when the locator is first probed: an entry nobody sends to has
- * none (mc_loc_probe reads a zeroed one then) */
+ * made when a locator of the entry is first probed: an entry nobody
+ * sends to has none (mc_entry_probe reads a zeroed one then) */
 #define PROBE_UNKNOWN	0
 #define PROBE_UP	1
 #define PROBE_DOWN	2
@@ -44,27 +43,6 @@ struct mc_probe {
 	uint8_t		 state;		/* PROBE_* */
 	uint8_t		 miss;		/* consecutive unanswered probes */
 };
-
-/* a locator: IPv4 or IPv6 (the only families kept), without an
- * instance-id (forwarding has none for locators) */
-struct mc_loc {
-	uint8_t		 a[16];		/* network order, IPv4 in the first 4 */
-	uint8_t		 fam;		/* FIB_V4 / FIB_V6 */
-	uint8_t		 priority, weight;
-	uint8_t		 up;		/* locally judged usable */
-	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
-	struct mc_probe	*probe;		/* NULL until probed */
-};
-/* l's probe state, a zeroed one (never written) when it has none */
-const struct mc_probe *mc_loc_probe(const struct mc_loc *);
-/* l's probe state, made when it has none; NULL on allocation failure */
-struct mc_probe	*mc_loc_probe_make(struct mc_loc *);
-/* the locator as an address, and whether a (IPv4/IPv6, its instance-id
- * ignored) is it */
-void		 mc_loc_addr(const struct mc_loc *, struct lisp_addr *);
-int		 mc_loc_is(const struct mc_loc *, const struct lisp_addr *);
-const char	*mc_loc_fmt(const struct mc_loc *, char *, size_t);
-
 
 /* what only resolution needs: allocated while an entry is pending or a
  * Map-Request for it is outstanding (or packets are held), freed when
@@ -87,8 +65,10 @@ struct mc_res {
 struct mc_entry {
 	TAILQ_ENTRY(mc_entry) entry;
 	struct lisp_addr eid;		/* normalised, with IID when has_iid */
-	struct mc_loc	*loc;		/* nlocs of them (at most MC_MAX_LOCS): inl, or allocated to size */
-	struct fib_ent	*fe;		/* what forwarding reads (counters too) */
+	struct fib_ent	*fe;		/* what forwarding reads: the locators
+					 * (mc_entry_loc), their counters */
+	struct mc_probe	*probe;		/* NULL, or one per locator of fe once
+					 * one is probed (mc_entry_probe) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	struct mc_res	*res;		/* while resolving, else NULL */
 	uint64_t	 created_ms, updated_ms, used_ms;	/* expiry: mc_entry_expires */
@@ -105,7 +85,7 @@ struct mc_entry {
 	uint32_t	 resolve_us;	/* first packet to mapping, 0 if unknown (at most
 					 * UINT32_MAX) */
 	uint8_t		 mlen;
-	unsigned	 nlocs:4;
+	unsigned	 nlocs:4;	/* positive: fe's locators; else 0 */
 	unsigned	 state:2;	/* enum mc_state */
 	unsigned	 act:3;		/* negative: ACT_* */
 	unsigned	 auth:1;	/* A bit of the record */
@@ -114,8 +94,23 @@ struct mc_entry {
 	unsigned	 route:1;	/* a throw route is installed for it */
 	unsigned	 is_static:1;	/* from the config: never expires or asked for */
 	unsigned	 source:4;	/* MC_SRC_*: mc_entry_source */
-	struct mc_loc	 inl[MC_INLINE_LOCS];
 };
+
+/* the locators are stored once, in the FIB entry (address, priority,
+ * weight, flags as received, up = usable: R set and not probed down);
+ * the map-cache keeps only what probing learns of each. i < e->nlocs;
+ * a pointer into e->fe lasts until e is published again */
+static inline const struct fib_loc *
+mc_entry_loc(const struct mc_entry *e, int i)
+{
+	return &e->fe->loc[i];
+}
+/* locator i's probe state, a zeroed one (never written) when it has none */
+const struct mc_probe *mc_entry_probe(const struct mc_entry *, int i);
+/* locator i's probe state, made when the entry has none; NULL on
+ * allocation failure. it lasts until the entry's locator set changes
+ * (mc_entry_set), not only until the next publish */
+struct mc_probe	*mc_entry_probe_make(struct mc_entry *, int i);
 TAILQ_HEAD(mc_entries, mc_entry);
 
 /* when e expires: its last Map-Reply + TTL, never when static (a pending
@@ -137,9 +132,10 @@ struct mapcache;
  * own (tests) */
 struct mapcache	*mapcache_new(struct fib *fib);
 struct fib	*mapcache_fib(const struct mapcache *);
-/* publish e's forwarding state (state, action, usable locators) to the
- * FIB; called on every change of them. -1 on allocation failure (the old
- * state stays) */
+/* publish e's forwarding state again (state, action, and which of its
+ * locators are usable, after a probe changed one) to the FIB: a new
+ * entry with the same locators. -1 on allocation failure (the old state
+ * stays) */
 int		 mc_entry_publish(struct mc_entry *);
 /* the last time a packet used e (the data plane's mark or the control's) */
 static inline uint64_t

@@ -14,20 +14,16 @@
 #define PROBE_IDLE_MIN	60000000ULL	/* an entry used in the last minute is in use */
 
 int
-probe_loc_due(const struct mc_loc *l, const struct probe_timers *t, uint64_t now)
+probe_loc_due(const struct mc_probe *p, const struct probe_timers *t, uint64_t now)
 {
-	const struct mc_probe *p = mc_loc_probe(l);
-
 	return t->interval_us != 0 && p->nonce == 0 && now >= p->next_us;
 }
 
 int
-probe_loc_sent(struct mc_loc *l, const struct probe_timers *t, uint64_t nonce,
+probe_loc_sent(struct mc_probe *p, const struct probe_timers *t, uint64_t nonce,
     uint64_t now, uint64_t jitter)
 {
-	struct mc_probe *p;
-
-	if ((p = mc_loc_probe_make(l)) == NULL)
+	if (p == NULL)
 		return -1;
 	p->nonce = nonce ? nonce : 1;
 	p->sent_us = now;
@@ -38,17 +34,9 @@ probe_loc_sent(struct mc_loc *l, const struct probe_timers *t, uint64_t nonce,
 	return 0;
 }
 
-static void
-set_state(struct mc_loc *l, uint8_t st)
-{
-	l->probe->state = st;
-	l->up = st != PROBE_DOWN && (l->flags & RLOC_R) != 0;
-}
-
 int
-probe_loc_reply(struct mc_loc *l, uint64_t nonce, uint64_t now)
+probe_loc_reply(struct mc_probe *p, uint64_t nonce, uint64_t now)
 {
-	struct mc_probe *p = l->probe;
 	int changed;
 
 	if (p == NULL || p->nonce == 0 || p->nonce != nonce)
@@ -58,16 +46,13 @@ probe_loc_reply(struct mc_loc *l, uint64_t nonce, uint64_t now)
 	p->answered++;
 	p->rtt_us = now > p->sent_us ? (uint32_t)(now - p->sent_us) : 1;
 	changed = p->state == PROBE_DOWN;
-	if (p->state != PROBE_UP)
-		set_state(l, PROBE_UP);
+	p->state = PROBE_UP;
 	return changed;
 }
 
 int
-probe_loc_expire(struct mc_loc *l, const struct probe_timers *t, uint64_t now)
+probe_loc_expire(struct mc_probe *p, const struct probe_timers *t, uint64_t now)
 {
-	struct mc_probe *p = l->probe;
-
 	if (p == NULL || p->nonce == 0 || now < p->sent_us + t->timeout_us)
 		return 0;
 	p->nonce = 0;
@@ -76,7 +61,7 @@ probe_loc_expire(struct mc_loc *l, const struct probe_timers *t, uint64_t now)
 	if (p->miss > t->retries) {
 		if (p->state == PROBE_DOWN)
 			return 0;
-		set_state(l, PROBE_DOWN);
+		p->state = PROBE_DOWN;
 		return 1;
 	}
 	/* a miss within the retries: ask again at once to decide quickly */
@@ -114,21 +99,29 @@ probe_timers_conf(struct probe_timers *t, const struct conf *c)
 	t->idle_us = idle > PROBE_IDLE_MIN ? idle : PROBE_IDLE_MIN;
 }
 
-/* a locator went up or down: logged, and forwarding follows */
+/* locator i went up or down: logged, and forwarding follows (a new FIB
+ * entry: pointers into the old one are gone) */
 static void
-log_change(struct xtr *x, struct mc_entry *e, struct mc_loc *l)
+log_change(struct xtr *x, struct mc_entry *e, int i)
 {
 	char p[ADDR_STRLEN], a[ADDR_STRLEN];
+	int down = mc_entry_probe(e, i)->state == PROBE_DOWN;
 
 	mc_entry_publish(e);
 
-	log_info("probe: locator %s of %s is %s%s", mc_loc_fmt(l, a, sizeof(a)),
-	    prefix_fmt(&e->eid, e->mlen, p, sizeof(p)),
-	    mc_loc_probe(l)->state == PROBE_DOWN ? "down" : "up",
-	    mc_loc_probe(l)->state == PROBE_DOWN ? ": RLOC-probe unanswered" : " again");
+	log_info("probe: locator %s of %s is %s%s", fib_loc_fmt(mc_entry_loc(e, i), a,
+	    sizeof(a)), prefix_fmt(&e->eid, e->mlen, p, sizeof(p)), down ? "down" : "up",
+	    down ? ": RLOC-probe unanswered" : " again");
 	if (core_monitoring(x->l))
 		core_event(x->l, "rloc", json_pack("{s:s, s:s, s:s}", "eid_prefix", p,
-		    "rloc", a, "state", mc_loc_probe(l)->state == PROBE_DOWN ? "down" : "up"));
+		    "rloc", a, "state", down ? "down" : "up"));
+}
+
+/* locator i's probe state if it has one (no zeroed stand-in) */
+static struct mc_probe *
+probe_of(struct mc_entry *e, int i)
+{
+	return e->probe != NULL ? &e->probe[i] : NULL;
 }
 
 static int
@@ -167,7 +160,7 @@ src_slot(struct xtr *x, const struct lisp_addr *dst)
 }
 
 static int
-route_src(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
+route_src(struct xtr *x, const struct mc_probe *pr, const struct lisp_addr *dst,
     const struct probe_timers *t, uint64_t now, struct lisp_addr *out)
 {
 	struct sockaddr_storage ss, ls;
@@ -178,7 +171,7 @@ route_src(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
 
 	if ((ps = src_slot(x, dst)) == NULL)
 		return 0;
-	if (!addr_equal(&ps->dst, dst) || now >= ps->until_us || mc_loc_probe(l)->miss > 0) {
+	if (!addr_equal(&ps->dst, dst) || now >= ps->until_us || pr->miss > 0) {
 		ps->dst = *dst;
 		addr_set_none(&ps->src);
 		sockaddr_from_addr(&ss, dst, LISP_CONTROL_PORT);
@@ -204,13 +197,13 @@ route_src(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
 
 /* ITR-RLOCs of a probe to dst: the RLOC on the way to it first */
 static int
-itr_rlocs(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
+itr_rlocs(struct xtr *x, const struct mc_probe *pr, const struct lisp_addr *dst,
     const struct probe_timers *t, uint64_t now, struct lisp_addr *itr)
 {
 	struct lisp_addr src;
 	int n = 0;
 
-	if (route_src(x, l, dst, t, now, &src))
+	if (route_src(x, pr, dst, t, now, &src))
 		itr[n++] = src;
 	if (x->rloc4.afi != AFI_NONE && (n == 0 || !addr_equal(&itr[0], &x->rloc4)))
 		itr[n++] = x->rloc4;
@@ -220,7 +213,7 @@ itr_rlocs(struct xtr *x, struct mc_loc *l, const struct lisp_addr *dst,
 }
 
 static int
-probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
+probe_send(struct xtr *x, struct mc_entry *e, int i,
     const struct probe_timers *t, uint64_t now)
 {
 	struct lisp_addr itr[3], dst;
@@ -229,11 +222,12 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	uint64_t nonce = xtr_nonce(), jitter;
 	uint16_t port = x->l->conf->control_port ? x->l->conf->control_port :
 	    LISP_CONTROL_PORT;
+	struct mc_probe *pr;
 	size_t len;
 	int nitr;
 
-	mc_loc_addr(l, &dst);
-	nitr = itr_rlocs(x, l, &dst, t, now, itr);
+	fib_loc_addr(mc_entry_loc(e, i), &dst);
+	nitr = itr_rlocs(x, mc_entry_probe(e, i), &dst, t, now, itr);
 	if (nitr == 0 || (len = probe_encode(buf, sizeof(buf), e, nonce, itr, nitr)) == 0)
 		return -1;
 	/* jitter: earlier, never later, by up to an eighth of the interval;
@@ -242,10 +236,11 @@ probe_send(struct xtr *x, struct mc_entry *e, struct mc_loc *l,
 	jitter = 2 * XTR_TICK_MS * 1000ULL + (t->interval_us >= 8 ?
 	    (uint64_t)arc4random_uniform((uint32_t)(t->interval_us / 8 > UINT32_MAX ?
 	    UINT32_MAX : t->interval_us / 8)) : 0);
-	if (probe_loc_sent(l, t, nonce, now, jitter) == -1)
+	pr = mc_entry_probe_make(e, i);
+	if (probe_loc_sent(pr, t, nonce, now, jitter) == -1)
 		return -1;
-	if (mapcache_probe_add(x->mc, e, l->probe->nonce) == -1) {
-		l->probe->nonce = 0;	/* unmatchable: try again next interval */
+	if (mapcache_probe_add(x->mc, e, pr->nonce) == -1) {
+		pr->nonce = 0;	/* unmatchable: try again next interval */
 		return -1;
 	}
 	sockaddr_from_addr(&ss, &dst, port);
@@ -264,26 +259,30 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 		return due;
 	inuse = mc_entry_used(e) * 1000 + t->idle_us > now;
 	for (i = 0; i < e->nlocs; i++) {
-		struct mc_loc *l = &e->loc[i];
-		uint64_t old = mc_loc_probe(l)->nonce, next;
+		const struct fib_loc *l;
+		const struct mc_probe *pr;
+		uint64_t old = mc_entry_probe(e, i)->nonce, next;
 
-		if (probe_loc_expire(l, t, now))
-			log_change(x, e, l);
-		if (old != 0 && l->probe->nonce == 0)
+		if (probe_loc_expire(probe_of(e, i), t, now))
+			log_change(x, e, i);
+		/* after log_change: a new FIB entry, the same probe state */
+		l = mc_entry_loc(e, i);
+		pr = mc_entry_probe(e, i);
+		if (old != 0 && pr->nonce == 0)
 			mapcache_probe_del(x->mc, old);
-		/* a locator never probed (it has no state yet): the first
-		 * probe one interval after the entry was made */
-		next = l->probe != NULL ? l->probe->next_us :
-		    e->created_ms * 1000 + t->interval_us;
+		/* a locator never probed (no state, or a zeroed one): the
+		 * first probe one interval after the entry was made */
+		next = pr->next_us != 0 ? pr->next_us : e->created_ms * 1000 + t->interval_us;
 		if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
-		    t->interval_us != 0 && mc_loc_probe(l)->nonce == 0 && now >= next) {
-			mc_loc_addr(l, &la);
+		    t->interval_us != 0 && pr->nonce == 0 && now >= next) {
+			fib_loc_addr(l, &la);
 			if (*burst == 0)	/* the next tick then */
 				d = now + XTR_TICK_MS * 1000ULL;
 			else if (!can_send(x, &la))
 				d = now + 1000000;	/* no source yet: ask again in 1 s */
 			else {
-				probe_send(x, e, l, t, now);
+				probe_send(x, e, i, t, now);
+				pr = mc_entry_probe(e, i);	/* made by the send */
 				(*burst)--;
 				d = UINT64_MAX;
 			}
@@ -292,11 +291,11 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 		}
 		/* the locator's own timer: its probe's timeout, or (in use)
 		 * its next probe; an unused entry's probes lapse */
-		if (mc_loc_probe(l)->nonce != 0)
-			d = l->probe->sent_us + t->timeout_us;
+		if (pr->nonce != 0)
+			d = pr->sent_us + t->timeout_us;
 		else if (inuse && (l->flags & RLOC_R) && l->priority != 255 &&
 		    t->interval_us != 0)
-			d = l->probe != NULL ? l->probe->next_us : next;
+			d = pr->next_us != 0 ? pr->next_us : next;
 		else
 			d = UINT64_MAX;
 		if (d < due)
@@ -350,9 +349,9 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 		}
 	if (rep->nonce != 0 && (e = mapcache_probe_find(x->mc, rep->nonce)) != NULL) {
 		for (i = 0; i < e->nlocs; i++) {
-			if (mc_loc_probe(&e->loc[i])->nonce != rep->nonce)
+			if (mc_entry_probe(e, i)->nonce != rep->nonce)
 				continue;
-			mc_loc_addr(&e->loc[i], &probed);
+			fib_loc_addr(mc_entry_loc(e, i), &probed);
 			if (addr_from_sockaddr(&src, (const struct sockaddr *)&p->src,
 			    &port) == -1 || !reply_from_probed(&src, rep, &probed)) {
 				x->drops[XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC]++;
@@ -363,8 +362,8 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 				return;
 			}
 			mapcache_probe_del(x->mc, rep->nonce);
-			if ((r = probe_loc_reply(&e->loc[i], rep->nonce, now)) == 1)
-				log_change(x, e, &e->loc[i]);
+			if ((r = probe_loc_reply(probe_of(e, i), rep->nonce, now)) == 1)
+				log_change(x, e, i);
 			return;
 		}
 		mapcache_probe_del(x->mc, rep->nonce);	/* stale */

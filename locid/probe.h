@@ -25,20 +25,23 @@ struct probe_timers {
 	uint64_t	 idle_us;	/* entries unused for this long are not probed */
 };
 
+/* the state machine of one locator's probe state (mc_entry_probe,
+ * mc_entry_probe_make); a locator probed down is not used by the next
+ * publish of its entry (mc_entry_publish). */
 /* a probe is due now (nothing outstanding, next time reached) */
-int	probe_loc_due(const struct mc_loc *, const struct probe_timers *, uint64_t now);
+int	probe_loc_due(const struct mc_probe *, const struct probe_timers *, uint64_t now);
 /* a probe with nonce went out at now; next_us = now + interval - jitter.
- * -1 when there is no memory for the locator's probe state (nothing sent) */
-int	probe_loc_sent(struct mc_loc *, const struct probe_timers *, uint64_t nonce,
+ * -1 when p is NULL (no memory for the probe state: nothing sent) */
+int	probe_loc_sent(struct mc_probe *, const struct probe_timers *, uint64_t nonce,
 	    uint64_t now, uint64_t jitter);
 /* a P=1 Map-Reply with nonce: -1 if it is not this locator's outstanding
- * probe; else the locator is up, its RTT measured, and 1 is returned when
- * that changed its state (0 otherwise) */
-int	probe_loc_reply(struct mc_loc *, uint64_t nonce, uint64_t now);
+ * probe (or p is NULL); else the locator is up, its RTT measured, and 1
+ * is returned when that changed its state (0 otherwise) */
+int	probe_loc_reply(struct mc_probe *, uint64_t nonce, uint64_t now);
 /* the outstanding probe timed out by now: counts a miss; beyond retries
  * the locator goes down (returns 1), before that a new probe is due at
- * once. 0 when nothing changed */
-int	probe_loc_expire(struct mc_loc *, const struct probe_timers *, uint64_t now);
+ * once. 0 when nothing changed (or p is NULL) */
+int	probe_loc_expire(struct mc_probe *, const struct probe_timers *, uint64_t now);
 
 /* the RLOC-probe Map-Request for the EID-prefix of e: P=1, no Source-EID,
  * ITR-RLOCs itr[0..nitr-1]. returns its length, 0 if it does not fit */

@@ -283,9 +283,11 @@ smr_reconf(struct xtr *x)
 		if (e->state != MC_POSITIVE || mc_entry_used(e) + SMR_RECENT_MS < now)
 			continue;
 		for (i = 0; i < e->nlocs; i++) {
-			if (!(e->loc[i].flags & RLOC_R) || e->loc[i].priority == 255)
+			const struct fib_loc *l = mc_entry_loc(e, i);
+
+			if (!(l->flags & RLOC_R) || l->priority == 255)
 				continue;
-			mc_loc_addr(&e->loc[i], &la);
+			fib_loc_addr(l, &la);
 			smr_note(s, &la, &e->eid, e->mlen, mc_entry_used(e));
 		}
 	}

@@ -146,14 +146,14 @@ test_nonce_index(void **state)
 	mc_entry_set(e, &rec, "map-reply", 0);
 	assert_int_equal(mapcache_pending(mc), 0);
 	/* probe nonces: found in O(1), not confused with request nonces */
-	mc_loc_probe_make(&e->loc[0])->nonce = 77;
+	mc_entry_probe_make(e, 0)->nonce = 77;
 	assert_int_equal(mapcache_probe_add(mc, e, 77), 0);
 	assert_ptr_equal(mapcache_probe_find(mc, 77), e);
 	assert_null(mapcache_by_nonce(mc, 77));
 	mapcache_probe_del(mc, 77);
 	assert_null(mapcache_probe_find(mc, 77));
 	/* a refresh without the probed locator forgets its probe */
-	mc_loc_probe_make(&e->loc[0])->nonce = 78;
+	mc_entry_probe_make(e, 0)->nonce = 78;
 	assert_int_equal(mapcache_probe_add(mc, e, 78), 0);
 	two[0].loc = "203.0.113.13";
 	mkreply(&rep, buf, sizeof(buf), 0, 1, two, 1);
@@ -163,7 +163,7 @@ test_nonce_index(void **state)
 	assert_null(mapcache_probe_find(mc, 78));
 	assert_int_equal(mapcache_nonce_count(mc), 0);
 	/* removing an entry removes its nonces */
-	mc_loc_probe_make(&e->loc[0])->nonce = 79;
+	mc_entry_probe_make(e, 0)->nonce = 79;
 	assert_int_equal(mapcache_probe_add(mc, e, 79), 0);
 	e->requesting = 1;
 	mc_entry_add_nonce(e, 5);
@@ -492,7 +492,7 @@ test_reply_trust(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->mlen, 24);
 	assert_int_equal(e->state, MC_POSITIVE);
-	assert_string_equal(mc_loc_fmt(&e->loc[0], (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 	    "127.0.0.1");
 	d = A("198.18.9.1");
 	assert_null(mapcache_lookup(f->x.mc, &d));
@@ -635,7 +635,7 @@ test_reply_malformed_locator(void **state)
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->nlocs, 1);
-	assert_true(mc_loc_is(&e->loc[0], &lo.addr));
+	assert_true(fib_loc_is(mc_entry_loc(e, 0), &lo.addr));
 }
 
 static void
@@ -828,23 +828,23 @@ test_probe_reply_source(void **state)
 
 	SKIP_IF_NO_NS(f);
 	e = positive(f);
-	mc_loc_probe_make(&e->loc[0])->nonce = 0xabc;
-	mc_loc_probe_make(&e->loc[0])->sent_us = 1;
+	mc_entry_probe_make(e, 0)->nonce = 0xabc;
+	mc_entry_probe_make(e, 0)->sent_us = 1;
 	assert_int_equal(mapcache_probe_add(f->x.mc, e, 0xabc), 0);
 	/* right nonce, from another RLOC, no p bit: dropped, still outstanding */
 	pkt_from(&p, "198.51.100.66", 4342);
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
 	itr_reply_in(&f->x, &p, &rep);
 	assert_int_equal(drops(&f->x, "itr: rloc-probe reply not from the probed rloc"), 1);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->nonce, 0xabc);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->answered, 0);
+	assert_int_equal(mc_entry_probe(e, 0)->nonce, 0xabc);
+	assert_int_equal(mc_entry_probe(e, 0)->answered, 0);
 	/* not authoritative: dropped */
 	pkt_from(&p, "127.0.0.1", 4342);
 	r[0].auth = 0;
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
 	itr_reply_in(&f->x, &p, &rep);
 	assert_int_equal(drops(&f->x, "itr: rloc-probe reply not authoritative"), 1);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->answered, 0);
+	assert_int_equal(mc_entry_probe(e, 0)->answered, 0);
 	/* an unknown nonce */
 	r[0].auth = 1;
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabd, r, 1);
@@ -855,14 +855,14 @@ test_probe_reply_source(void **state)
 	r[0].flags = RLOC_p;
 	mkreply(&rep, buf, sizeof(buf), MREP_P, 0xabc, r, 1);
 	itr_reply_in(&f->x, &p, &rep);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->nonce, 0);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->answered, 1);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->state, PROBE_UP);
+	assert_int_equal(mc_entry_probe(e, 0)->nonce, 0);
+	assert_int_equal(mc_entry_probe(e, 0)->answered, 1);
+	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_UP);
 	assert_null(mapcache_probe_find(f->x.mc, 0xabc));
 	/* answered once only */
 	itr_reply_in(&f->x, &p, &rep);
 	assert_int_equal(drops(&f->x, "itr: rloc-probe reply with unknown nonce"), 2);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->answered, 1);
+	assert_int_equal(mc_entry_probe(e, 0)->answered, 1);
 }
 
 static void

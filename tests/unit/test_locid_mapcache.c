@@ -222,11 +222,11 @@ test_records(void **state)
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_string_equal(mc_entry_source(e), "map-reply");
 	assert_int_equal(e->nlocs, 3);
-	assert_string_equal(mc_loc_fmt(&e->loc[0], buf, sizeof(buf)), "203.0.113.5");
-	assert_int_equal(e->loc[0].priority, 1);
-	assert_int_equal(e->loc[0].weight, 100);
-	assert_true(e->loc[0].up);
-	assert_false(e->loc[1].up);	/* R=0: not usable */
+	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), buf, sizeof(buf)), "203.0.113.5");
+	assert_int_equal(mc_entry_loc(e, 0)->priority, 1);
+	assert_int_equal(mc_entry_loc(e, 0)->weight, 100);
+	assert_true(mc_entry_loc(e, 0)->up);
+	assert_false(mc_entry_loc(e, 1)->up);	/* R=0: not usable */
 	assert_int_equal(mc_entry_expires(e), 5000 + 1440ull * 60000);
 	assert_int_equal(e->ttl, 1440);
 	assert_false(e->requesting);
@@ -259,7 +259,7 @@ test_records(void **state)
 	mc_entry_set(e, &rec, "map-reply", 2000);
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->nlocs, 1);
-	assert_string_equal(mc_loc_fmt(&e->loc[0], buf, sizeof(buf)), "203.0.113.8");
+	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), buf, sizeof(buf)), "203.0.113.8");
 	/* TTL 0xffffffff: receiver decides (a day) */
 	e = add(mc, "198.18.9.0/24", 0);
 	mkrec(&rec, "198.18.9.0/24", 0xffffffff, 0, 1, "203.0.113.5", 1, 1, RLOC_R);

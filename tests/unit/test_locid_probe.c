@@ -83,6 +83,14 @@ static const struct probe_timers T = {
 
 /* the locator the data plane would take: what probing learnt goes into
  * the FIB entry first (as log_change does on a change) */
+/* whether locator i is usable by what the FIB says after a publish */
+static int
+up(struct mc_entry *e, int i)
+{
+	assert_int_equal(mc_entry_publish(e), 0);
+	return mc_entry_loc(e, i)->up;
+}
+
 static int
 pick(struct mc_entry *e)
 {
@@ -95,20 +103,20 @@ test_up_rtt(void **state)
 {
 	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
-	struct mc_loc *l = &e->loc[0];
+	struct mc_probe *l = mc_entry_probe_make(e, 0);
 
-	assert_int_equal(mc_loc_probe(l)->state, PROBE_UNKNOWN);
-	assert_true(l->up);
+	assert_int_equal(l->state, PROBE_UNKNOWN);
+	assert_true(up(e, 0));
 	assert_true(probe_loc_due(l, &T, 0));
 	probe_loc_sent(l, &T, 0xabc, 10 * MS, 0);
 	assert_false(probe_loc_due(l, &T, 11 * MS));
-	assert_int_equal(mc_loc_probe(l)->sent, 1);
+	assert_int_equal(l->sent, 1);
 	/* the reply 1.5 ms later: up, rtt measured, not a change from down */
 	assert_int_equal(probe_loc_reply(l, 0xabc, 10 * MS + 1500), 0);
-	assert_int_equal(mc_loc_probe(l)->state, PROBE_UP);
-	assert_int_equal(mc_loc_probe(l)->rtt_us, 1500);
-	assert_int_equal(mc_loc_probe(l)->answered, 1);
-	assert_int_equal(mc_loc_probe(l)->nonce, 0);
+	assert_int_equal(l->state, PROBE_UP);
+	assert_int_equal(l->rtt_us, 1500);
+	assert_int_equal(l->answered, 1);
+	assert_int_equal(l->nonce, 0);
 	/* a second copy of the reply matches nothing */
 	assert_int_equal(probe_loc_reply(l, 0xabc, 10 * MS + 1600), -1);
 	/* no timeout once answered; the next probe after the interval */
@@ -117,7 +125,7 @@ test_up_rtt(void **state)
 	assert_true(probe_loc_due(l, &T, 10 * MS + 2 * S));
 	/* jitter only brings it earlier */
 	probe_loc_sent(l, &T, 0xdef, 3 * S, 250 * MS);
-	assert_int_equal(mc_loc_probe(l)->next_us, 3 * S + 2 * S - 250 * MS);
+	assert_int_equal(l->next_us, 3 * S + 2 * S - 250 * MS);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -129,7 +137,7 @@ test_failover(void **state)
 {
 	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
-	struct mc_loc *l0 = &e->loc[0], *l1 = &e->loc[1];
+	struct mc_probe *l0 = mc_entry_probe_make(e, 0);
 	uint64_t now, fail_at, down_at = 0;
 	int i;
 
@@ -137,15 +145,15 @@ test_failover(void **state)
 	/* both answer for a while */
 	for (now = 0; now < 10 * S; now += 100 * MS) {
 		for (i = 0; i < 2; i++) {
-			probe_loc_expire(&e->loc[i], &T, now);
-			if (probe_loc_due(&e->loc[i], &T, now))
-				probe_loc_sent(&e->loc[i], &T, 100 + now, now, 0);
-			else if (mc_loc_probe(&e->loc[i])->nonce && now >= mc_loc_probe(&e->loc[i])->sent_us + 2 * MS)
-				assert_int_equal(probe_loc_reply(&e->loc[i], mc_loc_probe(&e->loc[i])->nonce,
+			probe_loc_expire(mc_entry_probe_make(e, i), &T, now);
+			if (probe_loc_due(mc_entry_probe_make(e, i), &T, now))
+				probe_loc_sent(mc_entry_probe_make(e, i), &T, 100 + now, now, 0);
+			else if (mc_entry_probe(e, i)->nonce && now >= mc_entry_probe(e, i)->sent_us + 2 * MS)
+				assert_int_equal(probe_loc_reply(mc_entry_probe_make(e, i), mc_entry_probe(e, i)->nonce,
 				    now), 0);
 		}
 	}
-	assert_int_equal(mc_loc_probe(l0)->state, PROBE_UP);
+	assert_int_equal(l0->state, PROBE_UP);
 	assert_int_equal(pick(e), 0);
 	/* 203.0.113.5 dies just after it answered: worst case */
 	fail_at = now;
@@ -159,9 +167,9 @@ test_failover(void **state)
 	}
 	assert_true(down_at > fail_at);
 	assert_true(down_at - fail_at <= T.interval_us + T.timeout_us);
-	assert_int_equal(mc_loc_probe(l0)->state, PROBE_DOWN);
-	assert_false(l0->up);
-	assert_true(l1->up);
+	assert_int_equal(l0->state, PROBE_DOWN);
+	assert_false(up(e, 0));
+	assert_true(up(e, 1));
 	assert_int_equal(pick(e), 1);
 	/* a late reply to the timed-out probe is not taken */
 	assert_int_equal(probe_loc_reply(l0, 7 + down_at - T.timeout_us, now), -1);
@@ -171,15 +179,15 @@ test_failover(void **state)
 	assert_true(probe_loc_due(l0, &T, now));
 	probe_loc_sent(l0, &T, 999, now, 0);
 	assert_int_equal(probe_loc_expire(l0, &T, now + T.timeout_us), 0);
-	assert_int_equal(mc_loc_probe(l0)->state, PROBE_DOWN);
+	assert_int_equal(l0->state, PROBE_DOWN);
 	/* the link is back: the next probe is answered, traffic moves back */
 	now += T.interval_us + T.timeout_us;
 	assert_true(probe_loc_due(l0, &T, now));
 	probe_loc_sent(l0, &T, 1000, now, 0);
 	assert_int_equal(probe_loc_reply(l0, 1000, now + 800), 1);
-	assert_int_equal(mc_loc_probe(l0)->state, PROBE_UP);
-	assert_int_equal(mc_loc_probe(l0)->rtt_us, 800);
-	assert_true(l0->up);
+	assert_int_equal(l0->state, PROBE_UP);
+	assert_int_equal(l0->rtt_us, 800);
+	assert_true(up(e, 0));
 	assert_int_equal(pick(e), 0);
 	mapcache_free(mc, NULL, NULL);
 }
@@ -189,23 +197,23 @@ test_retries(void **state)
 {
 	struct mapcache *mc = mapcache_new(NULL);
 	struct mc_entry *e = lisp2_entry(mc);
-	struct mc_loc *l = &e->loc[0];
+	struct mc_probe *l = mc_entry_probe_make(e, 0);
 	struct probe_timers t = T;
 
 	t.retries = 1;
 	probe_loc_sent(l, &t, 1, 0, 0);
 	/* not yet timed out */
 	assert_int_equal(probe_loc_expire(l, &t, t.timeout_us - 1), 0);
-	assert_int_equal(mc_loc_probe(l)->nonce, 1);
+	assert_int_equal(l->nonce, 1);
 	/* first miss: still usable, asked again at once */
 	assert_int_equal(probe_loc_expire(l, &t, t.timeout_us), 0);
-	assert_int_equal(mc_loc_probe(l)->miss, 1);
-	assert_true(l->up);
+	assert_int_equal(l->miss, 1);
+	assert_true(up(e, 0));
 	assert_true(probe_loc_due(l, &t, t.timeout_us));
 	probe_loc_sent(l, &t, 2, t.timeout_us, 0);
 	/* second miss: down */
 	assert_int_equal(probe_loc_expire(l, &t, 2 * t.timeout_us), 1);
-	assert_false(l->up);
+	assert_false(up(e, 0));
 	assert_int_equal(pick(e), 1);
 	/* interval 0: probing off */
 	t.interval_us = 0;
@@ -221,24 +229,24 @@ test_refresh_keeps_state(void **state)
 	struct mc_entry *e = lisp2_entry(mc);
 	struct lisp_record rec;
 
-	probe_loc_sent(&e->loc[0], &T, 5, 0, 0);
-	assert_int_equal(probe_loc_expire(&e->loc[0], &T, T.timeout_us), 1);
-	probe_loc_sent(&e->loc[1], &T, 6, 0, 0);
-	assert_int_equal(probe_loc_reply(&e->loc[1], 6, 2500), 0);
+	probe_loc_sent(mc_entry_probe_make(e, 0), &T, 5, 0, 0);
+	assert_int_equal(probe_loc_expire(mc_entry_probe_make(e, 0), &T, T.timeout_us), 1);
+	probe_loc_sent(mc_entry_probe_make(e, 1), &T, 6, 0, 0);
+	assert_int_equal(probe_loc_reply(mc_entry_probe_make(e, 1), 6, 2500), 0);
 	e->fe->loc[1].pkts = 42;
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
 	mc_entry_set(e, &rec, "map-reply", 60 * S / MS);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->state, PROBE_DOWN);
-	assert_false(e->loc[0].up);
-	assert_int_equal(mc_loc_probe(&e->loc[1])->rtt_us, 2500);
+	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_DOWN);
+	assert_false(up(e, 0));
+	assert_int_equal(mc_entry_probe(e, 1)->rtt_us, 2500);
 	assert_int_equal(e->fe->loc[1].pkts, 42);
 	assert_int_equal(pick(e), 1);
 	/* a new locator set (SMR after a change): a new locator starts unknown */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.17", 1, 100);
 	mc_entry_set(e, &rec, "map-reply", 61 * S / MS);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->rtt_us, 2500);
-	assert_int_equal(mc_loc_probe(&e->loc[1])->state, PROBE_UNKNOWN);
-	assert_true(e->loc[1].up);
+	assert_int_equal(mc_entry_probe(e, 0)->rtt_us, 2500);
+	assert_int_equal(mc_entry_probe(e, 1)->state, PROBE_UNKNOWN);
+	assert_true(up(e, 1));
 	assert_int_equal(pick(e), 1);
 	mapcache_free(mc, NULL, NULL);
 }
@@ -255,28 +263,38 @@ test_state_lazy(void **state)
 	struct mc_probe *p;
 	json_t *o, *l0;
 
-	assert_null(e->loc[0].probe);
-	assert_null(e->loc[1].probe);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->state, PROBE_UNKNOWN);
+	assert_null(e->probe);
+	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_UNKNOWN);
 	o = mc_entry_json(e, 0);
 	l0 = json_array_get(json_object_get(o, "locators"), 0);
 	assert_string_equal(json_string_value(json_object_get(l0, "probe")), "unknown");
 	assert_int_equal(json_integer_value(json_object_get(l0, "probes_sent")), 0);
 	assert_true(json_is_null(json_object_get(l0, "rtt_ms")));
 	json_decref(o);
-	assert_int_equal(probe_loc_expire(&e->loc[0], &T, 100 * S), 0);
-	assert_null(e->loc[0].probe);
-	assert_int_equal(probe_loc_reply(&e->loc[0], 1, 0), -1);
-	assert_int_equal(probe_loc_sent(&e->loc[1], &T, 9, 0, 0), 0);
-	p = e->loc[1].probe;
+	/* no state: nothing to time out or answer, and none is made */
+	assert_int_equal(probe_loc_expire(NULL, &T, 100 * S), 0);
+	assert_int_equal(probe_loc_reply(NULL, 1, 0), -1);
+	assert_int_equal(probe_loc_sent(NULL, &T, 1, 0, 0), -1);
+	assert_null(e->probe);
+	p = mc_entry_probe_make(e, 1);
 	assert_non_null(p);
-	assert_int_equal(probe_loc_reply(&e->loc[1], 9, 700), 0);
+	assert_ptr_equal(p, &e->probe[1]);
+	assert_int_equal(probe_loc_sent(p, &T, 9, 0, 0), 0);
+	assert_int_equal(probe_loc_reply(p, 9, 700), 0);
+	assert_int_equal(mc_entry_probe(e, 0)->sent, 0);	/* made with it, zeroed */
 	/* 203.0.113.13 stays (now first), 203.0.113.5 goes */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.21", 1, 100);
 	mc_entry_set(e, &rec, "map-reply", 1000);
-	assert_ptr_equal(e->loc[0].probe, p);
-	assert_int_equal(mc_loc_probe(&e->loc[0])->rtt_us, 700);
-	assert_null(e->loc[1].probe);
+	assert_int_equal(mc_entry_probe(e, 0)->rtt_us, 700);
+	assert_int_equal(mc_entry_probe(e, 0)->answered, 1);
+	assert_int_equal(mc_entry_probe(e, 1)->sent, 0);
+	assert_int_equal(mc_entry_probe(e, 1)->state, PROBE_UNKNOWN);
+	/* no state at all once no locator that has some stays */
+	mkrec(&rec, "198.18.2.0/24", 1, "203.0.113.29", 1, 100);
+	mc_entry_set(e, &rec, "map-reply", 2000);
+	assert_int_equal(e->nlocs, 1);
+	assert_null(e->probe);
+	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_UNKNOWN);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -287,10 +305,12 @@ test_json(void **state)
 	struct mc_entry *e = lisp2_entry(mc);
 	json_t *o, *l0, *l1;
 
-	probe_loc_sent(&e->loc[0], &T, 5, 0, 0);
-	probe_loc_expire(&e->loc[0], &T, T.timeout_us);
-	probe_loc_sent(&e->loc[1], &T, 6, 0, 0);
-	probe_loc_reply(&e->loc[1], 6, 1250);
+	probe_loc_sent(mc_entry_probe_make(e, 0), &T, 5, 0, 0);
+	probe_loc_expire(mc_entry_probe_make(e, 0), &T, T.timeout_us);
+	probe_loc_sent(mc_entry_probe_make(e, 1), &T, 6, 0, 0);
+	probe_loc_reply(mc_entry_probe_make(e, 1), 6, 1250);
+	/* "state" is what forwarding uses: published on a change (log_change) */
+	assert_int_equal(mc_entry_publish(e), 0);
 	o = mc_entry_json(e, 0);
 	l0 = json_array_get(json_object_get(o, "locators"), 0);
 	l1 = json_array_get(json_object_get(o, "locators"), 1);
