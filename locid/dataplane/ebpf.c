@@ -543,7 +543,7 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	    (pol->pitr ? LB_F_PITR : 0) | (pol->petr ? LB_F_PETR : 0) |
 	    (pol->petr && pol->npetr_pfx == 0 ? LB_F_PETR_ANY : 0) |
 	    (pol->decap_check != DECAP_CHECK_OFF ? LB_F_DECAP_CHECK : 0) |
-	    (eb->cfg.flags & LB_F_DECAP_L3);
+	    (eb->cfg.flags & (LB_F_DECAP_L3 | LB_F_TENANTS));
 	eb->cfg.port = dp->port ? dp->port : LISP_DATA_PORT;
 	eb->cfg.has4 = pol->rloc4.afi == AFI_IPV4;
 	eb->cfg.has6 = pol->rloc6.afi == AFI_IPV6;
@@ -728,10 +728,24 @@ dp_ebpf_tenants(struct dp_ebpf *eb, const struct dp_ebpf_tenant *t, int n)
 	uint32_t k, next;
 	struct lb_tif ti;
 	struct lb_ttun tt;
-	int i, j;
+	int i, j, any;
 
+	/* the program looks tenant interfaces up while the flag is set:
+	 * set before the map fills, cleared once it is empty */
+	for (i = 0, any = 0; i < n && i < LB_TENANTS; i++)
+		for (j = 0; j < t[i].nifs; j++)
+			if (t[i].ifs[j] > 0)
+				any = 1;
+	if (any && !(eb->cfg.flags & LB_F_TENANTS)) {
+		eb->cfg.flags |= LB_F_TENANTS;
+		cfg_push(eb);
+	}
 	map_clear(ifd, &k, &next, sizeof(k));
 	map_clear(tfd, &k, &next, sizeof(k));
+	if (!any && (eb->cfg.flags & LB_F_TENANTS)) {
+		eb->cfg.flags &= ~(uint32_t)LB_F_TENANTS;
+		cfg_push(eb);
+	}
 	for (i = 0; i < n && i < LB_TENANTS; i++) {
 		k = t[i].iid;
 		tt.tun_ifindex = (uint32_t)t[i].tun_if;

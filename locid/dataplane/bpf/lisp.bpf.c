@@ -206,6 +206,9 @@ struct scratch {
 	struct pinfo	o, in;
 	struct bpf_fib_lookup fl;
 	__u8		hdr[56];
+	/* the last lb_seen key this CPU noted and the time it holds */
+	struct lb_seen_key seen_k;
+	__u64		seen_t;
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -487,26 +490,37 @@ martian_src(const struct pinfo *p)
 	}
 }
 
+/* note the (ITR, source EID) for SMRs: at most a write a second per key,
+ * and no map lookup while this CPU sees the key it saw last (a flow) */
 static __always_inline void
-seen(const struct pinfo *o, const struct pinfo *in, __u32 iid)
+seen(struct scratch *sc, const struct pinfo *o, const struct pinfo *in, __u32 iid)
 {
 	struct lb_seen_key k;
-	__u64 now = bpf_ktime_get_ns(), *t;
+	__u64 now = bpf_ktime_get_coarse_ns(), *t;
+	const __u64 *a = (const __u64 *)&k, *b = (const __u64 *)&sc->seen_k;
 
 	__builtin_memset(&k, 0, sizeof(k));
 	k.fam = o->ver;
 	k.efam = in->ver;
 	k.iid = iid;
-	__builtin_memcpy(k.rloc, o->src, 16);
-	__builtin_memcpy(k.eid, in->src, 16);
 	if (o->ver == 4)
-		__builtin_memset(k.rloc + 4, 0, 12);
+		__builtin_memcpy(k.rloc, o->src, 4);
+	else
+		__builtin_memcpy(k.rloc, o->src, 16);
 	if (in->ver == 4)
-		__builtin_memset(k.eid + 4, 0, 12);
-	/* at most a write a second per (ITR, source EID) */
+		__builtin_memcpy(k.eid, in->src, 4);
+	else
+		__builtin_memcpy(k.eid, in->src, 16);
+	if (((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
+	    (a[4] ^ b[4])) == 0 && sc->seen_t + 1000000000ull >= now)
+		return;
 	t = bpf_map_lookup_elem(&lb_seen, &k);
-	if (t == NULL || *t + 1000000000ull < now)
+	if (t != NULL && *t + 1000000000ull >= now)
+		now = *t;	/* noted this second, elsewhere */
+	else
 		bpf_map_update_elem(&lb_seen, &k, &now, BPF_ANY);
+	sc->seen_k = k;
+	sc->seen_t = now;
 }
 
 /* the outer destination is one of our RLOCs: the source RLOC, or
@@ -655,7 +669,7 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 		return pass(LB_DECAP_PASS_ADJUST_FAILED);
 	/* min(inner, outer) as decap_parse, less the hop this router is */
 	set_ttl(skb, ETH_HLEN, in->ver, in->ttl, ttl - 1);
-	seen(o, in, iid);
+	seen(sc, o, in, iid);
 	count(LB_DECAP_PKTS, 1);
 	count(LB_DECAP_BYTES, in->len);
 	if (petr) {
@@ -685,7 +699,8 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 
 	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
-	if ((ti = bpf_map_lookup_elem(&lb_tifs, &ifi)) != NULL) {
+	if ((cfg->flags & LB_F_TENANTS) &&
+	    (ti = bpf_map_lookup_elem(&lb_tifs, &ifi)) != NULL) {
 		/* a tenant's interface: its instance-id and EID space only;
 		 * the outer packet is routed in the main table (its rules
 		 * would send it to the tenant's TUN) */
@@ -832,7 +847,7 @@ lookup:
 		st->bytes += inner;
 		st->lpkts[li]++;
 		st->lbytes[li] += inner;
-		st->used_ns = bpf_ktime_get_ns();
+		st->used_ns = bpf_ktime_get_coarse_ns();
 	}
 	count(LB_ENCAP_PKTS, 1);
 	count(LB_ENCAP_BYTES, inner);
