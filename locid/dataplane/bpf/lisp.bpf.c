@@ -197,6 +197,7 @@ struct pinfo {
 	__u16		sport, dport;	/* host order, 0 when ip_parse gives none */
 	__u8		l4hl;		/* TCP header length, 0 if unknown */
 	__u8		later_frag;
+	__u8		frag;		/* v4: MF or a fragment offset */
 	__u8		sane;		/* what ip_rcv would take: v4 checksum, no options */
 	__u8		src[16], dst[16];
 };
@@ -253,7 +254,10 @@ pass(__u32 id)
 
 
 /* the packet's IP header at off with avail octets from there; the rules of
- * ip_parse() (encap.c), which the flow hash must agree with */
+ * ip_parse() (encap.c), which the flow hash must agree with. parse_ip
+ * copies with bpf_skb_load_bytes, wherever the octets are; parse() reads
+ * them in place when they are in the linear data, as they nearly always
+ * are, and hands anything else (IPv4 options too) to parse_ip */
 static __noinline int
 parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 {
@@ -265,6 +269,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 	p->ver = h[0] >> 4;
 	p->l4hl = 0;
 	p->later_frag = 0;
+	p->frag = 0;
 	p->sane = 0;
 	p->sport = p->dport = 0;
 	if (p->ver == 4) {
@@ -287,6 +292,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 			p->sane = sum == 0xffff;
 		}
 		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
+		p->frag = ((h[6] & 0x3f) | h[7]) != 0;
 		p->ttl = h[8];
 		p->proto = h[9];
 		__builtin_memcpy(p->src, h + 12, 4);
@@ -326,6 +332,96 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 		p->l4hl = (__u8)((doff >> 4) * 4);
 	}
 	return 0;
+}
+
+/* 1: not all in the linear data (or IPv4 options), parse_ip decides */
+static __noinline int
+parse_ip_lin(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
+{
+	void *end = (void *)(long)skb->data_end;
+	const __u8 *h = (void *)(long)skb->data, *l4;
+	__u32 l4len, hl;
+
+	if (off > 128)
+		return 1;
+	h += off;
+	if ((void *)(h + 20) > end)
+		return 1;
+	p->ver = h[0] >> 4;
+	p->l4hl = 0;
+	p->later_frag = 0;
+	p->frag = 0;
+	p->sane = 0;
+	p->sport = p->dport = 0;
+	if (p->ver == 4) {
+		__u32 sum = 0;
+		int i;
+
+		if (avail < 20)
+			return -1;
+		if ((h[0] & 0x0f) != 5)
+			return 1;
+		hl = 20;
+		p->len = (__u32)h[2] << 8 | h[3];
+		if (p->len < hl || p->len > avail)
+			return -1;
+		p->tos = h[1];
+#pragma unroll
+		for (i = 0; i < 20; i += 2)
+			sum += (__u32)h[i] << 8 | h[i + 1];
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		p->sane = sum == 0xffff;
+		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
+		p->frag = ((h[6] & 0x3f) | h[7]) != 0;
+		p->ttl = h[8];
+		p->proto = h[9];
+		__builtin_memcpy(p->src, h + 12, 4);
+		__builtin_memcpy(p->dst, h + 16, 4);
+		p->hl = hl;
+		if (p->later_frag)
+			return 0;
+	} else if (p->ver == 6) {
+		if (avail < 40)
+			return -1;
+		if ((void *)(h + 40) > end)
+			return 1;
+		hl = 40;
+		p->len = 40 + ((__u32)h[4] << 8 | h[5]);
+		if (p->len > avail)
+			return -1;
+		p->tos = (__u8)((h[0] & 0x0f) << 4 | h[1] >> 4);
+		p->sane = 1;
+		p->proto = h[6];
+		p->ttl = h[7];
+		__builtin_memcpy(p->src, h + 8, 16);
+		__builtin_memcpy(p->dst, h + 24, 16);
+		p->hl = hl;
+	} else
+		return -1;
+	l4len = p->len - hl;
+	l4 = h + hl;
+	if ((p->proto == 6 || p->proto == 17 || p->proto == 132 || p->proto == 136) &&
+	    l4len >= 4) {
+		if ((void *)(l4 + 4) > end)
+			return 1;
+		p->sport = (__u16)(l4[0] << 8 | l4[1]);
+		p->dport = (__u16)(l4[2] << 8 | l4[3]);
+	}
+	if (p->proto == 6 && l4len >= 20) {
+		if ((void *)(l4 + 13) > end)
+			return 1;
+		p->l4hl = (__u8)((l4[12] >> 4) * 4);
+	}
+	return 0;
+}
+
+static __always_inline int
+parse(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
+{
+	int r = parse_ip_lin(skb, off, avail, p);
+
+	return r == 1 ? parse_ip(skb, off, avail, p) : r;
 }
 
 #define FNV(h, b)	(((h) ^ (__u8)(b)) * 16777619u)
@@ -393,12 +489,35 @@ csum_fold(__u64 s)
 	return (__u16)~s;
 }
 
-/* set the IP header's TTL at off (the IPv4 checksum follows) */
+/* set the IP header's TTL at off (the IPv4 checksum follows, RFC 1624):
+ * in place in the linear data, else with the helpers */
 static __always_inline void
 set_ttl(struct __sk_buff *skb, __u32 off, int ver, __u8 old, __u8 ttl)
 {
+	void *end = (void *)(long)skb->data_end;
+	__u8 *h = (void *)(long)skb->data;
+
+	if (off <= 128) {
+		h += off;
+		if ((void *)(h + 20) <= end) {
+			if (ver == 4) {
+				/* TTL shares a 16-bit word with the protocol */
+				__u32 sum = ~((__u32)h[10] << 8 | h[11]) & 0xffff;
+
+				sum += ~((__u32)h[8] << 8 | h[9]) & 0xffff;
+				sum += (__u32)ttl << 8 | h[9];
+				sum = (sum & 0xffff) + (sum >> 16);
+				sum = (sum & 0xffff) + (sum >> 16);
+				sum = ~sum & 0xffff;
+				h[8] = ttl;
+				h[10] = sum >> 8;
+				h[11] = sum;
+			} else
+				h[7] = ttl;
+			return;
+		}
+	}
 	if (ver == 4) {
-		/* TTL shares a 16-bit word with the protocol */
 		bpf_l3_csum_replace(skb, off + 10, bpf_htons((__u16)old << 8),
 		    bpf_htons((__u16)ttl << 8), 2);
 		bpf_skb_store_bytes(skb, off + 8, &ttl, 1, 0);
@@ -437,14 +556,25 @@ route(struct __sk_buff *skb, struct bpf_fib_lookup *fl, int ver,
 static __always_inline int
 xmit(struct __sk_buff *skb, const struct bpf_fib_lookup *fl, int rc, __u16 proto)
 {
+	void *end = (void *)(long)skb->data_end;
+	__u8 *e = (void *)(long)skb->data;
 	__u16 p = bpf_htons(proto);
 
-	bpf_skb_store_bytes(skb, 12, &p, 2, 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		bpf_skb_store_bytes(skb, 0, fl->dmac, 6, 0);
-		bpf_skb_store_bytes(skb, 6, fl->smac, 6, 0);
-		return bpf_redirect(fl->ifindex, 0);
+	if ((void *)(e + ETH_HLEN) <= end) {
+		__builtin_memcpy(e + 12, &p, 2);
+		if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+			__builtin_memcpy(e, fl->dmac, 6);
+			__builtin_memcpy(e + 6, fl->smac, 6);
+		}
+	} else {
+		bpf_skb_store_bytes(skb, 12, &p, 2, 0);
+		if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+			bpf_skb_store_bytes(skb, 0, fl->dmac, 6, 0);
+			bpf_skb_store_bytes(skb, 6, fl->smac, 6, 0);
+		}
 	}
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+		return bpf_redirect(fl->ifindex, 0);
 	return bpf_redirect_neigh(fl->ifindex, NULL, 0, 0);
 }
 
@@ -584,17 +714,14 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 
 	avail = skb->len - ETH_HLEN;
 	if (eproto == ETH_P_IP) {
-		if (bpf_skb_load_bytes(skb, ETH_HLEN, h, 1) < 0 || h[0] != 0x45)
+		if (parse(skb, ETH_HLEN, avail, o) < 0 || o->ver != 4 || o->hl != 20 ||
+		    !o->sane || o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
 			return -1;
-		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || !o->sane ||
-		    o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
-			return -1;
-		if (bpf_skb_load_bytes(skb, ETH_HLEN + 6, h, 2) < 0 ||
-		    ((h[0] & 0x3f) | h[1]) != 0)	/* a fragment: the stack */
+		if (o->frag)	/* a fragment: the stack */
 			return -1;
 		olen = 20;
 	} else {
-		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || o->ver != 6 ||
+		if (parse(skb, ETH_HLEN, avail, o) < 0 || o->ver != 6 ||
 		    o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
 			return -1;
 		olen = 40;
@@ -604,21 +731,31 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	/* LISP data to us from here on: the socket path for anything odd */
 	if (o->len != avail || o->len < olen + 16 + 20)
 		return pass(LB_DECAP_PASS_HEADER);
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen, h, 8) < 0 ||
-	    ((__u32)h[4] << 8 | h[5]) != o->len - olen)
+	/* UDP and LISP headers, in place or copied */
+	{
+		void *end = (void *)(long)skb->data_end;
+		__u8 *u = (void *)(long)skb->data + ETH_HLEN + olen;
+
+		if ((void *)(u + 16) <= end) {
+			__builtin_memcpy(h, u, 8);
+			__builtin_memcpy(lh, u + 8, 8);
+		} else if (bpf_skb_load_bytes(skb, ETH_HLEN + olen, h, 8) < 0 ||
+		    bpf_skb_load_bytes(skb, ETH_HLEN + olen + 8, lh, 8) < 0)
+			return pass(LB_DECAP_PASS_HEADER);
+	}
+	if (((__u32)h[4] << 8 | h[5]) != o->len - olen)
 		return pass(LB_DECAP_PASS_HEADER);
 	/* a UDP checksum the kernel would verify: the socket path does */
 	if ((h[6] | h[7]) != 0)
 		return pass(LB_DECAP_PASS_UDP_CHECKSUM);
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen + 8, lh, 8) < 0 ||
-	    (lh[0] & (0x03 | 0x04)) != 0)	/* key-id, LISP-GPE */
+	if ((lh[0] & (0x03 | 0x04)) != 0)	/* key-id, LISP-GPE */
 		return pass(LB_DECAP_PASS_HEADER);
 	if (lh[0] & 0x08)
 		iid = (__u32)lh[4] << 16 | (__u32)lh[5] << 8 | lh[6];
 	if (iid == 0xffffff)	/* a control message in a data packet (NAT traversal) */
 		return pass(LB_DECAP_PASS_HEADER);
 	olen += 16;
-	if (parse_ip(skb, ETH_HLEN + olen, avail - olen, in) < 0 ||
+	if (parse(skb, ETH_HLEN + olen, avail - olen, in) < 0 ||
 	    in->len != avail - olen || !in->sane || martian_src(in))
 		return pass(LB_DECAP_PASS_HEADER);
 	/* LISP inside LISP to our own RLOC: dp_decap refuses it */
@@ -697,7 +834,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	struct lb_tif *ti;
 	int k, rc, ofam, set_i, pitr = 0;
 
-	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
+	if (parse(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
 	if ((cfg->flags & LB_F_TENANTS) &&
 	    (ti = bpf_map_lookup_elem(&lb_tifs, &ifi)) != NULL) {
@@ -834,10 +971,20 @@ lookup:
 			u[14] = iid;
 		}
 	}
-	if (ofam == 4)
-		bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 36, 0);
-	else
-		bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 56, 0);
+	{
+		void *end = (void *)(long)skb->data_end;
+		__u8 *d = (void *)(long)skb->data + ETH_HLEN;
+
+		if ((void *)(d + 56) <= end) {
+			if (ofam == 4)
+				__builtin_memcpy(d, hdr, 36);
+			else
+				__builtin_memcpy(d, hdr, 56);
+		} else if (ofam == 4)
+			bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 36, 0);
+		else
+			bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 56, 0);
+	}
 	set_ttl(skb, ETH_HLEN + olen, p->ver, p->ttl, p->ttl - 1);
 
 	if ((st = bpf_map_lookup_elem(&lb_setstats, &sl)) != NULL) {
