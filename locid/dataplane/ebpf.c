@@ -16,10 +16,14 @@
 #include <unistd.h>
 
 #include <net/if.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
 
 #include "bpf/lb_maps.h"
 #include "ebpf.h"
@@ -78,6 +82,9 @@ struct dp_ebpf {
 	struct eb_if	 ifs[EB_MAX_IFS];
 	int		 nifs;
 	struct event	*ev_sync;
+	struct mnl_socket *rules_mon;	/* rule changes (RTNLGRP_IPV[46]_RULE) */
+	struct event	*ev_rules;
+	uint32_t	 direct;	/* LB_F_DIRECT4/6 the policy rules allow */
 	uint64_t	 seen_ns;	/* the last SMR poll */
 	uint64_t	 gen;
 };
@@ -334,6 +341,7 @@ cfg_push(struct dp_ebpf *eb)
 
 	if (eb->fib_full)
 		c.flags &= ~(uint32_t)LB_F_ITR;
+	c.flags |= eb->direct;
 	if (bpf_map_update_elem(bpf_map__fd(eb->skel->maps.lb_cfg), &zero, &c, BPF_ANY) == -1)
 		log_warn("ebpf: config map: %s", strerror(errno));
 }
@@ -524,6 +532,222 @@ dp_ebpf_local_rlocs(struct dp_ebpf *eb, const struct lisp_addr *a, int n)
 
 }
 
+/* -- the policy rules and the ITR's outer route ------------------------ */
+
+/*
+ * the ITR looks up the outer route as the kernel would route the packet
+ * coming in on the EID interface: through the policy rules. that walk is
+ * most of what the lookup costs (the xTR's own rules make it two lookups
+ * of the main table and one of the local table per packet). the main
+ * table alone (BPF_FIB_LOOKUP_DIRECT) gives the same route while every
+ * rule is one that cannot send the outer packet (source our RLOC)
+ * elsewhere: the local, main and default rules, main with
+ * suppress_prefixlength (ours), and rules by source prefix only that do
+ * not hold the RLOC (ours, for the EID-prefixes). anything else (iif,
+ * fwmark, a catch-all to another table as the PITR's, an inverted rule...)
+ * and the rules are walked. checked at every policy change and whenever
+ * the kernel announces a rule change; while the rule monitor is not
+ * running, the rules are always walked. routes and neighbours are looked
+ * up per packet either way. the ETR's inner route is always looked up
+ * through the rules (the inner source is the remote site's choice).
+ */
+struct rules_walk {
+	int		 fam;
+	const uint8_t	*rloc;		/* NULL: no source RLOC of the family */
+	int		 plain;
+};
+
+/* does the prefix a/plen hold the address r (fam octets) */
+static int
+pfx_holds(const uint8_t *a, int plen, const uint8_t *r, int alen)
+{
+	int i;
+
+	if (plen < 0 || plen > alen * 8)
+		return 1;
+	for (i = 0; i < plen / 8; i++)
+		if (a[i] != r[i])
+			return 0;
+	if (plen % 8 != 0) {
+		uint8_t m = (uint8_t)(0xff << (8 - plen % 8));
+
+		if ((a[i] & m) != (r[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+rule_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rules_walk *w = arg;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *at;
+	const uint8_t *src = NULL;
+	uint32_t table, prio = 0;
+	int alen = w->fam == 4 ? 4 : 16, suppress = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*frh)) || frh->family !=
+	    (w->fam == 4 ? AF_INET : AF_INET6))
+		return MNL_CB_OK;
+	table = frh->table;
+	if (frh->action != FR_ACT_TO_TBL || frh->dst_len != 0 || frh->tos != 0 ||
+	    (frh->flags & FIB_RULE_INVERT))
+		goto walk;
+	mnl_attr_for_each(at, nlh, sizeof(*frh)) {
+		switch (mnl_attr_get_type(at)) {
+		case FRA_TABLE:
+			if (mnl_attr_get_payload_len(at) < 4)
+				goto walk;
+			table = mnl_attr_get_u32(at);
+			break;
+		case FRA_PRIORITY:
+			if (mnl_attr_get_payload_len(at) < 4)
+				goto walk;
+			prio = mnl_attr_get_u32(at);
+			break;
+		case FRA_SRC:
+			if (mnl_attr_get_payload_len(at) < (uint16_t)alen)
+				goto walk;
+			src = mnl_attr_get_payload(at);
+			break;
+		case FRA_SUPPRESS_PREFIXLEN:
+			if (mnl_attr_get_payload_len(at) < 4)
+				goto walk;
+			suppress = (int32_t)mnl_attr_get_u32(at) != -1;
+			break;
+		case FRA_SUPPRESS_IFGROUP:
+			if (mnl_attr_get_payload_len(at) < 4 ||
+			    (int32_t)mnl_attr_get_u32(at) != -1)
+				goto walk;
+			break;
+		case FRA_PROTOCOL:
+			break;
+		case FRA_FWMARK:
+		case FRA_FWMASK:
+			if (mnl_attr_get_payload_len(at) < 4 || mnl_attr_get_u32(at) != 0)
+				goto walk;
+			break;
+		default:	/* iif, oif, l3mdev, uid, ports, dscp... */
+			goto walk;
+		}
+	}
+	if (frh->src_len == 0) {
+		if (table == RT_TABLE_MAIN || (table == RT_TABLE_LOCAL && !suppress) ||
+		    (table == RT_TABLE_DEFAULT && !suppress && prio == 0x7fff))
+			return MNL_CB_OK;
+		goto walk;
+	}
+	/* a source prefix: harmless unless the outer source is in it */
+	if (src != NULL && w->rloc != NULL && !pfx_holds(src, frh->src_len, w->rloc, alen))
+		return MNL_CB_OK;
+walk:
+	w->plain = 0;
+	return MNL_CB_OK;
+}
+
+/* 1 when the ITR's outer routes of the family may skip the rules */
+static int
+rules_plain(int fam, const uint8_t *rloc)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct rules_walk w = { .fam = fam, .rloc = rloc, .plain = 1 };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+	uint32_t seq = 1, portid;
+	int ret;
+
+	if (rloc == NULL || (nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+		return 0;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == -1) {
+		mnl_socket_close(nl);
+		return 0;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = fam == 4 ? AF_INET : AF_INET6;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		mnl_socket_close(nl);
+		return 0;
+	}
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+
+		if (n <= 0 || (ret = mnl_cb_run(buf, (size_t)n, seq, portid, rule_cb,
+		    &w)) < 0) {
+			w.plain = 0;	/* an error: the rules unknown */
+			break;
+		}
+		if (ret == MNL_CB_STOP)
+			break;
+	}
+	mnl_socket_close(nl);
+	return w.plain;
+}
+
+/* what the rules allow now, into the program's config if it changed */
+static void
+rules_check(struct dp_ebpf *eb)
+{
+	uint32_t d = 0;
+
+	if (eb->rules_mon != NULL) {
+		if (rules_plain(4, eb->cfg.has4 ? eb->cfg.rloc4 : NULL))
+			d |= LB_F_DIRECT4;
+		if (rules_plain(6, eb->cfg.has6 ? eb->cfg.rloc6 : NULL))
+			d |= LB_F_DIRECT6;
+	}
+	if (d != eb->direct) {
+		log_info("ebpf: outer IPv4 routes %s, IPv6 %s",
+		    d & LB_F_DIRECT4 ? "from the main table" : "through the rules",
+		    d & LB_F_DIRECT6 ? "from the main table" : "through the rules");
+		eb->direct = d;
+		cfg_push(eb);
+	}
+}
+
+static void
+rules_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct dp_ebpf *eb = arg;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t n;
+
+	/* what changed does not matter: drain, then look again */
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0 ||
+	    (n == -1 && errno == ENOBUFS))
+		;
+	rules_check(eb);
+}
+
+static void
+rules_monitor(struct dp_ebpf *eb)
+{
+	int g6 = RTNLGRP_IPV6_RULE;
+
+	if (eb->dp->base == NULL || (eb->rules_mon = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+		return;
+	if (mnl_socket_bind(eb->rules_mon, RTMGRP_IPV4_RULE, MNL_SOCKET_AUTOPID) == -1 ||
+	    mnl_socket_setsockopt(eb->rules_mon, NETLINK_ADD_MEMBERSHIP, &g6, sizeof(g6)) == -1 ||
+	    (eb->ev_rules = event_new(eb->dp->base, mnl_socket_get_fd(eb->rules_mon),
+	    EV_READ | EV_PERSIST, rules_cb, eb)) == NULL ||
+	    event_add(eb->ev_rules, NULL) == -1) {
+		log_warn("ebpf: rule monitor: %s; outer routes through the rules",
+		    strerror(errno));
+		if (eb->ev_rules != NULL)
+			event_free(eb->ev_rules);
+		eb->ev_rules = NULL;
+		mnl_socket_close(eb->rules_mon);
+		eb->rules_mon = NULL;
+	}
+}
+
 static int
 mtu_or(int v, int d)
 {
@@ -575,6 +799,7 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	eb->eids = copy;
 	eb->neids = copy != NULL ? pol->neids : 0;
 	cfg_push(eb);
+	rules_check(eb);	/* the source RLOCs may have changed */
 	if (fams != eb_fams(eb))
 		sets_rebuild(eb);
 	return 0;
@@ -848,6 +1073,7 @@ dp_ebpf_open(struct dp *dp, char *why, size_t whylen)
 		if (eb->ev_sync != NULL)
 			event_add(eb->ev_sync, &tv);
 	}
+	rules_monitor(eb);
 	return eb;
 fail:
 	eb_close(eb);
@@ -864,6 +1090,10 @@ eb_close(void *arg)
 		return;
 	if (eb->ev_sync != NULL)
 		event_free(eb->ev_sync);
+	if (eb->ev_rules != NULL)
+		event_free(eb->ev_rules);
+	if (eb->rules_mon != NULL)
+		mnl_socket_close(eb->rules_mon);
 	for (i = 0; i < eb->nifs; i++)
 		if_detach(&eb->ifs[i]);
 	if (eb->skel != NULL)
@@ -905,6 +1135,11 @@ eb_stats(void *arg, json_t *o)
 	json_object_set_new(e, "fib_prefixes", json_integer((json_int_t)fib_count(eb->dp->fib)));
 	json_object_set_new(e, "locator_sets", json_integer(eb->nused));
 	json_object_set_new(e, "fib_full", json_boolean(eb->fib_full));
+	/* where the ITR's outer routes come from (rules_check) */
+	json_object_set_new(e, "outer_route_v4",
+	    json_string(eb->direct & LB_F_DIRECT4 ? "main" : "rules"));
+	json_object_set_new(e, "outer_route_v6",
+	    json_string(eb->direct & LB_F_DIRECT6 ? "main" : "rules"));
 	for (c = 0; c < eb->nifs; c++)
 		json_array_append_new(ifs, json_string(eb->ifs[c].name));
 	json_object_set_new(e, "interfaces", ifs);

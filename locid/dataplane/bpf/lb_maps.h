@@ -76,6 +76,8 @@ struct lb_setstat {
 #define LB_F_PETR_ANY	32	/* no petr-prefix: any inner source */
 #define LB_F_DECAP_CHECK 64	/* decap-check: outer source a locator of the inner's */
 #define LB_F_TENANTS	128	/* lb_tifs may hold interfaces (else not looked up) */
+#define LB_F_DIRECT4	256	/* the ITR's outer IPv4 route: the main table alone */
+#define LB_F_DIRECT6	512	/* the same for IPv6 (ebpf.c, rules_plain) */
 
 struct lb_cfg {
 	__u32		flags;

@@ -832,7 +832,8 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	__u64 flags;
 	__u32 ifi = skb->ingress_ifindex, lflags = 0;
 	struct lb_tif *ti;
-	int k, rc, ofam, set_i, pitr = 0;
+	int k, rc, ofam, set_i, pitr = 0, tenant = 0;
+	static const __u8 lo6[16] = { [15] = 1 };
 
 	if (parse(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
@@ -847,6 +848,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 		iid = ti->iid;
 		set_i = 1;
 		lflags = BPF_FIB_LOOKUP_DIRECT;
+		tenant = 1;
 		s = NULL;
 		goto lookup;
 	}
@@ -905,6 +907,13 @@ lookup:
 			return pass(LB_PASS_TOO_BIG);
 	} else if (inner > (ofam == 4 ? cfg->room4 : cfg->room6))
 		return pass(LB_PASS_TOO_BIG);	/* ICMP too-big from the TUN path */
+	/* the main table alone where the policy rules cannot make a
+	 * difference (ebpf.c, rules_plain), unless the locator is ours or
+	 * the loopback, which the local table routes */
+	if (!tenant && (cfg->flags & (ofam == 4 ? LB_F_DIRECT4 : LB_F_DIRECT6)) &&
+	    (ofam == 4 ? c->a[0] != 127 && !eq4(c->a, cfg->rloc4) :
+	    !eq16(c->a, cfg->rloc6) && !eq16(c->a, lo6)))
+		lflags = BPF_FIB_LOOKUP_DIRECT;
 	if ((rc = route(skb, fl, ofam, ofam == 4 ? cfg->rloc4 : cfg->rloc6, c->a,
 	    ifi, lflags)) < 0)
 		return pass(LB_PASS_NO_ROUTE);
@@ -1000,7 +1009,7 @@ lookup:
 	count(LB_ENCAP_BYTES, inner);
 	if (pitr)
 		count(LB_PITR_PKTS, 1);
-	if (lflags)
+	if (tenant)
 		count(LB_TENANT_ENCAP_PKTS, 1);
 	return xmit(skb, fl, rc, ofam == 4 ? ETH_P_IP : ETH_P_IPV6);
 }
