@@ -269,6 +269,19 @@ b=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
 printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ e[NR] = $1 } END { exit !(e[2] - e[1] >= 3) }' ||
     fail "BPF encapsulation after the rule's removal: $a -> $b"
 pass "outer routes from the main table under the xTR's own rules; a rule from the RLOC is followed at once (unreachable: passed, not encapsulated), and its removal"
+# the ETR's inner route from the main table too, except to what the local
+# table routes: lisp2's own EID-side address is reached, not forwarded
+ctl lisp2 "$S2" --json show stats | jq -e '.xtr.ebpf.inner_route_v4 == "main"' >/dev/null ||
+    fail "inner IPv4 route at lisp2: $(ctl lisp2 "$S2" --json show stats | jq -c '.xtr.ebpf | {inner_route_v4, inner_route_v6}')"
+q='.xtr.ebpf | [.decap_packets, .decap_pass_no_route] | @tsv'
+a=$(ctl lisp2 "$S2" --json show stats | jq -r "$q")
+in_ns hostA ping -c3 -i0.3 -W2 198.18.2.1 >"$NETNS_TMP/ping21" 2>&1
+grep -q ' 0% packet loss\| [12]% packet loss\|, [12] received' "$NETNS_TMP/ping21" ||
+    fail "pings to lisp2's own address 198.18.2.1: $(tail -2 "$NETNS_TMP/ping21")"
+b=$(ctl lisp2 "$S2" --json show stats | jq -r "$q")
+printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ d[NR] = $1; r[NR] = $2 } END { exit !(r[2] - r[1] >= 2) }' ||
+    fail "pings to 198.18.2.1 at lisp2's program (decap, pass_no_route): $a -> $b"
+pass "inner routes from the main table; to lisp2's own address (the local table) through the rules: passed to the stack, answered"
 
 # 3. a reload switches the data plane in place: to tun (programs
 # detached, the map-cache kept, traffic through the TUN), back to ebpf

@@ -140,6 +140,23 @@ struct {
 	__type(value, __u32);
 } lb_dallow6 SEC(".maps");
 
+/* the local table: destinations whose route takes the rule walk */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_LTAB_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_skey4);
+	__type(value, __u32);
+} lb_ltab4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_LTAB_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_skey6);
+	__type(value, __u32);
+} lb_ltab6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LB_SLOTS);
@@ -597,6 +614,23 @@ lpm_iid(void *m4, void *m6, int ver, __u32 iid, const __u8 *a)
 	}
 }
 
+/* an address-only LPM lookup (the source EID maps, the local table) */
+static __always_inline void *
+lpm_addr(void *m4, void *m6, int ver, const __u8 *a)
+{
+	if (ver == 4) {
+		struct lb_skey4 k = { .plen = 32 };
+
+		__builtin_memcpy(k.a, a, 4);
+		return bpf_map_lookup_elem(m4, &k);
+	} else {
+		struct lb_skey6 k = { .plen = 128 };
+
+		__builtin_memcpy(k.a, a, 16);
+		return bpf_map_lookup_elem(m6, &k);
+	}
+}
+
 /* -- ETR ---------------------------------------------------------------- */
 
 /* an inner source the kernel would refuse to route (martian): those go
@@ -790,7 +824,16 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 			/* a tenant's without its TUN known: the main table
 			 * could hand it to another tenant; the socket path */
 			return pass(LB_DECAP_PASS_NO_ROUTE);
-		rc = route(skb, fl, in->ver, in->src, in->dst, rif, 0);
+		/* the main table alone where the rules cannot make a
+		 * difference (ebpf.c, rules_check): not a tenant's, not to
+		 * the local table, not from our EID space */
+		__u32 lf = 0;
+
+		if (tt == NULL && (cfg->flags & (in->ver == 4 ? LB_F_EDIRECT4 : LB_F_EDIRECT6)) &&
+		    lpm_addr(&lb_ltab4, &lb_ltab6, in->ver, in->dst) == NULL &&
+		    lpm_addr(&lb_src4, &lb_src6, in->ver, in->src) == NULL)
+			lf = BPF_FIB_LOOKUP_DIRECT;
+		rc = route(skb, fl, in->ver, in->src, in->dst, rif, lf);
 		if (rc < 0)
 			return pass(LB_DECAP_PASS_NO_ROUTE);
 		if (tt != NULL)
@@ -833,7 +876,6 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	__u32 ifi = skb->ingress_ifindex, lflags = 0;
 	struct lb_tif *ti;
 	int k, rc, ofam, set_i, pitr = 0, tenant = 0;
-	static const __u8 lo6[16] = { [15] = 1 };
 
 	if (parse(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
@@ -908,11 +950,10 @@ lookup:
 	} else if (inner > (ofam == 4 ? cfg->room4 : cfg->room6))
 		return pass(LB_PASS_TOO_BIG);	/* ICMP too-big from the TUN path */
 	/* the main table alone where the policy rules cannot make a
-	 * difference (ebpf.c, rules_plain), unless the locator is ours or
-	 * the loopback, which the local table routes */
+	 * difference (ebpf.c, rules_check) and the locator is not in the
+	 * local table */
 	if (!tenant && (cfg->flags & (ofam == 4 ? LB_F_DIRECT4 : LB_F_DIRECT6)) &&
-	    (ofam == 4 ? c->a[0] != 127 && !eq4(c->a, cfg->rloc4) :
-	    !eq16(c->a, cfg->rloc6) && !eq16(c->a, lo6)))
+	    lpm_addr(&lb_ltab4, &lb_ltab6, ofam, c->a) == NULL)
 		lflags = BPF_FIB_LOOKUP_DIRECT;
 	if ((rc = route(skb, fl, ofam, ofam == 4 ? cfg->rloc4 : cfg->rloc6, c->a,
 	    ifi, lflags)) < 0)
