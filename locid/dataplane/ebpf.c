@@ -88,6 +88,7 @@ struct dp_ebpf {
 	struct lb_skey6	*ltab4, *ltab6;	/* what lb_ltab4/6 hold */
 	int		 nltab4, nltab6;
 	int		 ltab4_ok, ltab6_ok;	/* ... and that is the local table */
+	char		 nlbuf[32768];	/* netlink dumps and notifications */
 	uint64_t	 seen_ns;	/* the last SMR poll */
 	uint64_t	 gen;
 };
@@ -684,9 +685,8 @@ walk:
 /* a dump request of the family on a socket of its own, cb over the
  * answer; -1 on any error */
 static int
-nl_dump(int type, int fam, mnl_cb_t cb, void *arg)
+nl_dump(char *buf, size_t bufsz, int type, int fam, mnl_cb_t cb, void *arg)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl;
 	struct nlmsghdr *nlh;
 	uint32_t seq = 1, portid;
@@ -718,7 +718,7 @@ nl_dump(int type, int fam, mnl_cb_t cb, void *arg)
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		goto out;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz);
 		int r;
 
 		if (n <= 0 || (r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg)) < 0)
@@ -810,7 +810,8 @@ ltab_sync(struct dp_ebpf *eb, int fam)
 	uint32_t one = 1;
 	int i, bad = 0;
 
-	if (nl_dump(RTM_GETROUTE, fam, ltab_cb, &lt) == -1 || lt.full) {
+	if (nl_dump(eb->nlbuf, sizeof(eb->nlbuf), RTM_GETROUTE, fam, ltab_cb, &lt) == -1 ||
+	    lt.full) {
 		free(lt.k);
 		return -1;
 	}
@@ -861,7 +862,8 @@ rules_check(struct dp_ebpf *eb, int ltab)
 			w.rloc = eb->cfg.rloc6;
 		if (ltab || !*ok)
 			*ok = ltab_sync(eb, fam) == 0;
-		if (!*ok || nl_dump(RTM_GETRULE, fam, rule_cb, &w) == -1)
+		if (!*ok || nl_dump(eb->nlbuf, sizeof(eb->nlbuf), RTM_GETRULE, fam, rule_cb,
+		    &w) == -1)
 			continue;
 		if (w.itr && w.rloc != NULL)
 			d |= fam == 4 ? LB_F_DIRECT4 : LB_F_DIRECT6;
@@ -881,13 +883,13 @@ static void
 rules_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct dp_ebpf *eb = arg;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char *buf = eb->nlbuf;
 	int rules = 0, ltab = 0;
 	ssize_t n;
 
 	/* drain; a rule change: look at the rules again, a change of the
 	 * local table: copy it again too (a lost message: both) */
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0 ||
+	while ((n = recv(fd, buf, sizeof(eb->nlbuf), MSG_DONTWAIT)) > 0 ||
 	    (n == -1 && errno == ENOBUFS)) {
 		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 		int len = (int)n;
