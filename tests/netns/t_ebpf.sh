@@ -282,6 +282,20 @@ b=$(ctl lisp2 "$S2" --json show stats | jq -r "$q")
 printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ d[NR] = $1; r[NR] = $2 } END { exit !(r[2] - r[1] >= 2) }' ||
     fail "pings to 198.18.2.1 at lisp2's program (decap, pass_no_route): $a -> $b"
 pass "inner routes from the main table; to lisp2's own address (the local table) through the rules: passed to the stack, answered"
+# which rules let which program skip the walk: at lisp2, a rule from a
+# prefix inside its EID-prefix keeps both; one from elsewhere (an inner
+# source could be in it) sends the ETR through the rules, not the ITR
+# (its RLOC is not in it); removed, the main table again
+r2() { ctl lisp2 "$S2" --json show stats | jq -r '.xtr.ebpf | "\(.outer_route_v4) \(.inner_route_v4)"'; }
+in_ns lisp2 ip rule add from 198.18.2.128/25 lookup 200 pref 60
+sleep 0.5
+[ "$(r2)" = "main main" ] || fail "a rule from inside the EID-prefix at lisp2: outer/inner $(r2)"
+in_ns lisp2 ip rule add from 198.51.100.0/24 lookup 200 pref 61
+wait_until 5 '[ "$(r2)" = "main rules" ]' || fail "a rule from outside the EID-prefix at lisp2: outer/inner $(r2)"
+in_ns lisp2 ip rule del pref 61
+in_ns lisp2 ip rule del pref 60
+wait_until 5 '[ "$(r2)" = "main main" ]' || fail "the rules removed at lisp2: outer/inner $(r2)"
+pass "a source rule inside the EID-prefix keeps both shortcuts, one outside sends the ETR (not the ITR) through the rules, and back"
 
 # 3. a reload switches the data plane in place: to tun (programs
 # detached, the map-cache kept, traffic through the TUN), back to ebpf
