@@ -16,10 +16,14 @@
 #include <unistd.h>
 
 #include <net/if.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
 
 #include "bpf/lb_maps.h"
 #include "ebpf.h"
@@ -78,6 +82,13 @@ struct dp_ebpf {
 	struct eb_if	 ifs[EB_MAX_IFS];
 	int		 nifs;
 	struct event	*ev_sync;
+	struct mnl_socket *rules_mon;	/* rule changes (RTNLGRP_IPV[46]_RULE) */
+	struct event	*ev_rules;
+	uint32_t	 direct;	/* LB_F_[E]DIRECT4/6 the rules allow */
+	struct lb_skey6	*ltab4, *ltab6;	/* what lb_ltab4/6 hold */
+	int		 nltab4, nltab6;
+	int		 ltab4_ok, ltab6_ok;	/* ... and that is the local table */
+	char		 nlbuf[32768];	/* netlink dumps and notifications */
 	uint64_t	 seen_ns;	/* the last SMR poll */
 	uint64_t	 gen;
 };
@@ -334,6 +345,7 @@ cfg_push(struct dp_ebpf *eb)
 
 	if (eb->fib_full)
 		c.flags &= ~(uint32_t)LB_F_ITR;
+	c.flags |= eb->direct;
 	if (bpf_map_update_elem(bpf_map__fd(eb->skel->maps.lb_cfg), &zero, &c, BPF_ANY) == -1)
 		log_warn("ebpf: config map: %s", strerror(errno));
 }
@@ -524,6 +536,409 @@ dp_ebpf_local_rlocs(struct dp_ebpf *eb, const struct lisp_addr *a, int n)
 
 }
 
+/* -- the policy rules, the local table and the routes of the programs -- */
+
+/*
+ * both programs look routes up as the kernel would route the packet
+ * coming in: through the policy rules. that walk is most of what the
+ * lookup costs (with the xTR's own rules an outer lookup is one of the
+ * local table and two of the main table). the main table alone
+ * (BPF_FIB_LOOKUP_DIRECT) gives the same route when
+ *  - the destination is not in the local table (its own addresses,
+ *    broadcasts, the loopback): the programs look it up in a copy of the
+ *    local table (lb_ltab4/6) and walk the rules on a hit;
+ *  - and no rule can send the packet elsewhere: every rule is the local,
+ *    main (suppress_prefixlength or not) or default (32767) one, or
+ *    selects by source prefix alone. for the ITR (outer source: our RLOC)
+ *    such a rule must not hold the RLOC; for the ETR (inner source: the
+ *    remote site's choice) it must lie inside one of our EID-prefixes,
+ *    and the program walks the rules for an inner source in our EID
+ *    space (lb_src4/6). anything else (iif, fwmark, a catch-all to
+ *    another table as the PITR's, inverted, an attribute not known here)
+ *    and the rules are walked; tenants' packets always walk them.
+ * the rules and the local table are read at each policy change and again
+ * whenever the kernel announces a change of either (a monitor socket in
+ * the event loop); while the monitor is not running, the rules are always
+ * walked. routes and neighbours are looked up per packet either way.
+ */
+struct rules_walk {
+	struct dp_ebpf	*eb;
+	int		 fam;
+	const uint8_t	*rloc;		/* NULL: no source RLOC of the family */
+	int		 itr, etr;	/* the rules allow each program's shortcut */
+};
+
+/* does the prefix a/plen hold the address r (alen octets) */
+static int
+pfx_holds(const uint8_t *a, int plen, const uint8_t *r, int alen)
+{
+	int i;
+
+	if (plen < 0 || plen > alen * 8)
+		return 1;
+	for (i = 0; i < plen / 8; i++)
+		if (a[i] != r[i])
+			return 0;
+	if (plen % 8 != 0) {
+		uint8_t m = (uint8_t)(0xff << (8 - plen % 8));
+
+		if ((a[i] & m) != (r[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
+/* a source prefix inside one of our (not a tenant's) EID-prefixes */
+static int
+in_our_eids(const struct dp_ebpf *eb, int fam, const uint8_t *src, int plen)
+{
+	int i;
+
+	for (i = 0; i < eb->neids; i++) {
+		const struct dp_prefix *p = &eb->eids[i];
+		const uint8_t *e = addr_bytes(&p->eid);
+
+		if (p->tenant || e == NULL || (fam == 4) != (p->eid.afi == AFI_IPV4) ||
+		    p->mlen > plen)
+			continue;
+		if (pfx_holds(e, p->mlen, src, fam == 4 ? 4 : 16))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+rule_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct rules_walk *w = arg;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *at;
+	const uint8_t *src = NULL;
+	uint32_t table, prio = 0;
+	int alen = w->fam == 4 ? 4 : 16, suppress = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE ||
+	    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*frh)) || frh->family !=
+	    (w->fam == 4 ? AF_INET : AF_INET6))
+		return MNL_CB_OK;
+	table = frh->table;
+	if (frh->action != FR_ACT_TO_TBL || frh->dst_len != 0 || frh->tos != 0 ||
+	    (frh->flags & FIB_RULE_INVERT))
+		goto walk;
+	mnl_attr_for_each(at, nlh, sizeof(*frh)) {
+		switch (mnl_attr_get_type(at)) {
+		case FRA_TABLE:
+			if (mnl_attr_get_payload_len(at) < 4)
+				goto walk;
+			table = mnl_attr_get_u32(at);
+			break;
+		case FRA_PRIORITY:
+			if (mnl_attr_get_payload_len(at) < 4)
+				goto walk;
+			prio = mnl_attr_get_u32(at);
+			break;
+		case FRA_SRC:
+			if (mnl_attr_get_payload_len(at) < (uint16_t)alen)
+				goto walk;
+			src = mnl_attr_get_payload(at);
+			break;
+		case FRA_SUPPRESS_PREFIXLEN:
+			if (mnl_attr_get_payload_len(at) < 4)
+				goto walk;
+			suppress = (int32_t)mnl_attr_get_u32(at) != -1;
+			break;
+		case FRA_SUPPRESS_IFGROUP:
+			if (mnl_attr_get_payload_len(at) < 4 ||
+			    (int32_t)mnl_attr_get_u32(at) != -1)
+				goto walk;
+			break;
+		case FRA_PROTOCOL:
+			break;
+		case FRA_FWMARK:
+		case FRA_FWMASK:
+			if (mnl_attr_get_payload_len(at) < 4 || mnl_attr_get_u32(at) != 0)
+				goto walk;
+			break;
+		default:	/* iif, oif, l3mdev, uid, ports, dscp... */
+			goto walk;
+		}
+	}
+	if (frh->src_len == 0) {
+		if (table == RT_TABLE_MAIN || (table == RT_TABLE_LOCAL && !suppress) ||
+		    (table == RT_TABLE_DEFAULT && !suppress && prio == 0x7fff))
+			return MNL_CB_OK;
+		goto walk;
+	}
+	if (src == NULL)
+		goto walk;
+	/* a source prefix: harmless where the source cannot be in it */
+	if (w->rloc == NULL || pfx_holds(src, frh->src_len, w->rloc, alen))
+		w->itr = 0;
+	if (!in_our_eids(w->eb, w->fam, src, frh->src_len))
+		w->etr = 0;
+	return MNL_CB_OK;
+walk:
+	w->itr = w->etr = 0;
+	return MNL_CB_OK;
+}
+
+/* a dump request of the family on a socket of its own, cb over the
+ * answer; -1 on any error */
+static int
+nl_dump(char *buf, size_t bufsz, int type, int fam, mnl_cb_t cb, void *arg)
+{
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	uint32_t seq = 1, portid;
+	int ret = -1, one = 1;
+
+	if ((nl = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+		return -1;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == -1)
+		goto out;
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (uint16_t)type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	if (type == RTM_GETRULE) {
+		struct fib_rule_hdr *frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+
+		frh->family = fam == 4 ? AF_INET : AF_INET6;
+	} else {
+		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+		/* the kernel filters by table where it checks strictly;
+		 * the callback filters too */
+		rtm->rtm_family = fam == 4 ? AF_INET : AF_INET6;
+		rtm->rtm_table = RT_TABLE_LOCAL;
+		mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_LOCAL);
+		mnl_socket_setsockopt(nl, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	}
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, bufsz);
+		int r;
+
+		if (n <= 0 || (r = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg)) < 0)
+			goto out;
+		if (r == MNL_CB_STOP)
+			break;
+	}
+	ret = 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+/* the local table's prefixes, as LPM keys (lb_skey4/6) */
+struct ltab {
+	int		 fam;
+	struct lb_skey6	*k;		/* lb_skey4 for IPv4: first octets */
+	int		 n, cap;
+	int		 full;
+};
+
+static uint32_t
+rt_table_of(const struct nlmsghdr *nlh)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *at;
+	uint32_t t = rtm->rtm_table;
+
+	mnl_attr_for_each(at, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(at) == RTA_TABLE && mnl_attr_get_payload_len(at) >= 4)
+			t = mnl_attr_get_u32(at);
+	return t;
+}
+
+static int
+ltab_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct ltab *lt = arg;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *at;
+	struct lb_skey6 k;
+	int alen = lt->fam == 4 ? 4 : 16;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    rtm->rtm_family != (lt->fam == 4 ? AF_INET : AF_INET6) ||
+	    rt_table_of(nlh) != RT_TABLE_LOCAL)
+		return MNL_CB_OK;
+	memset(&k, 0, sizeof(k));
+	k.plen = rtm->rtm_dst_len;
+	mnl_attr_for_each(at, nlh, sizeof(*rtm))
+		if (mnl_attr_get_type(at) == RTA_DST && mnl_attr_get_payload_len(at) >= alen)
+			memcpy(k.a, mnl_attr_get_payload(at), (size_t)alen);
+	if (lt->n == lt->cap) {
+		int cap = lt->cap ? lt->cap * 2 : 64;
+		struct lb_skey6 *nk;
+
+		if (cap > LB_LTAB_MAX || (nk = realloc(lt->k, (size_t)cap * sizeof(*nk))) == NULL) {
+			lt->full = 1;
+			return MNL_CB_OK;
+		}
+		lt->k = nk;
+		lt->cap = cap;
+	}
+	lt->k[lt->n++] = k;
+	return MNL_CB_OK;
+}
+
+static int
+key_in(const struct lb_skey6 *k, int n, const struct lb_skey6 *x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (k[i].plen == x->plen && memcmp(k[i].a, x->a, 16) == 0)
+			return 1;
+	return 0;
+}
+
+/* copy the local table of the family into its map: what is new first,
+ * then what went (a local address is never missing meanwhile); 0 when
+ * the map holds the whole table */
+static int
+ltab_sync(struct dp_ebpf *eb, int fam)
+{
+	struct ltab lt = { .fam = fam };
+	struct lb_skey6 **cur = fam == 4 ? &eb->ltab4 : &eb->ltab6;
+	int *ncur = fam == 4 ? &eb->nltab4 : &eb->nltab6;
+	int fd = bpf_map__fd(fam == 4 ? eb->skel->maps.lb_ltab4 : eb->skel->maps.lb_ltab6);
+	uint32_t one = 1;
+	int i, bad = 0;
+
+	if (nl_dump(eb->nlbuf, sizeof(eb->nlbuf), RTM_GETROUTE, fam, ltab_cb, &lt) == -1 ||
+	    lt.full) {
+		free(lt.k);
+		return -1;
+	}
+	for (i = 0; i < lt.n; i++) {
+		struct lb_skey4 k4 = { .plen = lt.k[i].plen };
+		void *k = &lt.k[i];
+
+		if (fam == 4) {
+			memcpy(k4.a, lt.k[i].a, 4);
+			k = &k4;
+		}
+		if (bpf_map_update_elem(fd, k, &one, BPF_ANY) == -1)
+			bad = 1;
+	}
+	for (i = 0; i < *ncur; i++) {
+		struct lb_skey4 k4 = { .plen = (*cur)[i].plen };
+		void *k = &(*cur)[i];
+
+		if (key_in(lt.k, lt.n, &(*cur)[i]))
+			continue;
+		if (fam == 4) {
+			memcpy(k4.a, (*cur)[i].a, 4);
+			k = &k4;
+		}
+		bpf_map_delete_elem(fd, k);
+	}
+	free(*cur);
+	*cur = lt.k;
+	*ncur = lt.n;
+	return bad ? -1 : 0;
+}
+
+/* what the rules and the local table allow now, into the program's
+ * config if it changed */
+static void
+rules_check(struct dp_ebpf *eb, int ltab)
+{
+	uint32_t d = 0;
+	int fam;
+
+	for (fam = 4; fam <= 6 && eb->rules_mon != NULL; fam += 2) {
+		struct rules_walk w = { .eb = eb, .fam = fam, .itr = 1, .etr = 1 };
+		int *ok = fam == 4 ? &eb->ltab4_ok : &eb->ltab6_ok;
+
+		if (fam == 4 && eb->cfg.has4)
+			w.rloc = eb->cfg.rloc4;
+		else if (fam == 6 && eb->cfg.has6)
+			w.rloc = eb->cfg.rloc6;
+		if (ltab || !*ok)
+			*ok = ltab_sync(eb, fam) == 0;
+		if (!*ok || nl_dump(eb->nlbuf, sizeof(eb->nlbuf), RTM_GETRULE, fam, rule_cb,
+		    &w) == -1)
+			continue;
+		if (w.itr && w.rloc != NULL)
+			d |= fam == 4 ? LB_F_DIRECT4 : LB_F_DIRECT6;
+		if (w.etr)
+			d |= fam == 4 ? LB_F_EDIRECT4 : LB_F_EDIRECT6;
+	}
+	if (d != eb->direct) {
+		log_info("ebpf: routes from the main table alone: ITR IPv4 %s IPv6 %s, ETR IPv4 %s IPv6 %s",
+		    d & LB_F_DIRECT4 ? "yes" : "no", d & LB_F_DIRECT6 ? "yes" : "no",
+		    d & LB_F_EDIRECT4 ? "yes" : "no", d & LB_F_EDIRECT6 ? "yes" : "no");
+		eb->direct = d;
+		cfg_push(eb);
+	}
+}
+
+static void
+rules_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct dp_ebpf *eb = arg;
+	char *buf = eb->nlbuf;
+	int rules = 0, ltab = 0;
+	ssize_t n;
+
+	/* drain; a rule change: look at the rules again, a change of the
+	 * local table: copy it again too (a lost message: both) */
+	while ((n = recv(fd, buf, sizeof(eb->nlbuf), MSG_DONTWAIT)) > 0 ||
+	    (n == -1 && errno == ENOBUFS)) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		if (n == -1) {
+			rules = ltab = 1;
+			continue;
+		}
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type == RTM_NEWRULE || nlh->nlmsg_type == RTM_DELRULE)
+				rules = 1;
+			else if ((nlh->nlmsg_type == RTM_NEWROUTE ||
+			    nlh->nlmsg_type == RTM_DELROUTE) &&
+			    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct rtmsg)) &&
+			    rt_table_of(nlh) == RT_TABLE_LOCAL)
+				ltab = 1;
+		}
+	}
+	if (rules || ltab)
+		rules_check(eb, ltab);
+}
+
+static void
+rules_monitor(struct dp_ebpf *eb)
+{
+	int g[] = { RTNLGRP_IPV6_RULE, RTNLGRP_IPV6_ROUTE }, i;
+
+	if (eb->dp->base == NULL || (eb->rules_mon = mnl_socket_open(NETLINK_ROUTE)) == NULL)
+		return;
+	if (mnl_socket_bind(eb->rules_mon, RTMGRP_IPV4_RULE | RTMGRP_IPV4_ROUTE,
+	    MNL_SOCKET_AUTOPID) == -1)
+		goto fail;
+	for (i = 0; i < 2; i++)
+		if (mnl_socket_setsockopt(eb->rules_mon, NETLINK_ADD_MEMBERSHIP, &g[i],
+		    sizeof(g[i])) == -1)
+			goto fail;
+	if ((eb->ev_rules = event_new(eb->dp->base, mnl_socket_get_fd(eb->rules_mon),
+	    EV_READ | EV_PERSIST, rules_cb, eb)) == NULL || event_add(eb->ev_rules, NULL) == -1)
+		goto fail;
+	return;
+fail:
+	log_warn("ebpf: rule monitor: %s; routes through the rules", strerror(errno));
+	if (eb->ev_rules != NULL)
+		event_free(eb->ev_rules);
+	eb->ev_rules = NULL;
+	mnl_socket_close(eb->rules_mon);
+	eb->rules_mon = NULL;
+}
+
 static int
 mtu_or(int v, int d)
 {
@@ -543,7 +958,7 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	    (pol->pitr ? LB_F_PITR : 0) | (pol->petr ? LB_F_PETR : 0) |
 	    (pol->petr && pol->npetr_pfx == 0 ? LB_F_PETR_ANY : 0) |
 	    (pol->decap_check != DECAP_CHECK_OFF ? LB_F_DECAP_CHECK : 0) |
-	    (eb->cfg.flags & LB_F_DECAP_L3);
+	    (eb->cfg.flags & (LB_F_DECAP_L3 | LB_F_TENANTS));
 	eb->cfg.port = dp->port ? dp->port : LISP_DATA_PORT;
 	eb->cfg.has4 = pol->rloc4.afi == AFI_IPV4;
 	eb->cfg.has6 = pol->rloc6.afi == AFI_IPV6;
@@ -575,6 +990,7 @@ eb_policy(void *arg, const struct dp_policy *pol)
 	eb->eids = copy;
 	eb->neids = copy != NULL ? pol->neids : 0;
 	cfg_push(eb);
+	rules_check(eb, 0);	/* the source RLOCs or the EIDs may have changed */
 	if (fams != eb_fams(eb))
 		sets_rebuild(eb);
 	return 0;
@@ -728,10 +1144,24 @@ dp_ebpf_tenants(struct dp_ebpf *eb, const struct dp_ebpf_tenant *t, int n)
 	uint32_t k, next;
 	struct lb_tif ti;
 	struct lb_ttun tt;
-	int i, j;
+	int i, j, any;
 
+	/* the program looks tenant interfaces up while the flag is set:
+	 * set before the map fills, cleared once it is empty */
+	for (i = 0, any = 0; i < n && i < LB_TENANTS; i++)
+		for (j = 0; j < t[i].nifs; j++)
+			if (t[i].ifs[j] > 0)
+				any = 1;
+	if (any && !(eb->cfg.flags & LB_F_TENANTS)) {
+		eb->cfg.flags |= LB_F_TENANTS;
+		cfg_push(eb);
+	}
 	map_clear(ifd, &k, &next, sizeof(k));
 	map_clear(tfd, &k, &next, sizeof(k));
+	if (!any && (eb->cfg.flags & LB_F_TENANTS)) {
+		eb->cfg.flags &= ~(uint32_t)LB_F_TENANTS;
+		cfg_push(eb);
+	}
 	for (i = 0; i < n && i < LB_TENANTS; i++) {
 		k = t[i].iid;
 		tt.tun_ifindex = (uint32_t)t[i].tun_if;
@@ -834,6 +1264,7 @@ dp_ebpf_open(struct dp *dp, char *why, size_t whylen)
 		if (eb->ev_sync != NULL)
 			event_add(eb->ev_sync, &tv);
 	}
+	rules_monitor(eb);
 	return eb;
 fail:
 	eb_close(eb);
@@ -850,6 +1281,10 @@ eb_close(void *arg)
 		return;
 	if (eb->ev_sync != NULL)
 		event_free(eb->ev_sync);
+	if (eb->ev_rules != NULL)
+		event_free(eb->ev_rules);
+	if (eb->rules_mon != NULL)
+		mnl_socket_close(eb->rules_mon);
 	for (i = 0; i < eb->nifs; i++)
 		if_detach(&eb->ifs[i]);
 	if (eb->skel != NULL)
@@ -862,6 +1297,8 @@ eb_close(void *arg)
 	free(eb->pitr.p);
 	free(eb->petr.p);
 	free(eb->dallow.p);
+	free(eb->ltab4);
+	free(eb->ltab6);
 	free(eb);
 }
 
@@ -891,6 +1328,15 @@ eb_stats(void *arg, json_t *o)
 	json_object_set_new(e, "fib_prefixes", json_integer((json_int_t)fib_count(eb->dp->fib)));
 	json_object_set_new(e, "locator_sets", json_integer(eb->nused));
 	json_object_set_new(e, "fib_full", json_boolean(eb->fib_full));
+	/* where the ITR's outer routes come from (rules_check) */
+	json_object_set_new(e, "outer_route_v4",
+	    json_string(eb->direct & LB_F_DIRECT4 ? "main" : "rules"));
+	json_object_set_new(e, "outer_route_v6",
+	    json_string(eb->direct & LB_F_DIRECT6 ? "main" : "rules"));
+	json_object_set_new(e, "inner_route_v4",
+	    json_string(eb->direct & LB_F_EDIRECT4 ? "main" : "rules"));
+	json_object_set_new(e, "inner_route_v6",
+	    json_string(eb->direct & LB_F_EDIRECT6 ? "main" : "rules"));
 	for (c = 0; c < eb->nifs; c++)
 		json_array_append_new(ifs, json_string(eb->ifs[c].name));
 	json_object_set_new(e, "interfaces", ifs);

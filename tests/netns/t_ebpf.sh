@@ -21,6 +21,9 @@
 #    flow takes the same locator and outer source port on both paths.
 # 3. dataplane auto: the programs pass the verifier and load, tc ingress
 #    of eth0 and eth1 (not lo, not lisp0), show stats says ebpf and why;
+#    the ITR's outer route comes from the main table under the xTR's own
+#    policy rules and through the rules once a foreign rule could change
+#    it (an unreachable route for the RLOC's packets: passed, not sent);
 #    stopping locid removes the filters and the clsact qdisc it made.
 cd "$(dirname "$0")/../.." || exit 1
 NS_PREFIX=${NS_PREFIX:-eb_}
@@ -238,6 +241,61 @@ printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ p[NR] = $1; o[NR] = $2; t[NR] = $3 }
     END { n = p[2] - p[1]; exit !(o[2] - o[1] >= 200000000 && n > 0 && (o[2] - o[1]) / n > 3000 &&
     t[2] - t[1] <= 2) }' || fail "TCP through the BPF program (pkts, bytes, TUN pkts): $a -> $b"
 pass "200 MB over TCP at $gbps Gbit/s, encapsulated by the BPF program as GSO packets"
+
+# the ITR's outer route: from the main table alone while the policy rules
+# are the xTR's own; a rule that routes the outer packet (from the RLOC)
+# elsewhere sends the program through the rules again as soon as the
+# kernel announces it, and its removal back
+jq -e '.xtr.ebpf.outer_route_v4 == "main"' "$NETNS_TMP/st1.json" >/dev/null ||
+    fail "outer IPv4 route with the xTR's own rules: $(jq -c '.xtr.ebpf | {outer_route_v4, outer_route_v6}' "$NETNS_TMP/st1.json")"
+q='.xtr.ebpf | [.encap_packets, .pass_no_route] | @tsv'
+in_ns lisp1 ip route add unreachable 203.0.113.0/24 table 200
+in_ns lisp1 ip rule add from 203.0.113.1 lookup 200 pref 50
+wait_until 5 "ctl lisp1 $S1 --json show stats | jq -e '.xtr.ebpf.outer_route_v4 == \"rules\"'" ||
+    fail "a foreign rule from the RLOC: the outer route still from the main table"
+a=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
+in_ns hostA ping -c3 -i0.2 -W1 198.18.2.10 >/dev/null 2>&1
+b=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
+printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ e[NR] = $1; r[NR] = $2 }
+    END { exit !(e[2] == e[1] && r[2] - r[1] >= 3) }' ||
+    fail "outer route unreachable by a rule (BPF encap, pass_no_route): $a -> $b"
+in_ns lisp1 ip rule del pref 50
+in_ns lisp1 ip route del unreachable 203.0.113.0/24 table 200
+wait_until 5 "ctl lisp1 $S1 --json show stats | jq -e '.xtr.ebpf.outer_route_v4 == \"main\"'" ||
+    fail "the foreign rule removed: the outer route not from the main table again"
+a=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
+in_ns hostA ping -c3 -i0.2 -W1 198.18.2.10 >/dev/null || fail "pings after the rule's removal"
+b=$(ctl lisp1 "$S1" --json show stats | jq -r "$q")
+printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ e[NR] = $1 } END { exit !(e[2] - e[1] >= 3) }' ||
+    fail "BPF encapsulation after the rule's removal: $a -> $b"
+pass "outer routes from the main table under the xTR's own rules; a rule from the RLOC is followed at once (unreachable: passed, not encapsulated), and its removal"
+# the ETR's inner route from the main table too, except to what the local
+# table routes: lisp2's own EID-side address is reached, not forwarded
+ctl lisp2 "$S2" --json show stats | jq -e '.xtr.ebpf.inner_route_v4 == "main"' >/dev/null ||
+    fail "inner IPv4 route at lisp2: $(ctl lisp2 "$S2" --json show stats | jq -c '.xtr.ebpf | {inner_route_v4, inner_route_v6}')"
+q='.xtr.ebpf | [.decap_packets, .decap_pass_no_route] | @tsv'
+a=$(ctl lisp2 "$S2" --json show stats | jq -r "$q")
+in_ns hostA ping -c3 -i0.3 -W2 198.18.2.1 >"$NETNS_TMP/ping21" 2>&1
+grep -q ' 0% packet loss\| [12]% packet loss\|, [12] received' "$NETNS_TMP/ping21" ||
+    fail "pings to lisp2's own address 198.18.2.1: $(tail -2 "$NETNS_TMP/ping21")"
+b=$(ctl lisp2 "$S2" --json show stats | jq -r "$q")
+printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ d[NR] = $1; r[NR] = $2 } END { exit !(r[2] - r[1] >= 2) }' ||
+    fail "pings to 198.18.2.1 at lisp2's program (decap, pass_no_route): $a -> $b"
+pass "inner routes from the main table; to lisp2's own address (the local table) through the rules: passed to the stack, answered"
+# which rules let which program skip the walk: at lisp2, a rule from a
+# prefix inside its EID-prefix keeps both; one from elsewhere (an inner
+# source could be in it) sends the ETR through the rules, not the ITR
+# (its RLOC is not in it); removed, the main table again
+r2() { ctl lisp2 "$S2" --json show stats | jq -r '.xtr.ebpf | "\(.outer_route_v4) \(.inner_route_v4)"'; }
+in_ns lisp2 ip rule add from 198.18.2.128/25 lookup 200 pref 60
+sleep 0.5
+[ "$(r2)" = "main main" ] || fail "a rule from inside the EID-prefix at lisp2: outer/inner $(r2)"
+in_ns lisp2 ip rule add from 198.51.100.0/24 lookup 200 pref 61
+wait_until 5 '[ "$(r2)" = "main rules" ]' || fail "a rule from outside the EID-prefix at lisp2: outer/inner $(r2)"
+in_ns lisp2 ip rule del pref 61
+in_ns lisp2 ip rule del pref 60
+wait_until 5 '[ "$(r2)" = "main main" ]' || fail "the rules removed at lisp2: outer/inner $(r2)"
+pass "a source rule inside the EID-prefix keeps both shortcuts, one outside sends the ETR (not the ITR) through the rules, and back"
 
 # 3. a reload switches the data plane in place: to tun (programs
 # detached, the map-cache kept, traffic through the TUN), back to ebpf

@@ -64,7 +64,7 @@ struct lb_set {
 /* per-CPU counters of a locator set */
 struct lb_setstat {
 	__u64		pkts, bytes;
-	__u64		used_ns;	/* bpf_ktime_get_ns of the last packet */
+	__u64		used_ns;	/* bpf_ktime_get_coarse_ns of the last packet */
 	__u64		lpkts[LB_MAX_LOCS], lbytes[LB_MAX_LOCS];
 };
 
@@ -75,6 +75,15 @@ struct lb_setstat {
 #define LB_F_PETR	16
 #define LB_F_PETR_ANY	32	/* no petr-prefix: any inner source */
 #define LB_F_DECAP_CHECK 64	/* decap-check: outer source a locator of the inner's */
+#define LB_F_TENANTS	128	/* lb_tifs may hold interfaces (else not looked up) */
+#define LB_F_DIRECT4	256	/* the ITR's outer IPv4 route: the main table alone */
+#define LB_F_DIRECT6	512	/* the same for IPv6 (ebpf.c, rules_check) */
+#define LB_F_EDIRECT4	1024	/* the ETR's inner IPv4 route: the main table alone */
+#define LB_F_EDIRECT6	2048
+
+/* a copy of the local table (lb_ltab4/6, lb_skey4/6 keys): destinations
+ * that take the rule walk */
+#define LB_LTAB_MAX	4096
 
 struct lb_cfg {
 	__u32		flags;

@@ -140,6 +140,23 @@ struct {
 	__type(value, __u32);
 } lb_dallow6 SEC(".maps");
 
+/* the local table: destinations whose route takes the rule walk */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_LTAB_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_skey4);
+	__type(value, __u32);
+} lb_ltab4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, LB_LTAB_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lb_skey6);
+	__type(value, __u32);
+} lb_ltab6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LB_SLOTS);
@@ -197,6 +214,7 @@ struct pinfo {
 	__u16		sport, dport;	/* host order, 0 when ip_parse gives none */
 	__u8		l4hl;		/* TCP header length, 0 if unknown */
 	__u8		later_frag;
+	__u8		frag;		/* v4: MF or a fragment offset */
 	__u8		sane;		/* what ip_rcv would take: v4 checksum, no options */
 	__u8		src[16], dst[16];
 };
@@ -206,6 +224,9 @@ struct scratch {
 	struct pinfo	o, in;
 	struct bpf_fib_lookup fl;
 	__u8		hdr[56];
+	/* the last lb_seen key this CPU noted and the time it holds */
+	struct lb_seen_key seen_k;
+	__u64		seen_t;
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -250,7 +271,10 @@ pass(__u32 id)
 
 
 /* the packet's IP header at off with avail octets from there; the rules of
- * ip_parse() (encap.c), which the flow hash must agree with */
+ * ip_parse() (encap.c), which the flow hash must agree with. parse_ip
+ * copies with bpf_skb_load_bytes, wherever the octets are; parse() reads
+ * them in place when they are in the linear data, as they nearly always
+ * are, and hands anything else (IPv4 options too) to parse_ip */
 static __noinline int
 parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 {
@@ -262,6 +286,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 	p->ver = h[0] >> 4;
 	p->l4hl = 0;
 	p->later_frag = 0;
+	p->frag = 0;
 	p->sane = 0;
 	p->sport = p->dport = 0;
 	if (p->ver == 4) {
@@ -284,6 +309,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 			p->sane = sum == 0xffff;
 		}
 		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
+		p->frag = ((h[6] & 0x3f) | h[7]) != 0;
 		p->ttl = h[8];
 		p->proto = h[9];
 		__builtin_memcpy(p->src, h + 12, 4);
@@ -323,6 +349,96 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 		p->l4hl = (__u8)((doff >> 4) * 4);
 	}
 	return 0;
+}
+
+/* 1: not all in the linear data (or IPv4 options), parse_ip decides */
+static __noinline int
+parse_ip_lin(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
+{
+	void *end = (void *)(long)skb->data_end;
+	const __u8 *h = (void *)(long)skb->data, *l4;
+	__u32 l4len, hl;
+
+	if (off > 128)
+		return 1;
+	h += off;
+	if ((void *)(h + 20) > end)
+		return 1;
+	p->ver = h[0] >> 4;
+	p->l4hl = 0;
+	p->later_frag = 0;
+	p->frag = 0;
+	p->sane = 0;
+	p->sport = p->dport = 0;
+	if (p->ver == 4) {
+		__u32 sum = 0;
+		int i;
+
+		if (avail < 20)
+			return -1;
+		if ((h[0] & 0x0f) != 5)
+			return 1;
+		hl = 20;
+		p->len = (__u32)h[2] << 8 | h[3];
+		if (p->len < hl || p->len > avail)
+			return -1;
+		p->tos = h[1];
+#pragma unroll
+		for (i = 0; i < 20; i += 2)
+			sum += (__u32)h[i] << 8 | h[i + 1];
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = (sum & 0xffff) + (sum >> 16);
+		p->sane = sum == 0xffff;
+		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
+		p->frag = ((h[6] & 0x3f) | h[7]) != 0;
+		p->ttl = h[8];
+		p->proto = h[9];
+		__builtin_memcpy(p->src, h + 12, 4);
+		__builtin_memcpy(p->dst, h + 16, 4);
+		p->hl = hl;
+		if (p->later_frag)
+			return 0;
+	} else if (p->ver == 6) {
+		if (avail < 40)
+			return -1;
+		if ((void *)(h + 40) > end)
+			return 1;
+		hl = 40;
+		p->len = 40 + ((__u32)h[4] << 8 | h[5]);
+		if (p->len > avail)
+			return -1;
+		p->tos = (__u8)((h[0] & 0x0f) << 4 | h[1] >> 4);
+		p->sane = 1;
+		p->proto = h[6];
+		p->ttl = h[7];
+		__builtin_memcpy(p->src, h + 8, 16);
+		__builtin_memcpy(p->dst, h + 24, 16);
+		p->hl = hl;
+	} else
+		return -1;
+	l4len = p->len - hl;
+	l4 = h + hl;
+	if ((p->proto == 6 || p->proto == 17 || p->proto == 132 || p->proto == 136) &&
+	    l4len >= 4) {
+		if ((void *)(l4 + 4) > end)
+			return 1;
+		p->sport = (__u16)(l4[0] << 8 | l4[1]);
+		p->dport = (__u16)(l4[2] << 8 | l4[3]);
+	}
+	if (p->proto == 6 && l4len >= 20) {
+		if ((void *)(l4 + 13) > end)
+			return 1;
+		p->l4hl = (__u8)((l4[12] >> 4) * 4);
+	}
+	return 0;
+}
+
+static __always_inline int
+parse(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
+{
+	int r = parse_ip_lin(skb, off, avail, p);
+
+	return r == 1 ? parse_ip(skb, off, avail, p) : r;
 }
 
 #define FNV(h, b)	(((h) ^ (__u8)(b)) * 16777619u)
@@ -390,12 +506,35 @@ csum_fold(__u64 s)
 	return (__u16)~s;
 }
 
-/* set the IP header's TTL at off (the IPv4 checksum follows) */
+/* set the IP header's TTL at off (the IPv4 checksum follows, RFC 1624):
+ * in place in the linear data, else with the helpers */
 static __always_inline void
 set_ttl(struct __sk_buff *skb, __u32 off, int ver, __u8 old, __u8 ttl)
 {
+	void *end = (void *)(long)skb->data_end;
+	__u8 *h = (void *)(long)skb->data;
+
+	if (off <= 128) {
+		h += off;
+		if ((void *)(h + 20) <= end) {
+			if (ver == 4) {
+				/* TTL shares a 16-bit word with the protocol */
+				__u32 sum = ~((__u32)h[10] << 8 | h[11]) & 0xffff;
+
+				sum += ~((__u32)h[8] << 8 | h[9]) & 0xffff;
+				sum += (__u32)ttl << 8 | h[9];
+				sum = (sum & 0xffff) + (sum >> 16);
+				sum = (sum & 0xffff) + (sum >> 16);
+				sum = ~sum & 0xffff;
+				h[8] = ttl;
+				h[10] = sum >> 8;
+				h[11] = sum;
+			} else
+				h[7] = ttl;
+			return;
+		}
+	}
 	if (ver == 4) {
-		/* TTL shares a 16-bit word with the protocol */
 		bpf_l3_csum_replace(skb, off + 10, bpf_htons((__u16)old << 8),
 		    bpf_htons((__u16)ttl << 8), 2);
 		bpf_skb_store_bytes(skb, off + 8, &ttl, 1, 0);
@@ -434,14 +573,25 @@ route(struct __sk_buff *skb, struct bpf_fib_lookup *fl, int ver,
 static __always_inline int
 xmit(struct __sk_buff *skb, const struct bpf_fib_lookup *fl, int rc, __u16 proto)
 {
+	void *end = (void *)(long)skb->data_end;
+	__u8 *e = (void *)(long)skb->data;
 	__u16 p = bpf_htons(proto);
 
-	bpf_skb_store_bytes(skb, 12, &p, 2, 0);
-	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
-		bpf_skb_store_bytes(skb, 0, fl->dmac, 6, 0);
-		bpf_skb_store_bytes(skb, 6, fl->smac, 6, 0);
-		return bpf_redirect(fl->ifindex, 0);
+	if ((void *)(e + ETH_HLEN) <= end) {
+		__builtin_memcpy(e + 12, &p, 2);
+		if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+			__builtin_memcpy(e, fl->dmac, 6);
+			__builtin_memcpy(e + 6, fl->smac, 6);
+		}
+	} else {
+		bpf_skb_store_bytes(skb, 12, &p, 2, 0);
+		if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
+			bpf_skb_store_bytes(skb, 0, fl->dmac, 6, 0);
+			bpf_skb_store_bytes(skb, 6, fl->smac, 6, 0);
+		}
 	}
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS)
+		return bpf_redirect(fl->ifindex, 0);
 	return bpf_redirect_neigh(fl->ifindex, NULL, 0, 0);
 }
 
@@ -459,6 +609,23 @@ lpm_iid(void *m4, void *m6, int ver, __u32 iid, const __u8 *a)
 		struct lb_key6 k = { .plen = 160 };
 
 		k.iid[0] = iid >> 24; k.iid[1] = iid >> 16; k.iid[2] = iid >> 8; k.iid[3] = iid;
+		__builtin_memcpy(k.a, a, 16);
+		return bpf_map_lookup_elem(m6, &k);
+	}
+}
+
+/* an address-only LPM lookup (the source EID maps, the local table) */
+static __always_inline void *
+lpm_addr(void *m4, void *m6, int ver, const __u8 *a)
+{
+	if (ver == 4) {
+		struct lb_skey4 k = { .plen = 32 };
+
+		__builtin_memcpy(k.a, a, 4);
+		return bpf_map_lookup_elem(m4, &k);
+	} else {
+		struct lb_skey6 k = { .plen = 128 };
+
 		__builtin_memcpy(k.a, a, 16);
 		return bpf_map_lookup_elem(m6, &k);
 	}
@@ -487,26 +654,37 @@ martian_src(const struct pinfo *p)
 	}
 }
 
+/* note the (ITR, source EID) for SMRs: at most a write a second per key,
+ * and no map lookup while this CPU sees the key it saw last (a flow) */
 static __always_inline void
-seen(const struct pinfo *o, const struct pinfo *in, __u32 iid)
+seen(struct scratch *sc, const struct pinfo *o, const struct pinfo *in, __u32 iid)
 {
 	struct lb_seen_key k;
-	__u64 now = bpf_ktime_get_ns(), *t;
+	__u64 now = bpf_ktime_get_coarse_ns(), *t;
+	const __u64 *a = (const __u64 *)&k, *b = (const __u64 *)&sc->seen_k;
 
 	__builtin_memset(&k, 0, sizeof(k));
 	k.fam = o->ver;
 	k.efam = in->ver;
 	k.iid = iid;
-	__builtin_memcpy(k.rloc, o->src, 16);
-	__builtin_memcpy(k.eid, in->src, 16);
 	if (o->ver == 4)
-		__builtin_memset(k.rloc + 4, 0, 12);
+		__builtin_memcpy(k.rloc, o->src, 4);
+	else
+		__builtin_memcpy(k.rloc, o->src, 16);
 	if (in->ver == 4)
-		__builtin_memset(k.eid + 4, 0, 12);
-	/* at most a write a second per (ITR, source EID) */
+		__builtin_memcpy(k.eid, in->src, 4);
+	else
+		__builtin_memcpy(k.eid, in->src, 16);
+	if (((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
+	    (a[4] ^ b[4])) == 0 && sc->seen_t + 1000000000ull >= now)
+		return;
 	t = bpf_map_lookup_elem(&lb_seen, &k);
-	if (t == NULL || *t + 1000000000ull < now)
+	if (t != NULL && *t + 1000000000ull >= now)
+		now = *t;	/* noted this second, elsewhere */
+	else
 		bpf_map_update_elem(&lb_seen, &k, &now, BPF_ANY);
+	sc->seen_k = k;
+	sc->seen_t = now;
 }
 
 /* the outer destination is one of our RLOCs: the source RLOC, or
@@ -570,17 +748,14 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 
 	avail = skb->len - ETH_HLEN;
 	if (eproto == ETH_P_IP) {
-		if (bpf_skb_load_bytes(skb, ETH_HLEN, h, 1) < 0 || h[0] != 0x45)
+		if (parse(skb, ETH_HLEN, avail, o) < 0 || o->ver != 4 || o->hl != 20 ||
+		    !o->sane || o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
 			return -1;
-		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || !o->sane ||
-		    o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
-			return -1;
-		if (bpf_skb_load_bytes(skb, ETH_HLEN + 6, h, 2) < 0 ||
-		    ((h[0] & 0x3f) | h[1]) != 0)	/* a fragment: the stack */
+		if (o->frag)	/* a fragment: the stack */
 			return -1;
 		olen = 20;
 	} else {
-		if (parse_ip(skb, ETH_HLEN, avail, o) < 0 || o->ver != 6 ||
+		if (parse(skb, ETH_HLEN, avail, o) < 0 || o->ver != 6 ||
 		    o->proto != 17 || o->dport != cfg->port || !to_us(cfg, o))
 			return -1;
 		olen = 40;
@@ -590,21 +765,31 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 	/* LISP data to us from here on: the socket path for anything odd */
 	if (o->len != avail || o->len < olen + 16 + 20)
 		return pass(LB_DECAP_PASS_HEADER);
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen, h, 8) < 0 ||
-	    ((__u32)h[4] << 8 | h[5]) != o->len - olen)
+	/* UDP and LISP headers, in place or copied */
+	{
+		void *end = (void *)(long)skb->data_end;
+		__u8 *u = (void *)(long)skb->data + ETH_HLEN + olen;
+
+		if ((void *)(u + 16) <= end) {
+			__builtin_memcpy(h, u, 8);
+			__builtin_memcpy(lh, u + 8, 8);
+		} else if (bpf_skb_load_bytes(skb, ETH_HLEN + olen, h, 8) < 0 ||
+		    bpf_skb_load_bytes(skb, ETH_HLEN + olen + 8, lh, 8) < 0)
+			return pass(LB_DECAP_PASS_HEADER);
+	}
+	if (((__u32)h[4] << 8 | h[5]) != o->len - olen)
 		return pass(LB_DECAP_PASS_HEADER);
 	/* a UDP checksum the kernel would verify: the socket path does */
 	if ((h[6] | h[7]) != 0)
 		return pass(LB_DECAP_PASS_UDP_CHECKSUM);
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + olen + 8, lh, 8) < 0 ||
-	    (lh[0] & (0x03 | 0x04)) != 0)	/* key-id, LISP-GPE */
+	if ((lh[0] & (0x03 | 0x04)) != 0)	/* key-id, LISP-GPE */
 		return pass(LB_DECAP_PASS_HEADER);
 	if (lh[0] & 0x08)
 		iid = (__u32)lh[4] << 16 | (__u32)lh[5] << 8 | lh[6];
 	if (iid == 0xffffff)	/* a control message in a data packet (NAT traversal) */
 		return pass(LB_DECAP_PASS_HEADER);
 	olen += 16;
-	if (parse_ip(skb, ETH_HLEN + olen, avail - olen, in) < 0 ||
+	if (parse(skb, ETH_HLEN + olen, avail - olen, in) < 0 ||
 	    in->len != avail - olen || !in->sane || martian_src(in))
 		return pass(LB_DECAP_PASS_HEADER);
 	/* LISP inside LISP to our own RLOC: dp_decap refuses it */
@@ -639,7 +824,16 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 			/* a tenant's without its TUN known: the main table
 			 * could hand it to another tenant; the socket path */
 			return pass(LB_DECAP_PASS_NO_ROUTE);
-		rc = route(skb, fl, in->ver, in->src, in->dst, rif, 0);
+		/* the main table alone where the rules cannot make a
+		 * difference (ebpf.c, rules_check): not a tenant's, not to
+		 * the local table, not from our EID space */
+		__u32 lf = 0;
+
+		if (tt == NULL && (cfg->flags & (in->ver == 4 ? LB_F_EDIRECT4 : LB_F_EDIRECT6)) &&
+		    lpm_addr(&lb_ltab4, &lb_ltab6, in->ver, in->dst) == NULL &&
+		    lpm_addr(&lb_src4, &lb_src6, in->ver, in->src) == NULL)
+			lf = BPF_FIB_LOOKUP_DIRECT;
+		rc = route(skb, fl, in->ver, in->src, in->dst, rif, lf);
 		if (rc < 0)
 			return pass(LB_DECAP_PASS_NO_ROUTE);
 		if (tt != NULL)
@@ -655,7 +849,7 @@ etr(struct __sk_buff *skb, const struct lb_cfg *cfg, __u16 eproto, struct scratc
 		return pass(LB_DECAP_PASS_ADJUST_FAILED);
 	/* min(inner, outer) as decap_parse, less the hop this router is */
 	set_ttl(skb, ETH_HLEN, in->ver, in->ttl, ttl - 1);
-	seen(o, in, iid);
+	seen(sc, o, in, iid);
 	count(LB_DECAP_PKTS, 1);
 	count(LB_DECAP_BYTES, in->len);
 	if (petr) {
@@ -681,11 +875,12 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 	__u64 flags;
 	__u32 ifi = skb->ingress_ifindex, lflags = 0;
 	struct lb_tif *ti;
-	int k, rc, ofam, set_i, pitr = 0;
+	int k, rc, ofam, set_i, pitr = 0, tenant = 0;
 
-	if (parse_ip(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
+	if (parse(skb, ETH_HLEN, skb->len - ETH_HLEN, p) < 0 || !p->sane)
 		return pass(LB_PASS_UNHANDLED);
-	if ((ti = bpf_map_lookup_elem(&lb_tifs, &ifi)) != NULL) {
+	if ((cfg->flags & LB_F_TENANTS) &&
+	    (ti = bpf_map_lookup_elem(&lb_tifs, &ifi)) != NULL) {
 		/* a tenant's interface: its instance-id and EID space only;
 		 * the outer packet is routed in the main table (its rules
 		 * would send it to the tenant's TUN) */
@@ -695,6 +890,7 @@ itr(struct __sk_buff *skb, const struct lb_cfg *cfg, struct scratch *sc)
 		iid = ti->iid;
 		set_i = 1;
 		lflags = BPF_FIB_LOOKUP_DIRECT;
+		tenant = 1;
 		s = NULL;
 		goto lookup;
 	}
@@ -753,6 +949,12 @@ lookup:
 			return pass(LB_PASS_TOO_BIG);
 	} else if (inner > (ofam == 4 ? cfg->room4 : cfg->room6))
 		return pass(LB_PASS_TOO_BIG);	/* ICMP too-big from the TUN path */
+	/* the main table alone where the policy rules cannot make a
+	 * difference (ebpf.c, rules_check) and the locator is not in the
+	 * local table */
+	if (!tenant && (cfg->flags & (ofam == 4 ? LB_F_DIRECT4 : LB_F_DIRECT6)) &&
+	    lpm_addr(&lb_ltab4, &lb_ltab6, ofam, c->a) == NULL)
+		lflags = BPF_FIB_LOOKUP_DIRECT;
 	if ((rc = route(skb, fl, ofam, ofam == 4 ? cfg->rloc4 : cfg->rloc6, c->a,
 	    ifi, lflags)) < 0)
 		return pass(LB_PASS_NO_ROUTE);
@@ -819,10 +1021,20 @@ lookup:
 			u[14] = iid;
 		}
 	}
-	if (ofam == 4)
-		bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 36, 0);
-	else
-		bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 56, 0);
+	{
+		void *end = (void *)(long)skb->data_end;
+		__u8 *d = (void *)(long)skb->data + ETH_HLEN;
+
+		if ((void *)(d + 56) <= end) {
+			if (ofam == 4)
+				__builtin_memcpy(d, hdr, 36);
+			else
+				__builtin_memcpy(d, hdr, 56);
+		} else if (ofam == 4)
+			bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 36, 0);
+		else
+			bpf_skb_store_bytes(skb, ETH_HLEN, hdr, 56, 0);
+	}
 	set_ttl(skb, ETH_HLEN + olen, p->ver, p->ttl, p->ttl - 1);
 
 	if ((st = bpf_map_lookup_elem(&lb_setstats, &sl)) != NULL) {
@@ -832,13 +1044,13 @@ lookup:
 		st->bytes += inner;
 		st->lpkts[li]++;
 		st->lbytes[li] += inner;
-		st->used_ns = bpf_ktime_get_ns();
+		st->used_ns = bpf_ktime_get_coarse_ns();
 	}
 	count(LB_ENCAP_PKTS, 1);
 	count(LB_ENCAP_BYTES, inner);
 	if (pitr)
 		count(LB_PITR_PKTS, 1);
-	if (lflags)
+	if (tenant)
 		count(LB_TENANT_ENCAP_PKTS, 1);
 	return xmit(skb, fl, rc, ofam == 4 ? ETH_P_IP : ETH_P_IPV6);
 }
