@@ -198,7 +198,7 @@ main(int argc, char **argv)
 		uint32_t n = (uint32_t)strtoul(p, NULL, 10), i, nused = 0;
 		uint8_t buf[256];
 		struct lisp_record rec;
-		struct mc_entry *e;
+		struct mc_entry *e, *last = NULL;
 		uint64_t now;
 		long rss0, rss1;
 		size_t heap0, heap1;
@@ -218,6 +218,7 @@ main(int argc, char **argv)
 				return 1;
 			}
 			mc_entry_set(e, &rec, "map-reply", now);
+			last = e;
 			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
 				e->used_ms = now + 1;	/* a packet since the reply */
 				nused++;
@@ -234,7 +235,7 @@ main(int argc, char **argv)
 		/* where the bytes are: the entry and its FIB entry as malloc
 		 * chunks (usable size + the 8-octet header), the rest is the
 		 * FIB's trie and index, the timer heap and probe state */
-		if ((e = TAILQ_FIRST(mapcache_entries(x.mc))) != NULL && e->fe != NULL) {
+		if ((e = last) != NULL && e->fe != NULL) {
 			size_t ce = malloc_usable_size(e) + 8, cf = malloc_usable_size(e->fe) + 8;
 
 			printf("idle: per mapping: map-cache entry %zu B (struct %zu; the "

@@ -993,6 +993,18 @@ itr_tick_budget(struct xtr *x, uint64_t now, uint64_t budget_us)
 	return 0;
 }
 
+static int
+static_del_cb(struct mc_entry *e, void *arg)
+{
+	struct xtr *x = arg;
+
+	if (e->is_static) {
+		itr_entry_del(e, x);
+		mapcache_remove(x->mc, e);
+	}
+	return 0;
+}
+
 /* the configured map-cache entries (map-cache PREFIX ...): the old ones
  * go, the conf's come in place of whatever is cached for their prefixes */
 void
@@ -1000,7 +1012,7 @@ itr_static_load(struct xtr *x)
 {
 	const struct conf_mapping *m;
 	const struct conf_rloc *r;
-	struct mc_entry *e, *next;
+	struct mc_entry *e;
 	struct lisp_record rec;
 	struct lisp_rloc loc;
 	struct rbuf b, recs;
@@ -1010,13 +1022,7 @@ itr_static_load(struct xtr *x)
 	int n = 0;
 
 	fib_bulk(mapcache_fib(x->mc), 1);
-	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
-		next = TAILQ_NEXT(e, entry);
-		if (e->is_static) {
-			itr_entry_del(e, x);
-			mapcache_remove(x->mc, e);
-		}
-	}
+	mapcache_foreach(x->mc, static_del_cb, x);
 	TAILQ_FOREACH(m, &x->l->conf->static_mappings, entry) {
 		memset(&rec, 0, sizeof(rec));
 		rec.eid = m->eid;
@@ -1109,25 +1115,36 @@ itr_shortcut_del(struct xtr *x, const struct lisp_addr *eid, int mlen)
 	}
 }
 
+struct itr_clear {
+	struct xtr	*x;
+	const struct lisp_addr *a;
+	int		 mlen, n;
+};
+
+static int
+clear_cb(struct mc_entry *e, void *arg)
+{
+	struct itr_clear *c = arg;
+
+	if (e->is_static)
+		return 0;	/* configured: only a reload changes them */
+	if (c->a != NULL && !addr_prefix_covers(c->a, c->mlen, &e->eid) &&
+	    !(c->mlen == addr_bits(c->a) && addr_prefix_covers(&e->eid, e->mlen, c->a)))
+		return 0;
+	itr_unsubscribe(c->x, e, now_ms());
+	itr_entry_del(e, c->x);
+	mapcache_remove(c->x->mc, e);
+	c->n++;
+	return 0;
+}
+
 int
 itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 {
-	struct mc_entry *e, *next;
-	int n = 0;
+	struct itr_clear c = { x, a, mlen, 0 };
 
-	for (e = TAILQ_FIRST(mapcache_entries(x->mc)); e != NULL; e = next) {
-		next = TAILQ_NEXT(e, entry);
-		if (e->is_static)
-			continue;	/* configured: only a reload changes them */
-		if (a != NULL && !addr_prefix_covers(a, mlen, &e->eid) &&
-		    !(mlen == addr_bits(a) && addr_prefix_covers(&e->eid, e->mlen, a)))
-			continue;
-		itr_unsubscribe(x, e, now_ms());
-		itr_entry_del(e, x);
-		mapcache_remove(x->mc, e);
-		n++;
-	}
-	return n;
+	mapcache_foreach(x->mc, clear_cb, &c);
+	return c.n;
 }
 
 /* -- the row --------------------------------------------------------------- */

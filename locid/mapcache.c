@@ -18,7 +18,7 @@ struct mc_nonce {
 struct mapcache {
 	struct fib	*fib;		/* the index: FIB entries' ctl */
 	int		 own_fib;
-	struct mc_entries entries;
+	struct mc_cursor clock;		/* where mapcache_idlest looks next */
 	size_t		 count, npending, nnonce;
 	struct {
 		uint32_t iid;
@@ -232,7 +232,6 @@ mapcache_new(struct fib *fib)
 		}
 		mc->own_fib = 1;
 	}
-	TAILQ_INIT(&mc->entries);
 	return mc;
 }
 
@@ -365,22 +364,34 @@ mc_entry_new_round(struct mc_entry *e)
 		e->res->tries = 0;
 }
 
+struct mc_free {
+	struct mapcache	*mc;
+	void		(*del)(struct mc_entry *, void *);
+	void		*arg;
+};
+
+static int
+free_cb(struct mc_entry *e, void *arg)
+{
+	const struct mc_free *f = arg;
+
+	if (f->del != NULL)
+		f->del(e, f->arg);
+	nonce_del_entry(f->mc, e);
+	fib_withdraw(f->mc->fib, &e->eid, e->mlen);
+	entry_free(e);
+	return 0;
+}
+
 void
 mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void *arg)
 {
-	struct mc_entry *e;
+	struct mc_free f = { mc, del, arg };
 	int i;
 
 	if (mc == NULL)
 		return;
-	while ((e = TAILQ_FIRST(&mc->entries)) != NULL) {
-		if (del != NULL)
-			del(e, arg);
-		nonce_del_entry(mc, e);
-		fib_withdraw(mc->fib, &e->eid, e->mlen);
-		TAILQ_REMOVE(&mc->entries, e, entry);
-		entry_free(e);
-	}
+	mapcache_foreach(mc, free_cb, &f);
 	for (i = 0; i < MC_NONCE_BUCKETS; i++) {
 		struct mc_nonce *n, *next;
 
@@ -443,10 +454,44 @@ mapcache_nonce_count(const struct mapcache *mc)
 	return mc->nnonce;
 }
 
-struct mc_entries *
-mapcache_entries(struct mapcache *mc)
+/* every entry, collected by a resumable walk in batches and handed to
+ * the callback outside it (which may then remove the entry it is given) */
+#define MC_BATCH	256
+struct mc_batch {
+	struct mc_cursor *cur;
+	struct mc_entry	*e[MC_BATCH];
+	int		 n;
+};
+
+static int
+batch_cb(struct mc_entry *e, void *arg)
 {
-	return &mc->entries;
+	struct mc_batch *b = arg;
+
+	b->e[b->n++] = e;
+	mc_cursor_set(b->cur, e);
+	return b->n == MC_BATCH;
+}
+
+int
+mapcache_foreach(struct mapcache *mc, int (*cb)(struct mc_entry *, void *), void *arg)
+{
+	struct mc_cursor cur;
+	struct mc_batch *b;
+	int i, r = 0;
+
+	if ((b = malloc(sizeof(*b))) == NULL)
+		return -1;
+	memset(&cur, 0, sizeof(cur));
+	b->cur = &cur;
+	do {
+		b->n = 0;
+		mapcache_walk_after(mc, &cur, batch_cb, b);
+		for (i = 0; i < b->n && r == 0; i++)
+			r = cb(b->e[i], arg);
+	} while (r == 0 && b->n == MC_BATCH);
+	free(b);
+	return r;
 }
 
 static struct mc_entry *
@@ -514,7 +559,6 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		free(e);
 		return NULL;
 	}
-	TAILQ_INSERT_TAIL(&mc->entries, e, entry);
 	mc->count++;
 	if ((n = iid_slot(mc, entry_iid(e), 1)) != NULL)
 		(*n)++;
@@ -523,31 +567,43 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	return e;
 }
 
+struct idle_scan {
+	struct mc_cursor *cur;
+	struct mc_entry	*best;
+	int		 scan, n, other, any;
+	uint32_t	 iid;
+};
+
+static int
+idle_cb(struct mc_entry *e, void *arg)
+{
+	struct idle_scan *s = arg;
+
+	mc_cursor_set(s->cur, e);
+	if (!s->any && entry_iid(e) != s->iid)
+		return ++s->other > 64 * s->scan;
+	if (e->state != MC_PENDING && !e->requesting && !e->is_static &&
+	    (s->best == NULL || mc_entry_used(e) < mc_entry_used(s->best)))
+		s->best = e;
+	return ++s->n >= s->scan;
+}
+
 static struct mc_entry *
 idlest(struct mapcache *mc, int scan, int any, uint32_t iid)
 {
-	struct mc_entry *e, *next, *best = NULL;
-	int n, other = 0;
+	struct idle_scan s = { &mc->clock, NULL, scan, 0, 0, any, iid };
+	int pass;
 
-	/* from the oldest: each entry looked at goes to the back, so the
-	 * next call looks at others (a clock over the list); another
-	 * instance's entries are passed over, a bounded number of them */
-	for (e = TAILQ_FIRST(&mc->entries), n = 0; e != NULL && n < scan; e = next, n++) {
-		next = TAILQ_NEXT(e, entry);
-		if (!any && entry_iid(e) != iid) {
-			n--;
-			if (++other > 64 * scan)
-				break;
-			continue;
-		}
-		if (e->state == MC_PENDING || e->requesting || e->is_static)
-			continue;
-		if (best == NULL || mc_entry_used(e) < mc_entry_used(best))
-			best = e;
-		TAILQ_REMOVE(&mc->entries, e, entry);
-		TAILQ_INSERT_TAIL(&mc->entries, e, entry);
+	/* a clock over the FIB's order: each call goes on where the last
+	 * stopped, so it looks at others; from the start again at the end
+	 * (once a call); another instance's entries are passed over, a
+	 * bounded number of them */
+	for (pass = 0; pass < 2; pass++) {
+		if (mapcache_walk_after(mc, &mc->clock, idle_cb, &s) != 0)
+			break;
+		memset(&mc->clock, 0, sizeof(mc->clock));	/* at the end */
 	}
-	return best;
+	return s.best;
 }
 
 struct mc_entry *
@@ -571,7 +627,6 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 	e->fe = NULL;
 	nonce_del_entry(mc, e);
 	heap_del(mc, e);
-	TAILQ_REMOVE(&mc->entries, e, entry);
 	mc->count--;
 	if ((n = iid_slot(mc, entry_iid(e), 0)) != NULL && *n > 0)
 		(*n)--;
@@ -743,23 +798,36 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	mc_entry_wake(e, now);	/* new deadlines: let the owner set them */
 }
 
+struct mc_expire {
+	struct mapcache	*mc;
+	uint64_t	 now;
+	void		(*del)(struct mc_entry *, void *);
+	void		*arg;
+	int		 n;
+};
+
+static int
+expire_cb(struct mc_entry *e, void *arg)
+{
+	struct mc_expire *x = arg;
+
+	if (e->state == MC_PENDING || mc_entry_expires(e) > x->now)
+		return 0;
+	if (x->del != NULL)
+		x->del(e, x->arg);
+	mapcache_remove(x->mc, e);
+	x->n++;
+	return 0;
+}
+
 int
 mapcache_expire(struct mapcache *mc, uint64_t now,
     void (*del)(struct mc_entry *, void *), void *arg)
 {
-	struct mc_entry *e, *next;
-	int n = 0;
+	struct mc_expire x = { mc, now, del, arg, 0 };
 
-	for (e = TAILQ_FIRST(&mc->entries); e != NULL; e = next) {
-		next = TAILQ_NEXT(e, entry);
-		if (e->state == MC_PENDING || mc_entry_expires(e) > now)
-			continue;
-		if (del != NULL)
-			del(e, arg);
-		mapcache_remove(mc, e);
-		n++;
-	}
-	return n;
+	mapcache_foreach(mc, expire_cb, &x);
+	return x.n;
 }
 
 int

@@ -63,7 +63,6 @@ struct mc_res {
 /* laid out by size: pointers, addresses and 64-bit times first, the
  * narrow fields packed at the end */
 struct mc_entry {
-	TAILQ_ENTRY(mc_entry) entry;
 	struct lisp_addr eid;		/* normalised, with IID when has_iid */
 	struct fib_ent	*fe;		/* what forwarding reads: the locators
 					 * (mc_entry_loc), their counters */
@@ -111,7 +110,6 @@ const struct mc_probe *mc_entry_probe(const struct mc_entry *, int i);
  * allocation failure. it lasts until the entry's locator set changes
  * (mc_entry_set), not only until the next publish */
 struct mc_probe	*mc_entry_probe_make(struct mc_entry *, int i);
-TAILQ_HEAD(mc_entries, mc_entry);
 
 /* when e expires: its last Map-Reply + TTL, never when static (a pending
  * entry has no TTL yet) */
@@ -150,7 +148,10 @@ size_t		 mapcache_count(const struct mapcache *);
  * MC_IIDS instance-ids seen, 0 for any later one */
 #define MC_IIDS		128
 size_t		 mapcache_count_iid(const struct mapcache *, uint32_t iid);
-struct mc_entries *mapcache_entries(struct mapcache *);
+/* cb with every entry in the FIB's order (see mapcache_walk_after) until
+ * it returns non-zero (returned); cb may remove the entry it is given,
+ * no other. -1 without memory for the walk */
+int		 mapcache_foreach(struct mapcache *, int (*cb)(struct mc_entry *, void *), void *);
 
 /* longest match of a full address (IID taken from a->has_iid/iid) */
 struct mc_entry	*mapcache_lookup(const struct mapcache *, const struct lisp_addr *a);

@@ -261,13 +261,32 @@ smr_start(struct xtr *x)
 	return 0;
 }
 
+/* the ITRs of a recently used entry's locators are likely to send to us */
+static int
+note_cb(struct mc_entry *e, void *arg)
+{
+	struct xtr *x = arg;
+	struct lisp_addr la;
+	int i;
+
+	if (e->state != MC_POSITIVE || mc_entry_used(e) + SMR_RECENT_MS < now_ms())
+		return 0;
+	for (i = 0; i < e->nlocs; i++) {
+		const struct fib_loc *l = mc_entry_loc(e, i);
+
+		if (!(l->flags & RLOC_R) || l->priority == 255)
+			continue;
+		fib_loc_addr(l, &la);
+		smr_note(x->smr, &la, &e->eid, e->mlen, mc_entry_used(e));
+	}
+	return 0;
+}
+
 void
 smr_reconf(struct xtr *x)
 {
 	struct smr *s = x->smr;
 	struct smr_change c[SMR_CHANGES];
-	struct mc_entry *e;
-	struct lisp_addr la;
 	uint64_t now = now_ms();
 	char buf[ADDR_STRLEN];
 	int n, i;
@@ -279,18 +298,7 @@ smr_reconf(struct xtr *x)
 	if (n == 0 || !x->etr)
 		return;
 	/* the ITRs we send to are likely to send to us */
-	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry) {
-		if (e->state != MC_POSITIVE || mc_entry_used(e) + SMR_RECENT_MS < now)
-			continue;
-		for (i = 0; i < e->nlocs; i++) {
-			const struct fib_loc *l = mc_entry_loc(e, i);
-
-			if (!(l->flags & RLOC_R) || l->priority == 255)
-				continue;
-			fib_loc_addr(l, &la);
-			smr_note(s, &la, &e->eid, e->mlen, mc_entry_used(e));
-		}
-	}
+	mapcache_foreach(x->mc, note_cb, x);
 	smr_changed(s, c, n, now, SMR_DELAY_MS);
 	for (i = 0; i < n; i++)
 		log_info("smr: database-mapping %s changed, soliciting map-requests",

@@ -695,10 +695,18 @@ dataplane_choose(struct xtr *x)
  * place (the map-cache, SMR and registration state stay); a new one is
  * told every entry the FIB has */
 static int
+ebpf_sync_cb(struct mc_entry *e, void *arg)
+{
+	struct xtr *x = arg;
+
+	if (e->fe != NULL)
+		dp_ebpf_ops.fib_sync(x->ebpf, &e->eid, e->mlen, e->fe);
+	return 0;
+}
+
+static int
 dataplane_switch(struct xtr *x, char *err, size_t errlen)
 {
-	struct mc_entry *e;
-
 	if (x->ebpf != NULL) {
 		dp_set_ops(&x->dp, NULL, NULL);
 		dp_ebpf_ops.close(x->ebpf);
@@ -709,9 +717,7 @@ dataplane_switch(struct xtr *x, char *err, size_t errlen)
 		return -1;
 	}
 	if (x->ebpf != NULL && x->mc != NULL)
-		TAILQ_FOREACH(e, mapcache_entries(x->mc), entry)
-			if (e->fe != NULL)
-				dp_ebpf_ops.fib_sync(x->ebpf, &e->eid, e->mlen, e->fe);
+		mapcache_foreach(x->mc, ebpf_sync_cb, x);
 	return 0;
 }
 
@@ -898,14 +904,19 @@ fail:
 /* the timers may depend on the new settings (probe interval, retries):
  * every entry is looked at once, at the next tick (a reload, not a tick,
  * pays for this walk) */
+static int
+rearm_cb(struct mc_entry *e, void *arg)
+{
+	mc_entry_wake(e, *(const uint64_t *)arg);
+	return 0;
+}
+
 static void
 xtr_timers_rearm(struct xtr *x)
 {
-	struct mc_entry *e;
 	uint64_t now = now_ms();
 
-	TAILQ_FOREACH(e, mapcache_entries(x->mc), entry)
-		mc_entry_wake(e, now);
+	mapcache_foreach(x->mc, rearm_cb, &now);
 }
 
 static int

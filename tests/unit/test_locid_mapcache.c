@@ -65,11 +65,76 @@ mkrec(struct lisp_record *rec, const char *pfx, uint32_t ttl, int act, int nloc,
 	rbuf_init(&rec->rlocs, recbuf, w.len);
 }
 
+/* mapcache_foreach: the entries in order into a NULL-ended array of 4 */
+static int
+collect_cb(struct mc_entry *e, void *arg)
+{
+	struct mc_entry **seen = arg;
+	int i;
+
+	for (i = 0; i < 3 && seen[i] != NULL; i++)
+		;
+	seen[i] = e;
+	return 0;
+}
+
+/* remove every other entry (by address), count the visits */
+static int
+thin_cb(struct mc_entry *e, void *arg)
+{
+	struct mapcache **mc = arg;
+
+	if ((e->eid.u.v4[3] & 1) != 0)
+		mapcache_remove(*mc, e);
+	return 0;
+}
+
+static int
+count_cb(struct mc_entry *e, void *arg)
+{
+	(*(int *)arg)++;
+	return (*(int *)arg == 700);
+}
+
+/* a walk over more entries than one batch, removing what it is given:
+ * every entry is seen once, the removed ones go, the rest stay */
+static void
+test_foreach(void **state)
+{
+	struct mapcache *mc = mapcache_new(NULL);
+	char p[32];
+	int i, n = 0;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(p, sizeof(p), "198.18.%d.%d/32", i / 256, i % 256);
+		assert_non_null(add(mc, p, 0));
+	}
+	assert_int_equal(mapcache_foreach(mc, count_cb, &n), 1);
+	assert_int_equal(n, 700);	/* stopped where the callback said */
+	assert_int_equal(mapcache_foreach(mc, thin_cb, &mc), 0);
+	assert_int_equal(mapcache_count(mc), 500);
+	n = 0;
+	assert_int_equal(mapcache_foreach(mc, count_cb, &n), 0);
+	assert_int_equal(n, 500);
+	for (i = 0; i < 1000; i++) {
+		struct lisp_addr a;
+		int mlen;
+
+		snprintf(p, sizeof(p), "198.18.%d.%d/32", i / 256, i % 256);
+		assert_int_equal(prefix_parse(p, &a, &mlen), 0);
+		if (i % 2)
+			assert_null(mapcache_exact(mc, &a, 32));
+		else
+			assert_non_null(mapcache_exact(mc, &a, 32));
+	}
+	mapcache_free(mc, NULL, NULL);
+}
+
 static void
 test_lookup(void **state)
 {
 	struct mapcache *mc = mapcache_new(NULL);
-	struct mc_entry *e24, *e16, *e6, *eiid, *e;
+	struct mc_entry *e24, *e16, *e6, *eiid, *seen[4];
 	struct lisp_addr a;
 
 	e16 = add(mc, "198.18.0.0/16", 0);
@@ -102,9 +167,14 @@ test_lookup(void **state)
 	a = A("198.18.2.77");
 	assert_ptr_equal(mapcache_lookup(mc, &a), e16);
 	assert_int_equal(mapcache_count(mc), 3);
-	/* entries list in insertion order */
-	e = TAILQ_FIRST(mapcache_entries(mc));
-	assert_ptr_equal(e, e16);
+	/* every entry once, in the FIB's order: IPv4 tables before IPv6,
+	 * instance-ids in order, addresses in order */
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(mapcache_foreach(mc, collect_cb, seen), 0);
+	assert_ptr_equal(seen[0], e16);
+	assert_ptr_equal(seen[1], eiid);
+	assert_ptr_equal(seen[2], e6);
+	assert_null(seen[3]);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -483,6 +553,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_pending_nonces_queue),
 		cmocka_unit_test(test_res_lifetime),
 		cmocka_unit_test(test_records),
