@@ -69,6 +69,7 @@ hmac_key_set(struct hmac_key *k, int md, const void *key, size_t len)
 		md_init(md, &s);
 		md_update(md, &s, key, len);
 		md_final(md, &s, kh);
+		OPENSSL_cleanse(&s, sizeof(s));
 		key = kh;
 		len = hmac_size(md);
 	}
@@ -84,8 +85,8 @@ hmac_key_set(struct hmac_key *k, int md, const void *key, size_t len)
 	md_init(md, &k->out);
 	md_update(md, &k->out, pad, HMAC_BLOCK);
 	OPENSSL_cleanse(pad, sizeof(pad));
-	OPENSSL_cleanse(kh, sizeof(kh));
-	OPENSSL_cleanse(&s, sizeof(s));
+	if (key == kh)
+		OPENSSL_cleanse(kh, sizeof(kh));
 	return 0;
 }
 
