@@ -275,7 +275,11 @@ struct ls_crypto {
 					 * zeros: the HKDF extract without a
 					 * salt */
 	EVP_CIPHER	*ecb;		/* AES-128-ECB */
-	EVP_CIPHER_CTX	*aes[2];	/* decrypt, encrypt: re-keyed per use */
+	EVP_CIPHER_CTX	*aes[2];	/* decrypt, encrypt: re-keyed per use.
+					 * padding left on: EVP_Cipher never
+					 * pads, and with it off OpenSSL 3.0
+					 * sets it again through a parameter
+					 * on every re-key */
 };
 
 static EVP_KDF_CTX *
@@ -314,9 +318,7 @@ ls_crypto_new(void)
 	    c->ecb == NULL ||
 	    c->aes[0] == NULL || c->aes[1] == NULL ||
 	    EVP_CipherInit_ex2(c->aes[0], c->ecb, NULL, NULL, 0, NULL) != 1 ||
-	    EVP_CipherInit_ex2(c->aes[1], c->ecb, NULL, NULL, 1, NULL) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(c->aes[0], 0) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(c->aes[1], 0) != 1) {
+	    EVP_CipherInit_ex2(c->aes[1], c->ecb, NULL, NULL, 1, NULL) != 1) {
 		ls_crypto_free(c);
 		return NULL;
 	}
