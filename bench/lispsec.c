@@ -41,8 +41,8 @@ struct fix {
 	/* the plain ECM Map-Request and the protected one */
 	uint8_t			 plain[PKT_MAX], prot[2][PKT_MAX];
 	size_t			 plain_len, prot_len[2];
-	/* two protected requests (nonces NONCE, NONCE + 1) taken in turn:
-	 * lsec.c keeps the last open, and each open here must be a new one */
+	/* two protected requests (nonces NONCE, NONCE + 1) taken in turn
+	 * (ms_open_next) */
 	struct lisp_ecm		 ecm[2];
 	int			 turn;
 	struct conf		 conf;		/* one lisp-sec-key */
@@ -211,15 +211,23 @@ op_otk_new(struct fix *f)
 	return 0;
 }
 
-/* the Map-Server's share of a protected request, as ms.c / mr.c call it */
+/* the Map-Server's share of a protected request, as ms.c / mr.c call it.
+ * the next of the two requests opened: lsec.c keeps the last open, and
+ * each open here must be a new one */
 static int
-op_ms_open(struct fix *f)
+ms_open_next(struct fix *f)
 {
 	const char *why;
 
 	f->turn ^= 1;
-	if (lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
-	    &f->req, &why) != 1)
+	return lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
+	    &f->req, &why) == 1 ? 0 : -1;
+}
+
+static int
+op_ms_open(struct fix *f)
+{
+	if (ms_open_next(f) == -1)
 		return -1;
 	f->sink += f->req.ms_otk[0];
 	return 0;
@@ -228,12 +236,9 @@ op_ms_open(struct fix *f)
 static int
 op_ms_proxy(struct fix *f)
 {
-	const char *why;
 	size_t n;
 
-	f->turn ^= 1;
-	if (lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
-	    &f->req, &why) != 1)
+	if (ms_open_next(f) == -1)
 		return -1;
 	memcpy(f->out, f->rep0, f->rep0_len);
 	if ((n = lsec_reply_sign(&f->req, f->out, f->rep0_len, sizeof(f->out),
@@ -246,15 +251,12 @@ op_ms_proxy(struct fix *f)
 static int
 op_ms_forward(struct fix *f)
 {
-	const char *why;
 	size_t n;
 
-	f->turn ^= 1;
-	if (lsec_req_open(&f->conf, &f->ecm[f->turn], NONCE + (uint64_t)f->turn,
-	    &f->req, &why) != 1)
+	if (ms_open_next(f) == -1)
 		return -1;
-	if ((n = lsec_forward_build(&f->req, &f->ecm[f->turn], ECM_E, &f->site, &f->pfx,
-	    1, 0, f->out, sizeof(f->out))) == 0)
+	if ((n = lsec_forward_build(&f->req, &f->ecm[f->turn], ECM_E, &f->site,
+	    &f->pfx, 1, 0, f->out, sizeof(f->out))) == 0)
 		return -1;
 	f->sink += f->out[n - 1];
 	return 0;
@@ -291,19 +293,16 @@ static const struct kase kases[] = {
 static void
 setup(struct fix *f)
 {
-	struct lisp_map_request	 mr;
-	struct lisp_eid_prefix	 ep;
 	struct lisp_map_reply	 rep;
 	struct lisp_record	 rec;
 	struct lisp_rloc	 loc;
-	struct lisp_addr	 src;
+	struct lisp_addr	 src, eid;
 	struct lsec_otks	*otks = NULL;
 	struct msg_err		 err;
 	struct rbuf		 b;
 	struct wbuf		 w;
-	uint8_t			 inner[PKT_MAX];
 	const char		*why;
-	size_t			 ilen, i;
+	size_t			 i;
 
 	if ((f->cr = lsec_crypto()) == NULL)
 		die("lsec_crypto");
@@ -314,25 +313,10 @@ setup(struct fix *f)
 
 	/* the ECM Map-Request of bench/msmr: one record, one ITR-RLOC */
 	addr_parse(&src, "127.0.0.10");
-	memset(&ep, 0, sizeof(ep));
-	addr_parse(&ep.eid, "10.0.1.5");
-	ep.mlen = 32;
-	memset(&mr, 0, sizeof(mr));
-	mr.nonce = NONCE;
-	addr_set_none(&mr.seid);
-	mr.nitr = 1;
-	mr.itr[0] = src;
-	mr.nrecords = 1;
-	wbuf_init(&w, inner, sizeof(inner));
-	map_request_encode_hdr(&w, &mr);
-	mreq_record_encode(&w, &ep);
-	map_request_encode_trailer(&w, &mr);
-	ilen = w.len;
-	wbuf_init(&w, f->plain, sizeof(f->plain));
-	ecm_encode(&w, 0, &src, &ep.eid, 40000, LISP_CONTROL_PORT, inner, ilen);
-	if (w.err)
+	addr_parse(&eid, "10.0.1.5");
+	if ((f->plain_len = bench_ecm_request(f->plain, sizeof(f->plain), NONCE,
+	    &src, &eid, 40000)) == 0)
 		die("ecm_encode");
-	f->plain_len = w.len;
 
 	/* protected as an ITR does it */
 	f->conf.nlskeys = 1;

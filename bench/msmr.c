@@ -292,12 +292,8 @@ build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec,
 	struct conf		 c;
 	const char		*why;
 	size_t			 len;
-
-	struct lisp_map_request	 mr;
-	struct lisp_eid_prefix	 ep;
-	struct lisp_addr	 src, dst;
-	uint8_t			 inner[PKT_MAX], v4[4];
-	struct wbuf		 w;
+	struct lisp_addr	 src, eid;
+	uint8_t			 v4[4];
 	size_t			 i, k;
 	int			 mlen, fwd;
 
@@ -305,41 +301,26 @@ build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec,
 	addr_parse(&src, CLIENT_ADDR);
 	srandom(1);
 	for (i = 0; i < n; i++) {
-		memset(&ep, 0, sizeof(ep));
+		memset(&eid, 0, sizeof(eid));
 		switch (i % 3) {
 		case 0:		/* proxy: an even (10/8) prefix */
 		case 1:		/* forwarded: an odd (11/8) one */
 			k = ((size_t)random() % (n4 / 2 / stride)) * stride * 2 + (i % 3);
-			prefix_of(k, n4, &ep.eid, &mlen, &fwd);
-			ep.eid.u.v4[3] |= 5;
+			prefix_of(k, n4, &eid, &mlen, &fwd);
+			eid.u.v4[3] |= 5;
 			break;
 		default:	/* non-LISP space */
 			v4[0] = (uint8_t)(100 + random() % 100);
 			v4[1] = (uint8_t)random();
 			v4[2] = (uint8_t)random();
 			v4[3] = (uint8_t)random();
-			addr_set_v4(&ep.eid, v4);
+			addr_set_v4(&eid, v4);
 		}
-		ep.mlen = 32;
-		memset(&mr, 0, sizeof(mr));
-		mr.nonce = i;
-		addr_set_none(&mr.seid);
-		mr.nitr = 1;
-		mr.itr[0] = src;
-		mr.nrecords = 1;
-		wbuf_init(&w, inner, sizeof(inner));
-		map_request_encode_hdr(&w, &mr);
-		mreq_record_encode(&w, &ep);
-		map_request_encode_trailer(&w, &mr);
-		dst = ep.eid;
-		{
-			size_t ilen = w.len;
-
-			wbuf_init(&w, p->buf + i * PKT_MAX, PKT_MAX);
-			ecm_encode(&w, 0, &src, &dst, sport, LISP_CONTROL_PORT,
-			    inner, ilen);
+		if ((len = bench_ecm_request(p->buf + i * PKT_MAX, PKT_MAX, i,
+		    &src, &eid, sport)) == 0) {
+			fprintf(stderr, "msmr: map-request %zu does not fit\n", i);
+			exit(1);
 		}
-		len = w.len;
 		if (sec) {
 			/* what an ITR with lisp-sec on sends */
 			memset(&c, 0, sizeof(c));
@@ -347,7 +328,7 @@ build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec,
 			c.lskeys[0].key_id = 1;
 			c.lskeys[0].secret = (char *)OTKKEY;
 			len = lsec_itr_protect(&otks, &c, p->buf + i * PKT_MAX, len,
-			    PKT_MAX, mr.nonce, 0, &why);
+			    PKT_MAX, i, 0, &why);
 		}
 		p->len[i] = (uint16_t)len;
 	}

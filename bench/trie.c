@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <malloc.h>
 
+#include "bench.h"
 #include "trie.h"
 
 #define NKEYS	(1u << 20)	/* lookup addresses, cycled */
@@ -25,12 +26,7 @@ static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t
 rng(void)
 {
-	uint64_t x = rng_state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return rng_state = x;
+	return bench_rng(&rng_state);
 }
 
 static double

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "hmac.h"
 #include "lispsec.h"
 #include "msg.h"
 
@@ -267,13 +268,18 @@ ls_ecm_insert_ad(uint8_t *buf, size_t len, size_t cap, const uint8_t *ad,
  * every function takes an optional struct ls_crypto: the algorithms
  * fetched once and contexts re-keyed per message (OpenSSL 3 spends most
  * of a small HKDF, HMAC or key wrap fetching and allocating); NULL does
- * the same per call */
+ * the same per call. with a context the HMACs are ours over OpenSSL's
+ * digests (hmac.h), a key prepared once where it serves more than once */
 struct ls_crypto {
-	EVP_MAC_CTX	*mac[2];	/* HMAC-SHA1, HMAC-SHA256, re-keyed per use */
-	EVP_MAC_CTX	*ext[2];	/* the same keyed once with HashLen zeros:
-					 * the HKDF extract without a salt */
+	struct hmac_key	 ext[2];	/* SHA-1, SHA-256 keyed with HashLen
+					 * zeros: the HKDF extract without a
+					 * salt */
 	EVP_CIPHER	*ecb;		/* AES-128-ECB */
-	EVP_CIPHER_CTX	*aes[2];	/* decrypt, encrypt: re-keyed per use */
+	EVP_CIPHER_CTX	*aes[2];	/* decrypt, encrypt: re-keyed per use.
+					 * padding left on: EVP_Cipher never
+					 * pads, and with it off OpenSSL 3.0
+					 * sets it again through a parameter
+					 * on every re-key */
 };
 
 static EVP_KDF_CTX *
@@ -297,27 +303,6 @@ hkdf_new(const char *md)
 	return ctx;
 }
 
-static EVP_MAC_CTX *
-hmac_new(const char *md)
-{
-	EVP_MAC		*m;
-	EVP_MAC_CTX	*ctx;
-	OSSL_PARAM	 params[2];
-
-	if ((m = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL)
-		return NULL;
-	ctx = EVP_MAC_CTX_new(m);
-	EVP_MAC_free(m);
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)md, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (ctx != NULL && EVP_MAC_CTX_set_params(ctx, params) != 1) {
-		EVP_MAC_CTX_free(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
 struct ls_crypto *
 ls_crypto_new(void)
 {
@@ -325,41 +310,19 @@ ls_crypto_new(void)
 
 	if ((c = OPENSSL_zalloc(sizeof(*c))) == NULL)
 		return NULL;
-	c->mac[0] = hmac_new("SHA1");
-	c->mac[1] = hmac_new("SHA256");
-	c->ext[0] = hmac_new("SHA1");
-	c->ext[1] = hmac_new("SHA256");
 	c->ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
 	c->aes[0] = EVP_CIPHER_CTX_new();
 	c->aes[1] = EVP_CIPHER_CTX_new();
-	if (c->mac[0] == NULL || c->mac[1] == NULL || c->ext[0] == NULL ||
-	    c->ext[1] == NULL ||
-	    EVP_MAC_init(c->ext[0], ls_zeros, 20, NULL) != 1 ||
-	    EVP_MAC_init(c->ext[1], ls_zeros, 32, NULL) != 1 ||
+	if (hmac_key_set(&c->ext[0], HMAC_SHA1, ls_zeros, 20) == -1 ||
+	    hmac_key_set(&c->ext[1], HMAC_SHA256, ls_zeros, 32) == -1 ||
 	    c->ecb == NULL ||
 	    c->aes[0] == NULL || c->aes[1] == NULL ||
 	    EVP_CipherInit_ex2(c->aes[0], c->ecb, NULL, NULL, 0, NULL) != 1 ||
-	    EVP_CipherInit_ex2(c->aes[1], c->ecb, NULL, NULL, 1, NULL) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(c->aes[0], 0) != 1 ||
-	    EVP_CIPHER_CTX_set_padding(c->aes[1], 0) != 1) {
+	    EVP_CipherInit_ex2(c->aes[1], c->ecb, NULL, NULL, 1, NULL) != 1) {
 		ls_crypto_free(c);
 		return NULL;
 	}
 	return c;
-}
-
-/* one HMAC with a prepared context: key (NULL: the one it has, which
- * OpenSSL restores without hashing it again), then the pieces */
-static int
-hmac_ctx(EVP_MAC_CTX *ctx, const void *key, size_t keylen, const uint8_t *a,
-    size_t alen, const uint8_t *b, size_t blen, const uint8_t *c, size_t clen,
-    uint8_t *out, size_t *outlen)
-{
-	return EVP_MAC_init(ctx, key, keylen, NULL) == 1 &&
-	    EVP_MAC_update(ctx, a, alen) == 1 &&
-	    (blen == 0 || EVP_MAC_update(ctx, b, blen) == 1) &&
-	    (clen == 0 || EVP_MAC_update(ctx, c, clen) == 1) &&
-	    EVP_MAC_final(ctx, out, outlen, EVP_MAX_MD_SIZE) == 1 ? 0 : -1;
 }
 
 void
@@ -367,10 +330,8 @@ ls_crypto_free(struct ls_crypto *c)
 {
 	if (c == NULL)
 		return;
-	EVP_MAC_CTX_free(c->mac[0]);
-	EVP_MAC_CTX_free(c->mac[1]);
-	EVP_MAC_CTX_free(c->ext[0]);
-	EVP_MAC_CTX_free(c->ext[1]);
+	hmac_key_clear(&c->ext[0]);
+	hmac_key_clear(&c->ext[1]);
 	EVP_CIPHER_free(c->ecb);
 	EVP_CIPHER_CTX_free(c->aes[0]);
 	EVP_CIPHER_CTX_free(c->aes[1]);
@@ -389,29 +350,26 @@ ls_kdf(struct ls_crypto *cr, unsigned kdf_id, const void *ikm, size_t len,
 		return -1;
 	if (cr != NULL) {
 		/*
-		 * RFC 5869 on the context's HMAC: OpenSSL's HKDF fetches an
+		 * RFC 5869 on our HMAC (hmac.h): OpenSSL's HKDF fetches an
 		 * HMAC per call (4 us of a 4.3 us derive here). no salt: a
-		 * key of HashLen zeros (a context keyed once); PRK =
+		 * key of HashLen zeros (prepared once in the context); PRK =
 		 * HMAC(zeros, IKM); no info and 16 <= HashLen octets: OKM =
 		 * HMAC(PRK, 0x01), truncated. test_lispsec checks it against
 		 * EVP_KDF on RFC 5869's vectors.
 		 */
 		static const uint8_t one[1] = { 1 };
-		int i = kdf_id == LS_KDF_HKDF_SHA256;
-		uint8_t prk[EVP_MAX_MD_SIZE], okm[EVP_MAX_MD_SIZE];
-		size_t pl, ol;
+		int md = kdf_id == LS_KDF_HKDF_SHA256 ? HMAC_SHA256 : HMAC_SHA1;
+		uint8_t prk[HMAC_MAX], okm[HMAC_MAX];
+		struct hmac_key k;
 
-		if (hmac_ctx(cr->ext[i], NULL, 0, ikm, len, NULL, 0, NULL, 0, prk,
-		    &pl) == 0 &&
-		    hmac_ctx(cr->mac[i], prk, pl, one, 1, NULL, 0, NULL, 0, okm,
-		    &ol) == 0 &&
-		    ol >= LS_OTK_LEN) {
-			memcpy(out, okm, LS_OTK_LEN);
-			rv = 0;
-		}
+		hmac_run(&cr->ext[md == HMAC_SHA256], ikm, len, prk);
+		hmac_key_set(&k, md, prk, hmac_size(md));
+		hmac_run(&k, one, 1, okm);
+		memcpy(out, okm, LS_OTK_LEN);
+		hmac_key_clear(&k);
 		OPENSSL_cleanse(prk, sizeof(prk));
 		OPENSSL_cleanse(okm, sizeof(okm));
-		return rv;
+		return 0;
 	}
 	if ((ctx = hkdf_new(kdf_id == LS_KDF_HKDF_SHA256 ? "SHA256" :
 	    "SHA1")) == NULL)
@@ -550,8 +508,7 @@ ls_hmac(struct ls_crypto *cr, unsigned id, const uint8_t key[LS_OTK_LEN],
     const uint8_t *msg, size_t len, size_t zoff, uint8_t *out)
 {
 	static const uint8_t zeros[LS_HMAC_MAX];
-	uint8_t		 mac[EVP_MAX_MD_SIZE];
-	size_t		 maclen;
+	uint8_t		 mac[HMAC_MAX];
 	int		 hl;
 
 	if ((hl = ls_hmac_len(id)) == -1 || zoff > len || len - zoff < (size_t)hl)
@@ -560,10 +517,19 @@ ls_hmac(struct ls_crypto *cr, unsigned id, const uint8_t key[LS_OTK_LEN],
 	if (cr == NULL)
 		return auth_compute(id, key, LS_OTK_LEN, msg, len, zoff,
 		    (size_t)hl, out);
-	if (hmac_ctx(cr->mac[id == LS_HMAC_SHA256_128], key, LS_OTK_LEN, msg, zoff,
-	    zeros, (size_t)hl, msg + zoff + hl, len - zoff - (size_t)hl, mac,
-	    &maclen) == -1 || maclen < (size_t)hl)
-		return -1;
+	{
+		struct hmac_key k;
+		struct hmac_part p[3] = {
+			{ msg, zoff },
+			{ zeros, (size_t)hl },
+			{ msg + zoff + hl, len - zoff - (size_t)hl },
+		};
+
+		hmac_key_set(&k, id == LS_HMAC_SHA256_128 ? HMAC_SHA256 :
+		    HMAC_SHA1, key, LS_OTK_LEN);
+		hmac_parts(&k, p, 3, mac);
+		hmac_key_clear(&k);
+	}
 	memcpy(out, mac, (size_t)hl);
 	OPENSSL_cleanse(mac, sizeof(mac));
 	return 0;

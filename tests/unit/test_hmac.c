@@ -1,0 +1,193 @@
+/* hmac: the composition over OpenSSL's digests against RFC 2202 (SHA-1)
+ * and RFC 4231 (SHA-256), and against OpenSSL's EVP_MAC HMAC for random
+ * keys (longer than the block too), lengths and splits of the message */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include "hmac.h"
+#include "testlib.h"
+
+struct vec {
+	int		 md;
+	uint8_t		 kbyte;		/* key: klen octets of kbyte ... */
+	size_t		 klen;
+	const char	*key;		/* ... or this string */
+	uint8_t		 dbyte;		/* data: dlen octets of dbyte ... */
+	size_t		 dlen;
+	const char	*data;		/* ... or this string */
+	const char	*mac;		/* hex, maybe a truncation */
+};
+
+#define SEQ	"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f" \
+		"\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+
+static const struct vec vecs[] = {
+	/* RFC 2202 §3, test cases 1-7 */
+	{ HMAC_SHA1, 0x0b, 20, NULL, 0, 0, "Hi There",
+	    "b617318655057264e28bc0b6fb378c8ef146be00" },
+	{ HMAC_SHA1, 0, 0, "Jefe", 0, 0, "what do ya want for nothing?",
+	    "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79" },
+	{ HMAC_SHA1, 0xaa, 20, NULL, 0xdd, 50, NULL,
+	    "125d7342b9ac11cd91a39af48aa17b4f63f175d3" },
+	{ HMAC_SHA1, 0, 0, SEQ, 0xcd, 50, NULL,
+	    "4c9007f4026250c6bc8414f9bf50c86c2d7235da" },
+	{ HMAC_SHA1, 0x0c, 20, NULL, 0, 0, "Test With Truncation",
+	    "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04" },
+	{ HMAC_SHA1, 0xaa, 80, NULL, 0, 0,
+	    "Test Using Larger Than Block-Size Key - Hash Key First",
+	    "aa4ae5e15272d00e95705637ce8a3b55ed402112" },
+	{ HMAC_SHA1, 0xaa, 80, NULL, 0, 0,
+	    "Test Using Larger Than Block-Size Key and Larger Than One "
+	    "Block-Size Data", "e8e99d0f45237d786d6bbaa7965c7808bbff1a91" },
+	/* RFC 4231 §4, test cases 1-7 (5: the 128-bit truncation) */
+	{ HMAC_SHA256, 0x0b, 20, NULL, 0, 0, "Hi There",
+	    "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7" },
+	{ HMAC_SHA256, 0, 0, "Jefe", 0, 0, "what do ya want for nothing?",
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" },
+	{ HMAC_SHA256, 0xaa, 20, NULL, 0xdd, 50, NULL,
+	    "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+	{ HMAC_SHA256, 0, 0, SEQ, 0xcd, 50, NULL,
+	    "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b" },
+	{ HMAC_SHA256, 0x0c, 20, NULL, 0, 0, "Test With Truncation",
+	    "a3b6167473100ee06e0c796c2955552b" },
+	{ HMAC_SHA256, 0xaa, 131, NULL, 0, 0,
+	    "Test Using Larger Than Block-Size Key - Hash Key First",
+	    "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	{ HMAC_SHA256, 0xaa, 131, NULL, 0, 0,
+	    "This is a test using a larger than block-size key and a larger "
+	    "than block-size data. The key needs to be hashed before being "
+	    "used by the HMAC algorithm.",
+	    "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
+};
+
+/* OpenSSL's HMAC, the reference */
+static size_t
+evp_hmac(int md, const uint8_t *key, size_t klen, const uint8_t *msg,
+    size_t len, uint8_t *out)
+{
+	EVP_MAC		*m = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	EVP_MAC_CTX	*c = EVP_MAC_CTX_new(m);
+	OSSL_PARAM	 p[2];
+	size_t		 n = 0;
+
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    md == HMAC_SHA256 ? "SHA256" : "SHA1", 0);
+	p[1] = OSSL_PARAM_construct_end();
+	assert_non_null(c);
+	/* EVP_MAC_init refuses an empty key: HMAC pads it to zeros anyway */
+	assert_int_equal(EVP_MAC_init(c, klen > 0 ? key : (const uint8_t *)"\0",
+	    klen > 0 ? klen : 1, p), 1);
+	assert_int_equal(EVP_MAC_update(c, msg, len), 1);
+	assert_int_equal(EVP_MAC_final(c, out, &n, HMAC_MAX), 1);
+	EVP_MAC_CTX_free(c);
+	EVP_MAC_free(m);
+	return n;
+}
+
+static void
+test_vectors(void **state)
+{
+	uint8_t key[256], data[256], out[HMAC_MAX], ref[HMAC_MAX];
+	struct hmac_key k;
+	size_t i, klen, dlen, maclen;
+
+	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
+		const struct vec *v = &vecs[i];
+
+		klen = v->key != NULL ? strlen(v->key) : v->klen;
+		if (v->key != NULL)
+			memcpy(key, v->key, klen);
+		else
+			memset(key, v->kbyte, klen);
+		dlen = v->data != NULL ? strlen(v->data) : v->dlen;
+		if (v->data != NULL)
+			memcpy(data, v->data, dlen);
+		else
+			memset(data, v->dbyte, dlen);
+		maclen = strlen(v->mac) / 2;
+		assert_int_equal(hmac_key_set(&k, v->md, key, klen), 0);
+		hmac_run(&k, data, dlen, out);
+		tl_assert_hex(out, maclen, v->mac);
+		/* and the reference agrees with the RFC */
+		assert_int_equal(evp_hmac(v->md, key, klen, data, dlen, ref),
+		    hmac_size(v->md));
+		tl_assert_hex(ref, maclen, v->mac);
+		hmac_key_clear(&k);
+	}
+	assert_int_equal(hmac_key_set(&k, 3, key, 16), -1);
+	assert_int_equal(hmac_size(HMAC_SHA1), 20);
+	assert_int_equal(hmac_size(HMAC_SHA256), 32);
+	assert_int_equal(hmac_size(0), 0);
+}
+
+static uint64_t
+xs(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* random keys of 0..200 octets (the block is 64), messages of 0..300 in
+ * up to 4 parts, each prepared key used for several messages */
+static void
+test_random(void **state)
+{
+	uint8_t key[200], msg[300], out[HMAC_MAX], ref[HMAC_MAX];
+	struct hmac_part parts[4];
+	struct hmac_key k;
+	uint64_t s = 0x9e3779b97f4a7c15ULL;
+	size_t klen, len, i, off, cut;
+	int md, round, use, np;
+
+	for (round = 0; round < 2000; round++) {
+		md = round % 2 ? HMAC_SHA256 : HMAC_SHA1;
+		klen = xs(&s) % (sizeof(key) + 1);
+		for (i = 0; i < klen; i++)
+			key[i] = (uint8_t)xs(&s);
+		assert_int_equal(hmac_key_set(&k, md, key, klen), 0);
+		for (use = 0; use < 3; use++) {
+			len = xs(&s) % (sizeof(msg) + 1);
+			for (i = 0; i < len; i++)
+				msg[i] = (uint8_t)xs(&s);
+			np = 0;
+			for (off = 0; np < 3 && off < len; np++) {
+				cut = xs(&s) % (len - off + 1);
+				parts[np].p = msg + off;
+				parts[np].len = cut;
+				off += cut;
+			}
+			parts[np].p = msg + off;
+			parts[np].len = len - off;
+			np++;
+			hmac_parts(&k, parts, np, out);
+			assert_int_equal(evp_hmac(md, key, klen, msg, len, ref),
+			    hmac_size(md));
+			assert_memory_equal(out, ref, hmac_size(md));
+			hmac_run(&k, msg, len, out);
+			assert_memory_equal(out, ref, hmac_size(md));
+		}
+		hmac_key_clear(&k);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vectors),
+		cmocka_unit_test(test_random),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
