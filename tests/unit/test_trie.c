@@ -663,6 +663,84 @@ check_under(struct trie *t, const struct ref *r, const struct region *rg,
 	return seen;
 }
 
+/* (key, plen) ordered as the walks visit prefixes: by address (host bits
+ * clear), then by length; <0, 0, >0 */
+static int
+ref_order(const uint8_t *a, int alen, const uint8_t *b, int blen, int bits)
+{
+	uint8_t x[16], y[16];
+	int c;
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	clear_host(x, alen, bits);
+	clear_host(y, blen, bits);
+	if ((c = memcmp(x, y, (size_t)bits / 8)) != 0)
+		return c;
+	return alen - blen;
+}
+
+static uint64_t rng_after = 0x510e527fade682d1ULL;
+
+/* walk_after from random points (stored prefixes, their neighbours, keys
+ * of any length from 0 to full): exactly the reference's prefixes that
+ * come after the point, in the full walk's order; stopping early returns
+ * the callback's value. all holds the full walk (check_under fills it). */
+static void
+check_after(struct trie *t, const struct ref *r, const struct region *rg,
+    int nrg, const struct wlist *all, struct wlist *got)
+{
+	uint64_t saved = rng_state;
+	uint8_t k[16];
+	int i, j, plen, want, first, o = r->bits / 8, round;
+
+	rng_state = rng_after;
+	for (round = 0; round < 4; round++) {
+		memset(k, 0, sizeof(k));
+		if (r->n > 0 && rng() % 2 == 0) {
+			i = (int)(rng() % (uint64_t)r->n);
+			memcpy(k, r->key[i], 16);
+			plen = r->plen[i];
+			if (rng() % 2 == 0)
+				plen += (int)(rng() % 5) - 2;
+			if (plen < 0)
+				plen = 0;
+			if (plen > r->bits)
+				plen = r->bits;
+			if (rng() % 4 == 0)	/* some host bits set */
+				k[o - 1] ^= (uint8_t)rng();
+		} else
+			rand_key(r->bits, rg, nrg, k, &plen);
+		memset(got, 0, sizeof(*got));
+		got->octets = o;
+		assert_int_equal(trie_walk_after(t, k, plen, wlist_cb, got), 0);
+		for (i = 0, want = 0; i < r->n; i++)
+			if (ref_order(r->key[i], r->plen[i], k, plen, r->bits) > 0)
+				want++;
+		assert_int_equal(got->n, want);
+		first = all->n - want;
+		for (j = 0; j < got->n; j++) {
+			assert_memory_equal(got->key[j], all->key[first + j],
+			    (size_t)o);
+			assert_int_equal(got->plen[j], all->plen[first + j]);
+			assert_true(got->val[j] == all->val[first + j]);
+		}
+		if (first > 0)
+			assert_true(ref_order(all->key[first - 1],
+			    all->plen[first - 1], k, plen, r->bits) <= 0);
+		if (want >= 2) {
+			memset(got, 0, sizeof(*got));
+			got->octets = o;
+			got->stop = 2;
+			assert_int_equal(trie_walk_after(t, k, plen, wlist_cb,
+			    got), 5);
+			assert_int_equal(got->n, 2);
+		}
+	}
+	rng_after = rng_state;
+	rng_state = saved;
+}
+
 static void
 random_ops(int bits, const struct region *rg, int nrg, long nops)
 {
@@ -684,8 +762,10 @@ random_ops(int bits, const struct region *rg, int nrg, long nops)
 	r->bits = bits;
 	assert_non_null(t = trie_new(bits));
 	for (op = 0; op < nops; op++) {
-		if (op % 500 == 0)
+		if (op % 500 == 0) {
 			under += check_under(t, r, rg, nrg, wall, wgot);
+			check_after(t, r, rg, nrg, wall, wgot);
+		}
 		memset(k, 0, sizeof(k));
 		rand_key(bits, rg, nrg, k, &plen);
 		switch (rng() % 10) {
@@ -852,6 +932,26 @@ test_random_v6(void **state)
 	rg[2].len = 58;		/* spread across the 64-bit word boundary */
 	rg[3].len = 116;
 	random_ops(128, rg, 4, nops_env());
+}
+
+/* 48-bit keys (MAC): a narrow trie whose key fills most of its word */
+static void
+test_random_mac(void **state)
+{
+	struct region rg[4];
+	int i, j;
+
+	rng_state = 0x6a09e667f3bcc908ULL;
+	for (i = 0; i < 4; i++) {
+		memset(&rg[i], 0, sizeof(rg[i]));
+		for (j = 0; j < 6; j++)
+			rg[i].base[j] = (uint8_t)rng();
+	}
+	rg[0].len = 10;
+	rg[1].len = 24;		/* an OUI */
+	rg[2].len = 36;
+	rg[3].len = 44;
+	random_ops(48, rg, 4, nops_env());
 }
 
 /* ---- the IPv4 16-8-8 index against the tree it is built from ---- */
@@ -1240,6 +1340,7 @@ main(void)
 		cmocka_unit_test(test_walk_after),
 		cmocka_unit_test(test_random_v4),
 		cmocka_unit_test(test_random_v6),
+		cmocka_unit_test(test_random_mac),
 		cmocka_unit_test(test_index_v4),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_index_nomem),
