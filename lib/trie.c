@@ -3,12 +3,12 @@
  * every node holds a prefix (key, plen). a node either carries a value
  * (a stored prefix) or is a branch node with exactly two children; a
  * node's children hold longer prefixes that extend its own, child[b]
- * those whose bit plen is b. keys are held as two host-order 64-bit words,
- * left-aligned (bit 0 of the key is the top bit of w[0]), so prefix
+ * those whose bit plen is b. keys are held as host-order 64-bit words,
+ * left-aligned (bit 0 of the key is the top bit of the first), so prefix
  * comparisons are one xor and a count-leading-zeros.
  *
- * nodes come from per-trie chunks with a free list: 48 octets a node and
- * no malloc header. memory of removed nodes is reused, and returned when
+ * nodes come from per-trie chunks with a free list and no malloc header:
+ * 32 octets a node for keys of up to 48 bits (IPv4, MAC), 48 for wider. memory of removed nodes is reused, and returned when
  * the trie is freed.
  *
  * the binary trie is the truth; once a trie holds TRIE_DIR_MIN prefixes a
@@ -40,16 +40,21 @@ struct tkey {
 	uint64_t	 w[2];
 };
 
-/* val and plen first: the one line a lookup reads */
+/* a node is sized to its trie's key width. w[0] holds the length in
+ * bits 0-7 and NODE_USED; a narrow trie (up to 48 bits) keeps its key in
+ * the same word, left-aligned above them (32 octets a node), a wide one
+ * in w[1] and w[2] (48 octets). key comparisons never look past a
+ * narrow key's length, so they read its word as it is. */
 struct tnode {
 	void		*val;
-	uint8_t		 plen;
-	uint8_t		 used;		/* holds a stored prefix */
 	struct tnode	*child[2];
-	struct tkey	 key;
+	uint64_t	 w[];
 };
 
-#define CHUNK_NODES	511
+#define NODE_USED	0x100		/* holds a stored prefix */
+#define NARROW_BITS	48
+#define CHUNK_HDR	16		/* the link, nodes 16-octet aligned */
+#define CHUNK_BYTES	(CHUNK_HDR + 511 * 48)
 
 #ifndef TRIE_DIR_MIN
 #define TRIE_DIR_MIN	4096
@@ -62,7 +67,6 @@ struct tslot {
 };
 
 struct tchunk {
-	struct tnode	 n[CHUNK_NODES];	/* first: 16-octet aligned */
 	struct tchunk	*next;
 };
 
@@ -94,9 +98,11 @@ struct trie {
 	size_t		 count;
 	int		 bits;
 	int		 octets;
+	size_t		 nsize;		/* octets a node: 32 or 48 */
+	int		 koff;		/* the key's first word in w[] */
 	struct tnode	*free;
 	struct tchunk	*chunks;
-	size_t		 chunk_used;	/* nodes handed out of chunks->n */
+	char		*cpos, *cend;	/* what is left of chunks */
 	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
 	uintptr_t	*idx;		/* IPv4: IDX_SLOTS tagged words */
 	size_t		 idx_retry;	/* count to try again after ENOMEM */
@@ -104,23 +110,25 @@ struct trie {
 };
 
 static inline int
-key_bit(const struct tkey *k, int i)
+key_bit(const uint64_t *w, int i)
 {
 	if (i < 64)
-		return (int)(k->w[0] >> (63 - i)) & 1;
-	return (int)(k->w[1] >> (127 - i)) & 1;
+		return (int)(w[0] >> (63 - i)) & 1;
+	return (int)(w[1] >> (127 - i)) & 1;
 }
 
 /* leading bits in which a and b agree, at most max */
 static inline int
-key_common(const struct tkey *a, const struct tkey *b, int max)
+key_common(const uint64_t *a, const uint64_t *b, int max)
 {
 	uint64_t x;
 	int c;
 
-	if ((x = a->w[0] ^ b->w[0]) != 0)
+	if ((x = a[0] ^ b[0]) != 0)
 		c = __builtin_clzll(x);
-	else if ((x = a->w[1] ^ b->w[1]) != 0)
+	else if (max <= 64)
+		c = 64;		/* a narrow node has no second word */
+	else if ((x = a[1] ^ b[1]) != 0)
 		c = 64 + __builtin_clzll(x);
 	else
 		c = 128;
@@ -129,16 +137,16 @@ key_common(const struct tkey *a, const struct tkey *b, int max)
 
 /* 1 if the first plen bits of a and b agree */
 static inline int
-key_match(const struct tkey *a, const struct tkey *b, int plen)
+key_match(const uint64_t *a, const uint64_t *b, int plen)
 {
 	uint64_t m0, m1;
 
 	if (plen <= 64) {
 		m0 = plen == 0 ? 0 : ~0ULL << (64 - plen);
-		return ((a->w[0] ^ b->w[0]) & m0) == 0;
+		return ((a[0] ^ b[0]) & m0) == 0;
 	}
 	m1 = ~0ULL << (128 - plen);
-	return a->w[0] == b->w[0] && ((a->w[1] ^ b->w[1]) & m1) == 0;
+	return a[0] == b[0] && ((a[1] ^ b[1]) & m1) == 0;
 }
 
 static void
@@ -174,12 +182,43 @@ key_load(const struct trie *t, const uint8_t *p, struct tkey *k)
 }
 
 static void
-key_store(const struct trie *t, const struct tkey *k, uint8_t *p)
+key_store(const struct trie *t, const uint64_t *w, uint8_t *p)
 {
 	int i;
 
 	for (i = 0; i < t->octets; i++)
-		p[i] = (uint8_t)(k->w[i / 8] >> (56 - 8 * (i % 8)));
+		p[i] = (uint8_t)(w[i / 8] >> (56 - 8 * (i % 8)));
+}
+
+static inline int
+node_plen(const struct tnode *n)
+{
+	return (int)(n->w[0] & 0xff);
+}
+
+static inline int
+node_used(const struct tnode *n)
+{
+	return (n->w[0] & NODE_USED) != 0;
+}
+
+static inline const uint64_t *
+node_key(const struct trie *t, const struct tnode *n)
+{
+	return n->w + t->koff;
+}
+
+/* key k (masked to plen), length plen, not holding a prefix */
+static void
+node_set(const struct trie *t, struct tnode *n, const uint64_t *k, int plen)
+{
+	if (t->koff == 0) {
+		n->w[0] = k[0] | (uint64_t)plen;
+	} else {
+		n->w[0] = (uint64_t)plen;
+		n->w[1] = k[0];
+		n->w[2] = k[1];
+	}
 }
 
 static struct tnode *
@@ -191,16 +230,18 @@ node_alloc(struct trie *t)
 	if ((n = t->free) != NULL) {
 		t->free = n->child[0];
 	} else {
-		if (t->chunks == NULL || t->chunk_used == CHUNK_NODES) {
-			if ((c = malloc(sizeof(*c))) == NULL)
+		if (t->cpos == NULL || (size_t)(t->cend - t->cpos) < t->nsize) {
+			if ((c = malloc(CHUNK_BYTES)) == NULL)
 				return NULL;
 			c->next = t->chunks;
 			t->chunks = c;
-			t->chunk_used = 0;
+			t->cpos = (char *)c + CHUNK_HDR;
+			t->cend = (char *)c + CHUNK_BYTES;
 		}
-		n = &t->chunks->n[t->chunk_used++];
+		n = (struct tnode *)(void *)t->cpos;
+		t->cpos += t->nsize;
 	}
-	memset(n, 0, sizeof(*n));
+	memset(n, 0, t->nsize);
 	return n;
 }
 
@@ -210,7 +251,7 @@ node_free(struct trie *t, struct tnode *n)
 	n->child[0] = t->free;
 	n->child[1] = NULL;
 	n->val = NULL;
-	n->used = 0;
+	n->w[0] = 0;
 	t->free = n;
 }
 
@@ -222,13 +263,13 @@ dir_fill(struct trie *t, uint32_t idx)
 
 	k.w[0] = (uint64_t)idx << (64 - DIR_BITS);
 	k.w[1] = 0;
-	for (n = t->root; n != NULL && n->plen < DIR_BITS;
-	    n = n->child[key_bit(&k, n->plen)]) {
-		if (!key_match(&n->key, &k, n->plen)) {
+	for (n = t->root; n != NULL && node_plen(n) < DIR_BITS;
+	    n = n->child[key_bit(k.w, node_plen(n))]) {
+		if (!key_match(node_key(t, n), k.w, node_plen(n))) {
 			n = NULL;
 			break;
 		}
-		if (n->used)
+		if (node_used(n))
 			best = n;
 	}
 	t->dir[idx].start = n;
@@ -293,13 +334,13 @@ idx_dflt(const struct trie *t, uint32_t h)
 
 	k.w[0] = (uint64_t)h << 48;
 	k.w[1] = 0;
-	for (n = t->root; n != NULL && n->plen <= 16;
-	    n = n->child[key_bit(&k, n->plen)]) {
-		if (!key_match(&n->key, &k, n->plen))
+	for (n = t->root; n != NULL && node_plen(n) <= 16;
+	    n = n->child[key_bit(k.w, node_plen(n))]) {
+		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			break;
-		if (n->used)
+		if (node_used(n))
 			best = n;
-		if (n->plen == 16)
+		if (node_plen(n) == 16)
 			break;
 	}
 	return best;
@@ -311,11 +352,11 @@ idx_sub(const struct trie *t, const struct tkey *k, int top)
 {
 	const struct tnode *n;
 
-	for (n = t->root; n != NULL && n->plen < top;
-	    n = n->child[key_bit(k, n->plen)])
-		if (!key_match(&n->key, k, n->plen))
+	for (n = t->root; n != NULL && node_plen(n) < top;
+	    n = n->child[key_bit(k->w, node_plen(n))])
+		if (!key_match(node_key(t, n), k->w, node_plen(n)))
 			return NULL;
-	if (n == NULL || !key_match(&n->key, k, top))
+	if (n == NULL || !key_match(node_key(t, n), k->w, top))
 		return NULL;
 	return n;
 }
@@ -329,7 +370,7 @@ struct blkfill {
 static inline unsigned
 blk_slot(const struct blkfill *f, const struct tnode *m)
 {
-	return (unsigned)(m->key.w[0] >> (56 - f->top)) & 255;
+	return (unsigned)(m->w[0] >> (56 - f->top)) & 255;	/* narrow */
 }
 
 /* preorder: a prefix's slots are written before those of the longer
@@ -342,16 +383,16 @@ blk_fill(struct blkfill *f, const struct tnode *m)
 
 	for (; m != NULL; m = m->child[1]) {
 		s = blk_slot(f, m);
-		if (m->plen > bot) {
+		if (node_plen(m) > bot) {
 			f->cbm[s >> 6] |= 1ULL << (s & 63);
 			return;
 		}
-		if (m->used && m->plen > f->top) {
-			n = 1u << (bot - m->plen);
+		if (node_used(m) && node_plen(m) > f->top) {
+			n = 1u << (bot - node_plen(m));
 			for (i = 0; i < n; i++)
 				f->leaf[s + i] = m;
 		}
-		if (m->plen == bot) {
+		if (node_plen(m) == bot) {
 			if (m->child[0] != NULL || m->child[1] != NULL)
 				f->cbm[s >> 6] |= 1ULL << (s & 63);
 			return;
@@ -377,7 +418,7 @@ static void
 blk_dflt(struct dblk *b, const struct tnode *n)
 {
 	b->dval = n != NULL ? n->val : NULL;
-	b->dplen = n != NULL ? n->plen : -1;
+	b->dplen = n != NULL ? node_plen(n) : -1;
 }
 
 /* the runs of a filled table: how many, and whether any holds a prefix */
@@ -417,7 +458,7 @@ leaf_set(struct dleaf *lf, const struct blkfill *f, const uint64_t *lbm,
 		if (!blk_has(lf->lbm, i))
 			continue;
 		lf->val[r] = f->leaf[i] != NULL ? f->leaf[i]->val : NULL;
-		lf->plen[r] = f->leaf[i] != NULL ? f->leaf[i]->plen : 0;
+		lf->plen[r] = f->leaf[i] != NULL ? node_plen(f->leaf[i]) : 0;
 		r++;
 	}
 }
@@ -442,7 +483,7 @@ leaf_build24(const struct trie *t, uint32_t g, int *empty)
 	*empty = 1;
 	if ((n = idx_sub(t, &k, 24)) == NULL)
 		return NULL;
-	if (n->plen == 24) {
+	if (node_plen(n) == 24) {
 		blk_fill(&f, n->child[0]);
 		blk_fill(&f, n->child[1]);
 	} else
@@ -540,7 +581,7 @@ idx_set16(struct trie *t, uint32_t h)
 	b = NULL;
 	empty = 1;
 	if ((n = idx_sub(t, &k, 16)) != NULL) {
-		if (n->plen == 16) {
+		if (node_plen(n) == 16) {
 			blk_fill(&f, n->child[0]);
 			blk_fill(&f, n->child[1]);
 		} else
@@ -662,7 +703,7 @@ idx_lookup(const uintptr_t *idx, uint32_t a, int *mlen)
 		if ((n = (const struct tnode *)e) == NULL)
 			return NULL;
 		if (mlen != NULL)
-			*mlen = n->plen;
+			*mlen = node_plen(n);
 		return n->val;
 	}
 	b = (const struct dblk *)(e - IDX_BLK);
@@ -706,7 +747,7 @@ idx_lookup_prefix(const uintptr_t *idx, uint32_t a, int plen, void **val,
 	if ((e & IDX_BLK) == 0) {
 		if ((n = (const struct tnode *)e) != NULL) {
 			*val = n->val;
-			l = n->plen;
+			l = node_plen(n);
 		}
 		goto out;
 	}
@@ -758,6 +799,9 @@ trie_new(int bits)
 		return NULL;
 	t->bits = bits;
 	t->octets = bits / 8;
+	t->koff = bits <= NARROW_BITS ? 0 : 1;
+	t->nsize = sizeof(struct tnode) + (bits <= NARROW_BITS ? 1 : 3) *
+	    sizeof(uint64_t);
 	return t;
 }
 
@@ -765,7 +809,7 @@ static void
 node_free_vals(struct tnode *n, void (*free_val)(void *))
 {
 	while (n != NULL) {
-		if (n->used)
+		if (node_used(n))
 			free_val(n->val);
 		node_free_vals(n->child[0], free_val);
 		n = n->child[1];
@@ -815,7 +859,7 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
     void **old)
 {
 	struct tnode **pp, *n, *nn, *br;
-	struct tkey k;
+	struct tkey k, bk;
 	int c, ppos = 0;
 
 	if (old != NULL)
@@ -831,57 +875,55 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 		if (n == NULL) {
 			if ((nn = node_alloc(t)) == NULL)
 				return -1;
-			nn->key = k;
-			nn->plen = (uint8_t)plen;
+			node_set(t, nn, k.w, plen);
+			nn->w[0] |= NODE_USED;
 			nn->val = val;
-			nn->used = 1;
 			*pp = nn;
 			t->count++;
 			index_changed(t, &k, plen, ppos);
 			return 0;
 		}
-		c = key_common(&n->key, &k, n->plen < plen ? n->plen : plen);
-		if (c == n->plen) {
-			if (n->plen == plen) {
+		c = key_common(node_key(t, n), k.w, node_plen(n) < plen ? node_plen(n) : plen);
+		if (c == node_plen(n)) {
+			if (node_plen(n) == plen) {
 				/* exact: replace, or fill a branch node */
-				if (n->used) {
+				if (node_used(n)) {
 					if (old != NULL)
 						*old = n->val;
 					n->val = val;
 					idx_update(t, &k, plen);  /* copies */
 				} else {
 					n->val = val;
-					n->used = 1;
+					n->w[0] |= NODE_USED;
 					t->count++;
 					index_changed(t, &k, plen, ppos);
 				}
 				return 0;
 			}
-			pp = &n->child[key_bit(&k, n->plen)];
-			ppos = n->plen + 1;
+			pp = &n->child[key_bit(k.w, node_plen(n))];
+			ppos = node_plen(n) + 1;
 			continue;
 		}
-		/* k and n diverge before n->plen */
+		/* k and n diverge before node_plen(n) */
 		if ((nn = node_alloc(t)) == NULL)
 			return -1;
-		nn->key = k;
-		nn->plen = (uint8_t)plen;
+		node_set(t, nn, k.w, plen);
+		nn->w[0] |= NODE_USED;
 		nn->val = val;
-		nn->used = 1;
 		if (c == plen) {
 			/* the new prefix covers n */
-			nn->child[key_bit(&n->key, plen)] = n;
+			nn->child[key_bit(node_key(t, n), plen)] = n;
 			*pp = nn;
 		} else {
 			if ((br = node_alloc(t)) == NULL) {
 				node_free(t, nn);
 				return -1;
 			}
-			br->key = k;
-			key_mask(&br->key, c);
-			br->plen = (uint8_t)c;
-			br->child[key_bit(&k, c)] = nn;
-			br->child[key_bit(&n->key, c)] = n;
+			bk = k;
+			key_mask(&bk, c);
+			node_set(t, br, bk.w, c);
+			br->child[key_bit(k.w, c)] = nn;
+			br->child[key_bit(node_key(t, n), c)] = n;
 			*pp = br;
 		}
 		t->count++;
@@ -905,21 +947,21 @@ trie_remove(struct trie *t, const uint8_t *key, int plen)
 
 	pp = &t->root;
 	while ((n = *pp) != NULL) {
-		if (n->plen > plen || !key_match(&n->key, &k, n->plen))
+		if (node_plen(n) > plen || !key_match(node_key(t, n), k.w, node_plen(n)))
 			return NULL;
-		if (n->plen == plen)
+		if (node_plen(n) == plen)
 			break;
 		ppp = pp;
 		pppos = ppos;
 		parent = n;
-		pp = &n->child[key_bit(&k, n->plen)];
-		ppos = n->plen + 1;
+		pp = &n->child[key_bit(k.w, node_plen(n))];
+		ppos = node_plen(n) + 1;
 	}
-	if (n == NULL || !n->used)
+	if (n == NULL || !node_used(n))
 		return NULL;
 	val = n->val;
 	t->count--;
-	n->used = 0;
+	n->w[0] &= ~(uint64_t)NODE_USED;
 	n->val = NULL;
 
 	if (n->child[0] != NULL && n->child[1] != NULL) {
@@ -929,7 +971,7 @@ trie_remove(struct trie *t, const uint8_t *key, int plen)
 	*pp = n->child[0] != NULL ? n->child[0] : n->child[1];
 	node_free(t, n);
 	/* a valueless parent left with one child is spliced out */
-	if (*pp == NULL && parent != NULL && !parent->used) {
+	if (*pp == NULL && parent != NULL && !node_used(parent)) {
 		other = parent->child[0] != NULL ? parent->child[0] :
 		    parent->child[1];
 		*ppp = other;
@@ -950,13 +992,33 @@ trie_exact(const struct trie *t, const uint8_t *key, int plen)
 		return NULL;
 	key_load(t, key, &k);
 	key_mask(&k, plen);
-	for (n = t->root; n != NULL; n = n->child[key_bit(&k, n->plen)]) {
-		if (n->plen > plen || !key_match(&n->key, &k, n->plen))
+	for (n = t->root; n != NULL; n = n->child[key_bit(k.w, node_plen(n))]) {
+		if (node_plen(n) > plen || !key_match(node_key(t, n), k.w, node_plen(n)))
 			return NULL;
-		if (n->plen == plen)
-			return n->used ? n->val : NULL;
+		if (node_plen(n) == plen)
+			return node_used(n) ? n->val : NULL;
 	}
 	return NULL;
+}
+
+/* the walk down k's path from n, with the key's place in a node a
+ * constant (koff) so that a wide trie's loop loads nothing but nodes */
+static inline __attribute__((always_inline)) const struct tnode *
+lookup_from(const struct tnode *n, const struct tnode *best,
+    const uint64_t *k, int plen, int koff)
+{
+	int l;
+
+	while (n != NULL && (l = node_plen(n)) <= plen) {
+		if (!key_match(n->w + koff, k, l))
+			break;
+		if (node_used(n))
+			best = n;
+		if (l == plen)
+			break;
+		n = n->child[key_bit(k, l)];
+	}
+	return best;
 }
 
 static void *
@@ -970,19 +1032,14 @@ lookup(const struct trie *t, const struct tkey *k, int plen, int *mlen)
 		n = sl->start;
 		best = sl->best;
 	}
-	while (n != NULL && n->plen <= plen) {
-		if (!key_match(&n->key, k, n->plen))
-			break;
-		if (n->used)
-			best = n;
-		if (n->plen == plen)
-			break;
-		n = n->child[key_bit(k, n->plen)];
-	}
+	if (t->koff == 0)
+		best = lookup_from(n, best, k->w, plen, 0);
+	else
+		best = lookup_from(n, best, k->w, plen, 1);
 	if (best == NULL)
 		return NULL;
 	if (mlen != NULL)
-		*mlen = best->plen;
+		*mlen = node_plen(best);
 	return best->val;
 }
 
@@ -1036,11 +1093,11 @@ trie_has_inside(const struct trie *t, const uint8_t *key, int plen)
 		return 0;
 	key_load(t, key, &k);
 	key_mask(&k, plen);
-	for (n = t->root; n != NULL; n = n->child[key_bit(&k, n->plen)]) {
+	for (n = t->root; n != NULL; n = n->child[key_bit(k.w, node_plen(n))]) {
 		/* every subtree holds at least one stored prefix */
-		if (n->plen >= plen)
-			return key_match(&n->key, &k, plen);
-		if (!key_match(&n->key, &k, n->plen))
+		if (node_plen(n) >= plen)
+			return key_match(node_key(t, n), k.w, plen);
+		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			return 0;
 	}
 	return 0;
@@ -1065,14 +1122,14 @@ trie_negative(const struct trie *t, const uint8_t *key)
 
 	key_load(t, key, &k);
 	for (n = t->root; n != NULL; n = next) {
-		c = key_common(&n->key, &k, n->plen);
-		if (c < n->plen)
+		c = key_common(node_key(t, n), k.w, node_plen(n));
+		if (c < node_plen(n))
 			return c + 1;
-		if (n->used)
+		if (node_used(n))
 			return -1;
 		/* a branch node: both children exist */
-		if ((next = n->child[key_bit(&k, n->plen)]) == NULL)
-			return n->plen + 1;
+		if ((next = n->child[key_bit(k.w, node_plen(n))]) == NULL)
+			return node_plen(n) + 1;
 	}
 	return 0;
 }
@@ -1090,9 +1147,9 @@ walk_node(const struct walk *w, const struct tnode *n)
 	int rv;
 
 	while (n != NULL) {
-		if (n->used) {
-			key_store(w->t, &n->key, key);
-			if ((rv = w->cb(key, n->plen, n->val, w->arg)) != 0)
+		if (node_used(n)) {
+			key_store(w->t, node_key(w->t, n), key);
+			if ((rv = w->cb(key, node_plen(n), n->val, w->arg)) != 0)
 				return rv;
 		}
 		if ((rv = walk_node(w, n->child[0])) != 0)
@@ -1125,11 +1182,11 @@ trie_walk_under(const struct trie *t, const uint8_t *key, int plen,
 	key_mask(&k, plen);
 	/* down key's path to the first node of plen or more bits: the
 	 * subtree under it holds exactly the prefixes inside key/plen */
-	for (n = t->root; n != NULL && n->plen < plen;
-	    n = n->child[key_bit(&k, n->plen)])
-		if (!key_match(&n->key, &k, n->plen))
+	for (n = t->root; n != NULL && node_plen(n) < plen;
+	    n = n->child[key_bit(k.w, node_plen(n))])
+		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			return 0;
-	if (n == NULL || !key_match(&n->key, &k, plen))
+	if (n == NULL || !key_match(node_key(t, n), k.w, plen))
 		return 0;
 	return walk_node(&w, n);
 }
@@ -1143,20 +1200,20 @@ walk_after(const struct walk *w, const struct tnode *n, const struct tkey *k,
 	int m, i, b, rv;
 
 	while (n != NULL) {
-		m = n->plen < plen ? n->plen : plen;
-		i = key_common(&n->key, k, m);
+		m = node_plen(n) < plen ? node_plen(n) : plen;
+		i = key_common(node_key(w->t, n), k->w, m);
 		if (i < m)	/* they part before either ends */
-			return key_bit(&n->key, i) ? walk_node(w, n) : 0;
-		if (n->plen > plen)	/* inside (k, plen): all after it */
+			return key_bit(node_key(w->t, n), i) ? walk_node(w, n) : 0;
+		if (node_plen(n) > plen)	/* inside (k, plen): all after it */
 			return walk_node(w, n);
-		if (n->plen == plen) {	/* (k, plen) itself: its subtree */
+		if (node_plen(n) == plen) {	/* (k, plen) itself: its subtree */
 			if ((rv = walk_node(w, n->child[0])) != 0)
 				return rv;
 			return walk_node(w, n->child[1]);
 		}
 		/* n covers (k, plen): n comes before; so does its 0 side when
 		 * k goes to the 1 side */
-		b = key_bit(k, n->plen);
+		b = key_bit(k->w, node_plen(n));
 		if (b == 0) {
 			if ((rv = walk_after(w, n->child[0], k, plen)) != 0)
 				return rv;
