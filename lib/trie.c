@@ -7,8 +7,10 @@
  * left-aligned (bit 0 of the key is the top bit of the first), so prefix
  * comparisons are one xor and a count-leading-zeros.
  *
- * nodes come from per-trie chunks with a free list and no malloc header:
- * 32 octets a node for keys of up to 48 bits (IPv4, MAC), 48 for wider. memory of removed nodes is reused, and returned when
+ * nodes come from per-trie chunks with a free list per kind and no
+ * malloc header; a node has room only for what it holds (struct tnode):
+ * for keys of up to 48 bits (IPv4, MAC) 16 octets a leaf, 24 a branch
+ * node, 32 a prefix with children; 32, 40 and 48 for wider keys. memory of removed nodes is reused, and returned when
  * the trie is freed.
  *
  * the binary trie is the truth; once a trie holds TRIE_DIR_MIN prefixes a
@@ -40,18 +42,24 @@ struct tkey {
 	uint64_t	 w[2];
 };
 
-/* a node is sized to its trie's key width. w[0] holds the length in
- * bits 0-7 and NODE_USED; a narrow trie (up to 48 bits) keeps its key in
- * the same word, left-aligned above them (32 octets a node), a wide one
- * in w[1] and w[2] (48 octets). key comparisons never look past a
- * narrow key's length, so they read its word as it is. */
+/* a node is sized to its trie's key width and to what it holds: its key
+ * words, then two child pointers if it has children (NODE_KIDS), then a
+ * value if it holds a stored prefix (NODE_USED). w[0] holds the length in
+ * bits 0-7 and the two flags; a narrow trie (up to 48 bits) keeps its key
+ * in the same word, left-aligned above them, a wide one in w[1] and w[2].
+ * so a leaf is 16 octets (narrow) or 32 (wide), a branch node 24 or 40,
+ * a stored prefix with children 32 or 48. key comparisons never look past
+ * a narrow key's length, so they read its word as it is. a node that
+ * gains or loses children or its value is moved to a node of the new
+ * size (node_resize); the direct table and the IPv4 index's /16 defaults,
+ * which point at nodes, are refreshed where it was. */
 struct tnode {
-	void		*val;
-	struct tnode	*child[2];
-	uint64_t	 w[];
+	uint64_t	 w0;		/* the words: through node_w() */
 };
 
-#define NODE_USED	0x100		/* holds a stored prefix */
+#define NODE_USED	0x100		/* holds a stored prefix: a value */
+#define NODE_KIDS	0x200		/* has child pointers */
+#define NODE_FLAGS	(NODE_USED | NODE_KIDS)
 #define NARROW_BITS	48
 #define CHUNK_HDR	16		/* the link, nodes 16-octet aligned */
 #define CHUNK_BYTES	(CHUNK_HDR + 511 * 48)
@@ -98,9 +106,9 @@ struct trie {
 	size_t		 count;
 	int		 bits;
 	int		 octets;
-	size_t		 nsize;		/* octets a node: 32 or 48 */
-	int		 koff;		/* the key's first word in w[] */
-	struct tnode	*free;
+	int		 nw;		/* key words a node: 1 or 3 */
+	int		 koff;		/* the key's first word in them */
+	struct tnode	*free[4];	/* per kind, NODE_FLAGS >> 8 */
 	struct tchunk	*chunks;
 	char		*cpos, *cend;	/* what is left of chunks */
 	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
@@ -190,47 +198,99 @@ key_store(const struct trie *t, const uint64_t *w, uint8_t *p)
 		p[i] = (uint8_t)(w[i / 8] >> (56 - 8 * (i % 8)));
 }
 
+static inline uint64_t *
+node_w(const struct tnode *n)
+{
+	return (uint64_t *)(void *)(uintptr_t)n;
+}
+
 static inline int
 node_plen(const struct tnode *n)
 {
-	return (int)(n->w[0] & 0xff);
+	return (int)(n->w0 & 0xff);
 }
 
 static inline int
 node_used(const struct tnode *n)
 {
-	return (n->w[0] & NODE_USED) != 0;
+	return (n->w0 & NODE_USED) != 0;
 }
 
 static inline const uint64_t *
 node_key(const struct trie *t, const struct tnode *n)
 {
-	return n->w + t->koff;
+	return node_w(n) + t->koff;
 }
 
-/* key k (masked to plen), length plen, not holding a prefix */
-static void
-node_set(const struct trie *t, struct tnode *n, const uint64_t *k, int plen)
+/* nw: the trie's key words, a constant where it matters */
+static inline struct tnode **
+node_kids_at(const struct tnode *n, int nw)
 {
-	if (t->koff == 0) {
-		n->w[0] = k[0] | (uint64_t)plen;
-	} else {
-		n->w[0] = (uint64_t)plen;
-		n->w[1] = k[0];
-		n->w[2] = k[1];
-	}
+	return (struct tnode **)(void *)(node_w(n) + nw);
 }
 
+static inline struct tnode *
+node_kid_at(const struct tnode *n, int nw, int b)
+{
+	return (n->w0 & NODE_KIDS) ? node_kids_at(n, nw)[b] : NULL;
+}
+
+static inline void **
+node_valp_at(const struct tnode *n, int nw)
+{
+	return (void **)(void *)(node_w(n) + nw +
+	    ((n->w0 & NODE_KIDS) ? 2 : 0));
+}
+
+static inline struct tnode *
+node_kid(const struct trie *t, const struct tnode *n, int b)
+{
+	return node_kid_at(n, t->nw, b);
+}
+
+/* only for a node with NODE_KIDS */
+static inline struct tnode **
+node_kidp(const struct trie *t, struct tnode *n, int b)
+{
+	return &node_kids_at(n, t->nw)[b];
+}
+
+/* the value, NULL for a branch node */
+static inline void *
+node_val(const struct trie *t, const struct tnode *n)
+{
+	return node_used(n) ? *node_valp_at(n, t->nw) : NULL;
+}
+
+static inline size_t
+node_size(const struct trie *t, uint64_t flags)
+{
+	return 8 * ((size_t)t->nw + ((flags & NODE_KIDS) ? 2 : 0) +
+	    ((flags & NODE_USED) ? 1 : 0));
+}
+
+static void
+node_tkey(const struct trie *t, const struct tnode *n, struct tkey *k)
+{
+	const uint64_t *w = node_key(t, n);
+
+	k->w[0] = w[0];
+	k->w[1] = t->koff != 0 ? w[1] : 0;
+	key_mask(k, node_plen(n));
+}
+
+/* a zeroed node of the kind flags, from the kind's free list or a chunk */
 static struct tnode *
-node_alloc(struct trie *t)
+node_alloc(struct trie *t, uint64_t flags)
 {
 	struct tchunk *c;
-	struct tnode *n;
+	struct tnode *n, **fl = &t->free[(flags & NODE_FLAGS) >> 8];
+	size_t sz = node_size(t, flags);
 
-	if ((n = t->free) != NULL) {
-		t->free = n->child[0];
+	if ((n = *fl) != NULL) {
+		*fl = node_kids_at(n, t->nw)[0];	/* the link */
 	} else {
-		if (t->cpos == NULL || (size_t)(t->cend - t->cpos) < t->nsize) {
+		if (t->cpos == NULL || (size_t)(t->cend - t->cpos) < sz) {
 			if ((c = malloc(CHUNK_BYTES)) == NULL)
 				return NULL;
 			c->next = t->chunks;
@@ -239,20 +299,62 @@ node_alloc(struct trie *t)
 			t->cend = (char *)c + CHUNK_BYTES;
 		}
 		n = (struct tnode *)(void *)t->cpos;
-		t->cpos += t->nsize;
+		t->cpos += sz;
 	}
-	memset(n, 0, t->nsize);
+	memset(n, 0, sz);
+	n->w0 = flags & NODE_FLAGS;
+	return n;
+}
+
+/* a new node of kind flags, key k (masked to plen), length plen */
+static struct tnode *
+node_new(struct trie *t, uint64_t flags, const uint64_t *k, int plen)
+{
+	struct tnode *n;
+	uint64_t *w;
+
+	if ((n = node_alloc(t, flags)) == NULL)
+		return NULL;
+	w = node_w(n);
+	if (t->koff == 0) {
+		w[0] |= k[0] | (uint64_t)plen;
+	} else {
+		w[0] |= (uint64_t)plen;
+		w[1] = k[0];
+		w[2] = k[1];
+	}
 	return n;
 }
 
 static void
 node_free(struct trie *t, struct tnode *n)
 {
-	n->child[0] = t->free;
-	n->child[1] = NULL;
-	n->val = NULL;
-	n->w[0] = 0;
-	t->free = n;
+	struct tnode **fl = &t->free[(n->w0 & NODE_FLAGS) >> 8];
+
+	node_kids_at(n, t->nw)[0] = *fl;
+	*fl = n;
+}
+
+/* *pp moves to a node of kind flags: key, children and value are kept
+ * where both kinds have them (new child pointers are NULL). NULL when out
+ * of memory, with *pp unchanged */
+static struct tnode *
+node_resize(struct trie *t, struct tnode **pp, uint64_t flags)
+{
+	struct tnode *n = *pp, *m;
+
+	if ((m = node_alloc(t, flags)) == NULL)
+		return NULL;
+	memcpy(node_w(m), node_w(n), 8 * (size_t)t->nw);
+	m->w0 = (n->w0 & ~(uint64_t)NODE_FLAGS) | (flags & NODE_FLAGS);
+	if ((n->w0 & NODE_KIDS) && (flags & NODE_KIDS))
+		memcpy(node_kids_at(m, t->nw), node_kids_at(n, t->nw),
+		    2 * sizeof(struct tnode *));
+	if ((n->w0 & NODE_USED) && (flags & NODE_USED))
+		*node_valp_at(m, t->nw) = *node_valp_at(n, t->nw);
+	*pp = m;
+	node_free(t, n);
+	return m;
 }
 
 static void
@@ -264,7 +366,7 @@ dir_fill(struct trie *t, uint32_t idx)
 	k.w[0] = (uint64_t)idx << (64 - DIR_BITS);
 	k.w[1] = 0;
 	for (n = t->root; n != NULL && node_plen(n) < DIR_BITS;
-	    n = n->child[key_bit(k.w, node_plen(n))]) {
+	    n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		if (!key_match(node_key(t, n), k.w, node_plen(n))) {
 			n = NULL;
 			break;
@@ -335,7 +437,7 @@ idx_dflt(const struct trie *t, uint32_t h)
 	k.w[0] = (uint64_t)h << 48;
 	k.w[1] = 0;
 	for (n = t->root; n != NULL && node_plen(n) <= 16;
-	    n = n->child[key_bit(k.w, node_plen(n))]) {
+	    n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			break;
 		if (node_used(n))
@@ -353,7 +455,7 @@ idx_sub(const struct trie *t, const struct tkey *k, int top)
 	const struct tnode *n;
 
 	for (n = t->root; n != NULL && node_plen(n) < top;
-	    n = n->child[key_bit(k->w, node_plen(n))])
+	    n = node_kid(t, n, key_bit(k->w, node_plen(n))))
 		if (!key_match(node_key(t, n), k->w, node_plen(n)))
 			return NULL;
 	if (n == NULL || !key_match(node_key(t, n), k->w, top))
@@ -370,7 +472,7 @@ struct blkfill {
 static inline unsigned
 blk_slot(const struct blkfill *f, const struct tnode *m)
 {
-	return (unsigned)(m->w[0] >> (56 - f->top)) & 255;	/* narrow */
+	return (unsigned)(m->w0 >> (56 - f->top)) & 255;	/* narrow */
 }
 
 /* preorder: a prefix's slots are written before those of the longer
@@ -381,7 +483,7 @@ blk_fill(struct blkfill *f, const struct tnode *m)
 	unsigned s, i, n;
 	int bot = f->top + 8;
 
-	for (; m != NULL; m = m->child[1]) {
+	for (; m != NULL; m = node_kid_at(m, 1, 1)) {
 		s = blk_slot(f, m);
 		if (node_plen(m) > bot) {
 			f->cbm[s >> 6] |= 1ULL << (s & 63);
@@ -393,11 +495,11 @@ blk_fill(struct blkfill *f, const struct tnode *m)
 				f->leaf[s + i] = m;
 		}
 		if (node_plen(m) == bot) {
-			if (m->child[0] != NULL || m->child[1] != NULL)
+			if (node_kid_at(m, 1, 0) != NULL || node_kid_at(m, 1, 1) != NULL)
 				f->cbm[s >> 6] |= 1ULL << (s & 63);
 			return;
 		}
-		blk_fill(f, m->child[0]);
+		blk_fill(f, node_kid_at(m, 1, 0));
 	}
 }
 
@@ -417,7 +519,7 @@ blk_free(struct dblk *b)
 static void
 blk_dflt(struct dblk *b, const struct tnode *n)
 {
-	b->dval = n != NULL ? n->val : NULL;
+	b->dval = n != NULL ? *node_valp_at(n, 1) : NULL;
 	b->dplen = n != NULL ? node_plen(n) : -1;
 }
 
@@ -457,7 +559,7 @@ leaf_set(struct dleaf *lf, const struct blkfill *f, const uint64_t *lbm,
 	for (i = 0, r = 0; i < 256; i++) {
 		if (!blk_has(lf->lbm, i))
 			continue;
-		lf->val[r] = f->leaf[i] != NULL ? f->leaf[i]->val : NULL;
+		lf->val[r] = f->leaf[i] != NULL ? *node_valp_at(f->leaf[i], 1) : NULL;
 		lf->plen[r] = f->leaf[i] != NULL ? node_plen(f->leaf[i]) : 0;
 		r++;
 	}
@@ -484,8 +586,8 @@ leaf_build24(const struct trie *t, uint32_t g, int *empty)
 	if ((n = idx_sub(t, &k, 24)) == NULL)
 		return NULL;
 	if (node_plen(n) == 24) {
-		blk_fill(&f, n->child[0]);
-		blk_fill(&f, n->child[1]);
+		blk_fill(&f, node_kid(t, n, 0));
+		blk_fill(&f, node_kid(t, n, 1));
 	} else
 		blk_fill(&f, n);
 	nl = leaf_runs(&f, lbm, &any);
@@ -582,8 +684,8 @@ idx_set16(struct trie *t, uint32_t h)
 	empty = 1;
 	if ((n = idx_sub(t, &k, 16)) != NULL) {
 		if (node_plen(n) == 16) {
-			blk_fill(&f, n->child[0]);
-			blk_fill(&f, n->child[1]);
+			blk_fill(&f, node_kid(t, n, 0));
+			blk_fill(&f, node_kid(t, n, 1));
 		} else
 			blk_fill(&f, n);
 		if ((b = blk_make(t, &f, h, old, &empty)) == NULL && !empty)
@@ -704,7 +806,7 @@ idx_lookup(const uintptr_t *idx, uint32_t a, int *mlen)
 			return NULL;
 		if (mlen != NULL)
 			*mlen = node_plen(n);
-		return n->val;
+		return *node_valp_at(n, 1);
 	}
 	b = (const struct dblk *)(e - IDX_BLK);
 	i = (a >> 8) & 255;
@@ -746,7 +848,7 @@ idx_lookup_prefix(const uintptr_t *idx, uint32_t a, int plen, void **val,
 	*val = NULL;
 	if ((e & IDX_BLK) == 0) {
 		if ((n = (const struct tnode *)e) != NULL) {
-			*val = n->val;
+			*val = *node_valp_at(n, 1);
 			l = node_plen(n);
 		}
 		goto out;
@@ -799,20 +901,20 @@ trie_new(int bits)
 		return NULL;
 	t->bits = bits;
 	t->octets = bits / 8;
+	t->nw = bits <= NARROW_BITS ? 1 : 3;
 	t->koff = bits <= NARROW_BITS ? 0 : 1;
-	t->nsize = sizeof(struct tnode) + (bits <= NARROW_BITS ? 1 : 3) *
-	    sizeof(uint64_t);
 	return t;
 }
 
 static void
-node_free_vals(struct tnode *n, void (*free_val)(void *))
+node_free_vals(const struct trie *t, struct tnode *n,
+    void (*free_val)(void *))
 {
 	while (n != NULL) {
 		if (node_used(n))
-			free_val(n->val);
-		node_free_vals(n->child[0], free_val);
-		n = n->child[1];
+			free_val(node_val(t, n));
+		node_free_vals(t, node_kid(t, n, 0), free_val);
+		n = node_kid(t, n, 1);
 	}
 }
 
@@ -824,7 +926,7 @@ trie_free(struct trie *t, void (*free_val)(void *))
 	if (t == NULL)
 		return;
 	if (free_val != NULL)
-		node_free_vals(t->root, free_val);
+		node_free_vals(t, t->root, free_val);
 	for (c = t->chunks; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -854,6 +956,19 @@ trie_count(const struct trie *t)
 	return t->count;
 }
 
+/* the /16 defaults of the IPv4 index point at stored prefixes of up to
+ * 16 bits: after such a node moved, refresh them */
+static void
+idx_moved(struct trie *t, const struct tnode *n)
+{
+	struct tkey nk;
+
+	if (t->idx == NULL || !node_used(n) || node_plen(n) > 16)
+		return;
+	node_tkey(t, n, &nk);
+	idx_update(t, &nk, node_plen(n));
+}
+
 int
 trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
     void **old)
@@ -873,59 +988,77 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 	for (;;) {
 		n = *pp;
 		if (n == NULL) {
-			if ((nn = node_alloc(t)) == NULL)
+			if ((nn = node_new(t, NODE_USED, k.w, plen)) == NULL)
 				return -1;
-			node_set(t, nn, k.w, plen);
-			nn->w[0] |= NODE_USED;
-			nn->val = val;
+			*node_valp_at(nn, t->nw) = val;
 			*pp = nn;
 			t->count++;
 			index_changed(t, &k, plen, ppos);
 			return 0;
 		}
-		c = key_common(node_key(t, n), k.w, node_plen(n) < plen ? node_plen(n) : plen);
+		c = key_common(node_key(t, n), k.w,
+		    node_plen(n) < plen ? node_plen(n) : plen);
 		if (c == node_plen(n)) {
 			if (node_plen(n) == plen) {
 				/* exact: replace, or fill a branch node */
 				if (node_used(n)) {
 					if (old != NULL)
-						*old = n->val;
-					n->val = val;
+						*old = *node_valp_at(n, t->nw);
+					*node_valp_at(n, t->nw) = val;
 					idx_update(t, &k, plen);  /* copies */
-				} else {
-					n->val = val;
-					n->w[0] |= NODE_USED;
-					t->count++;
-					index_changed(t, &k, plen, ppos);
+					return 0;
 				}
+				if ((n = node_resize(t, pp, n->w0 |
+				    NODE_USED)) == NULL)
+					return -1;
+				*node_valp_at(n, t->nw) = val;
+				t->count++;
+				index_changed(t, &k, plen, ppos);
 				return 0;
 			}
-			pp = &n->child[key_bit(k.w, node_plen(n))];
+			if (!(n->w0 & NODE_KIDS)) {
+				/* a leaf gets the new prefix as its child */
+				if ((nn = node_new(t, NODE_USED, k.w,
+				    plen)) == NULL)
+					return -1;
+				if ((n = node_resize(t, pp, n->w0 |
+				    NODE_KIDS)) == NULL) {
+					node_free(t, nn);
+					return -1;
+				}
+				*node_valp_at(nn, t->nw) = val;
+				*node_kidp(t, n, key_bit(k.w, node_plen(n))) = nn;
+				t->count++;
+				index_changed(t, &k, plen, ppos);
+				idx_moved(t, n);
+				return 0;
+			}
+			pp = node_kidp(t, n, key_bit(k.w, node_plen(n)));
 			ppos = node_plen(n) + 1;
 			continue;
 		}
-		/* k and n diverge before node_plen(n) */
-		if ((nn = node_alloc(t)) == NULL)
-			return -1;
-		node_set(t, nn, k.w, plen);
-		nn->w[0] |= NODE_USED;
-		nn->val = val;
+		/* k and n diverge before n's length */
 		if (c == plen) {
 			/* the new prefix covers n */
-			nn->child[key_bit(node_key(t, n), plen)] = n;
+			if ((nn = node_new(t, NODE_USED | NODE_KIDS, k.w,
+			    plen)) == NULL)
+				return -1;
+			*node_kidp(t, nn, key_bit(node_key(t, n), plen)) = n;
 			*pp = nn;
 		} else {
-			if ((br = node_alloc(t)) == NULL) {
+			if ((nn = node_new(t, NODE_USED, k.w, plen)) == NULL)
+				return -1;
+			bk = k;
+			key_mask(&bk, c);
+			if ((br = node_new(t, NODE_KIDS, bk.w, c)) == NULL) {
 				node_free(t, nn);
 				return -1;
 			}
-			bk = k;
-			key_mask(&bk, c);
-			node_set(t, br, bk.w, c);
-			br->child[key_bit(k.w, c)] = nn;
-			br->child[key_bit(node_key(t, n), c)] = n;
+			*node_kidp(t, br, key_bit(k.w, c)) = nn;
+			*node_kidp(t, br, key_bit(node_key(t, n), c)) = n;
 			*pp = br;
 		}
+		*node_valp_at(nn, t->nw) = val;
 		t->count++;
 		index_changed(t, &k, plen, ppos);
 		return 0;
@@ -935,7 +1068,7 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 void *
 trie_remove(struct trie *t, const uint8_t *key, int plen)
 {
-	struct tnode **pp, **ppp = NULL, *n, *parent = NULL, *other;
+	struct tnode **pp, **ppp = NULL, *n, *parent = NULL, *other, *m;
 	struct tkey k;
 	void *val;
 	int ppos = 0, pppos = 0;
@@ -947,36 +1080,54 @@ trie_remove(struct trie *t, const uint8_t *key, int plen)
 
 	pp = &t->root;
 	while ((n = *pp) != NULL) {
-		if (node_plen(n) > plen || !key_match(node_key(t, n), k.w, node_plen(n)))
+		if (node_plen(n) > plen ||
+		    !key_match(node_key(t, n), k.w, node_plen(n)))
 			return NULL;
 		if (node_plen(n) == plen)
 			break;
+		if (!(n->w0 & NODE_KIDS))
+			return NULL;		/* a leaf: nothing below */
 		ppp = pp;
 		pppos = ppos;
 		parent = n;
-		pp = &n->child[key_bit(k.w, node_plen(n))];
+		pp = node_kidp(t, n, key_bit(k.w, node_plen(n)));
 		ppos = node_plen(n) + 1;
 	}
 	if (n == NULL || !node_used(n))
 		return NULL;
-	val = n->val;
+	val = *node_valp_at(n, t->nw);
 	t->count--;
-	n->w[0] &= ~(uint64_t)NODE_USED;
-	n->val = NULL;
 
-	if (n->child[0] != NULL && n->child[1] != NULL) {
+	if (node_kid(t, n, 0) != NULL && node_kid(t, n, 1) != NULL) {
+		/* stays as a branch node. without memory for the smaller
+		 * node it stays where it is: a branch node's layout is the
+		 * start of this one's (its last 8 octets are lost until the
+		 * trie is freed) */
+		if (node_resize(t, pp, NODE_KIDS) == NULL)
+			n->w0 &= ~(uint64_t)NODE_USED;
 		index_changed(t, &k, plen, ppos);
-		return val;		/* stays as a branch node */
+		return val;
 	}
-	*pp = n->child[0] != NULL ? n->child[0] : n->child[1];
+	*pp = node_kid(t, n, 0) != NULL ? node_kid(t, n, 0) :
+	    node_kid(t, n, 1);
 	node_free(t, n);
-	/* a valueless parent left with one child is spliced out */
 	if (*pp == NULL && parent != NULL && !node_used(parent)) {
-		other = parent->child[0] != NULL ? parent->child[0] :
-		    parent->child[1];
+		/* a valueless parent left with one child is spliced out */
+		other = node_kid(t, parent, 0) != NULL ?
+		    node_kid(t, parent, 0) : node_kid(t, parent, 1);
 		*ppp = other;
 		ppos = pppos;
 		node_free(t, parent);
+	} else if (*pp == NULL && parent != NULL &&
+	    node_kid(t, parent, 0) == NULL && node_kid(t, parent, 1) == NULL) {
+		/* a stored parent left without children becomes a leaf
+		 * (without memory it keeps its two empty child pointers) */
+		ppos = pppos;
+		if ((m = node_resize(t, ppp, NODE_USED)) != NULL) {
+			index_changed(t, &k, plen, ppos);
+			idx_moved(t, m);
+			return val;
+		}
 	}
 	index_changed(t, &k, plen, ppos);
 	return val;
@@ -992,11 +1143,11 @@ trie_exact(const struct trie *t, const uint8_t *key, int plen)
 		return NULL;
 	key_load(t, key, &k);
 	key_mask(&k, plen);
-	for (n = t->root; n != NULL; n = n->child[key_bit(k.w, node_plen(n))]) {
+	for (n = t->root; n != NULL; n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		if (node_plen(n) > plen || !key_match(node_key(t, n), k.w, node_plen(n)))
 			return NULL;
 		if (node_plen(n) == plen)
-			return node_used(n) ? n->val : NULL;
+			return node_val(t, n);
 	}
 	return NULL;
 }
@@ -1005,18 +1156,18 @@ trie_exact(const struct trie *t, const uint8_t *key, int plen)
  * constant (koff) so that a wide trie's loop loads nothing but nodes */
 static inline __attribute__((always_inline)) const struct tnode *
 lookup_from(const struct tnode *n, const struct tnode *best,
-    const uint64_t *k, int plen, int koff)
+    const uint64_t *k, int plen, int nw)
 {
 	int l;
 
 	while (n != NULL && (l = node_plen(n)) <= plen) {
-		if (!key_match(n->w + koff, k, l))
+		if (!key_match(node_w(n) + (nw == 1 ? 0 : 1), k, l))
 			break;
 		if (node_used(n))
 			best = n;
 		if (l == plen)
 			break;
-		n = n->child[key_bit(k, l)];
+		n = node_kid_at(n, nw, key_bit(k, l));
 	}
 	return best;
 }
@@ -1032,15 +1183,15 @@ lookup(const struct trie *t, const struct tkey *k, int plen, int *mlen)
 		n = sl->start;
 		best = sl->best;
 	}
-	if (t->koff == 0)
-		best = lookup_from(n, best, k->w, plen, 0);
-	else
+	if (t->nw == 1)
 		best = lookup_from(n, best, k->w, plen, 1);
+	else
+		best = lookup_from(n, best, k->w, plen, 3);
 	if (best == NULL)
 		return NULL;
 	if (mlen != NULL)
 		*mlen = node_plen(best);
-	return best->val;
+	return node_val(t, best);
 }
 
 static inline uint32_t
@@ -1093,7 +1244,7 @@ trie_has_inside(const struct trie *t, const uint8_t *key, int plen)
 		return 0;
 	key_load(t, key, &k);
 	key_mask(&k, plen);
-	for (n = t->root; n != NULL; n = n->child[key_bit(k.w, node_plen(n))]) {
+	for (n = t->root; n != NULL; n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		/* every subtree holds at least one stored prefix */
 		if (node_plen(n) >= plen)
 			return key_match(node_key(t, n), k.w, plen);
@@ -1128,7 +1279,7 @@ trie_negative(const struct trie *t, const uint8_t *key)
 		if (node_used(n))
 			return -1;
 		/* a branch node: both children exist */
-		if ((next = n->child[key_bit(k.w, node_plen(n))]) == NULL)
+		if ((next = node_kid(t, n, key_bit(k.w, node_plen(n)))) == NULL)
 			return node_plen(n) + 1;
 	}
 	return 0;
@@ -1149,12 +1300,13 @@ walk_node(const struct walk *w, const struct tnode *n)
 	while (n != NULL) {
 		if (node_used(n)) {
 			key_store(w->t, node_key(w->t, n), key);
-			if ((rv = w->cb(key, node_plen(n), n->val, w->arg)) != 0)
+			if ((rv = w->cb(key, node_plen(n), node_val(w->t, n),
+			    w->arg)) != 0)
 				return rv;
 		}
-		if ((rv = walk_node(w, n->child[0])) != 0)
+		if ((rv = walk_node(w, node_kid(w->t, n, 0))) != 0)
 			return rv;
-		n = n->child[1];
+		n = node_kid(w->t, n, 1);
 	}
 	return 0;
 }
@@ -1183,7 +1335,7 @@ trie_walk_under(const struct trie *t, const uint8_t *key, int plen,
 	/* down key's path to the first node of plen or more bits: the
 	 * subtree under it holds exactly the prefixes inside key/plen */
 	for (n = t->root; n != NULL && node_plen(n) < plen;
-	    n = n->child[key_bit(k.w, node_plen(n))])
+	    n = node_kid(t, n, key_bit(k.w, node_plen(n))))
 		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			return 0;
 	if (n == NULL || !key_match(node_key(t, n), k.w, plen))
@@ -1207,19 +1359,19 @@ walk_after(const struct walk *w, const struct tnode *n, const struct tkey *k,
 		if (node_plen(n) > plen)	/* inside (k, plen): all after it */
 			return walk_node(w, n);
 		if (node_plen(n) == plen) {	/* (k, plen) itself: its subtree */
-			if ((rv = walk_node(w, n->child[0])) != 0)
+			if ((rv = walk_node(w, node_kid(w->t, n, 0))) != 0)
 				return rv;
-			return walk_node(w, n->child[1]);
+			return walk_node(w, node_kid(w->t, n, 1));
 		}
 		/* n covers (k, plen): n comes before; so does its 0 side when
 		 * k goes to the 1 side */
 		b = key_bit(k->w, node_plen(n));
 		if (b == 0) {
-			if ((rv = walk_after(w, n->child[0], k, plen)) != 0)
+			if ((rv = walk_after(w, node_kid(w->t, n, 0), k, plen)) != 0)
 				return rv;
-			return walk_node(w, n->child[1]);
+			return walk_node(w, node_kid(w->t, n, 1));
 		}
-		n = n->child[1];
+		n = node_kid(w->t, n, 1);
 	}
 	return 0;
 }

@@ -1328,6 +1328,87 @@ test_walk_after(void **state)
 	}
 }
 
+/* a node that loses its value or its children moves to a smaller node;
+ * without memory for it, it stays where it is and everything still
+ * answers right. a node that must grow fails the insert cleanly. */
+static void
+exhaust(struct trie *t)
+{
+	t->cend = t->cpos;		/* the chunk is full */
+	memset(t->free, 0, sizeof(t->free));
+	alloc_fail = 0;			/* and the next malloc fails */
+}
+
+static void
+test_resize_nomem(void **state)
+{
+	static const int widths[] = { 32, 48, 128 };
+	struct trie *t;
+	uint8_t a[16], b[16], c[16], d[16], x[16];
+	int i, plen;
+
+	for (i = 0; i < 3; i++) {
+		memset(a, 0, sizeof(a));
+		a[0] = 10;
+		memcpy(b, a, 16);		/* 10/8 > 10.0/16, 10.128/16 */
+		memcpy(c, a, 16);
+		c[1] = 128;
+		memcpy(d, a, 16);		/* 10.0.0/24 under 10.0/16 */
+		assert_non_null(t = trie_new(widths[i]));
+		assert_int_equal(trie_insert(t, a, 8, (void *)1, NULL), 0);
+		assert_int_equal(trie_insert(t, b, 16, (void *)2, NULL), 0);
+		assert_int_equal(trie_insert(t, c, 16, (void *)3, NULL), 0);
+
+		/* 10/8 becomes a branch node in place */
+		exhaust(t);
+		assert_true(trie_remove(t, a, 8) == (void *)1);
+		alloc_fail = -1;
+		assert_null(trie_exact(t, a, 8));
+		memcpy(x, a, 16);
+		x[3] = 1;
+		assert_true(trie_lookup(t, x, &plen) == (void *)2);
+		assert_int_equal(plen, 16);
+		x[1] = 200;
+		assert_null(trie_lookup(t, x, &plen));
+		assert_int_equal(trie_negative(t, x), 10);
+		assert_int_equal(trie_count(t), 2);
+
+		/* growing a leaf without memory: the insert fails, nothing
+		 * changes */
+		exhaust(t);
+		assert_int_equal(trie_insert(t, d, 24, (void *)4, NULL), -1);
+		alloc_fail = -1;
+		assert_null(trie_exact(t, d, 24));
+		assert_int_equal(trie_count(t), 2);
+
+		/* 10.0/16 keeps its empty child pointers */
+		assert_int_equal(trie_insert(t, d, 24, (void *)4, NULL), 0);
+		exhaust(t);
+		assert_true(trie_remove(t, d, 24) == (void *)4);
+		alloc_fail = -1;
+		assert_true(trie_exact(t, b, 16) == (void *)2);
+		x[1] = 0;
+		assert_true(trie_lookup(t, x, &plen) == (void *)2);
+		assert_int_equal(plen, 16);
+		assert_int_equal(trie_has_inside(t, d, 24), 0);
+		/* and takes a child again, and loses it */
+		assert_int_equal(trie_insert(t, d, 24, (void *)5, NULL), 0);
+		assert_true(trie_lookup(t, x, &plen) == (void *)5);
+		assert_int_equal(plen, 24);
+		assert_true(trie_remove(t, d, 24) == (void *)5);
+		/* 10/8 stored again into the branch node kept in place */
+		assert_int_equal(trie_insert(t, a, 8, (void *)6, NULL), 0);
+		x[1] = 200;
+		assert_true(trie_lookup(t, x, &plen) == (void *)6);
+		assert_true(trie_remove(t, b, 16) == (void *)2);
+		assert_true(trie_remove(t, c, 16) == (void *)3);
+		assert_true(trie_remove(t, a, 8) == (void *)6);
+		assert_int_equal(trie_count(t), 0);
+		assert_null(trie_lookup(t, x, &plen));
+		trie_free(t, NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -1344,6 +1425,7 @@ main(void)
 		cmocka_unit_test(test_index_v4),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_index_nomem),
+		cmocka_unit_test(test_resize_nomem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
