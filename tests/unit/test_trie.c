@@ -1409,6 +1409,63 @@ test_resize_nomem(void **state)
 	}
 }
 
+/* node memory: a dense set of full-length prefixes is N leaves and N - 1
+ * branch nodes, 16 + 24 octets a prefix for narrow keys, 32 + 40 for wide
+ * ones; churn reuses freed nodes of each kind */
+static size_t
+chunk_bytes(const struct trie *t)
+{
+	const struct tchunk *c;
+	size_t n = 0;
+
+	for (c = t->chunks; c != NULL; c = c->next)
+		n += CHUNK_BYTES;
+	return n;
+}
+
+static void
+test_node_bytes(void **state)
+{
+	static const int widths[] = { 32, 48, 128 };
+	struct trie *t;
+	uint8_t k[16];
+	size_t per, n = 20000, i, round;
+	int w;
+
+	for (w = 0; w < 3; w++) {
+		per = widths[w] <= 48 ? 16 + 24 : 32 + 40;
+		assert_non_null(t = trie_new(widths[w]));
+		for (i = 0; i < n; i++) {
+			memset(k, 0, sizeof(k));
+			k[0] = 10;
+			k[widths[w] / 8 - 2] = (uint8_t)(i >> 8);
+			k[widths[w] / 8 - 1] = (uint8_t)i;
+			assert_int_equal(trie_insert(t, k, widths[w],
+			    (void *)(i + 1), NULL), 0);
+		}
+		assert_int_equal(trie_count(t), n);
+		assert_true(chunk_bytes(t) <= per * n + CHUNK_BYTES);
+		/* remove and put back every other prefix, three times */
+		for (round = 0; round < 3; round++) {
+			for (i = round % 2; i < n; i += 2) {
+				k[widths[w] / 8 - 2] = (uint8_t)(i >> 8);
+				k[widths[w] / 8 - 1] = (uint8_t)i;
+				assert_true(trie_remove(t, k, widths[w]) ==
+				    (void *)(i + 1));
+			}
+			for (i = round % 2; i < n; i += 2) {
+				k[widths[w] / 8 - 2] = (uint8_t)(i >> 8);
+				k[widths[w] / 8 - 1] = (uint8_t)i;
+				assert_int_equal(trie_insert(t, k, widths[w],
+				    (void *)(i + 1), NULL), 0);
+			}
+		}
+		assert_int_equal(trie_count(t), n);
+		assert_true(chunk_bytes(t) <= per * n + CHUNK_BYTES);
+		trie_free(t, NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -1426,6 +1483,7 @@ main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_index_nomem),
 		cmocka_unit_test(test_resize_nomem),
+		cmocka_unit_test(test_node_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
