@@ -3,12 +3,14 @@
  * every node holds a prefix (key, plen). a node either carries a value
  * (a stored prefix) or is a branch node with exactly two children; a
  * node's children hold longer prefixes that extend its own, child[b]
- * those whose bit plen is b. keys are held as two host-order 64-bit words,
- * left-aligned (bit 0 of the key is the top bit of w[0]), so prefix
+ * those whose bit plen is b. keys are held as host-order 64-bit words,
+ * left-aligned (bit 0 of the key is the top bit of the first), so prefix
  * comparisons are one xor and a count-leading-zeros.
  *
- * nodes come from per-trie chunks with a free list: 48 octets a node and
- * no malloc header. memory of removed nodes is reused, and returned when
+ * nodes come from per-trie chunks with a free list per kind and no
+ * malloc header; a node has room only for what it holds (struct tnode):
+ * for keys of up to 48 bits (IPv4, MAC) 16 octets a leaf, 24 a branch
+ * node, 32 a prefix with children; 32, 40 and 48 for wider keys. memory of removed nodes is reused, and returned when
  * the trie is freed.
  *
  * the binary trie is the truth; once a trie holds TRIE_DIR_MIN prefixes a
@@ -40,16 +42,27 @@ struct tkey {
 	uint64_t	 w[2];
 };
 
-/* val and plen first: the one line a lookup reads */
+/* a node is sized to its trie's key width and to what it holds: its key
+ * words, then two child pointers if it has children (NODE_KIDS), then a
+ * value if it holds a stored prefix (NODE_USED). w[0] holds the length in
+ * bits 0-7 and the two flags; a narrow trie (up to 48 bits) keeps its key
+ * in the same word, left-aligned above them, a wide one in w[1] and w[2].
+ * so a leaf is 16 octets (narrow) or 32 (wide), a branch node 24 or 40,
+ * a stored prefix with children 32 or 48. key comparisons never look past
+ * a narrow key's length, so they read its word as it is. a node that
+ * gains or loses children or its value is moved to a node of the new
+ * size (node_resize); the direct table and the IPv4 index's /16 defaults,
+ * which point at nodes, are refreshed where it was. */
 struct tnode {
-	void		*val;
-	uint8_t		 plen;
-	uint8_t		 used;		/* holds a stored prefix */
-	struct tnode	*child[2];
-	struct tkey	 key;
+	uint64_t	 w0;		/* the words: through node_w() */
 };
 
-#define CHUNK_NODES	511
+#define NODE_USED	0x100		/* holds a stored prefix: a value */
+#define NODE_KIDS	0x200		/* has child pointers */
+#define NODE_FLAGS	(NODE_USED | NODE_KIDS)
+#define NARROW_BITS	48
+#define CHUNK_HDR	16		/* the link, nodes 16-octet aligned */
+#define CHUNK_BYTES	(CHUNK_HDR + 511 * 48)
 
 #ifndef TRIE_DIR_MIN
 #define TRIE_DIR_MIN	4096
@@ -62,7 +75,6 @@ struct tslot {
 };
 
 struct tchunk {
-	struct tnode	 n[CHUNK_NODES];	/* first: 16-octet aligned */
 	struct tchunk	*next;
 };
 
@@ -94,9 +106,11 @@ struct trie {
 	size_t		 count;
 	int		 bits;
 	int		 octets;
-	struct tnode	*free;
+	int		 nw;		/* key words a node: 1 or 3 */
+	int		 koff;		/* the key's first word in them */
+	struct tnode	*free[4];	/* per kind, NODE_FLAGS >> 8 */
 	struct tchunk	*chunks;
-	size_t		 chunk_used;	/* nodes handed out of chunks->n */
+	char		*cpos, *cend;	/* what is left of chunks */
 	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
 	uintptr_t	*idx;		/* IPv4: IDX_SLOTS tagged words */
 	size_t		 idx_retry;	/* count to try again after ENOMEM */
@@ -104,23 +118,25 @@ struct trie {
 };
 
 static inline int
-key_bit(const struct tkey *k, int i)
+key_bit(const uint64_t *w, int i)
 {
 	if (i < 64)
-		return (int)(k->w[0] >> (63 - i)) & 1;
-	return (int)(k->w[1] >> (127 - i)) & 1;
+		return (int)(w[0] >> (63 - i)) & 1;
+	return (int)(w[1] >> (127 - i)) & 1;
 }
 
 /* leading bits in which a and b agree, at most max */
 static inline int
-key_common(const struct tkey *a, const struct tkey *b, int max)
+key_common(const uint64_t *a, const uint64_t *b, int max)
 {
 	uint64_t x;
 	int c;
 
-	if ((x = a->w[0] ^ b->w[0]) != 0)
+	if ((x = a[0] ^ b[0]) != 0)
 		c = __builtin_clzll(x);
-	else if ((x = a->w[1] ^ b->w[1]) != 0)
+	else if (max <= 64)
+		c = 64;		/* a narrow node has no second word */
+	else if ((x = a[1] ^ b[1]) != 0)
 		c = 64 + __builtin_clzll(x);
 	else
 		c = 128;
@@ -129,16 +145,16 @@ key_common(const struct tkey *a, const struct tkey *b, int max)
 
 /* 1 if the first plen bits of a and b agree */
 static inline int
-key_match(const struct tkey *a, const struct tkey *b, int plen)
+key_match(const uint64_t *a, const uint64_t *b, int plen)
 {
 	uint64_t m0, m1;
 
 	if (plen <= 64) {
 		m0 = plen == 0 ? 0 : ~0ULL << (64 - plen);
-		return ((a->w[0] ^ b->w[0]) & m0) == 0;
+		return ((a[0] ^ b[0]) & m0) == 0;
 	}
 	m1 = ~0ULL << (128 - plen);
-	return a->w[0] == b->w[0] && ((a->w[1] ^ b->w[1]) & m1) == 0;
+	return a[0] == b[0] && ((a[1] ^ b[1]) & m1) == 0;
 }
 
 static void
@@ -174,44 +190,171 @@ key_load(const struct trie *t, const uint8_t *p, struct tkey *k)
 }
 
 static void
-key_store(const struct trie *t, const struct tkey *k, uint8_t *p)
+key_store(const struct trie *t, const uint64_t *w, uint8_t *p)
 {
 	int i;
 
 	for (i = 0; i < t->octets; i++)
-		p[i] = (uint8_t)(k->w[i / 8] >> (56 - 8 * (i % 8)));
+		p[i] = (uint8_t)(w[i / 8] >> (56 - 8 * (i % 8)));
 }
 
+static inline uint64_t *
+node_w(const struct tnode *n)
+{
+	return (uint64_t *)(void *)(uintptr_t)n;
+}
+
+static inline int
+node_plen(const struct tnode *n)
+{
+	return (int)(n->w0 & 0xff);
+}
+
+static inline int
+node_used(const struct tnode *n)
+{
+	return (n->w0 & NODE_USED) != 0;
+}
+
+static inline const uint64_t *
+node_key(const struct trie *t, const struct tnode *n)
+{
+	return node_w(n) + t->koff;
+}
+
+/* nw: the trie's key words, a constant where it matters */
+static inline struct tnode **
+node_kids_at(const struct tnode *n, int nw)
+{
+	return (struct tnode **)(void *)(node_w(n) + nw);
+}
+
+static inline struct tnode *
+node_kid_at(const struct tnode *n, int nw, int b)
+{
+	return (n->w0 & NODE_KIDS) ? node_kids_at(n, nw)[b] : NULL;
+}
+
+static inline void **
+node_valp_at(const struct tnode *n, int nw)
+{
+	return (void **)(void *)(node_w(n) + nw +
+	    ((n->w0 & NODE_KIDS) ? 2 : 0));
+}
+
+static inline struct tnode *
+node_kid(const struct trie *t, const struct tnode *n, int b)
+{
+	return node_kid_at(n, t->nw, b);
+}
+
+/* only for a node with NODE_KIDS */
+static inline struct tnode **
+node_kidp(const struct trie *t, struct tnode *n, int b)
+{
+	return &node_kids_at(n, t->nw)[b];
+}
+
+/* the value, NULL for a branch node */
+static inline void *
+node_val(const struct trie *t, const struct tnode *n)
+{
+	return node_used(n) ? *node_valp_at(n, t->nw) : NULL;
+}
+
+static inline size_t
+node_size(const struct trie *t, uint64_t flags)
+{
+	return 8 * ((size_t)t->nw + ((flags & NODE_KIDS) ? 2 : 0) +
+	    ((flags & NODE_USED) ? 1 : 0));
+}
+
+static void
+node_tkey(const struct trie *t, const struct tnode *n, struct tkey *k)
+{
+	const uint64_t *w = node_key(t, n);
+
+	k->w[0] = w[0];
+	k->w[1] = t->koff != 0 ? w[1] : 0;
+	key_mask(k, node_plen(n));
+}
+
+/* a zeroed node of the kind flags, from the kind's free list or a chunk */
 static struct tnode *
-node_alloc(struct trie *t)
+node_alloc(struct trie *t, uint64_t flags)
 {
 	struct tchunk *c;
-	struct tnode *n;
+	struct tnode *n, **fl = &t->free[(flags & NODE_FLAGS) >> 8];
+	size_t sz = node_size(t, flags);
 
-	if ((n = t->free) != NULL) {
-		t->free = n->child[0];
+	if ((n = *fl) != NULL) {
+		*fl = node_kids_at(n, t->nw)[0];	/* the link */
 	} else {
-		if (t->chunks == NULL || t->chunk_used == CHUNK_NODES) {
-			if ((c = malloc(sizeof(*c))) == NULL)
+		if (t->cpos == NULL || (size_t)(t->cend - t->cpos) < sz) {
+			if ((c = malloc(CHUNK_BYTES)) == NULL)
 				return NULL;
 			c->next = t->chunks;
 			t->chunks = c;
-			t->chunk_used = 0;
+			t->cpos = (char *)c + CHUNK_HDR;
+			t->cend = (char *)c + CHUNK_BYTES;
 		}
-		n = &t->chunks->n[t->chunk_used++];
+		n = (struct tnode *)(void *)t->cpos;
+		t->cpos += sz;
 	}
-	memset(n, 0, sizeof(*n));
+	memset(n, 0, sz);
+	n->w0 = flags & NODE_FLAGS;
+	return n;
+}
+
+/* a new node of kind flags, key k (masked to plen), length plen */
+static struct tnode *
+node_new(struct trie *t, uint64_t flags, const uint64_t *k, int plen)
+{
+	struct tnode *n;
+	uint64_t *w;
+
+	if ((n = node_alloc(t, flags)) == NULL)
+		return NULL;
+	w = node_w(n);
+	if (t->koff == 0) {
+		w[0] |= k[0] | (uint64_t)plen;
+	} else {
+		w[0] |= (uint64_t)plen;
+		w[1] = k[0];
+		w[2] = k[1];
+	}
 	return n;
 }
 
 static void
 node_free(struct trie *t, struct tnode *n)
 {
-	n->child[0] = t->free;
-	n->child[1] = NULL;
-	n->val = NULL;
-	n->used = 0;
-	t->free = n;
+	struct tnode **fl = &t->free[(n->w0 & NODE_FLAGS) >> 8];
+
+	node_kids_at(n, t->nw)[0] = *fl;
+	*fl = n;
+}
+
+/* *pp moves to a node of kind flags: key, children and value are kept
+ * where both kinds have them (new child pointers are NULL). NULL when out
+ * of memory, with *pp unchanged */
+static struct tnode *
+node_resize(struct trie *t, struct tnode **pp, uint64_t flags)
+{
+	struct tnode *n = *pp, *m;
+
+	if ((m = node_alloc(t, flags)) == NULL)
+		return NULL;
+	memcpy(node_w(m), node_w(n), 8 * (size_t)t->nw);
+	m->w0 = (n->w0 & ~(uint64_t)NODE_FLAGS) | (flags & NODE_FLAGS);
+	if ((n->w0 & NODE_KIDS) && (flags & NODE_KIDS))
+		memcpy(node_kids_at(m, t->nw), node_kids_at(n, t->nw),
+		    2 * sizeof(struct tnode *));
+	if ((n->w0 & NODE_USED) && (flags & NODE_USED))
+		*node_valp_at(m, t->nw) = *node_valp_at(n, t->nw);
+	*pp = m;
+	node_free(t, n);
+	return m;
 }
 
 static void
@@ -222,13 +365,13 @@ dir_fill(struct trie *t, uint32_t idx)
 
 	k.w[0] = (uint64_t)idx << (64 - DIR_BITS);
 	k.w[1] = 0;
-	for (n = t->root; n != NULL && n->plen < DIR_BITS;
-	    n = n->child[key_bit(&k, n->plen)]) {
-		if (!key_match(&n->key, &k, n->plen)) {
+	for (n = t->root; n != NULL && node_plen(n) < DIR_BITS;
+	    n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
+		if (!key_match(node_key(t, n), k.w, node_plen(n))) {
 			n = NULL;
 			break;
 		}
-		if (n->used)
+		if (node_used(n))
 			best = n;
 	}
 	t->dir[idx].start = n;
@@ -293,13 +436,13 @@ idx_dflt(const struct trie *t, uint32_t h)
 
 	k.w[0] = (uint64_t)h << 48;
 	k.w[1] = 0;
-	for (n = t->root; n != NULL && n->plen <= 16;
-	    n = n->child[key_bit(&k, n->plen)]) {
-		if (!key_match(&n->key, &k, n->plen))
+	for (n = t->root; n != NULL && node_plen(n) <= 16;
+	    n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
+		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			break;
-		if (n->used)
+		if (node_used(n))
 			best = n;
-		if (n->plen == 16)
+		if (node_plen(n) == 16)
 			break;
 	}
 	return best;
@@ -311,11 +454,11 @@ idx_sub(const struct trie *t, const struct tkey *k, int top)
 {
 	const struct tnode *n;
 
-	for (n = t->root; n != NULL && n->plen < top;
-	    n = n->child[key_bit(k, n->plen)])
-		if (!key_match(&n->key, k, n->plen))
+	for (n = t->root; n != NULL && node_plen(n) < top;
+	    n = node_kid(t, n, key_bit(k->w, node_plen(n))))
+		if (!key_match(node_key(t, n), k->w, node_plen(n)))
 			return NULL;
-	if (n == NULL || !key_match(&n->key, k, top))
+	if (n == NULL || !key_match(node_key(t, n), k->w, top))
 		return NULL;
 	return n;
 }
@@ -329,7 +472,7 @@ struct blkfill {
 static inline unsigned
 blk_slot(const struct blkfill *f, const struct tnode *m)
 {
-	return (unsigned)(m->key.w[0] >> (56 - f->top)) & 255;
+	return (unsigned)(m->w0 >> (56 - f->top)) & 255;	/* narrow */
 }
 
 /* preorder: a prefix's slots are written before those of the longer
@@ -340,23 +483,23 @@ blk_fill(struct blkfill *f, const struct tnode *m)
 	unsigned s, i, n;
 	int bot = f->top + 8;
 
-	for (; m != NULL; m = m->child[1]) {
+	for (; m != NULL; m = node_kid_at(m, 1, 1)) {
 		s = blk_slot(f, m);
-		if (m->plen > bot) {
+		if (node_plen(m) > bot) {
 			f->cbm[s >> 6] |= 1ULL << (s & 63);
 			return;
 		}
-		if (m->used && m->plen > f->top) {
-			n = 1u << (bot - m->plen);
+		if (node_used(m) && node_plen(m) > f->top) {
+			n = 1u << (bot - node_plen(m));
 			for (i = 0; i < n; i++)
 				f->leaf[s + i] = m;
 		}
-		if (m->plen == bot) {
-			if (m->child[0] != NULL || m->child[1] != NULL)
+		if (node_plen(m) == bot) {
+			if (node_kid_at(m, 1, 0) != NULL || node_kid_at(m, 1, 1) != NULL)
 				f->cbm[s >> 6] |= 1ULL << (s & 63);
 			return;
 		}
-		blk_fill(f, m->child[0]);
+		blk_fill(f, node_kid_at(m, 1, 0));
 	}
 }
 
@@ -376,8 +519,8 @@ blk_free(struct dblk *b)
 static void
 blk_dflt(struct dblk *b, const struct tnode *n)
 {
-	b->dval = n != NULL ? n->val : NULL;
-	b->dplen = n != NULL ? n->plen : -1;
+	b->dval = n != NULL ? *node_valp_at(n, 1) : NULL;
+	b->dplen = n != NULL ? node_plen(n) : -1;
 }
 
 /* the runs of a filled table: how many, and whether any holds a prefix */
@@ -416,8 +559,8 @@ leaf_set(struct dleaf *lf, const struct blkfill *f, const uint64_t *lbm,
 	for (i = 0, r = 0; i < 256; i++) {
 		if (!blk_has(lf->lbm, i))
 			continue;
-		lf->val[r] = f->leaf[i] != NULL ? f->leaf[i]->val : NULL;
-		lf->plen[r] = f->leaf[i] != NULL ? f->leaf[i]->plen : 0;
+		lf->val[r] = f->leaf[i] != NULL ? *node_valp_at(f->leaf[i], 1) : NULL;
+		lf->plen[r] = f->leaf[i] != NULL ? node_plen(f->leaf[i]) : 0;
 		r++;
 	}
 }
@@ -442,9 +585,9 @@ leaf_build24(const struct trie *t, uint32_t g, int *empty)
 	*empty = 1;
 	if ((n = idx_sub(t, &k, 24)) == NULL)
 		return NULL;
-	if (n->plen == 24) {
-		blk_fill(&f, n->child[0]);
-		blk_fill(&f, n->child[1]);
+	if (node_plen(n) == 24) {
+		blk_fill(&f, node_kid(t, n, 0));
+		blk_fill(&f, node_kid(t, n, 1));
 	} else
 		blk_fill(&f, n);
 	nl = leaf_runs(&f, lbm, &any);
@@ -540,9 +683,9 @@ idx_set16(struct trie *t, uint32_t h)
 	b = NULL;
 	empty = 1;
 	if ((n = idx_sub(t, &k, 16)) != NULL) {
-		if (n->plen == 16) {
-			blk_fill(&f, n->child[0]);
-			blk_fill(&f, n->child[1]);
+		if (node_plen(n) == 16) {
+			blk_fill(&f, node_kid(t, n, 0));
+			blk_fill(&f, node_kid(t, n, 1));
 		} else
 			blk_fill(&f, n);
 		if ((b = blk_make(t, &f, h, old, &empty)) == NULL && !empty)
@@ -662,8 +805,8 @@ idx_lookup(const uintptr_t *idx, uint32_t a, int *mlen)
 		if ((n = (const struct tnode *)e) == NULL)
 			return NULL;
 		if (mlen != NULL)
-			*mlen = n->plen;
-		return n->val;
+			*mlen = node_plen(n);
+		return *node_valp_at(n, 1);
 	}
 	b = (const struct dblk *)(e - IDX_BLK);
 	i = (a >> 8) & 255;
@@ -705,8 +848,8 @@ idx_lookup_prefix(const uintptr_t *idx, uint32_t a, int plen, void **val,
 	*val = NULL;
 	if ((e & IDX_BLK) == 0) {
 		if ((n = (const struct tnode *)e) != NULL) {
-			*val = n->val;
-			l = n->plen;
+			*val = *node_valp_at(n, 1);
+			l = node_plen(n);
 		}
 		goto out;
 	}
@@ -758,17 +901,20 @@ trie_new(int bits)
 		return NULL;
 	t->bits = bits;
 	t->octets = bits / 8;
+	t->nw = bits <= NARROW_BITS ? 1 : 3;
+	t->koff = bits <= NARROW_BITS ? 0 : 1;
 	return t;
 }
 
 static void
-node_free_vals(struct tnode *n, void (*free_val)(void *))
+node_free_vals(const struct trie *t, struct tnode *n,
+    void (*free_val)(void *))
 {
 	while (n != NULL) {
-		if (n->used)
-			free_val(n->val);
-		node_free_vals(n->child[0], free_val);
-		n = n->child[1];
+		if (node_used(n))
+			free_val(node_val(t, n));
+		node_free_vals(t, node_kid(t, n, 0), free_val);
+		n = node_kid(t, n, 1);
 	}
 }
 
@@ -780,7 +926,7 @@ trie_free(struct trie *t, void (*free_val)(void *))
 	if (t == NULL)
 		return;
 	if (free_val != NULL)
-		node_free_vals(t->root, free_val);
+		node_free_vals(t, t->root, free_val);
 	for (c = t->chunks; c != NULL; c = next) {
 		next = c->next;
 		free(c);
@@ -810,12 +956,25 @@ trie_count(const struct trie *t)
 	return t->count;
 }
 
+/* the /16 defaults of the IPv4 index point at stored prefixes of up to
+ * 16 bits: after such a node moved, refresh them */
+static void
+idx_moved(struct trie *t, const struct tnode *n)
+{
+	struct tkey nk;
+
+	if (t->idx == NULL || !node_used(n) || node_plen(n) > 16)
+		return;
+	node_tkey(t, n, &nk);
+	idx_update(t, &nk, node_plen(n));
+}
+
 int
 trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
     void **old)
 {
 	struct tnode **pp, *n, *nn, *br;
-	struct tkey k;
+	struct tkey k, bk;
 	int c, ppos = 0;
 
 	if (old != NULL)
@@ -829,61 +988,77 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 	for (;;) {
 		n = *pp;
 		if (n == NULL) {
-			if ((nn = node_alloc(t)) == NULL)
+			if ((nn = node_new(t, NODE_USED, k.w, plen)) == NULL)
 				return -1;
-			nn->key = k;
-			nn->plen = (uint8_t)plen;
-			nn->val = val;
-			nn->used = 1;
+			*node_valp_at(nn, t->nw) = val;
 			*pp = nn;
 			t->count++;
 			index_changed(t, &k, plen, ppos);
 			return 0;
 		}
-		c = key_common(&n->key, &k, n->plen < plen ? n->plen : plen);
-		if (c == n->plen) {
-			if (n->plen == plen) {
+		c = key_common(node_key(t, n), k.w,
+		    node_plen(n) < plen ? node_plen(n) : plen);
+		if (c == node_plen(n)) {
+			if (node_plen(n) == plen) {
 				/* exact: replace, or fill a branch node */
-				if (n->used) {
+				if (node_used(n)) {
 					if (old != NULL)
-						*old = n->val;
-					n->val = val;
+						*old = *node_valp_at(n, t->nw);
+					*node_valp_at(n, t->nw) = val;
 					idx_update(t, &k, plen);  /* copies */
-				} else {
-					n->val = val;
-					n->used = 1;
-					t->count++;
-					index_changed(t, &k, plen, ppos);
+					return 0;
 				}
+				if ((n = node_resize(t, pp, n->w0 |
+				    NODE_USED)) == NULL)
+					return -1;
+				*node_valp_at(n, t->nw) = val;
+				t->count++;
+				index_changed(t, &k, plen, ppos);
 				return 0;
 			}
-			pp = &n->child[key_bit(&k, n->plen)];
-			ppos = n->plen + 1;
+			if (!(n->w0 & NODE_KIDS)) {
+				/* a leaf gets the new prefix as its child */
+				if ((nn = node_new(t, NODE_USED, k.w,
+				    plen)) == NULL)
+					return -1;
+				if ((n = node_resize(t, pp, n->w0 |
+				    NODE_KIDS)) == NULL) {
+					node_free(t, nn);
+					return -1;
+				}
+				*node_valp_at(nn, t->nw) = val;
+				*node_kidp(t, n, key_bit(k.w, node_plen(n))) = nn;
+				t->count++;
+				index_changed(t, &k, plen, ppos);
+				idx_moved(t, n);
+				return 0;
+			}
+			pp = node_kidp(t, n, key_bit(k.w, node_plen(n)));
+			ppos = node_plen(n) + 1;
 			continue;
 		}
-		/* k and n diverge before n->plen */
-		if ((nn = node_alloc(t)) == NULL)
-			return -1;
-		nn->key = k;
-		nn->plen = (uint8_t)plen;
-		nn->val = val;
-		nn->used = 1;
+		/* k and n diverge before n's length */
 		if (c == plen) {
 			/* the new prefix covers n */
-			nn->child[key_bit(&n->key, plen)] = n;
+			if ((nn = node_new(t, NODE_USED | NODE_KIDS, k.w,
+			    plen)) == NULL)
+				return -1;
+			*node_kidp(t, nn, key_bit(node_key(t, n), plen)) = n;
 			*pp = nn;
 		} else {
-			if ((br = node_alloc(t)) == NULL) {
+			if ((nn = node_new(t, NODE_USED, k.w, plen)) == NULL)
+				return -1;
+			bk = k;
+			key_mask(&bk, c);
+			if ((br = node_new(t, NODE_KIDS, bk.w, c)) == NULL) {
 				node_free(t, nn);
 				return -1;
 			}
-			br->key = k;
-			key_mask(&br->key, c);
-			br->plen = (uint8_t)c;
-			br->child[key_bit(&k, c)] = nn;
-			br->child[key_bit(&n->key, c)] = n;
+			*node_kidp(t, br, key_bit(k.w, c)) = nn;
+			*node_kidp(t, br, key_bit(node_key(t, n), c)) = n;
 			*pp = br;
 		}
+		*node_valp_at(nn, t->nw) = val;
 		t->count++;
 		index_changed(t, &k, plen, ppos);
 		return 0;
@@ -893,7 +1068,7 @@ trie_insert(struct trie *t, const uint8_t *key, int plen, void *val,
 void *
 trie_remove(struct trie *t, const uint8_t *key, int plen)
 {
-	struct tnode **pp, **ppp = NULL, *n, *parent = NULL, *other;
+	struct tnode **pp, **ppp = NULL, *n, *parent = NULL, *other, *m;
 	struct tkey k;
 	void *val;
 	int ppos = 0, pppos = 0;
@@ -905,36 +1080,54 @@ trie_remove(struct trie *t, const uint8_t *key, int plen)
 
 	pp = &t->root;
 	while ((n = *pp) != NULL) {
-		if (n->plen > plen || !key_match(&n->key, &k, n->plen))
+		if (node_plen(n) > plen ||
+		    !key_match(node_key(t, n), k.w, node_plen(n)))
 			return NULL;
-		if (n->plen == plen)
+		if (node_plen(n) == plen)
 			break;
+		if (!(n->w0 & NODE_KIDS))
+			return NULL;		/* a leaf: nothing below */
 		ppp = pp;
 		pppos = ppos;
 		parent = n;
-		pp = &n->child[key_bit(&k, n->plen)];
-		ppos = n->plen + 1;
+		pp = node_kidp(t, n, key_bit(k.w, node_plen(n)));
+		ppos = node_plen(n) + 1;
 	}
-	if (n == NULL || !n->used)
+	if (n == NULL || !node_used(n))
 		return NULL;
-	val = n->val;
+	val = *node_valp_at(n, t->nw);
 	t->count--;
-	n->used = 0;
-	n->val = NULL;
 
-	if (n->child[0] != NULL && n->child[1] != NULL) {
+	if (node_kid(t, n, 0) != NULL && node_kid(t, n, 1) != NULL) {
+		/* stays as a branch node. without memory for the smaller
+		 * node it stays where it is: a branch node's layout is the
+		 * start of this one's (its last 8 octets are lost until the
+		 * trie is freed) */
+		if (node_resize(t, pp, NODE_KIDS) == NULL)
+			n->w0 &= ~(uint64_t)NODE_USED;
 		index_changed(t, &k, plen, ppos);
-		return val;		/* stays as a branch node */
+		return val;
 	}
-	*pp = n->child[0] != NULL ? n->child[0] : n->child[1];
+	*pp = node_kid(t, n, 0) != NULL ? node_kid(t, n, 0) :
+	    node_kid(t, n, 1);
 	node_free(t, n);
-	/* a valueless parent left with one child is spliced out */
-	if (*pp == NULL && parent != NULL && !parent->used) {
-		other = parent->child[0] != NULL ? parent->child[0] :
-		    parent->child[1];
+	if (*pp == NULL && parent != NULL && !node_used(parent)) {
+		/* a valueless parent left with one child is spliced out */
+		other = node_kid(t, parent, 0) != NULL ?
+		    node_kid(t, parent, 0) : node_kid(t, parent, 1);
 		*ppp = other;
 		ppos = pppos;
 		node_free(t, parent);
+	} else if (*pp == NULL && parent != NULL &&
+	    node_kid(t, parent, 0) == NULL && node_kid(t, parent, 1) == NULL) {
+		/* a stored parent left without children becomes a leaf
+		 * (without memory it keeps its two empty child pointers) */
+		ppos = pppos;
+		if ((m = node_resize(t, ppp, NODE_USED)) != NULL) {
+			index_changed(t, &k, plen, ppos);
+			idx_moved(t, m);
+			return val;
+		}
 	}
 	index_changed(t, &k, plen, ppos);
 	return val;
@@ -950,13 +1143,33 @@ trie_exact(const struct trie *t, const uint8_t *key, int plen)
 		return NULL;
 	key_load(t, key, &k);
 	key_mask(&k, plen);
-	for (n = t->root; n != NULL; n = n->child[key_bit(&k, n->plen)]) {
-		if (n->plen > plen || !key_match(&n->key, &k, n->plen))
+	for (n = t->root; n != NULL; n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
+		if (node_plen(n) > plen || !key_match(node_key(t, n), k.w, node_plen(n)))
 			return NULL;
-		if (n->plen == plen)
-			return n->used ? n->val : NULL;
+		if (node_plen(n) == plen)
+			return node_val(t, n);
 	}
 	return NULL;
+}
+
+/* the walk down k's path from n, with the key's place in a node a
+ * constant (koff) so that a wide trie's loop loads nothing but nodes */
+static inline __attribute__((always_inline)) const struct tnode *
+lookup_from(const struct tnode *n, const struct tnode *best,
+    const uint64_t *k, int plen, int nw)
+{
+	int l;
+
+	while (n != NULL && (l = node_plen(n)) <= plen) {
+		if (!key_match(node_w(n) + (nw == 1 ? 0 : 1), k, l))
+			break;
+		if (node_used(n))
+			best = n;
+		if (l == plen)
+			break;
+		n = node_kid_at(n, nw, key_bit(k, l));
+	}
+	return best;
 }
 
 static void *
@@ -970,20 +1183,15 @@ lookup(const struct trie *t, const struct tkey *k, int plen, int *mlen)
 		n = sl->start;
 		best = sl->best;
 	}
-	while (n != NULL && n->plen <= plen) {
-		if (!key_match(&n->key, k, n->plen))
-			break;
-		if (n->used)
-			best = n;
-		if (n->plen == plen)
-			break;
-		n = n->child[key_bit(k, n->plen)];
-	}
+	if (t->nw == 1)
+		best = lookup_from(n, best, k->w, plen, 1);
+	else
+		best = lookup_from(n, best, k->w, plen, 3);
 	if (best == NULL)
 		return NULL;
 	if (mlen != NULL)
-		*mlen = best->plen;
-	return best->val;
+		*mlen = node_plen(best);
+	return node_val(t, best);
 }
 
 static inline uint32_t
@@ -1036,11 +1244,11 @@ trie_has_inside(const struct trie *t, const uint8_t *key, int plen)
 		return 0;
 	key_load(t, key, &k);
 	key_mask(&k, plen);
-	for (n = t->root; n != NULL; n = n->child[key_bit(&k, n->plen)]) {
+	for (n = t->root; n != NULL; n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		/* every subtree holds at least one stored prefix */
-		if (n->plen >= plen)
-			return key_match(&n->key, &k, plen);
-		if (!key_match(&n->key, &k, n->plen))
+		if (node_plen(n) >= plen)
+			return key_match(node_key(t, n), k.w, plen);
+		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			return 0;
 	}
 	return 0;
@@ -1065,14 +1273,14 @@ trie_negative(const struct trie *t, const uint8_t *key)
 
 	key_load(t, key, &k);
 	for (n = t->root; n != NULL; n = next) {
-		c = key_common(&n->key, &k, n->plen);
-		if (c < n->plen)
+		c = key_common(node_key(t, n), k.w, node_plen(n));
+		if (c < node_plen(n))
 			return c + 1;
-		if (n->used)
+		if (node_used(n))
 			return -1;
 		/* a branch node: both children exist */
-		if ((next = n->child[key_bit(&k, n->plen)]) == NULL)
-			return n->plen + 1;
+		if ((next = node_kid(t, n, key_bit(k.w, node_plen(n)))) == NULL)
+			return node_plen(n) + 1;
 	}
 	return 0;
 }
@@ -1090,14 +1298,15 @@ walk_node(const struct walk *w, const struct tnode *n)
 	int rv;
 
 	while (n != NULL) {
-		if (n->used) {
-			key_store(w->t, &n->key, key);
-			if ((rv = w->cb(key, n->plen, n->val, w->arg)) != 0)
+		if (node_used(n)) {
+			key_store(w->t, node_key(w->t, n), key);
+			if ((rv = w->cb(key, node_plen(n), node_val(w->t, n),
+			    w->arg)) != 0)
 				return rv;
 		}
-		if ((rv = walk_node(w, n->child[0])) != 0)
+		if ((rv = walk_node(w, node_kid(w->t, n, 0))) != 0)
 			return rv;
-		n = n->child[1];
+		n = node_kid(w->t, n, 1);
 	}
 	return 0;
 }
@@ -1125,11 +1334,11 @@ trie_walk_under(const struct trie *t, const uint8_t *key, int plen,
 	key_mask(&k, plen);
 	/* down key's path to the first node of plen or more bits: the
 	 * subtree under it holds exactly the prefixes inside key/plen */
-	for (n = t->root; n != NULL && n->plen < plen;
-	    n = n->child[key_bit(&k, n->plen)])
-		if (!key_match(&n->key, &k, n->plen))
+	for (n = t->root; n != NULL && node_plen(n) < plen;
+	    n = node_kid(t, n, key_bit(k.w, node_plen(n))))
+		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			return 0;
-	if (n == NULL || !key_match(&n->key, &k, plen))
+	if (n == NULL || !key_match(node_key(t, n), k.w, plen))
 		return 0;
 	return walk_node(&w, n);
 }
@@ -1143,26 +1352,26 @@ walk_after(const struct walk *w, const struct tnode *n, const struct tkey *k,
 	int m, i, b, rv;
 
 	while (n != NULL) {
-		m = n->plen < plen ? n->plen : plen;
-		i = key_common(&n->key, k, m);
+		m = node_plen(n) < plen ? node_plen(n) : plen;
+		i = key_common(node_key(w->t, n), k->w, m);
 		if (i < m)	/* they part before either ends */
-			return key_bit(&n->key, i) ? walk_node(w, n) : 0;
-		if (n->plen > plen)	/* inside (k, plen): all after it */
+			return key_bit(node_key(w->t, n), i) ? walk_node(w, n) : 0;
+		if (node_plen(n) > plen)	/* inside (k, plen): all after it */
 			return walk_node(w, n);
-		if (n->plen == plen) {	/* (k, plen) itself: its subtree */
-			if ((rv = walk_node(w, n->child[0])) != 0)
+		if (node_plen(n) == plen) {	/* (k, plen) itself: its subtree */
+			if ((rv = walk_node(w, node_kid(w->t, n, 0))) != 0)
 				return rv;
-			return walk_node(w, n->child[1]);
+			return walk_node(w, node_kid(w->t, n, 1));
 		}
 		/* n covers (k, plen): n comes before; so does its 0 side when
 		 * k goes to the 1 side */
-		b = key_bit(k, n->plen);
+		b = key_bit(k->w, node_plen(n));
 		if (b == 0) {
-			if ((rv = walk_after(w, n->child[0], k, plen)) != 0)
+			if ((rv = walk_after(w, node_kid(w->t, n, 0), k, plen)) != 0)
 				return rv;
-			return walk_node(w, n->child[1]);
+			return walk_node(w, node_kid(w->t, n, 1));
 		}
-		n = n->child[1];
+		n = node_kid(w->t, n, 1);
 	}
 	return 0;
 }

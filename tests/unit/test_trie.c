@@ -663,6 +663,84 @@ check_under(struct trie *t, const struct ref *r, const struct region *rg,
 	return seen;
 }
 
+/* (key, plen) ordered as the walks visit prefixes: by address (host bits
+ * clear), then by length; <0, 0, >0 */
+static int
+ref_order(const uint8_t *a, int alen, const uint8_t *b, int blen, int bits)
+{
+	uint8_t x[16], y[16];
+	int c;
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	clear_host(x, alen, bits);
+	clear_host(y, blen, bits);
+	if ((c = memcmp(x, y, (size_t)bits / 8)) != 0)
+		return c;
+	return alen - blen;
+}
+
+static uint64_t rng_after = 0x510e527fade682d1ULL;
+
+/* walk_after from random points (stored prefixes, their neighbours, keys
+ * of any length from 0 to full): exactly the reference's prefixes that
+ * come after the point, in the full walk's order; stopping early returns
+ * the callback's value. all holds the full walk (check_under fills it). */
+static void
+check_after(struct trie *t, const struct ref *r, const struct region *rg,
+    int nrg, const struct wlist *all, struct wlist *got)
+{
+	uint64_t saved = rng_state;
+	uint8_t k[16];
+	int i, j, plen, want, first, o = r->bits / 8, round;
+
+	rng_state = rng_after;
+	for (round = 0; round < 4; round++) {
+		memset(k, 0, sizeof(k));
+		if (r->n > 0 && rng() % 2 == 0) {
+			i = (int)(rng() % (uint64_t)r->n);
+			memcpy(k, r->key[i], 16);
+			plen = r->plen[i];
+			if (rng() % 2 == 0)
+				plen += (int)(rng() % 5) - 2;
+			if (plen < 0)
+				plen = 0;
+			if (plen > r->bits)
+				plen = r->bits;
+			if (rng() % 4 == 0)	/* some host bits set */
+				k[o - 1] ^= (uint8_t)rng();
+		} else
+			rand_key(r->bits, rg, nrg, k, &plen);
+		memset(got, 0, sizeof(*got));
+		got->octets = o;
+		assert_int_equal(trie_walk_after(t, k, plen, wlist_cb, got), 0);
+		for (i = 0, want = 0; i < r->n; i++)
+			if (ref_order(r->key[i], r->plen[i], k, plen, r->bits) > 0)
+				want++;
+		assert_int_equal(got->n, want);
+		first = all->n - want;
+		for (j = 0; j < got->n; j++) {
+			assert_memory_equal(got->key[j], all->key[first + j],
+			    (size_t)o);
+			assert_int_equal(got->plen[j], all->plen[first + j]);
+			assert_true(got->val[j] == all->val[first + j]);
+		}
+		if (first > 0)
+			assert_true(ref_order(all->key[first - 1],
+			    all->plen[first - 1], k, plen, r->bits) <= 0);
+		if (want >= 2) {
+			memset(got, 0, sizeof(*got));
+			got->octets = o;
+			got->stop = 2;
+			assert_int_equal(trie_walk_after(t, k, plen, wlist_cb,
+			    got), 5);
+			assert_int_equal(got->n, 2);
+		}
+	}
+	rng_after = rng_state;
+	rng_state = saved;
+}
+
 static void
 random_ops(int bits, const struct region *rg, int nrg, long nops)
 {
@@ -684,8 +762,10 @@ random_ops(int bits, const struct region *rg, int nrg, long nops)
 	r->bits = bits;
 	assert_non_null(t = trie_new(bits));
 	for (op = 0; op < nops; op++) {
-		if (op % 500 == 0)
+		if (op % 500 == 0) {
 			under += check_under(t, r, rg, nrg, wall, wgot);
+			check_after(t, r, rg, nrg, wall, wgot);
+		}
 		memset(k, 0, sizeof(k));
 		rand_key(bits, rg, nrg, k, &plen);
 		switch (rng() % 10) {
@@ -852,6 +932,26 @@ test_random_v6(void **state)
 	rg[2].len = 58;		/* spread across the 64-bit word boundary */
 	rg[3].len = 116;
 	random_ops(128, rg, 4, nops_env());
+}
+
+/* 48-bit keys (MAC): a narrow trie whose key fills most of its word */
+static void
+test_random_mac(void **state)
+{
+	struct region rg[4];
+	int i, j;
+
+	rng_state = 0x6a09e667f3bcc908ULL;
+	for (i = 0; i < 4; i++) {
+		memset(&rg[i], 0, sizeof(rg[i]));
+		for (j = 0; j < 6; j++)
+			rg[i].base[j] = (uint8_t)rng();
+	}
+	rg[0].len = 10;
+	rg[1].len = 24;		/* an OUI */
+	rg[2].len = 36;
+	rg[3].len = 44;
+	random_ops(48, rg, 4, nops_env());
 }
 
 /* ---- the IPv4 16-8-8 index against the tree it is built from ---- */
@@ -1228,6 +1328,144 @@ test_walk_after(void **state)
 	}
 }
 
+/* a node that loses its value or its children moves to a smaller node;
+ * without memory for it, it stays where it is and everything still
+ * answers right. a node that must grow fails the insert cleanly. */
+static void
+exhaust(struct trie *t)
+{
+	t->cend = t->cpos;		/* the chunk is full */
+	memset(t->free, 0, sizeof(t->free));
+	alloc_fail = 0;			/* and the next malloc fails */
+}
+
+static void
+test_resize_nomem(void **state)
+{
+	static const int widths[] = { 32, 48, 128 };
+	struct trie *t;
+	uint8_t a[16], b[16], c[16], d[16], x[16];
+	int i, plen;
+
+	for (i = 0; i < 3; i++) {
+		memset(a, 0, sizeof(a));
+		a[0] = 10;
+		memcpy(b, a, 16);		/* 10/8 > 10.0/16, 10.128/16 */
+		memcpy(c, a, 16);
+		c[1] = 128;
+		memcpy(d, a, 16);		/* 10.0.0/24 under 10.0/16 */
+		assert_non_null(t = trie_new(widths[i]));
+		assert_int_equal(trie_insert(t, a, 8, (void *)1, NULL), 0);
+		assert_int_equal(trie_insert(t, b, 16, (void *)2, NULL), 0);
+		assert_int_equal(trie_insert(t, c, 16, (void *)3, NULL), 0);
+
+		/* 10/8 becomes a branch node in place */
+		exhaust(t);
+		assert_true(trie_remove(t, a, 8) == (void *)1);
+		alloc_fail = -1;
+		assert_null(trie_exact(t, a, 8));
+		memcpy(x, a, 16);
+		x[3] = 1;
+		assert_true(trie_lookup(t, x, &plen) == (void *)2);
+		assert_int_equal(plen, 16);
+		x[1] = 200;
+		assert_null(trie_lookup(t, x, &plen));
+		assert_int_equal(trie_negative(t, x), 10);
+		assert_int_equal(trie_count(t), 2);
+
+		/* growing a leaf without memory: the insert fails, nothing
+		 * changes */
+		exhaust(t);
+		assert_int_equal(trie_insert(t, d, 24, (void *)4, NULL), -1);
+		alloc_fail = -1;
+		assert_null(trie_exact(t, d, 24));
+		assert_int_equal(trie_count(t), 2);
+
+		/* 10.0/16 keeps its empty child pointers */
+		assert_int_equal(trie_insert(t, d, 24, (void *)4, NULL), 0);
+		exhaust(t);
+		assert_true(trie_remove(t, d, 24) == (void *)4);
+		alloc_fail = -1;
+		assert_true(trie_exact(t, b, 16) == (void *)2);
+		x[1] = 0;
+		assert_true(trie_lookup(t, x, &plen) == (void *)2);
+		assert_int_equal(plen, 16);
+		assert_int_equal(trie_has_inside(t, d, 24), 0);
+		/* and takes a child again, and loses it */
+		assert_int_equal(trie_insert(t, d, 24, (void *)5, NULL), 0);
+		assert_true(trie_lookup(t, x, &plen) == (void *)5);
+		assert_int_equal(plen, 24);
+		assert_true(trie_remove(t, d, 24) == (void *)5);
+		/* 10/8 stored again into the branch node kept in place */
+		assert_int_equal(trie_insert(t, a, 8, (void *)6, NULL), 0);
+		x[1] = 200;
+		assert_true(trie_lookup(t, x, &plen) == (void *)6);
+		assert_true(trie_remove(t, b, 16) == (void *)2);
+		assert_true(trie_remove(t, c, 16) == (void *)3);
+		assert_true(trie_remove(t, a, 8) == (void *)6);
+		assert_int_equal(trie_count(t), 0);
+		assert_null(trie_lookup(t, x, &plen));
+		trie_free(t, NULL);
+	}
+}
+
+/* node memory: a dense set of full-length prefixes is N leaves and N - 1
+ * branch nodes, 16 + 24 octets a prefix for narrow keys, 32 + 40 for wide
+ * ones; churn reuses freed nodes of each kind */
+static size_t
+chunk_bytes(const struct trie *t)
+{
+	const struct tchunk *c;
+	size_t n = 0;
+
+	for (c = t->chunks; c != NULL; c = c->next)
+		n += CHUNK_BYTES;
+	return n;
+}
+
+static void
+test_node_bytes(void **state)
+{
+	static const int widths[] = { 32, 48, 128 };
+	struct trie *t;
+	uint8_t k[16];
+	size_t per, n = 20000, i, round;
+	int w;
+
+	for (w = 0; w < 3; w++) {
+		per = widths[w] <= 48 ? 16 + 24 : 32 + 40;
+		assert_non_null(t = trie_new(widths[w]));
+		for (i = 0; i < n; i++) {
+			memset(k, 0, sizeof(k));
+			k[0] = 10;
+			k[widths[w] / 8 - 2] = (uint8_t)(i >> 8);
+			k[widths[w] / 8 - 1] = (uint8_t)i;
+			assert_int_equal(trie_insert(t, k, widths[w],
+			    (void *)(i + 1), NULL), 0);
+		}
+		assert_int_equal(trie_count(t), n);
+		assert_true(chunk_bytes(t) <= per * n + CHUNK_BYTES);
+		/* remove and put back every other prefix, three times */
+		for (round = 0; round < 3; round++) {
+			for (i = round % 2; i < n; i += 2) {
+				k[widths[w] / 8 - 2] = (uint8_t)(i >> 8);
+				k[widths[w] / 8 - 1] = (uint8_t)i;
+				assert_true(trie_remove(t, k, widths[w]) ==
+				    (void *)(i + 1));
+			}
+			for (i = round % 2; i < n; i += 2) {
+				k[widths[w] / 8 - 2] = (uint8_t)(i >> 8);
+				k[widths[w] / 8 - 1] = (uint8_t)i;
+				assert_int_equal(trie_insert(t, k, widths[w],
+				    (void *)(i + 1), NULL), 0);
+			}
+		}
+		assert_int_equal(trie_count(t), n);
+		assert_true(chunk_bytes(t) <= per * n + CHUNK_BYTES);
+		trie_free(t, NULL);
+	}
+}
+
 int
 main(void)
 {
@@ -1240,9 +1478,12 @@ main(void)
 		cmocka_unit_test(test_walk_after),
 		cmocka_unit_test(test_random_v4),
 		cmocka_unit_test(test_random_v6),
+		cmocka_unit_test(test_random_mac),
 		cmocka_unit_test(test_index_v4),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_index_nomem),
+		cmocka_unit_test(test_resize_nomem),
+		cmocka_unit_test(test_node_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
