@@ -17,6 +17,7 @@
 #include <malloc.h>
 
 #include "bench.h"
+#include "hash.h"
 #include "trie.h"
 
 #define NKEYS	(1u << 20)	/* lookup addresses, cycled */
@@ -139,19 +140,10 @@ struct hash64 {
 	uint64_t	 mask;
 };
 
-static inline uint64_t
-hash64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
-}
-
 static void
 hash64_add(struct hash64 *h, uint64_t net)
 {
-	uint64_t i = hash64(net) & h->mask;
+	uint64_t i = hash_mix64(net) & h->mask;
 
 	while (h->slot[i] != 0 && h->slot[i] != net + 1)
 		i = (i + 1) & h->mask;
@@ -161,7 +153,7 @@ hash64_add(struct hash64 *h, uint64_t net)
 static inline int
 hash64_has(const struct hash64 *h, uint64_t net)
 {
-	uint64_t i = hash64(net) & h->mask;
+	uint64_t i = hash_mix64(net) & h->mask;
 
 	while (h->slot[i] != 0) {
 		if (h->slot[i] == net + 1)

@@ -915,22 +915,30 @@ test_random_v4(void **state)
 	random_ops(32, rg, 4, nops_env());
 }
 
+/* four regions of random bases (octets of them, the rest zero) with the
+ * given lengths, the generator seeded first */
+static void
+random_regions(struct region *rg, int octets, uint64_t seed, const int len[4])
+{
+	int i, j;
+
+	rng_state = seed;
+	for (i = 0; i < 4; i++) {
+		memset(&rg[i], 0, sizeof(rg[i]));
+		for (j = 0; j < octets; j++)
+			rg[i].base[j] = (uint8_t)rng();
+		rg[i].len = len[i];
+	}
+}
+
 static void
 test_random_v6(void **state)
 {
+	/* 58: spread across the 64-bit word boundary */
+	static const int len[4] = { 2, 32, 58, 116 };
 	struct region rg[4];
-	int i, j;
 
-	rng_state = 0x243f6a8885a308d3ULL;
-	for (i = 0; i < 4; i++) {
-		memset(&rg[i], 0, sizeof(rg[i]));
-		for (j = 0; j < 16; j++)
-			rg[i].base[j] = (uint8_t)rng();
-	}
-	rg[0].len = 2;
-	rg[1].len = 32;
-	rg[2].len = 58;		/* spread across the 64-bit word boundary */
-	rg[3].len = 116;
+	random_regions(rg, 16, 0x243f6a8885a308d3ULL, len);
 	random_ops(128, rg, 4, nops_env());
 }
 
@@ -938,19 +946,11 @@ test_random_v6(void **state)
 static void
 test_random_mac(void **state)
 {
+	/* 24: an OUI */
+	static const int len[4] = { 10, 24, 36, 44 };
 	struct region rg[4];
-	int i, j;
 
-	rng_state = 0x6a09e667f3bcc908ULL;
-	for (i = 0; i < 4; i++) {
-		memset(&rg[i], 0, sizeof(rg[i]));
-		for (j = 0; j < 6; j++)
-			rg[i].base[j] = (uint8_t)rng();
-	}
-	rg[0].len = 10;
-	rg[1].len = 24;		/* an OUI */
-	rg[2].len = 36;
-	rg[3].len = 44;
+	random_regions(rg, 6, 0x6a09e667f3bcc908ULL, len);
 	random_ops(48, rg, 4, nops_env());
 }
 
