@@ -943,11 +943,12 @@ entry_due(const struct mc_entry *e, uint64_t now)
 	    mc_entry_used(e) > e->updated_ms &&
 	    mc_entry_used(e) + 60000 > now && mc_entry_expires(e) > e->updated_ms) {
 		/* a refresh in the last tenth of the TTL, if still used then
-		 * (a first use after this is woken by itr_process) */
+		 * (mc_entry_wants_refresh; a first use after this is woken by
+		 * itr_process). Once that point has passed it was declined */
 		d = mc_entry_expires(e) - (mc_entry_expires(e) - e->updated_ms) / 10;
 		if (d < e->next_try_ms)
 			d = e->next_try_ms;
-		if (d < due)
+		if (d > now && d < due)
 			due = d;
 	}
 	return due;

@@ -842,8 +842,7 @@ mc_entry_wants_refresh(const struct mc_entry *e, uint64_t now)
 	left = exp - now;
 	if (left * 10 > life)
 		return 0;
-	/* traffic in the last minute (or the last tenth of a short TTL) */
-	return mc_entry_used(e) + 60000 > now && mc_entry_used(e) > e->updated_ms;
+	return mc_entry_used_lately(e, exp, now);
 }
 
 int

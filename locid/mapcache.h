@@ -141,6 +141,19 @@ mc_entry_used(const struct mc_entry *e)
 {
 	return e->fe != NULL && e->fe->used_ms > e->used_ms ? e->fe->used_ms : e->used_ms;
 }
+/* e carried traffic since its last answer and lately: in the last minute,
+ * or the last half of a TTL shorter than two minutes (so that the packets
+ * held for the answer and sent on right after it do not keep an idle
+ * short-lived entry alive) */
+static inline int
+mc_entry_used_lately(const struct mc_entry *e, uint64_t expires, uint64_t now)
+{
+	uint64_t used = mc_entry_used(e), window = 60000;
+
+	if (expires > e->updated_ms && (expires - e->updated_ms) / 2 < window)
+		window = (expires - e->updated_ms) / 2;
+	return used > e->updated_ms && used + window > now;
+}
 /* del is called for every entry before it is freed (remove routes) */
 void		 mapcache_free(struct mapcache *, void (*del)(struct mc_entry *, void *), void *);
 size_t		 mapcache_count(const struct mapcache *);
