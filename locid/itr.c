@@ -1118,9 +1118,17 @@ itr_shortcut_del(struct xtr *x, const struct lisp_addr *eid, int mlen)
 
 struct itr_clear {
 	struct xtr	*x;
-	const struct lisp_addr *a;
-	int		 mlen, n;
+	struct mc_entry	*e[128];
+	int		 n;
 };
+
+static void
+clear_one(struct xtr *x, struct mc_entry *e)
+{
+	itr_unsubscribe(x, e, now_ms());
+	itr_entry_del(e, x);
+	mapcache_remove(x->mc, e);
+}
 
 static int
 clear_cb(struct mc_entry *e, void *arg)
@@ -1129,23 +1137,46 @@ clear_cb(struct mc_entry *e, void *arg)
 
 	if (e->is_static)
 		return 0;	/* configured: only a reload changes them */
-	if (c->a != NULL && !addr_prefix_covers(c->a, c->mlen, &e->eid) &&
-	    !(c->mlen == addr_bits(c->a) && addr_prefix_covers(&e->eid, e->mlen, c->a)))
-		return 0;
-	itr_unsubscribe(c->x, e, now_ms());
-	itr_entry_del(e, c->x);
-	mapcache_remove(c->x->mc, e);
-	c->n++;
+	c->e[c->n++] = e;
+	return c->n == (int)(sizeof(c->e) / sizeof(c->e[0]));
+}
+
+static int
+clear_all_cb(struct mc_entry *e, void *arg)
+{
+	if (!e->is_static)
+		clear_one(arg, e);
 	return 0;
 }
 
+/* every entry (a NULL), those inside a/mlen, and for a full address the
+ * entries that cover it as well: the subtree and the lengths above it,
+ * not the whole map-cache */
 int
 itr_clear(struct xtr *x, const struct lisp_addr *a, int mlen)
 {
-	struct itr_clear c = { x, a, mlen, 0 };
+	struct itr_clear c = { .x = x };
+	struct mc_entry *e;
+	size_t before = mapcache_count(x->mc);
+	int i, len;
 
-	mapcache_foreach(x->mc, clear_cb, &c);
-	return c.n;
+	if (a == NULL) {
+		mapcache_foreach(x->mc, clear_all_cb, x);
+		return (int)(before - mapcache_count(x->mc));
+	}
+	if (mlen == addr_bits(a))
+		for (len = 0; len <= mlen; len++)
+			if ((e = mapcache_exact(x->mc, a, len)) != NULL && !e->is_static)
+				clear_one(x, e);
+	/* the walk may not remove: batches, each walked again from the
+	 * start (what was removed is gone from it) */
+	do {
+		c.n = 0;
+		mapcache_walk_under(x->mc, a, mlen, clear_cb, &c);
+		for (i = 0; i < c.n; i++)
+			clear_one(x, c.e[i]);
+	} while (c.n == (int)(sizeof(c.e) / sizeof(c.e[0])));
+	return (int)(before - mapcache_count(x->mc));
 }
 
 /* -- the row --------------------------------------------------------------- */

@@ -455,8 +455,10 @@ mapcache_nonce_count(const struct mapcache *mc)
 }
 
 /* every entry, collected by a resumable walk in batches and handed to
- * the callback outside it (which may then remove the entry it is given) */
-#define MC_BATCH	256
+ * the callback outside it (which may then remove the entry it is given).
+ * the batch is on the stack (1 KiB) so that a walk, mapcache_free's
+ * among them, never fails for want of memory */
+#define MC_BATCH	128
 struct mc_batch {
 	struct mc_cursor *cur;
 	struct mc_entry	*e[MC_BATCH];
@@ -477,20 +479,17 @@ int
 mapcache_foreach(struct mapcache *mc, int (*cb)(struct mc_entry *, void *), void *arg)
 {
 	struct mc_cursor cur;
-	struct mc_batch *b;
+	struct mc_batch b;
 	int i, r = 0;
 
-	if ((b = malloc(sizeof(*b))) == NULL)
-		return -1;
 	memset(&cur, 0, sizeof(cur));
-	b->cur = &cur;
+	b.cur = &cur;
 	do {
-		b->n = 0;
-		mapcache_walk_after(mc, &cur, batch_cb, b);
-		for (i = 0; i < b->n && r == 0; i++)
-			r = cb(b->e[i], arg);
-	} while (r == 0 && b->n == MC_BATCH);
-	free(b);
+		b.n = 0;
+		mapcache_walk_after(mc, &cur, batch_cb, &b);
+		for (i = 0; i < b.n && r == 0; i++)
+			r = cb(b.e[i], arg);
+	} while (r == 0 && b.n == MC_BATCH);
 	return r;
 }
 

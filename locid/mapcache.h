@@ -163,7 +163,7 @@ size_t		 mapcache_count(const struct mapcache *);
 size_t		 mapcache_count_iid(const struct mapcache *, uint32_t iid);
 /* cb with every entry in the FIB's order (see mapcache_walk_after) until
  * it returns non-zero (returned); cb may remove the entry it is given,
- * no other. -1 without memory for the walk */
+ * no other */
 int		 mapcache_foreach(struct mapcache *, int (*cb)(struct mc_entry *, void *), void *);
 
 /* longest match of a full address (IID taken from a->has_iid/iid) */

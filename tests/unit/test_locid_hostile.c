@@ -1007,6 +1007,46 @@ test_map_cache_limit(void **state)
 }
 
 
+/* clear map-cache PREFIX: an address clears the entries covering it, a
+ * prefix the entries inside it (more than one walk's batch too); the
+ * rest stays */
+static void
+test_clear_prefix(void **state)
+{
+	struct fx *f = *state;
+	const char *pfx[] = { "198.18.0.0/16", "198.18.2.0/24", "198.18.2.128/25",
+	    "198.18.3.0/24", "10.0.0.0/8" };
+	struct lisp_addr a;
+	char buf[32];
+	uint64_t now = now_ms();
+	int i, mlen;
+
+	SKIP_IF_NO_NS(f);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
+		assert_non_null(mapcache_add(f->x.mc, &a, mlen, now));
+	}
+	for (i = 0; i < 300; i++) {
+		snprintf(buf, sizeof(buf), "198.19.%d.%d/30", i / 60, (i % 60) * 4);
+		assert_int_equal(prefix_parse(buf, &a, &mlen), 0);
+		assert_non_null(mapcache_add(f->x.mc, &a, mlen, now));
+	}
+	assert_int_equal(mapcache_count(f->x.mc), 305);
+	a = A("198.18.2.1");
+	assert_int_equal(itr_clear(&f->x, &a, 32), 2);	/* the /16 and the /24 */
+	assert_int_equal(prefix_parse("198.18.2.128/25", &a, &mlen), 0);
+	assert_non_null(mapcache_exact(f->x.mc, &a, mlen));
+	assert_int_equal(prefix_parse("198.18.0.0/16", &a, &mlen), 0);
+	assert_int_equal(itr_clear(&f->x, &a, mlen), 2);	/* the /25, 198.18.3.0/24 */
+	assert_int_equal(prefix_parse("198.19.0.0/16", &a, &mlen), 0);
+	assert_int_equal(itr_clear(&f->x, &a, mlen), 300);
+	assert_int_equal(mapcache_count(f->x.mc), 1);
+	a = A("10.1.2.3");
+	assert_non_null(mapcache_lookup(f->x.mc, &a));
+	assert_int_equal(itr_clear(&f->x, NULL, 0), 1);
+	assert_int_equal(mapcache_count(f->x.mc), 0);
+}
+
 /* a tenant's map-cache-limit (instance-id block): at its limit a new
  * destination of the tenant takes the place of the tenant's idlest
  * entry, never another tenant's, however idle those are */
@@ -1237,6 +1277,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_probe_reply_probed_prefix_only, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_pending_bound, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_map_cache_limit, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clear_prefix, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_tenant_map_cache_limit, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_more_specific_withdrawn, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_probe_empty_eid_record, fx_setup, fx_teardown),
