@@ -53,7 +53,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # programs go in bin/: $(BUILD)/locid/ and $(BUILD)/locictl/ hold objects
 PROGS	  := $(BUILD)/bin/locid $(BUILD)/bin/locictl
 
-.PHONY: all install uninstall deps check unit unit-asan scripts-check fuzz fuzz-smoke netns bench demo clean
+.PHONY: all install uninstall deps check unit unit-asan scripts-check fuzz fuzz-smoke netns bench bench-build demo clean
 .SUFFIXES:
 
 all: $(PROGS)
@@ -186,7 +186,11 @@ check: deps
 	@$(MAKE) --no-print-directory netns
 	@echo "make check: all passed"
 
-bench: deps $(BENCH_BIN) $(PROGS)
+# bench-build only builds them (one: make build/bench/NAME); bench runs
+# them all too
+bench-build: $(BENCH_BIN) $(PROGS)
+
+bench: deps bench-build
 	@scripts/run-bench.sh $(BUILD)
 
 demo: deps
