@@ -270,6 +270,67 @@ pass(__u32 id)
 }
 
 
+/* the fields of a header both parsers read, from the copy on the stack
+ * (parse_ip) or in place (parse_ip_lin) */
+static __always_inline void
+pinfo_reset(struct pinfo *p, __u8 ver)
+{
+	p->ver = ver;
+	p->l4hl = 0;
+	p->later_frag = 0;
+	p->frag = 0;
+	p->sane = 0;
+	p->sport = p->dport = 0;
+}
+
+/* an IPv4 header's first 20 octets; sane: its checksum holds */
+static __always_inline void
+ip4_fields(const __u8 *h, struct pinfo *p)
+{
+	__u32 sum = 0;
+	int i;
+
+	p->tos = h[1];
+#pragma unroll
+	for (i = 0; i < 20; i += 2)
+		sum += (__u32)h[i] << 8 | h[i + 1];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	p->sane = sum == 0xffff;
+	p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
+	p->frag = ((h[6] & 0x3f) | h[7]) != 0;
+	p->ttl = h[8];
+	p->proto = h[9];
+	__builtin_memcpy(p->src, h + 12, 4);
+	__builtin_memcpy(p->dst, h + 16, 4);
+}
+
+static __always_inline void
+ip6_fields(const __u8 *h, struct pinfo *p)
+{
+	p->tos = (__u8)((h[0] & 0x0f) << 4 | h[1] >> 4);
+	p->sane = 1;
+	p->proto = h[6];
+	p->ttl = h[7];
+	__builtin_memcpy(p->src, h + 8, 16);
+	__builtin_memcpy(p->dst, h + 24, 16);
+}
+
+/* the L4 header has ports (4 octets) */
+static __always_inline int
+has_ports(const struct pinfo *p, __u32 l4len)
+{
+	return (p->proto == 6 || p->proto == 17 || p->proto == 132 || p->proto == 136) &&
+	    l4len >= 4;
+}
+
+static __always_inline void
+ports_fields(const __u8 *l4, struct pinfo *p)
+{
+	p->sport = (__u16)(l4[0] << 8 | l4[1]);
+	p->dport = (__u16)(l4[2] << 8 | l4[3]);
+}
+
 /* the packet's IP header at off with avail octets from there; the rules of
  * ip_parse() (encap.c), which the flow hash must agree with. parse_ip
  * copies with bpf_skb_load_bytes, wherever the octets are; parse() reads
@@ -283,12 +344,7 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 
 	if (bpf_skb_load_bytes(skb, off, h, 1) < 0)
 		return -1;
-	p->ver = h[0] >> 4;
-	p->l4hl = 0;
-	p->later_frag = 0;
-	p->frag = 0;
-	p->sane = 0;
-	p->sport = p->dport = 0;
+	pinfo_reset(p, h[0] >> 4);
 	if (p->ver == 4) {
 		if (avail < 20 || bpf_skb_load_bytes(skb, off, h, 20) < 0)
 			return -1;
@@ -296,24 +352,9 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 		p->len = (__u32)h[2] << 8 | h[3];
 		if (p->hl < 20 || p->len < p->hl || p->len > avail)
 			return -1;
-		p->tos = h[1];
-		if (p->hl == 20) {
-			__u32 sum = 0;
-			int i;
-
-#pragma unroll
-			for (i = 0; i < 20; i += 2)
-				sum += (__u32)h[i] << 8 | h[i + 1];
-			sum = (sum & 0xffff) + (sum >> 16);
-			sum = (sum & 0xffff) + (sum >> 16);
-			p->sane = sum == 0xffff;
-		}
-		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
-		p->frag = ((h[6] & 0x3f) | h[7]) != 0;
-		p->ttl = h[8];
-		p->proto = h[9];
-		__builtin_memcpy(p->src, h + 12, 4);
-		__builtin_memcpy(p->dst, h + 16, 4);
+		ip4_fields(h, p);
+		if (p->hl != 20)
+			p->sane = 0;	/* options: the checksum is not checked */
 		if (p->later_frag)
 			return 0;
 	} else if (p->ver == 6) {
@@ -323,23 +364,16 @@ parse_ip(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 		p->len = 40 + ((__u32)h[4] << 8 | h[5]);
 		if (p->len > avail)
 			return -1;
-		p->tos = (__u8)((h[0] & 0x0f) << 4 | h[1] >> 4);
-		p->sane = 1;
-		p->proto = h[6];
-		p->ttl = h[7];
-		__builtin_memcpy(p->src, h + 8, 16);
-		__builtin_memcpy(p->dst, h + 24, 16);
+		ip6_fields(h, p);
 	} else
 		return -1;
 	l4len = p->len - p->hl;
-	if ((p->proto == 6 || p->proto == 17 || p->proto == 132 || p->proto == 136) &&
-	    l4len >= 4) {
+	if (has_ports(p, l4len)) {
 		__u8 ports[4];
 
 		if (bpf_skb_load_bytes(skb, off + (p->hl & 0x3f), ports, 4) < 0)
 			return -1;
-		p->sport = (__u16)(ports[0] << 8 | ports[1]);
-		p->dport = (__u16)(ports[2] << 8 | ports[3]);
+		ports_fields(ports, p);
 	}
 	if (p->proto == 6 && l4len >= 20) {
 		__u8 doff;
@@ -357,45 +391,24 @@ parse_ip_lin(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 {
 	void *end = (void *)(long)skb->data_end;
 	const __u8 *h = (void *)(long)skb->data, *l4;
-	__u32 l4len, hl;
+	__u32 l4len;
 
 	if (off > 128)
 		return 1;
 	h += off;
 	if ((void *)(h + 20) > end)
 		return 1;
-	p->ver = h[0] >> 4;
-	p->l4hl = 0;
-	p->later_frag = 0;
-	p->frag = 0;
-	p->sane = 0;
-	p->sport = p->dport = 0;
+	pinfo_reset(p, h[0] >> 4);
 	if (p->ver == 4) {
-		__u32 sum = 0;
-		int i;
-
 		if (avail < 20)
 			return -1;
 		if ((h[0] & 0x0f) != 5)
 			return 1;
-		hl = 20;
+		p->hl = 20;
 		p->len = (__u32)h[2] << 8 | h[3];
-		if (p->len < hl || p->len > avail)
+		if (p->len < 20 || p->len > avail)
 			return -1;
-		p->tos = h[1];
-#pragma unroll
-		for (i = 0; i < 20; i += 2)
-			sum += (__u32)h[i] << 8 | h[i + 1];
-		sum = (sum & 0xffff) + (sum >> 16);
-		sum = (sum & 0xffff) + (sum >> 16);
-		p->sane = sum == 0xffff;
-		p->later_frag = ((h[6] & 0x1f) | h[7]) != 0;
-		p->frag = ((h[6] & 0x3f) | h[7]) != 0;
-		p->ttl = h[8];
-		p->proto = h[9];
-		__builtin_memcpy(p->src, h + 12, 4);
-		__builtin_memcpy(p->dst, h + 16, 4);
-		p->hl = hl;
+		ip4_fields(h, p);
 		if (p->later_frag)
 			return 0;
 	} else if (p->ver == 6) {
@@ -403,27 +416,19 @@ parse_ip_lin(struct __sk_buff *skb, __u32 off, __u32 avail, struct pinfo *p)
 			return -1;
 		if ((void *)(h + 40) > end)
 			return 1;
-		hl = 40;
+		p->hl = 40;
 		p->len = 40 + ((__u32)h[4] << 8 | h[5]);
 		if (p->len > avail)
 			return -1;
-		p->tos = (__u8)((h[0] & 0x0f) << 4 | h[1] >> 4);
-		p->sane = 1;
-		p->proto = h[6];
-		p->ttl = h[7];
-		__builtin_memcpy(p->src, h + 8, 16);
-		__builtin_memcpy(p->dst, h + 24, 16);
-		p->hl = hl;
+		ip6_fields(h, p);
 	} else
 		return -1;
-	l4len = p->len - hl;
-	l4 = h + hl;
-	if ((p->proto == 6 || p->proto == 17 || p->proto == 132 || p->proto == 136) &&
-	    l4len >= 4) {
+	l4len = p->len - p->hl;
+	l4 = h + (p->ver == 4 ? 20 : 40);
+	if (has_ports(p, l4len)) {
 		if ((void *)(l4 + 4) > end)
 			return 1;
-		p->sport = (__u16)(l4[0] << 8 | l4[1]);
-		p->dport = (__u16)(l4[2] << 8 | l4[3]);
+		ports_fields(l4, p);
 	}
 	if (p->proto == 6 && l4len >= 20) {
 		if ((void *)(l4 + 13) > end)
