@@ -831,17 +831,18 @@ roles_sync(struct locid *l)
 			if (c->obj[i] == NULL)
 				snprintf(e, sizeof(c->change_err[i]), "could not start");
 		} else if (want) {
-			if (r->reconf(c->obj[i], e, sizeof(c->change_err[i])) == 0) {
+			if (role_reconf(r, l, &c->obj[i], e, sizeof(c->change_err[i])) == 0) {
 				c->change[i] = RC_RECONFIGURED;
 				continue;
 			}
 			log_warn("%s: new configuration refused (%s): restarting",
 			    r->name, e[0] != '\0' ? e : "no reason given");
-			r->free(c->obj[i]);
+			if (c->obj[i] != NULL)
+				role_free(r, c->obj[i]);
 			c->obj[i] = r->new(l);
 			c->change[i] = c->obj[i] != NULL ? RC_RESTARTED : RC_FAILED;
 		} else if (c->obj[i] != NULL) {
-			r->free(c->obj[i]);
+			role_free(r, c->obj[i]);
 			c->obj[i] = NULL;
 			c->change[i] = RC_STOPPED;
 		} else
@@ -866,7 +867,7 @@ roles_stop(struct locid *l)
 	/* the reverse of start order: the MR before the MS it resolves through */
 	for (i = n - 1; i >= 0; i--) {
 		if (c->obj[i] != NULL)
-			c->roles[i]->free(c->obj[i]);
+			role_free(c->roles[i], c->obj[i]);
 		c->obj[i] = NULL;
 	}
 }

@@ -801,13 +801,6 @@ etr_row_new(struct locid *l)
 	return l;
 }
 
-static int
-etr_row_reconf(void *o, char *err, size_t errlen)
-{
-	etr_row_new(o);
-	return 0;
-}
-
 static void
 etr_row_free(void *o)
 {
@@ -821,7 +814,6 @@ const struct role role_etr = {
 	.name = "etr",
 	.wanted = etr_wanted,
 	.new = etr_row_new,
-	.reconf = etr_row_reconf,
 	.free = etr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { etr_rx_notify, 11 },

@@ -1209,26 +1209,10 @@ itr_row_new(struct locid *l)
 	return l;
 }
 
-static int
-itr_row_reconf(void *o, char *err, size_t errlen)
-{
-	itr_row_new(o);
-	return 0;
-}
-
-/* the rules go with the shared state (xtr_reconf, xtr_free) */
-static void
-itr_row_free(void *o)
-{
-	(void)o;
-}
-
 const struct role role_itr = {
 	.name = "itr",
 	.wanted = itr_wanted,
 	.new = itr_row_new,
-	.reconf = itr_row_reconf,
-	.free = itr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { xtr_rx_publication, 10 },
 		XTR_RX_MAPCACHE(10),

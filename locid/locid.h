@@ -14,6 +14,7 @@
 #endif
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -271,7 +272,9 @@ int	ctl_stream_item(struct ctl_stream *, json_t *);
  * new is called with the conf already in l->conf, reconf after a reload
  * installed the new one (return -1 with err when the role cannot take it:
  * the core then restarts it, or rolls the reload back), free releases
- * everything including kernel state */
+ * everything including kernel state. a row without state of its own (a
+ * function of the xTR's shared state: itr, etr, pitr, petr) leaves reconf
+ * NULL, and a reload calls new again; free may be NULL */
 struct role {
 	const char		*name;		/* "map-server", as shown to operators */
 	int			 (*wanted)(const struct conf *);
@@ -285,5 +288,24 @@ struct role {
 	void			 (*clear_stats)(void *);	/* "clear stats": to zero */
 	struct ratelimit	*(*logrl)(void *);
 };
+
+/* a reload's hand-over to a running row (see struct role) */
+static inline int
+role_reconf(const struct role *r, struct locid *l, void **obj, char *err, size_t errlen)
+{
+	if (r->reconf != NULL)
+		return r->reconf(*obj, err, errlen);
+	if ((*obj = r->new(l)) != NULL)
+		return 0;
+	snprintf(err, errlen, "could not start");
+	return -1;
+}
+
+static inline void
+role_free(const struct role *r, void *obj)
+{
+	if (r->free != NULL)
+		r->free(obj);
+}
 
 #endif

@@ -267,13 +267,6 @@ pitr_row_new(struct locid *l)
 	return l;
 }
 
-static int
-pitr_row_reconf(void *o, char *err, size_t errlen)
-{
-	pitr_row_new(o);
-	return 0;
-}
-
 static void
 pitr_row_free(void *o)
 {
@@ -294,13 +287,6 @@ petr_row_new(struct locid *l)
 	return l;
 }
 
-static int
-petr_row_reconf(void *o, char *err, size_t errlen)
-{
-	petr_row_new(o);
-	return 0;
-}
-
 static void
 petr_row_free(void *o)
 {
@@ -316,7 +302,6 @@ const struct role role_pitr = {
 	.name = "pitr",
 	.wanted = pitr_wanted,
 	.new = pitr_row_new,
-	.reconf = pitr_row_reconf,
 	.free = pitr_row_free,
 	.rx = {
 		[RX_NOTIFY] = { xtr_rx_publication, 10 },
@@ -330,7 +315,6 @@ const struct role role_petr = {
 	.name = "petr",
 	.wanted = petr_wanted,
 	.new = petr_row_new,
-	.reconf = petr_row_reconf,
 	.free = petr_row_free,
 	.rx = {
 		XTR_RX_MAPCACHE(11),

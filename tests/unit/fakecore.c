@@ -400,7 +400,7 @@ fake_stop(void)
 {
 	while (F.nroles > 0) {
 		F.nroles--;
-		F.roles[F.nroles].r->free(F.roles[F.nroles].obj);
+		role_free(F.roles[F.nroles].r, F.roles[F.nroles].obj);
 	}
 	/* every role freed its timers */
 	assert_null(F.timers);
@@ -432,7 +432,7 @@ fake_reload(const char *conf_text)
 	F.conf = conf_from(conf_text);
 	F.l.conf = F.conf;
 	for (i = 0; i < F.nroles; i++)
-		if (F.roles[i].r->reconf(F.roles[i].obj, err, sizeof(err)) == -1)
+		if (role_reconf(F.roles[i].r, &F.l, &F.roles[i].obj, err, sizeof(err)) == -1)
 			rv = -1;
 	conf_free(old);
 	return rv;

@@ -165,7 +165,22 @@ static const struct role role_b = {
 	.rx = { [RX_REQUEST] = { b_request, 10 } },
 };
 
-static const struct role *const fake_table[] = { &role_a, &role_b, NULL };
+/* a function row: no state of its own (no reconf, no free), a reload
+ * calls its new again, as the xTR's itr/etr/pitr/petr rows */
+static int	 c_news;
+
+static void *
+c_new(struct locid *l)
+{
+	c_news++;
+	return l;
+}
+
+static const struct role role_c = {
+	.name = "role-c", .wanted = a_wanted, .new = c_new,
+};
+
+static const struct role *const fake_table[] = { &role_a, &role_b, &role_c, NULL };
 
 /* -- fixture ------------------------------------------------------------- */
 
@@ -355,6 +370,21 @@ test_reload_starts_and_orders(void **state)
 	calls[0] = '\0';
 	dispatch_request();
 	assert_string_equal(calls, "b:req ");
+}
+
+static void
+test_reload_function_row(void **state)
+{
+	char	 err[1024] = "";
+	int	 n0 = c_news, f0 = frees;
+
+	SKIP();
+	assert_ptr_equal(core_role(&L, "role-c"), &L);
+	assert_int_equal(locid_reload(&L, err, sizeof(err)), 0);
+	assert_int_equal(c_news, n0 + 1);		/* set up again */
+	assert_int_equal(L.core->change[2], RC_RECONFIGURED);
+	assert_ptr_equal(core_role(&L, "role-c"), &L);
+	assert_int_equal(frees, f0);
 }
 
 static void
@@ -594,6 +624,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dispatch_order),
 		cmocka_unit_test(test_reload_starts_and_orders),
+		cmocka_unit_test(test_reload_function_row),
 		cmocka_unit_test(test_reload_restarts_refusing_role),
 		cmocka_unit_test(test_reload_rolls_back),
 		cmocka_unit_test(test_readonly_socket),
