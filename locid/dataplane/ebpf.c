@@ -35,6 +35,7 @@
 #define EB_TC_PRIO	1
 #define EB_REUSE_MS	1000
 #define EB_SYNC_MS	1000
+#define EB_BATCH	256
 
 static const char *const lb_counter_names[LB__N] = {
 #define LB_NAME(id, s)	[id] = s,
@@ -67,6 +68,11 @@ struct dp_ebpf {
 	struct lisp_bpf	*skel;
 	int		 ncpu;
 	struct lb_setstat *pcpu;	/* ncpu values, a read buffer */
+	/* the once-a-second look reads EB_BATCH slots per system call
+	 * (ncpu values each); 0 when the kernel has no batch lookup */
+	struct lb_setstat *bvals;
+	uint32_t	*bkeys;
+	int		 batch_ok;
 	struct lb_cfg	 cfg;
 	struct eb_slot	*slots;
 	int		 hwm;		/* slots ever used */
@@ -243,17 +249,15 @@ slot_release(struct dp_ebpf *eb, uint32_t i, uint64_t now)
 	eb->fq_n++;
 }
 
-/* the per-CPU counters of a slot, summed; -1 on error */
-static int
-slot_read(struct dp_ebpf *eb, uint32_t i, struct lb_setstat *sum)
+/* ncpu per-CPU counters of a slot, summed */
+static void
+slot_sum(const struct dp_ebpf *eb, const struct lb_setstat *pcpu, struct lb_setstat *sum)
 {
 	int c, j;
 
 	memset(sum, 0, sizeof(*sum));
-	if (bpf_map_lookup_elem(bpf_map__fd(eb->skel->maps.lb_setstats), &i, eb->pcpu) == -1)
-		return -1;
 	for (c = 0; c < eb->ncpu; c++) {
-		const struct lb_setstat *v = &eb->pcpu[c];
+		const struct lb_setstat *v = &pcpu[c];
 
 		sum->pkts += v->pkts;
 		sum->bytes += v->bytes;
@@ -264,6 +268,15 @@ slot_read(struct dp_ebpf *eb, uint32_t i, struct lb_setstat *sum)
 			sum->lbytes[j] += v->lbytes[j];
 		}
 	}
+}
+
+/* the per-CPU counters of a slot, summed; -1 on error */
+static int
+slot_read(struct dp_ebpf *eb, uint32_t i, struct lb_setstat *sum)
+{
+	if (bpf_map_lookup_elem(bpf_map__fd(eb->skel->maps.lb_setstats), &i, eb->pcpu) == -1)
+		return -1;
+	slot_sum(eb, eb->pcpu, sum);
 	return 0;
 }
 
@@ -271,13 +284,13 @@ slot_read(struct dp_ebpf *eb, uint32_t i, struct lb_setstat *sum)
  * locators matched by address: fe may be the entry that replaced the
  * slot's). reports a first use to the control side as dp.c does */
 static void
-slot_harvest(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, uint64_t now)
+slot_apply(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, const struct lb_setstat *now_st)
 {
 	struct eb_slot *s = &eb->slots[i];
-	struct lb_setstat cur;
+	struct lb_setstat cur = *now_st;
 	int j, k;
 
-	if (slot_read(eb, i, &cur) == -1 || fe == NULL)
+	if (fe == NULL)
 		return;
 	fe->pkts += cur.pkts - s->got.pkts;
 	fe->bytes += cur.bytes - s->got.bytes;
@@ -314,7 +327,16 @@ slot_harvest(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, uint64_t now)
 			fe->used_ms = used;
 	}
 	s->got = cur;
+}
+
+static void
+slot_harvest(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, uint64_t now)
+{
+	struct lb_setstat cur;
+
 	(void)now;
+	if (slot_read(eb, i, &cur) == 0)
+		slot_apply(eb, i, fe, &cur);
 }
 
 /* the slot the FIB key points to, when it is this prefix's; -1 if none */
@@ -1039,6 +1061,44 @@ seen_poll(struct dp_ebpf *eb)
 	eb->seen_ns = newest;
 }
 
+/* the counters of slots [0, hwm) in batches: one system call per
+ * EB_BATCH slots instead of one per slot, and the FIB entry looked up only
+ * for a slot the program counted on since the last look (an idle FIB of
+ * LB_SLOTS sets cost 2.5% of a core as a lookup per slot). -1: the
+ * kernel refused the batch, slot by slot from now on */
+static int
+sync_batched(struct dp_ebpf *eb)
+{
+	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int fd = bpf_map__fd(eb->skel->maps.lb_setstats);
+	uint32_t token = 0, n;
+	int pos = 0, first = 1, k;
+
+	while (pos < eb->hwm) {
+		n = (uint32_t)(eb->hwm - pos < EB_BATCH ? eb->hwm - pos : EB_BATCH);
+		if (bpf_map_lookup_batch(fd, first ? NULL : &token, &token, eb->bkeys,
+		    eb->bvals, &n, &opts) == -1 && errno != ENOENT)
+			return first ? -1 : 0;
+		if (n == 0)
+			break;
+		for (k = 0; k < (int)n; k++) {
+			uint32_t i = eb->bkeys[k];
+			struct eb_slot *s;
+			struct lb_setstat cur;
+
+			if (i >= (uint32_t)eb->hwm || !(s = &eb->slots[i])->used)
+				continue;
+			slot_sum(eb, &eb->bvals[(size_t)k * (size_t)eb->ncpu], &cur);
+			if (cur.pkts == s->got.pkts && cur.used_ns == s->got.used_ns)
+				continue;	/* nothing new */
+			slot_apply(eb, i, fib_exact(eb->dp->fib, &s->eid, s->mlen), &cur);
+		}
+		first = 0;
+		pos = (int)token + 1;
+	}
+	return 0;
+}
+
 static void
 eb_sync(void *arg)
 {
@@ -1046,12 +1106,19 @@ eb_sync(void *arg)
 	uint64_t now = now_ms();
 	int i;
 
-	for (i = 0; i < eb->hwm; i++) {
-		struct eb_slot *s = &eb->slots[i];
-
-		if (s->used)
-			slot_harvest(eb, (uint32_t)i, fib_exact(eb->dp->fib, &s->eid, s->mlen), now);
+	if (eb->batch_ok && sync_batched(eb) == -1) {
+		log_info("ebpf: no batch lookup of the counters (%s): slot by slot",
+		    strerror(errno));
+		eb->batch_ok = 0;
 	}
+	if (!eb->batch_ok)
+		for (i = 0; i < eb->hwm; i++) {
+			struct eb_slot *s = &eb->slots[i];
+
+			if (s->used)
+				slot_harvest(eb, (uint32_t)i,
+				    fib_exact(eb->dp->fib, &s->eid, s->mlen), now);
+		}
 	seen_poll(eb);
 }
 
@@ -1233,6 +1300,9 @@ dp_ebpf_open(struct dp *dp, char *why, size_t whylen)
 		goto fail;
 	}
 	eb->pcpu = calloc((size_t)eb->ncpu, sizeof(*eb->pcpu));
+	eb->bvals = calloc((size_t)eb->ncpu * EB_BATCH, sizeof(*eb->bvals));
+	eb->bkeys = calloc(EB_BATCH, sizeof(*eb->bkeys));
+	eb->batch_ok = eb->bvals != NULL && eb->bkeys != NULL;
 	eb->slots = calloc(LB_SLOTS, sizeof(*eb->slots));
 	eb->freeq = calloc(LB_SLOTS, sizeof(*eb->freeq));
 	eb->freeq_ms = calloc(LB_SLOTS, sizeof(*eb->freeq_ms));
@@ -1290,6 +1360,8 @@ eb_close(void *arg)
 	if (eb->skel != NULL)
 		lisp_bpf__destroy(eb->skel);
 	free(eb->pcpu);
+	free(eb->bvals);
+	free(eb->bkeys);
 	free(eb->slots);
 	free(eb->freeq);
 	free(eb->freeq_ms);

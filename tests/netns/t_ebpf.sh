@@ -241,6 +241,13 @@ printf '%s\n%s\n' "$a" "$b" | awk -F'\t' '{ p[NR] = $1; o[NR] = $2; t[NR] = $3 }
     END { n = p[2] - p[1]; exit !(o[2] - o[1] >= 200000000 && n > 0 && (o[2] - o[1]) / n > 3000 &&
     t[2] - t[1] <= 2) }' || fail "TCP through the BPF program (pkts, bytes, TUN pkts): $a -> $b"
 pass "200 MB over TCP at $gbps Gbit/s, encapsulated by the BPF program as GSO packets"
+# the programs' per-set counters reach the map-cache entry and its
+# locators (read once a second in batches of slots)
+wait_until 4 "ctl lisp1 $S1 --json show map-cache | jq -e '.[] | select(.eid_prefix == \"198.18.2.0/24\") |
+    .bytes >= 200000000 and ([.locators[].encap_bytes] | add) >= 200000000' >/dev/null" ||
+    fail "the map-cache entry did not count the BPF program's packets: $(ctl lisp1 "$S1" --json show map-cache |
+    jq -c '.[] | select(.eid_prefix == "198.18.2.0/24") | [.packets, .bytes, [.locators[].encap_bytes]]')"
+pass "the BPF program's packets counted in the map-cache entry and its locators"
 
 # the ITR's outer route: from the main table alone while the policy rules
 # are the xTR's own; a rule that routes the outer packet (from the RLOC)
