@@ -869,6 +869,7 @@ main(int argc, char **argv)
 	int			 ddt = 0, i;
 	pid_t			 locid_pid, echo_pid;
 	long			 rss0, rss1;
+	double			 creg;
 	int			 ch, cl, etr, rx[2];
 	char			 sock[64];
 
@@ -927,7 +928,9 @@ main(int argc, char **argv)
 	usleep(300000);
 	rss0 = rss_kb(locid_pid);
 
+	creg = proc_cpu_s(locid_pid);
 	rr = run(&regs, cl, &cl, 1, &ms, window, max_s * 3);
+	creg = ms_cpu_us(proc_cpu_s(locid_pid) - creg, &rr);
 	rss1 = rss_kb(locid_pid);
 	rx[0] = cl;
 	rx[1] = etr;
@@ -997,6 +1000,8 @@ main(int argc, char **argv)
 	print_result("udp echo of the registers", &rre);
 	printf("map-registers accepted/s:   %.0f (target >= 100000)\n",
 	    rr.secs > 0 ? (double)rr.answered / rr.secs : 0);
+	printf("ms cpu per register:        %.2f us (verify, store, map-notify "
+	    "signed)\n", creg);
 	printf("register / echo ratio:      %.2f\n",
 	    rre.answered > 0 && rr.secs > 0 && rre.secs > 0 ?
 	    ((double)rr.answered / rr.secs) / ((double)rre.answered / rre.secs) : 0);

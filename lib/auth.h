@@ -32,9 +32,9 @@ int	auth_sign(unsigned alg, const void *key, size_t keylen, uint8_t *msg,
 int	auth_verify(unsigned alg, const void *key, size_t keylen,
 	    const uint8_t *msg, size_t len, size_t auth_off, size_t auth_len);
 
-/* a keyed MAC context made once per configured key and reused for every
- * message: the same results as the functions above without fetching the
- * algorithm and keying a context per message. not for concurrent use. */
+/* a configured key's HMAC states (key ^ ipad, key ^ opad) prepared once
+ * and used for every message: the same results as the functions above
+ * without hashing the key's two blocks per message. read-only once made */
 struct auth_key;
 
 /* NULL for an unknown algorithm (or ALG_NONE) or on allocation failure */

@@ -47,4 +47,10 @@ void	hmac_parts(const struct hmac_key *, const struct hmac_part *, int n,
 void	hmac_run(const struct hmac_key *, const void *msg, size_t len,
 	    uint8_t out[HMAC_MAX]);
 
+/* HKDF (RFC 5869) with salt's prepared states (no salt: HashLen zeros),
+ * no info and one output block: OKM = T(1) = HMAC(PRK, 0x01), PRK =
+ * HMAC(salt, IKM); hmac_size octets */
+void	hmac_hkdf1(const struct hmac_key *salt, const void *ikm, size_t len,
+	    uint8_t out[HMAC_MAX]);
+
 #endif

@@ -357,18 +357,11 @@ ls_kdf(struct ls_crypto *cr, unsigned kdf_id, const void *ikm, size_t len,
 		 * HMAC(PRK, 0x01), truncated. test_lispsec checks it against
 		 * EVP_KDF on RFC 5869's vectors.
 		 */
-		static const uint8_t one[1] = { 1 };
-		int md = kdf_id == LS_KDF_HKDF_SHA256 ? HMAC_SHA256 : HMAC_SHA1;
-		uint8_t prk[HMAC_MAX], okm[HMAC_MAX];
-		struct hmac_key k;
+		uint8_t okm[HMAC_MAX];
 
-		hmac_run(&cr->ext[md == HMAC_SHA256], ikm, len, prk);
-		hmac_key_set(&k, md, prk, hmac_size(md));
-		hmac_run(&k, one, 1, okm);
+		hmac_hkdf1(&cr->ext[kdf_id == LS_KDF_HKDF_SHA256], ikm, len, okm);
 		memcpy(out, okm, LS_OTK_LEN);
-		hmac_key_clear(&k);
-		OPENSSL_cleanse(prk, sizeof(prk));
-		OPENSSL_cleanse(okm, sizeof(okm));
+		explicit_bzero(okm, sizeof(okm));
 		return 0;
 	}
 	if ((ctx = hkdf_new(kdf_id == LS_KDF_HKDF_SHA256 ? "SHA256" :

@@ -113,7 +113,8 @@ size_t	ls_ecm_insert_ad(uint8_t *buf, size_t len, size_t cap,
 /* crypto (OpenSSL libcrypto); 0 or -1. every function that computes takes
  * an optional context: the algorithms fetched once and contexts re-keyed
  * per use (several times faster for these small inputs); NULL fetches per
- * call. a context is not for concurrent use. */
+ * call (the KDF and the key wrap; the HMACs go through auth.h, on
+ * hmac.h either way). a context is not for concurrent use. */
 struct ls_crypto *ls_crypto_new(void);
 void	ls_crypto_free(struct ls_crypto *);
 int	ls_hmac_len(unsigned hmac_id);		/* 12, 16, -1 unknown */

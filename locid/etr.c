@@ -194,8 +194,8 @@ send_register(struct xtr *x, struct xtr_ms *ms, const struct xtr_db *dbs, int n,
 		log_warn("etr: map-register does not fit");
 		return -1;
 	}
-	if (reg.auth_len > 0 && auth_sign(ms->alg, ms->secret, strlen(ms->secret), buf,
-	    w.len, MREG_AUTH_OFF, reg.auth_len) == -1) {
+	if (reg.auth_len > 0 && xtr_ms_sign(ms, buf, w.len, MREG_AUTH_OFF,
+	    reg.auth_len) == -1) {
 		log_warn("etr: map-register signing failed");
 		return -1;
 	}
@@ -341,8 +341,8 @@ etr_notify_in(struct xtr *x, const struct pkt *p, const struct lisp_map_register
 		return;
 	}
 	/* the algorithm is ours, not the one the packet names */
-	if (n->alg_id != ms->alg || !auth_verify(ms->alg, ms->secret,
-	    strlen(ms->secret), n->msg.p, n->msg.len, n->auth_off, n->auth_len)) {
+	if (n->alg_id != ms->alg || !xtr_ms_verify(ms, n->msg.p, n->msg.len,
+	    n->auth_off, n->auth_len)) {
 		ms->notify_bad++;
 		x->drops[XTR_DROP_MAP_NOTIFY_AUTHENTICATION_FAILED]++;
 		log_limited(&x->logrl, "etr: map-notify from %s dropped: authentication failed",

@@ -279,8 +279,7 @@ send_request(struct natx *n, struct natx_link *k)
 	addr_set_none(&q.nat);
 	wbuf_init(&w, buf, sizeof(buf));
 	info_encode(&w, &q);
-	if (w.err || auth_sign(ms->alg, ms->secret, strlen(ms->secret), buf,
-	    w.len, 16, (size_t)alen) == -1)
+	if (w.err || xtr_ms_sign(ms, buf, w.len, 16, (size_t)alen) == -1)
 		return;
 	sockaddr_from_addr(&ss, &k->ms, x->l->conf->control_port ?
 	    x->l->conf->control_port : LISP_CONTROL_PORT);
@@ -485,9 +484,8 @@ natx_reply_in(struct natx *n, const struct pkt *p, const struct lisp_info *r)
 		    "from the map-server asked", s);
 		return;
 	}
-	if (r->key_id != (ms->key_id << 8 | ms->alg) || auth_verify(ms->alg,
-	    ms->secret, strlen(ms->secret), p->buf, p->len, r->auth_off,
-	    r->auth_len) != 1) {
+	if (r->key_id != (ms->key_id << 8 | ms->alg) || xtr_ms_verify(ms, p->buf,
+	    p->len, r->auth_off, r->auth_len) != 1) {
 		x->drops[XTR_DROP_NAT_INFO_REPLY_AUTHENTICATION_FAILED]++;
 		log_limited(&x->logrl, "nat: info-reply from %s dropped: "
 		    "authentication failed", s);

@@ -17,6 +17,7 @@
 #include "probe.h"
 #include "smr.h"
 #include "lsec.h"
+#include "auth.h"
 #include "xtr.h"
 
 
@@ -823,8 +824,10 @@ ms_load(struct xtr *x)
 	struct xtr_ms *ms;
 	int n = 0, i;
 
-	for (i = 0; i < x->nms; i++)
+	for (i = 0; i < x->nms; i++) {
 		free(x->ms[i].secret);
+		auth_key_free(x->ms[i].akey);
+	}
 	free(x->ms);
 	x->ms = NULL;
 	x->nms = 0;
@@ -843,9 +846,32 @@ ms_load(struct xtr *x)
 			x->nms--;
 			continue;
 		}
+		/* NULL for no authentication: the helpers fall back to the
+		 * secret (and refuse, as auth_sign does) */
+		ms->akey = auth_key_new(ms->alg, ms->secret, strlen(ms->secret));
 		ms->proxy_reply = m->proxy_reply;
 		ms->want_notify = m->want_map_notify;
 	}
+}
+
+int
+xtr_ms_sign(const struct xtr_ms *ms, uint8_t *msg, size_t len, size_t auth_off,
+    size_t auth_len)
+{
+	if (ms->akey != NULL)
+		return auth_key_sign(ms->akey, msg, len, auth_off, auth_len);
+	return auth_sign(ms->alg, ms->secret, strlen(ms->secret), msg, len,
+	    auth_off, auth_len);
+}
+
+int
+xtr_ms_verify(const struct xtr_ms *ms, const uint8_t *msg, size_t len,
+    size_t auth_off, size_t auth_len)
+{
+	if (ms->akey != NULL)
+		return auth_key_verify(ms->akey, msg, len, auth_off, auth_len);
+	return auth_verify(ms->alg, ms->secret, strlen(ms->secret), msg, len,
+	    auth_off, auth_len);
 }
 
 #define DP_TAIL_NAME(id, s)	[XTR_DROP__N + id] = s,
@@ -1002,8 +1028,10 @@ xtr_free(struct xtr *x)
 	free(x->tn);
 	fib_free(x->fib, NULL, NULL);
 	nl_close(x->nl);
-	for (i = 0; i < x->nms; i++)
+	for (i = 0; i < x->nms; i++) {
 		free(x->ms[i].secret);
+		auth_key_free(x->ms[i].akey);
+	}
 	free(x->ms);
 	free(x->db);
 	free(x->gone);

@@ -60,10 +60,13 @@ struct xtr_tenant {
 };
 
 /* registration state with one Map-Server */
+struct auth_key;
+
 struct xtr_ms {
 	struct lisp_addr addr;
 	uint8_t		 key_id, alg;
 	char		*secret;
+	struct auth_key	*akey;		/* secret's HMAC prepared (auth.h) */
 	int		 proxy_reply, want_notify;
 	int		 quick_left;	/* quick registrations still due */
 	uint64_t	 next_ms;	/* next periodic Map-Register */
@@ -75,6 +78,13 @@ struct xtr_ms {
 	uint64_t	 registers, notifies, notify_bad;
 	uint64_t	 last_register_s, last_notify_s;	/* wall clock */
 };
+
+/* sign (in place) / verify (1 valid) a message to / from ms with its key:
+ * the prepared one, or the secret when there is none */
+int	xtr_ms_sign(const struct xtr_ms *, uint8_t *msg, size_t len,
+	    size_t auth_off, size_t auth_len);
+int	xtr_ms_verify(const struct xtr_ms *, const uint8_t *msg, size_t len,
+	    size_t auth_off, size_t auth_len);
 
 /* the drops of the xTR modules (etr.c, itr.c, probe.c, pxtr.c, xtr.c) */
 #define XTR_DROPS(X) \

@@ -1,6 +1,7 @@
-/* auth_key: the cached keyed context gives the same MACs as auth_compute
+/* auth_key: the prepared key gives the same MACs as auth_compute
  * (digest §3.6 vectors, random messages, every offset), keeps working
- * across many messages, and refuses what auth_verify refuses */
+ * across many messages, and refuses what auth_verify refuses; both give
+ * what OpenSSL's EVP_MAC HMAC gives for random keys and messages */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,10 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "auth.h"
 #include "msg.h"
@@ -134,6 +139,80 @@ test_random_against_compute(void **state)
 	}
 }
 
+/* OpenSSL's HMAC of msg with [off, off + zlen) as zeros, the reference */
+static void
+evp_auth(unsigned alg, const uint8_t *key, size_t klen, const uint8_t *msg,
+    size_t len, size_t off, size_t zlen, uint8_t *out)
+{
+	static const uint8_t zeros[32];
+	EVP_MAC		*m = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	EVP_MAC_CTX	*c = EVP_MAC_CTX_new(m);
+	OSSL_PARAM	 p[2];
+	size_t		 n = 0;
+
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    alg == ALG_HMAC_SHA256_128 ? "SHA256" : "SHA1", 0);
+	p[1] = OSSL_PARAM_construct_end();
+	assert_non_null(c);
+	/* EVP_MAC_init refuses an empty key: HMAC pads it to zeros anyway */
+	assert_int_equal(EVP_MAC_init(c, klen > 0 ? key : (const uint8_t *)"\0",
+	    klen > 0 ? klen : 1, p), 1);
+	assert_int_equal(EVP_MAC_update(c, msg, off), 1);
+	assert_int_equal(EVP_MAC_update(c, zeros, zlen), 1);
+	assert_int_equal(EVP_MAC_update(c, msg + off + zlen, len - off - zlen), 1);
+	assert_int_equal(EVP_MAC_final(c, out, &n, 32), 1);
+	assert_int_equal(n, alg == ALG_HMAC_SHA256_128 ? 32 : 20);
+	EVP_MAC_CTX_free(c);
+	EVP_MAC_free(m);
+}
+
+/* random keys of 0..150 octets (the block is 64), messages of up to
+ * 700 (a Map-Register of several records), every offset of the field, the
+ * whole output and its truncation: auth_compute, auth_mac and a prepared
+ * auth_key against EVP_MAC */
+static void
+test_random_against_evp_mac(void **state)
+{
+	static const unsigned algs[] = { ALG_HMAC_SHA1_96, ALG_HMAC_SHA256_128 };
+	uint8_t msg[700], key[150], ref[32], out[32];
+	struct auth_key *k;
+	size_t klen, len, off, alen, full, x;
+	unsigned alg;
+	int i, j;
+
+	srandom(23);
+	for (i = 0; i < 200; i++) {
+		alg = algs[i & 1];
+		full = alg == ALG_HMAC_SHA1_96 ? 20 : 32;
+		klen = (size_t)random() % (sizeof(key) + 1);
+		for (x = 0; x < klen; x++)
+			key[x] = (uint8_t)random();
+		assert_non_null(k = auth_key_new(alg, key, klen));
+		for (j = 0; j < 10; j++) {
+			alen = (random() & 1) ? full : full == 20 ? 12 : 16;
+			len = alen + (size_t)random() % (sizeof(msg) - alen + 1);
+			off = (size_t)random() % (len - alen + 1);
+			for (x = 0; x < len; x++)
+				msg[x] = (uint8_t)random();
+			evp_auth(alg, key, klen, msg, len, off, alen, ref);
+			memset(out, 0xee, sizeof(out));
+			assert_int_equal(auth_compute(alg, key, klen, msg, len, off,
+			    alen, out), 0);
+			assert_memory_equal(out, ref, alen);
+			memset(out, 0xee, sizeof(out));
+			assert_int_equal(auth_key_compute(k, msg, len, off, alen,
+			    out), 0);
+			assert_memory_equal(out, ref, alen);
+			/* nothing zeroed */
+			evp_auth(alg, key, klen, msg, len, 0, 0, ref);
+			assert_int_equal(auth_mac(alg, key, klen, msg, len, alen,
+			    out), 0);
+			assert_memory_equal(out, ref, alen);
+		}
+		auth_key_free(k);
+	}
+}
+
 static double
 secs(void)
 {
@@ -176,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_random_against_compute),
+		cmocka_unit_test(test_random_against_evp_mac),
 		cmocka_unit_test(test_faster_than_per_message),
 	};
 

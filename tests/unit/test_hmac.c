@@ -1,6 +1,7 @@
 /* hmac: the composition over OpenSSL's digests against RFC 2202 (SHA-1)
  * and RFC 4231 (SHA-256), and against OpenSSL's EVP_MAC HMAC for random
- * keys (longer than the block too), lengths and splits of the message */
+ * keys (longer than the block too), lengths and splits of the message;
+ * its one-block HKDF against OpenSSL's EVP_KDF */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/params.h>
 
 #include "hmac.h"
@@ -181,12 +183,70 @@ test_random(void **state)
 	}
 }
 
+/* OpenSSL's HKDF, the reference: hmac_size(md) octets of OKM, without
+ * info, the salt given or none (slen 0) */
+static void
+evp_hkdf(int md, const uint8_t *salt, size_t slen, const uint8_t *ikm,
+    size_t len, uint8_t *out)
+{
+	EVP_KDF		*kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_HKDF, NULL);
+	EVP_KDF_CTX	*c = EVP_KDF_CTX_new(kdf);
+	OSSL_PARAM	 p[4], *q = p;
+
+	assert_non_null(c);
+	*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+	    md == HMAC_SHA256 ? "SHA256" : "SHA1", 0);
+	*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
+	    (void *)ikm, len);
+	if (slen > 0)
+		*q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+		    (void *)salt, slen);
+	*q = OSSL_PARAM_construct_end();
+	assert_int_equal(EVP_KDF_derive(c, out, hmac_size(md), p), 1);
+	EVP_KDF_CTX_free(c);
+	EVP_KDF_free(kdf);
+}
+
+/* hmac_hkdf1 against EVP_KDF: IKMs of 1..150 octets (within the block
+ * after the key's and beyond it), no salt (HashLen zeros, as LISP-SEC)
+ * and random salts of 1..100 octets */
+static void
+test_hkdf1(void **state)
+{
+	static const uint8_t zeros[HMAC_MAX];
+	uint8_t salt[100], ikm[150], out[HMAC_MAX], ref[HMAC_MAX];
+	struct hmac_key k;
+	uint64_t s = 0x2545f4914f6cdd1dULL;
+	size_t slen, len, i;
+	int md, round;
+
+	for (round = 0; round < 1000; round++) {
+		md = round % 2 ? HMAC_SHA256 : HMAC_SHA1;
+		slen = round % 4 < 2 ? 0 : 1 + xs(&s) % sizeof(salt);
+		for (i = 0; i < slen; i++)
+			salt[i] = (uint8_t)xs(&s);
+		len = 1 + xs(&s) % sizeof(ikm);
+		for (i = 0; i < len; i++)
+			ikm[i] = (uint8_t)xs(&s);
+		if (slen == 0)
+			assert_int_equal(hmac_key_set(&k, md, zeros, hmac_size(md)), 0);
+		else
+			assert_int_equal(hmac_key_set(&k, md, salt, slen), 0);
+		memset(out, 0xee, sizeof(out));
+		hmac_hkdf1(&k, ikm, len, out);
+		evp_hkdf(md, salt, slen, ikm, len, ref);
+		assert_memory_equal(out, ref, hmac_size(md));
+		hmac_key_clear(&k);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_hkdf1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
