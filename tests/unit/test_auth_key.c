@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include <openssl/core_names.h>
@@ -213,41 +212,6 @@ test_random_against_evp_mac(void **state)
 	}
 }
 
-static double
-secs(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* the cached context must be cheaper than a context per message */
-static void
-test_faster_than_per_message(void **state)
-{
-	uint8_t msg[100];
-	struct auth_key *k = auth_key_new(ALG_HMAC_SHA256_128, "secret", 6);
-	double t0, t1, t2;
-	int i, n = 20000;
-
-	assert_non_null(k);
-	memset(msg, 0x5a, sizeof(msg));
-	t0 = secs();
-	for (i = 0; i < n; i++)
-		assert_int_equal(auth_sign(ALG_HMAC_SHA256_128, "secret", 6, msg,
-		    sizeof(msg), 16, 32), 0);
-	t1 = secs();
-	for (i = 0; i < n; i++)
-		assert_int_equal(auth_key_sign(k, msg, sizeof(msg), 16, 32), 0);
-	t2 = secs();
-	printf("hmac-sha256 of 100 octets: %.2f us per message with a new "
-	    "context, %.2f us with auth_key\n", (t1 - t0) / n * 1e6,
-	    (t2 - t1) / n * 1e6);
-	assert_true(t2 - t1 < t1 - t0);
-	auth_key_free(k);
-}
-
 int
 main(void)
 {
@@ -256,7 +220,6 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_random_against_compute),
 		cmocka_unit_test(test_random_against_evp_mac),
-		cmocka_unit_test(test_faster_than_per_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
