@@ -274,42 +274,6 @@ test_mutations(void **state)
 	    100000, 0);
 }
 
-static void
-test_speed(void **state)
-{
-	uint8_t buf[512];
-	struct lisp_map_request m;
-	struct rbuf b;
-	struct timespec t0, t1;
-	struct msg_err err;
-	size_t n;
-	int i, iters = 1000000;
-	double ns;
-
-	/* a plain request: IPv4 source, one ITR-RLOC, one record */
-	static const uint8_t plain[] = {
-		0x10, 0x00, 0x00, 0x01, 1, 2, 3, 4, 5, 6, 7, 8,
-		0x00, 0x01, 198, 18, 1, 1,
-		0x00, 0x01, 203, 0, 113, 1,
-		0x00, 32, 0x00, 0x01, 198, 18, 2, 1,
-	};
-
-	(void)tl_sample("map-request", buf, sizeof(buf));
-	memcpy(buf, plain, sizeof(plain));
-	n = sizeof(plain);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < iters; i++) {
-		rbuf_init(&b, buf, n);
-		if (map_request_decode(&b, &m, &err) != 0)
-			fail_msg("%s", TL_ERR_STR(&err));
-		buf[4] = (uint8_t)i;	/* keep the loop honest */
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / iters;
-	print_message("map-request decode: %.1f ns (%.1f M/s)\n", ns, 1e3 / ns);
-	assert_int_equal(m.nitr, 1);
-}
-
 int
 main(void)
 {
@@ -320,7 +284,6 @@ main(void)
 		cmocka_unit_test(test_xtr_id_only),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_mutations),
-		cmocka_unit_test(test_speed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
