@@ -49,7 +49,7 @@ itr_entry_del(struct mc_entry *e, void *arg)
 
 	entry_route(x, e, 0);
 	if (mc_entry_qlen(e) && e->fe != NULL)
-		e->fe->drops += (uint64_t)mc_entry_qlen(e);
+		fib_ent_drop(e->fe, mc_entry_qlen(e));
 }
 
 /* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
@@ -319,7 +319,7 @@ static void
 drop(struct xtr *x, struct mc_entry *e, enum xtr_drop reason)
 {
 	if (e != NULL && e->fe != NULL)
-		e->fe->drops++;
+		fib_ent_drop(e->fe, 1);
 	x->drops[reason]++;
 }
 

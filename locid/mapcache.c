@@ -781,7 +781,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		/* no memory for the new FIB entry: forward by the old one
 		 * (and keep its locators' probe state) until the next change */
 		if (e->mc == NULL)
-			free(fe);
+			fib_ent_free(fe);
 		free(np);
 	} else {
 		/* the outstanding probes of the locators that left are
@@ -946,9 +946,9 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "authoritative", json_boolean(e->auth));
 	if (e->state == MC_NEGATIVE)
 		json_object_set_new(o, "action", json_string(act_name(e->act)));
-	json_object_set_new(o, "packets", json_integer(e->fe ? (json_int_t)e->fe->pkts : 0));
-	json_object_set_new(o, "bytes", json_integer(e->fe ? (json_int_t)e->fe->bytes : 0));
-	json_object_set_new(o, "drops", json_integer(e->fe ? (json_int_t)e->fe->drops : 0));
+	json_object_set_new(o, "packets", json_integer(e->fe ? (json_int_t)fib_ent_pkts(e->fe) : 0));
+	json_object_set_new(o, "bytes", json_integer(e->fe ? (json_int_t)fib_ent_bytes(e->fe) : 0));
+	json_object_set_new(o, "drops", json_integer(e->fe ? (json_int_t)fib_ent_drops(e->fe) : 0));
 	if (e->resolve_us)
 		json_object_set_new(o, "resolve_us", json_integer((json_int_t)e->resolve_us));
 	if (e->state == MC_PENDING) {
@@ -967,8 +967,8 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		json_object_set_new(lo, "weight", json_integer(l->weight));
 		json_object_set_new(lo, "reachable", json_boolean(l->flags & RLOC_R));
 		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
-		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)l->pkts));
-		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)l->bytes));
+		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)fib_loc_pkts(e->fe, i)));
+		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)fib_loc_bytes(e->fe, i)));
 		json_object_set_new(lo, "probe", json_string(pr->state == PROBE_UP ? "up" :
 		    pr->state == PROBE_DOWN ? "down" : "unknown"));
 		json_object_set_new(lo, "rtt_ms", pr->rtt_us ?

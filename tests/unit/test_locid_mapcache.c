@@ -416,13 +416,18 @@ test_json(void **state)
 	assert_int_equal(e->fe->kind, FIB_ENCAP);
 	assert_int_equal(e->fe->nlocs, 1);
 	assert_true(e->fe->loc[0].up);
-	e->fe->loc[0].pkts = 3;
-	e->fe->pkts = 3;
+	assert_null(e->fe->ctr);	/* nothing counted: no counters */
+	fib_ent_count(e->fe, 0, 100);
+	fib_ent_count(e->fe, 0, 100);
+	fib_ent_count(e->fe, 0, 100);
+	fib_ent_drop(e->fe, 2);
 	mc_entry_set(e, &rec, "map-reply", 1000);
 	assert_ptr_equal(fib_lookup(mapcache_fib(mc), &e->eid), e->fe);
 	assert_ptr_equal(e->fe->ctl, e);
 	o = mc_entry_json(e, 61000);
 	assert_int_equal(json_integer_value(json_object_get(o, "packets")), 3);
+	assert_int_equal(json_integer_value(json_object_get(o, "bytes")), 300);
+	assert_int_equal(json_integer_value(json_object_get(o, "drops")), 2);
 	assert_string_equal(json_string_value(json_object_get(o, "eid_prefix")), "198.18.2.0/24");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "complete");
 	assert_string_equal(json_string_value(json_object_get(o, "source")), "map-reply");
@@ -434,6 +439,7 @@ test_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(l, "priority")), 1);
 	assert_int_equal(json_integer_value(json_object_get(l, "weight")), 100);
 	assert_int_equal(json_integer_value(json_object_get(l, "encap_packets")), 3);
+	assert_int_equal(json_integer_value(json_object_get(l, "encap_bytes")), 300);
 	assert_null(json_object_get(o, "action"));
 	json_decref(o);
 	e = add(mc, "198.32.0.0/11", 0);
