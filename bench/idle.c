@@ -223,7 +223,7 @@ main(int argc, char **argv)
 			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
 				/* a packet since the reply, counted as the
 				 * data plane does (the counters are made) */
-				e->used_ms = now + 1;
+				mc_entry_touch(e, now + 1);
 				fib_ent_count(e->fe, 0, 100);
 				nused++;
 			}

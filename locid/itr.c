@@ -379,7 +379,7 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		e->res->seid = m->src;
 		e->res->asked_us = now_us();
 	}
-	e->used_ms = now;
+	mc_entry_touch(e, now);
 	if (mc_entry_queue_pkt(e, m->pkt, x->l->conf->queue_per_dest) == 0)
 		x->st.queued_pkts++;
 	send_request(x, e, 0, now);
@@ -409,7 +409,7 @@ itr_miss(void *arg, struct dp_miss *m)
 	case DP_USED:
 		/* a first use after an idle minute (or since the last
 		 * Map-Reply) re-arms the refresh and probe timers */
-		e->used_ms = now;
+		mc_entry_touch(e, now);
 		mc_entry_wake(e, now);
 		return;
 	case DP_ASK:

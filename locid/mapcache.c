@@ -551,13 +551,14 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->mlen = mlen;
 	e->state = MC_PENDING;
 	mc_entry_set_source(e, "pending");
-	e->created_ms = e->updated_ms = e->used_ms = now;
+	e->created_ms = e->updated_ms = now;
 	e->mc = mc;
 	if (mc_entry_res(e) == NULL || mc_entry_publish(e) == -1) {
 		free(e->res);
 		free(e);
 		return NULL;
 	}
+	mc_entry_touch(e, now);
 	mc->count++;
 	if ((n = iid_slot(mc, entry_iid(e), 1)) != NULL)
 		(*n)++;

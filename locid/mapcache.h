@@ -70,7 +70,8 @@ struct mc_entry {
 					 * one is probed (mc_entry_probe) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	struct mc_res	*res;		/* while resolving, else NULL */
-	uint64_t	 created_ms, updated_ms, used_ms;	/* expiry: mc_entry_expires */
+	uint64_t	 created_ms, updated_ms;	/* expiry: mc_entry_expires; last
+					 * use: mc_entry_used */
 	/* refresh */
 	uint64_t	 next_try_ms;	/* no request before this */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
@@ -135,11 +136,19 @@ struct fib	*mapcache_fib(const struct mapcache *);
  * entry with the same locators. -1 on allocation failure (the old state
  * stays) */
 int		 mc_entry_publish(struct mc_entry *);
-/* the last time a packet used e (the data plane's mark or the control's) */
+/* the last time a packet used e (its creation at first): the FIB
+ * entry's mark, which the data plane writes and the control side moves
+ * forward (mc_entry_touch); a new FIB entry carries it on */
 static inline uint64_t
 mc_entry_used(const struct mc_entry *e)
 {
-	return e->fe != NULL && e->fe->used_ms > e->used_ms ? e->fe->used_ms : e->used_ms;
+	return e->fe != NULL ? e->fe->used_ms : e->created_ms;
+}
+static inline void
+mc_entry_touch(struct mc_entry *e, uint64_t now)
+{
+	if (e->fe != NULL && now > e->fe->used_ms)
+		e->fe->used_ms = now;
 }
 /* e carried traffic since its last answer and lately: in the last minute,
  * or the last half of a TTL shorter than two minutes (so that the packets

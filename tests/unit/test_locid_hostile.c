@@ -384,7 +384,7 @@ positive(struct fx *f)
 	recs = rep.records;
 	assert_int_equal(record_next(&recs, &rec), 1);
 	mc_entry_set(e, &rec, "map-reply", now_ms());
-	e->used_ms = now_ms();
+	mc_entry_touch(e, now_ms());
 	return e;
 }
 
@@ -982,7 +982,7 @@ test_map_cache_limit(void **state)
 		assert_int_equal(record_next(&recs, &rec), 1);
 		mc_entry_set(e, &rec, "map-reply", now);
 		/* 198.18.3.0/24 was used longest ago */
-		e->used_ms = now - (i == 1 ? 50000 : 1000);
+		e->fe->used_ms = now - (i == 1 ? 50000 : 1000);
 	}
 	assert_int_equal(mapcache_count(f->x.mc), 3);
 	tun_in(f, pk, sizeof(pk));		/* to 198.18.9.10 */
@@ -1108,7 +1108,7 @@ test_tenant_map_cache_limit(void **state)
 			recs = rep.records;
 			assert_int_equal(record_next(&recs, &rec), 1);
 			mc_entry_set(e, &rec, "map-reply", now);
-			e->used_ms = now - (k == 1 ? 90000 : i == 1 ? 50000 : 1000);
+			e->fe->used_ms = now - (k == 1 ? 90000 : i == 1 ? 50000 : 1000);
 		}
 	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
 	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 3);

@@ -366,12 +366,12 @@ test_expire_refresh(void **state)
 	assert_false(mc_entry_wants_refresh(e1, 55000));
 	/* the packets held for the answer, sent on 1 ms after it, do not
 	 * keep a 1-minute entry alive: it was idle for its last 30 s */
-	e1->used_ms = 1;
+	e1->fe->used_ms = 1;
 	assert_false(mc_entry_wants_refresh(e1, 54500));
-	e1->used_ms = 25000;
+	e1->fe->used_ms = 25000;
 	assert_true(mc_entry_wants_refresh(e1, 54500));
 	/* used recently and in the last tenth of the TTL: refresh */
-	e1->used_ms = 50000;
+	mc_entry_touch(e1, 50000);
 	assert_false(mc_entry_wants_refresh(e1, 50000));	/* 10 s left of 60 */
 	assert_true(mc_entry_wants_refresh(e1, 54500));
 	e1->requesting = 1;
