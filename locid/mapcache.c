@@ -278,7 +278,7 @@ entry_publish(struct mc_entry *e, struct fib_ent *fe, const struct mc_probe *pro
 	for (i = 0; i < fe->nlocs; i++)
 		fe->loc[i].up = (fe->loc[i].flags & RLOC_R) &&
 		    (probe == NULL || probe[i].state != PROBE_DOWN);
-	if (fib_publish(e->mc->fib, &e->eid, e->mlen, fe) == -1)
+	if (fib_publish(e->mc->fib, MC_EID(e), e->mlen, fe) == -1)
 		return -1;
 	e->fe = fe;
 	return 0;
@@ -378,7 +378,7 @@ free_cb(struct mc_entry *e, void *arg)
 	if (f->del != NULL)
 		f->del(e, f->arg);
 	nonce_del_entry(f->mc, e);
-	fib_withdraw(f->mc->fib, &e->eid, e->mlen);
+	fib_withdraw(f->mc->fib, MC_EID(e), e->mlen);
 	entry_free(e);
 	return 0;
 }
@@ -415,7 +415,7 @@ mapcache_count(const struct mapcache *mc)
 static uint32_t
 entry_iid(const struct mc_entry *e)
 {
-	return e->eid.has_iid ? e->eid.iid : 0;
+	return e->has_iid ? e->eid.iid : 0;
 }
 
 /* the count slot of iid, made when make and there is room; NULL if none */
@@ -536,6 +536,7 @@ mapcache_walk_under(const struct mapcache *mc, const struct lisp_addr *eid,
 struct mc_entry *
 mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_t now)
 {
+	struct lisp_addr n_eid;
 	struct mc_entry *e;
 	size_t *n;
 
@@ -545,9 +546,16 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		return e;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
-	e->eid = *eid;
-	e->eid.body = NULL;
-	addr_mask(&e->eid, mlen);
+	n_eid = *eid;
+	addr_mask(&n_eid, mlen);
+	memcpy(e->eid.a, addr_bytes(&n_eid), (size_t)addr_bits(&n_eid) / 8);
+	e->eid.afi = n_eid.afi;
+	if (n_eid.has_iid) {
+		e->has_iid = 1;
+		e->eid.iid = n_eid.iid;
+		e->eid.iid_mlen = n_eid.iid_mlen;
+		e->eid.iid_flags = n_eid.iid_flags;
+	}
 	e->mlen = mlen;
 	e->state = MC_PENDING;
 	mc_entry_set_source(e, "pending");
@@ -623,7 +631,7 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 {
 	size_t *n;
 
-	fib_withdraw(mc->fib, &e->eid, e->mlen);
+	fib_withdraw(mc->fib, MC_EID(e), e->mlen);
 	e->fe = NULL;
 	nonce_del_entry(mc, e);
 	heap_del(mc, e);
@@ -932,9 +940,9 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	int i;
 
 	o = json_object();
-	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(&e->eid, e->mlen,
+	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(MC_EID(e), e->mlen,
 	    buf, sizeof(buf))));
-	json_object_set_new(o, "iid", json_integer(e->eid.has_iid ? e->eid.iid : 0));
+	json_object_set_new(o, "iid", json_integer(e->has_iid ? e->eid.iid : 0));
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
 	json_object_set_new(o, "source", json_string(mc_entry_source(e)));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));

@@ -84,7 +84,7 @@ thin_cb(struct mc_entry *e, void *arg)
 {
 	struct mapcache **mc = arg;
 
-	if ((e->eid.u.v4[3] & 1) != 0)
+	if ((e->eid.a[3] & 1) != 0)
 		mapcache_remove(*mc, e);
 	return 0;
 }
@@ -160,8 +160,8 @@ test_lookup(void **state)
 	assert_null(mapcache_lookup(mc, &a));	/* other instance: no /16 there */
 	a = A("2001:db8:2:1::1");
 	assert_ptr_equal(mapcache_lookup(mc, &a), e6);
-	assert_ptr_equal(mapcache_exact(mc, &e24->eid, 24), e24);
-	assert_null(mapcache_exact(mc, &e24->eid, 23));
+	assert_ptr_equal(mapcache_exact(mc, MC_EID(e24), 24), e24);
+	assert_null(mapcache_exact(mc, MC_EID(e24), 23));
 	/* removing the /24 uncovers the /16 */
 	mapcache_remove(mc, e24);
 	a = A("198.18.2.77");
@@ -422,7 +422,7 @@ test_json(void **state)
 	fib_ent_count(e->fe, 0, 100);
 	fib_ent_drop(e->fe, 2);
 	mc_entry_set(e, &rec, "map-reply", 1000);
-	assert_ptr_equal(fib_lookup(mapcache_fib(mc), &e->eid), e->fe);
+	assert_ptr_equal(fib_lookup(mapcache_fib(mc), MC_EID(e)), e->fe);
 	assert_ptr_equal(e->fe->ctl, e);
 	o = mc_entry_json(e, 61000);
 	assert_int_equal(json_integer_value(json_object_get(o, "packets")), 3);

@@ -366,7 +366,7 @@ test_encode(void **state)
 	assert_true(addr_equal(&q.itr[0], &itr));
 	assert_int_equal(mreq_record_next(&q.records, &ep), 1);
 	assert_int_equal(ep.mlen, 24);
-	assert_true(addr_equal(&ep.eid, &e->eid));
+	assert_true(addr_equal(&ep.eid, MC_EID(e)));
 	/* too small a buffer: nothing */
 	assert_int_equal(probe_encode(buf, 20, e, 1, &itr, 1), 0);
 	mapcache_free(mc, NULL, NULL);
