@@ -379,7 +379,6 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		e->res->seid = m->src;
 		e->res->asked_us = now_us();
 	}
-	mc_entry_touch(e, now);
 	if (mc_entry_queue_pkt(e, m->pkt, x->l->conf->queue_per_dest) == 0)
 		x->st.queued_pkts++;
 	send_request(x, e, 0, now);
@@ -408,8 +407,8 @@ itr_miss(void *arg, struct dp_miss *m)
 	switch (m->kind) {
 	case DP_USED:
 		/* a first use after an idle minute (or since the last
-		 * Map-Reply) re-arms the refresh and probe timers */
-		mc_entry_touch(e, now);
+		 * Map-Reply) re-arms the refresh and probe timers (the
+		 * data plane marked the use in the FIB entry) */
 		mc_entry_wake(e, now);
 		return;
 	case DP_ASK:

@@ -566,7 +566,6 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		free(e);
 		return NULL;
 	}
-	mc_entry_touch(e, now);
 	mc->count++;
 	if ((n = iid_slot(mc, entry_iid(e), 1)) != NULL)
 		(*n)++;

@@ -168,14 +168,15 @@ struct fib	*mapcache_fib(const struct mapcache *);
  * entry with the same locators. -1 on allocation failure (the old state
  * stays) */
 int		 mc_entry_publish(struct mc_entry *);
-/* the last time a packet used e (its creation at first): the FIB
- * entry's mark, which the data plane writes and the control side moves
- * forward (mc_entry_touch); a new FIB entry carries it on */
+/* the last time a packet used e, its creation at first: the FIB entry's
+ * mark, which only the data plane writes (a new FIB entry carries it on) */
 static inline uint64_t
 mc_entry_used(const struct mc_entry *e)
 {
-	return e->fe != NULL ? e->fe->used_ms : e->created_ms;
+	return e->fe != NULL && e->fe->used_ms > e->created_ms ? e->fe->used_ms :
+	    e->created_ms;
 }
+/* what a packet through the data plane does to it (tests) */
 static inline void
 mc_entry_touch(struct mc_entry *e, uint64_t now)
 {
