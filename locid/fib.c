@@ -202,7 +202,7 @@ carry(struct fib_ent *fe, struct fib_ent *old)
 	struct fib_ctr *c;
 	int i, j;
 
-	if (old->used_ms > fe->used_ms)
+	if (fib_ent_used(old) > fib_ent_used(fe))
 		fe->used_ms = old->used_ms;
 	if (old->ctr == NULL)
 		return 0;
@@ -233,7 +233,8 @@ carry(struct fib_ent *fe, struct fib_ent *old)
 }
 
 int
-fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent *fe)
+fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent *fe,
+    uint64_t mark_ms)
 {
 	const uint8_t *k = addr_bytes(eid);
 	struct fib_ent *old;
@@ -263,8 +264,12 @@ fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent
 	if (o == NULL)
 		f->count++;
 	fib_ent_free(o);
+	/* the hook may add what a kernel path counted before now (and its
+	 * last use) to fe: fresh again after it */
+	fe->fresh = fib_ent_used(fe) <= mark_ms;
 	if (f->hook != NULL)
 		f->hook(f->hook_arg, eid, mlen, fe);
+	fe->fresh = fib_ent_used(fe) <= mark_ms;
 	return 0;
 }
 

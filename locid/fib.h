@@ -46,15 +46,24 @@ struct fib_ctr {
 	}		 loc[];
 };
 
+/* 24 octets and the locators (a malloc chunk of 80 for two) */
 struct fib_ent {
 	void		*ctl;		/* the control side's entry for the prefix */
 	struct fib_ctr	*ctr;		/* NULL until something is counted */
-	uint64_t	 used_ms;	/* written by the forwarder */
-	uint64_t	 mark_ms;	/* control: a first use after this is reported */
-	uint8_t		 kind;		/* FIB_* */
-	uint8_t		 nlocs;
+	uint64_t	 used_ms:48;	/* last use (monotonic ms; fib_ent_used),
+					 * written by the forwarder */
+	uint64_t	 kind:3;	/* FIB_* */
+	uint64_t	 nlocs:4;	/* up to FIB_MAX_LOCS */
+	uint64_t	 fresh:1;	/* not used since fib_publish's mark: the
+					 * forwarder reports the first use */
 	struct fib_loc	 loc[];
 };
+
+static inline uint64_t
+fib_ent_used(const struct fib_ent *fe)
+{
+	return (uint64_t)fe->used_ms;
+}
 
 struct fib;
 
@@ -106,10 +115,12 @@ fib_loc_bytes(const struct fib_ent *fe, int i)
 	return fe->ctr != NULL ? fe->ctr->loc[i].bytes : 0;
 }
 /* make fe the entry of eid/mlen (normalised: host bits clear). the one
- * it replaces passes its counters on (per locator by address) and is
- * freed. -1 (fe freed, the old entry kept) on allocation failure */
+ * it replaces passes its counters and last use on (the counters per
+ * locator by address) and is freed; fe is fresh when it was not used
+ * after mark_ms (the control side's last change of the mapping, 0: none).
+ * -1 (fe freed, the old entry kept) on allocation failure */
 int		 fib_publish(struct fib *, const struct lisp_addr *eid, int mlen,
-		    struct fib_ent *fe);
+		    struct fib_ent *fe, uint64_t mark_ms);
 /* remove the prefix and free its entry */
 void		 fib_withdraw(struct fib *, const struct lisp_addr *eid, int mlen);
 

@@ -274,11 +274,10 @@ entry_publish(struct mc_entry *e, struct fib_ent *fe, const struct mc_probe *pro
 
 	fe->ctl = e;
 	fe->kind = (uint8_t)fib_kind_of(e);
-	fe->mark_ms = e->updated_ms;
 	for (i = 0; i < fe->nlocs; i++)
 		fe->loc[i].up = (fe->loc[i].flags & RLOC_R) &&
 		    (probe == NULL || probe[i].state != PROBE_DOWN);
-	if (fib_publish(e->mc->fib, MC_EID(e), e->mlen, fe) == -1)
+	if (fib_publish(e->mc->fib, MC_EID(e), e->mlen, fe, e->updated_ms) == -1)
 		return -1;
 	e->fe = fe;
 	return 0;

@@ -173,15 +173,17 @@ int		 mc_entry_publish(struct mc_entry *);
 static inline uint64_t
 mc_entry_used(const struct mc_entry *e)
 {
-	return e->fe != NULL && e->fe->used_ms > e->created_ms ? e->fe->used_ms :
+	return e->fe != NULL && fib_ent_used(e->fe) > e->created_ms ? fib_ent_used(e->fe) :
 	    e->created_ms;
 }
 /* what a packet through the data plane does to it (tests) */
 static inline void
 mc_entry_touch(struct mc_entry *e, uint64_t now)
 {
-	if (e->fe != NULL && now > e->fe->used_ms)
+	if (e->fe != NULL && now > fib_ent_used(e->fe)) {
 		e->fe->used_ms = now;
+		e->fe->fresh = 0;
+	}
 }
 /* e carried traffic since its last answer and lately: in the last minute,
  * or the last half of a TTL shorter than two minutes (so that the packets

@@ -463,9 +463,10 @@ dp_forward_tn(struct dp *dp, int tn, uint8_t *p, size_t len, uint64_t now)
 	}
 	/* a first use after an idle minute (or since the entry changed)
 	 * re-arms the control side's refresh and probe timers */
-	if (fe->used_ms + 60000 <= now || fe->used_ms <= fe->mark_ms)
+	if (fib_ent_used(fe) + 60000 <= now || fe->fresh)
 		to_ctl(dp, DP_USED, &src, &dst, fe, NULL, 0, tn);
 	fe->used_ms = now;
+	fe->fresh = 0;
 	switch (fe->kind) {
 	case FIB_PENDING:
 		to_ctl(dp, DP_PENDING, &src, &dst, fe, p, len, tn);

@@ -317,7 +317,7 @@ slot_apply(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, const struct lb_s
 	if (cur.used_ns > s->got.used_ns) {
 		uint64_t used = cur.used_ns / 1000000;
 
-		if ((fe->used_ms + 60000 <= used || fe->used_ms <= fe->mark_ms) &&
+		if ((fib_ent_used(fe) + 60000 <= used || fe->fresh) &&
 		    eb->dp->ctl.miss != NULL) {
 			struct dp_miss m;
 
@@ -328,8 +328,9 @@ slot_apply(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, const struct lb_s
 			m.ctl = fe->ctl;
 			eb->dp->ctl.miss(eb->dp->ctl.arg, &m);
 		}
-		if (used > fe->used_ms)
+		if (used > fib_ent_used(fe))
 			fe->used_ms = used;
+		fe->fresh = 0;	/* (at a publish fib_publish sets it again) */
 	}
 	s->got = cur;
 }
