@@ -10,7 +10,8 @@
  * that still have it probe_tick) for a few seconds. It prints the CPU used
  * (getrusage, user + system) as % of a core next to the same loop with an
  * empty map-cache measured in the same run, and the bytes per cached
- * mapping (RSS delta over the fill / entries).
+ * mapping (RSS delta over the fill / entries; heap in use). a used entry
+ * has its FIB counters, which an entry that never carried a packet has not.
  *
  * usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT_USED]
  *        default -n 100000,1000000 -t 5 -u 5 */
@@ -55,6 +56,17 @@ rss_bytes(void)
 		rss = 0;
 	fclose(f);
 	return rss * sysconf(_SC_PAGESIZE);
+}
+
+/* what malloc has handed out: chunks in the arena and the large ones it
+ * maps on their own (a trie's 512 KiB lookup directory, the timer heap
+ * array), which uordblks leaves out */
+static size_t
+heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
 }
 
 static void
@@ -207,7 +219,7 @@ main(int argc, char **argv)
 		if (xtr_setup(&l, &x) == -1)
 			return 1;
 		rss0 = rss_bytes();
-		heap0 = mallinfo2().uordblks;
+		heap0 = heap_bytes();
 		t0 = now_s();
 		now = now_ms();
 		for (i = 0; i < n; i++) {
@@ -220,12 +232,15 @@ main(int argc, char **argv)
 			mc_entry_set(e, &rec, "map-reply", now);
 			last = e;
 			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
-				e->used_ms = now + 1;	/* a packet since the reply */
+				/* a packet since the reply, counted as the
+				 * data plane does (the counters are made) */
+				mc_entry_touch(e, now + 1);
+				fib_ent_count(e->fe, 0, 100);
 				nused++;
 			}
 		}
 		rss1 = rss_bytes();
-		heap1 = mallinfo2().uordblks;
+		heap1 = heap_bytes();
 		/* RSS after a free keeps pages for reuse: heap in use is the
 		 * figure for every fill but the first */
 		printf("idle: %u entries (%u used) filled in %.2f s: %.0f bytes per cached "
@@ -233,16 +248,21 @@ main(int argc, char **argv)
 		    nused, now_s() - t0, (double)(rss1 - rss0) / n,
 		    (double)(heap1 - heap0) / n, sizeof(struct mc_entry));
 		/* where the bytes are: the entry and its FIB entry as malloc
-		 * chunks (usable size + the 8-octet header), the rest is the
-		 * FIB's trie and index, the timer heap and probe state */
+		 * chunks (usable size + the 8-octet header), the counters of
+		 * the used share, the rest is the FIB's trie and index, the
+		 * timer heap and probe state */
 		if ((e = last) != NULL && e->fe != NULL) {
 			size_t ce = malloc_usable_size(e) + 8, cf = malloc_usable_size(e->fe) + 8;
+			size_t cc = sizeof(struct fib_ctr) + e->fe->nlocs * sizeof(e->fe->ctr->loc[0]);
+			double ccu = (double)((cc + 8 + 15) / 16 * 16) * nused / n;
 
 			printf("idle: per mapping: map-cache entry %zu B (struct %zu; the "
 			    "locators are the FIB's), FIB entry %zu B (struct %zu + %d x %zu), "
+			    "counters %zu B when used (%.0f B on average), "
 			    "trie/index/heap/probe state %.0f B\n", ce, sizeof(*e), cf,
 			    sizeof(struct fib_ent), e->fe->nlocs, sizeof(struct fib_loc),
-			    (double)(heap1 - heap0) / n - (double)(ce + cf));
+			    (cc + 8 + 15) / 16 * 16, ccu,
+			    (double)(heap1 - heap0) / n - (double)(ce + cf) - ccu);
 		}
 		cpu = run_loop(&l, &x, secs);
 		printf("idle: %u entries: %.3f%% of a core (baseline %.3f%%, ratio %.1f, "

@@ -85,6 +85,8 @@ fib_bulk(struct fib *f, int on)
 		trie_bulk(f->tab[i].t, on);
 }
 
+static void	ent_free(void *);
+
 struct free_walk {
 	void	(*cb)(void *, void *);
 	void	*arg;
@@ -111,7 +113,7 @@ fib_free(struct fib *f, void (*cb)(void *, void *), void *arg)
 		return;
 	for (i = 0; i < f->ntab; i++) {
 		trie_walk(f->tab[i].t, free_cb, &w);
-		trie_free(f->tab[i].t, free);
+		trie_free(f->tab[i].t, ent_free);
 	}
 	free(f->tab);
 	free(f);
@@ -131,54 +133,143 @@ fib_ent_new(int nlocs)
 	return calloc(1, sizeof(struct fib_ent) + (size_t)nlocs * sizeof(struct fib_loc));
 }
 
-/* the counters of old go on in fe: the prefix's, and each locator's to
- * the locator of the same address */
-static void
-carry(struct fib_ent *fe, const struct fib_ent *old)
+void
+fib_ent_free(struct fib_ent *fe)
 {
+	if (fe != NULL)
+		free(fe->ctr);
+	free(fe);
+}
+
+static void
+ent_free(void *fe)
+{
+	fib_ent_free(fe);
+}
+
+static struct fib_ctr *
+ctr_new(int nlocs)
+{
+	return calloc(1, sizeof(struct fib_ctr) + (size_t)nlocs * sizeof(((struct fib_ctr *)0)->loc[0]));
+}
+
+struct fib_ctr *
+fib_ent_ctr(struct fib_ent *fe)
+{
+	if (fe->ctr == NULL)
+		fe->ctr = ctr_new(fe->nlocs);
+	return fe->ctr;
+}
+
+void
+fib_ent_count(struct fib_ent *fe, int loc, size_t len)
+{
+	struct fib_ctr *c;
+
+	if ((c = fib_ent_ctr(fe)) == NULL)
+		return;
+	c->pkts++;
+	c->bytes += len;
+	if (loc >= 0 && loc < fe->nlocs) {
+		c->loc[loc].pkts++;
+		c->loc[loc].bytes += len;
+	}
+}
+
+void
+fib_ent_drop(struct fib_ent *fe, uint64_t n)
+{
+	struct fib_ctr *c;
+
+	if (n > 0 && (c = fib_ent_ctr(fe)) != NULL)
+		c->drops += n;
+}
+
+static int
+same_loc(const struct fib_loc *a, const struct fib_loc *b)
+{
+	return a->fam == b->fam && memcmp(a->a, b->a, 16) == 0;
+}
+
+/* the counters of old go on in fe: the prefix's, and each locator's to
+ * the locator of the same address. the same locators in the same order
+ * (a probe changed one's state) take old's counters as they are: 1 when
+ * they were moved so, 0 when copied or there were none, -1 without
+ * memory */
+static int
+carry(struct fib_ent *fe, struct fib_ent *old)
+{
+	struct fib_ctr *c;
 	int i, j;
 
-	fe->pkts = old->pkts;
-	fe->bytes = old->bytes;
-	fe->drops = old->drops;
-	if (old->used_ms > fe->used_ms)
+	if (fib_ent_used(old) > fib_ent_used(fe))
 		fe->used_ms = old->used_ms;
+	if (old->ctr == NULL)
+		return 0;
+	free(fe->ctr);
+	fe->ctr = NULL;
+	for (i = 0; i < fe->nlocs && fe->nlocs == old->nlocs; i++)
+		if (!same_loc(&fe->loc[i], &old->loc[i]))
+			break;
+	if (fe->nlocs == old->nlocs && i == fe->nlocs) {
+		fe->ctr = old->ctr;
+		old->ctr = NULL;
+		return 1;
+	}
+	if ((c = ctr_new(fe->nlocs)) == NULL)
+		return -1;
+	c->pkts = old->ctr->pkts;
+	c->bytes = old->ctr->bytes;
+	c->drops = old->ctr->drops;
 	for (i = 0; i < fe->nlocs; i++)
 		for (j = 0; j < old->nlocs; j++)
-			if (fe->loc[i].fam == old->loc[j].fam &&
-			    memcmp(fe->loc[i].a, old->loc[j].a, 16) == 0) {
-				fe->loc[i].pkts = old->loc[j].pkts;
-				fe->loc[i].bytes = old->loc[j].bytes;
+			if (same_loc(&fe->loc[i], &old->loc[j])) {
+				c->loc[i].pkts = old->ctr->loc[j].pkts;
+				c->loc[i].bytes = old->ctr->loc[j].bytes;
 				break;
 			}
+	fe->ctr = c;
+	return 0;
 }
 
 int
-fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent *fe)
+fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent *fe,
+    uint64_t mark_ms)
 {
 	const uint8_t *k = addr_bytes(eid);
 	struct fib_ent *old;
 	struct trie *t;
 	void *o;
+	int moved = 0;
 
 	if (k == NULL || mlen < 0 || mlen > addr_bits(eid) ||
 	    (t = table_make(f, eid)) == NULL) {
-		free(fe);
+		fib_ent_free(fe);
 		return -1;
 	}
-	if ((old = trie_exact(t, k, mlen)) != NULL)
-		carry(fe, old);
+	if ((old = trie_exact(t, k, mlen)) != NULL && (moved = carry(fe, old)) == -1) {
+		fib_ent_free(fe);
+		return -1;
+	}
 	/* with one thread the old entry can go at once; readers on other
 	 * threads would need it kept until they are past it (RCU) */
 	if (trie_insert(t, k, mlen, fe, &o) == -1) {
-		free(fe);
+		if (moved == 1) {
+			old->ctr = fe->ctr;
+			fe->ctr = NULL;
+		}
+		fib_ent_free(fe);
 		return -1;
 	}
 	if (o == NULL)
 		f->count++;
-	free(o);
+	fib_ent_free(o);
+	/* the hook may add what a kernel path counted before now (and its
+	 * last use) to fe: fresh again after it */
+	fe->fresh = fib_ent_used(fe) <= mark_ms;
 	if (f->hook != NULL)
 		f->hook(f->hook_arg, eid, mlen, fe);
+	fe->fresh = fib_ent_used(fe) <= mark_ms;
 	return 0;
 }
 
@@ -192,7 +283,7 @@ fib_withdraw(struct fib *f, const struct lisp_addr *eid, int mlen)
 		return;
 	if ((o = trie_remove(t, addr_bytes(eid), mlen)) != NULL) {
 		f->count--;
-		free(o);
+		fib_ent_free(o);
 		if (f->hook != NULL)
 			f->hook(f->hook_arg, eid, mlen, NULL);
 	}

@@ -1,7 +1,8 @@
 /* the FIB: what the data plane forwards with. one LPM trie per
  * (instance-id, address family) whose values are forwarding entries. an
  * entry is published whole by the control side (fib_publish) and not
- * changed after, but for the counters the forwarder adds to; a new state
+ * changed after, but for the counters the forwarder adds to (made at the
+ * first count: most cached prefixes carry no traffic); a new state
  * of the prefix is a new entry that replaces it. the map-cache keeps its
  * control state (nonces, retries, held packets, probing) apart and finds
  * its entries through this index (ctl), so a prefix is stored once. */
@@ -34,18 +35,35 @@ struct fib_loc {
 	uint8_t		 a[16];		/* address, network order */
 	uint16_t	 port;		/* 0: 4341; else an xTR behind NAT, from 4342 */
 	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
-	uint64_t	 pkts, bytes;	/* encapsulated to it */
 };
 
+/* what was forwarded to a prefix: the entry's, and encapsulated to each
+ * of its locators (loc[i] for fe->loc[i]) */
+struct fib_ctr {
+	uint64_t	 pkts, bytes, drops;
+	struct {
+		uint64_t pkts, bytes;
+	}		 loc[];
+};
+
+/* 24 octets and the locators (a malloc chunk of 80 for two) */
 struct fib_ent {
 	void		*ctl;		/* the control side's entry for the prefix */
-	uint64_t	 pkts, bytes, drops;
-	uint64_t	 used_ms;	/* written by the forwarder */
-	uint64_t	 mark_ms;	/* control: a first use after this is reported */
-	uint8_t		 kind;		/* FIB_* */
-	uint8_t		 nlocs;
+	struct fib_ctr	*ctr;		/* NULL until something is counted */
+	uint64_t	 used_ms:48;	/* last use (monotonic ms; fib_ent_used),
+					 * written by the forwarder */
+	uint64_t	 kind:3;	/* FIB_* */
+	uint64_t	 nlocs:4;	/* up to FIB_MAX_LOCS */
+	uint64_t	 fresh:1;	/* not used since fib_publish's mark: the
+					 * forwarder reports the first use */
 	struct fib_loc	 loc[];
 };
+
+static inline uint64_t
+fib_ent_used(const struct fib_ent *fe)
+{
+	return (uint64_t)fe->used_ms;
+}
 
 struct fib;
 
@@ -59,11 +77,50 @@ void		 fib_bulk(struct fib *, int on);
 
 /* an entry with room for nlocs locators, zeroed */
 struct fib_ent	*fib_ent_new(int nlocs);
+/* an entry that was not published (a published one is the FIB's) */
+void		 fib_ent_free(struct fib_ent *);
+
+/* counting: a packet of len octets forwarded (encapsulated to locator
+ * loc, or -1: natively), n packets dropped. the counters are made at the
+ * first count; without memory for them the count is lost (the data
+ * plane's totals still have it) */
+void		 fib_ent_count(struct fib_ent *, int loc, size_t len);
+void		 fib_ent_drop(struct fib_ent *, uint64_t n);
+/* the counters, made if the entry has none; NULL without memory */
+struct fib_ctr	*fib_ent_ctr(struct fib_ent *);
+/* reading them: 0 for an entry nothing was counted on */
+static inline uint64_t
+fib_ent_pkts(const struct fib_ent *fe)
+{
+	return fe->ctr != NULL ? fe->ctr->pkts : 0;
+}
+static inline uint64_t
+fib_ent_bytes(const struct fib_ent *fe)
+{
+	return fe->ctr != NULL ? fe->ctr->bytes : 0;
+}
+static inline uint64_t
+fib_ent_drops(const struct fib_ent *fe)
+{
+	return fe->ctr != NULL ? fe->ctr->drops : 0;
+}
+static inline uint64_t
+fib_loc_pkts(const struct fib_ent *fe, int i)
+{
+	return fe->ctr != NULL ? fe->ctr->loc[i].pkts : 0;
+}
+static inline uint64_t
+fib_loc_bytes(const struct fib_ent *fe, int i)
+{
+	return fe->ctr != NULL ? fe->ctr->loc[i].bytes : 0;
+}
 /* make fe the entry of eid/mlen (normalised: host bits clear). the one
- * it replaces passes its counters on (per locator by address) and is
- * freed. -1 (fe freed) on allocation failure */
+ * it replaces passes its counters and last use on (the counters per
+ * locator by address) and is freed; fe is fresh when it was not used
+ * after mark_ms (the control side's last change of the mapping, 0: none).
+ * -1 (fe freed, the old entry kept) on allocation failure */
 int		 fib_publish(struct fib *, const struct lisp_addr *eid, int mlen,
-		    struct fib_ent *fe);
+		    struct fib_ent *fe, uint64_t mark_ms);
 /* remove the prefix and free its entry */
 void		 fib_withdraw(struct fib *, const struct lisp_addr *eid, int mlen);
 

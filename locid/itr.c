@@ -24,12 +24,12 @@
 static void
 entry_route(struct xtr *x, struct mc_entry *e, int add)
 {
-	struct lisp_addr a = e->eid;
+	struct lisp_addr a = mc_entry_eid(e);
 
 	if (!x->rules_up || e->route == add)
 		return;
 	/* a tenant's table has no native path to throw to (native()) */
-	if (add && conf_tenant_eid(x->l->conf, &e->eid) != NULL)
+	if (add && conf_tenant_eid(x->l->conf, MC_EID(e)) != NULL)
 		return;
 	a.has_iid = 0;
 	if (nl_route(x->nl, add, NL_RT_THROW, x->rt_table, &a, e->mlen, 0) == -1) {
@@ -49,7 +49,7 @@ itr_entry_del(struct mc_entry *e, void *arg)
 
 	entry_route(x, e, 0);
 	if (mc_entry_qlen(e) && e->fe != NULL)
-		e->fe->drops += (uint64_t)mc_entry_qlen(e);
+		fib_ent_drop(e->fe, mc_entry_qlen(e));
 }
 
 /* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
@@ -72,7 +72,7 @@ static uint64_t
 req_key(const struct mc_entry *e)
 {
 	uint8_t		 k[24];
-	struct lisp_addr a = e->eid;
+	struct lisp_addr a = mc_entry_eid(e);
 	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a */
 	size_t		 i;
 
@@ -164,7 +164,7 @@ itr_unsubscribe(struct xtr *x, const struct mc_entry *e, uint64_t now)
 	addr_set_none(&none);
 	q.itr = &none;
 	q.nitr = 1;
-	q.eid = e->eid;
+	q.eid = mc_entry_eid(e);
 	q.mlen = e->mlen;
 	q.has_ids = 1;
 	memcpy(q.xtr_id, c->xtr_id, XTR_ID_LEN);
@@ -173,7 +173,7 @@ itr_unsubscribe(struct xtr *x, const struct mc_entry *e, uint64_t now)
 	q.ecm = 1;
 	q.isrc = *r;
 	q.isrc.has_iid = 0;
-	q.idst = e->eid;
+	q.idst = mc_entry_eid(e);
 	q.idst.has_iid = 0;
 	if (q.idst.afi != q.isrc.afi)	/* an LCAF EID: the inner header's family is ours */
 		q.idst = q.isrc;
@@ -183,7 +183,7 @@ itr_unsubscribe(struct xtr *x, const struct mc_entry *e, uint64_t now)
 	x->st.unsubscribes++;
 	if (core_monitoring(x->l))
 		core_event(x->l, "pubsub", json_pack("{s:s, s:s}", "event", "unsubscribe",
-		    "eid_prefix", prefix_fmt(&e->eid, e->mlen, (char[ADDR_STRLEN]){ 0 },
+		    "eid_prefix", prefix_fmt(MC_EID(e), e->mlen, (char[ADDR_STRLEN]){ 0 },
 		    ADDR_STRLEN)));
 	sockaddr_from_addr(&ss, &mr->addr, LISP_CONTROL_PORT);
 	locid_send(x->l, (struct sockaddr *)&ss, buf, len);
@@ -244,7 +244,7 @@ request_out(struct xtr *x, struct mc_entry *e, struct mc_res *res, uint32_t flag
 		itr[q.nitr++] = x->rloc4;
 	if (x->rloc6.afi != AFI_NONE)
 		itr[q.nitr++] = x->rloc6;
-	q.eid = e->eid;
+	q.eid = mc_entry_eid(e);
 	q.mlen = e->mlen;
 	/* with a PubSubKey and an xTR-ID: subscribe (RFC 9437 §5) */
 	if (c->pubsub_key.secret != NULL && c->has_xtr_id && c->itr) {
@@ -255,7 +255,7 @@ request_out(struct xtr *x, struct mc_entry *e, struct mc_res *res, uint32_t flag
 	}
 	/* inner IP: our RLOC of the EID's family, else the source EID */
 	q.ecm = 1;
-	q.idst = e->eid;
+	q.idst = mc_entry_eid(e);
 	q.idst.has_iid = 0;
 	if ((r = xtr_src_rloc(x, q.idst.afi)) != NULL)
 		q.isrc = *r;
@@ -319,7 +319,7 @@ static void
 drop(struct xtr *x, struct mc_entry *e, enum xtr_drop reason)
 {
 	if (e != NULL && e->fe != NULL)
-		e->fe->drops++;
+		fib_ent_drop(e->fe, 1);
 	x->drops[reason]++;
 }
 
@@ -379,7 +379,6 @@ miss_new(struct xtr *x, struct dp_miss *m, uint64_t now)
 		e->res->seid = m->src;
 		e->res->asked_us = now_us();
 	}
-	e->used_ms = now;
 	if (mc_entry_queue_pkt(e, m->pkt, x->l->conf->queue_per_dest) == 0)
 		x->st.queued_pkts++;
 	send_request(x, e, 0, now);
@@ -408,8 +407,8 @@ itr_miss(void *arg, struct dp_miss *m)
 	switch (m->kind) {
 	case DP_USED:
 		/* a first use after an idle minute (or since the last
-		 * Map-Reply) re-arms the refresh and probe timers */
-		e->used_ms = now;
+		 * Map-Reply) re-arms the refresh and probe timers (the
+		 * data plane marked the use in the FIB entry) */
 		mc_entry_wake(e, now);
 		return;
 	case DP_ASK:
@@ -644,7 +643,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	}
 	if (sv == LSEC_VERIFIED)
 		lsec_otk_del(x->otks, rep->nonce);	/* a replay finds none */
-	req = e0->eid;
+	req = mc_entry_eid(e0);
 	reqlen = e0->mlen;
 	asked_us = e0->res != NULL ? e0->res->asked_us : 0;
 	/* one Map-Reply sets one entry: the most specific record that covers
@@ -719,7 +718,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			pc.e = e;
 			pc.n = 0;
 			pc.more = 0;
-			mapcache_walk_under(x->mc, &e->eid, e->mlen, pending_cb, &pc);
+			mapcache_walk_under(x->mc, MC_EID(e), e->mlen, pending_cb, &pc);
 			for (i = 0; i < pc.n; i++) {
 				o = pc.o[i];
 				held = list_cat(held, mc_entry_dequeue(o));
@@ -894,7 +893,7 @@ entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 	if (e->state != MC_PENDING && mc_entry_expires(e) <= now && !e->is_static) {
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:s}", "event",
-			    "expired", "eid_prefix", prefix_fmt(&e->eid, e->mlen,
+			    "expired", "eid_prefix", prefix_fmt(MC_EID(e), e->mlen,
 			    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN)));
 		itr_unsubscribe(x, e, now);
 		itr_entry_del(e, x);

@@ -274,11 +274,10 @@ entry_publish(struct mc_entry *e, struct fib_ent *fe, const struct mc_probe *pro
 
 	fe->ctl = e;
 	fe->kind = (uint8_t)fib_kind_of(e);
-	fe->mark_ms = e->updated_ms;
 	for (i = 0; i < fe->nlocs; i++)
 		fe->loc[i].up = (fe->loc[i].flags & RLOC_R) &&
 		    (probe == NULL || probe[i].state != PROBE_DOWN);
-	if (fib_publish(e->mc->fib, &e->eid, e->mlen, fe) == -1)
+	if (fib_publish(e->mc->fib, MC_EID(e), e->mlen, fe, e->updated_ms) == -1)
 		return -1;
 	e->fe = fe;
 	return 0;
@@ -378,7 +377,7 @@ free_cb(struct mc_entry *e, void *arg)
 	if (f->del != NULL)
 		f->del(e, f->arg);
 	nonce_del_entry(f->mc, e);
-	fib_withdraw(f->mc->fib, &e->eid, e->mlen);
+	fib_withdraw(f->mc->fib, MC_EID(e), e->mlen);
 	entry_free(e);
 	return 0;
 }
@@ -415,7 +414,7 @@ mapcache_count(const struct mapcache *mc)
 static uint32_t
 entry_iid(const struct mc_entry *e)
 {
-	return e->eid.has_iid ? e->eid.iid : 0;
+	return e->has_iid ? e->eid.iid : 0;
 }
 
 /* the count slot of iid, made when make and there is room; NULL if none */
@@ -536,6 +535,7 @@ mapcache_walk_under(const struct mapcache *mc, const struct lisp_addr *eid,
 struct mc_entry *
 mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_t now)
 {
+	struct lisp_addr n_eid;
 	struct mc_entry *e;
 	size_t *n;
 
@@ -545,13 +545,20 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		return e;
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
-	e->eid = *eid;
-	e->eid.body = NULL;
-	addr_mask(&e->eid, mlen);
+	n_eid = *eid;
+	addr_mask(&n_eid, mlen);
+	memcpy(e->eid.a, addr_bytes(&n_eid), (size_t)addr_bits(&n_eid) / 8);
+	e->eid.afi = n_eid.afi;
+	if (n_eid.has_iid) {
+		e->has_iid = 1;
+		e->eid.iid = n_eid.iid;
+		e->eid.iid_mlen = n_eid.iid_mlen;
+		e->eid.iid_flags = n_eid.iid_flags;
+	}
 	e->mlen = mlen;
 	e->state = MC_PENDING;
 	mc_entry_set_source(e, "pending");
-	e->created_ms = e->updated_ms = e->used_ms = now;
+	e->created_ms = e->updated_ms = now;
 	e->mc = mc;
 	if (mc_entry_res(e) == NULL || mc_entry_publish(e) == -1) {
 		free(e->res);
@@ -622,7 +629,7 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 {
 	size_t *n;
 
-	fib_withdraw(mc->fib, &e->eid, e->mlen);
+	fib_withdraw(mc->fib, MC_EID(e), e->mlen);
 	e->fe = NULL;
 	nonce_del_entry(mc, e);
 	heap_del(mc, e);
@@ -781,7 +788,7 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 		/* no memory for the new FIB entry: forward by the old one
 		 * (and keep its locators' probe state) until the next change */
 		if (e->mc == NULL)
-			free(fe);
+			fib_ent_free(fe);
 		free(np);
 	} else {
 		/* the outstanding probes of the locators that left are
@@ -931,9 +938,9 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	int i;
 
 	o = json_object();
-	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(&e->eid, e->mlen,
+	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(MC_EID(e), e->mlen,
 	    buf, sizeof(buf))));
-	json_object_set_new(o, "iid", json_integer(e->eid.has_iid ? e->eid.iid : 0));
+	json_object_set_new(o, "iid", json_integer(e->has_iid ? e->eid.iid : 0));
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
 	json_object_set_new(o, "source", json_string(mc_entry_source(e)));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
@@ -946,9 +953,9 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "authoritative", json_boolean(e->auth));
 	if (e->state == MC_NEGATIVE)
 		json_object_set_new(o, "action", json_string(act_name(e->act)));
-	json_object_set_new(o, "packets", json_integer(e->fe ? (json_int_t)e->fe->pkts : 0));
-	json_object_set_new(o, "bytes", json_integer(e->fe ? (json_int_t)e->fe->bytes : 0));
-	json_object_set_new(o, "drops", json_integer(e->fe ? (json_int_t)e->fe->drops : 0));
+	json_object_set_new(o, "packets", json_integer(e->fe ? (json_int_t)fib_ent_pkts(e->fe) : 0));
+	json_object_set_new(o, "bytes", json_integer(e->fe ? (json_int_t)fib_ent_bytes(e->fe) : 0));
+	json_object_set_new(o, "drops", json_integer(e->fe ? (json_int_t)fib_ent_drops(e->fe) : 0));
 	if (e->resolve_us)
 		json_object_set_new(o, "resolve_us", json_integer((json_int_t)e->resolve_us));
 	if (e->state == MC_PENDING) {
@@ -967,8 +974,8 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 		json_object_set_new(lo, "weight", json_integer(l->weight));
 		json_object_set_new(lo, "reachable", json_boolean(l->flags & RLOC_R));
 		json_object_set_new(lo, "local", json_boolean(l->flags & RLOC_L));
-		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)l->pkts));
-		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)l->bytes));
+		json_object_set_new(lo, "encap_packets", json_integer((json_int_t)fib_loc_pkts(e->fe, i)));
+		json_object_set_new(lo, "encap_bytes", json_integer((json_int_t)fib_loc_bytes(e->fe, i)));
 		json_object_set_new(lo, "probe", json_string(pr->state == PROBE_UP ? "up" :
 		    pr->state == PROBE_DOWN ? "down" : "unknown"));
 		json_object_set_new(lo, "rtt_ms", pr->rtt_us ?

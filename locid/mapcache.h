@@ -60,17 +60,29 @@ struct mc_res {
 	uint8_t		 nnonces;
 };
 
+/* an EID-prefix's address as an entry keeps it: what a normalised
+ * struct lisp_addr of an IPv4, IPv6 or MAC prefix holds (no LCAF body),
+ * in 24 octets instead of 48; has_iid is a bit of the entry.
+ * mc_entry_eid gives it back as a struct lisp_addr */
+struct mc_eid {
+	uint8_t		 a[16];		/* v4, v6 or mac, host bits clear */
+	uint32_t	 iid;		/* has_iid: the instance-id */
+	uint16_t	 afi;
+	uint8_t		 iid_mlen, iid_flags;	/* has_iid: as received */
+};
+
 /* laid out by size: pointers, addresses and 64-bit times first, the
  * narrow fields packed at the end */
 struct mc_entry {
-	struct lisp_addr eid;		/* normalised, with IID when has_iid */
+	struct mc_eid	 eid;		/* mc_entry_eid */
 	struct fib_ent	*fe;		/* what forwarding reads: the locators
 					 * (mc_entry_loc), their counters */
 	struct mc_probe	*probe;		/* NULL, or one per locator of fe once
 					 * one is probed (mc_entry_probe) */
 	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	struct mc_res	*res;		/* while resolving, else NULL */
-	uint64_t	 created_ms, updated_ms, used_ms;	/* expiry: mc_entry_expires */
+	uint64_t	 created_ms, updated_ms;	/* expiry: mc_entry_expires; last
+					 * use: mc_entry_used */
 	/* refresh */
 	uint64_t	 next_try_ms;	/* no request before this */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
@@ -84,6 +96,7 @@ struct mc_entry {
 	uint32_t	 resolve_us;	/* first packet to mapping, 0 if unknown (at most
 					 * UINT32_MAX) */
 	uint8_t		 mlen;
+	unsigned	 has_iid:1;	/* eid is in an instance-id (eid.iid) */
 	unsigned	 nlocs:4;	/* positive: fe's locators; else 0 */
 	unsigned	 state:2;	/* enum mc_state */
 	unsigned	 act:3;		/* negative: ACT_* */
@@ -94,6 +107,26 @@ struct mc_entry {
 	unsigned	 is_static:1;	/* from the config: never expires or asked for */
 	unsigned	 source:4;	/* MC_SRC_*: mc_entry_source */
 };
+
+/* e's EID-prefix (with e->mlen): normalised, with IID when has_iid */
+static inline struct lisp_addr
+mc_entry_eid(const struct mc_entry *e)
+{
+	struct lisp_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.afi = e->eid.afi;
+	memcpy(a.u.v6, e->eid.a, sizeof(a.u.v6));
+	a.has_iid = (uint8_t)e->has_iid;
+	a.iid = e->eid.iid;
+	a.iid_mlen = e->eid.iid_mlen;
+	a.iid_flags = e->eid.iid_flags;
+	return a;
+}
+
+/* the same as a pointer to a copy that lasts until the end of the
+ * enclosing block (a compound literal), for arguments */
+#define MC_EID(e)	((const struct lisp_addr *)(struct lisp_addr[1]){ mc_entry_eid(e) })
 
 /* the locators are stored once, in the FIB entry (address, priority,
  * weight, flags as received, up = usable: R set and not probed down);
@@ -135,11 +168,22 @@ struct fib	*mapcache_fib(const struct mapcache *);
  * entry with the same locators. -1 on allocation failure (the old state
  * stays) */
 int		 mc_entry_publish(struct mc_entry *);
-/* the last time a packet used e (the data plane's mark or the control's) */
+/* the last time a packet used e, its creation at first: the FIB entry's
+ * mark, which only the data plane writes (a new FIB entry carries it on) */
 static inline uint64_t
 mc_entry_used(const struct mc_entry *e)
 {
-	return e->fe != NULL && e->fe->used_ms > e->used_ms ? e->fe->used_ms : e->used_ms;
+	return e->fe != NULL && fib_ent_used(e->fe) > e->created_ms ? fib_ent_used(e->fe) :
+	    e->created_ms;
+}
+/* what a packet through the data plane does to it (tests) */
+static inline void
+mc_entry_touch(struct mc_entry *e, uint64_t now)
+{
+	if (e->fe != NULL && now > fib_ent_used(e->fe)) {
+		e->fe->used_ms = now;
+		e->fe->fresh = 0;
+	}
 }
 /* e carried traffic since its last answer and lately: in the last minute,
  * or the last half of a TTL shorter than two minutes (so that the packets
@@ -270,7 +314,9 @@ int		 mapcache_walk_after(const struct mapcache *, struct mc_cursor *,
 static inline void
 mc_cursor_set(struct mc_cursor *c, const struct mc_entry *e)
 {
-	fib_cursor_set(&c->fc, &e->eid, e->mlen);
+	struct lisp_addr eid = mc_entry_eid(e);
+
+	fib_cursor_set(&c->fc, &eid, e->mlen);
 }
 
 #endif

@@ -96,7 +96,7 @@ fib_static(struct xtr *x, const struct lisp_addr *eid, int mlen,
 		k++;
 	}
 	fe->nlocs = (uint8_t)k;
-	return fib_publish(x->fib, &e, mlen, fe);
+	return fib_publish(x->fib, &e, mlen, fe, 0);
 }
 
 static void

@@ -81,7 +81,7 @@ probe_encode(uint8_t *buf, size_t cap, const struct mc_entry *e, uint64_t nonce,
 	addr_set_none(&b.seid);
 	b.itr = itr;
 	b.nitr = nitr;
-	b.eid = e->eid;
+	b.eid = mc_entry_eid(e);
 	b.mlen = e->mlen;
 	return map_request_build(buf, cap, &b);
 }
@@ -110,7 +110,7 @@ log_change(struct xtr *x, struct mc_entry *e, int i)
 	mc_entry_publish(e);
 
 	log_info("probe: locator %s of %s is %s%s", fib_loc_fmt(mc_entry_loc(e, i), a,
-	    sizeof(a)), prefix_fmt(&e->eid, e->mlen, p, sizeof(p)), down ? "down" : "up",
+	    sizeof(a)), prefix_fmt(MC_EID(e), e->mlen, p, sizeof(p)), down ? "down" : "up",
 	    down ? ": RLOC-probe unanswered" : " again");
 	if (core_monitoring(x->l))
 		core_event(x->l, "rloc", json_pack("{s:s, s:s, s:s}", "eid_prefix", p,

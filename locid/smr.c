@@ -277,7 +277,7 @@ note_cb(struct mc_entry *e, void *arg)
 		if (!(l->flags & RLOC_R) || l->priority == 255)
 			continue;
 		fib_loc_addr(l, &la);
-		smr_note(x->smr, &la, &e->eid, e->mlen, mc_entry_used(e));
+		smr_note(x->smr, &la, MC_EID(e), e->mlen, mc_entry_used(e));
 	}
 	return 0;
 }

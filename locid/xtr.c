@@ -701,7 +701,7 @@ ebpf_sync_cb(struct mc_entry *e, void *arg)
 	struct xtr *x = arg;
 
 	if (e->fe != NULL)
-		dp_ebpf_ops.fib_sync(x->ebpf, &e->eid, e->mlen, e->fe);
+		dp_ebpf_ops.fib_sync(x->ebpf, MC_EID(e), e->mlen, e->fe);
 	return 0;
 }
 
@@ -1095,8 +1095,8 @@ mc_stream_cb(struct mc_entry *e, void *arg)
 	struct mc_stream	*ms = w->ms;
 	int			 more = 1;
 
-	if (!ms->filter || addr_prefix_covers(&ms->a, ms->mlen, &e->eid) ||
-	    addr_prefix_covers(&e->eid, e->mlen, &ms->a))
+	if (!ms->filter || addr_prefix_covers(&ms->a, ms->mlen, MC_EID(e)) ||
+	    addr_prefix_covers(MC_EID(e), e->mlen, &ms->a))
 		more = ctl_stream_item(w->st, mc_entry_json(e, w->now));
 	mc_cursor_set(&ms->cur, e);
 	return !more || ++w->seen >= MC_STREAM_VISIT;

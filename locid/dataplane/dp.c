@@ -321,7 +321,7 @@ static void
 drop(struct dp *dp, struct fib_ent *fe, enum dp_drop reason)
 {
 	if (fe != NULL)
-		fe->drops++;
+		fib_ent_drop(fe, 1);
 	dp->drops[reason]++;
 }
 
@@ -373,12 +373,9 @@ encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
 		drop(dp, fe, DP_DROP_ITR_ENCAPSULATION_FAILED);
 		return;
 	}
-	loc[i].pkts++;
-	loc[i].bytes += len;
-	if (fe != NULL) {
-		fe->pkts++;
-		fe->bytes += len;
-	}
+	/* a locator of the entry, or a PETR (counted in the totals only) */
+	if (fe != NULL)
+		fib_ent_count(fe, loc == fe->loc ? i : -1, len);
 	dp->st.encap_pkts++;
 	dp->st.encap_bytes += len;
 }
@@ -408,8 +405,7 @@ native(struct dp *dp, struct fib_ent *fe, uint8_t *p, size_t len,
 	}
 	if (dp_tun_write(dp, p, len) == 0) {
 		dp->st.native_pkts++;
-		fe->pkts++;
-		fe->bytes += len;
+		fib_ent_count(fe, -1, len);
 	}
 }
 
@@ -467,9 +463,10 @@ dp_forward_tn(struct dp *dp, int tn, uint8_t *p, size_t len, uint64_t now)
 	}
 	/* a first use after an idle minute (or since the entry changed)
 	 * re-arms the control side's refresh and probe timers */
-	if (fe->used_ms + 60000 <= now || fe->used_ms <= fe->mark_ms)
+	if (fib_ent_used(fe) + 60000 <= now || fe->fresh)
 		to_ctl(dp, DP_USED, &src, &dst, fe, NULL, 0, tn);
 	fe->used_ms = now;
+	fe->fresh = 0;
 	switch (fe->kind) {
 	case FIB_PENDING:
 		to_ctl(dp, DP_PENDING, &src, &dst, fe, p, len, tn);

@@ -288,31 +288,36 @@ slot_apply(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, const struct lb_s
 {
 	struct eb_slot *s = &eb->slots[i];
 	struct lb_setstat cur = *now_st;
+	struct fib_ctr *ctr;
 	int j, k;
 
 	if (fe == NULL)
 		return;
-	fe->pkts += cur.pkts - s->got.pkts;
-	fe->bytes += cur.bytes - s->got.bytes;
-	for (j = 0; j < s->set.ncand; j++) {
-		const struct lb_cand *c = &s->set.c[j];
-		int li = c->idx;
+	/* an entry gets its counters only when something was counted */
+	if ((cur.pkts != s->got.pkts || cur.bytes != s->got.bytes) &&
+	    (ctr = fib_ent_ctr(fe)) != NULL) {
+		ctr->pkts += cur.pkts - s->got.pkts;
+		ctr->bytes += cur.bytes - s->got.bytes;
+		for (j = 0; j < s->set.ncand; j++) {
+			const struct lb_cand *c = &s->set.c[j];
+			int li = c->idx;
 
-		for (k = 0; k < fe->nlocs; k++) {
-			struct fib_loc *l = &fe->loc[k];
+			for (k = 0; k < fe->nlocs; k++) {
+				const struct fib_loc *l = &fe->loc[k];
 
-			if ((l->fam == FIB_V6 ? 6 : 4) == c->fam &&
-			    memcmp(l->a, c->a, c->fam == 6 ? 16 : 4) == 0) {
-				l->pkts += cur.lpkts[li] - s->got.lpkts[li];
-				l->bytes += cur.lbytes[li] - s->got.lbytes[li];
-				break;
+				if ((l->fam == FIB_V6 ? 6 : 4) == c->fam &&
+				    memcmp(l->a, c->a, c->fam == 6 ? 16 : 4) == 0) {
+					ctr->loc[k].pkts += cur.lpkts[li] - s->got.lpkts[li];
+					ctr->loc[k].bytes += cur.lbytes[li] - s->got.lbytes[li];
+					break;
+				}
 			}
 		}
 	}
 	if (cur.used_ns > s->got.used_ns) {
 		uint64_t used = cur.used_ns / 1000000;
 
-		if ((fe->used_ms + 60000 <= used || fe->used_ms <= fe->mark_ms) &&
+		if ((fib_ent_used(fe) + 60000 <= used || fe->fresh) &&
 		    eb->dp->ctl.miss != NULL) {
 			struct dp_miss m;
 
@@ -323,8 +328,9 @@ slot_apply(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, const struct lb_s
 			m.ctl = fe->ctl;
 			eb->dp->ctl.miss(eb->dp->ctl.arg, &m);
 		}
-		if (used > fe->used_ms)
+		if (used > fib_ent_used(fe))
 			fe->used_ms = used;
+		fe->fresh = 0;	/* (at a publish fib_publish sets it again) */
 	}
 	s->got = cur;
 }

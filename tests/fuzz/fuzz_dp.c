@@ -50,7 +50,7 @@ add_iid(const char *prefix, uint32_t iid, int kind, int nlocs)
 		fe->loc[i].priority = 1;
 		fe->loc[i].up = 1;
 	}
-	fib_publish(fib, &a, mlen, fe);
+	fib_publish(fib, &a, mlen, fe, 0);
 }
 
 static void

@@ -138,8 +138,7 @@ publish(struct rec *r, const char *prefix, int kind, void *ctl)
 	assert_non_null(fe = fib_ent_new(0));
 	fe->kind = (uint8_t)kind;
 	fe->ctl = ctl;
-	fe->mark_ms = 1000;
-	assert_int_equal(fib_publish(r->fib, &a, mlen, fe), 0);
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 1000), 0);
 }
 
 static void
@@ -166,7 +165,9 @@ static void
 test_pending_and_first_use(void **state)
 {
 	struct rec *r = *state;
-	int ctl;
+	struct lisp_addr a;
+	struct fib_ent *fe;
+	int ctl, mlen;
 
 	publish(r, "198.18.2.0/24", FIB_PENDING, &ctl);
 	forward(r, "198.18.1.10", "198.18.2.10", 5000);
@@ -177,6 +178,29 @@ test_pending_and_first_use(void **state)
 	/* an idle minute later it is reported again */
 	forward(r, "198.18.1.10", "198.18.2.10", 5001 + 60000);
 	assert_int_equal(r->n[DP_USED], 2);
+	/* a new entry for the prefix carries the last use on; not used
+	 * since its mark (a Map-Reply after that use): the first use is
+	 * reported, once */
+	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
+	addr_set_iid(&a, 7);
+	assert_non_null(fe = fib_ent_new(0));
+	fe->kind = FIB_PENDING;
+	fe->ctl = &ctl;
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 70000), 0);
+	assert_int_equal(fib_ent_used(fe), 5001 + 60000);
+	assert_true(fe->fresh);
+	forward(r, "198.18.1.10", "198.18.2.10", 70001);
+	forward(r, "198.18.1.10", "198.18.2.10", 70002);
+	assert_int_equal(r->n[DP_USED], 3);
+	/* used after its mark (a probe changed a locator, not the mapping):
+	 * not reported */
+	assert_non_null(fe = fib_ent_new(0));
+	fe->kind = FIB_PENDING;
+	fe->ctl = &ctl;
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 70000), 0);
+	assert_false(fe->fresh);
+	forward(r, "198.18.1.10", "198.18.2.10", 70003);
+	assert_int_equal(r->n[DP_USED], 3);
 }
 
 static void
@@ -354,7 +378,7 @@ test_decap_check(void **state)
 	fe->loc[0].fam = FIB_V4;
 	fe->loc[0].up = 1;
 	inet_pton(AF_INET, "203.0.113.5", fe->loc[0].a);
-	assert_int_equal(fib_publish(r->fib, &a, mlen, fe), 0);
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 0), 0);
 	/* the spoofer: refused, counted */
 	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
 	assert_true(read(r->pipe[0], out, sizeof(out)) == -1 && errno == EAGAIN);
@@ -470,8 +494,7 @@ test_tenants(void **state)
 	addr_set_iid(&a, 100);
 	assert_non_null(fe = fib_ent_new(0));
 	fe->kind = FIB_NATIVE;
-	fe->mark_ms = 1000;
-	assert_int_equal(fib_publish(r->fib, &a, mlen, fe), 0);
+	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 1000), 0);
 	dp_forward_tn(&r->dp, 1, mkpkt(buf, "198.18.1.10", "198.18.64.1"), 28, 5000);
 	dp_flush(&r->dp);
 	assert_int_equal(r->dp.drops[DP_DROP_ITR_NATIVE_FORWARD_IN_A_TENANT], 1);

@@ -384,7 +384,7 @@ positive(struct fx *f)
 	recs = rep.records;
 	assert_int_equal(record_next(&recs, &rec), 1);
 	mc_entry_set(e, &rec, "map-reply", now_ms());
-	e->used_ms = now_ms();
+	mc_entry_touch(e, now_ms());
 	return e;
 }
 
@@ -975,14 +975,15 @@ test_map_cache_limit(void **state)
 	for (i = 0; i < 3; i++) {
 		struct rec_spec r[] = { { pfx[i], "127.0.0.1", 0, 1, 0 } };
 
+		/* 198.18.3.0/24 was used longest ago (made then, not since) */
+		uint64_t t = now - (i == 1 ? 50000 : 1000);
+
 		assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
-		assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now));
+		assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, t));
 		mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
 		recs = rep.records;
 		assert_int_equal(record_next(&recs, &rec), 1);
-		mc_entry_set(e, &rec, "map-reply", now);
-		/* 198.18.3.0/24 was used longest ago */
-		e->used_ms = now - (i == 1 ? 50000 : 1000);
+		mc_entry_set(e, &rec, "map-reply", t);
 	}
 	assert_int_equal(mapcache_count(f->x.mc), 3);
 	tun_in(f, pk, sizeof(pk));		/* to 198.18.9.10 */
@@ -1101,14 +1102,15 @@ test_tenant_map_cache_limit(void **state)
 		for (i = 0; i < (k == 0 ? 2 : 3); i++) {
 			struct rec_spec r[] = { { pfx[i], "127.0.0.1", 0, 1, 0 } };
 
+			uint64_t t = now - (k == 1 ? 90000 : i == 1 ? 50000 : 1000);
+
 			assert_int_equal(prefix_parse(pfx[i], &a, &mlen), 0);
 			addr_set_iid(&a, k == 0 ? 100 : 200);
-			assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, now));
+			assert_non_null(e = mapcache_add(f->x.mc, &a, mlen, t));
 			mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
 			recs = rep.records;
 			assert_int_equal(record_next(&recs, &rec), 1);
-			mc_entry_set(e, &rec, "map-reply", now);
-			e->used_ms = now - (k == 1 ? 90000 : i == 1 ? 50000 : 1000);
+			mc_entry_set(e, &rec, "map-reply", t);
 		}
 	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
 	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 3);

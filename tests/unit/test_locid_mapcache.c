@@ -84,7 +84,7 @@ thin_cb(struct mc_entry *e, void *arg)
 {
 	struct mapcache **mc = arg;
 
-	if ((e->eid.u.v4[3] & 1) != 0)
+	if ((e->eid.a[3] & 1) != 0)
 		mapcache_remove(*mc, e);
 	return 0;
 }
@@ -160,8 +160,8 @@ test_lookup(void **state)
 	assert_null(mapcache_lookup(mc, &a));	/* other instance: no /16 there */
 	a = A("2001:db8:2:1::1");
 	assert_ptr_equal(mapcache_lookup(mc, &a), e6);
-	assert_ptr_equal(mapcache_exact(mc, &e24->eid, 24), e24);
-	assert_null(mapcache_exact(mc, &e24->eid, 23));
+	assert_ptr_equal(mapcache_exact(mc, MC_EID(e24), 24), e24);
+	assert_null(mapcache_exact(mc, MC_EID(e24), 23));
 	/* removing the /24 uncovers the /16 */
 	mapcache_remove(mc, e24);
 	a = A("198.18.2.77");
@@ -366,12 +366,12 @@ test_expire_refresh(void **state)
 	assert_false(mc_entry_wants_refresh(e1, 55000));
 	/* the packets held for the answer, sent on 1 ms after it, do not
 	 * keep a 1-minute entry alive: it was idle for its last 30 s */
-	e1->used_ms = 1;
+	e1->fe->used_ms = 1;
 	assert_false(mc_entry_wants_refresh(e1, 54500));
-	e1->used_ms = 25000;
+	e1->fe->used_ms = 25000;
 	assert_true(mc_entry_wants_refresh(e1, 54500));
 	/* used recently and in the last tenth of the TTL: refresh */
-	e1->used_ms = 50000;
+	mc_entry_touch(e1, 50000);
 	assert_false(mc_entry_wants_refresh(e1, 50000));	/* 10 s left of 60 */
 	assert_true(mc_entry_wants_refresh(e1, 54500));
 	e1->requesting = 1;
@@ -416,13 +416,18 @@ test_json(void **state)
 	assert_int_equal(e->fe->kind, FIB_ENCAP);
 	assert_int_equal(e->fe->nlocs, 1);
 	assert_true(e->fe->loc[0].up);
-	e->fe->loc[0].pkts = 3;
-	e->fe->pkts = 3;
+	assert_null(e->fe->ctr);	/* nothing counted: no counters */
+	fib_ent_count(e->fe, 0, 100);
+	fib_ent_count(e->fe, 0, 100);
+	fib_ent_count(e->fe, 0, 100);
+	fib_ent_drop(e->fe, 2);
 	mc_entry_set(e, &rec, "map-reply", 1000);
-	assert_ptr_equal(fib_lookup(mapcache_fib(mc), &e->eid), e->fe);
+	assert_ptr_equal(fib_lookup(mapcache_fib(mc), MC_EID(e)), e->fe);
 	assert_ptr_equal(e->fe->ctl, e);
 	o = mc_entry_json(e, 61000);
 	assert_int_equal(json_integer_value(json_object_get(o, "packets")), 3);
+	assert_int_equal(json_integer_value(json_object_get(o, "bytes")), 300);
+	assert_int_equal(json_integer_value(json_object_get(o, "drops")), 2);
 	assert_string_equal(json_string_value(json_object_get(o, "eid_prefix")), "198.18.2.0/24");
 	assert_string_equal(json_string_value(json_object_get(o, "state")), "complete");
 	assert_string_equal(json_string_value(json_object_get(o, "source")), "map-reply");
@@ -434,6 +439,7 @@ test_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(l, "priority")), 1);
 	assert_int_equal(json_integer_value(json_object_get(l, "weight")), 100);
 	assert_int_equal(json_integer_value(json_object_get(l, "encap_packets")), 3);
+	assert_int_equal(json_integer_value(json_object_get(l, "encap_bytes")), 300);
 	assert_null(json_object_get(o, "action"));
 	json_decref(o);
 	e = add(mc, "198.32.0.0/11", 0);

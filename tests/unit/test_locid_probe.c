@@ -233,17 +233,22 @@ test_refresh_keeps_state(void **state)
 	assert_int_equal(probe_loc_expire(mc_entry_probe_make(e, 0), &T, T.timeout_us), 1);
 	probe_loc_sent(mc_entry_probe_make(e, 1), &T, 6, 0, 0);
 	assert_int_equal(probe_loc_reply(mc_entry_probe_make(e, 1), 6, 2500), 0);
-	e->fe->loc[1].pkts = 42;
+	assert_null(e->fe->ctr);	/* nothing counted yet: no counters */
+	assert_non_null(fib_ent_ctr(e->fe));
+	e->fe->ctr->loc[1].pkts = 42;
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
 	mc_entry_set(e, &rec, "map-reply", 60 * S / MS);
 	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_DOWN);
 	assert_false(up(e, 0));
 	assert_int_equal(mc_entry_probe(e, 1)->rtt_us, 2500);
-	assert_int_equal(e->fe->loc[1].pkts, 42);
+	assert_int_equal(fib_loc_pkts(e->fe, 1), 42);
 	assert_int_equal(pick(e), 1);
 	/* a new locator set (SMR after a change): a new locator starts unknown */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.17", 1, 100);
 	mc_entry_set(e, &rec, "map-reply", 61 * S / MS);
+	/* the counters follow the locator's address, the new one has none */
+	assert_int_equal(fib_loc_pkts(e->fe, 0), 42);
+	assert_int_equal(fib_loc_pkts(e->fe, 1), 0);
 	assert_int_equal(mc_entry_probe(e, 0)->rtt_us, 2500);
 	assert_int_equal(mc_entry_probe(e, 1)->state, PROBE_UNKNOWN);
 	assert_true(up(e, 1));
@@ -361,7 +366,7 @@ test_encode(void **state)
 	assert_true(addr_equal(&q.itr[0], &itr));
 	assert_int_equal(mreq_record_next(&q.records, &ep), 1);
 	assert_int_equal(ep.mlen, 24);
-	assert_true(addr_equal(&ep.eid, &e->eid));
+	assert_true(addr_equal(&ep.eid, MC_EID(e)));
 	/* too small a buffer: nothing */
 	assert_int_equal(probe_encode(buf, 20, e, 1, &itr, 1), 0);
 	mapcache_free(mc, NULL, NULL);

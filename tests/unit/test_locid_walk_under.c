@@ -35,7 +35,7 @@ seen_cb(struct mc_entry *e, void *arg)
 	struct seen *s = arg;
 
 	if (s->n < 16)
-		assert_non_null(prefix_fmt(&e->eid, e->mlen, s->s[s->n],
+		assert_non_null(prefix_fmt(MC_EID(e), e->mlen, s->s[s->n],
 		    sizeof(s->s[s->n])));
 	s->n++;
 	if (s->ne < 4096)
