@@ -229,7 +229,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "idle: fill failed at %u\n", i);
 				return 1;
 			}
-			mc_entry_set(e, &rec, "map-reply", now);
+			mc_entry_set(x.mc, e, &rec, "map-reply", now);
 			last = e;
 			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
 				/* a packet since the reply, counted as the
