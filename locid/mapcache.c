@@ -33,8 +33,11 @@ struct mapcache {
 	}		 iidn[MC_IIDS];
 	int		 niidn;
 	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
-	struct mc_entry	**heap;		/* timers: min-heap on due_ms */
-	size_t		 nheap, capheap;
+	/* timers: a min-heap on due_ms, its slots in pages of HEAP_PAGE
+	 * (heap_slot), so it grows by a page, without copying, and holds
+	 * at most a page and a spare beyond its entries */
+	struct mc_entry	***hpg;
+	size_t		 nheap, npg, cappg;
 	struct mc_pub	**pb;		/* publication nonces, by entry */
 	size_t		 npb, npub;	/* buckets (a power of 2), nonces */
 	void		(*wake)(void *, uint64_t);
@@ -48,20 +51,23 @@ mapcache_set_wake(struct mapcache *mc, void (*fn)(void *, uint64_t), void *arg)
 	mc->wake_arg = arg;
 }
 
+#define HEAP_PAGE	512	/* slots: 4 KiB */
+#define HEAP(mc, i)	((mc)->hpg[(i) / HEAP_PAGE][(i) % HEAP_PAGE])
+
 static void
 heap_put(struct mapcache *mc, size_t i, struct mc_entry *e)
 {
-	mc->heap[i] = e;
+	HEAP(mc, i) = e;
 	e->heap_idx = (uint32_t)i + 1;
 }
 
 static void
 heap_up(struct mapcache *mc, size_t i)
 {
-	struct mc_entry *e = mc->heap[i];
+	struct mc_entry *e = HEAP(mc, i);
 
-	while (i > 0 && mc->heap[(i - 1) / 2]->due_ms > e->due_ms) {
-		heap_put(mc, i, mc->heap[(i - 1) / 2]);
+	while (i > 0 && HEAP(mc, (i - 1) / 2)->due_ms > e->due_ms) {
+		heap_put(mc, i, HEAP(mc, (i - 1) / 2));
 		i = (i - 1) / 2;
 	}
 	heap_put(mc, i, e);
@@ -70,15 +76,15 @@ heap_up(struct mapcache *mc, size_t i)
 static void
 heap_down(struct mapcache *mc, size_t i)
 {
-	struct mc_entry *e = mc->heap[i];
+	struct mc_entry *e = HEAP(mc, i);
 	size_t c;
 
 	while ((c = 2 * i + 1) < mc->nheap) {
-		if (c + 1 < mc->nheap && mc->heap[c + 1]->due_ms < mc->heap[c]->due_ms)
+		if (c + 1 < mc->nheap && HEAP(mc, c + 1)->due_ms < HEAP(mc, c)->due_ms)
 			c++;
-		if (mc->heap[c]->due_ms >= e->due_ms)
+		if (HEAP(mc, c)->due_ms >= e->due_ms)
 			break;
-		heap_put(mc, i, mc->heap[c]);
+		heap_put(mc, i, HEAP(mc, c));
 		i = c;
 	}
 	heap_put(mc, i, e);
@@ -94,12 +100,15 @@ heap_del(struct mapcache *mc, struct mc_entry *e)
 		return;
 	i = e->heap_idx - 1;
 	e->heap_idx = 0;
-	if (--mc->nheap == i)
-		return;
-	m = mc->heap[mc->nheap];
-	heap_put(mc, i, m);
-	heap_up(mc, i);
-	heap_down(mc, m->heap_idx - 1);
+	if (--mc->nheap != i) {
+		m = HEAP(mc, mc->nheap);
+		heap_put(mc, i, m);
+		heap_up(mc, i);
+		heap_down(mc, m->heap_idx - 1);
+	}
+	/* two pages free: the last goes */
+	if (mc->npg > 1 && mc->nheap + 2 * HEAP_PAGE <= mc->npg * HEAP_PAGE)
+		free(mc->hpg[--mc->npg]);
 }
 
 static void	heap_set(struct mapcache *, struct mc_entry *, uint64_t);
@@ -107,29 +116,33 @@ static void	heap_set(struct mapcache *, struct mc_entry *, uint64_t);
 void
 mapcache_sched(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
 {
-	uint64_t first = mc->nheap ? mc->heap[0]->due_ms : UINT64_MAX;
+	uint64_t first = mc->nheap ? HEAP(mc, 0)->due_ms : UINT64_MAX;
 
 	heap_set(mc, e, due_ms);
-	if (mc->wake != NULL && mc->nheap && mc->heap[0]->due_ms < first)
-		mc->wake(mc->wake_arg, mc->heap[0]->due_ms);
+	if (mc->wake != NULL && mc->nheap && HEAP(mc, 0)->due_ms < first)
+		mc->wake(mc->wake_arg, HEAP(mc, 0)->due_ms);
 }
 
 static void
 heap_set(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
 {
-	struct mc_entry **h;
+	struct mc_entry ***d, **pg;
 	size_t cap;
 
 	if (e->heap_idx == 0) {
-		if (mc->nheap == mc->capheap) {
-			cap = mc->capheap ? mc->capheap * 2 : 64;
-			if ((h = realloc(mc->heap, cap * sizeof(*h))) == NULL) {
-				/* no memory for the slot: the entry stays
-				 * unarmed and is expired by a full sweep */
-				return;
+		if (mc->nheap == mc->npg * HEAP_PAGE) {
+			/* no memory for the slot: the entry stays unarmed and
+			 * is expired by a full sweep */
+			if (mc->npg == mc->cappg) {
+				cap = mc->cappg ? mc->cappg * 2 : 16;
+				if ((d = realloc(mc->hpg, cap * sizeof(*d))) == NULL)
+					return;
+				mc->hpg = d;
+				mc->cappg = cap;
 			}
-			mc->heap = h;
-			mc->capheap = cap;
+			if ((pg = malloc(HEAP_PAGE * sizeof(*pg))) == NULL)
+				return;
+			mc->hpg[mc->npg++] = pg;
 		}
 		e->due_ms = due_ms;
 		heap_put(mc, mc->nheap++, e);
@@ -151,15 +164,15 @@ mc_entry_wake(struct mapcache *mc, struct mc_entry *e, uint64_t at_ms)
 struct mc_entry *
 mapcache_due(const struct mapcache *mc, uint64_t now)
 {
-	if (mc->nheap == 0 || mc->heap[0]->due_ms > now)
+	if (mc->nheap == 0 || HEAP(mc, 0)->due_ms > now)
 		return NULL;
-	return mc->heap[0];
+	return HEAP(mc, 0);
 }
 
 uint64_t
 mapcache_next_due(const struct mapcache *mc)
 {
-	return mc->nheap == 0 ? UINT64_MAX : mc->heap[0]->due_ms;
+	return mc->nheap == 0 ? UINT64_MAX : HEAP(mc, 0)->due_ms;
 }
 
 static unsigned
@@ -498,7 +511,9 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 	if (mc->own_fib)
 		fib_free(mc->fib, NULL, NULL);
 	free(mc->pb);	/* each entry's went with it */
-	free(mc->heap);
+	while (mc->npg > 0)
+		free(mc->hpg[--mc->npg]);
+	free(mc->hpg);
 	free(mc);
 }
 

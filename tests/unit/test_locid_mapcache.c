@@ -560,6 +560,48 @@ test_timers(void **state)
 	mapcache_free(mc, NULL, NULL);
 }
 
+/* the timer heap over many pages of slots: it grows and shrinks by a
+ * page while entries come and go, and gives them back in order */
+static void
+test_timers_pages(void **state)
+{
+	enum { N = 5000 };
+	struct mapcache *mc = mapcache_new(NULL);
+	static struct mc_entry *e[N];
+	struct mc_entry *d;
+	char pfx[64];
+	uint64_t last;
+	int i, n, round;
+
+	(void)state;
+	assert_non_null(mc);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < N; i++) {
+			snprintf(pfx, sizeof(pfx), "10.%d.%d.0/24", i / 256, i % 256);
+			assert_non_null(e[i] = add(mc, pfx, 5));
+			mapcache_sched(mc, e[i], 1000 + (uint64_t)((i * 7919) % N));
+		}
+		/* most leave, from anywhere in the heap */
+		for (i = 0; i < N; i++)
+			if (i % 5 != 0) {
+				mapcache_remove(mc, e[i]);
+				e[i] = NULL;
+			}
+		last = 0;
+		n = 0;
+		while ((d = mapcache_due(mc, UINT64_MAX - 1)) != NULL) {
+			assert_true(d->due_ms >= last);
+			last = d->due_ms;
+			mapcache_remove(mc, d);
+			n++;
+		}
+		assert_int_equal(n, N / 5);
+		assert_int_equal(mapcache_count(mc), 0);
+		assert_int_equal(mapcache_next_due(mc), UINT64_MAX);
+	}
+	mapcache_free(mc, NULL, NULL);
+}
+
 /* publication nonces: kept beside the map-cache for the entries that
  * have one, through the table's growth; a removed entry's goes with it */
 static void
@@ -607,6 +649,7 @@ main(void)
 		cmocka_unit_test(test_expire_refresh),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_timers_pages),
 		cmocka_unit_test(test_pub_nonce),
 		cmocka_unit_test(test_naive),
 	};
