@@ -59,8 +59,8 @@ rss_bytes(void)
 }
 
 /* what malloc has handed out: chunks in the arena and the large ones it
- * maps on their own (a trie's 512 KiB lookup directory, the timer heap
- * array), which uordblks leaves out */
+ * maps on their own (an IPv6 trie's 1 MiB direct table among them),
+ * which uordblks leaves out */
 static size_t
 heap_bytes(void)
 {
