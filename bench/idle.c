@@ -59,8 +59,8 @@ rss_bytes(void)
 }
 
 /* what malloc has handed out: chunks in the arena and the large ones it
- * maps on their own (a trie's 512 KiB lookup directory, the timer heap
- * array), which uordblks leaves out */
+ * maps on their own (an IPv6 trie's 1 MiB direct table among them),
+ * which uordblks leaves out */
 static size_t
 heap_bytes(void)
 {
@@ -229,7 +229,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "idle: fill failed at %u\n", i);
 				return 1;
 			}
-			mc_entry_set(e, &rec, "map-reply", now);
+			mc_entry_set(x.mc, e, &rec, "map-reply", now);
 			last = e;
 			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
 				/* a packet since the reply, counted as the

@@ -16,9 +16,13 @@
  * the binary trie is the truth; once a trie holds TRIE_DIR_MIN prefixes a
  * lookup index is built beside it and kept up to date on every change:
  *
- * - IPv4 (32 bits): a 16-8-8 multibit index. a table of 65536 words, one
- *   per /16, holds either the longest stored /0-/16 covering it or, when
- *   the /16 holds longer prefixes, a level-1 block. a block covers 8 bits
+ * - IPv4 (32 bits): a 16-8-8 multibit index. a word per /16 holds either
+ *   the longest stored /0-/16 covering it or, when the /16 holds longer
+ *   prefixes, a level-1 block. the words of a /8 are a page of 256, made
+ *   only when the /8 holds a prefix longer than /8: else one word for the
+ *   /8 holds the longest /0-/8 that covers it, so a trie whose prefixes
+ *   lie in a few /8s pays a few 2 KiB pages, not 512 KiB for every /16
+ *   (idx_word). a block covers 8 bits
  *   below its top with 256 slots; it keeps only the prefixes of its own
  *   band (/17-/24 in level 1, /25-/32 in level 2), compressed as runs: a
  *   bit per slot marks where a new run starts and a popcount finds the
@@ -99,7 +103,8 @@ struct dblk {
 };
 
 #define IDX_SLOTS	65536
-#define IDX_BLK		1		/* tag of a block in idx[] */
+#define IDX_BLK		1		/* tag of a block in a /16's word */
+#define IDX_PAGE	2		/* tag of a page in a /8's word */
 
 struct trie {
 	struct tnode	*root;
@@ -112,10 +117,19 @@ struct trie {
 	struct tchunk	*chunks;
 	char		*cpos, *cend;	/* what is left of chunks */
 	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
-	uintptr_t	*idx;		/* IPv4: IDX_SLOTS tagged words */
+	uintptr_t	*idx;		/* IPv4: 256 tagged words, a /8 each */
 	size_t		 idx_retry;	/* count to try again after ENOMEM */
 	int		 bulk;		/* trie_bulk: the IPv4 index waits */
 };
+
+/* the word of the /16 h: in its /8's page, or the /8's own */
+static inline uintptr_t
+idx_word(const uintptr_t *idx, uint32_t h)
+{
+	uintptr_t w = idx[h >> 8];
+
+	return (w & IDX_PAGE) ? ((const uintptr_t *)(w - IDX_PAGE))[h & 255] : w;
+}
 
 static inline int
 key_bit(const uint64_t *w, int i)
@@ -427,25 +441,31 @@ blk_has(const uint64_t *bm, unsigned i)
 	return (int)(bm[i >> 6] >> (i & 63)) & 1;
 }
 
-/* longest stored prefix of /0-/16 covering the /16 h */
+/* longest stored prefix of /0-/max covering the /16 h */
 static const struct tnode *
-idx_dflt(const struct trie *t, uint32_t h)
+idx_dflt_to(const struct trie *t, uint32_t h, int max)
 {
 	const struct tnode *n, *best = NULL;
 	struct tkey k;
 
 	k.w[0] = (uint64_t)h << 48;
 	k.w[1] = 0;
-	for (n = t->root; n != NULL && node_plen(n) <= 16;
+	for (n = t->root; n != NULL && node_plen(n) <= max;
 	    n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		if (!key_match(node_key(t, n), k.w, node_plen(n)))
 			break;
 		if (node_used(n))
 			best = n;
-		if (node_plen(n) == 16)
+		if (node_plen(n) == max)
 			break;
 	}
 	return best;
+}
+
+static const struct tnode *
+idx_dflt(const struct trie *t, uint32_t h)
+{
+	return idx_dflt_to(t, h, 16);
 }
 
 /* the subtree of the prefixes of top or more bits inside k/top */
@@ -661,6 +681,60 @@ blk_make(const struct trie *t, const struct blkfill *f, uint32_t h,
 	return b;
 }
 
+/* the page of the /16 h's /8, made (each word the /8's) when it has
+ * none; NULL when out of memory */
+static uintptr_t *
+idx_page(struct trie *t, uint32_t h)
+{
+	uintptr_t *pg, w = t->idx[h >> 8];
+	int i;
+
+	if (w & IDX_PAGE)
+		return (uintptr_t *)(w - IDX_PAGE);
+	if ((pg = malloc(256 * sizeof(*pg))) == NULL)
+		return NULL;
+	for (i = 0; i < 256; i++)
+		pg[i] = w;
+	t->idx[h >> 8] = (uintptr_t)pg | IDX_PAGE;
+	return pg;
+}
+
+/* set the word of the /16 h, making its /8's page when the word differs
+ * from the /8's own; -1 when out of memory (nothing changed). it cannot
+ * fail once the /8 has its page */
+static int
+idx_put(struct trie *t, uint32_t h, uintptr_t v)
+{
+	uintptr_t *pg;
+
+	if ((t->idx[h >> 8] & IDX_PAGE) == 0 && v == t->idx[h >> 8])
+		return 0;
+	if ((pg = idx_page(t, h)) == NULL)
+		return -1;
+	pg[h & 255] = v;
+	return 0;
+}
+
+/* the page of the /8 h8 goes when it no longer holds a prefix longer than
+ * /8: its words are then all the same default */
+static void
+idx_trim(struct trie *t, uint32_t h8)
+{
+	uintptr_t *pg, w = t->idx[h8];
+	int i;
+
+	if ((w & IDX_PAGE) == 0)
+		return;
+	pg = (uintptr_t *)(w - IDX_PAGE);
+	for (i = 1; i < 256; i++)
+		if (pg[i] != pg[0])
+			return;
+	if (pg[0] & IDX_BLK)
+		return;
+	t->idx[h8] = pg[0];
+	free(pg);
+}
+
 /* level 1: the /17-/24 prefixes inside the /16 h, reusing old's level-2
  * blocks; idx[h] becomes the block, or the /16's default when the /16
  * holds no longer prefix. -1 when out of memory (idx[h] unchanged). */
@@ -673,8 +747,8 @@ idx_set16(struct trie *t, uint32_t h)
 	struct dblk *b, *old = NULL;
 	int empty;
 
-	if (t->idx[h] & IDX_BLK)
-		old = (struct dblk *)(t->idx[h] - IDX_BLK);
+	if (idx_word(t->idx, h) & IDX_BLK)
+		old = (struct dblk *)(idx_word(t->idx, h) - IDX_BLK);
 	dflt = idx_dflt(t, h);
 	memset(&f, 0, sizeof(f));
 	f.top = 16;
@@ -683,6 +757,10 @@ idx_set16(struct trie *t, uint32_t h)
 	b = NULL;
 	empty = 1;
 	if ((n = idx_sub(t, &k, 16)) != NULL) {
+		/* a prefix of 16 bits or more inside: the /8 has a page, so
+		 * that idx_put below cannot fail once the block is made */
+		if (idx_page(t, h) == NULL)
+			return -1;
 		if (node_plen(n) == 16) {
 			blk_fill(&f, node_kid(t, n, 0));
 			blk_fill(&f, node_kid(t, n, 1));
@@ -692,11 +770,12 @@ idx_set16(struct trie *t, uint32_t h)
 			return -1;
 	}
 	if (b == NULL) {
+		if (idx_put(t, h, (uintptr_t)dflt) == -1)
+			return -1;	/* old stays where it is */
 		blk_free(old);
-		t->idx[h] = (uintptr_t)dflt;
 	} else {
 		blk_dflt(b, dflt);
-		t->idx[h] = (uintptr_t)b | IDX_BLK;
+		idx_put(t, h, (uintptr_t)b | IDX_BLK);
 	}
 	return 0;
 }
@@ -709,8 +788,11 @@ idx_drop(struct trie *t)
 	if (t->idx == NULL)
 		return;
 	for (h = 0; h < IDX_SLOTS; h++)
-		if (t->idx[h] & IDX_BLK)
-			blk_free((struct dblk *)(t->idx[h] - IDX_BLK));
+		if (idx_word(t->idx, h) & IDX_BLK)
+			blk_free((struct dblk *)(idx_word(t->idx, h) - IDX_BLK));
+	for (h = 0; h < 256; h++)
+		if (t->idx[h] & IDX_PAGE)
+			free((void *)(t->idx[h] - IDX_PAGE));
 	free(t->idx);
 	t->idx = NULL;
 }
@@ -723,8 +805,10 @@ idx_build(struct trie *t)
 	if (t->bits != 32 || t->count < TRIE_DIR_MIN || t->idx != NULL ||
 	    t->count < t->idx_retry || t->bulk)
 		return;
-	if ((t->idx = calloc(IDX_SLOTS, sizeof(*t->idx))) == NULL)
+	if ((t->idx = calloc(256, sizeof(*t->idx))) == NULL)
 		goto fail;
+	for (h = 0; h < 256; h++)
+		t->idx[h] = (uintptr_t)idx_dflt_to(t, h << 8, 8);
 	for (h = 0; h < IDX_SLOTS; h++)
 		if (idx_set16(t, h) == -1)
 			goto fail;
@@ -743,6 +827,7 @@ idx_update(struct trie *t, const struct tkey *k, int plen)
 	struct dblk *b;
 	struct dleaf *c, **cp;
 	const struct tnode *dflt;
+	uintptr_t w;
 	int empty;
 
 	if (t->idx == NULL)
@@ -752,17 +837,26 @@ idx_update(struct trie *t, const struct tkey *k, int plen)
 		n = 1u << (16 - plen);
 		h &= ~(n - 1);
 		for (i = h; i < h + n; i++) {
+			if (plen <= 8 && (t->idx[i >> 8] & IDX_PAGE) == 0) {
+				/* no page: nothing longer than /8 inside, its
+				 * /16s have the /8's default */
+				t->idx[i >> 8] = (uintptr_t)idx_dflt_to(t, i, 8);
+				i |= 255;
+				continue;
+			}
 			dflt = idx_dflt(t, i);
-			if (t->idx[i] & IDX_BLK)
-				blk_dflt((struct dblk *)(t->idx[i] - IDX_BLK),
-				    dflt);
-			else
-				t->idx[i] = (uintptr_t)dflt;
+			w = idx_word(t->idx, i);
+			if (w & IDX_BLK)
+				blk_dflt((struct dblk *)(w - IDX_BLK), dflt);
+			else if (idx_put(t, i, (uintptr_t)dflt) == -1)
+				goto fail;
 		}
+		if (plen > 8)
+			idx_trim(t, h >> 8);
 		return;
 	}
-	if (plen > 24 && (t->idx[h] & IDX_BLK)) {
-		b = (struct dblk *)(t->idx[h] - IDX_BLK);
+	if (plen > 24 && (idx_word(t->idx, h) & IDX_BLK)) {
+		b = (struct dblk *)(idx_word(t->idx, h) - IDX_BLK);
 		s = (uint32_t)(k->w[0] >> 40) & 255;
 		if (blk_has(b->cbm, s)) {
 			/* only the level-2 block changes, unless it empties */
@@ -777,8 +871,10 @@ idx_update(struct trie *t, const struct tkey *k, int plen)
 				goto fail;
 		}
 	}
-	if (idx_set16(t, h) == 0)
+	if (idx_set16(t, h) == 0) {
+		idx_trim(t, h >> 8);
 		return;
+	}
  fail:
 	idx_drop(t);
 	t->idx_retry = 2 * t->count;
@@ -795,7 +891,7 @@ __attribute__((target_clones("popcnt", "default")))
 static void *
 idx_lookup(const uintptr_t *idx, uint32_t a, int *mlen)
 {
-	uintptr_t e = idx[a >> 16];
+	uintptr_t e = idx_word(idx, a >> 16);
 	const struct dblk *b;
 	const struct dleaf *c;
 	const struct tnode *n;
@@ -838,7 +934,7 @@ static int
 idx_lookup_prefix(const uintptr_t *idx, uint32_t a, int plen, void **val,
     int *mlen)
 {
-	uintptr_t e = idx[a >> 16];
+	uintptr_t e = idx_word(idx, a >> 16);
 	const struct dblk *b;
 	const struct dleaf *c;
 	const struct tnode *n;

@@ -221,7 +221,7 @@ request_out(struct xtr *x, struct mc_entry *e, struct mc_res *res, uint32_t flag
 		res->req_flags = flags;
 		if (e->next_try_ms < at || e->next_try_ms > now + REQRL_MAX_MS)
 			e->next_try_ms = at;
-		mc_entry_wake(e, e->next_try_ms);
+		mc_entry_wake(x->mc, e, e->next_try_ms);
 		return 0;
 	}
 	/* in order, failing over to the next one that answers (mrsel.c) */
@@ -277,7 +277,7 @@ request_out(struct xtr *x, struct mc_entry *e, struct mc_res *res, uint32_t flag
 		log_limited(&x->logrl, "itr: lisp-sec map-request not sent: %s", why);
 		return -1;
 	}
-	mc_entry_add_nonce(e, q.nonce);
+	mc_entry_add_nonce(x->mc, e, q.nonce);
 	e->requesting = 1;
 	res->req_flags = flags;	/* a retransmission asks the same way */
 	res->tries++;
@@ -286,7 +286,7 @@ request_out(struct xtr *x, struct mc_entry *e, struct mc_res *res, uint32_t flag
 	if (res->backoff_ms > 30000)
 		res->backoff_ms = 30000;
 	e->next_try_ms = now + res->backoff_ms;
-	mc_entry_wake(e, e->next_try_ms);
+	mc_entry_wake(x->mc, e, e->next_try_ms);
 	req_sent(slot, e, now);
 	if (res->tries > 1)
 		x->st.map_requests_retx++;
@@ -311,7 +311,7 @@ send_request(struct xtr *x, struct mc_entry *e, uint32_t flags, uint64_t now)
 		return -1;
 	}
 	rv = request_out(x, e, res, flags, now);
-	mc_entry_settle(e);
+	mc_entry_settle(x->mc, e);
 	return rv;
 }
 
@@ -409,7 +409,7 @@ itr_miss(void *arg, struct dp_miss *m)
 		/* a first use after an idle minute (or since the last
 		 * Map-Reply) re-arms the refresh and probe timers (the
 		 * data plane marked the use in the FIB entry) */
-		mc_entry_wake(e, now);
+		mc_entry_wake(x->mc, e, now);
 		return;
 	case DP_ASK:
 		if (!e->requesting) {
@@ -423,7 +423,7 @@ itr_miss(void *arg, struct dp_miss *m)
 	if (e->state != MC_PENDING) {
 		/* answered since: through the FIB again, once it says so
 		 * (a FIB still pending would send the packet back here) */
-		if (m->kind == DP_PENDING && mc_entry_publish(e) == -1) {
+		if (m->kind == DP_PENDING && mc_entry_publish(x->mc, e) == -1) {
 			dp_pkt_free(m->pkt);
 			return;
 		}
@@ -695,7 +695,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 	if (nbest > 0 && (e = mapcache_add(x->mc, &beid, best.eid_mlen, now)) != NULL) {
 		if (best.ttl > x->l->conf->timers.record_ttl_max)
 			best.ttl = x->l->conf->timers.record_ttl_max;
-		mc_entry_set(e, &best, sv == LSEC_VERIFIED ? "lisp-sec" :
+		mc_entry_set(x->mc, e, &best, sv == LSEC_VERIFIED ? "lisp-sec" :
 		    best.auth ? "map-reply" : "proxy-reply", now);
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
@@ -706,7 +706,7 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			x->st.resolve_ms_sum += e->resolve_us / 1000;
 			x->st.resolve_count++;
 		}
-		mc_entry_clear_nonces(e);
+		mc_entry_clear_nonces(x->mc, e);
 		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
 		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
 			entry_route(x, e, 1);
@@ -721,14 +721,14 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 			mapcache_walk_under(x->mc, MC_EID(e), e->mlen, pending_cb, &pc);
 			for (i = 0; i < pc.n; i++) {
 				o = pc.o[i];
-				held = list_cat(held, mc_entry_dequeue(o));
+				held = list_cat(held, mc_entry_dequeue(x->mc, o));
 				if (o == e0)
 					e0 = NULL;
 				mapcache_remove(x->mc, o);
 			}
 		} while (pc.more);
 		if (e == e0)
-			held = list_cat(held, mc_entry_dequeue(e));
+			held = list_cat(held, mc_entry_dequeue(x->mc, e));
 		else if (e0 != NULL && e0->state != MC_PENDING && e0->mlen > e->mlen)
 			covered = 1;
 	}
@@ -760,11 +760,11 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		    "asking again at the next retransmission",
 		    sa_fmt((const struct sockaddr *)&p->src, (char[64]){ 0 }, 64),
 		    prefix_fmt(&req, reqlen, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
-		mc_entry_clear_nonces(e0);
+		mc_entry_clear_nonces(x->mc, e0);
 	} else if (e0 != NULL) {
 		e0->requesting = 0;
-		mc_entry_clear_nonces(e0);
-		mc_entry_wake(e0, now);
+		mc_entry_clear_nonces(x->mc, e0);
+		mc_entry_wake(x->mc, e0, now);
 	}
 	replay(x, held);
 }
@@ -797,7 +797,7 @@ itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reg
 	struct mc_entry		*e;
 	uint8_t			 buf[1024];
 	size_t			 len;
-	uint64_t		 now = now_ms();
+	uint64_t		 now = now_ms(), last;
 	char			 s[64], pf[ADDR_STRLEN];
 
 	/* a Map-Notify about space of ours answers our Map-Register */
@@ -818,7 +818,7 @@ itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reg
 		return 1;
 	}
 	e = mapcache_exact(x->mc, &eid, rec.eid_mlen);
-	if (e != NULL && e->pub_nonce != 0 && n->nonce <= e->pub_nonce) {
+	if (e != NULL && (last = mapcache_pub_nonce(x->mc, e)) != 0 && n->nonce <= last) {
 		x->drops[XTR_DROP_ITR_PUBLICATION_REPLAYED]++;
 		log_limited(&x->logrl, "itr: publication from %s for %s dropped: "
 		    "nonce %016llx not newer (replayed?)", s,
@@ -832,8 +832,9 @@ itr_publication_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reg
 	if (e != NULL && e->state != MC_PENDING) {
 		if (rec.ttl > c->timers.record_ttl_max)
 			rec.ttl = c->timers.record_ttl_max;
-		mc_entry_set(e, &rec, "publication", now);
-		e->pub_nonce = n->nonce;
+		mc_entry_set(x->mc, e, &rec, "publication", now);
+		/* no memory for it: a replay is not caught */
+		mapcache_set_pub_nonce(x->mc, e, n->nonce);
 		if (core_monitoring(x->l))
 			core_event(x->l, "pubsub", json_pack("{s:s, s:s, s:s, s:i}",
 			    "event", "publication", "from", s, "eid_prefix",
@@ -877,7 +878,7 @@ itr_smr_in(struct xtr *x, const struct pkt *p, const struct lisp_map_request *q)
 		/* one SMR-invoked request per 3 s: this one is asked for when
 		 * that is over (itr_tick), not lost */
 		e->smr_defer = 1;
-		mc_entry_wake(e, e->requesting ? now + XTR_TICK_MS : e->smr_ms + 3000);
+		mc_entry_wake(x->mc, e, e->requesting ? now + XTR_TICK_MS : e->smr_ms + 3000);
 		return;
 	}
 	e->smr_defer = 0;
@@ -910,7 +911,7 @@ entry_timer(struct xtr *x, struct mc_entry *e, uint64_t now, uint32_t retries)
 			}
 			e->requesting = 0;
 			e->next_try_ms = now + 30000;
-			mc_entry_settle(e);
+			mc_entry_settle(x->mc, e);
 			return 0;
 		}
 		send_request(x, e, e->res != NULL ? e->res->req_flags : 0, now);
@@ -1053,13 +1054,13 @@ itr_static_load(struct xtr *x)
 		}
 		if ((e = mapcache_add(x->mc, &m->eid, m->mlen, now)) == NULL)
 			continue;
-		mc_entry_set(e, &rec, "static", now);
+		mc_entry_set(x->mc, e, &rec, "static", now);
 		mc_entry_set_source(e, "static");	/* negative ones too */
 		e->is_static = 1;	/* never expires */
 		if (e->state == MC_NEGATIVE && (e->act == ACT_NATIVE_FORWARD ||
 		    e->act == ACT_NO_ACTION) && TAILQ_EMPTY(&x->l->conf->petrs))
 			entry_route(x, e, 1);
-		mc_entry_wake(e, now);
+		mc_entry_wake(x->mc, e, now);
 		n++;
 	}
 	fib_bulk(mapcache_fib(x->mc), 0);
@@ -1097,10 +1098,10 @@ itr_shortcut_set(struct xtr *x, const struct lisp_record *rec)
 	}
 	if ((e = mapcache_add(x->mc, &rec->eid, rec->eid_mlen, now)) == NULL)
 		return -1;
-	mc_entry_set(e, rec, SHORTCUT_SOURCE, now);
+	mc_entry_set(x->mc, e, rec, SHORTCUT_SOURCE, now);
 	mc_entry_set_source(e, SHORTCUT_SOURCE);
 	e->is_static = 1;	/* never expires */
-	mc_entry_wake(e, now);
+	mc_entry_wake(x->mc, e, now);
 	return 0;
 }
 

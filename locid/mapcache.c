@@ -15,6 +15,13 @@ struct mc_nonce {
 	int		 kind;		/* NK_* */
 };
 
+/* the publication nonce of an entry that has one (has_pub) */
+struct mc_pub {
+	struct mc_pub	*next;
+	const struct mc_entry *e;
+	uint64_t	 nonce;
+};
+
 struct mapcache {
 	struct fib	*fib;		/* the index: FIB entries' ctl */
 	int		 own_fib;
@@ -26,8 +33,13 @@ struct mapcache {
 	}		 iidn[MC_IIDS];
 	int		 niidn;
 	struct mc_nonce	*nb[MC_NONCE_BUCKETS];
-	struct mc_entry	**heap;		/* timers: min-heap on due_ms */
-	size_t		 nheap, capheap;
+	/* timers: a min-heap on due_ms, its slots in pages of HEAP_PAGE
+	 * (heap_slot), so it grows by a page, without copying, and holds
+	 * at most a page and a spare beyond its entries */
+	struct mc_entry	***hpg;
+	size_t		 nheap, npg, cappg;
+	struct mc_pub	**pb;		/* publication nonces, by entry */
+	size_t		 npb, npub;	/* buckets (a power of 2), nonces */
 	void		(*wake)(void *, uint64_t);
 	void		*wake_arg;
 };
@@ -39,20 +51,23 @@ mapcache_set_wake(struct mapcache *mc, void (*fn)(void *, uint64_t), void *arg)
 	mc->wake_arg = arg;
 }
 
+#define HEAP_PAGE	512	/* slots: 4 KiB */
+#define HEAP(mc, i)	((mc)->hpg[(i) / HEAP_PAGE][(i) % HEAP_PAGE])
+
 static void
 heap_put(struct mapcache *mc, size_t i, struct mc_entry *e)
 {
-	mc->heap[i] = e;
+	HEAP(mc, i) = e;
 	e->heap_idx = (uint32_t)i + 1;
 }
 
 static void
 heap_up(struct mapcache *mc, size_t i)
 {
-	struct mc_entry *e = mc->heap[i];
+	struct mc_entry *e = HEAP(mc, i);
 
-	while (i > 0 && mc->heap[(i - 1) / 2]->due_ms > e->due_ms) {
-		heap_put(mc, i, mc->heap[(i - 1) / 2]);
+	while (i > 0 && HEAP(mc, (i - 1) / 2)->due_ms > e->due_ms) {
+		heap_put(mc, i, HEAP(mc, (i - 1) / 2));
 		i = (i - 1) / 2;
 	}
 	heap_put(mc, i, e);
@@ -61,15 +76,15 @@ heap_up(struct mapcache *mc, size_t i)
 static void
 heap_down(struct mapcache *mc, size_t i)
 {
-	struct mc_entry *e = mc->heap[i];
+	struct mc_entry *e = HEAP(mc, i);
 	size_t c;
 
 	while ((c = 2 * i + 1) < mc->nheap) {
-		if (c + 1 < mc->nheap && mc->heap[c + 1]->due_ms < mc->heap[c]->due_ms)
+		if (c + 1 < mc->nheap && HEAP(mc, c + 1)->due_ms < HEAP(mc, c)->due_ms)
 			c++;
-		if (mc->heap[c]->due_ms >= e->due_ms)
+		if (HEAP(mc, c)->due_ms >= e->due_ms)
 			break;
-		heap_put(mc, i, mc->heap[c]);
+		heap_put(mc, i, HEAP(mc, c));
 		i = c;
 	}
 	heap_put(mc, i, e);
@@ -85,12 +100,15 @@ heap_del(struct mapcache *mc, struct mc_entry *e)
 		return;
 	i = e->heap_idx - 1;
 	e->heap_idx = 0;
-	if (--mc->nheap == i)
-		return;
-	m = mc->heap[mc->nheap];
-	heap_put(mc, i, m);
-	heap_up(mc, i);
-	heap_down(mc, m->heap_idx - 1);
+	if (--mc->nheap != i) {
+		m = HEAP(mc, mc->nheap);
+		heap_put(mc, i, m);
+		heap_up(mc, i);
+		heap_down(mc, m->heap_idx - 1);
+	}
+	/* two pages free: the last goes */
+	if (mc->npg > 1 && mc->nheap + 2 * HEAP_PAGE <= mc->npg * HEAP_PAGE)
+		free(mc->hpg[--mc->npg]);
 }
 
 static void	heap_set(struct mapcache *, struct mc_entry *, uint64_t);
@@ -98,29 +116,33 @@ static void	heap_set(struct mapcache *, struct mc_entry *, uint64_t);
 void
 mapcache_sched(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
 {
-	uint64_t first = mc->nheap ? mc->heap[0]->due_ms : UINT64_MAX;
+	uint64_t first = mc->nheap ? HEAP(mc, 0)->due_ms : UINT64_MAX;
 
 	heap_set(mc, e, due_ms);
-	if (mc->wake != NULL && mc->nheap && mc->heap[0]->due_ms < first)
-		mc->wake(mc->wake_arg, mc->heap[0]->due_ms);
+	if (mc->wake != NULL && mc->nheap && HEAP(mc, 0)->due_ms < first)
+		mc->wake(mc->wake_arg, HEAP(mc, 0)->due_ms);
 }
 
 static void
 heap_set(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
 {
-	struct mc_entry **h;
+	struct mc_entry ***d, **pg;
 	size_t cap;
 
 	if (e->heap_idx == 0) {
-		if (mc->nheap == mc->capheap) {
-			cap = mc->capheap ? mc->capheap * 2 : 64;
-			if ((h = realloc(mc->heap, cap * sizeof(*h))) == NULL) {
-				/* no memory for the slot: the entry stays
-				 * unarmed and is expired by a full sweep */
-				return;
+		if (mc->nheap == mc->npg * HEAP_PAGE) {
+			/* no memory for the slot: the entry stays unarmed and
+			 * is expired by a full sweep */
+			if (mc->npg == mc->cappg) {
+				cap = mc->cappg ? mc->cappg * 2 : 16;
+				if ((d = realloc(mc->hpg, cap * sizeof(*d))) == NULL)
+					return;
+				mc->hpg = d;
+				mc->cappg = cap;
 			}
-			mc->heap = h;
-			mc->capheap = cap;
+			if ((pg = malloc(HEAP_PAGE * sizeof(*pg))) == NULL)
+				return;
+			mc->hpg[mc->npg++] = pg;
 		}
 		e->due_ms = due_ms;
 		heap_put(mc, mc->nheap++, e);
@@ -133,24 +155,24 @@ heap_set(struct mapcache *mc, struct mc_entry *e, uint64_t due_ms)
 }
 
 void
-mc_entry_wake(struct mc_entry *e, uint64_t at_ms)
+mc_entry_wake(struct mapcache *mc, struct mc_entry *e, uint64_t at_ms)
 {
-	if (e->mc != NULL && (e->heap_idx == 0 || at_ms < e->due_ms))
-		mapcache_sched(e->mc, e, at_ms);
+	if (e->heap_idx == 0 || at_ms < e->due_ms)
+		mapcache_sched(mc, e, at_ms);
 }
 
 struct mc_entry *
 mapcache_due(const struct mapcache *mc, uint64_t now)
 {
-	if (mc->nheap == 0 || mc->heap[0]->due_ms > now)
+	if (mc->nheap == 0 || HEAP(mc, 0)->due_ms > now)
 		return NULL;
-	return mc->heap[0];
+	return HEAP(mc, 0);
 }
 
 uint64_t
 mapcache_next_due(const struct mapcache *mc)
 {
-	return mc->nheap == 0 ? UINT64_MAX : mc->heap[0]->due_ms;
+	return mc->nheap == 0 ? UINT64_MAX : HEAP(mc, 0)->due_ms;
 }
 
 static unsigned
@@ -218,6 +240,93 @@ nonce_del_entry(struct mapcache *mc, struct mc_entry *e)
 			nonce_del(mc, e->probe[i].nonce, NK_PROBE, e);
 }
 
+static size_t
+pub_slot(const struct mapcache *mc, const struct mc_entry *e)
+{
+	uint64_t h = (uint64_t)(uintptr_t)e * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (mc->npb - 1);
+}
+
+static struct mc_pub **
+pub_find(const struct mapcache *mc, const struct mc_entry *e)
+{
+	struct mc_pub **pp;
+
+	if (!e->has_pub || mc->npb == 0)
+		return NULL;
+	for (pp = &mc->pb[pub_slot(mc, e)]; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->e == e)
+			return pp;
+	return NULL;
+}
+
+static void
+pub_del(struct mapcache *mc, struct mc_entry *e)
+{
+	struct mc_pub **pp, *p;
+
+	if ((pp = pub_find(mc, e)) == NULL)
+		return;
+	p = *pp;
+	*pp = p->next;
+	free(p);
+	mc->npub--;
+	e->has_pub = 0;
+}
+
+uint64_t
+mapcache_pub_nonce(const struct mapcache *mc, const struct mc_entry *e)
+{
+	struct mc_pub **pp = pub_find(mc, e);
+
+	return pp != NULL ? (*pp)->nonce : 0;
+}
+
+/* twice the buckets once there are more nonces than buckets */
+static int
+pub_grow(struct mapcache *mc)
+{
+	struct mc_pub **nb, *p, *next;
+	size_t i, n = mc->npb ? mc->npb * 2 : 64, old = mc->npb;
+	struct mc_pub **ob = mc->pb;
+
+	if ((nb = calloc(n, sizeof(*nb))) == NULL)
+		return -1;
+	mc->pb = nb;
+	mc->npb = n;
+	for (i = 0; i < old; i++)
+		for (p = ob[i]; p != NULL; p = next) {
+			next = p->next;
+			p->next = nb[pub_slot(mc, p->e)];
+			nb[pub_slot(mc, p->e)] = p;
+		}
+	free(ob);
+	return 0;
+}
+
+int
+mapcache_set_pub_nonce(struct mapcache *mc, struct mc_entry *e, uint64_t nonce)
+{
+	struct mc_pub **pp, *p;
+
+	if ((pp = pub_find(mc, e)) != NULL) {
+		(*pp)->nonce = nonce;
+		return 0;
+	}
+	if (mc->npub >= mc->npb && pub_grow(mc) == -1 && mc->npb == 0)
+		return -1;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return -1;
+	p->e = e;
+	p->nonce = nonce;
+	p->next = mc->pb[pub_slot(mc, e)];
+	mc->pb[pub_slot(mc, e)] = p;
+	mc->npub++;
+	e->has_pub = 1;
+	return 0;
+}
+
 struct mapcache *
 mapcache_new(struct fib *fib)
 {
@@ -268,7 +377,8 @@ fib_kind_of(const struct mc_entry *e)
  * (the state of fe's locators in their order, NULL: none) does not have
  * it down. -1 (fe freed, e->fe unchanged) on allocation failure */
 static int
-entry_publish(struct mc_entry *e, struct fib_ent *fe, const struct mc_probe *probe)
+entry_publish(struct mapcache *mc, struct mc_entry *e, struct fib_ent *fe,
+    const struct mc_probe *probe)
 {
 	int i;
 
@@ -277,24 +387,24 @@ entry_publish(struct mc_entry *e, struct fib_ent *fe, const struct mc_probe *pro
 	for (i = 0; i < fe->nlocs; i++)
 		fe->loc[i].up = (fe->loc[i].flags & RLOC_R) &&
 		    (probe == NULL || probe[i].state != PROBE_DOWN);
-	if (fib_publish(e->mc->fib, MC_EID(e), e->mlen, fe, e->updated_ms) == -1)
+	if (fib_publish(mc->fib, MC_EID(e), e->mlen, fe, e->updated_ms) == -1)
 		return -1;
 	e->fe = fe;
 	return 0;
 }
 
 int
-mc_entry_publish(struct mc_entry *e)
+mc_entry_publish(struct mapcache *mc, struct mc_entry *e)
 {
 	struct fib_ent *fe;
 	int n = e->state == MC_POSITIVE ? e->nlocs : 0;
 
-	if (e->mc == NULL || (fe = fib_ent_new(n)) == NULL)
+	if ((fe = fib_ent_new(n)) == NULL)
 		return -1;
 	fe->nlocs = (uint8_t)n;
 	if (n > 0)	/* the same locators (their counters are carried) */
 		memcpy(fe->loc, e->fe->loc, (size_t)n * sizeof(fe->loc[0]));
-	return entry_publish(e, fe, e->probe);
+	return entry_publish(mc, e, fe, e->probe);
 }
 
 static const struct mc_probe no_probe;
@@ -341,17 +451,15 @@ mc_entry_res(struct mc_entry *e)
 }
 
 void
-mc_entry_settle(struct mc_entry *e)
+mc_entry_settle(struct mapcache *mc, struct mc_entry *e)
 {
 	struct mc_res *r = e->res;
-
 	int i;
 
 	if (r == NULL || e->state == MC_PENDING || e->requesting || r->qlen != 0)
 		return;
-	if (e->mc != NULL)
-		for (i = 0; i < r->nnonces; i++)
-			nonce_del(e->mc, r->nonces[i], NK_REQUEST, e);
+	for (i = 0; i < r->nnonces; i++)
+		nonce_del(mc, r->nonces[i], NK_REQUEST, e);
 	free(r);
 	e->res = NULL;
 }
@@ -377,6 +485,7 @@ free_cb(struct mc_entry *e, void *arg)
 	if (f->del != NULL)
 		f->del(e, f->arg);
 	nonce_del_entry(f->mc, e);
+	pub_del(f->mc, e);
 	fib_withdraw(f->mc->fib, MC_EID(e), e->mlen);
 	entry_free(e);
 	return 0;
@@ -401,7 +510,10 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 	}
 	if (mc->own_fib)
 		fib_free(mc->fib, NULL, NULL);
-	free(mc->heap);
+	free(mc->pb);	/* each entry's went with it */
+	while (mc->npg > 0)
+		free(mc->hpg[--mc->npg]);
+	free(mc->hpg);
 	free(mc);
 }
 
@@ -559,8 +671,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->state = MC_PENDING;
 	mc_entry_set_source(e, "pending");
 	e->created_ms = e->updated_ms = now;
-	e->mc = mc;
-	if (mc_entry_res(e) == NULL || mc_entry_publish(e) == -1) {
+	if (mc_entry_res(e) == NULL || mc_entry_publish(mc, e) == -1) {
 		free(e->res);
 		free(e);
 		return NULL;
@@ -632,6 +743,7 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 	fib_withdraw(mc->fib, MC_EID(e), e->mlen);
 	e->fe = NULL;
 	nonce_del_entry(mc, e);
+	pub_del(mc, e);
 	heap_del(mc, e);
 	mc->count--;
 	if ((n = iid_slot(mc, entry_iid(e), 0)) != NULL && *n > 0)
@@ -652,35 +764,33 @@ mapcache_by_nonce(const struct mapcache *mc, uint64_t nonce)
 }
 
 void
-mc_entry_add_nonce(struct mc_entry *e, uint64_t nonce)
+mc_entry_add_nonce(struct mapcache *mc, struct mc_entry *e, uint64_t nonce)
 {
 	struct mc_res *r;
 
 	if ((r = mc_entry_res(e)) == NULL)
 		return;		/* out of memory: the reply will not match */
 	if (r->nnonces == MC_NONCES) {
-		if (e->mc != NULL)
-			nonce_del(e->mc, r->nonces[0], NK_REQUEST, e);
+		nonce_del(mc, r->nonces[0], NK_REQUEST, e);
 		memmove(r->nonces, r->nonces + 1, sizeof(r->nonces[0]) * (MC_NONCES - 1));
 		r->nnonces--;
 	}
-	if (e->mc != NULL && nonce_add(e->mc, e, nonce, NK_REQUEST) == -1)
+	if (nonce_add(mc, e, nonce, NK_REQUEST) == -1)
 		return;		/* out of memory: the reply will not match */
 	r->nonces[r->nnonces++] = nonce;
 }
 
 void
-mc_entry_clear_nonces(struct mc_entry *e)
+mc_entry_clear_nonces(struct mapcache *mc, struct mc_entry *e)
 {
 	int i;
 
 	if (e->res == NULL)
 		return;
-	if (e->mc != NULL)
-		for (i = 0; i < e->res->nnonces; i++)
-			nonce_del(e->mc, e->res->nonces[i], NK_REQUEST, e);
+	for (i = 0; i < e->res->nnonces; i++)
+		nonce_del(mc, e->res->nonces[i], NK_REQUEST, e);
 	e->res->nnonces = 0;
-	mc_entry_settle(e);
+	mc_entry_settle(mc, e);
 }
 
 int
@@ -702,8 +812,8 @@ mapcache_probe_del(struct mapcache *mc, uint64_t nonce)
 }
 
 void
-mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *source,
-    uint64_t now)
+mc_entry_set(struct mapcache *mc, struct mc_entry *e, const struct lisp_record *rec,
+    const char *source, uint64_t now)
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
@@ -772,8 +882,8 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	e->auth = rec->auth;
 	e->updated_ms = now;
 	e->act = rec->act;
-	if (e->state == MC_PENDING && e->mc != NULL)
-		e->mc->npending--;
+	if (e->state == MC_PENDING)
+		mc->npending--;
 	if (positive) {
 		e->state = MC_POSITIVE;
 		e->act = ACT_NO_ACTION;
@@ -784,24 +894,22 @@ mc_entry_set(struct mc_entry *e, const struct lisp_record *rec, const char *sour
 	}
 	e->requesting = 0;
 	mc_entry_new_round(e);
-	if (e->mc == NULL || entry_publish(e, fe, np) == -1) {
+	if (entry_publish(mc, e, fe, np) == -1) {
 		/* no memory for the new FIB entry: forward by the old one
 		 * (and keep its locators' probe state) until the next change */
-		if (e->mc == NULL)
-			fib_ent_free(fe);
 		free(np);
 	} else {
 		/* the outstanding probes of the locators that left are
 		 * forgotten */
 		for (j = 0; e->probe != NULL && j < nold; j++)
 			if (!taken[j] && e->probe[j].nonce != 0)
-				nonce_del(e->mc, e->probe[j].nonce, NK_PROBE, e);
+				nonce_del(mc, e->probe[j].nonce, NK_PROBE, e);
 		free(e->probe);
 		e->probe = np;
 		e->nlocs = (unsigned)n;
 	}
-	mc_entry_settle(e);	/* answered: unless packets are held */
-	mc_entry_wake(e, now);	/* new deadlines: let the owner set them */
+	mc_entry_settle(mc, e);	/* answered: unless packets are held */
+	mc_entry_wake(mc, e, now);	/* new deadlines: let the owner set them */
 }
 
 struct mc_expire {
@@ -878,7 +986,7 @@ mc_entry_queue(struct mc_entry *e, const uint8_t *p, size_t len, int max)
 }
 
 struct dp_pkt *
-mc_entry_dequeue(struct mc_entry *e)
+mc_entry_dequeue(struct mapcache *mc, struct mc_entry *e)
 {
 	struct mc_res *r = e->res;
 	struct dp_pkt *q;
@@ -889,7 +997,7 @@ mc_entry_dequeue(struct mc_entry *e)
 	r->qhead = NULL;
 	r->qtail = &r->qhead;
 	r->qlen = 0;
-	mc_entry_settle(e);
+	mc_entry_settle(mc, e);
 	return q;
 }
 

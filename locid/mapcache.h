@@ -79,14 +79,12 @@ struct mc_entry {
 					 * (mc_entry_loc), their counters */
 	struct mc_probe	*probe;		/* NULL, or one per locator of fe once
 					 * one is probed (mc_entry_probe) */
-	struct mapcache	*mc;		/* set by mapcache_add (nonce index) */
 	struct mc_res	*res;		/* while resolving, else NULL */
 	uint64_t	 created_ms, updated_ms;	/* expiry: mc_entry_expires; last
 					 * use: mc_entry_used */
 	/* refresh */
 	uint64_t	 next_try_ms;	/* no request before this */
 	uint64_t	 smr_ms;	/* last SMR-invoked request */
-	uint64_t	 pub_nonce;	/* last publication taken (RFC 9437), 0: none */
 	/* the entry's one timer: the earliest of its deadlines (expiry,
 	 * retransmission, deferred SMR, refresh, RLOC probes) in a min-heap
 	 * of the map-cache; heap_idx is its slot + 1, 0 when not armed */
@@ -106,6 +104,7 @@ struct mc_entry {
 	unsigned	 route:1;	/* a throw route is installed for it */
 	unsigned	 is_static:1;	/* from the config: never expires or asked for */
 	unsigned	 source:4;	/* MC_SRC_*: mc_entry_source */
+	unsigned	 has_pub:1;	/* has a publication nonce (mapcache_pub_nonce) */
 };
 
 /* e's EID-prefix (with e->mlen): normalised, with IID when has_iid */
@@ -167,7 +166,7 @@ struct fib	*mapcache_fib(const struct mapcache *);
  * locators are usable, after a probe changed one) to the FIB: a new
  * entry with the same locators. -1 on allocation failure (the old state
  * stays) */
-int		 mc_entry_publish(struct mc_entry *);
+int		 mc_entry_publish(struct mapcache *, struct mc_entry *);
 /* the last time a packet used e, its creation at first: the FIB entry's
  * mark, which only the data plane writes (a new FIB entry carries it on) */
 static inline uint64_t
@@ -230,13 +229,18 @@ struct mc_entry	*mapcache_idlest(struct mapcache *, int scan);
 struct mc_entry	*mapcache_idlest_iid(struct mapcache *, int scan, uint32_t iid);
 /* the entry that sent nonce, or NULL */
 struct mc_entry	*mapcache_by_nonce(const struct mapcache *, uint64_t nonce);
-void		 mc_entry_add_nonce(struct mc_entry *, uint64_t nonce);
+/* the nonce of the last publication (RFC 9437) taken for e, 0 if none;
+ * kept beside the map-cache (few entries have one), dropped with e */
+uint64_t	 mapcache_pub_nonce(const struct mapcache *, const struct mc_entry *);
+/* -1 on allocation failure (the old one stays) */
+int		 mapcache_set_pub_nonce(struct mapcache *, struct mc_entry *, uint64_t nonce);
+void		 mc_entry_add_nonce(struct mapcache *, struct mc_entry *, uint64_t nonce);
 /* e's resolution state, made when it has none; NULL on allocation
  * failure */
 struct mc_res	*mc_entry_res(struct mc_entry *);
 /* free e's resolution state once it is neither pending nor requesting
  * and holds no packets (its request nonces leave the index) */
-void		 mc_entry_settle(struct mc_entry *);
+void		 mc_entry_settle(struct mapcache *, struct mc_entry *);
 /* a new round of requests: retransmissions are counted from 0 */
 void		 mc_entry_new_round(struct mc_entry *);
 static inline unsigned
@@ -250,7 +254,7 @@ mc_entry_tries(const struct mc_entry *e)
 	return e->res != NULL ? e->res->tries : 0;
 }
 /* forget the request nonces of e (and their index entries) */
-void		 mc_entry_clear_nonces(struct mc_entry *);
+void		 mc_entry_clear_nonces(struct mapcache *, struct mc_entry *);
 /* entries still pending (bounded by the ITR) */
 size_t		 mapcache_pending(const struct mapcache *);
 
@@ -265,8 +269,8 @@ size_t		 mapcache_nonce_count(const struct mapcache *);	/* index size */
 /* fill e from a Map-Reply record: positive with its locators (up to
  * MC_MAX_LOCS, AFIs other than IPv4/IPv6 skipped) or negative with its
  * action. a TTL of 0 expires at once; 0xffffffff is treated as 1440. */
-void		 mc_entry_set(struct mc_entry *, const struct lisp_record *, const char *source,
-		    uint64_t now);
+void		 mc_entry_set(struct mapcache *, struct mc_entry *, const struct lisp_record *,
+		    const char *source, uint64_t now);
 
 /* timers: arm e to fire at due_ms (replacing its deadline); wake brings
  * it forward only (a deadline later than the armed one is ignored).
@@ -278,7 +282,7 @@ void		 mapcache_sched(struct mapcache *, struct mc_entry *, uint64_t due_ms);
 /* told when the earliest deadline becomes earlier than it was (the owner
  * re-arms its one timer) */
 void		 mapcache_set_wake(struct mapcache *, void (*)(void *, uint64_t due_ms), void *);
-void		 mc_entry_wake(struct mc_entry *, uint64_t at_ms);
+void		 mc_entry_wake(struct mapcache *, struct mc_entry *, uint64_t at_ms);
 struct mc_entry	*mapcache_due(const struct mapcache *, uint64_t now);
 uint64_t	 mapcache_next_due(const struct mapcache *);
 
@@ -295,7 +299,7 @@ int		 mc_entry_queue(struct mc_entry *, const uint8_t *, size_t, int max);
 /* the same with a packet already copied (taken, or freed on -1) */
 int		 mc_entry_queue_pkt(struct mc_entry *, struct dp_pkt *, int max);
 /* take the held packets (a list the caller frees) */
-struct dp_pkt	*mc_entry_dequeue(struct mc_entry *);
+struct dp_pkt	*mc_entry_dequeue(struct mapcache *, struct mc_entry *);
 
 const char	*mc_state_name(enum mc_state);
 /* one entry as JSON (Cisco-like fields) */

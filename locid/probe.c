@@ -107,7 +107,7 @@ log_change(struct xtr *x, struct mc_entry *e, int i)
 	char p[ADDR_STRLEN], a[ADDR_STRLEN];
 	int down = mc_entry_probe(e, i)->state == PROBE_DOWN;
 
-	mc_entry_publish(e);
+	mc_entry_publish(x->mc, e);
 
 	log_info("probe: locator %s of %s is %s%s", fib_loc_fmt(mc_entry_loc(e, i), a,
 	    sizeof(a)), prefix_fmt(MC_EID(e), e->mlen, p, sizeof(p)), down ? "down" : "up",

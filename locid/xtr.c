@@ -930,19 +930,26 @@ fail:
 /* the timers may depend on the new settings (probe interval, retries):
  * every entry is looked at once, at the next tick (a reload, not a tick,
  * pays for this walk) */
+struct rearm {
+	struct xtr	*x;
+	uint64_t	 now;
+};
+
 static int
 rearm_cb(struct mc_entry *e, void *arg)
 {
-	mc_entry_wake(e, *(const uint64_t *)arg);
+	const struct rearm *ra = arg;
+
+	mc_entry_wake(ra->x->mc, e, ra->now);
 	return 0;
 }
 
 static void
 xtr_timers_rearm(struct xtr *x)
 {
-	uint64_t now = now_ms();
+	struct rearm ra = { x, now_ms() };
 
-	mapcache_foreach(x->mc, rearm_cb, &now);
+	mapcache_foreach(x->mc, rearm_cb, &ra);
 }
 
 static int

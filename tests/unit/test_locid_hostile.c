@@ -132,18 +132,18 @@ test_nonce_index(void **state)
 	/* request nonces: retransmissions beyond MC_NONCES leave the index */
 	e->requesting = 1;
 	for (i = 0; i < 10; i++)
-		mc_entry_add_nonce(e, 1000 + (uint64_t)i);
+		mc_entry_add_nonce(mc, e, 1000 + (uint64_t)i);
 	assert_int_equal(mapcache_nonce_count(mc), MC_NONCES);
 	assert_null(mapcache_by_nonce(mc, 1000));
 	assert_ptr_equal(mapcache_by_nonce(mc, 1009), e);
-	mc_entry_clear_nonces(e);
+	mc_entry_clear_nonces(mc, e);
 	assert_int_equal(mapcache_nonce_count(mc), 0);
 	assert_null(mapcache_by_nonce(mc, 1009));
 	/* answered: no longer pending */
 	mkreply(&rep, buf, sizeof(buf), 0, 1, two, 1);
 	recs = rep.records;
 	assert_int_equal(record_next(&recs, &rec), 1);
-	mc_entry_set(e, &rec, "map-reply", 0);
+	mc_entry_set(mc, e, &rec, "map-reply", 0);
 	assert_int_equal(mapcache_pending(mc), 0);
 	/* probe nonces: found in O(1), not confused with request nonces */
 	mc_entry_probe_make(e, 0)->nonce = 77;
@@ -159,14 +159,14 @@ test_nonce_index(void **state)
 	mkreply(&rep, buf, sizeof(buf), 0, 1, two, 1);
 	recs = rep.records;
 	assert_int_equal(record_next(&recs, &rec), 1);
-	mc_entry_set(e, &rec, "map-reply", 0);
+	mc_entry_set(mc, e, &rec, "map-reply", 0);
 	assert_null(mapcache_probe_find(mc, 78));
 	assert_int_equal(mapcache_nonce_count(mc), 0);
 	/* removing an entry removes its nonces */
 	mc_entry_probe_make(e, 0)->nonce = 79;
 	assert_int_equal(mapcache_probe_add(mc, e, 79), 0);
 	e->requesting = 1;
-	mc_entry_add_nonce(e, 5);
+	mc_entry_add_nonce(mc, e, 5);
 	assert_int_equal(mapcache_nonce_count(mc), 2);
 	mapcache_remove(mc, e);
 	assert_int_equal(mapcache_nonce_count(mc), 0);
@@ -383,7 +383,7 @@ positive(struct fx *f)
 	mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
 	recs = rep.records;
 	assert_int_equal(record_next(&recs, &rec), 1);
-	mc_entry_set(e, &rec, "map-reply", now_ms());
+	mc_entry_set(f->x.mc, e, &rec, "map-reply", now_ms());
 	mc_entry_touch(e, now_ms());
 	return e;
 }
@@ -983,7 +983,7 @@ test_map_cache_limit(void **state)
 		mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
 		recs = rep.records;
 		assert_int_equal(record_next(&recs, &rec), 1);
-		mc_entry_set(e, &rec, "map-reply", t);
+		mc_entry_set(f->x.mc, e, &rec, "map-reply", t);
 	}
 	assert_int_equal(mapcache_count(f->x.mc), 3);
 	tun_in(f, pk, sizeof(pk));		/* to 198.18.9.10 */
@@ -1110,7 +1110,7 @@ test_tenant_map_cache_limit(void **state)
 			mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
 			recs = rep.records;
 			assert_int_equal(record_next(&recs, &rec), 1);
-			mc_entry_set(e, &rec, "map-reply", t);
+			mc_entry_set(f->x.mc, e, &rec, "map-reply", t);
 		}
 	assert_int_equal(mapcache_count_iid(f->x.mc, 100), 2);
 	assert_int_equal(mapcache_count_iid(f->x.mc, 200), 3);
@@ -1169,7 +1169,7 @@ cached(struct fx *f, const char *prefix)
 	mkreply(&rep, buf, sizeof(buf), 0, 1, r, 1);
 	recs = rep.records;
 	assert_int_equal(record_next(&recs, &rec), 1);
-	mc_entry_set(e, &rec, "map-reply", now_ms());
+	mc_entry_set(f->x.mc, e, &rec, "map-reply", now_ms());
 	return e;
 }
 

@@ -190,13 +190,13 @@ test_pending_nonces_queue(void **state)
 	e = add(mc, "198.18.2.10/32", 1000);
 	assert_int_equal(e->state, MC_PENDING);
 	/* not requesting yet: nonces are not matched */
-	mc_entry_add_nonce(e, 11);
+	mc_entry_add_nonce(mc, e, 11);
 	assert_null(mapcache_by_nonce(mc, 11));
 	e->requesting = 1;
 	assert_ptr_equal(mapcache_by_nonce(mc, 11), e);
 	/* only the last MC_NONCES retransmissions are remembered */
 	for (i = 0; i < MC_NONCES; i++)
-		mc_entry_add_nonce(e, 100 + (uint64_t)i);
+		mc_entry_add_nonce(mc, e, 100 + (uint64_t)i);
 	assert_null(mapcache_by_nonce(mc, 11));
 	assert_ptr_equal(mapcache_by_nonce(mc, 100), e);
 	assert_ptr_equal(mapcache_by_nonce(mc, 100 + MC_NONCES - 1), e);
@@ -207,7 +207,7 @@ test_pending_nonces_queue(void **state)
 		assert_int_equal(mc_entry_queue(e, pkt, 10 + (size_t)i, 4), i < 4 ? 0 : -1);
 	}
 	assert_int_equal(mc_entry_qlen(e), 4);
-	q = mc_entry_dequeue(e);
+	q = mc_entry_dequeue(mc, e);
 	assert_int_equal(mc_entry_qlen(e), 0);
 	for (i = 0; i < 4; i++) {
 		struct dp_pkt *next = q->next;
@@ -239,36 +239,36 @@ test_res_lifetime(void **state)
 	e = add(mc, "198.18.3.0/24", 1000);
 	assert_non_null(e->res);
 	e->requesting = 1;
-	mc_entry_add_nonce(e, 21);
-	mc_entry_add_nonce(e, 22);
+	mc_entry_add_nonce(mc, e, 21);
+	mc_entry_add_nonce(mc, e, 22);
 	assert_int_equal(mc_entry_queue(e, pkt, sizeof(pkt), 4), 0);
 	assert_int_equal(mapcache_nonce_count(mc), 2);
 	mkrec(&rec, "198.18.3.0/24", 10, 0, 1, "192.0.2.1", 1, 100, RLOC_R);
-	mc_entry_set(e, &rec, "map-reply", 2000);
+	mc_entry_set(mc, e, &rec, "map-reply", 2000);
 	assert_int_equal(e->state, MC_POSITIVE);
 	/* answered, but packets still held: the state stays */
-	mc_entry_clear_nonces(e);
+	mc_entry_clear_nonces(mc, e);
 	assert_non_null(e->res);
 	assert_int_equal(mapcache_nonce_count(mc), 0);
 	assert_null(mapcache_by_nonce(mc, 21));
-	dp_pkt_free(mc_entry_dequeue(e));
+	dp_pkt_free(mc_entry_dequeue(mc, e));
 	assert_null(e->res);
 	assert_int_equal(mc_entry_qlen(e), 0);
 	assert_int_equal(mc_entry_tries(e), 0);
 	/* a refresh round: made again, and settled when it gives up */
 	assert_non_null(mc_entry_res(e));
 	e->requesting = 1;
-	mc_entry_add_nonce(e, 23);
+	mc_entry_add_nonce(mc, e, 23);
 	assert_ptr_equal(mapcache_by_nonce(mc, 23), e);
 	e->requesting = 0;
-	mc_entry_settle(e);
+	mc_entry_settle(mc, e);
 	assert_null(e->res);
 	assert_int_equal(mapcache_nonce_count(mc), 0);
 	assert_null(mapcache_by_nonce(mc, 23));
 	/* removing an entry that resolves frees its state and packets */
 	e = add(mc, "198.18.4.0/24", 3000);
 	e->requesting = 1;
-	mc_entry_add_nonce(e, 24);
+	mc_entry_add_nonce(mc, e, 24);
 	assert_int_equal(mc_entry_queue(e, pkt, sizeof(pkt), 4), 0);
 	mapcache_remove(mc, e);
 	assert_int_equal(mapcache_nonce_count(mc), 0);
@@ -288,7 +288,7 @@ test_records(void **state)
 	    "203.0.113.5", 1, 100, RLOC_R | RLOC_L,
 	    "203.0.113.9", 2, 0, 0,
 	    "2001:db8::5", 1, 50, RLOC_R);
-	mc_entry_set(e, &rec, "map-reply", 5000);
+	mc_entry_set(mc, e, &rec, "map-reply", 5000);
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_string_equal(mc_entry_source(e), "map-reply");
 	assert_int_equal(e->nlocs, 3);
@@ -303,7 +303,7 @@ test_records(void **state)
 	/* negative: no locators, the action kept */
 	e = add(mc, "198.32.0.0/11", 0);
 	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
-	mc_entry_set(e, &rec, "map-reply", 1000);
+	mc_entry_set(mc, e, &rec, "map-reply", 1000);
 	assert_int_equal(e->state, MC_NEGATIVE);
 	assert_int_equal(e->act, ACT_NATIVE_FORWARD);
 	assert_string_equal(mc_entry_source(e), "negative");
@@ -314,7 +314,7 @@ test_records(void **state)
 	mkrec(&rec, "198.18.7.0/24", 10, ACT_SEND_MAP_REQUEST, 2,
 	    "00:11:22:33:44:55", 1, 100, RLOC_R,
 	    "00:11:22:33:44:66", 1, 100, RLOC_R);
-	mc_entry_set(e, &rec, "map-reply", 2000);
+	mc_entry_set(mc, e, &rec, "map-reply", 2000);
 	assert_int_equal(e->state, MC_NEGATIVE);
 	assert_int_equal(e->nlocs, 0);
 	assert_int_equal(e->act, ACT_SEND_MAP_REQUEST);
@@ -326,14 +326,14 @@ test_records(void **state)
 	mkrec(&rec, "198.18.8.0/24", 10, 0, 2,
 	    "00:11:22:33:44:55", 1, 100, RLOC_R,
 	    "203.0.113.8", 1, 100, RLOC_R);
-	mc_entry_set(e, &rec, "map-reply", 2000);
+	mc_entry_set(mc, e, &rec, "map-reply", 2000);
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->nlocs, 1);
 	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), buf, sizeof(buf)), "203.0.113.8");
 	/* TTL 0xffffffff: receiver decides (a day) */
 	e = add(mc, "198.18.9.0/24", 0);
 	mkrec(&rec, "198.18.9.0/24", 0xffffffff, 0, 1, "203.0.113.5", 1, 1, RLOC_R);
-	mc_entry_set(e, &rec, "proxy-reply", 0);
+	mc_entry_set(mc, e, &rec, "proxy-reply", 0);
 	assert_int_equal(e->ttl, 1440);
 	/* more than MC_MAX_LOCS locators: the first ones are kept */
 	mapcache_free(mc, NULL, NULL);
@@ -358,10 +358,10 @@ test_expire_refresh(void **state)
 
 	e1 = add(mc, "198.18.2.0/24", 0);
 	mkrec(&rec, "198.18.2.0/24", 1, 0, 1, "203.0.113.5", 1, 100, RLOC_R);
-	mc_entry_set(e1, &rec, "map-reply", 0);		/* expires at 60 s */
+	mc_entry_set(mc, e1, &rec, "map-reply", 0);		/* expires at 60 s */
 	e2 = add(mc, "198.32.0.0/11", 0);
 	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
-	mc_entry_set(e2, &rec, "map-reply", 0);
+	mc_entry_set(mc, e2, &rec, "map-reply", 0);
 	/* unused entries are not refreshed */
 	assert_false(mc_entry_wants_refresh(e1, 55000));
 	/* the packets held for the answer, sent on 1 ms after it, do not
@@ -390,7 +390,7 @@ test_expire_refresh(void **state)
 	/* a TTL of 0 expires at once */
 	e1 = add(mc, "198.18.2.0/24", 0);
 	mkrec(&rec, "198.18.2.0/24", 0, 0, 1, "203.0.113.5", 1, 100, RLOC_R);
-	mc_entry_set(e1, &rec, "map-reply", 100);
+	mc_entry_set(mc, e1, &rec, "map-reply", 100);
 	assert_int_equal(mapcache_expire(mc, 100, NULL, NULL), 1);
 	/* free calls del for what is left */
 	add(mc, "198.18.7.0/24", 0);
@@ -410,7 +410,7 @@ test_json(void **state)
 
 	e = add(mc, "198.18.2.0/24", 0);
 	mkrec(&rec, "198.18.2.0/24", 1440, 0, 1, "203.0.113.5", 1, 100, RLOC_R | RLOC_L);
-	mc_entry_set(e, &rec, "map-reply", 1000);
+	mc_entry_set(mc, e, &rec, "map-reply", 1000);
 	/* the data plane counts in the FIB entry; a refresh publishes a new
 	 * one that carries the counts on */
 	assert_int_equal(e->fe->kind, FIB_ENCAP);
@@ -421,7 +421,7 @@ test_json(void **state)
 	fib_ent_count(e->fe, 0, 100);
 	fib_ent_count(e->fe, 0, 100);
 	fib_ent_drop(e->fe, 2);
-	mc_entry_set(e, &rec, "map-reply", 1000);
+	mc_entry_set(mc, e, &rec, "map-reply", 1000);
 	assert_ptr_equal(fib_lookup(mapcache_fib(mc), MC_EID(e)), e->fe);
 	assert_ptr_equal(e->fe->ctl, e);
 	o = mc_entry_json(e, 61000);
@@ -444,7 +444,7 @@ test_json(void **state)
 	json_decref(o);
 	e = add(mc, "198.32.0.0/11", 0);
 	mkrec(&rec, "198.32.0.0/11", 15, ACT_NATIVE_FORWARD, 0);
-	mc_entry_set(e, &rec, "map-reply", 0);
+	mc_entry_set(mc, e, &rec, "map-reply", 0);
 	assert_int_equal(e->fe->kind, FIB_NATIVE);
 	assert_int_equal(e->fe->nlocs, 0);
 	o = mc_entry_json(e, 0);
@@ -538,9 +538,9 @@ test_timers(void **state)
 	for (i = 0; i < 200; i += 3)
 		mapcache_remove(mc, e[i]);
 	/* wake: later is ignored, earlier moves the deadline */
-	mc_entry_wake(e[1], 1UL << 40);
+	mc_entry_wake(mc, e[1], 1UL << 40);
 	assert_int_equal(e[1]->due_ms, 1000 + (7919 % 200) * 10);
-	mc_entry_wake(e[1], 10);
+	mc_entry_wake(mc, e[1], 10);
 	assert_ptr_equal(mapcache_due(mc, 10), e[1]);
 	assert_null(mapcache_due(mc, 9));
 	/* everything comes out once, in deadline order */
@@ -560,6 +560,83 @@ test_timers(void **state)
 	mapcache_free(mc, NULL, NULL);
 }
 
+/* the timer heap over many pages of slots: it grows and shrinks by a
+ * page while entries come and go, and gives them back in order */
+static void
+test_timers_pages(void **state)
+{
+	enum { N = 5000 };
+	struct mapcache *mc = mapcache_new(NULL);
+	static struct mc_entry *e[N];
+	struct mc_entry *d;
+	char pfx[64];
+	uint64_t last;
+	int i, n, round;
+
+	(void)state;
+	assert_non_null(mc);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < N; i++) {
+			snprintf(pfx, sizeof(pfx), "10.%d.%d.0/24", i / 256, i % 256);
+			assert_non_null(e[i] = add(mc, pfx, 5));
+			mapcache_sched(mc, e[i], 1000 + (uint64_t)((i * 7919) % N));
+		}
+		/* most leave, from anywhere in the heap */
+		for (i = 0; i < N; i++)
+			if (i % 5 != 0) {
+				mapcache_remove(mc, e[i]);
+				e[i] = NULL;
+			}
+		last = 0;
+		n = 0;
+		while ((d = mapcache_due(mc, UINT64_MAX - 1)) != NULL) {
+			assert_true(d->due_ms >= last);
+			last = d->due_ms;
+			mapcache_remove(mc, d);
+			n++;
+		}
+		assert_int_equal(n, N / 5);
+		assert_int_equal(mapcache_count(mc), 0);
+		assert_int_equal(mapcache_next_due(mc), UINT64_MAX);
+	}
+	mapcache_free(mc, NULL, NULL);
+}
+
+/* publication nonces: kept beside the map-cache for the entries that
+ * have one, through the table's growth; a removed entry's goes with it */
+static void
+test_pub_nonce(void **state)
+{
+	struct mapcache *mc = mapcache_new(NULL);
+	struct mc_entry *e[300];
+	char pfx[64];
+	int i;
+
+	(void)state;
+	assert_non_null(mc);
+	for (i = 0; i < 300; i++) {
+		snprintf(pfx, sizeof(pfx), "198.18.%d.%d/32", i / 256, i % 256);
+		assert_non_null(e[i] = add(mc, pfx, 0));
+		assert_int_equal(mapcache_pub_nonce(mc, e[i]), 0);
+	}
+	for (i = 0; i < 300; i += 2)
+		assert_int_equal(mapcache_set_pub_nonce(mc, e[i], 1000 + (uint64_t)i), 0);
+	assert_int_equal(mapcache_set_pub_nonce(mc, e[4], 7), 0);	/* replaced */
+	for (i = 0; i < 300; i++)
+		assert_int_equal(mapcache_pub_nonce(mc, e[i]),
+		    i == 4 ? 7 : i % 2 == 0 ? 1000 + (uint64_t)i : 0);
+	for (i = 0; i < 300; i += 4)
+		mapcache_remove(mc, e[i]);
+	for (i = 0; i < 300; i++)
+		if (i % 4 != 0)
+			assert_int_equal(mapcache_pub_nonce(mc, e[i]),
+			    i % 2 == 0 ? 1000 + (uint64_t)i : 0);
+	/* a new entry of a removed one's prefix starts without */
+	assert_non_null(e[0] = add(mc, "198.18.0.0/32", 0));
+	assert_int_equal(mapcache_pub_nonce(mc, e[0]), 0);
+	mapcache_free(mc, NULL, NULL);	/* the rest go with it (ASan) */
+}
+
 int
 main(void)
 {
@@ -572,6 +649,8 @@ main(void)
 		cmocka_unit_test(test_expire_refresh),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_timers_pages),
+		cmocka_unit_test(test_pub_nonce),
 		cmocka_unit_test(test_naive),
 	};
 

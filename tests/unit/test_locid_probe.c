@@ -72,7 +72,7 @@ lisp2_entry(struct mapcache *mc)
 	e = mapcache_add(mc, &a, mlen, 0);
 	assert_non_null(e);
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
-	mc_entry_set(e, &rec, "map-reply", 0);
+	mc_entry_set(mc, e, &rec, "map-reply", 0);
 	assert_int_equal(e->nlocs, 2);
 	return e;
 }
@@ -85,16 +85,16 @@ static const struct probe_timers T = {
  * the FIB entry first (as log_change does on a change) */
 /* whether locator i is usable by what the FIB says after a publish */
 static int
-up(struct mc_entry *e, int i)
+up(struct mapcache *mc, struct mc_entry *e, int i)
 {
-	assert_int_equal(mc_entry_publish(e), 0);
+	assert_int_equal(mc_entry_publish(mc, e), 0);
 	return mc_entry_loc(e, i)->up;
 }
 
 static int
-pick(struct mc_entry *e)
+pick(struct mapcache *mc, struct mc_entry *e)
 {
-	assert_int_equal(mc_entry_publish(e), 0);
+	assert_int_equal(mc_entry_publish(mc, e), 0);
 	return rloc_select(e->fe->loc, e->fe->nlocs, 0x12345678, FAM_V4 | FAM_V6);
 }
 
@@ -106,7 +106,7 @@ test_up_rtt(void **state)
 	struct mc_probe *l = mc_entry_probe_make(e, 0);
 
 	assert_int_equal(l->state, PROBE_UNKNOWN);
-	assert_true(up(e, 0));
+	assert_true(up(mc, e, 0));
 	assert_true(probe_loc_due(l, &T, 0));
 	probe_loc_sent(l, &T, 0xabc, 10 * MS, 0);
 	assert_false(probe_loc_due(l, &T, 11 * MS));
@@ -141,7 +141,7 @@ test_failover(void **state)
 	uint64_t now, fail_at, down_at = 0;
 	int i;
 
-	assert_int_equal(pick(e), 0);
+	assert_int_equal(pick(mc, e), 0);
 	/* both answer for a while */
 	for (now = 0; now < 10 * S; now += 100 * MS) {
 		for (i = 0; i < 2; i++) {
@@ -154,7 +154,7 @@ test_failover(void **state)
 		}
 	}
 	assert_int_equal(l0->state, PROBE_UP);
-	assert_int_equal(pick(e), 0);
+	assert_int_equal(pick(mc, e), 0);
 	/* 203.0.113.5 dies just after it answered: worst case */
 	fail_at = now;
 	for (; now < fail_at + 10 * S && down_at == 0; now += 100 * MS) {
@@ -168,12 +168,12 @@ test_failover(void **state)
 	assert_true(down_at > fail_at);
 	assert_true(down_at - fail_at <= T.interval_us + T.timeout_us);
 	assert_int_equal(l0->state, PROBE_DOWN);
-	assert_false(up(e, 0));
-	assert_true(up(e, 1));
-	assert_int_equal(pick(e), 1);
+	assert_false(up(mc, e, 0));
+	assert_true(up(mc, e, 1));
+	assert_int_equal(pick(mc, e), 1);
 	/* a late reply to the timed-out probe is not taken */
 	assert_int_equal(probe_loc_reply(l0, 7 + down_at - T.timeout_us, now), -1);
-	assert_int_equal(pick(e), 1);
+	assert_int_equal(pick(mc, e), 1);
 	/* still down after more unanswered probes: no new change */
 	now += T.interval_us;
 	assert_true(probe_loc_due(l0, &T, now));
@@ -187,8 +187,8 @@ test_failover(void **state)
 	assert_int_equal(probe_loc_reply(l0, 1000, now + 800), 1);
 	assert_int_equal(l0->state, PROBE_UP);
 	assert_int_equal(l0->rtt_us, 800);
-	assert_true(up(e, 0));
-	assert_int_equal(pick(e), 0);
+	assert_true(up(mc, e, 0));
+	assert_int_equal(pick(mc, e), 0);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -208,13 +208,13 @@ test_retries(void **state)
 	/* first miss: still usable, asked again at once */
 	assert_int_equal(probe_loc_expire(l, &t, t.timeout_us), 0);
 	assert_int_equal(l->miss, 1);
-	assert_true(up(e, 0));
+	assert_true(up(mc, e, 0));
 	assert_true(probe_loc_due(l, &t, t.timeout_us));
 	probe_loc_sent(l, &t, 2, t.timeout_us, 0);
 	/* second miss: down */
 	assert_int_equal(probe_loc_expire(l, &t, 2 * t.timeout_us), 1);
-	assert_false(up(e, 0));
-	assert_int_equal(pick(e), 1);
+	assert_false(up(mc, e, 0));
+	assert_int_equal(pick(mc, e), 1);
 	/* interval 0: probing off */
 	t.interval_us = 0;
 	assert_false(probe_loc_due(l, &t, 100 * S));
@@ -237,22 +237,22 @@ test_refresh_keeps_state(void **state)
 	assert_non_null(fib_ent_ctr(e->fe));
 	e->fe->ctr->loc[1].pkts = 42;
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
-	mc_entry_set(e, &rec, "map-reply", 60 * S / MS);
+	mc_entry_set(mc, e, &rec, "map-reply", 60 * S / MS);
 	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_DOWN);
-	assert_false(up(e, 0));
+	assert_false(up(mc, e, 0));
 	assert_int_equal(mc_entry_probe(e, 1)->rtt_us, 2500);
 	assert_int_equal(fib_loc_pkts(e->fe, 1), 42);
-	assert_int_equal(pick(e), 1);
+	assert_int_equal(pick(mc, e), 1);
 	/* a new locator set (SMR after a change): a new locator starts unknown */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.17", 1, 100);
-	mc_entry_set(e, &rec, "map-reply", 61 * S / MS);
+	mc_entry_set(mc, e, &rec, "map-reply", 61 * S / MS);
 	/* the counters follow the locator's address, the new one has none */
 	assert_int_equal(fib_loc_pkts(e->fe, 0), 42);
 	assert_int_equal(fib_loc_pkts(e->fe, 1), 0);
 	assert_int_equal(mc_entry_probe(e, 0)->rtt_us, 2500);
 	assert_int_equal(mc_entry_probe(e, 1)->state, PROBE_UNKNOWN);
-	assert_true(up(e, 1));
-	assert_int_equal(pick(e), 1);
+	assert_true(up(mc, e, 1));
+	assert_int_equal(pick(mc, e), 1);
 	mapcache_free(mc, NULL, NULL);
 }
 
@@ -289,14 +289,14 @@ test_state_lazy(void **state)
 	assert_int_equal(mc_entry_probe(e, 0)->sent, 0);	/* made with it, zeroed */
 	/* 203.0.113.13 stays (now first), 203.0.113.5 goes */
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.13", 2, 100, "203.0.113.21", 1, 100);
-	mc_entry_set(e, &rec, "map-reply", 1000);
+	mc_entry_set(mc, e, &rec, "map-reply", 1000);
 	assert_int_equal(mc_entry_probe(e, 0)->rtt_us, 700);
 	assert_int_equal(mc_entry_probe(e, 0)->answered, 1);
 	assert_int_equal(mc_entry_probe(e, 1)->sent, 0);
 	assert_int_equal(mc_entry_probe(e, 1)->state, PROBE_UNKNOWN);
 	/* no state at all once no locator that has some stays */
 	mkrec(&rec, "198.18.2.0/24", 1, "203.0.113.29", 1, 100);
-	mc_entry_set(e, &rec, "map-reply", 2000);
+	mc_entry_set(mc, e, &rec, "map-reply", 2000);
 	assert_int_equal(e->nlocs, 1);
 	assert_null(e->probe);
 	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_UNKNOWN);
@@ -315,7 +315,7 @@ test_json(void **state)
 	probe_loc_sent(mc_entry_probe_make(e, 1), &T, 6, 0, 0);
 	probe_loc_reply(mc_entry_probe_make(e, 1), 6, 1250);
 	/* "state" is what forwarding uses: published on a change (log_change) */
-	assert_int_equal(mc_entry_publish(e), 0);
+	assert_int_equal(mc_entry_publish(mc, e), 0);
 	o = mc_entry_json(e, 0);
 	l0 = json_array_get(json_object_get(o, "locators"), 0);
 	l1 = json_array_get(json_object_get(o, "locators"), 1);

@@ -1003,6 +1003,37 @@ index_check16(const struct trie *t, uint32_t h)
 	return found;
 }
 
+/* the IPv4 index's /8 words: a /8 without a page holds nothing longer
+ * than /8 and every /16 of it has the /8's word for default; a page's
+ * words are each /16's block or default. returns the pages */
+static int
+index_pages(const struct trie *t)
+{
+	const struct tnode *n;
+	struct tkey k;
+	uintptr_t w;
+	uint32_t h8, h;
+	int pages = 0;
+
+	for (h8 = 0; h8 < 256; h8++) {
+		if (t->idx[h8] & IDX_PAGE)
+			pages++;
+		for (h = h8 << 8; h < (h8 + 1) << 8; h++) {
+			k.w[0] = (uint64_t)h << 48;
+			k.w[1] = 0;
+			n = idx_sub(t, &k, 9);
+			w = idx_word(t->idx, h);
+			if ((t->idx[h8] & IDX_PAGE) == 0)
+				assert_null(n);
+			if (w & IDX_BLK)
+				assert_non_null(idx_sub(t, &k, 16));
+			else
+				assert_true(w == (uintptr_t)idx_dflt(t, h));
+		}
+	}
+	return pages;
+}
+
 static int
 first_cb(const uint8_t *key, int plen, void *val, void *arg)
 {
@@ -1078,14 +1109,18 @@ test_index_v4(void **state)
 		for (i = 0; i < 3; i++)
 			found += index_check16(t, h16[i]);
 		assert_true(found > 0);
-		/* a /16 that holds nothing of its own gets the default */
+		/* a /16 that holds nothing of its own gets the default,
+		 * in a /8 with a page and in one without */
 		index_check16(t, 0xc634);
+		index_check16(t, 0xc700);
+		/* pages only where a /8 holds more than /8s: 198 and 10 */
+		assert_true(index_pages(t) <= 2);
 	}
 	printf("index: %zu prefixes, %d inserted, %d removed, %d replaced\n",
 	    trie_count(t), ins, rem, rep);
 	assert_true(ins > 1000 && rem > 300 && rep > 300);
 	/* the dense /16 has both levels */
-	assert_true((t->idx[0xc633] & IDX_BLK) != 0);
+	assert_true((idx_word(t->idx, 0xc633) & IDX_BLK) != 0);
 	/* emptying goes back to no block, through every band */
 	while (trie_count(t) > 0) {
 		assert_int_equal(trie_walk(t, first_cb, f), 1);
@@ -1095,9 +1130,10 @@ test_index_v4(void **state)
 			index_check16(t, h16[trie_count(t) % 3]);
 	}
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(t->idx[h16[i]], 0);
+		assert_int_equal(idx_word(t->idx, h16[i]), 0);
 		assert_int_equal(index_check16(t, h16[i]), 0);
 	}
+	assert_int_equal(index_pages(t), 0);	/* and the pages went */
 	trie_free(t, NULL);
 
 	/* freed with both levels of blocks in place (ASan checks leaks) */
@@ -1111,7 +1147,7 @@ test_index_v4(void **state)
 		assert_int_equal(trie_insert(t, k, 20 + (int)(rng() % 13),
 		    &vals[i], NULL), 0);
 	}
-	assert_true((t->idx[0xcb00] & IDX_BLK) != 0);
+	assert_true((idx_word(t->idx, 0xcb00) & IDX_BLK) != 0);
 	index_check16(t, 0xcb00);
 	nfreed = 0;
 	n = (int)trie_count(t);
