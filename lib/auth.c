@@ -80,9 +80,7 @@ auth_hmac(unsigned alg, const void *key, size_t keylen, const uint8_t *msg,
 	int md, rv;
 
 	if ((md = auth_digest(alg, &full, &trunc)) == 0 ||
-	    (alen != full && alen != trunc) ||
-	    hmac_key_set(&k, md, key != NULL ? key : "", key != NULL ? keylen : 0)
-	    == -1)
+	    hmac_key_set(&k, md, key != NULL ? key : "", key != NULL ? keylen : 0) == -1)
 		return -1;
 	rv = key_hmac(&k, full, trunc, msg, len, auth_off, zlen, alen, out);
 	hmac_key_clear(&k);

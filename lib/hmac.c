@@ -176,15 +176,14 @@ hmac_hkdf1(const struct hmac_key *salt, const void *ikm, size_t len,
 	int			 md = salt->md;
 	size_t			 hs = hmac_size(md), i;
 
+	/* the PRK into x.t */
 	if (len <= HMAC_BLOCK - 9) {
 		x.s = salt->in;
 		md_one(md, &x.s, x.blk, ikm, len, x.t);
-	} else
-		hmac_run(salt, ikm, len, x.t);	/* the PRK, below */
-	if (len <= HMAC_BLOCK - 9) {
 		x.s = salt->out;
 		md_one(md, &x.s, x.blk, x.t, hs, x.t);
-	}
+	} else
+		hmac_run(salt, ikm, len, x.t);
 	memset(x.ipad, 0x36, sizeof(x.ipad));
 	memset(x.opad, 0x5c, sizeof(x.opad));
 	for (i = 0; i < hs; i++) {

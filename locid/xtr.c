@@ -817,12 +817,11 @@ dataplane_open(struct xtr *x)
 	return 0;
 }
 
+/* the map-servers' secrets and prepared keys go */
 static void
-ms_load(struct xtr *x)
+ms_clear(struct xtr *x)
 {
-	struct conf_map_server *m;
-	struct xtr_ms *ms;
-	int n = 0, i;
+	int i;
 
 	for (i = 0; i < x->nms; i++) {
 		free(x->ms[i].secret);
@@ -831,6 +830,16 @@ ms_load(struct xtr *x)
 	free(x->ms);
 	x->ms = NULL;
 	x->nms = 0;
+}
+
+static void
+ms_load(struct xtr *x)
+{
+	struct conf_map_server *m;
+	struct xtr_ms *ms;
+	int n = 0;
+
+	ms_clear(x);
 	TAILQ_FOREACH(m, &x->l->conf->map_servers, entry)
 		n++;
 	if (n == 0 || (x->ms = calloc((size_t)n, sizeof(*x->ms))) == NULL)
@@ -1020,8 +1029,6 @@ xtr_reconf(struct xtr *x, char *err, size_t errlen)
 static void
 xtr_free(struct xtr *x)
 {
-	int i;
-
 	if (x == NULL)
 		return;
 	locid_timer_free(x->tick);
@@ -1035,11 +1042,7 @@ xtr_free(struct xtr *x)
 	free(x->tn);
 	fib_free(x->fib, NULL, NULL);
 	nl_close(x->nl);
-	for (i = 0; i < x->nms; i++) {
-		free(x->ms[i].secret);
-		auth_key_free(x->ms[i].akey);
-	}
-	free(x->ms);
+	ms_clear(x);
 	free(x->db);
 	free(x->gone);
 	smr_free(x->smr);
