@@ -14,8 +14,10 @@
  * has its FIB counters, which an entry that never carried a packet has not;
  * the bytes per mapping are printed both ways (an ITR's entries nearly all
  * carried a packet: the first figure is the one that counts).
+ * The EIDs are IPv4 /32s and the locators IPv4; -E makes the EIDs IPv6
+ * /64s, -6 the locators IPv6.
  *
- * usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT_USED]
+ * usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT_USED] [-E] [-6]
  *        default -n 100000,1000000 -t 5 -u 5 */
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -84,9 +86,11 @@ tick_cb(evutil_socket_t fd, short ev, void *arg)
 		probe_tick(x, now);
 }
 
+static int	eid6, loc6;	/* -E, -6 */
+
 /* the record of a Map-Reply for entry i: 198.18.a.b/32 in instance-id
- * i >> 16 (so 1M entries fit in documentation space), two locators in
- * 127.0.0.0/8 */
+ * i >> 16 (so 1M entries fit in documentation space; -E: 2001:db8:a:b::/64),
+ * two locators in 127.0.0.0/8 (-6: 2001:db8:ff::/64) */
 static int
 record_for(uint32_t i, uint32_t ttl, uint8_t *buf, size_t cap, struct lisp_record *out)
 {
@@ -98,7 +102,10 @@ record_for(uint32_t i, uint32_t ttl, uint8_t *buf, size_t cap, struct lisp_recor
 	int mlen, j;
 
 	memset(&rec, 0, sizeof(rec));
-	snprintf(a, sizeof(a), "198.18.%u.%u/32", (i >> 8) & 0xff, i & 0xff);
+	if (eid6)
+		snprintf(a, sizeof(a), "2001:db8:%x:%x::/64", (i >> 16) & 0xffff, i & 0xffff);
+	else
+		snprintf(a, sizeof(a), "198.18.%u.%u/32", (i >> 8) & 0xff, i & 0xff);
 	if (prefix_parse(a, &rec.eid, &mlen) == -1)
 		return -1;
 	rec.eid.has_iid = 1;
@@ -111,7 +118,10 @@ record_for(uint32_t i, uint32_t ttl, uint8_t *buf, size_t cap, struct lisp_recor
 	record_encode(&w, &rec);
 	for (j = 0; j < 2; j++) {
 		memset(&lo, 0, sizeof(lo));
-		snprintf(a, sizeof(a), "127.0.%u.%u", 1 + j, 1 + (i % 250));
+		if (loc6)
+			snprintf(a, sizeof(a), "2001:db8:ff::%u:%u", 1 + j, 1 + (i % 250));
+		else
+			snprintf(a, sizeof(a), "127.0.%u.%u", 1 + j, 1 + (i % 250));
 		if (addr_parse(&lo.addr, a) == -1)
 			return -1;
 		lo.priority = (uint8_t)(1 + j);
@@ -155,6 +165,27 @@ run_loop(struct locid *l, struct xtr *x, double secs)
 	return 100.0 * c0 / w0;
 }
 
+/* a packet on pct percent of the entries, counted as the data plane does */
+struct use {
+	struct mapcache	*mc;
+	int		 pct;
+	uint64_t	 now;
+	uint32_t	 n;
+};
+
+static int
+use_cb(struct mc_entry *e, void *arg)
+{
+	struct use *u = arg;
+
+	if ((uint32_t)(random() % 100) < (uint32_t)u->pct && e->fe != NULL) {
+		mc_entry_touch(e, u->now);
+		fib_ent_count(mapcache_fib(u->mc), e->fe, 0, 100);
+		u->n++;
+	}
+	return 0;
+}
+
 static int
 xtr_setup(struct locid *l, struct xtr *x)
 {
@@ -180,13 +211,15 @@ main(int argc, char **argv)
 	double secs = 5, base_cpu, cpu;
 	int used_pct = 5, c;
 
-	while ((c = getopt(argc, argv, "n:t:u:")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:u:E6")) != -1) {
 		switch (c) {
 		case 'n': ns = optarg; break;
 		case 't': secs = atof(optarg); break;
 		case 'u': used_pct = atoi(optarg); break;
+		case 'E': eid6 = 1; break;
+		case '6': loc6 = 1; break;
 		default:
-			fprintf(stderr, "usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT]\n");
+			fprintf(stderr, "usage: idle [-n N[,N...]] [-t SECONDS] [-u PERCENT] [-E] [-6]\n");
 			return 2;
 		}
 	}
@@ -215,7 +248,8 @@ main(int argc, char **argv)
 		struct mc_entry *e, *last = NULL;
 		uint64_t now;
 		long rss0, rss1;
-		size_t heap0, heap1;
+		size_t heap0, heap1, heap2;
+		struct use uc;
 		double t0;
 
 		if (xtr_setup(&l, &x) == -1)
@@ -233,45 +267,48 @@ main(int argc, char **argv)
 			}
 			mc_entry_set(x.mc, e, &rec, "map-reply", now);
 			last = e;
-			if ((uint32_t)(random() % 100) < (uint32_t)used_pct) {
-				/* a packet since the reply, counted as the
-				 * data plane does (the counters are made) */
-				mc_entry_touch(e, now + 1);
-				fib_ent_count(e->fe, 0, 100);
-				nused++;
-			}
 		}
 		rss1 = rss_bytes();
 		heap1 = heap_bytes();
+		/* then a packet since the reply on the used share, counted as
+		 * the data plane does (the counters are made): what that adds
+		 * is measured apart */
+		uc.mc = x.mc;
+		uc.pct = used_pct;
+		uc.now = now + 1;
+		uc.n = 0;
+		mapcache_foreach(x.mc, use_cb, &uc);
+		nused = uc.n;
+		heap2 = heap_bytes();
 		/* RSS after a free keeps pages for reuse: heap in use is the
 		 * figure for every fill but the first */
 		printf("idle: %u entries (%u used) filled in %.2f s: %.0f bytes per cached "
 		    "mapping by RSS delta, %.0f by heap in use (entry struct %zu B)\n", n,
 		    nused, now_s() - t0, (double)(rss1 - rss0) / n,
-		    (double)(heap1 - heap0) / n, sizeof(struct mc_entry));
-		/* where the bytes are: the entry and its FIB entry as malloc
-		 * chunks (usable size + the 8-octet header), the counters of
-		 * the used share, the rest is the FIB's trie and index, the
-		 * timer heap and probe state */
+		    (double)(heap2 - heap0) / n, sizeof(struct mc_entry));
+		/* where the bytes are: the entry and its FIB entry as the
+		 * pools hand them out (no malloc header), the counters as
+		 * measured on the used share, the rest is the FIB's trie and
+		 * index, the timer heap and probe state */
 		if ((e = last) != NULL && e->fe != NULL) {
-			size_t ce = malloc_usable_size(e) + 8, cf = malloc_usable_size(e->fe) + 8;
-			size_t cc = sizeof(struct fib_ctr) + e->fe->nlocs * sizeof(e->fe->ctr->loc[0]);
-			double ccu = (double)((cc + 8 + 15) / 16 * 16) * nused / n;
+			size_t ce = (sizeof(*e) + 7) / 8 * 8;
+			size_t cf = sizeof(struct fib_ent) + e->fe->nlocs *
+			    (e->fe->narrow ? 12 : sizeof(struct fib_loc));
+			double base = (double)(heap1 - heap0) / n;
+			double cc = nused > 0 ? (double)(heap2 - heap1) / nused : 0;
 
-			printf("idle: per mapping: map-cache entry %zu B (struct %zu; the "
-			    "locators are the FIB's), FIB entry %zu B (struct %zu + %d x %zu), "
-			    "counters %zu B when used (%.0f B on average), "
-			    "trie/index/heap/probe state %.0f B\n", ce, sizeof(*e), cf,
-			    sizeof(struct fib_ent), e->fe->nlocs, sizeof(struct fib_loc),
-			    (cc + 8 + 15) / 16 * 16, ccu,
-			    (double)(heap1 - heap0) / n - (double)(ce + cf) - ccu);
+			printf("idle: per mapping: map-cache entry %zu B (the locators are "
+			    "the FIB's), FIB entry %zu B (%zu + %d x %d%s), counters %.0f B "
+			    "when used, trie/index/heap/probe state %.0f B\n", ce, cf,
+			    sizeof(struct fib_ent), e->fe->nlocs,
+			    e->fe->narrow ? 12 : (int)sizeof(struct fib_loc),
+			    e->fe->narrow ? ", IPv4" : "", cc, base - (double)(ce + cf));
 			/* an ITR's entry is made by a packet that missed, which
 			 * it then carries: nearly every entry has its counters.
-			 * both figures, so the used share above does not flatter */
+			 * both figures, so the used share does not flatter */
 			printf("idle: per mapping by heap: %.0f B with its counters (one that "
 			    "carried a packet), %.0f B without (target <= 256)\n",
-			    (double)(heap1 - heap0) / n - ccu + (double)((cc + 8 + 15) / 16 * 16),
-			    (double)(heap1 - heap0) / n - ccu);
+			    base + cc, base);
 		}
 		cpu = run_loop(&l, &x, secs);
 		printf("idle: %u entries: %.3f%% of a core (baseline %.3f%%, ratio %.1f, "

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fib.h"
+#include "pool.h"
 #include "trie.h"
 
 struct fib_table {
@@ -16,6 +17,7 @@ struct fib {
 	int		 ntab;
 	size_t		 count;
 	int		 bulk;		/* fib_bulk */
+	struct pool	*pool;		/* entries and counters */
 	void		(*hook)(void *, const struct lisp_addr *, int, const struct fib_ent *);
 	void		*hook_arg;
 };
@@ -31,7 +33,21 @@ fib_set_hook(struct fib *f, void (*hook)(void *, const struct lisp_addr *, int,
 struct fib *
 fib_new(void)
 {
-	return calloc(1, sizeof(struct fib));
+	struct fib *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	if ((f->pool = pool_new()) == NULL) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+size_t
+fib_pool_bytes(const struct fib *f)
+{
+	return pool_bytes(f->pool);
 }
 
 static uint32_t
@@ -85,8 +101,6 @@ fib_bulk(struct fib *f, int on)
 		trie_bulk(f->tab[i].t, on);
 }
 
-static void	ent_free(void *);
-
 struct free_walk {
 	void	(*cb)(void *, void *);
 	void	*arg;
@@ -113,9 +127,10 @@ fib_free(struct fib *f, void (*cb)(void *, void *), void *arg)
 		return;
 	for (i = 0; i < f->ntab; i++) {
 		trie_walk(f->tab[i].t, free_cb, &w);
-		trie_free(f->tab[i].t, ent_free);
+		trie_free(f->tab[i].t, NULL);	/* the entries go with the pool */
 	}
 	free(f->tab);
+	pool_free(f->pool);
 	free(f);
 }
 
@@ -125,110 +140,237 @@ fib_count(const struct fib *f)
 	return f->count;
 }
 
+/* an IPv4 locator as a narrow entry keeps it */
+struct fib_loc4 {
+	uint8_t		 a[4];
+	uint8_t		 priority, weight, up, pad;
+	uint16_t	 port, flags;
+};
+
+static size_t
+ent_size(int nlocs, int narrow)
+{
+	return sizeof(struct fib_ent) + (size_t)nlocs *
+	    (narrow ? sizeof(struct fib_loc4) : sizeof(struct fib_loc));
+}
+
+static size_t
+ctr_size(const struct fib_ent *fe)
+{
+	return sizeof(struct fib_ctr) + (size_t)(fe->nlocs + fe->other_slot) *
+	    sizeof(struct fib_cnt);
+}
+
 struct fib_ent *
-fib_ent_new(int nlocs)
+fib_ent_new(struct fib *f, int nlocs, const struct fib_loc *locs)
 {
-	if (nlocs < 0 || nlocs > FIB_MAX_LOCS)
+	struct fib_ent *fe;
+	int i, narrow = 1;
+
+	if (nlocs < 0 || nlocs > FIB_MAX_LOCS || (nlocs > 0 && locs == NULL))
 		return NULL;
-	return calloc(1, sizeof(struct fib_ent) + (size_t)nlocs * sizeof(struct fib_loc));
-}
+	for (i = 0; i < nlocs; i++)
+		if (locs[i].fam != FIB_V4)
+			narrow = 0;
+	if ((fe = pool_get(f->pool, ent_size(nlocs, narrow))) == NULL)
+		return NULL;
+	fe->nlocs = (unsigned)nlocs & 0xf;
+	fe->narrow = (unsigned)narrow & 1;
+	/* an entry without locators counts only elsewhere */
+	fe->other_slot = nlocs == 0;
+	for (i = 0; i < nlocs; i++) {
+		if (narrow) {
+			struct fib_loc4 n;
 
-void
-fib_ent_free(struct fib_ent *fe)
-{
-	if (fe != NULL)
-		free(fe->ctr);
-	free(fe);
-}
-
-static void
-ent_free(void *fe)
-{
-	fib_ent_free(fe);
-}
-
-static struct fib_ctr *
-ctr_new(int nlocs)
-{
-	return calloc(1, sizeof(struct fib_ctr) + (size_t)nlocs * sizeof(((struct fib_ctr *)0)->loc[0]));
-}
-
-struct fib_ctr *
-fib_ent_ctr(struct fib_ent *fe)
-{
-	if (fe->ctr == NULL)
-		fe->ctr = ctr_new(fe->nlocs);
-	return fe->ctr;
-}
-
-void
-fib_ent_count(struct fib_ent *fe, int loc, size_t len)
-{
-	struct fib_ctr *c;
-
-	if ((c = fib_ent_ctr(fe)) == NULL)
-		return;
-	c->pkts++;
-	c->bytes += len;
-	if (loc >= 0 && loc < fe->nlocs) {
-		c->loc[loc].pkts++;
-		c->loc[loc].bytes += len;
+			memcpy(n.a, locs[i].a, 4);
+			n.priority = locs[i].priority;
+			n.weight = locs[i].weight;
+			n.up = locs[i].up;
+			n.pad = 0;
+			n.port = locs[i].port;
+			n.flags = locs[i].flags;
+			memcpy(fe->lb + (size_t)i * sizeof(n), &n, sizeof(n));
+		} else
+			memcpy(fe->lb + (size_t)i * sizeof(locs[i]), &locs[i], sizeof(locs[i]));
 	}
+	return fe;
 }
 
 void
-fib_ent_drop(struct fib_ent *fe, uint64_t n)
+fib_ent_free(struct fib *f, struct fib_ent *fe)
+{
+	if (fe == NULL)
+		return;
+	if (fe->ctr != NULL)
+		pool_put(f->pool, fe->ctr, ctr_size(fe));
+	pool_put(f->pool, fe, ent_size(fe->nlocs, fe->narrow));
+}
+
+const struct fib_loc *
+fib_ent_loc(const struct fib_ent *fe, int i, struct fib_loc *l)
+{
+	struct fib_loc4 n;
+
+	if (!fe->narrow) {
+		memcpy(l, fe->lb + (size_t)i * sizeof(*l), sizeof(*l));
+		return l;
+	}
+	memcpy(&n, fe->lb + (size_t)i * sizeof(n), sizeof(n));
+	memset(l, 0, sizeof(*l));
+	l->fam = FIB_V4;
+	memcpy(l->a, n.a, 4);
+	l->priority = n.priority;
+	l->weight = n.weight;
+	l->up = n.up;
+	l->port = n.port;
+	l->flags = n.flags;
+	return l;
+}
+
+int
+fib_ent_locs(const struct fib_ent *fe, struct fib_loc buf[FIB_MAX_LOCS])
+{
+	int i;
+
+	for (i = 0; i < fe->nlocs; i++)
+		fib_ent_loc(fe, i, &buf[i]);
+	return fe->nlocs;
+}
+
+/* fe's counters, made (or given the elsewhere slot, other) if it has
+ * none (or not that slot); NULL without memory */
+static struct fib_ctr *
+ent_ctr(struct fib *f, struct fib_ent *fe, int other)
+{
+	struct fib_ctr *c;
+	size_t old = fe->ctr != NULL ? ctr_size(fe) : 0;
+	unsigned had = fe->other_slot;
+
+	if (fe->ctr != NULL && (!other || fe->other_slot))
+		return fe->ctr;
+	if (other)
+		fe->other_slot = 1;
+	if ((c = pool_get(f->pool, ctr_size(fe))) == NULL) {
+		fe->other_slot = had & 1;
+		return NULL;
+	}
+	if (fe->ctr != NULL) {
+		memcpy(c, fe->ctr, old);
+		pool_put(f->pool, fe->ctr, old);
+	}
+	fe->ctr = c;
+	return c;
+}
+
+void
+fib_ent_add(struct fib *f, struct fib_ent *fe, int loc, uint64_t pkts, uint64_t bytes)
+{
+	struct fib_ctr *c;
+	int i = loc >= 0 && loc < fe->nlocs ? loc : fe->nlocs;
+
+	if ((pkts == 0 && bytes == 0) || (c = ent_ctr(f, fe, i == fe->nlocs)) == NULL)
+		return;
+	c->s[i].pkts += pkts;
+	c->s[i].bytes += bytes;
+}
+
+void
+fib_ent_count(struct fib *f, struct fib_ent *fe, int loc, size_t len)
+{
+	fib_ent_add(f, fe, loc, 1, len);
+}
+
+void
+fib_ent_drop(struct fib *f, struct fib_ent *fe, uint64_t n)
 {
 	struct fib_ctr *c;
 
-	if (n > 0 && (c = fib_ent_ctr(fe)) != NULL)
+	if (n > 0 && (c = ent_ctr(f, fe, 0)) != NULL)
 		c->drops += n;
 }
 
-static int
-same_loc(const struct fib_loc *a, const struct fib_loc *b)
+uint64_t
+fib_ent_pkts(const struct fib_ent *fe)
 {
-	return a->fam == b->fam && memcmp(a->a, b->a, 16) == 0;
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; fe->ctr != NULL && i < fe->nlocs + fe->other_slot; i++)
+		n += fe->ctr->s[i].pkts;
+	return n;
 }
 
-/* the counters of old go on in fe: the prefix's, and each locator's to
- * the locator of the same address. the same locators in the same order
- * (a probe changed one's state) take old's counters as they are: 1 when
- * they were moved so, 0 when copied or there were none, -1 without
- * memory */
+uint64_t
+fib_ent_bytes(const struct fib_ent *fe)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; fe->ctr != NULL && i < fe->nlocs + fe->other_slot; i++)
+		n += fe->ctr->s[i].bytes;
+	return n;
+}
+
 static int
-carry(struct fib_ent *fe, struct fib_ent *old)
+same_loc(const struct fib_ent *a, int i, const struct fib_ent *b, int j)
+{
+	struct fib_loc la, lb;
+
+	fib_ent_loc(a, i, &la);
+	fib_ent_loc(b, j, &lb);
+	return la.fam == lb.fam && memcmp(la.a, lb.a, 16) == 0;
+}
+
+/* the counters of old go on in fe: each locator's to the locator of the
+ * same address, the rest (elsewhere, and locators fe does not have) to
+ * fe's elsewhere slot. the same locators in the same order (a probe
+ * changed one's state) take old's counters as they are: 1 when they
+ * were moved so, 0 when copied or there were none, -1 without memory */
+static int
+carry(struct fib *f, struct fib_ent *fe, struct fib_ent *old)
 {
 	struct fib_ctr *c;
-	int i, j;
+	int i, j, rest = 0;
 
 	if (fib_ent_used(old) > fib_ent_used(fe))
 		fe->used_ms = old->used_ms;
 	if (old->ctr == NULL)
 		return 0;
-	free(fe->ctr);
+	if (fe->ctr != NULL)
+		pool_put(f->pool, fe->ctr, ctr_size(fe));
 	fe->ctr = NULL;
 	for (i = 0; i < fe->nlocs && fe->nlocs == old->nlocs; i++)
-		if (!same_loc(&fe->loc[i], &old->loc[i]))
+		if (!same_loc(fe, i, old, i))
 			break;
 	if (fe->nlocs == old->nlocs && i == fe->nlocs) {
 		fe->ctr = old->ctr;
+		fe->other_slot = old->other_slot;
 		old->ctr = NULL;
 		return 1;
 	}
-	if ((c = ctr_new(fe->nlocs)) == NULL)
-		return -1;
-	c->pkts = old->ctr->pkts;
-	c->bytes = old->ctr->bytes;
-	c->drops = old->ctr->drops;
-	for (i = 0; i < fe->nlocs; i++)
-		for (j = 0; j < old->nlocs; j++)
-			if (same_loc(&fe->loc[i], &old->loc[j])) {
-				c->loc[i].pkts = old->ctr->loc[j].pkts;
-				c->loc[i].bytes = old->ctr->loc[j].bytes;
+	/* what of old has no locator in fe */
+	for (j = 0; j < old->nlocs + old->other_slot && !rest; j++) {
+		for (i = 0; j < old->nlocs && i < fe->nlocs; i++)
+			if (same_loc(fe, i, old, j))
 				break;
-			}
-	fe->ctr = c;
+		if ((j == old->nlocs || i == fe->nlocs) &&
+		    (old->ctr->s[j].pkts != 0 || old->ctr->s[j].bytes != 0))
+			rest = 1;
+	}
+	if ((c = ent_ctr(f, fe, rest)) == NULL)
+		return -1;
+	c->drops = old->ctr->drops;
+	for (j = 0; j < old->nlocs + old->other_slot; j++) {
+		for (i = 0; j < old->nlocs && i < fe->nlocs; i++)
+			if (same_loc(fe, i, old, j))
+				break;
+		if (j == old->nlocs || i == fe->nlocs)
+			i = fe->nlocs;		/* elsewhere: the slot is there when needed */
+		if (i == fe->nlocs && !fe->other_slot)
+			continue;		/* nothing counted there (rest) */
+		c->s[i].pkts += old->ctr->s[j].pkts;
+		c->s[i].bytes += old->ctr->s[j].bytes;
+	}
 	return 0;
 }
 
@@ -244,11 +386,11 @@ fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent
 
 	if (k == NULL || mlen < 0 || mlen > addr_bits(eid) ||
 	    (t = table_make(f, eid)) == NULL) {
-		fib_ent_free(fe);
+		fib_ent_free(f, fe);
 		return -1;
 	}
-	if ((old = trie_exact(t, k, mlen)) != NULL && (moved = carry(fe, old)) == -1) {
-		fib_ent_free(fe);
+	if ((old = trie_exact(t, k, mlen)) != NULL && (moved = carry(f, fe, old)) == -1) {
+		fib_ent_free(f, fe);
 		return -1;
 	}
 	/* with one thread the old entry can go at once; readers on other
@@ -258,12 +400,12 @@ fib_publish(struct fib *f, const struct lisp_addr *eid, int mlen, struct fib_ent
 			old->ctr = fe->ctr;
 			fe->ctr = NULL;
 		}
-		fib_ent_free(fe);
+		fib_ent_free(f, fe);
 		return -1;
 	}
 	if (o == NULL)
 		f->count++;
-	fib_ent_free(o);
+	fib_ent_free(f, o);
 	/* the hook may add what a kernel path counted before now (and its
 	 * last use) to fe: fresh again after it */
 	fe->fresh = fib_ent_used(fe) <= mark_ms;
@@ -283,7 +425,7 @@ fib_withdraw(struct fib *f, const struct lisp_addr *eid, int mlen)
 		return;
 	if ((o = trie_remove(t, addr_bytes(eid), mlen)) != NULL) {
 		f->count--;
-		fib_ent_free(o);
+		fib_ent_free(f, o);
 		if (f->hook != NULL)
 			f->hook(f->hook_arg, eid, mlen, NULL);
 	}

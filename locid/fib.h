@@ -28,6 +28,8 @@ enum fib_kind {
 #define FIB_V4	1		/* = FAM_V4 */
 #define FIB_V6	2		/* = FAM_V6 */
 
+/* a locator as the FIB's users see it (fib_ent_loc): an entry stores
+ * its locators packed, an IPv4-only set in 12 octets each */
 struct fib_loc {
 	uint8_t		 fam;		/* FIB_V4 / FIB_V6 */
 	uint8_t		 priority, weight;
@@ -37,16 +39,20 @@ struct fib_loc {
 	uint16_t	 flags;		/* RLOC_L / RLOC_p / RLOC_R as received */
 };
 
-/* what was forwarded to a prefix: the entry's, and encapsulated to each
- * of its locators (loc[i] for fe->loc[i]) */
+/* what was forwarded to a prefix, per slot: s[i] encapsulated to
+ * locator i, and when the entry has other_slot, s[nlocs]: what went
+ * elsewhere (natively, to a PETR) and what locators it no longer has
+ * carried. the prefix's totals are the sum (fib_ent_pkts) */
+struct fib_cnt {
+	uint64_t	 pkts, bytes;
+};
 struct fib_ctr {
-	uint64_t	 pkts, bytes, drops;
-	struct {
-		uint64_t pkts, bytes;
-	}		 loc[];
+	uint64_t	 drops;
+	struct fib_cnt	 s[];
 };
 
-/* 24 octets and the locators (a malloc chunk of 80 for two) */
+/* 24 octets and the locators, packed (fib_ent_loc): 12 octets each when
+ * all are IPv4 (narrow), else 24. from the FIB's pool: no malloc header */
 struct fib_ent {
 	void		*ctl;		/* the control side's entry for the prefix */
 	struct fib_ctr	*ctr;		/* NULL until something is counted */
@@ -56,7 +62,9 @@ struct fib_ent {
 	uint64_t	 nlocs:4;	/* up to FIB_MAX_LOCS */
 	uint64_t	 fresh:1;	/* not used since fib_publish's mark: the
 					 * forwarder reports the first use */
-	struct fib_loc	 loc[];
+	uint64_t	 narrow:1;	/* locators stored as IPv4 */
+	uint64_t	 other_slot:1;	/* ctr has s[nlocs] */
+	unsigned char	 lb[];		/* the locators: through fib_ent_loc */
 };
 
 static inline uint64_t
@@ -75,30 +83,28 @@ size_t		 fib_count(const struct fib *);
  * is built once at the end (trie_bulk) */
 void		 fib_bulk(struct fib *, int on);
 
-/* an entry with room for nlocs locators, zeroed */
-struct fib_ent	*fib_ent_new(int nlocs);
-/* an entry that was not published (a published one is the FIB's) */
-void		 fib_ent_free(struct fib_ent *);
+/* an entry with the nlocs locators locs (NULL when none), else zeroed;
+ * NULL without memory. it is the FIB's once published (fib_publish,
+ * which frees it on failure), else fib_ent_free's */
+struct fib_ent	*fib_ent_new(struct fib *, int nlocs, const struct fib_loc *locs);
+void		 fib_ent_free(struct fib *, struct fib_ent *);
+/* locator i (< nlocs) into buf, which it returns */
+const struct fib_loc *fib_ent_loc(const struct fib_ent *, int i, struct fib_loc *buf);
+/* all of them into buf: nlocs */
+int		 fib_ent_locs(const struct fib_ent *, struct fib_loc buf[FIB_MAX_LOCS]);
 
 /* counting: a packet of len octets forwarded (encapsulated to locator
- * loc, or -1: natively), n packets dropped. the counters are made at the
+ * loc, or -1: elsewhere), n packets dropped, what a kernel path counted
+ * (pkts, bytes to locator loc or -1). the counters are made at the
  * first count; without memory for them the count is lost (the data
  * plane's totals still have it) */
-void		 fib_ent_count(struct fib_ent *, int loc, size_t len);
-void		 fib_ent_drop(struct fib_ent *, uint64_t n);
-/* the counters, made if the entry has none; NULL without memory */
-struct fib_ctr	*fib_ent_ctr(struct fib_ent *);
+void		 fib_ent_count(struct fib *, struct fib_ent *, int loc, size_t len);
+void		 fib_ent_drop(struct fib *, struct fib_ent *, uint64_t n);
+void		 fib_ent_add(struct fib *, struct fib_ent *, int loc, uint64_t pkts,
+		    uint64_t bytes);
 /* reading them: 0 for an entry nothing was counted on */
-static inline uint64_t
-fib_ent_pkts(const struct fib_ent *fe)
-{
-	return fe->ctr != NULL ? fe->ctr->pkts : 0;
-}
-static inline uint64_t
-fib_ent_bytes(const struct fib_ent *fe)
-{
-	return fe->ctr != NULL ? fe->ctr->bytes : 0;
-}
+uint64_t	 fib_ent_pkts(const struct fib_ent *);
+uint64_t	 fib_ent_bytes(const struct fib_ent *);
 static inline uint64_t
 fib_ent_drops(const struct fib_ent *fe)
 {
@@ -107,13 +113,15 @@ fib_ent_drops(const struct fib_ent *fe)
 static inline uint64_t
 fib_loc_pkts(const struct fib_ent *fe, int i)
 {
-	return fe->ctr != NULL ? fe->ctr->loc[i].pkts : 0;
+	return fe->ctr != NULL ? fe->ctr->s[i].pkts : 0;
 }
 static inline uint64_t
 fib_loc_bytes(const struct fib_ent *fe, int i)
 {
-	return fe->ctr != NULL ? fe->ctr->loc[i].bytes : 0;
+	return fe->ctr != NULL ? fe->ctr->s[i].bytes : 0;
 }
+/* octets the FIB's pool holds for its entries and counters */
+size_t		 fib_pool_bytes(const struct fib *);
 /* make fe the entry of eid/mlen (normalised: host bits clear). the one
  * it replaces passes its counters and last use on (the counters per
  * locator by address) and is freed; fe is fresh when it was not used

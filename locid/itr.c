@@ -49,7 +49,7 @@ itr_entry_del(struct mc_entry *e, void *arg)
 
 	entry_route(x, e, 0);
 	if (mc_entry_qlen(e) && e->fe != NULL)
-		fib_ent_drop(e->fe, mc_entry_qlen(e));
+		fib_ent_drop(mapcache_fib(x->mc), e->fe, mc_entry_qlen(e));
 }
 
 /* Map-Requests per EID-prefix, whatever the answers (RFC 9301 §5.3: about
@@ -319,7 +319,7 @@ static void
 drop(struct xtr *x, struct mc_entry *e, enum xtr_drop reason)
 {
 	if (e != NULL && e->fe != NULL)
-		fib_ent_drop(e->fe, 1);
+		fib_ent_drop(mapcache_fib(x->mc), e->fe, 1);
 	x->drops[reason]++;
 }
 
@@ -1090,7 +1090,7 @@ itr_shortcut_set(struct xtr *x, const struct lisp_record *rec)
 			return -1;		/* configured: it stays */
 		same = is_shortcut(e) && e->nlocs == rec->nrlocs;
 		while (same && rloc_next(&locs, &loc) == 1 && i < e->nlocs)
-			same = fib_loc_is(mc_entry_loc(e, i++), &loc.addr);
+			same = fib_loc_is(mc_entry_loc(e, i++, &(struct fib_loc){ 0 }), &loc.addr);
 		if (same)
 			return 0;
 		itr_entry_del(e, x);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mapcache.h"
+#include "pool.h"
 
 #define NK_REQUEST	0
 #define NK_PROBE	1
@@ -25,6 +26,7 @@ struct mc_pub {
 struct mapcache {
 	struct fib	*fib;		/* the index: FIB entries' ctl */
 	int		 own_fib;
+	struct pool	*pool;		/* the entries: no malloc header */
 	struct mc_cursor clock;		/* where mapcache_idlest looks next */
 	size_t		 count, npending, nnonce;
 	struct {
@@ -334,8 +336,13 @@ mapcache_new(struct fib *fib)
 
 	if ((mc = calloc(1, sizeof(*mc))) == NULL)
 		return NULL;
+	if ((mc->pool = pool_new()) == NULL) {
+		free(mc);
+		return NULL;
+	}
 	if ((mc->fib = fib) == NULL) {
 		if ((mc->fib = fib_new()) == NULL) {
+			pool_free(mc->pool);
 			free(mc);
 			return NULL;
 		}
@@ -372,21 +379,25 @@ fib_kind_of(const struct mc_entry *e)
 	}
 }
 
-/* make fe, its nlocs locators filled as received, e's forwarding entry:
- * kind from e's state, a locator usable when its R bit is set and probe
- * (the state of fe's locators in their order, NULL: none) does not have
- * it down. -1 (fe freed, e->fe unchanged) on allocation failure */
+/* make a FIB entry of the n locators locs (filled as received) e's
+ * forwarding entry: kind from e's state, a locator usable when its R bit
+ * is set and probe (the state of the locators in their order, NULL:
+ * none) does not have it down. -1 (e->fe unchanged) on allocation
+ * failure */
 static int
-entry_publish(struct mapcache *mc, struct mc_entry *e, struct fib_ent *fe,
+entry_publish(struct mapcache *mc, struct mc_entry *e, int n, struct fib_loc *locs,
     const struct mc_probe *probe)
 {
+	struct fib_ent *fe;
 	int i;
 
+	for (i = 0; i < n; i++)
+		locs[i].up = (locs[i].flags & RLOC_R) &&
+		    (probe == NULL || probe[i].state != PROBE_DOWN);
+	if ((fe = fib_ent_new(mc->fib, n, locs)) == NULL)
+		return -1;
 	fe->ctl = e;
 	fe->kind = (uint8_t)fib_kind_of(e);
-	for (i = 0; i < fe->nlocs; i++)
-		fe->loc[i].up = (fe->loc[i].flags & RLOC_R) &&
-		    (probe == NULL || probe[i].state != PROBE_DOWN);
 	if (fib_publish(mc->fib, MC_EID(e), e->mlen, fe, e->updated_ms) == -1)
 		return -1;
 	e->fe = fe;
@@ -396,15 +407,13 @@ entry_publish(struct mapcache *mc, struct mc_entry *e, struct fib_ent *fe,
 int
 mc_entry_publish(struct mapcache *mc, struct mc_entry *e)
 {
-	struct fib_ent *fe;
+	struct fib_loc locs[FIB_MAX_LOCS];
 	int n = e->state == MC_POSITIVE ? e->nlocs : 0;
 
-	if ((fe = fib_ent_new(n)) == NULL)
-		return -1;
-	fe->nlocs = (uint8_t)n;
-	if (n > 0)	/* the same locators (their counters are carried) */
-		memcpy(fe->loc, e->fe->loc, (size_t)n * sizeof(fe->loc[0]));
-	return entry_publish(mc, e, fe, e->probe);
+	/* the same locators (their counters are carried) */
+	if (n > 0)
+		fib_ent_locs(e->fe, locs);
+	return entry_publish(mc, e, n, locs, e->probe);
 }
 
 static const struct mc_probe no_probe;
@@ -426,14 +435,14 @@ mc_entry_probe_make(struct mc_entry *e, int i)
 }
 
 static void
-entry_free(struct mc_entry *e)
+entry_free(struct mapcache *mc, struct mc_entry *e)
 {
 	if (e->res != NULL) {
 		dp_pkt_free(e->res->qhead);
 		free(e->res);
 	}
 	free(e->probe);
-	free(e);
+	pool_put(mc->pool, e, sizeof(*e));
 }
 
 struct mc_res *
@@ -487,7 +496,7 @@ free_cb(struct mc_entry *e, void *arg)
 	nonce_del_entry(f->mc, e);
 	pub_del(f->mc, e);
 	fib_withdraw(f->mc->fib, MC_EID(e), e->mlen);
-	entry_free(e);
+	entry_free(f->mc, e);
 	return 0;
 }
 
@@ -514,6 +523,7 @@ mapcache_free(struct mapcache *mc, void (*del)(struct mc_entry *, void *), void 
 	while (mc->npg > 0)
 		free(mc->hpg[--mc->npg]);
 	free(mc->hpg);
+	pool_free(mc->pool);
 	free(mc);
 }
 
@@ -655,7 +665,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		return NULL;
 	if ((e = mapcache_exact(mc, eid, mlen)) != NULL)
 		return e;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
+	if ((e = pool_get(mc->pool, sizeof(*e))) == NULL)
 		return NULL;
 	n_eid = *eid;
 	addr_mask(&n_eid, mlen);
@@ -673,7 +683,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->created_ms = e->updated_ms = now;
 	if (mc_entry_res(e) == NULL || mc_entry_publish(mc, e) == -1) {
 		free(e->res);
-		free(e);
+		pool_put(mc->pool, e, sizeof(*e));
 		return NULL;
 	}
 	mc->count++;
@@ -750,7 +760,7 @@ mapcache_remove(struct mapcache *mc, struct mc_entry *e)
 		(*n)--;
 	if (e->state == MC_PENDING)
 		mc->npending--;
-	entry_free(e);
+	entry_free(mc, e);
 }
 
 struct mc_entry *
@@ -817,30 +827,26 @@ mc_entry_set(struct mapcache *mc, struct mc_entry *e, const struct lisp_record *
 {
 	struct rbuf rl = rec->rlocs;
 	struct lisp_rloc r;
-	struct fib_ent *fe, *ofe = e->fe;
+	struct fib_loc locs[MC_MAX_LOCS], olocs[MC_MAX_LOCS];
 	struct mc_probe *np = NULL;
 	uint8_t taken[MC_MAX_LOCS];
 	uint32_t ttl = rec->ttl;
 	int nold = e->nlocs, i, j, n = 0, positive;
 
 	/* the locators we keep (IPv4/IPv6, at most MC_MAX_LOCS), counted
-	 * first so the FIB entry is allocated to size */
+	 * first */
 	while (rloc_next(&rl, &r) == 1)
 		if ((r.addr.afi == AFI_IPV4 || r.addr.afi == AFI_IPV6) && n < MC_MAX_LOCS)
 			n++;
 	rl = rec->rlocs;
 	/* no locators, or none we can use (all non-IP): negative, acting
-	 * per the record's ACT; no memory for them: the same */
+	 * per the record's ACT */
 	positive = rec->nrlocs != 0 && n != 0;
-	if (!positive || (fe = fib_ent_new(n)) == NULL) {
-		positive = 0;
+	if (!positive)
 		n = 0;
-		if ((fe = fib_ent_new(0)) == NULL)
-			return;	/* the old state stays; the request times out */
-	}
-	fe->nlocs = (uint8_t)n;
+	memset(locs, 0, sizeof(locs));
 	for (i = 0; i < n && rloc_next(&rl, &r) == 1;) {
-		struct fib_loc *l = &fe->loc[i];
+		struct fib_loc *l = &locs[i];
 
 		if (r.addr.afi != AFI_IPV4 && r.addr.afi != AFI_IPV6)
 			continue;
@@ -860,13 +866,15 @@ mc_entry_set(struct mapcache *mc, struct mc_entry *e, const struct lisp_record *
 	 * FIB carries), each old one passed to the first new one of its
 	 * address */
 	memset(taken, 0, sizeof(taken));
+	if (nold > 0)
+		fib_ent_locs(e->fe, olocs);
 	if (e->probe != NULL && n > 0 && (np = calloc((size_t)n, sizeof(*np))) != NULL) {
 		int carried = 0;
 
 		for (i = 0; i < n; i++)
 			for (j = 0; j < nold; j++)
-				if (!taken[j] && ofe->loc[j].fam == fe->loc[i].fam &&
-				    memcmp(ofe->loc[j].a, fe->loc[i].a, 16) == 0) {
+				if (!taken[j] && olocs[j].fam == locs[i].fam &&
+				    memcmp(olocs[j].a, locs[i].a, 16) == 0) {
 					np[i] = e->probe[j];
 					taken[j] = carried = 1;
 					break;
@@ -878,7 +886,7 @@ mc_entry_set(struct mapcache *mc, struct mc_entry *e, const struct lisp_record *
 	}
 	if (ttl == 0xffffffff)
 		ttl = 1440;
-	e->ttl = ttl;
+	e->ttl = ttl < MC_TTL_MAX ? ttl : MC_TTL_MAX;
 	e->auth = rec->auth;
 	e->updated_ms = now;
 	e->act = rec->act;
@@ -894,7 +902,7 @@ mc_entry_set(struct mapcache *mc, struct mc_entry *e, const struct lisp_record *
 	}
 	e->requesting = 0;
 	mc_entry_new_round(e);
-	if (entry_publish(mc, e, fe, np) == -1) {
+	if (entry_publish(mc, e, n, locs, np) == -1) {
 		/* no memory for the new FIB entry: forward by the old one
 		 * (and keep its locators' probe state) until the next change */
 		free(np);
@@ -1072,7 +1080,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	}
 	locs = json_array();
 	for (i = 0; i < e->nlocs; i++) {
-		const struct fib_loc *l = mc_entry_loc(e, i);
+		const struct fib_loc *l = mc_entry_loc(e, i, &(struct fib_loc){ 0 });
 		const struct mc_probe *pr = mc_entry_probe(e, i);
 
 		lo = json_object();

@@ -71,8 +71,11 @@ struct mc_eid {
 	uint8_t		 iid_mlen, iid_flags;	/* has_iid: as received */
 };
 
-/* laid out by size: pointers, addresses and 64-bit times first, the
- * narrow fields packed at the end */
+/* laid out by size: 96 octets from the map-cache's pool. times are
+ * monotonic milliseconds in 48 bits (8,900 years; next_try_ms in 44:
+ * 557), the narrow fields beside them */
+#define MC_TTL_MAX	((1u << 20) - 1)	/* minutes kept (record-ttl-max is at
+					 * most 525600) */
 struct mc_entry {
 	struct mc_eid	 eid;		/* mc_entry_eid */
 	struct fib_ent	*fe;		/* what forwarding reads: the locators
@@ -80,31 +83,31 @@ struct mc_entry {
 	struct mc_probe	*probe;		/* NULL, or one per locator of fe once
 					 * one is probed (mc_entry_probe) */
 	struct mc_res	*res;		/* while resolving, else NULL */
-	uint64_t	 created_ms, updated_ms;	/* expiry: mc_entry_expires; last
-					 * use: mc_entry_used */
-	/* refresh */
-	uint64_t	 next_try_ms;	/* no request before this */
-	uint64_t	 smr_ms;	/* last SMR-invoked request */
 	/* the entry's one timer: the earliest of its deadlines (expiry,
 	 * retransmission, deferred SMR, refresh, RLOC probes) in a min-heap
 	 * of the map-cache; heap_idx is its slot + 1, 0 when not armed */
 	uint64_t	 due_ms;
 	uint32_t	 heap_idx;
-	uint32_t	 ttl;		/* minutes, as received */
 	uint32_t	 resolve_us;	/* first packet to mapping, 0 if unknown (at most
 					 * UINT32_MAX) */
-	uint8_t		 mlen;
-	unsigned	 has_iid:1;	/* eid is in an instance-id (eid.iid) */
-	unsigned	 nlocs:4;	/* positive: fe's locators; else 0 */
-	unsigned	 state:2;	/* enum mc_state */
-	unsigned	 act:3;		/* negative: ACT_* */
-	unsigned	 auth:1;	/* A bit of the record */
-	unsigned	 requesting:1;	/* a Map-Request is outstanding */
-	unsigned	 smr_defer:1;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
-	unsigned	 route:1;	/* a throw route is installed for it */
-	unsigned	 is_static:1;	/* from the config: never expires or asked for */
-	unsigned	 source:4;	/* MC_SRC_*: mc_entry_source */
-	unsigned	 has_pub:1;	/* has a publication nonce (mapcache_pub_nonce) */
+	uint64_t	 created_ms:48;	/* expiry: mc_entry_expires */
+	uint64_t	 mlen:8;
+	uint64_t	 state:2;	/* enum mc_state */
+	uint64_t	 act:3;		/* negative: ACT_* */
+	uint64_t	 auth:1;	/* A bit of the record */
+	uint64_t	 requesting:1;	/* a Map-Request is outstanding */
+	uint64_t	 smr_defer:1;	/* an SMR came within 3 s: ask at smr_ms + 3 s */
+	uint64_t	 updated_ms:48;	/* last answer; last use: mc_entry_used */
+	uint64_t	 source:4;	/* MC_SRC_*: mc_entry_source */
+	uint64_t	 nlocs:4;	/* positive: fe's locators; else 0 */
+	uint64_t	 has_iid:1;	/* eid is in an instance-id (eid.iid) */
+	uint64_t	 route:1;	/* a throw route is installed for it */
+	uint64_t	 is_static:1;	/* from the config: never expires or asked for */
+	uint64_t	 has_pub:1;	/* has a publication nonce (mapcache_pub_nonce) */
+	/* refresh */
+	uint64_t	 next_try_ms:44;	/* no request before this */
+	uint64_t	 ttl:20;	/* minutes, as received (at most MC_TTL_MAX) */
+	uint64_t	 smr_ms:48;	/* last SMR-invoked request */
 };
 
 /* e's EID-prefix (with e->mlen): normalised, with IID when has_iid */
@@ -129,12 +132,12 @@ mc_entry_eid(const struct mc_entry *e)
 
 /* the locators are stored once, in the FIB entry (address, priority,
  * weight, flags as received, up = usable: R set and not probed down);
- * the map-cache keeps only what probing learns of each. i < e->nlocs;
- * a pointer into e->fe lasts until e is published again */
+ * the map-cache keeps only what probing learns of each. locator i
+ * (< e->nlocs) into buf, which it returns */
 static inline const struct fib_loc *
-mc_entry_loc(const struct mc_entry *e, int i)
+mc_entry_loc(const struct mc_entry *e, int i, struct fib_loc *buf)
 {
-	return &e->fe->loc[i];
+	return fib_ent_loc(e->fe, i, buf);
 }
 /* locator i's probe state, a zeroed one (never written) when it has none */
 const struct mc_probe *mc_entry_probe(const struct mc_entry *, int i);

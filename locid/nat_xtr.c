@@ -72,6 +72,7 @@ fib_static(struct xtr *x, const struct lisp_addr *eid, int mlen,
     const struct lisp_addr *locs, int n, uint16_t port)
 {
 	struct fib_ent	*fe;
+	struct fib_loc	 fl[FIB_MAX_LOCS];
 	struct lisp_addr e = *eid;
 	int		 i, k = 0;
 
@@ -79,23 +80,23 @@ fib_static(struct xtr *x, const struct lisp_addr *eid, int mlen,
 		n = FIB_MAX_LOCS;
 	addr_mask(&e, mlen);
 	itr_clear(x, &e, mlen);
-	if ((fe = fib_ent_new(n)) == NULL)
-		return -1;
-	fe->kind = FIB_ENCAP;
+	memset(fl, 0, sizeof(fl));
 	for (i = 0; i < n; i++) {
 		const uint8_t *b = addr_bytes(&locs[i]);
 
 		if (b == NULL || (locs[i].afi != AFI_IPV4 && locs[i].afi != AFI_IPV6))
 			continue;
-		fe->loc[k].fam = locs[i].afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
-		memcpy(fe->loc[k].a, b, locs[i].afi == AFI_IPV6 ? 16 : 4);
-		fe->loc[k].priority = 1;
-		fe->loc[k].weight = 100;
-		fe->loc[k].up = 1;
-		fe->loc[k].port = port;
+		fl[k].fam = locs[i].afi == AFI_IPV6 ? FIB_V6 : FIB_V4;
+		memcpy(fl[k].a, b, locs[i].afi == AFI_IPV6 ? 16 : 4);
+		fl[k].priority = 1;
+		fl[k].weight = 100;
+		fl[k].up = 1;
+		fl[k].port = port;
 		k++;
 	}
-	fe->nlocs = (uint8_t)k;
+	if ((fe = fib_ent_new(x->fib, k, fl)) == NULL)
+		return -1;
+	fe->kind = FIB_ENCAP;
 	return fib_publish(x->fib, &e, mlen, fe, 0);
 }
 

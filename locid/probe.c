@@ -109,7 +109,7 @@ log_change(struct xtr *x, struct mc_entry *e, int i)
 
 	mc_entry_publish(x->mc, e);
 
-	log_info("probe: locator %s of %s is %s%s", fib_loc_fmt(mc_entry_loc(e, i), a,
+	log_info("probe: locator %s of %s is %s%s", fib_loc_fmt(mc_entry_loc(e, i, &(struct fib_loc){ 0 }), a,
 	    sizeof(a)), prefix_fmt(MC_EID(e), e->mlen, p, sizeof(p)), down ? "down" : "up",
 	    down ? ": RLOC-probe unanswered" : " again");
 	if (core_monitoring(x->l))
@@ -226,7 +226,7 @@ probe_send(struct xtr *x, struct mc_entry *e, int i,
 	size_t len;
 	int nitr;
 
-	fib_loc_addr(mc_entry_loc(e, i), &dst);
+	fib_loc_addr(mc_entry_loc(e, i, &(struct fib_loc){ 0 }), &dst);
 	nitr = itr_rlocs(x, mc_entry_probe(e, i), &dst, t, now, itr);
 	if (nitr == 0 || (len = probe_encode(buf, sizeof(buf), e, nonce, itr, nitr)) == 0)
 		return -1;
@@ -259,6 +259,7 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 		return due;
 	inuse = mc_entry_used(e) * 1000 + t->idle_us > now;
 	for (i = 0; i < e->nlocs; i++) {
+		struct fib_loc lb;
 		const struct fib_loc *l;
 		const struct mc_probe *pr;
 		uint64_t old = mc_entry_probe(e, i)->nonce, next;
@@ -266,7 +267,7 @@ probe_entry(struct xtr *x, struct mc_entry *e, const struct probe_timers *t,
 		if (probe_loc_expire(probe_of(e, i), t, now))
 			log_change(x, e, i);
 		/* after log_change: a new FIB entry, the same probe state */
-		l = mc_entry_loc(e, i);
+		l = mc_entry_loc(e, i, &lb);
 		pr = mc_entry_probe(e, i);
 		if (old != 0 && pr->nonce == 0)
 			mapcache_probe_del(x->mc, old);
@@ -351,7 +352,7 @@ probe_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *
 		for (i = 0; i < e->nlocs; i++) {
 			if (mc_entry_probe(e, i)->nonce != rep->nonce)
 				continue;
-			fib_loc_addr(mc_entry_loc(e, i), &probed);
+			fib_loc_addr(mc_entry_loc(e, i, &(struct fib_loc){ 0 }), &probed);
 			if (addr_from_sockaddr(&src, (const struct sockaddr *)&p->src,
 			    &port) == -1 || !reply_from_probed(&src, rep, &probed)) {
 				x->drops[XTR_DROP_ITR_RLOC_PROBE_REPLY_NOT_FROM_THE_PROBED_RLOC]++;

@@ -272,7 +272,7 @@ note_cb(struct mc_entry *e, void *arg)
 	if (e->state != MC_POSITIVE || mc_entry_used(e) + SMR_RECENT_MS < now_ms())
 		return 0;
 	for (i = 0; i < e->nlocs; i++) {
-		const struct fib_loc *l = mc_entry_loc(e, i);
+		const struct fib_loc *l = mc_entry_loc(e, i, &(struct fib_loc){ 0 });
 
 		if (!(l->flags & RLOC_R) || l->priority == 255)
 			continue;

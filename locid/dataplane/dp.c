@@ -321,13 +321,14 @@ static void
 drop(struct dp *dp, struct fib_ent *fe, enum dp_drop reason)
 {
 	if (fe != NULL)
-		fib_ent_drop(fe, 1);
+		fib_ent_drop(dp->fib, fe, 1);
 	dp->drops[reason]++;
 }
 
-/* p is inside a slot with ENCAP_HEADROOM before it */
+/* p is inside a slot with ENCAP_HEADROOM before it. loc: fe's locators
+ * (own set), or the PETRs */
 static void
-encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
+encap_to(struct dp *dp, struct fib_ent *fe, const struct fib_loc *loc, int nloc, int own,
     uint8_t *p, size_t len, const struct ip_info *ip, const struct dp_prefix *db,
     int tn)
 {
@@ -375,7 +376,7 @@ encap_to(struct dp *dp, struct fib_ent *fe, struct fib_loc *loc, int nloc,
 	}
 	/* a locator of the entry, or a PETR (counted in the totals only) */
 	if (fe != NULL)
-		fib_ent_count(fe, loc == fe->loc ? i : -1, len);
+		fib_ent_count(dp->fib, fe, own ? i : -1, len);
 	dp->st.encap_pkts++;
 	dp->st.encap_bytes += len;
 }
@@ -393,7 +394,7 @@ native(struct dp *dp, struct fib_ent *fe, uint8_t *p, size_t len,
 		return;
 	}
 	if (dp->pol.npetrs > 0) {
-		encap_to(dp, fe, dp->pol.petrs, dp->pol.npetrs, p, len, ip, db, tn);
+		encap_to(dp, fe, dp->pol.petrs, dp->pol.npetrs, 0, p, len, ip, db, tn);
 		return;
 	}
 	if (tn > 0) {
@@ -405,7 +406,7 @@ native(struct dp *dp, struct fib_ent *fe, uint8_t *p, size_t len,
 	}
 	if (dp_tun_write(dp, p, len) == 0) {
 		dp->st.native_pkts++;
-		fib_ent_count(fe, -1, len);
+		fib_ent_count(dp->fib, fe, -1, len);
 	}
 }
 
@@ -471,9 +472,12 @@ dp_forward_tn(struct dp *dp, int tn, uint8_t *p, size_t len, uint64_t now)
 	case FIB_PENDING:
 		to_ctl(dp, DP_PENDING, &src, &dst, fe, p, len, tn);
 		return;
-	case FIB_ENCAP:
-		encap_to(dp, fe, fe->loc, fe->nlocs, p, len, &ip, db, tn);
+	case FIB_ENCAP: {
+		struct fib_loc locs[FIB_MAX_LOCS];
+
+		encap_to(dp, fe, locs, fib_ent_locs(fe, locs), 1, p, len, &ip, db, tn);
 		return;
+	}
 	case FIB_NATIVE:
 		native(dp, fe, p, len, &ip, db, tn);
 		return;
@@ -621,7 +625,7 @@ decap_source_ok(struct dp *dp, const struct decap *d, const struct sockaddr *fro
 		return 0;
 	}
 	for (i = 0; fe->kind == FIB_ENCAP && i < fe->nlocs; i++) {
-		fib_loc_addr(&fe->loc[i], &la);
+		fib_loc_addr(fib_ent_loc(fe, i, &(struct fib_loc){ 0 }), &la);
 		if (addr_equal(&la, &outer))
 			return 1;
 	}

@@ -176,32 +176,34 @@ fib_fd(struct dp_ebpf *eb, int fam)
 static void
 set_build(const struct fib_ent *fe, unsigned fams, struct lb_set *s)
 {
-	int i, best = 256;
+	struct fib_loc locs[FIB_MAX_LOCS];
+	int i, n, best = 256;
 	uint32_t sumw = 0;
 
 	memset(s, 0, sizeof(*s));
-	for (i = 0; i < fe->nlocs && i < LB_MAX_LOCS; i++) {
+	n = fib_ent_locs(fe, locs);
+	for (i = 0; i < n && i < LB_MAX_LOCS; i++) {
 		struct lb_loc *a = &s->all[s->nall++];
 
-		a->fam = fe->loc[i].fam == FIB_V6 ? 6 : 4;
-		memcpy(a->a, fe->loc[i].a, a->fam == 6 ? 16 : 4);
+		a->fam = locs[i].fam == FIB_V6 ? 6 : 4;
+		memcpy(a->a, locs[i].a, a->fam == 6 ? 16 : 4);
 	}
-	for (i = 0; i < fe->nlocs; i++) {
-		const struct fib_loc *l = &fe->loc[i];
+	for (i = 0; i < n; i++) {
+		const struct fib_loc *l = &locs[i];
 
 		if (l->up && l->priority != 255 && (l->fam & fams) && l->priority < best)
 			best = l->priority;
 	}
 	if (best == 256)
 		return;
-	for (i = 0; i < fe->nlocs; i++) {
-		const struct fib_loc *l = &fe->loc[i];
+	for (i = 0; i < n; i++) {
+		const struct fib_loc *l = &locs[i];
 
 		if (l->up && l->priority == best && (l->fam & fams))
 			sumw += l->weight;
 	}
-	for (i = 0; i < fe->nlocs && i < LB_MAX_LOCS; i++) {
-		const struct fib_loc *l = &fe->loc[i];
+	for (i = 0; i < n && i < LB_MAX_LOCS; i++) {
+		const struct fib_loc *l = &locs[i];
 		struct lb_cand *c;
 
 		if (!l->up || l->priority != best || !(l->fam & fams) ||
@@ -288,31 +290,37 @@ slot_apply(struct dp_ebpf *eb, uint32_t i, struct fib_ent *fe, const struct lb_s
 {
 	struct eb_slot *s = &eb->slots[i];
 	struct lb_setstat cur = *now_st;
-	struct fib_ctr *ctr;
-	int j, k;
+	struct fib_loc locs[FIB_MAX_LOCS];
+	uint64_t pk, by;
+	int j, k, n;
 
 	if (fe == NULL)
 		return;
-	/* an entry gets its counters only when something was counted */
-	if ((cur.pkts != s->got.pkts || cur.bytes != s->got.bytes) &&
-	    (ctr = fib_ent_ctr(fe)) != NULL) {
-		ctr->pkts += cur.pkts - s->got.pkts;
-		ctr->bytes += cur.bytes - s->got.bytes;
+	/* an entry gets its counters only when something was counted; what
+	 * went to a locator fe no longer has (or past the per-locator
+	 * counts) is counted as elsewhere */
+	if (cur.pkts != s->got.pkts || cur.bytes != s->got.bytes) {
+		pk = cur.pkts - s->got.pkts;
+		by = cur.bytes - s->got.bytes;
+		n = fib_ent_locs(fe, locs);
 		for (j = 0; j < s->set.ncand; j++) {
 			const struct lb_cand *c = &s->set.c[j];
-			int li = c->idx;
+			uint64_t lp = cur.lpkts[c->idx] - s->got.lpkts[c->idx];
+			uint64_t lb = cur.lbytes[c->idx] - s->got.lbytes[c->idx];
 
-			for (k = 0; k < fe->nlocs; k++) {
-				const struct fib_loc *l = &fe->loc[k];
-
-				if ((l->fam == FIB_V6 ? 6 : 4) == c->fam &&
-				    memcmp(l->a, c->a, c->fam == 6 ? 16 : 4) == 0) {
-					ctr->loc[k].pkts += cur.lpkts[li] - s->got.lpkts[li];
-					ctr->loc[k].bytes += cur.lbytes[li] - s->got.lbytes[li];
+			if (lp > pk || lb > by)
+				continue;
+			for (k = 0; k < n; k++)
+				if ((locs[k].fam == FIB_V6 ? 6 : 4) == c->fam &&
+				    memcmp(locs[k].a, c->a, c->fam == 6 ? 16 : 4) == 0)
 					break;
-				}
-			}
+			if (k == n)
+				continue;
+			fib_ent_add(eb->dp->fib, fe, k, lp, lb);
+			pk -= lp;
+			by -= lb;
 		}
+		fib_ent_add(eb->dp->fib, fe, -1, pk, by);
 	}
 	if (cur.used_ns > s->got.used_ns) {
 		uint64_t used = cur.used_ns / 1000000;

@@ -34,22 +34,25 @@ static void
 add_iid(const char *prefix, uint32_t iid, int kind, int nlocs)
 {
 	struct lisp_addr a, l;
+	struct fib_loc fl[FIB_MAX_LOCS];
 	struct fib_ent *fe;
 	int mlen, i;
 
-	if (prefix_parse(prefix, &a, &mlen) == -1 || (fe = fib_ent_new(nlocs)) == NULL)
+	if (prefix_parse(prefix, &a, &mlen) == -1 || nlocs > FIB_MAX_LOCS)
+		return;
+	memset(fl, 0, sizeof(fl));
+	for (i = 0; i < nlocs; i++) {
+		addr_parse(&l, i ? "2001:db8::2" : "203.0.113.2");
+		fl[i].fam = i ? FIB_V6 : FIB_V4;
+		memcpy(fl[i].a, addr_bytes(&l), i ? 16 : 4);
+		fl[i].priority = 1;
+		fl[i].up = 1;
+	}
+	if ((fe = fib_ent_new(fib, nlocs, fl)) == NULL)
 		return;
 	if (iid != 0)
 		addr_set_iid(&a, iid);
 	fe->kind = (uint8_t)kind;
-	fe->nlocs = (uint8_t)nlocs;
-	for (i = 0; i < nlocs; i++) {
-		addr_parse(&l, i ? "2001:db8::2" : "203.0.113.2");
-		fe->loc[i].fam = i ? FIB_V6 : FIB_V4;
-		memcpy(fe->loc[i].a, addr_bytes(&l), i ? 16 : 4);
-		fe->loc[i].priority = 1;
-		fe->loc[i].up = 1;
-	}
 	fib_publish(fib, &a, mlen, fe, 0);
 }
 

@@ -135,7 +135,7 @@ publish(struct rec *r, const char *prefix, int kind, void *ctl)
 
 	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
 	addr_set_iid(&a, 7);
-	assert_non_null(fe = fib_ent_new(0));
+	assert_non_null(fe = fib_ent_new(r->fib, 0, NULL));
 	fe->kind = (uint8_t)kind;
 	fe->ctl = ctl;
 	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 1000), 0);
@@ -183,7 +183,7 @@ test_pending_and_first_use(void **state)
 	 * reported, once */
 	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
 	addr_set_iid(&a, 7);
-	assert_non_null(fe = fib_ent_new(0));
+	assert_non_null(fe = fib_ent_new(r->fib, 0, NULL));
 	fe->kind = FIB_PENDING;
 	fe->ctl = &ctl;
 	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 70000), 0);
@@ -194,7 +194,7 @@ test_pending_and_first_use(void **state)
 	assert_int_equal(r->n[DP_USED], 3);
 	/* used after its mark (a probe changed a locator, not the mapping):
 	 * not reported */
-	assert_non_null(fe = fib_ent_new(0));
+	assert_non_null(fe = fib_ent_new(r->fib, 0, NULL));
 	fe->kind = FIB_PENDING;
 	fe->ctl = &ctl;
 	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 70000), 0);
@@ -344,6 +344,7 @@ test_decap_check(void **state)
 	struct dp_prefix eid, allow;
 	struct dp_policy p;
 	struct fib_ent *fe;
+	struct fib_loc loc;
 	struct lisp_addr a;
 	uint8_t buf[128], out[128];
 	size_t n;
@@ -372,12 +373,12 @@ test_decap_check(void **state)
 	assert_int_equal(dp_policy_set(&r->dp, &p), 0);
 	assert_int_equal(prefix_parse("198.18.2.0/24", &a, &mlen), 0);
 	addr_set_iid(&a, 7);
-	assert_non_null(fe = fib_ent_new(1));
+	memset(&loc, 0, sizeof(loc));
+	loc.fam = FIB_V4;
+	loc.up = 1;
+	inet_pton(AF_INET, "203.0.113.5", loc.a);
+	assert_non_null(fe = fib_ent_new(r->fib, 1, &loc));
 	fe->kind = FIB_ENCAP;
-	fe->nlocs = 1;
-	fe->loc[0].fam = FIB_V4;
-	fe->loc[0].up = 1;
-	inet_pton(AF_INET, "203.0.113.5", fe->loc[0].a);
 	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 0), 0);
 	/* the spoofer: refused, counted */
 	dp_decap(&r->dp, buf, n, 64, (struct sockaddr *)&from);
@@ -492,7 +493,7 @@ test_tenants(void **state)
 	/* native-forward in a tenant, no PETR: dropped, written nowhere */
 	assert_int_equal(prefix_parse("198.18.64.0/18", &a, &mlen), 0);
 	addr_set_iid(&a, 100);
-	assert_non_null(fe = fib_ent_new(0));
+	assert_non_null(fe = fib_ent_new(r->fib, 0, NULL));
 	fe->kind = FIB_NATIVE;
 	assert_int_equal(fib_publish(r->fib, &a, mlen, fe, 1000), 0);
 	dp_forward_tn(&r->dp, 1, mkpkt(buf, "198.18.1.10", "198.18.64.1"), 28, 5000);

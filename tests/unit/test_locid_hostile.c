@@ -492,7 +492,7 @@ test_reply_trust(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->mlen, 24);
 	assert_int_equal(e->state, MC_POSITIVE);
-	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0, &(struct fib_loc){ 0 }), (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 	    "127.0.0.1");
 	d = A("198.18.9.1");
 	assert_null(mapcache_lookup(f->x.mc, &d));
@@ -635,7 +635,7 @@ test_reply_malformed_locator(void **state)
 	assert_non_null(e = mapcache_lookup(f->x.mc, &d));
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->nlocs, 1);
-	assert_true(fib_loc_is(mc_entry_loc(e, 0), &lo.addr));
+	assert_true(fib_loc_is(mc_entry_loc(e, 0, &(struct fib_loc){ 0 }), &lo.addr));
 }
 
 static void

@@ -292,11 +292,11 @@ test_records(void **state)
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_string_equal(mc_entry_source(e), "map-reply");
 	assert_int_equal(e->nlocs, 3);
-	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), buf, sizeof(buf)), "203.0.113.5");
-	assert_int_equal(mc_entry_loc(e, 0)->priority, 1);
-	assert_int_equal(mc_entry_loc(e, 0)->weight, 100);
-	assert_true(mc_entry_loc(e, 0)->up);
-	assert_false(mc_entry_loc(e, 1)->up);	/* R=0: not usable */
+	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0, &(struct fib_loc){ 0 }), buf, sizeof(buf)), "203.0.113.5");
+	assert_int_equal(mc_entry_loc(e, 0, &(struct fib_loc){ 0 })->priority, 1);
+	assert_int_equal(mc_entry_loc(e, 0, &(struct fib_loc){ 0 })->weight, 100);
+	assert_true(mc_entry_loc(e, 0, &(struct fib_loc){ 0 })->up);
+	assert_false(mc_entry_loc(e, 1, &(struct fib_loc){ 0 })->up);	/* R=0: not usable */
 	assert_int_equal(mc_entry_expires(e), 5000 + 1440ull * 60000);
 	assert_int_equal(e->ttl, 1440);
 	assert_false(e->requesting);
@@ -329,7 +329,7 @@ test_records(void **state)
 	mc_entry_set(mc, e, &rec, "map-reply", 2000);
 	assert_int_equal(e->state, MC_POSITIVE);
 	assert_int_equal(e->nlocs, 1);
-	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0), buf, sizeof(buf)), "203.0.113.8");
+	assert_string_equal(fib_loc_fmt(mc_entry_loc(e, 0, &(struct fib_loc){ 0 }), buf, sizeof(buf)), "203.0.113.8");
 	/* TTL 0xffffffff: receiver decides (a day) */
 	e = add(mc, "198.18.9.0/24", 0);
 	mkrec(&rec, "198.18.9.0/24", 0xffffffff, 0, 1, "203.0.113.5", 1, 1, RLOC_R);
@@ -415,12 +415,12 @@ test_json(void **state)
 	 * one that carries the counts on */
 	assert_int_equal(e->fe->kind, FIB_ENCAP);
 	assert_int_equal(e->fe->nlocs, 1);
-	assert_true(e->fe->loc[0].up);
+	assert_true(fib_ent_loc(e->fe, 0, &(struct fib_loc){ 0 })->up);
 	assert_null(e->fe->ctr);	/* nothing counted: no counters */
-	fib_ent_count(e->fe, 0, 100);
-	fib_ent_count(e->fe, 0, 100);
-	fib_ent_count(e->fe, 0, 100);
-	fib_ent_drop(e->fe, 2);
+	fib_ent_count(mapcache_fib(mc), e->fe, 0, 100);
+	fib_ent_count(mapcache_fib(mc), e->fe, 0, 100);
+	fib_ent_count(mapcache_fib(mc), e->fe, 0, 100);
+	fib_ent_drop(mapcache_fib(mc), e->fe, 2);
 	mc_entry_set(mc, e, &rec, "map-reply", 1000);
 	assert_ptr_equal(fib_lookup(mapcache_fib(mc), MC_EID(e)), e->fe);
 	assert_ptr_equal(e->fe->ctl, e);

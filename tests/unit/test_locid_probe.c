@@ -88,14 +88,16 @@ static int
 up(struct mapcache *mc, struct mc_entry *e, int i)
 {
 	assert_int_equal(mc_entry_publish(mc, e), 0);
-	return mc_entry_loc(e, i)->up;
+	return mc_entry_loc(e, i, &(struct fib_loc){ 0 })->up;
 }
 
 static int
 pick(struct mapcache *mc, struct mc_entry *e)
 {
+	struct fib_loc l[FIB_MAX_LOCS];
+
 	assert_int_equal(mc_entry_publish(mc, e), 0);
-	return rloc_select(e->fe->loc, e->fe->nlocs, 0x12345678, FAM_V4 | FAM_V6);
+	return rloc_select(l, fib_ent_locs(e->fe, l), 0x12345678, FAM_V4 | FAM_V6);
 }
 
 static void
@@ -234,8 +236,8 @@ test_refresh_keeps_state(void **state)
 	probe_loc_sent(mc_entry_probe_make(e, 1), &T, 6, 0, 0);
 	assert_int_equal(probe_loc_reply(mc_entry_probe_make(e, 1), 6, 2500), 0);
 	assert_null(e->fe->ctr);	/* nothing counted yet: no counters */
-	assert_non_null(fib_ent_ctr(e->fe));
-	e->fe->ctr->loc[1].pkts = 42;
+	fib_ent_add(mapcache_fib(mc), e->fe, 1, 42, 4200);
+	assert_non_null(e->fe->ctr);
 	mkrec(&rec, "198.18.2.0/24", 2, "203.0.113.5", 1, 100, "203.0.113.13", 2, 100);
 	mc_entry_set(mc, e, &rec, "map-reply", 60 * S / MS);
 	assert_int_equal(mc_entry_probe(e, 0)->state, PROBE_DOWN);

@@ -253,7 +253,7 @@ fib_native(struct fixture *f, const char *prefix)
 	int mlen;
 
 	assert_int_equal(prefix_parse(prefix, &a, &mlen), 0);
-	assert_non_null(fe = fib_ent_new(0));
+	assert_non_null(fe = fib_ent_new(f->fib, 0, NULL));
 	fe->kind = FIB_NATIVE;
 	assert_int_equal(fib_publish(f->fib, &a, mlen, fe, 0), 0);
 }
