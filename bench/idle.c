@@ -29,6 +29,7 @@
 #include <event2/event.h>
 #include <malloc.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,26 +284,24 @@ main(int argc, char **argv)
 		/* RSS after a free keeps pages for reuse: heap in use is the
 		 * figure for every fill but the first */
 		printf("idle: %u entries (%u used) filled in %.2f s: %.0f bytes per cached "
-		    "mapping by RSS delta, %.0f by heap in use (entry struct %zu B)\n", n,
+		    "mapping by RSS delta, %.0f by heap in use\n", n,
 		    nused, now_s() - t0, (double)(rss1 - rss0) / n,
-		    (double)(heap2 - heap0) / n, sizeof(struct mc_entry));
+		    (double)(heap2 - heap0) / n);
 		/* where the bytes are: the entry and its FIB entry as the
 		 * pools hand them out (no malloc header), the counters as
 		 * measured on the used share, the rest is the FIB's trie and
 		 * index, the timer heap and probe state */
 		if ((e = last) != NULL && e->fe != NULL) {
-			size_t ce = (sizeof(*e) + 7) / 8 * 8;
-			size_t cf = sizeof(struct fib_ent) + e->fe->nlocs *
-			    (e->fe->narrow ? 12 : sizeof(struct fib_loc));
+			size_t ce = (offsetof(struct mc_entry, ea) + mc_eid_len(e->afi) + 7) / 8 * 8;
+			size_t cf = fib_ent_size(e->fe);
 			double base = (double)(heap1 - heap0) / n;
 			double cc = nused > 0 ? (double)(heap2 - heap1) / nused : 0;
 
 			printf("idle: per mapping: map-cache entry %zu B (the locators are "
-			    "the FIB's), FIB entry %zu B (%zu + %d x %d%s), counters %.0f B "
-			    "when used, trie/index/heap/probe state %.0f B\n", ce, cf,
-			    sizeof(struct fib_ent), e->fe->nlocs,
-			    e->fe->narrow ? 12 : (int)sizeof(struct fib_loc),
-			    e->fe->narrow ? ", IPv4" : "", cc, base - (double)(ce + cf));
+			    "the FIB's), FIB entry %zu B (%zu + %d %s locators), counters "
+			    "%.0f B when used, trie/index/heap/probe state %.0f B\n", ce, cf,
+			    sizeof(struct fib_ent), e->fe->nlocs, loc6 ? "IPv6" : "IPv4",
+			    cc, base - (double)(ce + cf));
 			/* an ITR's entry is made by a packet that missed, which
 			 * it then carries: nearly every entry has its counters.
 			 * both figures, so the used share does not flatter */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fib.h"
+#include "msg.h"
 #include "pool.h"
 #include "trie.h"
 
@@ -140,18 +141,26 @@ fib_count(const struct fib *f)
 	return f->count;
 }
 
-/* an IPv4 locator as a narrow entry keeps it */
-struct fib_loc4 {
-	uint8_t		 a[4];
-	uint8_t		 priority, weight, up, pad;
-	uint16_t	 port, flags;
-};
+/* how an entry stores its locators (fib_ent.fmt): as struct fib_loc
+ * (24 octets), or packed when all are of one family, on port 4341 and
+ * with no flags but L, p and R: the address, priority, weight and those
+ * bits, 8 octets for IPv4, 20 for IPv6 */
+#define FMT_WIDE	0
+#define FMT_V4		1
+#define FMT_V6		2
+#define PK_UP		0x08		/* beside RLOC_L | RLOC_p | RLOC_R */
+#define PK_FLAGS	(RLOC_L | RLOC_p | RLOC_R)
 
 static size_t
-ent_size(int nlocs, int narrow)
+loc_size(int fmt)
 {
-	return sizeof(struct fib_ent) + (size_t)nlocs *
-	    (narrow ? sizeof(struct fib_loc4) : sizeof(struct fib_loc));
+	return fmt == FMT_V4 ? 8 : fmt == FMT_V6 ? 20 : sizeof(struct fib_loc);
+}
+
+static size_t
+ent_size(int nlocs, int fmt)
+{
+	return sizeof(struct fib_ent) + (size_t)nlocs * loc_size(fmt);
 }
 
 static size_t
@@ -161,37 +170,46 @@ ctr_size(const struct fib_ent *fe)
 	    sizeof(struct fib_cnt);
 }
 
+static int
+fmt_of(int nlocs, const struct fib_loc *locs)
+{
+	int i;
+
+	for (i = 0; i < nlocs; i++)
+		if (locs[i].fam != locs[0].fam || locs[i].port != 0 ||
+		    (locs[i].flags & ~PK_FLAGS) != 0)
+			return FMT_WIDE;
+	return nlocs == 0 ? FMT_WIDE : locs[0].fam == FIB_V6 ? FMT_V6 : FMT_V4;
+}
+
 struct fib_ent *
 fib_ent_new(struct fib *f, int nlocs, const struct fib_loc *locs)
 {
 	struct fib_ent *fe;
-	int i, narrow = 1;
+	unsigned char *p;
+	int i, fmt, al;
 
 	if (nlocs < 0 || nlocs > FIB_MAX_LOCS || (nlocs > 0 && locs == NULL))
 		return NULL;
-	for (i = 0; i < nlocs; i++)
-		if (locs[i].fam != FIB_V4)
-			narrow = 0;
-	if ((fe = pool_get(f->pool, ent_size(nlocs, narrow))) == NULL)
+	fmt = fmt_of(nlocs, locs);
+	if ((fe = pool_get(f->pool, ent_size(nlocs, fmt))) == NULL)
 		return NULL;
 	fe->nlocs = (unsigned)nlocs & 0xf;
-	fe->narrow = (unsigned)narrow & 1;
+	fe->fmt = (unsigned)fmt & 3;
 	/* an entry without locators counts only elsewhere */
 	fe->other_slot = nlocs == 0;
+	al = fmt == FMT_V4 ? 4 : 16;
 	for (i = 0; i < nlocs; i++) {
-		if (narrow) {
-			struct fib_loc4 n;
-
-			memcpy(n.a, locs[i].a, 4);
-			n.priority = locs[i].priority;
-			n.weight = locs[i].weight;
-			n.up = locs[i].up;
-			n.pad = 0;
-			n.port = locs[i].port;
-			n.flags = locs[i].flags;
-			memcpy(fe->lb + (size_t)i * sizeof(n), &n, sizeof(n));
-		} else
-			memcpy(fe->lb + (size_t)i * sizeof(locs[i]), &locs[i], sizeof(locs[i]));
+		p = fe->lb + (size_t)i * loc_size(fmt);
+		if (fmt == FMT_WIDE) {
+			memcpy(p, &locs[i], sizeof(locs[i]));
+			continue;
+		}
+		memcpy(p, locs[i].a, (size_t)al);
+		p[al] = locs[i].priority;
+		p[al + 1] = locs[i].weight;
+		p[al + 2] = (uint8_t)((locs[i].flags & PK_FLAGS) | (locs[i].up ? PK_UP : 0));
+		p[al + 3] = 0;
 	}
 	return fe;
 }
@@ -203,27 +221,32 @@ fib_ent_free(struct fib *f, struct fib_ent *fe)
 		return;
 	if (fe->ctr != NULL)
 		pool_put(f->pool, fe->ctr, ctr_size(fe));
-	pool_put(f->pool, fe, ent_size(fe->nlocs, fe->narrow));
+	pool_put(f->pool, fe, ent_size(fe->nlocs, fe->fmt));
+}
+
+size_t
+fib_ent_size(const struct fib_ent *fe)
+{
+	return (ent_size(fe->nlocs, fe->fmt) + 7) / 8 * 8;
 }
 
 const struct fib_loc *
 fib_ent_loc(const struct fib_ent *fe, int i, struct fib_loc *l)
 {
-	struct fib_loc4 n;
+	const unsigned char *p = fe->lb + (size_t)i * loc_size(fe->fmt);
+	int al = fe->fmt == FMT_V4 ? 4 : 16;
 
-	if (!fe->narrow) {
-		memcpy(l, fe->lb + (size_t)i * sizeof(*l), sizeof(*l));
+	if (fe->fmt == FMT_WIDE) {
+		memcpy(l, p, sizeof(*l));
 		return l;
 	}
-	memcpy(&n, fe->lb + (size_t)i * sizeof(n), sizeof(n));
 	memset(l, 0, sizeof(*l));
-	l->fam = FIB_V4;
-	memcpy(l->a, n.a, 4);
-	l->priority = n.priority;
-	l->weight = n.weight;
-	l->up = n.up;
-	l->port = n.port;
-	l->flags = n.flags;
+	l->fam = fe->fmt == FMT_V4 ? FIB_V4 : FIB_V6;
+	memcpy(l->a, p, (size_t)al);
+	l->priority = p[al];
+	l->weight = p[al + 1];
+	l->flags = p[al + 2] & PK_FLAGS;
+	l->up = (p[al + 2] & PK_UP) != 0;
 	return l;
 }
 

@@ -29,7 +29,7 @@ enum fib_kind {
 #define FIB_V6	2		/* = FAM_V6 */
 
 /* a locator as the FIB's users see it (fib_ent_loc): an entry stores
- * its locators packed, an IPv4-only set in 12 octets each */
+ * its locators packed where it can */
 struct fib_loc {
 	uint8_t		 fam;		/* FIB_V4 / FIB_V6 */
 	uint8_t		 priority, weight;
@@ -51,8 +51,10 @@ struct fib_ctr {
 	struct fib_cnt	 s[];
 };
 
-/* 24 octets and the locators, packed (fib_ent_loc): 12 octets each when
- * all are IPv4 (narrow), else 24. from the FIB's pool: no malloc header */
+/* 24 octets and the locators (fib_ent_loc), packed when they are of one
+ * family, on port 4341, with flags L, p, R only: 8 octets an IPv4
+ * locator, 20 an IPv6 one; else 24. from the FIB's pool: no malloc
+ * header */
 struct fib_ent {
 	void		*ctl;		/* the control side's entry for the prefix */
 	struct fib_ctr	*ctr;		/* NULL until something is counted */
@@ -62,7 +64,7 @@ struct fib_ent {
 	uint64_t	 nlocs:4;	/* up to FIB_MAX_LOCS */
 	uint64_t	 fresh:1;	/* not used since fib_publish's mark: the
 					 * forwarder reports the first use */
-	uint64_t	 narrow:1;	/* locators stored as IPv4 */
+	uint64_t	 fmt:2;		/* how the locators are stored (fib.c) */
 	uint64_t	 other_slot:1;	/* ctr has s[nlocs] */
 	unsigned char	 lb[];		/* the locators: through fib_ent_loc */
 };
@@ -88,6 +90,8 @@ void		 fib_bulk(struct fib *, int on);
  * which frees it on failure), else fib_ent_free's */
 struct fib_ent	*fib_ent_new(struct fib *, int nlocs, const struct fib_loc *locs);
 void		 fib_ent_free(struct fib *, struct fib_ent *);
+/* the octets fe takes (its counters not counted) */
+size_t		 fib_ent_size(const struct fib_ent *);
 /* locator i (< nlocs) into buf, which it returns */
 const struct fib_loc *fib_ent_loc(const struct fib_ent *, int i, struct fib_loc *buf);
 /* all of them into buf: nlocs */

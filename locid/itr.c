@@ -148,7 +148,7 @@ itr_unsubscribe(struct xtr *x, const struct mc_entry *e, uint64_t now)
 	if (c->pubsub_key.secret == NULL || !c->has_xtr_id || !c->itr ||
 	    e->is_static || e->state != MC_POSITIVE ||
 	    (mr = TAILQ_FIRST(&c->map_resolvers)) == NULL ||
-	    (r = xtr_src_rloc(x, e->eid.afi == AFI_IPV6 ? AFI_IPV6 : AFI_IPV4)) == NULL)
+	    (r = xtr_src_rloc(x, e->afi == AFI_IPV6 ? AFI_IPV6 : AFI_IPV4)) == NULL)
 		return;
 	if (x->unsub_rl.window_ms == 0) {
 		x->unsub_rl.window_ms = 1000;
@@ -700,10 +700,9 @@ itr_reply_in(struct xtr *x, const struct pkt *p, const struct lisp_map_reply *re
 		if (core_monitoring(x->l))
 			core_event(x->l, "map-cache", json_pack("{s:s, s:o}", "event",
 			    "install", "entry", mc_entry_json(e, now)));
-		if (asked_us && !e->resolve_us) {
-			e->resolve_us = us - asked_us > UINT32_MAX ? UINT32_MAX :
-			    (uint32_t)(us - asked_us);
-			x->st.resolve_ms_sum += e->resolve_us / 1000;
+		if (asked_us && !mc_entry_resolve_us(e)) {
+			mc_entry_set_resolve_us(e, us - asked_us);
+			x->st.resolve_ms_sum += (us - asked_us) / 1000;
 			x->st.resolve_count++;
 		}
 		mc_entry_clear_nonces(x->mc, e);

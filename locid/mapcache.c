@@ -1,4 +1,5 @@
 /* the ITR map-cache (see mapcache.h) */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,6 +435,12 @@ mc_entry_probe_make(struct mc_entry *e, int i)
 	return e->probe != NULL ? &e->probe[i] : NULL;
 }
 
+static size_t
+entry_size(uint16_t afi)
+{
+	return offsetof(struct mc_entry, ea) + mc_eid_len(afi);
+}
+
 static void
 entry_free(struct mapcache *mc, struct mc_entry *e)
 {
@@ -442,7 +449,7 @@ entry_free(struct mapcache *mc, struct mc_entry *e)
 		free(e->res);
 	}
 	free(e->probe);
-	pool_put(mc->pool, e, sizeof(*e));
+	pool_put(mc->pool, e, entry_size(e->afi));
 }
 
 struct mc_res *
@@ -536,7 +543,7 @@ mapcache_count(const struct mapcache *mc)
 static uint32_t
 entry_iid(const struct mc_entry *e)
 {
-	return e->has_iid ? e->eid.iid : 0;
+	return e->has_iid ? e->iid : 0;
 }
 
 /* the count slot of iid, made when make and there is room; NULL if none */
@@ -665,17 +672,17 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 		return NULL;
 	if ((e = mapcache_exact(mc, eid, mlen)) != NULL)
 		return e;
-	if ((e = pool_get(mc->pool, sizeof(*e))) == NULL)
+	if ((e = pool_get(mc->pool, entry_size(eid->afi))) == NULL)
 		return NULL;
 	n_eid = *eid;
 	addr_mask(&n_eid, mlen);
-	memcpy(e->eid.a, addr_bytes(&n_eid), (size_t)addr_bits(&n_eid) / 8);
-	e->eid.afi = n_eid.afi;
+	memcpy(e->ea, addr_bytes(&n_eid), mc_eid_len(n_eid.afi));
+	e->afi = n_eid.afi;
 	if (n_eid.has_iid) {
 		e->has_iid = 1;
-		e->eid.iid = n_eid.iid;
-		e->eid.iid_mlen = n_eid.iid_mlen;
-		e->eid.iid_flags = n_eid.iid_flags;
+		e->iid = n_eid.iid;
+		e->iid_mlen = n_eid.iid_mlen;
+		e->iid_flags = n_eid.iid_flags;
 	}
 	e->mlen = mlen;
 	e->state = MC_PENDING;
@@ -683,7 +690,7 @@ mapcache_add(struct mapcache *mc, const struct lisp_addr *eid, int mlen, uint64_
 	e->created_ms = e->updated_ms = now;
 	if (mc_entry_res(e) == NULL || mc_entry_publish(mc, e) == -1) {
 		free(e->res);
-		pool_put(mc->pool, e, sizeof(*e));
+		pool_put(mc->pool, e, entry_size(e->afi));
 		return NULL;
 	}
 	mc->count++;
@@ -1056,7 +1063,7 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	o = json_object();
 	json_object_set_new(o, "eid_prefix", json_string(prefix_fmt(MC_EID(e), e->mlen,
 	    buf, sizeof(buf))));
-	json_object_set_new(o, "iid", json_integer(e->has_iid ? e->eid.iid : 0));
+	json_object_set_new(o, "iid", json_integer(e->has_iid ? e->iid : 0));
 	json_object_set_new(o, "state", json_string(mc_state_name(e->state)));
 	json_object_set_new(o, "source", json_string(mc_entry_source(e)));
 	json_object_set_new(o, "uptime", json_integer((json_int_t)((now - e->created_ms) / 1000)));
@@ -1072,8 +1079,8 @@ mc_entry_json(const struct mc_entry *e, uint64_t now)
 	json_object_set_new(o, "packets", json_integer(e->fe ? (json_int_t)fib_ent_pkts(e->fe) : 0));
 	json_object_set_new(o, "bytes", json_integer(e->fe ? (json_int_t)fib_ent_bytes(e->fe) : 0));
 	json_object_set_new(o, "drops", json_integer(e->fe ? (json_int_t)fib_ent_drops(e->fe) : 0));
-	if (e->resolve_us)
-		json_object_set_new(o, "resolve_us", json_integer((json_int_t)e->resolve_us));
+	if (mc_entry_resolve_us(e))
+		json_object_set_new(o, "resolve_us", json_integer((json_int_t)mc_entry_resolve_us(e)));
 	if (e->state == MC_PENDING) {
 		json_object_set_new(o, "requests", json_integer(mc_entry_tries(e)));
 		json_object_set_new(o, "queued", json_integer(mc_entry_qlen(e)));

@@ -60,24 +60,15 @@ struct mc_res {
 	uint8_t		 nnonces;
 };
 
-/* an EID-prefix's address as an entry keeps it: what a normalised
- * struct lisp_addr of an IPv4, IPv6 or MAC prefix holds (no LCAF body),
- * in 24 octets instead of 48; has_iid is a bit of the entry.
- * mc_entry_eid gives it back as a struct lisp_addr */
-struct mc_eid {
-	uint8_t		 a[16];		/* v4, v6 or mac, host bits clear */
-	uint32_t	 iid;		/* has_iid: the instance-id */
-	uint16_t	 afi;
-	uint8_t		 iid_mlen, iid_flags;	/* has_iid: as received */
-};
-
-/* laid out by size: 96 octets from the map-cache's pool. times are
+/* laid out by size, from the map-cache's pool: 80 octets and the
+ * EID-prefix's address (mc_entry_eid: what a normalised struct lisp_addr
+ * of an IPv4, IPv6 or MAC prefix holds, no LCAF body), 4, 6 or 16
+ * octets, so 80 for an IPv4 EID-prefix, 96 for an IPv6 one. times are
  * monotonic milliseconds in 48 bits (8,900 years; next_try_ms in 44:
  * 557), the narrow fields beside them */
 #define MC_TTL_MAX	((1u << 20) - 1)	/* minutes kept (record-ttl-max is at
 					 * most 525600) */
 struct mc_entry {
-	struct mc_eid	 eid;		/* mc_entry_eid */
 	struct fib_ent	*fe;		/* what forwarding reads: the locators
 					 * (mc_entry_loc), their counters */
 	struct mc_probe	*probe;		/* NULL, or one per locator of fe once
@@ -88,8 +79,7 @@ struct mc_entry {
 	 * of the map-cache; heap_idx is its slot + 1, 0 when not armed */
 	uint64_t	 due_ms;
 	uint32_t	 heap_idx;
-	uint32_t	 resolve_us;	/* first packet to mapping, 0 if unknown (at most
-					 * UINT32_MAX) */
+	uint32_t	 iid;		/* has_iid: the EID-prefix's instance-id */
 	uint64_t	 created_ms:48;	/* expiry: mc_entry_expires */
 	uint64_t	 mlen:8;
 	uint64_t	 state:2;	/* enum mc_state */
@@ -100,7 +90,7 @@ struct mc_entry {
 	uint64_t	 updated_ms:48;	/* last answer; last use: mc_entry_used */
 	uint64_t	 source:4;	/* MC_SRC_*: mc_entry_source */
 	uint64_t	 nlocs:4;	/* positive: fe's locators; else 0 */
-	uint64_t	 has_iid:1;	/* eid is in an instance-id (eid.iid) */
+	uint64_t	 has_iid:1;	/* the EID-prefix is in an instance-id */
 	uint64_t	 route:1;	/* a throw route is installed for it */
 	uint64_t	 is_static:1;	/* from the config: never expires or asked for */
 	uint64_t	 has_pub:1;	/* has a publication nonce (mapcache_pub_nonce) */
@@ -108,7 +98,37 @@ struct mc_entry {
 	uint64_t	 next_try_ms:44;	/* no request before this */
 	uint64_t	 ttl:20;	/* minutes, as received (at most MC_TTL_MAX) */
 	uint64_t	 smr_ms:48;	/* last SMR-invoked request */
+	uint64_t	 resolve:16;	/* first packet to mapping: mc_entry_resolve_us */
+	uint16_t	 afi;		/* the EID-prefix's */
+	uint8_t		 iid_mlen, iid_flags;	/* has_iid: as received */
+	uint8_t		 ea[];		/* its address, host bits clear */
 };
+
+/* the octets of the address an entry of EID family afi keeps */
+static inline size_t
+mc_eid_len(uint16_t afi)
+{
+	return afi == AFI_IPV4 ? 4 : afi == AFI_IPV6 ? 16 : 6;
+}
+
+/* the time from the first packet to the mapping, 0 if unknown: kept in
+ * 16 bits, exact below 4096 us, then to 1/2048 (at most 134 s) */
+static inline uint32_t
+mc_entry_resolve_us(const struct mc_entry *e)
+{
+	return (uint32_t)(e->resolve & 0xfff) << (e->resolve >> 12);
+}
+static inline void
+mc_entry_set_resolve_us(struct mc_entry *e, uint64_t us)
+{
+	unsigned x = 0;
+
+	while (x < 15 && (us >> x) > 0xfff)
+		x++;
+	if ((us >> x) > 0xfff)
+		us = (uint64_t)0xfff << x;	/* at most 134 s */
+	e->resolve = (x << 12) | (unsigned)(us >> x);
+}
 
 /* e's EID-prefix (with e->mlen): normalised, with IID when has_iid */
 static inline struct lisp_addr
@@ -117,12 +137,12 @@ mc_entry_eid(const struct mc_entry *e)
 	struct lisp_addr a;
 
 	memset(&a, 0, sizeof(a));
-	a.afi = e->eid.afi;
-	memcpy(a.u.v6, e->eid.a, sizeof(a.u.v6));
+	a.afi = e->afi;
+	memcpy(a.u.v6, e->ea, mc_eid_len(e->afi));
 	a.has_iid = (uint8_t)e->has_iid;
-	a.iid = e->eid.iid;
-	a.iid_mlen = e->eid.iid_mlen;
-	a.iid_flags = e->eid.iid_flags;
+	a.iid = e->iid;
+	a.iid_mlen = e->iid_mlen;
+	a.iid_flags = e->iid_flags;
 	return a;
 }
 

@@ -1,4 +1,4 @@
-/* the FIB's entries: locators stored packed (IPv4 sets narrow) read
+/* the FIB's entries: locators stored packed where they can be, read
  * back as given; counters per locator slot, made at the first count,
  * carried to a new entry by address, what has no locator any more
  * counted elsewhere so the prefix's totals stay whole */
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fib.h"
+#include "msg.h"
 
 static struct fib_loc
 loc(const char *a, int prio, int up)
@@ -28,38 +29,57 @@ loc(const char *a, int prio, int up)
 	l.priority = (uint8_t)prio;
 	l.weight = 50;
 	l.up = (uint8_t)up;
-	l.port = 4342;
-	l.flags = 0x5;
+	l.flags = RLOC_L | RLOC_R;
 	return l;
+}
+
+/* n locators in, the same out; the octets the entry takes */
+static size_t
+round_trip(struct fib *f, int n, const struct fib_loc *in)
+{
+	struct fib_loc out[FIB_MAX_LOCS];
+	struct fib_ent *fe;
+	size_t sz;
+	int i;
+
+	assert_non_null(fe = fib_ent_new(f, n, in));
+	assert_int_equal(fib_ent_locs(fe, out), n);
+	for (i = 0; i < n; i++)
+		assert_memory_equal(&out[i], &in[i], sizeof(in[i]));
+	sz = fib_ent_size(fe);
+	fib_ent_free(f, fe);
+	return sz;
 }
 
 static void
 test_locators_round_trip(void **state)
 {
 	struct fib *f = fib_new();
-	struct fib_loc in[3], out[FIB_MAX_LOCS];
-	struct fib_ent *fe;
-	int i;
+	struct fib_loc in[3], l;
 
 	in[0] = loc("203.0.113.5", 1, 1);
 	in[1] = loc("203.0.113.6", 2, 0);
 	in[2] = loc("2001:db8::6", 3, 1);
-	/* IPv4 only: narrow, 12 octets a locator */
-	assert_non_null(fe = fib_ent_new(f, 2, in));
-	assert_true(fe->narrow);
-	assert_int_equal(fib_ent_locs(fe, out), 2);
-	for (i = 0; i < 2; i++)
-		assert_memory_equal(&out[i], &in[i], sizeof(in[i]));
-	fib_ent_free(f, fe);
-	/* one IPv6 locator: all wide */
-	assert_non_null(fe = fib_ent_new(f, 3, in));
-	assert_false(fe->narrow);
-	assert_int_equal(fib_ent_locs(fe, out), 3);
-	for (i = 0; i < 3; i++)
-		assert_memory_equal(&out[i], &in[i], sizeof(in[i]));
-	assert_string_equal(fib_loc_fmt(fib_ent_loc(fe, 2, &out[0]),
-	    (char[64]){ 0 }, 64), "2001:db8::6");
-	fib_ent_free(f, fe);
+	/* one family, port 4341, flags L p R only: packed, 8 octets an
+	 * IPv4 locator, 20 an IPv6 one */
+	assert_int_equal(round_trip(f, 2, in), 24 + 2 * 8);
+	assert_int_equal(round_trip(f, 1, &in[2]), 24 + 24);	/* 20, to 8 */
+	in[1] = loc("2001:db8::7", 1, 0);
+	assert_int_equal(round_trip(f, 2, &in[1]), 24 + 2 * 20);
+	/* mixed families: as given, 24 octets each */
+	in[1] = loc("203.0.113.6", 2, 0);
+	assert_int_equal(round_trip(f, 3, in), 24 + 3 * 24);
+	/* a port (behind a NAT) or a flag bit beyond L p R: the same */
+	in[1].port = 4342;
+	assert_int_equal(round_trip(f, 2, in), 24 + 2 * 24);
+	in[1].port = 0;
+	in[1].flags = 0x8000 | RLOC_R;
+	assert_int_equal(round_trip(f, 2, in), 24 + 2 * 24);
+	in[1].flags = RLOC_L | RLOC_p | RLOC_R;
+	assert_int_equal(round_trip(f, 2, in), 24 + 2 * 8);
+	assert_int_equal(round_trip(f, 0, NULL), 24);
+	l = in[0];
+	assert_string_equal(fib_loc_fmt(&l, (char[64]){ 0 }, 64), "203.0.113.5");
 	assert_null(fib_ent_new(f, FIB_MAX_LOCS + 1, in));
 	assert_null(fib_ent_new(f, 1, NULL));
 	fib_free(f, NULL, NULL);

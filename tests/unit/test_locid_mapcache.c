@@ -84,7 +84,7 @@ thin_cb(struct mc_entry *e, void *arg)
 {
 	struct mapcache **mc = arg;
 
-	if ((e->eid.a[3] & 1) != 0)
+	if ((e->ea[3] & 1) != 0)
 		mapcache_remove(*mc, e);
 	return 0;
 }
@@ -637,6 +637,41 @@ test_pub_nonce(void **state)
 	mapcache_free(mc, NULL, NULL);	/* the rest go with it (ASan) */
 }
 
+/* an entry takes 80 octets with an IPv4 EID-prefix, 96 with an IPv6
+ * one, and gives its address back whole; the resolve time it keeps in
+ * 16 bits is exact below 4096 us, within 1/2048 above, at most 134 s */
+static void
+test_entry_size_and_resolve(void **state)
+{
+	struct mapcache *mc = mapcache_new(NULL);
+	struct lisp_addr a;
+	struct mc_entry *e;
+	uint64_t us, got;
+	int mlen;
+
+	assert_int_equal(offsetof(struct mc_entry, ea) + mc_eid_len(AFI_IPV4), 80);
+	assert_true(offsetof(struct mc_entry, ea) + mc_eid_len(AFI_IPV6) <= 96);
+	assert_int_equal(prefix_parse("2001:db8:ffff:1234:5678:9abc:def0:0/112", &a, &mlen), 0);
+	addr_set_iid(&a, 0xfffffffe);
+	assert_non_null(e = mapcache_add(mc, &a, mlen, 1000));
+	assert_true(addr_equal(MC_EID(e), &a));
+	assert_string_equal(prefix_fmt(MC_EID(e), e->mlen, (char[128]){ 0 }, 128),
+	    "[4294967294]2001:db8:ffff:1234:5678:9abc:def0:0/112");
+	assert_int_equal(mc_entry_resolve_us(e), 0);
+	for (us = 1; us < 200000000; us = us * 3 + 1) {
+		mc_entry_set_resolve_us(e, us);
+		got = mc_entry_resolve_us(e);
+		if (us < 4096)
+			assert_int_equal(got, us);
+		else if (us <= 134000000) {
+			assert_true(got <= us);
+			assert_true(us - got <= us / 2048);
+		} else
+			assert_true(got >= 134000000 && got < 134250000);
+	}
+	mapcache_free(mc, NULL, NULL);
+}
+
 int
 main(void)
 {
@@ -652,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_timers_pages),
 		cmocka_unit_test(test_pub_nonce),
 		cmocka_unit_test(test_naive),
+		cmocka_unit_test(test_entry_size_and_resolve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
