@@ -36,7 +36,10 @@
  * - wider keys: a direct table indexed by the first 16 bits keeps, per
  *   slot, the first node of 16 or more bits on the slot's path and the
  *   longest stored prefix of fewer bits covering it, so lookups skip the
- *   top of the tree. */
+ *   top of the tree. its slots come in pages of 256 (a /8 each, 4 KiB),
+ *   made only for a /8 the tree reaches into; every /8 has a slot of its
+ *   own too (the first node of 8 or more bits), which a lookup starts
+ *   from when the /8 has no page. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +85,12 @@ struct tchunk {
 	struct tchunk	*next;
 };
 
+/* a /8 of the direct table: its own slot, and the page of its /16s */
+struct tdir {
+	struct tslot	 s8;
+	struct tslot	*page;
+};
+
 /* the IPv4 index: 256 slots of runs of leaves (a level-2 block, /24);
  * val[] and plen[] live in the same allocation, after the header */
 struct dleaf {
@@ -116,7 +125,7 @@ struct trie {
 	struct tnode	*free[4];	/* per kind, NODE_FLAGS >> 8 */
 	struct tchunk	*chunks;
 	char		*cpos, *cend;	/* what is left of chunks */
-	struct tslot	*dir;		/* wider keys: 1 << DIR_BITS slots */
+	struct tdir	*dir;		/* wider keys: 256 /8s */
 	uintptr_t	*idx;		/* IPv4: 256 tagged words, a /8 each */
 	size_t		 idx_retry;	/* count to try again after ENOMEM */
 	int		 bulk;		/* trie_bulk: the IPv4 index waits */
@@ -371,15 +380,17 @@ node_resize(struct trie *t, struct tnode **pp, uint64_t flags)
 	return m;
 }
 
+/* the slot of the prefix idx of bits bits (8 or 16): the first node of
+ * that many bits or more on its path, the longest stored prefix shorter */
 static void
-dir_fill(struct trie *t, uint32_t idx)
+slot_fill(const struct trie *t, uint32_t idx, int bits, struct tslot *sl)
 {
 	const struct tnode *n, *best = NULL;
 	struct tkey k;
 
-	k.w[0] = (uint64_t)idx << (64 - DIR_BITS);
+	k.w[0] = (uint64_t)idx << (64 - bits);
 	k.w[1] = 0;
-	for (n = t->root; n != NULL && node_plen(n) < DIR_BITS;
+	for (n = t->root; n != NULL && node_plen(n) < bits;
 	    n = node_kid(t, n, key_bit(k.w, node_plen(n)))) {
 		if (!key_match(node_key(t, n), k.w, node_plen(n))) {
 			n = NULL;
@@ -388,8 +399,36 @@ dir_fill(struct trie *t, uint32_t idx)
 		if (node_used(n))
 			best = n;
 	}
-	t->dir[idx].start = n;
-	t->dir[idx].best = best;
+	/* a node that leaves the slot's prefix holds nothing under it */
+	if (n != NULL && !key_match(node_key(t, n), k.w, bits))
+		n = NULL;
+	sl->start = n;
+	sl->best = best;
+}
+
+/* /8 h's slot again, and its page's slots first..first + n - 1: a page
+ * when the tree reaches into the /8, none when it does not. without
+ * memory for a page lookups start from the /8's slot */
+static void
+dir_fill8(struct trie *t, uint32_t h, uint32_t first, uint32_t n)
+{
+	struct tdir *d = &t->dir[h];
+	uint32_t i;
+
+	slot_fill(t, h, 8, &d->s8);
+	if (d->s8.start == NULL) {
+		free(d->page);
+		d->page = NULL;
+		return;
+	}
+	if (d->page == NULL) {
+		if ((d->page = malloc(256 * sizeof(*d->page))) == NULL)
+			return;
+		first = 0;
+		n = 256;
+	}
+	for (i = first; i < first + n; i++)
+		slot_fill(t, h << 8 | i, 16, &d->page[i]);
 }
 
 /* refresh the slots whose path reaches a place in the tree that changed:
@@ -399,30 +438,45 @@ dir_fill(struct trie *t, uint32_t idx)
 static void
 dir_update(struct trie *t, const struct tkey *k, int plen)
 {
-	uint32_t first, n, i;
+	uint32_t top, h, first, n;
 
 	if (t->dir == NULL)
 		return;
 	if (plen > DIR_BITS)
 		plen = DIR_BITS;
-	first = (uint32_t)(k->w[0] >> (64 - DIR_BITS));
-	first &= plen == 0 ? 0 : ~0u << (DIR_BITS - plen);
+	top = (uint32_t)(k->w[0] >> (64 - DIR_BITS));
+	if (plen < 8) {
+		first = (top >> 8) & (plen == 0 ? 0 : ~0u << (8 - plen));
+		for (h = first; h < first + (1u << (8 - plen)); h++)
+			dir_fill8(t, h, 0, 256);
+		return;
+	}
 	n = 1u << (DIR_BITS - plen);
-	for (i = 0; i < n; i++)
-		dir_fill(t, first + i);
+	dir_fill8(t, top >> 8, top & 0xff & ~(n - 1), n);
+}
+
+static void
+dir_free(struct trie *t)
+{
+	int h;
+
+	for (h = 0; t->dir != NULL && h < 256; h++)
+		free(t->dir[h].page);
+	free(t->dir);
+	t->dir = NULL;
 }
 
 static void
 dir_build(struct trie *t)
 {
-	uint32_t i;
+	uint32_t h;
 
 	if (t->bits <= 32 || t->count < TRIE_DIR_MIN || t->dir != NULL)
 		return;
-	if ((t->dir = calloc(1u << DIR_BITS, sizeof(*t->dir))) == NULL)
+	if ((t->dir = calloc(256, sizeof(*t->dir))) == NULL)
 		return;		/* lookups work without it */
-	for (i = 0; i < 1u << DIR_BITS; i++)
-		dir_fill(t, i);
+	for (h = 0; h < 256; h++)
+		dir_fill8(t, h, 0, 256);
 }
 
 /* ---- IPv4 16-8-8 index ---- */
@@ -1027,7 +1081,7 @@ trie_free(struct trie *t, void (*free_val)(void *))
 		next = c->next;
 		free(c);
 	}
-	free(t->dir);
+	dir_free(t);
 	idx_drop(t);
 	free(t);
 }
@@ -1275,7 +1329,9 @@ lookup(const struct trie *t, const struct tkey *k, int plen, int *mlen)
 	const struct tslot *sl;
 
 	if (t->dir != NULL && plen >= DIR_BITS) {
-		sl = &t->dir[k->w[0] >> (64 - DIR_BITS)];
+		const struct tdir *d = &t->dir[k->w[0] >> 56];
+
+		sl = d->page != NULL ? &d->page[(k->w[0] >> 48) & 0xff] : &d->s8;
 		n = sl->start;
 		best = sl->best;
 	}
