@@ -312,26 +312,28 @@ fib_ent_drop(struct fib *f, struct fib_ent *fe, uint64_t n)
 		c->drops += n;
 }
 
-uint64_t
-fib_ent_pkts(const struct fib_ent *fe)
+/* the prefix's total: the sum of its slots, packets or bytes */
+static uint64_t
+ctr_sum(const struct fib_ent *fe, int bytes)
 {
 	uint64_t n = 0;
 	int i;
 
 	for (i = 0; fe->ctr != NULL && i < fe->nlocs + fe->other_slot; i++)
-		n += fe->ctr->s[i].pkts;
+		n += bytes ? fe->ctr->s[i].bytes : fe->ctr->s[i].pkts;
 	return n;
+}
+
+uint64_t
+fib_ent_pkts(const struct fib_ent *fe)
+{
+	return ctr_sum(fe, 0);
 }
 
 uint64_t
 fib_ent_bytes(const struct fib_ent *fe)
 {
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; fe->ctr != NULL && i < fe->nlocs + fe->other_slot; i++)
-		n += fe->ctr->s[i].bytes;
-	return n;
+	return ctr_sum(fe, 1);
 }
 
 static int
