@@ -40,7 +40,7 @@
  * a machine of two CPUs the scheduler often puts the client on the MS's
  * CPU, where each wake-up of the client preempts the MS. measured with
  * every run of -R 2 of one kind (1.3M packets): the MS switched 42,000 to
- *128,000 times with LISP-SEC, nearly all involuntarily to the client
+ * 128,000 times with LISP-SEC, nearly all involuntarily to the client
  * (perf sched_switch: prev_state R+), 48,000 times plain, 4,000 times
  * plain with a spin of 1.7 us per ECM in its place; 1,500 times with -P.
  * pinned, what else runs on the machine still moves the rates.
