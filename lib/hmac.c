@@ -203,3 +203,198 @@ hmac_hkdf1(const struct hmac_key *salt, const void *ikm, size_t len,
 	md_one(md, &x.po, x.blk, x.t, hs, out);
 	explicit_bzero(&x, sizeof(x));
 }
+
+/* -- lanes --------------------------------------------------------------
+ * a lane's steps: the raw key's two pad blocks (LANE_KEY; they do not
+ * depend on each other), each block of the message after the inner pad
+ * (LANE_INNER: taken in place where whole and outside the zero window,
+ * else copied and padded as FIPS 180-4 5.1.1 says, the length counting
+ * the pad block), the inner digest after the outer pad (LANE_OUTER);
+ * with hkdf the result is then the raw key of an HMAC of 0x01 */
+enum { LANE_KEY, LANE_INNER, LANE_OUTER, LANE_DONE };
+
+static void
+md_block(int md, union hmac_state *s, const uint8_t *blk)
+{
+	if (md == HMAC_SHA256)
+		SHA256_Transform(&s->sha256, blk);
+	else
+		SHA1_Transform(&s->sha1, blk);
+}
+
+static void
+md_words(int md, const union hmac_state *s, uint8_t *out)
+{
+	int i;
+
+	if (md == HMAC_SHA256) {
+		for (i = 0; i < 8; i++)
+			put_u32(out + 4 * i, s->sha256.h[i]);
+	} else {
+		put_u32(out, s->sha1.h0);
+		put_u32(out + 4, s->sha1.h1);
+		put_u32(out + 8, s->sha1.h2);
+		put_u32(out + 12, s->sha1.h3);
+		put_u32(out + 16, s->sha1.h4);
+	}
+}
+
+static void
+lane_msg(struct hmac_lane *l, const void *msg, size_t len, size_t zoff,
+    size_t zlen)
+{
+	l->msg = msg;
+	l->len = len;
+	l->zoff = zoff;
+	l->zlen = zlen;
+	l->blk = 0;
+	l->nblk = (len + 9 + HMAC_BLOCK - 1) / HMAC_BLOCK;
+}
+
+int
+hmac_lane_init(struct hmac_lane *l, int md, const struct hmac_key *k,
+    const void *key, size_t klen, const void *msg, size_t len, size_t zoff,
+    size_t zlen, int hkdf, uint8_t out[HMAC_MAX])
+{
+	if (hmac_size(md) == 0 || (k == NULL && klen > HMAC_BLOCK) ||
+	    (k != NULL && k->md != md) || zoff > len || len - zoff < zlen)
+		return -1;
+	l->md = md;
+	l->hkdf = hkdf;
+	l->out = out;
+	lane_msg(l, msg, len, zoff, zlen);
+	if (k != NULL) {
+		l->s = k->in;
+		l->o = k->out;
+		l->phase = LANE_INNER;
+	} else {
+		l->klen = klen;
+		if (klen > 0)
+			memcpy(l->key, key, klen);
+		l->phase = LANE_KEY;
+	}
+	return 0;
+}
+
+/* block i of the lane's message */
+static const uint8_t *
+lane_block(struct hmac_lane *l)
+{
+	size_t	 start = l->blk * HMAC_BLOCK, n = 0, a, b;
+	uint64_t bits;
+
+	if (start + HMAC_BLOCK <= l->len && (l->zlen == 0 ||
+	    l->zoff >= start + HMAC_BLOCK || l->zoff + l->zlen <= start))
+		return l->msg + start;
+	if (start < l->len)
+		n = l->len - start < HMAC_BLOCK ? l->len - start : HMAC_BLOCK;
+	if (n > 0)
+		memcpy(l->tmp, l->msg + start, n);
+	memset(l->tmp + n, 0, HMAC_BLOCK - n);
+	/* the window's part in this block */
+	a = l->zoff > start ? l->zoff : start;
+	b = l->zoff + l->zlen < start + n ? l->zoff + l->zlen : start + n;
+	if (l->zlen > 0 && a < b)
+		memset(l->tmp + (a - start), 0, b - a);
+	if (l->len >= start && l->len < start + HMAC_BLOCK)
+		l->tmp[l->len - start] = 0x80;
+	if (l->blk == l->nblk - 1) {
+		bits = (uint64_t)(HMAC_BLOCK + l->len) * 8;
+		put_u32(l->tmp + HMAC_BLOCK - 8, (uint32_t)(bits >> 32));
+		put_u32(l->tmp + HMAC_BLOCK - 4, (uint32_t)bits);
+	}
+	return l->tmp;
+}
+
+/* a compression to run: state and block */
+struct lane_job {
+	int			 md;
+	union hmac_state	*s;
+	const uint8_t		*blk;
+};
+
+/* the lane's compressions of this step into j (none once done); they
+ * are run together, with nothing between them, for the processor to
+ * overlap them: with a step's bookkeeping between two compressions it
+ * does not */
+static int
+lane_prep(struct hmac_lane *l, struct lane_job *j)
+{
+	size_t hs = hmac_size(l->md), i;
+
+	switch (l->phase) {
+	case LANE_KEY:
+		/* key (zero-padded) ^ ipad, ^ opad; key holds 64 octets */
+		memset(l->key + l->klen, 0, HMAC_BLOCK - l->klen);
+		for (i = 0; i < HMAC_BLOCK; i++) {
+			l->tmp[i] = l->key[i] ^ 0x36;
+			l->tmp2[i] = l->key[i] ^ 0x5c;
+		}
+		md_init(l->md, &l->s);
+		l->o = l->s;
+		j[0] = (struct lane_job){ l->md, &l->s, l->tmp };
+		j[1] = (struct lane_job){ l->md, &l->o, l->tmp2 };
+		return 2;
+	case LANE_INNER:
+		j[0] = (struct lane_job){ l->md, &l->s, lane_block(l) };
+		return 1;
+	case LANE_OUTER:
+		memset(l->tmp, 0, HMAC_BLOCK);
+		md_words(l->md, &l->s, l->tmp);
+		l->tmp[hs] = 0x80;
+		put_u32(l->tmp + HMAC_BLOCK - 4, (uint32_t)(HMAC_BLOCK + hs) * 8);
+		j[0] = (struct lane_job){ l->md, &l->o, l->tmp };
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* after the step's compressions */
+static void
+lane_post(struct hmac_lane *l)
+{
+	static const uint8_t one[1] = { 1 };
+
+	switch (l->phase) {
+	case LANE_KEY:
+		l->phase = LANE_INNER;
+		break;
+	case LANE_INNER:
+		if (++l->blk == l->nblk)
+			l->phase = LANE_OUTER;
+		break;
+	case LANE_OUTER:
+		if (l->hkdf) {
+			md_words(l->md, &l->o, l->key);
+			l->klen = hmac_size(l->md);
+			l->hkdf = 0;
+			lane_msg(l, one, sizeof(one), 0, 0);
+			l->phase = LANE_KEY;
+		} else {
+			md_words(l->md, &l->o, l->out);
+			l->phase = LANE_DONE;
+		}
+		break;
+	}
+}
+
+void
+hmac_lanes_run(struct hmac_lane *v, int n)
+{
+	struct lane_job	 job[2 * HMAC_LANES_MAX];
+	int		 i, k, nj, m;
+
+	for (k = 0; k < n; k += HMAC_LANES_MAX) {
+		m = n - k < HMAC_LANES_MAX ? n - k : HMAC_LANES_MAX;
+		do {
+			for (nj = 0, i = 0; i < m; i++)
+				nj += lane_prep(&v[k + i], job + nj);
+			for (i = 0; i < nj; i++)
+				md_block(job[i].md, job[i].s, job[i].blk);
+			for (i = 0; i < m; i++)
+				lane_post(&v[k + i]);
+		} while (nj > 0);
+	}
+	explicit_bzero(v, (size_t)n * sizeof(*v));
+}

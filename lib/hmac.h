@@ -53,4 +53,33 @@ void	hmac_run(const struct hmac_key *, const void *msg, size_t len,
 void	hmac_hkdf1(const struct hmac_key *salt, const void *ikm, size_t len,
 	    uint8_t out[HMAC_MAX]);
 
+/* HMACs stepped one compression at a time, so that independent ones run
+ * interleaved: each compression needs the one before it, and SHA-256's
+ * (SHA-NI here) is bound by that latency, 40 ns chained against 26 ns
+ * a compression when two chains alternate. a lane is one HMAC of msg
+ * with [zoff, zoff + zlen) taken as zeros, its key prepared (k) or raw
+ * (at most the 64-octet block); with hkdf set, the result keys a second
+ * HMAC of 0x01: the HKDF above when k is the salt. hmac_lanes_run runs
+ * them to the end, a step of each in turn; out: hmac_size octets each */
+struct hmac_lane {
+	int			 md;
+	int			 phase;
+	int			 hkdf;
+	union hmac_state	 s, o;		/* chaining; outer */
+	const uint8_t		*msg;
+	size_t			 len, zoff, zlen, blk, nblk;
+	size_t			 klen;
+	uint8_t			 key[64];	/* a raw key, the block at most */
+	uint8_t			*out;
+	uint8_t			 tmp[64], tmp2[64];
+};
+#define HMAC_LANES_MAX	4	/* run together; more go in turns */
+
+/* 0, or -1 for an unknown md or a raw key longer than the block */
+int	hmac_lane_init(struct hmac_lane *, int md, const struct hmac_key *k,
+	    const void *key, size_t klen, const void *msg, size_t len,
+	    size_t zoff, size_t zlen, int hkdf, uint8_t out[HMAC_MAX]);
+/* the lanes run and wiped */
+void	hmac_lanes_run(struct hmac_lane *, int n);
+
 #endif

@@ -45,7 +45,11 @@ eid_ad_decode(struct rbuf *b, struct ls_eid_ad *ea, struct msg_err *err)
 	const char	*why;
 	int		 i, hl;
 
-	memset(ea, 0, sizeof(*ea));
+	/* all but the prefixes, each zeroed as it is read: 16 of them are
+	 * most of the struct and an ITR's EID-AD has none */
+	memset(ea, 0, offsetof(struct ls_eid_ad, pfx));
+	memset((uint8_t *)ea + offsetof(struct ls_eid_ad, hmac), 0,
+	    sizeof(*ea) - offsetof(struct ls_eid_ad, hmac));
 	if (rbuf_peek_u16(b, &len) == -1)
 		return msg_err_set(err, "short eid-ad", 0, 0);
 	if (len < 4)
@@ -74,6 +78,7 @@ eid_ad_decode(struct rbuf *b, struct ls_eid_ad *ea, struct msg_err *err)
 		return msg_err_set(err, "eid-ad with %u records (at most %u)",
 		    ea->nrecords, LS_EID_MAX);
 	for (i = 0; i < ea->nrecords; i++) {
+		memset(&ea->pfx[i], 0, sizeof(ea->pfx[i]));
 		if (rbuf_u8(&body, &unassigned) == -1 ||
 		    rbuf_u8(&body, &mlen) == -1)
 			return msg_err_set(err, "eid-ad record %u: short", i + 1, 0);
@@ -105,7 +110,8 @@ ls_ecm_ad_decode(const struct rbuf *sec, struct ls_ecm_ad *ad,
 	uint8_t		 type, unassigned;
 	uint16_t	 otklen;
 
-	memset(ad, 0, sizeof(*ad));
+	/* the EID-AD is set by eid_ad_decode */
+	memset(ad, 0, offsetof(struct ls_ecm_ad, eid));
 	if (rbuf_u8(&c, &type) == -1 || rbuf_u8(&c, &unassigned) == -1 ||
 	    rbuf_u16(&c, &ad->req_hmac_id) == -1)
 		return msg_err_set(err, "short ecm auth data", 0, 0);
@@ -191,10 +197,10 @@ ls_ecm_ad_encode(struct wbuf *w, uint16_t req_hmac_id, uint8_t key_id,
 	wbuf_bytes(w, eidad, eidlen);
 }
 
-size_t
-ls_eid_ad_encode(struct ls_crypto *cr, struct wbuf *w, uint16_t kdf_id, int e,
-    uint16_t hmac_id, const struct ls_prefix *pfx, int n,
-    const uint8_t itr_otk[LS_OTK_LEN])
+/* the EID-AD with its HMAC zeroed at w's end; its length, 0 on error */
+static size_t
+eid_ad_put(struct wbuf *w, uint16_t kdf_id, int e, uint16_t hmac_id,
+    const struct ls_prefix *pfx, int n)
 {
 	size_t	 start = w->len, len;
 	int	 i, hl;
@@ -222,8 +228,21 @@ ls_eid_ad_encode(struct ls_crypto *cr, struct wbuf *w, uint16_t kdf_id, int e,
 		return 0;
 	}
 	wbuf_set_u16(w, start, (uint16_t)len);
-	if (ls_hmac(cr, hmac_id, itr_otk, w->p + start, len, len - (size_t)hl,
-	    w->p + w->len - hl) == -1) {
+	return len;
+}
+
+size_t
+ls_eid_ad_encode(struct ls_crypto *cr, struct wbuf *w, uint16_t kdf_id, int e,
+    uint16_t hmac_id, const struct ls_prefix *pfx, int n,
+    const uint8_t itr_otk[LS_OTK_LEN])
+{
+	size_t	 len;
+	int	 hl = ls_hmac_len(hmac_id);
+
+	if ((len = eid_ad_put(w, kdf_id, e, hmac_id, pfx, n)) == 0)
+		return 0;
+	if (ls_hmac(cr, hmac_id, itr_otk, w->p + w->len - len, len,
+	    len - (size_t)hl, w->p + w->len - hl) == -1) {
 		w->err = 1;
 		return 0;
 	}
@@ -383,17 +402,17 @@ ls_otk_new(uint8_t otk[LS_OTK_LEN])
 	return RAND_bytes(otk, LS_OTK_LEN) == 1 ? 0 : -1;
 }
 
-/* per-msg-key = HKDF-SHA256(nonce | "OTK-Key-Wrap" | PSK) */
-static int
-msg_key(struct ls_crypto *cr, const void *psk, size_t psklen, uint64_t nonce,
-    uint8_t key[LS_OTK_LEN])
+/* the IKM of a per-msg-key: nonce | "OTK-Key-Wrap" | PSK; its length,
+ * 0 if the PSK is too long */
+#define LS_IKM_MAX	(8 + sizeof(ls_wrap_label) - 1 + 256)
+
+static size_t
+msg_ikm(uint8_t ikm[LS_IKM_MAX], const void *psk, size_t psklen, uint64_t nonce)
 {
-	uint8_t	 ikm[8 + sizeof(ls_wrap_label) - 1 + 256];
-	size_t	 n = 0;
-	int	 rv;
+	size_t n;
 
 	if (psklen > 256)
-		return -1;
+		return 0;
 	put_u32(ikm, (uint32_t)(nonce >> 32));
 	put_u32(ikm + 4, (uint32_t)nonce);
 	n = 8;
@@ -401,9 +420,22 @@ msg_key(struct ls_crypto *cr, const void *psk, size_t psklen, uint64_t nonce,
 	n += sizeof(ls_wrap_label) - 1;
 	if (psklen > 0)
 		memcpy(ikm + n, psk, psklen);
-	n += psklen;
+	return n + psklen;
+}
+
+/* per-msg-key = HKDF-SHA256(nonce | "OTK-Key-Wrap" | PSK) */
+static int
+msg_key(struct ls_crypto *cr, const void *psk, size_t psklen, uint64_t nonce,
+    uint8_t key[LS_OTK_LEN])
+{
+	uint8_t	 ikm[LS_IKM_MAX];
+	size_t	 n;
+	int	 rv;
+
+	if ((n = msg_ikm(ikm, psk, psklen, nonce)) == 0)
+		return -1;
 	rv = ls_kdf(cr, LS_KDF_HKDF_SHA256, ikm, n, key);
-	OPENSSL_cleanse(ikm, sizeof(ikm));
+	OPENSSL_cleanse(ikm, n);
 	return rv;
 }
 
@@ -496,11 +528,17 @@ ls_otk_unwrap(struct ls_crypto *cr, const void *psk, size_t psklen, uint64_t non
 	return rv;
 }
 
+/* the digest of a LISP-SEC HMAC id (known to ls_hmac_len) */
+static int
+ls_md(unsigned id)
+{
+	return id == LS_HMAC_SHA256_128 ? HMAC_SHA256 : HMAC_SHA1;
+}
+
 int
 ls_hmac(struct ls_crypto *cr, unsigned id, const uint8_t key[LS_OTK_LEN],
     const uint8_t *msg, size_t len, size_t zoff, uint8_t *out)
 {
-	static const uint8_t zeros[LS_HMAC_MAX];
 	uint8_t		 mac[HMAC_MAX];
 	int		 hl;
 
@@ -511,21 +549,79 @@ ls_hmac(struct ls_crypto *cr, unsigned id, const uint8_t key[LS_OTK_LEN],
 		return auth_compute(id, key, LS_OTK_LEN, msg, len, zoff,
 		    (size_t)hl, out);
 	{
-		struct hmac_key k;
-		struct hmac_part p[3] = {
-			{ msg, zoff },
-			{ zeros, (size_t)hl },
-			{ msg + zoff + hl, len - zoff - (size_t)hl },
-		};
+		/* one lane (hmac.h): the key's pads and the padded blocks
+		 * straight to the compression function, the zeroed field
+		 * copied only in the block that holds it */
+		struct hmac_lane l;
 
-		hmac_key_set(&k, id == LS_HMAC_SHA256_128 ? HMAC_SHA256 :
-		    HMAC_SHA1, key, LS_OTK_LEN);
-		hmac_parts(&k, p, 3, mac);
-		hmac_key_clear(&k);
+		hmac_lane_init(&l, ls_md(id), NULL, key, LS_OTK_LEN, msg, len,
+		    zoff, (size_t)hl, 0, mac);
+		hmac_lanes_run(&l, 1);
 	}
 	memcpy(out, mac, (size_t)hl);
-	OPENSSL_cleanse(mac, sizeof(mac));
+	explicit_bzero(mac, sizeof(mac));
 	return 0;
+}
+
+size_t
+ls_eid_ad_encode_kdf(struct ls_crypto *cr, struct wbuf *w, uint16_t kdf_id,
+    int e, uint16_t hmac_id, const struct ls_prefix *pfx, int n,
+    const uint8_t itr_otk[LS_OTK_LEN], uint8_t ms_otk[LS_OTK_LEN],
+    const struct ls_wrap_to *to, uint8_t wrapped[LS_WRAPPED_LEN])
+{
+	struct hmac_lane l[3];
+	uint8_t		 mac[HMAC_MAX], okm[HMAC_MAX], key[HMAC_MAX];
+	uint8_t		 ikm[LS_IKM_MAX];
+	size_t		 len, ilen = 0;
+	int		 hl = ls_hmac_len(hmac_id), nl = 2, rv = 0;
+
+	if (kdf_id != LS_KDF_HKDF_SHA1_128 && kdf_id != LS_KDF_HKDF_SHA256) {
+		w->err = 1;
+		return 0;
+	}
+	if (to != NULL && (ilen = msg_ikm(ikm, to->psk, to->psklen,
+	    to->nonce)) == 0) {
+		w->err = 1;
+		return 0;
+	}
+	if ((len = eid_ad_put(w, kdf_id, e, hmac_id, pfx, n)) == 0)
+		return 0;
+	if (cr == NULL) {
+		if (ls_hmac(NULL, hmac_id, itr_otk, w->p + w->len - len, len,
+		    len - (size_t)hl, w->p + w->len - hl) == -1 ||
+		    ls_kdf(NULL, kdf_id, itr_otk, LS_OTK_LEN, ms_otk) == -1 ||
+		    (to != NULL && ls_kdf(NULL, LS_KDF_HKDF_SHA256, ikm, ilen,
+		    key) == -1))
+			rv = -1;
+	} else {
+		/* the EID HMAC, the MS-OTK's HKDF and the per-msg-key's
+		 * HKDF need nothing of each other: interleaved (hmac.h) */
+		hmac_lane_init(&l[0], ls_md(hmac_id), NULL, itr_otk, LS_OTK_LEN,
+		    w->p + w->len - len, len, len - (size_t)hl, (size_t)hl, 0, mac);
+		hmac_lane_init(&l[1], kdf_id == LS_KDF_HKDF_SHA256 ? HMAC_SHA256 :
+		    HMAC_SHA1, &cr->ext[kdf_id == LS_KDF_HKDF_SHA256], NULL, 0,
+		    itr_otk, LS_OTK_LEN, 0, 0, 1, okm);
+		if (to != NULL)
+			hmac_lane_init(&l[nl++], HMAC_SHA256, &cr->ext[1], NULL, 0,
+			    ikm, ilen, 0, 0, 1, key);
+		hmac_lanes_run(l, nl);
+		memcpy(w->p + w->len - hl, mac, (size_t)hl);
+		memcpy(ms_otk, okm, LS_OTK_LEN);
+	}
+	if (rv == 0 && to != NULL &&
+	    ls_aes_kw(cr, 1, key, ms_otk, LS_OTK_LEN, wrapped, LS_WRAPPED_LEN) == -1)
+		rv = -1;
+	explicit_bzero(mac, sizeof(mac));
+	explicit_bzero(okm, sizeof(okm));
+	explicit_bzero(key, sizeof(key));
+	if (ilen > 0)
+		explicit_bzero(ikm, ilen);
+	if (rv == -1) {
+		explicit_bzero(ms_otk, LS_OTK_LEN);
+		w->err = 1;
+		return 0;
+	}
+	return len;
 }
 
 int

@@ -100,6 +100,20 @@ void	ls_ecm_ad_encode(struct wbuf *, uint16_t req_hmac_id, uint8_t key_id,
 size_t	ls_eid_ad_encode(struct ls_crypto *, struct wbuf *, uint16_t kdf_id,
 	    int e, uint16_t hmac_id, const struct ls_prefix *, int n,
 	    const uint8_t itr_otk[LS_OTK_LEN]);
+/* where ls_eid_ad_encode_kdf wraps the MS-OTK: ls_otk_wrap's arguments */
+struct ls_wrap_to {
+	const void	*psk;
+	size_t		 psklen;
+	uint64_t	 nonce;
+};
+/* ls_eid_ad_encode, ms_otk = ls_kdf(kdf_id, itr_otk) and, with to, the
+ * MS-OTK wrapped as ls_otk_wrap does (into wrapped): a Map-Server's keys
+ * for one answer. with a context the HMACs of the three are interleaved
+ * (hmac.h lanes), the same octets. the EID-AD's length, 0 on error */
+size_t	ls_eid_ad_encode_kdf(struct ls_crypto *, struct wbuf *, uint16_t kdf_id,
+	    int e, uint16_t hmac_id, const struct ls_prefix *, int n,
+	    const uint8_t itr_otk[LS_OTK_LEN], uint8_t ms_otk[LS_OTK_LEN],
+	    const struct ls_wrap_to *to, uint8_t wrapped[LS_WRAPPED_LEN]);
 /* append the Map-Reply AD to the Map-Reply that starts at w->p (its
  * header must have S set): type, the EID-AD as given, PKT-AD signed with
  * the MS-OTK over the whole message */

@@ -337,10 +337,6 @@ lsec_req_open(const struct conf *c, const struct lisp_ecm *ecm, uint64_t nonce,
 	r->hmac_id = ls_hmac_len(ad.req_hmac_id) > 0 ? ad.req_hmac_id :
 	    LS_HMAC_SHA256_128;
 	r->nonce = nonce;
-	if (ls_kdf(lsec_crypto(), r->kdf_id, r->itr_otk, LS_OTK_LEN, r->ms_otk) == -1) {
-		*why = "key derivation failed";
-		goto out;
-	}
 	rv = 1;
 	lsec_memo.valid = 0;
 	if (slen <= LSEC_MEMO_SECRET) {
@@ -361,8 +357,40 @@ out:
 	return rv;
 }
 
+/* the EID-AD of the answer signed into w and, the first time, the MS-OTK
+ * derived with it (and wrapped under to); the memo learns it */
+static size_t
+eid_ad_sign(struct lsec_req *r, struct wbuf *w, const struct ls_prefix *pfx,
+    int n, int e, const struct ls_wrap_to *to, uint8_t wrapped[LS_WRAPPED_LEN])
+{
+	size_t elen;
+
+	if (r->derived && to == NULL)
+		return ls_eid_ad_encode(lsec_crypto(), w, r->kdf_id, e, r->hmac_id,
+		    pfx, n, r->itr_otk);
+	if (r->derived) {
+		if ((elen = ls_eid_ad_encode(lsec_crypto(), w, r->kdf_id, e,
+		    r->hmac_id, pfx, n, r->itr_otk)) == 0 ||
+		    ls_otk_wrap(lsec_crypto(), to->psk, to->psklen, to->nonce,
+		    r->ms_otk, wrapped) == -1)
+			return 0;
+		return elen;
+	}
+	if ((elen = ls_eid_ad_encode_kdf(lsec_crypto(), w, r->kdf_id, e,
+	    r->hmac_id, pfx, n, r->itr_otk, r->ms_otk, to, wrapped)) == 0)
+		return 0;
+	r->derived = 1;
+	if (lsec_memo.valid && lsec_memo.r.nonce == r->nonce &&
+	    lsec_memo.r.kdf_id == r->kdf_id && !lsec_memo.r.derived &&
+	    CRYPTO_memcmp(lsec_memo.r.itr_otk, r->itr_otk, LS_OTK_LEN) == 0) {
+		memcpy(lsec_memo.r.ms_otk, r->ms_otk, LS_OTK_LEN);
+		lsec_memo.r.derived = 1;
+	}
+	return elen;
+}
+
 size_t
-lsec_reply_sign(const struct lsec_req *r, uint8_t *buf, size_t len, size_t cap,
+lsec_reply_sign(struct lsec_req *r, uint8_t *buf, size_t len, size_t cap,
     const struct ls_prefix *pfx, int n, int e)
 {
 	uint8_t eid[512];
@@ -372,8 +400,7 @@ lsec_reply_sign(const struct lsec_req *r, uint8_t *buf, size_t len, size_t cap,
 	if (len < 12 || len > cap)
 		return 0;
 	wbuf_init(&w, eid, sizeof(eid));
-	if ((elen = ls_eid_ad_encode(lsec_crypto(), &w, r->kdf_id, e, r->hmac_id, pfx, n,
-	    r->itr_otk)) == 0)
+	if ((elen = eid_ad_sign(r, &w, pfx, n, e, NULL, NULL)) == 0)
 		return 0;
 	put_u32(buf, get_u32(buf) | MREP_S);
 	wbuf_init(&w, buf, cap);
@@ -383,20 +410,17 @@ lsec_reply_sign(const struct lsec_req *r, uint8_t *buf, size_t len, size_t cap,
 }
 
 size_t
-lsec_forward_build(const struct lsec_req *r, const struct lisp_ecm *ecm,
+lsec_forward_build(struct lsec_req *r, const struct lisp_ecm *ecm,
     uint32_t ecm_flags, const struct conf_key *k, const struct ls_prefix *pfx,
     int n, int e, uint8_t *out, size_t cap)
 {
 	uint8_t eid[512], wrapped[LS_WRAPPED_LEN];
+	struct ls_wrap_to to = { k->secret, strlen(k->secret), r->nonce };
 	struct wbuf w, we;
 	size_t elen;
 
 	wbuf_init(&we, eid, sizeof(eid));
-	if ((elen = ls_eid_ad_encode(lsec_crypto(), &we, r->kdf_id, e, r->hmac_id, pfx, n,
-	    r->itr_otk)) == 0)
-		return 0;
-	if (ls_otk_wrap(lsec_crypto(), k->secret, strlen(k->secret), r->nonce, r->ms_otk,
-	    wrapped) == -1)
+	if ((elen = eid_ad_sign(r, &we, pfx, n, e, &to, wrapped)) == 0)
 		return 0;
 	wbuf_init(&w, out, cap);
 	wbuf_u32(&w, (uint32_t)LISP_ECM << 28 | (ecm->flags & 0x0fffffffu) |
@@ -404,6 +428,7 @@ lsec_forward_build(const struct lsec_req *r, const struct lisp_ecm *ecm,
 	ls_ecm_ad_encode(&w, r->hmac_id, k->key_id, LS_WRAP_AES_HKDF_SHA256,
 	    wrapped, eid, elen);
 	wbuf_bytes(&w, ecm->ip.p, ecm->ip.len);
+	explicit_bzero(wrapped, sizeof(wrapped));
 	return w.err ? 0 : w.len;
 }
 

@@ -69,10 +69,13 @@ enum lsec_verdict lsec_itr_check(const struct lsec_otks *, const struct conf *,
 
 /* -- Map-Resolver / Map-Server ---------------------------------------- */
 
-/* a protected Map-Request opened with a lisp-sec-key */
+/* a protected Map-Request opened with a lisp-sec-key. the MS-OTK is
+ * derived with the first answer signed or forwarded, its HKDF interleaved
+ * with the EID HMAC (ls_eid_ad_encode_kdf) */
 struct lsec_req {
 	uint8_t		 itr_otk[LS_OTK_LEN];
 	uint8_t		 ms_otk[LS_OTK_LEN];
+	uint8_t		 derived;	/* ms_otk set */
 	uint16_t	 kdf_id;	/* the one used for ms_otk */
 	uint16_t	 hmac_id;	/* for the EID HMAC and the PKT HMAC */
 	uint64_t	 nonce;
@@ -85,12 +88,12 @@ int		 lsec_req_open(const struct conf *, const struct lisp_ecm *,
 /* sign the Map-Reply in buf (len octets, cap available): S set, the
  * EID-AD with the n prefixes (and E) signed with the ITR-OTK, the PKT-AD
  * with the MS-OTK. the new length, 0 if it does not fit */
-size_t		 lsec_reply_sign(const struct lsec_req *, uint8_t *buf, size_t len,
+size_t		 lsec_reply_sign(struct lsec_req *, uint8_t *buf, size_t len,
 		    size_t cap, const struct ls_prefix *, int n, int e);
 /* the ECM to forward to an ETR: the received inner packet under a new
  * AD with the EID-AD and the MS-OTK wrapped with the site key the ETR
  * registered with. the length, 0 on failure */
-size_t		 lsec_forward_build(const struct lsec_req *, const struct lisp_ecm *,
+size_t		 lsec_forward_build(struct lsec_req *, const struct lisp_ecm *,
 		    uint32_t ecm_flags, const struct conf_key *site_key,
 		    const struct ls_prefix *, int n, int e, uint8_t *out, size_t cap);
 

@@ -1136,7 +1136,7 @@ ms_locs(struct ms_eid *e, uint64_t now, struct lisp_rloc locs[255])
 static int
 send_proxy_reply(struct ms *ms, const struct pkt *p,
     const struct lisp_ecm *ecm, const struct lisp_map_request *mreq,
-    struct ms_eid *e, uint64_t now, const struct lsec_req *sr, int ebit)
+    struct ms_eid *e, uint64_t now, struct lsec_req *sr, int ebit)
 {
 	struct ls_prefix	 pfx;
 	size_t			 len;

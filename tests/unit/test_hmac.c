@@ -1,7 +1,8 @@
 /* hmac: the composition over OpenSSL's digests against RFC 2202 (SHA-1)
  * and RFC 4231 (SHA-256), and against OpenSSL's EVP_MAC HMAC for random
  * keys (longer than the block too), lengths and splits of the message;
- * its one-block HKDF against OpenSSL's EVP_KDF */
+ * its one-block HKDF against OpenSSL's EVP_KDF; the interleaved lanes
+ * against both */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -225,6 +226,91 @@ test_hkdf1(void **state)
 	}
 }
 
+/* lanes against EVP_MAC (and EVP_KDF for hkdf): one to three run
+ * together, SHA-1 and SHA-256 mixed, keys raw (up to the block) or
+ * prepared (any length), messages of 0..300 octets across block edges,
+ * with and without a zero window */
+static void
+test_lanes(void **state)
+{
+	static const uint8_t one[1] = { 1 };
+	uint8_t key[3][100], msg[3][300], out[3][HMAC_MAX], ref[HMAC_MAX],
+	    prk[HMAC_MAX];
+	struct hmac_lane l[3];
+	struct hmac_key k[3];
+	size_t klen[3], len[3], zoff[3], zlen[3], i;
+	int md[3], hkdf[3], prep[3], n, j, round;
+	uint64_t s = 0x5851f42d4c957f2dULL;
+
+	for (round = 0; round < 3000; round++) {
+		n = 1 + round % 3;
+		for (j = 0; j < n; j++) {
+			md[j] = xs(&s) % 2 ? HMAC_SHA256 : HMAC_SHA1;
+			prep[j] = xs(&s) % 2;
+			hkdf[j] = xs(&s) % 3 == 0;
+			klen[j] = xs(&s) % (prep[j] ? sizeof(key[j]) + 1 : 65);
+			for (i = 0; i < klen[j]; i++)
+				key[j][i] = (uint8_t)xs(&s);
+			len[j] = round % 7 == 0 ? 55 + xs(&s) % 20 : xs(&s) % 301;
+			for (i = 0; i < len[j]; i++)
+				msg[j][i] = (uint8_t)xs(&s);
+			zoff[j] = zlen[j] = 0;
+			if (len[j] > 0 && xs(&s) % 2) {
+				zoff[j] = xs(&s) % len[j];
+				zlen[j] = xs(&s) % (len[j] - zoff[j] + 1);
+				if (zlen[j] > 64)
+					zlen[j] = 64;
+			}
+			if (prep[j])
+				assert_int_equal(hmac_key_set(&k[j], md[j], key[j],
+				    klen[j]), 0);
+			memset(out[j], 0xee, HMAC_MAX);
+			assert_int_equal(hmac_lane_init(&l[j], md[j],
+			    prep[j] ? &k[j] : NULL, key[j], klen[j], msg[j], len[j],
+			    zoff[j], zlen[j], hkdf[j], out[j]), 0);
+		}
+		hmac_lanes_run(l, n);
+		for (j = 0; j < n; j++) {
+			const char *d = md[j] == HMAC_SHA256 ? "SHA256" : "SHA1";
+
+			assert_int_equal(hmac_ref(d, key[j], klen[j], msg[j], len[j],
+			    zoff[j], zlen[j], ref), hmac_size(md[j]));
+			if (hkdf[j]) {
+				memcpy(prk, ref, sizeof(prk));
+				hmac_ref(d, prk, hmac_size(md[j]), one, 1, 0, 0, ref);
+			}
+			assert_memory_equal(out[j], ref, hmac_size(md[j]));
+			if (prep[j])
+				hmac_key_clear(&k[j]);
+		}
+	}
+	/* the HKDF of LISP-SEC: no salt, a 16-octet IKM, against EVP_KDF */
+	{
+		static const uint8_t zeros[HMAC_MAX];
+
+		for (i = 0; i < 16; i++)
+			key[0][i] = (uint8_t)(i * 7);
+		assert_int_equal(hmac_key_set(&k[0], HMAC_SHA256, zeros, 32), 0);
+		assert_int_equal(hmac_lane_init(&l[0], HMAC_SHA256, &k[0], NULL, 0,
+		    key[0], 16, 0, 0, 1, out[0]), 0);
+		hmac_lanes_run(l, 1);
+		evp_hkdf(HMAC_SHA256, NULL, 0, key[0], 16, ref);
+		assert_memory_equal(out[0], ref, 32);
+		hmac_key_clear(&k[0]);
+	}
+	/* refused: a raw key beyond the block, a window beyond the message,
+	 * a prepared key of the other digest */
+	assert_int_equal(hmac_lane_init(&l[0], HMAC_SHA1, NULL, key[0], 65,
+	    msg[0], 10, 0, 0, 0, out[0]), -1);
+	assert_int_equal(hmac_lane_init(&l[0], HMAC_SHA1, NULL, key[0], 16,
+	    msg[0], 10, 8, 3, 0, out[0]), -1);
+	assert_int_equal(hmac_key_set(&k[0], HMAC_SHA1, key[0], 16), 0);
+	assert_int_equal(hmac_lane_init(&l[0], HMAC_SHA256, &k[0], NULL, 0,
+	    msg[0], 10, 0, 0, 0, out[0]), -1);
+	assert_int_equal(hmac_lane_init(&l[0], 3, NULL, key[0], 16,
+	    msg[0], 10, 0, 0, 0, out[0]), -1);
+}
+
 int
 main(void)
 {
@@ -232,6 +318,7 @@ main(void)
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_hkdf1),
+		cmocka_unit_test(test_lanes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* LISP-SEC (RFC 9303): key wrap against RFC 3394, HKDF against RFC 5869,
- * the ITR -> MS -> ETR -> ITR chain of keys and HMACs, every tampered
+ * the Map-Server's interleaved signing and derivation against both and
+ * EVP_MAC, the ITR -> MS -> ETR -> ITR chain of keys and HMACs, every tampered
  * field refused, and the record clip of RFC 9303 §6.9.1 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include "lispsec.h"
 #include "msg.h"
 #include "testlib.h"
+#include "hmac_ref.h"
 
 /* RFC 3394 §4.1: 128 bits of key data with a 128-bit KEK */
 static void
@@ -334,6 +336,95 @@ test_clip(void **state)
 	assert_int_equal(ls_eid_ad_clip(&ea, &a, mlen, &out, &outlen), -1);
 }
 
+/* ls_eid_ad_encode_kdf, interleaved with a context and one after the
+ * other without, against the references: the EID HMAC against EVP_MAC
+ * over the EID-AD with its HMAC zeroed, the MS-OTK against EVP_KDF
+ * (ls_kdf without a context), the wrap against EVP's AES-128-WRAP
+ * (ls_otk_wrap without one); both KDFs and HMACs, 1, 3 and 16 prefixes,
+ * no wrap, a short PSK and one whose IKM spans blocks */
+static void
+test_eid_ad_kdf(void **state)
+{
+	static const char *const pfxs[] = { "198.18.1.0/24", "2001:db8:1::/48",
+	    "10.0.0.0/8" };
+	struct ls_crypto *cr = ls_crypto_new();
+	struct ls_prefix p[LS_EID_MAX];
+	struct ls_wrap_to to;
+	uint8_t itr[16], a[512], b[512], c[512], msa[16], msb[16], ref[32],
+	    wa[24], wb[24], back[16], z[512];
+	char psk[201];
+	struct wbuf wa_, wb_, wc_;
+	size_t la, lb, lc;
+	unsigned kdf, hid;
+	int i, np, t, hl;
+
+	assert_non_null(cr);
+	memset(psk, 'k', sizeof(psk) - 1);
+	psk[sizeof(psk) - 1] = '\0';
+	for (i = 0; i < LS_EID_MAX; i++)
+		pfx(&p[i], pfxs[i % 3]);
+	for (i = 0; i < 16; i++)
+		itr[i] = (uint8_t)(0xa0 + i);
+	for (kdf = LS_KDF_HKDF_SHA1_128; kdf <= LS_KDF_HKDF_SHA256; kdf++)
+	for (hid = LS_HMAC_SHA1_96; hid <= LS_HMAC_SHA256_128; hid++)
+	for (np = 1; np <= LS_EID_MAX; np = np == 1 ? 3 : np == 3 ? LS_EID_MAX : 99)
+	for (t = 0; t < 3; t++) {
+		to.psk = psk;
+		to.psklen = t == 1 ? 8 : sizeof(psk) - 1;
+		to.nonce = 0x0102030405060708ULL + (uint64_t)np;
+		hl = ls_hmac_len(hid);
+		wbuf_init(&wa_, a, sizeof(a));
+		wbuf_init(&wb_, b, sizeof(b));
+		wbuf_init(&wc_, c, sizeof(c));
+		la = ls_eid_ad_encode_kdf(cr, &wa_, (uint16_t)kdf, np & 1,
+		    (uint16_t)hid, p, np, itr, msa, t ? &to : NULL, wa);
+		lb = ls_eid_ad_encode_kdf(NULL, &wb_, (uint16_t)kdf, np & 1,
+		    (uint16_t)hid, p, np, itr, msb, t ? &to : NULL, wb);
+		lc = ls_eid_ad_encode(NULL, &wc_, (uint16_t)kdf, np & 1,
+		    (uint16_t)hid, p, np, itr);
+		assert_true(la > 0 && la == lb && la == lc);
+		assert_memory_equal(a, b, la);
+		assert_memory_equal(a, c, la);
+		/* the EID HMAC: EVP_MAC over the EID-AD, its HMAC zeroed */
+		memcpy(z, a, la);
+		assert_int_equal(hmac_ref(hid == LS_HMAC_SHA256_128 ? "SHA256" :
+		    "SHA1", itr, 16, z, la, la - (size_t)hl, (size_t)hl, ref) > 0, 1);
+		assert_memory_equal(a + la - hl, ref, (size_t)hl);
+		assert_int_equal(ls_kdf(NULL, kdf, itr, 16, ref), 0);
+		assert_memory_equal(msa, ref, 16);
+		assert_memory_equal(msb, ref, 16);
+		if (t) {
+			assert_memory_equal(wa, wb, 24);
+			assert_int_equal(ls_otk_wrap(NULL, to.psk, to.psklen, to.nonce,
+			    msa, ref), 0);
+			assert_memory_equal(wa, ref, 24);
+			assert_int_equal(ls_otk_unwrap(NULL, to.psk, to.psklen,
+			    to.nonce, wa, back), 0);
+			assert_memory_equal(back, msa, 16);
+		}
+	}
+	/* refused: an unknown KDF, a PSK beyond 256 octets, no prefix */
+	wbuf_init(&wa_, a, sizeof(a));
+	assert_int_equal(ls_eid_ad_encode_kdf(cr, &wa_, 3, 0, LS_HMAC_SHA256_128,
+	    p, 1, itr, msa, NULL, wa), 0);
+	assert_true(wa_.err);
+	{
+		char big[300];
+
+		memset(big, 'x', sizeof(big));
+		to.psk = big;
+		to.psklen = sizeof(big);
+		wbuf_init(&wa_, a, sizeof(a));
+		assert_int_equal(ls_eid_ad_encode_kdf(cr, &wa_, LS_KDF_HKDF_SHA256,
+		    0, LS_HMAC_SHA256_128, p, 1, itr, msa, &to, wa), 0);
+		assert_true(wa_.err);
+	}
+	wbuf_init(&wa_, a, sizeof(a));
+	assert_int_equal(ls_eid_ad_encode_kdf(cr, &wa_, LS_KDF_HKDF_SHA256, 0,
+	    LS_HMAC_SHA256_128, p, 0, itr, msa, NULL, wa), 0);
+	ls_crypto_free(cr);
+}
+
 int
 main(void)
 {
@@ -342,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_hkdf_rfc5869),
 		cmocka_unit_test(test_otk_wrap),
 		cmocka_unit_test(test_hmac_ctx),
+		cmocka_unit_test(test_eid_ad_kdf),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_decode_refusals),
 		cmocka_unit_test(test_clip),

@@ -235,7 +235,7 @@ tun_in(struct fx *f, const uint8_t *pk, size_t len)
  * unsigned); decoded into rep, its length returned */
 static size_t
 reply(struct lisp_map_reply *rep, uint8_t *buf, size_t cap, uint64_t nonce,
-    const struct rec_spec *r, int n, const struct lsec_req *sr, const char *eidad)
+    const struct rec_spec *r, int n, struct lsec_req *sr, const char *eidad)
 {
 	struct lisp_map_reply h;
 	struct lisp_record rec;
@@ -495,6 +495,19 @@ test_etr_signs(void **state)
 	assert_true(ls_pkt_ad_verify(NULL, &m, &rad, sr.ms_otk));
 	assert_int_equal(rad.eid.nrecords, 1);
 	assert_int_equal(rad.eid.pfx[0].mlen, 24);
+	/* the MS-OTK was derived with the first forward (the second took it
+	 * from sr), as ls_kdf derives it; an open of the same message again
+	 * finds it in the kept one */
+	{
+		struct lsec_req sr2;
+		uint8_t ms[LS_OTK_LEN];
+
+		assert_true(sr.derived);
+		assert_int_equal(ls_kdf(NULL, sr.kdf_id, sr.itr_otk, LS_OTK_LEN, ms), 0);
+		assert_memory_equal(sr.ms_otk, ms, LS_OTK_LEN);
+		assert_int_equal(lsec_req_open(f->l.conf, &ecm, 77, &sr2, &why), 1);
+		assert_memory_equal(&sr2, &sr, sizeof(sr));
+	}
 	free(f->x.ms);
 	f->x.ms = NULL;
 	f->x.nms = 0;
