@@ -125,85 +125,6 @@ hmac_run(const struct hmac_key *k, const void *msg, size_t len,
 	hmac_parts(k, &p, 1, out);
 }
 
-/* -- HKDF of one block ------------------------------------------------
- * every step of it but the IKM is one block: the extract's outer digest,
- * the PRK's two key states, the expand of 0x01 and its outer digest; with
- * an IKM that ends within a block so is the extract. those blocks are
- * padded here (FIPS 180-4 5.1.1: 0x80, zeros, the length in bits in the
- * last 64 bits) and go straight to the compression function: through
- * hmac_key_set and hmac_run the same HKDF is 10 % slower (305 against
- * 275 ns here), the difference being the buffering of SHA*_Update and
- * SHA*_Final and the wipes of every intermediate state */
-struct hkdf_tmp {
-	union hmac_state	 s, pi, po;
-	uint8_t			 t[HMAC_MAX];
-	uint8_t			 ipad[HMAC_BLOCK], opad[HMAC_BLOCK];
-	uint8_t			 blk[HMAC_BLOCK];
-};
-
-/* the digest of msg (at most HMAC_BLOCK - 9 octets) after the one block
- * absorbed in s */
-static void
-md_one(int md, union hmac_state *s, uint8_t *blk, const void *msg, size_t len,
-    uint8_t *out)
-{
-	int i;
-
-	memset(blk, 0, HMAC_BLOCK);
-	memcpy(blk, msg, len);
-	blk[len] = 0x80;
-	put_u32(blk + HMAC_BLOCK - 4, (uint32_t)(HMAC_BLOCK + len) * 8);
-	if (md == HMAC_SHA256) {
-		SHA256_Transform(&s->sha256, blk);
-		for (i = 0; i < 8; i++)
-			put_u32(out + 4 * i, s->sha256.h[i]);
-	} else {
-		SHA1_Transform(&s->sha1, blk);
-		put_u32(out, s->sha1.h0);
-		put_u32(out + 4, s->sha1.h1);
-		put_u32(out + 8, s->sha1.h2);
-		put_u32(out + 12, s->sha1.h3);
-		put_u32(out + 16, s->sha1.h4);
-	}
-}
-
-void
-hmac_hkdf1(const struct hmac_key *salt, const void *ikm, size_t len,
-    uint8_t out[HMAC_MAX])
-{
-	static const uint8_t	 one[1] = { 1 };
-	struct hkdf_tmp		 x;
-	int			 md = salt->md;
-	size_t			 hs = hmac_size(md), i;
-
-	/* the PRK into x.t */
-	if (len <= HMAC_BLOCK - 9) {
-		x.s = salt->in;
-		md_one(md, &x.s, x.blk, ikm, len, x.t);
-		x.s = salt->out;
-		md_one(md, &x.s, x.blk, x.t, hs, x.t);
-	} else
-		hmac_run(salt, ikm, len, x.t);
-	memset(x.ipad, 0x36, sizeof(x.ipad));
-	memset(x.opad, 0x5c, sizeof(x.opad));
-	for (i = 0; i < hs; i++) {
-		x.ipad[i] ^= x.t[i];
-		x.opad[i] ^= x.t[i];
-	}
-	md_init(md, &x.pi);
-	x.po = x.pi;
-	if (md == HMAC_SHA256) {
-		SHA256_Transform(&x.pi.sha256, x.ipad);
-		SHA256_Transform(&x.po.sha256, x.opad);
-	} else {
-		SHA1_Transform(&x.pi.sha1, x.ipad);
-		SHA1_Transform(&x.po.sha1, x.opad);
-	}
-	md_one(md, &x.pi, x.blk, one, sizeof(one), x.t);
-	md_one(md, &x.po, x.blk, x.t, hs, out);
-	explicit_bzero(&x, sizeof(x));
-}
-
 /* -- lanes --------------------------------------------------------------
  * a lane's steps: the raw key's two pad blocks (LANE_KEY; they do not
  * depend on each other), each block of the message after the inner pad
@@ -397,4 +318,19 @@ hmac_lanes_run(struct hmac_lane *v, int n)
 		} while (nj > 0);
 	}
 	explicit_bzero(v, (size_t)n * sizeof(*v));
+}
+
+/* HKDF of one output block: one lane (the extract, then with hkdf the
+ * expand of 0x01 keyed by the PRK), every block padded here and sent
+ * straight to the compression function: through hmac_key_set and
+ * hmac_run the same HKDF is about 10 % slower (the buffering of
+ * SHA*_Update and SHA*_Final, the wipes of every intermediate state) */
+void
+hmac_hkdf1(const struct hmac_key *salt, const void *ikm, size_t len,
+    uint8_t out[HMAC_MAX])
+{
+	struct hmac_lane l;
+
+	hmac_lane_init(&l, salt->md, salt, NULL, 0, ikm, len, 0, 0, 1, out);
+	hmac_lanes_run(&l, 1);
 }
