@@ -337,13 +337,9 @@ fib_ent_bytes(const struct fib_ent *fe)
 }
 
 static int
-same_loc(const struct fib_ent *a, int i, const struct fib_ent *b, int j)
+same_loc(const struct fib_loc *a, const struct fib_loc *b)
 {
-	struct fib_loc la, lb;
-
-	fib_ent_loc(a, i, &la);
-	fib_ent_loc(b, j, &lb);
-	return la.fam == lb.fam && memcmp(la.a, lb.a, 16) == 0;
+	return a->fam == b->fam && memcmp(a->a, b->a, 16) == 0;
 }
 
 /* the counters of old go on in fe: each locator's to the locator of the
@@ -354,8 +350,9 @@ same_loc(const struct fib_ent *a, int i, const struct fib_ent *b, int j)
 static int
 carry(struct fib *f, struct fib_ent *fe, struct fib_ent *old)
 {
+	struct fib_loc nl[FIB_MAX_LOCS], ol[FIB_MAX_LOCS];
+	int to[FIB_MAX_LOCS + 1], same, rest = 0, i, j;
 	struct fib_ctr *c;
-	int i, j, rest = 0;
 
 	if (fib_ent_used(old) > fib_ent_used(fe))
 		fe->used_ms = old->used_ms;
@@ -364,38 +361,35 @@ carry(struct fib *f, struct fib_ent *fe, struct fib_ent *old)
 	if (fe->ctr != NULL)
 		pool_put(f->pool, fe->ctr, ctr_size(fe));
 	fe->ctr = NULL;
-	for (i = 0; i < fe->nlocs && fe->nlocs == old->nlocs; i++)
-		if (!same_loc(fe, i, old, i))
-			break;
-	if (fe->nlocs == old->nlocs && i == fe->nlocs) {
+	fib_ent_locs(fe, nl);
+	fib_ent_locs(old, ol);
+	/* where each of old's slots goes: fe's locator of its address, or
+	 * elsewhere (fe->nlocs) */
+	same = fe->nlocs == old->nlocs;
+	for (j = 0; j < old->nlocs + old->other_slot; j++) {
+		for (i = 0; j < old->nlocs && i < fe->nlocs; i++)
+			if (same_loc(&nl[i], &ol[j]))
+				break;
+		to[j] = j < old->nlocs ? i : fe->nlocs;
+		same = same && (j == old->nlocs || same_loc(&nl[j], &ol[j]));
+		if (to[j] == fe->nlocs &&
+		    (old->ctr->s[j].pkts != 0 || old->ctr->s[j].bytes != 0))
+			rest = 1;
+	}
+	if (same) {
 		fe->ctr = old->ctr;
 		fe->other_slot = old->other_slot;
 		old->ctr = NULL;
 		return 1;
 	}
-	/* what of old has no locator in fe */
-	for (j = 0; j < old->nlocs + old->other_slot && !rest; j++) {
-		for (i = 0; j < old->nlocs && i < fe->nlocs; i++)
-			if (same_loc(fe, i, old, j))
-				break;
-		if ((j == old->nlocs || i == fe->nlocs) &&
-		    (old->ctr->s[j].pkts != 0 || old->ctr->s[j].bytes != 0))
-			rest = 1;
-	}
 	if ((c = ent_ctr(f, fe, rest)) == NULL)
 		return -1;
 	c->drops = old->ctr->drops;
-	for (j = 0; j < old->nlocs + old->other_slot; j++) {
-		for (i = 0; j < old->nlocs && i < fe->nlocs; i++)
-			if (same_loc(fe, i, old, j))
-				break;
-		if (j == old->nlocs || i == fe->nlocs)
-			i = fe->nlocs;		/* elsewhere: the slot is there when needed */
-		if (i == fe->nlocs && !fe->other_slot)
-			continue;		/* nothing counted there (rest) */
-		c->s[i].pkts += old->ctr->s[j].pkts;
-		c->s[i].bytes += old->ctr->s[j].bytes;
-	}
+	for (j = 0; j < old->nlocs + old->other_slot; j++)
+		if (to[j] < fe->nlocs || fe->other_slot) {
+			c->s[to[j]].pkts += old->ctr->s[j].pkts;
+			c->s[to[j]].bytes += old->ctr->s[j].bytes;
+		}
 	return 0;
 }
 

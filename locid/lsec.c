@@ -365,14 +365,11 @@ eid_ad_sign(struct lsec_req *r, struct wbuf *w, const struct ls_prefix *pfx,
 {
 	size_t elen;
 
-	if (r->derived && to == NULL)
-		return ls_eid_ad_encode(lsec_crypto(), w, r->kdf_id, e, r->hmac_id,
-		    pfx, n, r->itr_otk);
 	if (r->derived) {
 		if ((elen = ls_eid_ad_encode(lsec_crypto(), w, r->kdf_id, e,
 		    r->hmac_id, pfx, n, r->itr_otk)) == 0 ||
-		    ls_otk_wrap(lsec_crypto(), to->psk, to->psklen, to->nonce,
-		    r->ms_otk, wrapped) == -1)
+		    (to != NULL && ls_otk_wrap(lsec_crypto(), to->psk, to->psklen,
+		    to->nonce, r->ms_otk, wrapped) == -1))
 			return 0;
 		return elen;
 	}
