@@ -45,8 +45,21 @@
  * plain with a spin of 1.7 us per ECM in its place; 1,500 times with -P.
  * pinned, what else runs on the machine still moves the rates.
  *
+ * With -S (and -P) the client never sleeps in poll: it spins on its CPU.
+ * A client that sleeps is woken by the MS's answers, and the wake-up (a
+ * cross-CPU interrupt, expensive in a VM) is charged to the MS's send:
+ * perf of -P -k forward had the MS's kernel time 0.29 us an answer higher
+ * with LISP-SEC than without, nearly all of it in the wake-up's
+ * _raw_spin_unlock_irqrestore, because the slower the MS the more often
+ * the client has drained its socket and sleeps. An MS answering ITRs
+ * across a network wakes nobody; -S takes the lab's wake-ups out of both
+ * runs alike.
+ *
+ * With -k proxy, -k forward or -k negative every request is of that kind
+ * (the same count), to see what LISP-SEC adds to each alone.
+ *
  * usage: msmr [-n N] [-6 N6] [-r REQUESTS] [-t SECONDS] [-w WINDOW] [-R REPS]
- *        [-M] [-D] [-P]
+ *        [-M] [-D] [-P [-S]] [-k proxy|forward|negative]
  *        -M: 1M IPv4 + 100k IPv6 prefixes */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -292,8 +305,15 @@ build_registers(struct pkts *p, size_t n4, size_t n6, int part)
 	p->n = j;
 }
 
-/* Map-Request i: nonce i; a third each proxy / forwarded / negative; the
- * prefixes asked for are every stride-th pair only */
+/* -S: run() polls without sleeping */
+static int spin;
+
+/* the kind of every request with -k, else -1: a third of each */
+static int only_kind = -1;
+static const char *const kind_names[3] = { "proxy", "forward", "negative" };
+
+/* Map-Request i: nonce i; a third each proxy / forwarded / negative (or
+ * all of -k's); the prefixes asked for are every stride-th pair only */
 static void
 build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec,
     size_t stride)
@@ -304,7 +324,7 @@ build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec,
 	size_t			 len;
 	struct lisp_addr	 src, eid;
 	uint8_t			 v4[4];
-	size_t			 i, k;
+	size_t			 i, k, kind;
 	int			 mlen, fwd;
 
 	pkts_alloc(p, n);
@@ -312,10 +332,11 @@ build_requests(struct pkts *p, size_t n, size_t n4, uint16_t sport, int sec,
 	srandom(1);
 	for (i = 0; i < n; i++) {
 		memset(&eid, 0, sizeof(eid));
-		switch (i % 3) {
+		kind = only_kind >= 0 ? (size_t)only_kind : i % 3;
+		switch (kind) {
 		case 0:		/* proxy: an even (10/8) prefix */
 		case 1:		/* forwarded: an odd (11/8) one */
-			k = ((size_t)random() % (n4 / 2 / stride)) * stride * 2 + (i % 3);
+			k = ((size_t)random() % (n4 / 2 / stride)) * stride * 2 + kind;
 			prefix_of(k, n4, &eid, &mlen, &fwd);
 			eid.u.v4[3] |= 5;
 			break;
@@ -453,7 +474,7 @@ run(struct pkts *p, int tx, const int *rx, int nrx,
 			pfd[i].fd = rx[i];
 			pfd[i].events = POLLIN;
 		}
-		poll(pfd, (nfds_t)nrx, 1);
+		poll(pfd, (nfds_t)nrx, spin ? 0 : 1);
 		for (i = 0; i < nrx; i++) {
 			for (;;) {
 				for (k = 0; k < BATCH; k++) {
@@ -897,7 +918,7 @@ main(int argc, char **argv)
 	int			 ch, cl, etr, rx[2];
 	char			 sock[64];
 
-	while ((ch = getopt(argc, argv, "n:6:r:t:w:R:MDP")) != -1) {
+	while ((ch = getopt(argc, argv, "n:6:r:t:w:R:MDPSk:")) != -1) {
 		switch (ch) {
 		case 'n': n4 = strtoul(optarg, NULL, 10) & ~(size_t)1; break;
 		case '6': n6 = strtoul(optarg, NULL, 10); break;
@@ -908,9 +929,18 @@ main(int argc, char **argv)
 		case 'D': ddt = 1; break;
 		case 'R': reps = atoi(optarg); break;
 		case 'P': pin = 1; break;
+		case 'S': spin = 1; break;
+		case 'k':
+			for (i = 0; i < 3; i++)
+				if (strcmp(optarg, kind_names[i]) == 0)
+					only_kind = i;
+			if (only_kind >= 0)
+				break;
+			/* FALLTHROUGH */
 		default:
 			fprintf(stderr, "usage: msmr [-n N] [-6 N6] [-r REQUESTS] "
-			    "[-t SECONDS] [-w WINDOW] [-R REPS] [-M] [-D] [-P]\n");
+			    "[-t SECONDS] [-w WINDOW] [-R REPS] [-M] [-D] [-P [-S]] "
+			    "[-k proxy|forward|negative]\n");
 			return 2;
 		}
 	}
@@ -925,8 +955,10 @@ main(int argc, char **argv)
 		    strerror(errno));
 		return 0;	/* skipped, not failed */
 	}
-	printf("msmr: %zu IPv4 + %zu IPv6 prefixes, %zu map-requests, window %zu, "
-	    "%.0f s per phase max\n", n4, n6, nreq, window, max_s);
+	printf("msmr: %zu IPv4 + %zu IPv6 prefixes, %zu map-requests%s%s, "
+	    "window %zu, %.0f s per phase max\n", n4, n6, nreq,
+	    only_kind >= 0 ? ", all " : "",
+	    only_kind >= 0 ? kind_names[only_kind] : "", window, max_s);
 	build_registers(&regs, n4, n6, -1);
 	cl = udp_bind(CLIENT_ADDR, 0);
 	etr = udp_bind(ETR_ADDR, LISP_CONTROL_PORT);
@@ -958,9 +990,14 @@ main(int argc, char **argv)
 		cpu_pin(0, -1);
 		pin = 0;
 	}
+	if (spin && !pin) {
+		fprintf(stderr, "msmr: -S needs -P (a CPU of the client's own): "
+		    "not spinning\n");
+		spin = 0;
+	}
 	if (pin)
 		printf("msmr: -P: the MS/MR and the echo server on CPU 1, the "
-		    "client on CPU 0\n");
+		    "client on CPU 0%s\n", spin ? ", spinning (-S)" : "");
 	snprintf(sock, sizeof(sock), "/tmp/bench-msmr.%d.sock", (int)getpid());
 	usleep(300000);
 	rss0 = rss_kb(locid_pid);

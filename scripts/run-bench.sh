@@ -36,6 +36,9 @@ done
 # issue 13: 100k registrations over three Map-Servers under a DDT tree,
 # resolved through a DDT Map-Resolver, against the direct MS/MR
 [ ! -x "$build/bench/msmr" ] || run msmr-ddt "$build/bench/msmr" -n 100000 -6 0 -r 60000 -t 5 -D
+# issue 9: the LISP-SEC on/off ratio with the MS and the client on CPUs
+# of their own and the client spinning (no wake-ups charged to the MS)
+[ ! -x "$build/bench/msmr" ] || run msmr-lispsec-pinned "$build/bench/msmr" -R 5 -P -S
 for s in bench/*.sh; do
 	[ -f "$s" ] || continue
 	run "${s##*/}" env BUILD="$build" sh "$s" "$build"
