@@ -90,6 +90,7 @@ struct ms_site {
 	char		*name;
 	struct conf_site *cs;		/* in the current conf */
 	struct auth_key	*akeys[4];	/* keyed MACs of cs->keys[] */
+	uint32_t	 kfp[4];	/* key_fp of cs->keys[] */
 	uint64_t	 accepted;
 	uint64_t	 refused[REF_MAX];
 	struct replay_set replay;	/* per registrant (replay.h) */
@@ -704,7 +705,7 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	} else
 		life = (uint64_t)tm->registration_ttl * 1000;
 	r->expire_ms = now + life;
-	r->key_fp = key_fp(key);
+	r->key_fp = site->kfp[key - site->cs->keys];
 	r->last_wall = (uint32_t)wall_s();
 	r->count++;
 	r->ttl = rec->ttl;
@@ -1312,12 +1313,12 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, int sec,
 static const struct conf_key *
 reg_key(const struct ms_eid *e, const struct ms_reg *r)
 {
-	const struct conf_site *cs = e->site->cs;
+	const struct ms_site *s = e->site;
 	int i;
 
-	for (i = 0; i < cs->nkeys; i++)
-		if (key_fp(&cs->keys[i]) == r->key_fp)
-			return &cs->keys[i];
+	for (i = 0; i < s->cs->nkeys; i++)
+		if (s->kfp[i] == r->key_fp)
+			return &s->cs->keys[i];
 	return NULL;
 }
 
@@ -1583,8 +1584,9 @@ tables_clear_sites(struct ms *ms)
 	}
 }
 
-/* (re)make the keyed MAC of every key of the site; a key that cannot be
- * made is verified through auth_verify with its secret */
+/* (re)make the keyed MAC and the fingerprint of every key of the site
+ * (registrations and forwards find their key by it); a key that cannot
+ * be made is verified through auth_verify with its secret */
 static void
 site_keys(struct ms_site *s)
 {
@@ -1594,10 +1596,12 @@ site_keys(struct ms_site *s)
 	for (i = 0; i < 4; i++) {
 		auth_key_free(s->akeys[i]);
 		s->akeys[i] = NULL;
+		s->kfp[i] = 0;
 		if (i >= s->cs->nkeys)
 			continue;
 		k = &s->cs->keys[i];
 		s->akeys[i] = auth_key_new(k->alg, k->secret, strlen(k->secret));
+		s->kfp[i] = key_fp(k);
 	}
 }
 
@@ -1700,7 +1704,7 @@ key_kept(const struct ms_site *s, const struct ms_reg *r)
 	int i;
 
 	for (i = 0; i < s->cs->nkeys; i++)
-		if (key_fp(&s->cs->keys[i]) == r->key_fp)
+		if (s->kfp[i] == r->key_fp)
 			return 1;
 	return 0;
 }
