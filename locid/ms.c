@@ -623,11 +623,12 @@ key_fp(const struct conf_key *k)
 	return h | 1;
 }
 
-/* store one validated record; 0 or -1 (out of memory) */
+/* store one validated record, authenticated with the key of fingerprint
+ * kfp (ms_site.kfp); 0 or -1 (out of memory) */
 static int
 reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
     const struct lisp_map_register *mr, const struct lisp_record *rec,
-    const struct conf_key *key, uint64_t now)
+    uint32_t kfp, uint64_t now)
 {
 	const struct conf_timers *tm = &ms->l->conf->timers;
 	struct ms_table	*t;
@@ -705,7 +706,7 @@ reg_store(struct ms *ms, struct ms_site *site, const struct pkt *p,
 	} else
 		life = (uint64_t)tm->registration_ttl * 1000;
 	r->expire_ms = now + life;
-	r->key_fp = site->kfp[key - site->cs->keys];
+	r->key_fp = kfp;
 	r->last_wall = (uint32_t)wall_s();
 	r->count++;
 	r->ttl = rec->ttl;
@@ -951,6 +952,7 @@ ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 	struct ms_site		*site = NULL;
 	const struct conf_key	*key = NULL;
 	struct auth_key		*ak = NULL;
+	uint32_t		 kfp = 0;
 	struct replay_id	 rid;
 	struct lisp_addr	 src;
 	enum replay_verdict	 rv;
@@ -976,6 +978,7 @@ ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 		    site->cs->keys[i].alg == mr->alg_id) {
 			key = &site->cs->keys[i];
 			ak = site->akeys[i];
+			kfp = site->kfp[i];
 		}
 	if (key == NULL) {
 		refuse(ms, site, p, REF_BAD_KEY_ID, NULL);
@@ -1064,7 +1067,7 @@ ms_register_in(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 				    (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
 				    rec.nbad, rec.bad_why);
 		}
-		if (reg_store(ms, site, p, mr, &rec, key, now) == -1) {
+		if (reg_store(ms, site, p, mr, &rec, kfp, now) == -1) {
 			ms->drops[MS_DROP_REGISTER_NO_MEMORY]++;
 			return;
 		}
@@ -1309,11 +1312,11 @@ pick_etr(struct ms *ms, struct ms_eid *e, uint64_t now, int sec,
 	return best == -1 ? -1 : 0;
 }
 
-/* the site key a registration was made with */
+/* the key of site s a registration was made with, NULL if s no longer
+ * has it */
 static const struct conf_key *
-reg_key(const struct ms_eid *e, const struct ms_reg *r)
+reg_key(const struct ms_site *s, const struct ms_reg *r)
 {
-	const struct ms_site *s = e->site;
 	int i;
 
 	for (i = 0; i < s->cs->nkeys; i++)
@@ -1351,7 +1354,7 @@ ms_resolve_sec(struct ms *ms, const struct pkt *p, const struct lisp_ecm *ecm,
 		*forwarded |= RESOLVED_PROXY;
 		rv = send_proxy_reply(ms, p, ecm, mreq, e, now, sr, 0);
 	} else if (signers == 0 || pick_etr(ms, e, now, 1, &etr, &by) == -1 ||
-	    (k = reg_key(e, by)) == NULL) {
+	    (k = reg_key(e->site, by)) == NULL) {
 		*forwarded |= RESOLVED_PROXY;
 		rv = send_proxy_reply(ms, p, ecm, mreq, e, now, sr, 1);
 	} else {
@@ -1697,18 +1700,6 @@ regs_push(struct ms_reg ***v, size_t *n, size_t *cap, struct ms_reg *r)
 	return 0;
 }
 
-/* r was authenticated with a key its site still has */
-static int
-key_kept(const struct ms_site *s, const struct ms_reg *r)
-{
-	int i;
-
-	for (i = 0; i < s->cs->nkeys; i++)
-		if (s->kfp[i] == r->key_fp)
-			return 1;
-	return 0;
-}
-
 static int
 collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 {
@@ -1728,7 +1719,7 @@ collect_stale(const uint8_t *key, int plen, void *val, void *arg)
 		/* the prefix stays: its registrations made with a key the
 		 * reload revoked go (a stolen key stops working at once) */
 		for (r = &e->reg; r != NULL; r = r->next) {
-			if ((r->flags & RF_EMPTY) || key_kept(e->site, r))
+			if ((r->flags & RF_EMPTY) || reg_key(e->site, r) != NULL)
 				continue;
 			if (regs_push(&st->r, &st->nr, &st->capr, r) == -1)
 				return 1;
